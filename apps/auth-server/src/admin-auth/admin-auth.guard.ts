@@ -1,0 +1,44 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ForbiddenProblem, UnauthorizedProblem } from '../../../../libs/errors/src/index.js';
+import { Permissions } from '../users/user.js';
+import { UsersService } from '../users/users.service.js';
+import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminTokenVerifier } from './admin-principal.js';
+import { parseBasicAuthorization } from './basic-credentials.js';
+
+export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
+
+/**
+ * CONTRACT.md, admin API: HTTP Basic as a user with `access_control`, or a bearer token with the
+ * scope `admin` issued to such a user. No or wrong credentials: 401; no permission: 403.
+ */
+@Injectable()
+export class AdminAuthGuard implements CanActivate {
+  constructor(
+    private readonly users: UsersService,
+    @Optional() @Inject(ADMIN_TOKEN_VERIFIER) private readonly tokenVerifier?: AdminTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AdminRequest>();
+    request.adminPrincipal = await this.authenticate(request.headers.authorization);
+    const user = await this.users.findById(request.adminPrincipal.userId);
+    if (!user?.active) throw new UnauthorizedProblem('the user is not active');
+    if (!user.permissions.includes(Permissions.accessControl)) throw new ForbiddenProblem();
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<AdminPrincipal> {
+    const bearer = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header ?? '');
+    if (bearer && this.tokenVerifier) {
+      const verified = await this.tokenVerifier.verify(bearer[1]);
+      if (!verified) throw new UnauthorizedProblem('the bearer token is invalid, expired or lacks the scope admin');
+      return { ...verified, via: 'bearer' };
+    }
+    const credentials = parseBasicAuthorization(header);
+    if (!credentials) throw new UnauthorizedProblem();
+    const user = await this.users.authenticate(credentials.username, credentials.password);
+    if (!user) throw new UnauthorizedProblem('invalid username or password');
+    return { userId: user.id, username: user.username, via: 'basic' };
+  }
+}

@@ -1,0 +1,16 @@
+/** Who is calling the admin API. */
+export interface AdminPrincipal {
+  userId: string;
+  username: string;
+  via: 'basic' | 'bearer';
+}
+
+/**
+ * Verifies a bearer access token for the admin API: issued by this server, with the scope `admin`,
+ * to an active user. Provided by the OAuth module; absent until it is loaded.
+ */
+export interface AdminTokenVerifier {
+  verify(token: string): Promise<{ userId: string; username: string } | null>;
+}
+
+export const ADMIN_TOKEN_VERIFIER = Symbol('ADMIN_TOKEN_VERIFIER');

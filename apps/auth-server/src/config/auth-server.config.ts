@@ -1,0 +1,87 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
+const REDIS_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] };
+
+/** Every variable the auth server reads; validated once at boot (see CONTRACT.md, configuration). */
+export class AuthServerEnv {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  AUTH_PORT = 3000;
+
+  @IsOptional() @IsString()
+  AUTH_HOST = '127.0.0.1';
+
+  @IsOptional() @IsUrl(URL_OPTIONS) @Matches(/^[^?#]*[^/?#]$/, { message: 'AUTH_ISSUER must have no query, fragment or trailing slash' })
+  AUTH_ISSUER = 'http://localhost:3000';
+
+  @IsOptional() @IsUrl(DB_URL_OPTIONS, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  RESOURCE_AUDIENCE = 'http://localhost:3001';
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._~-]{1,128}$/, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
+  RESOURCE_CLIENT_ID?: string;
+
+  @IsOptional() @IsString() @MinLength(16)
+  RESOURCE_CLIENT_SECRET?: string;
+
+  @IsOptional() @IsString() @Matches(/^[^:\s]{1,64}$/, { message: 'ADMIN_USERNAME must be 1 to 64 characters without ":" or spaces' })
+  ADMIN_USERNAME = 'admin';
+
+  @IsOptional() @IsString() @MinLength(8)
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+/** The typed configuration every auth-server provider receives. */
+export interface AuthServerConfig {
+  port: number;
+  host: string;
+  issuer: string;
+  databaseUrl: string;
+  /** true when the database is the embedded PGlite. */
+  embeddedDatabase: boolean;
+  redisUrl?: string;
+  resourceAudience: string;
+  resourceClient?: { clientId: string; clientSecret: string };
+  admin: { username: string; password?: string };
+  logLevel: AuthServerEnv['LOG_LEVEL'];
+}
+
+export const AUTH_SERVER_CONFIG = Symbol('AUTH_SERVER_CONFIG');
+
+/**
+ * Reads and validates the environment. `overrides` lets the launcher and the tests supply what
+ * they computed (the embedded database URL, a free port) without touching process.env.
+ */
+export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Partial<AuthServerConfig> = {}): AuthServerConfig {
+  const parsed = validateEnv(AuthServerEnv, env);
+  const databaseUrl = overrides.databaseUrl ?? parsed.DATABASE_URL;
+  if (!databaseUrl) throw new Error('Invalid configuration: DATABASE_URL is required (or start through the embedded launcher: npm start)');
+  const hasClientId = Boolean(parsed.RESOURCE_CLIENT_ID);
+  if (hasClientId !== Boolean(parsed.RESOURCE_CLIENT_SECRET)) {
+    throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
+  }
+  return {
+    port: parsed.AUTH_PORT,
+    host: parsed.AUTH_HOST,
+    issuer: parsed.AUTH_ISSUER,
+    databaseUrl,
+    embeddedDatabase: false,
+    redisUrl: parsed.REDIS_URL,
+    resourceAudience: parsed.RESOURCE_AUDIENCE,
+    resourceClient: hasClientId ? { clientId: parsed.RESOURCE_CLIENT_ID!, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
+    admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
+    logLevel: parsed.LOG_LEVEL,
+    ...overrides,
+  };
+}

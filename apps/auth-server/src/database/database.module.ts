@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from '../../../../libs/database/src/index.js';
+import type { AuthServerConfig } from '../config/auth-server.config.js';
+import { authServerMigrations } from './migrations/index.js';
+
+/** TypeORM on PostgreSQL; entities register themselves through forFeature (autoLoadEntities). */
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AuthServerConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations, embedded: config.embeddedDatabase }),
+          autoLoadEntities: true,
+          migrationsRun: true,
+          migrationsTransactionMode: 'each',
+        }),
+      ],
+    };
+  }
+}

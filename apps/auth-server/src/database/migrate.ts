@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../../../libs/database/src/index.js';
+import { loadAuthServerConfig } from '../config/auth-server.config.js';
+import { authServerMigrations } from './migrations/index.js';
+
+/** `npm run migrate`: applies pending migrations to DATABASE_URL and exits. */
+async function migrate(): Promise<void> {
+  const config = loadAuthServerConfig();
+  const dataSource = new DataSource(dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations }));
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'the schema is up to date');
+  await dataSource.destroy();
+}
+
+migrate().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

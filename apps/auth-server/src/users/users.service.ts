@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
+import type { User } from './user.js';
+import { UsersRepository } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly repository: UsersRepository) {}
+
+  /**
+   * The user when the username exists, is active and the password matches; null otherwise.
+   * Unknown users still cost one KDF run, so timing does not reveal which usernames exist.
+   */
+  async authenticate(username: string, password: string): Promise<User | null> {
+    const stored = await this.repository.findByUsername(username);
+    const matches = await verifyPassword(password, stored?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!stored || !matches || !stored.user.active) return null;
+    return stored.user;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.repository.findById(id);
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.repository.findByUsername(username).then((stored) => stored?.user ?? null);
+  }
+}

@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import type { RawEnv } from '../../../libs/config/src/index.js';
+
+/** The launcher's own view of the environment; each app validates its own variables. */
+export interface LauncherEnv {
+  raw: RawEnv;
+  DATA_DIR: string;
+  DATABASE_URL?: string;
+  RESOURCE_DATABASE_URL?: string;
+}
+
+export function readLauncherEnv(env: RawEnv = process.env): LauncherEnv {
+  return {
+    raw: env,
+    DATA_DIR: resolve(env.DATA_DIR || '.data'),
+    DATABASE_URL: env.DATABASE_URL || undefined,
+    RESOURCE_DATABASE_URL: env.RESOURCE_DATABASE_URL || undefined,
+  };
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../libs/database/src/index.js';
+import { startAuthServer } from '../../auth-server/src/bootstrap.js';
+import { loadAuthServerConfig } from '../../auth-server/src/config/auth-server.config.js';
+import { InitialAdminService } from '../../auth-server/src/users/initial-admin.service.js';
+import { startResourceServer } from '../../resource-server/src/bootstrap.js';
+import { loadResourceServerConfig } from '../../resource-server/src/config/resource-server.config.js';
+import { readLauncherEnv } from './launcher-env.js';
+
+/**
+ * `npm start`: both apps in one process. Without DATABASE_URL / RESOURCE_DATABASE_URL each app
+ * gets its own PGlite database under .data/, served over the Postgres wire protocol.
+ */
+async function main(): Promise<void> {
+  const env = readLauncherEnv();
+  const embedded: EmbeddedPostgres[] = [];
+  const authDb = env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'auth') });
+  const resourceDb = env.RESOURCE_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'resource') });
+  for (const db of [authDb, resourceDb]) if (db) embedded.push(db);
+
+  const authConfig = loadAuthServerConfig(env.raw, authDb ? { databaseUrl: authDb.url, embeddedDatabase: true } : {});
+  const resourceConfig = loadResourceServerConfig(env.raw, resourceDb ? { databaseUrl: resourceDb.url, embeddedDatabase: true } : {});
+  const auth = await startAuthServer(authConfig);
+  const resource = await startResourceServer(resourceConfig);
+
+  const admin = auth.get(InitialAdminService).credentials;
+  console.log('\nPortcullis is running');
+  console.log(`  auth server      ${authConfig.issuer}   (metadata: ${authConfig.issuer}/.well-known/oauth-authorization-server)`);
+  console.log(`  admin API        ${authConfig.issuer}/admin/v1`);
+  console.log(`  resource server  ${resourceConfig.audience}`);
+  console.log(`  database         ${authDb ? `embedded PGlite under ${env.DATA_DIR}` : 'DATABASE_URL'}`);
+  if (admin.password) console.log(`  admin login      ${admin.username} / ${admin.password}${admin.generated ? '   (generated: shown once, keep it)' : ''}`);
+  else console.log(`  admin login      ${admin.username} (created earlier; password as set then)`);
+  console.log('Press Ctrl-C to stop.\n');
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await resource.close();
+    await auth.close();
+    for (const db of embedded) await db.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

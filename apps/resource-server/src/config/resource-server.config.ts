@@ -1,0 +1,75 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/** Every variable the resource server reads; validated once at boot. */
+export class ResourceServerEnv {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  RESOURCE_PORT = 3001;
+
+  @IsOptional() @IsString()
+  RESOURCE_HOST = '127.0.0.1';
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  AUTH_ISSUER = 'http://localhost:3000';
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  RESOURCE_AUDIENCE = 'http://localhost:3001';
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
+  RESOURCE_DATABASE_URL?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString()
+  RESOURCE_CLIENT_ID?: string;
+
+  @IsOptional() @IsString() @MinLength(16)
+  RESOURCE_CLIENT_SECRET?: string;
+
+  @IsOptional() @IsIn(['jwt', 'introspection'])
+  TOKEN_VALIDATION: 'jwt' | 'introspection' = 'jwt';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export interface ResourceServerConfig {
+  port: number;
+  host: string;
+  issuer: string;
+  audience: string;
+  databaseUrl: string;
+  embeddedDatabase: boolean;
+  redisUrl?: string;
+  client?: { clientId: string; clientSecret: string };
+  tokenValidation: 'jwt' | 'introspection';
+  logLevel: ResourceServerEnv['LOG_LEVEL'];
+}
+
+export const RESOURCE_SERVER_CONFIG = Symbol('RESOURCE_SERVER_CONFIG');
+
+export function loadResourceServerConfig(env: RawEnv = process.env, overrides: Partial<ResourceServerConfig> = {}): ResourceServerConfig {
+  const parsed = validateEnv(ResourceServerEnv, env);
+  const databaseUrl = overrides.databaseUrl ?? parsed.RESOURCE_DATABASE_URL;
+  if (!databaseUrl) throw new Error('Invalid configuration: RESOURCE_DATABASE_URL is required (or start through the embedded launcher: npm start)');
+  if (Boolean(parsed.RESOURCE_CLIENT_ID) !== Boolean(parsed.RESOURCE_CLIENT_SECRET)) {
+    throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
+  }
+  return {
+    port: parsed.RESOURCE_PORT,
+    host: parsed.RESOURCE_HOST,
+    issuer: parsed.AUTH_ISSUER,
+    audience: parsed.RESOURCE_AUDIENCE,
+    databaseUrl,
+    embeddedDatabase: false,
+    redisUrl: parsed.REDIS_URL,
+    client: parsed.RESOURCE_CLIENT_ID ? { clientId: parsed.RESOURCE_CLIENT_ID, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
+    tokenValidation: parsed.TOKEN_VALIDATION,
+    logLevel: parsed.LOG_LEVEL,
+    ...overrides,
+  };
+}

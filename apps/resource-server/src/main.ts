@@ -1,0 +1,13 @@
+import { startResourceServer } from './bootstrap.js';
+import { loadResourceServerConfig } from './config/resource-server.config.js';
+
+async function main(): Promise<void> {
+  const config = loadResourceServerConfig();
+  await startResourceServer(config);
+  console.log(`resource-server listening on ${config.audience} (bound to ${config.host}:${config.port})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

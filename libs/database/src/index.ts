@@ -1,0 +1,3 @@
+export * from './embedded-postgres.js';
+export * from './data-source-options.js';
+export * from './transaction.js';

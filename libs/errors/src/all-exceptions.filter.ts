@@ -1,0 +1,111 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isUnavailableError, sqlState, UNIQUE_VIOLATION } from './classify.js';
+import { OAuthError, ServerError, TemporarilyUnavailable, InvalidRequest } from './oauth-error.js';
+import { ConflictProblem, Problem, ServiceUnavailableProblem, ValidationProblem } from './problem.js';
+
+/** Paths whose clients speak RFC 6749 JSON errors rather than RFC 9457 problems. */
+const OAUTH_PATH = /^\/(oauth|\.well-known|api)(\/|$|\?)/;
+
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * The one place where an exception becomes a response, for both apps. OAuth endpoints get
+ * `{error, error_description}` (RFC 6749 §5.2 / RFC 6750 §3.1), the admin APIs get
+ * application/problem+json (RFC 9457). Unknown failures are logged and never shown.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const oauthStyle = OAUTH_PATH.test(request.url);
+    const error = oauthStyle ? this.toOAuthError(exception) : this.toProblem(exception);
+    if (error.status >= 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${describe(exception)}`, stackOf(exception));
+    if (error instanceof OAuthError) this.sendOAuth(reply, error);
+    else this.sendProblem(reply, error);
+  }
+
+  private toOAuthError(exception: unknown): OAuthError {
+    if (exception instanceof OAuthError) return exception;
+    if (exception instanceof Problem) return new OAuthErrorFromStatus(exception.status, exception.detail);
+    if (isUnavailableError(exception)) return new TemporarilyUnavailable();
+    const status = statusOf(exception);
+    if (status && status < 500) return new OAuthErrorFromStatus(status, publicMessage(exception, status));
+    return new ServerError();
+  }
+
+  private toProblem(exception: unknown): Problem {
+    if (exception instanceof Problem) return exception;
+    if (exception instanceof OAuthError) return new Problem(exception.status, exception.error, exception.description);
+    if (isUnavailableError(exception)) return new ServiceUnavailableProblem();
+    if (sqlState(exception) === UNIQUE_VIOLATION) return new ConflictProblem('the resource already exists');
+    const status = statusOf(exception);
+    if (status === 404) return new Problem(404, 'Not found', 'no such resource');
+    if (status === 405) return new Problem(405, 'Method not allowed', 'the method is not allowed on this resource');
+    if (status === 415) return new Problem(415, 'Unsupported media type', 'send application/json');
+    if (status === 413) return ValidationProblem.field('body', 'the request body is too large');
+    if (status && status < 500) return ValidationProblem.field('body', publicMessage(exception, status));
+    return new Problem(500, 'Internal server error', 'the server encountered an unexpected error');
+  }
+
+  private sendOAuth(reply: FastifyReply, error: OAuthError): void {
+    void reply
+      .status(error.status)
+      .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+      .type('application/json')
+      .send({ error: error.error, error_description: sanitize(error.description) });
+  }
+
+  private sendProblem(reply: FastifyReply, problem: Problem): void {
+    void reply.status(problem.status).headers({ 'cache-control': 'no-store', ...problem.headers }).type('application/problem+json').send(problem.toBody());
+  }
+}
+
+class OAuthErrorFromStatus extends OAuthError {
+  constructor(status: number, description: string) {
+    if (status === 404) super('invalid_request', 404, 'no such endpoint');
+    else if (status === 405) super('invalid_request', 405, 'method not allowed');
+    else if (status === 401) super('invalid_client', 401, description);
+    else if (status === 503) super('temporarily_unavailable', 503, description);
+    else if (status >= 500) super('server_error', 500, 'the server encountered an unexpected error');
+    else super(new InvalidRequest().error, status === 413 ? 400 : status, description);
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const candidate = exception as FrameworkError | undefined;
+  return typeof candidate?.statusCode === 'number' ? candidate.statusCode : undefined;
+}
+
+/** Framework 4xx messages are safe to show once trimmed; Fastify's JSON parser errors are reworded. */
+function publicMessage(exception: unknown, status: number): string {
+  const candidate = exception as FrameworkError;
+  if (candidate?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || candidate?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || /JSON/.test(candidate?.message ?? '')) return 'the body is not valid JSON';
+  if (candidate?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'the body is empty';
+  if (status === 413) return 'the request body is too large';
+  if (status === 415) return 'unsupported content type';
+  const message = exception instanceof HttpException ? exception.message : candidate?.message;
+  return typeof message === 'string' && message.length < 200 ? message : 'the request is invalid';
+}
+
+/** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */
+export function sanitize(text: string): string {
+  return text.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, ' ');
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+}
+
+function stackOf(exception: unknown): string | undefined {
+  return exception instanceof Error ? exception.stack : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './oauth-error.js';
+export * from './problem.js';
+export * from './classify.js';
+export * from './all-exceptions.filter.js';
+export * from './validation.js';

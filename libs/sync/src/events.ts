@@ -1,0 +1,72 @@
+/**
+ * The contract between the auth server and every resource server. Payloads are snapshots built
+ * from DTOs, never TypeORM entities. Each event carries the entity's version; consumers apply an
+ * event only when its version is newer than what they hold, which makes redelivery harmless.
+ */
+export const SYNC_SCHEMA_VERSION = 1;
+
+export const SyncEvents = {
+  clientUpserted: 'client.upserted',
+  clientDeleted: 'client.deleted',
+  scopeUpserted: 'scope.upserted',
+  scopeDeleted: 'scope.deleted',
+  clientScopesSet: 'client.scopes.set',
+  tokensRevoked: 'tokens.revoked',
+} as const;
+
+export type SyncEventKind = (typeof SyncEvents)[keyof typeof SyncEvents];
+
+export interface ClientSnapshot {
+  clientId: string;
+  name: string;
+  version: string;
+  type: 'confidential' | 'public';
+  active: boolean;
+  scopes: string[];
+  entityVersion: number;
+}
+
+export interface ScopeSnapshot {
+  name: string;
+  description: string;
+  entityVersion: number;
+}
+
+export interface TokensRevoked {
+  clientId: string;
+  /** Grant ids (the `gid` claim of access tokens) revoked one by one. */
+  grantIds?: string[];
+  /** Every token of the client issued at or before this instant (ISO 8601) is revoked. */
+  revokedBefore?: string;
+  /** When the last of the revoked tokens expires anyway (ISO 8601); null means never. */
+  expiresAt?: string | null;
+}
+
+export interface SyncEventPayloads {
+  'client.upserted': ClientSnapshot;
+  'client.deleted': { clientId: string; entityVersion: number };
+  'scope.upserted': ScopeSnapshot;
+  'scope.deleted': { name: string; entityVersion: number };
+  'client.scopes.set': { clientId: string; scopes: string[]; entityVersion: number };
+  'tokens.revoked': TokensRevoked;
+}
+
+export interface SyncEnvelope<K extends SyncEventKind = SyncEventKind> {
+  /** The outbox sequence number: strictly increasing in commit order. */
+  seq: number;
+  kind: K;
+  entityId: string;
+  entityVersion: number;
+  occurredAt: string;
+  payload: SyncEventPayloads[K];
+}
+
+/** What the auth server's snapshot endpoint answers. */
+export interface RegistrySnapshot {
+  schemaVersion: number;
+  /** Events up to and including this seq are reflected in the snapshot. */
+  seq: number;
+  clients: ClientSnapshot[];
+  scopes: ScopeSnapshot[];
+  revocations: TokensRevoked[];
+}
