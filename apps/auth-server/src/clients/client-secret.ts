@@ -1,0 +1,29 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Client secrets are 256 random bits, so a brute-force search is hopeless whatever the hash speed:
+ * a fast keyed hash (HMAC-SHA-256) is the right tool, and keeps client authentication cheap on the
+ * token hot path. A slow KDF (scrypt) is for low-entropy human passwords only (see users/).
+ * The key is a fixed domain separator, not a secret: the protection is the secret's entropy.
+ */
+const SECRET_HASH_KEY = 'portcullis/client-secret/v1';
+
+export function generateClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashClientSecret(secret: string): string {
+  return createHmac('sha256', SECRET_HASH_KEY).update(secret, 'utf8').digest('base64url');
+}
+
+/** Constant-time comparison of a presented secret with a stored hash. */
+export function clientSecretMatches(presented: string, storedHash: string | null | undefined): boolean {
+  if (!storedHash) return false;
+  const actual = Buffer.from(hashClientSecret(presented), 'base64url');
+  const expected = Buffer.from(storedHash, 'base64url');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+export function generateClientId(): string {
+  return randomBytes(16).toString('base64url');
+}

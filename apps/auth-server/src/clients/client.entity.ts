@@ -1,0 +1,62 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'clients' })
+export class ClientEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'client_id', type: 'text', unique: true })
+  clientId!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text' })
+  version!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  @Column({ type: 'text' })
+  type!: 'confidential' | 'public';
+
+  @Column({ name: 'secret_hash', type: 'text', nullable: true })
+  secretHash!: string | null;
+
+  @Column({ name: 'previous_secret_hash', type: 'text', nullable: true })
+  previousSecretHash!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
+  @Column({ name: 'redirect_uris', type: 'jsonb', default: () => "'[]'" })
+  redirectUris!: string[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  grants!: string[];
+
+  @Column({ name: 'access_token_lifetime_mode', type: 'text', default: 'global' })
+  accessTokenLifetimeMode!: 'global' | 'never' | 'seconds';
+
+  @Column({ name: 'access_token_lifetime_seconds', type: 'integer', nullable: true })
+  accessTokenLifetimeSeconds!: number | null;
+
+  @Column({ name: 'refresh_count_mode', type: 'text', default: 'limited' })
+  refreshCountMode!: 'unlimited' | 'limited';
+
+  @Column({ name: 'refresh_count_limit', type: 'integer', nullable: true })
+  refreshCountLimit!: number | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  /** bigint comes back from pg as a string; the repository converts it. */
+  @Column({ name: 'entity_version', type: 'bigint', default: 1 })
+  entityVersion!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,34 @@
+import type { AccessTokenLifetime, Client, GrantType, RefreshCount } from './client.js';
+import type { ClientEntity } from './client.entity.js';
+
+export function toClient(entity: ClientEntity): Client {
+  return {
+    id: entity.id,
+    clientId: entity.clientId,
+    name: entity.name,
+    version: entity.version,
+    description: entity.description,
+    type: entity.type,
+    redirectUris: entity.redirectUris,
+    grants: entity.grants as GrantType[],
+    accessTokenLifetime: toLifetime(entity),
+    refreshCount: entity.refreshCountMode === 'unlimited' ? { mode: 'unlimited' } : { mode: 'limited', limit: entity.refreshCountLimit ?? 0 },
+    active: entity.active,
+    entityVersion: Number(entity.entityVersion),
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+  };
+}
+
+function toLifetime(entity: ClientEntity): AccessTokenLifetime {
+  if (entity.accessTokenLifetimeMode === 'seconds') return { mode: 'seconds', seconds: entity.accessTokenLifetimeSeconds ?? 1 };
+  return { mode: entity.accessTokenLifetimeMode };
+}
+
+export function lifetimeColumns(lifetime: AccessTokenLifetime): Pick<ClientEntity, 'accessTokenLifetimeMode' | 'accessTokenLifetimeSeconds'> {
+  return { accessTokenLifetimeMode: lifetime.mode, accessTokenLifetimeSeconds: lifetime.mode === 'seconds' ? lifetime.seconds : null };
+}
+
+export function refreshCountColumns(count: RefreshCount): Pick<ClientEntity, 'refreshCountMode' | 'refreshCountLimit'> {
+  return { refreshCountMode: count.mode, refreshCountLimit: count.mode === 'limited' ? count.limit : null };
+}

@@ -1,0 +1,34 @@
+import type { Client } from '../clients/client.js';
+
+/** The token endpoint's parsed form: every parameter once (duplicates are rejected before this). */
+export type TokenRequestParams = Readonly<Record<string, string>>;
+
+/** RFC 6749 §5.1 successful response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  /** Left out when the lifetime is "never" (CONTRACT.md). */
+  expires_in?: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+export interface GrantContext {
+  /** The authenticated client (confidential) or the identified client (public, PKCE). */
+  client: Client;
+  params: TokenRequestParams;
+  /** Remote address, for rate limiting. */
+  ip: string;
+}
+
+/**
+ * One implementation per grant_type, each in token/grants/<grant-type>/. The token controller
+ * dispatches through a Map keyed by grantType (as node-oidc-provider does).
+ */
+export interface GrantHandler {
+  readonly grantType: string;
+  handle(context: GrantContext): Promise<TokenResponse>;
+}
+
+/** Multi-provider token: each grant module registers its handler under it. */
+export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

@@ -1,0 +1,28 @@
+import type { Client, GrantType } from '../clients/client.js';
+import type { TokenResponse } from '../token/grant-handler.js';
+
+export interface IssueTokensCommand {
+  client: Client;
+  /** The resource owner; absent for client_credentials. */
+  user?: { id: string; username: string };
+  grantType: GrantType;
+  /** Already validated against the client's associated scopes. */
+  scopes: string[];
+  /** Only the authorization-code flow asks for one, and only when the client's refresh count allows. */
+  withRefreshToken: boolean;
+  /** Hash of the authorization code the tokens come from, so that a replayed code can revoke them. */
+  authorizationCodeHash?: string;
+}
+
+export interface IssuedTokens {
+  response: TokenResponse;
+  grantId: string;
+}
+
+/**
+ * Mints and records tokens: one grant row per token family, one JWT signature per access token.
+ * Implemented by the tokens module; used by every grant handler and by the implicit flow.
+ */
+export abstract class TokenIssuance {
+  abstract issue(command: IssueTokensCommand): Promise<IssuedTokens>;
+}
