@@ -9,6 +9,8 @@ const shared = {
 };
 
 export default {
+  // Global on jest 29 (a project-level testTimeout is ignored): e2e setup on PGlite takes a few seconds.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
     {
@@ -16,7 +18,6 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
-      testTimeout: 60000,
     },
   ],
 };

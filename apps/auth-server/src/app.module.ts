@@ -1,12 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
+import { AuthorizeModule } from './authorize/authorize.module.js';
+import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 import { AuthServerConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AuthorizationServerMetadataModule } from './discovery/discovery.module.js';
+import { IntrospectionModule } from './introspection/introspection.module.js';
+import { KeysModule } from './keys/keys.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RevocationModule } from './revocation/revocation.module.js';
+import { TokenModule } from './token/token.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { ScopesModule } from './scopes/scopes.module.js';
+import { SettingsAdminModule } from './settings/settings-admin.module.js';
 import { SettingsModule } from './settings/settings.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { UsersAdminModule } from './users/users-admin.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Composition root: feature modules only. Add one import per feature module. */
@@ -21,9 +34,22 @@ export class AppModule {
         OutboxModule,
         SettingsModule,
         ClientsModule,
+        ScopesModule,
         UsersModule,
         AdminAuthModule,
+        UsersAdminModule,
+        SettingsAdminModule,
         HealthModule,
+        KeysModule,
+        RateLimitModule,
+        TokensModule,
+        TokenModule,
+        AuthorizeModule,
+        AuthorizationCodeGrantModule,
+        IntrospectionModule,
+        RevocationModule,
+        AuthorizationServerMetadataModule,
+        SyncModule,
       ],
     };
   }

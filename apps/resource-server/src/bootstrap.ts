@@ -1,23 +1,79 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe } from '../../../libs/errors/src/index.js';
+import {
+  InProcessTransport,
+  RedisStreamsTransport,
+  type InProcessEventBus,
+  type SyncConsumerOptions,
+  type SyncTransportServer,
+} from '../../../libs/sync/src/index.js';
 import { ResourceAppModule } from './app.module.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
+import { RegistrySyncService } from './registry/registry-sync.service.js';
+import { SyncTransportRegistry } from './registry/sync-status.js';
 
-export async function createResourceServer(config: ResourceServerConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 64 * 1024 }), {
-    logger: config.logLevel === 'log' ? ['fatal', 'error', 'warn', 'log'] : [config.logLevel],
-    abortOnError: false,
-  });
+export interface ResourceServerOptions {
+  /** The launcher's shared bus: used when no REDIS_URL is configured (single-process mode). */
+  eventBus?: InProcessEventBus;
+  /**
+   * Consumer group: one per instance, kept across restarts so that a restarted instance resumes
+   * where it acked. Defaults to `rs-<hostname>-<port>`: stable across restarts, distinct per replica.
+   */
+  consumerGroup?: string;
+  /** Redis Stream to read; defaults to the library's DEFAULT_SYNC_STREAM (tests isolate themselves). */
+  syncStream?: string;
+}
+
+/** Builds the resource server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
+export async function createResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ResourceAppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true }),
+    { logger: config.logLevel === 'log' ? ['fatal', 'error', 'warn', 'log'] : [config.logLevel], abortOnError: false },
+  );
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   app.enableShutdownHooks();
+  connectSyncTransport(app, config, options);
   return app;
 }
 
-export async function startResourceServer(config: ResourceServerConfig): Promise<NestFastifyApplication> {
-  const app = await createResourceServer(config);
+/** Events reach the `@EventPattern` handlers through Redis Streams, or the in-process bus. */
+function connectSyncTransport(app: NestFastifyApplication, config: ResourceServerConfig, options: ResourceServerOptions): void {
+  const sync = app.get(RegistrySyncService);
+  const consumer: SyncConsumerOptions = {
+    group: options.consumerGroup ?? defaultGroup(config),
+    lastAppliedSeq: async () => sync.lastAppliedSeq(),
+    onGap: () => sync.resync(),
+  };
+  let strategy: SyncTransportServer;
+  if (config.redisUrl) {
+    strategy = new RedisStreamsTransport({ ...consumer, redisUrl: config.redisUrl, stream: options.syncStream, consumer: randomUUID() });
+    app.get(SyncTransportRegistry).register(strategy);
+  } else if (options.eventBus) {
+    const bus = options.eventBus;
+    strategy = new InProcessTransport({ ...consumer, bus });
+    app.get(SyncTransportRegistry).register({ syncStatus: () => strategy.syncStatus(), latestSeq: () => bus.lastSeq });
+  } else {
+    // No event source at all: the registry only changes through snapshots. Say so loudly.
+    new Logger('ResourceServer').warn('no REDIS_URL and no in-process event bus: registry changes will not be received');
+    return;
+  }
+  app.connectMicroservice({ strategy });
+}
+
+function defaultGroup(config: ResourceServerConfig): string {
+  return `rs-${hostname()}-${config.port}`;
+}
+
+export async function startResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
+  const app = await createResourceServer(config, options);
+  await app.startAllMicroservices();
   await app.listen(config.port, config.host);
   return app;
 }

@@ -44,7 +44,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): Problem {
     if (exception instanceof Problem) return exception;
-    if (exception instanceof OAuthError) return new Problem(exception.status, exception.error, exception.description);
+    // Keep the challenge (WWW-Authenticate, Retry-After) when a bearer-protected admin API refuses.
+    if (exception instanceof OAuthError) return Object.assign(new Problem(exception.status, exception.error, exception.description), { headers: exception.headers });
     if (isUnavailableError(exception)) return new ServiceUnavailableProblem();
     if (sqlState(exception) === UNIQUE_VIOLATION) return new ConflictProblem('the resource already exists');
     const status = statusOf(exception);

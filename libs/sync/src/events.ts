@@ -54,6 +54,12 @@ export interface SyncEventPayloads {
 export interface SyncEnvelope<K extends SyncEventKind = SyncEventKind> {
   /** The outbox sequence number: strictly increasing in commit order. */
   seq: number;
+  /**
+   * The seq of the event published just before this one (0 for the first). A rolled-back
+   * transaction burns a seq, so consecutive events may differ by more than one; a consumer has
+   * missed something only when prevSeq is above what it applied. Absent: taken as seq - 1.
+   */
+  prevSeq?: number;
   kind: K;
   entityId: string;
   entityVersion: number;

@@ -1,1 +1,18 @@
+/**
+ * The sync library: how registry changes travel from the auth server to resource servers.
+ * See docs/sync.md. Auth server: an outbox relay publishes through a SyncPublisher. Resource
+ * server: a transport (RedisStreamsTransport or InProcessTransport) delivers each SyncEnvelope to
+ * the `@EventPattern(kind)` handler and acks only after the handler's promise resolved.
+ */
 export * from './events.js';
+export { DEFAULT_SYNC_STREAM, SYNC_EVENT_BUS } from './constants.js';
+export type { SyncConsumerOptions, SyncTransportStatus } from './sync-transport.types.js';
+export { SyncTransportServer } from './sync-transport.base.js';
+export { SyncEventContext } from './sync-event.context.js';
+export { RedisStreamsTransport, type RedisStreamsTransportOptions } from './redis-streams.transport.js';
+export { InProcessEventBus, IN_PROCESS_LOG_LIMIT } from './in-process-event-bus.js';
+export { InProcessTransport, type InProcessTransportOptions } from './in-process.transport.js';
+export type { SyncPublisher } from './sync-publisher.js';
+export { RedisStreamPublisher, type RedisStreamPublisherOptions } from './redis-stream.publisher.js';
+export { InProcessPublisher } from './in-process.publisher.js';
+export { fetchRegistrySnapshot, type SnapshotSource } from './fetch-registry-snapshot.js';

@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export * from './auth-server-harness.js';
+export * from './resource-server-harness.js';

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAuthenticator } from './client-authenticator.js';
+import { ClientEvents } from './client-events.js';
+import { ClientSecretRotation } from './client-secret-rotation.service.js';
+import { ClientWritesRepository } from './client-writes.repository.js';
 import { ClientEntity } from './client.entity.js';
+import { ClientsAdminService } from './clients-admin.service.js';
+import { ClientsController } from './clients.controller.js';
 import { ClientsRepository } from './clients.repository.js';
+import { RegistryTransaction } from './registry-transaction.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
-  providers: [ClientsRepository, ClientAuthenticator],
-  exports: [ClientAuthenticator, ClientsRepository],
+  controllers: [ClientsController],
+  providers: [ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
+  exports: [ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
 })
 export class ClientsModule {}

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
+import { ValidationProblem } from '../../../../libs/errors/src/index.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { toClient } from './client.mapper.js';
+import { isWellFormedClientId } from './client-secret.js';
 
 /** A client with what is needed to authenticate it; never leaves the clients module's services. */
 export interface ClientWithSecrets {
@@ -18,6 +21,7 @@ export class ClientsRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
 
   async findByClientId(clientId: string): Promise<ClientWithSecrets | null> {
+    if (!isWellFormedClientId(clientId)) return null;
     const entity = await this.clients.findOneBy({ clientId });
     if (!entity) return null;
     return {
@@ -28,9 +32,57 @@ export class ClientsRepository {
     };
   }
 
-  /** Names of the scopes associated with the client, sorted. */
-  async scopeNamesOf(clientRef: string): Promise<string[]> {
-    const rows: { scope_name: string }[] = await this.clients.query('SELECT scope_name FROM client_scopes WHERE client_ref = $1 ORDER BY scope_name', [clientRef]);
+  /** Names of the scopes associated with the client, sorted; pass the manager to read inside a transaction. */
+  async scopeNamesOf(clientRef: string, manager: EntityManager = this.clients.manager): Promise<string[]> {
+    const rows: { scope_name: string }[] = await manager.query('SELECT scope_name FROM client_scopes WHERE client_ref = $1 ORDER BY scope_name', [clientRef]);
     return rows.map((row) => row.scope_name);
   }
+
+  /** Scope names of several clients in one query (list pages), keyed by client row id. */
+  async scopeNamesByClient(clientRefs: string[]): Promise<Map<string, string[]>> {
+    const byClient = new Map<string, string[]>(clientRefs.map((ref) => [ref, []]));
+    if (clientRefs.length === 0) return byClient;
+    const rows: { client_ref: string; scope_name: string }[] = await this.clients.query(
+      'SELECT client_ref, scope_name FROM client_scopes WHERE client_ref = ANY($1::uuid[]) ORDER BY scope_name',
+      [clientRefs],
+    );
+    for (const row of rows) byClient.get(row.client_ref)?.push(row.scope_name);
+    return byClient;
+  }
+
+  /** Oldest first, keyset-paginated on (created_at, id) at microsecond precision. */
+  async list(filter: ClientFilter, limit: number, cursor?: string): Promise<Page<Client>> {
+    const query = this.clients.createQueryBuilder('client').addSelect(CREATED_KEY, 'created_key').orderBy('client.createdAt').addOrderBy('client.id').limit(limit + 1);
+    if (filter.name) query.andWhere("client.name ILIKE :name ESCAPE '\\'", { name: `%${escapeLike(filter.name)}%` });
+    if (filter.active !== undefined) query.andWhere('client.active = :active', { active: filter.active });
+    if (filter.scope) query.andWhere('EXISTS (SELECT 1 FROM client_scopes cs WHERE cs.client_ref = client.id AND cs.scope_name = :scope)', { scope: filter.scope });
+    const after = decodeClientCursor(cursor);
+    if (after) query.andWhere("(client.created_at, client.id) > (CAST(:created AS timestamp) AT TIME ZONE 'UTC', CAST(:id AS uuid))", after);
+    const { entities, raw } = await query.getRawAndEntities<{ created_key: string }>();
+    const keys = new Map(entities.map((entity, index) => [entity.id, raw[index].created_key]));
+    const page = toPage(entities, limit, (last) => ({ created: keys.get(last.id) ?? '', id: last.id }));
+    return { items: page.items.map(toClient), nextCursor: page.nextCursor };
+  }
+}
+
+export interface ClientFilter {
+  name?: string;
+  active?: boolean;
+  /** Only clients associated with this scope. */
+  scope?: string;
+}
+
+const CREATED_KEY = `to_char(client.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** The cursor reaches SQL, so its fields are checked strictly first (a malformed one is a 400, never a 500). */
+function decodeClientCursor(cursor: string | undefined): { created: string; id: string } | undefined {
+  const key = decodeCursor<{ created: string; id: string }>(cursor, ['created', 'id']);
+  if (!key) return undefined;
+  const wellFormed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(String(key.created)) && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(String(key.id));
+  if (!wellFormed) throw ValidationProblem.field('cursor', 'cursor is malformed');
+  return { created: String(key.created), id: String(key.id) };
 }

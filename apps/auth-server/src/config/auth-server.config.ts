@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
+import type { InProcessEventBus } from '../../../../libs/sync/src/index.js';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
@@ -53,6 +54,10 @@ export interface AuthServerConfig {
   redisUrl?: string;
   resourceAudience: string;
   resourceClient?: { clientId: string; clientSecret: string };
+  /** Redis Stream the outbox relay publishes to (default DEFAULT_SYNC_STREAM; tests use their own). */
+  syncStream?: string;
+  /** Single-process mode without Redis: the launcher passes the bus it shares with the resource server. */
+  syncEventBus?: InProcessEventBus;
   admin: { username: string; password?: string };
   logLevel: AuthServerEnv['LOG_LEVEL'];
 }

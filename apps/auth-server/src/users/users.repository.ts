@@ -1,13 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { UserEntity } from './user.entity.js';
-import type { Permission, User } from './user.js';
+import { Permissions, type Permission, type User } from './user.js';
 
 export interface StoredUser {
   user: User;
   passwordHash: string;
 }
+
+export interface UserListFilter {
+  /** Rows to fetch (callers ask for one more than the page size). */
+  limit: number;
+  /** Keyset: only usernames sorting after this one (case-insensitively). */
+  afterUsername?: string;
+  /** Exact, case-insensitive match. */
+  username?: string;
+}
+
+export interface UserChanges {
+  passwordHash?: string;
+  active?: boolean;
+  permissions?: Permission[];
+}
+
+/** The operations available inside one transaction (see UsersRepository.inTransaction). */
+export interface UsersTransaction {
+  /**
+   * Ids of the active users holding access_control, each row locked until the transaction ends,
+   * so that two concurrent changes cannot both remove "the other" last admin.
+   */
+  lockActiveAdminIds(): Promise<string[]>;
+  findById(id: string): Promise<User | null>;
+  update(id: string, changes: UserChanges): Promise<User>;
+  delete(id: string): Promise<void>;
+}
+
+const ADMIN_PERMISSION_JSON = JSON.stringify([Permissions.accessControl]);
 
 @Injectable()
 export class UsersRepository {
@@ -30,6 +59,43 @@ export class UsersRepository {
   async insert(username: string, passwordHash: string, permissions: Permission[]): Promise<User> {
     const saved = await this.users.save(this.users.create({ username, passwordHash, permissions, active: true }));
     return toUser(saved);
+  }
+
+  /** Sorted by lowercased username, which the unique index users_username_key makes a total order. */
+  async list(filter: UserListFilter): Promise<User[]> {
+    const query = this.users.createQueryBuilder('u').orderBy('lower(u.username)', 'ASC').limit(filter.limit);
+    if (filter.username !== undefined) query.andWhere('lower(u.username) = lower(:username)', { username: filter.username });
+    if (filter.afterUsername !== undefined) query.andWhere('lower(u.username) > lower(:after)', { after: filter.afterUsername });
+    return (await query.getMany()).map(toUser);
+  }
+
+  inTransaction<T>(work: (transaction: UsersTransaction) => Promise<T>): Promise<T> {
+    return this.users.manager.transaction((manager) => work(new TypeOrmUsersTransaction(manager)));
+  }
+}
+
+class TypeOrmUsersTransaction implements UsersTransaction {
+  constructor(private readonly manager: EntityManager) {}
+
+  async lockActiveAdminIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.manager.query('SELECT id FROM users WHERE active AND permissions @> $1::jsonb ORDER BY id FOR UPDATE', [
+      ADMIN_PERMISSION_JSON,
+    ]);
+    return rows.map((row) => row.id);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const entity = await this.manager.findOneBy(UserEntity, { id });
+    return entity ? toUser(entity) : null;
+  }
+
+  async update(id: string, changes: UserChanges): Promise<User> {
+    await this.manager.update(UserEntity, { id }, changes);
+    return toUser(await this.manager.findOneByOrFail(UserEntity, { id }));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.manager.delete(UserEntity, { id });
   }
 }
 

@@ -1,4 +1,5 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema.js';
+import { AuthorizationRequests1763800000100 } from './1763800000100-authorization-requests.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const authServerMigrations = [InitialSchema1763800000000];
+export const authServerMigrations = [InitialSchema1763800000000, AuthorizationRequests1763800000100];

@@ -1,0 +1,22 @@
+# One image for both apps; docker-compose.yml picks the process with `command`.
+
+# Stage 1: compile TypeScript with the full (dev) dependency tree.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY libs ./libs
+COPY apps ./apps
+RUN npm run build
+
+# Stage 2: production dependencies and the compiled output only (no compiler, no sources).
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000 3001
+CMD ["node", "dist/apps/auth-server/src/main.js"]

@@ -1,0 +1,16 @@
+/** A stored authorization code (RFC 6749 §4.1.2); only its SHA-256 hash is kept. */
+export interface AuthorizationCode {
+  codeHash: string;
+  clientRef: string;
+  userId: string;
+  redirectUri: string;
+  /** Whether redirect_uri was in the authorize request: then the token request must repeat it (RFC 6749 §4.1.3). */
+  redirectUriSent: boolean;
+  scopes: string[];
+  /** S256 challenge (RFC 7636), or null when the client sent none. */
+  codeChallenge: string | null;
+  expiresAt: Date;
+  consumedAt: Date | null;
+}
+
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt'>;

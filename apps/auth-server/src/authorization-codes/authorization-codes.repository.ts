@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthorizationCode, NewAuthorizationCode } from './authorization-code.js';
+
+interface AuthorizationCodeRow {
+  code_hash: string;
+  client_ref: string;
+  user_id: string;
+  redirect_uri: string;
+  redirect_uri_sent: boolean;
+  scopes: string[];
+  code_challenge: string | null;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+@Injectable()
+export class AuthorizationCodesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(code: NewAuthorizationCode): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [code.codeHash, code.clientRef, code.userId, code.redirectUri, code.redirectUriSent, JSON.stringify(code.scopes), code.codeChallenge, code.expiresAt],
+    );
+  }
+
+  /**
+   * Marks the client's code used and returns it, in one statement: of any number of concurrent
+   * redemptions exactly one gets the row (SECURITY-CHECKLIST AC-3). Null when the code is unknown,
+   * another client's, or already consumed.
+   */
+  async consume(codeHash: string, clientRef: string): Promise<AuthorizationCode | null> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE authorization_codes SET consumed_at = now()
+       WHERE code_hash = $1 AND client_ref = $2 AND consumed_at IS NULL
+       RETURNING *`,
+      [codeHash, clientRef],
+    );
+    const rows = updatedRows(result);
+    return rows.length > 0 ? toAuthorizationCode(rows[0]) : null;
+  }
+
+  async find(codeHash: string): Promise<AuthorizationCode | null> {
+    const rows: AuthorizationCodeRow[] = await this.dataSource.query('SELECT * FROM authorization_codes WHERE code_hash = $1', [codeHash]);
+    return rows.length > 0 ? toAuthorizationCode(rows[0]) : null;
+  }
+}
+
+/** TypeORM's postgres driver answers an UPDATE … RETURNING with [rows, affectedCount]. */
+function updatedRows(result: unknown): AuthorizationCodeRow[] {
+  if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as AuthorizationCodeRow[];
+  return Array.isArray(result) ? (result as AuthorizationCodeRow[]) : [];
+}
+
+function toAuthorizationCode(row: AuthorizationCodeRow): AuthorizationCode {
+  return {
+    codeHash: row.code_hash,
+    clientRef: row.client_ref,
+    userId: row.user_id,
+    redirectUri: row.redirect_uri,
+    redirectUriSent: row.redirect_uri_sent,
+    scopes: row.scopes,
+    codeChallenge: row.code_challenge,
+    expiresAt: new Date(row.expires_at),
+    consumedAt: row.consumed_at ? new Date(row.consumed_at) : null,
+  };
+}

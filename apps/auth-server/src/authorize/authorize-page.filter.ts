@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isUnavailableError } from '../../../../libs/errors/src/index.js';
+import { AuthorizePageError, AuthorizeRedirectError } from './authorize-errors.js';
+import { redirectWith } from './authorize-redirect.js';
+import { renderErrorPage } from './pages/error.page.js';
+import { sendPage, sendRedirect } from './pages/page-response.js';
+
+/**
+ * The authorization endpoint talks to a browser: every failure is an HTML page or a redirect to
+ * the client, never the JSON the other OAuth endpoints answer with.
+ */
+@Catch()
+export class AuthorizePageFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Authorize');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof AuthorizeRedirectError) {
+      const { oauthError, redirectUri, mode, state } = exception;
+      const location = redirectWith(redirectUri, mode, { error: oauthError.error, error_description: oauthError.description, state });
+      return sendRedirect(reply, request.method === 'GET' ? 302 : 303, location);
+    }
+    if (exception instanceof AuthorizePageError) {
+      return sendPage(reply, renderErrorPage(exception.title, exception.explanation), { status: exception.status, headers: exception.headers });
+    }
+    if (isUnavailableError(exception)) {
+      return sendPage(reply, renderErrorPage('Temporarily unavailable', 'The server is busy. Try again in a moment.'), { status: 503, headers: { 'retry-after': '1' } });
+    }
+    const status = statusOf(exception);
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendPage(reply, renderErrorPage('Invalid request', 'The request could not be understood.'), { status });
+    }
+    this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${exception instanceof Error ? exception.message : String(exception)}`, exception instanceof Error ? exception.stack : undefined);
+    return sendPage(reply, renderErrorPage('Something went wrong', 'The server could not complete the request. Try again later.'), { status: 500 });
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  const candidate = exception as { getStatus?: () => number; statusCode?: number } | undefined;
+  if (typeof candidate?.getStatus === 'function') return candidate.getStatus();
+  return typeof candidate?.statusCode === 'number' ? candidate.statusCode : undefined;
+}

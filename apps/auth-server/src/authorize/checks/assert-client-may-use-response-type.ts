@@ -1,0 +1,9 @@
+import { UnauthorizedClient } from '../../../../../libs/errors/src/index.js';
+import { GrantTypes, type Client } from '../../clients/client.js';
+import type { ResponseType } from '../authorize-request.js';
+
+/** RFC 6749 §4.1.2.1 / §4.2.2.1: the client must be registered for the flow it asks for. */
+export function assertClientMayUseResponseType(client: Client, responseType: ResponseType): void {
+  const grant = responseType === 'code' ? GrantTypes.authorizationCode : GrantTypes.implicit;
+  if (!client.grants.includes(grant)) throw new UnauthorizedClient(`the client is not registered for the ${grant} grant`);
+}

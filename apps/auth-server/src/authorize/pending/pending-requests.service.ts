@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { generateOpaqueValue, hashOpaqueValue } from '../../authorization-codes/opaque-value.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../../config/auth-server.config.js';
+import { AuthorizePageError } from '../authorize-errors.js';
+import type { ValidatedAuthorizeRequest } from '../authorize-request.js';
+import { csrfTokenMatches } from './csrf.js';
+import type { PendingRequest } from './pending-request.js';
+import { PendingRequestsRepository } from './pending-requests.repository.js';
+import { clearRequestCookie, PENDING_REQUEST_SECONDS, readCookie, REQUEST_COOKIE, serializeRequestCookie } from './request-cookie.js';
+
+const EXPIRED = 'This sign-in request has expired or was already used. Go back to the application and start again.';
+const FORGED = 'This form was not sent from the page this server showed you, so it was not accepted.';
+
+/**
+ * The browser side of a pending authorization request: a random handle in an HttpOnly cookie
+ * (only its hash is stored) plus a CSRF token in every form. A new handle is issued at login.
+ */
+@Injectable()
+export class PendingRequestsService {
+  private readonly secureCookies: boolean;
+
+  constructor(
+    private readonly repository: PendingRequestsRepository,
+    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
+  ) {
+    this.secureCookies = config.issuer.startsWith('https:');
+  }
+
+  /** Stores the request; returns it with the Set-Cookie value for the browser. */
+  async open(request: ValidatedAuthorizeRequest): Promise<{ pending: PendingRequest; cookie: string }> {
+    const handle = generateOpaqueValue();
+    const pending: PendingRequest = {
+      handleHash: hashOpaqueValue(handle),
+      csrfToken: generateOpaqueValue(),
+      clientRef: request.client.id,
+      clientId: request.client.clientId,
+      userId: null,
+      responseType: request.responseType,
+      redirectUri: request.redirectUri,
+      redirectUriSent: request.redirectUriSent,
+      scopes: request.scopes,
+      state: request.state,
+      codeChallenge: request.codeChallenge,
+      expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),
+    };
+    await this.repository.insert(pending);
+    return { pending, cookie: this.cookie(handle) };
+  }
+
+  /** The live request of this browser, or an error page. */
+  async current(cookieHeader: string | undefined): Promise<PendingRequest> {
+    const handle = readCookie(cookieHeader, REQUEST_COOKIE);
+    const pending = handle ? await this.repository.findLive(hashOpaqueValue(handle)) : null;
+    if (!pending) throw new AuthorizePageError(400, 'Request expired', EXPIRED);
+    return pending;
+  }
+
+  /** A form post without the request's CSRF token is refused: 403, nothing happens. */
+  assertCsrf(pending: PendingRequest, presented: unknown): void {
+    if (!csrfTokenMatches(presented, pending.csrfToken)) throw new AuthorizePageError(403, 'Request refused', FORGED);
+  }
+
+  /** Binds the user to the request under a new handle; returns the new Set-Cookie value. */
+  async signIn(pending: PendingRequest, userId: string): Promise<string> {
+    const handle = generateOpaqueValue();
+    await this.repository.attachUser(pending.handleHash, hashOpaqueValue(handle), userId);
+    return this.cookie(handle);
+  }
+
+  /** Ends the request; only the first of concurrent consent posts gets true. */
+  finish(pending: PendingRequest): Promise<boolean> {
+    return this.repository.take(pending.handleHash);
+  }
+
+  clearCookie(): string {
+    return clearRequestCookie(this.secureCookies);
+  }
+
+  private cookie(handle: string): string {
+    return serializeRequestCookie(handle, { secure: this.secureCookies, maxAgeSeconds: PENDING_REQUEST_SECONDS });
+  }
+}

@@ -1,0 +1,46 @@
+import { OAuthError } from '../../../../libs/errors/src/index.js';
+import type { Client } from '../clients/client.js';
+import { AuthorizeRedirectError } from './authorize-errors.js';
+import type { ValidatedAuthorizeRequest } from './authorize-request.js';
+import { assertClientIdentified } from './checks/assert-client-identified.js';
+import { assertClientMayUseResponseType } from './checks/assert-client-may-use-response-type.js';
+import { assertNoRepeatedParameters } from './checks/assert-no-repeated-parameters.js';
+import { assertResponseMode } from './checks/assert-response-mode.js';
+import { assertResponseType } from './checks/assert-response-type.js';
+import { assertStateLength, MAX_STATE_LENGTH } from './checks/assert-state-length.js';
+import { singleValue, type RawQuery } from './checks/query-params.js';
+import { resolveCodeChallenge } from './checks/resolve-code-challenge.js';
+import { resolveRedirectUri } from './checks/resolve-redirect-uri.js';
+import { resolveScopes } from './checks/resolve-scopes.js';
+
+export interface ClientLookup {
+  find(clientId: string): Promise<Client | null>;
+  scopesOf(client: Client): Promise<string[]>;
+}
+
+/**
+ * The checks of GET /oauth/authorize, in RFC 6749 §4.1.2.1 order: first those that decide whether
+ * the client's redirect URI can be trusted (failures: an error page), then the rest (failures:
+ * an error sent to that redirect URI, with the state). Unknown parameters are ignored (§3.1).
+ */
+export async function validateAuthorizeRequest(query: RawQuery, clients: ClientLookup): Promise<ValidatedAuthorizeRequest> {
+  const client = await assertClientIdentified(query, (clientId) => clients.find(clientId));
+  const { redirectUri, sent } = resolveRedirectUri(query, client);
+  // Errors for an implicit request belong in the fragment, even before response_type is validated.
+  const mode = singleValue(query, 'response_type') === 'token' ? 'fragment' : 'query';
+  const rawState = singleValue(query, 'state');
+  const echoedState = rawState !== undefined && rawState.length <= MAX_STATE_LENGTH ? rawState : null;
+  try {
+    assertNoRepeatedParameters(query);
+    assertStateLength(rawState);
+    const responseType = assertResponseType(singleValue(query, 'response_type'));
+    assertResponseMode(singleValue(query, 'response_mode'), responseType);
+    assertClientMayUseResponseType(client, responseType);
+    const scopes = resolveScopes(singleValue(query, 'scope'), await clients.scopesOf(client));
+    const codeChallenge = responseType === 'code' ? resolveCodeChallenge(singleValue(query, 'code_challenge'), singleValue(query, 'code_challenge_method'), client) : null;
+    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, state: rawState ?? null, codeChallenge };
+  } catch (error) {
+    if (error instanceof OAuthError) throw new AuthorizeRedirectError(error, redirectUri, mode, echoedState);
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { SyncEvents } from '../../../../libs/sync/src/index.js';
+import { OutboxWriter } from '../outbox/outbox.writer.js';
+import type { Client } from './client.js';
+import { toClientSnapshot } from './client.view.js';
+import { ClientsRepository } from './clients.repository.js';
+
+/** Outbox events about one client, appended in the caller's transaction (CONTRACT.md, events). */
+@Injectable()
+export class ClientEvents {
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly clients: ClientsRepository,
+  ) {}
+
+  /** client.upserted with the scopes as they are inside this transaction; returns those scopes. */
+  async upserted(manager: EntityManager, client: Client): Promise<string[]> {
+    const scopes = await this.clients.scopeNamesOf(client.id, manager);
+    await this.outbox.append(manager, SyncEvents.clientUpserted, client.clientId, client.entityVersion, toClientSnapshot(client, scopes));
+    return scopes;
+  }
+
+  async scopesSet(manager: EntityManager, client: Client): Promise<void> {
+    const scopes = await this.clients.scopeNamesOf(client.id, manager);
+    await this.outbox.append(manager, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, { clientId: client.clientId, scopes, entityVersion: client.entityVersion });
+  }
+
+  async deleted(manager: EntityManager, client: Client, entityVersion: number): Promise<void> {
+    await this.outbox.append(manager, SyncEvents.clientDeleted, client.clientId, entityVersion, { clientId: client.clientId, entityVersion });
+  }
+
+  async tokensRevoked(manager: EntityManager, client: Client, revokedBefore: Date): Promise<void> {
+    await this.outbox.append(manager, SyncEvents.tokensRevoked, client.clientId, client.entityVersion, { clientId: client.clientId, revokedBefore: revokedBefore.toISOString() });
+  }
+}

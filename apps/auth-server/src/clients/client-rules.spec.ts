@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { clientShapeErrors } from './client-rules.js';
+
+describe(clientShapeErrors.name, () => {
+  it('accepts a consistent client', () => {
+    expect(clientShapeErrors({ type: 'confidential', grants: ['authorization_code', 'password'], redirectUris: ['https://a.example/cb'] })).toEqual([]);
+    expect(clientShapeErrors({ type: 'confidential', grants: ['client_credentials'], redirectUris: [] })).toEqual([]);
+  });
+
+  it('names each grant that the type does not allow', () => {
+    expect(clientShapeErrors({ type: 'public', grants: ['client_credentials', 'password', 'implicit'], redirectUris: ['https://a.example/cb'] })).toEqual([
+      { field: 'grants', message: 'the grant client_credentials is not allowed for a public client' },
+      { field: 'grants', message: 'the grant password is not allowed for a public client' },
+    ]);
+  });
+
+  it('requires a redirect URI for redirecting grants and names the bad one by index', () => {
+    expect(clientShapeErrors({ type: 'public', grants: ['implicit'], redirectUris: [] })).toEqual([
+      { field: 'redirectUris', message: 'at least one redirect URI is required for the authorization_code and implicit grants' },
+    ]);
+    expect(clientShapeErrors({ type: 'confidential', grants: ['authorization_code'], redirectUris: ['https://a.example/cb', 'http://b.example/cb'] })).toEqual([
+      { field: 'redirectUris[1]', message: 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])' },
+    ]);
+  });
+});

@@ -1,0 +1,31 @@
+import type { FieldError } from '../../../../libs/errors/src/index.js';
+import { GRANTS_BY_TYPE, GrantTypes, type ClientType, type GrantType } from './client.js';
+import { redirectUriError } from './redirect-uri.js';
+
+/** The fields whose rules depend on each other; checked on create and on the merged state of a PATCH. */
+export interface ClientShape {
+  type: ClientType;
+  grants: GrantType[];
+  redirectUris: string[];
+}
+
+const REDIRECTING_GRANTS: readonly GrantType[] = [GrantTypes.authorizationCode, GrantTypes.implicit];
+
+export function clientShapeErrors(shape: ClientShape): FieldError[] {
+  return [...grantErrors(shape), ...redirectUriErrors(shape)];
+}
+
+function grantErrors({ type, grants }: ClientShape): FieldError[] {
+  const allowed = GRANTS_BY_TYPE[type];
+  return grants.filter((grant) => !allowed.includes(grant)).map((grant) => ({ field: 'grants', message: `the grant ${grant} is not allowed for a ${type} client` }));
+}
+
+function redirectUriErrors({ type, grants, redirectUris }: ClientShape): FieldError[] {
+  if (redirectUris.length === 0 && grants.some((grant) => REDIRECTING_GRANTS.includes(grant))) {
+    return [{ field: 'redirectUris', message: 'at least one redirect URI is required for the authorization_code and implicit grants' }];
+  }
+  return redirectUris.flatMap((uri, index) => {
+    const message = redirectUriError(uri, type);
+    return message ? [{ field: `redirectUris[${index}]`, message }] : [];
+  });
+}

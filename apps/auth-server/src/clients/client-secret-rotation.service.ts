@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictProblem, NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { ClientEvents } from './client-events.js';
+import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { ClientWritesRepository } from './client-writes.repository.js';
+import { RegistryTransaction } from './registry-transaction.repository.js';
+
+/**
+ * POST /admin/v1/clients/{clientId}/secret. The old secret stops at once, or keeps working for an
+ * overlap window so that deployed apps can switch over without downtime (CONTRACT.md).
+ */
+@Injectable()
+export class ClientSecretRotation {
+  constructor(
+    private readonly transaction: RegistryTransaction,
+    private readonly writes: ClientWritesRepository,
+    private readonly events: ClientEvents,
+  ) {}
+
+  async regenerate(clientId: string, previousSecretValidForSeconds?: number, now = new Date()): Promise<{ clientSecret: string }> {
+    return this.transaction.run(async (manager) => {
+      const stored = await this.writes.lock(manager, clientId);
+      if (!stored) throw new NotFoundProblem(`no client with the id ${clientId}`);
+      if (stored.client.type !== 'confidential') throw new ConflictProblem('a public client has no secret', [{ field: 'type', message: 'only confidential clients have a secret' }]);
+      const clientSecret = generateClientSecret();
+      const overlap = previousSecretValidForSeconds !== undefined && stored.secretHash !== null;
+      const client = await this.writes.update(manager, stored.client.id, {}, {
+        secretHash: hashClientSecret(clientSecret),
+        previousSecretHash: overlap ? stored.secretHash : null,
+        previousSecretExpiresAt: overlap ? new Date(now.getTime() + previousSecretValidForSeconds * 1000) : null,
+      });
+      await this.events.upserted(manager, client);
+      return { clientSecret };
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AccessTokenLifetime, Client, ClientType, GrantType, RefreshCount } from './client.js';
+import { ClientEntity } from './client.entity.js';
+import { isWellFormedClientId } from './client-secret.js';
+import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
+import type { ClientWithSecrets } from './clients.repository.js';
+
+/** Everything an admin can set on a client. */
+export interface ClientFields {
+  name: string;
+  version: string;
+  description: string;
+  type: ClientType;
+  redirectUris: string[];
+  grants: GrantType[];
+  accessTokenLifetime: AccessTokenLifetime;
+  refreshCount: RefreshCount;
+  active: boolean;
+}
+
+export interface SecretFields {
+  secretHash: string | null;
+  previousSecretHash: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+/** Client writes; each runs in the caller's transaction so that its outbox event commits with it. */
+@Injectable()
+export class ClientWritesRepository {
+  async insert(manager: EntityManager, clientId: string, fields: ClientFields, secretHash: string | null): Promise<Client> {
+    const result = await manager.insert(ClientEntity, { clientId, ...columnsOf(fields), secretHash });
+    const id = (result.identifiers[0] as { id: string }).id;
+    return toClient(await manager.findOneByOrFail(ClientEntity, { id }));
+  }
+
+  /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
+  async lock(manager: EntityManager, clientId: string): Promise<ClientWithSecrets | null> {
+    if (!isWellFormedClientId(clientId)) return null;
+    const entity = await manager.createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
+    return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
+  }
+
+  /** Applies the changes and bumps entity_version, which orders the resulting events at the resource servers. */
+  async update(manager: EntityManager, id: string, fields: Partial<ClientFields>, secrets?: SecretFields): Promise<Client> {
+    await manager
+      .createQueryBuilder()
+      .update(ClientEntity)
+      .set({ ...columnsOf(fields), ...secrets, entityVersion: () => 'entity_version + 1', updatedAt: () => 'now()' })
+      .where('id = :id', { id })
+      .execute();
+    return toClient(await manager.findOneByOrFail(ClientEntity, { id }));
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(ClientEntity, { id });
+  }
+
+  /** Revokes every live token family of the client (CONTRACT.md: "active": false). */
+  async revokeGrants(manager: EntityManager, clientRef: string): Promise<void> {
+    await manager.query('UPDATE grants SET revoked_at = now() WHERE client_ref = $1 AND revoked_at IS NULL', [clientRef]);
+  }
+
+  /** The transaction's clock, so that revokedBefore matches the revoked_at just written. */
+  async now(manager: EntityManager): Promise<Date> {
+    const rows: { now: Date }[] = await manager.query('SELECT now() AS now');
+    return new Date(rows[0].now);
+  }
+}
+
+function columnsOf(fields: Partial<ClientFields>): Partial<ClientEntity> {
+  const { accessTokenLifetime, refreshCount, ...plain } = fields;
+  return {
+    ...plain,
+    ...(accessTokenLifetime ? lifetimeColumns(accessTokenLifetime) : {}),
+    ...(refreshCount ? refreshCountColumns(refreshCount) : {}),
+  };
+}

@@ -1,0 +1,47 @@
+import type { ClientSnapshot } from '../../../../libs/sync/src/index.js';
+import type { AccessTokenLifetime, Client, ClientType, GrantType, RefreshCount } from './client.js';
+
+/** The admin API's JSON for a client (CONTRACT.md, Clients). */
+export interface ClientView {
+  clientId: string;
+  /** Only in the create, regenerate and type-change-to-confidential responses. */
+  clientSecret?: string;
+  name: string;
+  version: string;
+  description: string;
+  type: ClientType;
+  redirectUris: string[];
+  grants: GrantType[];
+  accessTokenLifetime: AccessTokenLifetime;
+  refreshCount: RefreshCount;
+  active: boolean;
+  scopes: string[];
+  endpoints: { authorization: string; token: string; refreshToken: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toClientView(client: Client, scopes: string[], issuer: string, clientSecret?: string): ClientView {
+  return {
+    clientId: client.clientId,
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+    name: client.name,
+    version: client.version,
+    description: client.description,
+    type: client.type,
+    redirectUris: client.redirectUris,
+    grants: client.grants,
+    accessTokenLifetime: client.accessTokenLifetime,
+    refreshCount: client.refreshCount,
+    active: client.active,
+    scopes,
+    endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
+    createdAt: client.createdAt.toISOString(),
+    updatedAt: client.updatedAt.toISOString(),
+  };
+}
+
+/** What resource servers learn about a client (libs/sync events). */
+export function toClientSnapshot(client: Client, scopes: string[]): ClientSnapshot {
+  return { clientId: client.clientId, name: client.name, version: client.version, type: client.type, active: client.active, scopes, entityVersion: client.entityVersion };
+}

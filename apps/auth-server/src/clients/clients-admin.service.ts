@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '../../../../libs/errors/src/index.js';
+import type { Page } from '../common/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import type { Client } from './client.js';
+import { ClientEvents } from './client-events.js';
+import { clientShapeErrors, type ClientShape } from './client-rules.js';
+import { generateClientId, generateClientSecret, hashClientSecret } from './client-secret.js';
+import { toClientView, type ClientView } from './client.view.js';
+import { ClientWritesRepository, type ClientFields, type SecretFields } from './client-writes.repository.js';
+import { ClientsRepository, type ClientFilter } from './clients.repository.js';
+import type { CreateClientDto } from './dto/create-client.dto.js';
+import type { UpdateClientDto } from './dto/update-client.dto.js';
+import { RegistryTransaction } from './registry-transaction.repository.js';
+
+/** The admin API's rules for clients: validation across fields, uniqueness, secrets, revocation on deactivation. */
+@Injectable()
+export class ClientsAdminService {
+  constructor(
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+    private readonly transaction: RegistryTransaction,
+    private readonly clients: ClientsRepository,
+    private readonly writes: ClientWritesRepository,
+    private readonly events: ClientEvents,
+  ) {}
+
+  async create(dto: CreateClientDto): Promise<ClientView> {
+    const fields: ClientFields = {
+      name: dto.name,
+      version: dto.version,
+      description: dto.description ?? '',
+      type: dto.type,
+      redirectUris: dto.redirectUris ?? [],
+      grants: dto.grants,
+      accessTokenLifetime: dto.accessTokenLifetime ? (dto.accessTokenLifetime as ClientFields['accessTokenLifetime']) : { mode: 'global' },
+      refreshCount: dto.refreshCount ? (dto.refreshCount as ClientFields['refreshCount']) : { mode: 'limited', limit: 0 },
+      active: dto.active ?? true,
+    };
+    assertShape(fields);
+    const secret = fields.type === 'confidential' ? generateClientSecret() : undefined;
+    return this.uniquely(fields, () =>
+      this.transaction.run(async (manager) => {
+        const client = await this.writes.insert(manager, generateClientId(), fields, secret ? hashClientSecret(secret) : null);
+        const scopes = await this.events.upserted(manager, client);
+        return this.view(client, scopes, secret);
+      }),
+    );
+  }
+
+  async list(filter: ClientFilter, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<ClientView>> {
+    const page = await this.clients.list(filter, limit, cursor);
+    const scopes = await this.clients.scopeNamesByClient(page.items.map((client) => client.id));
+    return { items: page.items.map((client) => this.view(client, scopes.get(client.id) ?? [])), nextCursor: page.nextCursor };
+  }
+
+  async get(clientId: string): Promise<ClientView> {
+    const client = await this.existing(clientId);
+    return this.view(client, await this.clients.scopeNamesOf(client.id));
+  }
+
+  async update(clientId: string, dto: UpdateClientDto): Promise<ClientView> {
+    return this.transaction.run(async (manager) => {
+      const stored = await this.writes.lock(manager, clientId);
+      if (!stored) throw notFound(clientId);
+      const before = stored.client;
+      const fields = merge(before, dto);
+      assertShape(fields);
+      const { secrets, secret } = secretsAfterTypeChange(before, fields);
+      const client = await this.uniquely(fields, () => this.writes.update(manager, before.id, fields, secrets));
+      const scopes = await this.events.upserted(manager, client);
+      if (before.active && !client.active) {
+        // CONTRACT.md: deactivation invalidates every token at once; reactivation does not revive them.
+        await this.writes.revokeGrants(manager, client.id);
+        await this.events.tokensRevoked(manager, client, await this.writes.now(manager));
+      }
+      return this.view(client, scopes, secret);
+    });
+  }
+
+  async delete(clientId: string): Promise<void> {
+    await this.transaction.run(async (manager) => {
+      const stored = await this.writes.lock(manager, clientId);
+      if (!stored) throw notFound(clientId);
+      // Grants, codes and scope associations go with the row (ON DELETE CASCADE).
+      await this.writes.delete(manager, stored.client.id);
+      await this.events.deleted(manager, stored.client, stored.client.entityVersion + 1);
+    });
+  }
+
+  /** The client, or a 404 problem. */
+  async existing(clientId: string): Promise<Client> {
+    const stored = await this.clients.findByClientId(clientId);
+    if (!stored) throw notFound(clientId);
+    return stored.client;
+  }
+
+  view(client: Client, scopes: string[], secret?: string): ClientView {
+    return toClientView(client, scopes, this.config.issuer, secret);
+  }
+
+  /** The unique index on (lower(name), version) decides races: the loser gets a 409, not a 500. */
+  private async uniquely<T>(fields: Pick<ClientFields, 'name' | 'version'>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      throw new ConflictProblem(`a client named "${fields.name}" with version "${fields.version}" already exists`, [
+        { field: 'name', message: 'name and version must be unique (the name compared without regard to case)' },
+      ]);
+    }
+  }
+}
+
+function merge(client: Client, dto: UpdateClientDto): ClientFields {
+  return {
+    name: client.name,
+    version: dto.version ?? client.version,
+    description: dto.description ?? client.description,
+    type: dto.type ?? client.type,
+    redirectUris: dto.redirectUris ?? client.redirectUris,
+    grants: dto.grants ?? client.grants,
+    accessTokenLifetime: (dto.accessTokenLifetime as ClientFields['accessTokenLifetime'] | undefined) ?? client.accessTokenLifetime,
+    refreshCount: (dto.refreshCount as ClientFields['refreshCount'] | undefined) ?? client.refreshCount,
+    active: dto.active ?? client.active,
+  };
+}
+
+function assertShape(shape: ClientShape): void {
+  const errors = clientShapeErrors(shape);
+  if (errors.length > 0) throw new ValidationProblem(errors);
+}
+
+/** Public clients hold no secret; a client that becomes confidential gets a new one, shown once. */
+function secretsAfterTypeChange(before: Client, after: ClientFields): { secrets?: SecretFields; secret?: string } {
+  if (before.type === after.type) return {};
+  if (after.type === 'public') return { secrets: { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null } };
+  const secret = generateClientSecret();
+  return { secret, secrets: { secretHash: hashClientSecret(secret), previousSecretHash: null, previousSecretExpiresAt: null } };
+}
+
+function notFound(clientId: string): NotFoundProblem {
+  return new NotFoundProblem(`no client with the id ${clientId}`);
+}

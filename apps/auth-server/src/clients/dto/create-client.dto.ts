@@ -1,0 +1,36 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import type { ClientType, GrantType } from '../client.js';
+import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
+import { CLIENT_TYPES, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
+import { RefreshCountDto } from './refresh-count.dto.js';
+
+/** POST /admin/v1/clients. Cross-field rules (grants per type, redirect URIs) live in client-rules.ts. */
+export class CreateClientDto {
+  @IsString() @Length(1, 255) @Matches(NAME_PATTERN, { message: NAME_MESSAGE('name') })
+  name!: string;
+
+  @IsString() @Length(1, 255) @Matches(NAME_PATTERN, { message: NAME_MESSAGE('version') })
+  version!: string;
+
+  @IsOptional() @IsString() @MaxLength(1000) @Matches(NO_NUL, { message: 'description must not contain NUL characters' })
+  description?: string;
+
+  @IsIn(CLIENT_TYPES)
+  type!: ClientType;
+
+  @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsIn(REGISTRABLE_GRANTS, { each: true })
+  grants!: GrantType[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(32) @ArrayUnique() @IsString({ each: true })
+  redirectUris?: string[];
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AccessTokenLifetimeDto)
+  accessTokenLifetime?: AccessTokenLifetimeDto;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RefreshCountDto)
+  refreshCount?: RefreshCountDto;
+
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+}

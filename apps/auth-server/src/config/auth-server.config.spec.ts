@@ -1,0 +1,102 @@
+// class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
+import 'reflect-metadata';
+import { describe, expect, it } from '@jest/globals';
+import { InvalidConfigurationError } from '../../../../libs/config/src/index.js';
+import { loadAuthServerConfig } from './auth-server.config.js';
+
+const DATABASE_URL = 'postgres://portcullis@db.internal:5432/auth';
+
+describe(loadAuthServerConfig.name, () => {
+  it('applies the documented defaults', () => {
+    expect(loadAuthServerConfig({ DATABASE_URL })).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      issuer: 'http://localhost:3000',
+      databaseUrl: DATABASE_URL,
+      embeddedDatabase: false,
+      redisUrl: undefined,
+      resourceAudience: 'http://localhost:3001',
+      resourceClient: undefined,
+      admin: { username: 'admin', password: undefined },
+      logLevel: 'log',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadAuthServerConfig({
+      DATABASE_URL,
+      AUTH_PORT: '8443',
+      AUTH_HOST: '0.0.0.0',
+      AUTH_ISSUER: 'https://auth.example.com/realm',
+      REDIS_URL: 'redis://cache:6379',
+      RESOURCE_AUDIENCE: 'https://api.example.com',
+      RESOURCE_CLIENT_ID: 'resource-server',
+      RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+',
+      ADMIN_USERNAME: 'ops',
+      ADMIN_PASSWORD: 'ops-password',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      port: 8443,
+      host: '0.0.0.0',
+      issuer: 'https://auth.example.com/realm',
+      redisUrl: 'redis://cache:6379',
+      resourceAudience: 'https://api.example.com',
+      resourceClient: { clientId: 'resource-server', clientSecret: 'a-secret-of-sixteen+' },
+      admin: { username: 'ops', password: 'ops-password' },
+      logLevel: 'warn',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadAuthServerConfig({ DATABASE_URL, AUTH_PORT: '', AUTH_ISSUER: '' })).toMatchObject({ port: 3000, issuer: 'http://localhost:3000' });
+  });
+
+  it('lets overrides win over the environment', () => {
+    expect(loadAuthServerConfig({}, { databaseUrl: 'postgres://127.0.0.1:1/x', embeddedDatabase: true, port: 0 })).toMatchObject({
+      databaseUrl: 'postgres://127.0.0.1:1/x',
+      embeddedDatabase: true,
+      port: 0,
+    });
+  });
+
+  it.each([
+    ['AUTH_PORT', 'abc'],
+    ['AUTH_PORT', '65536'],
+    ['AUTH_PORT', '-1'],
+    ['AUTH_PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://db/auth'],
+    ['DATABASE_URL', 'not a url'],
+    ['AUTH_ISSUER', 'http://localhost:3000/'],
+    ['AUTH_ISSUER', 'https://auth.example.com?tenant=a'],
+    ['AUTH_ISSUER', 'https://auth.example.com#top'],
+    ['AUTH_ISSUER', 'ftp://auth.example.com'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['RESOURCE_AUDIENCE', 'not a url'],
+    ['RESOURCE_CLIENT_SECRET', 'short'],
+    ['ADMIN_USERNAME', 'with:colon'],
+    ['ADMIN_PASSWORD', 'short'],
+    ['LOG_LEVEL', 'chatty'],
+  ])('rejects %s=%j with an error naming the variable', (name, value) => {
+    const load = () => loadAuthServerConfig({ DATABASE_URL, RESOURCE_CLIENT_ID: 'rs', RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+', [name]: value });
+    expect(load).toThrow(InvalidConfigurationError);
+    expect(load).toThrow(new RegExp(`^Invalid configuration: .*\\b${name}\\b`));
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadAuthServerConfig({ DATABASE_URL, AUTH_PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/AUTH_PORT: .*; LOG_LEVEL: /);
+  });
+
+  it('requires DATABASE_URL unless an override supplies the database', () => {
+    expect(() => loadAuthServerConfig({})).toThrow(/DATABASE_URL is required/);
+  });
+
+  it.each([[{ RESOURCE_CLIENT_ID: 'resource-server' }], [{ RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+' }]])(
+    'requires RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET together (%j)',
+    (env) => {
+      expect(() => loadAuthServerConfig({ DATABASE_URL, ...env })).toThrow(
+        'Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together',
+      );
+    },
+  );
+});

@@ -1,0 +1,21 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { authorizationServerMetadata } from './authorization-server-metadata.js';
+import { ScopeNamesRepository } from './scope-names.repository.js';
+import { GetOnlyEndpoint } from '../token/method-not-allowed.js';
+
+@Controller('.well-known/oauth-authorization-server')
+export class DiscoveryController extends GetOnlyEndpoint {
+  constructor(
+    private readonly scopes: ScopeNamesRepository,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+  ) {
+    super();
+  }
+
+  @Get()
+  @Header('Cache-Control', 'public, max-age=60')
+  async metadata(): Promise<Record<string, unknown>> {
+    return authorizationServerMetadata(this.config.issuer, await this.scopes.all());
+  }
+}

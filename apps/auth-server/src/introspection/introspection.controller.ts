@@ -1,0 +1,31 @@
+import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ClientAuthentication } from '../token/client-authentication.js';
+import { parseOAuthForm, requireParam } from '../token/token-form.js';
+import { IntrospectionService, type IntrospectionResponse } from './introspection.service.js';
+import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
+
+/**
+ * RFC 7662. Callers are confidential clients (resource servers); any of them may introspect any
+ * token, since a resource server must check tokens issued to other clients. token_type_hint is
+ * ignored: the token's shape tells which kind it is.
+ */
+@Controller('oauth/introspect')
+export class IntrospectionController extends PostOnlyEndpoint {
+  constructor(
+    private readonly clientAuthentication: ClientAuthentication,
+    private readonly introspection: IntrospectionService,
+  ) {
+    super();
+  }
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  async introspect(@Req() request: FastifyRequest): Promise<IntrospectionResponse> {
+    const params = parseOAuthForm(request);
+    await this.clientAuthentication.authenticate(request, params, { allowPublic: false });
+    return this.introspection.introspect(requireParam(params, 'token'));
+  }
+}

@@ -1,0 +1,27 @@
+import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ClientAuthentication } from '../token/client-authentication.js';
+import { parseOAuthForm, requireParam } from '../token/token-form.js';
+import { RevocationService } from './revocation.service.js';
+import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
+
+/** RFC 7009 §2: 200 with an empty body whether or not there was something to revoke. */
+@Controller('oauth/revoke')
+export class RevocationController extends PostOnlyEndpoint {
+  constructor(
+    private readonly clientAuthentication: ClientAuthentication,
+    private readonly revocation: RevocationService,
+  ) {
+    super();
+  }
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  async revoke(@Req() request: FastifyRequest): Promise<void> {
+    const params = parseOAuthForm(request);
+    const client = await this.clientAuthentication.authenticate(request, params, { allowPublic: true });
+    await this.revocation.revoke(client, requireParam(params, 'token'));
+  }
+}

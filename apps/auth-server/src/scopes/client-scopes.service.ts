@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import type { Client } from '../clients/client.js';
+import { ClientEvents } from '../clients/client-events.js';
+import type { ClientView } from '../clients/client.view.js';
+import { ClientWritesRepository } from '../clients/client-writes.repository.js';
+import { ClientsAdminService } from '../clients/clients-admin.service.js';
+import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
+import { DEFAULT_PAGE_SIZE, type Page } from '../common/pagination.js';
+import { toScopeView, type ScopeView } from './scope.js';
+import { ScopesRepository } from './scopes.repository.js';
+import { ScopesService } from './scopes.service.js';
+
+/**
+ * Client↔scope associations. PUT and DELETE are both idempotent (204 whether or not the
+ * association existed); an unknown client or scope is a 404. Each real change bumps the client's
+ * version and emits client.scopes.set in the same transaction.
+ */
+@Injectable()
+export class ClientScopesService {
+  constructor(
+    private readonly transaction: RegistryTransaction,
+    private readonly scopes: ScopesRepository,
+    private readonly scopesService: ScopesService,
+    private readonly clients: ClientsAdminService,
+    private readonly clientWrites: ClientWritesRepository,
+    private readonly clientEvents: ClientEvents,
+  ) {}
+
+  async associate(clientId: string, name: string): Promise<void> {
+    await this.transaction.run(async (manager) => {
+      const client = await this.lockClient(manager, clientId);
+      if (!(await this.scopes.lock(manager, name, 'share'))) throw scopeNotFound(name);
+      if (await this.scopes.associate(manager, client.id, name)) await this.changed(manager, client);
+    });
+  }
+
+  async disassociate(clientId: string, name: string): Promise<void> {
+    await this.transaction.run(async (manager) => {
+      const client = await this.lockClient(manager, clientId);
+      if (!(await this.scopes.lock(manager, name, 'share'))) throw scopeNotFound(name);
+      if (await this.scopes.disassociate(manager, client.id, name)) await this.changed(manager, client);
+    });
+  }
+
+  /** POST /admin/v1/clients/{clientId}/scopes: create the scope and associate it, atomically. */
+  async createAndAssociate(clientId: string, name: string, description = ''): Promise<ScopeView> {
+    return this.transaction.run(async (manager) => {
+      const client = await this.lockClient(manager, clientId);
+      const scope = await this.scopesService.insert(manager, name, description);
+      await this.scopes.associate(manager, client.id, name);
+      await this.changed(manager, client);
+      return toScopeView(scope);
+    });
+  }
+
+  async scopesOf(clientId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<ScopeView>> {
+    const client = await this.clients.existing(clientId);
+    const page = await this.scopes.list(limit, cursor, client.id);
+    return { items: page.items.map(toScopeView), nextCursor: page.nextCursor };
+  }
+
+  async clientsOf(name: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<ClientView>> {
+    await this.scopesService.existing(name);
+    return this.clients.list({ scope: name }, limit, cursor);
+  }
+
+  private async lockClient(manager: EntityManager, clientId: string): Promise<Client> {
+    const stored = await this.clientWrites.lock(manager, clientId);
+    if (!stored) throw new NotFoundProblem(`no client with the id ${clientId}`);
+    return stored.client;
+  }
+
+  private async changed(manager: EntityManager, client: Client): Promise<void> {
+    await this.clientEvents.scopesSet(manager, await this.clientWrites.update(manager, client.id, {}));
+  }
+}
+
+function scopeNotFound(name: string): NotFoundProblem {
+  return new NotFoundProblem(`no scope named ${name}`);
+}

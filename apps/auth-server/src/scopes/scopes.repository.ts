@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository, type EntityManager } from 'typeorm';
+import { ValidationProblem } from '../../../../libs/errors/src/index.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { isScopeToken, type Scope } from './scope.js';
+import { ScopeEntity } from './scope.entity.js';
+
+/** Scopes and client↔scope associations. Writes take the caller's transaction (outbox). */
+@Injectable()
+export class ScopesRepository {
+  constructor(@InjectRepository(ScopeEntity) private readonly scopes: Repository<ScopeEntity>) {}
+
+  async find(name: string): Promise<Scope | null> {
+    if (!isScopeToken(name)) return null;
+    const entity = await this.scopes.findOneBy({ name });
+    return entity ? toScope(entity) : null;
+  }
+
+  /** Sorted by name; a page of all scopes, or of the scopes associated with one client. */
+  async list(limit: number, cursor?: string, clientRef?: string): Promise<Page<Scope>> {
+    const query = this.scopes.createQueryBuilder('scope').orderBy('scope.name', 'ASC').limit(limit + 1);
+    const after = decodeCursor<{ name: string }>(cursor, ['name']);
+    if (after && !isScopeToken(String(after.name))) throw ValidationProblem.field('cursor', 'cursor is malformed');
+    if (after) query.andWhere('scope.name > :after', { after: String(after.name) });
+    if (clientRef) query.andWhere('EXISTS (SELECT 1 FROM client_scopes cs WHERE cs.scope_name = scope.name AND cs.client_ref = :clientRef)', { clientRef });
+    const page = toPage(await query.getMany(), limit, (last) => ({ name: last.name }));
+    return { items: page.items.map(toScope), nextCursor: page.nextCursor };
+  }
+
+  async insert(manager: EntityManager, name: string, description: string): Promise<Scope> {
+    await manager.insert(ScopeEntity, { name, description });
+    return toScope(await manager.findOneByOrFail(ScopeEntity, { name }));
+  }
+
+  /** Locks the scope until the transaction ends. */
+  async lock(manager: EntityManager, name: string, mode: 'update' | 'share'): Promise<Scope | null> {
+    if (!isScopeToken(name)) return null;
+    const entity = await manager
+      .createQueryBuilder(ScopeEntity, 'scope')
+      .setLock(mode === 'update' ? 'pessimistic_write' : 'pessimistic_read')
+      .where('scope.name = :name', { name })
+      .getOne();
+    return entity ? toScope(entity) : null;
+  }
+
+  async updateDescription(manager: EntityManager, name: string, description: string): Promise<Scope> {
+    await manager
+      .createQueryBuilder()
+      .update(ScopeEntity)
+      .set({ description, entityVersion: () => 'entity_version + 1', updatedAt: () => 'now()' })
+      .where('name = :name', { name })
+      .execute();
+    return toScope(await manager.findOneByOrFail(ScopeEntity, { name }));
+  }
+
+  /** Deletes the scope and (ON DELETE CASCADE) its associations. */
+  async delete(manager: EntityManager, name: string): Promise<void> {
+    await manager.delete(ScopeEntity, { name });
+  }
+
+  /** Row ids of the clients associated with the scope, in a stable order (lock ordering). */
+  async clientRefsOf(manager: EntityManager, name: string): Promise<string[]> {
+    const rows: { client_ref: string }[] = await manager.query('SELECT client_ref FROM client_scopes WHERE scope_name = $1 ORDER BY client_ref', [name]);
+    return rows.map((row) => row.client_ref);
+  }
+
+  /** true when the association is new (PUT is idempotent: an existing one changes nothing). */
+  async associate(manager: EntityManager, clientRef: string, name: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING scope_name', [clientRef, name]);
+    return rows.length > 0;
+  }
+
+  /** true when an association was removed. */
+  async disassociate(manager: EntityManager, clientRef: string, name: string): Promise<boolean> {
+    // TypeORM answers [rows, affectedCount] for a DELETE.
+    const [, affected]: [unknown[], number] = await manager.query('DELETE FROM client_scopes WHERE client_ref = $1 AND scope_name = $2', [clientRef, name]);
+    return affected > 0;
+  }
+}
+
+function toScope(entity: ScopeEntity): Scope {
+  return { name: entity.name, description: entity.description, entityVersion: Number(entity.entityVersion), createdAt: entity.createdAt, updatedAt: entity.updatedAt };
+}

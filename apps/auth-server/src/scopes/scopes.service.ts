@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
+import { SyncEvents } from '../../../../libs/sync/src/index.js';
+import { ClientEvents } from '../clients/client-events.js';
+import { ClientWritesRepository } from '../clients/client-writes.repository.js';
+import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
+import { DEFAULT_PAGE_SIZE, type Page } from '../common/pagination.js';
+import { OutboxWriter } from '../outbox/outbox.writer.js';
+import { toScopeView, type Scope, type ScopeView } from './scope.js';
+import { ScopesRepository } from './scopes.repository.js';
+
+/** Scope rules: unique names, description-only changes, and deletion that detaches every client. */
+@Injectable()
+export class ScopesService {
+  constructor(
+    private readonly transaction: RegistryTransaction,
+    private readonly scopes: ScopesRepository,
+    private readonly clientWrites: ClientWritesRepository,
+    private readonly clientEvents: ClientEvents,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async create(name: string, description = ''): Promise<ScopeView> {
+    return toScopeView(await this.transaction.run((manager) => this.insert(manager, name, description)));
+  }
+
+  /** Inserts and announces a scope inside the caller's transaction; a duplicate name is a 409. */
+  async insert(manager: EntityManager, name: string, description: string): Promise<Scope> {
+    const exists = await this.scopes.lock(manager, name, 'share');
+    if (exists) throw duplicate(name);
+    const scope = await this.scopes.insert(manager, name, description).catch((error: unknown) => {
+      throw sqlState(error) === UNIQUE_VIOLATION ? duplicate(name) : error;
+    });
+    await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, { name: scope.name, description: scope.description, entityVersion: scope.entityVersion });
+    return scope;
+  }
+
+  async list(limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<ScopeView>> {
+    const page = await this.scopes.list(limit, cursor);
+    return { items: page.items.map(toScopeView), nextCursor: page.nextCursor };
+  }
+
+  async get(name: string): Promise<ScopeView> {
+    return toScopeView(await this.existing(name));
+  }
+
+  async existing(name: string): Promise<Scope> {
+    const scope = await this.scopes.find(name);
+    if (!scope) throw notFound(name);
+    return scope;
+  }
+
+  async update(name: string, description: string): Promise<ScopeView> {
+    return this.transaction.run(async (manager) => {
+      if (!(await this.scopes.lock(manager, name, 'update'))) throw notFound(name);
+      const scope = await this.scopes.updateDescription(manager, name, description);
+      await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, { name: scope.name, description: scope.description, entityVersion: scope.entityVersion });
+      return toScopeView(scope);
+    });
+  }
+
+  /** Removes the scope and its associations; every affected client gets a new version and a client.scopes.set. */
+  async delete(name: string): Promise<void> {
+    await this.transaction.run(async (manager) => {
+      const scope = await this.scopes.lock(manager, name, 'update');
+      if (!scope) throw notFound(name);
+      const clientRefs = await this.scopes.clientRefsOf(manager, name);
+      await this.scopes.delete(manager, name);
+      for (const clientRef of clientRefs) {
+        await this.clientEvents.scopesSet(manager, await this.clientWrites.update(manager, clientRef, {}));
+      }
+      const entityVersion = scope.entityVersion + 1;
+      await this.outbox.append(manager, SyncEvents.scopeDeleted, name, entityVersion, { name, entityVersion });
+    });
+  }
+}
+
+function duplicate(name: string): ConflictProblem {
+  return new ConflictProblem(`a scope named "${name}" already exists`, [{ field: 'name', message: 'scope names must be unique' }]);
+}
+
+function notFound(name: string): NotFoundProblem {
+  return new NotFoundProblem(`no scope named ${name}`);
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { ValidationProblem } from '../../../../libs/errors/src/index.js';
+import type { Settings } from './settings.js';
+import { SettingsService } from './settings.service.js';
+import type { UpdateSettingsBody } from './update-settings.body.js';
+
+/** The admin API's view of the settings: an empty change is a client mistake, not a no-op. */
+@Injectable()
+export class SettingsAdminService {
+  constructor(private readonly settings: SettingsService) {}
+
+  get(): Promise<Settings> {
+    return this.settings.get();
+  }
+
+  update(body: UpdateSettingsBody): Promise<Settings> {
+    const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<Settings>;
+    if (Object.keys(changes).length === 0) {
+      throw ValidationProblem.field('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, accessTokenAudience');
+    }
+    return this.settings.update(changes);
+  }
+}

@@ -1,0 +1,28 @@
+import { IsInt, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+
+const present = (_: object, value: unknown): boolean => value !== undefined;
+
+/** The largest signed 32-bit integer: lifetimes beyond it overflow common JWT libraries' timers. */
+export const MAX_LIFETIME_SECONDS = 2_147_483_647;
+/** RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED." */
+export const MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS = 600;
+
+/** PATCH /admin/v1/settings: any non-empty subset; unknown fields are rejected by the global pipe. */
+export class UpdateSettingsBody {
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIFETIME_SECONDS)
+  accessTokenLifetimeSeconds?: number;
+
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS)
+  authorizationCodeLifetimeSeconds?: number;
+
+  @ValidateIf(present)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'accessTokenAudience must be an absolute http(s) URL' })
+  @MaxLength(2048)
+  accessTokenAudience?: string;
+}

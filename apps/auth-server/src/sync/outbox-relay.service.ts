@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { SyncPublisher } from '../../../../libs/sync/src/index.js';
+import { OutboxRelayRepository } from './outbox-relay.repository.js';
+import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
+
+const BATCH_SIZE = 200;
+const POLL_MS = 50;
+const MAX_BACKOFF_MS = 2000;
+
+/**
+ * Moves committed outbox rows to the publisher in seq order and marks them published. A row is
+ * marked only after the publisher accepted it, so a Redis outage only delays events: the admin
+ * API keeps writing the outbox, and the relay retries with backoff until Redis is back.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private failures = 0;
+
+  constructor(
+    private readonly outbox: OutboxRelayRepository,
+    @Inject(SYNC_PUBLISHER) private readonly publisher: SyncPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.publisher.close();
+  }
+
+  /** One batch; resolves to the number of rows published (tests call it directly). */
+  async relayOnce(): Promise<number> {
+    let published = 0;
+    let failure: unknown;
+    await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished }) => {
+      const done: number[] = [];
+      try {
+        for (const envelope of envelopes) {
+          await this.publisher.publish(envelope);
+          done.push(envelope.seq);
+        }
+      } catch (error) {
+        failure = error;
+      }
+      // Commit what went out even when a later publish failed, so it is not sent again.
+      await markPublished(done);
+      published = done.length;
+    });
+    if (failure) throw failure;
+    return published;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick();
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const published = await this.relayOnce();
+      this.failures = 0;
+      // A full batch means more is waiting: go again at once.
+      this.schedule(published >= BATCH_SIZE ? 0 : POLL_MS);
+    } catch (error) {
+      this.failures++;
+      if (this.failures === 1 || this.failures % 20 === 0) this.logger.warn(`outbox relay failed (${this.failures}x), retrying: ${(error as Error).message}`);
+      this.schedule(Math.min(POLL_MS * 2 ** this.failures, MAX_BACKOFF_MS));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SYNC_SCHEMA_VERSION, type ClientSnapshot, type RegistrySnapshot, type ScopeSnapshot, type TokensRevoked } from '../../../../libs/sync/src/index.js';
+
+/**
+ * Reads the whole registry in one REPEATABLE READ transaction, so the snapshot and its seq come
+ * from one consistent point in time: every event up to `seq` is reflected, none after it.
+ */
+@Injectable()
+export class SyncSnapshotRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  read(): Promise<RegistrySnapshot> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => ({
+      schemaVersion: SYNC_SCHEMA_VERSION,
+      seq: await lastSeq(manager),
+      clients: await clients(manager),
+      scopes: await scopes(manager),
+      revocations: await revocations(manager),
+    }));
+  }
+}
+
+async function lastSeq(manager: EntityManager): Promise<number> {
+  const [{ seq }]: { seq: string }[] = await manager.query('SELECT COALESCE(max(seq), 0) AS seq FROM outbox_events');
+  return Number(seq);
+}
+
+async function clients(manager: EntityManager): Promise<ClientSnapshot[]> {
+  const rows: { client_id: string; name: string; version: string; type: ClientSnapshot['type']; active: boolean; entity_version: string; scopes: string[] }[] = await manager.query(`
+    SELECT c.client_id, c.name, c.version, c.type, c.active, c.entity_version,
+           COALESCE(array_agg(cs.scope_name ORDER BY cs.scope_name) FILTER (WHERE cs.scope_name IS NOT NULL), '{}') AS scopes
+    FROM clients c LEFT JOIN client_scopes cs ON cs.client_ref = c.id
+    GROUP BY c.id ORDER BY c.client_id`);
+  return rows.map((row) => ({
+    clientId: row.client_id,
+    name: row.name,
+    version: row.version,
+    type: row.type,
+    active: row.active,
+    scopes: row.scopes,
+    entityVersion: Number(row.entity_version),
+  }));
+}
+
+async function scopes(manager: EntityManager): Promise<ScopeSnapshot[]> {
+  const rows: { name: string; description: string; entity_version: string }[] = await manager.query('SELECT name, description, entity_version FROM scopes ORDER BY name');
+  return rows.map((row) => ({ name: row.name, description: row.description, entityVersion: Number(row.entity_version) }));
+}
+
+/** Revoked grants whose access token may still be accepted somewhere (not yet expired). */
+async function revocations(manager: EntityManager): Promise<TokensRevoked[]> {
+  const rows: { client_id: string; grant_ids: string[]; expires_at: Date | null }[] = await manager.query(`
+    SELECT client_id, array_agg(id::text ORDER BY id) AS grant_ids,
+           CASE WHEN bool_or(access_expires_at IS NULL) THEN NULL ELSE max(access_expires_at) END AS expires_at
+    FROM grants
+    WHERE revoked_at IS NOT NULL AND (access_expires_at IS NULL OR access_expires_at > now())
+    GROUP BY client_id ORDER BY client_id`);
+  return rows.map((row) => ({ clientId: row.client_id, grantIds: row.grant_ids, expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString() }));
+}

@@ -1,0 +1,32 @@
+import { InvalidGrant } from '../../../../../../libs/errors/src/index.js';
+import type { AuthorizationCode } from '../../../authorization-codes/authorization-code.js';
+import type { TokenRequestParams } from '../../grant-handler.js';
+import { verifierMatchesChallenge } from './pkce-verifier.js';
+
+/** Every failure below is invalid_grant (RFC 6749 §5.2); the descriptions stay vague on purpose. */
+
+export function assertNotExpired(code: AuthorizationCode, now = new Date()): void {
+  if (code.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
+}
+
+/** RFC 6749 §4.1.3: redirect_uri must be repeated, identically, when it was sent to authorize. */
+export function assertRedirectUriRepeated(code: AuthorizationCode, params: TokenRequestParams): void {
+  const presented = params.redirect_uri;
+  if (code.redirectUriSent ? presented !== code.redirectUri : presented !== undefined && presented !== code.redirectUri) {
+    throw new InvalidGrant('redirect_uri does not match the authorization request');
+  }
+}
+
+/**
+ * RFC 7636 §4.6: a code bound to a challenge needs the matching verifier; a verifier for a code
+ * issued without a challenge is a downgrade attempt (RFC 9700 §4.8.2).
+ */
+export function assertPkce(code: AuthorizationCode, params: TokenRequestParams): void {
+  const verifier = params.code_verifier;
+  if (code.codeChallenge === null) {
+    if (verifier !== undefined) throw new InvalidGrant('code_verifier sent, but the authorization request had no code_challenge');
+    return;
+  }
+  if (verifier === undefined) throw new InvalidGrant('code_verifier is required');
+  if (!verifierMatchesChallenge(verifier, code.codeChallenge)) throw new InvalidGrant('code_verifier does not match the code_challenge');
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidGrant } from '../../../../../../libs/errors/src/index.js';
+import { GrantTypes } from '../../../clients/client.js';
+import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
+import { AuthFailureThrottle } from '../../../rate-limit/auth-failure-throttle.js';
+import { TokenIssuance } from '../../../tokens/token-issuance.js';
+import { UsersService } from '../../../users/users.service.js';
+import { GrantHandlerFor } from '../../grant-handler.decorator.js';
+import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import { resolveRequestedScopes } from '../../scope-request.js';
+import { requireParam } from '../../token-form.js';
+
+/**
+ * RFC 6749 §4.3 (resource owner password credentials). Unknown user, wrong password and inactive
+ * user all give the same invalid_grant (no enumeration); failures are throttled per username+IP.
+ * No refresh token: refresh tokens belong to the code flow (CONTRACT.md).
+ */
+@Injectable()
+@GrantHandlerFor(GrantTypes.password)
+export class PasswordGrant implements GrantHandler {
+  readonly grantType = GrantTypes.password;
+
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly users: UsersService,
+    private readonly throttle: AuthFailureThrottle,
+    private readonly issuance: TokenIssuance,
+  ) {}
+
+  async handle({ client, params, ip }: GrantContext): Promise<TokenResponse> {
+    const username = requireParam(params, 'username');
+    const password = requireParam(params, 'password');
+    const scopes = resolveRequestedScopes(params.scope, await this.clients.scopesOf(client));
+    const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
+    const user = await this.users.authenticate(username, password);
+    if (!user) {
+      await ticket.failed();
+      throw new InvalidGrant('invalid username or password');
+    }
+    await ticket.succeeded();
+    const { response } = await this.issuance.issue({
+      client,
+      user: { id: user.id, username: user.username },
+      grantType: this.grantType,
+      scopes,
+      withRefreshToken: false,
+    });
+    return response;
+  }
+}

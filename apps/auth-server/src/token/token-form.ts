@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import { InvalidRequest } from '../../../../libs/errors/src/index.js';
+import type { TokenRequestParams } from './grant-handler.js';
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/**
+ * The form of a token, introspection or revocation request (RFC 6749 §3.2): form-urlencoded only,
+ * every parameter at most once (repeated keys arrive as arrays), empty values treated as omitted
+ * (RFC 6749 §3.1).
+ */
+export function parseOAuthForm(request: FastifyRequest): TokenRequestParams {
+  if (!FORM_TYPE.test(request.headers['content-type'] ?? '')) throw new InvalidRequest('the body must be application/x-www-form-urlencoded');
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value)) throw new InvalidRequest(`the parameter ${safeName(name)} is repeated`);
+    if (typeof value === 'string' && value !== '') params[name] = value;
+  }
+  return params;
+}
+
+export function requireParam(params: TokenRequestParams, name: string): string {
+  const value = params[name];
+  if (value === undefined) throw new InvalidRequest(`the parameter ${name} is missing`);
+  return value;
+}
+
+function safeName(name: string): string {
+  return /^[a-z_]{1,40}$/.test(name) ? name : 'given';
+}

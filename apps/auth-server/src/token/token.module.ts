@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ClientsModule } from '../clients/clients.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ClientAuthentication } from './client-authentication.js';
+import { GrantRegistry } from './grant-registry.js';
+import { ClientCredentialsGrant } from './grants/client-credentials/client-credentials.grant.js';
+import { PasswordGrant } from './grants/password/password.grant.js';
+import { RefreshTokenGrant } from './grants/refresh-token/refresh-token.grant.js';
+import { TokenController } from './token.controller.js';
+import { TokenEndpoint } from './token-endpoint.js';
+
+/**
+ * POST /oauth/token. Grant handlers in other modules (authorization_code) are found by
+ * GrantRegistry through @GrantHandlerFor; ClientAuthentication is exported for the
+ * introspection and revocation endpoints.
+ */
+@Module({
+  imports: [DiscoveryModule, ClientsModule, UsersModule],
+  controllers: [TokenController],
+  providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
+  exports: [ClientAuthentication, GrantRegistry],
+})
+export class TokenModule {}

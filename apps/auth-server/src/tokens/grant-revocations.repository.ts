@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { inTransaction } from '../../../../libs/database/src/index.js';
+import type { RevokedGrants } from './grant.js';
+
+/** Revocations run inside a transaction so the caller can append the outbox event in it. */
+export interface RevocationTransaction {
+  manager: EntityManager;
+  revokeWhere(condition: 'id' | 'code' | 'client', value: string): Promise<RevokedGrants[]>;
+  clientIdOf(clientRef: string): Promise<string | null>;
+}
+
+const CONDITIONS = { id: 'id = $1::uuid', code: 'authorization_code_hash = $1', client: 'client_ref = $1::uuid' } as const;
+
+@Injectable()
+export class GrantRevocationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  inTransaction<T>(work: (tx: RevocationTransaction) => Promise<T>): Promise<T> {
+    return inTransaction(this.dataSource, (manager) => work(revocationTransaction(manager)));
+  }
+}
+
+function revocationTransaction(manager: EntityManager): RevocationTransaction {
+  return {
+    manager,
+    async revokeWhere(condition, value) {
+      const rows = await manager.query<{ client_id: string; ids: string[]; never: boolean; latest: Date | null }[]>(
+        `WITH revoked AS (
+           UPDATE grants SET revoked_at = now(), refresh_token_hash = NULL
+           WHERE ${CONDITIONS[condition]} AND revoked_at IS NULL
+           RETURNING id, client_id, access_expires_at)
+         SELECT client_id, array_agg(id::text ORDER BY id) AS ids, bool_or(access_expires_at IS NULL) AS never, max(access_expires_at) AS latest
+         FROM revoked GROUP BY client_id`,
+        [value],
+      );
+      return rows.map((row) => ({ clientId: row.client_id, grantIds: row.ids, expiresAt: row.never ? null : row.latest && new Date(row.latest) }));
+    },
+    async clientIdOf(clientRef) {
+      const rows = await manager.query<{ client_id: string }[]>('SELECT client_id FROM clients WHERE id = $1::uuid', [clientRef]);
+      return rows[0]?.client_id ?? null;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** One token family (a grants row): what introspection, revocation and the admin API see. */
+export interface GrantRecord {
+  id: string;
+  clientRef: string;
+  clientId: string;
+  userId: string | null;
+  username: string | null;
+  grantType: string;
+  scopes: string[];
+  issuedAt: Date;
+  accessExpiresAt: Date | null;
+  refreshRemaining: number | null;
+  refreshUnlimited: boolean;
+  hasRefreshToken: boolean;
+  revokedAt: Date | null;
+}
+
+/** A grant joined with the live state of its client and user (one round trip). */
+export interface GrantWithState extends GrantRecord {
+  clientActive: boolean;
+  /** null for client_credentials grants; false when the user is gone or inactive. */
+  userActive: boolean | null;
+}
+
+export interface NewGrant {
+  id: string;
+  clientRef: string;
+  clientId: string;
+  userId: string | null;
+  username: string | null;
+  grantType: string;
+  scopes: string[];
+  issuedAt: Date;
+  accessExpiresAt: Date | null;
+  refreshTokenHash: string | null;
+  refreshRemaining: number | null;
+  refreshUnlimited: boolean;
+  authorizationCodeHash: string | null;
+}
+
+/** The outcome of a revocation, for the tokens.revoked event. */
+export interface RevokedGrants {
+  clientId: string;
+  grantIds: string[];
+  /** Latest access-token expiry among them; null when one never expires. */
+  expiresAt: Date | null;
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { SyncEvents } from '../../../../libs/sync/src/events.js';
+import { OutboxWriter } from '../outbox/outbox.writer.js';
+import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Revokes token families (grants) and tells the resource servers through the outbox, in the same
+ * transaction. Revocations only add state, so the event version is the time in milliseconds:
+ * consumers never need to order two revocations against each other.
+ */
+@Injectable()
+export class TokenRevoker {
+  constructor(
+    private readonly repository: GrantRevocationsRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** true when a grant was revoked now (false: unknown or already revoked). */
+  async revokeGrant(grantId: string): Promise<boolean> {
+    if (!UUID.test(grantId)) return false;
+    return this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'id', grantId));
+  }
+
+  /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
+  revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
+    return this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'code', codeHash));
+  }
+
+  /** Every grant of a client; false when the client does not exist. */
+  async revokeAllOfClient(clientRef: string): Promise<boolean> {
+    if (!UUID.test(clientRef)) return false;
+    return this.repository.inTransaction(async (tx) => {
+      const clientId = await tx.clientIdOf(clientRef);
+      if (!clientId) return false;
+      const revokedBefore = new Date().toISOString();
+      await tx.revokeWhere('client', clientRef);
+      await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, revokedBefore });
+      return true;
+    });
+  }
+
+  private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code', value: string): Promise<boolean> {
+    const revoked = await tx.revokeWhere(condition, value);
+    for (const { clientId, grantIds, expiresAt } of revoked) {
+      await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, grantIds, expiresAt: expiresAt?.toISOString() ?? null });
+    }
+    return revoked.length > 0;
+  }
+}

@@ -1,0 +1,66 @@
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { PageQuery, type Page } from '../common/pagination.js';
+import type { GrantRecord } from './grant.js';
+import { TokensAdminService } from './tokens-admin.service.js';
+
+export class ListTokensQuery extends PageQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  clientId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  username?: string;
+}
+
+export interface TokenResponseItem {
+  id: string;
+  clientId: string;
+  username: string | null;
+  grant: string;
+  scopes: string[];
+  issuedAt: string;
+  expiresAt: string | null;
+  refresh: null | { remaining: number | 'unlimited' };
+}
+
+function toItem(grant: GrantRecord): TokenResponseItem {
+  return {
+    id: grant.id,
+    clientId: grant.clientId,
+    username: grant.username,
+    grant: grant.grantType,
+    scopes: grant.scopes,
+    issuedAt: grant.issuedAt.toISOString(),
+    expiresAt: grant.accessExpiresAt?.toISOString() ?? null,
+    refresh: !grant.hasRefreshToken ? null : { remaining: grant.refreshUnlimited ? 'unlimited' : (grant.refreshRemaining ?? 0) },
+  };
+}
+
+@AdminApi()
+@Controller('admin/v1')
+export class TokensAdminController {
+  constructor(private readonly tokens: TokensAdminService) {}
+
+  @Get('tokens')
+  async list(@Query() query: ListTokensQuery): Promise<Page<TokenResponseItem>> {
+    const page = await this.tokens.list(query);
+    return { items: page.items.map(toItem), nextCursor: page.nextCursor };
+  }
+
+  @Delete('tokens/:id')
+  @HttpCode(204)
+  async revoke(@Param('id') id: string): Promise<void> {
+    await this.tokens.revoke(id);
+  }
+
+  @Delete('clients/:clientId/tokens')
+  @HttpCode(204)
+  async revokeAllOfClient(@Param('clientId') clientId: string): Promise<void> {
+    await this.tokens.revokeAllOfClient(clientId);
+  }
+}

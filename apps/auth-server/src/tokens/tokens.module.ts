@@ -1,0 +1,32 @@
+import { Global, Module } from '@nestjs/common';
+import { ADMIN_TOKEN_VERIFIER } from '../admin-auth/admin-principal.js';
+import { AccessTokenSigner } from './access-token-signer.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+import { BearerAdminTokenVerifier } from './admin-token-verifier.js';
+import { GrantRevocationsRepository } from './grant-revocations.repository.js';
+import { GrantsRepository } from './grants.repository.js';
+import { JwtTokenIssuance } from './jwt-token-issuance.js';
+import { TokenIssuance } from './token-issuance.js';
+import { TokenRevoker } from './token-revoker.js';
+import { TokensAdminController } from './tokens-admin.controller.js';
+import { TokensAdminRepository } from './tokens-admin.repository.js';
+import { TokensAdminService } from './tokens-admin.service.js';
+
+/** Issuing, verifying and revoking tokens; global so grant handlers anywhere can inject them. */
+@Global()
+@Module({
+  controllers: [TokensAdminController],
+  providers: [
+    AccessTokenSigner,
+    AccessTokenVerifier,
+    GrantsRepository,
+    GrantRevocationsRepository,
+    TokenRevoker,
+    TokensAdminRepository,
+    TokensAdminService,
+    { provide: TokenIssuance, useClass: JwtTokenIssuance },
+    { provide: ADMIN_TOKEN_VERIFIER, useClass: BearerAdminTokenVerifier },
+  ],
+  exports: [TokenIssuance, TokenRevoker, AccessTokenSigner, AccessTokenVerifier, GrantsRepository, ADMIN_TOKEN_VERIFIER],
+})
+export class TokensModule {}

@@ -1,0 +1,17 @@
+import { ValidateIf } from 'class-validator';
+import type { Permission } from '../user.js';
+import { PasswordField, PermissionsField, UsernameField } from './user-fields.js';
+
+/** POST /admin/v1/users. Anything else in the body is rejected by the global pipe (mass assignment). */
+export class CreateUserBody {
+  @UsernameField()
+  username!: string;
+
+  @PasswordField()
+  password!: string;
+
+  /** Optional, but an explicit null is an error rather than "no permissions". */
+  @ValidateIf((_, value) => value !== undefined)
+  @PermissionsField()
+  permissions?: Permission[];
+}

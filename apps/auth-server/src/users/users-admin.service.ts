@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '../../../../libs/errors/src/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import type { CreateUserBody } from './dto/create-user.body.js';
+import type { ListUsersQuery } from './dto/list-users.query.js';
+import type { UpdateUserBody } from './dto/update-user.body.js';
+import { assertAnAdminRemains } from './last-admin.js';
+import { hashPassword } from './password-hasher.js';
+import type { User } from './user.js';
+import { UsersRepository, type UserChanges } from './users.repository.js';
+
+/** The admin API's use cases for users (CONTRACT.md, Settings and users). */
+@Injectable()
+export class UsersAdminService {
+  constructor(private readonly repository: UsersRepository) {}
+
+  async create(body: CreateUserBody): Promise<User> {
+    const passwordHash = await hashPassword(body.password);
+    try {
+      return await this.repository.insert(body.username, passwordHash, body.permissions ?? []);
+    } catch (error) {
+      // The unique index on lower(username) decides, so concurrent creates give one 201 and 409s.
+      if (sqlState(error) === UNIQUE_VIOLATION) throw usernameTaken();
+      throw error;
+    }
+  }
+
+  async list(query: ListUsersQuery): Promise<Page<User>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ u: string }>(query.cursor, ['u']);
+    const rows = await this.repository.list({ limit: limit + 1, afterUsername: after?.u, username: query.username });
+    return toPage(rows, limit, (last) => ({ u: last.username }));
+  }
+
+  async get(id: string): Promise<User> {
+    return (await this.repository.findById(id)) ?? throwNotFound();
+  }
+
+  async update(id: string, body: UpdateUserBody): Promise<User> {
+    const changes = await toChanges(body);
+    return this.repository.inTransaction(async (transaction) => {
+      const adminIds = await transaction.lockActiveAdminIds();
+      const user = (await transaction.findById(id)) ?? throwNotFound();
+      assertAnAdminRemains(id, { active: changes.active ?? user.active, permissions: changes.permissions ?? user.permissions }, adminIds);
+      return transaction.update(id, changes);
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repository.inTransaction(async (transaction) => {
+      const adminIds = await transaction.lockActiveAdminIds();
+      if (!(await transaction.findById(id))) throwNotFound();
+      assertAnAdminRemains(id, null, adminIds);
+      await transaction.delete(id);
+    });
+  }
+}
+
+async function toChanges(body: UpdateUserBody): Promise<UserChanges> {
+  const changes: UserChanges = {};
+  if (body.active !== undefined) changes.active = body.active;
+  if (body.permissions !== undefined) changes.permissions = body.permissions;
+  if (body.password !== undefined) changes.passwordHash = await hashPassword(body.password);
+  if (Object.keys(changes).length === 0) throw ValidationProblem.field('body', 'give at least one of password, active, permissions');
+  return changes;
+}
+
+function usernameTaken(): ConflictProblem {
+  return new ConflictProblem('a user with this username already exists', [{ field: 'username', message: 'username is already taken (case-insensitively)' }]);
+}
+
+function throwNotFound(): never {
+  throw new NotFoundProblem('no user with this id');
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import * as oauth from 'oauth4webapi';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { authorizeThroughPages, createTestClient } from './authorize-flow.helpers.js';
+
+// Booting the app and driving the pages takes a while on a loaded CI machine.
+jest.setTimeout(60_000);
+
+const REDIRECT = 'http://127.0.0.1/callback';
+
+/** An independent client library (panva/oauth4webapi) completes the code flow with PKCE. */
+describe('code flow with PKCE driven by oauth4webapi', () => {
+  let server: RunningAuthServer;
+
+  beforeAll(async () => {
+    server = await startTestAuthServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('obtains tokens as a public client', async () => {
+    const registered = await createTestClient(server, { type: 'public', redirectUris: [REDIRECT], scopes: ['read'], refreshCount: { mode: 'limited', limit: 2 } });
+    // Built by hand: the test server listens on a random port, not on its configured issuer.
+    const as: oauth.AuthorizationServer = {
+      issuer: server.config.issuer,
+      authorization_endpoint: `${server.baseUrl}/oauth/authorize`,
+      token_endpoint: `${server.baseUrl}/oauth/token`,
+    };
+    const client: oauth.Client = { client_id: registered.clientId };
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const redirectUri = 'http://127.0.0.1:49152/callback';
+    const url = new URL(as.authorization_endpoint!);
+    url.search = new URLSearchParams({
+      client_id: client.client_id,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'read',
+      state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    }).toString();
+
+    const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
+    const callback = oauth.validateAuthResponse(as, client, new URL(location), state);
+    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, redirectUri, verifier, { [oauth.allowInsecureRequests]: true });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+
+    expect(tokens.token_type).toBe('bearer');
+    expect(tokens.scope).toBe('read');
+    expect(tokens.expires_in).toBe(3600);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(tokens.access_token.split('.')).toHaveLength(3);
+  });
+});

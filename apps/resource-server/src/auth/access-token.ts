@@ -1,0 +1,26 @@
+/** A verified access token, whichever way it was validated (JWT or introspection). */
+export interface AccessTokenPrincipal {
+  sub: string;
+  clientId: string;
+  /** Scopes the token carries, before the projection narrows them. */
+  scopes: string[];
+  /** The `gid` claim: revocation unit at the auth server. */
+  grantId?: string;
+  /** Seconds since the epoch. */
+  issuedAt?: number;
+  /** Seconds since the epoch; undefined for a never-expiring token. */
+  expiresAt?: number;
+}
+
+/** What the guard leaves on the request for controllers. */
+export interface AuthenticatedAccess extends AccessTokenPrincipal {
+  /** Token scopes still defined and still granted to the client. */
+  effectiveScopes: string[];
+}
+
+export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
+
+export interface TokenVerifier {
+  /** Throws InvalidToken for a bad token, TemporarilyUnavailable when the auth server cannot be reached. */
+  verify(token: string): Promise<AccessTokenPrincipal>;
+}

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { RegistryProjection } from '../registry/registry-projection.js';
+import { TOKEN_VERIFIER, type TokenVerifier } from './access-token.js';
+import { BearerTokenGuard } from './bearer-token.guard.js';
+import { IntrospectionTokenVerifier } from './introspection-token.verifier.js';
+import { JwtTokenVerifier } from './jwt-token.verifier.js';
+
+function tokenVerifier(config: ResourceServerConfig, projection: RegistryProjection): TokenVerifier {
+  if (config.tokenValidation === 'jwt') return new JwtTokenVerifier(config);
+  const verifier = new IntrospectionTokenVerifier(config);
+  projection.onChange(() => verifier.invalidate());
+  return verifier;
+}
+
+/** Bearer token enforcement; global so that any controller can use @RequireScopes. */
+@Global()
+@Module({
+  imports: [RegistryModule],
+  providers: [{ provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_SERVER_CONFIG, RegistryProjection] }, BearerTokenGuard],
+  exports: [TOKEN_VERIFIER, BearerTokenGuard, RegistryModule],
+})
+export class AuthModule {}

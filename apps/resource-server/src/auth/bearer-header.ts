@@ -1,0 +1,43 @@
+import { InvalidRequest, MissingBearerToken } from '../../../../libs/errors/src/index.js';
+
+/** RFC 6750 §2.1 b64token. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** An RFC 6750 §3.1 invalid_request that still carries the Bearer challenge. */
+export class InvalidBearerRequest extends InvalidRequest {
+  constructor(description: string) {
+    super(description);
+    this.withHeader('WWW-Authenticate', `Bearer error="invalid_request", error_description="${description}"`);
+  }
+}
+
+/**
+ * The bearer token of an Authorization header (RFC 6750 §2.1). The scheme is case-insensitive
+ * (RFC 9110 §11.1); no header at all gets the bare challenge; anything else malformed is a 400.
+ */
+export function parseBearerAuthorization(header: string | string[] | undefined): string {
+  if (header === undefined) throw new MissingBearerToken();
+  if (Array.isArray(header)) throw new InvalidBearerRequest('send exactly one Authorization header');
+  const match = /^(\S+)(?: +(.*))?$/.exec(header.trim());
+  if (!match || match[1].toLowerCase() !== 'bearer') {
+    // Another scheme (Basic, DPoP…) means the client sent no bearer token at all.
+    if (header.trim() === '' || !match) throw new InvalidBearerRequest('the Authorization header is malformed');
+    throw new MissingBearerToken();
+  }
+  const token = (match[2] ?? '').trim();
+  if (token === '') throw new InvalidBearerRequest('the bearer token is missing');
+  if (/\s/.test(token)) throw new InvalidBearerRequest('send exactly one bearer token');
+  if (!B64TOKEN.test(token)) throw new InvalidBearerRequest('the bearer token is malformed');
+  return token;
+}
+
+/** RFC 6750 §2.2/2.3: this server accepts the header method only; a token elsewhere is refused. */
+export function assertNoTokenOutsideHeader(query: unknown, body: unknown): void {
+  if (hasAccessToken(query) || hasAccessToken(body)) {
+    throw new InvalidBearerRequest('bearer tokens are accepted in the Authorization header only');
+  }
+}
+
+function hasAccessToken(source: unknown): boolean {
+  return typeof source === 'object' && source !== null && Object.prototype.hasOwnProperty.call(source, 'access_token');
+}

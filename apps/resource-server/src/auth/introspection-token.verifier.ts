@@ -1,0 +1,78 @@
+import { InvalidToken, TemporarilyUnavailable } from '../../../../libs/errors/src/index.js';
+import type { ResourceServerConfig } from '../config/resource-server.config.js';
+import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
+import { TokenCache } from './token-cache.js';
+
+/** Short, so that a revocation the events have not brought yet is noticed soon anyway. */
+const CACHE_MAX_AGE_MS = 10_000;
+const CACHE_ENTRIES = 10_000;
+
+interface IntrospectionResponse {
+  active?: boolean;
+  sub?: string;
+  client_id?: string;
+  scope?: string;
+  aud?: string | string[];
+  iss?: string;
+  iat?: number;
+  exp?: number;
+  gid?: string;
+  token_type?: string;
+}
+
+/** TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, authenticated as our client. */
+export class IntrospectionTokenVerifier implements TokenVerifier {
+  private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
+
+  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'audience' | 'client'>) {}
+
+  /** Called on every sync event: a change may concern any cached token. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async verify(token: string): Promise<AccessTokenPrincipal> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    const answer = await this.introspect(token);
+    if (answer.active !== true) throw new InvalidToken('the access token is not active');
+    if (answer.iss !== undefined && answer.iss !== this.config.issuer) throw new InvalidToken();
+    const audiences = answer.aud === undefined ? [] : [answer.aud].flat();
+    if (answer.aud !== undefined && !audiences.includes(this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
+    if (typeof answer.client_id !== 'string' || typeof answer.sub !== 'string') throw new InvalidToken();
+    const principal: AccessTokenPrincipal = {
+      sub: answer.sub,
+      clientId: answer.client_id,
+      scopes: (answer.scope ?? '').split(' ').filter(Boolean),
+      grantId: answer.gid,
+      issuedAt: answer.iat,
+      expiresAt: answer.exp,
+    };
+    this.cache.set(token, principal, principal.expiresAt === undefined ? undefined : principal.expiresAt * 1000);
+    return principal;
+  }
+
+  private async introspect(token: string): Promise<IntrospectionResponse> {
+    const client = this.config.client;
+    if (!client) throw new TemporarilyUnavailable('introspection is not configured', 'RESOURCE_CLIENT_ID/SECRET missing');
+    const credentials = Buffer.from(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`).toString('base64');
+    let response: Response;
+    try {
+      response = await fetch(`${this.config.issuer}/oauth/introspect`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      throw new TemporarilyUnavailable('the authorization server cannot be reached', (error as Error).message);
+    }
+    if (response.status !== 200) throw new TemporarilyUnavailable('token introspection failed', `HTTP ${response.status}`);
+    return (await response.json()) as IntrospectionResponse;
+  }
+}
+
+/** RFC 6749 §2.3.1: each half is form-urlencoded before Basic encoding. */
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}

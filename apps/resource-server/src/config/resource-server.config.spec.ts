@@ -1,0 +1,78 @@
+// class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
+import 'reflect-metadata';
+import { describe, expect, it } from '@jest/globals';
+import { InvalidConfigurationError } from '../../../../libs/config/src/index.js';
+import { loadResourceServerConfig } from './resource-server.config.js';
+
+const RESOURCE_DATABASE_URL = 'postgresql://portcullis@db.internal:5432/resource';
+
+describe(loadResourceServerConfig.name, () => {
+  it('applies the documented defaults', () => {
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL })).toEqual({
+      port: 3001,
+      host: '127.0.0.1',
+      issuer: 'http://localhost:3000',
+      audience: 'http://localhost:3001',
+      databaseUrl: RESOURCE_DATABASE_URL,
+      embeddedDatabase: false,
+      redisUrl: undefined,
+      client: undefined,
+      tokenValidation: 'jwt',
+      logLevel: 'log',
+    });
+  });
+
+  it('reads the client credentials, transport and validation mode', () => {
+    const config = loadResourceServerConfig({
+      RESOURCE_DATABASE_URL,
+      RESOURCE_PORT: '9001',
+      RESOURCE_HOST: '0.0.0.0',
+      AUTH_ISSUER: 'https://auth.example.com',
+      RESOURCE_AUDIENCE: 'https://api.example.com',
+      REDIS_URL: 'rediss://cache:6380',
+      RESOURCE_CLIENT_ID: 'resource-server',
+      RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+',
+      TOKEN_VALIDATION: 'introspection',
+    });
+    expect(config).toMatchObject({
+      port: 9001,
+      host: '0.0.0.0',
+      issuer: 'https://auth.example.com',
+      audience: 'https://api.example.com',
+      redisUrl: 'rediss://cache:6380',
+      client: { clientId: 'resource-server', clientSecret: 'a-secret-of-sixteen+' },
+      tokenValidation: 'introspection',
+    });
+  });
+
+  it.each([
+    ['RESOURCE_PORT', 'abc'],
+    ['RESOURCE_PORT', '70000'],
+    ['RESOURCE_DATABASE_URL', 'mysql://db/resource'],
+    ['AUTH_ISSUER', 'not a url'],
+    ['RESOURCE_AUDIENCE', 'ftp://api.example.com'],
+    ['REDIS_URL', 'postgres://cache'],
+    ['RESOURCE_CLIENT_SECRET', 'short'],
+    ['TOKEN_VALIDATION', 'both'],
+    ['LOG_LEVEL', 'chatty'],
+  ])('rejects %s=%j with an error naming the variable', (name, value) => {
+    const load = () =>
+      loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_CLIENT_ID: 'rs', RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+', [name]: value });
+    expect(load).toThrow(InvalidConfigurationError);
+    expect(load).toThrow(new RegExp(`^Invalid configuration: .*\\b${name}\\b`));
+  });
+
+  it('requires RESOURCE_DATABASE_URL unless an override supplies the database', () => {
+    expect(() => loadResourceServerConfig({})).toThrow(/RESOURCE_DATABASE_URL is required/);
+    expect(loadResourceServerConfig({}, { databaseUrl: 'postgres://127.0.0.1:1/x', embeddedDatabase: true }).embeddedDatabase).toBe(true);
+  });
+
+  it.each([[{ RESOURCE_CLIENT_ID: 'resource-server' }], [{ RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+' }]])(
+    'requires RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET together (%j)',
+    (env) => {
+      expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, ...env })).toThrow(
+        'Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together',
+      );
+    },
+  );
+});

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import type { RegistryChange } from './apply-rules.js';
+import type { ClientRecord, ProjectedClient, RegistryRows, ScopeRecord, SyncState } from './registry.js';
+
+type ChangeListener = () => void;
+
+/**
+ * The registry held in memory so that a request needs no database round trip. It mirrors the
+ * database: loaded from it at start and after a snapshot, and updated by the sync handlers only
+ * after their transaction committed.
+ */
+@Injectable()
+export class RegistryProjection {
+  private clients = new Map<string, ProjectedClient>();
+  private scopes = new Map<string, ScopeRecord>();
+  private revokedGrants = new Map<string, Date | null>();
+  private clientRevocations = new Map<string, Date>();
+  private state: SyncState = { lastAppliedSeq: 0, snapshotLoadedAt: null, updatedAt: new Date(0) };
+  private readonly listeners: ChangeListener[] = [];
+
+  replaceAll(rows: RegistryRows): void {
+    this.clients = new Map(rows.clients.map((client) => [client.clientId, client]));
+    this.scopes = new Map(rows.scopes.map((scope) => [scope.name, scope]));
+    this.revokedGrants = new Map(rows.revokedGrants.map((grant) => [grant.grantId, grant.expiresAt]));
+    this.clientRevocations = new Map(rows.clientRevocations.map((row) => [row.clientId, row.revokedBefore]));
+    this.state = rows.state;
+    this.changed();
+  }
+
+  applyChange(change: RegistryChange): void {
+    switch (change.kind) {
+      case 'client.upsert':
+        this.upsertClient(change.client, change.scopes);
+        break;
+      case 'client.delete':
+        this.clients.delete(change.clientId);
+        break;
+      case 'client.scopes': {
+        const client = this.clients.get(change.clientId);
+        if (client) this.clients.set(change.clientId, { ...client, scopes: new Set(change.scopes), scopesVersion: change.scopesVersion });
+        break;
+      }
+      case 'scope.upsert':
+        this.scopes.set(change.scope.name, change.scope);
+        break;
+      case 'scope.delete':
+        this.scopes.delete(change.name);
+        break;
+      case 'tokens.revoke':
+        for (const grantId of change.grantIds) this.revokedGrants.set(grantId, change.expiresAt);
+        if (change.revokedBefore) {
+          const current = this.clientRevocations.get(change.clientId);
+          if (!current || current < change.revokedBefore) this.clientRevocations.set(change.clientId, change.revokedBefore);
+        }
+        break;
+    }
+    this.changed();
+  }
+
+  setEnabled(clientId: string, enabled: boolean): void {
+    const client = this.clients.get(clientId);
+    if (client) this.clients.set(clientId, { ...client, enabled });
+    this.changed();
+  }
+
+  setLastAppliedSeq(seq: number): void {
+    this.state = { ...this.state, lastAppliedSeq: Math.max(this.state.lastAppliedSeq, seq), updatedAt: new Date() };
+  }
+
+  purgeExpiredGrants(now = new Date()): void {
+    for (const [grantId, expiresAt] of this.revokedGrants) if (expiresAt && expiresAt < now) this.revokedGrants.delete(grantId);
+  }
+
+  /** Called after every change (cache invalidation). */
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  client(clientId: string): ProjectedClient | undefined {
+    return this.clients.get(clientId);
+  }
+
+  allClients(): ProjectedClient[] {
+    return [...this.clients.values()].sort((a, b) => a.clientId.localeCompare(b.clientId));
+  }
+
+  scope(name: string): ScopeRecord | undefined {
+    return this.scopes.get(name);
+  }
+
+  allScopes(): ScopeRecord[] {
+    return [...this.scopes.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  isGrantRevoked(grantId: string): boolean {
+    return this.revokedGrants.has(grantId);
+  }
+
+  clientRevokedBefore(clientId: string): Date | undefined {
+    return this.clientRevocations.get(clientId);
+  }
+
+  syncState(): SyncState {
+    return this.state;
+  }
+
+  isReady(): boolean {
+    return this.state.snapshotLoadedAt !== null;
+  }
+
+  private upsertClient(record: ClientRecord, scopes: string[]): void {
+    const existing = this.clients.get(record.clientId);
+    this.clients.set(record.clientId, { ...record, enabled: existing?.enabled ?? true, scopes: new Set(scopes), scopesVersion: existing?.scopesVersion ?? 0 });
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

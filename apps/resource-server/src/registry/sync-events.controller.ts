@@ -1,0 +1,40 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { SyncEvents, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { RegistrySyncService } from './registry-sync.service.js';
+
+/** One handler per event kind; the transport acks only after the returned promise resolved. */
+@Controller()
+export class SyncEventsController {
+  constructor(private readonly sync: RegistrySyncService) {}
+
+  @EventPattern(SyncEvents.clientUpserted)
+  clientUpserted(@Payload() envelope: SyncEnvelope): Promise<void> {
+    return this.sync.apply(envelope);
+  }
+
+  @EventPattern(SyncEvents.clientDeleted)
+  clientDeleted(@Payload() envelope: SyncEnvelope): Promise<void> {
+    return this.sync.apply(envelope);
+  }
+
+  @EventPattern(SyncEvents.scopeUpserted)
+  scopeUpserted(@Payload() envelope: SyncEnvelope): Promise<void> {
+    return this.sync.apply(envelope);
+  }
+
+  @EventPattern(SyncEvents.scopeDeleted)
+  scopeDeleted(@Payload() envelope: SyncEnvelope): Promise<void> {
+    return this.sync.apply(envelope);
+  }
+
+  @EventPattern(SyncEvents.clientScopesSet)
+  clientScopesSet(@Payload() envelope: SyncEnvelope): Promise<void> {
+    return this.sync.apply(envelope);
+  }
+
+  @EventPattern(SyncEvents.tokensRevoked)
+  tokensRevoked(@Payload() envelope: SyncEnvelope): Promise<void> {
+    return this.sync.apply(envelope);
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { RegistryProjection } from '../registry/registry-projection.js';
+
+/** RFC 9728 protected resource metadata. */
+@Controller('.well-known')
+export class ProtectedResourceController {
+  constructor(
+    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
+    private readonly projection: RegistryProjection,
+  ) {}
+
+  @Get('oauth-protected-resource')
+  @Header('cache-control', 'public, max-age=60')
+  metadata(): Record<string, unknown> {
+    return {
+      resource: this.config.audience,
+      authorization_servers: [this.config.issuer],
+      bearer_methods_supported: ['header'],
+      scopes_supported: this.projection.allScopes().map((scope) => scope.name),
+      resource_signing_alg_values_supported: ['ES256'],
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+
+/** TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, briefly cached, projection still enforced. */
+describe('resource server: introspection mode', () => {
+  let authServer: FakeAuthServer;
+  let rs: RunningResourceServer;
+  const now = () => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    authServer = await startFakeAuthServer();
+    authServer.snapshot = registrySnapshot();
+    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, TOKEN_VALIDATION: 'introspection' } });
+    await rs.waitUntilReady();
+  }, 30_000);
+
+  afterAll(async () => {
+    await rs?.close();
+    await authServer?.close();
+  });
+
+  it('accepts an active token, authenticating as its own client, and caches the answer', async () => {
+    authServer.introspection.set('opaque-1', {
+      active: true,
+      sub: 'bob',
+      client_id: 'app',
+      scope: 'reports.read',
+      aud: AUDIENCE,
+      iss: authServer.issuer,
+      iat: now(),
+      exp: now() + 300,
+      gid: 'g1',
+    });
+    const before = authServer.introspectionRequests;
+    const response = await rs.request('/api/me', { token: 'opaque-1' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ sub: 'bob', clientId: 'app', scopes: ['reports.read'] });
+    expect((await rs.request('/api/me', { token: 'opaque-1' })).status).toBe(200);
+    expect(authServer.introspectionRequests).toBe(before + 1);
+    const expected = `Basic ${Buffer.from(`${TEST_RESOURCE_CLIENT.clientId}:${TEST_RESOURCE_CLIENT.clientSecret}`).toString('base64')}`;
+    expect(authServer.lastIntrospectionAuthorization).toBe(expected);
+  });
+
+  it('refuses an inactive token and one meant for another audience', async () => {
+    expect((await rs.request('/api/me', { token: 'unknown-token' })).status).toBe(401);
+    authServer.introspection.set('other-aud', { active: true, sub: 'bob', client_id: 'app', scope: '', aud: 'http://other.test', exp: now() + 300 });
+    expect((await rs.request('/api/me', { token: 'other-aud' })).status).toBe(401);
+  });
+
+  it('drops its cache on a sync event, so a revocation at the auth server is seen at once', async () => {
+    authServer.introspection.set('opaque-2', {
+      active: true,
+      sub: 'bob',
+      client_id: 'app',
+      scope: 'reports.read',
+      aud: AUDIENCE,
+      iat: now(),
+      exp: now() + 300,
+    });
+    expect((await rs.request('/api/me', { token: 'opaque-2' })).status).toBe(200);
+    authServer.introspection.delete('opaque-2');
+    rs.publish(envelope(1, 'tokens.revoked', 1, { clientId: 'app', grantIds: ['unrelated'], expiresAt: null }));
+    await rs.waitForSeq(1, 1000);
+    expect((await rs.request('/api/me', { token: 'opaque-2' })).status).toBe(401);
+  });
+});

@@ -1,0 +1,57 @@
+import type { SyncEnvelope } from './events.js';
+import type { SyncConsumerOptions } from './sync-transport.types.js';
+
+export type EnvelopeOutcome = 'applied' | 'duplicate';
+
+/**
+ * The ordering rules both transports apply to each delivered envelope, before acking it:
+ * - seq at or below what is applied: a redelivery, ack without dispatch;
+ * - its predecessor (prevSeq, else seq - 1) not applied: events were lost, so onGap first;
+ * - otherwise dispatch, and the caller acks only if this resolves.
+ */
+export class EnvelopeProcessor {
+  private deliveredSeq = 0;
+
+  constructor(
+    private readonly options: Pick<SyncConsumerOptions, 'lastAppliedSeq' | 'onGap'>,
+    private readonly dispatch: (envelope: SyncEnvelope) => Promise<void>,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get lastDeliveredSeq(): number {
+    return this.deliveredSeq;
+  }
+
+  async process(envelope: SyncEnvelope): Promise<EnvelopeOutcome> {
+    let applied = await this.appliedSeq();
+    if (envelope.seq <= applied) return this.delivered(envelope, 'duplicate');
+    const previous = envelope.prevSeq ?? envelope.seq - 1;
+    if (previous > applied) {
+      this.warn(`gap before seq ${envelope.seq} (applied ${applied}): resyncing from a snapshot`);
+      await this.resync();
+      applied = await this.appliedSeq();
+      if (envelope.seq <= applied) return this.delivered(envelope, 'duplicate');
+    }
+    await this.dispatch(envelope);
+    return this.delivered(envelope, 'applied');
+  }
+
+  /** Runs onGap; the snapshot's seq becomes what is applied, whatever this session delivered. */
+  async resync(): Promise<void> {
+    await this.options.onGap();
+    this.deliveredSeq = 0;
+  }
+
+  /**
+   * A handler that resolved counts as applied even if it did not record the seq itself (an
+   * event kind the resource server ignores), so the next event is not mistaken for a gap.
+   */
+  private async appliedSeq(): Promise<number> {
+    return Math.max(await this.options.lastAppliedSeq(), this.deliveredSeq);
+  }
+
+  private delivered(envelope: SyncEnvelope, outcome: EnvelopeOutcome): EnvelopeOutcome {
+    this.deliveredSeq = Math.max(this.deliveredSeq, envelope.seq);
+    return outcome;
+  }
+}

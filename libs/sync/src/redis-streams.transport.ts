@@ -1,0 +1,183 @@
+import { Redis } from 'ioredis';
+import { DEFAULT_SYNC_STREAM } from './constants.js';
+import { envelopeFromFields } from './stream-entry.js';
+import { settleWithin, sleep, SyncTransportServer } from './sync-transport.base.js';
+import type { SyncConsumerOptions, SyncTransportStatus } from './sync-transport.types.js';
+
+export interface RedisStreamsTransportOptions extends SyncConsumerOptions {
+  redisUrl: string;
+  /** Defaults to DEFAULT_SYNC_STREAM. */
+  stream?: string;
+  /**
+   * Consumer name inside the group. The group is per instance, so at start the transport takes
+   * over entries another consumer name of the same group left pending: a random name is safe.
+   */
+  consumer?: string;
+  /** How long one XREADGROUP blocks; bounds how long close() and a dead socket go unnoticed. */
+  blockMs?: number;
+  /** Pause before retrying after a handler or Redis failure. */
+  retryDelayMs?: number;
+}
+
+type StreamReply = [stream: string, entries: [id: string, fields: string[] | null][]][] | null;
+
+const BATCH = 100;
+const CLOSE_WAIT_MS = 2000;
+
+/**
+ * NestJS transport over a Redis Stream consumer group (not pub/sub: events survive a consumer
+ * being down). Reads its own pending entries first, then new ones; acks an entry only after its
+ * handler resolved, so a crash or a failing handler means redelivery, never loss.
+ */
+export class RedisStreamsTransport extends SyncTransportServer {
+  private readonly stream: string;
+  private readonly consumer: string;
+  private readonly blockMs: number;
+  private readonly retryDelayMs: number;
+  /** Blocking reads get their own connection, so acks are never queued behind a BLOCK. */
+  private readonly reader: Redis;
+  private readonly writer: Redis;
+  private readonly stopping = new AbortController();
+  private loop?: Promise<void>;
+  /** Start (and restart after a failure) by re-reading our own pending entries. */
+  private readPending = true;
+  /** At start, take over what an earlier incarnation of this instance left unacked. */
+  private claimOrphans = true;
+  private groupReady = false;
+  private gapPending = false;
+
+  constructor(private readonly options: RedisStreamsTransportOptions) {
+    super(options);
+    this.stream = options.stream ?? DEFAULT_SYNC_STREAM;
+    this.consumer = options.consumer ?? 'consumer';
+    this.blockMs = options.blockMs ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 250;
+    const common = {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      // Reconnect forever, capped at 1 s, so a Redis restart heals without anyone's help.
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+      connectTimeout: 2000,
+    };
+    // The socket timeout outlives one BLOCK, so only a dead connection trips it.
+    this.reader = new Redis(options.redisUrl, { ...common, commandTimeout: this.blockMs + 2000, autoResendUnfulfilledCommands: false });
+    this.writer = new Redis(options.redisUrl, { ...common, commandTimeout: 2000 });
+    for (const client of [this.reader, this.writer]) client.on('error', () => undefined); // failures surface through commands
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => unknown): void {
+    this.loop = this.run();
+    this._status$.next('connected');
+    callback();
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    this.reader.disconnect();
+    // A handler still running finishes on its own; its entry stays pending and comes back.
+    await settleWithin(this.loop, CLOSE_WAIT_MS);
+    this.writer.disconnect();
+    this._status$.next('disconnected');
+  }
+
+  syncStatus(): SyncTransportStatus {
+    return { transport: 'redis-streams', connected: this.reader.status === 'ready', lastDeliveredSeq: this.processor.lastDeliveredSeq };
+  }
+
+  on(event: string, callback: Function): void {
+    this.reader.on(event, callback as (...args: unknown[]) => void);
+  }
+
+  unwrap<T>(): T {
+    return { reader: this.reader, writer: this.writer } as T;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      try {
+        await this.step();
+      } catch (error) {
+        if (this.stopping.signal.aborted) return;
+        if (String(error).includes('NOGROUP')) {
+          // The stream or our group vanished (Redis restarted empty, stream deleted): whatever we
+          // had not read is gone, so resync from a snapshot once the group exists again.
+          this.logger.warn(`consumer group ${this.options.group} missing on ${this.stream}: recreating it and resyncing`);
+          this.groupReady = false;
+          this.gapPending = true;
+        } else {
+          this.logger.warn(`sync read failed, retrying: ${(error as Error).message}`);
+        }
+        this.readPending = true;
+        await sleep(this.retryDelayMs, this.stopping.signal);
+      }
+    }
+  }
+
+  private async step(): Promise<void> {
+    if (!this.groupReady) await this.ensureGroup();
+    if (this.gapPending) {
+      await this.processor.resync();
+      this.gapPending = false;
+    }
+    if (this.claimOrphans) {
+      await this.claimPendingOfOtherConsumers();
+      this.claimOrphans = false;
+    }
+    const fromPending = this.readPending;
+    const block = fromPending ? [] : ['BLOCK', this.blockMs];
+    const args = ['GROUP', this.options.group, this.consumer, 'COUNT', BATCH, ...block, 'STREAMS', this.stream, fromPending ? '0' : '>'];
+    const reply = (await this.reader.call('XREADGROUP', ...args)) as StreamReply;
+    const entries = reply?.[0]?.[1] ?? [];
+    if (fromPending && entries.length === 0) this.readPending = false;
+    for (const [id, fields] of entries) {
+      if (this.stopping.signal.aborted) return;
+      if (!(await this.handleEntry(id, fields))) {
+        // Stop here so later events never overtake the failed one; it comes back from our PEL.
+        this.readPending = true;
+        await sleep(this.retryDelayMs, this.stopping.signal);
+        return;
+      }
+    }
+  }
+
+  /** true when the entry is done with (acked), false when it must be retried. */
+  private async handleEntry(id: string, fields: string[] | null): Promise<boolean> {
+    const envelope = envelopeFromFields(fields);
+    if (envelope) {
+      try {
+        await this.processor.process(envelope);
+      } catch (error) {
+        this.logger.error(`sync event seq ${envelope.seq} (${envelope.kind}) failed, will retry: ${(error as Error).message}`);
+        return false;
+      }
+    } else {
+      // Trimmed while pending, or not ours: nothing to apply; a later seq check notices any gap.
+      this.logger.warn(`skipping unreadable stream entry ${id}`);
+    }
+    await this.writer.xack(this.stream, this.options.group, id);
+    return true;
+  }
+
+  /**
+   * The group belongs to this resource-server instance, so any other consumer in it is a previous
+   * run (e.g. one that used a random consumer name) whose pending entries would otherwise never
+   * be redelivered (SECURITY-CHECKLIST F-3). XAUTOCLAIM moves them into our PEL, read next.
+   */
+  private async claimPendingOfOtherConsumers(): Promise<void> {
+    let cursor = '0-0';
+    for (let round = 0; round < 1000; round++) {
+      const [next] = (await this.writer.call('XAUTOCLAIM', this.stream, this.options.group, this.consumer, 0, cursor, 'COUNT', BATCH, 'JUSTID')) as [string, string[]];
+      if (next === '0-0') return;
+      cursor = next;
+    }
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      await this.writer.xgroup('CREATE', this.stream, this.options.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+    this.groupReady = true;
+  }
+}

@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern } from '@nestjs/microservices';
+import { InProcessEventBus, InProcessTransport, SyncEvents, type SyncEnvelope, type SyncTransportServer } from '../src/index.js';
+import { envelope, eventually, inProcessFixture, redisFixture, Replica, start, type TransportFixture } from './sync-test-kit.js';
+
+// Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.
+jest.setTimeout(60_000);
+
+/** The promises both transports keep (CONTRACT.md, events between the servers). */
+describe.each([
+  ['RedisStreamsTransport', () => redisFixture()],
+  ['InProcessTransport', () => inProcessFixture()],
+])('%s', (_name, makeFixture: () => TransportFixture) => {
+  let fixture: TransportFixture;
+  const running: SyncTransportServer[] = [];
+  const run = (replica: Replica, group?: string, name?: string) => {
+    const transport = start(fixture.consumer(replica, group, name), replica);
+    running.push(transport);
+    return transport;
+  };
+
+  beforeEach(() => {
+    fixture = makeFixture();
+  });
+  afterEach(async () => {
+    for (const transport of running.splice(0)) await transport.close();
+    await fixture.cleanup();
+  });
+
+  it('redelivers to a successor under the same consumer name', async () => {
+    const first = new Replica();
+    first.failOnce.add(1);
+    const transport = run(first);
+    await fixture.publish(envelope(1));
+    await eventually(() => first.attempts.get(1) === 1);
+    await transport.close();
+    const successor = new Replica();
+    run(successor);
+    await eventually(() => successor.applied.length === 1);
+    expect(successor.applied).toEqual([1]);
+  });
+
+  it('delivers events in seq order and acks them', async () => {
+    const replica = new Replica();
+    run(replica);
+    for (const seq of [1, 2, 3, 4, 5]) await fixture.publish(envelope(seq));
+    await eventually(() => replica.applied.length === 5);
+    expect(replica.applied).toEqual([1, 2, 3, 4, 5]);
+    await eventually(async () => (await fixture.unacked('rs-a')) === 0);
+  });
+
+  it('acks only after the handler succeeded: a failed event is redelivered, applied once, and not overtaken', async () => {
+    const replica = new Replica();
+    replica.failOnce.add(2);
+    run(replica);
+    for (const seq of [1, 2, 3]) await fixture.publish(envelope(seq));
+    await eventually(() => replica.applied.length === 3);
+    expect(replica.applied).toEqual([1, 2, 3]);
+    expect(replica.attempts.get(2)).toBe(2);
+  });
+
+  it('redelivers what a closed consumer left unacked to its successor in the same group', async () => {
+    const first = new Replica();
+    first.failOnce.add(2);
+    const transport = run(first);
+    for (const seq of [1, 2, 3]) await fixture.publish(envelope(seq));
+    await eventually(() => first.attempts.get(2) === 1);
+    await transport.close();
+    expect(first.applied).toEqual([1]);
+
+    const successor = new Replica();
+    successor.lastApplied = 1; // what the first one committed
+    run(successor, 'rs-a', 'c2'); // a restarted instance may come back under a new consumer name
+    await eventually(() => successor.applied.length === 2);
+    expect(successor.applied).toEqual([2, 3]);
+    await eventually(async () => (await fixture.unacked('rs-a')) === 0);
+  });
+
+  it('acks events at or below the applied seq without dispatching them', async () => {
+    const replica = new Replica();
+    replica.lastApplied = 2;
+    run(replica);
+    for (const seq of [1, 2, 3, 4]) await fixture.publish(envelope(seq));
+    await fixture.publish(envelope(3)); // a republish is absorbed before reaching anyone
+    await eventually(() => replica.applied.length === 2);
+    expect(replica.applied).toEqual([3, 4]);
+    await eventually(async () => (await fixture.unacked('rs-a')) === 0);
+    expect(replica.gaps).toBe(0);
+  });
+
+  it('gives each consumer group every event', async () => {
+    const a = new Replica();
+    const b = new Replica();
+    run(a, 'rs-a');
+    run(b, 'rs-b');
+    for (const seq of [1, 2, 3]) await fixture.publish(envelope(seq));
+    await eventually(() => a.applied.length === 3 && b.applied.length === 3);
+    expect(a.applied).toEqual([1, 2, 3]);
+    expect(b.applied).toEqual([1, 2, 3]);
+  });
+
+  it('calls onGap when an event was skipped, then continues above the snapshot', async () => {
+    const replica = new Replica();
+    run(replica);
+    await fixture.publish(envelope(1));
+    await eventually(() => replica.applied.length === 1);
+    replica.snapshotSeq = 4; // the snapshot reflects the lost events 2 to 4
+    await fixture.publish(envelope(5, 4));
+    await fixture.publish(envelope(6, 5));
+    await eventually(() => replica.applied.length === 3);
+    expect(replica.gaps).toBe(1);
+    expect(replica.applied).toEqual([1, 5, 6]);
+  });
+
+  it('does not mistake a burned seq (rolled-back transaction) for a gap', async () => {
+    const replica = new Replica();
+    run(replica);
+    await fixture.publish(envelope(1));
+    await fixture.publish(envelope(3, 1));
+    await eventually(() => replica.applied.length === 2);
+    expect(replica.gaps).toBe(0);
+  });
+
+  it('dispatches to @EventPattern controllers of a Nest microservice and reports its status', async () => {
+    const seen: number[] = [];
+    @Controller()
+    class ScopeEvents {
+      @EventPattern(SyncEvents.scopeUpserted)
+      async upserted(event: SyncEnvelope): Promise<void> {
+        seen.push(event.seq);
+      }
+    }
+    @Module({ controllers: [ScopeEvents] })
+    class EventsModule {}
+    const replica = new Replica();
+    const strategy = fixture.consumer(replica);
+    const app = await NestFactory.createMicroservice(EventsModule, { strategy, logger: false });
+    await app.listen();
+    try {
+      await fixture.publish(envelope(1));
+      await eventually(() => seen.length === 1);
+      await eventually(() => strategy.syncStatus().lastDeliveredSeq === 1);
+      expect(strategy.syncStatus()).toMatchObject({ connected: true, lastDeliveredSeq: 1 });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('InProcessEventBus', () => {
+  it('makes a late subscriber resync when its bounded log no longer reaches back', async () => {
+    const bus = new InProcessEventBus(3);
+    const replica = new Replica();
+    replica.snapshotSeq = 6;
+    for (const seq of [1, 2, 3, 4, 5, 6]) bus.append(envelope(seq));
+    const transport = start(new InProcessTransport({ bus, group: 'late', lastAppliedSeq: replica.lastAppliedSeq, onGap: replica.onGap }), replica);
+    try {
+      bus.append(envelope(7));
+      await eventually(() => replica.applied.length === 1);
+      expect(replica.gaps).toBe(1);
+      expect(replica.applied).toEqual([7]);
+    } finally {
+      await transport.close();
+    }
+  });
+});
