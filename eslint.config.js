@@ -4,8 +4,11 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'apps/console/**', 'coverage/**', '.data/**'] },
   ...tseslint.configs.recommended,
   {
+    rules: { '@typescript-eslint/no-unsafe-function-type': 'off' },
+  },
+  {
+    ignores: ['libs/testing/**', 'apps/launcher/**', 'apps/resource-server/**'],
     rules: {
-      '@typescript-eslint/no-unsafe-function-type': 'off',
       // Libraries never import from apps, and the two apps never import each other.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/resource-server/**'], message: 'the auth server and libs must not import the resource server' }] }],
     },

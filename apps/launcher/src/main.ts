@@ -5,7 +5,9 @@ import { loadAuthServerConfig } from '../../auth-server/src/config/auth-server.c
 import { InitialAdminService } from '../../auth-server/src/users/initial-admin.service.js';
 import { startResourceServer } from '../../resource-server/src/bootstrap.js';
 import { loadResourceServerConfig } from '../../resource-server/src/config/resource-server.config.js';
+import { InProcessEventBus } from '../../../libs/sync/src/index.js';
 import { readLauncherEnv } from './launcher-env.js';
+import { embeddedResourceClientCredentials } from './resource-client-credentials.js';
 
 /**
  * `npm start`: both apps in one process. Without DATABASE_URL / RESOURCE_DATABASE_URL each app
@@ -18,10 +20,18 @@ async function main(): Promise<void> {
   const resourceDb = env.RESOURCE_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'resource') });
   for (const db of [authDb, resourceDb]) if (db) embedded.push(db);
 
-  const authConfig = loadAuthServerConfig(env.raw, authDb ? { databaseUrl: authDb.url, embeddedDatabase: true } : {});
-  const resourceConfig = loadResourceServerConfig(env.raw, resourceDb ? { databaseUrl: resourceDb.url, embeddedDatabase: true } : {});
+  const raw = { ...env.raw };
+  if (!raw.RESOURCE_CLIENT_ID) {
+    const credentials = embeddedResourceClientCredentials(env.DATA_DIR);
+    raw.RESOURCE_CLIENT_ID = credentials.clientId;
+    raw.RESOURCE_CLIENT_SECRET = credentials.clientSecret;
+  }
+  // Without Redis both apps share one in-process bus; with REDIS_URL each uses Redis Streams.
+  const eventBus = raw.REDIS_URL ? undefined : new InProcessEventBus();
+  const authConfig = loadAuthServerConfig(raw, { ...(authDb ? { databaseUrl: authDb.url, embeddedDatabase: true } : {}), syncEventBus: eventBus });
+  const resourceConfig = loadResourceServerConfig(raw, resourceDb ? { databaseUrl: resourceDb.url, embeddedDatabase: true } : {});
   const auth = await startAuthServer(authConfig);
-  const resource = await startResourceServer(resourceConfig);
+  const resource = await startResourceServer(resourceConfig, { eventBus });
 
   const admin = auth.get(InitialAdminService).credentials;
   console.log('\nPortcullis is running');
@@ -29,6 +39,7 @@ async function main(): Promise<void> {
   console.log(`  admin API        ${authConfig.issuer}/admin/v1`);
   console.log(`  resource server  ${resourceConfig.audience}`);
   console.log(`  database         ${authDb ? `embedded PGlite under ${env.DATA_DIR}` : 'DATABASE_URL'}`);
+  console.log(`  events           ${eventBus ? 'in-process' : 'Redis Streams (REDIS_URL)'}`);
   if (admin.password) console.log(`  admin login      ${admin.username} / ${admin.password}${admin.generated ? '   (generated: shown once, keep it)' : ''}`);
   else console.log(`  admin login      ${admin.username} (created earlier; password as set then)`);
   console.log('Press Ctrl-C to stop.\n');

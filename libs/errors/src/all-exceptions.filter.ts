@@ -28,7 +28,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const oauthStyle = OAUTH_PATH.test(request.url);
     const error = oauthStyle ? this.toOAuthError(exception) : this.toProblem(exception);
-    if (error.status >= 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${describe(exception)}`, stackOf(exception));
+    // 503s are expected while a dependency is away (logged where they arise); 500s are bugs.
+    if (error.status === 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${describe(exception)}`, stackOf(exception));
     if (error instanceof OAuthError) this.sendOAuth(reply, error);
     else this.sendProblem(reply, error);
   }

@@ -1,13 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InProcessEventBus, type SyncEnvelope } from '../../sync/src/index.js';
 // The harness boots the real resource server, which is what it is for.
-// eslint-disable-next-line no-restricted-imports
 import { createResourceServer } from '../../../apps/resource-server/src/bootstrap.js';
-// eslint-disable-next-line no-restricted-imports
 import { loadResourceServerConfig, type ResourceServerConfig } from '../../../apps/resource-server/src/config/resource-server.config.js';
-// eslint-disable-next-line no-restricted-imports
 import { RegistrySyncService } from '../../../apps/resource-server/src/registry/registry-sync.service.js';
-// eslint-disable-next-line no-restricted-imports
 import { RegistryProjection } from '../../../apps/resource-server/src/registry/registry-projection.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 

@@ -38,12 +38,9 @@ export class ClientAuthentication {
     if (!clientId) throw new InvalidClient('client authentication failed', usedBasic);
     const secret = basic?.password ?? params.client_secret;
 
-    // Both lookups at once: one round trip of latency on the hot path. A locked pair gets 429
-    // whatever the secret's outcome.
-    const [ticket, client] = await Promise.all([
-      this.throttle.check({ kind: 'client', name: clientId, ip: request.ip }),
-      secret !== undefined ? this.clients.authenticate(clientId, secret) : this.publicClient(clientId, options),
-    ]);
+    // Sequential on purpose: the embedded PGlite multiplexer mixes up concurrent queries.
+    const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
+    const client = secret !== undefined ? await this.clients.authenticate(clientId, secret) : await this.publicClient(clientId, options);
     if (!client) {
       await ticket.failed();
       throw new InvalidClient('client authentication failed', usedBasic);
