@@ -19,7 +19,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's error log prints query parameters (hashes, token digests): failures are logged by the exception filter instead.
+    logging: false,
     extra: {
       max: options.poolSize ?? (options.embedded ? 4 : 20),
       // Fail fast when PostgreSQL is away, rather than letting requests hang (SECURITY-CHECKLIST F-10).

@@ -35,7 +35,11 @@ describe('admin tokens API and admin bearer tokens', () => {
 
   beforeAll(async () => {
     server = await startTestAuthServer();
-    client = await createClient(server, { grants: ['client_credentials', 'authorization_code'], scopes: ['read', 'admin'], refreshCount: { mode: 'limited', limit: 3 } });
+    client = await createClient(server, {
+      grants: ['client_credentials', 'authorization_code'],
+      scopes: ['read', 'admin'],
+      refreshCount: { mode: 'limited', limit: 3 },
+    });
     await createUser(server, 'alice', 'alice-password-1');
   });
   afterAll(async () => {
@@ -47,10 +51,25 @@ describe('admin tokens API and admin bearer tokens', () => {
     const { grantId } = await issueUserToken(client, 'alice', ['read']);
     const page = (await (await admin(`/admin/v1/tokens?clientId=${client.clientId}&limit=1`)).json()) as { items: TokenItem[]; nextCursor: string };
     expect(page.items).toEqual([
-      { id: expect.any(String), clientId: client.clientId, username: null, grant: 'client_credentials', scopes: ['read'], issuedAt: expect.any(String), expiresAt: expect.any(String), refresh: null },
+      {
+        id: expect.any(String),
+        clientId: client.clientId,
+        username: null,
+        grant: 'client_credentials',
+        scopes: ['read'],
+        issuedAt: expect.any(String),
+        expiresAt: expect.any(String),
+        refresh: null,
+      },
     ]);
-    const next = (await (await admin(`/admin/v1/tokens?clientId=${client.clientId}&limit=1&cursor=${page.nextCursor}`)).json()) as { items: TokenItem[]; nextCursor: null };
-    expect(next).toEqual({ items: [expect.objectContaining({ id: grantId, username: 'alice', grant: 'authorization_code', refresh: { remaining: 3 } })], nextCursor: null });
+    const next = (await (await admin(`/admin/v1/tokens?clientId=${client.clientId}&limit=1&cursor=${page.nextCursor}`)).json()) as {
+      items: TokenItem[];
+      nextCursor: null;
+    };
+    expect(next).toEqual({
+      items: [expect.objectContaining({ id: grantId, username: 'alice', grant: 'authorization_code', refresh: { remaining: 3 } })],
+      nextCursor: null,
+    });
     const byUser = (await (await admin('/admin/v1/tokens?username=ALICE')).json()) as { items: TokenItem[] };
     expect(byUser.items.map((item) => item.id)).toEqual([grantId]);
   });

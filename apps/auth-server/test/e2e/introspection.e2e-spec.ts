@@ -16,7 +16,12 @@ describe('POST /oauth/introspect', () => {
   let client: TestClient;
 
   function introspect(token: string | undefined, caller = resourceServer, extra: Record<string, string> = {}): Promise<Response> {
-    return postForm(server, '/oauth/introspect', { ...(token === undefined ? {} : { token }), ...extra }, { authorization: basic(caller.clientId, caller.secret) });
+    return postForm(
+      server,
+      '/oauth/introspect',
+      { ...(token === undefined ? {} : { token }), ...extra },
+      { authorization: basic(caller.clientId, caller.secret) },
+    );
   }
 
   beforeAll(async () => {
@@ -53,7 +58,9 @@ describe('POST /oauth/introspect', () => {
     const codeClient = await createClient(server, { grants: ['authorization_code'] });
     const found = await server.app.get(ClientAuthenticator).find(codeClient.clientId);
     const user = await server.app.get(UsersService).findByUsername('alice');
-    const { response } = await server.app.get(TokenIssuance).issue({ client: found!, user: { id: user!.id, username: 'alice' }, grantType: 'authorization_code', scopes: ['read'], withRefreshToken: true });
+    const { response } = await server.app
+      .get(TokenIssuance)
+      .issue({ client: found!, user: { id: user!.id, username: 'alice' }, grantType: 'authorization_code', scopes: ['read'], withRefreshToken: true });
     expect(await (await introspect(response.access_token)).json()).toMatchObject({ active: true, username: 'alice', sub: 'alice', scope: 'read' });
     expect(await (await introspect(response.refresh_token, resourceServer, { token_type_hint: 'access_token' })).json()).toEqual({
       active: true,
@@ -107,7 +114,10 @@ describe('POST /oauth/introspect', () => {
     expect(await (await introspect(token)).json()).toEqual(INACTIVE);
     await sql(server, 'UPDATE clients SET active = true WHERE id = $1', [victim.id]);
     expect(await (await introspect(token)).json()).toMatchObject({ active: true });
-    const deleted = await server.request(`/admin/v1/clients/${victim.clientId}/tokens`, { method: 'DELETE', headers: { authorization: server.adminAuthorization } });
+    const deleted = await server.request(`/admin/v1/clients/${victim.clientId}/tokens`, {
+      method: 'DELETE',
+      headers: { authorization: server.adminAuthorization },
+    });
     expect(deleted.status).toBe(204);
     expect(await (await introspect(token)).json()).toEqual(INACTIVE);
   });

@@ -33,13 +33,19 @@ describe('signing keys, JWKS and metadata', () => {
   it('MD-4: rotation publishes the new kid before it signs; old tokens keep verifying', async () => {
     const oldToken = await accessTokenFor(server, client);
     const oldKid = decodeProtectedHeader(oldToken).kid;
-    const rotate = await server.request('/admin/v1/keys/rotate', { method: 'POST', headers: { authorization: server.adminAuthorization }, json: { activationDelaySeconds: 2 } });
+    const rotate = await server.request('/admin/v1/keys/rotate', {
+      method: 'POST',
+      headers: { authorization: server.adminAuthorization },
+      json: { activationDelaySeconds: 2 },
+    });
     expect(rotate.status).toBe(201);
     const { kid: newKid } = (await rotate.json()) as { kid: string };
     expect((await jwks()).keys.map((key) => key.kid).sort()).toEqual([oldKid, newKid].sort());
     expect(decodeProtectedHeader(await accessTokenFor(server, client)).kid).toBe(oldKid);
 
-    const listed = (await (await server.request('/admin/v1/keys', { headers: { authorization: server.adminAuthorization } })).json()) as { items: { kid: string; status: string }[] };
+    const listed = (await (await server.request('/admin/v1/keys', { headers: { authorization: server.adminAuthorization } })).json()) as {
+      items: { kid: string; status: string }[];
+    };
     expect(listed.items.map(({ kid, status }) => ({ kid, status }))).toEqual([
       { kid: oldKid, status: 'active' },
       { kid: newKid, status: 'pending' },

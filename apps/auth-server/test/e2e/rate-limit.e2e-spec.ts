@@ -27,7 +27,9 @@ describe('throttling of failed client authentication and logins', () => {
 
   it('TC-10: ten wrong secrets, then 429 with Retry-After, even for the right secret; success after the lockout clears it', async () => {
     for (let i = 0; i < 10; i++) {
-      expect((await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, 'wrong') })).status).toBe(401);
+      expect((await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, 'wrong') })).status).toBe(
+        401,
+      );
     }
     const locked = await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, client.secret) });
     expect(locked.status).toBe(429);
@@ -36,12 +38,15 @@ describe('throttling of failed client authentication and logins', () => {
     expect(await locked.json()).toEqual({ error: 'invalid_request', error_description: 'too many failed attempts, retry later' });
 
     await sql(server, `UPDATE auth_failures SET locked_until = now() - interval '1 second'`);
-    expect((await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, client.secret) })).status).toBe(200);
+    expect(
+      (await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, client.secret) })).status,
+    ).toBe(200);
     expect(await sql(server, 'SELECT * FROM auth_failures')).toEqual([]);
   });
 
   itOnRealDatabase('PW-2: a parallel burst of 50 wrong passwords cannot slip past the counter', async () => {
-    const attempt = (password: string) => postForm(server, '/oauth/token', { grant_type: 'password', username: 'alice', password }, { authorization: basic(client.clientId, client.secret) });
+    const attempt = (password: string) =>
+      postForm(server, '/oauth/token', { grant_type: 'password', username: 'alice', password }, { authorization: basic(client.clientId, client.secret) });
     const statuses = (await Promise.all(Array.from({ length: 50 }, () => attempt('wrong-password')))).map((response) => response.status);
     expect(statuses.filter((status) => status === 400).length).toBeLessThanOrEqual(10);
     expect(statuses.every((status) => status === 400 || status === 429)).toBe(true);

@@ -25,12 +25,19 @@ describe('POST /oauth/token: refresh_token', () => {
   async function issueGrant(target: TestClient, scopes = ['read', 'write'], username = 'alice'): Promise<{ refresh: string; access: string; grantId: string }> {
     const found = await server.app.get(ClientAuthenticator).find(target.clientId);
     const user = await server.app.get(UsersService).findByUsername(username);
-    const { response, grantId } = await server.app.get(TokenIssuance).issue({ client: found!, user: { id: user!.id, username: user!.username }, grantType: 'authorization_code', scopes, withRefreshToken: true });
+    const { response, grantId } = await server.app
+      .get(TokenIssuance)
+      .issue({ client: found!, user: { id: user!.id, username: user!.username }, grantType: 'authorization_code', scopes, withRefreshToken: true });
     return { refresh: response.refresh_token!, access: response.access_token, grantId };
   }
 
   function refresh(target: TestClient, token: string, extra: Record<string, string> = {}): Promise<Response> {
-    return postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, ...extra }, { authorization: basic(target.clientId, target.secret) });
+    return postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: token, ...extra },
+      { authorization: basic(target.clientId, target.secret) },
+    );
   }
 
   function codeClient(options: ClientOptions = {}): Promise<TestClient> {
@@ -100,7 +107,10 @@ describe('POST /oauth/token: refresh_token', () => {
     expect(await newer.json()).toEqual(invalidGrant);
     const [row] = await sql<{ revoked: boolean }>(server, 'SELECT revoked_at IS NOT NULL AS revoked FROM grants WHERE id = $1', [grant.grantId]);
     expect(row.revoked).toBe(true);
-    const [event] = await sql<{ payload: { grantIds: string[] } }>(server, `SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' ORDER BY seq DESC LIMIT 1`);
+    const [event] = await sql<{ payload: { grantIds: string[] } }>(
+      server,
+      `SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' ORDER BY seq DESC LIMIT 1`,
+    );
     expect(event.payload.grantIds).toEqual([grant.grantId]);
   });
 
@@ -141,7 +151,10 @@ describe('POST /oauth/token: refresh_token', () => {
     const ccOnly = await createClient(server, { grants: ['client_credentials'] });
     const response = await refresh(ccOnly, 'anything');
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'unauthorized_client', error_description: 'the client is not authorized to use this grant or response type' });
+    expect(await response.json()).toEqual({
+      error: 'unauthorized_client',
+      error_description: 'the client is not authorized to use this grant or response type',
+    });
   });
 
   it('TC-7/TC-8: refresh without client authentication, or by a deactivated client, is 401 invalid_client', async () => {

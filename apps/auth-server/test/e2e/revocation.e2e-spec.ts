@@ -72,11 +72,18 @@ describe('POST /oauth/revoke', () => {
     const codeClient = await createClient(server, { grants: ['authorization_code'] });
     const found = await server.app.get(ClientAuthenticator).find(codeClient.clientId);
     const user = await server.app.get(UsersService).findByUsername('alice');
-    const { response } = await server.app.get(TokenIssuance).issue({ client: found!, user: { id: user!.id, username: 'alice' }, grantType: 'authorization_code', scopes: ['read'], withRefreshToken: true });
+    const { response } = await server.app
+      .get(TokenIssuance)
+      .issue({ client: found!, user: { id: user!.id, username: 'alice' }, grantType: 'authorization_code', scopes: ['read'], withRefreshToken: true });
     expect(await isActive(response.access_token)).toBe(true);
     expect((await revoke(response.refresh_token!, codeClient)).status).toBe(200);
     expect(await isActive(response.access_token)).toBe(false);
-    const refresh = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: response.refresh_token! }, { authorization: basic(codeClient.clientId, codeClient.secret) });
+    const refresh = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: response.refresh_token! },
+      { authorization: basic(codeClient.clientId, codeClient.secret) },
+    );
     expect(refresh.status).toBe(400);
     expect(await refresh.json()).toEqual({ error: 'invalid_grant', error_description: 'the refresh token is invalid' });
   });

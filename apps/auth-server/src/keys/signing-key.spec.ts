@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import { currentSigningKey, isPublished, publicMembers, statusOf, type SigningKeyRecord } from './signing-key.js';
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+
+function key(kid: string, fields: Partial<SigningKeyRecord>): SigningKeyRecord {
+  return {
+    kid,
+    alg: 'ES256',
+    publicJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' },
+    privateJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'secret' },
+    createdAt: at(0),
+    activatedAt: at(0),
+    retiredAt: null,
+    expiresAt: null,
+    ...fields,
+  };
+}
+
+describe('signing key lifecycle', () => {
+  const old = key('old', { activatedAt: at(0), retiredAt: at(10), expiresAt: at(20) });
+  const next = key('new', { activatedAt: at(10) });
+
+  it('publishes the new key before it signs, then switches at activation', () => {
+    expect(statusOf(next, at(5))).toBe('pending');
+    expect(isPublished(next, at(5))).toBe(true);
+    expect(currentSigningKey([old, next], at(5))?.kid).toBe('old');
+    expect(currentSigningKey([old, next], at(10))?.kid).toBe('new');
+  });
+
+  it('keeps the retired key published until it expires', () => {
+    expect(statusOf(old, at(15))).toBe('retired');
+    expect(isPublished(old, at(15))).toBe(true);
+    expect(isPublished(old, at(20))).toBe(false);
+  });
+
+  it('never publishes private members', () => {
+    expect(publicMembers(old)).toEqual({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'old', alg: 'ES256', use: 'sig' });
+  });
+});
