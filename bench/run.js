@@ -69,21 +69,36 @@ async function measure(name, options) {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_SECONDS, ...options });
   const non2xx = result.non2xx + result.errors;
   const row = { name, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx };
-  console.log(`${name.padEnd(28)} ${String(row.rps).padStart(8)} rps  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(4)} ms  non-2xx ${non2xx}`);
+  console.log(
+    `${name.padEnd(28)} ${String(row.rps).padStart(8)} rps  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(4)} ms  non-2xx ${non2xx}`,
+  );
   return row;
 }
 
 async function main() {
   const database = await freshDatabase();
-  const config = loadAuthServerConfig({ LOG_LEVEL: 'error', ADMIN_PASSWORD: randomBytes(12).toString('base64url') }, { databaseUrl: database.url, port: 0, host: '127.0.0.1' });
+  const config = loadAuthServerConfig(
+    { LOG_LEVEL: 'error', ADMIN_PASSWORD: randomBytes(12).toString('base64url') },
+    { databaseUrl: database.url, port: 0, host: '127.0.0.1' },
+  );
   const app = await createAuthServer(config);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
   const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const sampleJwt = await new SignJWT({ scope: 'bench.read' }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+  const sampleJwt = await new SignJWT({ scope: 'bench.read' })
+    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' })
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey);
   const bare = {
     json: await bareServer(() => ({ ok: true })),
-    sign: await bareServer(async () => ({ access_token: await new SignJWT({ scope: 'bench.read' }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' }).setIssuedAt().setExpirationTime('1h').sign(privateKey) })),
+    sign: await bareServer(async () => ({
+      access_token: await new SignJWT({ scope: 'bench.read' })
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' })
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey),
+    })),
     verify: await bareServer(async () => ({ active: Boolean(await jwtVerify(sampleJwt, publicKey)) })),
   };
   const results = [];
@@ -97,6 +112,8 @@ async function main() {
     results.push(await measure('app client_credentials', { url: `${base}/oauth/token`, ...form, body: 'grant_type=client_credentials' }));
     results.push(await measure('app introspection', { url: `${base}/oauth/introspect`, ...form, body: `token=${issued.access_token}` }));
   } finally {
+    // Let requests still in flight when autocannon stopped finish before the pool closes.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await app.close();
     await Promise.all(Object.values(bare).map((server) => server.close()));
     await database.drop();
@@ -111,7 +128,10 @@ async function main() {
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}.json`, import.meta.url);
-  writeFileSync(file, JSON.stringify({ date, node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, results, ratios }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ date, node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, results, ratios }, null, 2) + '\n',
+  );
   console.log(`written ${file.pathname}`);
 }
 

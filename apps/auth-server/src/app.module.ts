@@ -3,6 +3,7 @@ import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
 import { ClientsModule } from './clients/clients.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 import { AuthServerConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         RevocationModule,
         AuthorizationServerMetadataModule,
         SyncModule,
+        ConsoleModule,
       ],
     };
   }

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
-import { accessTokenFor, createClient, type TestClient } from './token-fixtures.js';
+import { createAuthServer } from '../../src/bootstrap.js';
+import { KeyStore } from '../../src/keys/key-store.js';
+import { accessTokenFor, createClient, sql, type TestClient } from './token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);
+
+/** Several app instances on one embedded PGlite exceed its connection limit and serialization. */
+const itOnRealDatabase = process.env.TEST_DATABASE_URL ? it : it.skip;
 
 describe('signing keys, JWKS and metadata', () => {
   let server: RunningAuthServer;
@@ -63,6 +68,26 @@ describe('signing keys, JWKS and metadata', () => {
     const before = (await jwks()).keys.map((key) => key.kid).sort();
     await server.restart();
     expect((await jwks()).keys.map((key) => key.kid).sort()).toEqual(before);
+  });
+
+  itOnRealDatabase('two instances booting together create one key; a rotation by one reaches the other', async () => {
+    await sql(server, 'DELETE FROM signing_keys');
+    const [first, second] = await Promise.all([createAuthServer(server.config), createAuthServer(server.config)]);
+    try {
+      await Promise.all([first.init(), second.init()]);
+      expect(await sql(server, 'SELECT kid FROM signing_keys')).toHaveLength(1);
+      const kid = await first.get(KeyStore).rotate(0);
+      await new Promise((resolve) => setTimeout(resolve, 5500));
+      expect(
+        second
+          .get(KeyStore)
+          .publicJwks()
+          .keys.map((key) => key.kid),
+      ).toContain(kid);
+      expect((await second.get(KeyStore).signingMaterial()).kid).toBe(kid);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
   });
 
   it('the admin keys API requires admin credentials', async () => {

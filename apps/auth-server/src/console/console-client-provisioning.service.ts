@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
+import { ClientEvents } from '../clients/client-events.js';
+import { ClientWritesRepository } from '../clients/client-writes.repository.js';
+import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { ScopesService } from '../scopes/scopes.service.js';
+import { CONSOLE_CLIENT_ID, CONSOLE_SCOPES, consoleClientFields, consoleRedirectUri } from './console-client.js';
+
+/**
+ * Makes the console a working OAuth client at every boot: the scopes `admin` and `rs.admin`, the
+ * public client `portcullis-console`, and their associations. Idempotent: nothing is written when
+ * all is in place. What an admin changed on purpose (deactivation, extra redirect URIs, refresh
+ * count) is kept; only what the console cannot work without is restored. Every change commits
+ * with its outbox events, so the resource servers learn the client and scopes like any other.
+ */
+@Injectable()
+export class ConsoleClientProvisioning implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ConsoleClientProvisioning.name);
+
+  constructor(
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+    private readonly transaction: RegistryTransaction,
+    private readonly writes: ClientWritesRepository,
+    private readonly events: ClientEvents,
+    private readonly scopes: ScopesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.transaction.run((manager) => this.provision(manager));
+    } catch (error) {
+      // Another instance provisioned at the same moment: run again, which now finds its rows.
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      await this.transaction.run((manager) => this.provision(manager));
+    }
+  }
+
+  private async provision(manager: EntityManager): Promise<void> {
+    for (const scope of CONSOLE_SCOPES) {
+      if (!(await scopeExists(manager, scope.name))) await this.scopes.insert(manager, scope.name, scope.description);
+    }
+    const stored = await this.writes.lock(manager, CONSOLE_CLIENT_ID);
+    if (!stored) {
+      const client = await this.writes.insert(manager, CONSOLE_CLIENT_ID, consoleClientFields(this.config.issuer), null);
+      await associate(manager, client.id);
+      await this.events.upserted(manager, client);
+      this.logger.log(`provisioned the web console client ${CONSOLE_CLIENT_ID}`);
+      return;
+    }
+    let client = stored.client;
+    const redirectUri = consoleRedirectUri(this.config.issuer);
+    // A changed AUTH_ISSUER needs its callback registered; other redirect URIs stay.
+    if (!client.redirectUris.includes(redirectUri)) {
+      client = await this.writes.update(manager, client.id, { redirectUris: [...client.redirectUris, redirectUri] });
+      await this.events.upserted(manager, client);
+      this.logger.log(`registered ${redirectUri} for the web console client`);
+    }
+    if (await associate(manager, client.id)) {
+      await this.events.scopesSet(manager, await this.writes.update(manager, client.id, {}));
+    }
+  }
+}
+
+async function scopeExists(manager: EntityManager, name: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query('SELECT 1 FROM scopes WHERE name = $1', [name]);
+  return rows.length > 0;
+}
+
+/** Associates the console's scopes; true when an association was missing. */
+async function associate(manager: EntityManager, clientRef: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    'INSERT INTO client_scopes (client_ref, scope_name) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING scope_name',
+    [clientRef, CONSOLE_SCOPES.map((scope) => scope.name)],
+  );
+  return rows.length > 0;
+}
