@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { PGliteSessionQueue } from './pglite-session-queue.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL the apps use through the ordinary TypeORM + pg path. */
@@ -13,25 +15,42 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** 0 picks a free port. */
   port?: number;
-  maxConnections?: number;
 }
 
 /**
  * PostgreSQL served in-process by PGlite over the wire protocol, so that the embedded default
- * runs the same driver, migrations and SQL as production. PGlite is single-session: the socket
- * server multiplexes our few pool connections and keeps a transaction on its own connection.
+ * runs the same driver, migrations and SQL as production. PGlite has a single session: each
+ * pooled connection gets pglite-socket's protocol handler, and PGliteSessionQueue decides whose
+ * messages run (see there for why it replaces pglite-socket's own server).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: options.maxConnections ?? 8 });
-  await server.start();
-  const port = Number(server.getServerConn().split(':').pop());
+  const queue = new PGliteSessionQueue(db);
+  const handlers = new Set<PGLiteSocketHandler>();
+  const server = createServer((socket: Socket) => {
+    const handler = new PGLiteSocketHandler({ queryQueue: queue as never, closeOnDetach: true });
+    handlers.add(handler);
+    socket.on('close', () => handlers.delete(handler));
+    void handler.attach(socket).catch(() => socket.destroy());
+  });
+  const port = await listen(server, options.port ?? 0);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      await server.stop();
+      for (const handler of handlers) await handler.detach(true);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },
   };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
 }
