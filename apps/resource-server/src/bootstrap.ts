@@ -12,6 +12,7 @@ import {
   type SyncConsumerOptions,
   type SyncTransportServer,
 } from '../../../libs/sync/src/index.js';
+import { adminCors } from './admin/admin-cors.js';
 import { ResourceAppModule } from './app.module.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { RegistrySyncService } from './registry/registry-sync.service.js';
@@ -39,6 +40,7 @@ export async function createResourceServer(config: ResourceServerConfig, options
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   app.enableShutdownHooks();
+  app.enableCors(adminCors(config.issuer));
   connectSyncTransport(app, config, options);
   return app;
 }

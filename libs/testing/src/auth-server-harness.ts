@@ -68,7 +68,8 @@ export async function startTestAuthServer(overrides: Partial<AuthServerConfig> =
 
 async function listen(config: AuthServerConfig): Promise<NestFastifyApplication> {
   const app = await createAuthServer(config);
-  await app.listen(0, '127.0.0.1');
+  // port 0 (the default) picks a free port; a test that needs a known issuer URL passes its own.
+  await app.listen(config.port, '127.0.0.1');
   return app;
 }
 

@@ -107,7 +107,8 @@ export async function startTestResourceServer(options: TestResourceServerOptions
 async function listen(config: ResourceServerConfig, eventBus: InProcessEventBus, consumerGroup: string, syncStream?: string): Promise<NestFastifyApplication> {
   const app = await createResourceServer(config, { eventBus, consumerGroup, syncStream });
   await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
+  // port 0 (the default) picks a free port; a test that needs a known issuer URL passes its own.
+  await app.listen(config.port, '127.0.0.1');
   return app;
 }
 

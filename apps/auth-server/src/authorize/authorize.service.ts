@@ -21,6 +21,8 @@ import { validateAuthorizeRequest } from './validate-authorize-request.js';
 /** Deliberately the same for an unknown user, a wrong password and a disabled account. */
 export const LOGIN_FAILED = 'Invalid username or password.';
 const CONSENT_PATH = '/oauth/authorize/consent';
+/** As the users API allows; longer input is refused before the slow KDF runs on it. */
+const MAX_PASSWORD_LENGTH = 1024;
 const GONE = 'The application or your account is no longer available. Go back to the application and start again.';
 
 export type FormBody = Readonly<Record<string, unknown>>;
@@ -48,8 +50,9 @@ export class AuthorizeService {
     const client = await this.liveClient(pending);
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const ticket = await throttledPage(() => this.throttle.check({ kind: 'login', name: username, ip }));
-    const user = username && password ? await this.users.authenticate(username, password) : null;
+    // Counted before the password is checked: parallel guesses cannot all slip under the limit.
+    const ticket = await throttledPage(() => this.throttle.reserve({ kind: 'login', name: username, ip }));
+    const user = username && password && password.length <= MAX_PASSWORD_LENGTH ? await this.users.authenticate(username, password) : null;
     if (!user) {
       await ticket.failed();
       const html = renderLoginPage({ clientLabel: labelOf(client), csrfToken: pending.csrfToken, username, error: LOGIN_FAILED });

@@ -1,0 +1,112 @@
+// Entry point: sign-in (authorization code + PKCE), hash routing, the layout and navigation.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { configure, handleCallback, isSignedIn, signIn, signOut } from './auth.js';
+import { KeysPage, SettingsPage, UsersPage } from './pages-admin.js';
+import { ClientFormPage, ClientListPage } from './pages-clients.js';
+import { ResourceServerPage } from './pages-resource-server.js';
+import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
+import { TokensPage } from './pages-tokens.js';
+import { html } from './ui.js';
+
+const root = document.getElementById('app');
+/** Set by the server in the page: {clientId, resourceServerUrl}. */
+const config = JSON.parse(root.dataset.config ?? '{}');
+configure(config);
+
+const NAV = [
+  ['#/clients', 'Client Registration'],
+  ['#/scopes', 'Scopes'],
+  ['#/tokens', 'Token Management'],
+  ['#/settings', 'OAuth Settings'],
+  ['#/users', 'Users'],
+  ['#/keys', 'Signing Keys'],
+  ['#/resource-server', 'Resource Server'],
+];
+
+/** The page for a hash route; null when unknown. */
+function route(hash) {
+  const path = hash.replace(/^#/, '').split('?')[0] || '/clients';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const [section, id, sub] = parts;
+  switch (section) {
+    case 'clients':
+      if (!id) return html`<${ClientListPage} />`;
+      if (id === 'new') return html`<${ClientFormPage} />`;
+      if (sub === 'scopes') return html`<${AssociateScopesPage} clientId=${id} />`;
+      return html`<${ClientFormPage} clientId=${id} />`;
+    case 'scopes':
+      return html`<${ScopesPage} />`;
+    case 'tokens':
+      return html`<${TokensPage} />`;
+    case 'settings':
+      return html`<${SettingsPage} />`;
+    case 'users':
+      return html`<${UsersPage} />`;
+    case 'keys':
+      return html`<${KeysPage} />`;
+    case 'resource-server':
+      return html`<${ResourceServerPage} url=${config.resourceServerUrl} />`;
+    default:
+      return html`<section><h1>Not found</h1><p>No such page. <a href="#/clients">Go to Client Registration</a>.</p></section>`;
+  }
+}
+
+function useHash() {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const update = () => setHash(location.hash);
+    addEventListener('hashchange', update);
+    return () => removeEventListener('hashchange', update);
+  }, []);
+  return hash;
+}
+
+function Console() {
+  const hash = useHash() || '#/clients';
+  const current = `#/${hash.replace(/^#\/?/, '').split(/[/?]/)[0]}`;
+  const logout = async () => {
+    await signOut();
+    location.assign('/console');
+  };
+  return html`<div class="shell">
+    <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+    <header class="topbar">
+      <span class="brand">Portcullis</span>
+      <button type="button" class="secondary" onClick=${logout}>Sign out</button>
+    </header>
+    <nav class="sidebar" aria-label="Main">
+      <ul>${NAV.map(([href, label]) => html`<li key=${href}><a href=${href} aria-current=${current === href ? 'page' : undefined}>${label}</a></li>`)}</ul>
+    </nav>
+    <main id="main" tabindex="-1" key=${hash}>${route(hash)}</main>
+  </div>`;
+}
+
+function SignInScreen({ error }) {
+  return html`<main class="signin">
+    <h1>Portcullis console</h1>
+    ${error && html`<div class="notice error" role="alert">${error}</div>`}
+    <p>Sign in with an account that has the access-control permission.</p>
+    <button type="button" onClick=${() => signIn('#/clients')}>Sign in</button>
+  </main>`;
+}
+
+async function start() {
+  if (location.pathname === '/console/callback') {
+    try {
+      await handleCallback();
+    } catch (error) {
+      root.textContent = '';
+      render(html`<${SignInScreen} error=${error instanceof Error ? error.message : String(error)} />`, root);
+      return;
+    }
+  }
+  if (!isSignedIn()) {
+    await signIn(location.hash || '#/clients');
+    return;
+  }
+  root.textContent = '';
+  render(html`<${Console} />`, root);
+}
+
+void start();

@@ -1,0 +1,185 @@
+// OAuth settings, Users, Signing keys.
+import { useEffect, useState } from 'preact/hooks';
+import { admin, fieldError, query } from './api.js';
+import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
+
+export function SettingsPage() {
+  const { data, error, loading, reload } = useLoad(() => admin.get('/settings'), []);
+  const [form, setForm] = useState(null);
+  const [saveError, setSaveError] = useState(null);
+  const [message, setMessage] = useState(null);
+  useEffect(() => {
+    if (data) setForm({ accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds), authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds), accessTokenAudience: data.accessTokenAudience });
+  }, [data]);
+  if (loading && !data) return html`<${Loading} />`;
+  if (error) return html`<section><${PageHeading}>OAuth Settings<//><${ErrorNotice} error=${error} /></section>`;
+  if (!form) return null;
+  const number = (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
+  const save = async (event) => {
+    event.preventDefault();
+    setSaveError(null);
+    setMessage(null);
+    try {
+      await admin.patch('/settings', {
+        accessTokenLifetimeSeconds: number(form.accessTokenLifetimeSeconds),
+        authorizationCodeLifetimeSeconds: number(form.authorizationCodeLifetimeSeconds),
+        accessTokenAudience: form.accessTokenAudience,
+      });
+      setMessage('Settings saved. They apply to tokens issued from now on.');
+      reload();
+    } catch (caught) {
+      setSaveError(caught);
+    }
+  };
+  return html`<section>
+    <${PageHeading}>OAuth Settings<//>
+    ${message && html`<${Notice}>${message}<//>`}
+    ${saveError && !saveError.fieldErrors?.length && html`<${ErrorNotice} error=${saveError} />`}
+    <form onSubmit=${save} novalidate>
+      <${Field} label="Access token lifetime (seconds)" name="accessTokenLifetimeSeconds" type="number" min="1" error=${saveError}
+        hint="Used by clients whose Expiration Interval is “Use global setting”." value=${form.accessTokenLifetimeSeconds}
+        onInput=${(v) => setForm({ ...form, accessTokenLifetimeSeconds: v })} />
+      <${Field} label="Authorization code lifetime (seconds)" name="authorizationCodeLifetimeSeconds" type="number" min="1" error=${saveError}
+        value=${form.authorizationCodeLifetimeSeconds} onInput=${(v) => setForm({ ...form, authorizationCodeLifetimeSeconds: v })} />
+      <${Field} label="Access token audience" name="accessTokenAudience" type="url" error=${saveError}
+        hint="The resource servers' identifier, put in the aud claim." value=${form.accessTokenAudience}
+        onInput=${(v) => setForm({ ...form, accessTokenAudience: v })} />
+      <div class="actions"><button type="submit">Save Settings</button></div>
+    </form>
+  </section>`;
+}
+
+export function UsersPage() {
+  const pager = usePager();
+  const { data, error, loading, reload } = useLoad(() => admin.get(`/users${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
+  const [form, setForm] = useState({ username: '', password: '', accessControl: false });
+  const [formError, setFormError] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const [message, setMessage] = useState(null);
+  const { ask, dialog } = useConfirm();
+
+  const act = async (work, done) => {
+    setActionError(null);
+    setMessage(null);
+    try {
+      await work();
+      setMessage(done);
+      reload();
+    } catch (caught) {
+      setActionError(caught);
+    }
+  };
+  const create = async (event) => {
+    event.preventDefault();
+    setFormError(null);
+    setMessage(null);
+    try {
+      await admin.post('/users', { username: form.username, password: form.password, permissions: form.accessControl ? ['access_control'] : [] });
+      setMessage(`User ${form.username} created.`);
+      setForm({ username: '', password: '', accessControl: false });
+      reload();
+    } catch (caught) {
+      setFormError(caught);
+    }
+  };
+  const toggle = (user, key) => {
+    if (key === 'active') {
+      const patch = { active: !user.active };
+      if (user.active) {
+        ask({
+          title: `Deactivate ${user.username}?`,
+          consequence: 'The user can no longer sign in or use the password grant, and the admin API refuses their tokens.',
+          confirmLabel: 'Deactivate user',
+          action: () => act(() => admin.patch(`/users/${encodeURIComponent(user.id)}`, patch), `${user.username} deactivated.`),
+        });
+      } else void act(() => admin.patch(`/users/${encodeURIComponent(user.id)}`, patch), `${user.username} activated.`);
+      return;
+    }
+    const has = user.permissions.includes('access_control');
+    const permissions = has ? user.permissions.filter((p) => p !== 'access_control') : [...user.permissions, 'access_control'];
+    void act(() => admin.patch(`/users/${encodeURIComponent(user.id)}`, { permissions }), `Access control ${has ? 'withdrawn from' : 'granted to'} ${user.username}.`);
+  };
+  const remove = (user) =>
+    ask({
+      title: `Delete ${user.username}?`,
+      consequence: 'The user is deleted and can no longer sign in. Their tokens stop being accepted by the admin API.',
+      confirmLabel: 'Delete user',
+      action: () => act(() => admin.delete(`/users/${encodeURIComponent(user.id)}`), `${user.username} deleted.`),
+    });
+
+  return html`<section>
+    <${PageHeading}>Users<//>
+    <p class="muted">Resource owners who sign in at the authorization endpoint. Users with the access-control permission administer Portcullis.</p>
+    ${message && html`<${Notice}>${message}<//>`}
+    <${ErrorNotice} error=${error || actionError} />
+    ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
+      <thead><tr><th scope="col">Username</th><th scope="col">Access control</th><th scope="col">Active</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      <tbody>
+        ${data.items.map((user) => html`<tr key=${user.id}>
+          <td data-label="Username">${user.username}</td>
+          <td data-label="Access control">${user.permissions.includes('access_control') ? 'Yes' : 'No'}</td>
+          <td data-label="Active">${user.active ? 'Yes' : 'No'}</td>
+          <td data-label="Created">${formatDate(user.createdAt)}</td>
+          <td class="row-actions">
+            <button type="button" class="secondary" onClick=${() => toggle(user, 'permission')}>${user.permissions.includes('access_control') ? 'Withdraw access control' : 'Grant access control'}<span class="visually-hidden"> for ${user.username}</span></button>
+            <button type="button" class="secondary" onClick=${() => toggle(user, 'active')}>${user.active ? 'Deactivate' : 'Activate'}<span class="visually-hidden"> ${user.username}</span></button>
+            <button type="button" class="danger" onClick=${() => remove(user)}>Delete<span class="visually-hidden"> ${user.username}</span></button>
+          </td>
+        </tr>`)}
+      </tbody>
+    </table></div>
+    <${Pager} pager=${pager} nextCursor=${data.nextCursor} label="User" />`}
+    <form class="panel" onSubmit=${create} novalidate>
+      <h2>Add a user</h2>
+      <${Field} label="Username" name="username" error=${formError} value=${form.username} autocomplete="off" onInput=${(username) => setForm({ ...form, username })} />
+      <${Field} label="Password" name="password" type="password" error=${formError} value=${form.password} autocomplete="new-password" onInput=${(password) => setForm({ ...form, password })} />
+      <label class="choice"><input type="checkbox" checked=${form.accessControl} onChange=${(e) => setForm({ ...form, accessControl: e.currentTarget.checked })} /> Access control (may administer Portcullis)</label>
+      ${fieldError(formError, 'permissions') && html`<p class="field-error" role="alert">${fieldError(formError, 'permissions')}</p>`}
+      ${formError && !formError.fieldErrors?.length && html`<${ErrorNotice} error=${formError} />`}
+      <div class="actions"><button type="submit">Add user</button></div>
+    </form>
+    ${dialog}
+  </section>`;
+}
+
+export function KeysPage() {
+  const { data, error, loading, reload } = useLoad(() => admin.get('/keys'), []);
+  const [message, setMessage] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const { ask, dialog } = useConfirm();
+  const rotate = () =>
+    ask({
+      title: 'Rotate the signing key?',
+      consequence: 'A new key is published in the JWKS now and starts signing shortly after. Tokens signed with the current key stay valid until they expire: that key stays published.',
+      confirmLabel: 'Rotate signing key',
+      action: async () => {
+        setActionError(null);
+        try {
+          const result = await admin.post('/keys/rotate', {});
+          setMessage(`New signing key ${result.kid} published.`);
+          reload();
+        } catch (caught) {
+          setActionError(caught);
+        }
+      },
+    });
+  return html`<section>
+    <div class="page-head">
+      <${PageHeading}>Signing Keys<//>
+      <button type="button" onClick=${rotate}>Rotate signing key</button>
+    </div>
+    ${message && html`<${Notice}>${message}<//>`}
+    <${ErrorNotice} error=${error || actionError} />
+    ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
+      <thead><tr><th scope="col">Key ID</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Activated</th><th scope="col">Retired</th></tr></thead>
+      <tbody>${data.items.map((key) => html`<tr key=${key.kid}>
+        <td data-label="Key ID"><code>${key.kid}</code></td>
+        <td data-label="Status">${key.status}</td>
+        <td data-label="Created">${formatDate(key.createdAt)}</td>
+        <td data-label="Activated">${formatDate(key.activatedAt)}</td>
+        <td data-label="Retired">${formatDate(key.retiredAt)}</td>
+      </tr>`)}</tbody>
+    </table></div>`}
+    ${dialog}
+  </section>`;
+}

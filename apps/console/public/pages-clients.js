@@ -1,0 +1,345 @@
+// Client Registration: the list, Add New Client, Edit Client (secret regeneration, deactivation).
+import { useState } from 'preact/hooks';
+import { admin, ApiError, fieldError, query } from './api.js';
+import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useConfirm, useId, useLoad, usePager } from './ui.js';
+
+export const GRANT_LABELS = {
+  authorization_code: 'Authorization Code',
+  client_credentials: 'Client Credentials',
+  password: 'Resource Owner Password Credentials',
+  implicit: 'Implicit',
+};
+const GRANTS_BY_TYPE = {
+  confidential: ['authorization_code', 'client_credentials', 'password'],
+  public: ['implicit', 'authorization_code'],
+};
+
+export function clientLabel(client) {
+  return `${client.name} (${client.version})`;
+}
+
+export function ClientListPage() {
+  const [filter, setFilter] = useState({ name: '', active: '' });
+  const [draft, setDraft] = useState({ name: '', active: '' });
+  const pager = usePager();
+  const { data, error, loading } = useLoad(
+    () => admin.get(`/clients${query({ name: filter.name, active: filter.active, limit: '20', cursor: pager.cursor })}`),
+    [filter, pager.cursor],
+  );
+  const apply = (event) => {
+    event.preventDefault();
+    pager.reset();
+    setFilter(draft);
+  };
+  return html`<section>
+    <div class="page-head">
+      <${PageHeading}>Client Registration<//>
+      <a class="button" href="#/clients/new">Add New Client</a>
+    </div>
+    <form class="filters" onSubmit=${apply} role="search" aria-label="Filter clients">
+      <${Field} label="Name" name="filter-name" value=${draft.name} onInput=${(name) => setDraft({ ...draft, name })} />
+      <${Field} label="Active" name="filter-active">
+        ${({ id }) => html`<select id=${id} value=${draft.active} onChange=${(e) => setDraft({ ...draft, active: e.currentTarget.value })}>
+          <option value="">All</option><option value="true">Active</option><option value="false">Inactive</option>
+        </select>`}
+      <//>
+      <button type="submit">Filter</button>
+    </form>
+    <${ErrorNotice} error=${error} />
+    ${loading && !data ? html`<${Loading} />` : data && html`
+      <div class="table-wrap"><table>
+        <caption class="visually-hidden">Registered clients</caption>
+        <thead><tr><th scope="col">Name (Version)</th><th scope="col">Type</th><th scope="col">Active</th><th scope="col">Client ID</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody>
+          ${data.items.length === 0 && html`<tr><td colspan="5">No clients match.</td></tr>`}
+          ${data.items.map((client) => html`<tr key=${client.clientId}>
+            <td data-label="Name (Version)"><a href=${`#/clients/${encodeURIComponent(client.clientId)}`}>${clientLabel(client)}</a></td>
+            <td data-label="Type">${client.type === 'confidential' ? 'Confidential' : 'Public'}</td>
+            <td data-label="Active">${client.active ? 'Yes' : 'No'}</td>
+            <td data-label="Client ID"><code>${client.clientId}</code></td>
+            <td class="row-actions"><a href=${`#/clients/${encodeURIComponent(client.clientId)}/scopes`}>Scopes<span class="visually-hidden"> of ${clientLabel(client)}</span></a></td>
+          </tr>`)}
+        </tbody>
+      </table></div>
+      <${Pager} pager=${pager} nextCursor=${data.nextCursor} label="Client" />`}
+  </section>`;
+}
+
+/** The form's state from a client (or the defaults of CONTRACT.md for a new one). */
+function toForm(client) {
+  const lifetime = client?.accessTokenLifetime ?? { mode: 'global' };
+  const refresh = client?.refreshCount ?? { mode: 'limited', limit: 0 };
+  return {
+    name: client?.name ?? '',
+    description: client?.description ?? '',
+    version: client?.version ?? '',
+    type: client?.type ?? 'confidential',
+    redirectUris: client?.redirectUris?.length ? [...client.redirectUris] : [''],
+    grants: client?.grants ? [...client.grants] : ['authorization_code'],
+    lifetimeMode: lifetime.mode,
+    lifetimeSeconds: lifetime.mode === 'seconds' ? String(lifetime.seconds) : '3600',
+    refreshMode: refresh.mode,
+    refreshLimit: refresh.mode === 'limited' ? String(refresh.limit) : '0',
+    active: client?.active ?? true,
+  };
+}
+
+/** The request body; numbers the browser cannot parse go as they are, and the server names the field. */
+function toBody(form, isNew) {
+  const number = (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
+  const body = {
+    description: form.description,
+    version: form.version,
+    type: form.type,
+    redirectUris: form.redirectUris.map((uri) => uri.trim()).filter(Boolean),
+    grants: form.grants.filter((grant) => GRANTS_BY_TYPE[form.type].includes(grant)),
+    accessTokenLifetime: form.lifetimeMode === 'seconds' ? { mode: 'seconds', seconds: number(form.lifetimeSeconds) } : { mode: form.lifetimeMode },
+    refreshCount: form.refreshMode === 'limited' ? { mode: 'limited', limit: number(form.refreshLimit) } : { mode: 'unlimited' },
+  };
+  if (isNew) body.name = form.name;
+  else body.active = form.active;
+  return body;
+}
+
+/** Add New Client (no clientId) or Edit Client. */
+export function ClientFormPage({ clientId }) {
+  const isNew = !clientId;
+  const loaded = useLoad(() => (isNew ? Promise.resolve(null) : admin.get(`/clients/${encodeURIComponent(clientId)}`)), [clientId]);
+  if (!isNew && loaded.loading && !loaded.data) return html`<${Loading} />`;
+  if (!isNew && loaded.error) return html`<section><${PageHeading}>Edit Client<//><${ErrorNotice} error=${loaded.error} /></section>`;
+  return html`<${ClientForm} key=${clientId ?? 'new'} client=${loaded.data} onSaved=${loaded.reload} />`;
+}
+
+function ClientForm({ client, onSaved }) {
+  const isNew = !client;
+  const [form, setForm] = useState(() => toForm(client));
+  const [error, setError] = useState(null);
+  const [saved, setSaved] = useState(null);
+  const [secret, setSecret] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const { ask, dialog } = useConfirm();
+  const set = (patch) => setForm((previous) => ({ ...previous, ...patch }));
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      const result = await (isNew ? admin.post('/clients', toBody(form, true)) : admin.patch(`/clients/${encodeURIComponent(client.clientId)}`, toBody(form, false)));
+      if (result.clientSecret) setSecret(result.clientSecret);
+      if (isNew) {
+        setSaved(result);
+      } else {
+        setSaved(result);
+        onSaved();
+      }
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event) => {
+    event.preventDefault();
+    if (!isNew && client.active && !form.active) {
+      ask({
+        title: `Deactivate ${clientLabel(client)}?`,
+        consequence: 'Every access and refresh token of this client becomes invalid at once. Turning the client back on later does not revive them.',
+        confirmLabel: 'Deactivate client',
+        action: save,
+      });
+      return;
+    }
+    void save();
+  };
+
+  if (isNew && saved) {
+    return html`<section>
+      <${PageHeading}>Client created<//>
+      <${Notice}>${clientLabel(saved)} is registered with the client ID <code>${saved.clientId}</code>.<//>
+      ${secret && html`<${SecretPanel} secret=${secret} />`}
+      <p class="actions">
+        <a class="button" href=${`#/clients/${encodeURIComponent(saved.clientId)}/scopes`}>Associate Scopes</a>
+        <a class="button secondary" href=${`#/clients/${encodeURIComponent(saved.clientId)}`}>Edit Client</a>
+        <a class="button secondary" href="#/clients">Back to Client Registration</a>
+      </p>
+    </section>`;
+  }
+
+  const grants = GRANTS_BY_TYPE[form.type];
+  return html`<section>
+    <div class="page-head">
+      <${PageHeading}>${isNew ? 'Add New Client' : `Edit Client ${clientLabel(client)}`}<//>
+      ${!isNew && html`<a class="button secondary" href=${`#/clients/${encodeURIComponent(client.clientId)}/scopes`}>Associate Scopes</a>`}
+    </div>
+    ${saved && !isNew && html`<${Notice}>Changes saved.<//>`}
+    ${secret && !isNew && html`<${SecretPanel} secret=${secret} />`}
+    <${ErrorNotice} error=${error && !(error instanceof ApiError && error.fieldErrors.length) ? error : null} />
+    ${error instanceof ApiError && error.fieldErrors.length > 0 && html`<div class="notice error" role="alert">Please correct the fields marked below. ${error.message}</div>`}
+    <form onSubmit=${submit} novalidate>
+      ${!isNew && html`<fieldset class="readonly">
+        <legend>Client</legend>
+        <${Field} label="Client ID" name="clientId" value=${client.clientId} readonly />
+        <${Field} label="Authorization endpoint" name="authorizationEndpoint" value=${client.endpoints?.authorization} readonly />
+        <${Field} label="Token endpoint" name="tokenEndpoint" value=${client.endpoints?.token} readonly />
+        <${Field} label="Refresh Token endpoint" name="refreshTokenEndpoint" value=${client.endpoints?.refreshToken} readonly />
+      </fieldset>`}
+      <${Field} label="Name" name="name" error=${error} value=${form.name} required readonly=${!isNew}
+        hint=${isNew ? 'Not changeable later. None of & ( ) \\ ; , / " : \' < >' : 'The name cannot be changed.'} onInput=${(name) => set({ name })} />
+      <${Field} label="Description" name="description" error=${error}>
+        ${({ id, describedBy }) => html`<textarea id=${id} rows="3" aria-describedby=${describedBy} value=${form.description} onInput=${(e) => set({ description: e.currentTarget.value })}></textarea>`}
+      <//>
+      <${Field} label="Version" name="version" error=${error} value=${form.version} required onInput=${(version) => set({ version })} />
+      <fieldset>
+        <legend>Type</legend>
+        ${['confidential', 'public'].map((type) => html`<label class="choice" key=${type}>
+          <input type="radio" name="type" value=${type} checked=${form.type === type} onChange=${() => set({ type })} />
+          ${type === 'confidential' ? 'Confidential (can keep a secret: server-side apps)' : 'Public (cannot keep a secret: browser and native apps, PKCE)'}
+        </label>`)}
+        ${fieldError(error, 'type') && html`<p class="field-error" role="alert">${fieldError(error, 'type')}</p>`}
+      </fieldset>
+      <${RedirectUris} uris=${form.redirectUris} error=${error} onChange=${(redirectUris) => set({ redirectUris })} />
+      <fieldset>
+        <legend>Allowed Grants</legend>
+        ${grants.map((grant) => html`<label class="choice" key=${grant}>
+          <input type="checkbox" name="grants" value=${grant} checked=${form.grants.includes(grant)}
+            onChange=${(e) => set({ grants: e.currentTarget.checked ? [...form.grants, grant] : form.grants.filter((g) => g !== grant) })} />
+          ${GRANT_LABELS[grant]}
+        </label>`)}
+        ${fieldError(error, 'grants') && html`<p class="field-error" role="alert">${fieldError(error, 'grants')}</p>`}
+      </fieldset>
+      <fieldset>
+        <legend>Expiration Interval</legend>
+        <p class="hint">How long the client's access tokens are valid.</p>
+        ${[['global', 'Use global setting'], ['never', 'Never Expires'], ['seconds', 'Expires In']].map(([mode, label]) => html`<label class="choice" key=${mode}>
+          <input type="radio" name="lifetimeMode" value=${mode} checked=${form.lifetimeMode === mode} onChange=${() => set({ lifetimeMode: mode })} /> ${label}
+        </label>`)}
+        ${form.lifetimeMode === 'seconds' && html`<${Field} label="Seconds" name="accessTokenLifetime" error=${error} type="number" min="1" value=${form.lifetimeSeconds} onInput=${(lifetimeSeconds) => set({ lifetimeSeconds })} />`}
+        ${form.lifetimeMode !== 'seconds' && fieldError(error, 'accessTokenLifetime') && html`<p class="field-error" role="alert">${fieldError(error, 'accessTokenLifetime')}</p>`}
+      </fieldset>
+      <fieldset>
+        <legend>Refresh Count</legend>
+        <p class="hint">How many times a refresh token may be used (authorization code flow). 0: no refresh token.</p>
+        ${[['unlimited', 'Unlimited'], ['limited', 'Limited']].map(([mode, label]) => html`<label class="choice" key=${mode}>
+          <input type="radio" name="refreshMode" value=${mode} checked=${form.refreshMode === mode} onChange=${() => set({ refreshMode: mode })} /> ${label}
+        </label>`)}
+        ${form.refreshMode === 'limited' && html`<${Field} label="Number of refreshes" name="refreshCount" error=${error} type="number" min="0" value=${form.refreshLimit} onInput=${(refreshLimit) => set({ refreshLimit })} />`}
+      </fieldset>
+      ${!isNew && html`<div class="field">
+        <label class="choice"><input type="checkbox" name="active" checked=${form.active} onChange=${(e) => set({ active: e.currentTarget.checked })} /> Active</label>
+        <p class="hint">An inactive client gets no tokens, and all of its tokens are refused.</p>
+        ${fieldError(error, 'active') && html`<p class="field-error" role="alert">${fieldError(error, 'active')}</p>`}
+      </div>`}
+      <div class="actions">
+        <button type="submit" disabled=${busy}>${isNew ? 'Create Client' : 'Save Changes'}</button>
+        <a class="button secondary" href="#/clients">Cancel</a>
+      </div>
+    </form>
+    ${!isNew && client.type === 'confidential' && html`<${RegenerateSecret} client=${client} ask=${ask} onSecret=${setSecret} />`}
+    ${!isNew && html`<${DeleteClient} client=${client} ask=${ask} />`}
+    ${dialog}
+  </section>`;
+}
+
+function RedirectUris({ uris, error, onChange }) {
+  const base = useId('redirect');
+  return html`<fieldset>
+    <legend>Redirection URLs</legend>
+    <p class="hint">Where the authorization server may send the user back. https, or http on localhost only.</p>
+    ${uris.map((uri, index) => {
+      const message = fieldError(error, `redirectUris[${index}]`) ?? fieldError(error, `redirectUris.${index}`);
+      return html`<div class="uri-row" key=${index}>
+        <label class="visually-hidden" for=${`${base}-${index}`}>Redirection URL ${index + 1}</label>
+        <input id=${`${base}-${index}`} type="url" value=${uri} placeholder="https://app.example.com/callback" aria-invalid=${message ? 'true' : undefined}
+          onInput=${(e) => onChange(uris.map((u, i) => (i === index ? e.currentTarget.value : u)))} />
+        <button type="button" class="secondary" onClick=${() => onChange(uris.length > 1 ? uris.filter((_, i) => i !== index) : [''])}>Remove<span class="visually-hidden"> URL ${index + 1}</span></button>
+        ${message && html`<p class="field-error" role="alert">${message}</p>`}
+      </div>`;
+    })}
+    <button type="button" class="secondary" onClick=${() => onChange([...uris, ''])}>Add URL</button>
+    ${fieldError(error, 'redirectUris') && !error.fieldErrors.some((e) => /^redirectUris[[.]\d/.test(e.field)) && html`<p class="field-error" role="alert">${fieldError(error, 'redirectUris')}</p>`}
+  </fieldset>`;
+}
+
+/** Shown once: the server keeps only a hash. */
+export function SecretPanel({ secret }) {
+  const [copied, setCopied] = useState(false);
+  const id = useId('secret');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+    } catch {
+      const input = document.getElementById(id);
+      input?.select();
+      document.execCommand('copy');
+    }
+    setCopied(true);
+  };
+  return html`<div class="secret-panel" role="region" aria-labelledby=${`${id}-title`}>
+    <h2 id=${`${id}-title`}>Client secret</h2>
+    <p class="warning"><strong>Copy the secret now.</strong> It is shown only this once: the server keeps only a hash and cannot show it again. If it is lost, regenerate it.</p>
+    <div class="secret-row">
+      <label class="visually-hidden" for=${id}>Client secret</label>
+      <input id=${id} class="secret" readonly value=${secret} onFocus=${(e) => e.currentTarget.select()} />
+      <button type="button" onClick=${copy}>Copy</button>
+      <span role="status">${copied ? 'Copied to the clipboard' : ''}</span>
+    </div>
+  </div>`;
+}
+
+function RegenerateSecret({ client, ask, onSecret }) {
+  const [overlap, setOverlap] = useState('');
+  const [error, setError] = useState(null);
+  const regenerate = async () => {
+    setError(null);
+    try {
+      const body = overlap.trim() ? { previousSecretValidForSeconds: Number(overlap) } : {};
+      const result = await admin.post(`/clients/${encodeURIComponent(client.clientId)}/secret`, body);
+      onSecret(result.clientSecret);
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const submit = (event) => {
+    event.preventDefault();
+    const seconds = Number(overlap);
+    ask({
+      title: 'Regenerate the client secret?',
+      consequence: overlap.trim() && seconds > 0
+        ? `The current secret keeps working for ${seconds} more seconds, then stops. Tokens already issued stay valid.`
+        : 'The current secret stops working immediately: deployed apps using it can no longer get tokens. Tokens already issued stay valid.',
+      confirmLabel: 'Regenerate Secret',
+      action: regenerate,
+    });
+  };
+  return html`<form class="panel" onSubmit=${submit}>
+    <h2>Regenerate Secret</h2>
+    <${ErrorNotice} error=${error && !fieldError(error, 'previousSecretValidForSeconds') ? error : null} />
+    <${Field} label="Keep the old secret valid for (seconds, optional)" name="previousSecretValidForSeconds" error=${error} type="number" min="0"
+      value=${overlap} onInput=${setOverlap} hint="So that deployed apps can switch to the new secret without downtime." />
+    <button type="submit" class="secondary">Regenerate Secret</button>
+  </form>`;
+}
+
+function DeleteClient({ client, ask }) {
+  const [error, setError] = useState(null);
+  const remove = async () => {
+    try {
+      await admin.delete(`/clients/${encodeURIComponent(client.clientId)}`);
+      location.hash = '#/clients';
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return html`<div class="panel danger-zone">
+    <h2>Delete Client</h2>
+    <${ErrorNotice} error=${error} />
+    <button type="button" class="danger" onClick=${() => ask({
+      title: `Delete ${clientLabel(client)}?`,
+      consequence: 'The client, all of its access and refresh tokens, and its scope associations are deleted. Apps using it stop working at once. This cannot be undone.',
+      confirmLabel: 'Delete client',
+      action: remove,
+    })}>Delete Client</button>
+  </div>`;
+}

@@ -1,0 +1,176 @@
+// Associate Scopes with <Name(Version)>, and the Scopes page.
+import { useState } from 'preact/hooks';
+import { admin, fieldError, query } from './api.js';
+import { clientLabel } from './pages-clients.js';
+import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
+
+/** Every scope, page after page: the association picker needs all names (lists are small). */
+async function allScopes() {
+  const items = [];
+  let cursor;
+  do {
+    const page = await admin.get(`/scopes${query({ limit: '100', cursor })}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+export function AssociateScopesPage({ clientId }) {
+  const path = `/clients/${encodeURIComponent(clientId)}`;
+  const { data, error, loading, reload } = useLoad(async () => {
+    const [client, scopes] = await Promise.all([admin.get(path), allScopes()]);
+    return { client, scopes };
+  }, [clientId]);
+  const [selected, setSelected] = useState('');
+  const [newScope, setNewScope] = useState({ name: '', description: '' });
+  const [actionError, setActionError] = useState(null);
+  const [createError, setCreateError] = useState(null);
+  const [message, setMessage] = useState(null);
+  const { ask, dialog } = useConfirm();
+
+  if (loading && !data) return html`<${Loading} />`;
+  if (error) return html`<section><${PageHeading}>Associate Scopes<//><${ErrorNotice} error=${error} /></section>`;
+  const { client, scopes } = data;
+  const available = scopes.filter((scope) => !client.scopes.includes(scope.name));
+  const descriptions = new Map(scopes.map((scope) => [scope.name, scope.description]));
+
+  const run = async (work, done, setError = setActionError) => {
+    setActionError(null);
+    setCreateError(null);
+    setMessage(null);
+    try {
+      await work();
+      setMessage(done);
+      reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const associate = (event) => {
+    event.preventDefault();
+    const name = selected || available[0]?.name;
+    if (!name) return;
+    void run(() => admin.put(`${path}/scopes/${encodeURIComponent(name)}`), `Scope ${name} associated.`).then(() => setSelected(''));
+  };
+  const create = (event) => {
+    event.preventDefault();
+    void run(
+      async () => {
+        await admin.post(`${path}/scopes`, newScope);
+        setNewScope({ name: '', description: '' });
+      },
+      `Scope ${newScope.name} created and associated.`,
+      setCreateError,
+    );
+  };
+  const disassociate = (name) =>
+    ask({
+      title: `Disassociate ${name}?`,
+      consequence: `New tokens for ${clientLabel(client)} can no longer carry the scope ${name}. Tokens already issued keep it until they expire or are deleted in Token Management.`,
+      confirmLabel: 'Disassociate',
+      action: () => run(() => admin.delete(`${path}/scopes/${encodeURIComponent(name)}`), `Scope ${name} disassociated.`),
+    });
+
+  return html`<section>
+    <div class="page-head">
+      <${PageHeading}>Associate Scopes with ${clientLabel(client)}<//>
+      <a class="button secondary" href=${`#${path}`}>Edit Client</a>
+    </div>
+    ${message && html`<${Notice}>${message}<//>`}
+    <${ErrorNotice} error=${actionError} />
+    <h2>Associated scopes</h2>
+    ${client.scopes.length === 0 ? html`<p>No scope is associated with this client yet.</p>` : html`<ul class="scope-list">
+      ${client.scopes.map((name) => html`<li key=${name}>
+        <span><code>${name}</code> ${descriptions.get(name) && html`<span class="muted">${descriptions.get(name)}</span>`}</span>
+        <button type="button" class="secondary" onClick=${() => disassociate(name)}>Disassociate<span class="visually-hidden"> ${name}</span></button>
+      </li>`)}
+    </ul>`}
+    <form class="panel" onSubmit=${associate}>
+      <h2>Associate an existing scope</h2>
+      ${available.length === 0 ? html`<p>Every existing scope is already associated.</p>` : html`
+        <${Field} label="Scope" name="existing-scope">
+          ${({ id }) => html`<select id=${id} value=${selected || available[0].name} onChange=${(e) => setSelected(e.currentTarget.value)}>
+            ${available.map((scope) => html`<option key=${scope.name} value=${scope.name}>${scope.name}${scope.description ? ` — ${scope.description}` : ''}</option>`)}
+          </select>`}
+        <//>
+        <button type="submit">Associate</button>`}
+    </form>
+    <form class="panel" onSubmit=${create} novalidate>
+      <h2>Associate a new scope</h2>
+      <${Field} label="Scope name" name="name" error=${createError} value=${newScope.name} required
+        hint="Letters, digits and punctuation except spaces, \\ and \"; 1 to 128 characters." onInput=${(name) => setNewScope({ ...newScope, name })} />
+      <${Field} label="Description" name="description" error=${createError} value=${newScope.description} onInput=${(description) => setNewScope({ ...newScope, description })} />
+      ${createError && !fieldError(createError, 'name') && !fieldError(createError, 'description') && html`<${ErrorNotice} error=${createError} />`}
+      <button type="submit">Create and associate</button>
+    </form>
+    ${dialog}
+  </section>`;
+}
+
+export function ScopesPage() {
+  const pager = usePager();
+  const { data, error, loading, reload } = useLoad(() => admin.get(`/scopes${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
+  const [form, setForm] = useState({ name: '', description: '' });
+  const [formError, setFormError] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const [message, setMessage] = useState(null);
+  const { ask, dialog } = useConfirm();
+
+  const create = async (event) => {
+    event.preventDefault();
+    setFormError(null);
+    setMessage(null);
+    try {
+      await admin.post('/scopes', form);
+      setMessage(`Scope ${form.name} created.`);
+      setForm({ name: '', description: '' });
+      reload();
+    } catch (caught) {
+      setFormError(caught);
+    }
+  };
+  const remove = (name) =>
+    ask({
+      title: `Delete the scope ${name}?`,
+      consequence: 'The scope is removed from every client it is associated with; new tokens can no longer carry it. Tokens already issued are not deleted.',
+      confirmLabel: 'Delete scope',
+      action: async () => {
+        setActionError(null);
+        try {
+          await admin.delete(`/scopes/${encodeURIComponent(name)}`);
+          setMessage(`Scope ${name} deleted.`);
+          reload();
+        } catch (caught) {
+          setActionError(caught);
+        }
+      },
+    });
+
+  return html`<section>
+    <${PageHeading}>Scopes<//>
+    <p class="muted">Resource servers must know the same scope names. Associate scopes with clients from a client's page.</p>
+    ${message && html`<${Notice}>${message}<//>`}
+    <${ErrorNotice} error=${error || actionError} />
+    ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
+      <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      <tbody>
+        ${data.items.length === 0 && html`<tr><td colspan="3">No scopes yet.</td></tr>`}
+        ${data.items.map((scope) => html`<tr key=${scope.name}>
+          <td data-label="Name"><code>${scope.name}</code></td>
+          <td data-label="Description">${scope.description}</td>
+          <td class="row-actions"><button type="button" class="secondary" onClick=${() => remove(scope.name)}>Delete<span class="visually-hidden"> ${scope.name}</span></button></td>
+        </tr>`)}
+      </tbody>
+    </table></div>
+    <${Pager} pager=${pager} nextCursor=${data.nextCursor} label="Scope" />`}
+    <form class="panel" onSubmit=${create} novalidate>
+      <h2>Add a scope</h2>
+      <${Field} label="Scope name" name="name" error=${formError} value=${form.name} required onInput=${(name) => setForm({ ...form, name })} />
+      <${Field} label="Description" name="description" error=${formError} value=${form.description} onInput=${(description) => setForm({ ...form, description })} />
+      ${formError && !fieldError(formError, 'name') && !fieldError(formError, 'description') && html`<${ErrorNotice} error=${formError} />`}
+      <button type="submit">Add scope</button>
+    </form>
+    ${dialog}
+  </section>`;
+}

@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { InProcessEventBus } from '../../../libs/sync/src/index.js';
+import {
+  startTestAuthServer,
+  startTestResourceServer,
+  TEST_ADMIN,
+  TEST_RESOURCE_CLIENT,
+  type RunningAuthServer,
+  type RunningResourceServer,
+} from '../../../libs/testing/src/index.js';
+import { chromiumAvailable, CHROMIUM, launchBrowser, type Browser } from './browser.js';
+
+const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
+const STEP_TIMEOUT = 120_000;
+
+/** In CI the browser suite must run; elsewhere it may skip when Chromium is not installed. */
+const run = chromiumAvailable() || process.env.CI ? describe : describe.skip;
+if (!chromiumAvailable()) {
+  console.warn(`console browser tests: ${CHROMIUM} not found${process.env.CI ? '' : ', skipping (apt-get install chromium to run them)'}`);
+}
+
+/** A free port, so that the issuer URL (and the console's redirect URI) is known before start. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+run('web console in a real browser', () => {
+  let as: RunningAuthServer;
+  let rs: RunningResourceServer;
+  let browser: Browser;
+  let page: Page;
+  let clientId: string;
+  let clientSecret: string;
+  /** Script errors in the page: reported with a failure, and none may happen. */
+  const pageErrors: string[] = [];
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** Opens a console page by its address, as a bookmark would (a full load, tokens kept in the tab). */
+  async function go(hash: string, heading: string | RegExp): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${as.baseUrl}/console${hash}`);
+    try {
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    } catch (error) {
+      throw new Error(`${String(error)}\npage shows: ${await page.locator('body').innerText()}\npage errors: ${pageErrors.join('\n')}`);
+    }
+  }
+
+  async function confirm(label: string): Promise<void> {
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: label }).click();
+  }
+
+  async function clientCredentialsToken(scope?: string): Promise<string> {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+    const response = await fetch(`${as.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const [asPort, rsPort] = [await freePort(), await freePort()];
+    const bus = new InProcessEventBus();
+    const audience = `http://127.0.0.1:${rsPort}`;
+    as = await startTestAuthServer(
+      { port: asPort, resourceClient: TEST_RESOURCE_CLIENT, syncEventBus: bus },
+      { AUTH_ISSUER: `http://127.0.0.1:${asPort}`, RESOURCE_AUDIENCE: audience },
+    );
+    rs = await startTestResourceServer({ issuer: as.baseUrl, bus, overrides: { port: rsPort }, env: { RESOURCE_AUDIENCE: audience } });
+    await rs.waitUntilReady();
+    browser = await launchBrowser();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: as.baseUrl });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rs?.close();
+    await as?.close();
+  });
+
+  it('signs in through the real login and consent pages (authorization code + PKCE)', async () => {
+    await page.goto(`${as.baseUrl}/console`);
+    await page.waitForURL(/\/oauth\/authorize/);
+    await page.getByLabel('Username').fill(TEST_ADMIN.username);
+    await page.getByLabel('Password').fill(TEST_ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Client Registration' }).waitFor();
+    expect(page.url()).toBe(`${as.baseUrl}/console#/clients`);
+    // The console's own client is listed: it was provisioned at start.
+    await page.getByRole('link', { name: 'Portcullis Console (1.0)', exact: true }).waitFor();
+    await shot('client-registration');
+  }, STEP_TIMEOUT);
+
+  it('creates a confidential client and shows its secret once, with a copy button', async () => {
+    await page.getByRole('link', { name: 'Add New Client' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Add New Client' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Billing App');
+    await page.getByLabel('Description').fill('Invoices and payments');
+    await page.getByLabel('Version').fill('1.0');
+    await page.getByLabel('Redirection URL 1').fill('https://billing.example.com/callback');
+    await page.getByRole('button', { name: 'Add URL' }).click();
+    await page.getByLabel('Redirection URL 2').fill('https://billing.example.com/callback2');
+    await page.getByLabel('Client Credentials').check();
+    await page.getByLabel('Expires In').check();
+    await page.getByLabel('Seconds').fill('1800');
+    await shot('add-new-client');
+    await page.getByRole('button', { name: 'Create Client' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Client created' }).waitFor();
+
+    const secretInput = page.getByRole('textbox', { name: 'Client secret' });
+    clientSecret = await secretInput.inputValue();
+    expect(clientSecret.length).toBeGreaterThanOrEqual(43);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByText('Copied to the clipboard').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(clientSecret);
+    await shot('client-secret-once');
+
+    const listed = (await (await as.request('/admin/v1/clients?name=Billing', { headers: { authorization: as.adminAuthorization } })).json()) as { items: { clientId: string; grants: string[]; accessTokenLifetime: unknown; redirectUris: string[] }[] };
+    expect(listed.items).toHaveLength(1);
+    clientId = listed.items[0].clientId;
+    expect(listed.items[0]).toMatchObject({
+      grants: ['authorization_code', 'client_credentials'],
+      accessTokenLifetime: { mode: 'seconds', seconds: 1800 },
+      redirectUris: ['https://billing.example.com/callback', 'https://billing.example.com/callback2'],
+    });
+    await page.getByText(clientId).first().waitFor();
+  }, STEP_TIMEOUT);
+
+  it('refuses a duplicate name and version, with the error beside the Name field', async () => {
+    await go('#/clients/new', 'Add New Client');
+    await page.getByLabel('Name', { exact: true }).fill('billing app');
+    await page.getByLabel('Version').fill('1.0');
+    await page.getByLabel('Redirection URL 1').fill('https://other.example.com/callback');
+    await page.getByRole('button', { name: 'Create Client' }).click();
+    const name = page.getByLabel('Name', { exact: true });
+    await expectAttribute(name, 'aria-invalid', 'true');
+    const describedBy = (await name.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
+    expect(errorId).toBeDefined();
+    expect(await page.locator(`#${errorId}`).textContent()).toMatch(/unique/);
+    await shot('add-new-client-duplicate-error');
+  }, STEP_TIMEOUT);
+
+  it('associates a new scope with the client', async () => {
+    await go(`#/clients/${clientId}/scopes`, 'Associate Scopes with Billing App (1.0)');
+    await page.getByLabel('Scope name').fill('billing.read');
+    await page.getByLabel('Description').fill('Read invoices');
+    await page.getByRole('button', { name: 'Create and associate' }).click();
+    await page.getByText('Scope billing.read created and associated.').waitFor();
+    await page.getByRole('button', { name: 'Disassociate billing.read' }).waitFor();
+    await shot('associate-scopes');
+    const client = (await (await as.request(`/admin/v1/clients/${clientId}`, { headers: { authorization: as.adminAuthorization } })).json()) as { scopes: string[] };
+    expect(client.scopes).toEqual(['billing.read']);
+  }, STEP_TIMEOUT);
+
+  it('lists a token in Token Management and deletes it', async () => {
+    const token = await clientCredentialsToken('billing.read');
+    await eventually(async () => (await rs.request('/api/me', { token })).status === 200, 'the resource server to accept the token');
+    await go('#/tokens', 'Token Management');
+    await page.getByLabel('Client').selectOption(clientId);
+    await page.getByRole('button', { name: 'Show tokens' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Client Credentials' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('billing.read');
+    expect(await row.textContent()).toContain('No refresh token');
+    await shot('token-management');
+    await row.getByRole('button', { name: /Delete/ }).click();
+    await confirm('Delete token');
+    await page.getByText('Token deleted.').waitFor();
+    await page.getByText('No tokens.').waitFor();
+    await eventually(async () => (await rs.request('/api/me', { token })).status === 401, 'the resource server to refuse the deleted token');
+  }, STEP_TIMEOUT);
+
+  it('disables the client on the Resource Server page', async () => {
+    const token = await clientCredentialsToken();
+    await eventually(async () => (await rs.request('/api/me', { token })).status === 200, 'the resource server to accept the token');
+    await go('#/resource-server', 'Resource Server');
+    await page.getByText('in-process').waitFor();
+    const row = page.getByRole('row').filter({ hasText: clientId });
+    await row.getByRole('button', { name: 'Disable Billing App (1.0)' }).click();
+    await confirm('Disable client');
+    await page.getByText('Billing App (1.0) disabled at the resource server.').waitFor();
+    await row.getByRole('button', { name: 'Enable Billing App (1.0)' }).waitFor();
+    await shot('resource-server');
+    expect((await rs.request('/api/me', { token })).status).toBe(401);
+    // Enabled again, so that the next test sees the auth server's deactivation on its own.
+    await row.getByRole('button', { name: 'Enable Billing App (1.0)' }).click();
+    await row.getByRole('button', { name: 'Disable Billing App (1.0)' }).waitFor();
+    expect((await rs.request('/api/me', { token })).status).toBe(200);
+  }, STEP_TIMEOUT);
+
+  it('deactivates the client after a confirmation that names what happens to its tokens', async () => {
+    const token = await clientCredentialsToken();
+    await go(`#/clients/${clientId}`, 'Edit Client Billing App (1.0)');
+    expect(await page.getByLabel('Client ID', { exact: true }).inputValue()).toBe(clientId);
+    expect(await page.getByLabel('Token endpoint', { exact: true }).inputValue()).toBe(`${as.baseUrl}/oauth/token`);
+    await shot('edit-client');
+    await page.getByLabel('Active').uncheck();
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Every access and refresh token of this client becomes invalid');
+    await confirm('Deactivate client');
+    await page.getByText('Changes saved.').waitFor();
+    const client = (await (await as.request(`/admin/v1/clients/${clientId}`, { headers: { authorization: as.adminAuthorization } })).json()) as { active: boolean };
+    expect(client.active).toBe(false);
+    await eventually(async () => (await rs.request('/api/me', { token })).status === 401, 'the resource server to refuse the deactivated client');
+  }, STEP_TIMEOUT);
+
+  it('shows the other pages (screenshots), and reads on a narrow screen', async () => {
+    await go('#/scopes', 'Scopes');
+    await shot('scopes');
+    await go('#/settings', 'OAuth Settings');
+    await shot('oauth-settings');
+    await go('#/users', 'Users');
+    await shot('users');
+    await go('#/keys', 'Signing Keys');
+    await page.getByRole('cell', { name: 'active' }).first().waitFor();
+    await shot('signing-keys');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await go('#/clients', 'Client Registration');
+    await shot('client-registration-narrow');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }, STEP_TIMEOUT);
+});
+
+async function expectAttribute(locator: ReturnType<Page['getByLabel']>, name: string, value: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await locator.getAttribute(name)) !== value) {
+    if (Date.now() > deadline) throw new Error(`${name} never became ${value}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
