@@ -1,5 +1,5 @@
 // Entry point: sign-in (authorization code + PKCE), hash routing, the layout and navigation.
-import { render } from 'preact';
+import { Component, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configure, handleCallback, isSignedIn, signIn, signOut } from './auth.js';
 import { KeysPage, SettingsPage, UsersPage } from './pages-admin.js';
@@ -52,6 +52,18 @@ function route(hash) {
   }
 }
 
+/** A page that fails to render says so instead of leaving the screen blank. */
+class PageBoundary extends Component {
+  componentDidCatch(error) {
+    console.error(error);
+    this.setState({ error });
+  }
+  render({ children }, { error }) {
+    if (!error) return children;
+    return html`<section><h1>This page failed</h1><div class="notice error" role="alert">${String(error?.message ?? error)}</div></section>`;
+  }
+}
+
 function useHash() {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -78,7 +90,7 @@ function Console() {
     <nav class="sidebar" aria-label="Main">
       <ul>${NAV.map(([href, label]) => html`<li key=${href}><a href=${href} aria-current=${current === href ? 'page' : undefined}>${label}</a></li>`)}</ul>
     </nav>
-    <main id="main" tabindex="-1" key=${hash}>${route(hash)}</main>
+    <main id="main" tabindex="-1" key=${hash}><${PageBoundary}>${route(hash)}<//></main>
   </div>`;
 }
 

@@ -55,7 +55,7 @@ run('web console in a real browser', () => {
     try {
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     } catch (error) {
-      throw new Error(`${String(error)}\npage shows: ${await page.locator('body').innerText()}\npage errors: ${pageErrors.join('\n')}`);
+      throw new Error(`${String(error)}\npage shows: ${await page.locator('body').innerHTML()}\npage errors: ${pageErrors.join('\n')}`);
     }
   }
 
@@ -101,6 +101,7 @@ run('web console in a real browser', () => {
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+    page.on('response', (response) => response.status() >= 400 && pageErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`));
   }, STEP_TIMEOUT);
 
   afterAll(async () => {

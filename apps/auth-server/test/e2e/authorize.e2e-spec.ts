@@ -145,8 +145,9 @@ describe('GET /oauth/authorize', () => {
       );
     });
 
-    it('AZ-13: unknown parameters are ignored', async () => {
+    it('AZ-13: unknown parameters are ignored, even repeated', async () => {
       await expectLoginPage(await get(codeRequest(confidential, { extra: 'foobar' })));
+      await expectLoginPage(await get([['response_type', 'code'], ['client_id', confidential.clientId], ['extra', '1'], ['extra', '2']]));
     });
 
     it('AZ-15: a state over 4096 characters is refused, without echoing it', async () => {

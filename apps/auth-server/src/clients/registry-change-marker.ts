@@ -1,0 +1,67 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** How often one shared query looks for registry changes made by other instances. */
+export const MARKER_POLL_MS = 250;
+/** Without a successful poll for this long, caches must not be trusted (the DB is asked instead). */
+const STALE_AFTER_MS = 1000;
+
+/**
+ * Notices registry changes committed by other auth-server instances. Every change to a client, a
+ * scope or an association appends an outbox event in its own transaction, and OutboxWriter's
+ * advisory lock makes those commits happen in seq order, so max(outbox_events.seq) only moves
+ * when something committed (a late commit cannot hide behind a higher seq). One parameterless
+ * query (simple protocol, safe on the embedded PGlite socket) every 250 ms, shared by every
+ * request: other instances see a change within ~250 ms (CONTRACT: within one second).
+ */
+@Injectable()
+export class RegistryChangeMarker implements OnModuleDestroy {
+  private readonly logger = new Logger(RegistryChangeMarker.name);
+  private readonly listeners: (() => void)[] = [];
+  private marker: string | null | undefined;
+  private lastPollAt = 0;
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Called after every observed change (and when polling resumes after a failure). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+    this.timer ??= setInterval(() => void this.poll(), MARKER_POLL_MS).unref();
+  }
+
+  /** Whether a poll succeeded recently enough for cached registry data to be trusted. */
+  get fresh(): boolean {
+    return Date.now() - this.lastPollAt < STALE_AFTER_MS;
+  }
+
+  async poll(): Promise<void> {
+    if (this.polling || !this.dataSource.isInitialized) return;
+    this.polling = true;
+    try {
+      const rows: { seq: string | null }[] = await this.dataSource.query('SELECT max(seq)::text AS seq FROM outbox_events');
+      const seq = rows[0]?.seq ?? null;
+      const wasStale = !this.fresh;
+      if (seq !== this.marker || wasStale) {
+        this.marker = seq;
+        this.notify();
+      }
+      this.lastPollAt = Date.now();
+    } catch (error) {
+      this.logger.warn(`registry change poll failed: ${(error as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** This instance's own changes: called right after their commit, before the response. */
+  notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+}
