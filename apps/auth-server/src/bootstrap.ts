@@ -11,7 +11,7 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Builds the auth server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createAuthServer(config: AuthServerConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, maxParamLength: 1024 });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: config.logLevel === 'log' ? ['fatal', 'error', 'warn', 'log'] : [config.logLevel],
     abortOnError: false,

@@ -55,7 +55,20 @@ run('web console in a real browser', () => {
     try {
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     } catch (error) {
-      throw new Error(`${String(error)}\npage shows: ${await page.locator('body').innerHTML()}\npage errors: ${pageErrors.join('\n')}`);
+      const probe = await page.evaluate(async (id) => {
+        const m = await import('/console/app/pages-scopes.js');
+        const { render, h } = await import('preact');
+        const d = document.createElement('div');
+        const u = await import('/console/app/ui.js');
+        const d2 = document.createElement('div');
+        render(h(u.Loading, {}), d2);
+        let out = 'LOADING[' + d2.innerHTML + ']';
+        try { render(h(m.AssociateScopesPage, { clientId: id }), d); } catch (e) { return 'ERR ' + e.stack; }
+        out += ' SYNC[' + d.innerHTML + ']';
+        await new Promise((r) => setTimeout(r, 1000));
+        return out + ' LATER[' + d.innerHTML + '] HASH ' + location.hash + ' SRC ' + m.AssociateScopesPage.toString().slice(0, 1500);
+      }, clientId);
+      throw new Error(`PROBE ${probe} ${String(error)}\npage shows: ${await page.locator('body').innerHTML()}\npage errors: ${pageErrors.join('\n')}`);
     }
   }
 

@@ -34,7 +34,7 @@ export interface ResourceServerOptions {
 export async function createResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     ResourceAppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, maxParamLength: 1024 }),
+    new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } }),
     { logger: config.logLevel === 'log' ? ['fatal', 'error', 'warn', 'log'] : [config.logLevel], abortOnError: false },
   );
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -1,23 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { Client } from './client.js';
+import { ClientCache } from './client-cache.js';
 import { clientSecretMatches } from './client-secret.js';
-import { ClientsRepository } from './clients.repository.js';
+import { ClientsRepository, type ClientWithSecrets } from './clients.repository.js';
 
 /**
  * Looks clients up for the OAuth endpoints and checks their secrets (the current one, or the
  * previous one while its overlap window lasts). Inactive clients are returned: callers decide.
+ * Lookups go through ClientCache (no DB round trip on a hit; see there for invalidation).
  */
 @Injectable()
 export class ClientAuthenticator {
-  constructor(private readonly repository: ClientsRepository) {}
+  constructor(
+    private readonly repository: ClientsRepository,
+    private readonly cache: ClientCache,
+  ) {}
 
   async find(clientId: string): Promise<Client | null> {
-    return (await this.repository.findByClientId(clientId))?.client ?? null;
+    return (await this.stored(clientId))?.client ?? null;
   }
 
   /** The client when the secret matches, null otherwise (unknown client or wrong secret alike). */
   async authenticate(clientId: string, secret: string, now = new Date()): Promise<Client | null> {
-    const stored = await this.repository.findByClientId(clientId);
+    const stored = await this.stored(clientId);
     if (!stored) {
       clientSecretMatches(secret, 'A'.repeat(43)); // same work for unknown ids (SECURITY-CHECKLIST TC-2)
       return null;
@@ -28,6 +33,10 @@ export class ClientAuthenticator {
   }
 
   scopesOf(client: Client): Promise<string[]> {
-    return this.repository.scopeNamesOf(client.id);
+    return this.cache.scopes(client.clientId, client.id, () => this.repository.scopeNamesOf(client.id));
+  }
+
+  private stored(clientId: string): Promise<ClientWithSecrets | null> {
+    return this.cache.client(clientId, () => this.repository.findByClientId(clientId));
   }
 }

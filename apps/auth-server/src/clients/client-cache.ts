@@ -62,11 +62,10 @@ export class ClientCache {
     const entry = this.marker.fresh ? this.entries.get(clientId) : undefined;
     if (!entry || entry.stored.client.id !== clientRef) return load();
     if (!entry.scopes) {
-      const generation = this.generation;
-      entry.scopes = load();
-      // A failed or invalidated load is not kept.
-      entry.scopes.catch(() => (entry.scopes = undefined));
-      if (generation !== this.generation) return entry.scopes;
+      // An invalidation during the load drops the whole entry, so a stale list cannot outlive it.
+      const scopes = load();
+      entry.scopes = scopes;
+      scopes.catch(() => (entry.scopes = undefined));
     }
     return [...(await entry.scopes)];
   }

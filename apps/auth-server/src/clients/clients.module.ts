@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAuthenticator } from './client-authenticator.js';
+import { ClientCache } from './client-cache.js';
 import { ClientEvents } from './client-events.js';
 import { ClientSecretRotation } from './client-secret-rotation.service.js';
 import { ClientWritesRepository } from './client-writes.repository.js';
@@ -8,12 +9,13 @@ import { ClientEntity } from './client.entity.js';
 import { ClientsAdminService } from './clients-admin.service.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsRepository } from './clients.repository.js';
+import { RegistryChangeMarker } from './registry-change-marker.js';
 import { RegistryTransaction } from './registry-transaction.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
   controllers: [ClientsController],
-  providers: [ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
-  exports: [ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
+  providers: [RegistryChangeMarker, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
+  exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
 })
 export class ClientsModule {}

@@ -46,11 +46,19 @@ export function loadConsoleAssets(directory = findConsoleDirectory()): Map<strin
   }
   const require = createRequire(import.meta.url);
   for (const [name, module] of Object.entries(VENDOR_MODULES)) {
-    const packageJson = require.resolve(`${module.file.split('/')[0]}/package.json`);
-    const file = join(dirname(packageJson), module.file.split('/').slice(1).join('/'));
+    const [packageName, ...rest] = module.file.split('/');
+    const file = join(packageRoot(require, packageName), ...rest);
     assets.set(`vendor/${name}`, { body: readFileSync(file), contentType: CONTENT_TYPES['.mjs'] });
   }
   return assets;
+}
+
+/** A package's folder, found on Node's module paths (htm's "exports" hides its package.json). */
+function packageRoot(require: NodeRequire, name: string): string {
+  for (const base of require.resolve.paths(name) ?? []) {
+    if (existsSync(join(base, name, 'package.json'))) return join(base, name);
+  }
+  throw new Error(`the package ${name} is not installed`);
 }
 
 /** The import map the page declares: bare specifiers to the served vendor files. */

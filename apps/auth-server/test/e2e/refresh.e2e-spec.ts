@@ -158,7 +158,13 @@ describe('POST /oauth/token: refresh_token', () => {
     expect(await unauthenticated.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
     const disabled = await codeClient();
     const disabledGrant = await issueGrant(disabled);
-    await sql(server, 'UPDATE clients SET active = false WHERE id = $1', [disabled.id]);
+    // Through the admin API (CONTRACT): clients are cached per instance and this is what empties the cache.
+    const patched = await server.request(`/admin/v1/clients/${disabled.clientId}`, {
+      method: 'PATCH',
+      headers: { authorization: server.adminAuthorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ active: false }),
+    });
+    expect(patched.status).toBe(200);
     const response = await refresh(disabled, disabledGrant.refresh);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
