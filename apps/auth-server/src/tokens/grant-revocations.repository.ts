@@ -7,11 +7,11 @@ import type { RevokedGrants } from './grant.js';
 /** Revocations run inside a transaction so the caller can append the outbox event in it. */
 export interface RevocationTransaction {
   manager: EntityManager;
-  revokeWhere(condition: 'id' | 'code' | 'client', value: string): Promise<RevokedGrants[]>;
+  revokeWhere(condition: 'id' | 'code' | 'client' | 'user', value: string): Promise<RevokedGrants[]>;
   clientIdOf(clientRef: string): Promise<string | null>;
 }
 
-const CONDITIONS = { id: 'id = $1::uuid', code: 'authorization_code_hash = $1', client: 'client_ref = $1::uuid' } as const;
+const CONDITIONS = { id: 'id = $1::uuid', code: 'authorization_code_hash = $1', client: 'client_ref = $1::uuid', user: 'user_id = $1::uuid' } as const;
 
 @Injectable()
 export class GrantRevocationsRepository {
@@ -19,6 +19,11 @@ export class GrantRevocationsRepository {
 
   inTransaction<T>(work: (tx: RevocationTransaction) => Promise<T>): Promise<T> {
     return inTransaction(this.dataSource, (manager) => work(revocationTransaction(manager)));
+  }
+
+  /** The same operations inside a transaction the caller already holds. */
+  within(manager: EntityManager): RevocationTransaction {
+    return revocationTransaction(manager);
   }
 }
 

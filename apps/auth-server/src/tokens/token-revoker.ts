@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { SyncEvents } from '../../../../libs/sync/src/events.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
@@ -41,7 +42,15 @@ export class TokenRevoker {
     });
   }
 
-  private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code', value: string): Promise<boolean> {
+  /**
+   * Every grant of a user, inside the caller's transaction (a user deactivated or deleted): the
+   * events name the grant ids, so resource servers that verify JWTs offline refuse them too.
+   */
+  async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
+    await this.revokeAndPublish(this.repository.within(manager), 'user', userId);
+  }
+
+  private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {
     const revoked = await tx.revokeWhere(condition, value);
     for (const { clientId, grantIds, expiresAt } of revoked) {
       await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, grantIds, expiresAt: expiresAt?.toISOString() ?? null });

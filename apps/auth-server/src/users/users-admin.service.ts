@@ -7,12 +7,16 @@ import type { UpdateUserBody } from './dto/update-user.body.js';
 import { assertAnAdminRemains } from './last-admin.js';
 import { hashPassword } from './password-hasher.js';
 import type { User } from './user.js';
+import { TokenRevoker } from '../tokens/token-revoker.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
 
 /** The admin API's use cases for users (CONTRACT.md, Settings and users). */
 @Injectable()
 export class UsersAdminService {
-  constructor(private readonly repository: UsersRepository) {}
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly revoker: TokenRevoker,
+  ) {}
 
   async create(body: CreateUserBody): Promise<User> {
     const passwordHash = await hashPassword(body.password);
@@ -42,6 +46,8 @@ export class UsersAdminService {
       const adminIds = await transaction.lockActiveAdminIds();
       const user = (await transaction.findById(id)) ?? throwNotFound();
       assertAnAdminRemains(id, { active: changes.active ?? user.active, permissions: changes.permissions ?? user.permissions }, adminIds);
+      // A deactivated user's tokens die with the deactivation, and resource servers hear of it.
+      if (changes.active === false && user.active) await this.revoker.revokeAllOfUser(id, transaction.manager);
       return transaction.update(id, changes);
     });
   }
@@ -51,6 +57,8 @@ export class UsersAdminService {
       const adminIds = await transaction.lockActiveAdminIds();
       if (!(await transaction.findById(id))) throwNotFound();
       assertAnAdminRemains(id, null, adminIds);
+      // Revoked before the cascade deletes the grant rows, so that the events can name them.
+      await this.revoker.revokeAllOfUser(id, transaction.manager);
       await transaction.delete(id);
     });
   }

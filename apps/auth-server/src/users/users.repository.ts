@@ -34,6 +34,8 @@ export interface UsersTransaction {
   findById(id: string): Promise<User | null>;
   update(id: string, changes: UserChanges): Promise<User>;
   delete(id: string): Promise<void>;
+  /** For work that must commit with the user change (revoking the user's tokens). */
+  readonly manager: EntityManager;
 }
 
 const ADMIN_PERMISSION_JSON = JSON.stringify([Permissions.accessControl]);
@@ -75,7 +77,7 @@ export class UsersRepository {
 }
 
 class TypeOrmUsersTransaction implements UsersTransaction {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(readonly manager: EntityManager) {}
 
   async lockActiveAdminIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.manager.query('SELECT id FROM users WHERE active AND permissions @> $1::jsonb ORDER BY id FOR UPDATE', [
