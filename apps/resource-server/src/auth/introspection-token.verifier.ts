@@ -24,7 +24,7 @@ interface IntrospectionResponse {
 export class IntrospectionTokenVerifier implements TokenVerifier {
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
-  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'audience' | 'client'>) {}
+  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience' | 'client'>) {}
 
   /** Called on every sync event: a change may concern any cached token. */
   invalidate(): void {
@@ -58,7 +58,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     const credentials = Buffer.from(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`).toString('base64');
     let response: Response;
     try {
-      response = await fetch(`${this.config.issuer}/oauth/introspect`, {
+      response = await fetch(`${this.config.authServerUrl}/oauth/introspect`, {
         method: 'POST',
         headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }),

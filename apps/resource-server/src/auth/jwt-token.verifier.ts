@@ -17,9 +17,9 @@ export class JwtTokenVerifier implements TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
-  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'audience'>) {
+  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience'>) {
     // An unknown kid triggers one refetch, then nothing for 30 s (SECURITY-CHECKLIST RS-12).
-    this.jwks = createRemoteJWKSet(new URL(`${config.issuer}/oauth/jwks`), { cooldownDuration: 30_000, timeoutDuration: 5000 });
+    this.jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), { cooldownDuration: 30_000, timeoutDuration: 5000 });
   }
 
   async verify(token: string): Promise<AccessTokenPrincipal> {

@@ -12,6 +12,7 @@ describe(loadResourceServerConfig.name, () => {
       port: 3001,
       host: '127.0.0.1',
       issuer: 'http://localhost:3000',
+      authServerUrl: 'http://localhost:3000',
       audience: 'http://localhost:3001',
       databaseUrl: RESOURCE_DATABASE_URL,
       embeddedDatabase: false,
@@ -20,6 +21,11 @@ describe(loadResourceServerConfig.name, () => {
       tokenValidation: 'jwt',
       logLevel: 'log',
     });
+  });
+
+  it('calls the auth server at AUTH_SERVER_URL when given, while tokens keep the issuer', () => {
+    const config = loadResourceServerConfig({ RESOURCE_DATABASE_URL, AUTH_ISSUER: 'http://localhost:3000', AUTH_SERVER_URL: 'http://auth-server:3000/' });
+    expect(config).toMatchObject({ issuer: 'http://localhost:3000', authServerUrl: 'http://auth-server:3000' });
   });
 
   it('reads the client credentials, transport and validation mode', () => {

@@ -15,6 +15,10 @@ export class ResourceServerEnv {
   @IsOptional() @IsUrl(URL_OPTIONS)
   AUTH_ISSUER = 'http://localhost:3000';
 
+  /** Where this process reaches the auth server (JWKS, snapshot, introspection) when that differs from the issuer, e.g. inside a container network. */
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  AUTH_SERVER_URL?: string;
+
   @IsOptional() @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
@@ -41,6 +45,8 @@ export interface ResourceServerConfig {
   port: number;
   host: string;
   issuer: string;
+  /** Base URL for calls to the auth server; the issuer unless AUTH_SERVER_URL says otherwise. */
+  authServerUrl: string;
   audience: string;
   databaseUrl: string;
   embeddedDatabase: boolean;
@@ -63,6 +69,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     port: parsed.RESOURCE_PORT,
     host: parsed.RESOURCE_HOST,
     issuer: parsed.AUTH_ISSUER,
+    authServerUrl: (parsed.AUTH_SERVER_URL ?? parsed.AUTH_ISSUER).replace(/\/+$/, ''),
     audience: parsed.RESOURCE_AUDIENCE,
     databaseUrl,
     embeddedDatabase: false,

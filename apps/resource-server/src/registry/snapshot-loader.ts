@@ -9,6 +9,6 @@ export type SnapshotLoader = () => Promise<RegistrySnapshot>;
 export function httpSnapshotLoader(config: ResourceServerConfig): SnapshotLoader {
   return () => {
     if (!config.client) return Promise.reject(new Error('RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET are needed to load the registry snapshot'));
-    return fetchRegistrySnapshot({ issuer: config.issuer, clientId: config.client.clientId, clientSecret: config.client.clientSecret });
+    return fetchRegistrySnapshot({ issuer: config.authServerUrl, clientId: config.client.clientId, clientSecret: config.client.clientSecret });
   };
 }
