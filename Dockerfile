@@ -17,6 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The web console is plain ES modules served as they are (Preact and htm come from node_modules).
+COPY --from=build /app/apps/console/public ./apps/console/public
 USER node
 EXPOSE 3000 3001
 CMD ["node", "dist/apps/auth-server/src/main.js"]

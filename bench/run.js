@@ -2,7 +2,6 @@
 // loopback, against three bare node:http baselines in the same run, so the ratios say what the
 // framework, the database and the signature cost. Bounded: ~10 s per case, 50 connections.
 // Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL)
-import autocannon from 'autocannon';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,30 +10,7 @@ import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createAuthServer } from '../dist/apps/auth-server/src/bootstrap.js';
 import { loadAuthServerConfig } from '../dist/apps/auth-server/src/config/auth-server.config.js';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
-
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = 50;
-const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function freshDatabase() {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, drop: async () => {} };
-  const name = `portcullis_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: SERVER_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+import { CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
 
 async function createBenchClient(databaseUrl) {
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -63,16 +39,6 @@ async function bareServer(handler) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-async function measure(name, options) {
-  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_SECONDS, ...options });
-  const non2xx = result.non2xx + result.errors;
-  const row = { name, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx };
-  console.log(
-    `${name.padEnd(28)} ${String(row.rps).padStart(8)} rps  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(4)} ms  non-2xx ${non2xx}`,
-  );
-  return row;
 }
 
 async function main() {

@@ -1,6 +1,8 @@
 // The admin APIs: /admin/v1 here and the resource server's /admin/v1, with the bearer token.
 import { accessToken, refresh, signIn } from './auth.js';
 
+const FORBIDDEN = 'Not allowed: this needs an account with the access-control permission (and, at the resource server, a token with the scope rs.admin).';
+
 /** An RFC 9457 problem as an Error: `fieldErrors` go beside the inputs they name. */
 export class ApiError extends Error {
   /**
@@ -8,7 +10,7 @@ export class ApiError extends Error {
    * @param {{title?: string, detail?: string, errors?: {field: string, message: string}[]}} problem
    */
   constructor(status, problem) {
-    super(problem.detail || problem.title || `Request failed (${status})`);
+    super(status === 403 ? FORBIDDEN : problem.detail || problem.title || `Request failed (${status})`);
     this.status = status;
     this.title = problem.title ?? '';
     this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
@@ -37,8 +39,10 @@ export async function request(method, url, body) {
   if (!token) return redirectToSignIn();
   let response = await send(method, url, body, token);
   if (response.status === 401) {
-    // Expired or revoked early: one refresh, then the login page.
-    token = await refresh();
+    // Expired or revoked early: one refresh (unless another request already got a new token),
+    // then the login page.
+    const current = await accessToken();
+    token = current && current !== token ? current : await refresh();
     if (!token) return redirectToSignIn();
     response = await send(method, url, body, token);
   }

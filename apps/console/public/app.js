@@ -10,7 +10,7 @@ import { TokensPage } from './pages-tokens.js';
 import { html } from './ui.js';
 
 const root = document.getElementById('app');
-/** Set by the server in the page: {clientId, resourceServerUrl}. */
+/** Set by the server in the page: {issuer, clientId, resourceServerUrl}. */
 const config = JSON.parse(root.dataset.config ?? '{}');
 configure(config);
 
@@ -34,6 +34,7 @@ function route(hash) {
       if (!id) return html`<${ClientListPage} />`;
       if (id === 'new') return html`<${ClientFormPage} />`;
       if (sub === 'scopes') return html`<${AssociateScopesPage} clientId=${id} />`;
+      // #/clients/{id}/created: where Add New Client leaves the address; reloaded, it is Edit Client.
       return html`<${ClientFormPage} clientId=${id} />`;
     case 'scopes':
       return html`<${ScopesPage} />`;
@@ -64,18 +65,20 @@ class PageBoundary extends Component {
   }
 }
 
+/** The current hash route, and a counter that changes on every navigation (even to the same route). */
 function useHash() {
-  const [hash, setHash] = useState(location.hash);
+  const [state, setState] = useState({ hash: location.hash, visit: 0 });
   useEffect(() => {
-    const update = () => setHash(location.hash);
+    const update = () => setState((previous) => ({ hash: location.hash, visit: previous.visit + 1 }));
     addEventListener('hashchange', update);
     return () => removeEventListener('hashchange', update);
   }, []);
-  return hash;
+  return state;
 }
 
 function Console() {
-  const hash = useHash() || '#/clients';
+  const { hash: currentHash, visit } = useHash();
+  const hash = currentHash || '#/clients';
   const current = `#/${hash.replace(/^#\/?/, '').split(/[/?]/)[0]}`;
   const logout = async () => {
     await signOut();
@@ -90,7 +93,7 @@ function Console() {
     <nav class="sidebar" aria-label="Main">
       <ul>${NAV.map(([href, label]) => html`<li key=${href}><a href=${href} aria-current=${current === href ? 'page' : undefined}>${label}</a></li>`)}</ul>
     </nav>
-    <main id="main" tabindex="-1" key=${hash}><${PageBoundary}>${route(hash)}<//></main>
+    <main id="main" tabindex="-1" key=${visit}><${PageBoundary}>${route(hash)}<//></main>
   </div>`;
 }
 
@@ -104,6 +107,13 @@ function SignInScreen({ error }) {
 }
 
 async function start() {
+  // The redirect URI is registered under AUTH_ISSUER only: a console opened under another name
+  // of the same server (127.0.0.1 for localhost) moves there before signing in.
+  const issuerOrigin = config.issuer ? new URL(config.issuer).origin : location.origin;
+  if (location.origin !== issuerOrigin) {
+    location.replace(`${issuerOrigin}/console${location.hash}`);
+    return;
+  }
   if (location.pathname === '/console/callback') {
     try {
       await handleCallback();

@@ -111,8 +111,21 @@ export async function accessToken() {
   return tokens.accessToken;
 }
 
-/** Spends one refresh; null (signed out) when there is none or it is refused. */
-export async function refresh() {
+let refreshing = null;
+
+/**
+ * Spends one refresh; null (signed out) when there is none or it is refused. Single flight:
+ * pages load several lists at once, and a refresh token presented twice revokes the whole grant
+ * (reuse detection), so concurrent callers share one request.
+ */
+export function refresh() {
+  refreshing ??= refreshOnce().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+async function refreshOnce() {
   const tokens = load();
   if (!tokens?.refreshToken) {
     sessionStorage.removeItem(TOKENS);

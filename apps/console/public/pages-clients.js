@@ -127,12 +127,12 @@ function ClientForm({ client, onSaved }) {
     try {
       const result = await (isNew ? admin.post('/clients', toBody(form, true)) : admin.patch(`/clients/${encodeURIComponent(client.clientId)}`, toBody(form, false)));
       if (result.clientSecret) setSecret(result.clientSecret);
-      if (isNew) {
-        setSaved(result);
-      } else {
-        setSaved(result);
-        onSaved();
-      }
+      setSaved(result);
+      // The address now names the client, without a hashchange: the secret stays on screen,
+      // a reload shows the Edit Client page (never the secret again), and the links below still
+      // navigate (a link to the current address would not).
+      if (isNew) history.replaceState(null, '', `#/clients/${encodeURIComponent(result.clientId)}/created`);
+      else onSaved();
     } catch (caught) {
       setError(caught);
     } finally {
@@ -176,7 +176,7 @@ function ClientForm({ client, onSaved }) {
     ${saved && !isNew && html`<${Notice}>Changes saved.<//>`}
     ${secret && !isNew && html`<${SecretPanel} secret=${secret} />`}
     <${ErrorNotice} error=${error && !(error instanceof ApiError && error.fieldErrors.length) ? error : null} />
-    ${error instanceof ApiError && error.fieldErrors.length > 0 && html`<div class="notice error" role="alert">Please correct the fields marked below. ${error.message}</div>`}
+    ${error instanceof ApiError && error.fieldErrors.length > 0 && html`<div class="notice error" role="alert">Please correct the fields marked below (${error.message}).</div>`}
     <form onSubmit=${submit} novalidate>
       ${!isNew && html`<fieldset class="readonly">
         <legend>Client</legend>

@@ -4,6 +4,8 @@ import { admin, fieldError, query } from './api.js';
 import { clientLabel } from './pages-clients.js';
 import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
 
+const SCOPE_NAME_HINT = 'Letters, digits and punctuation, without spaces, \\ or "; 1 to 128 characters.';
+
 /** Every scope, page after page: the association picker needs all names (lists are small). */
 async function allScopes() {
   const items = [];
@@ -99,7 +101,7 @@ export function AssociateScopesPage({ clientId }) {
     <form class="panel" onSubmit=${create} novalidate>
       <h2>Associate a new scope</h2>
       <${Field} label="Scope name" name="name" error=${createError} value=${newScope.name} required
-        hint="Letters, digits and punctuation except spaces, \\ and \"; 1 to 128 characters." onInput=${(name) => setNewScope({ ...newScope, name })} />
+        hint=${SCOPE_NAME_HINT} onInput=${(name) => setNewScope({ ...newScope, name })} />
       <${Field} label="Description" name="description" error=${createError} value=${newScope.description} onInput=${(description) => setNewScope({ ...newScope, description })} />
       ${createError && !fieldError(createError, 'name') && !fieldError(createError, 'description') && html`<${ErrorNotice} error=${createError} />`}
       <button type="submit">Create and associate</button>
@@ -115,8 +117,22 @@ export function ScopesPage() {
   const [formError, setFormError] = useState(null);
   const [actionError, setActionError] = useState(null);
   const [message, setMessage] = useState(null);
+  const [editing, setEditing] = useState(null);
   const { ask, dialog } = useConfirm();
 
+  const saveDescription = async (event) => {
+    event.preventDefault();
+    setActionError(null);
+    setMessage(null);
+    try {
+      await admin.patch(`/scopes/${encodeURIComponent(editing.name)}`, { description: editing.description });
+      setMessage(`Description of ${editing.name} saved.`);
+      setEditing(null);
+      reload();
+    } catch (caught) {
+      setActionError(caught);
+    }
+  };
   const create = async (event) => {
     event.preventDefault();
     setFormError(null);
@@ -158,8 +174,19 @@ export function ScopesPage() {
         ${data.items.length === 0 && html`<tr><td colspan="3">No scopes yet.</td></tr>`}
         ${data.items.map((scope) => html`<tr key=${scope.name}>
           <td data-label="Name"><code>${scope.name}</code></td>
-          <td data-label="Description">${scope.description}</td>
-          <td class="row-actions"><button type="button" class="secondary" onClick=${() => remove(scope.name)}>Delete<span class="visually-hidden"> ${scope.name}</span></button></td>
+          <td data-label="Description">${editing?.name === scope.name
+            ? html`<form class="inline-edit" onSubmit=${saveDescription}>
+                <label class="visually-hidden" for="edit-description">Description of ${scope.name}</label>
+                <input id="edit-description" value=${editing.description} onInput=${(e) => setEditing({ ...editing, description: e.currentTarget.value })} />
+                <button type="submit">Save</button>
+                <button type="button" class="secondary" onClick=${() => setEditing(null)}>Cancel</button>
+                ${fieldError(actionError, 'description') && html`<p class="field-error" role="alert">${fieldError(actionError, 'description')}</p>`}
+              </form>`
+            : scope.description}</td>
+          <td class="row-actions">
+            <button type="button" class="secondary" onClick=${() => setEditing({ name: scope.name, description: scope.description })}>Edit<span class="visually-hidden"> description of ${scope.name}</span></button>
+            <button type="button" class="secondary" onClick=${() => remove(scope.name)}>Delete<span class="visually-hidden"> ${scope.name}</span></button>
+          </td>
         </tr>`)}
       </tbody>
     </table></div>

@@ -42,6 +42,11 @@ export async function createResourceServer(config: ResourceServerConfig, options
   app.enableShutdownHooks();
   app.enableCors(adminCors(config.issuer));
   connectSyncTransport(app, config, options);
+  // Run the lifecycle hooks (RegistrySyncService loads the stored registry and lastAppliedSeq)
+  // now: startAllMicroservices() starts consuming before listen() would run them, and a consumer
+  // that sees lastAppliedSeq 0 takes every redelivery for a gap, and its snapshot can race the
+  // initial load.
+  await app.init();
   return app;
 }
 

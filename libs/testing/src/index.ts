@@ -1,3 +1,4 @@
 export * from './test-database.js';
 export * from './auth-server-harness.js';
 export * from './resource-server-harness.js';
+export * from './stack-harness.js';

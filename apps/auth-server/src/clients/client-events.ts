@@ -5,6 +5,7 @@ import { OutboxWriter } from '../outbox/outbox.writer.js';
 import type { Client } from './client.js';
 import { toClientSnapshot } from './client.view.js';
 import { ClientsRepository } from './clients.repository.js';
+import { clientCutoffRevocation } from '../tokens/client-cutoff.repository.js';
 
 /** Outbox events about one client, appended in the caller's transaction (CONTRACT.md, events). */
 @Injectable()
@@ -31,6 +32,7 @@ export class ClientEvents {
   }
 
   async tokensRevoked(manager: EntityManager, client: Client, revokedBefore: Date): Promise<void> {
-    await this.outbox.append(manager, SyncEvents.tokensRevoked, client.clientId, client.entityVersion, { clientId: client.clientId, revokedBefore: revokedBefore.toISOString() });
+    const payload = await clientCutoffRevocation(manager, client.id, client.clientId, revokedBefore);
+    await this.outbox.append(manager, SyncEvents.tokensRevoked, client.clientId, client.entityVersion, payload);
   }
 }

@@ -12,7 +12,7 @@ export class ConsoleAssetsService {
 
   constructor(@Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig) {
     this.files = loadConsoleAssets();
-    this.rendered = renderConsolePage({ resourceServerUrl: config.resourceAudience, clientId: CONSOLE_CLIENT_ID });
+    this.rendered = renderConsolePage({ issuer: config.issuer, resourceServerUrl: config.resourceAudience, clientId: CONSOLE_CLIENT_ID });
   }
 
   page(): ConsolePage {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { consoleImportMap } from './console-assets.js';
 
 export interface ConsolePageConfig {
+  /** AUTH_ISSUER: the console's redirect URI is registered under this origin only. */
+  issuer: string;
   /** Where the resource server's admin API is (its RESOURCE_AUDIENCE); the page may call it. */
   resourceServerUrl: string;
   clientId: string;
@@ -27,6 +29,7 @@ export function renderConsolePage(config: ConsolePageConfig): ConsolePage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Portcullis console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/app/console.css">
 <script type="importmap">${importMap}</script>
 <script type="module" src="/console/app/app.js"></script>

@@ -12,9 +12,20 @@ export interface VerifiedAccessToken extends JWTPayload {
   iat: number;
 }
 
-/** Checks signature, typ, alg and issuer of one of our access tokens; expiry too (jose). */
+/** Verified tokens remembered (introspection sees the same token again and again). */
+const MAX_REMEMBERED = 10_000;
+const REMEMBER_MS = 5 * 60_000;
+
+/**
+ * Checks signature, typ, alg and issuer of one of our access tokens; expiry too (jose).
+ * A token string verified before skips the ES256 check (same bytes, same signature), but its
+ * expiry and its key's publication are checked again on every call: a retired key stops it.
+ * Only the signature is remembered; revocation is the caller's business (grant state).
+ */
 @Injectable()
 export class AccessTokenVerifier {
+  private readonly verified = new Map<string, { payload: VerifiedAccessToken; kid: string; deadline: number }>();
+
   constructor(
     private readonly keys: KeyStore,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
@@ -22,16 +33,29 @@ export class AccessTokenVerifier {
 
   /** The claims, or null for anything that is not a valid, unexpired token of ours. */
   async verify(token: string): Promise<VerifiedAccessToken | null> {
+    const remembered = this.verified.get(token);
+    if (remembered) {
+      if (remembered.deadline > Date.now() && (await this.keys.verificationKey(remembered.kid))) return remembered.payload;
+      this.verified.delete(token);
+    }
     try {
-      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
+      const { payload, protectedHeader } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
         algorithms: [SIGNING_ALG],
         typ: ACCESS_TOKEN_TYP,
         issuer: this.config.issuer,
       });
-      return isOurs(payload) ? payload : null;
+      if (!isOurs(payload)) return null;
+      this.remember(token, payload, protectedHeader.kid as string);
+      return payload;
     } catch {
       return null;
     }
+  }
+
+  private remember(token: string, payload: VerifiedAccessToken, kid: string): void {
+    const deadline = Math.min(Date.now() + REMEMBER_MS, payload.exp === undefined ? Infinity : payload.exp * 1000);
+    if (this.verified.size >= MAX_REMEMBERED) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { payload, kid, deadline });
   }
 
   private async keyFor(header: JWTHeaderParameters) {

@@ -9,6 +9,8 @@ export interface RevocationTransaction {
   manager: EntityManager;
   revokeWhere(condition: 'id' | 'code' | 'client' | 'user', value: string): Promise<RevokedGrants[]>;
   clientIdOf(clientRef: string): Promise<string | null>;
+  /** The transaction's clock: the revoked_at just written. */
+  now(): Promise<Date>;
 }
 
 const CONDITIONS = { id: 'id = $1::uuid', code: 'authorization_code_hash = $1', client: 'client_ref = $1::uuid', user: 'user_id = $1::uuid' } as const;
@@ -41,6 +43,10 @@ function revocationTransaction(manager: EntityManager): RevocationTransaction {
         [value],
       );
       return rows.map((row) => ({ clientId: row.client_id, grantIds: row.ids, expiresAt: row.never ? null : row.latest && new Date(row.latest) }));
+    },
+    async now() {
+      const rows = await manager.query<{ now: Date }[]>('SELECT now() AS now');
+      return new Date(rows[0].now);
     },
     async clientIdOf(clientRef) {
       const rows = await manager.query<{ client_id: string }[]>('SELECT client_id FROM clients WHERE id = $1::uuid', [clientRef]);

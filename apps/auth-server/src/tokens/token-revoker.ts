@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SyncEvents } from '../../../../libs/sync/src/events.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
+import { clientCutoffRevocation } from './client-cutoff.repository.js';
 import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,9 +36,9 @@ export class TokenRevoker {
     return this.repository.inTransaction(async (tx) => {
       const clientId = await tx.clientIdOf(clientRef);
       if (!clientId) return false;
-      const revokedBefore = new Date().toISOString();
       await tx.revokeWhere('client', clientRef);
-      await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, revokedBefore });
+      const payload = await clientCutoffRevocation(tx.manager, clientRef, clientId, await tx.now());
+      await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), payload);
       return true;
     });
   }

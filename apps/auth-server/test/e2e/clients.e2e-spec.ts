@@ -147,7 +147,8 @@ describe('clients admin API', () => {
     it('deactivation revokes every token of the client at once; reactivation does not revive them', async () => {
       const client = await createClient(server, { name: 'Revoked' });
       const [{ id: ref }] = await sql<{ id: string }>(server, 'SELECT id FROM clients WHERE client_id = $1', [client.clientId]);
-      await sql(server, "INSERT INTO grants (client_ref, client_id, grant_type) VALUES ($1, $2, 'client_credentials'), ($1, $2, 'client_credentials')", [ref, client.clientId]);
+      const [{ id: oldGrant }] = await sql<{ id: string }>(server, "INSERT INTO grants (client_ref, client_id, grant_type, issued_at) VALUES ($1, $2, 'client_credentials', now() - interval '1 hour') RETURNING id", [ref, client.clientId]);
+      await sql(server, "INSERT INTO grants (client_ref, client_id, grant_type) VALUES ($1, $2, 'client_credentials')", [ref, client.clientId]);
       const other = await createClient(server, { name: 'Bystander' });
       const [{ id: otherRef }] = await sql<{ id: string }>(server, 'SELECT id FROM clients WHERE client_id = $1', [other.clientId]);
       await sql(server, "INSERT INTO grants (client_ref, client_id, grant_type) VALUES ($1, $2, 'client_credentials')", [otherRef, other.clientId]);
@@ -157,8 +158,10 @@ describe('clients admin API', () => {
       const grants = await sql<{ revoked_at: Date | null }>(server, 'SELECT revoked_at FROM grants WHERE client_ref = $1', [ref]);
       expect(grants.every((grant) => grant.revoked_at !== null)).toBe(true);
       expect(await sql(server, 'SELECT 1 FROM grants WHERE client_ref = $1 AND revoked_at IS NULL', [otherRef])).toHaveLength(1);
-      const [revoked] = await sql<{ payload: { clientId: string; revokedBefore: string } }>(server, "SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' AND entity_id = $1", [client.clientId]);
-      expect(revoked.payload).toEqual({ clientId: client.clientId, revokedBefore: expect.stringMatching(ISO) });
+      const [revoked] = await sql<{ payload: { clientId: string; revokedBefore: string; grantIds?: string[] } }>(server, "SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' AND entity_id = $1", [client.clientId]);
+      expect(revoked.payload).toMatchObject({ clientId: client.clientId, revokedBefore: expect.stringMatching(ISO) });
+      // Resource servers compare whole seconds: only grants issued in the cut-off's own second are named.
+      expect(revoked.payload.grantIds ?? []).not.toContain(oldGrant);
       expect(await outboxKinds(client.clientId)).toEqual(['client.upserted', 'client.upserted', 'tokens.revoked']);
 
       const on = await call(server, 'PATCH', `/admin/v1/clients/${client.clientId}`, { active: true });

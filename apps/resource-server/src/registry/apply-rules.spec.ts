@@ -71,9 +71,9 @@ describe('isAlreadyApplied', () => {
 
 describe('isIssuedBeforeCutoff', () => {
   const cutoff = new Date('2026-01-01T00:00:10.500Z');
-  it('refuses tokens issued up to and including the cut-off second', () => {
+  it('refuses tokens of earlier seconds; the cut-off second is judged by grant id', () => {
     expect(isIssuedBeforeCutoff(Date.parse('2026-01-01T00:00:09Z') / 1000, cutoff)).toBe(true);
-    expect(isIssuedBeforeCutoff(Date.parse('2026-01-01T00:00:10Z') / 1000, cutoff)).toBe(true);
+    expect(isIssuedBeforeCutoff(Date.parse('2026-01-01T00:00:10Z') / 1000, cutoff)).toBe(false);
     expect(isIssuedBeforeCutoff(Date.parse('2026-01-01T00:00:11Z') / 1000, cutoff)).toBe(false);
   });
   it('passes everything when the client has no cut-off', () => {

@@ -97,11 +97,13 @@ export function clientRecordOf(snapshot: ClientSnapshot, fallbackVersion = snaps
 }
 
 /**
- * RFC 7009-style cut-off: every token issued at or before `revokedBefore` is revoked. `iat` has
- * whole seconds, so a token from the same second as the cut-off is refused (the safe side).
+ * RFC 7009-style cut-off: every token issued before `revokedBefore` is revoked. `iat` has whole
+ * seconds, so only strictly earlier seconds are judged here; the auth server names the grants of
+ * the cut-off's own second in the same event (by grant id), so a token issued just after the
+ * revocation, in that second, stays valid as it is at the auth server.
  */
 export function isIssuedBeforeCutoff(issuedAtSeconds: number | undefined, revokedBefore: Date | undefined): boolean {
   if (!revokedBefore) return false;
   if (issuedAtSeconds === undefined) return true;
-  return issuedAtSeconds <= Math.floor(revokedBefore.getTime() / 1000);
+  return issuedAtSeconds < Math.floor(revokedBefore.getTime() / 1000);
 }

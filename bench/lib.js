@@ -1,0 +1,59 @@
+// Shared by bench/run.js and bench/resource.js.
+import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import pg from 'pg';
+
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+export const CONNECTIONS = 50;
+const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A new database on the bench PostgreSQL server (dropped by `drop`). */
+export async function freshDatabase(prefix = 'portcullis_bench', reuse = process.env.DATABASE_URL) {
+  if (reuse) return { url: reuse, drop: async () => {} };
+  const name = `${prefix}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: SERVER_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function measure(name, options, duration = DURATION_SECONDS) {
+  const result = await autocannon({ connections: CONNECTIONS, duration, ...options });
+  const non2xx = result.non2xx + result.errors;
+  const row = { name, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx };
+  console.log(
+    `${name.padEnd(32)} ${String(row.rps).padStart(8)} rps  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(4)} ms  non-2xx ${non2xx}`,
+  );
+  return row;
+}
+
+/** Starts bench/server-child.js in `mode`; resolves with its port, a `rss()` probe and `stop()`. */
+export function childServer(mode, env = {}) {
+  const child = fork(new URL('./server-child.js', import.meta.url), [mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map();
+  const exited = new Promise((done) => child.once('exit', done));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${mode} child exited with ${code}`)));
+    child.on('message', (message) => {
+      if (message.port) {
+        resolve({
+          url: `http://127.0.0.1:${message.port}`,
+          rss: () => new Promise((done) => (waiting.set('rss', done), child.send('rss'))),
+          stop: () => (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), exited),
+        });
+      }
+      if (message.rss) waiting.get('rss')?.(message);
+    });
+  });
+}

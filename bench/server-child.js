@@ -1,0 +1,61 @@
+// A server under test in its own process (bench/resource.js): the load generator keeps the
+// parent's core and the server's RSS is its own. Modes: rs (the real resource server), json
+// (bare node:http fixed JSON), verify (bare node:http, jose jwtVerify of the bearer per request).
+// Reports {port} over IPC; answers 'rss' with its resident set size.
+import { createServer } from 'node:http';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+const mode = process.argv[2];
+
+async function bare(handler) {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', async () => {
+      const { status, body } = await handler(request);
+      const text = JSON.stringify(body);
+      response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
+}
+
+async function start() {
+  if (mode === 'json') return bare(async () => ({ status: 200, body: { ok: true } }));
+  if (mode === 'verify') {
+    // Same checks as the resource server's JWT path: signature (JWKS fetched once), typ, iss, aud, exp.
+    const jwks = createRemoteJWKSet(new URL(`${process.env.AUTH_ISSUER}/oauth/jwks`));
+    return bare(async (request) => {
+      try {
+        const token = (request.headers.authorization ?? '').slice(7);
+        const { payload } = await jwtVerify(token, jwks, { typ: 'at+jwt', issuer: process.env.AUTH_ISSUER, audience: process.env.RESOURCE_AUDIENCE });
+        return { status: 200, body: { sub: payload.sub, clientId: payload.client_id, scopes: String(payload.scope).split(' ') } };
+      } catch {
+        return { status: 401, body: { error: 'invalid_token' } };
+      }
+    });
+  }
+  const { createResourceServer } = await import('../dist/apps/resource-server/src/bootstrap.js');
+  const { loadResourceServerConfig } = await import('../dist/apps/resource-server/src/config/resource-server.config.js');
+  const config = loadResourceServerConfig(process.env, { port: 0, host: '127.0.0.1' });
+  const app = await createResourceServer(config, { syncStream: process.env.BENCH_SYNC_STREAM, consumerGroup: `bench-${process.pid}` });
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+  return app.getHttpServer().address().port;
+}
+
+process.on('message', (message) => {
+  if (message === 'rss') process.send({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
+  if (message === 'exit') process.exit(0);
+});
+// Never outlive the parent.
+process.on('disconnect', () => setTimeout(() => process.exit(0), 3000).unref());
+start().then(
+  (port) => process.send({ port }),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
