@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const admin = auth.get(InitialAdminService).credentials;
   console.log('\nPortcullis is running');
   console.log(`  auth server      ${authConfig.issuer}   (metadata: ${authConfig.issuer}/.well-known/oauth-authorization-server)`);
+  console.log(`  web console      ${authConfig.issuer}/console`);
   console.log(`  admin API        ${authConfig.issuer}/admin/v1`);
   console.log(`  resource server  ${resourceConfig.audience}`);
   console.log(`  database         ${authDb ? `embedded PGlite under ${env.DATA_DIR}` : 'DATABASE_URL'}`);
