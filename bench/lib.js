@@ -39,9 +39,9 @@ export async function measure(name, options, duration = DURATION_SECONDS) {
 }
 
 /** Starts bench/server-child.js in `mode`; resolves with its port, a `rss()` probe and `stop()`. */
-export function childServer(mode, env = {}) {
-  const child = fork(new URL('./server-child.js', import.meta.url), [mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map();
+export function childServer(mode, env = {}, execArgv = []) {
+  const child = fork(new URL('./server-child.js', import.meta.url), [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = []; // rss probes in flight, answered in order
   const exited = new Promise((done) => child.once('exit', done));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} child exited with ${code}`)));
@@ -49,11 +49,16 @@ export function childServer(mode, env = {}) {
       if (message.port) {
         resolve({
           url: `http://127.0.0.1:${message.port}`,
-          rss: () => new Promise((done) => (waiting.set('rss', done), child.send('rss'))),
+          rss: () =>
+            new Promise((done, fail) => {
+              const timer = setTimeout(() => fail(new Error(`${mode} child did not answer the rss probe`)), 5000);
+              waiting.push((answer) => (clearTimeout(timer), done(answer)));
+              child.send('rss');
+            }),
           stop: () => (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), exited),
         });
       }
-      if (message.rss) waiting.get('rss')?.(message);
+      if (message.rss) waiting.shift()?.(message);
     });
   });
 }

@@ -23,6 +23,8 @@ const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
 const MEMORY = { clients: 10_000, revoked: 100_000 };
 const RESOURCE = { id: 'bench-resource-server', secret: randomBytes(32).toString('base64url') };
 const AUDIENCE = 'http://localhost:3001';
+/** Node flags of the resource-server child (BENCH_RS_NODE_FLAGS, space-separated), recorded in the results. */
+const RS_FLAGS = (process.env.BENCH_RS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 async function freePort() {
   const server = createServer();
@@ -71,7 +73,7 @@ function percentile(sorted, p) {
 /** RSS samples every 250 ms while `work` runs; returns work's result and the peak. */
 async function withRssSampling(child, work) {
   let peak = 0;
-  const timer = setInterval(async () => (peak = Math.max(peak, (await child.rss()).rss)), 250);
+  const timer = setInterval(() => child.rss().then((sample) => (peak = Math.max(peak, sample.rss)), () => undefined), 250);
   try {
     const result = await work();
     peak = Math.max(peak, (await child.rss()).rss);
@@ -173,7 +175,7 @@ async function main() {
     results.push(await measure('bare node:http jose verify (child)', { url: verify.url, ...bearer }));
     await verify.stop();
 
-    const rs = await childServer('rs', rsEnv(rsDbs[0].url));
+    const rs = await childServer('rs', rsEnv(rsDbs[0].url), RS_FLAGS);
     children.push(rs);
     await until('the RS to accept the bench token', async () => (await me(rs, token)) === 200);
     out.smallRs = { rssBeforeLoadMb: +((await rs.rss()).rss / 2 ** 20).toFixed(1) };
@@ -184,7 +186,7 @@ async function main() {
     await rs.stop();
 
     const loaded = await bulkRevocations(db, secret);
-    const big = await childServer('rs', rsEnv(rsDbs[1].url));
+    const big = await childServer('rs', rsEnv(rsDbs[1].url), RS_FLAGS);
     children.push(big);
     await until('the big RS to load its snapshot', async () => (await me(big, token)) === 200, 120_000);
     const idle = await big.rss();
@@ -211,7 +213,7 @@ async function main() {
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}-resource.json`, import.meta.url);
-  writeFileSync(file, JSON.stringify({ date, kind: 'resource', node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, results, ...out }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date, kind: 'resource', node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, rsNodeFlags: RS_FLAGS, results, ...out }, null, 2) + '\n');
   console.log(`written ${file.pathname}`);
 }
 

@@ -72,11 +72,16 @@ async function main() {
     const client = await createBenchClient(database.url);
     const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: client.authorization } };
     const issued = await (await fetch(`${base}/oauth/token`, { ...form, body: 'grant_type=client_credentials' })).json();
-    results.push(await measure('bare node:http fixed JSON', { url: bare.json.url }));
-    results.push(await measure('bare node:http ES256 sign', { url: bare.sign.url }));
-    results.push(await measure('bare node:http ES256 verify', { url: bare.verify.url }));
-    results.push(await measure('app client_credentials', { url: `${base}/oauth/token`, ...form, body: 'grant_type=client_credentials' }));
-    results.push(await measure('app introspection', { url: `${base}/oauth/introspect`, ...form, body: `token=${issued.access_token}` }));
+    // BENCH_CASES=token,introspection (for example) runs only those: profiling one path at a time.
+    const only = process.env.BENCH_CASES?.split(',');
+    const cases = [
+      ['json', 'bare node:http fixed JSON', { url: bare.json.url }],
+      ['sign', 'bare node:http ES256 sign', { url: bare.sign.url }],
+      ['verify', 'bare node:http ES256 verify', { url: bare.verify.url }],
+      ['token', 'app client_credentials', { url: `${base}/oauth/token`, ...form, body: 'grant_type=client_credentials' }],
+      ['introspection', 'app introspection', { url: `${base}/oauth/introspect`, ...form, body: `token=${issued.access_token}` }],
+    ];
+    for (const [key, name, options] of cases) if (!only || only.includes(key)) results.push(await measure(name, options));
   } finally {
     // Let requests still in flight when autocannon stopped finish before the pool closes.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -85,6 +90,7 @@ async function main() {
     await database.drop();
   }
   const byName = Object.fromEntries(results.map((row) => [row.name, row]));
+  if (results.length < 5) return;
   const ratios = {
     tokenVsBareSign: +(byName['app client_credentials'].rps / byName['bare node:http ES256 sign'].rps).toFixed(3),
     introspectionVsBareVerify: +(byName['app introspection'].rps / byName['bare node:http ES256 verify'].rps).toFixed(3),

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
 import { ClientsModule } from './clients/clients.module.js';
@@ -11,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { AuthorizationServerMetadataModule } from './discovery/discovery.module.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { AuthMetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { TokenModule } from './token/token.module.js';
@@ -33,6 +35,7 @@ export class AppModule {
         AuthServerConfigModule.forRoot(config),
         DatabaseModule.forRoot(config),
         OutboxModule,
+        AuditModule,
         SettingsModule,
         ClientsModule,
         ScopesModule,
@@ -41,6 +44,7 @@ export class AppModule {
         UsersAdminModule,
         SettingsAdminModule,
         HealthModule,
+        AuthMetricsModule,
         KeysModule,
         RateLimitModule,
         TokensModule,

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe } from '../../../libs/errors/src/index.js';
+import { setupOpenApi } from '../../../libs/operability/src/index.js';
+import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 
@@ -11,14 +13,17 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Builds the auth server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createAuthServer(config: AuthServerConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } });
+  const logging = appLogging('auth-server', config);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, ...requestIdOptions });
+  logging.install(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: config.logLevel === 'log' ? ['fatal', 'error', 'warn', 'log'] : [config.logLevel],
+    logger: logging.nestLogger,
     abortOnError: false,
   });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   app.enableShutdownHooks();
+  setupOpenApi(app, 'Portcullis authorization server', 'OAuth 2.0 endpoints, admin API (/admin/v1), health and metrics.');
   return app;
 }
 

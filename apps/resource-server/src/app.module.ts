@@ -5,7 +5,8 @@ import { ResourceServerConfigModule } from './config/config.module.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { ResourceDatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
+import { RsMetricsModule } from './metrics/metrics.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { WellKnownModule } from './well-known/well-known.module.js';
 
@@ -23,8 +24,9 @@ export class ResourceAppModule {
         WellKnownModule,
         DemoModule,
         RsAdminModule,
+        HealthModule,
+        RsMetricsModule,
       ],
-      controllers: [HealthController],
     };
   }
 }

@@ -5,6 +5,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe } from '../../../libs/errors/src/index.js';
+import { setupOpenApi } from '../../../libs/operability/src/index.js';
+import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
 import {
   InProcessTransport,
   RedisStreamsTransport,
@@ -32,14 +34,14 @@ export interface ResourceServerOptions {
 
 /** Builds the resource server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    ResourceAppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } }),
-    { logger: config.logLevel === 'log' ? ['fatal', 'error', 'warn', 'log'] : [config.logLevel], abortOnError: false },
-  );
+  const logging = appLogging('resource-server', config);
+  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, ...requestIdOptions });
+  logging.install(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), adapter, { logger: logging.nestLogger, abortOnError: false });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   app.enableShutdownHooks();
+  setupOpenApi(app, 'Portcullis resource server', 'Demo protected API, resource-server admin API (/admin/v1), health and metrics.');
   app.enableCors(adminCors(config.issuer));
   connectSyncTransport(app, config, options);
   // Run the lifecycle hooks (RegistrySyncService loads the stored registry and lastAppliedSeq)

@@ -1,3 +1,4 @@
+import { requestIdHeaders } from '../../observability/src/request-context.js';
 import type { RegistrySnapshot } from './events.js';
 
 export interface SnapshotSource {
@@ -20,7 +21,7 @@ function formEncode(value: string): string {
 export async function fetchRegistrySnapshot(source: SnapshotSource): Promise<RegistrySnapshot> {
   const credentials = Buffer.from(`${formEncode(source.clientId)}:${formEncode(source.clientSecret)}`).toString('base64');
   const response = await fetch(`${source.issuer}/internal/v1/sync/snapshot`, {
-    headers: { authorization: `Basic ${credentials}`, accept: 'application/json' },
+    headers: { authorization: `Basic ${credentials}`, accept: 'application/json', ...requestIdHeaders() },
     signal: AbortSignal.timeout(source.timeoutMs ?? 5000),
   });
   if (response.status !== 200) throw new Error(`registry snapshot request failed with HTTP ${response.status}`);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessDenied, InvalidScope, TooManyAttempts, type OAuthError } from '../../../../libs/errors/src/index.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
@@ -36,6 +37,7 @@ export class AuthorizeService {
     private readonly pendingRequests: PendingRequestsService,
     private readonly responder: AuthorizationResponder,
     private readonly throttle: AuthFailureThrottle,
+    private readonly audit: AuditWriter,
   ) {}
 
   async start(query: RawQuery): Promise<AuthorizeOutcome> {
@@ -54,11 +56,13 @@ export class AuthorizeService {
     const ticket = await throttledPage(() => this.throttle.reserve({ kind: 'login', name: username, ip }));
     const user = username && password && password.length <= MAX_PASSWORD_LENGTH ? await this.users.authenticate(username, password) : null;
     if (!user) {
+      this.audit.record({ action: 'login.failed', targetType: 'user', targetId: username || null, details: { via: 'authorize', clientId: client.clientId } });
       await ticket.failed();
       const html = renderLoginPage({ clientLabel: labelOf(client), csrfToken: pending.csrfToken, username, error: LOGIN_FAILED });
       return { kind: 'page', status: 401, html };
     }
     await ticket.succeeded();
+    this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'authorize', clientId: client.clientId } });
     const cookie = await this.pendingRequests.signIn(pending, user.id);
     // 303, not 307: the browser must not re-post the password anywhere (RFC 9700 §4.12).
     return { kind: 'redirect', status: 303, location: CONSENT_PATH, cookies: [cookie] };

@@ -10,12 +10,13 @@ import { ClientsAdminService } from './clients-admin.service.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsRepository } from './clients.repository.js';
 import { RegistryChangeMarker } from './registry-change-marker.js';
+import { RegistryCommitListener } from './registry-commit-listener.js';
 import { RegistryTransaction } from './registry-transaction.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
   controllers: [ClientsController],
-  providers: [RegistryChangeMarker, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
+  providers: [RegistryChangeMarker, RegistryCommitListener, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
   exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
 })
 export class ClientsModule {}

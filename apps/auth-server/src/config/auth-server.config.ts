@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
 import type { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import type { DestinationStream } from 'pino';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
@@ -60,6 +61,8 @@ export interface AuthServerConfig {
   syncEventBus?: InProcessEventBus;
   admin: { username: string; password?: string };
   logLevel: AuthServerEnv['LOG_LEVEL'];
+  /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
+  logDestination?: DestinationStream;
 }
 
 export const AUTH_SERVER_CONFIG = Symbol('AUTH_SERVER_CONFIG');

@@ -3,7 +3,10 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server
 import { authorizationServerMetadata } from './authorization-server-metadata.js';
 import { ScopeNamesRepository } from './scope-names.repository.js';
 import { GetOnlyEndpoint } from '../token/method-not-allowed.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SERVER_METADATA } from '../openapi/schemas.js';
 
+@ApiTags('oauth')
 @Controller('.well-known/oauth-authorization-server')
 export class DiscoveryController extends GetOnlyEndpoint {
   constructor(
@@ -13,6 +16,8 @@ export class DiscoveryController extends GetOnlyEndpoint {
     super();
   }
 
+@ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+@ApiOkResponse({ schema: SERVER_METADATA })
   @Get()
   @Header('Cache-Control', 'public, max-age=60')
   async metadata(): Promise<Record<string, unknown>> {

@@ -1,24 +1,31 @@
 import { Controller, Get } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { ServiceUnavailableProblem } from '../../../../libs/errors/src/index.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { ApiProblems, HEALTH_CHECK_SCHEMA, readiness } from '../../../../libs/operability/src/index.js';
+import { DatabaseHealthIndicator } from './database.health.js';
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+  ) {}
 
+  /** Liveness checks nothing beyond the process answering: a dependency outage must not restart it. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } })
   live(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  async ready(): Promise<{ status: string }> {
-    try {
-      await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ServiceUnavailableProblem('the database is unreachable');
-    }
-    return { status: 'ok' };
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers' })
+  @ApiOkResponse({ schema: HEALTH_CHECK_SCHEMA })
+  @ApiProblems(503)
+  ready(): Promise<HealthCheckResult> {
+    return readiness(this.health, [() => this.database.check()]);
   }
 }

@@ -4,12 +4,16 @@ import { ClientAuthentication } from '../token/client-authentication.js';
 import { parseOAuthForm, requireParam } from '../token/token-form.js';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service.js';
 import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
+import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { INTROSPECTION_RESPONSE, TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';
 
 /**
  * RFC 7662. Callers are confidential clients (resource servers); any of them may introspect any
  * token, since a resource server must check tokens issued to other clients. token_type_hint is
  * ignored: the token's shape tells which kind it is.
  */
+@ApiTags('oauth')
 @Controller('oauth/introspect')
 export class IntrospectionController extends PostOnlyEndpoint {
   constructor(
@@ -19,6 +23,11 @@ export class IntrospectionController extends PostOnlyEndpoint {
     super();
   }
 
+@ApiOperation({ summary: 'Token introspection (RFC 7662); the caller is a confidential client' })
+@ApiBasicAuth()
+@ApiFormBody(TOKEN_PARAM_REQUEST)
+@ApiOkResponse({ schema: INTROSPECTION_RESPONSE })
+@ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

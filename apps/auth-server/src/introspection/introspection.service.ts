@@ -4,6 +4,7 @@ import { AccessTokenVerifier, type VerifiedAccessToken } from '../tokens/access-
 import type { GrantWithState } from '../tokens/grant.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';
 import { hashToken, looksLikeJwt } from '../tokens/refresh-token.js';
+import { LiveGrantCache } from './live-grant-cache.js';
 
 /** RFC 7662 §2.2: an inactive token gets exactly this, nothing else. */
 export const INACTIVE = { active: false } as const;
@@ -19,6 +20,7 @@ export class IntrospectionService {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly grants: GrantsRepository,
+    private readonly liveGrants: LiveGrantCache,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
@@ -29,7 +31,7 @@ export class IntrospectionService {
   private async accessToken(token: string): Promise<IntrospectionResponse> {
     const claims = await this.verifier.verify(token);
     if (!claims) return INACTIVE;
-    const grant = await this.grants.findWithState(claims.gid);
+    const grant = await this.liveGrants.get(claims.gid, () => this.grants.findWithState(claims.gid), isLive);
     if (!grant || !isLive(grant) || grant.clientId !== claims.client_id) return INACTIVE;
     return accessTokenAnswer(claims, grant);
   }

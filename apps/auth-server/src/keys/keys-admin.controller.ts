@@ -4,6 +4,9 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdminApi } from '../admin-auth/admin-api.decorator.js';
 import { KeyStore } from './key-store.js';
 import { statusOf, type SigningKeyStatus } from './signing-key.js';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, ApiProblems } from '../../../../libs/operability/src/index.js';
+import { SIGNING_KEY_VIEW } from '../openapi/schemas.js';
 
 export class RotateKeysBody {
   /** Seconds between publication and first signature (default 10); tests use 0. */
@@ -24,10 +27,13 @@ export interface SigningKeyResponse {
 }
 
 @AdminApi()
+@ApiTags('admin: signing keys')
 @Controller('admin/v1/keys')
 export class KeysAdminController {
   constructor(private readonly keys: KeyStore) {}
 
+@ApiOperation({ summary: 'Signing keys and their state' })
+@ApiPageResponse(SIGNING_KEY_VIEW)
   @Get()
   async list(): Promise<{ items: SigningKeyResponse[]; nextCursor: null }> {
     await this.keys.reload();
@@ -42,6 +48,9 @@ export class KeysAdminController {
     return { items, nextCursor: null };
   }
 
+@ApiOperation({ summary: 'Publish a new signing key; it signs after the activation delay' })
+@ApiCreatedResponse({ schema: { type: 'object', required: ['kid'], properties: { kid: { type: 'string' } } } })
+@ApiProblems(400)
   @Post('rotate')
   @HttpCode(201)
   async rotate(@Body() body: RotateKeysBody = {}): Promise<{ kid: string }> {

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SyncEventKind, SyncEventPayloads } from '../../../../libs/sync/src/index.js';
 
+/**
+ * Query runners whose transaction appended an event: RegistryCommitListener empties this
+ * instance's registry caches right after such a transaction commits.
+ */
+export const TRANSACTIONS_WITH_EVENTS = new WeakSet<object>();
+
 /** Any constant: it names the lock that orders outbox writers. */
 const OUTBOX_LOCK_KEY = 724_310_001;
 
@@ -16,5 +22,6 @@ export class OutboxWriter {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('OutboxWriter.append must run inside a transaction');
     await manager.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK_KEY]);
     await manager.query('INSERT INTO outbox_events (kind, entity_id, entity_version, payload) VALUES ($1, $2, $3, $4)', [kind, entityId, entityVersion, JSON.stringify(payload)]);
+    TRANSACTIONS_WITH_EVENTS.add(manager.queryRunner);
   }
 }

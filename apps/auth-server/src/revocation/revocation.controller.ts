@@ -4,8 +4,12 @@ import { ClientAuthentication } from '../token/client-authentication.js';
 import { parseOAuthForm, requireParam } from '../token/token-form.js';
 import { RevocationService } from './revocation.service.js';
 import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
+import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';
 
 /** RFC 7009 §2: 200 with an empty body whether or not there was something to revoke. */
+@ApiTags('oauth')
 @Controller('oauth/revoke')
 export class RevocationController extends PostOnlyEndpoint {
   constructor(
@@ -15,6 +19,11 @@ export class RevocationController extends PostOnlyEndpoint {
     super();
   }
 
+@ApiOperation({ summary: 'Token revocation (RFC 7009)' })
+@ApiBasicAuth()
+@ApiFormBody(TOKEN_PARAM_REQUEST)
+@ApiOkResponse({ description: 'revoked, or nothing to revoke (empty body)' })
+@ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

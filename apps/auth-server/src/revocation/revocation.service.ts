@@ -24,7 +24,7 @@ export class RevocationService {
   async revoke(client: Client, token: string): Promise<void> {
     try {
       const grantId = await this.grantOf(client, token);
-      if (grantId) await this.revoker.revokeGrant(grantId);
+      if (grantId) await this.revoker.revokeGrant(grantId, { type: 'client', id: client.clientId });
     } catch (error) {
       this.logger.warn(`revocation failed: ${String(error)}`);
       throw new TemporarilyUnavailable();

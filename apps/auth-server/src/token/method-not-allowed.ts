@@ -1,35 +1,42 @@
-import { Delete, Get, MethodNotAllowedException, Patch, Post, Put } from '@nestjs/common';
+import { applyDecorators, Delete, Get, MethodNotAllowedException, Patch, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { OAUTH_ERROR_SCHEMA } from '../../../../libs/operability/src/index.js';
+
+/** Documents the refusal, so that the OpenAPI document lists every route the server answers. */
+function NotServed(): MethodDecorator {
+  return applyDecorators(ApiOperation({ summary: 'Not served: 405' }), ApiResponse({ status: 405, description: 'method not allowed', schema: OAUTH_ERROR_SCHEMA }));
+}
 
 /**
  * 405 for the methods an OAuth endpoint does not serve (SECURITY-CHECKLIST TK-1, MD-5) instead of
  * Fastify's 404. Controllers extend one of these; @All() cannot be used next to a GET route.
  */
 export abstract class PostOnlyEndpoint {
-  @Get() get(): never {
+  @Get() @NotServed() get(): never {
     throw new MethodNotAllowedException();
   }
-  @Put() put(): never {
+  @Put() @NotServed() put(): never {
     throw new MethodNotAllowedException();
   }
-  @Patch() patch(): never {
+  @Patch() @NotServed() patch(): never {
     throw new MethodNotAllowedException();
   }
-  @Delete() delete(): never {
+  @Delete() @NotServed() delete(): never {
     throw new MethodNotAllowedException();
   }
 }
 
 export abstract class GetOnlyEndpoint {
-  @Post() post(): never {
+  @Post() @NotServed() post(): never {
     throw new MethodNotAllowedException();
   }
-  @Put() put(): never {
+  @Put() @NotServed() put(): never {
     throw new MethodNotAllowedException();
   }
-  @Patch() patch(): never {
+  @Patch() @NotServed() patch(): never {
     throw new MethodNotAllowedException();
   }
-  @Delete() delete(): never {
+  @Delete() @NotServed() delete(): never {
     throw new MethodNotAllowedException();
   }
 }

@@ -3,13 +3,22 @@ import type { FastifyRequest } from 'fastify';
 import type { TokenResponse } from './grant-handler.js';
 import { TokenEndpoint } from './token-endpoint.js';
 import { PostOnlyEndpoint } from './method-not-allowed.js';
+import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { TOKEN_REQUEST, TOKEN_RESPONSE } from '../openapi/schemas.js';
 
+@ApiTags('oauth')
 @Controller('oauth/token')
 export class TokenController extends PostOnlyEndpoint {
   constructor(private readonly endpoint: TokenEndpoint) {
     super();
   }
 
+@ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): authorization_code, client_credentials, password, refresh_token' })
+@ApiBasicAuth()
+@ApiFormBody(TOKEN_REQUEST)
+@ApiOkResponse({ schema: TOKEN_RESPONSE })
+@ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

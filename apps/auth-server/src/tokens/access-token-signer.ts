@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
+import { signCompactEs256 } from './compact-es256.js';
 
 /** RFC 9068 media type of our access tokens. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -30,14 +30,19 @@ export class AccessTokenSigner {
 
   async sign(claims: AccessTokenClaims): Promise<string> {
     const { kid, key } = await this.keys.signingMaterial();
-    const jwt = new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' '), gid: claims.grantId, gty: claims.grantType })
-      .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid })
-      .setIssuer(this.config.issuer)
-      .setAudience(claims.audience)
-      .setSubject(claims.subject)
-      .setIssuedAt(claims.issuedAt)
-      .setJti(randomBytes(16).toString('base64url'));
-    if (claims.expiresAt !== undefined) jwt.setExpirationTime(claims.expiresAt);
-    return jwt.sign(key);
+    // Claim order as jose's SignJWT produced it (RFC 9068 claims; exp left out for "never").
+    const payload = {
+      client_id: claims.clientId,
+      scope: claims.scopes.join(' '),
+      gid: claims.grantId,
+      gty: claims.grantType,
+      iss: this.config.issuer,
+      aud: claims.audience,
+      sub: claims.subject,
+      iat: claims.issuedAt,
+      jti: randomBytes(16).toString('base64url'),
+      ...(claims.expiresAt !== undefined ? { exp: claims.expiresAt } : {}),
+    };
+    return signCompactEs256({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid }, payload, key);
   }
 }

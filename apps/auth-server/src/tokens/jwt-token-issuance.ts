@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AuditWriter } from '../audit/audit-writer.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { TokenResponse } from '../token/grant-handler.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
@@ -15,6 +16,7 @@ export class JwtTokenIssuance extends TokenIssuance {
     private readonly signer: AccessTokenSigner,
     private readonly grants: GrantsRepository,
     private readonly settings: SettingsService,
+    private readonly audit: AuditWriter,
   ) {
     super();
   }
@@ -57,6 +59,13 @@ export class JwtTokenIssuance extends TokenIssuance {
         authorizationCodeHash: command.authorizationCodeHash ?? null,
       }),
     ]);
+    this.audit.record({
+      action: 'token.issued',
+      actor: user ? { type: 'user', id: user.username } : { type: 'client', id: client.clientId },
+      targetType: 'grant',
+      targetId: grantId,
+      details: { clientId: client.clientId, grantType, scopes, withRefreshToken: refreshToken !== undefined },
+    });
     return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken), grantId };
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SyncEvents } from '../../../../libs/sync/src/events.js';
+import type { AuditActor } from '../audit/audit-event.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { clientCutoffRevocation } from './client-cutoff.repository.js';
 import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
@@ -17,17 +19,22 @@ export class TokenRevoker {
   constructor(
     private readonly repository: GrantRevocationsRepository,
     private readonly outbox: OutboxWriter,
+    private readonly audit: AuditWriter,
   ) {}
 
   /** true when a grant was revoked now (false: unknown or already revoked). */
-  async revokeGrant(grantId: string): Promise<boolean> {
+  async revokeGrant(grantId: string, by?: AuditActor): Promise<boolean> {
     if (!UUID.test(grantId)) return false;
-    return this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'id', grantId));
+    const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'id', grantId));
+    if (revoked) this.audit.record({ action: 'token.revoked', actor: by, targetType: 'grant', targetId: grantId });
+    return revoked;
   }
 
   /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
-  revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
-    return this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'code', codeHash));
+  async revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
+    const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'code', codeHash));
+    if (revoked) this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
+    return revoked;
   }
 
   /** Every grant of a client; false when the client does not exist. */
@@ -39,6 +46,7 @@ export class TokenRevoker {
       await tx.revokeWhere('client', clientRef);
       const payload = await clientCutoffRevocation(tx.manager, clientRef, clientId, await tx.now());
       await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), payload);
+      this.audit.record({ action: 'token.revoked', targetType: 'client', targetId: clientId, details: { all: true } });
       return true;
     });
   }
@@ -48,7 +56,7 @@ export class TokenRevoker {
    * events name the grant ids, so resource servers that verify JWTs offline refuse them too.
    */
   async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
-    await this.revokeAndPublish(this.repository.within(manager), 'user', userId);
+    if (await this.revokeAndPublish(this.repository.within(manager), 'user', userId)) this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
   }
 
   private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {

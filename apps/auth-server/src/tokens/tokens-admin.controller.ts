@@ -4,6 +4,9 @@ import { AdminApi } from '../admin-auth/admin-api.decorator.js';
 import { PageQuery, type Page } from '../common/pagination.js';
 import type { GrantRecord } from './grant.js';
 import { TokensAdminService } from './tokens-admin.service.js';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ApiPageResponse, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { GRANT_VIEW } from '../openapi/schemas.js';
 
 export class ListTokensQuery extends PageQuery {
   @IsOptional()
@@ -42,22 +45,33 @@ function toItem(grant: GrantRecord): TokenResponseItem {
 }
 
 @AdminApi()
+@ApiTags('admin: tokens')
 @Controller('admin/v1')
 export class TokensAdminController {
   constructor(private readonly tokens: TokensAdminService) {}
 
+@ApiOperation({ summary: 'List grants (token values are never shown)' })
+@ApiQueryDto(ListTokensQuery)
+@ApiPageResponse(GRANT_VIEW)
+@ApiProblems(400)
   @Get('tokens')
   async list(@Query() query: ListTokensQuery): Promise<Page<TokenResponseItem>> {
     const page = await this.tokens.list(query);
     return { items: page.items.map(toItem), nextCursor: page.nextCursor };
   }
 
+@ApiOperation({ summary: 'Invalidate an access token and its refresh token' })
+@ApiNoContentResponse()
+@ApiProblems(404)
   @Delete('tokens/:id')
   @HttpCode(204)
   async revoke(@Param('id') id: string): Promise<void> {
     await this.tokens.revoke(id);
   }
 
+@ApiOperation({ summary: "Invalidate all of a client's tokens" })
+@ApiNoContentResponse()
+@ApiProblems(404)
   @Delete('clients/:clientId/tokens')
   @HttpCode(204)
   async revokeAllOfClient(@Param('clientId') clientId: string): Promise<void> {

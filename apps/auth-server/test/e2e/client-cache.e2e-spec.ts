@@ -54,4 +54,20 @@ describe('client cache invalidation', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await token(client.clientId, client.secret)).status).toBe(401);
   });
+
+  it('introspection: a cached live grant is inactive right after a revocation or a deactivation here', async () => {
+    const caller = await createClient(server);
+    const subject = await createClient(server);
+    const introspect = async (value: string) =>
+      ((await (await postForm(server, '/oauth/introspect', { token: value }, { authorization: basic(caller.clientId, caller.secret) })).json()) as { active: boolean }).active;
+    const issue = async () => ((await (await token(subject.clientId, subject.secret)).json()) as { access_token: string }).access_token;
+    const revoked = await issue();
+    expect(await introspect(revoked)).toBe(true);
+    await postForm(server, '/oauth/revoke', { token: revoked }, { authorization: basic(subject.clientId, subject.secret) });
+    expect(await introspect(revoked)).toBe(false);
+    const other = await issue();
+    expect(await introspect(other)).toBe(true);
+    expect((await admin(subject.clientId, 'PATCH', { active: false })).status).toBe(200);
+    expect(await introspect(other)).toBe(false);
+  });
 });

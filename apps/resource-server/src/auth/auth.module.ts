@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { RsMetrics } from '../metrics/rs-metrics.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
@@ -7,8 +8,8 @@ import { BearerTokenGuard } from './bearer-token.guard.js';
 import { IntrospectionTokenVerifier } from './introspection-token.verifier.js';
 import { JwtTokenVerifier } from './jwt-token.verifier.js';
 
-function tokenVerifier(config: ResourceServerConfig, projection: RegistryProjection): TokenVerifier {
-  if (config.tokenValidation === 'jwt') return new JwtTokenVerifier(config);
+function tokenVerifier(config: ResourceServerConfig, projection: RegistryProjection, metrics: RsMetrics): TokenVerifier {
+  if (config.tokenValidation === 'jwt') return new JwtTokenVerifier(config, () => metrics.jwksFetched());
   const verifier = new IntrospectionTokenVerifier(config);
   projection.onChange(() => verifier.invalidate());
   return verifier;
@@ -18,7 +19,7 @@ function tokenVerifier(config: ResourceServerConfig, projection: RegistryProject
 @Global()
 @Module({
   imports: [RegistryModule],
-  providers: [{ provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_SERVER_CONFIG, RegistryProjection] }, BearerTokenGuard],
+  providers: [{ provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_SERVER_CONFIG, RegistryProjection, RsMetrics] }, BearerTokenGuard],
   exports: [TOKEN_VERIFIER, BearerTokenGuard, RegistryModule],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import { InvalidToken, TemporarilyUnavailable } from '../../../../libs/errors/sr
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { TokenCache } from './token-cache.js';
+import { requestIdHeaders } from '../../../../libs/observability/src/index.js';
 
 /** Short, so that a revocation the events have not brought yet is noticed soon anyway. */
 const CACHE_MAX_AGE_MS = 10_000;
@@ -60,7 +61,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     try {
       response = await fetch(`${this.config.authServerUrl}/oauth/introspect`, {
         method: 'POST',
-        headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...requestIdHeaders() },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
         signal: AbortSignal.timeout(5000),
       });

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 import { InvalidToken, TemporarilyUnavailable } from '../../../../libs/errors/src/index.js';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
@@ -17,9 +17,20 @@ export class JwtTokenVerifier implements TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
-  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience'>) {
+  /** `onJwksFetch` is told of every JWKS request (a metric), through jose's fetch hook. */
+  constructor(
+    private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience'>,
+    onJwksFetch?: () => void,
+  ) {
     // An unknown kid triggers one refetch, then nothing for 30 s (SECURITY-CHECKLIST RS-12).
-    this.jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), { cooldownDuration: 30_000, timeoutDuration: 5000 });
+    this.jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), {
+      cooldownDuration: 30_000,
+      timeoutDuration: 5000,
+      [customFetch]: (url, options) => {
+        onJwksFetch?.();
+        return fetch(url, options);
+      },
+    });
   }
 
   async verify(token: string): Promise<AccessTokenPrincipal> {

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
+import type { DestinationStream } from 'pino';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -54,6 +55,8 @@ export interface ResourceServerConfig {
   client?: { clientId: string; clientSecret: string };
   tokenValidation: 'jwt' | 'introspection';
   logLevel: ResourceServerEnv['LOG_LEVEL'];
+  /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
+  logDestination?: DestinationStream;
 }
 
 export const RESOURCE_SERVER_CONFIG = Symbol('RESOURCE_SERVER_CONFIG');

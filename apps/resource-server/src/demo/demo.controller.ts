@@ -3,24 +3,36 @@ import type { AuthenticatedAccess } from '../auth/access-token.js';
 import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
 import { DemoReportsService, type Report } from './demo-reports.service.js';
 import { CreateReportBody } from './create-report.body.js';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { ME, REPORT } from '../openapi/schemas.js';
 
 /** The demo protected API (CONTRACT "Resource server"). */
+@ApiTags('demo API')
+@ApiOAuthErrors(401, 403, 503)
 @Controller('api')
 export class DemoController {
   constructor(private readonly reports: DemoReportsService) {}
 
+@ApiOperation({ summary: 'The caller as the token describes it (any valid token)' })
+@ApiOkResponse({ schema: ME })
   @Get('me')
   @RequireScopes()
   me(@CurrentAccess() access: AuthenticatedAccess): { sub: string; clientId: string; scopes: string[] } {
     return { sub: access.sub, clientId: access.clientId, scopes: access.effectiveScopes };
   }
 
+@ApiOperation({ summary: 'List reports (scope reports.read)' })
+@ApiOkResponse({ schema: { type: 'array', items: REPORT } })
   @Get('reports')
   @RequireScopes('reports.read')
   list(): Report[] {
     return this.reports.list();
   }
 
+@ApiOperation({ summary: 'Create a report (scope reports.write)' })
+@ApiCreatedResponse({ schema: REPORT })
+@ApiOAuthErrors(400)
   @Post('reports')
   @HttpCode(201)
   @RequireScopes('reports.write')

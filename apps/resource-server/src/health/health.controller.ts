@@ -1,29 +1,31 @@
 import { Controller, Get } from '@nestjs/common';
-import { ServiceUnavailableProblem } from '../../../../libs/errors/src/index.js';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-status.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { ApiProblems, HEALTH_CHECK_SCHEMA, readiness } from '../../../../libs/operability/src/index.js';
+import { RegistryHealthIndicator } from './registry.health.js';
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly projection: RegistryProjection,
-    private readonly transports: SyncTransportRegistry,
+    private readonly health: HealthCheckService,
+    private readonly registry: RegistryHealthIndicator,
   ) {}
 
+  /** Liveness checks nothing beyond the process answering: a dependency outage must not restart it. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } })
   live(): { status: string } {
     return { status: 'ok' };
   }
 
-  /**
-   * Ready only once the registry snapshot is loaded, and not while the event transport has been
-   * cut off for longer than the staleness budget: changes may be missing (SECURITY-CHECKLIST F-8).
-   */
   @Get('ready')
-  ready(): { status: string } {
-    if (!this.projection.isReady()) throw new ServiceUnavailableProblem('the registry snapshot has not been loaded yet');
-    const cutOffMs = this.transports.disconnectedForMs();
-    if (cutOffMs > STALENESS_BUDGET_MS) throw new ServiceUnavailableProblem(`the event transport has been disconnected for ${Math.round(cutOffMs / 1000)} s`);
-    return { status: 'ok' };
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: registry snapshot loaded, event transport not cut off beyond the staleness budget' })
+  @ApiOkResponse({ schema: HEALTH_CHECK_SCHEMA })
+  @ApiProblems(503)
+  ready(): Promise<HealthCheckResult> {
+    return readiness(this.health, [() => this.registry.check()]);
   }
 }

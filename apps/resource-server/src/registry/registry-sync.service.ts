@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { RegistrySnapshot, SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { RsMetrics } from '../metrics/rs-metrics.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
 import { RegistryRepository } from './registry.repository.js';
@@ -25,6 +26,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     private readonly repository: RegistryRepository,
     private readonly projection: RegistryProjection,
     @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
+    @Optional() private readonly metrics?: RsMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -54,6 +56,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
       if (result === 'skip') return;
       if (result) this.projection.applyChange(result);
       this.projection.setLastAppliedSeq(envelope.seq);
+      this.metrics?.eventApplied(envelope.kind, envelope.occurredAt);
     });
   }
 

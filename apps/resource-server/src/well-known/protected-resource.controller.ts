@@ -1,8 +1,11 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PROTECTED_RESOURCE_METADATA } from '../openapi/schemas.js';
 
 /** RFC 9728 protected resource metadata. */
+@ApiTags('oauth')
 @Controller('.well-known')
 export class ProtectedResourceController {
   constructor(
@@ -10,6 +13,8 @@ export class ProtectedResourceController {
     private readonly projection: RegistryProjection,
   ) {}
 
+@ApiOperation({ summary: 'Protected resource metadata (RFC 9728)' })
+@ApiOkResponse({ schema: PROTECTED_RESOURCE_METADATA })
   @Get('oauth-protected-resource')
   @Header('cache-control', 'public, max-age=60')
   metadata(): Record<string, unknown> {

@@ -23,6 +23,9 @@ export interface FakeAuthServer {
   introspectionRequests: number;
   /** The Authorization header of the last introspection call. */
   lastIntrospectionAuthorization?: string;
+  /** x-request-id of the last snapshot and introspection calls (the resource server forwards its own). */
+  lastSnapshotRequestId?: string;
+  lastIntrospectionRequestId?: string;
   sign(claims?: JWTPayload, header?: Record<string, unknown>, recognizedCrit?: Record<string, boolean>): Promise<string>;
   close(): Promise<void>;
 }
@@ -60,11 +63,13 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
     } else if (request.url === '/internal/v1/sync/snapshot') {
       fake.snapshotRequests++;
+      fake.lastSnapshotRequestId = request.headers['x-request-id'] as string | undefined;
       if (!fake.snapshot) response.writeHead(503).end();
       else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fake.snapshot));
     } else if (request.url === '/oauth/introspect' && request.method === 'POST') {
       fake.introspectionRequests++;
       fake.lastIntrospectionAuthorization = request.headers.authorization;
+      fake.lastIntrospectionRequestId = request.headers['x-request-id'] as string | undefined;
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidGrant } from '../../../../../../libs/errors/src/index.js';
+import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { AuthFailureThrottle } from '../../../rate-limit/auth-failure-throttle.js';
@@ -25,6 +26,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly users: UsersService,
     private readonly throttle: AuthFailureThrottle,
     private readonly issuance: TokenIssuance,
+    private readonly audit: AuditWriter,
   ) {}
 
   async handle({ client, params, ip }: GrantContext): Promise<TokenResponse> {
@@ -34,10 +36,12 @@ export class PasswordGrant implements GrantHandler {
     const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
     const user = await this.users.authenticate(username, password);
     if (!user) {
+      this.audit.record({ action: 'login.failed', targetType: 'user', targetId: username, details: { via: 'password_grant', clientId: client.clientId } });
       await ticket.failed();
       throw new InvalidGrant('invalid username or password');
     }
     await ticket.succeeded();
+    this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'password_grant', clientId: client.clientId } });
     const { response } = await this.issuance.issue({
       client,
       user: { id: user.id, username: user.username },

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidGrant, InvalidScope } from '../../../../../../libs/errors/src/index.js';
+import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { SettingsService } from '../../../settings/settings.service.js';
@@ -31,6 +32,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly revoker: TokenRevoker,
     private readonly signer: AccessTokenSigner,
     private readonly settings: SettingsService,
+    private readonly audit: AuditWriter,
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
@@ -64,13 +66,17 @@ export class RefreshTokenGrant implements GrantHandler {
       issuedAt,
       expiresAt,
     });
+    this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes } });
     return tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined);
   }
 
   /** A rotated-out token of this client is a replay: revoke its grant (RT-4). */
   private async rejectUnknown(hash: string, client: Client): Promise<never> {
     const used = await this.grants.findGrantIdOfUsedRefresh(hash);
-    if (used && used.clientRef === client.id) await this.revoker.revokeGrant(used.grantId);
+    if (used && used.clientRef === client.id) {
+      this.audit.record({ action: 'token.reuse_detected', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: used.grantId, details: { replayed: 'refresh_token' } });
+      await this.revoker.revokeGrant(used.grantId, { type: 'client', id: client.clientId });
+    }
     throw new InvalidGrant('the refresh token is invalid');
   }
 

@@ -1,0 +1,35 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { PageQuery, type Page } from '../common/pagination.js';
+import type { AuditEvent } from './audit-event.js';
+import { AuditQueryService } from './audit-query.service.js';
+
+export class ListAuditQuery extends PageQuery {
+  @IsOptional() @IsString() @MaxLength(128)
+  action?: string;
+
+  @IsOptional() @IsString() @MaxLength(256)
+  actor?: string;
+
+  @IsOptional() @IsString() @MaxLength(256)
+  targetId?: string;
+
+  @IsOptional() @IsISO8601({ strict: true })
+  since?: string;
+
+  @IsOptional() @IsISO8601({ strict: true })
+  until?: string;
+}
+
+/** The audit trail, newest first. Read-only: nothing in the API changes or deletes audit rows. */
+@AdminApi()
+@Controller('admin/v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get()
+  list(@Query() query: ListAuditQuery): Promise<Page<AuditEvent>> {
+    return this.audit.list(query);
+  }
+}

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
+import { AuditController } from './audit.controller.js';
+import { AuditEventsRepository } from './audit-events.repository.js';
+import { AuditQueryService } from './audit-query.service.js';
+import { AuditWriter } from './audit-writer.js';
+
+/** Global: token issuance, logins and every @AdminApi() controller record through AuditWriter. */
+@Global()
+@Module({
+  controllers: [AuditController],
+  providers: [AuditEventsRepository, AuditWriter, AuditQueryService, AdminAuditInterceptor],
+  exports: [AuditWriter, AdminAuditInterceptor],
+})
+export class AuditModule {}

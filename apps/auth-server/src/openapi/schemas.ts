@@ -1,0 +1,129 @@
+import type { ReferenceObject, SchemaObject } from '../../../../libs/operability/src/index.js';
+
+/**
+ * OpenAPI shapes of the auth server's answers (CONTRACT.md). Request bodies are described from
+ * the DTOs' validation rules; answers are plain interfaces, so their shapes are written here.
+ */
+const string: SchemaObject = { type: 'string' };
+const dateTime: SchemaObject = { type: 'string', format: 'date-time' };
+const strings: SchemaObject = { type: 'array', items: string };
+
+function object(properties: Record<string, SchemaObject | ReferenceObject>, optional: string[] = []): SchemaObject {
+  return { type: 'object', properties, required: Object.keys(properties).filter((name) => !optional.includes(name)) };
+}
+
+export const CLIENT_VIEW = object(
+  {
+    clientId: string,
+    clientSecret: { type: 'string', description: 'only in the create and regenerate answers, confidential clients only' },
+    name: string,
+    version: string,
+    description: string,
+    type: { type: 'string', enum: ['confidential', 'public'] },
+    redirectUris: strings,
+    grants: strings,
+    accessTokenLifetime: { $ref: '#/components/schemas/AccessTokenLifetimeDto' },
+    refreshCount: { $ref: '#/components/schemas/RefreshCountDto' },
+    active: { type: 'boolean' },
+    scopes: strings,
+    endpoints: object({ authorization: string, token: string, refreshToken: string }),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  },
+  ['clientSecret'],
+);
+
+export const CLIENT_SECRET = object({ clientSecret: string });
+
+export const SCOPE_VIEW = object({ name: string, description: string, createdAt: dateTime, updatedAt: dateTime });
+
+export const USER_VIEW = object({ id: string, username: string, permissions: strings, active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime });
+
+export const SETTINGS_VIEW = object({ accessTokenLifetimeSeconds: { type: 'integer' }, authorizationCodeLifetimeSeconds: { type: 'integer' }, accessTokenAudience: string });
+
+export const GRANT_VIEW = object({
+  id: string,
+  clientId: string,
+  username: { type: ['string', 'null'] },
+  grant: string,
+  scopes: strings,
+  issuedAt: dateTime,
+  expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'null: the token never expires ("Lifetime")' },
+  refresh: { oneOf: [{ type: 'null' }, object({ remaining: { oneOf: [{ type: 'integer' }, { type: 'string', enum: ['unlimited'] }] } })] },
+});
+
+export const SIGNING_KEY_VIEW = object({
+  kid: string,
+  createdAt: dateTime,
+  activatedAt: { type: ['string', 'null'], format: 'date-time' },
+  retiredAt: { type: ['string', 'null'], format: 'date-time' },
+  status: string,
+});
+
+export const JWKS = object({ keys: { type: 'array', items: { type: 'object', required: ['kty', 'kid'], properties: { kty: string, kid: string, use: string, alg: string } } } });
+
+/** RFC 6749 §5.1. */
+export const TOKEN_RESPONSE = object(
+  { access_token: string, token_type: { type: 'string', enum: ['Bearer'] }, expires_in: { type: 'integer' }, refresh_token: string, scope: string },
+  ['expires_in', 'refresh_token', 'scope'],
+);
+
+/** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
+export const TOKEN_REQUEST = object(
+  {
+    grant_type: { type: 'string', enum: ['authorization_code', 'client_credentials', 'password', 'refresh_token'] },
+    code: string,
+    redirect_uri: string,
+    code_verifier: string,
+    username: string,
+    password: string,
+    refresh_token: string,
+    scope: string,
+    client_id: string,
+    client_secret: string,
+  },
+  ['code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'client_id', 'client_secret'],
+);
+
+/** RFC 7662 §2.1 and RFC 7009 §2.1: the token, and the caller's credentials when not sent with HTTP Basic. */
+export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string }, ['token_type_hint', 'client_id', 'client_secret']);
+
+/** RFC 7662 §2.2: inactive tokens answer `{"active": false}` only. */
+export const INTROSPECTION_RESPONSE = object(
+  {
+    active: { type: 'boolean' },
+    scope: string,
+    client_id: string,
+    username: string,
+    token_type: string,
+    exp: { type: 'integer' },
+    iat: { type: 'integer' },
+    sub: string,
+    aud: string,
+    iss: string,
+    jti: string,
+  },
+  ['scope', 'client_id', 'username', 'token_type', 'exp', 'iat', 'sub', 'aud', 'iss', 'jti'],
+);
+
+/** RFC 8414 §2 (the members this server publishes). */
+export const SERVER_METADATA: SchemaObject = {
+  type: 'object',
+  required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported'],
+  properties: {
+    issuer: string,
+    authorization_endpoint: string,
+    token_endpoint: string,
+    introspection_endpoint: string,
+    revocation_endpoint: string,
+    jwks_uri: string,
+    scopes_supported: strings,
+    response_types_supported: strings,
+    grant_types_supported: strings,
+    token_endpoint_auth_methods_supported: strings,
+    code_challenge_methods_supported: strings,
+  },
+  additionalProperties: true,
+};
+
+export const HTML_PAGE: SchemaObject = { type: 'string', description: 'an HTML page' };

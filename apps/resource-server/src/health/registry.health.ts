@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { RegistryProjection } from '../registry/registry-projection.js';
+import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-status.js';
+
+/**
+ * Ready only once the registry snapshot is loaded, and not while the event transport has been
+ * cut off for longer than the staleness budget: changes may be missing (SECURITY-CHECKLIST F-8).
+ */
+@Injectable()
+export class RegistryHealthIndicator {
+  constructor(
+    private readonly projection: RegistryProjection,
+    private readonly transports: SyncTransportRegistry,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  check(): HealthIndicatorResult<'registry'> {
+    const indicator = this.indicators.check('registry');
+    if (!this.projection.isReady()) return indicator.down('the registry snapshot has not been loaded yet');
+    const cutOffMs = this.transports.disconnectedForMs();
+    if (cutOffMs > STALENESS_BUDGET_MS) return indicator.down(`the event transport has been disconnected for ${Math.round(cutOffMs / 1000)} s`);
+    return indicator.up();
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { MetricsRegistry } from '../../../../libs/operability/src/index.js';
+import { RegistryProjection } from '../registry/registry-projection.js';
+import { SyncTransportRegistry } from '../registry/sync-status.js';
+
+/**
+ * The resource server's own metrics. Counters are bumped by the code that observes the event
+ * (sync apply, JWKS fetch); the gauges read the projection and transport state on scrape.
+ */
+@Injectable()
+export class RsMetrics {
+  private readonly applied: Counter<'kind'>;
+  private readonly propagation: Histogram;
+  private readonly jwksFetches: Counter;
+
+  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry) {
+    const registers = [metrics.registry];
+    this.applied = new Counter({ name: 'sync_events_applied_total', help: 'Registry events applied to the local database, by kind', labelNames: ['kind'], registers });
+    this.propagation = new Histogram({
+      name: 'sync_event_lag_seconds',
+      help: 'Time from the change at the auth server (occurredAt) to its commit here',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
+    new Gauge({
+      name: 'sync_last_applied_seq',
+      help: 'Outbox seq of the last event applied (or loaded by snapshot)',
+      registers,
+      collect() {
+        this.set(projection.syncState().lastAppliedSeq);
+      },
+    });
+    new Gauge({
+      name: 'sync_lag_events',
+      help: 'Events known to the transport but not applied yet (in-process transport only; absent otherwise)',
+      registers,
+      collect() {
+        const latest = transports.status()?.latestSeq;
+        if (latest !== undefined) this.set(Math.max(0, latest - projection.syncState().lastAppliedSeq));
+      },
+    });
+    new Gauge({
+      name: 'sync_transport_disconnected_seconds',
+      help: 'Seconds since the event transport was last seen connected (0 while connected)',
+      registers,
+      collect() {
+        this.set(transports.disconnectedForMs() / 1000);
+      },
+    });
+    new Gauge({
+      name: 'registry_snapshot_loaded',
+      help: '1 once the registry snapshot is loaded (protected routes answer 503 before)',
+      registers,
+      collect() {
+        this.set(projection.isReady() ? 1 : 0);
+      },
+    });
+  }
+
+  eventApplied(kind: string, occurredAt: string): void {
+    this.applied.inc({ kind });
+    const lagMs = Date.now() - Date.parse(occurredAt);
+    if (Number.isFinite(lagMs)) this.propagation.observe(Math.max(0, lagMs) / 1000);
+  }
+
+  jwksFetched(): void {
+    this.jwksFetches.inc();
+  }
+}

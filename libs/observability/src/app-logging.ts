@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { installRequestLogging } from './fastify-logging.js';
+import { createAppLogger, type AppLogLevel } from './logger.js';
+import { NestPinoLogger } from './nest-pino-logger.js';
+
+export interface AppLogging {
+  logger: Logger;
+  /** For NestFactory.create's `logger` option. */
+  nestLogger: NestPinoLogger;
+  /** Adds the request-id, request-context and request-line hooks to the adapter's instance. */
+  install(fastify: FastifyInstance): void;
+}
+
+/** What each bootstrap.ts needs, from the app's `logLevel` and optional `logDestination`. */
+export function appLogging(app: string, config: { logLevel: AppLogLevel; logDestination?: DestinationStream }): AppLogging {
+  const logger = createAppLogger({ app, level: config.logLevel, destination: config.logDestination });
+  return { logger, nestLogger: new NestPinoLogger(logger), install: (fastify) => installRequestLogging(fastify, logger) };
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { acceptOrGenerateRequestId, REQUEST_ID_HEADER, runWithRequestContext, type RequestContext } from './request-context.js';
+
+/** Fastify options: request.id is the accepted or generated x-request-id. */
+export const requestIdOptions = {
+  requestIdHeader: false as const,
+  genReqId: (req: IncomingMessage): string => acceptOrGenerateRequestId(req.headers[REQUEST_ID_HEADER]),
+};
+
+const CONTEXT = Symbol('requestContext');
+type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
+
+/**
+ * Echoes the request id, runs the request inside its RequestContext and writes one JSON line per
+ * response. The line holds method, path WITHOUT the query string (authorize and callback URLs carry
+ * codes and state), status and duration: never headers or bodies, where secrets travel.
+ */
+export function installRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const context: RequestContext = { requestId: request.id, ip: request.ip };
+    (request as WithContext)[CONTEXT] = context;
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    runWithRequestContext(context, done);
+  });
+  // Body parsing resumes from the socket's async context; enter the request's again for handlers.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    const context = (request as WithContext)[CONTEXT];
+    if (context) runWithRequestContext(context, done);
+    else done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        { reqId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: request.ip },
+        'request completed',
+      );
+    }
+    done();
+  });
+}

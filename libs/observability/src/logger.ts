@@ -1,0 +1,59 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/** The apps' LOG_LEVEL values (Nest's names); `log` is pino's `info`, `verbose` its `trace`. */
+export type AppLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+const PINO_LEVELS: Record<AppLogLevel, pino.Level> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+
+/**
+ * Defence in depth: request lines never include bodies or headers (see fastify-logging.ts), but a
+ * structured field with one of these names, at the top or one level down, is censored anyway.
+ */
+const SENSITIVE_KEYS = [
+  'password',
+  'client_secret',
+  'clientSecret',
+  'secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code',
+  'code_verifier',
+  'authorization',
+  'cookie',
+  'set-cookie',
+];
+export const REDACT_PATHS = [
+  ...SENSITIVE_KEYS.map((key) => `["${key}"]`),
+  ...SENSITIVE_KEYS.map((key) => `*["${key}"]`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export interface LoggerOptions {
+  app: string;
+  level: AppLogLevel;
+  /** Tests capture lines here; production writes JSON to stdout. */
+  destination?: DestinationStream;
+}
+
+export function createAppLogger({ app, level, destination }: LoggerOptions): Logger {
+  return pino(
+    {
+      level: PINO_LEVELS[level],
+      base: { app },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination ?? stdout(),
+  );
+}
+
+let stdoutDestination: DestinationStream | undefined;
+/** One asynchronous stdout writer per process (the launcher runs both apps in one): no blocking write per line. */
+function stdout(): DestinationStream {
+  stdoutDestination ??= pino.destination({ dest: 1, sync: false });
+  return stdoutDestination;
+}

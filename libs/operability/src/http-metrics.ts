@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { Histogram } from 'prom-client';
+import { MetricsRegistry } from './metrics-registry.js';
+
+/**
+ * Request latency by route pattern (never the raw URL: ids would explode the label set) and
+ * status class. Hooked in while the app is being built, so every route gets it; onResponse runs
+ * after the reply is written, off the request's critical path.
+ */
+@Injectable()
+export class HttpMetrics {
+  constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry) {
+    const histogram = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by route pattern and status class',
+      labelNames: ['method', 'route', 'status_class'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [metrics.registry],
+    });
+    const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_class: `${Math.floor(reply.statusCode / 100)}xx` };
+      histogram.observe(labels, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+}
