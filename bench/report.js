@@ -34,6 +34,8 @@ if (rs) {
   lines.push(
     `## Resource server (${rs.date}, ${rs.durationSeconds} s per case, each server in its own child process, real Redis)`,
     '',
+    `RS node flags: ${rs.rsNodeFlags?.length ? rs.rsNodeFlags.join(' ') : 'none'}`,
+    '',
     '| case | rps | p50 ms | p99 ms | ratio | target |',
     '|---|---|---|---|---|---|',
     `| GET /api/me | ${me.rps} | ${me.p50} | ${me.p99} | ${pct(rs.ratios?.rsVsBareVerify)} of bare jose verify, ${pct(rs.ratios?.rsVsBareJson)} of bare JSON | >= 100% of verify, >= 25% of JSON, p99 < 10 ms |`,

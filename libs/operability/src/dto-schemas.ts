@@ -12,8 +12,11 @@ const REF_PREFIX = '#/components/schemas/';
  * replaced, explicit @ApiProperty schemas are kept, and nested DTOs referenced are added.
  */
 export function addDtoSchemas(document: OpenAPIObject): OpenAPIObject {
-  const generated = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: REF_PREFIX }) as Record<string, Schema>;
-  const schemas = (document.components ??= {}).schemas ??= {};
+  const generated = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: REF_PREFIX }) as Record<
+    string,
+    Schema
+  >;
+  const schemas = ((document.components ??= {}).schemas ??= {});
   const pending = Object.keys(schemas);
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
     const current = schemas[name] as Schema | undefined;

@@ -5,4 +5,14 @@ export { OperabilityModule } from './operability.module.js';
 export { DOCS_PATH, setupOpenApi } from './openapi.js';
 export { HEALTH_CHECK_SCHEMA, readiness } from './readiness.js';
 export { RouteCatalog, type RegisteredRoute } from './route-catalog.js';
-export { ApiFormBody, ApiOAuthErrors, ApiPageResponse, ApiProblems, ApiQueryDto, OAUTH_ERROR_SCHEMA, PROBLEM_SCHEMA, type ReferenceObject, type SchemaObject } from './openapi-decorators.js';
+export {
+  ApiFormBody,
+  ApiOAuthErrors,
+  ApiPageResponse,
+  ApiProblems,
+  ApiQueryDto,
+  OAUTH_ERROR_SCHEMA,
+  PROBLEM_SCHEMA,
+  type ReferenceObject,
+  type SchemaObject,
+} from './openapi-decorators.js';

@@ -14,7 +14,10 @@ export const PROBLEM_SCHEMA: SchemaObject = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 
@@ -22,7 +25,13 @@ export const PROBLEM_SCHEMA: SchemaObject = {
 export const OAUTH_ERROR_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['error'],
-  properties: { error: { type: 'string', examples: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'] }, error_description: { type: 'string' } },
+  properties: {
+    error: {
+      type: 'string',
+      examples: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
+    },
+    error_description: { type: 'string' },
+  },
 };
 
 const PROBLEM_TEXT: Record<number, string> = {
@@ -38,7 +47,9 @@ const PROBLEM_TEXT: Record<number, string> = {
 /** application/problem+json answers for the given statuses. */
 export function ApiProblems(...statuses: number[]): ClassDecorator & MethodDecorator {
   return applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, description: PROBLEM_TEXT[status] ?? 'error', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } })),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: PROBLEM_TEXT[status] ?? 'error', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } }),
+    ),
   );
 }
 
@@ -55,7 +66,11 @@ export function ApiFormBody(schema: SchemaObject): MethodDecorator {
 /** `{items, nextCursor}` list answers (CONTRACT.md "Lists"). */
 export function ApiPageResponse(item: SchemaObject): MethodDecorator {
   return ApiOkResponse({
-    schema: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } } },
+    schema: {
+      type: 'object',
+      required: ['items', 'nextCursor'],
+      properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+    },
   });
 }
 

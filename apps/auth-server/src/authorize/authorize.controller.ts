@@ -18,32 +18,32 @@ import { HTML_PAGE } from '../openapi/schemas.js';
 export class AuthorizeController {
   constructor(private readonly service: AuthorizeService) {}
 
-@ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §3.1): response_type code or token' })
-@ApiQuery({ name: 'response_type', required: true, schema: { type: 'string', enum: ['code', 'token'] } })
-@ApiQuery({ name: 'client_id', required: true, schema: { type: 'string' } })
-@ApiQuery({ name: 'redirect_uri', required: false, schema: { type: 'string' } })
-@ApiQuery({ name: 'scope', required: false, schema: { type: 'string' } })
-@ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
-@ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
-@ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
+  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §3.1): response_type code or token' })
+  @ApiQuery({ name: 'response_type', required: true, schema: { type: 'string', enum: ['code', 'token'] } })
+  @ApiQuery({ name: 'client_id', required: true, schema: { type: 'string' } })
+  @ApiQuery({ name: 'redirect_uri', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'scope', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
   @Get()
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.service.start(request.query as RawQuery));
   }
 
-@ApiOperation({ summary: 'Login form submission (from the login page)' })
+  @ApiOperation({ summary: 'Login form submission (from the login page)' })
   @Post('login')
   async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.service.signIn(request.headers.cookie, formOf(request), request.ip));
   }
 
-@ApiOperation({ summary: 'Consent page' })
+  @ApiOperation({ summary: 'Consent page' })
   @Get('consent')
   async consent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.service.showConsent(request.headers.cookie));
   }
 
-@ApiOperation({ summary: 'Consent decision (from the consent page)' })
+  @ApiOperation({ summary: 'Consent decision (from the consent page)' })
   @Post('consent')
   async decide(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.service.decide(request.headers.cookie, formOf(request)));

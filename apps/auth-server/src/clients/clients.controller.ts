@@ -38,34 +38,34 @@ export class ClientsController {
     return this.clients.list({ name: query.name, active: query.active === undefined ? undefined : query.active === 'true' }, query.limit, query.cursor);
   }
 
-@ApiOperation({ summary: 'Get a client' })
-@ApiOkResponse({ schema: CLIENT_VIEW })
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Get a client' })
+  @ApiOkResponse({ schema: CLIENT_VIEW })
+  @ApiProblems(404)
   @Get(':clientId')
   get(@Param('clientId') clientId: string): Promise<ClientView> {
     return this.clients.get(clientId);
   }
 
-@ApiOperation({ summary: 'Change a client (any field but name); active false invalidates its tokens' })
-@ApiOkResponse({ schema: CLIENT_VIEW })
-@ApiProblems(400, 404, 409)
+  @ApiOperation({ summary: 'Change a client (any field but name); active false invalidates its tokens' })
+  @ApiOkResponse({ schema: CLIENT_VIEW })
+  @ApiProblems(400, 404, 409)
   @Patch(':clientId')
   update(@Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientView> {
     return this.clients.update(clientId, dto);
   }
 
-@ApiOperation({ summary: 'Delete a client, its tokens and scope associations' })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Delete a client, its tokens and scope associations' })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Delete(':clientId')
   @HttpCode(204)
   delete(@Param('clientId') clientId: string): Promise<void> {
     return this.clients.delete(clientId);
   }
 
-@ApiOperation({ summary: 'Regenerate the secret, optionally keeping the old one valid for a while' })
-@ApiOkResponse({ schema: CLIENT_SECRET })
-@ApiProblems(400, 404)
+  @ApiOperation({ summary: 'Regenerate the secret, optionally keeping the old one valid for a while' })
+  @ApiOkResponse({ schema: CLIENT_SECRET })
+  @ApiProblems(400, 404)
   @Post(':clientId/secret')
   @HttpCode(200)
   regenerateSecret(@Param('clientId') clientId: string, @Body() dto: RegenerateSecretDto): Promise<{ clientSecret: string }> {

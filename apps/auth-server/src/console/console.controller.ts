@@ -14,31 +14,31 @@ import { ApiProblems } from '../../../../libs/operability/src/index.js';
 export class ConsoleController {
   constructor(@Inject(ConsoleAssetsService) private readonly assets: ConsoleAssetsService) {}
 
-@ApiOperation({ summary: 'The web console page' })
-@ApiOkResponse({ description: 'HTML page' })
+  @ApiOperation({ summary: 'The web console page' })
+  @ApiOkResponse({ description: 'HTML page' })
   @Get()
   page(@Res() reply: FastifyReply): void {
     this.sendPage(reply);
   }
 
-@ApiOperation({ summary: "The console's OAuth redirect URI (same page)" })
-@ApiOkResponse({ description: 'HTML page' })
+  @ApiOperation({ summary: "The console's OAuth redirect URI (same page)" })
+  @ApiOkResponse({ description: 'HTML page' })
   @Get('callback')
   callback(@Res() reply: FastifyReply): void {
     this.sendPage(reply);
   }
 
-@ApiOperation({ summary: 'A console script or stylesheet' })
-@ApiOkResponse({ description: 'the file' })
-@ApiProblems(404)
+  @ApiOperation({ summary: 'A console script or stylesheet' })
+  @ApiOkResponse({ description: 'the file' })
+  @ApiProblems(404)
   @Get('app/:name')
   app(@Param('name') name: string, @Res() reply: FastifyReply): void {
     this.sendAsset(reply, `app/${name}`);
   }
 
-@ApiOperation({ summary: 'A vendored library file (Preact, htm)' })
-@ApiOkResponse({ description: 'the file' })
-@ApiProblems(404)
+  @ApiOperation({ summary: 'A vendored library file (Preact, htm)' })
+  @ApiOkResponse({ description: 'the file' })
+  @ApiProblems(404)
   @Get('vendor/:name')
   vendor(@Param('name') name: string, @Res() reply: FastifyReply): void {
     this.sendAsset(reply, `vendor/${name}`);

@@ -16,8 +16,8 @@ export class DiscoveryController extends GetOnlyEndpoint {
     super();
   }
 
-@ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
-@ApiOkResponse({ schema: SERVER_METADATA })
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  @ApiOkResponse({ schema: SERVER_METADATA })
   @Get()
   @Header('Cache-Control', 'public, max-age=60')
   async metadata(): Promise<Record<string, unknown>> {

@@ -23,11 +23,11 @@ export class IntrospectionController extends PostOnlyEndpoint {
     super();
   }
 
-@ApiOperation({ summary: 'Token introspection (RFC 7662); the caller is a confidential client' })
-@ApiBasicAuth()
-@ApiFormBody(TOKEN_PARAM_REQUEST)
-@ApiOkResponse({ schema: INTROSPECTION_RESPONSE })
-@ApiOAuthErrors(400, 401, 405, 503)
+  @ApiOperation({ summary: 'Token introspection (RFC 7662); the caller is a confidential client' })
+  @ApiBasicAuth()
+  @ApiFormBody(TOKEN_PARAM_REQUEST)
+  @ApiOkResponse({ schema: INTROSPECTION_RESPONSE })
+  @ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

@@ -15,8 +15,8 @@ export class JwksController extends GetOnlyEndpoint {
     super();
   }
 
-@ApiOperation({ summary: 'JSON Web Key Set: the signing key and, during rotation, the previous ones' })
-@ApiOkResponse({ schema: JWKS })
+  @ApiOperation({ summary: 'JSON Web Key Set: the signing key and, during rotation, the previous ones' })
+  @ApiOkResponse({ schema: JWKS })
   @Get()
   @Header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
   jwks(): { keys: JWK[] } {

@@ -32,8 +32,8 @@ export interface SigningKeyResponse {
 export class KeysAdminController {
   constructor(private readonly keys: KeyStore) {}
 
-@ApiOperation({ summary: 'Signing keys and their state' })
-@ApiPageResponse(SIGNING_KEY_VIEW)
+  @ApiOperation({ summary: 'Signing keys and their state' })
+  @ApiPageResponse(SIGNING_KEY_VIEW)
   @Get()
   async list(): Promise<{ items: SigningKeyResponse[]; nextCursor: null }> {
     await this.keys.reload();
@@ -48,9 +48,9 @@ export class KeysAdminController {
     return { items, nextCursor: null };
   }
 
-@ApiOperation({ summary: 'Publish a new signing key; it signs after the activation delay' })
-@ApiCreatedResponse({ schema: { type: 'object', required: ['kid'], properties: { kid: { type: 'string' } } } })
-@ApiProblems(400)
+  @ApiOperation({ summary: 'Publish a new signing key; it signs after the activation delay' })
+  @ApiCreatedResponse({ schema: { type: 'object', required: ['kid'], properties: { kid: { type: 'string' } } } })
+  @ApiProblems(400)
   @Post('rotate')
   @HttpCode(201)
   async rotate(@Body() body: RotateKeysBody = {}): Promise<{ kid: string }> {

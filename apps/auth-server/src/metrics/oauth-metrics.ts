@@ -1,37 +1,57 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '../../../../libs/operability/src/index.js';
 
-const TOKEN_ROUTE = '/oauth/token';
-const INTROSPECTION_ROUTE = '/oauth/introspect';
+type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
 /**
- * Token endpoint and introspection counters, read from the response object at the HTTP boundary
- * (Fastify's preSerialization hook) instead of inside the token and introspection code: the hot
- * path stays untouched, and errors are counted with the exact code the client received, whichever
- * layer raised them. Cost per request: a string comparison and a counter increment.
+ * Token endpoint and introspection counters, read from the answer at the HTTP boundary (a
+ * preSerialization hook attached to those two routes only) instead of inside the token and
+ * introspection code: the hot path stays untouched, other routes pay nothing, and errors are
+ * counted with the exact code the client received, whichever layer raised them.
  */
 @Injectable()
 export class OAuthMetrics {
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry) {
     const registers = [metrics.registry];
-    const issued = new Counter({ name: 'oauth_tokens_issued_total', help: 'Access tokens issued at the token endpoint, by grant type', labelNames: ['grant'], registers });
-    const errors = new Counter({ name: 'oauth_token_errors_total', help: 'Token endpoint error responses, by OAuth error code', labelNames: ['error'], registers });
+    const issued = new Counter({
+      name: 'oauth_tokens_issued_total',
+      help: 'Access tokens issued at the token endpoint, by grant type',
+      labelNames: ['grant'],
+      registers,
+    });
+    const errors = new Counter({
+      name: 'oauth_token_errors_total',
+      help: 'Token endpoint error responses, by OAuth error code',
+      labelNames: ['error'],
+      registers,
+    });
     const introspections = new Counter({ name: 'oauth_introspections_total', help: 'Introspection answers, by result', labelNames: ['active'], registers });
-    adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('preSerialization', (request, reply, payload, done) => {
-      const route = request.routeOptions.url;
-      if (route === TOKEN_ROUTE) {
-        // A 200 means a registered grant handler answered, so grant_type is one of a known few.
-        if (reply.statusCode === 200) issued.inc({ grant: grantOf(request) });
-        else errors.inc({ error: String((payload as { error?: unknown }).error ?? 'unknown') });
-      } else if (route === INTROSPECTION_ROUTE && reply.statusCode === 200) {
-        introspections.inc({ active: String((payload as { active?: unknown }).active === true) });
-      }
+
+    const onToken: PayloadHook = (request, reply, payload, done) => {
+      // A 200 means a registered grant handler answered, so grant_type is one of a known few.
+      if (reply.statusCode === 200) issued.inc({ grant: grantOf(request) });
+      else errors.inc({ error: String((payload as { error?: unknown } | null)?.error ?? 'unknown') });
       done(null, payload);
+    };
+    const onIntrospection: PayloadHook = (_request, reply, payload, done) => {
+      if (reply.statusCode === 200) introspections.inc({ active: String((payload as { active?: unknown } | null)?.active === true) });
+      done(null, payload);
+    };
+    // This provider is built before Nest registers the controllers, so onRoute sees these routes.
+    adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
+      if (route.method !== 'POST' && !(Array.isArray(route.method) && route.method.includes('POST'))) return;
+      if (route.url === '/oauth/token') attach(route, onToken);
+      else if (route.url === '/oauth/introspect') attach(route, onIntrospection);
     });
   }
+}
+
+function attach(route: RouteOptions, hook: PayloadHook): void {
+  const existing = route.preSerialization;
+  route.preSerialization = [...(existing ? [existing].flat() : []), hook] as RouteOptions['preSerialization'];
 }
 
 function grantOf(request: FastifyRequest): string {

@@ -18,7 +18,10 @@ interface OutboxSample {
 export class OutboxMetrics {
   private pending?: Promise<OutboxSample | undefined>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, metrics: MetricsRegistry) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    metrics: MetricsRegistry,
+  ) {
     const registers = [metrics.registry];
     const sample = (): Promise<OutboxSample | undefined> => this.sample();
     new Gauge({

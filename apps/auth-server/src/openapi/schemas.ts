@@ -39,7 +39,11 @@ export const SCOPE_VIEW = object({ name: string, description: string, createdAt:
 
 export const USER_VIEW = object({ id: string, username: string, permissions: strings, active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime });
 
-export const SETTINGS_VIEW = object({ accessTokenLifetimeSeconds: { type: 'integer' }, authorizationCodeLifetimeSeconds: { type: 'integer' }, accessTokenAudience: string });
+export const SETTINGS_VIEW = object({
+  accessTokenLifetimeSeconds: { type: 'integer' },
+  authorizationCodeLifetimeSeconds: { type: 'integer' },
+  accessTokenAudience: string,
+});
 
 export const GRANT_VIEW = object({
   id: string,
@@ -60,7 +64,9 @@ export const SIGNING_KEY_VIEW = object({
   status: string,
 });
 
-export const JWKS = object({ keys: { type: 'array', items: { type: 'object', required: ['kty', 'kid'], properties: { kty: string, kid: string, use: string, alg: string } } } });
+export const JWKS = object({
+  keys: { type: 'array', items: { type: 'object', required: ['kty', 'kid'], properties: { kty: string, kid: string, use: string, alg: string } } },
+});
 
 /** RFC 6749 §5.1. */
 export const TOKEN_RESPONSE = object(
@@ -86,7 +92,11 @@ export const TOKEN_REQUEST = object(
 );
 
 /** RFC 7662 §2.1 and RFC 7009 §2.1: the token, and the caller's credentials when not sent with HTTP Basic. */
-export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string }, ['token_type_hint', 'client_id', 'client_secret']);
+export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string }, [
+  'token_type_hint',
+  'client_id',
+  'client_secret',
+]);
 
 /** RFC 7662 §2.2: inactive tokens answer `{"active": false}` only. */
 export const INTROSPECTION_RESPONSE = object(
@@ -127,3 +137,16 @@ export const SERVER_METADATA: SchemaObject = {
 };
 
 export const HTML_PAGE: SchemaObject = { type: 'string', description: 'an HTML page' };
+
+export const AUDIT_EVENT_VIEW = object({
+  id: string,
+  occurredAt: dateTime,
+  actor: { type: ['string', 'null'] },
+  actorType: string,
+  action: string,
+  targetType: { type: ['string', 'null'] },
+  targetId: { type: ['string', 'null'] },
+  details: { type: 'object', additionalProperties: true },
+  ip: { type: ['string', 'null'] },
+  requestId: { type: ['string', 'null'] },
+});

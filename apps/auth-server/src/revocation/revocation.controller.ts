@@ -19,11 +19,11 @@ export class RevocationController extends PostOnlyEndpoint {
     super();
   }
 
-@ApiOperation({ summary: 'Token revocation (RFC 7009)' })
-@ApiBasicAuth()
-@ApiFormBody(TOKEN_PARAM_REQUEST)
-@ApiOkResponse({ description: 'revoked, or nothing to revoke (empty body)' })
-@ApiOAuthErrors(400, 401, 405, 503)
+  @ApiOperation({ summary: 'Token revocation (RFC 7009)' })
+  @ApiBasicAuth()
+  @ApiFormBody(TOKEN_PARAM_REQUEST)
+  @ApiOkResponse({ description: 'revoked, or nothing to revoke (empty body)' })
+  @ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

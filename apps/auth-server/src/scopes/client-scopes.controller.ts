@@ -31,18 +31,18 @@ export class ClientScopesController {
     return this.associations.createAndAssociate(clientId, dto.name, dto.description);
   }
 
-@ApiOperation({ summary: 'Associate a scope (idempotent)' })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Associate a scope (idempotent)' })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Put(':name')
   @HttpCode(204)
   associate(@Param('clientId') clientId: string, @Param('name') name: string): Promise<void> {
     return this.associations.associate(clientId, name);
   }
 
-@ApiOperation({ summary: 'Disassociate a scope' })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Disassociate a scope' })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Delete(':name')
   @HttpCode(204)
   disassociate(@Param('clientId') clientId: string, @Param('name') name: string): Promise<void> {

@@ -37,35 +37,35 @@ export class ScopesController {
     return this.scopes.list(query.limit, query.cursor);
   }
 
-@ApiOperation({ summary: 'Get a scope' })
-@ApiOkResponse({ schema: SCOPE_VIEW })
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Get a scope' })
+  @ApiOkResponse({ schema: SCOPE_VIEW })
+  @ApiProblems(404)
   @Get(':name')
   get(@Param('name') name: string): Promise<ScopeView> {
     return this.scopes.get(name);
   }
 
-@ApiOperation({ summary: 'Change the description' })
-@ApiOkResponse({ schema: SCOPE_VIEW })
-@ApiProblems(400, 404)
+  @ApiOperation({ summary: 'Change the description' })
+  @ApiOkResponse({ schema: SCOPE_VIEW })
+  @ApiProblems(400, 404)
   @Patch(':name')
   update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeView> {
     return this.scopes.update(name, dto.description);
   }
 
-@ApiOperation({ summary: 'Delete a scope and its associations' })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Delete a scope and its associations' })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Delete(':name')
   @HttpCode(204)
   delete(@Param('name') name: string): Promise<void> {
     return this.scopes.delete(name);
   }
 
-@ApiOperation({ summary: 'Clients associated with the scope' })
-@ApiQueryDto(PageQuery)
-@ApiPageResponse(CLIENT_VIEW)
-@ApiProblems(400, 404)
+  @ApiOperation({ summary: 'Clients associated with the scope' })
+  @ApiQueryDto(PageQuery)
+  @ApiPageResponse(CLIENT_VIEW)
+  @ApiProblems(400, 404)
   @Get(':name/clients')
   clients(@Param('name') name: string, @Query() query: PageQuery): Promise<Page<ClientView>> {
     return this.associations.clientsOf(name, query.limit, query.cursor);

@@ -13,16 +13,16 @@ import { SETTINGS_VIEW } from '../openapi/schemas.js';
 export class SettingsAdminController {
   constructor(private readonly settings: SettingsAdminService) {}
 
-@ApiOperation({ summary: 'Global OAuth settings' })
-@ApiOkResponse({ schema: SETTINGS_VIEW })
+  @ApiOperation({ summary: 'Global OAuth settings' })
+  @ApiOkResponse({ schema: SETTINGS_VIEW })
   @Get()
   get(): Promise<Settings> {
     return this.settings.get();
   }
 
-@ApiOperation({ summary: 'Change the global OAuth settings' })
-@ApiOkResponse({ schema: SETTINGS_VIEW })
-@ApiProblems(400)
+  @ApiOperation({ summary: 'Change the global OAuth settings' })
+  @ApiOkResponse({ schema: SETTINGS_VIEW })
+  @ApiProblems(400)
   @Patch()
   update(@Body() body: UpdateSettingsBody): Promise<Settings> {
     return this.settings.update(body);

@@ -9,10 +9,10 @@ import { ApiProblems } from '../../../../libs/operability/src/index.js';
 export class SyncSnapshotController {
   constructor(private readonly snapshots: SyncSnapshotService) {}
 
-@ApiOperation({ summary: 'Registry snapshot for resource servers (authenticated as the resource client)' })
-@ApiBasicAuth()
-@ApiOkResponse({ description: 'clients, scopes, revocations and the seq they reflect', schema: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer' } }, additionalProperties: true } })
-@ApiProblems(401)
+  @ApiOperation({ summary: 'Registry snapshot for resource servers (authenticated as the resource client)' })
+  @ApiBasicAuth()
+  @ApiOkResponse({ description: 'clients, scopes, revocations and the seq they reflect', schema: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer' } }, additionalProperties: true } })
+  @ApiProblems(401)
   @Get('snapshot')
   @Header('Cache-Control', 'no-store')
   snapshot(@Headers('authorization') authorization?: string): Promise<RegistrySnapshot> {

@@ -14,11 +14,11 @@ export class TokenController extends PostOnlyEndpoint {
     super();
   }
 
-@ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): authorization_code, client_credentials, password, refresh_token' })
-@ApiBasicAuth()
-@ApiFormBody(TOKEN_REQUEST)
-@ApiOkResponse({ schema: TOKEN_RESPONSE })
-@ApiOAuthErrors(400, 401, 405, 503)
+  @ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): authorization_code, client_credentials, password, refresh_token' })
+  @ApiBasicAuth()
+  @ApiFormBody(TOKEN_REQUEST)
+  @ApiOkResponse({ schema: TOKEN_RESPONSE })
+  @ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

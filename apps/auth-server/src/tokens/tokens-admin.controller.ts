@@ -50,28 +50,28 @@ function toItem(grant: GrantRecord): TokenResponseItem {
 export class TokensAdminController {
   constructor(private readonly tokens: TokensAdminService) {}
 
-@ApiOperation({ summary: 'List grants (token values are never shown)' })
-@ApiQueryDto(ListTokensQuery)
-@ApiPageResponse(GRANT_VIEW)
-@ApiProblems(400)
+  @ApiOperation({ summary: 'List grants (token values are never shown)' })
+  @ApiQueryDto(ListTokensQuery)
+  @ApiPageResponse(GRANT_VIEW)
+  @ApiProblems(400)
   @Get('tokens')
   async list(@Query() query: ListTokensQuery): Promise<Page<TokenResponseItem>> {
     const page = await this.tokens.list(query);
     return { items: page.items.map(toItem), nextCursor: page.nextCursor };
   }
 
-@ApiOperation({ summary: 'Invalidate an access token and its refresh token' })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Invalidate an access token and its refresh token' })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Delete('tokens/:id')
   @HttpCode(204)
   async revoke(@Param('id') id: string): Promise<void> {
     await this.tokens.revoke(id);
   }
 
-@ApiOperation({ summary: "Invalidate all of a client's tokens" })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: "Invalidate all of a client's tokens" })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Delete('clients/:clientId/tokens')
   @HttpCode(204)
   async revokeAllOfClient(@Param('clientId') clientId: string): Promise<void> {

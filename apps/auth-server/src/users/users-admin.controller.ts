@@ -17,42 +17,42 @@ import { USER_VIEW } from '../openapi/schemas.js';
 export class UsersAdminController {
   constructor(private readonly users: UsersAdminService) {}
 
-@ApiOperation({ summary: 'Create a user' })
-@ApiCreatedResponse({ schema: USER_VIEW })
-@ApiProblems(400, 409)
+  @ApiOperation({ summary: 'Create a user' })
+  @ApiCreatedResponse({ schema: USER_VIEW })
+  @ApiProblems(400, 409)
   @Post()
   async create(@Body() body: CreateUserBody): Promise<UserResponse> {
     return toUserResponse(await this.users.create(body));
   }
 
-@ApiOperation({ summary: 'List users' })
-@ApiQueryDto(ListUsersQuery)
-@ApiPageResponse(USER_VIEW)
-@ApiProblems(400)
+  @ApiOperation({ summary: 'List users' })
+  @ApiQueryDto(ListUsersQuery)
+  @ApiPageResponse(USER_VIEW)
+  @ApiProblems(400)
   @Get()
   async list(@Query() query: ListUsersQuery): Promise<Page<UserResponse>> {
     return toUserPage(await this.users.list(query));
   }
 
-@ApiOperation({ summary: 'Get a user' })
-@ApiOkResponse({ schema: USER_VIEW })
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Get a user' })
+  @ApiOkResponse({ schema: USER_VIEW })
+  @ApiProblems(404)
   @Get(':id')
   async get(@Param('id', UserIdPipe) id: string): Promise<UserResponse> {
     return toUserResponse(await this.users.get(id));
   }
 
-@ApiOperation({ summary: 'Change a user' })
-@ApiOkResponse({ schema: USER_VIEW })
-@ApiProblems(400, 404)
+  @ApiOperation({ summary: 'Change a user' })
+  @ApiOkResponse({ schema: USER_VIEW })
+  @ApiProblems(400, 404)
   @Patch(':id')
   async update(@Param('id', UserIdPipe) id: string, @Body() body: UpdateUserBody): Promise<UserResponse> {
     return toUserResponse(await this.users.update(id, body));
   }
 
-@ApiOperation({ summary: 'Delete a user' })
-@ApiNoContentResponse()
-@ApiProblems(404)
+  @ApiOperation({ summary: 'Delete a user' })
+  @ApiNoContentResponse()
+  @ApiProblems(404)
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id', UserIdPipe) id: string): Promise<void> {

@@ -23,7 +23,9 @@ describe('auth-server operability', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(await openApiErrors(document)).toEqual([]);
     expect(undocumentedRoutes(server.app, document)).toEqual([]);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/introspect', '/admin/v1/clients', '/metrics', '/health/ready']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/oauth/token', '/oauth/introspect', '/admin/v1/clients', '/metrics', '/health/ready']),
+    );
   });
 
   it('serves Swagger UI at /docs', async () => {

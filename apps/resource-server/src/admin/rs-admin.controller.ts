@@ -16,30 +16,30 @@ export const RS_ADMIN_SCOPE = 'rs.admin';
 export class RsAdminController {
   constructor(private readonly service: RsAdminService) {}
 
-@ApiOperation({ summary: 'Synced clients with the local enabled switch' })
-@ApiOkResponse({ schema: items(RS_CLIENT_VIEW) })
+  @ApiOperation({ summary: 'Synced clients with the local enabled switch' })
+  @ApiOkResponse({ schema: items(RS_CLIENT_VIEW) })
   @Get('clients')
   clients(): { items: ClientView[] } {
     return { items: this.service.clients() };
   }
 
-@ApiOperation({ summary: 'Enable or disable a client locally (its tokens are refused here while disabled)' })
-@ApiOkResponse({ schema: RS_CLIENT_VIEW })
-@ApiProblems(400, 404)
+  @ApiOperation({ summary: 'Enable or disable a client locally (its tokens are refused here while disabled)' })
+  @ApiOkResponse({ schema: RS_CLIENT_VIEW })
+  @ApiProblems(400, 404)
   @Patch('clients/:clientId')
   updateClient(@Param('clientId') clientId: string, @Body() body: UpdateClientBody): Promise<ClientView> {
     return this.service.setEnabled(clientId, body.enabled);
   }
 
-@ApiOperation({ summary: 'Synced scopes' })
-@ApiOkResponse({ schema: items(RS_SCOPE_VIEW) })
+  @ApiOperation({ summary: 'Synced scopes' })
+  @ApiOkResponse({ schema: items(RS_SCOPE_VIEW) })
   @Get('scopes')
   scopes(): { items: ScopeView[] } {
     return { items: this.service.scopes() };
   }
 
-@ApiOperation({ summary: 'Sync state: transport, last applied seq, lag' })
-@ApiOkResponse({ schema: SYNC_VIEW })
+  @ApiOperation({ summary: 'Sync state: transport, last applied seq, lag' })
+  @ApiOkResponse({ schema: SYNC_VIEW })
   @Get('sync')
   sync(): SyncView {
     return this.service.syncStatus();

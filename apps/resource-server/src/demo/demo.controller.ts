@@ -14,25 +14,25 @@ import { ME, REPORT } from '../openapi/schemas.js';
 export class DemoController {
   constructor(private readonly reports: DemoReportsService) {}
 
-@ApiOperation({ summary: 'The caller as the token describes it (any valid token)' })
-@ApiOkResponse({ schema: ME })
+  @ApiOperation({ summary: 'The caller as the token describes it (any valid token)' })
+  @ApiOkResponse({ schema: ME })
   @Get('me')
   @RequireScopes()
   me(@CurrentAccess() access: AuthenticatedAccess): { sub: string; clientId: string; scopes: string[] } {
     return { sub: access.sub, clientId: access.clientId, scopes: access.effectiveScopes };
   }
 
-@ApiOperation({ summary: 'List reports (scope reports.read)' })
-@ApiOkResponse({ schema: { type: 'array', items: REPORT } })
+  @ApiOperation({ summary: 'List reports (scope reports.read)' })
+  @ApiOkResponse({ schema: { type: 'array', items: REPORT } })
   @Get('reports')
   @RequireScopes('reports.read')
   list(): Report[] {
     return this.reports.list();
   }
 
-@ApiOperation({ summary: 'Create a report (scope reports.write)' })
-@ApiCreatedResponse({ schema: REPORT })
-@ApiOAuthErrors(400)
+  @ApiOperation({ summary: 'Create a report (scope reports.write)' })
+  @ApiCreatedResponse({ schema: REPORT })
+  @ApiOAuthErrors(400)
   @Post('reports')
   @HttpCode(201)
   @RequireScopes('reports.write')

@@ -16,7 +16,12 @@ export class RsMetrics {
 
   constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry) {
     const registers = [metrics.registry];
-    this.applied = new Counter({ name: 'sync_events_applied_total', help: 'Registry events applied to the local database, by kind', labelNames: ['kind'], registers });
+    this.applied = new Counter({
+      name: 'sync_events_applied_total',
+      help: 'Registry events applied to the local database, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
     this.propagation = new Histogram({
       name: 'sync_event_lag_seconds',
       help: 'Time from the change at the auth server (occurredAt) to its commit here',

@@ -13,8 +13,8 @@ export class ProtectedResourceController {
     private readonly projection: RegistryProjection,
   ) {}
 
-@ApiOperation({ summary: 'Protected resource metadata (RFC 9728)' })
-@ApiOkResponse({ schema: PROTECTED_RESOURCE_METADATA })
+  @ApiOperation({ summary: 'Protected resource metadata (RFC 9728)' })
+  @ApiOkResponse({ schema: PROTECTED_RESOURCE_METADATA })
   @Get('oauth-protected-resource')
   @Header('cache-control', 'public, max-age=60')
   metadata(): Record<string, unknown> {
