@@ -1,5 +1,4 @@
-// class-transformer ships no typings beside its CJS build; the storage is what @Type() records into.
+// class-transformer ships no declaration beside its CommonJS storage module; its types live under types/.
 declare module 'class-transformer/cjs/storage.js' {
-  import type { MetadataStorage } from 'class-transformer/types/MetadataStorage.js';
-  export const defaultMetadataStorage: MetadataStorage;
+  export { defaultMetadataStorage } from 'class-transformer/types/storage';
 }
