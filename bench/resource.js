@@ -23,8 +23,13 @@ const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
 const MEMORY = { clients: 10_000, revoked: 100_000 };
 const RESOURCE = { id: 'bench-resource-server', secret: randomBytes(32).toString('base64url') };
 const AUDIENCE = 'http://localhost:3001';
-/** Node flags of the resource-server child (BENCH_RS_NODE_FLAGS, space-separated), recorded in the results. */
-const RS_FLAGS = (process.env.BENCH_RS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/**
+ * Node flags of the resource-server child (BENCH_RS_NODE_FLAGS, space-separated; '' for none),
+ * recorded in the results. Default: the flags the RS is started with (package.json start:resource,
+ * docker-compose.yml): V8's heap growth under allocation-heavy load, not the live data, dominates
+ * RSS (docs/performance.md).
+ */
+const RS_FLAGS = (process.env.BENCH_RS_NODE_FLAGS ?? '--max-semi-space-size=2 --max-old-space-size=256').split(' ').filter(Boolean);
 
 async function freePort() {
   const server = createServer();

@@ -14,7 +14,7 @@ import {
   type SyncConsumerOptions,
   type SyncTransportServer,
 } from '../../../libs/sync/src/index.js';
-import { adminCors } from './admin/admin-cors.js';
+import { installAdminCors } from './admin/admin-cors.js';
 import { ResourceAppModule } from './app.module.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { RegistrySyncService } from './registry/registry-sync.service.js';
@@ -37,12 +37,12 @@ export async function createResourceServer(config: ResourceServerConfig, options
   const logging = appLogging('resource-server', config);
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, ...requestIdOptions });
   logging.install(adapter.getInstance());
+  installAdminCors(adapter.getInstance(), config.issuer);
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), adapter, { logger: logging.nestLogger, abortOnError: false });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app, 'Portcullis resource server', 'Demo protected API, resource-server admin API (/admin/v1), health and metrics.');
-  app.enableCors(adminCors(config.issuer));
   connectSyncTransport(app, config, options);
   // Run the lifecycle hooks (RegistrySyncService loads the stored registry and lastAppliedSeq)
   // now: startAllMicroservices() starts consuming before listen() would run them, and a consumer

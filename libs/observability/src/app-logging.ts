@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { installRequestLogging } from './fastify-logging.js';
-import { createAppLogger, type AppLogLevel } from './logger.js';
+import { createAccessLogger, createAppLogger, type AppLogLevel } from './logger.js';
 import { NestPinoLogger } from './nest-pino-logger.js';
 
 export interface AppLogging {
@@ -14,6 +14,8 @@ export interface AppLogging {
 
 /** What each bootstrap.ts needs, from the app's `logLevel` and optional `logDestination`. */
 export function appLogging(app: string, config: { logLevel: AppLogLevel; logDestination?: DestinationStream }): AppLogging {
-  const logger = createAppLogger({ app, level: config.logLevel, destination: config.logDestination });
-  return { logger, nestLogger: new NestPinoLogger(logger), install: (fastify) => installRequestLogging(fastify, logger) };
+  const options = { app, level: config.logLevel, destination: config.logDestination };
+  const logger = createAppLogger(options);
+  const accessLogger = createAccessLogger(options);
+  return { logger, nestLogger: new NestPinoLogger(logger), install: (fastify) => installRequestLogging(fastify, accessLogger) };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { acceptOrGenerateRequestId, REQUEST_ID_HEADER, runWithRequestContext, type RequestContext } from './request-context.js';
+import { acceptOrGenerateRequestId, currentRequestContext, REQUEST_ID_HEADER, runWithRequestContext, type RequestContext } from './request-context.js';
 
 /** Fastify options: request.id is the accepted or generated x-request-id. */
 export const requestIdOptions = {
@@ -15,7 +15,9 @@ type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
 /**
  * Echoes the request id, runs the request inside its RequestContext and writes one JSON line per
  * response. The line holds method, path WITHOUT the query string (authorize and callback URLs carry
- * codes and state), status and duration: never headers or bodies, where secrets travel.
+ * codes and state), status and duration: never headers or bodies, where secrets travel. `logger`
+ * is the access logger (logger.ts: createAccessLogger), which skips redaction: add no field here
+ * that could carry a secret.
  */
 export function installRequestLogging(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -25,19 +27,26 @@ export function installRequestLogging(fastify: FastifyInstance, logger: Logger):
     runWithRequestContext(context, done);
   });
   // Body parsing resumes from the socket's async context; enter the request's again for handlers.
+  // Without a body (GET) the hooks ran synchronously inside onRequest's run: nothing to re-enter.
   fastify.addHook('preHandler', (request, _reply, done) => {
     const context = (request as WithContext)[CONTEXT];
-    if (context) runWithRequestContext(context, done);
+    if (context && currentRequestContext() !== context) runWithRequestContext(context, done);
     else done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';
     if (logger.isLevelEnabled(level)) {
       logger[level](
-        { reqId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: request.ip },
+        { reqId: request.id, method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: request.ip },
         'request completed',
       );
     }
     done();
   });
+}
+
+/** The URL without its query string (no intermediate array per request). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

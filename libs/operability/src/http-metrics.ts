@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { Histogram } from 'prom-client';
 import { MetricsRegistry } from './metrics-registry.js';
 
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
 /**
  * Request latency by route pattern (never the raw URL: ids would explode the label set) and
  * status class. Hooked in while the app is being built, so every route gets it; onResponse runs
@@ -20,9 +22,20 @@ export class HttpMetrics {
       registers: [metrics.registry],
     });
     const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // One labelled child per (method, route pattern, status class), made on first use: no label
+    // object or label-hash computation per request (the set is bounded by the route table).
+    const children = new Map<string, ReturnType<typeof histogram.labels>>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_class: `${Math.floor(reply.statusCode / 100)}xx` };
-      histogram.observe(labels, reply.elapsedTime / 1000);
+      const method = request.method;
+      const route = request.routeOptions.url ?? 'unmatched';
+      const statusClass = STATUS_CLASSES[Math.floor(reply.statusCode / 100)] ?? `${Math.floor(reply.statusCode / 100)}xx`;
+      const key = `${method} ${statusClass} ${route}`;
+      let child = children.get(key);
+      if (child === undefined) {
+        child = histogram.labels({ method, route, status_class: statusClass });
+        children.set(key, child);
+      }
+      child.observe(reply.elapsedTime / 1000);
       done();
     });
   }

@@ -16,9 +16,20 @@ export function signCompactEs256(header: object, payload: object, key: CryptoKey
     keyObject = KeyObject.from(key);
     keyObjects.set(key, keyObject);
   }
-  const input = `${base64url(header)}.${base64url(payload)}`;
+  const input = `${encodedHeader(header)}.${base64url(payload)}`;
   const signature = sign('sha256', Buffer.from(input), { key: keyObject, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;
+}
+
+/** The header is the same object for every token of a key (see AccessTokenSigner): encode it once. */
+const encodedHeaders = new WeakMap<object, string>();
+function encodedHeader(header: object): string {
+  let encoded = encodedHeaders.get(header);
+  if (encoded === undefined) {
+    encoded = base64url(header);
+    encodedHeaders.set(header, encoded);
+  }
+  return encoded;
 }
 
 function base64url(value: object): string {

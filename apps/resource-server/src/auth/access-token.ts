@@ -23,4 +23,6 @@ export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 export interface TokenVerifier {
   /** Throws InvalidToken for a bad token, TemporarilyUnavailable when the auth server cannot be reached. */
   verify(token: string): Promise<AccessTokenPrincipal>;
+  /** The principal of a token verified before and still cached (same checks as verify's cache hit), else undefined. */
+  cached?(token: string): AccessTokenPrincipal | undefined;
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { InsufficientScope, TemporarilyUnavailable } from '../../../../libs/errors/src/index.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
-import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
+import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
 import { REQUIRED_SCOPES } from './required-scopes.js';
 import { admitToken, missingScopes } from './token-admission.js';
@@ -19,13 +19,20 @@ export class BearerTokenGuard implements CanActivate {
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous for a token verified before (no promise per request); the registry checks run every time. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     assertNoTokenOutsideHeader(request.query, request.body);
     const token = parseBearerAuthorization(request.headers.authorization);
     // Fail closed: without the registry, a disabled client or a revoked token would pass.
     if (!this.projection.isReady()) throw new TemporarilyUnavailable('the registry has not been loaded yet');
-    const access = admitToken(await this.verifier.verify(token), this.projection);
+    const cached = this.verifier.cached?.(token);
+    if (cached !== undefined) return this.admit(context, request, cached);
+    return this.verifier.verify(token).then((principal) => this.admit(context, request, principal));
+  }
+
+  private admit(context: ExecutionContext, request: AuthenticatedRequest, principal: AccessTokenPrincipal): boolean {
+    const access = admitToken(principal, this.projection);
     const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
     if (missingScopes(access, required).length > 0) throw new InsufficientScope(required);
     request.access = access;

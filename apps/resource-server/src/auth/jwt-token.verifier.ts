@@ -33,6 +33,10 @@ export class JwtTokenVerifier implements TokenVerifier {
     });
   }
 
+  cached(token: string): AccessTokenPrincipal | undefined {
+    return this.cache.get(token);
+  }
+
   async verify(token: string): Promise<AccessTokenPrincipal> {
     const cached = this.cache.get(token);
     if (cached) return cached;

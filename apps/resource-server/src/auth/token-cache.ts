@@ -1,9 +1,12 @@
 /**
- * A bounded LRU of verified tokens keyed by the token string. An entry lives no longer than its
+ * A bounded cache of verified tokens keyed by the token string, evicting in least-recently-used
+ * order approximated by CLOCK (second chance): a hit only marks its entry, so the hot path (the
+ * same token again) does not delete and re-insert a Map entry per request; eviction moves marked
+ * entries to the young end once before it evicts unmarked ones. An entry lives no longer than its
  * own deadline (the token's exp, or a shorter cap), so a cached token never outlives itself.
  */
 export class TokenCache<V> {
-  private readonly entries = new Map<string, { value: V; deadline: number }>();
+  private readonly entries = new Map<string, { value: V; deadline: number; used: boolean }>();
 
   constructor(
     private readonly maxEntries: number,
@@ -14,9 +17,11 @@ export class TokenCache<V> {
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.deadline <= this.now()) return undefined;
-    this.entries.set(key, entry); // most recently used goes last
+    if (entry.deadline <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    entry.used = true;
     return entry.value;
   }
 
@@ -25,8 +30,16 @@ export class TokenCache<V> {
     const deadline = Math.min(this.now() + this.maxAgeMs, expiresAtMs ?? Number.POSITIVE_INFINITY);
     if (deadline <= this.now()) return;
     this.entries.delete(key);
-    this.entries.set(key, { value, deadline });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { value, deadline, used: false });
+    while (this.entries.size > this.maxEntries) {
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, { value: V; deadline: number; used: boolean }];
+      this.entries.delete(oldestKey);
+      // Second chance: a used entry goes to the young end unmarked (at most once per pass).
+      if (oldest.used && oldest.deadline > this.now()) {
+        oldest.used = false;
+        this.entries.set(oldestKey, oldest);
+      }
+    }
   }
 
   clear(): void {

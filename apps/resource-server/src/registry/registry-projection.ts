@@ -13,7 +13,11 @@ type ChangeListener = () => void;
 export class RegistryProjection {
   private clients = new Map<string, ProjectedClient>();
   private scopes = new Map<string, ScopeRecord>();
-  private revokedGrants = new Map<string, Date | null>();
+  /**
+   * Revoked grant id -> its access tokens' expiry in epoch seconds (0: none known). A number, not a
+   * Date: 100k revoked ids would otherwise hold 100k Date objects (memory, docs/performance.md).
+   */
+  private revokedGrants = new Map<string, number>();
   private clientRevocations = new Map<string, Date>();
   private state: SyncState = { lastAppliedSeq: 0, snapshotLoadedAt: null, updatedAt: new Date(0) };
   private readonly listeners: ChangeListener[] = [];
@@ -21,7 +25,9 @@ export class RegistryProjection {
   replaceAll(rows: RegistryRows): void {
     this.clients = new Map(rows.clients.map((client) => [client.clientId, client]));
     this.scopes = new Map(rows.scopes.map((scope) => [scope.name, scope]));
-    this.revokedGrants = new Map(rows.revokedGrants.map((grant) => [grant.grantId, grant.expiresAt]));
+    const revokedGrants = new Map<string, number>();
+    for (const grant of rows.revokedGrants) revokedGrants.set(grant.grantId, expirySeconds(grant.expiresAt));
+    this.revokedGrants = revokedGrants;
     this.clientRevocations = new Map(rows.clientRevocations.map((row) => [row.clientId, row.revokedBefore]));
     this.state = rows.state;
     this.changed();
@@ -47,7 +53,7 @@ export class RegistryProjection {
         this.scopes.delete(change.name);
         break;
       case 'tokens.revoke':
-        for (const grantId of change.grantIds) this.revokedGrants.set(grantId, change.expiresAt);
+        for (const grantId of change.grantIds) this.revokedGrants.set(grantId, expirySeconds(change.expiresAt));
         if (change.revokedBefore) {
           const current = this.clientRevocations.get(change.clientId);
           if (!current || current < change.revokedBefore) this.clientRevocations.set(change.clientId, change.revokedBefore);
@@ -68,7 +74,8 @@ export class RegistryProjection {
   }
 
   purgeExpiredGrants(now = new Date()): void {
-    for (const [grantId, expiresAt] of this.revokedGrants) if (expiresAt && expiresAt < now) this.revokedGrants.delete(grantId);
+    const nowSeconds = now.getTime() / 1000;
+    for (const [grantId, expiresAt] of this.revokedGrants) if (expiresAt !== 0 && expiresAt < nowSeconds) this.revokedGrants.delete(grantId);
   }
 
   /** Called after every change (cache invalidation). */
@@ -116,4 +123,9 @@ export class RegistryProjection {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Epoch seconds (whole, rounded up so that an entry is never purged early), 0 for no expiry. */
+function expirySeconds(expiresAt: Date | null | undefined): number {
+  return expiresAt ? Math.ceil(expiresAt.getTime() / 1000) : 0;
 }
