@@ -26,49 +26,76 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const oauthStyle = OAUTH_PATH.test(request.url);
-    const error = oauthStyle ? this.toOAuthError(exception) : this.toProblem(exception);
+    const status = renderError(request, reply, exception);
     // 503s are expected while a dependency is away (logged where they arise); 500s are bugs.
-    if (error.status === 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${describe(exception)}`, stackOf(exception));
-    if (error instanceof OAuthError) this.sendOAuth(reply, error);
-    else this.sendProblem(reply, error);
+    if (status === 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${describe(exception)}`, stackOf(exception));
   }
+}
 
-  private toOAuthError(exception: unknown): OAuthError {
-    if (exception instanceof OAuthError) return exception;
-    if (exception instanceof Problem) return new OAuthErrorFromStatus(exception.status, exception.detail);
-    if (isUnavailableError(exception)) return new TemporarilyUnavailable();
-    const status = statusOf(exception);
-    if (status && status < 500) return new OAuthErrorFromStatus(status, publicMessage(exception, status));
-    return new ServerError();
-  }
+/**
+ * Renders any exception in the style of the path's clients; answers the status sent. Also used for
+ * Fastify's own errors raised before routing (a malformed URL), which never reach Nest's filters.
+ */
+export function renderError(request: FastifyRequest, reply: FastifyReply, exception: unknown): number {
+  const error = OAUTH_PATH.test(request.url) ? toOAuthError(exception) : toProblem(exception);
+  if (error instanceof OAuthError) sendOAuth(reply, error);
+  else sendProblem(reply, error);
+  return error.status;
+}
 
-  private toProblem(exception: unknown): Problem {
-    if (exception instanceof Problem) return exception;
-    // Keep the challenge (WWW-Authenticate, Retry-After) when a bearer-protected admin API refuses.
-    if (exception instanceof OAuthError) return Object.assign(new Problem(exception.status, exception.error, exception.description), { headers: exception.headers });
-    if (isUnavailableError(exception)) return new ServiceUnavailableProblem();
-    if (sqlState(exception) === UNIQUE_VIOLATION) return new ConflictProblem('the resource already exists');
-    const status = statusOf(exception);
-    if (status === 404) return new Problem(404, 'Not found', 'no such resource');
-    if (status === 405) return new Problem(405, 'Method not allowed', 'the method is not allowed on this resource');
-    if (status === 415) return new Problem(415, 'Unsupported media type', 'send application/json');
-    if (status === 413) return ValidationProblem.field('body', 'the request body is too large');
-    if (status && status < 500) return ValidationProblem.field('body', publicMessage(exception, status));
-    return new Problem(500, 'Internal server error', 'the server encountered an unexpected error');
-  }
+/** Fastify `frameworkErrors` option: the same rendering for errors raised before routing. */
+export function renderFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  renderError(request, reply, error);
+}
 
-  private sendOAuth(reply: FastifyReply, error: OAuthError): void {
-    void reply
-      .status(error.status)
-      .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
-      .type('application/json')
-      .send({ error: error.error, error_description: sanitize(error.description) });
-  }
+function toOAuthError(exception: unknown): OAuthError {
+  if (exception instanceof OAuthError) return exception;
+  if (exception instanceof Problem) return new OAuthErrorFromStatus(exception.status, exception.detail);
+  if (isUnavailableError(exception)) return new TemporarilyUnavailable();
+  if (isUnstorableText(exception)) return new InvalidRequest(UNSTORABLE_TEXT);
+  const status = statusOf(exception);
+  if (status && status < 500) return new OAuthErrorFromStatus(status, publicMessage(exception, status));
+  return new ServerError();
+}
 
-  private sendProblem(reply: FastifyReply, problem: Problem): void {
-    void reply.status(problem.status).headers({ 'cache-control': 'no-store', ...problem.headers }).type('application/problem+json').send(problem.toBody());
-  }
+function toProblem(exception: unknown): Problem {
+  if (exception instanceof Problem) return exception;
+  // Keep the challenge (WWW-Authenticate, Retry-After) when a bearer-protected admin API refuses.
+  if (exception instanceof OAuthError) return Object.assign(new Problem(exception.status, exception.error, exception.description), { headers: exception.headers });
+  if (isUnavailableError(exception)) return new ServiceUnavailableProblem();
+  if (sqlState(exception) === UNIQUE_VIOLATION) return new ConflictProblem('the resource already exists');
+  if (isUnstorableText(exception)) return ValidationProblem.field('request', UNSTORABLE_TEXT);
+  const status = statusOf(exception);
+  if (status === 404) return new Problem(404, 'Not found', 'no such resource');
+  if (status === 405) return new Problem(405, 'Method not allowed', 'the method is not allowed on this resource');
+  if (status === 415) return new Problem(415, 'Unsupported media type', 'send application/json');
+  if (status === 413) return ValidationProblem.field('body', 'the request body is too large');
+  if (status && status < 500) return ValidationProblem.field(isBadUrl(exception) ? 'url' : 'body', publicMessage(exception, status));
+  return new Problem(500, 'Internal server error', 'the server encountered an unexpected error');
+}
+
+function sendOAuth(reply: FastifyReply, error: OAuthError): void {
+  void reply
+    .status(error.status)
+    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+    .type('application/json')
+    .send({ error: error.error, error_description: sanitize(error.description) });
+}
+
+function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply.status(problem.status).headers({ 'cache-control': 'no-store', ...problem.headers }).type('application/problem+json').send(problem.toBody());
+}
+
+const UNSTORABLE_TEXT = 'the request contains characters that cannot be stored (such as NUL)';
+
+/** PostgreSQL refuses NUL and invalid UTF-8 in text (22021, 22P05): that is the client's input, never a 500. */
+function isUnstorableText(exception: unknown): boolean {
+  const state = sqlState(exception);
+  return state === '22021' || state === '22P05';
+}
+
+function isBadUrl(exception: unknown): boolean {
+  return (exception as FrameworkError | undefined)?.code === 'FST_ERR_BAD_URL';
 }
 
 class OAuthErrorFromStatus extends OAuthError {
@@ -94,6 +121,7 @@ function publicMessage(exception: unknown, status: number): string {
   if (candidate?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || candidate?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || /JSON/.test(candidate?.message ?? '')) return 'the body is not valid JSON';
   if (candidate?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'the body is empty';
   if (status === 413) return 'the request body is too large';
+  if (candidate?.code === 'FST_ERR_BAD_URL') return 'the URL is malformed';
   if (status === 415) return 'unsupported content type';
   const message = exception instanceof HttpException ? exception.message : candidate?.message;
   return typeof message === 'string' && message.length < 200 ? message : 'the request is invalid';

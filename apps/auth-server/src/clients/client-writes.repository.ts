@@ -1,23 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AccessTokenLifetime, Client, ClientType, GrantType, RefreshCount } from './client.js';
+import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { isWellFormedClientId } from './client-secret.js';
 import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
 import type { ClientWithSecrets } from './clients.repository.js';
 
-/** Everything an admin can set on a client. */
-export interface ClientFields {
-  name: string;
-  version: string;
-  description: string;
-  type: ClientType;
-  redirectUris: string[];
-  grants: GrantType[];
-  accessTokenLifetime: AccessTokenLifetime;
-  refreshCount: RefreshCount;
-  active: boolean;
-}
+/** Everything an admin can set on a client: derived from the domain type so the two cannot drift. */
+export type ClientFields = Pick<Client, 'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active'>;
 
 export interface SecretFields {
   secretHash: string | null;

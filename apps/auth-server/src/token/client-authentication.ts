@@ -38,7 +38,6 @@ export class ClientAuthentication {
     if (!clientId) throw new InvalidClient('client authentication failed', usedBasic);
     const secret = basic?.password ?? params.client_secret;
 
-    // Sequential on purpose: the embedded PGlite multiplexer mixes up concurrent queries.
     const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
     const client = secret !== undefined ? await this.clients.authenticate(clientId, secret) : await this.publicClient(clientId, options);
     if (!client) {

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { NO_NUL } from '../clients/dto/client-fields.js';
 import { AdminApi } from '../admin-auth/admin-api.decorator.js';
 import { PageQuery, type Page } from '../common/pagination.js';
 import type { GrantRecord } from './grant.js';
@@ -12,11 +13,13 @@ export class ListTokensQuery extends PageQuery {
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @Matches(NO_NUL, { message: 'clientId must not contain NUL characters' })
   clientId?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @Matches(NO_NUL, { message: 'username must not contain NUL characters' })
   username?: string;
 }
 
