@@ -22,7 +22,8 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
   });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and
+  // the launcher stop through shutdownGracefully() (libs/operability) instead.
   setupOpenApi(app, 'Portcullis authorization server', 'OAuth 2.0 endpoints, admin API (/admin/v1), health and metrics.');
   return app;
 }

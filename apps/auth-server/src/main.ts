@@ -1,10 +1,13 @@
+import 'reflect-metadata';
+import { exitGracefullyOnSignals, shutdownGracefully } from '../../../libs/operability/src/index.js';
 import { loadAuthServerConfig } from './config/auth-server.config.js';
 import { startAuthServer } from './bootstrap.js';
 
 /** Standalone auth server: DATABASE_URL is required (the embedded default is `npm start`). */
 async function main(): Promise<void> {
   const config = loadAuthServerConfig();
-  await startAuthServer(config);
+  const app = await startAuthServer(config);
+  exitGracefullyOnSignals(() => shutdownGracefully([app]));
   console.log(`auth-server listening on ${config.issuer} (bound to ${config.host}:${config.port})`);
 }
 

@@ -3,6 +3,7 @@ import { Component, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configure, handleCallback, isSignedIn, signIn, signOut } from './auth.js';
 import { KeysPage, SettingsPage, UsersPage } from './pages-admin.js';
+import { AuditPage } from './pages-audit.js';
 import { ClientFormPage, ClientListPage } from './pages-clients.js';
 import { ResourceServerPage } from './pages-resource-server.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
@@ -21,6 +22,7 @@ const NAV = [
   ['#/settings', 'OAuth Settings'],
   ['#/users', 'Users'],
   ['#/keys', 'Signing Keys'],
+  ['#/audit', 'Audit Trail'],
   ['#/resource-server', 'Resource Server'],
 ];
 
@@ -46,6 +48,8 @@ function route(hash) {
       return html`<${UsersPage} />`;
     case 'keys':
       return html`<${KeysPage} />`;
+    case 'audit':
+      return html`<${AuditPage} />`;
     case 'resource-server':
       return html`<${ResourceServerPage} url=${config.resourceServerUrl} />`;
     default:

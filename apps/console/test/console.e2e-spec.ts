@@ -399,6 +399,41 @@ run('web console in a real browser', () => {
     expect(scriptErrors).toEqual([]);
   }, STEP_TIMEOUT);
 
+  it('shows the audit trail: filters, before and after of a change, paging, no secret', async () => {
+    await go('#/audit', 'Audit Trail');
+    await page.getByLabel('Action').selectOption('client.updated');
+    await page.getByLabel('Target id').fill(clientId);
+    await page.getByRole('button', { name: 'Show events' }).click();
+    const rows = page.locator('table.audit tbody tr');
+    const onlyUpdates = async () => (await rows.count()) >= 2 && (await rows.filter({ hasNotText: 'client.updated' }).count()) === 0;
+    await eventually(onlyUpdates, 'the client.updated events of the client');
+    // The console's deactivation and the API's lifetime change, each as the one field it changed.
+    expect((await page.locator('.audit-fields li').filter({ hasText: /^active\s/ }).innerText()).replace(/\s+/g, ' ')).toBe('active true → false');
+    expect(await page.locator('.audit-fields li').filter({ hasText: /^accessTokenLifetime\s/ }).innerText()).toContain('{"mode":"never"}');
+
+    await page.getByLabel('Action').selectOption('');
+    await page.getByRole('button', { name: 'Show events' }).click();
+    await rows.filter({ hasText: 'client.secret.rotated' }).first().waitFor();
+    await rows.filter({ hasText: 'client.created' }).waitFor();
+    expect(await page.locator('main').innerText()).not.toContain(clientSecret);
+    await shot('audit-trail');
+
+    await page.getByLabel('Target id').fill('');
+    await page.getByRole('button', { name: 'Show events' }).click();
+    await expectCount(rows, 25);
+    const newest = await rows.first().innerText();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2').waitFor();
+    await eventually(async () => (await rows.first().innerText()) !== newest, 'the second page of events');
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByText('Page 1').waitFor();
+
+    await page.getByLabel('Since').fill('2099-01-01T00:00');
+    await page.getByRole('button', { name: 'Show events' }).click();
+    await page.getByText('No events.').waitFor();
+    expect(scriptErrors).toEqual([]);
+  }, STEP_TIMEOUT);
+
   it('signs out: the grant is revoked and the login page comes back', async () => {
     await go('#/clients', 'Client Registration');
     const { accessToken } = (await page.evaluate("JSON.parse(sessionStorage.getItem('portcullis.console.tokens'))")) as { accessToken: string };

@@ -6,6 +6,7 @@ import { InitialAdminService } from '../../auth-server/src/users/initial-admin.s
 import { startResourceServer } from '../../resource-server/src/bootstrap.js';
 import { loadResourceServerConfig } from '../../resource-server/src/config/resource-server.config.js';
 import { InProcessEventBus } from '../../../libs/sync/src/index.js';
+import { exitGracefullyOnSignals, shutdownGracefully } from '../../../libs/operability/src/index.js';
 import { readLauncherEnv } from './launcher-env.js';
 import { embeddedResourceClientCredentials } from './resource-client-credentials.js';
 
@@ -45,17 +46,11 @@ async function main(): Promise<void> {
   else console.log(`  admin login      ${admin.username} (created earlier; password as set then)`);
   console.log('Press Ctrl-C to stop.\n');
 
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await resource.close();
-    await auth.close();
+  // The auth server closes first: its relay's last batch still reaches the resource server's consumer.
+  exitGracefullyOnSignals(async () => {
+    await shutdownGracefully([auth, resource]);
     for (const db of embedded) await db.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  });
 }
 
 main().catch((error: unknown) => {

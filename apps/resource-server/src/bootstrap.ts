@@ -41,7 +41,8 @@ export async function createResourceServer(config: ResourceServerConfig, options
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), adapter, { logger: logging.nestLogger, abortOnError: false });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and
+  // the launcher stop through shutdownGracefully() (libs/operability) instead.
   setupOpenApi(app, 'Portcullis resource server', 'Demo protected API, resource-server admin API (/admin/v1), health and metrics.');
   connectSyncTransport(app, config, options);
   // Run the lifecycle hooks (RegistrySyncService loads the stored registry and lastAppliedSeq)

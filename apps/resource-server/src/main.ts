@@ -1,9 +1,11 @@
+import { exitGracefullyOnSignals, shutdownGracefully } from '../../../libs/operability/src/index.js';
 import { startResourceServer } from './bootstrap.js';
 import { loadResourceServerConfig } from './config/resource-server.config.js';
 
 async function main(): Promise<void> {
   const config = loadResourceServerConfig();
-  await startResourceServer(config);
+  const app = await startResourceServer(config);
+  exitGracefullyOnSignals(() => shutdownGracefully([app]));
   console.log(`resource-server listening on ${config.audience} (bound to ${config.host}:${config.port})`);
 }
 

@@ -78,6 +78,31 @@ describe.each([
     await eventually(async () => (await fixture.unacked('rs-a')) === 0);
   });
 
+  it('close() during a handler lets that event finish and be acked, and starts no other (graceful shutdown)', async () => {
+    const replica = new Replica();
+    const transport = fixture.consumer(replica);
+    running.push(transport);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let applying = false;
+    const slowAtTwo = async (data: SyncEnvelope) => {
+      if (data.seq !== 2) return replica.handle(data);
+      applying = true;
+      await held;
+      return replica.handle(data);
+    };
+    for (const kind of Object.values(SyncEvents)) transport.addHandler(kind, slowAtTwo, true);
+    transport.listen(() => undefined);
+    for (const seq of [1, 2, 3]) await fixture.publish(envelope(seq));
+    await eventually(() => applying);
+    const closed = transport.close();
+    setTimeout(release, 300);
+    await closed;
+    expect(replica.applied).toEqual([1, 2]);
+    // Only seq 3 is left for a successor: seq 2 was acked once its handler resolved.
+    expect(await fixture.unacked('rs-a')).toBe(1);
+  });
+
   it('acks events at or below the applied seq without dispatching them', async () => {
     const replica = new Replica();
     replica.lastApplied = 2;

@@ -3,25 +3,27 @@ export interface AdminAuditRoute {
   action: string;
   targetType: string;
   targetParam?: string;
+  /** The target's registered view (AuditTargets) is recorded as "before" and "after" the change. */
+  withViews?: boolean;
 }
 
 /** Keyed by "METHOD route-pattern" (Fastify's routeOptions.url). Unknown routes fall back below. */
 const ROUTES: Record<string, AdminAuditRoute> = {
   'POST /admin/v1/clients': { action: 'client.created', targetType: 'client' },
-  'PATCH /admin/v1/clients/:clientId': { action: 'client.updated', targetType: 'client', targetParam: 'clientId' },
-  'DELETE /admin/v1/clients/:clientId': { action: 'client.deleted', targetType: 'client', targetParam: 'clientId' },
-  'POST /admin/v1/clients/:clientId/secret': { action: 'client.secret.rotated', targetType: 'client', targetParam: 'clientId' },
-  'POST /admin/v1/clients/:clientId/scopes': { action: 'client.scopes.associated', targetType: 'client', targetParam: 'clientId' },
-  'PUT /admin/v1/clients/:clientId/scopes/:name': { action: 'client.scope.associated', targetType: 'client', targetParam: 'clientId' },
-  'DELETE /admin/v1/clients/:clientId/scopes/:name': { action: 'client.scope.dissociated', targetType: 'client', targetParam: 'clientId' },
+  'PATCH /admin/v1/clients/:clientId': { action: 'client.updated', targetType: 'client', targetParam: 'clientId', withViews: true },
+  'DELETE /admin/v1/clients/:clientId': { action: 'client.deleted', targetType: 'client', targetParam: 'clientId', withViews: true },
+  'POST /admin/v1/clients/:clientId/secret': { action: 'client.secret.rotated', targetType: 'client', targetParam: 'clientId', withViews: true },
+  'POST /admin/v1/clients/:clientId/scopes': { action: 'client.scopes.associated', targetType: 'client', targetParam: 'clientId', withViews: true },
+  'PUT /admin/v1/clients/:clientId/scopes/:name': { action: 'client.scope.associated', targetType: 'client', targetParam: 'clientId', withViews: true },
+  'DELETE /admin/v1/clients/:clientId/scopes/:name': { action: 'client.scope.dissociated', targetType: 'client', targetParam: 'clientId', withViews: true },
   'DELETE /admin/v1/clients/:clientId/tokens': { action: 'client.tokens.revoked', targetType: 'client', targetParam: 'clientId' },
   'POST /admin/v1/scopes': { action: 'scope.created', targetType: 'scope' },
-  'PATCH /admin/v1/scopes/:name': { action: 'scope.updated', targetType: 'scope', targetParam: 'name' },
-  'DELETE /admin/v1/scopes/:name': { action: 'scope.deleted', targetType: 'scope', targetParam: 'name' },
+  'PATCH /admin/v1/scopes/:name': { action: 'scope.updated', targetType: 'scope', targetParam: 'name', withViews: true },
+  'DELETE /admin/v1/scopes/:name': { action: 'scope.deleted', targetType: 'scope', targetParam: 'name', withViews: true },
   'POST /admin/v1/users': { action: 'user.created', targetType: 'user' },
-  'PATCH /admin/v1/users/:id': { action: 'user.updated', targetType: 'user', targetParam: 'id' },
-  'DELETE /admin/v1/users/:id': { action: 'user.deleted', targetType: 'user', targetParam: 'id' },
-  'PATCH /admin/v1/settings': { action: 'settings.updated', targetType: 'settings' },
+  'PATCH /admin/v1/users/:id': { action: 'user.updated', targetType: 'user', targetParam: 'id', withViews: true },
+  'DELETE /admin/v1/users/:id': { action: 'user.deleted', targetType: 'user', targetParam: 'id', withViews: true },
+  'PATCH /admin/v1/settings': { action: 'settings.updated', targetType: 'settings', withViews: true },
   'POST /admin/v1/keys/rotate': { action: 'keys.rotated', targetType: 'signing_key' },
   'DELETE /admin/v1/tokens/:id': { action: 'token.revoked', targetType: 'grant', targetParam: 'id' },
 };

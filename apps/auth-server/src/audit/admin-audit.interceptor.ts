@@ -1,8 +1,9 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
-import { type Observable, tap } from 'rxjs';
+import { concatMap, from, type Observable, switchMap, tap } from 'rxjs';
 import { currentRequestContext } from '../../../../libs/observability/src/index.js';
 import type { AdminRequest } from '../admin-auth/admin-auth.guard.js';
-import { adminAuditRoute, createdTargetId } from './admin-audit-routes.js';
+import { adminAuditRoute, createdTargetId, type AdminAuditRoute } from './admin-audit-routes.js';
+import { AuditTargets } from './audit-targets.js';
 import { AuditWriter } from './audit-writer.js';
 
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -11,13 +12,19 @@ const HTTP_CODE_METADATA = '__httpCode__';
 
 /**
  * Part of @AdminApi(): runs after the admin guard, so the principal is known. Every admin mutation
- * leaves one row, successful or not: who, the route, its target, the request body as "change" and
- * the response as "after" (both redacted by AuditWriter; a secret shown once never lands here).
- * "before" is not captured: it would cost a read per change, and the previous row's "after" has it.
+ * leaves one row, successful or not: who, the route, its target, the request body as "change", and
+ * "before"/"after": the target's admin view read just before and just after the change (routes
+ * marked withViews; null when it did not or no longer exists), else the response as "after".
+ * AuditWriter redacts all of it; a secret shown once never lands here. The two reads sit outside
+ * the change's transaction: an admin change racing another on the same target may show the other's
+ * result as its "before" — the trail stays in order, and the cost stays one read per side.
  */
 @Injectable()
 export class AdminAuditInterceptor implements NestInterceptor {
-  constructor(private readonly audit: AuditWriter) {}
+  constructor(
+    private readonly audit: AuditWriter,
+    private readonly targets: AuditTargets,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AdminRequest>();
@@ -30,19 +37,39 @@ export class AdminAuditInterceptor implements NestInterceptor {
     const route = adminAuditRoute(request.method, routeUrl);
     const successStatus = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (request.method === 'POST' ? 201 : 200);
     const params = (request.params ?? {}) as Record<string, string>;
-    const record = (status: number, after: unknown) =>
+    const paramTargetId = route.targetParam ? (params[route.targetParam] ?? null) : null;
+    const record = (status: number, sides: { before?: unknown; after?: unknown }) =>
       this.audit.record({
         action: route.action,
         actor: { type: 'user', id: principal.username },
         targetType: route.targetType,
-        targetId: route.targetParam ? (params[route.targetParam] ?? null) : createdTargetId(after),
-        details: { method: request.method, route: routeUrl, status, change: request.body ?? null, ...(after === undefined ? {} : { after }) },
+        targetId: route.targetParam ? paramTargetId : createdTargetId(sides.after),
+        details: { method: request.method, route: routeUrl, status, change: request.body ?? null, ...defined(sides) },
       });
-    return next.handle().pipe(
-      tap({
-        next: (body) => record(successStatus, body ?? undefined),
-        error: (error: unknown) => record(error instanceof HttpException ? error.getStatus() : ((error as { status?: number }).status ?? 500), undefined),
-      }),
+    return from(this.viewOf(route, paramTargetId)).pipe(
+      switchMap((before) =>
+        next.handle().pipe(
+          concatMap(async (body: unknown) => {
+            const after = route.withViews ? await this.viewOf(route, paramTargetId) : (body ?? undefined);
+            record(successStatus, { before, after });
+            return body;
+          }),
+          tap({ error: (error: unknown) => record(statusOf(error), { before }) }),
+        ),
+      ),
     );
   }
+
+  private viewOf(route: AdminAuditRoute, targetId: string | null): Promise<unknown> {
+    return route.withViews ? this.targets.view(route.targetType, targetId) : Promise.resolve(undefined);
+  }
+}
+
+function statusOf(error: unknown): number {
+  return error instanceof HttpException ? error.getStatus() : ((error as { status?: number }).status ?? 500);
+}
+
+/** Leaves out the sides that were not captured, so that "after": null keeps meaning "gone". */
+function defined(sides: { before?: unknown; after?: unknown }): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(sides).filter(([, value]) => value !== undefined));
 }

@@ -3,13 +3,14 @@ import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AuditController } from './audit.controller.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import { AuditQueryService } from './audit-query.service.js';
+import { AuditTargets } from './audit-targets.js';
 import { AuditWriter } from './audit-writer.js';
 
-/** Global: token issuance, logins and every @AdminApi() controller record through AuditWriter. */
+/** Global: token issuance, logins and every @AdminApi() controller record through AuditWriter; admin modules register their views in AuditTargets. */
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditEventsRepository, AuditWriter, AuditQueryService, AdminAuditInterceptor],
-  exports: [AuditWriter, AdminAuditInterceptor],
+  providers: [AuditEventsRepository, AuditWriter, AuditQueryService, AuditTargets, AdminAuditInterceptor],
+  exports: [AuditWriter, AuditTargets, AdminAuditInterceptor],
 })
 export class AuditModule {}

@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditTargets } from '../audit/audit-targets.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { ClientCache } from './client-cache.js';
 import { ClientEvents } from './client-events.js';
@@ -19,4 +20,14 @@ import { RegistryTransaction } from './registry-transaction.repository.js';
   providers: [RegistryChangeMarker, RegistryCommitListener, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
   exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
 })
-export class ClientsModule {}
+export class ClientsModule implements OnModuleInit {
+  constructor(
+    private readonly auditTargets: AuditTargets,
+    private readonly clients: ClientsAdminService,
+  ) {}
+
+  /** The audit trail records a changed client as GET /admin/v1/clients/:clientId shows it. */
+  onModuleInit(): void {
+    this.auditTargets.register('client', (clientId) => this.clients.get(clientId ?? ''));
+  }
+}

@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditTargets } from '../audit/audit-targets.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientScopesController } from './client-scopes.controller.js';
 import { ClientScopesService } from './client-scopes.service.js';
@@ -14,4 +15,14 @@ import { ScopesService } from './scopes.service.js';
   providers: [ScopesRepository, ScopesService, ClientScopesService],
   exports: [ScopesService],
 })
-export class ScopesModule {}
+export class ScopesModule implements OnModuleInit {
+  constructor(
+    private readonly auditTargets: AuditTargets,
+    private readonly scopes: ScopesService,
+  ) {}
+
+  /** The audit trail records a changed scope as GET /admin/v1/scopes/:name shows it. */
+  onModuleInit(): void {
+    this.auditTargets.register('scope', (name) => this.scopes.get(name ?? ''));
+  }
+}

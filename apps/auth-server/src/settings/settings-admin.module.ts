@@ -1,7 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AuditTargets } from '../audit/audit-targets.js';
 import { SettingsAdminController } from './settings-admin.controller.js';
 import { SettingsAdminService } from './settings-admin.service.js';
 
 /** GET|PATCH /admin/v1/settings; SettingsService comes from the global SettingsModule. */
 @Module({ controllers: [SettingsAdminController], providers: [SettingsAdminService] })
-export class SettingsAdminModule {}
+export class SettingsAdminModule implements OnModuleInit {
+  constructor(
+    private readonly auditTargets: AuditTargets,
+    private readonly settings: SettingsAdminService,
+  ) {}
+
+  /** The audit trail records the settings as GET /admin/v1/settings shows them. */
+  onModuleInit(): void {
+    this.auditTargets.register('settings', () => this.settings.get());
+  }
+}

@@ -6,6 +6,8 @@ import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
 const BATCH_SIZE = 200;
 const POLL_MS = 50;
 const MAX_BACKOFF_MS = 2000;
+/** The last pass at shutdown; a Redis or database outage must not hold the exit longer. */
+const FINAL_PASS_MS = 3000;
 
 /**
  * Moves committed outbox rows to the publisher in seq order and marks them published. A row is
@@ -33,7 +35,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    // Shutdown drains HTTP first, so what the last requests wrote is committed by now: publish it
+    // rather than leave it for the next start. Unmarked rows are sent again later (at least once).
+    await this.finalPass();
     await this.publisher.close();
+  }
+
+  private async finalPass(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${FINAL_PASS_MS} ms`)), FINAL_PASS_MS)));
+    try {
+      await Promise.race([this.relayOnce(), timeout]);
+    } catch (error) {
+      this.logger.warn(`outbox relay's last pass at shutdown failed, the next start sends the rest: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** One batch; resolves to the number of rows published (tests call it directly). */

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import pg from 'pg';
+import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '../../../../libs/testing/src/built-app-process.js';
+import { basicAuthorization, createTestDatabase, freePort, TEST_ADMIN, type TestDatabase } from '../../../../libs/testing/src/index.js';
+
+/**
+ * SIGTERM to the built auth server (node dist/…/main.js, as production runs it) while requests
+ * are in flight: they must all complete, the outbox relay must publish what they wrote, the audit
+ * buffer must reach the table, and the process must exit 0 within a bound. The requests send
+ * their bodies in two halves around the signal, so they are provably open when it arrives.
+ */
+const USER = { username: 'carol', password: 'carol-password-3e4f5a6b' };
+const PASSWORD_GRANTS = 4;
+const EXIT_BOUND_MS = 10_000;
+
+const describeWithPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+describeWithPostgres('graceful shutdown of the auth server process on SIGTERM', () => {
+  let database: TestDatabase;
+  let server: BuiltAppProcess;
+  let baseUrl = '';
+
+  beforeAll(async () => {
+    await buildApps();
+    database = await createTestDatabase();
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = startBuiltApp('auth-server', {
+      DATABASE_URL: database.url,
+      AUTH_PORT: String(port),
+      AUTH_HOST: '127.0.0.1',
+      AUTH_ISSUER: baseUrl,
+      ADMIN_USERNAME: TEST_ADMIN.username,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      LOG_LEVEL: 'log',
+    });
+    await untilOk(`${baseUrl}/health/ready`, server);
+  }, 180_000);
+
+  afterAll(async () => {
+    server?.kill();
+    await database?.drop();
+  });
+
+  it('finishes the requests in flight, publishes and audits what they did, and exits 0', async () => {
+    const admin = { authorization: basicAuthorization(TEST_ADMIN.username, TEST_ADMIN.password), 'content-type': 'application/json' };
+    const created = await fetch(`${baseUrl}/admin/v1/clients`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'Shutdown App', version: '1', type: 'confidential', grants: ['password'] }),
+    });
+    expect(created.status).toBe(201);
+    const client = (await created.json()) as { clientId: string; clientSecret: string };
+    const user = await fetch(`${baseUrl}/admin/v1/users`, { method: 'POST', headers: admin, body: JSON.stringify({ ...USER, permissions: [] }) });
+    expect(user.status).toBe(201);
+
+    const tokenHeaders = { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' };
+    const tokenBody = new URLSearchParams({ grant_type: 'password', ...USER }).toString();
+    const inFlight = [
+      ...Array.from({ length: PASSWORD_GRANTS }, () => halfSent('POST', `${baseUrl}/oauth/token`, tokenHeaders, tokenBody)),
+      halfSent('PATCH', `${baseUrl}/admin/v1/clients/${client.clientId}`, admin, JSON.stringify({ description: 'changed during the drain' })),
+    ];
+    await Promise.all(inFlight.map((request) => request.sentHalf));
+    await sleep(300); // the headers are parsed: these requests are open on the server
+
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await sleep(300);
+    // The listener is closed: a new connection is refused, while the open requests go on.
+    await expect(fetch(`${baseUrl}/health/live`)).rejects.toThrow();
+    for (const request of inFlight) request.finish();
+
+    const responses = await Promise.all(inFlight.map((request) => request.response));
+    expect(responses.map((response) => response.status)).toEqual([...Array(PASSWORD_GRANTS).fill(200), 200]);
+    expect(
+      responses.slice(0, PASSWORD_GRANTS).every((response) => typeof (JSON.parse(response.body) as { access_token?: string }).access_token === 'string'),
+    ).toBe(true);
+
+    const exit = await Promise.race([server.exited, sleep(EXIT_BOUND_MS).then(() => null)]);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit!.at - signalledAt).toBeLessThan(EXIT_BOUND_MS);
+
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const count = async (query: string) => Number((await db.query<{ n: string }>(query)).rows[0].n);
+      // The relay finished its batch, then published what the drained requests wrote: nothing left.
+      expect(await count('SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL')).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM outbox_events WHERE payload::text LIKE '%Shutdown App%'")).toBeGreaterThanOrEqual(2);
+      // The audit rows of requests that finished during the drain were flushed before the pool closed.
+      expect(await count("SELECT count(*) AS n FROM audit_events WHERE action = 'token.issued'")).toBe(PASSWORD_GRANTS);
+      expect(
+        await count("SELECT count(*) AS n FROM audit_events WHERE action = 'client.updated' AND details->'after'->>'description' = 'changed during the drain'"),
+      ).toBe(1);
+    } finally {
+      await db.end();
+    }
+  }, 60_000);
+});
+
+interface HalfSentRequest {
+  sentHalf: Promise<void>;
+  finish(): void;
+  response: Promise<{ status: number; body: string }>;
+}
+
+/** A request whose headers and first half of the body are on the wire; finish() sends the rest. */
+function halfSent(method: string, url: string, headers: Record<string, string>, body: string): HalfSentRequest {
+  const bytes = Buffer.from(body);
+  const half = Math.floor(bytes.length / 2);
+  const request = httpRequest(url, { method, headers: { ...headers, 'content-length': String(bytes.length), connection: 'close' } });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.once('response', (message: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      message.on('data', (chunk: Buffer) => chunks.push(chunk));
+      message.once('end', () => resolve({ status: message.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    request.once('error', reject);
+  });
+  const sentHalf = new Promise<void>((resolve) => request.write(bytes.subarray(0, half), () => resolve()));
+  return { sentHalf, response, finish: () => request.end(bytes.subarray(half)) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
