@@ -9,6 +9,13 @@ export interface DatabaseOptions {
   embedded?: boolean;
 }
 
+/**
+ * How long a request can wait on PostgreSQL (SECURITY-CHECKLIST F-10): a server that is away is
+ * noticed on connect; statement_timeout is enforced by a server that runs; a frozen or
+ * partitioned server never answers, so the driver gives up a little after it (an error, hence 503).
+ */
+export const DATABASE_TIMEOUTS = { connectMs: 5000, statementMs: 15000, queryMs: 20000 } as const;
+
 /** One place for the driver settings both apps share; `synchronize` is never used. */
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {
@@ -23,10 +30,12 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     logging: false,
     extra: {
       max: options.poolSize ?? (options.embedded ? 4 : 20),
-      // Fail fast when PostgreSQL is away, rather than letting requests hang (SECURITY-CHECKLIST F-10).
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
       idleTimeoutMillis: 30000,
-      statement_timeout: 15000,
+      statement_timeout: DATABASE_TIMEOUTS.statementMs,
+      query_timeout: DATABASE_TIMEOUTS.queryMs,
+      // Notice a peer that vanished without a FIN (a failover, a dropped route) on idle pooled connections.
+      keepAlive: true,
     },
   };
 }

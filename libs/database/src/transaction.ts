@@ -1,19 +1,32 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { DEADLOCK_DETECTED, SERIALIZATION_FAILURE, sqlState } from '../../errors/src/index.js';
+import { isRetryableConflict } from '../../errors/src/index.js';
+
+/** Attempts in all, the first included: enough for a few racing writers, bounded so that a request never loops. */
+export const CONFLICT_ATTEMPTS = 3;
 
 /**
- * Runs `work` in a transaction and retries it a bounded number of times on serialization
- * failures and deadlocks (SECURITY-CHECKLIST F-11), which PostgreSQL expects callers to retry.
+ * Runs `work` again, a bounded number of times, when PostgreSQL aborts it with a serialization
+ * failure or a deadlock (SECURITY-CHECKLIST F-11): PostgreSQL expects callers to retry those.
+ * `work` must be one transaction (or one statement, which is its own), so that a retry starts
+ * from nothing. The last conflict is rethrown; the exception filter answers it with 503.
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>, attempts = 3): Promise<T> {
+export async function retryConflicts<T>(work: () => Promise<T>, attempts = CONFLICT_ATTEMPTS, pause = backoff): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(work);
+      return await work();
     } catch (error) {
-      const state = sqlState(error);
-      const retryable = state === SERIALIZATION_FAILURE || state === DEADLOCK_DETECTED;
-      if (!retryable || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+      if (!isRetryableConflict(error) || attempt >= attempts) throw error;
+      await pause(attempt);
     }
   }
+}
+
+/** Runs `work` in a transaction, retried on conflicts as retryConflicts does. */
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>, attempts = CONFLICT_ATTEMPTS): Promise<T> {
+  return retryConflicts(() => dataSource.transaction(work), attempts);
+}
+
+/** A little jitter, so that the writers that collided do not collide again in step. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10 * attempt));
 }

@@ -27,8 +27,14 @@ export function basicAuthorization(username: string, password: string): string {
  * Boots the real auth server (AppModule, migrations, filters) on a fresh database: a new database
  * in the real PostgreSQL when TEST_DATABASE_URL is set (.ci/run), otherwise an in-memory PGlite.
  */
-export async function startTestAuthServer(overrides: Partial<AuthServerConfig> = {}, env: Record<string, string> = {}): Promise<RunningAuthServer> {
-  const database = await createTestDatabase();
+export interface TestAuthServerOptions {
+  /** Another instance's database (scale-out tests): shared, so close() leaves it to its owner. */
+  database?: TestDatabase;
+}
+
+export async function startTestAuthServer(overrides: Partial<AuthServerConfig> = {}, env: Record<string, string> = {}, options: TestAuthServerOptions = {}): Promise<RunningAuthServer> {
+  const shared = options.database;
+  const database = shared ?? (await createTestDatabase());
   const config = loadAuthServerConfig(
     { ADMIN_USERNAME: TEST_ADMIN.username, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'error', ...env },
     { databaseUrl: database.url, embeddedDatabase: !database.real, port: 0, host: '127.0.0.1', ...overrides },
@@ -37,7 +43,7 @@ export async function startTestAuthServer(overrides: Partial<AuthServerConfig> =
   try {
     app = await listen(config);
   } catch (error) {
-    await database.drop();
+    if (!shared) await database.drop();
     throw error;
   }
   const running: RunningAuthServer = {
@@ -60,7 +66,7 @@ export async function startTestAuthServer(overrides: Partial<AuthServerConfig> =
     },
     async close() {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
   return running;

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 import type { AuthServerConfig } from '../../../apps/auth-server/src/config/auth-server.config.js';
-import { startTestAuthServer, type RunningAuthServer } from './auth-server-harness.js';
+import { startTestAuthServer, type RunningAuthServer, type TestAuthServerOptions } from './auth-server-harness.js';
 import { TEST_RESOURCE_CLIENT, type RunningResourceServer } from './resource-server-harness.js';
 
 /**
@@ -26,11 +26,12 @@ export function freePort(): Promise<number> {
  * its JWKS and snapshot; it provisions the resource server's client (TEST_RESOURCE_CLIENT).
  * `restart()` comes back on the same port; mutate `config` (e.g. `redisUrl`) before it to reconfigure.
  */
-export async function startStackAuthServer(overrides: Partial<AuthServerConfig> = {}, env: Record<string, string> = {}): Promise<RunningAuthServer> {
+export async function startStackAuthServer(overrides: Partial<AuthServerConfig> = {}, env: Record<string, string> = {}, options: TestAuthServerOptions = {}): Promise<RunningAuthServer> {
   const port = await freePort();
   return startTestAuthServer(
     { port, issuer: `http://127.0.0.1:${port}`, ...overrides },
     { RESOURCE_CLIENT_ID: TEST_RESOURCE_CLIENT.clientId, RESOURCE_CLIENT_SECRET: TEST_RESOURCE_CLIENT.clientSecret, ...env },
+    options,
   );
 }
 
@@ -82,6 +83,15 @@ export class TestRedis {
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGSTOP, like `docker pause`: connections stay open and nothing answers (a hung Redis, not a refusing one). */
+  pause(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    if (this.running) this.child?.kill('SIGCONT');
   }
 
   async stop(): Promise<void> {

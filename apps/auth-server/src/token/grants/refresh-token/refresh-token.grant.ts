@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { retryConflicts } from '../../../../../../libs/database/src/index.js';
 import { InvalidGrant, InvalidScope } from '../../../../../../libs/errors/src/index.js';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
@@ -48,12 +49,11 @@ export class RefreshTokenGrant implements GrantHandler {
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = lifetime === null ? undefined : issuedAt + lifetime;
     const next = generateRefreshToken();
-    const spent = await this.grants.spendRefresh({
-      hash,
-      clientRef: client.id,
-      nextHash: hashToken(next),
-      accessExpiresAt: expiresAt === undefined ? null : new Date(expiresAt * 1000),
-    });
+    const spend = { hash, clientRef: client.id, nextHash: hashToken(next), accessExpiresAt: expiresAt === undefined ? null : new Date(expiresAt * 1000) };
+    // One statement, so a retry after a serialization failure (a SERIALIZABLE default, a racing
+    // writer on the grant row) starts clean and re-checks the hash: a racer that lost gets
+    // invalid_grant, and the counter moves once (F-11, F-12). Past the bound: 503.
+    const spent = await retryConflicts(() => this.grants.spendRefresh(spend));
     if (!spent) throw new InvalidGrant('the refresh token is invalid');
 
     const accessToken = await this.signer.sign({
