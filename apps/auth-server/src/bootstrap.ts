@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AllExceptionsFilter, adminValidationPipe, renderFrameworkError } from '../../../libs/errors/src/index.js';
+import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '../../../libs/errors/src/index.js';
 import { setupOpenApi } from '../../../libs/operability/src/index.js';
 import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
 import { AppModule } from './app.module.js';
@@ -14,7 +14,7 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 /** Builds the auth server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createAuthServer(config: AuthServerConfig): Promise<NestFastifyApplication> {
   const logging = appLogging('auth-server', config);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, ...requestIdOptions });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logging.nestLogger,

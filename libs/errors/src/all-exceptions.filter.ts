@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import { isUnavailableError, sqlState, UNIQUE_VIOLATION } from './classify.js';
 import { OAuthError, ServerError, TemporarilyUnavailable, InvalidRequest } from './oauth-error.js';
 import { ConflictProblem, Problem, ServiceUnavailableProblem, ValidationProblem } from './problem.js';
@@ -47,6 +48,33 @@ export function renderError(request: FastifyRequest, reply: FastifyReply, except
 export function renderFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   renderError(request, reply, error);
 }
+
+/**
+ * Fastify `clientErrorHandler` option: Node's HTTP parser refused the request (a NUL or control
+ * byte in a header or the request line, raw non-ASCII in the URL, a head over 16 KiB) before any
+ * route, hook or filter ran. Same rendering rules as renderError, written on the socket, instead
+ * of Fastify's own `{"error":"Bad Request","message":"Client Error"}` (found by fuzzing).
+ */
+export function renderClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const description = CLIENT_ERROR_DESCRIPTIONS[status];
+  const head = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1') : '';
+  const oauth = OAUTH_PATH.test(/^[A-Za-z]+ (\S+)/.exec(head)?.[1] ?? '/');
+  const problem = status === 400 ? ValidationProblem.field('request', description) : new Problem(status, STATUS_TITLES[status], description);
+  const body = JSON.stringify(oauth ? { error: 'invalid_request', error_description: description } : problem.toBody());
+  const type = oauth ? 'application/json' : 'application/problem+json';
+  const headers = [`content-type: ${type}; charset=utf-8`, `content-length: ${Buffer.byteLength(body)}`, 'cache-control: no-store', 'connection: close'];
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_TITLES[status]}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
+  socket.destroy();
+}
+
+const CLIENT_ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'the request is not valid HTTP',
+  408: 'the request took too long to arrive',
+  431: 'the request head is too large',
+};
+const STATUS_TITLES: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { NotFoundProblem } from '../../errors/src/index.js';
 
 /** The only swagger-ui-dist files the page loads; nothing else under /docs is readable. */
 const ASSETS: Record<string, string> = {
@@ -24,7 +25,8 @@ export function serveSwaggerUi(app: INestApplication, docsPath: string, specPath
   fastify.get<{ Params: { asset: string } }>(`${docsPath}/:asset`, (request, reply) => {
     const { asset } = request.params;
     const type = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
-    if (!type) return reply.status(404).type('text/plain').send('not found');
+    // The same problem document as any other unknown path (found by the fuzz specs).
+    if (!type) return reply.status(404).type('application/problem+json').send(new NotFoundProblem('no such resource').toBody());
     let body = cache.get(asset);
     if (!body) cache.set(asset, (body = readFileSync(join(root, asset))));
     return reply.type(type).header('cache-control', 'public, max-age=3600').send(body);
