@@ -1,26 +1,35 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenProblem, UnauthorizedProblem } from '../../../../libs/errors/src/index.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { Permissions } from '../users/user.js';
 import { UsersService } from '../users/users.service.js';
 import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminTokenVerifier } from './admin-principal.js';
 import { parseBasicAuthorization } from './basic-credentials.js';
+import { assertNotCrossSite } from './cross-site-request.js';
 
 export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
 
 /**
  * CONTRACT.md, admin API: HTTP Basic as a user with `access_control`, or a bearer token with the
  * scope `admin` issued to such a user. No or wrong credentials: 401; no permission: 403.
+ * Cross-site mutations are refused before any credential is looked at (cross-site-request.ts).
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
+  private readonly ownOrigin: string;
+
   constructor(
     private readonly users: UsersService,
+    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
     @Optional() @Inject(ADMIN_TOKEN_VERIFIER) private readonly tokenVerifier?: AdminTokenVerifier,
-  ) {}
+  ) {
+    this.ownOrigin = new URL(config.issuer).origin;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AdminRequest>();
+    assertNotCrossSite(request.method, request.headers, this.ownOrigin);
     request.adminPrincipal = await this.authenticate(request.headers.authorization);
     const user = await this.users.findById(request.adminPrincipal.userId);
     if (!user?.active) throw new UnauthorizedProblem('the user is not active');

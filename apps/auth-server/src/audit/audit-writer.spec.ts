@@ -46,4 +46,25 @@ describe('AuditWriter', () => {
     expect(batches[0][0]).toMatchObject({ actor: 'admin', actorType: 'user', ip: '10.0.0.1', requestId: 'r-1', details: { change: { clientSecret: '[redacted]', name: 'n' } } });
     expect(batches[0][1]).toMatchObject({ actor: null, actorType: 'anonymous', ip: null, requestId: null });
   });
+
+  it('writes row by row when the database refuses a batch, so one bad row loses only itself', async () => {
+    const stored: string[] = [];
+    const repository = {
+      insertMany: async (rows: PendingAuditRow[]) => {
+        if (rows.some((row) => row.action === 'refused')) throw new Error('refused by the database');
+        stored.push(...rows.map((row) => row.action));
+      },
+    } as unknown as AuditEventsRepository;
+    const writer = new AuditWriter(repository);
+    for (const action of ['token.issued', 'refused', 'login.failed']) writer.record({ action } as never);
+    await writer.flush();
+    expect(stored).toEqual(['token.issued', 'login.failed']);
+  });
+
+  it('stores NUL and lone surrogates as U+FFFD in actor, target and details', async () => {
+    const { writer, batches } = writerWithFakeRepository();
+    writer.record({ action: 'login.failed', actor: { type: 'user', id: 'a\u0000' }, targetId: 'x\uDC00', details: { 'k\u0000': 'v\uD800' } });
+    await writer.flush();
+    expect(batches[0][0]).toMatchObject({ actor: 'a\uFFFD', targetId: 'x\uFFFD', details: { 'k\uFFFD': 'v\uFFFD' } });
+  });
 });

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '
 import { currentRequestContext } from '../../../../libs/observability/src/index.js';
 import type { AuditEventInput, PendingAuditRow } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
-import { redactForAudit } from './redact.js';
+import { redactForAudit, storableText } from './redact.js';
 
 /** A batch is written when it reaches this many rows, or this long after its first row. */
 export const AUDIT_BATCH_ROWS = 100;
@@ -29,11 +29,11 @@ export class AuditWriter implements OnModuleDestroy, BeforeApplicationShutdown {
     const actor = event.actor ?? (context?.actor ? { type: context.actor.type, id: context.actor.id } : { type: 'anonymous' as const, id: null });
     this.buffer.push({
       occurredAt: new Date(),
-      actor: actor.id,
+      actor: actor.id === null ? null : storableText(actor.id),
       actorType: actor.type,
       action: event.action,
       targetType: event.targetType ?? null,
-      targetId: event.targetId ?? null,
+      targetId: event.targetId == null ? null : storableText(event.targetId),
       details: event.details ? redactForAudit(event.details) : {},
       ip: context?.ip ?? null,
       requestId: context?.requestId ?? null,
@@ -68,8 +68,14 @@ export class AuditWriter implements OnModuleDestroy, BeforeApplicationShutdown {
       try {
         await this.repository.insertMany(batch);
       } catch (error) {
-        this.logger.error(`audit batch of ${batch.length} rows lost: ${(error as Error).message}`);
+        if (batch.length === 1) this.logger.error(`audit row lost (${batch[0].action}): ${(error as Error).message}`);
+        // One row the database refuses must not take its neighbours with it.
+        else await this.write1By1(batch);
       }
     }
+  }
+
+  private async write1By1(rows: PendingAuditRow[]): Promise<void> {
+    for (const row of rows) await this.write([row]);
   }
 }

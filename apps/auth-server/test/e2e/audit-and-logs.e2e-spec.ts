@@ -34,6 +34,7 @@ describe('audit trail and structured logs over a full flow', () => {
   /** Every secret value the flow handled: none may appear in a log line or an audit row. */
   const secrets: string[] = [TEST_ADMIN.password, USER.password, WRONG_PASSWORD, basic(TEST_ADMIN.username, TEST_ADMIN.password).slice(6)];
   let clientId = '';
+  let credentials = { clientId: '', clientSecret: '' };
   let requestIdSeen: string | null = null;
 
   beforeAll(async () => {
@@ -52,7 +53,7 @@ describe('audit trail and structured logs over a full flow', () => {
     secrets.push(client.clientSecret);
     expect((await server.request(`/admin/v1/clients/${clientId}/scopes/read`, { method: 'PUT', headers: admin })).status).toBe(204);
     expect((await server.request('/admin/v1/users', { method: 'POST', headers: admin, json: { ...USER, permissions: [] } })).status).toBe(201);
-    const credentials = { clientId, clientSecret: client.clientSecret };
+    credentials = { clientId, clientSecret: client.clientSecret };
 
     // client credentials, then introspection of that token
     const cc = await tokenRequest(server, { grant_type: 'client_credentials' }, credentials);
@@ -164,6 +165,15 @@ describe('audit trail and structured logs over a full flow', () => {
 
     it('needs admin credentials', async () => {
       expect((await server.request('/admin/v1/audit')).status).toBe(401);
+    });
+
+    it('keeps the row of an input PostgreSQL cannot store (NUL, lone surrogate), and its neighbours', async () => {
+      const admin = { authorization: server.adminAuthorization };
+      const hostile = await server.request('/admin/v1/scopes', { method: 'POST', headers: admin, json: { name: 'evil', description: 'nul\u0000 and \uD800' } });
+      expect(hostile.status).toBe(400);
+      expect((await server.request('/admin/v1/scopes', { method: 'POST', headers: admin, json: { name: 'neighbour', description: '' } })).status).toBe(201);
+      const changes = (await audit('?action=scope.created')).items.map((event) => (event.details.change as { description: string }).description);
+      expect(changes).toEqual(expect.arrayContaining(['nul\uFFFD and \uFFFD', '']));
     });
   });
 });
