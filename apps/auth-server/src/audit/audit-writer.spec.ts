@@ -43,7 +43,13 @@ describe('AuditWriter', () => {
     );
     writer.record({ action: 'login.failed' });
     await writer.onModuleDestroy();
-    expect(batches[0][0]).toMatchObject({ actor: 'admin', actorType: 'user', ip: '10.0.0.1', requestId: 'r-1', details: { change: { clientSecret: '[redacted]', name: 'n' } } });
+    expect(batches[0][0]).toMatchObject({
+      actor: 'admin',
+      actorType: 'user',
+      ip: '10.0.0.1',
+      requestId: 'r-1',
+      details: { change: { clientSecret: '[redacted]', name: 'n' } },
+    });
     expect(batches[0][1]).toMatchObject({ actor: null, actorType: 'anonymous', ip: null, requestId: null });
   });
 

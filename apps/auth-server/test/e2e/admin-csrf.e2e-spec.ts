@@ -25,7 +25,12 @@ describe('admin API: cross-site requests are refused (CSRF)', () => {
   it('an HTML form creating a scope gets 415 and nothing is written', async () => {
     const before = await count(server, 'scopes');
     const outboxBefore = await count(server, 'outbox_events');
-    const response = await send('POST', '/admin/v1/scopes', { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, 'name=x&description=y');
+    const response = await send(
+      'POST',
+      '/admin/v1/scopes',
+      { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      'name=x&description=y',
+    );
     expect(response.status).toBe(403);
     const noOrigin = await send('POST', '/admin/v1/scopes', { 'content-type': 'application/x-www-form-urlencoded' }, 'name=x&description=y');
     expect([noOrigin.status, noOrigin.type, noOrigin.body.title]).toEqual([415, expect.stringContaining('application/problem+json'), 'Unsupported media type']);
@@ -52,7 +57,12 @@ describe('admin API: cross-site requests are refused (CSRF)', () => {
   });
 
   it('the same changes from this origin, or from a client that is no browser, go through', async () => {
-    const sameOrigin = await send('POST', '/admin/v1/scopes', { 'content-type': 'application/json', origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }, JSON.stringify({ name: 'ok.scope', description: '' }));
+    const sameOrigin = await send(
+      'POST',
+      '/admin/v1/scopes',
+      { 'content-type': 'application/json', origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' },
+      JSON.stringify({ name: 'ok.scope', description: '' }),
+    );
     expect(sameOrigin.status).toBe(201);
     const rotated = await send('POST', '/admin/v1/keys/rotate', {});
     expect(rotated.status).toBe(201);
