@@ -19,7 +19,7 @@ describe('admin API: cross-site requests are refused (CSRF)', () => {
 
   const send = async (method: string, path: string, headers: Record<string, string>, body?: string) => {
     const response = await fetch(server.baseUrl + path, { method, headers: { authorization: server.adminAuthorization, ...headers }, body });
-    return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { title?: string; detail?: string } };
   };
 
   it('an HTML form creating a scope gets 415 and nothing is written', async () => {
