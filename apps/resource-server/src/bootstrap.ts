@@ -16,6 +16,8 @@ import {
 } from '../../../libs/sync/src/index.js';
 import { installAdminCors } from './admin/admin-cors.js';
 import { ResourceAppModule } from './app.module.js';
+import { BearerTokenGuard } from './auth/bearer-token.guard.js';
+import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { RegistrySyncService } from './registry/registry-sync.service.js';
 import { SyncTransportRegistry } from './registry/sync-status.js';
@@ -38,7 +40,9 @@ export async function createResourceServer(config: ResourceServerConfig, options
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, ...requestIdOptions });
   logging.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
+  const fastLanes = installFastLanes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), adapter, { logger: logging.nestLogger, abortOnError: false });
+  fastLanes.resolve({ guard: app.get(BearerTokenGuard), controller: (type) => app.get(type, { strict: false }) });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and

@@ -35,6 +35,13 @@ describe('parseBearerAuthorization', () => {
     },
   );
 
+  it('gives the one-pass case and the general parse the same answers', () => {
+    expect(parseBearerAuthorization('Bearer abc==')).toBe('abc==');
+    expect(parseBearerAuthorization('Bearer  abc ')).toBe('abc');
+    expect(failure(() => parseBearerAuthorization('Bearer a=b')).error).toBe('invalid_request');
+    expect(failure(() => parseBearerAuthorization('Bearer abc def')).error).toBe('invalid_request');
+  });
+
   it('refuses two Authorization headers', () => {
     expect(failure(() => parseBearerAuthorization(['Bearer a', 'Bearer b'])).status).toBe(400);
   });

@@ -16,6 +16,12 @@ export class InvalidBearerRequest extends InvalidRequest {
  * (RFC 9110 §11.1); no header at all gets the bare challenge; anything else malformed is a 400.
  */
 export function parseBearerAuthorization(header: string | string[] | undefined): string {
+  // The common well-formed case in one pass over the token: the general parse below returns
+  // exactly this for "Bearer <b64token>" (nothing to trim, one space, one token).
+  if (typeof header === 'string' && header.startsWith('Bearer ')) {
+    const token = header.slice(7);
+    if (B64TOKEN.test(token)) return token;
+  }
   if (header === undefined) throw new MissingBearerToken();
   if (Array.isArray(header)) throw new InvalidBearerRequest('send exactly one Authorization header');
   const match = /^(\S+)(?: +(.*))?$/.exec(header.trim());

@@ -22,9 +22,11 @@ export class JwtTokenVerifier implements TokenVerifier {
     private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience'>,
     onJwksFetch?: () => void,
   ) {
-    // An unknown kid triggers one refetch, then nothing for 30 s (SECURITY-CHECKLIST RS-12).
+    // An unknown kid triggers one refetch, then nothing for 5 s (SECURITY-CHECKLIST RS-12). The
+    // cooldown must stay below the auth server's key activation delay (10 s by default): a fetch
+    // just before a rotation would otherwise refuse the new key's tokens until it expired.
     this.jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), {
-      cooldownDuration: 30_000,
+      cooldownDuration: 5000,
       timeoutDuration: 5000,
       [customFetch]: (url, options) => {
         onJwksFetch?.();

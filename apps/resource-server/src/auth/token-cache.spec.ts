@@ -31,4 +31,34 @@ describe(TokenCache.name, () => {
     expect(sut.get('a')).toBe(1);
     expect(sut.size).toBe(2);
   });
+
+  it('answers a repeated key from the last hit, and never after the entry is gone', () => {
+    let now = 0;
+    const sut = new TokenCache<string>(1, 100, () => now);
+    sut.set('t', 'v');
+    expect(sut.get('t')).toBe('v');
+    // A fresh but equal string, as each request's header holds.
+    expect(sut.get(['t'].join(''))).toBe('v');
+    sut.clear();
+    expect(sut.get('t')).toBeUndefined();
+    sut.set('t', 'v');
+    expect(sut.get('t')).toBe('v');
+    // 't' was used: it gets its second chance over 'u', then goes for 'w'.
+    sut.set('u', 'x');
+    sut.set('w', 'y');
+    expect(sut.size).toBe(1);
+    expect(sut.get('t')).toBeUndefined();
+    expect(sut.get('w')).toBe('y');
+    now = 100;
+    expect(sut.get('w')).toBeUndefined();
+    expect(sut.size).toBe(0);
+  });
+
+  it('answers a replaced key with its new value', () => {
+    const sut = new TokenCache<string>(10, 60_000);
+    sut.set('t', 'old');
+    expect(sut.get('t')).toBe('old');
+    sut.set('t', 'new');
+    expect(sut.get('t')).toBe('new');
+  });
 });

@@ -4,9 +4,15 @@
  * same token again) does not delete and re-insert a Map entry per request; eviction moves marked
  * entries to the young end once before it evicts unmarked ones. An entry lives no longer than its
  * own deadline (the token's exp, or a shorter cap), so a cached token never outlives itself.
+ *
+ * The last key hit is compared before the Map is asked: a client sends the same token request
+ * after request, and comparing two equal ~600-character strings is cheaper than hashing the
+ * fresh copy that each request's header holds (the Map lookup hashes it every time).
  */
 export class TokenCache<V> {
-  private readonly entries = new Map<string, { value: V; deadline: number; used: boolean }>();
+  private readonly entries = new Map<string, Entry<V>>();
+  private lastKey: string | undefined;
+  private lastEntry: Entry<V> | undefined;
 
   constructor(
     private readonly maxEntries: number,
@@ -15,13 +21,16 @@ export class TokenCache<V> {
   ) {}
 
   get(key: string): V | undefined {
-    const entry = this.entries.get(key);
+    const entry = key === this.lastKey ? this.lastEntry : this.entries.get(key);
     if (!entry) return undefined;
     if (entry.deadline <= this.now()) {
       this.entries.delete(key);
+      this.forgetLast();
       return undefined;
     }
     entry.used = true;
+    this.lastKey = key;
+    this.lastEntry = entry;
     return entry.value;
   }
 
@@ -29,10 +38,12 @@ export class TokenCache<V> {
   set(key: string, value: V, expiresAtMs?: number): void {
     const deadline = Math.min(this.now() + this.maxAgeMs, expiresAtMs ?? Number.POSITIVE_INFINITY);
     if (deadline <= this.now()) return;
+    // Whatever this insert or its evictions remove, the last hit may be among it.
+    this.forgetLast();
     this.entries.delete(key);
     this.entries.set(key, { value, deadline, used: false });
     while (this.entries.size > this.maxEntries) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, { value: V; deadline: number; used: boolean }];
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry<V>];
       this.entries.delete(oldestKey);
       // Second chance: a used entry goes to the young end unmarked (at most once per pass).
       if (oldest.used && oldest.deadline > this.now()) {
@@ -44,9 +55,21 @@ export class TokenCache<V> {
 
   clear(): void {
     this.entries.clear();
+    this.forgetLast();
   }
 
   get size(): number {
     return this.entries.size;
   }
+
+  private forgetLast(): void {
+    this.lastKey = undefined;
+    this.lastEntry = undefined;
+  }
+}
+
+interface Entry<V> {
+  value: V;
+  deadline: number;
+  used: boolean;
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { FastLane } from '../auth/fast-lane.js';
 import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
 import { DemoReportsService, type Report } from './demo-reports.service.js';
 import { CreateReportBody } from './create-report.body.js';
@@ -18,6 +19,7 @@ export class DemoController {
   @ApiOkResponse({ schema: ME })
   @Get('me')
   @RequireScopes()
+  @FastLane()
   me(@CurrentAccess() access: AuthenticatedAccess): { sub: string; clientId: string; scopes: string[] } {
     return { sub: access.sub, clientId: access.clientId, scopes: access.effectiveScopes };
   }

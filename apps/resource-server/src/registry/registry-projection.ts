@@ -21,6 +21,7 @@ export class RegistryProjection {
   private clientRevocations = new Map<string, Date>();
   private state: SyncState = { lastAppliedSeq: 0, snapshotLoadedAt: null, updatedAt: new Date(0) };
   private readonly listeners: ChangeListener[] = [];
+  private changes = 0;
 
   replaceAll(rows: RegistryRows): void {
     this.clients = new Map(rows.clients.map((client) => [client.clientId, client]));
@@ -75,7 +76,17 @@ export class RegistryProjection {
 
   purgeExpiredGrants(now = new Date()): void {
     const nowSeconds = now.getTime() / 1000;
+    const before = this.revokedGrants.size;
     for (const [grantId, expiresAt] of this.revokedGrants) if (expiresAt !== 0 && expiresAt < nowSeconds) this.revokedGrants.delete(grantId);
+    if (this.revokedGrants.size !== before) this.changes++;
+  }
+
+  /**
+   * Bumped by every change to what token admission reads (clients, scopes, revocations): a result
+   * computed at one version holds for as long as the version is the same.
+   */
+  version(): number {
+    return this.changes;
   }
 
   /** Called after every change (cache invalidation). */
@@ -121,6 +132,7 @@ export class RegistryProjection {
   }
 
   private changed(): void {
+    this.changes++;
     for (const listener of this.listeners) listener();
   }
 }
