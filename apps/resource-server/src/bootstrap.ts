@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AllExceptionsFilter, adminValidationPipe, renderFrameworkError } from '../../../libs/errors/src/index.js';
+import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '../../../libs/errors/src/index.js';
 import { setupOpenApi } from '../../../libs/operability/src/index.js';
 import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
 import {
@@ -37,7 +37,7 @@ export interface ResourceServerOptions {
 /** Builds the resource server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
   const logging = appLogging('resource-server', config);
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, ...requestIdOptions });
+  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
   const fastLanes = installFastLanes(adapter.getInstance());

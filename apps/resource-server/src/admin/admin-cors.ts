@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { Problem } from '../../../../libs/errors/src/index.js';
 
 const ADMIN_PREFIX = '/admin/v1/';
 const ALLOWED_METHODS = 'GET, PATCH';
 const ALLOWED_HEADERS = 'authorization, content-type, accept';
 const MAX_AGE_SECONDS = '600';
+/** An OPTIONS without the headers of a CORS preflight: answered in the admin API's error style. */
+const INVALID_PREFLIGHT = new Problem(400, 'Invalid preflight request', 'a CORS preflight needs the Origin and Access-Control-Request-Method headers');
 
 /**
  * CORS for the web console, which the auth server serves from its own origin (AUTH_ISSUER) and
@@ -25,7 +28,7 @@ export function installAdminCors(fastify: FastifyInstance, issuer: string): void
     void reply.header('access-control-allow-origin', consoleOrigin);
     if (request.method !== 'OPTIONS') return done();
     if (!request.headers.origin || !request.headers['access-control-request-method']) {
-      void reply.code(400).type('text/plain').send('Invalid Preflight Request');
+      void reply.code(400).type('application/problem+json').send(INVALID_PREFLIGHT.toBody());
       return;
     }
     void reply

@@ -10,7 +10,7 @@ import {
   type RunningAuthServer,
   type RunningResourceServer,
 } from '../../../../libs/testing/src/index.js';
-import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, isParserRefusal, type FuzzTarget } from '../../../../libs/testing/src/fuzz/index.js';
+import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, type FuzzTarget } from '../../../../libs/testing/src/fuzz/index.js';
 import type { OpenApiDocument } from '../../../../libs/testing/src/openapi-coverage.js';
 
 // `npm test` runs a bounded share; `npm run fuzz` raises FUZZ_RUNS (docs/fuzzing.md).
@@ -77,16 +77,6 @@ describe('resource server under fuzzing: every route, random and malformed input
       fingerprint,
       htmlErrorPaths: /^$/,
       prepare: refreshPool,
-      // KNOWN ISSUES, in apps/resource-server/src (not editable from this task; docs/fuzzing.md):
-      // - an OPTIONS under /admin/v1/ without Origin or Access-Control-Request-Method is answered
-      //   400 text/plain "Invalid Preflight Request" (admin-cors.ts) instead of a problem document;
-      // - what Node's HTTP parser refuses gets Fastify's default body: bootstrap.ts does not wire
-      //   renderClientError (libs/errors) as the auth server does.
-      knownIssue: (request, response) => {
-        if (request.method === 'OPTIONS' && response.status === 400 && response.body.toString() === 'Invalid Preflight Request')
-          return 'rs-invalid-preflight-text-plain';
-        return isParserRefusal(response) ? 'rs-parser-refusal-fastify-default-body' : undefined;
-      },
       context: {
         port: 0,
         pool: (_route, param) => (param === 'clientId' ? clientPool : []),
