@@ -22,7 +22,14 @@ describe('isUnavailableError: what becomes 503 temporarily_unavailable rather th
     ['a connect that timed out', new Error('Connection terminated due to connection timeout')],
     ['a query on a client the server closed', new Error('Client was closed and is not queryable')],
     ['a client-side query timeout', new Error('Query read timeout')],
-    ['a transaction whose connection died', Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' })],
+    [
+      'a transaction whose connection died',
+      Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' }),
+    ],
+    [
+      'a query through the manager of a transaction whose connection died',
+      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
+    ],
     ['the next statement of a transaction whose connection was cut', new QueryRunnerProviderAlreadyReleasedError()],
     ['a query runner released by its failed connection', new QueryRunnerAlreadyReleasedError()],
     ['a TypeORM-wrapped driver error', wrapped(pgError('57P01'))],

@@ -18,7 +18,7 @@ const UNAVAILABLE_MESSAGES = [
   /Client was closed and is not queryable/i,
   /Query read timeout/i,
   // TypeORM, when the connection of an open transaction died under it (PostgreSQL restarted).
-  /Query runner already released/i,
+  /query runner (?:was )?already released/i,
 ];
 
 /**
