@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem, sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
 import { ClientEvents } from '../clients/client-events.js';
 import { ClientWritesRepository } from '../clients/client-writes.repository.js';
 import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
@@ -31,8 +31,9 @@ export class ConsoleClientProvisioning implements OnApplicationBootstrap {
     try {
       await this.transaction.run((manager) => this.provision(manager));
     } catch (error) {
-      // Another instance provisioned at the same moment: run again, which now finds its rows.
-      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      // Another instance provisioned at the same moment (ScopesService reports its duplicate as a
+      // ConflictProblem): run again, which now finds its rows.
+      if (sqlState(error) !== UNIQUE_VIOLATION && !(error instanceof ConflictProblem)) throw error;
       await this.transaction.run((manager) => this.provision(manager));
     }
   }

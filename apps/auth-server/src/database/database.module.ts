@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '../../../../libs/database/src/index.js';
+import { dataSourceOptions, migratedDataSource } from '../../../../libs/database/src/index.js';
 import type { AuthServerConfig } from '../config/auth-server.config.js';
 import { authServerMigrations } from './migrations/index.js';
 
@@ -11,11 +11,13 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations, embedded: config.embeddedDatabase }),
-          autoLoadEntities: true,
-          migrationsRun: true,
-          migrationsTransactionMode: 'each',
+        TypeOrmModule.forRootAsync({
+          // Migrations run at start, one instance at a time (libs/database/src/migrations.ts).
+          useFactory: () => ({
+            ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations, embedded: config.embeddedDatabase }),
+            autoLoadEntities: true,
+          }),
+          dataSourceFactory: (options) => migratedDataSource(options!),
         }),
       ],
     };

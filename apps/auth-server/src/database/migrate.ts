@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../../../libs/database/src/index.js';
+import { dataSourceOptions, runMigrationsExclusively } from '../../../../libs/database/src/index.js';
 import { loadAuthServerConfig } from '../config/auth-server.config.js';
 import { authServerMigrations } from './migrations/index.js';
 
@@ -9,8 +9,8 @@ async function migrate(): Promise<void> {
   const config = loadAuthServerConfig();
   const dataSource = new DataSource(dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations }));
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'the schema is up to date');
+  const applied = await runMigrationsExclusively(dataSource);
+  console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
   await dataSource.destroy();
 }
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '../../../../libs/database/src/index.js';
+import { dataSourceOptions, migratedDataSource } from '../../../../libs/database/src/index.js';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import { resourceServerMigrations } from './migrations/index.js';
 
@@ -11,10 +11,12 @@ export class ResourceDatabaseModule {
     return {
       module: ResourceDatabaseModule,
       imports: [
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: resourceServerMigrations, embedded: config.embeddedDatabase }),
-          migrationsRun: true,
-          migrationsTransactionMode: 'each',
+        TypeOrmModule.forRootAsync({
+          // Migrations run at start, one instance at a time (libs/database/src/migrations.ts).
+          useFactory: () => ({
+            ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: resourceServerMigrations, embedded: config.embeddedDatabase }),
+          }),
+          dataSourceFactory: (options) => migratedDataSource(options!),
         }),
       ],
     };

@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { createTestDatabase, startTestAuthServer, type RunningAuthServer, type TestDatabase } from '../../../../libs/testing/src/index.js';
+
+jest.setTimeout(90_000);
+
+/** The error lines of every instance (pino JSON, level 50 and above). */
+class ErrorLines {
+  readonly lines: string[] = [];
+  write(chunk: string): void {
+    this.lines.push(...chunk.split('\n').filter((line) => line.length > 0 && (JSON.parse(line) as { level: number }).level >= 50));
+  }
+}
+
+/**
+ * Several auth-server instances started at once on one empty database (a deployment with two
+ * replicas, docker-compose --scale): each one migrates and seeds at boot, and none may crash.
+ */
+describe('instances booting together on an empty database', () => {
+  const servers: RunningAuthServer[] = [];
+  let database: TestDatabase;
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    await database?.drop();
+  });
+
+  it('all start at the first try (no error, no retry), the schema is migrated once and the seeds exist once', async () => {
+    const errors = new ErrorLines();
+    database = await createTestDatabase();
+    if (!database.real) return; // embedded PGlite is one process: nothing can race there
+    const started = await Promise.allSettled([1, 2, 3].map(() => startTestAuthServer({ logDestination: errors }, {}, { database })));
+    servers.push(...started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+    expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'started'))).toEqual(['started', 'started', 'started']);
+    // TypeORM would retry a failed migration 3 s later, logging it: the boot must not need that.
+    expect(errors.lines).toEqual([]);
+    const [first] = servers;
+    const health = await Promise.all(servers.map(async (server) => (await server.request('/health/ready')).status));
+    expect(health).toEqual([200, 200, 200]);
+    const admins = await first.request('/admin/v1/users', { headers: { authorization: first.adminAuthorization } });
+    expect(((await admins.json()) as { items: unknown[] }).items).toHaveLength(1);
+  });
+});
