@@ -22,6 +22,8 @@ const OUTAGE_MS = 3000;
 const FROZEN_MS = DATABASE_TIMEOUTS.queryMs + DATABASE_TIMEOUTS.connectMs + 3000;
 const REFRESH_LIMIT = 1000;
 const CODES = 400;
+/** Codes kept back until PostgreSQL is up again: the outage's fast 503s would otherwise spend them all. */
+const CODES_FOR_RECOVERY = 40;
 
 /**
  * PostgreSQL restarted under load (issue 6): the auth server runs on a PostgreSQL cluster of the
@@ -53,6 +55,7 @@ const CODES = 400;
       {
         name: 'authorization_code',
         run: () => {
+          if (upAt === 0 && codes.length <= CODES_FOR_RECOVERY) return undefined;
           const code = codes.pop();
           return code === undefined ? undefined : encode({ grant_type: 'authorization_code', code }, codeClient, code);
         },
