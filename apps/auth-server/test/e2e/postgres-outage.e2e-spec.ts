@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DATABASE_TIMEOUTS } from '../../../../libs/database/src/index.js';
-import { eventually, grantIdOf, postgresServerAvailable, startTestAuthServer, TestPostgres, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import {
+  eventually,
+  grantIdOf,
+  postgresServerAvailable,
+  startTestAuthServer,
+  TestPostgres,
+  type RunningAuthServer,
+} from '../../../../libs/testing/src/index.js';
 import { AuthorizationCodesService } from '../../src/authorization-codes/authorization-codes.service.js';
 import { hashOpaqueValue } from '../../src/authorization-codes/opaque-value.js';
 import { UsersService } from '../../src/users/users.service.js';
@@ -47,7 +54,9 @@ const CODES_FOR_RECOVERY = 40;
 
   function operations(): Operation[] {
     const encode = (form: Record<string, string>, client: TestClient, subject?: string) =>
-      postForm(server, '/oauth/token', form, { authorization: basic(client.clientId, client.secret) }).then((response) => record('/oauth/token', response, subject));
+      postForm(server, '/oauth/token', form, { authorization: basic(client.clientId, client.secret) }).then((response) =>
+        record('/oauth/token', response, subject),
+      );
     const admin = (method: string, path: string, json?: unknown) =>
       server.request(path, { method, json, headers: { authorization: server.adminAuthorization } }).then((response) => record(path, response));
     return [
@@ -82,7 +91,16 @@ const CODES_FOR_RECOVERY = 40;
     const user = await server.app.get(UsersService).findByUsername('outage-user');
     const service = server.app.get(AuthorizationCodesService);
     for (let i = 0; i < CODES; i++) {
-      codes.push(await service.issue({ clientRef: codeClient.id, userId: user!.id, redirectUri: 'https://app.example/cb', redirectUriSent: false, scopes: ['read'], codeChallenge: null }));
+      codes.push(
+        await service.issue({
+          clientRef: codeClient.id,
+          userId: user!.id,
+          redirectUri: 'https://app.example/cb',
+          redirectUriSent: false,
+          scopes: ['read'],
+          codeChallenge: null,
+        }),
+      );
     }
   }
 
@@ -100,7 +118,11 @@ const CODES_FOR_RECOVERY = 40;
     const load = runLoad(withRefreshHandOff(operations()), outcomes, { workers: 6, maxRequests: 20_000, until: () => phase === 'done', deadlineMs: 60_000 });
     try {
       // Every kind of request is flowing (and so in flight) when the sessions are cut.
-      await eventually(() => operations().every(({ name }) => outcomes.some((o) => o.op === name && o.status < 300)), 20_000, 'every operation to succeed once');
+      await eventually(
+        () => operations().every(({ name }) => outcomes.some((o) => o.op === name && o.status < 300)),
+        20_000,
+        'every operation to succeed once',
+      );
       stopAt = performance.now();
       await postgres.stop();
       downAt = performance.now();
@@ -113,7 +135,11 @@ const CODES_FOR_RECOVERY = 40;
       await postgres.start();
       upAt = performance.now();
       // Recovered: every kind of request succeeds again, on the same process and pool.
-      await eventually(() => operations().every(({ name }) => outcomes.some((o) => o.op === name && o.startedAt > upAt && o.status < 300)), 20_000, 'every operation to succeed after the restart');
+      await eventually(
+        () => operations().every(({ name }) => outcomes.some((o) => o.op === name && o.startedAt > upAt && o.status < 300)),
+        20_000,
+        'every operation to succeed after the restart',
+      );
     } finally {
       phase = 'done';
       await load;
@@ -162,9 +188,14 @@ const CODES_FOR_RECOVERY = 40;
     const during = outcomes.filter((o) => o.startedAt > downAt && o.startedAt + o.ms < restartingAt);
     for (const { name } of operations()) expect(during.filter((o) => o.op === name && o.status === 503).length).toBeGreaterThan(0);
     expect(during.every((o) => o.status === 503)).toBe(true);
-    const slow = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 5).map((o) => `${o.op} ${o.status} ${o.ms.toFixed(0)}ms at ${(o.startedAt - stopAt).toFixed(0)}`);
+    const slow = [...outcomes]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((o) => `${o.op} ${o.status} ${o.ms.toFixed(0)}ms at ${(o.startedAt - stopAt).toFixed(0)}`);
     console.log(`[postgres outage] restart took ${(upAt - restartingAt).toFixed(0)} ms; slowest: ${slow.join(', ')}`);
-    console.log(`[postgres outage] ${outcomes.length} requests, ${unavailable.length} answered 503, slowest ${slowest.ms.toFixed(0)} ms (${slowest.op}), slowest 503 ${Math.max(...unavailable.map((o) => o.ms)).toFixed(0)} ms`);
+    console.log(
+      `[postgres outage] ${outcomes.length} requests, ${unavailable.length} answered 503, slowest ${slowest.ms.toFixed(0)} ms (${slowest.op}), slowest 503 ${Math.max(...unavailable.map((o) => o.ms)).toFixed(0)} ms`,
+    );
   });
 
   it('reports not ready during the outage and ready after, without restarting the app', () => {
@@ -185,8 +216,11 @@ const CODES_FOR_RECOVERY = 40;
       expect(row).toBeDefined();
       if (o.op === 'authorization_code') expect(row).toEqual({ code: hashOpaqueValue(o.subject!), consumed: true });
     }
-    const orphans = await sql(server, `SELECT g.id FROM grants g LEFT JOIN authorization_codes c ON c.code_hash = g.authorization_code_hash
-      WHERE g.authorization_code_hash IS NOT NULL AND c.consumed_at IS NULL`);
+    const orphans = await sql(
+      server,
+      `SELECT g.id FROM grants g LEFT JOIN authorization_codes c ON c.code_hash = g.authorization_code_hash
+      WHERE g.authorization_code_hash IS NOT NULL AND c.consumed_at IS NULL`,
+    );
     expect(orphans).toEqual([]);
     const counters = await sql<{ id: string; remaining: number; generation: number; used: number }>(
       server,
@@ -200,7 +234,9 @@ const CODES_FOR_RECOVERY = 40;
       expect(grant.remaining + grant.generation).toBe(REFRESH_LIMIT);
       expect(grant.used).toBe(grant.generation);
     }
-    expect(counters.reduce((sum, g) => sum + g.generation, 0)).toBeGreaterThanOrEqual(outcomes.filter((o) => o.op === 'refresh_token' && o.status === 200).length);
+    expect(counters.reduce((sum, g) => sum + g.generation, 0)).toBeGreaterThanOrEqual(
+      outcomes.filter((o) => o.op === 'refresh_token' && o.status === 200).length,
+    );
     const codeFailures = outcomes.filter((o) => o.op === 'authorization_code' && o.status === 503).map((o) => hashOpaqueValue(o.subject!));
     const burned = await sql<{ n: number }>(
       server,
@@ -215,10 +251,17 @@ const CODES_FOR_RECOVERY = 40;
     const retried = outcomes.filter((o) => o.op === 'authorization_code' && o.status === 503).slice(0, 20);
     expect(retried.length).toBeGreaterThan(0);
     for (const { subject } of retried) {
-      const answer = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code: subject! }, { authorization: basic(codeClient.clientId, codeClient.secret) });
+      const answer = await postForm(
+        server,
+        '/oauth/token',
+        { grant_type: 'authorization_code', code: subject! },
+        { authorization: basic(codeClient.clientId, codeClient.secret) },
+      );
       const body = (await answer.json()) as Record<string, unknown>;
       if (answer.status !== 200) expect({ status: answer.status, error: body.error }).toEqual({ status: 400, error: 'invalid_grant' });
-      const grants = await sql<{ revoked: boolean }>(server, 'SELECT revoked_at IS NOT NULL AS revoked FROM grants WHERE authorization_code_hash = $1', [hashOpaqueValue(subject!)]);
+      const grants = await sql<{ revoked: boolean }>(server, 'SELECT revoked_at IS NOT NULL AS revoked FROM grants WHERE authorization_code_hash = $1', [
+        hashOpaqueValue(subject!),
+      ]);
       expect(grants).toEqual(answer.status === 200 ? [{ revoked: false }] : grants.map(() => ({ revoked: true })));
     }
   });
@@ -233,7 +276,11 @@ const CODES_FOR_RECOVERY = 40;
     let answers: Awaited<ReturnType<typeof timed>>[];
     try {
       answers = await Promise.all([
-        timed('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(ccClient.clientId, ccClient.secret) }, body: 'grant_type=client_credentials' }),
+        timed('/oauth/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(ccClient.clientId, ccClient.secret) },
+          body: 'grant_type=client_credentials',
+        }),
         timed(`/admin/v1/clients/${clientId}`, { headers: { authorization: server.adminAuthorization } }),
         timed('/health/ready', {}),
       ]);
