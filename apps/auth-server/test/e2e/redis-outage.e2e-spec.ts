@@ -86,7 +86,8 @@ interface Round {
   function expectUsualSpeed(outage: Round[], baseline: Round[]): void {
     for (const key of ['tokenMs', 'adminMs'] as const) {
       expect(Math.max(...outage.map((r) => r[key]))).toBeLessThan(REDIS_WAIT_MS);
-      expect(median(outage.map((r) => r[key]))).toBeLessThan(2 * median(baseline.map((r) => r[key])) + 100);
+      // Loose on purpose: a busy machine moves the medians; waiting on Redis would cost seconds.
+      expect(median(outage.map((r) => r[key]))).toBeLessThan(3 * median(baseline.map((r) => r[key])) + 250);
     }
   }
 
