@@ -56,6 +56,8 @@ export function childServer(mode, env = {}, execArgv = []) {
               child.send('rss');
             }),
           stop: () => (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), exited),
+          /** A normal exit ('close': the app closes first), so that --cpu-prof writes its profile. */
+          exit: (message = 'exit') => (child.connected && child.send(message), exited),
         });
       }
       if (message.rss) waiting.shift()?.(message);

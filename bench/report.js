@@ -5,7 +5,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 const dir = new URL('./results/', import.meta.url);
 const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
 const load = (name) => (name ? JSON.parse(readFileSync(new URL(name, dir), 'utf8')) : undefined);
-const auth = load(files.filter((name) => !name.endsWith('-resource.json')).at(-1));
+// Auth runs are named <timestamp>.json; other benches (soak-*, *-resource) have their own names.
+const auth = load(files.filter((name) => /^\d{4}-[\dT-]+Z\.json$/.test(name)).at(-1));
 const rs = load(files.filter((name) => name.endsWith('-resource.json')).at(-1));
 
 const row = (results, name) => results?.find((entry) => entry.name === name);
@@ -16,14 +17,21 @@ if (auth) {
   const get = (name) => row(auth.results, name) ?? {};
   const token = get('app client_credentials');
   const intro = get('app introspection');
+  const code = get('app authorization_code exchange');
+  const bareJson = get('bare node:http fixed JSON');
+  const cpu = (entry) => entry.serverCpuMicrosPerRequest ?? 'n/a';
+  const method = auth.method ?? 'app and load generator in one process';
   lines.push(
-    `## Auth server (${auth.date}, ${auth.durationSeconds} s per case, app and load generator in one process)`,
+    `## Auth server (${auth.date}, ${auth.durationSeconds} s per case after a ${auth.warmupSeconds ?? 0} s warm-up, ${method})`,
     '',
-    '| case | rps | p50 ms | p99 ms | baseline | baseline rps | ratio | target |',
-    '|---|---|---|---|---|---|---|---|',
-    `| client_credentials | ${token.rps} | ${token.p50} | ${token.p99} | bare ES256 sign | ${get('bare node:http ES256 sign').rps} | ${pct(auth.ratios?.tokenVsBareSign)} | >= 50%, p99 < 25 ms |`,
-    `| introspection | ${intro.rps} | ${intro.p50} | ${intro.p99} | bare ES256 verify | ${get('bare node:http ES256 verify').rps} | ${pct(auth.ratios?.introspectionVsBareVerify)} | >= 80%, p99 < 25 ms |`,
-    `| (bare fixed JSON) | ${get('bare node:http fixed JSON').rps} | ${get('bare node:http fixed JSON').p50} | ${get('bare node:http fixed JSON').p99} | | | | |`,
+    '| case | rps | p50 ms | p99 ms | server CPU us/request | baseline | baseline rps | ratio | target |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| client_credentials | ${token.rps} | ${token.p50} | ${token.p99} | ${cpu(token)} | bare ES256 sign | ${get('bare node:http ES256 sign').rps} | ${pct(auth.ratios?.tokenVsBareSign)} | >= 50%, p99 < 25 ms |`,
+    `| introspection | ${intro.rps} | ${intro.p50} | ${intro.p99} | ${cpu(intro)} | bare ES256 verify | ${get('bare node:http ES256 verify').rps} | ${pct(auth.ratios?.introspectionVsBareVerify)} | >= 80%, p99 < 25 ms |`,
+    `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign | ${get('bare node:http ES256 sign').rps} | ${pct(auth.ratios?.codeVsBareSign)} | none set |`,
+    `| (bare ES256 sign) | ${get('bare node:http ES256 sign').rps} | ${get('bare node:http ES256 sign').p50} | ${get('bare node:http ES256 sign').p99} | ${cpu(get('bare node:http ES256 sign'))} | | | | |`,
+    `| (bare ES256 verify) | ${get('bare node:http ES256 verify').rps} | ${get('bare node:http ES256 verify').p50} | ${get('bare node:http ES256 verify').p99} | ${cpu(get('bare node:http ES256 verify'))} | | | | |`,
+    `| (bare fixed JSON) | ${bareJson.rps} | ${bareJson.p50} | ${bareJson.p99} | ${cpu(bareJson)} | | | | |`,
     '',
   );
 }

@@ -1,108 +1,215 @@
 // Load benchmark (SECURITY-CHECKLIST §4): the real auth server on a real PostgreSQL, over
 // loopback, against three bare node:http baselines in the same run, so the ratios say what the
-// framework, the database and the signature cost. Bounded: ~10 s per case, 50 connections.
-// Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL)
-import { createServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
+// framework, the database and the signature cost. Every server (the app and each baseline) runs
+// in its own child process (bench/server-child.js) and autocannon here, so all are measured the
+// same way: warm-up, then BENCH_DURATION s (default 10), 50 connections.
+//   client_credentials: the same client over and over (each request a new token and grant row).
+//   introspection: one valid token introspected over and over.
+//   authorization_code: every request exchanges a distinct, valid code (PKCE S256, pre-created
+//   rows stored hashed as the app stores them) and must get 200.
+// Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL;
+// BENCH_CASES=token,code to run some cases; BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { createAuthServer } from '../dist/apps/auth-server/src/bootstrap.js';
-import { loadAuthServerConfig } from '../dist/apps/auth-server/src/config/auth-server.config.js';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
-import { CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
+import { hashOpaqueValue } from '../dist/apps/auth-server/src/authorization-codes/opaque-value.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
 
-async function createBenchClient(databaseUrl) {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
+/** Enough distinct codes for the warm-up and the measured run at well above the expected rate. */
+const CODES = Number(process.env.BENCH_CODES ?? 6000 * (WARMUP_SECONDS + DURATION_SECONDS));
+const REDIRECT_URI = 'https://bench.example/callback';
+const AUTH_FLAGS = (process.env.BENCH_AUTH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const NAMES = {
+  json: 'bare node:http fixed JSON',
+  sign: 'bare node:http ES256 sign',
+  verify: 'bare node:http ES256 verify',
+  token: 'app client_credentials',
+  introspection: 'app introspection',
+  code: 'app authorization_code exchange',
+};
+
+const basic = (clientId, secret) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
+
+async function insertClient(db, grants, extra = {}) {
   const clientId = `bench-${randomBytes(4).toString('hex')}`;
   const secret = randomBytes(32).toString('base64url');
   await db.query(`INSERT INTO scopes (name) VALUES ('bench.read') ON CONFLICT DO NOTHING`);
   const { rows } = await db.query(
-    `INSERT INTO clients (client_id, name, version, type, secret_hash, grants) VALUES ($1, $1, '1', 'confidential', $2, '["client_credentials"]') RETURNING id`,
-    [clientId, hashClientSecret(secret)],
+    `INSERT INTO clients (client_id, name, version, type, secret_hash, grants, redirect_uris, refresh_count_mode)
+     VALUES ($1, $1, '1', 'confidential', $2, $3, $4, $5) RETURNING id`,
+    [clientId, hashClientSecret(secret), JSON.stringify(grants), JSON.stringify(extra.redirectUris ?? []), extra.refreshCountMode ?? 'limited'],
   );
   await db.query(`INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, 'bench.read')`, [rows[0].id]);
-  await db.end();
-  return { clientId, secret, authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` };
+  return { id: rows[0].id, clientId, authorization: basic(clientId, secret) };
 }
 
-/** A bare node:http server answering with `handler`'s JSON. */
-async function bareServer(handler) {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', async () => {
-      const body = JSON.stringify(await handler());
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      response.end(body);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+/**
+ * `count` codes of one client and user, inserted as AuthorizationCodesService.issue stores them
+ * (SHA-256 hash of a 256-bit value, S256 challenge, redirect_uri sent); returns each code's
+ * token-request body.
+ */
+async function insertCodes(db, client, count) {
+  const { rows } = await db.query(`INSERT INTO users (username, password_hash) VALUES ($1, 'not-a-login') RETURNING id`, [
+    `bench-user-${randomBytes(3).toString('hex')}`,
+  ]);
+  const bodies = [];
+  const redirect = encodeURIComponent(REDIRECT_URI);
+  for (let start = 0; start < count; start += 5000) {
+    const hashes = [];
+    const challenges = [];
+    for (let i = start; i < Math.min(count, start + 5000); i++) {
+      const code = randomBytes(32).toString('base64url');
+      const verifier = randomBytes(32).toString('base64url');
+      hashes.push(hashOpaqueValue(code));
+      challenges.push(createHash('sha256').update(verifier).digest('base64url'));
+      bodies.push(`grant_type=authorization_code&code=${code}&redirect_uri=${redirect}&code_verifier=${verifier}`);
+    }
+    await db.query(
+      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at)
+       SELECT h, $3, $4, $5, true, '["bench.read"]', c, now() + interval '1 hour' FROM unnest($1::text[], $2::text[]) AS t(h, c)`,
+      [hashes, challenges, client.id, rows[0].id, REDIRECT_URI],
+    );
+  }
+  return bodies;
+}
+
+/** autocannon options that send each body once, in order; past the last one, a code that fails. */
+function eachOnce(bodies, url, authorization) {
+  let next = 0;
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization };
+  return {
+    url,
+    requests: [
+      { method: 'POST', headers, setupRequest: (request) => ({ ...request, body: bodies[next++] ?? 'grant_type=authorization_code&code=exhausted' }) },
+    ],
+  };
+}
+
+/**
+ * `measure`, plus the server process's CPU time per request (user + system, all its threads): a
+ * figure that, unlike rps, hardly moves when other jobs load the machine.
+ */
+async function measureWithCpu(server, name, options, duration) {
+  const before = (await server.rss()).cpuMicros;
+  const row = await measure(name, options, duration);
+  const cpuMicros = (await server.rss()).cpuMicros - before;
+  const result = {
+    ...row,
+    serverCpuMicrosPerRequest: Math.round(cpuMicros / row.requests),
+    serverCores: +(cpuMicros / 1e6 / (duration ?? DURATION_SECONDS)).toFixed(2),
+  };
+  console.log(`${''.padEnd(32)} server CPU ${result.serverCpuMicrosPerRequest} us/request, ${result.serverCores} cores`);
+  return result;
+}
+
+/** A short discarded run first (JIT, pools, caches), then the measured one. */
+async function warmThenMeasure(server, key, options) {
+  if (WARMUP_SECONDS > 0) await measure(`${NAMES[key]} (warm-up)`, options(), WARMUP_SECONDS);
+  return measureWithCpu(server, NAMES[key], options());
+}
+
+async function measureBare(key, mode) {
+  const server = await childServer(mode);
+  try {
+    return await warmThenMeasure(server, key, () => ({ url: server.url }));
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureApp(database, only) {
+  const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: randomBytes(12).toString('base64url') }, AUTH_FLAGS);
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  const results = [];
+  try {
+    const cc = await insertClient(db, ['client_credentials']);
+    const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } });
+    const token = `${app.url}/oauth/token`;
+    const issued = await fetch(token, { ...form(cc.authorization), body: 'grant_type=client_credentials' });
+    if (issued.status !== 200) throw new Error(`client_credentials: ${issued.status} ${await issued.text()}`);
+    const { access_token: accessToken } = await issued.json();
+    if (only('token'))
+      results.push(await warmThenMeasure(app, 'token', () => ({ url: token, ...form(cc.authorization), body: 'grant_type=client_credentials' })));
+    if (only('introspection'))
+      results.push(
+        await warmThenMeasure(app, 'introspection', () => ({ url: `${app.url}/oauth/introspect`, ...form(cc.authorization), body: `token=${accessToken}` })),
+      );
+    if (only('code')) {
+      const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited' });
+      const bodies = await insertCodes(db, client, CODES);
+      const first = await fetch(token, { ...form(client.authorization), body: bodies.shift() });
+      if (first.status !== 200 || !(await first.json()).refresh_token) throw new Error(`authorization_code: ${first.status}`);
+      const warm = bodies.splice(0, Math.floor(bodies.length * (WARMUP_SECONDS / (WARMUP_SECONDS + DURATION_SECONDS))));
+      if (WARMUP_SECONDS > 0) await measure(`${NAMES.code} (warm-up)`, eachOnce(warm, token, client.authorization), WARMUP_SECONDS);
+      const row = await measureWithCpu(app, NAMES.code, eachOnce(bodies, token, client.authorization));
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM grants WHERE client_ref = $1 AND authorization_code_hash IS NOT NULL`, [client.id]);
+      results.push({ ...row, codesExchanged: rows[0].n });
+      if (row.non2xx > 0) console.warn(`authorization_code: ${row.non2xx} non-2xx responses (codes exhausted? BENCH_CODES=${CODES})`);
+    }
+  } finally {
+    await db.end();
+    // Requests still in flight when autocannon stopped finish before the app closes.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await app.exit('close');
+  }
+  return results;
+}
+
+function ratiosOf(results) {
+  const rps = Object.fromEntries(results.map((row) => [row.name, row.rps]));
+  const ratio = (app, bare) => (rps[NAMES[app]] && rps[NAMES[bare]] ? +(rps[NAMES[app]] / rps[NAMES[bare]]).toFixed(3) : undefined);
+  return {
+    tokenVsBareSign: ratio('token', 'sign'),
+    introspectionVsBareVerify: ratio('introspection', 'verify'),
+    codeVsBareSign: ratio('code', 'sign'),
+    tokenVsBareJson: ratio('token', 'json'),
+  };
 }
 
 async function main() {
+  // BENCH_CASES=token,introspection (for example) runs only those: profiling one path at a time.
+  const cases = process.env.BENCH_CASES?.split(',');
+  const only = (key) => !cases || cases.includes(key);
   const database = await freshDatabase();
-  const config = loadAuthServerConfig(
-    { LOG_LEVEL: 'error', ADMIN_PASSWORD: randomBytes(12).toString('base64url') },
-    { databaseUrl: database.url, port: 0, host: '127.0.0.1' },
-  );
-  const app = await createAuthServer(config);
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const sampleJwt = await new SignJWT({ scope: 'bench.read' })
-    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' })
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(privateKey);
-  const bare = {
-    json: await bareServer(() => ({ ok: true })),
-    sign: await bareServer(async () => ({
-      access_token: await new SignJWT({ scope: 'bench.read' })
-        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' })
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(privateKey),
-    })),
-    verify: await bareServer(async () => ({ active: Boolean(await jwtVerify(sampleJwt, publicKey)) })),
-  };
   const results = [];
   try {
-    const client = await createBenchClient(database.url);
-    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: client.authorization } };
-    const issued = await (await fetch(`${base}/oauth/token`, { ...form, body: 'grant_type=client_credentials' })).json();
-    // BENCH_CASES=token,introspection (for example) runs only those: profiling one path at a time.
-    const only = process.env.BENCH_CASES?.split(',');
-    const cases = [
-      ['json', 'bare node:http fixed JSON', { url: bare.json.url }],
-      ['sign', 'bare node:http ES256 sign', { url: bare.sign.url }],
-      ['verify', 'bare node:http ES256 verify', { url: bare.verify.url }],
-      ['token', 'app client_credentials', { url: `${base}/oauth/token`, ...form, body: 'grant_type=client_credentials' }],
-      ['introspection', 'app introspection', { url: `${base}/oauth/introspect`, ...form, body: `token=${issued.access_token}` }],
-    ];
-    for (const [key, name, options] of cases) if (!only || only.includes(key)) results.push(await measure(name, options));
+    for (const [key, mode] of [
+      ['json', 'json'],
+      ['sign', 'sign'],
+      ['verify', 'jwt-verify'],
+    ])
+      if (only(key)) results.push(await measureBare(key, mode));
+    results.push(...(await measureApp(database, only)));
   } finally {
-    // Let requests still in flight when autocannon stopped finish before the pool closes.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await app.close();
-    await Promise.all(Object.values(bare).map((server) => server.close()));
     await database.drop();
   }
-  const byName = Object.fromEntries(results.map((row) => [row.name, row]));
-  if (results.length < 5) return;
-  const ratios = {
-    tokenVsBareSign: +(byName['app client_credentials'].rps / byName['bare node:http ES256 sign'].rps).toFixed(3),
-    introspectionVsBareVerify: +(byName['app introspection'].rps / byName['bare node:http ES256 verify'].rps).toFixed(3),
-    tokenVsBareJson: +(byName['app client_credentials'].rps / byName['bare node:http fixed JSON'].rps).toFixed(3),
-  };
+  const ratios = ratiosOf(results);
   console.table(ratios);
+  if (cases) return;
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}.json`, import.meta.url);
+  const method = 'each server in its own child process, autocannon in the parent';
   writeFileSync(
     file,
-    JSON.stringify({ date, node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, results, ratios }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        date,
+        node: process.version,
+        method,
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        authNodeFlags: AUTH_FLAGS,
+        results,
+        ratios,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`written ${file.pathname}`);
 }

@@ -1,9 +1,12 @@
-// A server under test in its own process (bench/resource.js): the load generator keeps the
-// parent's core and the server's RSS is its own. Modes: rs (the real resource server), json
-// (bare node:http fixed JSON), verify (bare node:http, jose jwtVerify of the bearer per request).
-// Reports {port} over IPC; answers 'rss' with its resident set size.
+// A server under test in its own process (bench/resource.js, bench/run.js): the load generator
+// keeps the parent's core and the server's RSS is its own. Modes: rs (the real resource server),
+// auth (the real auth server on BENCH_AUTH_DATABASE_URL), json (bare node:http fixed JSON), verify
+// (bare node:http, jose jwtVerify of the bearer per request), sign (bare node:http, one jose ES256
+// SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request).
+// Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
+// that --cpu-prof writes its profile.
 import { createServer } from 'node:http';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
 const mode = process.argv[2];
 
@@ -36,6 +39,8 @@ async function start() {
       }
     });
   }
+  if (mode === 'sign' || mode === 'jwt-verify') return bareJwt(mode);
+  if (mode === 'auth') return authServer();
   const { createResourceServer } = await import('../dist/apps/resource-server/src/bootstrap.js');
   const { loadResourceServerConfig } = await import('../dist/apps/resource-server/src/config/resource-server.config.js');
   const config = loadResourceServerConfig(process.env, { port: 0, host: '127.0.0.1' });
@@ -46,8 +51,36 @@ async function start() {
   return app.getHttpServer().address().port;
 }
 
+/** The auth bench's ceilings: what jose alone costs per request, with the app's key type. */
+async function bareJwt(kind) {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const sign = () =>
+    new SignJWT({ scope: 'bench.read' }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+  if (kind === 'sign') return bare(async () => ({ status: 200, body: { access_token: await sign() } }));
+  const sample = await sign();
+  return bare(async () => ({ status: 200, body: { active: Boolean(await jwtVerify(sample, publicKey)) } }));
+}
+
+async function authServer() {
+  const { createAuthServer } = await import('../dist/apps/auth-server/src/bootstrap.js');
+  const { loadAuthServerConfig } = await import('../dist/apps/auth-server/src/config/auth-server.config.js');
+  const config = loadAuthServerConfig(
+    { LOG_LEVEL: 'error', ADMIN_PASSWORD: process.env.BENCH_ADMIN_PASSWORD },
+    { databaseUrl: process.env.BENCH_AUTH_DATABASE_URL, port: 0, host: '127.0.0.1' },
+  );
+  const app = await createAuthServer(config);
+  await app.listen(0, '127.0.0.1');
+  const close = () => void app.close().finally(() => process.exit(0));
+  process.on('disconnect', close);
+  process.on('message', (message) => message === 'close' && close());
+  return app.getHttpServer().address().port;
+}
+
 process.on('message', (message) => {
-  if (message === 'rss') process.send({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
+  if (message === 'rss') {
+    const cpu = process.cpuUsage();
+    process.send({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, cpuMicros: cpu.user + cpu.system });
+  }
   if (message === 'exit') process.exit(0);
 });
 // Never outlive the parent.

@@ -23,6 +23,7 @@ export class TokenController extends PostOnlyEndpoint {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
+  // Declares the route (OpenAPI, registration); TokenRoute swaps in a Fastify handler doing the same.
   token(@Req() request: FastifyRequest): Promise<TokenResponse> {
     return this.endpoint.handle(request);
   }

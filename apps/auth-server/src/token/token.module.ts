@@ -9,16 +9,18 @@ import { PasswordGrant } from './grants/password/password.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token/refresh-token.grant.js';
 import { TokenController } from './token.controller.js';
 import { TokenEndpoint } from './token-endpoint.js';
+import { TokenRoute } from './token-route.js';
 
 /**
  * POST /oauth/token. Grant handlers in other modules (authorization_code) are found by
  * GrantRegistry through @GrantHandlerFor; ClientAuthentication is exported for the
- * introspection and revocation endpoints.
+ * introspection and revocation endpoints. TokenRoute answers the POST route Nest registers for
+ * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
   imports: [DiscoveryModule, ClientsModule, UsersModule],
   controllers: [TokenController],
-  providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
+  providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],
 })
 export class TokenModule {}

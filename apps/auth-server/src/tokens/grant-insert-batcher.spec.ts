@@ -20,16 +20,28 @@ const grant = (id: string): NewGrant => ({
 
 describe('GrantInsertBatcher', () => {
   it('sends concurrent rows as one multi-row INSERT and settles each caller after it', async () => {
-    const statements: { sql: string; parameters: unknown[] }[] = [];
-    const batcher = new GrantInsertBatcher(async (sql, parameters) => void statements.push({ sql, parameters }), 1);
+    const statements: { name: string; sql: string; parameters: unknown[] }[] = [];
+    const batcher = new GrantInsertBatcher(async ({ name, text }, parameters) => void statements.push({ name, sql: text, parameters }), 1);
     await Promise.all(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(statements).toHaveLength(1);
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
     expect(statements[0].sql).toContain('($27, $28');
+    expect(statements[0].sql).not.toContain('$40');
+    expect(statements[0].name).toBe('portcullis_grants_insert_3');
+  });
+
+  it('names each row count once, so the same shape reuses one prepared statement', async () => {
+    const statements: { name: string; text: string }[] = [];
+    const batcher = new GrantInsertBatcher(async (statement) => void statements.push(statement), 1);
+    await batcher.insert(grant('a'));
+    await batcher.insert(grant('b'));
+    await Promise.all(['c', 'd'].map((id) => batcher.insert(grant(id))));
+    expect(statements.map((statement) => statement.name)).toEqual(['portcullis_grants_insert_1', 'portcullis_grants_insert_1', 'portcullis_grants_insert_2']);
+    expect(statements[0]).toBe(statements[1]);
   });
 
   it('retries a failed batch row by row, so only the bad row fails', async () => {
-    const batcher = new GrantInsertBatcher(async (sql, parameters) => {
+    const batcher = new GrantInsertBatcher(async (_statement, parameters) => {
       if (parameters.includes('bad')) throw new Error('fk violation');
     }, 1);
     const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((id) => batcher.insert(grant(id))));

@@ -6,7 +6,25 @@ const PER_ROW = 13;
 /** Rows per statement: 13 parameters each stays far below PostgreSQL's 65535 limit. */
 const MAX_ROWS = 256;
 
-type Execute = (sql: string, parameters: unknown[]) => Promise<unknown>;
+/** A multi-row INSERT: `name` is the same for every statement of one row count (a prepared statement). */
+export interface GrantInsertStatement {
+  name: string;
+  text: string;
+}
+
+type Execute = (statement: GrantInsertStatement, parameters: unknown[]) => Promise<unknown>;
+
+/** Built once per row count: no SQL text assembled per flush, and one prepared name per shape. */
+const STATEMENTS: GrantInsertStatement[] = [];
+
+function statementFor(rows: number): GrantInsertStatement {
+  let statement = STATEMENTS[rows];
+  if (statement === undefined) {
+    const values = Array.from({ length: rows }, (_, row) => `(${Array.from({ length: PER_ROW }, (_, column) => `$${row * PER_ROW + column + 1}`).join(', ')})`);
+    statement = STATEMENTS[rows] = { name: `portcullis_grants_insert_${rows}`, text: `INSERT INTO grants (${COLUMNS}) VALUES ${values.join(', ')}` };
+  }
+  return statement;
+}
 
 interface Pending {
   grant: NewGrant;
@@ -66,13 +84,14 @@ export class GrantInsertBatcher {
   }
 
   private write(grants: NewGrant[]): Promise<unknown> {
-    const values = grants.map((_, row) => `(${Array.from({ length: PER_ROW }, (_, column) => `$${row * PER_ROW + column + 1}`).join(', ')})`);
-    return this.execute(`INSERT INTO grants (${COLUMNS}) VALUES ${values.join(', ')}`, grants.flatMap(parametersOf));
+    const parameters: unknown[] = [];
+    for (const grant of grants) pushParameters(parameters, grant);
+    return this.execute(statementFor(grants.length), parameters);
   }
 }
 
-function parametersOf(grant: NewGrant): unknown[] {
-  return [
+function pushParameters(parameters: unknown[], grant: NewGrant): void {
+  parameters.push(
     grant.id,
     grant.clientRef,
     grant.clientId,
@@ -80,11 +99,12 @@ function parametersOf(grant: NewGrant): unknown[] {
     grant.username,
     grant.grantType,
     JSON.stringify(grant.scopes),
-    grant.issuedAt,
-    grant.accessExpiresAt,
+    // ISO strings: the same instants, without the driver's slower local-time formatting of Dates.
+    grant.issuedAt.toISOString(),
+    grant.accessExpiresAt?.toISOString() ?? null,
     grant.refreshTokenHash,
     grant.refreshRemaining,
     grant.refreshUnlimited,
     grant.authorizationCodeHash,
-  ];
+  );
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
 import { GrantInsertBatcher } from './grant-insert-batcher.js';
+import { preparedStatementExecutor } from './prepared-statement-executor.js';
 
 export interface GrantRow {
   id: string;
@@ -45,7 +46,7 @@ export class GrantsRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
   ) {
-    this.batcher = new GrantInsertBatcher((sql, parameters) => this.dataSource.query(sql, parameters), config.embeddedDatabase ? 1 : 4);
+    this.batcher = new GrantInsertBatcher(preparedStatementExecutor(dataSource, config.embeddedDatabase), config.embeddedDatabase ? 1 : 4);
   }
 
   /**
