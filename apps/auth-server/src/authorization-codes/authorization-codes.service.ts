@@ -29,15 +29,23 @@ export class AuthorizationCodesService {
     return code;
   }
 
-  /** The outcome of presenting a code: the winner gets the code, a replay learns which code was replayed. */
-  async redeem(code: string, clientRef: string): Promise<RedeemResult> {
+  /**
+   * What a presented code is, without spending it: the grant's own statement spends it together
+   * with the tokens (TokenIssuance, redeemsAuthorizationCode), or burn() does when a check fails.
+   * Another client's code is unknown to this one.
+   */
+  async inspect(code: string, clientRef: string): Promise<CodeInspection> {
     const codeHash = hashOpaqueValue(code);
-    const consumed = await this.repository.consume(codeHash, clientRef);
-    if (consumed) return { outcome: 'consumed', code: consumed };
-    const existing = await this.repository.find(codeHash);
-    if (existing && existing.clientRef === clientRef && existing.consumedAt) return { outcome: 'replayed', codeHash };
-    return { outcome: 'unknown' };
+    const found = await this.repository.find(codeHash);
+    if (!found || found.clientRef !== clientRef) return { outcome: 'unknown' };
+    if (found.consumedAt) return { outcome: 'replayed', codeHash };
+    return { outcome: 'redeemable', code: found };
+  }
+
+  /** A failed check spends the code all the same (SECURITY-CHECKLIST AC-8): no second guess. */
+  async burn(code: AuthorizationCode): Promise<void> {
+    await this.repository.consume(code.codeHash, code.clientRef);
   }
 }
 
-export type RedeemResult = { outcome: 'consumed'; code: AuthorizationCode } | { outcome: 'replayed'; codeHash: string } | { outcome: 'unknown' };
+export type CodeInspection = { outcome: 'redeemable'; code: AuthorizationCode } | { outcome: 'replayed'; codeHash: string } | { outcome: 'unknown' };

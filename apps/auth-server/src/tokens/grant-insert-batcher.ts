@@ -26,6 +26,29 @@ function statementFor(rows: number): GrantInsertStatement {
   return statement;
 }
 
+/** COLUMNS' types, for a SELECT list, where PostgreSQL cannot infer parameter types from the target. */
+const TYPED_PARAMETERS = ['uuid', 'uuid', 'text', 'uuid', 'text', 'text', 'jsonb', 'timestamptz', 'timestamptz', 'text', 'integer', 'boolean', 'text']
+  .map((type, index) => `$${index + 1}::${type}`)
+  .join(', ');
+
+/**
+ * One grant and the spending of the authorization code it comes from, in one statement (one
+ * implicit transaction): both happen or neither (SECURITY-CHECKLIST F-10), so an outage between
+ * them cannot burn a code without its tokens. No row back: the code was spent meanwhile.
+ */
+export const GRANT_REDEEMING_CODE = `WITH spent AS (
+    UPDATE authorization_codes SET consumed_at = now()
+    WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL
+    RETURNING code_hash
+  )
+  INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id`;
+
+export function grantParameters(grant: NewGrant): unknown[] {
+  const parameters: unknown[] = [];
+  pushParameters(parameters, grant);
+  return parameters;
+}
+
 interface Pending {
   grant: NewGrant;
   resolve: () => void;

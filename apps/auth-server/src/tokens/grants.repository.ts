@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
-import { GrantInsertBatcher } from './grant-insert-batcher.js';
+import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
 import { preparedStatementExecutor } from './prepared-statement-executor.js';
 
 export interface GrantRow {
@@ -56,6 +56,12 @@ export class GrantsRepository {
    */
   insert(grant: NewGrant): Promise<void> {
     return this.batcher.insert(grant);
+  }
+
+  /** Stores the grant and spends its authorization code atomically; false when the code was already spent. */
+  async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
+    const result: unknown = await this.dataSource.query(GRANT_REDEEMING_CODE, grantParameters(grant));
+    return Array.isArray(result) && result.length > 0 && !(Array.isArray(result[0]) && result[0].length === 0);
   }
 
   async findWithState(grantId: string): Promise<GrantWithState | null> {

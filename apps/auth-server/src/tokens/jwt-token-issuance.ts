@@ -5,9 +5,10 @@ import { SettingsService } from '../settings/settings.service.js';
 import type { TokenResponse } from '../token/grant-handler.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
 import { AccessTokenSigner } from './access-token-signer.js';
+import type { NewGrant } from './grant.js';
 import { GrantsRepository } from './grants.repository.js';
 import { generateRefreshToken, hashToken } from './refresh-token.js';
-import { TokenIssuance, type IssueTokensCommand, type IssuedTokens } from './token-issuance.js';
+import { CodeAlreadyRedeemed, TokenIssuance, type IssueTokensCommand, type IssuedTokens } from './token-issuance.js';
 
 /** TokenIssuance with ES256 JWT access tokens and one grants row per issuance. */
 @Injectable()
@@ -43,7 +44,7 @@ export class JwtTokenIssuance extends TokenIssuance {
         issuedAt,
         expiresAt,
       }),
-      this.grants.insert({
+      this.store(command, {
         id: grantId,
         clientRef: client.id,
         clientId: client.clientId,
@@ -67,6 +68,11 @@ export class JwtTokenIssuance extends TokenIssuance {
       details: { clientId: client.clientId, grantType, scopes, withRefreshToken: refreshToken !== undefined },
     });
     return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken), grantId };
+  }
+
+  private async store(command: IssueTokensCommand, grant: NewGrant): Promise<void> {
+    if (!command.redeemsAuthorizationCode) return this.grants.insert(grant);
+    if (!(await this.grants.insertRedeemingCode(grant))) throw new CodeAlreadyRedeemed();
   }
 }
 

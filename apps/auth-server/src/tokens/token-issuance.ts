@@ -12,6 +12,16 @@ export interface IssueTokensCommand {
   withRefreshToken: boolean;
   /** Hash of the authorization code the tokens come from, so that a replayed code can revoke them. */
   authorizationCodeHash?: string;
+  /** Spend that (still unspent) code in the grant's own statement; CodeAlreadyRedeemed if it is gone. */
+  redeemsAuthorizationCode?: boolean;
+}
+
+/** The authorization code was spent by a concurrent redemption between its check and the grant's commit. */
+export class CodeAlreadyRedeemed extends Error {
+  constructor() {
+    super('the authorization code was already used');
+    this.name = 'CodeAlreadyRedeemed';
+  }
 }
 
 export interface IssuedTokens {

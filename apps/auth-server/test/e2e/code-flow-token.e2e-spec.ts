@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
-import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, patchClient, pkcePair, tokenRequest, type TestClient } from './authorize-flow.helpers.js';
+import {
+  authorizePath,
+  authorizeThroughPages,
+  codeFrom,
+  createTestClient,
+  patchClient,
+  pkcePair,
+  tokenRequest,
+  type TestClient,
+} from './authorize-flow.helpers.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.
 jest.setTimeout(60_000);
@@ -40,7 +49,10 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
   }
 
   /** A code for the confidential client, with redirect_uri sent and, optionally, a PKCE challenge. */
-  async function codeFor(client: TestClient, options: { challenge?: string; user?: { username: string; password: string }; sendRedirectUri?: boolean } = {}): Promise<string> {
+  async function codeFor(
+    client: TestClient,
+    options: { challenge?: string; user?: { username: string; password: string }; sendRedirectUri?: boolean } = {},
+  ): Promise<string> {
     const params: Record<string, string> = { response_type: 'code', client_id: client.clientId, state: 's' };
     if (options.sendRedirectUri ?? true) params.redirect_uri = REDIRECT;
     if (options.challenge) Object.assign(params, { code_challenge: options.challenge, code_challenge_method: 'S256' });
@@ -48,7 +60,8 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     return codeFrom(location, REDIRECT, 's');
   }
 
-  const redeem = (client: TestClient, code: string, extra: Record<string, string> = { redirect_uri: REDIRECT }) => tokenRequest(server, { grant_type: 'authorization_code', code, ...extra }, client);
+  const redeem = (client: TestClient, code: string, extra: Record<string, string> = { redirect_uri: REDIRECT }) =>
+    tokenRequest(server, { grant_type: 'authorization_code', code, ...extra }, client);
 
   async function introspect(token: string): Promise<unknown> {
     const response = await tokenRequestRaw('/oauth/introspect', { token });
@@ -57,9 +70,31 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
 
   async function tokenRequestRaw(path: string, form: Record<string, string>): Promise<unknown> {
     const authorization = `Basic ${Buffer.from(`${confidential.clientId}:${confidential.clientSecret}`).toString('base64')}`;
-    const response = await server.request(path, { method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    const response = await server.request(path, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
     return response.json();
   }
+
+  it('F-10: an exchange whose grant cannot be stored leaves the code unspent, and the retry gets the tokens', async () => {
+    const code = await codeFor(confidential);
+    // An outage that strikes between the code's check and the grant's commit.
+    await sql(`CREATE FUNCTION refuse_grant() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected outage' USING ERRCODE = '57P01'; END $$`);
+    await sql('CREATE TRIGGER refuse_grant BEFORE INSERT ON grants FOR EACH ROW EXECUTE FUNCTION refuse_grant()');
+    let failed: Awaited<ReturnType<typeof redeem>>;
+    try {
+      failed = await redeem(confidential, code);
+    } finally {
+      await sql('DROP TRIGGER refuse_grant ON grants');
+      await sql('DROP FUNCTION refuse_grant()');
+    }
+    expect([failed.status, failed.body.error]).toEqual([503, 'temporarily_unavailable']);
+    const retried = await redeem(confidential, code);
+    expect(retried.status).toBe(200);
+    expect(await redeem(confidential, code)).toEqual(ALREADY_USED);
+  });
 
   it('AC-1, AC-2: a reused code is invalid_grant and revokes the tokens of the first exchange', async () => {
     const code = await codeFor(confidential);
@@ -94,7 +129,10 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
 
   it('codes expire after settings.authorizationCodeLifetimeSeconds (default 60)', async () => {
     const code = await codeFor(confidential);
-    const [row] = await sql<{ seconds: number }>('SELECT extract(epoch FROM expires_at - created_at)::float AS seconds FROM authorization_codes WHERE code_hash = $1', [sha256(code)]);
+    const [row] = await sql<{ seconds: number }>(
+      'SELECT extract(epoch FROM expires_at - created_at)::float AS seconds FROM authorization_codes WHERE code_hash = $1',
+      [sha256(code)],
+    );
     expect(Math.round(row.seconds)).toBe(60);
   });
 
@@ -127,19 +165,27 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
 
   it('AC-9: a verifier for a code issued without a challenge (PKCE downgrade)', async () => {
     const code = await codeFor(confidential);
-    expect(await redeem(confidential, code, { redirect_uri: REDIRECT, code_verifier: pkcePair().verifier })).toEqual(invalidGrant('code_verifier sent, but the authorization request had no code_challenge'));
+    expect(await redeem(confidential, code, { redirect_uri: REDIRECT, code_verifier: pkcePair().verifier })).toEqual(
+      invalidGrant('code_verifier sent, but the authorization request had no code_challenge'),
+    );
   });
 
   it('AC-10: verifiers of 1 or 129 characters, or with illegal characters', async () => {
     for (const verifier of ['a', 'a'.repeat(129), `${'a'.repeat(42)}+`]) {
       const { challenge } = pkcePair();
-      expect(await redeem(publicClient, await codeFor(publicClient, { challenge }), { redirect_uri: REDIRECT, code_verifier: verifier })).toEqual(WRONG_VERIFIER);
+      expect(await redeem(publicClient, await codeFor(publicClient, { challenge }), { redirect_uri: REDIRECT, code_verifier: verifier })).toEqual(
+        WRONG_VERIFIER,
+      );
     }
   });
 
   it('AC-11: a user disabled or deleted after the consent', async () => {
     const user = { username: 'alice', password: 'alice-password' };
-    const created = await server.request('/admin/v1/users', { method: 'POST', json: { ...user, permissions: [] }, headers: { authorization: server.adminAuthorization } });
+    const created = await server.request('/admin/v1/users', {
+      method: 'POST',
+      json: { ...user, permissions: [] },
+      headers: { authorization: server.adminAuthorization },
+    });
     const { id } = (await created.json()) as { id: string };
     const disabledCode = await codeFor(confidential, { user });
     const deletedCode = await codeFor(confidential, { user });

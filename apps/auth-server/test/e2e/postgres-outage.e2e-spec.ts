@@ -205,7 +205,7 @@ const CODES_FOR_RECOVERY = 40;
     expect(upAt).toBeGreaterThan(restartingAt);
   });
 
-  it('leaves no half-done grant: every 200 is stored, every stored grant comes from a spent code, refresh counters add up', async () => {
+  it('leaves no half-done grant: every 200 is stored, grants and spent codes go together both ways, refresh counters add up', async () => {
     for (const o of outcomes.filter((x) => x.status === 200 && x.path === '/oauth/token' && x.op !== 'refresh_token')) {
       const [row] = await sql<{ code: string | null; consumed: boolean | null }>(
         server,
@@ -237,19 +237,23 @@ const CODES_FOR_RECOVERY = 40;
     expect(counters.reduce((sum, g) => sum + g.generation, 0)).toBeGreaterThanOrEqual(
       outcomes.filter((o) => o.op === 'refresh_token' && o.status === 200).length,
     );
-    const codeFailures = outcomes.filter((o) => o.op === 'authorization_code' && o.status === 503).map((o) => hashOpaqueValue(o.subject!));
-    const burned = await sql<{ n: number }>(
+    // Atomic the other way too (F-10): a spent code always has its grant, so an exchange that got a
+    // 503 left its code as it was and the client's retry can still succeed.
+    const spentWithoutGrant = await sql(
       server,
-      `SELECT count(*)::int AS n FROM authorization_codes c WHERE c.code_hash = ANY($1) AND c.consumed_at IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.authorization_code_hash = c.code_hash)`,
-      [codeFailures],
+      `SELECT c.code_hash FROM authorization_codes c
+        WHERE c.client_ref = $1 AND c.consumed_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.authorization_code_hash = c.code_hash)`,
+      [codeClient.id],
     );
-    console.log(`[postgres outage] ${codeFailures.length} code exchanges answered 503; ${burned[0].n} of them left the code spent without a grant`);
+    expect(spentWithoutGrant).toEqual([]);
+    expect(outcomes.filter((o) => o.op === 'authorization_code' && o.status === 503).length).toBeGreaterThan(0);
   });
 
   it('a client retrying a code exchange that answered 503 gets its tokens or invalid_grant, and never a second grant', async () => {
     const retried = outcomes.filter((o) => o.op === 'authorization_code' && o.status === 503).slice(0, 20);
     expect(retried.length).toBeGreaterThan(0);
+    const statuses: number[] = [];
     for (const { subject } of retried) {
       const answer = await postForm(
         server,
@@ -258,12 +262,15 @@ const CODES_FOR_RECOVERY = 40;
         { authorization: basic(codeClient.clientId, codeClient.secret) },
       );
       const body = (await answer.json()) as Record<string, unknown>;
+      statuses.push(answer.status);
       if (answer.status !== 200) expect({ status: answer.status, error: body.error }).toEqual({ status: 400, error: 'invalid_grant' });
       const grants = await sql<{ revoked: boolean }>(server, 'SELECT revoked_at IS NOT NULL AS revoked FROM grants WHERE authorization_code_hash = $1', [
         hashOpaqueValue(subject!),
       ]);
       expect(grants).toEqual(answer.status === 200 ? [{ revoked: false }] : grants.map(() => ({ revoked: true })));
     }
+    // The outage did not spend them (F-10): the retries get their tokens.
+    expect(statuses).toContain(200);
   });
 
   it('PostgreSQL frozen (connections open, nothing answers): each request still ends in 503 within the driver timeouts, and service resumes on thaw', async () => {

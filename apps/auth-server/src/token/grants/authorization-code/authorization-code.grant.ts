@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant } from '../../../../../../libs/errors/src/index.js';
+import { InvalidGrant, OAuthError } from '../../../../../../libs/errors/src/index.js';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
-import { TokenIssuance } from '../../../tokens/token-issuance.js';
+import type { AuthorizationCode } from '../../../authorization-codes/authorization-code.js';
+import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuance.js';
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import type { User } from '../../../users/user.js';
 import { UsersService } from '../../../users/users.service.js';
@@ -12,9 +13,10 @@ import { requireParam } from '../../token-form.js';
 import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
 
 /**
- * RFC 6749 §4.1.3 with RFC 7636. The code is consumed before anything else is checked, so a
- * failed check (a wrong PKCE verifier included) burns it (SECURITY-CHECKLIST AC-8); a code
- * presented again revokes the tokens it produced (RFC 6749 §4.1.2, AC-2).
+ * RFC 6749 §4.1.3 with RFC 7636. A failed check (a wrong PKCE verifier included) burns the code
+ * (SECURITY-CHECKLIST AC-8); a code presented again revokes the tokens it produced (RFC 6749
+ * §4.1.2, AC-2). A code that passes is spent in the same statement that stores its grant, so a
+ * database outage cannot burn it without tokens (F-10): the client may retry the exchange.
  */
 @Injectable()
 @GrantHandlerFor(GrantTypes.authorizationCode)
@@ -29,26 +31,45 @@ export class AuthorizationCodeGrant implements GrantHandler {
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
-    const redemption = await this.codes.redeem(requireParam(params, 'code'), client.id);
-    if (redemption.outcome === 'replayed') {
-      await this.revoker.revokeByAuthorizationCode(redemption.codeHash);
-      throw new InvalidGrant('the authorization code was already used');
+    const inspection = await this.codes.inspect(requireParam(params, 'code'), client.id);
+    if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
+    if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
+    const { code } = inspection;
+    const user = await this.checked(code, params);
+    try {
+      const { response } = await this.issuance.issue({
+        client,
+        user: { id: user.id, username: user.username },
+        grantType: this.grantType,
+        scopes: code.scopes,
+        withRefreshToken: refreshAllowed(client),
+        authorizationCodeHash: code.codeHash,
+        redeemsAuthorizationCode: true,
+      });
+      return response;
+    } catch (error) {
+      // A concurrent redemption won between the check and our commit: this one is the replay.
+      if (error instanceof CodeAlreadyRedeemed) return this.replayed(code.codeHash);
+      throw error;
     }
-    if (redemption.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
-    const { code } = redemption;
-    assertNotExpired(code);
-    assertRedirectUriRepeated(code, params);
-    assertPkce(code, params);
-    const user = await this.activeUser(code.userId);
-    const { response } = await this.issuance.issue({
-      client,
-      user: { id: user.id, username: user.username },
-      grantType: this.grantType,
-      scopes: code.scopes,
-      withRefreshToken: refreshAllowed(client),
-      authorizationCodeHash: code.codeHash,
-    });
-    return response;
+  }
+
+  private async replayed(codeHash: string): Promise<never> {
+    await this.revoker.revokeByAuthorizationCode(codeHash);
+    throw new InvalidGrant('the authorization code was already used');
+  }
+
+  /** Every check of the code and its user; a refusal burns the code, an outage leaves it be. */
+  private async checked(code: AuthorizationCode, params: GrantContext['params']): Promise<User> {
+    try {
+      assertNotExpired(code);
+      assertRedirectUriRepeated(code, params);
+      assertPkce(code, params);
+      return await this.activeUser(code.userId);
+    } catch (error) {
+      if (error instanceof OAuthError) await this.codes.burn(code);
+      throw error;
+    }
   }
 
   /** The user may have been disabled or deleted since the consent (AC-11). */
