@@ -8,7 +8,7 @@
 //   3. the RSS of each app process grew < 5% over the second half of the run.
 // Bounded: SOAK_CONCURRENCY workers, SOAK_MAX_REQUESTS requests, loopback only; stops by itself.
 // Usage: npm run soak   (SOAK_SECONDS=120, SOAK_CONCURRENCY=8, SOAK_FAULT_EVERY, SOAK_FAULTS_UNTIL;
-// wrap it in flock /tmp/portcullis-bench.lock). CI (.ci/run): SOAK_SECONDS=60 SOAK_FAULT_EVERY=8 SOAK_FAULTS_UNTIL=0.5
+// wrap it in flock /tmp/portcullis-bench.lock). CI (.ci/run): SOAK_SECONDS=180 SOAK_FAULT_EVERY=15 SOAK_FAULTS_UNTIL=0.5
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
