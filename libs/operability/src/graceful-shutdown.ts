@@ -37,10 +37,10 @@ async function drainHttp(app: NestFastifyApplication, timeoutMs: number, logger:
   // The adapter's close: answers 503 on connections already open, then fastify.close() (which app.close() repeats harmlessly).
   const closed = app.getHttpAdapter().close() as Promise<void>;
   try {
-    if (!(await within(closed, timeoutMs))) {
+    if (!(await settlesWithin(closed, timeoutMs))) {
       logger.warn(`requests still open after ${timeoutMs} ms: closing their connections`);
       server.closeAllConnections();
-      await within(closed, 1000);
+      await settlesWithin(closed, 1000);
     }
   } finally {
     clearInterval(reaper);
@@ -73,7 +73,8 @@ export function exitGracefullyOnSignals(stop: (signal: NodeJS.Signals) => Promis
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
 }
 
-async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+/** True once `work` resolves, false if `ms` pass first; a rejection of `work` is the caller's. */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {

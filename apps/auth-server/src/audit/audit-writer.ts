@@ -70,12 +70,12 @@ export class AuditWriter implements OnModuleDestroy, BeforeApplicationShutdown {
       } catch (error) {
         if (batch.length === 1) this.logger.error(`audit row lost (${batch[0].action}): ${(error as Error).message}`);
         // One row the database refuses must not take its neighbours with it.
-        else await this.write1By1(batch);
+        else await this.writeRowByRow(batch);
       }
     }
   }
 
-  private async write1By1(rows: PendingAuditRow[]): Promise<void> {
+  private async writeRowByRow(rows: PendingAuditRow[]): Promise<void> {
     for (const row of rows) await this.write([row]);
   }
 }

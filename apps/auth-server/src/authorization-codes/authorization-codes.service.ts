@@ -31,7 +31,7 @@ export class AuthorizationCodesService {
 
   /**
    * What a presented code is, without spending it: the grant's own statement spends it together
-   * with the tokens (TokenIssuance, redeemsAuthorizationCode), or burn() does when a check fails.
+   * with the tokens (TokenIssuance, authorizationCodeHash), or burn() does when a check fails.
    * Another client's code is unknown to this one.
    */
   async inspect(code: string, clientRef: string): Promise<CodeInspection> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { settlesWithin } from '../../../../libs/operability/src/index.js';
 import type { SyncPublisher } from '../../../../libs/sync/src/index.js';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
 import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
@@ -42,14 +43,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async finalPass(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${FINAL_PASS_MS} ms`)), FINAL_PASS_MS)));
+    const failed = (reason: string) => this.logger.warn(`outbox relay's last pass at shutdown failed, the next start sends the rest: ${reason}`);
     try {
-      await Promise.race([this.relayOnce(), timeout]);
+      if (!(await settlesWithin(this.relayOnce(), FINAL_PASS_MS))) failed(`no answer within ${FINAL_PASS_MS} ms`);
     } catch (error) {
-      this.logger.warn(`outbox relay's last pass at shutdown failed, the next start sends the rest: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
+      failed((error as Error).message);
     }
   }
 

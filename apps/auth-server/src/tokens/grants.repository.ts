@@ -60,8 +60,9 @@ export class GrantsRepository {
 
   /** Stores the grant and spends its authorization code atomically; false when the code was already spent. */
   async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(GRANT_REDEEMING_CODE, grantParameters(grant));
-    return Array.isArray(result) && result.length > 0 && !(Array.isArray(result[0]) && result[0].length === 0);
+    // An INSERT … RETURNING: TypeORM answers with the rows themselves.
+    const inserted = await this.dataSource.query<{ id: string }[]>(GRANT_REDEEMING_CODE, grantParameters(grant));
+    return inserted.length > 0;
   }
 
   async findWithState(grantId: string): Promise<GrantWithState | null> {

@@ -71,7 +71,7 @@ export class JwtTokenIssuance extends TokenIssuance {
   }
 
   private async store(command: IssueTokensCommand, grant: NewGrant): Promise<void> {
-    if (!command.redeemsAuthorizationCode) return this.grants.insert(grant);
+    if (command.authorizationCodeHash === undefined) return this.grants.insert(grant);
     if (!(await this.grants.insertRedeemingCode(grant))) throw new CodeAlreadyRedeemed();
   }
 }

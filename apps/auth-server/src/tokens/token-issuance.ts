@@ -10,10 +10,11 @@ export interface IssueTokensCommand {
   scopes: string[];
   /** Only the authorization-code flow asks for one, and only when the client's refresh count allows. */
   withRefreshToken: boolean;
-  /** Hash of the authorization code the tokens come from, so that a replayed code can revoke them. */
+  /**
+   * The authorization code the tokens come from (its hash), still unspent: the grant's own
+   * statement spends it (CodeAlreadyRedeemed if it is gone), and a replayed code revokes them.
+   */
   authorizationCodeHash?: string;
-  /** Spend that (still unspent) code in the grant's own statement; CodeAlreadyRedeemed if it is gone. */
-  redeemsAuthorizationCode?: boolean;
 }
 
 /** The authorization code was spent by a concurrent redemption between its check and the grant's commit. */

@@ -22,7 +22,7 @@ describe('admin API: cross-site requests are refused (CSRF)', () => {
     return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { title?: string; detail?: string } };
   };
 
-  it('an HTML form creating a scope gets 415 and nothing is written', async () => {
+  it('an HTML form creating a scope gets 403 (foreign Origin) or 415 (no Origin) and nothing is written', async () => {
     const before = await count(server, 'scopes');
     const outboxBefore = await count(server, 'outbox_events');
     const response = await send(

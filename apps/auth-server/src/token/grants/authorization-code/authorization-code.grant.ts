@@ -44,7 +44,6 @@ export class AuthorizationCodeGrant implements GrantHandler {
         scopes: code.scopes,
         withRefreshToken: refreshAllowed(client),
         authorizationCodeHash: code.codeHash,
-        redeemsAuthorizationCode: true,
       });
       return response;
     } catch (error) {
