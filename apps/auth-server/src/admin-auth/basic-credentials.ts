@@ -15,9 +15,14 @@ export function parseBasicAuthorization(header: string | undefined, decodeFormEn
   if (separator < 0) return null;
   const raw = [decoded.slice(0, separator), decoded.slice(separator + 1)];
   try {
-    const [username, password] = decodeFormEncoded ? raw.map((part) => decodeURIComponent(part.replace(/\+/g, ' '))) : raw;
+    const [username, password] = decodeFormEncoded ? raw.map(formDecoded) : raw;
     return { username, password };
   } catch {
     return null;
   }
+}
+
+/** application/x-www-form-urlencoded decoding; generated ids and secrets (base64url) need none. */
+function formDecoded(part: string): string {
+  return part.includes('%') || part.includes('+') ? decodeURIComponent(part.replace(/\+/g, ' ')) : part;
 }

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { multiRowInsert } from '../database/multi-row-insert.js';
+import { preparedStatementExecutor, type ExecuteNamed } from '../database/prepared-statement-executor.js';
 import type { AuditActorType, AuditEvent, PendingAuditRow } from './audit-event.js';
 
 export interface AuditListFilter {
@@ -27,25 +30,42 @@ interface AuditRow {
   request_id: string | null;
 }
 
-const COLUMNS = 9;
+const insertStatementFor = multiRowInsert(
+  'audit_events',
+  ['occurred_at', 'actor', 'actor_type', 'action', 'target_type', 'target_id', 'details', 'ip', 'request_id'],
+  { details: 'jsonb' },
+);
 
 @Injectable()
 export class AuditEventsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly execute: ExecuteNamed;
 
-  /** One multi-row INSERT per batch. */
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
+  ) {
+    this.execute = preparedStatementExecutor(dataSource, config.embeddedDatabase);
+  }
+
+  /** One multi-row INSERT per batch (AuditWriter sends at most AUDIT_BATCH_ROWS), a prepared statement per size. */
   async insertMany(rows: PendingAuditRow[]): Promise<void> {
     if (rows.length === 0) return;
     const params: unknown[] = [];
-    const tuples = rows.map((row, index) => {
-      params.push(row.occurredAt, row.actor, row.actorType, row.action, row.targetType, row.targetId, JSON.stringify(row.details ?? {}), row.ip, row.requestId);
-      const base = index * COLUMNS;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}::jsonb, $${base + 8}, $${base + 9})`;
-    });
-    await this.dataSource.query(
-      `INSERT INTO audit_events (occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id) VALUES ${tuples.join(', ')}`,
-      params,
-    );
+    for (const row of rows) {
+      // ISO text: the same instant, without the driver's slower local-time formatting of a Date.
+      params.push(
+        row.occurredAt.toISOString(),
+        row.actor,
+        row.actorType,
+        row.action,
+        row.targetType,
+        row.targetId,
+        JSON.stringify(row.details ?? {}),
+        row.ip,
+        row.requestId,
+      );
+    }
+    await this.execute(insertStatementFor(rows.length), params);
   }
 
   async list(filter: AuditListFilter): Promise<AuditEvent[]> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Client } from './client.js';
 import { ClientCache } from './client-cache.js';
-import { clientSecretMatches } from './client-secret.js';
+import { clientSecretMatches, VerifiedSecretMemo } from './client-secret.js';
 import { ClientsRepository, type ClientWithSecrets } from './clients.repository.js';
 
 /**
@@ -16,6 +16,8 @@ export class ClientAuthenticator {
     private readonly cache: ClientCache,
   ) {}
 
+  private readonly verified = new VerifiedSecretMemo<ClientWithSecrets>();
+
   async find(clientId: string): Promise<Client | null> {
     return (await this.stored(clientId))?.client ?? null;
   }
@@ -27,7 +29,9 @@ export class ClientAuthenticator {
       clientSecretMatches(secret, 'A'.repeat(43)); // same work for unknown ids (SECURITY-CHECKLIST TC-2)
       return null;
     }
+    if (this.verified.has(stored, secret)) return stored.client;
     const current = clientSecretMatches(secret, stored.secretHash);
+    if (current) this.verified.remember(stored, secret);
     const previous = stored.previousSecretExpiresAt !== null && stored.previousSecretExpiresAt > now && clientSecretMatches(secret, stored.previousSecretHash);
     return current || previous ? stored.client : null;
   }

@@ -1,30 +1,26 @@
+import { multiRowInsert } from '../database/multi-row-insert.js';
+import type { ExecuteNamed } from '../database/prepared-statement-executor.js';
 import type { NewGrant } from './grant.js';
 
-const COLUMNS = `id, client_ref, client_id, user_id, username, grant_type, scopes, issued_at, access_expires_at,
-  refresh_token_hash, refresh_remaining, refresh_unlimited, authorization_code_hash`;
-const PER_ROW = 13;
+const COLUMN_NAMES = [
+  'id',
+  'client_ref',
+  'client_id',
+  'user_id',
+  'username',
+  'grant_type',
+  'scopes',
+  'issued_at',
+  'access_expires_at',
+  'refresh_token_hash',
+  'refresh_remaining',
+  'refresh_unlimited',
+  'authorization_code_hash',
+] as const;
+const COLUMNS = COLUMN_NAMES.join(', ');
 /** Rows per statement: 13 parameters each stays far below PostgreSQL's 65535 limit. */
 const MAX_ROWS = 256;
-
-/** A multi-row INSERT: `name` is the same for every statement of one row count (a prepared statement). */
-export interface GrantInsertStatement {
-  name: string;
-  text: string;
-}
-
-type Execute = (statement: GrantInsertStatement, parameters: unknown[]) => Promise<unknown>;
-
-/** Built once per row count: no SQL text assembled per flush, and one prepared name per shape. */
-const STATEMENTS: GrantInsertStatement[] = [];
-
-function statementFor(rows: number): GrantInsertStatement {
-  let statement = STATEMENTS[rows];
-  if (statement === undefined) {
-    const values = Array.from({ length: rows }, (_, row) => `(${Array.from({ length: PER_ROW }, (_, column) => `$${row * PER_ROW + column + 1}`).join(', ')})`);
-    statement = STATEMENTS[rows] = { name: `portcullis_grants_insert_${rows}`, text: `INSERT INTO grants (${COLUMNS}) VALUES ${values.join(', ')}` };
-  }
-  return statement;
-}
+const statementFor = multiRowInsert('grants', COLUMN_NAMES);
 
 /** COLUMNS' types, for a SELECT list, where PostgreSQL cannot infer parameter types from the target. */
 const TYPED_PARAMETERS = ['uuid', 'uuid', 'text', 'uuid', 'text', 'text', 'jsonb', 'timestamptz', 'timestamptz', 'text', 'integer', 'boolean', 'text']
@@ -69,7 +65,7 @@ export class GrantInsertBatcher {
   private scheduled = false;
 
   constructor(
-    private readonly execute: Execute,
+    private readonly execute: ExecuteNamed,
     private readonly maxInFlight: number,
   ) {}
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
 import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
-import { preparedStatementExecutor } from './prepared-statement-executor.js';
+import { preparedStatementExecutor } from '../database/prepared-statement-executor.js';
 
 export interface GrantRow {
   id: string;

@@ -1,11 +1,30 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
 
 const KEY_LENGTH = 32;
 const DEFAULT_COST = { N: 2 ** 15, r: 8, p: 1 };
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), where access tokens are signed too
+ * (tokens/compact-es256.ts). A burst of logins may hold at most half of the pool, so that token
+ * signatures never queue behind tens of milliseconds of password hashing; the other logins wait
+ * their turn here, which costs them nothing on a 2-core machine that is busy hashing anyway.
+ */
+const hashingSlots = pLimit(2);
+
+/** Hashes running on the pool and waiting for a slot (observability and tests). */
+export function passwordHashingLoad(): { running: number; waiting: number } {
+  return { running: hashingSlots.activeCount, waiting: hashingSlots.pendingCount };
+}
+
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCallback(password, salt, KEY_LENGTH, { ...options, maxmem: 256 * options.N! * options.r! }, (error, key) => (error ? reject(error) : resolve(key))),
+  return hashingSlots(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCallback(password, salt, KEY_LENGTH, { ...options, maxmem: 256 * options.N! * options.r! }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
   );
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.js';
 import { basic, createClient, postForm, sql } from './token-fixtures.js';
 
 jest.setTimeout(60_000);
@@ -19,7 +20,8 @@ describe('client cache invalidation', () => {
     await server.close();
   });
 
-  const token = (clientId: string, secret: string) => postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
+  const token = (clientId: string, secret: string) =>
+    postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
   const admin = (path: string, method: string, body?: unknown) =>
     server.request(`/admin/v1/clients/${path}`, {
       method,
@@ -40,7 +42,8 @@ describe('client cache invalidation', () => {
 
   it('a scope disassociated through the admin API is refused at once', async () => {
     const client = await createClient(server, { scopes: ['cache.a', 'cache.b'] });
-    const scoped = () => postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'cache.b' }, { authorization: basic(client.clientId, client.secret) });
+    const scoped = () =>
+      postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'cache.b' }, { authorization: basic(client.clientId, client.secret) });
     expect((await scoped()).status).toBe(200);
     expect((await admin(`${client.clientId}/scopes/cache.b`, 'DELETE')).status).toBe(204);
     expect((await scoped()).status).toBe(400);
@@ -55,11 +58,26 @@ describe('client cache invalidation', () => {
     expect((await token(client.clientId, client.secret)).status).toBe(401);
   });
 
+  it('a secret accepted before (remembered with the cached client) is refused once another instance replaces it', async () => {
+    const client = await createClient(server);
+    for (let i = 0; i < 3; i++) expect((await token(client.clientId, client.secret)).status).toBe(200);
+    const replacement = generateClientSecret();
+    await sql(server, 'UPDATE clients SET secret_hash = $2 WHERE id = $1', [client.id, hashClientSecret(replacement)]);
+    await sql(server, `INSERT INTO outbox_events (kind, entity_id, entity_version, payload) VALUES ('client.upserted', $1, 98, '{}')`, [client.clientId]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await token(client.clientId, client.secret)).status).toBe(401);
+    expect((await token(client.clientId, replacement)).status).toBe(200);
+  });
+
   it('introspection: a cached live grant is inactive right after a revocation or a deactivation here', async () => {
     const caller = await createClient(server);
     const subject = await createClient(server);
     const introspect = async (value: string) =>
-      ((await (await postForm(server, '/oauth/introspect', { token: value }, { authorization: basic(caller.clientId, caller.secret) })).json()) as { active: boolean }).active;
+      (
+        (await (await postForm(server, '/oauth/introspect', { token: value }, { authorization: basic(caller.clientId, caller.secret) })).json()) as {
+          active: boolean;
+        }
+      ).active;
     const issue = async () => ((await (await token(subject.clientId, subject.secret)).json()) as { access_token: string }).access_token;
     const revoked = await issue();
     expect(await introspect(revoked)).toBe(true);

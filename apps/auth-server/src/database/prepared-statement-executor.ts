@@ -1,6 +1,13 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { GrantInsertStatement } from './grant-insert-batcher.js';
+
+/** A statement whose text never changes for its `name` (e.g. one per multi-row INSERT row count). */
+export interface NamedStatement {
+  name: string;
+  text: string;
+}
+
+export type ExecuteNamed = (statement: NamedStatement, parameters: unknown[]) => Promise<unknown>;
 
 /**
  * Runs a hot-path statement as a named prepared statement straight on the driver's pool: each
@@ -9,10 +16,7 @@ import type { GrantInsertStatement } from './grant-insert-batcher.js';
  * per-connection statements). Errors stay the driver's, which the exception filter classifies
  * the same way (SQLSTATE, connection failures -> 503).
  */
-export function preparedStatementExecutor(
-  dataSource: DataSource,
-  embedded: boolean,
-): (statement: GrantInsertStatement, parameters: unknown[]) => Promise<unknown> {
+export function preparedStatementExecutor(dataSource: DataSource, embedded: boolean): ExecuteNamed {
   if (embedded) return (statement, parameters) => dataSource.query(statement.text, parameters);
   let pool: Pool | undefined;
   return (statement, parameters) => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import { hashPassword, passwordHashingLoad, verifyPassword } from './password-hasher.js';
+
+const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
+
+describe('password hashing', () => {
+  it('verifies the right password only', async () => {
+    const stored = await hashPassword('correct horse', CHEAP);
+    expect(stored.startsWith('scrypt$1024$8$1$')).toBe(true);
+    expect(await verifyPassword('correct horse', stored)).toBe(true);
+    expect(await verifyPassword('wrong horse', stored)).toBe(false);
+    expect(await verifyPassword('correct horse', 'bcrypt$whatever')).toBe(false);
+  });
+
+  it('never holds more than two of the thread pool at once; the rest wait and all finish', async () => {
+    const hashes = Array.from({ length: 6 }, (_, i) => hashPassword(`password ${i}`, CHEAP));
+    await Promise.resolve();
+    expect(passwordHashingLoad()).toEqual({ running: 2, waiting: 4 });
+    const stored = await Promise.all(hashes);
+    expect(new Set(stored).size).toBe(6);
+    expect(passwordHashingLoad()).toEqual({ running: 0, waiting: 0 });
+    expect(await verifyPassword('password 5', stored[5])).toBe(true);
+  });
+});
