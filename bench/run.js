@@ -8,7 +8,8 @@
 //   authorization_code: every request exchanges a distinct, valid code (PKCE S256, pre-created
 //   rows stored hashed as the app stores them) and must get 200.
 // Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL;
-// BENCH_CASES=token,code to run some cases; BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
+// BENCH_CASES=token,code to run some cases; BENCH_ROUNDS (default 3) paired rounds;
+// BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
@@ -21,6 +22,8 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 const CODES = Number(process.env.BENCH_CODES ?? 6000 * (WARMUP_SECONDS + DURATION_SECONDS));
 const REDIRECT_URI = 'https://bench.example/callback';
 const AUTH_FLAGS = (process.env.BENCH_AUTH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Baseline/app pairs measured back to back, this many times over (see pairedRounds). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NAMES = {
   json: 'bare node:http fixed JSON',
   sign: 'bare node:http ES256 sign',
@@ -110,6 +113,7 @@ async function warmThenMeasure(server, key, options) {
   return measureWithCpu(server, NAMES[key], options());
 }
 
+/** A bare baseline in a child process of its own, started for this one measurement. */
 async function measureBare(key, mode) {
   const server = await childServer(mode);
   try {
@@ -119,48 +123,71 @@ async function measureBare(key, mode) {
   }
 }
 
-async function measureApp(database, only) {
+/** The app child on `database`, with what its cases need: a client_credentials client and one of its tokens. */
+async function startApp(database) {
   const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: randomBytes(12).toString('base64url') }, AUTH_FLAGS);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
+  const cc = await insertClient(db, ['client_credentials']);
+  const tokenUrl = `${app.url}/oauth/token`;
+  const issued = await fetch(tokenUrl, { ...form(cc.authorization), body: 'grant_type=client_credentials' });
+  if (issued.status !== 200) throw new Error(`client_credentials: ${issued.status} ${await issued.text()}`);
+  const { access_token: accessToken } = await issued.json();
+  return { app, db, cc, tokenUrl, accessToken };
+}
+
+const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } });
+
+function measureToken({ app, cc, tokenUrl }) {
+  return warmThenMeasure(app, 'token', () => ({ url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' }));
+}
+
+function measureIntrospection({ app, cc, accessToken }) {
+  return warmThenMeasure(app, 'introspection', () => ({ url: `${app.url}/oauth/introspect`, ...form(cc.authorization), body: `token=${accessToken}` }));
+}
+
+async function measureCodeExchange({ app, db, tokenUrl }) {
+  const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited' });
+  const bodies = await insertCodes(db, client, CODES);
+  const first = await fetch(tokenUrl, { ...form(client.authorization), body: bodies.shift() });
+  if (first.status !== 200 || !(await first.json()).refresh_token) throw new Error(`authorization_code: ${first.status}`);
+  const warm = bodies.splice(0, Math.floor(bodies.length * (WARMUP_SECONDS / (WARMUP_SECONDS + DURATION_SECONDS))));
+  if (WARMUP_SECONDS > 0) await measure(`${NAMES.code} (warm-up)`, eachOnce(warm, tokenUrl, client.authorization), WARMUP_SECONDS);
+  const row = await measureWithCpu(app, NAMES.code, eachOnce(bodies, tokenUrl, client.authorization));
+  const { rows } = await db.query(`SELECT count(*)::int AS n FROM grants WHERE client_ref = $1 AND authorization_code_hash IS NOT NULL`, [client.id]);
+  if (row.non2xx > 0) console.warn(`authorization_code: ${row.non2xx} non-2xx responses (codes exhausted? BENCH_CODES=${CODES})`);
+  return { ...row, codesExchanged: rows[0].n };
+}
+
+/**
+ * Each app case right after its own baseline, ROUNDS times over (sign then client_credentials,
+ * verify then introspection): on a machine whose speed drifts between minutes (other tenants),
+ * a pair measured back to back shares the conditions, and the median of the rounds' ratios is
+ * what the run reports. Every round's rows are kept in the results.
+ */
+async function pairedRounds(app, only) {
   const results = [];
-  try {
-    const cc = await insertClient(db, ['client_credentials']);
-    const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } });
-    const token = `${app.url}/oauth/token`;
-    const issued = await fetch(token, { ...form(cc.authorization), body: 'grant_type=client_credentials' });
-    if (issued.status !== 200) throw new Error(`client_credentials: ${issued.status} ${await issued.text()}`);
-    const { access_token: accessToken } = await issued.json();
-    if (only('token'))
-      results.push(await warmThenMeasure(app, 'token', () => ({ url: token, ...form(cc.authorization), body: 'grant_type=client_credentials' })));
-    if (only('introspection'))
-      results.push(
-        await warmThenMeasure(app, 'introspection', () => ({ url: `${app.url}/oauth/introspect`, ...form(cc.authorization), body: `token=${accessToken}` })),
-      );
-    if (only('code')) {
-      const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited' });
-      const bodies = await insertCodes(db, client, CODES);
-      const first = await fetch(token, { ...form(client.authorization), body: bodies.shift() });
-      if (first.status !== 200 || !(await first.json()).refresh_token) throw new Error(`authorization_code: ${first.status}`);
-      const warm = bodies.splice(0, Math.floor(bodies.length * (WARMUP_SECONDS / (WARMUP_SECONDS + DURATION_SECONDS))));
-      if (WARMUP_SECONDS > 0) await measure(`${NAMES.code} (warm-up)`, eachOnce(warm, token, client.authorization), WARMUP_SECONDS);
-      const row = await measureWithCpu(app, NAMES.code, eachOnce(bodies, token, client.authorization));
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM grants WHERE client_ref = $1 AND authorization_code_hash IS NOT NULL`, [client.id]);
-      results.push({ ...row, codesExchanged: rows[0].n });
-      if (row.non2xx > 0) console.warn(`authorization_code: ${row.non2xx} non-2xx responses (codes exhausted? BENCH_CODES=${CODES})`);
+  const pairs = [
+    ['sign', 'sign', 'token', measureToken],
+    ['verify', 'jwt-verify', 'introspection', measureIntrospection],
+  ];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [bareKey, mode, appKey, measureCase] of pairs) {
+      if (only(bareKey)) results.push({ ...(await measureBare(bareKey, mode)), round });
+      if (only(appKey)) results.push({ ...(await measureCase(app)), round });
     }
-  } finally {
-    await db.end();
-    // Requests still in flight when autocannon stopped finish before the app closes.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await app.exit('close');
   }
   return results;
 }
 
+/** Per round, app rps over its baseline's; the run's figure is their median. */
 function ratiosOf(results) {
-  const rps = Object.fromEntries(results.map((row) => [row.name, row.rps]));
-  const ratio = (app, bare) => (rps[NAMES[app]] && rps[NAMES[bare]] ? +(rps[NAMES[app]] / rps[NAMES[bare]]).toFixed(3) : undefined);
+  const byRound = (name) => new Map(results.filter((row) => row.name === name).map((row) => [row.round ?? 1, row.rps]));
+  const ratio = (app, bare) => {
+    const [apps, bares] = [byRound(NAMES[app]), byRound(NAMES[bare])];
+    const rounds = [...apps.keys()].filter((round) => bares.has(round)).map((round) => +(apps.get(round) / bares.get(round)).toFixed(3));
+    return rounds.length === 0 ? {} : { median: median(rounds), rounds };
+  };
   return {
     tokenVsBareSign: ratio('token', 'sign'),
     introspectionVsBareVerify: ratio('introspection', 'verify'),
@@ -169,30 +196,41 @@ function ratiosOf(results) {
   };
 }
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : +((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3);
+}
+
 async function main() {
   // BENCH_CASES=token,introspection (for example) runs only those: profiling one path at a time.
   const cases = process.env.BENCH_CASES?.split(',');
   const only = (key) => !cases || cases.includes(key);
   const database = await freshDatabase();
   const results = [];
+  let running;
   try {
-    for (const [key, mode] of [
-      ['json', 'json'],
-      ['sign', 'sign'],
-      ['verify', 'jwt-verify'],
-    ])
-      if (only(key)) results.push(await measureBare(key, mode));
-    results.push(...(await measureApp(database, only)));
+    if (only('json')) results.push({ ...(await measureBare('json', 'json')), round: 1 });
+    running = await startApp(database);
+    results.push(...(await pairedRounds(running, only)));
+    // The code case spends its codes once, so it runs once, in the last round's conditions.
+    if (only('code')) results.push({ ...(await measureCodeExchange(running)), round: ROUNDS });
   } finally {
+    if (running) {
+      await running.db.end();
+      // Requests still in flight when autocannon stopped finish before the app closes.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await running.app.exit('close');
+    }
     await database.drop();
   }
   const ratios = ratiosOf(results);
-  console.table(ratios);
+  console.table(Object.fromEntries(Object.entries(ratios).map(([name, ratio]) => [name, { median: ratio.median, rounds: ratio.rounds?.join(' ') }])));
   if (cases) return;
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}.json`, import.meta.url);
-  const method = 'each server in its own child process, autocannon in the parent';
+  const method = `each server in its own child process, autocannon in the parent; ${ROUNDS} paired rounds (baseline, then its app case), median ratio`;
   writeFileSync(
     file,
     JSON.stringify(
@@ -200,6 +238,7 @@ async function main() {
         date,
         node: process.version,
         method,
+        rounds: ROUNDS,
         connections: CONNECTIONS,
         durationSeconds: DURATION_SECONDS,
         warmupSeconds: WARMUP_SECONDS,

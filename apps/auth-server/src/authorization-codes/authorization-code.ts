@@ -14,3 +14,10 @@ export interface AuthorizationCode {
 }
 
 export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt'>;
+
+/** The user who consented to a code, as the exchange needs them. */
+export interface CodeOwner {
+  id: string;
+  username: string;
+  active: boolean;
+}

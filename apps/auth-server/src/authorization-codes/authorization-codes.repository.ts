@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { AuthorizationCode, NewAuthorizationCode } from './authorization-code.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { preparedStatementExecutor, type ExecuteNamed } from '../database/prepared-statement-executor.js';
+import type { AuthorizationCode, CodeOwner, NewAuthorizationCode } from './authorization-code.js';
 
 interface AuthorizationCodeRow {
   code_hash: string;
@@ -15,9 +17,33 @@ interface AuthorizationCodeRow {
   consumed_at: Date | null;
 }
 
+interface CodeWithOwnerRow extends AuthorizationCodeRow {
+  owner_username: string | null;
+  owner_active: boolean | null;
+}
+
+/**
+ * The code and the state of the user who consented, in one round trip: the exchange needs both
+ * (a user disabled since the consent gets no tokens, AC-11), and it is the hottest read of the
+ * code flow, so it is a named prepared statement straight on the driver's pool.
+ */
+const CODE_WITH_OWNER = {
+  name: 'portcullis_code_with_owner',
+  text: `SELECT c.*, u.username AS owner_username, u.active AS owner_active
+    FROM authorization_codes c LEFT JOIN users u ON u.id = c.user_id
+    WHERE c.code_hash = $1`,
+};
+
 @Injectable()
 export class AuthorizationCodesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly execute: ExecuteNamed;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
+  ) {
+    this.execute = preparedStatementExecutor(dataSource, config.embeddedDatabase);
+  }
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     await this.dataSource.query(
@@ -43,9 +69,12 @@ export class AuthorizationCodesRepository {
     return rows.length > 0 ? toAuthorizationCode(rows[0]) : null;
   }
 
-  async find(codeHash: string): Promise<AuthorizationCode | null> {
-    const rows: AuthorizationCodeRow[] = await this.dataSource.query('SELECT * FROM authorization_codes WHERE code_hash = $1', [codeHash]);
-    return rows.length > 0 ? toAuthorizationCode(rows[0]) : null;
+  /** The code with its owner (null when the user is gone), or null when there is no such code. */
+  async findWithOwner(codeHash: string): Promise<{ code: AuthorizationCode; owner: CodeOwner | null } | null> {
+    const [row] = (await this.execute(CODE_WITH_OWNER, [codeHash])) as CodeWithOwnerRow[];
+    if (!row) return null;
+    const owner = row.owner_username === null ? null : { id: row.user_id, username: row.owner_username, active: row.owner_active === true };
+    return { code: toAuthorizationCode(row), owner };
   }
 }
 

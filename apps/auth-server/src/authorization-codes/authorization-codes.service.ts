@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../settings/settings.service.js';
-import type { AuthorizationCode } from './authorization-code.js';
+import type { AuthorizationCode, CodeOwner } from './authorization-code.js';
 import { AuthorizationCodesRepository } from './authorization-codes.repository.js';
 import { generateOpaqueValue, hashOpaqueValue } from './opaque-value.js';
 
@@ -36,10 +36,10 @@ export class AuthorizationCodesService {
    */
   async inspect(code: string, clientRef: string): Promise<CodeInspection> {
     const codeHash = hashOpaqueValue(code);
-    const found = await this.repository.find(codeHash);
-    if (!found || found.clientRef !== clientRef) return { outcome: 'unknown' };
-    if (found.consumedAt) return { outcome: 'replayed', codeHash };
-    return { outcome: 'redeemable', code: found };
+    const found = await this.repository.findWithOwner(codeHash);
+    if (!found || found.code.clientRef !== clientRef) return { outcome: 'unknown' };
+    if (found.code.consumedAt) return { outcome: 'replayed', codeHash };
+    return { outcome: 'redeemable', code: found.code, owner: found.owner };
   }
 
   /** A failed check spends the code all the same (SECURITY-CHECKLIST AC-8): no second guess. */
@@ -48,4 +48,5 @@ export class AuthorizationCodesService {
   }
 }
 
-export type CodeInspection = { outcome: 'redeemable'; code: AuthorizationCode } | { outcome: 'replayed'; codeHash: string } | { outcome: 'unknown' };
+export type CodeInspection =
+  { outcome: 'redeemable'; code: AuthorizationCode; owner: CodeOwner | null } | { outcome: 'replayed'; codeHash: string } | { outcome: 'unknown' };

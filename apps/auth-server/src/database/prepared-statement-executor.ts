@@ -7,7 +7,8 @@ export interface NamedStatement {
   text: string;
 }
 
-export type ExecuteNamed = (statement: NamedStatement, parameters: unknown[]) => Promise<unknown>;
+/** Resolves with the statement's rows (none for an INSERT without RETURNING). */
+export type ExecuteNamed = (statement: NamedStatement, parameters: unknown[]) => Promise<unknown[]>;
 
 /**
  * Runs a hot-path statement as a named prepared statement straight on the driver's pool: each
@@ -17,10 +18,15 @@ export type ExecuteNamed = (statement: NamedStatement, parameters: unknown[]) =>
  * the same way (SQLSTATE, connection failures -> 503).
  */
 export function preparedStatementExecutor(dataSource: DataSource, embedded: boolean): ExecuteNamed {
-  if (embedded) return (statement, parameters) => dataSource.query(statement.text, parameters);
+  if (embedded) return async (statement, parameters) => rowsOf(await dataSource.query(statement.text, parameters));
   let pool: Pool | undefined;
   return (statement, parameters) => {
     pool ??= (dataSource.driver as unknown as { master: Pool }).master;
-    return pool.query({ name: statement.name, text: statement.text, values: parameters });
+    return pool.query({ name: statement.name, text: statement.text, values: parameters }).then((result) => result.rows as unknown[]);
   };
+}
+
+/** TypeORM answers a SELECT with its rows, an INSERT without RETURNING with nothing useful. */
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) ? result : [];
 }

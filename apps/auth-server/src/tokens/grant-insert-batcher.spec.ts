@@ -21,7 +21,7 @@ const grant = (id: string): NewGrant => ({
 describe('GrantInsertBatcher', () => {
   it('sends concurrent rows as one multi-row INSERT and settles each caller after it', async () => {
     const statements: { name: string; sql: string; parameters: unknown[] }[] = [];
-    const batcher = new GrantInsertBatcher(async ({ name, text }, parameters) => void statements.push({ name, sql: text, parameters }), 1);
+    const batcher = new GrantInsertBatcher(async ({ name, text }, parameters) => (statements.push({ name, sql: text, parameters }), []), 1);
     await Promise.all(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(statements).toHaveLength(1);
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
@@ -32,7 +32,7 @@ describe('GrantInsertBatcher', () => {
 
   it('names each row count once, so the same shape reuses one prepared statement', async () => {
     const statements: { name: string; text: string }[] = [];
-    const batcher = new GrantInsertBatcher(async (statement) => void statements.push(statement), 1);
+    const batcher = new GrantInsertBatcher(async (statement) => (statements.push(statement), []), 1);
     await batcher.insert(grant('a'));
     await batcher.insert(grant('b'));
     await Promise.all(['c', 'd'].map((id) => batcher.insert(grant(id))));
@@ -43,6 +43,7 @@ describe('GrantInsertBatcher', () => {
   it('retries a failed batch row by row, so only the bad row fails', async () => {
     const batcher = new GrantInsertBatcher(async (_statement, parameters) => {
       if (parameters.includes('bad')) throw new Error('fk violation');
+      return [];
     }, 1);
     const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((id) => batcher.insert(grant(id))));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationCodesModule } from '../../../authorization-codes/authorization-codes.module.js';
-import { UsersModule } from '../../../users/users.module.js';
 import { AuthorizationCodeGrant } from './authorization-code.grant.js';
 
 /** Registers the authorization_code handler; the token endpoint finds it by its decorator. */
-@Module({ imports: [AuthorizationCodesModule, UsersModule], providers: [AuthorizationCodeGrant] })
+@Module({ imports: [AuthorizationCodesModule], providers: [AuthorizationCodeGrant] })
 export class AuthorizationCodeGrantModule {}

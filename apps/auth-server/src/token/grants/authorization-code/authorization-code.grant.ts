@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InvalidGrant, OAuthError } from '../../../../../../libs/errors/src/index.js';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
-import type { AuthorizationCode } from '../../../authorization-codes/authorization-code.js';
+import type { AuthorizationCode, CodeOwner } from '../../../authorization-codes/authorization-code.js';
 import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuance.js';
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
-import type { User } from '../../../users/user.js';
-import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
 import { requireParam } from '../../token-form.js';
@@ -25,7 +23,6 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
   constructor(
     private readonly codes: AuthorizationCodesService,
-    private readonly users: UsersService,
     private readonly issuance: TokenIssuance,
     private readonly revoker: TokenRevoker,
   ) {}
@@ -35,7 +32,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
     const { code } = inspection;
-    const user = await this.checked(code, params);
+    const user = await this.checked(code, inspection.owner, params);
     try {
       const { response } = await this.issuance.issue({
         client,
@@ -59,24 +56,23 @@ export class AuthorizationCodeGrant implements GrantHandler {
   }
 
   /** Every check of the code and its user; a refusal burns the code, an outage leaves it be. */
-  private async checked(code: AuthorizationCode, params: GrantContext['params']): Promise<User> {
+  private async checked(code: AuthorizationCode, owner: CodeOwner | null, params: GrantContext['params']): Promise<CodeOwner> {
     try {
       assertNotExpired(code);
       assertRedirectUriRepeated(code, params);
       assertPkce(code, params);
-      return await this.activeUser(code.userId);
+      return activeOwner(owner);
     } catch (error) {
       if (error instanceof OAuthError) await this.codes.burn(code);
       throw error;
     }
   }
+}
 
-  /** The user may have been disabled or deleted since the consent (AC-11). */
-  private async activeUser(userId: string): Promise<User> {
-    const user = await this.users.findById(userId);
-    if (!user || !user.active) throw new InvalidGrant('the resource owner is no longer active');
-    return user;
-  }
+/** The user may have been disabled or deleted since the consent (AC-11); read with the code. */
+function activeOwner(owner: CodeOwner | null): CodeOwner {
+  if (!owner || !owner.active) throw new InvalidGrant('the resource owner is no longer active');
+  return owner;
 }
 
 /** CONTRACT.md: a refresh token only when the client's refresh count is unlimited or above 0. */
