@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomFillSync } from 'node:crypto';
+import { randomFillSync, type KeyObject } from 'node:crypto';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
 import { signCompactEs256 } from './compact-es256.js';
+import { Es256SigningThread } from './es256-signing-thread.js';
 
 /** RFC 9068 media type of our access tokens. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -26,7 +27,10 @@ export class AccessTokenSigner {
   constructor(
     private readonly keys: KeyStore,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+    private readonly signingThread: Es256SigningThread,
   ) {}
+
+  private readonly signature = (input: string, key: KeyObject): Promise<string> => this.signingThread.sign(input, key);
 
   async sign(claims: AccessTokenClaims): Promise<string> {
     const { kid, key } = await this.keys.signingMaterial();
@@ -43,7 +47,7 @@ export class AccessTokenSigner {
       jti: randomJti(),
       ...(claims.expiresAt !== undefined ? { exp: claims.expiresAt } : {}),
     };
-    return signCompactEs256(this.headerFor(kid), payload, key);
+    return signCompactEs256(this.headerFor(kid), payload, key, this.signature);
   }
 
   /** One header object per kid, so that compact-es256 encodes it once (it caches by object). */

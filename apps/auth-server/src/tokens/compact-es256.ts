@@ -1,6 +1,10 @@
-import { KeyObject, sign, type webcrypto } from 'node:crypto';
+import { KeyObject, type webcrypto } from 'node:crypto';
+import { signOnPool } from './es256-signing-thread.js';
 
 type CryptoKey = webcrypto.CryptoKey;
+
+/** Makes the base64url JOSE (R||S) ES256 signature of a JWS signing input. */
+export type Es256Signature = (input: string, key: KeyObject) => Promise<string>;
 
 const keyObjects = new WeakMap<CryptoKey, KeyObject>();
 
@@ -8,23 +12,22 @@ const keyObjects = new WeakMap<CryptoKey, KeyObject>();
  * One ES256 JWS (RFC 7515 compact serialization) with node:crypto's ECDSA. Same output format as
  * jose's SignJWT (JOSE R||S signature, base64url parts) without WebCrypto's per-call algorithm
  * normalisation, which the profile showed as the largest single cost of issuing a token. The
- * signature itself runs on libuv's thread pool (the callback form), as WebCrypto's does: the
- * ECDSA was a quarter of the event loop's time per token, and handing it off costs ~10 us there,
- * so the loop parses, authenticates and answers other requests meanwhile, and a second core
- * does the signing. Still exactly one signature per token.
+ * signature itself is made off the event loop by `signature` (AccessTokenSigner passes the
+ * batched signing thread; libuv's pool by default). Still exactly one signature per token.
  */
-export function signCompactEs256(header: object, payload: object, key: CryptoKey): Promise<string> {
+export async function signCompactEs256(header: object, payload: object, key: CryptoKey, signature: Es256Signature = signOnPool): Promise<string> {
+  const input = `${encodedHeader(header)}.${base64url(payload)}`;
+  return `${input}.${await signature(input, keyObjectOf(key))}`;
+}
+
+/** The same key as a KeyObject (node:crypto's form), converted once per key. */
+function keyObjectOf(key: CryptoKey): KeyObject {
   let keyObject = keyObjects.get(key);
   if (!keyObject) {
     keyObject = KeyObject.from(key);
     keyObjects.set(key, keyObject);
   }
-  const input = `${encodedHeader(header)}.${base64url(payload)}`;
-  return new Promise((resolve, reject) => {
-    sign('sha256', Buffer.from(input), { key: keyObject, dsaEncoding: 'ieee-p1363' }, (error, signature) =>
-      error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
-    );
-  });
+  return keyObject;
 }
 
 /** The header is the same object for every token of a key (see AccessTokenSigner): encode it once. */

@@ -3,6 +3,7 @@ import { ADMIN_TOKEN_VERIFIER } from '../admin-auth/admin-principal.js';
 import { AccessTokenSigner } from './access-token-signer.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { BearerAdminTokenVerifier } from './admin-token-verifier.js';
+import { Es256SigningThread } from './es256-signing-thread.js';
 import { GrantRevocationsRepository } from './grant-revocations.repository.js';
 import { GrantsRepository } from './grants.repository.js';
 import { JwtTokenIssuance } from './jwt-token-issuance.js';
@@ -19,6 +20,7 @@ import { TokensAdminService } from './tokens-admin.service.js';
   providers: [
     AccessTokenSigner,
     AccessTokenVerifier,
+    Es256SigningThread,
     GrantsRepository,
     GrantRevocationsRepository,
     TokenRevoker,

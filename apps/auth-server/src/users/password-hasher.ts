@@ -5,10 +5,11 @@ const KEY_LENGTH = 32;
 const DEFAULT_COST = { N: 2 ** 15, r: 8, p: 1 };
 
 /**
- * scrypt runs on libuv's thread pool (4 threads by default), where access tokens are signed too
- * (tokens/compact-es256.ts). A burst of logins may hold at most half of the pool, so that token
- * signatures never queue behind tens of milliseconds of password hashing; the other logins wait
- * their turn here, which costs them nothing on a 2-core machine that is busy hashing anyway.
+ * scrypt runs on libuv's thread pool (4 threads by default), which also serves file and DNS work
+ * and the token signatures' fallback (tokens/es256-signing-thread.ts). A burst of logins may hold
+ * at most half of the pool, so that none of that queues behind tens of milliseconds of password
+ * hashing; the other logins wait their turn here, which costs them nothing on a 2-core machine
+ * that is busy hashing anyway.
  */
 const hashingSlots = pLimit(2);
 
