@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { multiRowInsert } from '../database/multi-row-insert.js';
-import { preparedStatementExecutor, type ExecuteNamed } from '../database/prepared-statement-executor.js';
+import { NamedStatements } from '../database/prepared-statement-executor.js';
 import type { AuditActorType, AuditEvent, PendingAuditRow } from './audit-event.js';
 
 export interface AuditListFilter {
@@ -38,14 +37,10 @@ const insertStatementFor = multiRowInsert(
 
 @Injectable()
 export class AuditEventsRepository {
-  private readonly execute: ExecuteNamed;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
-  ) {
-    this.execute = preparedStatementExecutor(dataSource, config.embeddedDatabase);
-  }
+    private readonly statements: NamedStatements,
+  ) {}
 
   /** One multi-row INSERT per batch (AuditWriter sends at most AUDIT_BATCH_ROWS), a prepared statement per size. */
   async insertMany(rows: PendingAuditRow[]): Promise<void> {
@@ -65,7 +60,7 @@ export class AuditEventsRepository {
         row.requestId,
       );
     }
-    await this.execute(insertStatementFor(rows.length), params);
+    await this.statements.execute(insertStatementFor(rows.length), params);
   }
 
   async list(filter: AuditListFilter): Promise<AuditEvent[]> {

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
-import { preparedStatementExecutor, type ExecuteNamed } from '../database/prepared-statement-executor.js';
+import { NamedStatements } from '../database/prepared-statement-executor.js';
 import type { AuthorizationCode, CodeOwner, NewAuthorizationCode } from './authorization-code.js';
 
 interface AuthorizationCodeRow {
@@ -36,14 +35,10 @@ const CODE_WITH_OWNER = {
 
 @Injectable()
 export class AuthorizationCodesRepository {
-  private readonly execute: ExecuteNamed;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
-  ) {
-    this.execute = preparedStatementExecutor(dataSource, config.embeddedDatabase);
-  }
+    private readonly statements: NamedStatements,
+  ) {}
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     await this.dataSource.query(
@@ -71,7 +66,7 @@ export class AuthorizationCodesRepository {
 
   /** The code with its owner (null when the user is gone), or null when there is no such code. */
   async findWithOwner(codeHash: string): Promise<{ code: AuthorizationCode; owner: CodeOwner | null } | null> {
-    const [row] = (await this.execute(CODE_WITH_OWNER, [codeHash])) as CodeWithOwnerRow[];
+    const [row] = (await this.statements.execute(CODE_WITH_OWNER, [codeHash])) as CodeWithOwnerRow[];
     if (!row) return null;
     const owner = row.owner_username === null ? null : { id: row.user_id, username: row.owner_username, active: row.owner_active === true };
     return { code: toAuthorizationCode(row), owner };

@@ -3,13 +3,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, migratedDataSource } from '../../../../libs/database/src/index.js';
 import type { AuthServerConfig } from '../config/auth-server.config.js';
 import { authServerMigrations } from './migrations/index.js';
+import { NamedStatements } from './prepared-statement-executor.js';
 
-/** TypeORM on PostgreSQL; entities register themselves through forFeature (autoLoadEntities). */
+/** TypeORM on PostgreSQL; entities register themselves through forFeature (autoLoadEntities). Global: NamedStatements for the hot paths' repositories. */
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AuthServerConfig): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [NamedStatements],
+      exports: [NamedStatements],
       imports: [
         TypeOrmModule.forRootAsync({
           // Migrations run at start, one instance at a time (libs/database/src/migrations.ts).

@@ -1,5 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 
 /** A statement whose text never changes for its `name` (e.g. one per multi-row INSERT row count). */
 export interface NamedStatement {
@@ -29,4 +32,14 @@ export function preparedStatementExecutor(dataSource: DataSource, embedded: bool
 /** TypeORM answers a SELECT with its rows, an INSERT without RETURNING with nothing useful. */
 function rowsOf(result: unknown): unknown[] {
   return Array.isArray(result) ? result : [];
+}
+
+/** The app's executor of named statements (DatabaseModule provides it to every repository). */
+@Injectable()
+export class NamedStatements {
+  readonly execute: ExecuteNamed;
+
+  constructor(@InjectDataSource() dataSource: DataSource, @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig) {
+    this.execute = preparedStatementExecutor(dataSource, config.embeddedDatabase);
+  }
 }

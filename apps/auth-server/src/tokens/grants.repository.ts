@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
 import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
-import { preparedStatementExecutor } from '../database/prepared-statement-executor.js';
+import { NamedStatements } from '../database/prepared-statement-executor.js';
 
 export interface GrantRow {
   id: string;
@@ -45,8 +45,9 @@ export class GrantsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
+    statements: NamedStatements,
   ) {
-    this.batcher = new GrantInsertBatcher(preparedStatementExecutor(dataSource, config.embeddedDatabase), config.embeddedDatabase ? 1 : 4);
+    this.batcher = new GrantInsertBatcher(statements.execute, config.embeddedDatabase ? 1 : 4);
   }
 
   /**
