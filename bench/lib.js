@@ -1,6 +1,7 @@
 // Shared by bench/run.js and bench/resource.js.
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
@@ -63,4 +64,31 @@ export function childServer(mode, env = {}, execArgv = []) {
       if (message.rss) waiting.shift()?.(message);
     });
   });
+}
+
+/**
+ * CPU time (µs, user + system) of every process named `postgres` on this host, read from /proc;
+ * null where there is no /proc. On a 2-core machine the database shares the CPU with the app and
+ * autocannon, so its share per request is part of what bounds rps.
+ */
+export function postgresCpuMicros() {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return ticks * 10_000; // USER_HZ is 100 on Linux
 }

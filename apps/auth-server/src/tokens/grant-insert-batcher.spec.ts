@@ -16,6 +16,8 @@ const grant = (id: string): NewGrant => ({
   refreshRemaining: null,
   refreshUnlimited: false,
   authorizationCodeHash: null,
+  requestIp: null,
+  requestId: null,
 });
 
 describe('GrantInsertBatcher', () => {
@@ -25,8 +27,8 @@ describe('GrantInsertBatcher', () => {
     await Promise.all(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(statements).toHaveLength(1);
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
-    expect(statements[0].sql).toContain('($27, $28');
-    expect(statements[0].sql).not.toContain('$40');
+    expect(statements[0].sql).toContain('($31, $32');
+    expect(statements[0].sql).not.toContain('$46');
     expect(statements[0].name).toBe('portcullis_grants_insert_3');
   });
 

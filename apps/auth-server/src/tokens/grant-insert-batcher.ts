@@ -16,14 +16,32 @@ const COLUMN_NAMES = [
   'refresh_remaining',
   'refresh_unlimited',
   'authorization_code_hash',
+  'request_ip',
+  'request_id',
 ] as const;
 const COLUMNS = COLUMN_NAMES.join(', ');
-/** Rows per statement: 13 parameters each stays far below PostgreSQL's 65535 limit. */
+/** Rows per statement: 15 parameters each stays far below PostgreSQL's 65535 limit. */
 const MAX_ROWS = 256;
 const statementFor = multiRowInsert('grants', COLUMN_NAMES);
 
 /** COLUMNS' types, for a SELECT list, where PostgreSQL cannot infer parameter types from the target. */
-const TYPED_PARAMETERS = ['uuid', 'uuid', 'text', 'uuid', 'text', 'text', 'jsonb', 'timestamptz', 'timestamptz', 'text', 'integer', 'boolean', 'text']
+const TYPED_PARAMETERS = [
+  'uuid',
+  'uuid',
+  'text',
+  'uuid',
+  'text',
+  'text',
+  'jsonb',
+  'timestamptz',
+  'timestamptz',
+  'text',
+  'integer',
+  'boolean',
+  'text',
+  'text',
+  'text',
+]
   .map((type, index) => `$${index + 1}::${type}`)
   .join(', ');
 
@@ -125,5 +143,7 @@ function pushParameters(parameters: unknown[], grant: NewGrant): void {
     grant.refreshRemaining,
     grant.refreshUnlimited,
     grant.authorizationCodeHash,
+    grant.requestIp,
+    grant.requestId,
   );
 }

@@ -36,6 +36,9 @@ export interface NewGrant {
   refreshRemaining: number | null;
   refreshUnlimited: boolean;
   authorizationCodeHash: string | null;
+  /** The token request's client address and request id: the grant is also its token.issued audit event. */
+  requestIp: string | null;
+  requestId: string | null;
 }
 
 /** The outcome of a revocation, for the tokens.revoked event. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditWriter } from '../audit/audit-writer.js';
+import { currentRequestContext } from '../../../../libs/observability/src/index.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { TokenResponse } from '../token/grant-handler.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
@@ -10,14 +10,16 @@ import { GrantsRepository } from './grants.repository.js';
 import { generateRefreshToken, hashToken } from './refresh-token.js';
 import { CodeAlreadyRedeemed, TokenIssuance, type IssueTokensCommand, type IssuedTokens } from './token-issuance.js';
 
-/** TokenIssuance with ES256 JWT access tokens and one grants row per issuance. */
+/**
+ * TokenIssuance with ES256 JWT access tokens and one grants row per issuance. That row is also the
+ * issuance's token.issued audit event (AuditEventsRepository reads it as one), so nothing else is written.
+ */
 @Injectable()
 export class JwtTokenIssuance extends TokenIssuance {
   constructor(
     private readonly signer: AccessTokenSigner,
     private readonly grants: GrantsRepository,
     private readonly settings: SettingsService,
-    private readonly audit: AuditWriter,
   ) {
     super();
   }
@@ -32,6 +34,7 @@ export class JwtTokenIssuance extends TokenIssuance {
     const refreshRemaining = client.refreshCount.mode === 'limited' ? client.refreshCount.limit : null;
     const refreshToken = command.withRefreshToken && (refreshUnlimited || (refreshRemaining ?? 0) > 0) ? generateRefreshToken() : undefined;
     const grantId = randomUUID();
+    const request = currentRequestContext();
 
     const [accessToken] = await Promise.all([
       this.signer.sign({
@@ -58,15 +61,10 @@ export class JwtTokenIssuance extends TokenIssuance {
         refreshRemaining: refreshToken ? refreshRemaining : null,
         refreshUnlimited: refreshToken ? refreshUnlimited : false,
         authorizationCodeHash: command.authorizationCodeHash ?? null,
+        requestIp: request?.ip ?? null,
+        requestId: request?.requestId ?? null,
       }),
     ]);
-    this.audit.record({
-      action: 'token.issued',
-      actor: user ? { type: 'user', id: user.username } : { type: 'client', id: client.clientId },
-      targetType: 'grant',
-      targetId: grantId,
-      details: { clientId: client.clientId, grantType, scopes, withRefreshToken: refreshToken !== undefined },
-    });
     return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken), grantId };
   }
 

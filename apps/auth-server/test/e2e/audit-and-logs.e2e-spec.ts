@@ -44,7 +44,14 @@ describe('audit trail and structured logs over a full flow', () => {
     const created = await server.request('/admin/v1/clients', {
       method: 'POST',
       headers: { ...admin, 'x-request-id': 'flow-create-client-1' },
-      json: { name: 'Audited App', version: '1.0', type: 'confidential', redirectUris: [REDIRECT_URI], grants: ['authorization_code', 'password', 'client_credentials'], refreshCount: { mode: 'unlimited' } },
+      json: {
+        name: 'Audited App',
+        version: '1.0',
+        type: 'confidential',
+        redirectUris: [REDIRECT_URI],
+        grants: ['authorization_code', 'password', 'client_credentials'],
+        refreshCount: { mode: 'unlimited' },
+      },
     });
     expect(created.status).toBe(201);
     requestIdSeen = created.headers.get('x-request-id');
@@ -71,7 +78,15 @@ describe('audit trail and structured logs over a full flow', () => {
     // a failed login at the login page, then the code flow with PKCE and a refresh
     const browser = new TestBrowser(server);
     const { verifier, challenge } = pkcePair();
-    const path = authorizePath({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'read', state: 's1', code_challenge: challenge, code_challenge_method: 'S256' });
+    const path = authorizePath({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      scope: 'read',
+      state: 's1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const page = await browser.get(path);
     const failed = await browser.post('/oauth/authorize/login', { csrf_token: csrfOf(await page.text()), username: USER.username, password: WRONG_PASSWORD });
     expect(failed.status).toBe(401);
@@ -123,7 +138,13 @@ describe('audit trail and structured logs over a full flow', () => {
       const { items } = await audit(`?action=client.created`);
       expect(items).toHaveLength(1);
       const [event] = items;
-      expect(event).toMatchObject({ actor: TEST_ADMIN.username, actorType: 'user', targetType: 'client', targetId: clientId, requestId: 'flow-create-client-1' });
+      expect(event).toMatchObject({
+        actor: TEST_ADMIN.username,
+        actorType: 'user',
+        targetType: 'client',
+        targetId: clientId,
+        requestId: 'flow-create-client-1',
+      });
       expect(event.details).toMatchObject({ method: 'POST', status: 201, change: { name: 'Audited App' }, after: { clientId, clientSecret: '[redacted]' } });
       const userCreated = (await audit('?action=user.created')).items[0];
       expect(userCreated.details).toMatchObject({ change: { username: USER.username, password: '[redacted]' } });
@@ -142,6 +163,29 @@ describe('audit trail and structured logs over a full flow', () => {
       expect((await audit('?action=token.reuse_detected')).items).toHaveLength(1);
       expect((await audit('?action=token.revoked')).items).toHaveLength(1);
       expect((await audit(`?actor=${USER.username}`)).items.length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('keeps a token.issued event as it was when the grant is later refreshed and revoked', async () => {
+      const issued = (await audit('?action=token.issued')).items;
+      const code = issued.find((event) => event.details.grantType === 'authorization_code');
+      expect(code).toMatchObject({
+        actor: USER.username,
+        actorType: 'user',
+        targetType: 'grant',
+        details: { clientId, scopes: ['read'], withRefreshToken: true },
+      });
+      // The refresh rotated its token and the replay revoked the grant, clearing its refresh hash.
+      const [grant] = await sql<{ revoked: boolean; hash: string | null }>(
+        server,
+        'SELECT revoked_at IS NOT NULL AS revoked, refresh_token_hash AS hash FROM grants WHERE id = $1',
+        [code!.targetId],
+      );
+      expect(grant).toEqual({ revoked: true, hash: null });
+      expect(issued.find((event) => event.details.grantType === 'client_credentials')).toMatchObject({
+        actor: clientId,
+        actorType: 'client',
+        details: { withRefreshToken: false },
+      });
     });
 
     it('pages newest first with limit and cursor, and filters by target and time', async () => {

@@ -1,6 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema.js';
 import { AuthorizationRequests1763800000100 } from './1763800000100-authorization-requests.js';
 import { AuditEvents1763800000200 } from './1763800000200-audit-events.js';
+import { GrantsAsIssueLedger1763800000300 } from './1763800000300-grants-as-issue-ledger.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const authServerMigrations = [InitialSchema1763800000000, AuthorizationRequests1763800000100, AuditEvents1763800000200];
+export const authServerMigrations = [
+  InitialSchema1763800000000,
+  AuthorizationRequests1763800000100,
+  AuditEvents1763800000200,
+  GrantsAsIssueLedger1763800000300,
+];
