@@ -67,28 +67,36 @@ export function childServer(mode, env = {}, execArgv = []) {
 }
 
 /**
- * CPU time (µs, user + system) of every process named `postgres` on this host, read from /proc;
- * null where there is no /proc. On a 2-core machine the database shares the CPU with the app and
- * autocannon, so its share per request is part of what bounds rps.
+ * CPU time (µs, user + system) of the processes named `postgres` on this host, by pid, read from
+ * /proc; null where there is no /proc. On a 2-core machine the database shares the CPU with the app
+ * and autocannon, so its share per request is part of what bounds rps.
  */
-export function postgresCpuMicros() {
+export function postgresCpuSample() {
   let pids;
   try {
     pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
   } catch {
     return null;
   }
-  let ticks = 0;
+  const micros = new Map();
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
       const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      micros.set(pid, (Number(fields[11]) + Number(fields[12])) * 10_000); // utime + stime, USER_HZ 100
     } catch {
       // the process ended between the listing and the read
     }
   }
-  return ticks * 10_000; // USER_HZ is 100 on Linux
+  return micros;
+}
+
+/** CPU the database used between two samples: processes that ended in between are not counted. */
+export function postgresCpuBetween(before, after) {
+  if (before === null || after === null) return null;
+  let micros = 0;
+  for (const [pid, now] of after) micros += now - (before.get(pid) ?? 0);
+  return micros;
 }

@@ -24,7 +24,7 @@ if (auth) {
   // Older runs: one row per case and plain-number ratios; newer: paired rounds and {median, rounds}.
   const rowsOf = (name) => auth.results.filter((entry) => entry.name === name);
   const ratioOf = (key) => (typeof auth.ratios?.[key] === 'number' ? { median: auth.ratios[key], rounds: [auth.ratios[key]] } : (auth.ratios?.[key] ?? {}));
-  const cpu = (entry) => entry.serverCpuMicrosPerRequest ?? 'n/a';
+  const cpu = (entry) => `${entry.serverCpuMicrosPerRequest ?? 'n/a'} | ${entry.databaseCpuMicrosPerRequest ?? 'n/a'}`;
   const method = auth.method ?? 'app and load generator in one process';
   const pairRows = (label, appName, bareLabel, bareName, key, target) => {
     const bares = rowsOf(bareName);
@@ -44,8 +44,8 @@ if (auth) {
     '',
     `Median ratio: client_credentials **${pct(token.median)}** of bare ES256 sign (rounds: ${(token.rounds ?? []).map(pct).join(', ')}; target >= 50%), introspection **${pct(intro.median)}** of bare ES256 verify (rounds: ${(intro.rounds ?? []).map(pct).join(', ')}; target >= 80%).`,
     '',
-    '| case | rps | p50 ms | p99 ms | server CPU us/request | baseline | baseline rps | baseline p99 ms | ratio | target |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| case | rps | p50 ms | p99 ms | server CPU us/request | PostgreSQL CPU us/request | baseline | baseline rps | baseline p99 ms | ratio | target |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...pairRows('client_credentials', 'app client_credentials', 'bare ES256 sign', 'bare node:http ES256 sign', 'tokenVsBareSign', '>= 50%, p99 < 25 ms'),
     ...pairRows('introspection', 'app introspection', 'bare ES256 verify', 'bare node:http ES256 verify', 'introspectionVsBareVerify', '>= 80%, p99 < 25 ms'),
     `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign (same round) | | | ${pct(ratioOf('codeVsBareSign').median)} | none set |`,

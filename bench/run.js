@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/authorization-codes/opaque-value.js';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, postgresCpuMicros } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, postgresCpuBetween, postgresCpuSample } from './lib.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** Enough distinct codes for the warm-up and the measured run at well above the expected rate. */
@@ -96,10 +96,10 @@ function eachOnce(bodies, url, authorization) {
  */
 async function measureWithCpu(server, name, options, duration) {
   const before = (await server.rss()).cpuMicros;
-  const databaseBefore = postgresCpuMicros();
+  const databaseBefore = postgresCpuSample();
   const row = await measure(name, options, duration);
   const cpuMicros = (await server.rss()).cpuMicros - before;
-  const databaseMicros = databaseBefore === null ? null : postgresCpuMicros() - databaseBefore;
+  const databaseMicros = postgresCpuBetween(databaseBefore, postgresCpuSample());
   const result = {
     ...row,
     serverCpuMicrosPerRequest: Math.round(cpuMicros / row.requests),
