@@ -1,47 +1,31 @@
 import { multiRowInsert } from '../database/multi-row-insert.js';
-import type { ExecuteNamed } from '../database/prepared-statement-executor.js';
+import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 import type { NewGrant } from './grant.js';
 
-const COLUMN_NAMES = [
-  'id',
-  'client_ref',
-  'client_id',
-  'user_id',
-  'username',
-  'grant_type',
-  'scopes',
-  'issued_at',
-  'access_expires_at',
-  'refresh_token_hash',
-  'refresh_remaining',
-  'refresh_unlimited',
-  'authorization_code_hash',
-  'request_ip',
-  'request_id',
-] as const;
+/** The grants columns each new row fills, with their types (for a SELECT list, where PostgreSQL cannot infer them). */
+const COLUMN_TYPES = {
+  id: 'uuid',
+  client_ref: 'uuid',
+  client_id: 'text',
+  user_id: 'uuid',
+  username: 'text',
+  grant_type: 'text',
+  scopes: 'jsonb',
+  issued_at: 'timestamptz',
+  access_expires_at: 'timestamptz',
+  refresh_token_hash: 'text',
+  refresh_remaining: 'integer',
+  refresh_unlimited: 'boolean',
+  authorization_code_hash: 'text',
+  request_ip: 'text',
+  request_id: 'text',
+} as const;
+const COLUMN_NAMES = Object.keys(COLUMN_TYPES);
 const COLUMNS = COLUMN_NAMES.join(', ');
 /** Rows per statement: 15 parameters each stays far below PostgreSQL's 65535 limit. */
 const MAX_ROWS = 256;
 const statementFor = multiRowInsert('grants', COLUMN_NAMES);
-
-/** COLUMNS' types, for a SELECT list, where PostgreSQL cannot infer parameter types from the target. */
-const TYPED_PARAMETERS = [
-  'uuid',
-  'uuid',
-  'text',
-  'uuid',
-  'text',
-  'text',
-  'jsonb',
-  'timestamptz',
-  'timestamptz',
-  'text',
-  'integer',
-  'boolean',
-  'text',
-  'text',
-  'text',
-]
+const TYPED_PARAMETERS = Object.values(COLUMN_TYPES)
   .map((type, index) => `$${index + 1}::${type}`)
   .join(', ');
 
@@ -50,12 +34,15 @@ const TYPED_PARAMETERS = [
  * implicit transaction): both happen or neither (SECURITY-CHECKLIST F-10), so an outage between
  * them cannot burn a code without its tokens. No row back: the code was spent meanwhile.
  */
-export const GRANT_REDEEMING_CODE = `WITH spent AS (
+export const GRANT_REDEEMING_CODE: NamedStatement = {
+  name: 'portcullis_grant_redeeming_code',
+  text: `WITH spent AS (
     UPDATE authorization_codes SET consumed_at = now()
     WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL
     RETURNING code_hash
   )
-  INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id`;
+  INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id`,
+};
 
 export function grantParameters(grant: NewGrant): unknown[] {
   const parameters: unknown[] = [];

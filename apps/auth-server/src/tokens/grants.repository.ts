@@ -45,7 +45,7 @@ export class GrantsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
-    statements: NamedStatements,
+    private readonly statements: NamedStatements,
   ) {
     this.batcher = new GrantInsertBatcher(statements.execute, config.embeddedDatabase ? 1 : 4);
   }
@@ -61,8 +61,8 @@ export class GrantsRepository {
 
   /** Stores the grant and spends its authorization code atomically; false when the code was already spent. */
   async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
-    // An INSERT … RETURNING: TypeORM answers with the rows themselves.
-    const inserted = await this.dataSource.query<{ id: string }[]>(GRANT_REDEEMING_CODE, grantParameters(grant));
+    // Named: the CTE is parsed and planned once per connection, not once per exchange.
+    const inserted = await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant));
     return inserted.length > 0;
   }
 
