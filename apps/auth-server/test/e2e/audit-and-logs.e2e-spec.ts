@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
 import { authorizePath, authorizeThroughPages, codeFrom, csrfOf, pkcePair, TestBrowser, tokenRequest } from './authorize-flow.helpers.js';
 import { basic, postForm, sql } from './token-fixtures.js';
+import type { AuditEvent } from '../../src/audit/audit-event.js';
 
 /** Every JSON line the app wrote, kept in memory (LOG_LEVEL verbose: the most there is). */
 class CapturedLogs {
@@ -11,18 +12,7 @@ class CapturedLogs {
   }
 }
 
-interface AuditItem {
-  id: string;
-  occurredAt: string;
-  actor: string | null;
-  actorType: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  requestId: string | null;
-}
+type AuditItem = AuditEvent;
 
 const REDIRECT_URI = 'https://app.example.com/callback';
 const USER = { username: 'alice', password: 'alice-password-9f8e7d' };

@@ -5,24 +5,11 @@ import { dataSourceOptions, runMigrationsExclusively } from '../../../../libs/da
 import { createTestDatabase, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
 import { authServerMigrations } from '../../src/database/migrations/index.js';
 import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
+import type { AuditEvent } from '../../src/audit/audit-event.js';
+import type { Page } from '../../src/common/pagination.js';
 
-interface AuditItem {
-  id: string;
-  occurredAt: string;
-  actor: string | null;
-  actorType: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  requestId: string | null;
-}
-
-interface AuditPage {
-  items: AuditItem[];
-  nextCursor: string | null;
-}
+type AuditItem = AuditEvent;
+type AuditPage = Page<AuditEvent>;
 
 const USER = { username: 'ledger-user', password: 'ledger-password-7c6b5a' };
 
