@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { Es256SigningThread, signOnPool } from './es256-signing-thread.js';
 
 const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -27,17 +28,19 @@ describe('Es256SigningThread', () => {
   });
 
   it('leaves nobody waiting when the thread is lost: what it held is signed on the pool', async () => {
-    thread = new Es256SigningThread();
+    const mute = new MuteFirstThread();
+    thread = mute;
     const { privateKey, publicKey } = keyPair();
-    await thread.sign('warm', privateKey);
-    const pending = Array.from({ length: 200 }, (_, i) => thread.sign(`held-${i}`, privateKey));
-    // Once the batch has been handed over (next turn), the thread ends under it.
+    const pending = Array.from({ length: 20 }, (_, i) => thread.sign(`held-${i}`, privateKey));
+    // Once the batch has been handed over (next turn) to a thread that never answers, it ends.
     await new Promise((resolve) => setImmediate(resolve));
-    await thread.loseThreadForTest();
+    expect(mute.started).toHaveLength(1);
+    await mute.started[0].terminate();
     const signatures = await Promise.all(pending);
     signatures.forEach((signature, i) => expect(verifies(`held-${i}`, signature, publicKey)).toBe(true));
-    // A new thread takes the next batch.
+    // A new (real) thread takes the next batch.
     expect(verifies('after', await thread.sign('after', privateKey), publicKey)).toBe(true);
+    expect(mute.started).toHaveLength(2);
   });
 
   it('still signs after shutdown (on the pool)', async () => {
@@ -61,3 +64,13 @@ describe('signOnPool', () => {
     expect(verifies('input', await signOnPool('input', privateKey), publicKey)).toBe(true);
   });
 });
+
+/** Its first thread takes batches and never answers, so only the rescue can settle them. */
+class MuteFirstThread extends Es256SigningThread {
+  readonly started: Worker[] = [];
+  protected override startWorker(): Worker {
+    const worker = this.started.length === 0 ? new Worker('setInterval(() => undefined, 1000)', { eval: true }) : super.startWorker();
+    this.started.push(worker);
+    return worker;
+  }
+}

@@ -73,11 +73,6 @@ export class Es256SigningThread implements OnApplicationShutdown {
     await this.worker?.terminate();
   }
 
-  /** The thread ends (as if it crashed); what it held is signed on the pool. For the tests. */
-  async loseThreadForTest(): Promise<void> {
-    await this.worker?.terminate();
-  }
-
   private flush(): void {
     this.flushScheduled = false;
     const queued = this.queued;
@@ -92,7 +87,7 @@ export class Es256SigningThread implements OnApplicationShutdown {
 
   private running(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(SIGNING_PROGRAM, { eval: true });
+    const worker = this.startWorker();
     // Never what keeps the process alive; shutdown ends it.
     worker.unref();
     worker.on('message', (answer: Answer) => this.settle(answer));
@@ -100,6 +95,11 @@ export class Es256SigningThread implements OnApplicationShutdown {
     worker.on('exit', () => this.lost(worker));
     this.worker = worker;
     return worker;
+  }
+
+  /** A new signing thread (a seam: the spec starts one that never answers, then ends it). */
+  protected startWorker(): Worker {
+    return new Worker(SIGNING_PROGRAM, { eval: true });
   }
 
   private settle(answer: Answer): void {
