@@ -8,7 +8,7 @@
 //   authorization_code: every request exchanges a distinct, valid code (PKCE S256, pre-created
 //   rows stored hashed as the app stores them) and must get 200.
 // Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL;
-// BENCH_CASES=token,code to run some cases; BENCH_ROUNDS (default 3) paired rounds;
+// BENCH_CASES=token,code to run some cases; BENCH_ROUNDS (default 5) paired rounds;
 // BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ const CODES = Number(process.env.BENCH_CODES ?? 6000 * (WARMUP_SECONDS + DURATIO
 const REDIRECT_URI = 'https://bench.example/callback';
 const AUTH_FLAGS = (process.env.BENCH_AUTH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** Baseline/app pairs measured back to back, this many times over (see pairedRounds). */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NAMES = {
   json: 'bare node:http fixed JSON',
   sign: 'bare node:http ES256 sign',
