@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import type { ListAuditQuery } from './audit.controller.js';
 import { AuditWriter } from './audit-writer.js';
-
-type AuditCursor = { occurredAt: string; id: string };
 
 @Injectable()
 export class AuditQueryService {
@@ -16,7 +14,7 @@ export class AuditQueryService {
 
   async list(query: ListAuditQuery): Promise<Page<AuditEvent>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const before = decodeCursor<AuditCursor>(query.cursor, ['occurredAt', 'id']);
+    const before = decodeCursor(query.cursor, { occurredAt: isCursorTimestamp, id: (id) => /^\d{1,18}$/.test(id) });
     // An admin reading the trail expects what just happened to be there: write the buffer first.
     await this.writer.flush();
     const rows = await this.repository.list({

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
-import { ValidationProblem } from '../../../../libs/errors/src/index.js';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
+import { isUuid } from '../common/uuid.js';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { toClient } from './client.mapper.js';
@@ -78,11 +78,6 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** The cursor reaches SQL, so its fields are checked strictly first (a malformed one is a 400, never a 500). */
 function decodeClientCursor(cursor: string | undefined): { created: string; id: string } | undefined {
-  const key = decodeCursor<{ created: string; id: string }>(cursor, ['created', 'id']);
-  if (!key) return undefined;
-  const wellFormed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(String(key.created)) && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(String(key.id));
-  if (!wellFormed) throw ValidationProblem.field('cursor', 'cursor is malformed');
-  return { created: String(key.created), id: String(key.id) };
+  return decodeCursor(cursor, { created: isCursorTimestamp, id: isUuid });
 }

@@ -37,9 +37,7 @@ describe(redirectUriError.name, () => {
   });
 
   it('keeps private-use schemes for public clients, with a reverse-domain name', () => {
-    expect(redirectUriError('com.example.app:/cb', 'confidential')).toBe(
-      'must use https (or http on a loopback host); private-use schemes are for public clients',
-    );
+    expect(redirectUriError('com.example.app:/cb', 'confidential')).toBe('must use https (or http on a loopback host); private-use schemes are for public clients');
     expect(redirectUriError('myapp:/cb', 'public')).toBe('a private-use scheme must be a reverse domain name, such as com.example.app');
   });
 });

@@ -24,15 +24,44 @@ export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, fields: (keyof T)[]): T | undefined {
+/** A cursor field's check, run on its value (as text) before the value reaches SQL. */
+export type CursorField = (value: string) => boolean;
+
+/**
+ * The keyset a cursor holds, each field checked by its CursorField: a cursor is client input that
+ * reaches SQL casts, so anything that is not what we encoded is a 400 here, never a database
+ * error (a 500) later.
+ */
+export function decodeCursor<K extends string>(cursor: string | undefined, fields: Record<K, CursorField>): Record<K, string> | undefined {
   if (!cursor) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
-    if (fields.every((field) => typeof parsed[field] === 'string' || typeof parsed[field] === 'number')) return parsed;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     // fall through to the validation error
   }
-  throw ValidationProblem.field('cursor', 'cursor is malformed');
+  const key: Partial<Record<K, string>> = {};
+  for (const [field, valid] of Object.entries(fields) as [K, CursorField][]) {
+    const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
+    if ((typeof value !== 'string' && typeof value !== 'number') || !valid(String(value))) throw ValidationProblem.field('cursor', 'cursor is malformed');
+    key[field] = String(value);
+  }
+  return key as Record<K, string>;
+}
+
+const TIMESTAMP = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z?$/;
+
+/** A `YYYY-MM-DDTHH:MM:SS[.ffffff][Z]` instant that exists (no 30 February, no hour 24): what PostgreSQL parses. */
+export function isCursorTimestamp(value: string): boolean {
+  if (!TIMESTAMP.test(value)) return false;
+  const seconds = value.slice(0, 19);
+  const parsed = Date.parse(`${seconds}Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(seconds);
+}
+
+/** Text PostgreSQL can hold (no NUL). */
+export function isCursorText(value: string): boolean {
+  return !value.includes('\u0000');
 }
 
 /** Fetch `limit + 1` rows, then call this: it trims the extra row and builds the next cursor. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
-import { ValidationProblem } from '../../../../libs/errors/src/index.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { isScopeToken, type Scope } from './scope.js';
 import { ScopeEntity } from './scope.entity.js';
@@ -20,9 +19,8 @@ export class ScopesRepository {
   /** Sorted by name; a page of all scopes, or of the scopes associated with one client. */
   async list(limit: number, cursor?: string, clientRef?: string): Promise<Page<Scope>> {
     const query = this.scopes.createQueryBuilder('scope').orderBy('scope.name', 'ASC').limit(limit + 1);
-    const after = decodeCursor<{ name: string }>(cursor, ['name']);
-    if (after && !isScopeToken(String(after.name))) throw ValidationProblem.field('cursor', 'cursor is malformed');
-    if (after) query.andWhere('scope.name > :after', { after: String(after.name) });
+    const after = decodeCursor(cursor, { name: isScopeToken });
+    if (after) query.andWhere('scope.name > :after', { after: after.name });
     if (clientRef) query.andWhere('EXISTS (SELECT 1 FROM client_scopes cs WHERE cs.scope_name = scope.name AND cs.client_ref = :clientRef)', { clientRef });
     const page = toPage(await query.getMany(), limit, (last) => ({ name: last.name }));
     return { items: page.items.map(toScope), nextCursor: page.nextCursor };

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { isUuid } from '../common/uuid.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
 import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
@@ -29,7 +30,6 @@ const WITH_STATE = `SELECT g.*, c.active AS client_active,
     CASE WHEN g.user_id IS NULL THEN NULL ELSE coalesce(u.active, false) END AS user_active
   FROM grants g JOIN clients c ON c.id = g.client_ref LEFT JOIN users u ON u.id = g.user_id`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RefreshSpend {
   hash: string;
@@ -67,7 +67,7 @@ export class GrantsRepository {
   }
 
   async findWithState(grantId: string): Promise<GrantWithState | null> {
-    if (!UUID.test(grantId)) return null;
+    if (!isUuid(grantId)) return null;
     const rows = await this.dataSource.query<GrantRow[]>(`${WITH_STATE} WHERE g.id = $1`, [grantId]);
     return rows[0] ? toGrantWithState(rows[0]) : null;
   }

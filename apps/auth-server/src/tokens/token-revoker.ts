@@ -3,11 +3,10 @@ import type { EntityManager } from 'typeorm';
 import { SyncEvents } from '../../../../libs/sync/src/events.js';
 import type { AuditActor } from '../audit/audit-event.js';
 import { AuditWriter } from '../audit/audit-writer.js';
+import { isUuid } from '../common/uuid.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { clientCutoffRevocation } from './client-cutoff.repository.js';
 import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Revokes token families (grants) and tells the resource servers through the outbox, in the same
@@ -24,7 +23,7 @@ export class TokenRevoker {
 
   /** true when a grant was revoked now (false: unknown or already revoked). */
   async revokeGrant(grantId: string, by?: AuditActor): Promise<boolean> {
-    if (!UUID.test(grantId)) return false;
+    if (!isUuid(grantId)) return false;
     const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'id', grantId));
     if (revoked) this.audit.record({ action: 'token.revoked', actor: by, targetType: 'grant', targetId: grantId });
     return revoked;
@@ -33,14 +32,13 @@ export class TokenRevoker {
   /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
   async revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
     const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'code', codeHash));
-    if (revoked)
-      this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
+    if (revoked) this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
     return revoked;
   }
 
   /** Every grant of a client; false when the client does not exist. */
   async revokeAllOfClient(clientRef: string): Promise<boolean> {
-    if (!UUID.test(clientRef)) return false;
+    if (!isUuid(clientRef)) return false;
     return this.repository.inTransaction(async (tx) => {
       const clientId = await tx.clientIdOf(clientRef);
       if (!clientId) return false;
@@ -57,8 +55,7 @@ export class TokenRevoker {
    * events name the grant ids, so resource servers that verify JWTs offline refuse them too.
    */
   async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
-    if (await this.revokeAndPublish(this.repository.within(manager), 'user', userId))
-      this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
+    if (await this.revokeAndPublish(this.repository.within(manager), 'user', userId)) this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
   }
 
   private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundProblem, ValidationProblem } from '../../../../libs/errors/src/index.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
+import { isUuid } from '../common/uuid.js';
 import type { GrantRecord } from './grant.js';
 import { TokenRevoker } from './token-revoker.js';
 import { TokensAdminRepository } from './tokens-admin.repository.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ListTokensOptions {
   clientId?: string;
@@ -24,14 +24,13 @@ export class TokensAdminService {
 
   async list(options: ListTokensOptions): Promise<Page<GrantRecord>> {
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor<{ createdAt: string; id: string }>(options.cursor, ['createdAt', 'id']);
-    if (after && !UUID.test(after.id)) throw ValidationProblem.field('cursor', 'cursor is malformed');
+    const after = decodeCursor(options.cursor, { createdAt: isCursorTimestamp, id: isUuid });
     const rows = await this.repository.list({ limit: limit + 1, clientId: options.clientId, username: options.username, after });
     return toPage(rows, limit, (last) => ({ createdAt: last.createdAt, id: last.id }));
   }
 
   async revoke(grantId: string): Promise<void> {
-    if (!UUID.test(grantId) || !(await this.repository.grantExists(grantId))) throw new NotFoundProblem(`no token with the id ${grantId}`);
+    if (!isUuid(grantId) || !(await this.repository.grantExists(grantId))) throw new NotFoundProblem(`no token with the id ${grantId}`);
     await this.revoker.revokeGrant(grantId);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '../../../../libs/errors/src/index.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../common/pagination.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, isCursorText, toPage, type Page } from '../common/pagination.js';
 import type { CreateUserBody } from './dto/create-user.body.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
 import type { UpdateUserBody } from './dto/update-user.body.js';
@@ -31,7 +31,7 @@ export class UsersAdminService {
 
   async list(query: ListUsersQuery): Promise<Page<User>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor<{ u: string }>(query.cursor, ['u']);
+    const after = decodeCursor(query.cursor, { u: isCursorText });
     const rows = await this.repository.list({ limit: limit + 1, afterUsername: after?.u, username: query.username });
     return toPage(rows, limit, (last) => ({ u: last.username }));
   }
