@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../common/uuid.js';
 import { multiRowInsert } from '../database/multi-row-insert.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
 import type { AuditActorType, AuditEvent, PendingAuditRow } from './audit-event.js';
@@ -65,20 +66,25 @@ export class AuditEventsRepository {
 
   /**
    * Newest first, across both stores of the trail: audit_events, and the grants table, whose rows
-   * are the token.issued events (migration 1763800000300). Both take ids from one sequence, so
-   * (occurred_at, id) orders and pages them as one; each side is read in its index order.
+   * are the token.issued events (the token_issued_events view, migration 1763800000300). Both take
+   * ids from one sequence, so (occurred_at, id) orders and pages them as one; each side is read in
+   * its index order and cut at the limit before the two are merged.
    */
   async list(filter: AuditListFilter): Promise<AuditEvent[]> {
     const params: unknown[] = [];
     const bind = (value: unknown) => `$${params.push(value)}`;
     const limit = bind(filter.limit);
-    const branches = [`(${AUDIT_EVENTS_SELECT} ${where(auditEventConditions(filter, bind))} ORDER BY occurred_at DESC, id DESC LIMIT ${limit})`];
-    const grantConditions = issuedGrantConditions(filter, bind);
-    if (grantConditions) branches.push(`(${ISSUED_GRANTS_SELECT} ${where(grantConditions)} ORDER BY created_at DESC, audit_id DESC LIMIT ${limit})`);
+    const side = (source: string, conditions: string[]) =>
+      `(SELECT ${EVENT_COLUMNS} FROM ${source} ${where(conditions)} ORDER BY occurred_at DESC, id DESC LIMIT ${limit})`;
+    const sides = [side('audit_events', [...sharedConditions(filter, bind), ...(filter.targetId !== undefined ? [`target_id = ${bind(filter.targetId)}`] : [])])];
+    if (mayBeTokenIssued(filter)) {
+      const target = filter.targetId !== undefined ? [`grant_id = ${bind(filter.targetId)}::uuid`] : [];
+      sides.push(side('token_issued_events', [...sharedConditions({ ...filter, action: undefined }, bind), ...target]));
+    }
     const rows = await this.dataSource.query<AuditRow[]>(
       `SELECT id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_text,
               actor, actor_type, action, target_type, target_id, details, ip, request_id
-       FROM (${branches.join(' UNION ALL ')}) AS trail ORDER BY occurred_at DESC, id DESC LIMIT ${limit}`,
+       FROM (${sides.join(' UNION ALL ')}) AS trail ORDER BY occurred_at DESC, id DESC LIMIT ${limit}`,
       params,
     );
     return rows.map(toEvent);
@@ -87,48 +93,26 @@ export class AuditEventsRepository {
 
 type Bind = (value: unknown) => string;
 
-const AUDIT_EVENTS_SELECT = `SELECT id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id FROM audit_events`;
-
-/** A grants row as its token.issued event; details only from columns no later UPDATE touches. */
-const ISSUED_GRANTS_SELECT = `SELECT audit_id AS id, created_at AS occurred_at, coalesce(username, client_id) AS actor,
-    CASE WHEN username IS NULL THEN 'client' ELSE 'user' END AS actor_type, 'token.issued' AS action, 'grant' AS target_type,
-    id::text AS target_id,
-    jsonb_build_object('clientId', client_id, 'grantType', grant_type, 'scopes', scopes, 'withRefreshToken', refresh_unlimited OR refresh_remaining IS NOT NULL) AS details,
-    request_ip AS ip, request_id
-  FROM grants`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EVENT_COLUMNS = 'id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id';
 
 function where(conditions: string[]): string {
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
-function auditEventConditions(filter: AuditListFilter, bind: Bind): string[] {
+/** The conditions both sides take as they are (the target differs: text there, the grant's uuid here). */
+function sharedConditions(filter: AuditListFilter, bind: Bind): string[] {
   const conditions: string[] = [];
   if (filter.action !== undefined) conditions.push(`action = ${bind(filter.action)}`);
   if (filter.actor !== undefined) conditions.push(`actor = ${bind(filter.actor)}`);
-  if (filter.targetId !== undefined) conditions.push(`target_id = ${bind(filter.targetId)}`);
-  conditions.push(...timeConditions('occurred_at', 'id', filter, bind));
+  if (filter.since) conditions.push(`occurred_at >= ${bind(filter.since)}`);
+  if (filter.until) conditions.push(`occurred_at < ${bind(filter.until)}`);
+  if (filter.before) conditions.push(`(occurred_at, id) < (${bind(filter.before.occurredAt)}::timestamptz, ${bind(filter.before.id)}::bigint)`);
   return conditions;
 }
 
-/** The grants side's conditions, or null when the filter rules every token.issued event out. */
-function issuedGrantConditions(filter: AuditListFilter, bind: Bind): string[] | null {
-  if (filter.action !== undefined && filter.action !== 'token.issued') return null;
-  if (filter.targetId !== undefined && !UUID.test(filter.targetId)) return null;
-  const conditions: string[] = [];
-  if (filter.actor !== undefined) conditions.push(`coalesce(username, client_id) = ${bind(filter.actor)}`);
-  if (filter.targetId !== undefined) conditions.push(`id = ${bind(filter.targetId)}::uuid`);
-  conditions.push(...timeConditions('created_at', 'audit_id', filter, bind));
-  return conditions;
-}
-
-function timeConditions(time: string, id: string, filter: AuditListFilter, bind: Bind): string[] {
-  const conditions: string[] = [];
-  if (filter.since) conditions.push(`${time} >= ${bind(filter.since)}`);
-  if (filter.until) conditions.push(`${time} < ${bind(filter.until)}`);
-  if (filter.before) conditions.push(`(${time}, ${id}) < (${bind(filter.before.occurredAt)}::timestamptz, ${bind(filter.before.id)}::bigint)`);
-  return conditions;
+/** False when the filter rules every token.issued event out (another action, a target that is no grant id). */
+function mayBeTokenIssued(filter: AuditListFilter): boolean {
+  return (filter.action === undefined || filter.action === 'token.issued') && (filter.targetId === undefined || isUuid(filter.targetId));
 }
 
 function toEvent(row: AuditRow): AuditEvent {

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { OperabilityModule } from '../../../../libs/operability/src/index.js';
 import { OAuthMetrics } from './oauth-metrics.js';
 import { OutboxMetrics } from './outbox-metrics.js';
+import { PasswordHashingMetrics } from './password-hashing-metrics.js';
 
 /** GET /metrics (shared HTTP and pool metrics) plus the auth server's own counters and gauges. */
-@Module({ imports: [OperabilityModule], providers: [OAuthMetrics, OutboxMetrics] })
+@Module({ imports: [OperabilityModule], providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics] })
 export class AuthMetricsModule {}

@@ -1,5 +1,4 @@
 import { KeyObject, type webcrypto } from 'node:crypto';
-import { signOnPool } from './es256-signing-thread.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -13,9 +12,9 @@ const keyObjects = new WeakMap<CryptoKey, KeyObject>();
  * jose's SignJWT (JOSE R||S signature, base64url parts) without WebCrypto's per-call algorithm
  * normalisation, which the profile showed as the largest single cost of issuing a token. The
  * signature itself is made off the event loop by `signature` (AccessTokenSigner passes the
- * batched signing thread; libuv's pool by default). Still exactly one signature per token.
+ * batched signing thread). Still exactly one signature per token.
  */
-export async function signCompactEs256(header: object, payload: object, key: CryptoKey, signature: Es256Signature = signOnPool): Promise<string> {
+export async function signCompactEs256(header: object, payload: object, key: CryptoKey, signature: Es256Signature): Promise<string> {
   const input = `${encodedHeader(header)}.${base64url(payload)}`;
   return `${input}.${await signature(input, keyObjectOf(key))}`;
 }

@@ -13,7 +13,7 @@ const DEFAULT_COST = { N: 2 ** 15, r: 8, p: 1 };
  */
 const hashingSlots = pLimit(2);
 
-/** Hashes running on the pool and waiting for a slot (observability and tests). */
+/** Hashes running on the pool and waiting for a slot (the password_hashes_* gauges). */
 export function passwordHashingLoad(): { running: number; waiting: number } {
   return { running: hashingSlots.activeCount, waiting: hashingSlots.pendingCount };
 }

@@ -93,8 +93,10 @@ describe('token.issued events kept in the grants rows', () => {
   it('filters issued tokens by action, actor, target and time like any event', async () => {
     const issuedCount = Number((await sql<{ n: string }>(server, 'SELECT count(*) AS n FROM grants'))[0].n);
     expect((await audit('?action=token.issued&limit=200')).items).toHaveLength(issuedCount);
-    expect((await audit('?action=scope.created&limit=200')).items.every((item) => item.action === 'scope.created')).toBe(true);
-    expect((await audit(`?actor=${client.clientId}&limit=200`)).items.every((item) => item.actor === client.clientId)).toBe(true);
+    expect((await audit('?action=scope.created&limit=200')).items.map((item) => item.targetId).sort()).toEqual(['ledger-0', 'ledger-1', 'ledger-2']);
+    const byClient = (await audit(`?actor=${client.clientId}&limit=200`)).items;
+    expect(byClient).toHaveLength(issuedCount - 1); // every grant but the password grant's
+    expect(byClient.every((item) => item.actor === client.clientId && item.action === 'token.issued')).toBe(true);
     expect((await audit('?targetId=not-a-uuid')).items).toEqual([]);
     const future = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
     expect((await audit(`?since=${future}`)).items).toEqual([]);

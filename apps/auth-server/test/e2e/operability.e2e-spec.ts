@@ -52,6 +52,8 @@ describe('auth-server operability', () => {
     expect(metrics).toContain('oauth_introspections_total{active="false"} 1');
     expect(metrics).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/oauth\/token",status_class="2xx"\} 1/);
     expect(metrics).toMatch(/^outbox_backlog_events \d+$/m);
+    expect(metrics).toMatch(/^password_hashes_running 0$/m);
+    expect(metrics).toMatch(/^password_hashes_waiting 0$/m);
     expect(metrics).toMatch(/^outbox_oldest_unpublished_age_seconds [\d.e+-]+$/m);
     expect(metrics).toMatch(/^db_pool_connections_total \d+$/m);
     expect(metrics).toContain('process_cpu_user_seconds_total');

@@ -26,13 +26,24 @@ export class GrantsAsIssueLedger1763800000300 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX grants_issued_trail_idx ON grants (created_at DESC, audit_id DESC)`);
     // The trail's actor filter, as audit_events_actor_idx serves it there (no measurable cost per token in the bench).
     await queryRunner.query(`CREATE INDEX grants_issued_actor_idx ON grants ((coalesce(username, client_id)), created_at DESC, audit_id DESC)`);
+    // The one definition of a grant as its token.issued event: the audit API reads live grants
+    // through it, and the trigger files a deleted grant's event from it. Details only from columns
+    // no later UPDATE touches: a refresh spends refresh_remaining but never nulls it, a revocation
+    // clears refresh_token_hash but not the refresh settings.
+    await queryRunner.query(`
+      CREATE VIEW token_issued_events AS
+      SELECT audit_id AS id, created_at AS occurred_at, coalesce(username, client_id) AS actor,
+             CASE WHEN username IS NULL THEN 'client' ELSE 'user' END AS actor_type, 'token.issued'::text AS action,
+             'grant'::text AS target_type, id::text AS target_id,
+             jsonb_build_object('clientId', client_id, 'grantType', grant_type, 'scopes', scopes,
+                                'withRefreshToken', refresh_unlimited OR refresh_remaining IS NOT NULL) AS details,
+             request_ip AS ip, request_id, id AS grant_id
+      FROM grants`);
     await queryRunner.query(`
       CREATE FUNCTION grants_file_issue_event() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO audit_events (id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id)
-        OVERRIDING SYSTEM VALUE
-        VALUES (OLD.audit_id, OLD.created_at, coalesce(OLD.username, OLD.client_id), CASE WHEN OLD.username IS NULL THEN 'client' ELSE 'user' END,
-                'token.issued', 'grant', OLD.id::text, ${issueDetails('OLD.')}, OLD.request_ip, OLD.request_id);
+        INSERT INTO audit_events (${EVENT_COLUMNS}) OVERRIDING SYSTEM VALUE
+        SELECT ${EVENT_COLUMNS} FROM token_issued_events WHERE grant_id = OLD.id;
         RETURN OLD;
       END $$`);
     await queryRunner.query(`CREATE TRIGGER grants_file_issue_event BEFORE DELETE ON grants FOR EACH ROW EXECUTE FUNCTION grants_file_issue_event()`);
@@ -41,23 +52,11 @@ export class GrantsAsIssueLedger1763800000300 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER IF EXISTS grants_file_issue_event ON grants`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS grants_file_issue_event()`);
-    await queryRunner.query(`
-      INSERT INTO audit_events (id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id)
-      OVERRIDING SYSTEM VALUE
-      SELECT audit_id, created_at, coalesce(username, client_id), CASE WHEN username IS NULL THEN 'client' ELSE 'user' END,
-             'token.issued', 'grant', id::text, ${issueDetails('')}, request_ip, request_id FROM grants`);
+    await queryRunner.query(`INSERT INTO audit_events (${EVENT_COLUMNS}) OVERRIDING SYSTEM VALUE SELECT ${EVENT_COLUMNS} FROM token_issued_events`);
+    await queryRunner.query(`DROP VIEW IF EXISTS token_issued_events`);
     await queryRunner.query(`DROP INDEX IF EXISTS grants_issued_trail_idx, grants_issued_actor_idx`);
     await queryRunner.query(`ALTER TABLE grants DROP COLUMN audit_id, DROP COLUMN request_ip, DROP COLUMN request_id`);
   }
 }
 
-/**
- * The details of a token.issued event, from a grants row (`prefix` `OLD.` in the trigger). Only
- * columns that never change after the INSERT: a refresh spends refresh_remaining but never sets it
- * to NULL, a revocation clears refresh_token_hash but not the refresh settings. AuditEventsRepository
- * builds the same object for live grants; this copy is frozen with the migration.
- */
-function issueDetails(prefix: string): string {
-  return `jsonb_build_object('clientId', ${prefix}client_id, 'grantType', ${prefix}grant_type, 'scopes', ${prefix}scopes,
-    'withRefreshToken', ${prefix}refresh_unlimited OR ${prefix}refresh_remaining IS NOT NULL)`;
-}
+const EVENT_COLUMNS = 'id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id';
