@@ -7,7 +7,7 @@ import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.
 import type { ClientWithSecrets } from './clients.repository.js';
 
 /** Everything an admin can set on a client: derived from the domain type so the two cannot drift. */
-export type ClientFields = Pick<Client, 'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active'>;
+export type ClientFields = Pick<Client, 'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection'>;
 
 export interface SecretFields {
   secretHash: string | null;

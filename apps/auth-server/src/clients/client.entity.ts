@@ -50,6 +50,10 @@ export class ClientEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** May introspect tokens of every client, not only its own (RFC 7662 §2.1). */
+  @Column({ type: 'boolean', default: false })
+  introspection!: boolean;
+
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })
   entityVersion!: string;

@@ -14,6 +14,7 @@ export function toClient(entity: ClientEntity): Client {
     accessTokenLifetime: toLifetime(entity),
     refreshCount: entity.refreshCountMode === 'unlimited' ? { mode: 'unlimited' } : { mode: 'limited', limit: entity.refreshCountLimit ?? 0 },
     active: entity.active,
+    introspection: entity.introspection,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -33,6 +33,8 @@ export interface Client {
   accessTokenLifetime: AccessTokenLifetime;
   refreshCount: RefreshCount;
   active: boolean;
+  /** Learns about every token at /oauth/introspect (a resource server); otherwise only about its own. */
+  introspection: boolean;
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

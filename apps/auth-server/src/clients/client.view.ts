@@ -15,6 +15,8 @@ export interface ClientView {
   accessTokenLifetime: AccessTokenLifetime;
   refreshCount: RefreshCount;
   active: boolean;
+  /** May introspect every client's tokens (RFC 7662); default false. */
+  introspection: boolean;
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -34,6 +36,7 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     accessTokenLifetime: client.accessTokenLifetime,
     refreshCount: client.refreshCount,
     active: client.active,
+    introspection: client.introspection,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

@@ -36,6 +36,7 @@ export class ClientsAdminService {
       accessTokenLifetime: dto.accessTokenLifetime ? (dto.accessTokenLifetime as ClientFields['accessTokenLifetime']) : { mode: 'global' },
       refreshCount: dto.refreshCount ? (dto.refreshCount as ClientFields['refreshCount']) : { mode: 'limited', limit: 0 },
       active: dto.active ?? true,
+      introspection: dto.introspection ?? false,
     };
     assertShape(fields);
     const secret = fields.type === 'confidential' ? generateClientSecret() : undefined;
@@ -123,6 +124,7 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     accessTokenLifetime: (dto.accessTokenLifetime as ClientFields['accessTokenLifetime'] | undefined) ?? client.accessTokenLifetime,
     refreshCount: (dto.refreshCount as ClientFields['refreshCount'] | undefined) ?? client.refreshCount,
     active: dto.active ?? client.active,
+    introspection: dto.introspection ?? client.introspection,
   };
 }
 

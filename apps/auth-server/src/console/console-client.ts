@@ -30,5 +30,6 @@ export function consoleClientFields(issuer: string): ClientFields {
     accessTokenLifetime: { mode: 'global' },
     refreshCount: { mode: 'limited', limit: 24 },
     active: true,
+    introspection: false,
   };
 }

@@ -9,9 +9,9 @@ import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/in
 import { INTROSPECTION_RESPONSE, TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';
 
 /**
- * RFC 7662. Callers are confidential clients (resource servers); any of them may introspect any
- * token, since a resource server must check tokens issued to other clients. token_type_hint is
- * ignored: the token's shape tells which kind it is.
+ * RFC 7662. Callers are confidential clients. One flagged `introspection` (a resource server, which
+ * must check tokens issued to other clients) learns about any token; any other only about its own
+ * (IntrospectionService). token_type_hint is ignored: the token's shape tells which kind it is.
  */
 @ApiTags('oauth')
 @Controller('oauth/introspect')
@@ -34,7 +34,7 @@ export class IntrospectionController extends PostOnlyEndpoint {
   @Header('Pragma', 'no-cache')
   async introspect(@Req() request: FastifyRequest): Promise<IntrospectionResponse> {
     const params = parseOAuthForm(request);
-    await this.clientAuthentication.authenticate(request, params, { allowPublic: false });
-    return this.introspection.introspect(requireParam(params, 'token'));
+    const caller = await this.clientAuthentication.authenticate(request, params, { allowPublic: false });
+    return this.introspection.introspect(caller, requireParam(params, 'token'));
   }
 }

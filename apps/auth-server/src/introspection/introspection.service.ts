@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from '../clients/client.js';
+import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { AccessTokenVerifier, type VerifiedAccessToken } from '../tokens/access-token-verifier.js';
 import type { GrantWithState } from '../tokens/grant.js';
@@ -14,6 +16,16 @@ export type IntrospectionResponse = typeof INACTIVE | ({ active: true } & Record
 /**
  * Active means: our signature, not expired, and its grant (one joined query) not revoked, with
  * the client still active and the user, if any, still there and active (IN-3, IN-4).
+ *
+ * Who may ask (RFC 7662 §2.1, IN-2): a client flagged `introspection` (a resource server) learns
+ * about every token; any other client only about its own, and every other token reads as exactly
+ * INACTIVE, so that the answer does not even tell whether the token exists.
+ *
+ * The scope answered is the one the token still grants: the token's scopes that are still
+ * associated with its client. That is what a resource server enforces (it narrows a token's
+ * scopes to its client's current ones, RS-11) and what a refresh would grant (RT-9), so a
+ * disassociated scope reads the same at both servers. The client and its scopes come from
+ * ClientCache: no query on a hit.
  */
 @Injectable()
 export class IntrospectionService {
@@ -21,27 +33,28 @@ export class IntrospectionService {
     private readonly verifier: AccessTokenVerifier,
     private readonly grants: GrantsRepository,
     private readonly liveGrants: LiveGrantCache,
+    private readonly clients: ClientAuthenticator,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
-  async introspect(token: string): Promise<IntrospectionResponse> {
-    return looksLikeJwt(token) ? this.accessToken(token) : this.refreshToken(token);
+  async introspect(caller: Client, token: string): Promise<IntrospectionResponse> {
+    return looksLikeJwt(token) ? this.accessToken(caller, token) : this.refreshToken(caller, token);
   }
 
-  private async accessToken(token: string): Promise<IntrospectionResponse> {
+  private async accessToken(caller: Client, token: string): Promise<IntrospectionResponse> {
     const claims = await this.verifier.verify(token);
-    if (!claims) return INACTIVE;
+    if (!claims || !mayLearnAbout(caller, claims.client_id)) return INACTIVE;
     const grant = await this.liveGrants.get(claims.gid, () => this.grants.findWithState(claims.gid), isLive);
     if (!grant || !isLive(grant) || grant.clientId !== claims.client_id) return INACTIVE;
-    return accessTokenAnswer(claims, grant);
+    return accessTokenAnswer(claims, grant, await this.stillGranted(grant.clientId, claims.scope.split(' ')));
   }
 
-  private async refreshToken(token: string): Promise<IntrospectionResponse> {
+  private async refreshToken(caller: Client, token: string): Promise<IntrospectionResponse> {
     const grant = await this.grants.findByRefreshHash(hashToken(token));
-    if (!grant || !isLive(grant)) return INACTIVE;
+    if (!grant || !isLive(grant) || !mayLearnAbout(caller, grant.clientId)) return INACTIVE;
     return {
       active: true,
-      scope: grant.scopes.join(' '),
+      scope: await this.stillGranted(grant.clientId, grant.scopes),
       client_id: grant.clientId,
       ...(grant.username ? { username: grant.username } : {}),
       token_type: 'refresh_token',
@@ -50,16 +63,27 @@ export class IntrospectionService {
       iss: this.config.issuer,
     };
   }
+
+  /** The token's scopes still associated with its client, as a space-separated list. */
+  private async stillGranted(clientId: string, scopes: readonly string[]): Promise<string> {
+    const client = await this.clients.find(clientId);
+    const associated = client ? await this.clients.scopesOf(client) : [];
+    return scopes.filter((scope) => scope !== '' && associated.includes(scope)).join(' ');
+  }
+}
+
+function mayLearnAbout(caller: Client, tokenClientId: string): boolean {
+  return caller.introspection || caller.clientId === tokenClientId;
 }
 
 function isLive(grant: GrantWithState): boolean {
   return !grant.revokedAt && grant.clientActive && (grant.userId === null || grant.userActive === true);
 }
 
-function accessTokenAnswer(claims: VerifiedAccessToken, grant: GrantWithState): IntrospectionResponse {
+function accessTokenAnswer(claims: VerifiedAccessToken, grant: GrantWithState, scope: string): IntrospectionResponse {
   return {
     active: true,
-    scope: claims.scope,
+    scope,
     client_id: claims.client_id,
     ...(grant.username ? { username: grant.username } : {}),
     token_type: 'Bearer',

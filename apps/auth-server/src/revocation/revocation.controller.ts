@@ -8,7 +8,7 @@ import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swag
 import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
 import { TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';
 
-/** RFC 7009 §2: 200 with an empty body whether or not there was something to revoke. */
+/** RFC 7009 §2: 200 with an empty body whether or not there was something to revoke; 400 unauthorized_client for a token of another client. */
 @ApiTags('oauth')
 @Controller('oauth/revoke')
 export class RevocationController extends PostOnlyEndpoint {

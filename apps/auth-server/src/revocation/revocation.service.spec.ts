@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TemporarilyUnavailable } from '../../../../libs/errors/src/index.js';
+import { TemporarilyUnavailable, UnauthorizedClient } from '../../../../libs/errors/src/index.js';
 import type { Client } from '../clients/client.js';
 import type { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import type { GrantsRepository } from '../tokens/grants.repository.js';
@@ -21,9 +21,9 @@ describe(RevocationService.name, () => {
     expect(revoked).toEqual(['grant-1']);
   });
 
-  it("leaves another client's token alone", async () => {
+  it("refuses another client's token with unauthorized_client and leaves it alone (RV-2)", async () => {
     const revoked: string[] = [];
-    await service(async (id) => revoked.push(id) > 0, 'other').revoke(client, 'a.b.c');
+    await expect(service(async (id) => revoked.push(id) > 0, 'other').revoke(client, 'a.b.c')).rejects.toBeInstanceOf(UnauthorizedClient);
     expect(revoked).toEqual([]);
   });
 

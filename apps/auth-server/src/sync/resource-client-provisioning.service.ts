@@ -7,17 +7,22 @@ import { ClientWritesRepository, type ClientFields } from '../clients/client-wri
 import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 
-/** What the resource server's own client looks like; an admin may still deactivate it. */
-const RESOURCE_CLIENT: Pick<ClientFields, 'name' | 'version' | 'type' | 'grants'> = {
+/**
+ * What the resource server's own client looks like; an admin may still deactivate it. It
+ * introspects tokens of every client (TOKEN_VALIDATION=introspection), hence the flag.
+ */
+const RESOURCE_CLIENT: Pick<ClientFields, 'name' | 'version' | 'type' | 'grants' | 'introspection'> = {
   name: 'Resource Server',
   version: '1.0',
   type: 'confidential',
   grants: [GrantTypes.clientCredentials],
+  introspection: true,
 };
 
 /**
  * Makes RESOURCE_CLIENT_ID / RESOURCE_CLIENT_SECRET a working confidential client at every boot,
- * so the resource server can read the registry snapshot (and introspect). The change and its
+ * so the resource server can read the registry snapshot (and introspect any token); an installation
+ * from before the introspection flag gets it at its next boot. The change and its
  * client.upserted event commit together; nothing is written when the client is already current.
  */
 @Injectable()
@@ -66,6 +71,7 @@ function isCurrent(client: Client, storedHash: string | null, secretHash: string
     client.name === RESOURCE_CLIENT.name &&
     client.version === RESOURCE_CLIENT.version &&
     client.type === RESOURCE_CLIENT.type &&
+    client.introspection === RESOURCE_CLIENT.introspection &&
     client.grants.length === 1 &&
     client.grants[0] === GrantTypes.clientCredentials
   );

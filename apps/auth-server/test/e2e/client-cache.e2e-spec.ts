@@ -70,7 +70,7 @@ describe('client cache invalidation', () => {
   });
 
   it('introspection: a cached live grant is inactive right after a revocation or a deactivation here', async () => {
-    const caller = await createClient(server);
+    const caller = await createClient(server, { introspection: true });
     const subject = await createClient(server);
     const introspect = async (value: string) =>
       (

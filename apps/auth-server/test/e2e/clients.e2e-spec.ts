@@ -37,6 +37,7 @@ describe('clients admin API', () => {
         accessTokenLifetime: { mode: 'global' },
         refreshCount: { mode: 'limited', limit: 0 },
         active: true,
+        introspection: false,
         scopes: [],
         endpoints: { authorization: `${server.config.issuer}/oauth/authorize`, token: `${server.config.issuer}/oauth/token`, refreshToken: `${server.config.issuer}/oauth/token` },
         createdAt: expect.stringMatching(ISO),

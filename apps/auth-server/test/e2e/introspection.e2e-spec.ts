@@ -26,7 +26,7 @@ describe('POST /oauth/introspect', () => {
 
   beforeAll(async () => {
     server = await startTestAuthServer();
-    resourceServer = await createClient(server, { scopes: [] });
+    resourceServer = await createClient(server, { scopes: [], introspection: true });
     client = await createClient(server, { scopes: ['read', 'write'] });
   });
   afterAll(async () => {

@@ -25,7 +25,7 @@ describe('POST /oauth/revoke', () => {
   beforeAll(async () => {
     server = await startTestAuthServer();
     client = await createClient(server);
-    introspector = await createClient(server);
+    introspector = await createClient(server, { introspection: true });
   });
   afterAll(async () => {
     await server.close();
@@ -49,11 +49,12 @@ describe('POST /oauth/revoke', () => {
     expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
   });
 
-  it("RV-2: another client's token is answered 200 and left active", async () => {
+  it("RV-2: another client's token is refused (400 unauthorized_client, RFC 7009 §2.1) and left active", async () => {
     const token = await accessTokenFor(server, client);
     const other = await createClient(server);
     const response = await revoke(token, other);
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'unauthorized_client' });
     expect(await isActive(token)).toBe(true);
   });
 

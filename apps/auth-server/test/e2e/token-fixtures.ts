@@ -17,6 +17,8 @@ export interface ClientOptions {
   active?: boolean;
   lifetime?: { mode: 'global' } | { mode: 'never' } | { mode: 'seconds'; seconds: number };
   refreshCount?: { mode: 'unlimited' } | { mode: 'limited'; limit: number };
+  /** May introspect every token (RFC 7662), not only its own. */
+  introspection?: boolean;
 }
 
 export function sql<T = unknown>(server: RunningAuthServer, query: string, params: unknown[] = []): Promise<T[]> {
@@ -36,8 +38,8 @@ export async function createClient(server: RunningAuthServer, options: ClientOpt
   const [row] = await sql<{ id: string }>(
     server,
     `INSERT INTO clients (client_id, name, version, type, secret_hash, redirect_uris, grants, access_token_lifetime_mode, access_token_lifetime_seconds,
-       refresh_count_mode, refresh_count_limit, active)
-     VALUES ($1, $1, '1', $2, $3, '["https://app.example/cb"]', $4, $5, $6, $7, $8, $9) RETURNING id`,
+       refresh_count_mode, refresh_count_limit, active, introspection)
+     VALUES ($1, $1, '1', $2, $3, '["https://app.example/cb"]', $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     [
       clientId,
       type,
@@ -48,6 +50,7 @@ export async function createClient(server: RunningAuthServer, options: ClientOpt
       refresh.mode,
       refresh.mode === 'limited' ? refresh.limit : null,
       options.active ?? true,
+      options.introspection ?? false,
     ],
   );
   const scopes = options.scopes ?? ['read', 'write'];

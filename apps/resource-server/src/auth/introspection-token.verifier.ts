@@ -21,7 +21,11 @@ interface IntrospectionResponse {
   token_type?: string;
 }
 
-/** TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, authenticated as our client. */
+/**
+ * TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, authenticated as our client (which
+ * the auth server lets introspect every client's tokens). Admitted: an active answer with
+ * token_type Bearer (the auth server says refresh_token for refresh tokens) and our audience.
+ */
 export class IntrospectionTokenVerifier implements TokenVerifier {
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
@@ -38,8 +42,10 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     const answer = await this.introspect(token);
     if (answer.active !== true) throw new InvalidToken('the access token is not active');
     if (answer.iss !== undefined && answer.iss !== this.config.issuer) throw new InvalidToken();
-    const audiences = answer.aud === undefined ? [] : [answer.aud].flat();
-    if (answer.aud !== undefined && !audiences.includes(this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
+    // An active refresh token is not a bearer token (issue 12 item 4): only an access token, and
+    // only one meant for this resource; an answer without aud is meant for no one in particular.
+    if (typeof answer.token_type !== 'string' || answer.token_type.toLowerCase() !== 'bearer') throw new InvalidToken('the token is not an access token');
+    if (!isFor(answer.aud, this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
     if (typeof answer.client_id !== 'string' || typeof answer.sub !== 'string') throw new InvalidToken();
     const principal: AccessTokenPrincipal = {
       sub: answer.sub,
@@ -71,6 +77,11 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     if (response.status !== 200) throw new TemporarilyUnavailable('token introspection failed', `HTTP ${response.status}`);
     return (await response.json()) as IntrospectionResponse;
   }
+}
+
+/** RFC 7662 §2.2: aud is a string or an array of strings; ours must be it or among them. */
+function isFor(aud: unknown, audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
 }
 
 /** RFC 6749 §2.3.1: each half is form-urlencoded before Basic encoding. */

@@ -26,6 +26,7 @@ describe('resource server: introspection mode', () => {
       sub: 'bob',
       client_id: 'app',
       scope: 'reports.read',
+      token_type: 'Bearer',
       aud: AUDIENCE,
       iss: authServer.issuer,
       iat: now(),
@@ -44,8 +45,53 @@ describe('resource server: introspection mode', () => {
 
   it('refuses an inactive token and one meant for another audience', async () => {
     expect((await rs.request('/api/me', { token: 'unknown-token' })).status).toBe(401);
-    authServer.introspection.set('other-aud', { active: true, sub: 'bob', client_id: 'app', scope: '', aud: 'http://other.test', exp: now() + 300 });
+    authServer.introspection.set('other-aud', {
+      active: true,
+      sub: 'bob',
+      client_id: 'app',
+      scope: '',
+      token_type: 'Bearer',
+      aud: 'http://other.test',
+      exp: now() + 300,
+    });
     expect((await rs.request('/api/me', { token: 'other-aud' })).status).toBe(401);
+  });
+
+  it('refuses an access token whose answer names no audience, or an audience list without this resource', async () => {
+    const answer = { active: true, sub: 'bob', client_id: 'app', scope: 'reports.read', token_type: 'Bearer', iat: now(), exp: now() + 300 };
+    authServer.introspection.set('no-aud', answer);
+    authServer.introspection.set('aud-list-without-us', { ...answer, aud: ['http://other.test', 'http://third.test'] });
+    authServer.introspection.set('aud-list-with-us', { ...answer, aud: ['http://other.test', AUDIENCE] });
+    for (const token of ['no-aud', 'aud-list-without-us']) {
+      const response = await rs.request('/api/me', { token });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    }
+    expect((await rs.request('/api/me', { token: 'aud-list-with-us' })).status).toBe(200);
+  });
+
+  it('item 4: refuses a refresh token as a bearer token, and any answer that is not an access token', async () => {
+    // What the auth server answers for one of its refresh tokens: active, no aud, token_type refresh_token.
+    const refresh = {
+      active: true,
+      scope: 'reports.read',
+      client_id: 'app',
+      username: 'bob',
+      token_type: 'refresh_token',
+      iat: now(),
+      sub: 'bob',
+      iss: authServer.issuer,
+    };
+    authServer.introspection.set('a-refresh-token', refresh);
+    authServer.introspection.set('refresh-with-aud', { ...refresh, aud: AUDIENCE });
+    authServer.introspection.set('no-token-type', { ...refresh, token_type: undefined, aud: AUDIENCE });
+    for (const token of ['a-refresh-token', 'refresh-with-aud', 'no-token-type']) {
+      const response = await rs.request('/api/me', { token });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    }
+    authServer.introspection.set('lowercase-bearer', { ...refresh, token_type: 'bearer', aud: AUDIENCE });
+    expect((await rs.request('/api/me', { token: 'lowercase-bearer' })).status).toBe(200);
   });
 
   it('drops its cache on a sync event, so a revocation at the auth server is seen at once', async () => {
@@ -54,6 +100,7 @@ describe('resource server: introspection mode', () => {
       sub: 'bob',
       client_id: 'app',
       scope: 'reports.read',
+      token_type: 'Bearer',
       aud: AUDIENCE,
       iat: now(),
       exp: now() + 300,

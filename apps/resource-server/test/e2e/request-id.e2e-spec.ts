@@ -25,7 +25,7 @@ describe('resource server: request ids', () => {
 
   it('forwards the incoming request id to introspection and echoes it', async () => {
     const now = Math.floor(Date.now() / 1000);
-    authServer.introspection.set('opaque-rid', { active: true, sub: 'bob', client_id: 'app', scope: 'reports.read', aud: AUDIENCE, iss: authServer.issuer, iat: now, exp: now + 300, gid: 'g1' });
+    authServer.introspection.set('opaque-rid', { active: true, sub: 'bob', client_id: 'app', scope: 'reports.read', token_type: 'Bearer', aud: AUDIENCE, iss: authServer.issuer, iat: now, exp: now + 300, gid: 'g1' });
     const response = await rs.request('/api/me', { token: 'opaque-rid', headers: { 'x-request-id': 'rs-flow-42' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('rs-flow-42');

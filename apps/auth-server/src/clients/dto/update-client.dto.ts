@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import type { ClientType, GrantType } from '../client.js';
 import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
 import { CLIENT_TYPES, IsAbsent, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
@@ -33,4 +33,8 @@ export class UpdateClientDto {
 
   @IsOptional() @IsBoolean()
   active?: boolean;
+
+  /** RFC 7662: may introspect tokens of every client. Null is refused, not read as "absent". */
+  @ValidateIf((_, value) => value !== undefined) @IsBoolean()
+  introspection?: boolean;
 }

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
+import { TokenIssuance } from '../../src/tokens/token-issuance.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import {
+  adminOk,
+  basicAuthorization,
+  clientCredentialsToken,
+  createStackClient,
+  eventually,
+  INVALID_TOKEN_CHALLENGE,
+  probe,
+  startStackAuthServer,
+  startTestResourceServer,
+  TEST_RESOURCE_CLIENT,
+  type RunningAuthServer,
+  type RunningResourceServer,
+  type StackClient,
+} from '../../../../libs/testing/src/index.js';
+
+// Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.
+jest.setTimeout(60_000);
+
+/**
+ * TOKEN_VALIDATION=introspection against the real auth server: the resource server takes only
+ * access tokens meant for it (issue 12 item 4), and the auth server's introspection answer and
+ * the resource server's decision agree on a scope taken from the client (item 7).
+ */
+describe('resource server in introspection mode, against the real auth server', () => {
+  let as: RunningAuthServer;
+  let rs: RunningResourceServer;
+
+  async function introspectAtAuthServer(token: string): Promise<Record<string, unknown>> {
+    const response = await as.request('/oauth/introspect', {
+      method: 'POST',
+      headers: {
+        authorization: basicAuthorization(TEST_RESOURCE_CLIENT.clientId, TEST_RESOURCE_CLIENT.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  /** A user grant with a refresh token, as the code flow ends (issued in-process: the flow itself is tested at the auth server). */
+  async function userGrant(clientId: string, username: string): Promise<{ access_token: string; refresh_token?: string }> {
+    const client = await as.app.get(ClientAuthenticator).find(clientId);
+    const user = await as.app.get(UsersService).findByUsername(username);
+    const { response } = await as.app
+      .get(TokenIssuance)
+      .issue({ client: client!, user: { id: user!.id, username }, grantType: 'authorization_code', scopes: [], withRefreshToken: true });
+    return response;
+  }
+
+  beforeAll(async () => {
+    const bus = new InProcessEventBus();
+    as = await startStackAuthServer({ syncEventBus: bus });
+    rs = await startTestResourceServer({ issuer: as.baseUrl, bus, env: { TOKEN_VALIDATION: 'introspection' } });
+    await rs.waitUntilReady(20_000);
+  });
+
+  afterAll(async () => {
+    await rs?.close();
+    await as?.close();
+  });
+
+  it('item 4: a refresh token is not a bearer token (401 invalid_token), its access token is', async () => {
+    const client = await adminOk<StackClient>(as, 'POST', '/admin/v1/clients', {
+      name: 'Refreshing App',
+      version: '1.0',
+      type: 'confidential',
+      redirectUris: ['https://app.example/cb'],
+      grants: ['authorization_code'],
+      refreshCount: { mode: 'unlimited' },
+    });
+    await adminOk(as, 'POST', '/admin/v1/users', { username: 'dana', password: 'dana-password-1', permissions: [] });
+    const tokens = await userGrant(client.clientId, 'dana');
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    await eventually(async () => (await probe(rs, tokens.access_token)).status === 200, 1000, 'the new client to be known');
+    expect(await probe(rs, tokens.refresh_token!)).toEqual({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN_CHALLENGE) });
+    expect(await probe(rs, tokens.access_token)).toEqual({ status: 200, challenge: null });
+  });
+
+  it('item 4: an access token for another audience is 401', async () => {
+    const client = await createStackClient(as, 'Other Audience App', ['reports.read']);
+    const ours = await clientCredentialsToken(as, client);
+    await eventually(async () => (await probe(rs, ours)).status === 200, 1000, 'the new client to be known');
+    const settings = await adminOk<{ accessTokenAudience: string }>(as, 'GET', '/admin/v1/settings');
+    await adminOk(as, 'PATCH', '/admin/v1/settings', { accessTokenAudience: 'https://elsewhere.example' });
+    try {
+      const theirs = await clientCredentialsToken(as, client);
+      expect(await introspectAtAuthServer(theirs)).toMatchObject({ active: true, aud: 'https://elsewhere.example' });
+      expect(await probe(rs, theirs)).toEqual({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN_CHALLENGE) });
+    } finally {
+      await adminOk(as, 'PATCH', '/admin/v1/settings', { accessTokenAudience: settings.accessTokenAudience });
+    }
+  });
+
+  it('item 7: after a scope is disassociated, introspection and the resource server agree on what the token still grants', async () => {
+    const client = await createStackClient(as, 'Disassociated App', ['reports.read', 'reports.write']);
+    const token = await clientCredentialsToken(as, client, 'reports.read reports.write');
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 200, 1000, 'the new client to be known');
+    expect((await introspectAtAuthServer(token)).scope).toBe('reports.read reports.write');
+
+    await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/reports.read`);
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 403, 1000, 'the resource server to drop reports.read');
+    const me = (await (await rs.request('/api/me', { token })).json()) as { scopes: string[] };
+    const introspected = await introspectAtAuthServer(token);
+    expect(introspected).toMatchObject({ active: true, scope: 'reports.write' });
+    expect(me.scopes).toEqual(String(introspected.scope).split(' '));
+  });
+});
