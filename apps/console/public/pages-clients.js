@@ -81,6 +81,7 @@ function toForm(client) {
     refreshMode: refresh.mode,
     refreshLimit: refresh.mode === 'limited' ? String(refresh.limit) : '0',
     active: client?.active ?? true,
+    introspection: client?.introspection ?? false,
   };
 }
 
@@ -95,6 +96,7 @@ function toBody(form, isNew) {
     grants: form.grants.filter((grant) => GRANTS_BY_TYPE[form.type].includes(grant)),
     accessTokenLifetime: form.lifetimeMode === 'seconds' ? { mode: 'seconds', seconds: number(form.lifetimeSeconds) } : { mode: form.lifetimeMode },
     refreshCount: form.refreshMode === 'limited' ? { mode: 'limited', limit: number(form.refreshLimit) } : { mode: 'unlimited' },
+    introspection: form.type === 'confidential' && form.introspection,
   };
   if (isNew) body.name = form.name;
   else body.active = form.active;
@@ -226,6 +228,11 @@ function ClientForm({ client, onSaved }) {
         </label>`)}
         ${form.refreshMode === 'limited' && html`<${Field} label="Number of refreshes" name="refreshCount" error=${error} type="number" min="0" value=${form.refreshLimit} onInput=${(refreshLimit) => set({ refreshLimit })} />`}
       </fieldset>
+      ${form.type === 'confidential' && html`<div class="field">
+        <label class="choice"><input type="checkbox" name="introspection" checked=${form.introspection} onChange=${(e) => set({ introspection: e.currentTarget.checked })} /> Token introspection for every client</label>
+        <p class="hint">For a resource server: it may introspect the tokens of every client. Without it, a client learns only about its own tokens.</p>
+        ${fieldError(error, 'introspection') && html`<p class="field-error" role="alert">${fieldError(error, 'introspection')}</p>`}
+      </div>`}
       ${!isNew && html`<div class="field">
         <label class="choice"><input type="checkbox" name="active" checked=${form.active} onChange=${(e) => set({ active: e.currentTarget.checked })} /> Active</label>
         <p class="hint">An inactive client gets no tokens, and all of its tokens are refused.</p>

@@ -69,7 +69,7 @@ export function AssociateScopesPage({ clientId }) {
   const disassociate = (name) =>
     ask({
       title: `Disassociate ${name}?`,
-      consequence: `New tokens for ${clientLabel(client)} can no longer carry the scope ${name}. Tokens already issued keep it until they expire or are deleted in Token Management.`,
+      consequence: `New tokens for ${clientLabel(client)} can no longer carry the scope ${name}. Tokens already issued stop granting it within about a second: resource servers and token introspection no longer count it, and a refresh drops it. Their other scopes keep working; delete them in Token Management to end them altogether.`,
       confirmLabel: 'Disassociate',
       action: () => run(() => admin.delete(`${path}/scopes/${encodeURIComponent(name)}`), `Scope ${name} disassociated.`),
     });

@@ -237,6 +237,33 @@ run('web console in a real browser', () => {
     expect(client.scopes).toEqual(['billing.read']);
   }, STEP_TIMEOUT);
 
+  it('says in the Disassociate confirmation what happens to tokens already issued (Escape cancels)', async () => {
+    await go(`#/clients/${clientId}/scopes`, 'Associate Scopes with Billing App (1.0)');
+    await page.getByRole('button', { name: 'Disassociate billing.read' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Tokens already issued stop granting it within about a second');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  }, STEP_TIMEOUT);
+
+  it('shows and edits the client\'s introspection flag on the Edit Client page', async () => {
+    const read = async () =>
+      ((await (await as.request(`/admin/v1/clients/${clientId}`, { headers: { authorization: as.adminAuthorization } })).json()) as { introspection: boolean }).introspection;
+    await go(`#/clients/${clientId}`, 'Edit Client Billing App (1.0)');
+    const flag = page.getByLabel('Token introspection for every client');
+    expect(await flag.isChecked()).toBe(false);
+    await flag.check();
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await page.getByText('Changes saved.').waitFor();
+    expect(await read()).toBe(true);
+    await go(`#/clients/${clientId}`, 'Edit Client Billing App (1.0)');
+    await page.getByLabel('Token introspection for every client').uncheck();
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await page.getByText('Changes saved.').waitFor();
+    expect(await read()).toBe(false);
+  }, STEP_TIMEOUT);
+
   it('lists tokens in Token Management ("Lifetime" when they never expire), deletes one, then all', async () => {
     const expiring = await clientCredentialsToken('billing.read');
     const patched = await as.request(`/admin/v1/clients/${clientId}`, { method: 'PATCH', headers: { authorization: as.adminAuthorization }, json: { accessTokenLifetime: { mode: 'never' } } });

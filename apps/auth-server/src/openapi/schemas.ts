@@ -25,6 +25,7 @@ export const CLIENT_VIEW = object(
     accessTokenLifetime: { $ref: '#/components/schemas/AccessTokenLifetimeDto' },
     refreshCount: { $ref: '#/components/schemas/RefreshCountDto' },
     active: { type: 'boolean' },
+    introspection: { type: 'boolean', description: 'may introspect tokens of every client (RFC 7662); otherwise only its own' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
