@@ -102,7 +102,7 @@ describe('introspection and revocation: which client may ask about which token',
   });
 
   describe('the admin API field "introspection"', () => {
-    it('defaults to false, is set at creation and by PATCH, and is shown by GET', async () => {
+    it('defaults to false, is set at creation and by PATCH (audited with before and after), and is shown by GET', async () => {
       const created = await call(server, 'POST', '/admin/v1/clients', aClient({ name: 'Plain RS' }));
       expect([created.status, created.body.introspection]).toEqual([201, false]);
       const flagged = await call(server, 'POST', '/admin/v1/clients', aClient({ name: 'Flagged RS', introspection: true }));
@@ -114,6 +114,12 @@ describe('introspection and revocation: which client may ask about which token',
       expect(row.introspection).toBe(true);
       const off = await call(server, 'PATCH', `/admin/v1/clients/${created.body.clientId}`, { introspection: false });
       expect([off.status, off.body.introspection]).toEqual([200, false]);
+      const audit = await server.request(`/admin/v1/audit?action=client.updated&limit=1`, { headers: { authorization: server.adminAuthorization } });
+      const [event] = ((await audit.json()) as { items: { targetId: string; details: unknown }[] }).items;
+      expect(event).toMatchObject({
+        targetId: created.body.clientId,
+        details: { change: { introspection: false }, before: { introspection: true }, after: { introspection: false } },
+      });
     });
 
     it('refuses a non-boolean (null included) with 400 naming the field, and writes nothing', async () => {
