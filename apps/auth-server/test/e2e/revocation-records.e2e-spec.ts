@@ -97,15 +97,19 @@ describe('stack: revocation records survive deletes and reach snapshot-loading r
     return (await response.json()) as { active: boolean };
   }
 
-  async function recordCount(grantId: string): Promise<number> {
+  async function query<T extends pg.QueryResultRow>(sql: string, parameters: unknown[]): Promise<T[]> {
     const db = new pg.Client({ connectionString: as.database.url });
     await db.connect();
     try {
-      const { rows } = await db.query<{ count: string }>('SELECT count(*) AS count FROM grant_revocation_records WHERE grant_id = $1', [grantId]);
-      return Number(rows[0].count);
+      return (await db.query<T>(sql, parameters)).rows;
     } finally {
       await db.end();
     }
+  }
+
+  async function recordCount(grantId: string): Promise<number> {
+    const [row] = await query<{ count: string }>('SELECT count(*) AS count FROM grant_revocation_records WHERE grant_id = $1', [grantId]);
+    return Number(row.count);
   }
 
   it('a deleted user\'s tokens ("never" and normal lifetime) are listed in the snapshot and refused by a resource server started afterwards', async () => {
@@ -161,6 +165,16 @@ describe('stack: revocation records survive deletes and reach snapshot-loading r
     await eventually(async () => (await snapshot(), (await recordCount(shortGrant)) === 0), 10_000, 'the expired revocation record to be pruned');
     expect(await recordCount(neverGrant)).toBe(1);
     expect(revocationOf(await snapshot(), neverGrant)).toEqual({ clientId: never.clientId, expiresAt: null });
+  });
+
+  it('prunes a "never" record once no signing key in use at its revocation is published any more', async () => {
+    // Revoked before every key of this server was activated: none of its tokens can verify here.
+    const ancient = '00000000-0000-4000-8000-000000000001';
+    await query("INSERT INTO grant_revocation_records (grant_id, client_id, expires_at, revoked_at) VALUES ($1, 'gone', NULL, '2000-01-01T00:00:00Z')", [
+      ancient,
+    ]);
+    expect(revocationOf(await snapshot(), ancient)).toBeUndefined();
+    expect(await recordCount(ancient)).toBe(0);
   });
 
   it('a token request racing a client deactivation never leaves an active grant for the deactivated client', async () => {
