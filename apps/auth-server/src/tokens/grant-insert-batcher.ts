@@ -32,8 +32,11 @@ const TYPED_PARAMETERS = typedParameters(0);
  * The grants of a batch, each written only while its client is active (issue 12, item 7). `FOR
  * SHARE` on the client row makes the check hold until commit: a deactivation (which locks the row
  * FOR UPDATE) either waits for this INSERT and then revokes its rows, or commits first and the
- * re-checked `c.active` refuses them. One statement per row count, named, so each shape is
- * prepared once per connection; RETURNING names the rows written.
+ * re-checked `c.active` refuses them. Share locks never conflict with each other; a batch spanning
+ * two clients that are being deactivated at once can deadlock with them, and PostgreSQL's abort is
+ * retried (the batch row by row, which locks one client; the deactivation by retryConflicts). One
+ * statement per row count, named, so each shape is prepared once per connection; RETURNING names
+ * the rows written.
  */
 const statements: NamedStatement[] = [];
 function statementFor(rows: number): NamedStatement {
