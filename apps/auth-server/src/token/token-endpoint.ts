@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { UnauthorizedClient } from '../../../../libs/errors/src/index.js';
+import { InvalidClient, UnauthorizedClient } from '../../../../libs/errors/src/index.js';
 import { GrantTypes, type Client } from '../clients/client.js';
+import { ClientNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
 import type { TokenResponse } from './grant-handler.js';
 import { GrantRegistry } from './grant-registry.js';
@@ -27,7 +28,13 @@ export class TokenEndpoint {
     const handler = this.registry.handlerFor(requireParam(params, 'grant_type'));
     const client = await this.clientAuthentication.authenticate(request, params, { allowPublic: true });
     assertRegisteredFor(client, handler.grantType);
-    return handler.handle({ client, params, ip: request.ip });
+    try {
+      return await handler.handle({ client, params, ip: request.ip });
+    } catch (error) {
+      // Deactivated (or deleted) after authentication, before its grant was written: as if it had been before.
+      if (error instanceof ClientNoLongerActive) throw new InvalidClient('client authentication failed', /^Basic\b/i.test(request.headers.authorization ?? ''));
+      throw error;
+    }
   }
 }
 

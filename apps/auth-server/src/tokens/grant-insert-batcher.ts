@@ -1,6 +1,6 @@
-import { multiRowInsert } from '../database/multi-row-insert.js';
 import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 import type { NewGrant } from './grant.js';
+import { ClientNoLongerActive } from './token-issuance.js';
 
 /** The grants columns each new row fills, with their types (for a SELECT list, where PostgreSQL cannot infer them). */
 const COLUMN_TYPES = {
@@ -24,24 +24,49 @@ const COLUMN_NAMES = Object.keys(COLUMN_TYPES);
 const COLUMNS = COLUMN_NAMES.join(', ');
 /** Rows per statement: 15 parameters each stays far below PostgreSQL's 65535 limit. */
 const MAX_ROWS = 256;
-const statementFor = multiRowInsert('grants', COLUMN_NAMES);
-const TYPED_PARAMETERS = Object.values(COLUMN_TYPES)
-  .map((type, index) => `$${index + 1}::${type}`)
-  .join(', ');
+const COLUMN_TYPE_LIST = Object.values(COLUMN_TYPES);
+const typedParameters = (row: number) => COLUMN_TYPE_LIST.map((type, column) => `$${row * COLUMN_TYPE_LIST.length + column + 1}::${type}`).join(', ');
+const TYPED_PARAMETERS = typedParameters(0);
+
+/**
+ * The grants of a batch, each written only while its client is active (issue 12, item 7). `FOR
+ * SHARE` on the client row makes the check hold until commit: a deactivation (which locks the row
+ * FOR UPDATE) either waits for this INSERT and then revokes its rows, or commits first and the
+ * re-checked `c.active` refuses them. Share locks never conflict with each other; a batch spanning
+ * two clients that are being deactivated at once can deadlock with them, and PostgreSQL's abort is
+ * retried (the batch row by row, which locks one client; the deactivation by retryConflicts). One
+ * statement per row count, named, so each shape is prepared once per connection; RETURNING names
+ * the rows written.
+ */
+const statements: NamedStatement[] = [];
+function statementFor(rows: number): NamedStatement {
+  return (statements[rows] ??= {
+    name: `portcullis_grants_insert_active_${rows}`,
+    text: `INSERT INTO grants (${COLUMNS})
+      SELECT v.* FROM (VALUES ${Array.from({ length: rows }, (_, row) => `(${typedParameters(row)})`).join(', ')}) AS v (${COLUMNS})
+      JOIN clients c ON c.id = v.client_ref WHERE c.active FOR SHARE OF c RETURNING id`,
+  });
+}
 
 /**
  * One grant and the spending of the authorization code it comes from, in one statement (one
  * implicit transaction): both happen or neither (SECURITY-CHECKLIST F-10), so an outage between
- * them cannot burn a code without its tokens. No row back: the code was spent meanwhile.
+ * them cannot burn a code without its tokens. Only while the client is active, locked as in
+ * statementFor. Always one row: client_active false (nothing written, the code kept), or id null
+ * (the code was spent meanwhile).
  */
 export const GRANT_REDEEMING_CODE: NamedStatement = {
-  name: 'portcullis_grant_redeeming_code',
-  text: `WITH spent AS (
+  name: 'portcullis_grant_redeeming_code_active',
+  text: `WITH client AS (
+    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
+  ), spent AS (
     UPDATE authorization_codes SET consumed_at = now()
-    WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL
+    WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM client)
     RETURNING code_hash
+  ), inserted AS (
+    INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id
   )
-  INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id`,
+  SELECT EXISTS (SELECT 1 FROM client) AS client_active, (SELECT id FROM inserted) AS id`,
 };
 
 export function grantParameters(grant: NewGrant): unknown[] {
@@ -61,7 +86,8 @@ interface Pending {
  * rows arriving while `maxInFlight` statements are running wait and leave together as one
  * multi-row INSERT (one implicit transaction, one WAL flush). Each caller's promise settles only
  * when the statement holding its row has committed, so a token is never answered before its grant
- * row is durable. A failed batch is retried row by row, so one bad row (a client deleted meanwhile)
+ * row is durable. A row the statement refused (its client deactivated or deleted meanwhile) fails
+ * its own request with ClientNoLongerActive. A failed batch is retried row by row, so one bad row
  * fails only its own request.
  */
 export class GrantInsertBatcher {
@@ -96,21 +122,29 @@ export class GrantInsertBatcher {
     if (batch.length === 0) return;
     this.inFlight++;
     try {
-      await this.write(batch.map((pending) => pending.grant));
-      for (const pending of batch) pending.resolve();
+      settle(batch, await this.write(batch.map((pending) => pending.grant)));
     } catch (error) {
       if (batch.length === 1) batch[0].reject(error);
-      else await Promise.all(batch.map((pending) => this.write([pending.grant]).then(pending.resolve, pending.reject)));
+      else await Promise.all(batch.map((pending) => this.write([pending.grant]).then((written) => settle([pending], written), pending.reject)));
     } finally {
       this.inFlight--;
       this.schedule();
     }
   }
 
-  private write(grants: NewGrant[]): Promise<unknown> {
+  /** The ids of the rows written. */
+  private async write(grants: NewGrant[]): Promise<Set<string>> {
     const parameters: unknown[] = [];
     for (const grant of grants) pushParameters(parameters, grant);
-    return this.execute(statementFor(grants.length), parameters);
+    const rows = (await this.execute(statementFor(grants.length), parameters)) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
+  }
+}
+
+function settle(batch: Pending[], written: Set<string>): void {
+  for (const pending of batch) {
+    if (written.has(pending.grant.id)) pending.resolve();
+    else pending.reject(new ClientNoLongerActive());
   }
 }
 

@@ -5,6 +5,7 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server
 import { isUuid } from '../common/uuid.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
 import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
+import { ClientNoLongerActive } from './token-issuance.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
 
 export interface GrantRow {
@@ -30,7 +31,6 @@ const WITH_STATE = `SELECT g.*, c.active AS client_active,
     CASE WHEN g.user_id IS NULL THEN NULL ELSE coalesce(u.active, false) END AS user_active
   FROM grants g JOIN clients c ON c.id = g.client_ref LEFT JOIN users u ON u.id = g.user_id`;
 
-
 export interface RefreshSpend {
   hash: string;
   clientRef: string;
@@ -51,7 +51,8 @@ export class GrantsRepository {
   }
 
   /**
-   * Resolves once the row is committed. Concurrent issuances share multi-row INSERTs
+   * Resolves once the row is committed; ClientNoLongerActive when the client was deactivated or
+   * deleted before it could be. Concurrent issuances share multi-row INSERTs
    * (GrantInsertBatcher); one statement at a time on the embedded PGlite, whose socket
    * multiplexer mixes up concurrent extended-protocol queries.
    */
@@ -59,11 +60,15 @@ export class GrantsRepository {
     return this.batcher.insert(grant);
   }
 
-  /** Stores the grant and spends its authorization code atomically; false when the code was already spent. */
+  /**
+   * Stores the grant and spends its authorization code atomically; false when the code was already
+   * spent. ClientNoLongerActive when the client was deactivated or deleted meanwhile (the code is kept).
+   */
   async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
     // Named: the CTE is parsed and planned once per connection, not once per exchange.
-    const inserted = await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant));
-    return inserted.length > 0;
+    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant))) as { client_active: boolean; id: string | null }[];
+    if (!outcome?.client_active) throw new ClientNoLongerActive();
+    return outcome.id !== null;
   }
 
   async findWithState(grantId: string): Promise<GrantWithState | null> {

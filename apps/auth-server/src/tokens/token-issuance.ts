@@ -25,6 +25,17 @@ export class CodeAlreadyRedeemed extends Error {
   }
 }
 
+/**
+ * Raised for a grant refused because its client was no longer active (or gone) when the row was
+ * to be written: the token request must fail with an OAuth error instead of answering a token.
+ */
+export class ClientNoLongerActive extends Error {
+  constructor() {
+    super('the client was deactivated or deleted while its token was being issued');
+    this.name = 'ClientNoLongerActive';
+  }
+}
+
 export interface IssuedTokens {
   response: TokenResponse;
   grantId: string;

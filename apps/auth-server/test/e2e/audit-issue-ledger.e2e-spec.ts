@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsExclusively } from '../../../../libs/database/src/index.js';
 import { createTestDatabase, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { GrantsAsIssueLedger1763800000300 } from '../../src/database/migrations/1763800000300-grants-as-issue-ledger.js';
 import { authServerMigrations } from '../../src/database/migrations/index.js';
 import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
@@ -129,8 +130,10 @@ describe('migration 1763800000300 on a database with earlier token.issued rows',
       new DataSource(
         dataSourceOptions({ url: database.url, entities: [], migrations: authServerMigrations.slice(0, count), embedded: !database.real }),
       ).initialize();
+    // The migrations up to, and then including, 1763800000300 (later ones may follow it).
+    const ledger = authServerMigrations.indexOf(GrantsAsIssueLedger1763800000300);
     try {
-      const before = await connect(authServerMigrations.length - 1);
+      const before = await connect(ledger);
       await runMigrationsExclusively(before);
       const [clientRow] = await before.query<{ id: string }[]>(
         `INSERT INTO clients (client_id, name, version, type, redirect_uris, grants) VALUES ('old-client', 'Old', '1', 'public', '[]', '["client_credentials"]') RETURNING id`,
@@ -147,7 +150,7 @@ describe('migration 1763800000300 on a database with earlier token.issued rows',
       await before.query(`INSERT INTO audit_events (occurred_at, actor_type, action) VALUES (now(), 'anonymous', 'login.failed')`);
       await before.destroy();
 
-      const after = await connect(authServerMigrations.length);
+      const after = await connect(ledger + 1);
       await runMigrationsExclusively(after);
       const rows = await after.query<{ id: string; audit_id: string; request_ip: string | null; request_id: string | null }[]>(
         'SELECT id, audit_id::text AS audit_id, request_ip, request_id FROM grants ORDER BY audit_id',

@@ -12,6 +12,8 @@ import {
   tokenRequest,
   type TestClient,
 } from './authorize-flow.helpers.js';
+import { GrantsRepository } from '../../src/tokens/grants.repository.js';
+import type { NewGrant } from '../../src/tokens/grant.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.
 jest.setTimeout(60_000);
@@ -94,6 +96,35 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     const retried = await redeem(confidential, code);
     expect(retried.status).toBe(200);
     expect(await redeem(confidential, code)).toEqual(ALREADY_USED);
+  });
+
+  it('an exchange racing a client deactivation stores no grant and fails with invalid_client (issue 12, item 7)', async () => {
+    const client = await createTestClient(server, { scopes: ['read'] });
+    const code = await codeFor(client);
+    const grants = server.app.get(GrantsRepository);
+    const insert = grants.insertRedeemingCode.bind(grants);
+    let arrived = false;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // The exchange has read its client as active and waits to store its grant: the deactivation commits meanwhile.
+    grants.insertRedeemingCode = async (grant: NewGrant) => {
+      arrived = true;
+      await gate;
+      return insert(grant);
+    };
+    let exchange: ReturnType<typeof redeem> | undefined;
+    try {
+      exchange = redeem(client, code);
+      for (let waited = 0; !arrived && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(arrived).toBe(true);
+      await patchClient(server, client.clientId, { active: false });
+    } finally {
+      open();
+      grants.insertRedeemingCode = insert;
+    }
+    const refused = await exchange;
+    expect([refused.status, refused.body.error]).toEqual([401, 'invalid_client']);
+    expect(await sql('SELECT id FROM grants WHERE client_id = $1', [client.clientId])).toEqual([]);
   });
 
   it('AC-1, AC-2: a reused code is invalid_grant and revokes the tokens of the first exchange', async () => {
