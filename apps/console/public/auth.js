@@ -57,6 +57,8 @@ export async function handleCallback() {
   sessionStorage.removeItem(PENDING);
   // Drop the code from the address bar and history whatever happens next.
   history.replaceState(null, '', '/console');
+  // admin and rs.admin require access_control: any other account is refused at the sign-in.
+  if (params.get('error') === 'invalid_scope') throw new Error('Sign-in failed: this account may not administer Portcullis (it needs the access-control permission).');
   if (params.get('error')) throw new Error(`Sign-in failed: ${params.get('error_description') ?? params.get('error')}`);
   if (!pending || params.get('state') !== pending.state) throw new Error('Sign-in failed: the response does not match the request (state). Please sign in again.');
   const tokens = await tokenRequest({

@@ -110,10 +110,23 @@ export function AssociateScopesPage({ clientId }) {
   </section>`;
 }
 
+/** What a scope may require of the user (the auth server's permissions); '' stands for null. */
+const REQUIRED_PERMISSIONS = [
+  ['', 'None: any user'],
+  ['access_control', 'access_control (users who may administer Portcullis)'],
+];
+const REQUIRED_PERMISSION_HINT = 'A user without this permission never gets the scope (client credentials are not users).';
+
+function RequiredPermissionSelect({ id, value, onChange, describedBy }) {
+  return html`<select id=${id} value=${value ?? ''} aria-describedby=${describedBy} onChange=${(e) => onChange(e.currentTarget.value || null)}>
+    ${REQUIRED_PERMISSIONS.map(([permission, label]) => html`<option value=${permission}>${label}</option>`)}
+  </select>`;
+}
+
 export function ScopesPage() {
   const pager = usePager();
   const { data, error, loading, reload } = useLoad(() => admin.get(`/scopes${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
-  const [form, setForm] = useState({ name: '', description: '' });
+  const [form, setForm] = useState({ name: '', description: '', requiredPermission: null });
   const [formError, setFormError] = useState(null);
   const [actionError, setActionError] = useState(null);
   const [message, setMessage] = useState(null);
@@ -140,10 +153,21 @@ export function ScopesPage() {
     try {
       await admin.post('/scopes', form);
       setMessage(`Scope ${form.name} created.`);
-      setForm({ name: '', description: '' });
+      setForm({ name: '', description: '', requiredPermission: null });
       reload();
     } catch (caught) {
       setFormError(caught);
+    }
+  };
+  const saveRequiredPermission = async (name, requiredPermission) => {
+    setActionError(null);
+    setMessage(null);
+    try {
+      await admin.patch(`/scopes/${encodeURIComponent(name)}`, { requiredPermission });
+      setMessage(`Required permission of ${name} saved.`);
+      reload();
+    } catch (caught) {
+      setActionError(caught);
     }
   };
   const remove = (name) =>
@@ -169,9 +193,9 @@ export function ScopesPage() {
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${error || actionError} />
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
-      <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col">Required permission</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
-        ${data.items.length === 0 && html`<tr><td colspan="3">No scopes yet.</td></tr>`}
+        ${data.items.length === 0 && html`<tr><td colspan="4">No scopes yet.</td></tr>`}
         ${data.items.map((scope) => html`<tr key=${scope.name}>
           <td data-label="Name"><code>${scope.name}</code></td>
           <td data-label="Description">${editing?.name === scope.name
@@ -183,6 +207,10 @@ export function ScopesPage() {
                 ${fieldError(actionError, 'description') && html`<p class="field-error" role="alert">${fieldError(actionError, 'description')}</p>`}
               </form>`
             : scope.description}</td>
+          <td data-label="Required permission">
+            <label class="visually-hidden" for=${`required-${scope.name}`}>Required permission of ${scope.name}</label>
+            <${RequiredPermissionSelect} id=${`required-${scope.name}`} value=${scope.requiredPermission} onChange=${(permission) => saveRequiredPermission(scope.name, permission)} />
+          </td>
           <td class="row-actions">
             <button type="button" class="secondary" onClick=${() => setEditing({ name: scope.name, description: scope.description })}>Edit<span class="visually-hidden"> description of ${scope.name}</span></button>
             <button type="button" class="secondary" onClick=${() => remove(scope.name)}>Delete<span class="visually-hidden"> ${scope.name}</span></button>
@@ -195,7 +223,10 @@ export function ScopesPage() {
       <h2>Add a scope</h2>
       <${Field} label="Scope name" name="name" error=${formError} value=${form.name} required onInput=${(name) => setForm({ ...form, name })} />
       <${Field} label="Description" name="description" error=${formError} value=${form.description} onInput=${(description) => setForm({ ...form, description })} />
-      ${formError && !fieldError(formError, 'name') && !fieldError(formError, 'description') && html`<${ErrorNotice} error=${formError} />`}
+      <${Field} label="Required permission" name="requiredPermission" error=${formError} hint=${REQUIRED_PERMISSION_HINT}>
+        ${({ id, describedBy }) => html`<${RequiredPermissionSelect} id=${id} describedBy=${describedBy} value=${form.requiredPermission} onChange=${(requiredPermission) => setForm({ ...form, requiredPermission })} />`}
+      <//>
+      ${formError && !fieldError(formError, 'name') && !fieldError(formError, 'description') && !fieldError(formError, 'requiredPermission') && html`<${ErrorNotice} error=${formError} />`}
       <button type="submit">Add scope</button>
     </form>
     ${dialog}

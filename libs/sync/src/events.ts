@@ -29,6 +29,8 @@ export interface ClientSnapshot {
 export interface ScopeSnapshot {
   name: string;
   description: string;
+  /** The user permission the auth server requires to issue the scope; resource servers may ignore it. */
+  requiredPermission: string | null;
   entityVersion: number;
 }
 

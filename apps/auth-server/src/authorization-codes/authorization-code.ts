@@ -20,4 +20,6 @@ export interface CodeOwner {
   id: string;
   username: string;
   active: boolean;
+  /** Read at the exchange: a privileged scope needs the permission still (CONTRACT "Privileged scopes"). */
+  permissions: string[];
 }

@@ -19,16 +19,17 @@ interface AuthorizationCodeRow {
 interface CodeWithOwnerRow extends AuthorizationCodeRow {
   owner_username: string | null;
   owner_active: boolean | null;
+  owner_permissions: string[] | null;
 }
 
 /**
  * The code and the state of the user who consented, in one round trip: the exchange needs both
- * (a user disabled since the consent gets no tokens, AC-11), and it is the hottest read of the
+ * (a user disabled since the consent gets no tokens, AC-11; a permission withdrawn, no privileged scope), and it is the hottest read of the
  * code flow, so it is a named prepared statement straight on the driver's pool.
  */
 const CODE_WITH_OWNER = {
   name: 'portcullis_code_with_owner',
-  text: `SELECT c.*, u.username AS owner_username, u.active AS owner_active
+  text: `SELECT c.*, u.username AS owner_username, u.active AS owner_active, u.permissions AS owner_permissions
     FROM authorization_codes c LEFT JOIN users u ON u.id = c.user_id
     WHERE c.code_hash = $1`,
 };
@@ -68,7 +69,10 @@ export class AuthorizationCodesRepository {
   async findWithOwner(codeHash: string): Promise<{ code: AuthorizationCode; owner: CodeOwner | null } | null> {
     const [row] = (await this.statements.execute(CODE_WITH_OWNER, [codeHash])) as CodeWithOwnerRow[];
     if (!row) return null;
-    const owner = row.owner_username === null ? null : { id: row.user_id, username: row.owner_username, active: row.owner_active === true };
+    const owner =
+      row.owner_username === null
+        ? null
+        : { id: row.user_id, username: row.owner_username, active: row.owner_active === true, permissions: row.owner_permissions ?? [] };
     return { code: toAuthorizationCode(row), owner };
   }
 }

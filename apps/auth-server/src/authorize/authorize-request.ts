@@ -10,6 +10,8 @@ export interface ValidatedAuthorizeRequest {
   /** Whether redirect_uri was in the request (it is then required at the token endpoint). */
   redirectUriSent: boolean;
   scopes: string[];
+  /** Whether `scope` was sent: a privileged scope asked for is refused, one implied is left out. */
+  scopeRequested: boolean;
   state: string | null;
   /** S256 challenge; null when none was sent (confidential clients only) or for response_type=token. */
   codeChallenge: string | null;

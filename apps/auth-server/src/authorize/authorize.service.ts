@@ -4,6 +4,7 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
+import { scopesForUser } from '../scopes/privileged-scopes.js';
 import { UsersService } from '../users/users.service.js';
 import type { User } from '../users/user.js';
 import { AuthorizePageError } from './authorize-errors.js';
@@ -63,6 +64,12 @@ export class AuthorizeService {
     }
     await ticket.succeeded();
     this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'authorize', clientId: client.clientId } });
+    // A privileged scope asked for by a user without its permission ends the request here.
+    const refused = await this.privilegeRefusal(client, pending, user);
+    if (refused) {
+      if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
+      return { kind: 'redirect', status: 303, location: errorLocation(pending, refused), cookies: [this.pendingRequests.clearCookie()] };
+    }
     const cookie = await this.pendingRequests.signIn(pending, user.id);
     // 303, not 307: the browser must not re-post the password anywhere (RFC 9700 §4.12).
     return { kind: 'redirect', status: 303, location: CONSENT_PATH, cookies: [cookie] };
@@ -73,7 +80,9 @@ export class AuthorizeService {
     const client = await this.liveClient(pending);
     if (!pending.userId) return { kind: 'page', status: 200, html: renderLoginPage({ clientLabel: labelOf(client), csrfToken: pending.csrfToken }) };
     const user = await this.liveUser(pending.userId);
-    const html = renderConsentPage({ clientLabel: labelOf(client), username: user.username, scopes: pending.scopes, csrfToken: pending.csrfToken });
+    // What the user would get; a privileged scope asked for without the permission is refused on "allow".
+    const scopes = scopesForUser(pending.scopes, await this.clients.associatedScopesOf(client), user.permissions, 'drop');
+    const html = renderConsentPage({ clientLabel: labelOf(client), username: user.username, scopes, csrfToken: pending.csrfToken });
     return { kind: 'page', status: 200, html, formActions: [formActionSourceOf(pending.redirectUri)] };
   }
 
@@ -86,10 +95,18 @@ export class AuthorizeService {
     if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
     const cookies = [this.pendingRequests.clearCookie()];
     if (body.decision !== 'allow') return { kind: 'redirect', status: 303, location: errorLocation(pending, new AccessDenied('the user denied the request')), cookies };
-    if (!(await this.scopesStillAssociated(client, pending))) {
+    const associated = await this.clients.associatedScopesOf(client);
+    if (!pending.scopes.every((scope) => associated.some((still) => still.name === scope))) {
       return { kind: 'redirect', status: 303, location: errorLocation(pending, new InvalidScope('the requested scope is no longer allowed for this client')), cookies };
     }
-    const location = await this.responder.respond(pending, client, user);
+    let scopes: string[];
+    try {
+      scopes = scopesForUser(pending.scopes, associated, user.permissions, pending.scopeRequested ? 'refuse' : 'drop');
+    } catch (error) {
+      if (error instanceof InvalidScope) return { kind: 'redirect', status: 303, location: errorLocation(pending, error), cookies };
+      throw error;
+    }
+    const location = await this.responder.respond({ ...pending, scopes }, client, user);
     return { kind: 'redirect', status: 303, location, cookies };
   }
 
@@ -107,10 +124,16 @@ export class AuthorizeService {
     return user;
   }
 
-  /** An association may have been removed while the user was on the pages. */
-  private async scopesStillAssociated(client: Client, pending: PendingRequest): Promise<boolean> {
-    const associated = await this.clients.scopesOf(client);
-    return pending.scopes.every((scope) => associated.includes(scope));
+  /** invalid_scope when the request asked for a privileged scope whose permission the user lacks. */
+  private async privilegeRefusal(client: Client, pending: PendingRequest, user: User): Promise<InvalidScope | null> {
+    if (!pending.scopeRequested) return null;
+    try {
+      scopesForUser(pending.scopes, await this.clients.associatedScopesOf(client), user.permissions, 'refuse');
+      return null;
+    } catch (error) {
+      if (error instanceof InvalidScope) return error;
+      throw error;
+    }
   }
 }
 

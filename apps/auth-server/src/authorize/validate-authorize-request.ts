@@ -36,9 +36,10 @@ export async function validateAuthorizeRequest(query: RawQuery, clients: ClientL
     const responseType = assertResponseType(singleValue(query, 'response_type'));
     assertResponseMode(singleValue(query, 'response_mode'), responseType);
     assertClientMayUseResponseType(client, responseType);
-    const scopes = resolveScopes(singleValue(query, 'scope'), await clients.scopesOf(client));
+    const requestedScope = singleValue(query, 'scope');
+    const scopes = resolveScopes(requestedScope, await clients.scopesOf(client));
     const codeChallenge = responseType === 'code' ? resolveCodeChallenge(singleValue(query, 'code_challenge'), singleValue(query, 'code_challenge_method'), client) : null;
-    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, state: rawState ?? null, codeChallenge };
+    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge };
   } catch (error) {
     if (error instanceof OAuthError) throw new AuthorizeRedirectError(error, redirectUri, mode, echoedState);
     throw error;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { AssociatedScope } from '../scopes/privileged-scopes.js';
 import type { Client } from './client.js';
 import { ClientCache } from './client-cache.js';
 import { clientSecretMatches, VerifiedSecretMemo } from './client-secret.js';
@@ -36,8 +37,13 @@ export class ClientAuthenticator {
     return current || previous ? stored.client : null;
   }
 
-  scopesOf(client: Client): Promise<string[]> {
-    return this.cache.scopes(client.clientId, client.id, () => this.repository.scopeNamesOf(client.id));
+  async scopesOf(client: Client): Promise<string[]> {
+    return (await this.associatedScopesOf(client)).map((scope) => scope.name);
+  }
+
+  /** The client's scopes with the user permission each requires (privileged scopes). */
+  associatedScopesOf(client: Client): Promise<AssociatedScope[]> {
+    return this.cache.scopes(client.clientId, client.id, () => this.repository.associatedScopesOf(client.id));
   }
 
   private stored(clientId: string): Promise<ClientWithSecrets | null> {

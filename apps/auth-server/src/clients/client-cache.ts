@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientWithSecrets } from './clients.repository.js';
+import type { AssociatedScope } from '../scopes/privileged-scopes.js';
 import { RegistryChangeMarker } from './registry-change-marker.js';
 
 /** Bound on cached clients; beyond it the cache is simply emptied (rare, and only costs misses). */
@@ -7,8 +8,8 @@ const MAX_ENTRIES = 50_000;
 
 interface Entry {
   stored: ClientWithSecrets;
-  /** Associated scope names, sorted; loaded on first use. */
-  scopes?: Promise<string[]>;
+  /** Associated scopes with their required permissions, sorted by name; loaded on first use. */
+  scopes?: Promise<AssociatedScope[]>;
 }
 
 /**
@@ -58,7 +59,7 @@ export class ClientCache {
   }
 
   /** The client's associated scopes, cached with the client when it is cached. */
-  async scopes(clientId: string, clientRef: string, load: () => Promise<string[]>): Promise<string[]> {
+  async scopes(clientId: string, clientRef: string, load: () => Promise<AssociatedScope[]>): Promise<AssociatedScope[]> {
     const entry = this.marker.fresh ? this.entries.get(clientId) : undefined;
     if (!entry || entry.stored.client.id !== clientRef) return load();
     if (!entry.scopes) {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
+import type { AssociatedScope } from '../scopes/privileged-scopes.js';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { toClient } from './client.mapper.js';
@@ -36,6 +37,15 @@ export class ClientsRepository {
   async scopeNamesOf(clientRef: string, manager: EntityManager = this.clients.manager): Promise<string[]> {
     const rows: { scope_name: string }[] = await manager.query('SELECT scope_name FROM client_scopes WHERE client_ref = $1 ORDER BY scope_name', [clientRef]);
     return rows.map((row) => row.scope_name);
+  }
+
+  /** The client's scopes with their required permissions, sorted by name. */
+  async associatedScopesOf(clientRef: string): Promise<AssociatedScope[]> {
+    const rows: { name: string; required_permission: string | null }[] = await this.clients.query(
+      'SELECT s.name, s.required_permission FROM client_scopes cs JOIN scopes s ON s.name = cs.scope_name WHERE cs.client_ref = $1 ORDER BY s.name',
+      [clientRef],
+    );
+    return rows.map((row) => ({ name: row.name, requiredPermission: row.required_permission }));
   }
 
   /** Scope names of several clients in one query (list pages), keyed by client row id. */

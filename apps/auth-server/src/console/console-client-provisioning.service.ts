@@ -9,7 +9,8 @@ import { ScopesService } from '../scopes/scopes.service.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_SCOPES, consoleClientFields, consoleRedirectUri } from './console-client.js';
 
 /**
- * Makes the console a working OAuth client at every boot: the scopes `admin` and `rs.admin`, the
+ * Makes the console a working OAuth client at every boot: the scopes `admin` and `rs.admin` (both
+ * requiring access_control when created here; migration 1763800000400 set it on older ones), the
  * public client `portcullis-console`, and their associations. Idempotent: nothing is written when
  * all is in place. What an admin changed on purpose (deactivation, extra redirect URIs, refresh
  * count) is kept; only what the console cannot work without is restored. Every change commits
@@ -40,7 +41,7 @@ export class ConsoleClientProvisioning implements OnApplicationBootstrap {
 
   private async provision(manager: EntityManager): Promise<void> {
     for (const scope of CONSOLE_SCOPES) {
-      if (!(await scopeExists(manager, scope.name))) await this.scopes.insert(manager, scope.name, scope.description);
+      if (!(await scopeExists(manager, scope.name))) await this.scopes.insert(manager, scope.name, scope.description, scope.requiredPermission);
     }
     const stored = await this.writes.lock(manager, CONSOLE_CLIENT_ID);
     if (!stored) {

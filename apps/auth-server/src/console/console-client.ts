@@ -1,13 +1,14 @@
 import { GrantTypes } from '../clients/client.js';
 import type { ClientFields } from '../clients/client-writes.repository.js';
+import { Permissions } from '../users/user.js';
 
 /** The web console's own OAuth client: provisioned at every start (CONTRACT.md, admin API). */
 export const CONSOLE_CLIENT_ID = 'portcullis-console';
 
 /** Scopes the console asks for: `admin` for /admin/v1 here, `rs.admin` for the resource servers' admin API. */
 export const CONSOLE_SCOPES = [
-  { name: 'admin', description: 'Administer the authorization server (admin API and web console)' },
-  { name: 'rs.admin', description: 'Administer the resource servers (enable or disable clients, sync status)' },
+  { name: 'admin', description: 'Administer the authorization server (admin API and web console)', requiredPermission: Permissions.accessControl },
+  { name: 'rs.admin', description: 'Administer the resource servers (enable or disable clients, sync status)', requiredPermission: Permissions.accessControl },
 ] as const;
 
 export function consoleRedirectUri(issuer: string): string {

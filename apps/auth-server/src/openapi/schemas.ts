@@ -1,4 +1,5 @@
 import type { ReferenceObject, SchemaObject } from '../../../../libs/operability/src/index.js';
+import { ALL_PERMISSIONS } from '../users/user.js';
 
 /**
  * OpenAPI shapes of the auth server's answers (CONTRACT.md). Request bodies are described from
@@ -36,7 +37,17 @@ export const CLIENT_VIEW = object(
 
 export const CLIENT_SECRET = object({ clientSecret: string });
 
-export const SCOPE_VIEW = object({ name: string, description: string, createdAt: dateTime, updatedAt: dateTime });
+export const SCOPE_VIEW = object({
+  name: string,
+  description: string,
+  requiredPermission: {
+    type: ['string', 'null'],
+    enum: [...ALL_PERMISSIONS, null],
+    description: 'issued to a user only while the user holds this permission; null: to anyone',
+  },
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
 
 export const USER_VIEW = object({ id: string, username: string, permissions: strings, active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime });
 

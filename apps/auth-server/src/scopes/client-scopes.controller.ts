@@ -28,7 +28,7 @@ export class ClientScopesController {
   @ApiProblems(400, 404, 409)
   @Post()
   createAndAssociate(@Param('clientId') clientId: string, @Body() dto: CreateScopeDto): Promise<ScopeView> {
-    return this.associations.createAndAssociate(clientId, dto.name, dto.description);
+    return this.associations.createAndAssociate(clientId, dto.name, dto.description, dto.requiredPermission ?? null);
   }
 
   @ApiOperation({ summary: 'Associate a scope (idempotent)' })

@@ -45,10 +45,10 @@ export class ClientScopesService {
   }
 
   /** POST /admin/v1/clients/{clientId}/scopes: create the scope and associate it, atomically. */
-  async createAndAssociate(clientId: string, name: string, description = ''): Promise<ScopeView> {
+  async createAndAssociate(clientId: string, name: string, description = '', requiredPermission: string | null = null): Promise<ScopeView> {
     return this.transaction.run(async (manager) => {
       const client = await this.lockClient(manager, clientId);
-      const scope = await this.scopesService.insert(manager, name, description);
+      const scope = await this.scopesService.insert(manager, name, description, requiredPermission);
       await this.scopes.associate(manager, client.id, name);
       await this.changed(manager, client);
       return toScopeView(scope);

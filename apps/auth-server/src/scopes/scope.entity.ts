@@ -8,6 +8,9 @@ export class ScopeEntity {
   @Column({ type: 'text', default: '' })
   description!: string;
 
+  @Column({ name: 'required_permission', type: 'text', nullable: true })
+  requiredPermission!: string | null;
+
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })
   entityVersion!: string;

@@ -25,7 +25,7 @@ export class ScopesController {
   @ApiProblems(400, 409)
   @Post()
   create(@Body() dto: CreateScopeDto): Promise<ScopeView> {
-    return this.scopes.create(dto.name, dto.description);
+    return this.scopes.create(dto.name, dto.description, dto.requiredPermission ?? null);
   }
 
   @ApiOperation({ summary: 'List scopes' })
@@ -45,12 +45,12 @@ export class ScopesController {
     return this.scopes.get(name);
   }
 
-  @ApiOperation({ summary: 'Change the description' })
+  @ApiOperation({ summary: 'Change the description or the required permission' })
   @ApiOkResponse({ schema: SCOPE_VIEW })
   @ApiProblems(400, 404)
   @Patch(':name')
   update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeView> {
-    return this.scopes.update(name, dto.description);
+    return this.scopes.update(name, dto.changes());
   }
 
   @ApiOperation({ summary: 'Delete a scope and its associations' })

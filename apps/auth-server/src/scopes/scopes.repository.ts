@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { isScopeToken, type Scope } from './scope.js';
+import { isScopeToken, type Scope, type ScopeChanges } from './scope.js';
 import { ScopeEntity } from './scope.entity.js';
 
 /** Scopes and client↔scope associations. Writes take the caller's transaction (outbox). */
@@ -26,8 +26,8 @@ export class ScopesRepository {
     return { items: page.items.map(toScope), nextCursor: page.nextCursor };
   }
 
-  async insert(manager: EntityManager, name: string, description: string): Promise<Scope> {
-    await manager.insert(ScopeEntity, { name, description });
+  async insert(manager: EntityManager, name: string, description: string, requiredPermission: string | null = null): Promise<Scope> {
+    await manager.insert(ScopeEntity, { name, description, requiredPermission });
     return toScope(await manager.findOneByOrFail(ScopeEntity, { name }));
   }
 
@@ -42,11 +42,11 @@ export class ScopesRepository {
     return entity ? toScope(entity) : null;
   }
 
-  async updateDescription(manager: EntityManager, name: string, description: string): Promise<Scope> {
+  async update(manager: EntityManager, name: string, changes: ScopeChanges): Promise<Scope> {
     await manager
       .createQueryBuilder()
       .update(ScopeEntity)
-      .set({ description, entityVersion: () => 'entity_version + 1', updatedAt: () => 'now()' })
+      .set({ ...changes, entityVersion: () => 'entity_version + 1', updatedAt: () => 'now()' })
       .where('name = :name', { name })
       .execute();
     return toScope(await manager.findOneByOrFail(ScopeEntity, { name }));
@@ -78,5 +78,5 @@ export class ScopesRepository {
 }
 
 function toScope(entity: ScopeEntity): Scope {
-  return { name: entity.name, description: entity.description, entityVersion: Number(entity.entityVersion), createdAt: entity.createdAt, updatedAt: entity.updatedAt };
+  return { name: entity.name, description: entity.description, requiredPermission: entity.requiredPermission, entityVersion: Number(entity.entityVersion), createdAt: entity.createdAt, updatedAt: entity.updatedAt };
 }

@@ -7,10 +7,10 @@ import { ClientWritesRepository } from '../clients/client-writes.repository.js';
 import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../common/pagination.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
-import { toScopeView, type Scope, type ScopeView } from './scope.js';
+import { toScopeSnapshot, toScopeView, type Scope, type ScopeChanges, type ScopeView } from './scope.js';
 import { ScopesRepository } from './scopes.repository.js';
 
-/** Scope rules: unique names, description-only changes, and deletion that detaches every client. */
+/** Scope rules: unique names, changes to the description and required permission only, and deletion that detaches every client. */
 @Injectable()
 export class ScopesService {
   constructor(
@@ -21,18 +21,18 @@ export class ScopesService {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  async create(name: string, description = ''): Promise<ScopeView> {
-    return toScopeView(await this.transaction.run((manager) => this.insert(manager, name, description)));
+  async create(name: string, description = '', requiredPermission: string | null = null): Promise<ScopeView> {
+    return toScopeView(await this.transaction.run((manager) => this.insert(manager, name, description, requiredPermission)));
   }
 
   /** Inserts and announces a scope inside the caller's transaction; a duplicate name is a 409. */
-  async insert(manager: EntityManager, name: string, description: string): Promise<Scope> {
+  async insert(manager: EntityManager, name: string, description: string, requiredPermission: string | null = null): Promise<Scope> {
     const exists = await this.scopes.lock(manager, name, 'share');
     if (exists) throw duplicate(name);
-    const scope = await this.scopes.insert(manager, name, description).catch((error: unknown) => {
+    const scope = await this.scopes.insert(manager, name, description, requiredPermission).catch((error: unknown) => {
       throw sqlState(error) === UNIQUE_VIOLATION ? duplicate(name) : error;
     });
-    await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, { name: scope.name, description: scope.description, entityVersion: scope.entityVersion });
+    await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, toScopeSnapshot(scope));
     return scope;
   }
 
@@ -51,11 +51,11 @@ export class ScopesService {
     return scope;
   }
 
-  async update(name: string, description: string): Promise<ScopeView> {
+  async update(name: string, changes: ScopeChanges): Promise<ScopeView> {
     return this.transaction.run(async (manager) => {
       if (!(await this.scopes.lock(manager, name, 'update'))) throw notFound(name);
-      const scope = await this.scopes.updateDescription(manager, name, description);
-      await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, { name: scope.name, description: scope.description, entityVersion: scope.entityVersion });
+      const scope = await this.scopes.update(manager, name, changes);
+      await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, toScopeSnapshot(scope));
       return toScopeView(scope);
     });
   }

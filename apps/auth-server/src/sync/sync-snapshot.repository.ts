@@ -47,10 +47,10 @@ async function clients(manager: EntityManager): Promise<ClientSnapshot[]> {
 }
 
 async function scopes(manager: EntityManager): Promise<ScopeSnapshot[]> {
-  const rows: { name: string; description: string; entity_version: string }[] = await manager.query(
-    'SELECT name, description, entity_version FROM scopes ORDER BY name',
+  const rows: { name: string; description: string; required_permission: string | null; entity_version: string }[] = await manager.query(
+    'SELECT name, description, required_permission, entity_version FROM scopes ORDER BY name',
   );
-  return rows.map((row) => ({ name: row.name, description: row.description, entityVersion: Number(row.entity_version) }));
+  return rows.map((row) => ({ name: row.name, description: row.description, requiredPermission: row.required_permission, entityVersion: Number(row.entity_version) }));
 }
 
 /**

@@ -20,6 +20,8 @@ export interface GrantWithState extends GrantRecord {
   clientActive: boolean;
   /** null for client_credentials grants; false when the user is gone or inactive. */
   userActive: boolean | null;
+  /** The user's permissions now (privileged scopes are dropped at refresh); [] for client grants. */
+  userPermissions: string[];
 }
 
 export interface NewGrant {

@@ -24,11 +24,12 @@ export interface GrantRow {
   revoked_at: Date | null;
   client_active?: boolean;
   user_active?: boolean | null;
+  user_permissions?: string[] | null;
 }
 
 /** Joins the client and user so one query answers "is this grant still good?". */
 const WITH_STATE = `SELECT g.*, c.active AS client_active,
-    CASE WHEN g.user_id IS NULL THEN NULL ELSE coalesce(u.active, false) END AS user_active
+    CASE WHEN g.user_id IS NULL THEN NULL ELSE coalesce(u.active, false) END AS user_active, u.permissions AS user_permissions
   FROM grants g JOIN clients c ON c.id = g.client_ref LEFT JOIN users u ON u.id = g.user_id`;
 
 export interface RefreshSpend {
@@ -134,5 +135,5 @@ export function toGrantRecord(row: GrantRow): GrantRecord {
 }
 
 function toGrantWithState(row: GrantRow): GrantWithState {
-  return { ...toGrantRecord(row), clientActive: row.client_active === true, userActive: row.user_active ?? null };
+  return { ...toGrantRecord(row), clientActive: row.client_active === true, userActive: row.user_active ?? null, userPermissions: row.user_permissions ?? [] };
 }

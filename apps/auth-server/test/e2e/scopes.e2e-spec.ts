@@ -27,9 +27,9 @@ describe('scopes and associations admin API', () => {
   describe('scopes', () => {
     it('creates a scope (201), reads it back and emits scope.upserted', async () => {
       const { status, body } = await call(server, 'POST', '/admin/v1/scopes', { name: 'billing:read', description: 'Read invoices' });
-      expect([status, body]).toEqual([201, { name: 'billing:read', description: 'Read invoices', createdAt: expect.stringMatching(ISO), updatedAt: expect.stringMatching(ISO) }]);
+      expect([status, body]).toEqual([201, { name: 'billing:read', description: 'Read invoices', requiredPermission: null, createdAt: expect.stringMatching(ISO), updatedAt: expect.stringMatching(ISO) }]);
       expect((await call(server, 'GET', '/admin/v1/scopes/billing:read')).body).toEqual(body);
-      expect(await events('billing:read')).toEqual([{ kind: 'scope.upserted', entity_version: '1', payload: { name: 'billing:read', description: 'Read invoices', entityVersion: 1 } }]);
+      expect(await events('billing:read')).toEqual([{ kind: 'scope.upserted', entity_version: '1', payload: { name: 'billing:read', description: 'Read invoices', requiredPermission: null, entityVersion: 1 } }]);
     });
 
     it('accepts every scope-token character and the 128 character bound', async () => {
@@ -76,7 +76,7 @@ describe('scopes and associations admin API', () => {
       const { status, body } = await call(server, 'PATCH', '/admin/v1/scopes/patchable', { description: 'new' });
       expect([status, body.name, body.description]).toEqual([200, 'patchable', 'new']);
       await expectRejected(server, 'PATCH', '/admin/v1/scopes/patchable', { name: 'renamed', description: 'x' }, 'name', 'scopes');
-      await expectRejected(server, 'PATCH', '/admin/v1/scopes/patchable', {}, 'description', 'scopes');
+      await expectRejected(server, 'PATCH', '/admin/v1/scopes/patchable', {}, 'body', 'scopes');
       expect((await events('patchable')).map((event) => [event.kind, event.entity_version])).toEqual([['scope.upserted', '1'], ['scope.upserted', '2']]);
       expect((await call(server, 'PATCH', '/admin/v1/scopes/missing', { description: 'x' })).status).toBe(404);
     });
@@ -164,7 +164,7 @@ describe('scopes and associations admin API', () => {
     it('creates and associates a scope in one step (201)', async () => {
       const client = await createClient(server, { name: 'One Step' });
       const { status, body } = await call(server, 'POST', `/admin/v1/clients/${client.clientId}/scopes`, { name: 'step:one', description: 'made here' });
-      expect([status, body]).toEqual([201, { name: 'step:one', description: 'made here', createdAt: expect.stringMatching(ISO), updatedAt: expect.stringMatching(ISO) }]);
+      expect([status, body]).toEqual([201, { name: 'step:one', description: 'made here', requiredPermission: null, createdAt: expect.stringMatching(ISO), updatedAt: expect.stringMatching(ISO) }]);
       expect((await call(server, 'GET', `/admin/v1/clients/${client.clientId}`)).body.scopes).toEqual(['step:one']);
       expect((await events('step:one')).map((event) => event.kind)).toEqual(['scope.upserted']);
       expect((await events(client.clientId)).map((event) => event.kind)).toEqual(['client.upserted', 'client.scopes.set']);
@@ -187,7 +187,7 @@ describe('scopes and associations admin API', () => {
       expect((await call(server, 'GET', `/admin/v1/clients/${first.clientId}`)).body.scopes).toEqual(['kept']);
       expect((await call(server, 'GET', `/admin/v1/clients/${second.clientId}`)).body.scopes).toEqual([]);
       expect((await events('doomed')).map((event) => [event.kind, event.payload])).toEqual([
-        ['scope.upserted', { name: 'doomed', description: '', entityVersion: 1 }],
+        ['scope.upserted', { name: 'doomed', description: '', requiredPermission: null, entityVersion: 1 }],
         ['scope.deleted', { name: 'doomed', entityVersion: 2 }],
       ]);
       const [lastFirst] = (await events(first.clientId)).slice(-1);

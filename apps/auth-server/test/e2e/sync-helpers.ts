@@ -11,7 +11,7 @@ export async function sqlClient(url: string): Promise<pg.Client> {
 
 /** Appends an outbox row the way OutboxWriter does; returns its seq. */
 export async function insertOutboxRow(db: pg.Client, name: string): Promise<number> {
-  const payload = { name, description: 'test', entityVersion: 1 };
+  const payload = { name, description: 'test', requiredPermission: null, entityVersion: 1 };
   const result = await db.query("INSERT INTO outbox_events (kind, entity_id, entity_version, payload) VALUES ('scope.upserted', $1, 1, $2) RETURNING seq", [name, JSON.stringify(payload)]);
   return Number(result.rows[0].seq);
 }

@@ -82,7 +82,7 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
       const { rows } = await db.query('SELECT max(seq)::int AS seq FROM outbox_events');
       expect(snapshot).toMatchObject({ schemaVersion: 1, seq: rows[0].seq, revocations: [] });
       expect(snapshot.clients).toContainEqual({ clientId: 'resource-server', name: 'Resource Server', version: '1.0', type: 'confidential', active: true, scopes: [], entityVersion: 1 });
-      expect(snapshot.scopes).toContainEqual({ name: 'sync.read', description: 'read', entityVersion: 1 });
+      expect(snapshot.scopes).toContainEqual({ name: 'sync.read', description: 'read', requiredPermission: null, entityVersion: 1 });
     });
 
     it('lists revoked grants whose access tokens have not expired yet', async () => {

@@ -47,8 +47,10 @@ describe('planChange', () => {
   });
 
   it('applies scope upserts and deletions by version', () => {
-    expect(planChange(envelope('scope.upserted', 2, { name: 's', description: 'd', entityVersion: 2 }), { scope: 1 })).toMatchObject({ kind: 'scope.upsert' });
-    expect(planChange(envelope('scope.upserted', 1, { name: 's', description: 'd', entityVersion: 1 }), { scope: 2 })).toBeNull();
+    expect(planChange(envelope('scope.upserted', 2, { name: 's', description: 'd', requiredPermission: null, entityVersion: 2 }), { scope: 1 })).toMatchObject({
+      kind: 'scope.upsert',
+    });
+    expect(planChange(envelope('scope.upserted', 1, { name: 's', description: 'd', requiredPermission: null, entityVersion: 1 }), { scope: 2 })).toBeNull();
     expect(planChange(envelope('scope.deleted', 2, { name: 's', entityVersion: 2 }), { scope: 2 })).toEqual({ kind: 'scope.delete', name: 's' });
   });
 

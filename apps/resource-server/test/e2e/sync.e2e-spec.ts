@@ -97,7 +97,7 @@ describe('resource server: registry sync and enforcement', () => {
     expect(await status(token, '/api/reports')).toBe(200);
     await publish('scope.deleted', 1, { name: 'reports.read', entityVersion: 1 });
     expect(await status(token, '/api/reports')).toBe(403);
-    await publish('scope.upserted', 2, { name: 'reports.read', description: 'back', entityVersion: 2 });
+    await publish('scope.upserted', 2, { name: 'reports.read', description: 'back', requiredPermission: null, entityVersion: 2 });
     expect(await status(token, '/api/reports')).toBe(200);
   });
 
@@ -146,7 +146,7 @@ describe('resource server: registry sync and enforcement', () => {
     const snapshotsBefore = authServer.snapshotRequests;
     seq += 5;
     authServer.snapshot = registrySnapshot({ seq });
-    rs.publish(envelope(seq + 1, 'scope.upserted', 1, { name: 'extra', description: '', entityVersion: 1 }));
+    rs.publish(envelope(seq + 1, 'scope.upserted', 1, { name: 'extra', description: '', requiredPermission: null, entityVersion: 1 }));
     seq += 1;
     await rs.waitForSeq(seq, 2000);
     expect(authServer.snapshotRequests).toBeGreaterThan(snapshotsBefore);

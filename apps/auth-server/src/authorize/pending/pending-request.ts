@@ -12,6 +12,8 @@ export interface PendingRequest {
   redirectUri: string;
   redirectUriSent: boolean;
   scopes: string[];
+  /** Whether `scope` was sent: a privileged scope asked for is refused, one implied is left out. */
+  scopeRequested: boolean;
   state: string | null;
   codeChallenge: string | null;
   expiresAt: Date;

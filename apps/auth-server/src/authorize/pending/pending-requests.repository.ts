@@ -14,6 +14,7 @@ interface PendingRequestRow {
   redirect_uri: string;
   redirect_uri_sent: boolean;
   scopes: string[];
+  scope_requested: boolean;
   state: string | null;
   code_challenge: string | null;
   expires_at: Date;
@@ -28,8 +29,8 @@ export class PendingRequestsRepository {
     await this.dataSource.query('DELETE FROM authorization_requests WHERE expires_at < now()');
     await this.dataSource.query(
       `INSERT INTO authorization_requests
-         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, state, code_challenge, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         request.handleHash,
         request.csrfToken,
@@ -40,6 +41,7 @@ export class PendingRequestsRepository {
         request.redirectUri,
         request.redirectUriSent,
         JSON.stringify(request.scopes),
+        request.scopeRequested,
         request.state,
         request.codeChallenge,
         request.expiresAt,
@@ -77,6 +79,7 @@ function toPendingRequest(row: PendingRequestRow): PendingRequest {
     redirectUri: row.redirect_uri,
     redirectUriSent: row.redirect_uri_sent,
     scopes: row.scopes,
+    scopeRequested: row.scope_requested,
     state: row.state,
     codeChallenge: row.code_challenge,
     expiresAt: new Date(row.expires_at),

@@ -39,6 +39,7 @@ export class PendingRequestsService {
       redirectUri: request.redirectUri,
       redirectUriSent: request.redirectUriSent,
       scopes: request.scopes,
+      scopeRequested: request.scopeRequested,
       state: request.state,
       codeChallenge: request.codeChallenge,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),

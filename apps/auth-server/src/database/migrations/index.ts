@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema.js';
 import { AuthorizationRequests1763800000100 } from './1763800000100-authorization-requests.js';
 import { AuditEvents1763800000200 } from './1763800000200-audit-events.js';
 import { GrantsAsIssueLedger1763800000300 } from './1763800000300-grants-as-issue-ledger.js';
+import { ScopeRequiredPermission1763800000400 } from './1763800000400-scope-required-permission.js';
 import { GrantRevocationRecords1763800000500 } from './1763800000500-grant-revocation-records.js';
 import { ClientIntrospectionFlag1763800000600 } from './1763800000600-client-introspection-flag.js';
 
@@ -11,6 +12,7 @@ export const authServerMigrations = [
   AuthorizationRequests1763800000100,
   AuditEvents1763800000200,
   GrantsAsIssueLedger1763800000300,
+  ScopeRequiredPermission1763800000400,
   GrantRevocationRecords1763800000500,
   ClientIntrospectionFlag1763800000600,
 ];

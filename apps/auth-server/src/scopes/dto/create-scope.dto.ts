@@ -1,5 +1,6 @@
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { SCOPE_TOKEN } from '../scope.js';
+import { RequiredPermissionField } from './required-permission.field.js';
 
 export const SCOPE_NAME_MESSAGE = 'name must be 1 to 128 characters from %x21 / %x23-5B / %x5D-7E (RFC 6749 scope-token: no space, " or \\)';
 
@@ -10,4 +11,8 @@ export class CreateScopeDto {
 
   @IsOptional() @IsString() @MaxLength(1000) @Matches(/^[^\x00]*$/, { message: 'description must not contain NUL characters' })
   description?: string;
+
+  /** Issued to a user only while the user holds this permission (CONTRACT "Privileged scopes"). */
+  @RequiredPermissionField()
+  requiredPermission?: string | null;
 }

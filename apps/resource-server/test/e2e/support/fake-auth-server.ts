@@ -100,7 +100,7 @@ export function clientSnapshot(overrides: Partial<ClientSnapshot> = {}): ClientS
 }
 
 export function scopeSnapshot(name: string, entityVersion = 1): ScopeSnapshot {
-  return { name, description: `${name} scope`, entityVersion };
+  return { name, description: `${name} scope`, requiredPermission: null, entityVersion };
 }
 
 export function registrySnapshot(overrides: Partial<RegistrySnapshot> = {}): RegistrySnapshot {

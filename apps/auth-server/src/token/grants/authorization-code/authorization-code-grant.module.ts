@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationCodesModule } from '../../../authorization-codes/authorization-codes.module.js';
+import { ClientsModule } from '../../../clients/clients.module.js';
 import { AuthorizationCodeGrant } from './authorization-code.grant.js';
 
 /** Registers the authorization_code handler; the token endpoint finds it by its decorator. */
-@Module({ imports: [AuthorizationCodesModule], providers: [AuthorizationCodeGrant] })
+@Module({ imports: [AuthorizationCodesModule, ClientsModule], providers: [AuthorizationCodeGrant] })
 export class AuthorizationCodeGrantModule {}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InvalidGrant, OAuthError } from '../../../../../../libs/errors/src/index.js';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
+import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
+import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import type { AuthorizationCode, CodeOwner } from '../../../authorization-codes/authorization-code.js';
 import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuance.js';
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
@@ -25,6 +27,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly codes: AuthorizationCodesService,
     private readonly issuance: TokenIssuance,
     private readonly revoker: TokenRevoker,
+    private readonly clients: ClientAuthenticator,
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
@@ -32,13 +35,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
     const { code } = inspection;
-    const user = await this.checked(code, inspection.owner, params);
+    const { user, scopes } = await this.checked(code, inspection.owner, client, params);
     try {
       const { response } = await this.issuance.issue({
         client,
         user: { id: user.id, username: user.username },
         grantType: this.grantType,
-        scopes: code.scopes,
+        scopes,
         withRefreshToken: refreshAllowed(client),
         authorizationCodeHash: code.codeHash,
       });
@@ -50,18 +53,33 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
   }
 
+  /**
+   * The code's scopes as they stand now: one disassociated from the client since the consent is
+   * not issued; a privileged one whose permission the user lost is invalid_scope (CONTRACT).
+   */
+  private async scopesNow(code: AuthorizationCode, user: CodeOwner, client: Client): Promise<string[]> {
+    const associated = await this.clients.associatedScopesOf(client);
+    return scopesForUser(stillAssociated(code.scopes, associated), associated, user.permissions, 'refuse');
+  }
+
   private async replayed(codeHash: string): Promise<never> {
     await this.revoker.revokeByAuthorizationCode(codeHash);
     throw new InvalidGrant('the authorization code was already used');
   }
 
   /** Every check of the code and its user; a refusal burns the code, an outage leaves it be. */
-  private async checked(code: AuthorizationCode, owner: CodeOwner | null, params: GrantContext['params']): Promise<CodeOwner> {
+  private async checked(
+    code: AuthorizationCode,
+    owner: CodeOwner | null,
+    client: Client,
+    params: GrantContext['params'],
+  ): Promise<{ user: CodeOwner; scopes: string[] }> {
     try {
       assertNotExpired(code);
       assertRedirectUriRepeated(code, params);
       assertPkce(code, params);
-      return activeOwner(owner);
+      const user = activeOwner(owner);
+      return { user, scopes: await this.scopesNow(code, user, client) };
     } catch (error) {
       if (error instanceof OAuthError) await this.codes.burn(code);
       throw error;

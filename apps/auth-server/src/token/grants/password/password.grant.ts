@@ -8,6 +8,7 @@ import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import { scopesForUser } from '../../../scopes/privileged-scopes.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 import { requireParam } from '../../token-form.js';
 
@@ -32,7 +33,8 @@ export class PasswordGrant implements GrantHandler {
   async handle({ client, params, ip }: GrantContext): Promise<TokenResponse> {
     const username = requireParam(params, 'username');
     const password = requireParam(params, 'password');
-    const scopes = resolveRequestedScopes(params.scope, await this.clients.scopesOf(client));
+    const associated = await this.clients.associatedScopesOf(client);
+    const requested = resolveRequestedScopes(params.scope, associated.map((scope) => scope.name));
     const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
     const user = await this.users.authenticate(username, password);
     if (!user) {
@@ -42,6 +44,8 @@ export class PasswordGrant implements GrantHandler {
     }
     await ticket.succeeded();
     this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'password_grant', clientId: client.clientId } });
+    // Privileged scopes: asked for without the permission, invalid_scope; implied, left out.
+    const scopes = scopesForUser(requested, associated, user.permissions, params.scope === undefined ? 'drop' : 'refuse');
     const { response } = await this.issuance.issue({
       client,
       user: { id: user.id, username: user.username },

@@ -14,6 +14,7 @@ import { generateRefreshToken, hashToken } from '../../../tokens/refresh-token.j
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 import { requireParam } from '../../token-form.js';
 
@@ -82,13 +83,17 @@ export class RefreshTokenGrant implements GrantHandler {
 
   /**
    * A narrower scope is allowed (the grant keeps its own), a wider one is invalid_scope. Scopes no
-   * longer associated with the client are dropped, or refused when asked for explicitly.
+   * longer associated with the client are dropped, or refused when asked for explicitly. A
+   * privileged scope whose permission the user lost is dropped silently (CONTRACT "Privileged scopes").
    */
   private async scopesFor(grant: GrantWithState, client: Client, requested: string | undefined): Promise<string[]> {
-    const associated = await this.clients.scopesOf(client);
-    if (requested === undefined) return grant.scopes.filter((scope) => associated.includes(scope));
-    const scopes = resolveRequestedScopes(requested, grant.scopes);
-    if (scopes.some((scope) => !associated.includes(scope))) throw new InvalidScope('the requested scope is no longer allowed for this client');
-    return scopes;
+    const associated = await this.clients.associatedScopesOf(client);
+    let scopes: string[];
+    if (requested === undefined) scopes = stillAssociated(grant.scopes, associated);
+    else {
+      scopes = resolveRequestedScopes(requested, grant.scopes);
+      if (stillAssociated(scopes, associated).length < scopes.length) throw new InvalidScope('the requested scope is no longer allowed for this client');
+    }
+    return grant.userId === null ? scopes : scopesForUser(scopes, associated, grant.userPermissions, 'drop');
   }
 }
