@@ -28,7 +28,7 @@ export class AuthorizeController {
   @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
   @Get()
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.start(request.query as RawQuery));
+    send(reply, await this.service.start(request.query as RawQuery, request.ip));
   }
 
   @ApiOperation({ summary: 'Login form submission (from the login page)' })

@@ -45,6 +45,10 @@ export class AuthServerEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000)
   PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
 
+  /** Live pending authorization requests (GET /oauth/authorize) one IP may hold; more get 429. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  AUTHORIZE_PENDING_PER_IP = 100;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -66,7 +70,7 @@ export interface AuthServerConfig {
   syncEventBus?: InProcessEventBus;
   admin: { username: string; password?: string };
   /** Bounds against floods from one source (README, configuration). */
-  limits: { passwordHashQueue: number };
+  limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -96,7 +100,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     resourceAudience: parsed.RESOURCE_AUDIENCE,
     resourceClient: hasClientId ? { clientId: parsed.RESOURCE_CLIENT_ID!, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
-    limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT },
+    limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };
