@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsExclusively } from '../../../../libs/database/src/index.js';
 import { createTestDatabase, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { GrantsAsIssueLedger1763800000300 } from '../../src/database/migrations/1763800000300-grants-as-issue-ledger.js';
 import { authServerMigrations } from '../../src/database/migrations/index.js';
 import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
@@ -130,7 +131,8 @@ describe('migration 1763800000300 on a database with earlier token.issued rows',
         dataSourceOptions({ url: database.url, entities: [], migrations: authServerMigrations.slice(0, count), embedded: !database.real }),
       ).initialize();
     try {
-      const before = await connect(authServerMigrations.length - 1);
+      // Every migration before 1763800000300 (later ones may follow it in the list).
+      const before = await connect(authServerMigrations.indexOf(GrantsAsIssueLedger1763800000300));
       await runMigrationsExclusively(before);
       const [clientRow] = await before.query<{ id: string }[]>(
         `INSERT INTO clients (client_id, name, version, type, redirect_uris, grants) VALUES ('old-client', 'Old', '1', 'public', '[]', '["client_credentials"]') RETURNING id`,
