@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import { isUnavailableError, sqlState, UNIQUE_VIOLATION } from './classify.js';
 import { OAuthError, ServerError, TemporarilyUnavailable, InvalidRequest } from './oauth-error.js';
-import { ConflictProblem, Problem, ServiceUnavailableProblem, ValidationProblem } from './problem.js';
+import { ConflictProblem, Problem, retryAfterHeader, ServiceUnavailableProblem, ValidationProblem } from './problem.js';
+import { ServerBusy } from './server-busy.js';
 
 /** Paths whose clients speak RFC 6749 JSON errors rather than RFC 9457 problems. */
 const OAUTH_PATH = /^\/(oauth|\.well-known|api)(\/|$|\?)/;
@@ -79,6 +80,7 @@ const STATUS_TITLES: Record<number, string> = { 400: 'Bad Request', 408: 'Reques
 function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
   if (exception instanceof Problem) return new OAuthErrorFromStatus(exception.status, exception.detail);
+  if (exception instanceof ServerBusy) return new TemporarilyUnavailable(exception.detail).withHeader('Retry-After', retryAfterHeader(exception.retryAfterSeconds));
   if (isUnavailableError(exception)) return new TemporarilyUnavailable();
   if (isUnstorableText(exception)) return new InvalidRequest(UNSTORABLE_TEXT);
   const status = statusOf(exception);
@@ -90,6 +92,7 @@ function toProblem(exception: unknown): Problem {
   if (exception instanceof Problem) return exception;
   // Keep the challenge (WWW-Authenticate, Retry-After) when a bearer-protected admin API refuses.
   if (exception instanceof OAuthError) return Object.assign(new Problem(exception.status, exception.error, exception.description), { headers: exception.headers });
+  if (exception instanceof ServerBusy) return new ServiceUnavailableProblem(exception.detail, exception.retryAfterSeconds);
   if (isUnavailableError(exception)) return new ServiceUnavailableProblem();
   if (sqlState(exception) === UNIQUE_VIOLATION) return new ConflictProblem('the resource already exists');
   if (isUnstorableText(exception)) return ValidationProblem.field('request', UNSTORABLE_TEXT);

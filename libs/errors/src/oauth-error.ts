@@ -112,8 +112,11 @@ export class TemporarilyUnavailable extends OAuthError {
 
 /** Too many failed attempts; RFC 6585 429 with the OAuth body shape the client already parses. */
 export class TooManyAttempts extends OAuthError {
+  readonly retryAfterSeconds: number;
+
   constructor(retryAfterSeconds: number) {
     super('invalid_request', 429, 'too many failed attempts, retry later');
+    this.retryAfterSeconds = retryAfterSeconds;
     this.withHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   }
 }

@@ -68,7 +68,21 @@ export class ForbiddenProblem extends Problem {
 }
 
 export class ServiceUnavailableProblem extends Problem {
-  constructor(detail = 'a backing service is unavailable, retry later') {
+  constructor(detail = 'a backing service is unavailable, retry later', retryAfterSeconds?: number) {
     super(503, 'Service unavailable', detail);
+    if (retryAfterSeconds !== undefined) this.headers['Retry-After'] = retryAfterHeader(retryAfterSeconds);
   }
+}
+
+/** RFC 6585 429: the caller must wait (a login lockout); Retry-After says how long. */
+export class TooManyRequestsProblem extends Problem {
+  constructor(retryAfterSeconds: number, detail = 'too many failed attempts, retry later') {
+    super(429, 'Too many requests', detail);
+    this.headers['Retry-After'] = retryAfterHeader(retryAfterSeconds);
+  }
+}
+
+/** RFC 9110 §10.2.3: whole seconds; never 0, which would invite an immediate retry. */
+export function retryAfterHeader(seconds: number): string {
+  return String(Math.max(1, Math.ceil(seconds)));
 }

@@ -41,7 +41,8 @@ const PROBLEM_TEXT: Record<number, string> = {
   404: 'no such resource',
   405: 'method not allowed',
   409: 'conflict with an existing resource',
-  503: 'a backing service is unavailable, retry later',
+  429: 'too many failed logins for this username from this IP; wait for Retry-After',
+  503: 'a backing service is unavailable or the server is busy, retry after Retry-After',
 };
 
 /** application/problem+json answers for the given statuses. */

@@ -6,7 +6,7 @@ import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard.js';
 
 /** Marks a controller or route as part of the admin API: authenticated, `access_control` required, mutations audited. */
 export function AdminApi(): ClassDecorator & MethodDecorator {
-  return applyDecorators(UseGuards(AdminAuthGuard), UseInterceptors(AdminAuditInterceptor), ApiBasicAuth(), ApiBearerAuth(), ApiProblems(401, 403));
+  return applyDecorators(UseGuards(AdminAuthGuard), UseInterceptors(AdminAuditInterceptor), ApiBasicAuth(), ApiBearerAuth(), ApiProblems(401, 403, 429, 503));
 }
 
 /** The authenticated admin, for audit fields. */

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isUnavailableError } from '../../../../libs/errors/src/index.js';
+import { isUnavailableError, retryAfterHeader, ServerBusy } from '../../../../libs/errors/src/index.js';
 import { AuthorizePageError, AuthorizeRedirectError } from './authorize-errors.js';
 import { redirectWith } from './authorize-redirect.js';
 import { renderErrorPage } from './pages/error.page.js';
@@ -25,8 +25,9 @@ export class AuthorizePageFilter implements ExceptionFilter {
     if (exception instanceof AuthorizePageError) {
       return sendPage(reply, renderErrorPage(exception.title, exception.explanation), { status: exception.status, headers: exception.headers });
     }
-    if (isUnavailableError(exception)) {
-      return sendPage(reply, renderErrorPage('Temporarily unavailable', 'The server is busy. Try again in a moment.'), { status: 503, headers: { 'retry-after': '1' } });
+    if (exception instanceof ServerBusy || isUnavailableError(exception)) {
+      const retryAfter = retryAfterHeader(exception instanceof ServerBusy ? exception.retryAfterSeconds : 1);
+      return sendPage(reply, renderErrorPage('Temporarily unavailable', 'The server is busy. Try again in a moment.'), { status: 503, headers: { 'retry-after': retryAfter } });
     }
     const status = statusOf(exception);
     if (status !== undefined && status >= 400 && status < 500) {

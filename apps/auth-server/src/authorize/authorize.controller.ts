@@ -5,7 +5,7 @@ import type { AuthorizeOutcome } from './authorize-outcome.js';
 import { AuthorizeService, type FormBody } from './authorize.service.js';
 import type { RawQuery } from './checks/query-params.js';
 import { sendPage, sendRedirect } from './pages/page-response.js';
-import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { HTML_PAGE } from '../openapi/schemas.js';
 
 /** RFC 6749 §3.1 authorization endpoint: server-rendered login and consent pages. */
@@ -26,9 +26,10 @@ export class AuthorizeController {
   @ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
+  @ApiTooManyRequestsResponse({ description: 'error page: this IP holds AUTHORIZE_PENDING_PER_IP pending requests; Retry-After', schema: HTML_PAGE })
   @Get()
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.start(request.query as RawQuery));
+    send(reply, await this.service.start(request.query as RawQuery, request.ip));
   }
 
   @ApiOperation({ summary: 'Login form submission (from the login page)' })

@@ -41,9 +41,9 @@ export class AuthorizeService {
     private readonly audit: AuditWriter,
   ) {}
 
-  async start(query: RawQuery): Promise<AuthorizeOutcome> {
+  async start(query: RawQuery, ip: string): Promise<AuthorizeOutcome> {
     const request = await validateAuthorizeRequest(query, this.clients);
-    const { pending, cookie } = await this.pendingRequests.open(request);
+    const { pending, cookie } = await this.pendingRequests.open(request, ip);
     return { kind: 'page', status: 200, html: renderLoginPage({ clientLabel: labelOf(request.client), csrfToken: pending.csrfToken }), cookies: [cookie] };
   }
 

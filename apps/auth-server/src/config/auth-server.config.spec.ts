@@ -18,6 +18,7 @@ describe(loadAuthServerConfig.name, () => {
       resourceAudience: 'http://localhost:3001',
       resourceClient: undefined,
       admin: { username: 'admin', password: undefined },
+      limits: { passwordHashQueue: 32, pendingAuthorizationsPerIp: 100 },
       logLevel: 'log',
     });
   });
@@ -35,6 +36,8 @@ describe(loadAuthServerConfig.name, () => {
       ADMIN_USERNAME: 'ops',
       ADMIN_PASSWORD: 'ops-password',
       LOG_LEVEL: 'warn',
+      PASSWORD_HASH_QUEUE_LIMIT: '4',
+      AUTHORIZE_PENDING_PER_IP: '20',
     });
     expect(config).toMatchObject({
       port: 8443,
@@ -44,6 +47,7 @@ describe(loadAuthServerConfig.name, () => {
       resourceAudience: 'https://api.example.com',
       resourceClient: { clientId: 'resource-server', clientSecret: 'a-secret-of-sixteen+' },
       admin: { username: 'ops', password: 'ops-password' },
+      limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
       logLevel: 'warn',
     });
   });

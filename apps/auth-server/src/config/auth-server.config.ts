@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength 
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
 import type { InProcessEventBus } from '../../../../libs/sync/src/index.js';
 import type { DestinationStream } from 'pino';
+import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../users/password-hasher.js';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
@@ -40,6 +41,14 @@ export class AuthServerEnv {
   @IsOptional() @IsString() @MinLength(8)
   ADMIN_PASSWORD?: string;
 
+  /** Password hashes that may wait for a thread-pool slot; more are refused with 503 (users/password-hasher.ts). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000)
+  PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
+
+  /** Live pending authorization requests (GET /oauth/authorize) one IP may hold; more get 429. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  AUTHORIZE_PENDING_PER_IP = 100;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -60,6 +69,8 @@ export interface AuthServerConfig {
   /** Single-process mode without Redis: the launcher passes the bus it shares with the resource server. */
   syncEventBus?: InProcessEventBus;
   admin: { username: string; password?: string };
+  /** Bounds against floods from one source (README, configuration). */
+  limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -89,6 +100,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     resourceAudience: parsed.RESOURCE_AUDIENCE,
     resourceClient: hasClientId ? { clientId: parsed.RESOURCE_CLIENT_ID!, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
+    limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { hashPassword, passwordHashingLoad, verifyPassword } from './password-hasher.js';
+import { ServerBusy } from '../../../../libs/errors/src/index.js';
+import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT, hashPassword, limitQueuedPasswordHashes, passwordHashingLoad, verifyPassword } from './password-hasher.js';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 
@@ -20,5 +21,18 @@ describe('password hashing', () => {
     expect(new Set(stored).size).toBe(6);
     expect(passwordHashingLoad()).toEqual({ running: 0, waiting: 0 });
     expect(await verifyPassword('password 5', stored[5])).toBe(true);
+  });
+
+  it('refuses hashes beyond the queue bound with ServerBusy instead of queueing them all', async () => {
+    limitQueuedPasswordHashes(1);
+    try {
+      const settled = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => hashPassword(`password ${i}`, CHEAP)));
+      // 2 running + 1 waiting were admitted; the other three were refused at once.
+      expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected']);
+      for (const result of settled.slice(3)) expect((result as PromiseRejectedResult).reason).toBeInstanceOf(ServerBusy);
+      expect(await verifyPassword('password 0', (settled[0] as PromiseFulfilledResult<string>).value)).toBe(true);
+    } finally {
+      limitQueuedPasswordHashes(DEFAULT_PASSWORD_HASH_QUEUE_LIMIT);
+    }
   });
 });

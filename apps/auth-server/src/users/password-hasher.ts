@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import pLimit from 'p-limit';
+import { HashingQueue } from './hashing-queue.js';
 
 const KEY_LENGTH = 32;
 const DEFAULT_COST = { N: 2 ** 15, r: 8, p: 1 };
@@ -9,17 +9,26 @@ const DEFAULT_COST = { N: 2 ** 15, r: 8, p: 1 };
  * and the token signatures' fallback (tokens/es256-signing-thread.ts). A burst of logins may hold
  * at most half of the pool, so that none of that queues behind tens of milliseconds of password
  * hashing; the other logins wait their turn here, which costs them nothing on a 2-core machine
- * that is busy hashing anyway.
+ * that is busy hashing anyway. At most PASSWORD_HASH_QUEUE_LIMIT wait; more are refused with
+ * ServerBusy (503 with Retry-After). Process-wide, like the pool it protects.
  */
-const hashingSlots = pLimit(2);
+const HASHING_SLOTS = 2;
+/** 16 times the slots: at tens of milliseconds per hash, under about a second of waiting. */
+export const DEFAULT_PASSWORD_HASH_QUEUE_LIMIT = 16 * HASHING_SLOTS;
+const hashingQueue = new HashingQueue(HASHING_SLOTS, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT);
+
+/** Applied at boot from the configuration (PasswordHashingLimit); tests set a tiny bound. */
+export function limitQueuedPasswordHashes(maxWaiting: number): void {
+  hashingQueue.limitWaiting(maxWaiting);
+}
 
 /** Hashes running on the pool and waiting for a slot (the password_hashes_* gauges). */
 export function passwordHashingLoad(): { running: number; waiting: number } {
-  return { running: hashingSlots.activeCount, waiting: hashingSlots.pendingCount };
+  return hashingQueue.load();
 }
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return hashingSlots(
+  return hashingQueue.run(
     () =>
       new Promise<Buffer>((resolve, reject) =>
         scryptCallback(password, salt, KEY_LENGTH, { ...options, maxmem: 256 * options.N! * options.r! }, (error, key) =>

@@ -24,13 +24,21 @@ interface PendingRequestRow {
 export class PendingRequestsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(request: PendingRequest): Promise<void> {
+  /**
+   * Stores the request unless its IP already has `perIpLimit` live ones; true when stored. The
+   * count and the insert are one statement on the (client_ip, expires_at) index, so the check
+   * costs one index range scan of at most `perIpLimit` entries. Concurrent requests from one IP
+   * may each see the last free place (READ COMMITTED): the overshoot is bounded by their number.
+   */
+  async insertWithinLimit(request: PendingRequest, clientIp: string, perIpLimit: number): Promise<boolean> {
     // Housekeeping on the way: abandoned requests are useless once expired.
     await this.dataSource.query('DELETE FROM authorization_requests WHERE expires_at < now()');
-    await this.dataSource.query(
+    const result: unknown = await this.dataSource.query(
       `INSERT INTO authorization_requests
-         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip)
+       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text
+       WHERE (SELECT count(*) FROM (SELECT 1 FROM authorization_requests WHERE client_ip = $14::text AND expires_at > now() LIMIT $15::int) live) < $15::int
+       RETURNING handle_hash`,
       [
         request.handleHash,
         request.csrfToken,
@@ -45,8 +53,20 @@ export class PendingRequestsRepository {
         request.state,
         request.codeChallenge,
         request.expiresAt,
+        clientIp,
+        perIpLimit,
       ],
     );
+    return rowsOf(result).length > 0;
+  }
+
+  /** Seconds until the IP's oldest live request expires and frees a place (at least 1). */
+  async secondsUntilPlaceFrees(clientIp: string): Promise<number> {
+    const rows: { seconds: number | null }[] = await this.dataSource.query(
+      'SELECT extract(epoch FROM (min(expires_at) - now()))::float8 AS seconds FROM authorization_requests WHERE client_ip = $1 AND expires_at > now()',
+      [clientIp],
+    );
+    return Math.max(1, Math.ceil(rows[0]?.seconds ?? 1));
   }
 
   /** The request when it exists and has not expired. */
@@ -63,9 +83,13 @@ export class PendingRequestsRepository {
   /** Deletes the request and reports whether this caller did: a consent is acted on only once. */
   async take(handleHash: string): Promise<boolean> {
     const result: unknown = await this.dataSource.query('DELETE FROM authorization_requests WHERE handle_hash = $1 AND expires_at > now() RETURNING handle_hash', [handleHash]);
-    const rows = Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
-    return rows.length > 0;
+    return rowsOf(result).length > 0;
   }
+}
+
+/** TypeORM answers a DELETE ... RETURNING as [rows, count] and an INSERT ... RETURNING as rows. */
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
 }
 
 function toPendingRequest(row: PendingRequestRow): PendingRequest {

@@ -10,6 +10,7 @@ import { clearRequestCookie, PENDING_REQUEST_SECONDS, readCookie, REQUEST_COOKIE
 
 const EXPIRED = 'This sign-in request has expired or was already used. Go back to the application and start again.';
 const FORGED = 'This form was not sent from the page this server showed you, so it was not accepted.';
+const TOO_MANY = 'Too many sign-in requests from your network are waiting to be finished. Finish or close one, or try again later.';
 
 /**
  * The browser side of a pending authorization request: a random handle in an HttpOnly cookie
@@ -18,16 +19,26 @@ const FORGED = 'This form was not sent from the page this server showed you, so 
 @Injectable()
 export class PendingRequestsService {
   private readonly secureCookies: boolean;
+  private readonly perIpLimit: number;
 
   constructor(
     private readonly repository: PendingRequestsRepository,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
   ) {
     this.secureCookies = config.issuer.startsWith('https:');
+    this.perIpLimit = config.limits.pendingAuthorizationsPerIp;
   }
 
-  /** Stores the request; returns it with the Set-Cookie value for the browser. */
-  async open(request: ValidatedAuthorizeRequest): Promise<{ pending: PendingRequest; cookie: string }> {
+  /**
+   * Stores the request; returns it with the Set-Cookie value for the browser. Every GET stores a
+   * row that lives PENDING_REQUEST_SECONDS, so an IP may hold at most AUTHORIZE_PENDING_PER_IP live
+   * ones; past that, 429 with Retry-After (an error page: the server refuses, the client is not
+   * told). Counted in the table on an index rather than in an in-memory sliding window: what must
+   * be bounded is the rows themselves, which every instance shares and which outlive a restart (a
+   * window per process would allow N instances N times the limit, and forget it on restart); and
+   * a request that is answered or expires frees its place at once.
+   */
+  async open(request: ValidatedAuthorizeRequest, clientIp: string): Promise<{ pending: PendingRequest; cookie: string }> {
     const handle = generateOpaqueValue();
     const pending: PendingRequest = {
       handleHash: hashOpaqueValue(handle),
@@ -44,7 +55,10 @@ export class PendingRequestsService {
       codeChallenge: request.codeChallenge,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),
     };
-    await this.repository.insert(pending);
+    if (!(await this.repository.insertWithinLimit(pending, clientIp, this.perIpLimit))) {
+      const retryAfter = await this.repository.secondsUntilPlaceFrees(clientIp);
+      throw new AuthorizePageError(429, 'Too many requests', TOO_MANY, { 'retry-after': String(retryAfter) });
+    }
     return { pending, cookie: this.cookie(handle) };
   }
 

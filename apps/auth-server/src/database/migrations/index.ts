@@ -5,6 +5,7 @@ import { GrantsAsIssueLedger1763800000300 } from './1763800000300-grants-as-issu
 import { ScopeRequiredPermission1763800000400 } from './1763800000400-scope-required-permission.js';
 import { GrantRevocationRecords1763800000500 } from './1763800000500-grant-revocation-records.js';
 import { ClientIntrospectionFlag1763800000600 } from './1763800000600-client-introspection-flag.js';
+import { PendingRequestsPerIp1763800000700 } from './1763800000700-pending-requests-per-ip.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -15,4 +16,5 @@ export const authServerMigrations = [
   ScopeRequiredPermission1763800000400,
   GrantRevocationRecords1763800000500,
   ClientIntrospectionFlag1763800000600,
+  PendingRequestsPerIp1763800000700,
 ];

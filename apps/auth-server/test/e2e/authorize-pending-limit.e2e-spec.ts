@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { authorizePath, createTestClient, type TestClient } from './authorize-flow.helpers.js';
+import { requestFrom } from './from-address.js';
+import { sql } from './token-fixtures.js';
+
+// Booting on the embedded PGlite is slower than the default 5 s.
+jest.setTimeout(120_000);
+
+const LIMIT = 3;
+
+/** Issue 12, item 7: GET /oauth/authorize stores pending requests under a per-IP limit. */
+describe('pending authorization requests per IP', () => {
+  let server: RunningAuthServer;
+  let client: TestClient;
+  const path = () => authorizePath({ response_type: 'code', client_id: client.clientId, state: 'st' });
+  const storedRows = async () => Number((await sql<{ n: string }>(server, 'SELECT count(*) AS n FROM authorization_requests'))[0].n);
+
+  beforeAll(async () => {
+    server = await startTestAuthServer({}, { AUTHORIZE_PENDING_PER_IP: String(LIMIT) });
+    client = await createTestClient(server);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('the request over the limit gets a 429 page with Retry-After, not a redirect, and stores nothing; another IP still works', async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await server.request(path())).status).toBe(200);
+    expect(await storedRows()).toBe(LIMIT);
+
+    const refused = await server.request(path());
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(refused.headers.get('location')).toBeNull();
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    expect(await refused.text()).toContain('Too many requests');
+    expect(await storedRows()).toBe(LIMIT);
+
+    const otherIp = await requestFrom('127.0.0.2', server.baseUrl + path());
+    expect(otherIp.status).toBe(200);
+    expect(await storedRows()).toBe(LIMIT + 1);
+  });
+
+  it('a place frees up when one of the IP requests expires', async () => {
+    await sql(
+      server,
+      `UPDATE authorization_requests SET expires_at = now() - interval '1 second' WHERE handle_hash = (SELECT handle_hash FROM authorization_requests ORDER BY created_at LIMIT 1)`,
+    );
+    expect((await server.request(path())).status).toBe(200);
+    expect((await server.request(path())).status).toBe(429);
+  });
+});
