@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { envelopeFromFields } from '../../../../libs/sync/src/index.js';
 import {
   adminOk,
   clientCredentialsToken,
@@ -52,13 +53,17 @@ interface Round {
   async function streamAfter(afterSeq: number): Promise<{ seq: number; kind: string; entityId: string }[]> {
     const entries = await reader.xrange(stream, `${afterSeq + 1}-0`, '+');
     return entries.map(([, fields]) => {
-      const envelope = JSON.parse(fields[fields.indexOf('envelope') + 1]) as { seq: number; kind: string; entityId: string };
+      const envelope = envelopeFromFields(fields) as { seq: number; kind: string; entityId: string };
       return { seq: envelope.seq, kind: envelope.kind, entityId: envelope.entityId };
     });
   }
 
   async function outboxAfter(afterSeq: number): Promise<{ seq: number; kind: string; entityId: string }[]> {
-    const rows = await sql<{ seq: string; kind: string; entity_id: string }>(server, 'SELECT seq, kind, entity_id FROM outbox_events WHERE seq > $1 ORDER BY seq', [afterSeq]);
+    const rows = await sql<{ seq: string; kind: string; entity_id: string }>(
+      server,
+      'SELECT seq, kind, entity_id FROM outbox_events WHERE seq > $1 ORDER BY seq',
+      [afterSeq],
+    );
     return rows.map((row) => ({ seq: Number(row.seq), kind: row.kind, entityId: row.entity_id }));
   }
 

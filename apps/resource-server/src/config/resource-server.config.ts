@@ -1,44 +1,66 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
+import { DEFAULT_SYNC_STREAM } from '../../../../libs/sync/src/constants.js';
 import type { DestinationStream } from 'pino';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Every variable the resource server reads; validated once at boot. */
 export class ResourceServerEnv {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   RESOURCE_PORT = 3001;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   RESOURCE_HOST = '127.0.0.1';
 
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   AUTH_ISSUER = 'http://localhost:3000';
 
   /** Where this process reaches the auth server (JWKS, snapshot, introspection) when that differs from the issuer, e.g. inside a container network. */
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   AUTH_SERVER_URL?: string;
 
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
   RESOURCE_DATABASE_URL?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString()
+  /** The Redis Stream events travel on; both apps of one installation must name the same one. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9:._-]{1,200}$/, { message: 'SYNC_STREAM must be 1 to 200 letters, digits or ":._-"' })
+  SYNC_STREAM = DEFAULT_SYNC_STREAM;
+
+  @IsOptional()
+  @IsString()
   RESOURCE_CLIENT_ID?: string;
 
-  @IsOptional() @IsString() @MinLength(16)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   RESOURCE_CLIENT_SECRET?: string;
 
-  @IsOptional() @IsIn(['jwt', 'introspection'])
+  @IsOptional()
+  @IsIn(['jwt', 'introspection'])
   TOKEN_VALIDATION: 'jwt' | 'introspection' = 'jwt';
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
@@ -52,6 +74,8 @@ export interface ResourceServerConfig {
   databaseUrl: string;
   embeddedDatabase: boolean;
   redisUrl?: string;
+  /** SYNC_STREAM: the Redis Stream to read. */
+  syncStream: string;
   client?: { clientId: string; clientSecret: string };
   tokenValidation: 'jwt' | 'introspection';
   logLevel: ResourceServerEnv['LOG_LEVEL'];
@@ -77,6 +101,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     databaseUrl,
     embeddedDatabase: false,
     redisUrl: parsed.REDIS_URL,
+    syncStream: parsed.SYNC_STREAM,
     client: parsed.RESOURCE_CLIENT_ID ? { clientId: parsed.RESOURCE_CLIENT_ID, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     tokenValidation: parsed.TOKEN_VALIDATION,
     logLevel: parsed.LOG_LEVEL,
