@@ -43,15 +43,7 @@ export async function createResourceServer(config: ResourceServerConfig, options
     new Logger('ResourceServer').warn('Redis is unreachable at boot: events arrive once it is back');
   }
   const logging = appLogging('resource-server', config);
-  const adapter = new FastifyAdapter({
-    bodyLimit: 64 * 1024,
-    trustProxy: false,
-    return503OnClosing: true,
-    routerOptions: { maxParamLength: 1024 },
-    frameworkErrors: renderFrameworkError,
-    clientErrorHandler: renderClientError,
-    ...requestIdOptions,
-  });
+  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
   const fastLanes = installFastLanes(adapter.getInstance());

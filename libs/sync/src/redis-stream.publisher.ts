@@ -44,6 +44,8 @@ export class RedisStreamPublisher implements SyncPublisher {
   private readonly stream: string;
   private readonly maxLength: number;
   private readonly encode: (envelope: SyncEnvelope) => Promise<string> | string;
+  /** Encodings started by prepare(), by seq, taken by publish(). At most one relay batch. */
+  private readonly prepared = new Map<number, Promise<string>>();
 
   constructor(options: RedisStreamPublisherOptions) {
     this.stream = options.stream ?? DEFAULT_SYNC_STREAM;
@@ -61,8 +63,25 @@ export class RedisStreamPublisher implements SyncPublisher {
     this.redis.on('error', () => undefined); // failures surface through publish()
   }
 
+  /**
+   * Signs a whole batch at once: WebCrypto's ES256 runs on libuv's pool, so the signatures overlap
+   * with each other and with the XADD round trips instead of adding to each one.
+   */
+  prepare(envelopes: readonly SyncEnvelope[]): void {
+    this.prepared.clear();
+    // While Redis is away the batch fails at its first XADD: signing all of it would be wasted.
+    if (this.redis.status !== 'ready') return;
+    for (const envelope of envelopes) {
+      const encoding = Promise.resolve().then(() => this.encode(envelope));
+      encoding.catch(() => undefined); // surfaces through publish()
+      this.prepared.set(envelope.seq, encoding);
+    }
+  }
+
   async publish(envelope: SyncEnvelope): Promise<void> {
-    const encoded = await this.encode(envelope);
+    const encoding = this.prepared.get(envelope.seq);
+    this.prepared.delete(envelope.seq);
+    const encoded = await (encoding ?? this.encode(envelope));
     if (this.redis.status === 'wait') await this.redis.connect();
     const id = streamIdForSeq(envelope.seq);
     try {

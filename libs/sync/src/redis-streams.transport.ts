@@ -207,10 +207,7 @@ export class RedisStreamsTransport extends SyncTransportServer {
   private async claimPendingOfOtherConsumers(): Promise<void> {
     let cursor = '0-0';
     for (let round = 0; round < 1000; round++) {
-      const [next] = (await this.writer.call('XAUTOCLAIM', this.stream, this.options.group, this.consumer, 0, cursor, 'COUNT', BATCH, 'JUSTID')) as [
-        string,
-        string[],
-      ];
+      const [next] = (await this.writer.call('XAUTOCLAIM', this.stream, this.options.group, this.consumer, 0, cursor, 'COUNT', BATCH, 'JUSTID')) as [string, string[]];
       if (next === '0-0') return;
       cursor = next;
     }

@@ -74,7 +74,8 @@ export class TestRedis {
   /** (Re)starts it on the same port. */
   async start(): Promise<void> {
     if (this.running) return;
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args], { stdio: 'ignore' });
+    const options = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args];
+    const child = spawn('redis-server', options, { stdio: 'ignore' });
     this.child = child;
     child.once('error', () => undefined);
     try {

@@ -65,6 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished }) => {
       const done: number[] = [];
       try {
+        this.publisher.prepare?.(envelopes);
         for (const envelope of envelopes) {
           await this.publisher.publish(envelope);
           done.push(envelope.seq);

@@ -5,7 +5,8 @@ const available = !spawnSync('docker-compose', ['version'], { stdio: 'ignore' })
 
 /** `docker-compose config` interpolates and validates the file without a Docker daemon. */
 function composeConfig(env: Record<string, string>): { status: number | null; output: string } {
-  const { RESOURCE_CLIENT_SECRET: _ignored, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  delete inherited.RESOURCE_CLIENT_SECRET;
   const result = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { env: { ...inherited, ...env }, encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -59,11 +59,7 @@ interface Round {
   }
 
   async function outboxAfter(afterSeq: number): Promise<{ seq: number; kind: string; entityId: string }[]> {
-    const rows = await sql<{ seq: string; kind: string; entity_id: string }>(
-      server,
-      'SELECT seq, kind, entity_id FROM outbox_events WHERE seq > $1 ORDER BY seq',
-      [afterSeq],
-    );
+    const rows = await sql<{ seq: string; kind: string; entity_id: string }>(server, 'SELECT seq, kind, entity_id FROM outbox_events WHERE seq > $1 ORDER BY seq', [afterSeq]);
     return rows.map((row) => ({ seq: Number(row.seq), kind: row.kind, entityId: row.entity_id }));
   }
 

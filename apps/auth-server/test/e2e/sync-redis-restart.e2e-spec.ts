@@ -71,24 +71,16 @@ describe('sync across a Redis restart (SECURITY-CHECKLIST F-1, F-2)', () => {
       lastAppliedSeq: async () => replica.lastApplied,
       // What the resource server does on a gap: load the snapshot, adopt its seq.
       onGap: async () => {
-        const snapshot = await fetchRegistrySnapshot({
-          issuer: server.baseUrl,
-          clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID,
-          clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET,
-        });
+        const snapshot = await fetchRegistrySnapshot({ issuer: server.baseUrl, clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID, clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET });
         replica.snapshots++;
         replica.lastApplied = snapshot.seq;
       },
     });
     for (const kind of Object.values(SyncEvents)) {
-      transport.addHandler(
-        kind,
-        async (envelope: SyncEnvelope) => {
-          replica.applied.push(envelope.seq);
-          replica.lastApplied = envelope.seq;
-        },
-        true,
-      );
+      transport.addHandler(kind, async (envelope: SyncEnvelope) => {
+        replica.applied.push(envelope.seq);
+        replica.lastApplied = envelope.seq;
+      }, true);
     }
     transport.listen(() => undefined);
   });

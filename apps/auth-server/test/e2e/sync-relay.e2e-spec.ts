@@ -37,10 +37,7 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
   it('provisions the resource client at boot and publishes its client.upserted', async () => {
     await eventually(async () => (await streamEnvelopes()).some(({ envelope }) => envelope.entityId === RESOURCE_CLIENT.RESOURCE_CLIENT_ID));
     const event = (await streamEnvelopes()).find(({ envelope }) => envelope.entityId === RESOURCE_CLIENT.RESOURCE_CLIENT_ID)!.envelope;
-    expect(event).toMatchObject({
-      kind: 'client.upserted',
-      payload: { clientId: 'resource-server', name: 'Resource Server', version: '1.0', type: 'confidential', active: true },
-    });
+    expect(event).toMatchObject({ kind: 'client.upserted', payload: { clientId: 'resource-server', name: 'Resource Server', version: '1.0', type: 'confidential', active: true } });
   });
 
   it('publishes a committed outbox row to the stream under its seq and marks it published', async () => {
@@ -48,23 +45,12 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
     await eventually(async () => (await unpublishedCount(db)) === 0);
     const entry = (await streamEnvelopes()).find(({ envelope }) => envelope.seq === seq)!;
     expect(entry.id).toBe(`${seq}-0`);
-    expect(entry.envelope).toMatchObject({
-      seq,
-      prevSeq: seq - 1,
-      kind: 'scope.upserted',
-      entityId: 'relay-test',
-      entityVersion: 1,
-      payload: { name: 'relay-test', description: 'test', entityVersion: 1 },
-    });
+    expect(entry.envelope).toMatchObject({ seq, prevSeq: seq - 1, kind: 'scope.upserted', entityId: 'relay-test', entityVersion: 1, payload: { name: 'relay-test', description: 'test', entityVersion: 1 } });
     expect(typeof entry.envelope.occurredAt).toBe('string');
   });
 
   it('relays what the admin API writes, in seq order', async () => {
-    const created = await server.request('/admin/v1/scopes', {
-      method: 'POST',
-      headers: { authorization: server.adminAuthorization },
-      json: { name: 'sync.read', description: 'read' },
-    });
+    const created = await server.request('/admin/v1/scopes', { method: 'POST', headers: { authorization: server.adminAuthorization }, json: { name: 'sync.read', description: 'read' } });
     expect(created.status).toBe(201);
     await eventually(async () => (await streamEnvelopes()).some(({ envelope }) => envelope.kind === 'scope.upserted' && envelope.entityId === 'sync.read'));
     const seqs = (await streamEnvelopes()).map(({ envelope }) => envelope.seq);
@@ -79,9 +65,7 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
     });
 
     it('answers 401 with a wrong secret or an unknown client, identically', async () => {
-      const wrong = await server.request('/internal/v1/sync/snapshot', {
-        headers: { authorization: basicAuthorization('resource-server', 'not-the-secret-at-all') },
-      });
+      const wrong = await server.request('/internal/v1/sync/snapshot', { headers: { authorization: basicAuthorization('resource-server', 'not-the-secret-at-all') } });
       const unknown = await server.request('/internal/v1/sync/snapshot', { headers: { authorization: basicAuthorization('nobody', 'not-the-secret-at-all') } });
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
@@ -94,45 +78,20 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
     });
 
     it('gives the resource client every client, scope and the last seq', async () => {
-      const snapshot = await fetchRegistrySnapshot({
-        issuer: server.baseUrl,
-        clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID,
-        clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET,
-      });
+      const snapshot = await fetchRegistrySnapshot({ issuer: server.baseUrl, clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID, clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET });
       const { rows } = await db.query('SELECT max(seq)::int AS seq FROM outbox_events');
       expect(snapshot).toMatchObject({ schemaVersion: 1, seq: rows[0].seq, revocations: [] });
-      expect(snapshot.clients).toContainEqual({
-        clientId: 'resource-server',
-        name: 'Resource Server',
-        version: '1.0',
-        type: 'confidential',
-        active: true,
-        scopes: [],
-        entityVersion: 1,
-      });
+      expect(snapshot.clients).toContainEqual({ clientId: 'resource-server', name: 'Resource Server', version: '1.0', type: 'confidential', active: true, scopes: [], entityVersion: 1 });
       expect(snapshot.scopes).toContainEqual({ name: 'sync.read', description: 'read', entityVersion: 1 });
     });
 
     it('lists revoked grants whose access tokens have not expired yet', async () => {
       const { rows } = await db.query("SELECT id FROM clients WHERE client_id = 'resource-server'");
       const expiresAt = new Date(Date.now() + 3_600_000);
-      const live = await db.query(
-        "INSERT INTO grants (client_ref, client_id, grant_type, access_expires_at, revoked_at) VALUES ($1, 'resource-server', 'client_credentials', $2, now()) RETURNING id",
-        [rows[0].id, expiresAt],
-      );
-      await db.query(
-        "INSERT INTO grants (client_ref, client_id, grant_type, access_expires_at, revoked_at) VALUES ($1, 'resource-server', 'client_credentials', now() - interval '1 minute', now())",
-        [rows[0].id],
-      );
-      await db.query("INSERT INTO grants (client_ref, client_id, grant_type, access_expires_at) VALUES ($1, 'resource-server', 'client_credentials', $2)", [
-        rows[0].id,
-        expiresAt,
-      ]);
-      const snapshot = await fetchRegistrySnapshot({
-        issuer: server.baseUrl,
-        clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID,
-        clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET,
-      });
+      const live = await db.query("INSERT INTO grants (client_ref, client_id, grant_type, access_expires_at, revoked_at) VALUES ($1, 'resource-server', 'client_credentials', $2, now()) RETURNING id", [rows[0].id, expiresAt]);
+      await db.query("INSERT INTO grants (client_ref, client_id, grant_type, access_expires_at, revoked_at) VALUES ($1, 'resource-server', 'client_credentials', now() - interval '1 minute', now())", [rows[0].id]);
+      await db.query("INSERT INTO grants (client_ref, client_id, grant_type, access_expires_at) VALUES ($1, 'resource-server', 'client_credentials', $2)", [rows[0].id, expiresAt]);
+      const snapshot = await fetchRegistrySnapshot({ issuer: server.baseUrl, clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID, clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET });
       expect(snapshot.revocations).toEqual([{ clientId: 'resource-server', grantIds: [live.rows[0].id], expiresAt: expiresAt.toISOString() }]);
     });
 
@@ -144,9 +103,7 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
       });
       expect(created.status).toBe(201);
       const other = (await created.json()) as { clientId: string; clientSecret: string };
-      const response = await server.request('/internal/v1/sync/snapshot', {
-        headers: { authorization: basicAuthorization(other.clientId, other.clientSecret) },
-      });
+      const response = await server.request('/internal/v1/sync/snapshot', { headers: { authorization: basicAuthorization(other.clientId, other.clientSecret) } });
       expect(response.status).toBe(403);
     });
   });

@@ -8,36 +8,26 @@ const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['h
 
 /** Every variable the resource server reads; validated once at boot. */
 export class ResourceServerEnv {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   RESOURCE_PORT = 3001;
 
-  @IsOptional()
-  @IsString()
+  @IsOptional() @IsString()
   RESOURCE_HOST = '127.0.0.1';
 
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
+  @IsOptional() @IsUrl(URL_OPTIONS)
   AUTH_ISSUER = 'http://localhost:3000';
 
   /** Where this process reaches the auth server (JWKS, snapshot, introspection) when that differs from the issuer, e.g. inside a container network. */
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
+  @IsOptional() @IsUrl(URL_OPTIONS)
   AUTH_SERVER_URL?: string;
 
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
+  @IsOptional() @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
-  @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
   RESOURCE_DATABASE_URL?: string;
 
-  @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
@@ -50,17 +40,13 @@ export class ResourceServerEnv {
   @IsString()
   RESOURCE_CLIENT_ID?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
+  @IsOptional() @IsString() @MinLength(16)
   RESOURCE_CLIENT_SECRET?: string;
 
-  @IsOptional()
-  @IsIn(['jwt', 'introspection'])
+  @IsOptional() @IsIn(['jwt', 'introspection'])
   TOKEN_VALIDATION: 'jwt' | 'introspection' = 'jwt';
 
-  @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 

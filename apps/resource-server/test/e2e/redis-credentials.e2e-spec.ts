@@ -59,6 +59,8 @@ const READER_PASSWORD = `reader-${randomBytes(8).toString('hex')}`;
   });
 
   it('stops the auth server at boot when REDIS_URL has no password and Redis requires one', async () => {
-    await expect(startStackAuthServer({ redisUrl: at('').replace('@', ''), syncStream: stream })).rejects.toThrow(/refused the credentials in REDIS_URL \(NOAUTH/);
+    await expect(startStackAuthServer({ redisUrl: at('').replace('@', ''), syncStream: stream })).rejects.toThrow(
+      /refused the credentials in REDIS_URL \(NOAUTH/,
+    );
   });
 });
