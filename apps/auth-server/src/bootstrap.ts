@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '../../../libs/errors/src/index.js';
 import { setupOpenApi } from '../../../libs/operability/src/index.js';
 import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
+import { checkRedisConnection } from '../../../libs/sync/src/index.js';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 
@@ -13,6 +15,9 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Builds the auth server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createAuthServer(config: AuthServerConfig): Promise<NestFastifyApplication> {
+  if (config.redisUrl && (await checkRedisConnection(config.redisUrl)) === 'unreachable') {
+    new Logger('AuthServer').warn('Redis is unreachable at boot: the outbox keeps events until it is back');
+  }
   const logging = appLogging('auth-server', config);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());

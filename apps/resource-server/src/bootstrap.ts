@@ -8,6 +8,7 @@ import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFram
 import { setupOpenApi } from '../../../libs/operability/src/index.js';
 import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
 import {
+  checkRedisConnection,
   InProcessTransport,
   RedisStreamsTransport,
   type InProcessEventBus,
@@ -19,6 +20,8 @@ import { ResourceAppModule } from './app.module.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
+import { EventVerifier } from './registry/event-verifier.js';
+import { RsMetrics } from './metrics/rs-metrics.js';
 import { RegistrySyncService } from './registry/registry-sync.service.js';
 import { SyncTransportRegistry } from './registry/sync-status.js';
 
@@ -30,12 +33,15 @@ export interface ResourceServerOptions {
    * where it acked. Defaults to `rs-<hostname>-<port>`: stable across restarts, distinct per replica.
    */
   consumerGroup?: string;
-  /** Redis Stream to read; defaults to the library's DEFAULT_SYNC_STREAM (tests isolate themselves). */
+  /** Redis Stream to read instead of config.syncStream (SYNC_STREAM); tests isolate themselves. */
   syncStream?: string;
 }
 
 /** Builds the resource server exactly as production runs it; main.ts, the launcher and e2e tests share it. */
 export async function createResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
+  if (config.redisUrl && (await checkRedisConnection(config.redisUrl)) === 'unreachable') {
+    new Logger('ResourceServer').warn('Redis is unreachable at boot: events arrive once it is back');
+  }
   const logging = appLogging('resource-server', config);
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
@@ -60,19 +66,35 @@ export async function createResourceServer(config: ResourceServerConfig, options
 /** Events reach the `@EventPattern` handlers through Redis Streams, or the in-process bus. */
 function connectSyncTransport(app: NestFastifyApplication, config: ResourceServerConfig, options: ResourceServerOptions): void {
   const sync = app.get(RegistrySyncService);
+  const transports = app.get(SyncTransportRegistry);
+  const metrics = app.get(RsMetrics, { strict: false });
   const consumer: SyncConsumerOptions = {
     group: options.consumerGroup ?? defaultGroup(config),
     lastAppliedSeq: async () => sync.lastAppliedSeq(),
     onGap: () => sync.resync(),
+    onDeadLetter: (reason) => {
+      transports.entryDeadLettered(reason);
+      metrics.eventDeadLettered(reason);
+    },
+    onAccepted: () => transports.entryAccepted(),
   };
   let strategy: SyncTransportServer;
   if (config.redisUrl) {
-    strategy = new RedisStreamsTransport({ ...consumer, redisUrl: config.redisUrl, stream: options.syncStream, consumer: randomUUID() });
-    app.get(SyncTransportRegistry).register(strategy);
+    // Anything can write to Redis: only envelopes the auth server signed are applied.
+    const verifier = new EventVerifier(config, () => metrics.jwksFetched());
+    strategy = new RedisStreamsTransport({
+      ...consumer,
+      redisUrl: config.redisUrl,
+      stream: options.syncStream ?? config.syncStream,
+      consumer: randomUUID(),
+      decode: verifier.verify,
+    });
+    transports.register(strategy);
   } else if (options.eventBus) {
     const bus = options.eventBus;
+    // Unsigned: nothing outside this process can write to the in-process bus.
     strategy = new InProcessTransport({ ...consumer, bus });
-    app.get(SyncTransportRegistry).register({ syncStatus: () => strategy.syncStatus(), latestSeq: () => bus.lastSeq });
+    transports.register({ syncStatus: () => strategy.syncStatus(), latestSeq: () => bus.lastSeq });
   } else {
     // No event source at all: the registry only changes through snapshots. Say so loudly.
     new Logger('ResourceServer').warn('no REDIS_URL and no in-process event bus: registry changes will not be received');

@@ -1,4 +1,5 @@
 import type { SyncEnvelope } from './events.js';
+import { RejectedEvent } from './rejected-event.js';
 import type { SyncConsumerOptions } from './sync-transport.types.js';
 
 export type EnvelopeOutcome = 'applied' | 'duplicate';
@@ -6,7 +7,10 @@ export type EnvelopeOutcome = 'applied' | 'duplicate';
 /**
  * The ordering rules both transports apply to each delivered envelope, before acking it:
  * - seq at or below what is applied: a redelivery, ack without dispatch;
- * - its predecessor (prevSeq, else seq - 1) not applied: events were lost, so onGap first;
+ * - its predecessor (prevSeq, else seq - 1) not applied: events were lost, so onGap first; if
+ *   the snapshot (which reflects every event the auth server published) is still below this seq,
+ *   the auth server does not confirm it: RejectedEvent('unconfirmed-seq'), never applied, so a
+ *   forged or corrupt huge seq cannot freeze every later event;
  * - otherwise dispatch, and the caller acks only if this resolves.
  */
 export class EnvelopeProcessor {
@@ -31,6 +35,7 @@ export class EnvelopeProcessor {
       await this.resync();
       applied = await this.appliedSeq();
       if (envelope.seq <= applied) return this.delivered(envelope, 'duplicate');
+      throw new RejectedEvent('unconfirmed-seq', `seq ${envelope.seq} (after ${previous}) is above the auth server's snapshot (seq ${applied})`);
     }
     await this.dispatch(envelope);
     return this.delivered(envelope, 'applied');

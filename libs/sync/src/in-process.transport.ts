@@ -1,4 +1,5 @@
 import type { InProcessEventBus } from './in-process-event-bus.js';
+import { RejectedEvent } from './rejected-event.js';
 import { settleWithin, sleep, SyncTransportServer } from './sync-transport.base.js';
 import type { SyncConsumerOptions, SyncTransportStatus } from './sync-transport.types.js';
 
@@ -60,8 +61,16 @@ export class InProcessTransport extends SyncTransportServer {
         if (this.stopping.signal.aborted) return;
         try {
           await this.processor.process(envelope);
+          this.options.onAccepted?.();
           bus.ack(group, envelope.seq);
         } catch (error) {
+          if (error instanceof RejectedEvent) {
+            // Only this process writes to the bus, so this is a bug, not an attack: skip it loudly.
+            this.logger.warn(`sync event seq ${envelope.seq} (${envelope.kind}) refused (${error.reason}): ${error.message}`);
+            this.options.onDeadLetter?.(error.reason);
+            bus.ack(group, envelope.seq);
+            continue;
+          }
           this.logger.error(`sync event seq ${envelope.seq} (${envelope.kind}) failed, will retry: ${(error as Error).message}`);
           await sleep(this.options.retryDelayMs ?? 250, this.stopping.signal);
           break;

@@ -13,6 +13,11 @@ export { RedisStreamsTransport, type RedisStreamsTransportOptions } from './redi
 export { InProcessEventBus, IN_PROCESS_LOG_LIMIT } from './in-process-event-bus.js';
 export { InProcessTransport, type InProcessTransportOptions } from './in-process.transport.js';
 export type { SyncPublisher } from './sync-publisher.js';
-export { RedisStreamPublisher, type RedisStreamPublisherOptions } from './redis-stream.publisher.js';
+export { RedisStreamPublisher, ForeignStreamEntryError, type RedisStreamPublisherOptions } from './redis-stream.publisher.js';
+export { RejectedEvent, type DeadLetterReason } from './rejected-event.js';
+export { parseEnvelope } from './envelope-schema.js';
+export { signEvent, verifyEvent, readEventUnverified, EVENT_TOKEN_TYP, EVENT_TOKEN_ALG, type EventSigningKey } from './event-token.js';
+export { envelopeFromFields, deadLetterStreamOf } from './stream-entry.js';
+export { checkRedisConnection } from './redis-connection-check.js';
 export { InProcessPublisher } from './in-process.publisher.js';
 export { fetchRegistrySnapshot, type SnapshotSource } from './fetch-registry-snapshot.js';

@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { DEFAULT_SYNC_STREAM, STREAM_FIELD_ENVELOPE, STREAM_FIELD_SEQ } from './constants.js';
 import type { SyncEnvelope } from './events.js';
+import { readEventUnverified } from './event-token.js';
 import type { SyncPublisher } from './sync-publisher.js';
-import { streamIdForSeq } from './stream-entry.js';
+import { rawEnvelopeOf, streamIdForSeq } from './stream-entry.js';
 
 export interface RedisStreamPublisherOptions {
   redisUrl: string;
@@ -10,20 +11,46 @@ export interface RedisStreamPublisherOptions {
   stream?: string;
   /** Approximate cap on the stream's length; a consumer further behind than this resyncs. */
   maxLength?: number;
+  /**
+   * What goes into the entry's envelope field. The auth server signs (signEvent); resource servers
+   * refuse anything else. Plain JSON (the default) is only for tests of the transport itself.
+   */
+  encode?: (envelope: SyncEnvelope) => Promise<string> | string;
+}
+
+/**
+ * The stream's top entry is not one of ours at this seq: Redis refused our id, and the entry there
+ * (if any) is not this event. Someone else writes to the stream, or two installations share it.
+ * Never "already published": the relay keeps the row, alerts and retries.
+ */
+export class ForeignStreamEntryError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly seq: number,
+    detail: string,
+  ) {
+    super(`stream ${stream} refused seq ${seq} (its top entry id is higher) and ${detail}: something else writes to this stream; the event stays unpublished`);
+    this.name = 'ForeignStreamEntryError';
+  }
 }
 
 /**
  * XADDs each envelope under the id `<seq>-0`. Redis refuses an id not above the stream's last
- * one, so republishing after a crash between XADD and marking the row published is harmless.
+ * one; that is "already published" only when the entry at `<seq>-0` is this very event (a crash
+ * between XADD and marking the row published), which XRANGE checks.
  */
 export class RedisStreamPublisher implements SyncPublisher {
   private readonly redis: Redis;
   private readonly stream: string;
   private readonly maxLength: number;
+  private readonly encode: (envelope: SyncEnvelope) => Promise<string> | string;
+  /** Encodings started by prepare(), by seq, taken by publish(). At most one relay batch. */
+  private readonly prepared = new Map<number, Promise<string>>();
 
   constructor(options: RedisStreamPublisherOptions) {
     this.stream = options.stream ?? DEFAULT_SYNC_STREAM;
     this.maxLength = options.maxLength ?? 100_000;
+    this.encode = options.encode ?? ((envelope) => JSON.stringify(envelope));
     // Fail fast while Redis is down: the relay keeps the rows and retries with backoff.
     this.redis = new Redis(options.redisUrl, {
       lazyConnect: true,
@@ -36,17 +63,60 @@ export class RedisStreamPublisher implements SyncPublisher {
     this.redis.on('error', () => undefined); // failures surface through publish()
   }
 
+  /**
+   * Signs a whole batch at once: WebCrypto's ES256 runs on libuv's pool, so the signatures overlap
+   * with each other and with the XADD round trips instead of adding to each one.
+   */
+  prepare(envelopes: readonly SyncEnvelope[]): void {
+    this.prepared.clear();
+    // While Redis is away the batch fails at its first XADD: signing all of it would be wasted.
+    if (this.redis.status !== 'ready') return;
+    for (const envelope of envelopes) {
+      const encoding = Promise.resolve().then(() => this.encode(envelope));
+      encoding.catch(() => undefined); // surfaces through publish()
+      this.prepared.set(envelope.seq, encoding);
+    }
+  }
+
   async publish(envelope: SyncEnvelope): Promise<void> {
+    const encoding = this.prepared.get(envelope.seq);
+    this.prepared.delete(envelope.seq);
+    const encoded = await (encoding ?? this.encode(envelope));
     if (this.redis.status === 'wait') await this.redis.connect();
+    const id = streamIdForSeq(envelope.seq);
     try {
-      await this.redis.xadd(this.stream, 'MAXLEN', '~', this.maxLength, streamIdForSeq(envelope.seq), STREAM_FIELD_SEQ, String(envelope.seq), STREAM_FIELD_ENVELOPE, JSON.stringify(envelope));
+      await this.redis.xadd(this.stream, 'MAXLEN', '~', this.maxLength, id, STREAM_FIELD_SEQ, String(envelope.seq), STREAM_FIELD_ENVELOPE, encoded);
     } catch (error) {
-      if (String(error).includes('equal or smaller')) return; // already in the stream
-      throw error;
+      if (!String(error).includes('equal or smaller')) throw error;
+      await this.assertAlreadyPublished(envelope, id);
     }
   }
 
   async close(): Promise<void> {
     this.redis.disconnect();
   }
+
+  private async assertAlreadyPublished(envelope: SyncEnvelope, id: string): Promise<void> {
+    const [entry] = await this.redis.xrange(this.stream, id, id);
+    if (!entry) throw new ForeignStreamEntryError(this.stream, envelope.seq, `holds no entry ${id}`);
+    let stored: SyncEnvelope;
+    try {
+      stored = readEventUnverified(rawEnvelopeOf(entry[1]) ?? '');
+    } catch {
+      throw new ForeignStreamEntryError(this.stream, envelope.seq, `its entry ${id} is not an event`);
+    }
+    if (!sameEvent(stored, envelope)) throw new ForeignStreamEntryError(this.stream, envelope.seq, `its entry ${id} is another event`);
+  }
+}
+
+/** The relay rebuilds an envelope from the same row, so every field matches (signing time aside). */
+function sameEvent(a: SyncEnvelope, b: SyncEnvelope): boolean {
+  return (
+    a.seq === b.seq &&
+    a.kind === b.kind &&
+    a.entityId === b.entityId &&
+    a.entityVersion === b.entityVersion &&
+    a.occurredAt === b.occurredAt &&
+    JSON.stringify(a.payload) === JSON.stringify(b.payload)
+  );
 }

@@ -1,11 +1,19 @@
 import { Redis } from 'ioredis';
 import { DEFAULT_SYNC_STREAM } from './constants.js';
-import { envelopeFromFields } from './stream-entry.js';
+import type { SyncEnvelope } from './events.js';
+import { RejectedEvent } from './rejected-event.js';
+import { deadLetterStreamOf, rawEnvelopeOf } from './stream-entry.js';
 import { settleWithin, sleep, SyncTransportServer } from './sync-transport.base.js';
 import type { SyncConsumerOptions, SyncTransportStatus } from './sync-transport.types.js';
 
 export interface RedisStreamsTransportOptions extends SyncConsumerOptions {
   redisUrl: string;
+  /**
+   * Turns an entry's envelope field into an envelope, or throws RejectedEvent (dead letter). The
+   * resource server verifies the auth server's signature here (verifyEvent); required, so that no
+   * consumer trusts the stream by accident. Any other error means "retry this entry later".
+   */
+  decode: (raw: string) => Promise<SyncEnvelope>;
   /** Defaults to DEFAULT_SYNC_STREAM. */
   stream?: string;
   /**
@@ -22,6 +30,8 @@ export interface RedisStreamsTransportOptions extends SyncConsumerOptions {
 type StreamReply = [stream: string, entries: [id: string, fields: string[] | null][]][] | null;
 
 const BATCH = 100;
+/** Dead letters are for inspection; the newest ones are what matters. */
+const DEAD_LETTER_MAX = 10_000;
 const CLOSE_WAIT_MS = 2000;
 
 /**
@@ -140,22 +150,53 @@ export class RedisStreamsTransport extends SyncTransportServer {
     }
   }
 
-  /** true when the entry is done with (acked), false when it must be retried. */
+  /** true when the entry is done with (applied, or dead-lettered, and acked), false when it must be retried. */
   private async handleEntry(id: string, fields: string[] | null): Promise<boolean> {
-    const envelope = envelopeFromFields(fields);
-    if (envelope) {
+    // Deleted or trimmed while pending: nothing to apply; a later seq check notices any gap.
+    if (fields) {
       try {
-        await this.processor.process(envelope);
+        const raw = rawEnvelopeOf(fields);
+        if (raw === null) throw new RejectedEvent('malformed', 'the entry has no envelope field');
+        await this.processor.process(await this.options.decode(raw));
+        this.options.onAccepted?.();
       } catch (error) {
-        this.logger.error(`sync event seq ${envelope.seq} (${envelope.kind}) failed, will retry: ${(error as Error).message}`);
-        return false;
+        if (!(error instanceof RejectedEvent)) {
+          this.logger.error(`sync entry ${id} failed, will retry: ${(error as Error).message}`);
+          return false;
+        }
+        await this.deadLetter(id, fields, error);
       }
-    } else {
-      // Trimmed while pending, or not ours: nothing to apply; a later seq check notices any gap.
-      this.logger.warn(`skipping unreadable stream entry ${id}`);
     }
     await this.writer.xack(this.stream, this.options.group, id);
     return true;
+  }
+
+  /**
+   * Moves an entry that can never be applied aside, so it neither blocks later events (it would be
+   * redelivered forever) nor vanishes unseen. Every resource server copies what it refused: the
+   * dead-letter stream shows who saw what. Acked by the caller afterwards.
+   */
+  private async deadLetter(id: string, fields: string[], rejection: RejectedEvent): Promise<void> {
+    const target = deadLetterStreamOf(this.stream);
+    await this.writer.xadd(
+      target,
+      'MAXLEN',
+      '~',
+      DEAD_LETTER_MAX,
+      '*',
+      'reason',
+      rejection.reason,
+      'detail',
+      rejection.message.slice(0, 500),
+      'entry',
+      id,
+      'group',
+      this.options.group,
+      'fields',
+      JSON.stringify(fields).slice(0, 65_536),
+    );
+    this.logger.warn(`sync entry ${id} on ${this.stream} refused (${rejection.reason}: ${rejection.message}); moved to ${target}`);
+    this.options.onDeadLetter?.(rejection.reason);
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { DeadLetterReason } from './rejected-event.js';
+
 /** What every sync transport reports (the resource server shows it at GET /admin/v1/sync). */
 export interface SyncTransportStatus {
   transport: 'redis-streams' | 'in-process';
@@ -22,4 +24,8 @@ export interface SyncConsumerOptions {
    * the snapshot's seq. The transport then continues with the envelopes above it.
    */
   onGap: () => Promise<void>;
+  /** An entry was refused for good and moved aside (Redis: to `<stream>:dead`); for metrics and readiness. */
+  onDeadLetter?: (reason: DeadLetterReason) => void;
+  /** An envelope was applied or recognised as a duplicate: the stream is healthy. */
+  onAccepted?: () => void;
 }

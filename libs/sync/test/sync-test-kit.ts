@@ -6,6 +6,7 @@ import {
   RedisStreamPublisher,
   RedisStreamsTransport,
   SyncEvents,
+  readEventUnverified,
   type SyncEnvelope,
   type SyncTransportServer,
 } from '../src/index.js';
@@ -22,6 +23,10 @@ export class Replica {
   failOnce = new Set<number>();
   attempts = new Map<number, number>();
 
+  /** Reasons of the entries the transport refused (dead letters). */
+  readonly refused: string[] = [];
+  readonly onDeadLetter = (reason: string) => void this.refused.push(reason);
+
   readonly lastAppliedSeq = async () => this.lastApplied;
   readonly onGap = async () => {
     this.gaps++;
@@ -35,8 +40,19 @@ export class Replica {
   };
 }
 
+/** Fixed, so that publishing one seq twice is the same event (the relay rebuilds it from the same row). */
+const OCCURRED_AT = '2026-01-01T00:00:00.000Z';
+
 export function envelope(seq: number, prevSeq = seq - 1): SyncEnvelope {
-  return { seq, prevSeq, kind: SyncEvents.scopeUpserted, entityId: `scope-${seq}`, entityVersion: 1, occurredAt: new Date().toISOString(), payload: { name: `scope-${seq}`, description: '', entityVersion: 1 } };
+  return {
+    seq,
+    prevSeq,
+    kind: SyncEvents.scopeUpserted,
+    entityId: `scope-${seq}`,
+    entityVersion: 1,
+    occurredAt: OCCURRED_AT,
+    payload: { name: `scope-${seq}`, description: '', entityVersion: 1 },
+  };
 }
 
 /** One transport under test, with a way to publish to it and to see what is left unacked. */
@@ -54,7 +70,15 @@ export function inProcessFixture(): TransportFixture {
     async publish(envelope) {
       bus.append(envelope);
     },
-    consumer: (replica, group = 'rs-a') => new InProcessTransport({ bus, group, lastAppliedSeq: replica.lastAppliedSeq, onGap: replica.onGap, retryDelayMs: 20 }),
+    consumer: (replica, group = 'rs-a') =>
+      new InProcessTransport({
+        bus,
+        group,
+        lastAppliedSeq: replica.lastAppliedSeq,
+        onGap: replica.onGap,
+        onDeadLetter: replica.onDeadLetter,
+        retryDelayMs: 20,
+      }),
     async unacked(group) {
       return bus.readUnacked(group, 1000).length;
     },
@@ -68,7 +92,19 @@ export function redisFixture(redisUrl = REDIS_URL): TransportFixture {
   const admin = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   return {
     publish: (envelope) => publisher.publish(envelope),
-    consumer: (replica, group = 'rs-a', name = 'c1') => new RedisStreamsTransport({ redisUrl, stream, group, consumer: name, lastAppliedSeq: replica.lastAppliedSeq, onGap: replica.onGap, retryDelayMs: 20, blockMs: 200 }),
+    consumer: (replica, group = 'rs-a', name = 'c1') =>
+      new RedisStreamsTransport({
+        redisUrl,
+        stream,
+        decode: async (raw) => readEventUnverified(raw),
+        group,
+        consumer: name,
+        lastAppliedSeq: replica.lastAppliedSeq,
+        onGap: replica.onGap,
+        onDeadLetter: replica.onDeadLetter,
+        retryDelayMs: 20,
+        blockMs: 200,
+      }),
     async unacked(group) {
       const [count] = (await admin.xpending(stream, group)) as [number];
       return count;

@@ -131,12 +131,28 @@ describe.each([
     run(replica);
     await fixture.publish(envelope(1));
     await eventually(() => replica.applied.length === 1);
-    replica.snapshotSeq = 4; // the snapshot reflects the lost events 2 to 4
+    replica.snapshotSeq = 5; // the snapshot reflects the lost events 2 to 4 and 5 itself (published after its commit)
     await fixture.publish(envelope(5, 4));
     await fixture.publish(envelope(6, 5));
-    await eventually(() => replica.applied.length === 3);
+    await eventually(() => replica.applied.length === 2);
     expect(replica.gaps).toBe(1);
-    expect(replica.applied).toEqual([1, 5, 6]);
+    expect(replica.applied).toEqual([1, 6]);
+  });
+
+  it('refuses a seq jump the snapshot does not confirm, and goes on with the next events', async () => {
+    const replica = new Replica();
+    run(replica);
+    await fixture.publish(envelope(1));
+    await eventually(() => replica.applied.length === 1);
+    replica.snapshotSeq = 1; // the auth server knows nothing above seq 1
+    await fixture.publish(envelope(9_000_000_000_000, 8_999_999_999_999));
+    await eventually(() => replica.refused.length === 1);
+    // The in-process bus, like Redis, takes ids in order: the next one follows the refused one.
+    await fixture.publish(envelope(9_000_000_000_001, 1));
+    await eventually(() => replica.applied.length === 2);
+    expect(replica.applied).toEqual([1, 9_000_000_000_001]);
+    expect(replica.refused).toEqual(['unconfirmed-seq']);
+    expect(replica.gaps).toBe(1);
   });
 
   it('does not mistake a burned seq (rolled-back transaction) for a gap', async () => {

@@ -55,14 +55,18 @@ export function redisServerAvailable(): boolean {
 export class TestRedis {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly args: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort());
+  /** `args` are extra redis-server options, e.g. ['--requirepass', 'secret']. */
+  static async start(args: string[] = []): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), args);
     await redis.start();
     return redis;
   }
@@ -70,7 +74,8 @@ export class TestRedis {
   /** (Re)starts it on the same port. */
   async start(): Promise<void> {
     if (this.running) return;
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const options = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args];
+    const child = spawn('redis-server', options, { stdio: 'ignore' });
     this.child = child;
     child.once('error', () => undefined);
     try {

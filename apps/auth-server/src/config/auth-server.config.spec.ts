@@ -15,6 +15,7 @@ describe(loadAuthServerConfig.name, () => {
       databaseUrl: DATABASE_URL,
       embeddedDatabase: false,
       redisUrl: undefined,
+      syncStream: 'portcullis:registry-events',
       resourceAudience: 'http://localhost:3001',
       resourceClient: undefined,
       admin: { username: 'admin', password: undefined },
@@ -62,6 +63,18 @@ describe(loadAuthServerConfig.name, () => {
       embeddedDatabase: true,
       port: 0,
     });
+  });
+
+  it('reads SYNC_STREAM and a REDIS_URL with an ACL user and password', () => {
+    const config = loadAuthServerConfig({ DATABASE_URL, SYNC_STREAM: 'acme:registry-events', REDIS_URL: 'rediss://portcullis:s3cret@cache:6380/2' });
+    expect(config).toMatchObject({ syncStream: 'acme:registry-events', redisUrl: 'rediss://portcullis:s3cret@cache:6380/2' });
+  });
+
+  it.each([
+    ['SYNC_STREAM', 'two words'],
+    ['SYNC_STREAM', 'a/b'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => loadAuthServerConfig({ DATABASE_URL, [name]: value })).toThrow(name);
   });
 
   it.each([

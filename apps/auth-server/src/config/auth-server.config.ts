@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
-import type { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '../../../../libs/sync/src/index.js';
 import type { DestinationStream } from 'pino';
 import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../users/password-hasher.js';
 
@@ -26,7 +26,14 @@ export class AuthServerEnv {
   @IsOptional() @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  /** The Redis Stream events travel on; both apps of one installation must name the same one. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9:._-]{1,200}$/, { message: 'SYNC_STREAM must be 1 to 200 letters, digits or ":._-"' })
+  SYNC_STREAM = DEFAULT_SYNC_STREAM;
+
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._~-]{1,128}$/, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
@@ -64,8 +71,8 @@ export interface AuthServerConfig {
   redisUrl?: string;
   resourceAudience: string;
   resourceClient?: { clientId: string; clientSecret: string };
-  /** Redis Stream the outbox relay publishes to (default DEFAULT_SYNC_STREAM; tests use their own). */
-  syncStream?: string;
+  /** SYNC_STREAM: the Redis Stream the outbox relay publishes to (tests use their own). */
+  syncStream: string;
   /** Single-process mode without Redis: the launcher passes the bus it shares with the resource server. */
   syncEventBus?: InProcessEventBus;
   admin: { username: string; password?: string };
@@ -97,6 +104,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     databaseUrl,
     embeddedDatabase: false,
     redisUrl: parsed.REDIS_URL,
+    syncStream: parsed.SYNC_STREAM,
     resourceAudience: parsed.RESOURCE_AUDIENCE,
     resourceClient: hasClientId ? { clientId: parsed.RESOURCE_CLIENT_ID!, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },

@@ -3,7 +3,8 @@ import { OperabilityModule } from '../../../../libs/operability/src/index.js';
 import { OAuthMetrics } from './oauth-metrics.js';
 import { OutboxMetrics } from './outbox-metrics.js';
 import { PasswordHashingMetrics } from './password-hashing-metrics.js';
+import { SyncModule } from '../sync/sync.module.js';
 
 /** GET /metrics (shared HTTP and pool metrics) plus the auth server's own counters and gauges. */
-@Module({ imports: [OperabilityModule], providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics] })
+@Module({ imports: [OperabilityModule, SyncModule], providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics] })
 export class AuthMetricsModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { MetricsRegistry } from '../../../../libs/operability/src/index.js';
+import { OutboxRelay } from '../sync/outbox-relay.service.js';
 
 interface OutboxSample {
   backlog: number;
@@ -21,6 +22,7 @@ export class OutboxMetrics {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     metrics: MetricsRegistry,
+    relay: OutboxRelay,
   ) {
     const registers = [metrics.registry];
     const sample = (): Promise<OutboxSample | undefined> => this.sample();
@@ -40,6 +42,14 @@ export class OutboxMetrics {
       async collect() {
         const current = await sample();
         if (current) this.set(current.oldestAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'outbox_relay_stream_conflict',
+      help: 'Alert on 1: the event stream holds an entry this auth server did not write above its next seq, so nothing is published',
+      registers,
+      collect() {
+        this.set(relay.blockedByForeignEntry ? 1 : 0);
       },
     });
   }

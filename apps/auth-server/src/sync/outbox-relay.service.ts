@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { settlesWithin } from '../../../../libs/operability/src/index.js';
-import type { SyncPublisher } from '../../../../libs/sync/src/index.js';
+import { ForeignStreamEntryError, type SyncPublisher } from '../../../../libs/sync/src/index.js';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
 import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
 
@@ -22,6 +22,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private failures = 0;
+  /** Set while a foreign entry in the stream refuses our ids (outbox_relay_stream_conflict). */
+  private conflict?: ForeignStreamEntryError;
 
   constructor(
     private readonly outbox: OutboxRelayRepository,
@@ -51,6 +53,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** true while the relay cannot publish because the stream holds an entry it did not write. */
+  get blockedByForeignEntry(): boolean {
+    return this.conflict !== undefined;
+  }
+
   /** One batch; resolves to the number of rows published (tests call it directly). */
   async relayOnce(): Promise<number> {
     let published = 0;
@@ -58,6 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished }) => {
       const done: number[] = [];
       try {
+        this.publisher.prepare?.(envelopes);
         for (const envelope of envelopes) {
           await this.publisher.publish(envelope);
           done.push(envelope.seq);
@@ -69,6 +77,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       await markPublished(done);
       published = done.length;
     });
+    if (failure instanceof ForeignStreamEntryError) {
+      // Never taken for "already published": that would drop every later event without a sound.
+      if (!this.conflict) this.logger.error(`outbox relay blocked: ${failure.message}`);
+      this.conflict = failure;
+    } else if (!failure && published > 0) {
+      if (this.conflict) this.logger.log('outbox relay unblocked: the stream accepts events again');
+      this.conflict = undefined;
+    }
     if (failure) throw failure;
     return published;
   }

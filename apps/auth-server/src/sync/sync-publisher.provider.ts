@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
-import { InProcessEventBus, InProcessPublisher, RedisStreamPublisher, SYNC_EVENT_BUS, type SyncPublisher } from '../../../../libs/sync/src/index.js';
+import { InProcessEventBus, InProcessPublisher, RedisStreamPublisher, signEvent, SYNC_EVENT_BUS, type SyncPublisher } from '../../../../libs/sync/src/index.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { KeyStore } from '../keys/key-store.js';
 
 export const SYNC_PUBLISHER = Symbol('SYNC_PUBLISHER');
 
@@ -11,10 +12,20 @@ export const syncEventBusProvider: Provider = {
   useFactory: (config: AuthServerConfig) => config.syncEventBus ?? new InProcessEventBus(),
 };
 
-/** Redis Streams when REDIS_URL is set; otherwise events stay in this process. */
+/**
+ * Redis Streams when REDIS_URL is set, each envelope signed with the current access-token key
+ * (resource servers verify it against the JWKS and dead-letter anything else). Otherwise events
+ * stay in this process, unsigned: only this process can write to the in-process bus.
+ */
 export const syncPublisherProvider: Provider = {
   provide: SYNC_PUBLISHER,
-  inject: [AUTH_SERVER_CONFIG, SYNC_EVENT_BUS],
-  useFactory: (config: AuthServerConfig, bus: InProcessEventBus): SyncPublisher =>
-    config.redisUrl ? new RedisStreamPublisher({ redisUrl: config.redisUrl, stream: config.syncStream }) : new InProcessPublisher(bus),
+  inject: [AUTH_SERVER_CONFIG, SYNC_EVENT_BUS, KeyStore],
+  useFactory: (config: AuthServerConfig, bus: InProcessEventBus, keys: KeyStore): SyncPublisher =>
+    config.redisUrl
+      ? new RedisStreamPublisher({
+          redisUrl: config.redisUrl,
+          stream: config.syncStream,
+          encode: async (envelope) => signEvent(envelope, await keys.signingMaterial(), config.issuer),
+        })
+      : new InProcessPublisher(bus),
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { envelopeFromFields } from '../../../../libs/sync/src/index.js';
 import {
   adminOk,
   clientCredentialsToken,
@@ -52,7 +53,7 @@ interface Round {
   async function streamAfter(afterSeq: number): Promise<{ seq: number; kind: string; entityId: string }[]> {
     const entries = await reader.xrange(stream, `${afterSeq + 1}-0`, '+');
     return entries.map(([, fields]) => {
-      const envelope = JSON.parse(fields[fields.indexOf('envelope') + 1]) as { seq: number; kind: string; entityId: string };
+      const envelope = envelopeFromFields(fields) as { seq: number; kind: string; entityId: string };
       return { seq: envelope.seq, kind: envelope.kind, entityId: envelope.entityId };
     });
   }

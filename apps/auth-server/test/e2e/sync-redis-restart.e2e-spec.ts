@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type pg from 'pg';
-import { fetchRegistrySnapshot, RedisStreamsTransport, SyncEvents, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { fetchRegistrySnapshot, readEventUnverified, RedisStreamsTransport, SyncEvents, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
 import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
 
@@ -64,6 +64,8 @@ describe('sync across a Redis restart (SECURITY-CHECKLIST F-1, F-2)', () => {
       stream: server.config.syncStream,
       group: 'rs-test',
       consumer: 'c1',
+      // This replica tests delivery, not trust: the resource server verifies signatures.
+      decode: async (raw) => readEventUnverified(raw),
       blockMs: 200,
       retryDelayMs: 50,
       lastAppliedSeq: async () => replica.lastApplied,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
-import { fetchRegistrySnapshot, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { envelopeFromFields, fetchRegistrySnapshot, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.
@@ -19,7 +19,7 @@ describe('auth-server sync over Redis: outbox relay, resource client, snapshot',
 
   const streamEnvelopes = async (): Promise<{ id: string; envelope: SyncEnvelope }[]> => {
     const entries = await redis.xrange(stream, '-', '+');
-    return entries.map(([id, fields]) => ({ id, envelope: JSON.parse(fields[fields.indexOf('envelope') + 1]) as SyncEnvelope }));
+    return entries.map(([id, fields]) => ({ id, envelope: envelopeFromFields(fields) as SyncEnvelope }));
   };
 
   beforeAll(async () => {

@@ -17,6 +17,7 @@ describe(loadResourceServerConfig.name, () => {
       databaseUrl: RESOURCE_DATABASE_URL,
       embeddedDatabase: false,
       redisUrl: undefined,
+      syncStream: 'portcullis:registry-events',
       client: undefined,
       tokenValidation: 'jwt',
       logLevel: 'log',
@@ -49,6 +50,22 @@ describe(loadResourceServerConfig.name, () => {
       client: { clientId: 'resource-server', clientSecret: 'a-secret-of-sixteen+' },
       tokenValidation: 'introspection',
     });
+  });
+
+  it('reads SYNC_STREAM and a REDIS_URL with an ACL user and password', () => {
+    const config = loadResourceServerConfig({
+      RESOURCE_DATABASE_URL,
+      SYNC_STREAM: 'acme:registry-events',
+      REDIS_URL: 'rediss://portcullis:s3cret@cache:6380/2',
+    });
+    expect(config).toMatchObject({ syncStream: 'acme:registry-events', redisUrl: 'rediss://portcullis:s3cret@cache:6380/2' });
+  });
+
+  it.each([
+    ['SYNC_STREAM', 'two words'],
+    ['SYNC_STREAM', 'a/b'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, [name]: value })).toThrow(name);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
+import { DEFAULT_SYNC_STREAM } from '../../../../libs/sync/src/constants.js';
 import type { DestinationStream } from 'pino';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -29,7 +30,14 @@ export class ResourceServerEnv {
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString()
+  /** The Redis Stream events travel on; both apps of one installation must name the same one. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9:._-]{1,200}$/, { message: 'SYNC_STREAM must be 1 to 200 letters, digits or ":._-"' })
+  SYNC_STREAM = DEFAULT_SYNC_STREAM;
+
+  @IsOptional()
+  @IsString()
   RESOURCE_CLIENT_ID?: string;
 
   @IsOptional() @IsString() @MinLength(16)
@@ -52,6 +60,8 @@ export interface ResourceServerConfig {
   databaseUrl: string;
   embeddedDatabase: boolean;
   redisUrl?: string;
+  /** SYNC_STREAM: the Redis Stream to read. */
+  syncStream: string;
   client?: { clientId: string; clientSecret: string };
   tokenValidation: 'jwt' | 'introspection';
   logLevel: ResourceServerEnv['LOG_LEVEL'];
@@ -77,6 +87,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     databaseUrl,
     embeddedDatabase: false,
     redisUrl: parsed.REDIS_URL,
+    syncStream: parsed.SYNC_STREAM,
     client: parsed.RESOURCE_CLIENT_ID ? { clientId: parsed.RESOURCE_CLIENT_ID, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     tokenValidation: parsed.TOKEN_VALIDATION,
     logLevel: parsed.LOG_LEVEL,

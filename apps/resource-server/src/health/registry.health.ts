@@ -5,7 +5,8 @@ import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-sta
 
 /**
  * Ready only once the registry snapshot is loaded, and not while the event transport has been
- * cut off for longer than the staleness budget: changes may be missing (SECURITY-CHECKLIST F-8).
+ * cut off for longer than the staleness budget, nor while every recent entry had to be
+ * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8).
  */
 @Injectable()
 export class RegistryHealthIndicator {
@@ -20,6 +21,7 @@ export class RegistryHealthIndicator {
     if (!this.projection.isReady()) return indicator.down('the registry snapshot has not been loaded yet');
     const cutOffMs = this.transports.disconnectedForMs();
     if (cutOffMs > STALENESS_BUDGET_MS) return indicator.down(`the event transport has been disconnected for ${Math.round(cutOffMs / 1000)} s`);
+    if (this.transports.refusingEverything()) return indicator.down('events arrive but none can be applied (dead-lettered: unsigned, foreign or invalid)');
     return indicator.up();
   }
 }

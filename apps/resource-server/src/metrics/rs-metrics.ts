@@ -13,6 +13,7 @@ export class RsMetrics {
   private readonly applied: Counter<'kind'>;
   private readonly propagation: Histogram;
   private readonly jwksFetches: Counter;
+  private readonly deadLetters: Counter<'reason'>;
 
   constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry) {
     const registers = [metrics.registry];
@@ -26,6 +27,12 @@ export class RsMetrics {
       name: 'sync_event_lag_seconds',
       help: 'Time from the change at the auth server (occurredAt) to its commit here',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'sync_events_dead_lettered_total',
+      help: 'Stream entries refused and moved to the dead-letter stream, by reason (unsigned, foreign, malformed, ...): alert on any',
+      labelNames: ['reason'],
       registers,
     });
     this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
@@ -68,6 +75,10 @@ export class RsMetrics {
     this.applied.inc({ kind });
     const lagMs = Date.now() - Date.parse(occurredAt);
     if (Number.isFinite(lagMs)) this.propagation.observe(Math.max(0, lagMs) / 1000);
+  }
+
+  eventDeadLettered(reason: string): void {
+    this.deadLetters.inc({ reason });
   }
 
   jwksFetched(): void {

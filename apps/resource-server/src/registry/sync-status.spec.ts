@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { SyncTransportRegistry } from './sync-status.js';
+import { DEAD_LETTER_STREAK, STALENESS_BUDGET_MS, SyncTransportRegistry } from './sync-status.js';
 
 describe(SyncTransportRegistry.name, () => {
   let sut: SyncTransportRegistry;
@@ -25,5 +25,17 @@ describe(SyncTransportRegistry.name, () => {
     expect(sut.disconnectedForMs(seen + 45_000)).toBe(45_000);
     connected.value = true;
     expect(sut.disconnectedForMs(seen + 46_000)).toBe(0);
+  });
+
+  it('refuses everything only after a streak of dead letters with nothing applied, while they keep coming', () => {
+    sut = new SyncTransportRegistry();
+    const now = Date.now();
+    for (let i = 1; i < DEAD_LETTER_STREAK; i++) sut.entryDeadLettered('malformed', now);
+    expect(sut.refusingEverything(now)).toBe(false);
+    sut.entryDeadLettered('foreign', now);
+    expect(sut.refusingEverything(now)).toBe(true);
+    expect(sut.refusingEverything(now + STALENESS_BUDGET_MS)).toBe(false);
+    sut.entryAccepted();
+    expect(sut.refusingEverything(now)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { SyncTransportStatus } from '../../../../libs/sync/src/index.js';
+import type { DeadLetterReason, SyncTransportStatus } from '../../../../libs/sync/src/index.js';
 
 export interface SyncStatusSource {
   syncStatus(): SyncTransportStatus;
@@ -10,11 +10,17 @@ export interface SyncStatusSource {
 /** How long the event transport may be cut off before this instance stops reporting ready (SECURITY-CHECKLIST F-8). */
 export const STALENESS_BUDGET_MS = 30_000;
 
+/** This many entries in a row dead-lettered, none applied since: something else feeds the stream. */
+export const DEAD_LETTER_STREAK = 3;
+
 /** The transport is built after the application (bootstrap.ts), which registers it here. */
 @Injectable()
 export class SyncTransportRegistry implements OnModuleDestroy {
   private source?: SyncStatusSource;
   private lastConnectedAt = Date.now();
+  private deadLettersInARow = 0;
+  private lastDeadLetterAt = 0;
+  private readonly deadLettered = new Map<DeadLetterReason, number>();
   private readonly watch = setInterval(() => this.observe(), 1000).unref();
 
   register(source: SyncStatusSource): void {
@@ -26,6 +32,26 @@ export class SyncTransportRegistry implements OnModuleDestroy {
   disconnectedForMs(now = Date.now()): number {
     this.observe(now);
     return now - this.lastConnectedAt;
+  }
+
+  /** The transport moved an entry to the dead-letter stream. */
+  entryDeadLettered(reason: DeadLetterReason, now = Date.now()): void {
+    this.deadLettersInARow++;
+    this.lastDeadLetterAt = now;
+    this.deadLettered.set(reason, (this.deadLettered.get(reason) ?? 0) + 1);
+  }
+
+  /** The transport applied (or deduplicated) an envelope. */
+  entryAccepted(): void {
+    this.deadLettersInARow = 0;
+  }
+
+  /**
+   * Entries keep arriving (the last one within the staleness budget) and the last
+   * DEAD_LETTER_STREAK of them could not be applied: the registry may be falling behind unseen.
+   */
+  refusingEverything(now = Date.now()): boolean {
+    return this.deadLettersInARow >= DEAD_LETTER_STREAK && now - this.lastDeadLetterAt < STALENESS_BUDGET_MS;
   }
 
   onModuleDestroy(): void {

@@ -17,7 +17,7 @@ const redisUrl = process.env.TEST_REDIS_URL;
   beforeAll(async () => {
     authServer = await startFakeAuthServer();
     authServer.snapshot = registrySnapshot();
-    publisher = new RedisStreamPublisher({ redisUrl: redisUrl!, stream });
+    publisher = new RedisStreamPublisher({ redisUrl: redisUrl!, stream, encode: (event) => authServer.signEvent(event) });
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE }, overrides: { redisUrl }, syncStream: stream });
     await rs.waitUntilReady();
   }, 30_000);

@@ -1,7 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import type { ClientSnapshot, RegistrySnapshot, ScopeSnapshot, SyncEnvelope, SyncEventKind, SyncEventPayloads } from '../../../../../libs/sync/src/index.js';
+import {
+  signEvent,
+  type ClientSnapshot,
+  type RegistrySnapshot,
+  type ScopeSnapshot,
+  type SyncEnvelope,
+  type SyncEventKind,
+  type SyncEventPayloads,
+} from '../../../../../libs/sync/src/index.js';
 
 export const AUDIENCE = 'http://rs.test';
 
@@ -27,6 +35,8 @@ export interface FakeAuthServer {
   lastSnapshotRequestId?: string;
   lastIntrospectionRequestId?: string;
   sign(claims?: JWTPayload, header?: Record<string, unknown>, recognizedCrit?: Record<string, boolean>): Promise<string>;
+  /** A stream entry's envelope field as the auth server's relay writes it. */
+  signEvent(envelope: SyncEnvelope): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,6 +65,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
         .setExpirationTime((claims.exp as number | undefined) ?? now + 300)
         .sign(privateKey, recognizedCrit ? { crit: recognizedCrit } : undefined);
     },
+    signEvent: (envelope) => signEvent(envelope, { kid, key: privateKey }, fake.issuer),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((request, response) => {
