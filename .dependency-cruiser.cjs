@@ -54,9 +54,9 @@ module.exports = {
     {
       name: 'no-relative-lib-import',
       severity: 'error',
-      comment: 'A lib is reached by its name, not by a relative path from outside it (../../libs/x/src/...).',
+      comment: 'A lib is reached by its name (#errors: "aliased"), not by a relative path from outside it (../../libs/x/src/...).',
       from: { path: '^(apps|libs)/([^/]+)/' },
-      to: { path: '^libs/', pathNot: '^$1/$2/', dependencyTypes: ['local'] },
+      to: { path: '^libs/', pathNot: '^$1/$2/', dependencyTypes: ['local'], dependencyTypesNot: ['aliased'] },
     },
     {
       name: 'not-to-unresolvable',
@@ -72,7 +72,8 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     // Type-only imports count: a type import from an app is still a dependency on it.
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    // "source": the condition package.json "imports" (#errors) list first for the lib's sources (docs/architecture.md).
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['source', 'import', 'require', 'node', 'default', 'types'] },
     cache: false,
   },
 };
