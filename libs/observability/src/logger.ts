@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { stdout } from './log-format.js';
 
 /** The apps' LOG_LEVEL values (Nest's names); `log` is pino's `info`, `verbose` its `trace`. */
 export type AppLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -35,7 +36,7 @@ export const REDACT_PATHS = [
 export interface LoggerOptions {
   app: string;
   level: AppLogLevel;
-  /** Tests capture lines here; production writes JSON to stdout. */
+  /** Tests capture lines here; otherwise stdout, as JSON or, on a terminal, readable lines (log-format.ts). */
   destination?: DestinationStream;
 }
 
@@ -61,11 +62,4 @@ export function createAppLogger({ app, level, destination }: LoggerOptions): Log
  */
 export function createAccessLogger({ app, level, destination }: LoggerOptions): Logger {
   return pino({ level: PINO_LEVELS[level], base: { app }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? stdout());
-}
-
-let stdoutDestination: DestinationStream | undefined;
-/** One asynchronous stdout writer per process (the launcher runs both apps in one): no blocking write per line. */
-function stdout(): DestinationStream {
-  stdoutDestination ??= pino.destination({ dest: 1, sync: false });
-  return stdoutDestination;
 }

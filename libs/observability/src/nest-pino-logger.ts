@@ -3,6 +3,12 @@ import type { Logger } from 'pino';
 import { currentRequestContext } from './request-context.js';
 
 /**
+ * Nest's start-up chatter, one line per module and per route (about 80 per app), logged by Nest
+ * at `log`: written at debug, so the default level shows what a developer reads.
+ */
+const BOOT_DETAIL_CONTEXTS: ReadonlySet<string> = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/**
  * Nest's LoggerService over one pino instance. Not nestjs-pino: its 5.x keeps one pino-http
  * instance per process (rootLogger.ts), and the launcher runs both apps in one process, so the
  * second app would log with the first one's settings. This adapter is per app instead.
@@ -11,7 +17,8 @@ export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    this.write(typeof context === 'string' && BOOT_DETAIL_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);

@@ -1,17 +1,29 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { dataSourceOptions, migratedDataSource } from '../../../../libs/database/src/index.js';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import { resourceServerMigrations } from './migrations/index.js';
 
-/** The resource server's own PostgreSQL; its migrations run at start. Repositories use raw SQL. */
+/**
+ * @nestjs/typeorm keeps one registry of data source names per process, and the launcher (and the
+ * stack tests) run this app beside the auth server, whose data source holds the default name:
+ * without a name of its own, every `npm start` warned that "a data source with the default name
+ * is already registered". Inside this app's container it is still THE DataSource (an alias), so
+ * @InjectDataSource() and libs/operability's pool metrics need no name.
+ */
+const RESOURCE_DATA_SOURCE = 'resource-server';
+
+/** The resource server's own PostgreSQL; its migrations run at start. Repositories use raw SQL. Global: the DataSource alias. */
 @Module({})
 export class ResourceDatabaseModule {
   static forRoot(config: ResourceServerConfig): DynamicModule {
     return {
       module: ResourceDatabaseModule,
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
+          name: RESOURCE_DATA_SOURCE,
           // Migrations run at start, one instance at a time (libs/database/src/migrations.ts).
           useFactory: () => ({
             ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: resourceServerMigrations, embedded: config.embeddedDatabase }),
@@ -19,6 +31,8 @@ export class ResourceDatabaseModule {
           dataSourceFactory: (options) => migratedDataSource(options!),
         }),
       ],
+      providers: [{ provide: DataSource, useExisting: getDataSourceToken(RESOURCE_DATA_SOURCE) }],
+      exports: [DataSource],
     };
   }
 }
