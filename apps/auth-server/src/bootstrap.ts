@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '../../../libs/errors/src/index.js';
-import { setupOpenApi } from '../../../libs/operability/src/index.js';
-import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
-import { checkRedisConnection } from '../../../libs/sync/src/index.js';
+import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
+import { setupOpenApi } from '#operability';
+import { appLogging, requestIdOptions } from '#observability';
+import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 

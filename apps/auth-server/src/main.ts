@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, shutdownGracefully } from '../../../libs/operability/src/index.js';
+import { exitGracefullyOnSignals, shutdownGracefully } from '#operability';
 import { loadAuthServerConfig } from './config/auth-server.config.js';
 import { startAuthServer } from './bootstrap.js';
 

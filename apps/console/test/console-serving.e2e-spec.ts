@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { InProcessEventBus } from '../../../libs/sync/src/index.js';
-import { startTestAuthServer, startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningAuthServer, type RunningResourceServer } from '../../../libs/testing/src/index.js';
+import { InProcessEventBus } from '#sync';
+import { startTestAuthServer, startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningAuthServer, type RunningResourceServer } from '#testing';
 
 /** Serving /console, provisioning its OAuth client, and the resource server's CORS for it (no browser). */
 describe('web console: serving and provisioning', () => {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { InProcessEventBus } from '../../../libs/sync/src/index.js';
+import { InProcessEventBus } from '#sync';
 import {
   startTestAuthServer,
   startTestResourceServer,
@@ -11,7 +11,7 @@ import {
   TEST_RESOURCE_CLIENT,
   type RunningAuthServer,
   type RunningResourceServer,
-} from '../../../libs/testing/src/index.js';
+} from '#testing';
 import { chromiumAvailable, CHROMIUM, launchBrowser, type Browser } from './browser.js';
 
 const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');

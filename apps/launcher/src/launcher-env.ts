@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RawEnv } from '../../../libs/config/src/index.js';
+import type { RawEnv } from '#config';
 
 /** The launcher's own view of the environment; each app validates its own variables. */
 export interface LauncherEnv {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../libs/database/src/index.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '#database';
 import { startAuthServer } from '../../auth-server/src/bootstrap.js';
 import { loadAuthServerConfig } from '../../auth-server/src/config/auth-server.config.js';
 import { InitialAdminService } from '../../auth-server/src/users/initial-admin.service.js';
 import { startResourceServer } from '../../resource-server/src/bootstrap.js';
 import { loadResourceServerConfig } from '../../resource-server/src/config/resource-server.config.js';
-import { InProcessEventBus } from '../../../libs/sync/src/index.js';
-import { exitGracefullyOnSignals, shutdownGracefully } from '../../../libs/operability/src/index.js';
+import { InProcessEventBus } from '#sync';
+import { exitGracefullyOnSignals, shutdownGracefully } from '#operability';
 import { readLauncherEnv } from './launcher-env.js';
 import { embeddedResourceClientCredentials } from './resource-client-credentials.js';
 

@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '../../../libs/errors/src/index.js';
-import { setupOpenApi } from '../../../libs/operability/src/index.js';
-import { appLogging, requestIdOptions } from '../../../libs/observability/src/index.js';
+import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
+import { setupOpenApi } from '#operability';
+import { appLogging, requestIdOptions } from '#observability';
 import {
   checkRedisConnection,
   InProcessTransport,
@@ -14,7 +14,7 @@ import {
   type InProcessEventBus,
   type SyncConsumerOptions,
   type SyncTransportServer,
-} from '../../../libs/sync/src/index.js';
+} from '#sync';
 import { installAdminCors } from './admin/admin-cors.js';
 import { ResourceAppModule } from './app.module.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';

@@ -1,4 +1,4 @@
-import { exitGracefullyOnSignals, shutdownGracefully } from '../../../libs/operability/src/index.js';
+import { exitGracefullyOnSignals, shutdownGracefully } from '#operability';
 import { startResourceServer } from './bootstrap.js';
 import { loadResourceServerConfig } from './config/resource-server.config.js';
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { isRetryableConflict } from '../../errors/src/index.js';
+import { isRetryableConflict } from '#errors';
 
 /** Attempts in all, the first included: enough for a few racing writers, bounded so that a request never loops. */
 export const CONFLICT_ATTEMPTS = 3;

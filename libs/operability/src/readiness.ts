@@ -1,6 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import type { HealthCheckResult, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
-import { ServiceUnavailableProblem } from '../../errors/src/index.js';
+import { ServiceUnavailableProblem } from '#errors';
 import type { SchemaObject } from '@nestjs/swagger';
 
 /**

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { NotFoundProblem } from '../../errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 
 /** The only swagger-ui-dist files the page loads; nothing else under /docs is readable. */
 const ASSETS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { requestIdHeaders } from '../../observability/src/request-context.js';
+import { requestIdHeaders } from '#observability/request-context';
 import type { RegistrySnapshot } from './events.js';
 
 export interface SnapshotSource {

@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * An app run as production runs it (node dist/…/main.js) in a child process, for what only a real
  * process shows: signals, exit codes. Compiled into a directory of the tests' own, because dist/
- * may be in use; the build is incremental, so the second spec that needs it pays little.
+ * may be in use; the build is incremental, so the second spec that needs it pays little. A copy of
+ * package.json sits above that build, so its "#<lib>" imports resolve to its own dist/libs.
  */
 const ROOT = process.cwd();
-const OUT_DIR = join(ROOT, 'dist', 'process-e2e');
+const BUILD_ROOT = join(ROOT, 'dist', 'process-e2e');
+const OUT_DIR = join(BUILD_ROOT, 'dist');
 
 export type BuiltApp = 'auth-server' | 'resource-server' | 'launcher';
 
@@ -25,6 +27,8 @@ export interface BuiltAppProcess {
 /** Compiles the apps as `npm run build` does. Type errors elsewhere still emit; a missing entry point fails. */
 export async function buildApps(): Promise<void> {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  mkdirSync(BUILD_ROOT, { recursive: true });
+  copyFileSync(join(ROOT, 'package.json'), join(BUILD_ROOT, 'package.json'));
   const compiler = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR, '--tsBuildInfoFile', join(OUT_DIR, '.tsbuildinfo')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RouteCatalog } from '../../operability/src/index.js';
+import { RouteCatalog } from '#operability';
 
 export interface OpenApiDocument {
   openapi: string;

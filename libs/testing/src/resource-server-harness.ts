@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { InProcessEventBus, type SyncEnvelope } from '../../sync/src/index.js';
+import { InProcessEventBus, type SyncEnvelope } from '#sync';
 // The harness boots the real resource server, which is what it is for.
 import { createResourceServer } from '../../../apps/resource-server/src/bootstrap.js';
 import { loadResourceServerConfig, type ResourceServerConfig } from '../../../apps/resource-server/src/config/resource-server.config.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../database/src/embedded-postgres.js';
+import { startEmbeddedPostgres } from '#database/embedded-postgres';
 
 export interface TestDatabase {
   url: string;

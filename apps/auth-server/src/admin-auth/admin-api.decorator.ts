@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth } from '@nestjs/swagger';
-import { ApiProblems } from '../../../../libs/operability/src/index.js';
+import { ApiProblems } from '#operability';
 import { AdminAuditInterceptor } from '../audit/admin-audit.interceptor.js';
 import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard.js';
 

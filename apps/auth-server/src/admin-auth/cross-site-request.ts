@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ForbiddenProblem, Problem } from '../../../../libs/errors/src/index.js';
+import { ForbiddenProblem, Problem } from '#errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** `application/json` or any `+json` type, with optional parameters. */

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import { concatMap, from, type Observable, switchMap, tap } from 'rxjs';
-import { currentRequestContext } from '../../../../libs/observability/src/index.js';
+import { currentRequestContext } from '#observability';
 import type { AdminRequest } from '../admin-auth/admin-auth.guard.js';
 import { adminAuditRoute, createdTargetId, type AdminAuditRoute } from './admin-audit-routes.js';
 import { AuditTargets } from './audit-targets.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 
 /** The admin API's view of one target (what its GET route answers, never a secret or hash), or null if there is none. */
 export type AuditTargetView = (targetId: string | null) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { runWithRequestContext } from '../../../../libs/observability/src/index.js';
+import { runWithRequestContext } from '#observability';
 import type { PendingAuditRow } from './audit-event.js';
 import type { AuditEventsRepository } from './audit-events.repository.js';
 import { AUDIT_BATCH_ROWS, AUDIT_FLUSH_MS, AuditWriter } from './audit-writer.js';

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { currentRequestContext } from '../../../../libs/observability/src/index.js';
+import { currentRequestContext } from '#observability';
 import type { AuditEventInput, PendingAuditRow } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import { redactForAudit, storableText } from './redact.js';

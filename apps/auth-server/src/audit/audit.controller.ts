@@ -5,7 +5,7 @@ import { PageQuery, type Page } from '../common/pagination.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, ApiProblems, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { ApiPageResponse, ApiProblems, ApiQueryDto } from '#operability';
 import { AUDIT_EVENT_VIEW } from '../openapi/schemas.js';
 
 export class ListAuditQuery extends PageQuery {

@@ -1,4 +1,4 @@
-import type { OAuthError } from '../../../../libs/errors/src/index.js';
+import type { OAuthError } from '#errors';
 
 /**
  * The request cannot be answered at the client's redirect URI (unknown client, unregistered

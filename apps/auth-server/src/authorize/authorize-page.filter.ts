@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isUnavailableError, retryAfterHeader, ServerBusy } from '../../../../libs/errors/src/index.js';
+import { isUnavailableError, retryAfterHeader, ServerBusy } from '#errors';
 import { AuthorizePageError, AuthorizeRedirectError } from './authorize-errors.js';
 import { redirectWith } from './authorize-redirect.js';
 import { renderErrorPage } from './pages/error.page.js';

@@ -1,4 +1,4 @@
-import { OAuthError } from '../../../../libs/errors/src/index.js';
+import { OAuthError } from '#errors';
 import type { Client } from '../clients/client.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
 import type { ValidatedAuthorizeRequest } from './authorize-request.js';

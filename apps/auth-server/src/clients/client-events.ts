@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SyncEvents } from '../../../../libs/sync/src/index.js';
+import { SyncEvents } from '#sync';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import type { Client } from './client.js';
 import { toClientSnapshot } from './client.view.js';

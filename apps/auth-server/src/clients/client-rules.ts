@@ -1,4 +1,4 @@
-import type { FieldError } from '../../../../libs/errors/src/index.js';
+import type { FieldError } from '#errors';
 import { GRANTS_BY_TYPE, GrantTypes, type ClientType, type GrantType } from './client.js';
 import { redirectUriError } from './redirect-uri.js';
 

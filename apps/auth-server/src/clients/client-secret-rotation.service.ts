@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictProblem, NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem, NotFoundProblem } from '#errors';
 import { ClientEvents } from './client-events.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
 import { ClientWritesRepository } from './client-writes.repository.js';

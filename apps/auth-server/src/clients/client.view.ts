@@ -1,4 +1,4 @@
-import type { ClientSnapshot } from '../../../../libs/sync/src/index.js';
+import type { ClientSnapshot } from '#sync';
 import type { AccessTokenLifetime, Client, ClientType, GrantType, RefreshCount } from './client.js';
 
 /** The admin API's JSON for a client (CONTRACT.md, Clients). */

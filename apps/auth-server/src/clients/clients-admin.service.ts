@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '#errors';
 import type { Page } from '../common/pagination.js';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';

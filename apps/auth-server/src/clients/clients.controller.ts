@@ -9,7 +9,7 @@ import { ListClientsQuery } from './dto/list-clients.query.js';
 import { RegenerateSecretDto } from './dto/regenerate-secret.dto.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiPageResponse, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { ApiProblems, ApiPageResponse, ApiQueryDto } from '#operability';
 import { CLIENT_SECRET, CLIENT_VIEW } from '../openapi/schemas.js';
 
 @AdminApi()

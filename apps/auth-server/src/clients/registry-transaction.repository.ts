@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { inTransaction } from '../../../../libs/database/src/index.js';
+import { inTransaction } from '#database';
 import { RegistryChangeMarker } from './registry-change-marker.js';
 
 /**

@@ -1,7 +1,7 @@
 // class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import { InvalidConfigurationError } from '../../../../libs/config/src/index.js';
+import { InvalidConfigurationError } from '#config';
 import { loadAuthServerConfig } from './auth-server.config.js';
 
 const DATABASE_URL = 'postgres://portcullis@db.internal:5432/auth';

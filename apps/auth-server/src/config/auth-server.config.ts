@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
-import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import { validateEnv, type RawEnv } from '#config';
+import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '#sync';
 import type { DestinationStream } from 'pino';
 import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../users/password-hasher.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ConflictProblem, sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem, sqlState, UNIQUE_VIOLATION } from '#errors';
 import { ClientEvents } from '../clients/client-events.js';
 import { ClientWritesRepository } from '../clients/client-writes.repository.js';
 import { RegistryTransaction } from '../clients/registry-transaction.repository.js';

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 import { ConsoleAssetsService } from './console-assets.service.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../../libs/operability/src/index.js';
+import { ApiProblems } from '#operability';
 
 /**
  * The web console: one HTML page (hash routing, so /console and the OAuth callback serve the

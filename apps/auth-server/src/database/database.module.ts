@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, migratedDataSource } from '../../../../libs/database/src/index.js';
+import { dataSourceOptions, migratedDataSource } from '#database';
 import type { AuthServerConfig } from '../config/auth-server.config.js';
 import { authServerMigrations } from './migrations/index.js';
 import { NamedStatements } from './prepared-statement-executor.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsExclusively } from '../../../../libs/database/src/index.js';
+import { dataSourceOptions, runMigrationsExclusively } from '#database';
 import { loadAuthServerConfig } from '../config/auth-server.config.js';
 import { authServerMigrations } from './migrations/index.js';
 

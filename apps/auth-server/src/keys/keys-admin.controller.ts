@@ -5,7 +5,7 @@ import { AdminApi } from '../admin-auth/admin-api.decorator.js';
 import { KeyStore } from './key-store.js';
 import { statusOf, type SigningKeyStatus } from './signing-key.js';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, ApiProblems } from '../../../../libs/operability/src/index.js';
+import { ApiPageResponse, ApiProblems } from '#operability';
 import { SIGNING_KEY_VIEW } from '../openapi/schemas.js';
 
 export class RotateKeysBody {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { JWK } from 'jose';
-import { inTransaction } from '../../../../libs/database/src/index.js';
+import { inTransaction } from '#database';
 import type { SigningKeyRecord } from './signing-key.js';
 
 /** Any constant: names the lock that serializes key creation across instances. */

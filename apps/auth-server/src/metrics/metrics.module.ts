@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OperabilityModule } from '../../../../libs/operability/src/index.js';
+import { OperabilityModule } from '#operability';
 import { OAuthMetrics } from './oauth-metrics.js';
 import { OutboxMetrics } from './outbox-metrics.js';
 import { PasswordHashingMetrics } from './password-hashing-metrics.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { MetricsRegistry } from '../../../../libs/operability/src/index.js';
+import { MetricsRegistry } from '#operability';
 import { OutboxRelay } from '../sync/outbox-relay.service.js';
 
 interface OutboxSample {

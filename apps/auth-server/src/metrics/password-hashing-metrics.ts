@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { MetricsRegistry } from '../../../../libs/operability/src/index.js';
+import { MetricsRegistry } from '#operability';
 import { passwordHashingLoad } from '../users/password-hasher.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ReferenceObject, SchemaObject } from '../../../../libs/operability/src/index.js';
+import type { ReferenceObject, SchemaObject } from '#operability';
 import { ALL_PERMISSIONS } from '../users/user.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { SyncEventKind, SyncEventPayloads } from '../../../../libs/sync/src/index.js';
+import type { SyncEventKind, SyncEventPayloads } from '#sync';
 
 /**
  * Query runners whose transaction appended an event: RegistryCommitListener empties this

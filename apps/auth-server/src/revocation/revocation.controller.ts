@@ -5,7 +5,7 @@ import { parseOAuthForm, requireParam } from '../token/token-form.js';
 import { RevocationService } from './revocation.service.js';
 import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { ApiFormBody, ApiOAuthErrors } from '#operability';
 import { TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';
 
 /** RFC 7009 §2: 200 with an empty body whether or not there was something to revoke; 400 unauthorized_client for a token of another client. */

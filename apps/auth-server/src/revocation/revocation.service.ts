@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OAuthError, TemporarilyUnavailable, UnauthorizedClient } from '../../../../libs/errors/src/index.js';
+import { OAuthError, TemporarilyUnavailable, UnauthorizedClient } from '#errors';
 import type { Client } from '../clients/client.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';

@@ -5,7 +5,7 @@ import { ClientScopesService } from './client-scopes.service.js';
 import { CreateScopeDto } from './dto/create-scope.dto.js';
 import type { ScopeView } from './scope.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiPageResponse, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { ApiProblems, ApiPageResponse, ApiQueryDto } from '#operability';
 import { SCOPE_VIEW } from '../openapi/schemas.js';
 
 @AdminApi()

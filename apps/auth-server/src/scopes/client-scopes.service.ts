@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 import type { Client } from '../clients/client.js';
 import { ClientEvents } from '../clients/client-events.js';
 import type { ClientView } from '../clients/client.view.js';

@@ -1,4 +1,4 @@
-import { InvalidScope } from '../../../../libs/errors/src/index.js';
+import { InvalidScope } from '#errors';
 
 /** A scope associated with a client, with the user permission it requires (null: none). */
 export interface AssociatedScope {

@@ -8,7 +8,7 @@ import { UpdateScopeDto } from './dto/update-scope.dto.js';
 import type { ScopeView } from './scope.js';
 import { ScopesService } from './scopes.service.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiPageResponse, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { ApiProblems, ApiPageResponse, ApiQueryDto } from '#operability';
 import { CLIENT_VIEW, SCOPE_VIEW } from '../openapi/schemas.js';
 
 @AdminApi()

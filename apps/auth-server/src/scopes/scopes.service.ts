@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
-import { SyncEvents } from '../../../../libs/sync/src/index.js';
+import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION } from '#errors';
+import { SyncEvents } from '#sync';
 import { ClientEvents } from '../clients/client-events.js';
 import { ClientWritesRepository } from '../clients/client-writes.repository.js';
 import { RegistryTransaction } from '../clients/registry-transaction.repository.js';

@@ -4,7 +4,7 @@ import type { Settings } from './settings.js';
 import { SettingsAdminService } from './settings-admin.service.js';
 import { UpdateSettingsBody } from './update-settings.body.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../../libs/operability/src/index.js';
+import { ApiProblems } from '#operability';
 import { SETTINGS_VIEW } from '../openapi/schemas.js';
 
 @AdminApi()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationProblem } from '../../../../libs/errors/src/index.js';
+import { ValidationProblem } from '#errors';
 import type { Settings } from './settings.js';
 import { SettingsService } from './settings.service.js';
 import type { UpdateSettingsBody } from './update-settings.body.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { SyncEnvelope, SyncEventKind } from '../../../../libs/sync/src/index.js';
+import type { SyncEnvelope, SyncEventKind } from '#sync';
 
 /** Any constant other than the outbox writers' key: it names the "one relay at a time" lock. */
 const RELAY_LOCK_KEY = 724_310_002;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { settlesWithin } from '../../../../libs/operability/src/index.js';
-import { ForeignStreamEntryError, type SyncPublisher } from '../../../../libs/sync/src/index.js';
+import { settlesWithin } from '#operability';
+import { ForeignStreamEntryError, type SyncPublisher } from '#sync';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
 import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { sqlState, UNIQUE_VIOLATION } from '../../../../libs/errors/src/index.js';
+import { sqlState, UNIQUE_VIOLATION } from '#errors';
 import { GrantTypes, type Client } from '../clients/client.js';
 import { ClientEvents } from '../clients/client-events.js';
 import { hashClientSecret } from '../clients/client-secret.js';

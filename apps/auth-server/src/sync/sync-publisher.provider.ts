@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { InProcessEventBus, InProcessPublisher, RedisStreamPublisher, signEvent, SYNC_EVENT_BUS, type SyncPublisher } from '../../../../libs/sync/src/index.js';
+import { InProcessEventBus, InProcessPublisher, RedisStreamPublisher, signEvent, SYNC_EVENT_BUS, type SyncPublisher } from '#sync';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore } from '../keys/key-store.js';
 

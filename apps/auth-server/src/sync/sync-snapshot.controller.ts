@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Headers } from '@nestjs/common';
-import type { RegistrySnapshot } from '../../../../libs/sync/src/index.js';
+import type { RegistrySnapshot } from '#sync';
 import { SyncSnapshotService } from './sync-snapshot.service.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../../libs/operability/src/index.js';
+import { ApiProblems } from '#operability';
 
 @ApiTags('internal')
 @Controller('internal/v1/sync')

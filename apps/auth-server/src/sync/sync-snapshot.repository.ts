@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SYNC_SCHEMA_VERSION, type ClientSnapshot, type RegistrySnapshot, type ScopeSnapshot, type TokensRevoked } from '../../../../libs/sync/src/index.js';
+import { SYNC_SCHEMA_VERSION, type ClientSnapshot, type RegistrySnapshot, type ScopeSnapshot, type TokensRevoked } from '#sync';
 
 /**
  * Reads the whole registry in one REPEATABLE READ transaction, so the snapshot and its seq come

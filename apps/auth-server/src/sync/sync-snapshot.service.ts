@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ForbiddenProblem, UnauthorizedProblem } from '../../../../libs/errors/src/index.js';
-import type { RegistrySnapshot } from '../../../../libs/sync/src/index.js';
+import { ForbiddenProblem, UnauthorizedProblem } from '#errors';
+import type { RegistrySnapshot } from '#sync';
 import { parseBasicAuthorization } from '../admin-auth/basic-credentials.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { UnsupportedGrantType } from '../../../../libs/errors/src/index.js';
+import { UnsupportedGrantType } from '#errors';
 import { GrantHandlerFor } from './grant-handler.decorator.js';
 import type { GrantHandler } from './grant-handler.js';
 

@@ -1,6 +1,6 @@
 import { applyDecorators, Delete, Get, MethodNotAllowedException, Patch, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { OAUTH_ERROR_SCHEMA } from '../../../../libs/operability/src/index.js';
+import { OAUTH_ERROR_SCHEMA } from '#operability';
 
 /** Documents the refusal, so that the OpenAPI document lists every route the server answers. */
 function NotServed(): MethodDecorator {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AllExceptionsFilter, InvalidClient, InvalidRequest } from '../../../../libs/errors/src/index.js';
+import { AllExceptionsFilter, InvalidClient, InvalidRequest } from '#errors';
 import type { TokenEndpoint } from './token-endpoint.js';
 import { tokenHandler } from './token-route.js';
 

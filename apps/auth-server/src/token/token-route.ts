@@ -2,7 +2,7 @@ import { Injectable, type ExceptionFilter } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { AllExceptionsFilter } from '../../../../libs/errors/src/index.js';
+import { AllExceptionsFilter } from '#errors';
 import type { TokenResponse } from './grant-handler.js';
 import { TokenEndpoint } from './token-endpoint.js';
 

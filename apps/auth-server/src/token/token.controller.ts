@@ -4,7 +4,7 @@ import type { TokenResponse } from './grant-handler.js';
 import { TokenEndpoint } from './token-endpoint.js';
 import { PostOnlyEndpoint } from './method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiFormBody, ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { ApiFormBody, ApiOAuthErrors } from '#operability';
 import { TOKEN_REQUEST, TOKEN_RESPONSE } from '../openapi/schemas.js';
 
 @ApiTags('oauth')

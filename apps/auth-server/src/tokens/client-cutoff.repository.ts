@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { TokensRevoked } from '../../../../libs/sync/src/index.js';
+import type { TokensRevoked } from '#sync';
 
 /**
  * The tokens.revoked event for "every token of this client issued before now". Access tokens carry

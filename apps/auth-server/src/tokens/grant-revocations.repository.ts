@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { inTransaction } from '../../../../libs/database/src/index.js';
+import { inTransaction } from '#database';
 import type { RevokedGrants } from './grant.js';
 
 /** Revocations run inside a transaction so the caller can append the outbox event in it. */

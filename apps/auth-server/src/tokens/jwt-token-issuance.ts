@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { currentRequestContext } from '../../../../libs/observability/src/index.js';
+import { currentRequestContext } from '#observability';
 import { SettingsService } from '../settings/settings.service.js';
 import type { TokenResponse } from '../token/grant-handler.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SyncEvents } from '../../../../libs/sync/src/events.js';
+import { SyncEvents } from '#sync/events';
 import type { AuditActor } from '../audit/audit-event.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { isUuid } from '../common/uuid.js';

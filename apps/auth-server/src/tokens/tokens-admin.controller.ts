@@ -6,7 +6,7 @@ import { PageQuery, type Page } from '../common/pagination.js';
 import type { GrantRecord } from './grant.js';
 import { TokensAdminService } from './tokens-admin.service.js';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiPageResponse, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { ApiProblems, ApiPageResponse, ApiQueryDto } from '#operability';
 import { GRANT_VIEW } from '../openapi/schemas.js';
 
 export class ListTokensQuery extends PageQuery {

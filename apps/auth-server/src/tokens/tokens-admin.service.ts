@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
 import type { GrantRecord } from './grant.js';

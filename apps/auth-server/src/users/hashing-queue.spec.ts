@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ServerBusy } from '../../../../libs/errors/src/index.js';
+import { ServerBusy } from '#errors';
 import { HashingQueue } from './hashing-queue.js';
 
 /** A stand-in for a slow hash: it finishes only when the test says so. */

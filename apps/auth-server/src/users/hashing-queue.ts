@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { ServerBusy } from '../../../../libs/errors/src/index.js';
+import { ServerBusy } from '#errors';
 
 /**
  * Runs at most `slots` tasks at once and lets at most `maxWaiting` more wait for a slot. Past that a

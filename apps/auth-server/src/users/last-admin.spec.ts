@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConflictProblem } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem } from '#errors';
 import { assertAnAdminRemains } from './last-admin.js';
 
 const admin = { active: true, permissions: ['access_control' as const] };

@@ -1,4 +1,4 @@
-import { ConflictProblem } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem } from '#errors';
 import { Permissions, type User } from './user.js';
 
 /** What a user looks like after a change; null when the user is deleted. */

@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 import { isUuid } from '../common/uuid.js';
 
 

@@ -8,7 +8,7 @@ import { toUserPage, toUserResponse, type UserResponse } from './dto/user.respon
 import { UserIdPipe } from './user-id.pipe.js';
 import { UsersAdminService } from './users-admin.service.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiPageResponse, ApiQueryDto } from '../../../../libs/operability/src/index.js';
+import { ApiProblems, ApiPageResponse, ApiQueryDto } from '#operability';
 import { USER_VIEW } from '../openapi/schemas.js';
 
 @AdminApi()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '../../../../libs/errors/src/index.js';
+import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '#errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, isCursorText, toPage, type Page } from '../common/pagination.js';
 import type { CreateUserBody } from './dto/create-user.body.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
 import { requestFrom } from './from-address.js';
 import { createUser, sql } from './token-fixtures.js';
 

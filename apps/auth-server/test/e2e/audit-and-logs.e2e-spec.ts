@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
 import { authorizePath, authorizeThroughPages, codeFrom, csrfOf, pkcePair, TestBrowser, tokenRequest } from './authorize-flow.helpers.js';
 import { basic, postForm, sql } from './token-fixtures.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
 import { hashClientSecret } from '../../src/clients/client-secret.js';
 import { sql } from './token-fixtures.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsExclusively } from '../../../../libs/database/src/index.js';
-import { createTestDatabase, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { dataSourceOptions, runMigrationsExclusively } from '#database';
+import { createTestDatabase, startTestAuthServer, type RunningAuthServer } from '#testing';
 import { GrantsAsIssueLedger1763800000300 } from '../../src/database/migrations/1763800000300-grants-as-issue-ledger.js';
 import { authServerMigrations } from '../../src/database/migrations/index.js';
 import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';

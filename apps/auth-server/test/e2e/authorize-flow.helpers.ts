@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import type { RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import type { RunningAuthServer } from '#testing';
 
 /** A client as the admin API answers it, with its secret when confidential. */
 export interface TestClient {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { authorizePath, createTestClient, type TestClient } from './authorize-flow.helpers.js';
 import { requestFrom } from './from-address.js';
 import { sql } from './token-fixtures.js';

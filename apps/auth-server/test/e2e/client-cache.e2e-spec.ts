@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.js';
 import { basic, createClient, postForm, sql } from './token-fixtures.js';
 

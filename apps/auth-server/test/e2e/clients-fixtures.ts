@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import pg from 'pg';
-import type { RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import type { RunningAuthServer } from '#testing';
 
 /** Response bodies are arbitrary JSON, checked with expect() rather than by the type system. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

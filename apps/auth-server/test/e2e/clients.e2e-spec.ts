@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { hashPassword } from '../../src/users/password-hasher.js';
-import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '#testing';
 import { aClient, call, count, createClient, sql, type Json } from './clients-fixtures.js';
 
 // Booting the app on a fresh (possibly embedded PGlite) database takes longer than jest's default 5 s.

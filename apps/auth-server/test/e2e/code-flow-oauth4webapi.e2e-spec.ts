@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import * as oauth from 'oauth4webapi';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
 import { authorizeThroughPages, createTestClient } from './authorize-flow.helpers.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.

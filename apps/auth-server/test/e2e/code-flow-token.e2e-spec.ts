@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
 import {
   authorizePath,
   authorizeThroughPages,

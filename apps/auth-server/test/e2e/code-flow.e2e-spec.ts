@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
 import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, errorRedirect, pkcePair, tokenRequest, type TestClient } from './authorize-flow.helpers.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { createTestDatabase, startTestAuthServer, type RunningAuthServer, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { createTestDatabase, startTestAuthServer, type RunningAuthServer, type TestDatabase } from '#testing';
 
 jest.setTimeout(90_000);
 

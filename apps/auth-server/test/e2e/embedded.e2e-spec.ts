@@ -3,8 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../../libs/database/src/embedded-postgres.js';
-import { basicAuthorization } from '../../../../libs/testing/src/index.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '#database/embedded-postgres';
+import { basicAuthorization } from '#testing';
 import { createAuthServer } from '../../src/bootstrap.js';
 import { loadAuthServerConfig } from '../../src/config/auth-server.config.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
-import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, sendRaw, type FuzzRoute, type FuzzTarget } from '../../../../libs/testing/src/fuzz/index.js';
-import type { OpenApiDocument } from '../../../../libs/testing/src/openapi-coverage.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, sendRaw, type FuzzRoute, type FuzzTarget } from '#testing/fuzz';
+import type { OpenApiDocument } from '#testing/openapi-coverage';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { AuthFailureThrottle } from '../../src/rate-limit/auth-failure-throttle.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import pg from 'pg';
-import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '../../../../libs/testing/src/built-app-process.js';
-import { basicAuthorization, createTestDatabase, freePort, TEST_ADMIN, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
+import { basicAuthorization, createTestDatabase, freePort, TEST_ADMIN, type TestDatabase } from '#testing';
 
 /**
  * SIGTERM to the built auth server (node dist/…/main.js, as production runs it) while requests

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 
 describe('auth-server health', () => {
   let server: RunningAuthServer;

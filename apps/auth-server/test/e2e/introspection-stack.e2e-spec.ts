@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import { InProcessEventBus } from '#sync';
 import {
   adminOk,
   basicAuthorization,
@@ -17,7 +17,7 @@ import {
   type RunningAuthServer,
   type RunningResourceServer,
   type StackClient,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { createAuthServer } from '../../src/bootstrap.js';
 import { KeyStore } from '../../src/keys/key-store.js';
 import { accessTokenFor, createClient, sql, type TestClient } from './token-fixtures.js';

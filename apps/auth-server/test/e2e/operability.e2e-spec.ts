@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
-import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '../../../../libs/testing/src/openapi-coverage.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '#testing/openapi-coverage';
 import { accessTokenFor, basic, createClient, postForm, type TestClient } from './token-fixtures.js';
 
 /** OpenAPI at /docs, Prometheus metrics at /metrics, terminus health (README "Operations"). */

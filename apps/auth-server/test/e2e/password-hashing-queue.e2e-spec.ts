@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { AuthFailureThrottle } from '../../src/rate-limit/auth-failure-throttle.js';
 import { authorizePath, createTestClient, csrfOf, TestBrowser } from './authorize-flow.helpers.js';
 import { basic, createClient, createUser, postForm, type TestClient } from './token-fixtures.js';

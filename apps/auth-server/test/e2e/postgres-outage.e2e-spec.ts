@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DATABASE_TIMEOUTS } from '../../../../libs/database/src/index.js';
+import { DATABASE_TIMEOUTS } from '#database';
 import {
   eventually,
   grantIdOf,
@@ -8,7 +8,7 @@ import {
   startTestAuthServer,
   TestPostgres,
   type RunningAuthServer,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import { AuthorizationCodesService } from '../../src/authorization-codes/authorization-codes.service.js';
 import { hashOpaqueValue } from '../../src/authorization-codes/opaque-value.js';
 import { UsersService } from '../../src/users/users.service.js';

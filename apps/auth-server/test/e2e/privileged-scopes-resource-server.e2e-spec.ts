@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import { InProcessEventBus } from '#sync';
 import {
   adminOk,
   eventually,
@@ -8,7 +8,7 @@ import {
   TEST_ADMIN,
   type RunningAuthServer,
   type RunningResourceServer,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import { authorizePath, authorizeThroughPages, codeFrom, pkcePair, tokenRequest } from './authorize-flow.helpers.js';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.

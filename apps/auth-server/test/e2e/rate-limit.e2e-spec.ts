@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { basic, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.

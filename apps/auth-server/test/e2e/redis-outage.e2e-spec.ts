@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { envelopeFromFields } from '../../../../libs/sync/src/index.js';
+import { envelopeFromFields } from '#sync';
 import {
   adminOk,
   clientCredentialsToken,
@@ -12,7 +12,7 @@ import {
   TestRedis,
   type RunningAuthServer,
   type StackClient,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import { sql } from './token-fixtures.js';
 
 jest.setTimeout(90_000);

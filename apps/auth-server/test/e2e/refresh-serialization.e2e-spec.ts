@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { CONFLICT_ATTEMPTS } from '../../../../libs/database/src/index.js';
-import { eventually, postgresServerAvailable, startTestAuthServer, TestPostgres, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { CONFLICT_ATTEMPTS } from '#database';
+import { eventually, postgresServerAvailable, startTestAuthServer, TestPostgres, type RunningAuthServer } from '#testing';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { GrantsRepository } from '../../src/tokens/grants.repository.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';

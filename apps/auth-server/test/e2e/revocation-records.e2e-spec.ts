@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import type { RegistrySnapshot } from '../../../../libs/sync/src/index.js';
+import type { RegistrySnapshot } from '#sync';
 import {
   adminOk,
   basicAuthorization,
@@ -15,7 +15,7 @@ import {
   type RunningAuthServer,
   type RunningResourceServer,
   type StackClient,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import type { NewGrant } from '../../src/tokens/grant.js';
 import { GrantsRepository } from '../../src/tokens/grants.repository.js';
 

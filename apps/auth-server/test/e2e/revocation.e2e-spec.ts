@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';

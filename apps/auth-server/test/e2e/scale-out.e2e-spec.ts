@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { decodeProtectedHeader, type JSONWebKeySet } from 'jose';
-import type { SyncEnvelope } from '../../../../libs/sync/src/index.js';
-import { envelopeFromFields } from '../../../../libs/sync/src/stream-entry.js';
+import type { SyncEnvelope } from '#sync';
+import { envelopeFromFields } from '#sync/stream-entry';
 import {
   adminOk,
   clientCredentialsToken,
@@ -20,7 +20,7 @@ import {
   type RunningAuthServer,
   type RunningResourceServer,
   type StackClient,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, tokenRequest } from './authorize-flow.helpers.js';
 import { sql } from './token-fixtures.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { call, count, createClient, expectRejected, sql, validationProblem } from './clients-fixtures.js';
 
 // Booting the app on a fresh (possibly embedded PGlite) database takes longer than jest's default 5 s.

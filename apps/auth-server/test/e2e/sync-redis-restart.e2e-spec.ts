@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type pg from 'pg';
-import { fetchRegistrySnapshot, readEventUnverified, RedisStreamsTransport, SyncEvents, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { fetchRegistrySnapshot, readEventUnverified, RedisStreamsTransport, SyncEvents, type SyncEnvelope } from '#sync';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.

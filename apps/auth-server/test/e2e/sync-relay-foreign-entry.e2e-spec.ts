@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { ForeignStreamEntryError, RedisStreamPublisher, SyncEvents, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { ForeignStreamEntryError, RedisStreamPublisher, SyncEvents, type SyncEnvelope } from '#sync';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
 
 jest.setTimeout(60_000);

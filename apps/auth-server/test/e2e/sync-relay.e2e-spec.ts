@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
-import { envelopeFromFields, fetchRegistrySnapshot, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '#testing';
+import { envelopeFromFields, fetchRegistrySnapshot, type SyncEnvelope } from '#sync';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.

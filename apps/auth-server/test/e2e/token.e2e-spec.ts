@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { startTestAuthServer, type RunningAuthServer } from '#testing';
 import { hashClientSecret } from '../../src/clients/client-secret.js';
 import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../../../../libs/testing/src/index.js';
+import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '#testing';
 
 // Booting on PGlite and scrypt on a loaded CI machine can exceed jest's 5 s default (the e2e project's testTimeout is not applied).
 jest.setTimeout(60_000);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApps, startBuiltApp, type BuiltAppProcess } from '../../../../libs/testing/src/built-app-process.js';
-import { eventually, freePort } from '../../../../libs/testing/src/index.js';
+import { buildApps, startBuiltApp, type BuiltAppProcess } from '#testing/built-app-process';
+import { eventually, freePort } from '#testing';
 
 /**
  * `npm start` as a developer runs it (both apps in one process, embedded PGlite), with its

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Problem } from '../../../../libs/errors/src/index.js';
+import { Problem } from '#errors';
 
 const ADMIN_PREFIX = '/admin/v1/';
 const ALLOWED_METHODS = 'GET, PATCH';

@@ -3,7 +3,7 @@ import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { RsAdminService, type ClientView, type ScopeView, type SyncView } from './rs-admin.service.js';
 import { UpdateClientBody } from './update-client.body.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../../libs/operability/src/index.js';
+import { ApiProblems } from '#operability';
 import { items, RS_CLIENT_VIEW, RS_SCOPE_VIEW, SYNC_VIEW } from '../openapi/schemas.js';
 
 export const RS_ADMIN_SCOPE = 'rs.admin';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundProblem } from '../../../../libs/errors/src/index.js';
+import { NotFoundProblem } from '#errors';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import type { ProjectedClient } from '../registry/registry.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MissingBearerToken, type OAuthError } from '../../../../libs/errors/src/index.js';
+import { MissingBearerToken, type OAuthError } from '#errors';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
 
 function failure(run: () => unknown): OAuthError {

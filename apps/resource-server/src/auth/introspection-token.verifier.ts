@@ -1,8 +1,8 @@
-import { InvalidToken, TemporarilyUnavailable } from '../../../../libs/errors/src/index.js';
+import { InvalidToken, TemporarilyUnavailable } from '#errors';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { TokenCache } from './token-cache.js';
-import { requestIdHeaders } from '../../../../libs/observability/src/index.js';
+import { requestIdHeaders } from '#observability';
 
 /** Short, so that a revocation the events have not brought yet is noticed soon anyway. */
 const CACHE_MAX_AGE_MS = 10_000;

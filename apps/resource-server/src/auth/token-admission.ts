@@ -1,4 +1,4 @@
-import { InvalidToken } from '../../../../libs/errors/src/index.js';
+import { InvalidToken } from '#errors';
 import { isIssuedBeforeCutoff } from '../registry/apply-rules.js';
 import type { RegistryProjection } from '../registry/registry-projection.js';
 import type { AccessTokenPrincipal, AuthenticatedAccess } from './access-token.js';

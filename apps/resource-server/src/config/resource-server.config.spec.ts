@@ -1,7 +1,7 @@
 // class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import { InvalidConfigurationError } from '../../../../libs/config/src/index.js';
+import { InvalidConfigurationError } from '#config';
 import { loadResourceServerConfig } from './resource-server.config.js';
 
 const RESOURCE_DATABASE_URL = 'postgresql://portcullis@db.internal:5432/resource';

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { validateEnv, type RawEnv } from '../../../../libs/config/src/index.js';
-import { DEFAULT_SYNC_STREAM } from '../../../../libs/sync/src/constants.js';
+import { validateEnv, type RawEnv } from '#config';
+import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };

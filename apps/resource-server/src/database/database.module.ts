@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migratedDataSource } from '../../../../libs/database/src/index.js';
+import { dataSourceOptions, migratedDataSource } from '#database';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import { resourceServerMigrations } from './migrations/index.js';
 

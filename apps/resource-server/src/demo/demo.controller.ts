@@ -5,7 +5,7 @@ import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.j
 import { DemoReportsService, type Report } from './demo-reports.service.js';
 import { CreateReportBody } from './create-report.body.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiOAuthErrors } from '../../../../libs/operability/src/index.js';
+import { ApiOAuthErrors } from '#operability';
 import { ME, REPORT } from '../openapi/schemas.js';
 
 /** The demo protected API (CONTRACT "Resource server"). */

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { ApiProblems, HEALTH_CHECK_SCHEMA, readiness } from '../../../../libs/operability/src/index.js';
+import { ApiProblems, HEALTH_CHECK_SCHEMA, readiness } from '#operability';
 import { RegistryHealthIndicator } from './registry.health.js';
 
 @ApiTags('operations')

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { OperabilityModule } from '../../../../libs/operability/src/index.js';
+import { OperabilityModule } from '#operability';
 import { RegistryModule } from '../registry/registry.module.js';
 import { RsMetrics } from './rs-metrics.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { MetricsRegistry } from '../../../../libs/operability/src/index.js';
+import { MetricsRegistry } from '#operability';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { SyncTransportRegistry } from '../registry/sync-status.js';
 

@@ -1,4 +1,4 @@
-import type { SchemaObject } from '../../../../libs/operability/src/index.js';
+import type { SchemaObject } from '#operability';
 
 /** OpenAPI shapes of the resource server's answers; request bodies come from the DTOs' validation rules. */
 const string: SchemaObject = { type: 'string' };

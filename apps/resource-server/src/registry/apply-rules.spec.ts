@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SyncEnvelope, SyncEventKind, SyncEventPayloads } from '../../../../libs/sync/src/index.js';
+import type { SyncEnvelope, SyncEventKind, SyncEventPayloads } from '#sync';
 import { isAlreadyApplied, isIssuedBeforeCutoff, planChange } from './apply-rules.js';
 
 function envelope<K extends SyncEventKind>(kind: K, entityVersion: number, payload: SyncEventPayloads[K], seq = 10): SyncEnvelope {

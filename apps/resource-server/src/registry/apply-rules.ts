@@ -1,4 +1,4 @@
-import type { ClientSnapshot, SyncEnvelope, SyncEventPayloads } from '../../../../libs/sync/src/index.js';
+import type { ClientSnapshot, SyncEnvelope, SyncEventPayloads } from '#sync';
 import type { ClientRecord, ScopeRecord } from './registry.js';
 
 /** One write to the projection, decided by planChange and carried out by the repository and memory alike. */

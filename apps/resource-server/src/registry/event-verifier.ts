@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, errors } from 'jose';
-import { RejectedEvent, verifyEvent, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { RejectedEvent, verifyEvent, type SyncEnvelope } from '#sync';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 
 /** Same cooldown as the access-token verifier: below the auth server's key activation delay. */

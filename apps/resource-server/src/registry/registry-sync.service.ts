@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { RegistrySnapshot, SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import type { RegistrySnapshot, SyncEnvelope } from '#sync';
 import { RsMetrics } from '../metrics/rs-metrics.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { inTransaction } from '../../../../libs/database/src/index.js';
-import type { RegistrySnapshot } from '../../../../libs/sync/src/index.js';
+import { inTransaction } from '#database';
+import type { RegistrySnapshot } from '#sync';
 import type { RegistryChange, StoredVersions } from './apply-rules.js';
 import type { ProjectedClient, RegistryRows, SyncState } from './registry.js';
 

@@ -1,4 +1,4 @@
-import { fetchRegistrySnapshot, type RegistrySnapshot } from '../../../../libs/sync/src/index.js';
+import { fetchRegistrySnapshot, type RegistrySnapshot } from '#sync';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 
 /** Where snapshots come from; a token so that the embedded launcher could hand one in directly. */

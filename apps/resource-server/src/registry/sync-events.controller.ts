@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { SyncEvents, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
+import { SyncEvents, type SyncEnvelope } from '#sync';
 import { RegistrySyncService } from './registry-sync.service.js';
 
 /** One handler per event kind; the transport acks only after the returned promise resolved. */

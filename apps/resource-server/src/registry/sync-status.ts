@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { DeadLetterReason, SyncTransportStatus } from '../../../../libs/sync/src/index.js';
+import type { DeadLetterReason, SyncTransportStatus } from '#sync';
 
 export interface SyncStatusSource {
   syncStatus(): SyncTransportStatus;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { startTestResourceServer, type RunningResourceServer } from '#testing';
 import { BearerTokenGuard } from '../../src/auth/bearer-token.guard.js';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import { InProcessEventBus } from '#sync';
 import {
   clientCredentialsToken,
   createStackClient,
@@ -9,9 +9,9 @@ import {
   startTestResourceServer,
   type RunningAuthServer,
   type RunningResourceServer,
-} from '../../../../libs/testing/src/index.js';
-import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, type FuzzTarget } from '../../../../libs/testing/src/fuzz/index.js';
-import type { OpenApiDocument } from '../../../../libs/testing/src/openapi-coverage.js';
+} from '#testing';
+import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, type FuzzTarget } from '#testing/fuzz';
+import type { OpenApiDocument } from '#testing/openapi-coverage';
 
 // `npm test` runs a bounded share; `npm run fuzz` raises FUZZ_RUNS (docs/fuzzing.md).
 const RUNS = fuzzRuns(300);

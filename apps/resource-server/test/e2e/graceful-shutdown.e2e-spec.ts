@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { DEFAULT_SYNC_STREAM } from '../../../../libs/sync/src/index.js';
-import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '../../../../libs/testing/src/built-app-process.js';
+import { DEFAULT_SYNC_STREAM } from '#sync';
+import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
 import {
   adminOk,
   createTestDatabase,
@@ -14,7 +14,7 @@ import {
   TestRedis,
   type RunningAuthServer,
   type TestDatabase,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 
 /**
  * SIGTERM to the built resource server while its consumer is in the middle of applying an event:

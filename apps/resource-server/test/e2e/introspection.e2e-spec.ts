@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningResourceServer } from '#testing';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 
 /** TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, briefly cached, projection still enforced. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
-import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '../../../../libs/testing/src/openapi-coverage.js';
+import { startTestResourceServer, type RunningResourceServer } from '#testing';
+import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '#testing/openapi-coverage';
 import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 
 /** OpenAPI at /docs, Prometheus metrics at /metrics, terminus health (README "Operations"). */

@@ -12,7 +12,7 @@ import {
   TestRedis,
   type RunningAuthServer,
   type RunningResourceServer,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 
 jest.setTimeout(90_000);
 

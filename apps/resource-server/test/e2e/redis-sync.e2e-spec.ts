@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RedisStreamPublisher } from '../../../../libs/sync/src/index.js';
-import { startTestResourceServer, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { RedisStreamPublisher } from '#sync';
+import { startTestResourceServer, type RunningResourceServer } from '#testing';
 import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { startTestResourceServer, type RunningResourceServer } from '#testing';
 import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 
 /** x-request-id: echoed by the resource server and forwarded on its calls to the auth server. */

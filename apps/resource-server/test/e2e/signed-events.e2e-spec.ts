@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { generateKeyPair } from 'jose';
-import { deadLetterStreamOf, signEvent, type SyncEnvelope } from '../../../../libs/sync/src/index.js';
-import { startTestResourceServer, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { deadLetterStreamOf, signEvent, type SyncEnvelope } from '#sync';
+import { startTestResourceServer, type RunningResourceServer } from '#testing';
 import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, scopeSnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 
 jest.setTimeout(60_000);

@@ -18,7 +18,7 @@ import {
   type RunningAuthServer,
   type RunningResourceServer,
   type StackClient,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import { RegistryProjection } from '../../src/registry/registry-projection.js';
 
 jest.setTimeout(60_000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { InProcessEventBus } from '../../../../libs/sync/src/index.js';
+import { InProcessEventBus } from '#sync';
 import {
   adminOk,
   clientCredentialsToken,
@@ -12,7 +12,7 @@ import {
   startTestResourceServer,
   type RunningAuthServer,
   type RunningResourceServer,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 import { RegistrySyncService } from '../../src/registry/registry-sync.service.js';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.

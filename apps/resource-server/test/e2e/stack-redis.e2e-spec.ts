@@ -13,7 +13,7 @@ import {
   startTestResourceServer,
   type RunningAuthServer,
   type RunningResourceServer,
-} from '../../../../libs/testing/src/index.js';
+} from '#testing';
 
 jest.setTimeout(60_000);
 

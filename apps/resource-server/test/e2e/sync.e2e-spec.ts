@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '../../../../libs/testing/src/index.js';
+import { startTestResourceServer, type RunningResourceServer } from '#testing';
 import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
 
 /** The synced registry: snapshot, events, local disable (RS-11), revocations (CONTRACT "Events"). */

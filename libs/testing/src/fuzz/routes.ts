@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RouteCatalog } from '../../../operability/src/index.js';
+import { RouteCatalog } from '#operability';
 import type { OpenApiDocument } from '../openapi-coverage.js';
 import type { JsonSchema } from './schema-values.js';
 

@@ -1,4 +1,4 @@
-import { UnauthorizedClient } from '../../../../../libs/errors/src/index.js';
+import { UnauthorizedClient } from '#errors';
 import { GrantTypes, type Client } from '../../clients/client.js';
 import type { ResponseType } from '../authorize-request.js';
 

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../../../../libs/errors/src/index.js';
+import { InvalidRequest } from '#errors';
 import type { RawQuery } from './query-params.js';
 
 /** The parameters this endpoint reads; anything else is ignored, repeated or not (RFC 6749 §3.1). */

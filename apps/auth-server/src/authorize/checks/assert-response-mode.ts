@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../../../../libs/errors/src/index.js';
+import { InvalidRequest } from '#errors';
 import { responseModeOf, type ResponseType } from '../authorize-request.js';
 
 /**

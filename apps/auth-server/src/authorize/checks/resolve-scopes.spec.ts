@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidScope } from '../../../../../libs/errors/src/index.js';
+import { InvalidScope } from '#errors';
 import { resolveScopes } from './resolve-scopes.js';
 
 describe(resolveScopes.name, () => {

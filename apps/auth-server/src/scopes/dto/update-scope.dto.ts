@@ -1,5 +1,5 @@
 import { IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { ValidationProblem } from '../../../../../libs/errors/src/index.js';
+import { ValidationProblem } from '#errors';
 import type { ScopeChanges } from '../scope.js';
 import { RequiredPermissionField } from './required-permission.field.js';
 

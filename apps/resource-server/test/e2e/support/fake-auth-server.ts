@@ -9,7 +9,7 @@ import {
   type SyncEnvelope,
   type SyncEventKind,
   type SyncEventPayloads,
-} from '../../../../../libs/sync/src/index.js';
+} from '#sync';
 
 export const AUDIENCE = 'http://rs.test';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant } from '../../../../../../libs/errors/src/index.js';
+import { InvalidGrant } from '#errors';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';

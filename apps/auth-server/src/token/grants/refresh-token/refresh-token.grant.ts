@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { retryConflicts } from '../../../../../../libs/database/src/index.js';
-import { InvalidGrant, InvalidScope } from '../../../../../../libs/errors/src/index.js';
+import { retryConflicts } from '#database';
+import { InvalidGrant, InvalidScope } from '#errors';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
