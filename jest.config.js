@@ -20,16 +20,35 @@ const shared = {
   testEnvironment: 'node',
 };
 
+/**
+ * The slow set (`npm run test:full`, run by .ci/run after `npm test`): suites that stop, pause or
+ * restart Redis and PostgreSQL, or spawn built apps. `npm test` runs everything else.
+ */
+const slowSuites = [
+  'apps/auth-server/test/e2e/redis-outage',
+  'apps/auth-server/test/e2e/postgres-outage',
+  'apps/auth-server/test/e2e/sync-redis-restart',
+  'apps/auth-server/test/e2e/scale-out',
+  'apps/auth-server/test/e2e/graceful-shutdown',
+  'apps/resource-server/test/e2e/stack-faults',
+  'apps/resource-server/test/e2e/graceful-shutdown',
+];
+
+const e2eSuites = ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts'];
+
 export default {
   // Global on jest 29 (a project-level testTimeout is ignored): e2e setup on PGlite takes a few seconds.
   testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    // Each e2e file has its own database, ports and stream names, so two workers can run side by side.
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts'],
+      testMatch: e2eSuites,
+      testPathIgnorePatterns: slowSuites.map((path) => `/${path}\\.e2e-spec\\.ts$`),
       globalSetup: '<rootDir>/test/global-setup.js',
     },
+    { ...shared, displayName: 'e2e-slow', testMatch: slowSuites.map((path) => `<rootDir>/${path}.e2e-spec.ts`), globalSetup: '<rootDir>/test/global-setup.js' },
   ],
 };

@@ -93,9 +93,15 @@ async function injectFaults(t0, redis, postgres, windows, stopAt) {
     const at = k * FAULT_EVERY * 1000;
     if (at + 10_000 > stopAt || at >= FAULTS_UNTIL * stopAt) return;
     await sleep(Math.max(0, at - (performance.now() - t0)));
-    const kind = k % 2 === 1 ? 'redis' : 'postgres';
+    // Every other Redis fault is a pause (SIGSTOP, a hung Redis): its window's latencies show
+    // whether anything waits on Redis (issue 12: the relay once held PGlite's session across XADD).
+    const kind = k % 2 === 0 ? 'postgres' : k % 4 === 3 ? 'redis-paused' : 'redis';
     const window = { kind, start: performance.now() - t0 };
-    if (kind === 'redis') {
+    if (kind === 'redis-paused') {
+      redis.pause();
+      await sleep(REDIS_DOWN_MS);
+      redis.resume();
+    } else if (kind === 'redis') {
       await redis.stop();
       await sleep(REDIS_DOWN_MS);
       await redis.start();
@@ -182,9 +188,25 @@ function classify(records, windows) {
   }
   const perWindow = windows.map((w) => {
     const during = records.filter((r) => r.start <= w.end + GRACE_MS && r.end >= w.start);
-    return { ...w, requests: during.length, status5xx: during.filter((r) => r.status >= 500).length, network: during.filter((r) => r.status === 0).length };
+    return {
+      ...w,
+      requests: during.length,
+      status5xx: during.filter((r) => r.status >= 500).length,
+      network: during.filter((r) => r.status === 0).length,
+      latency: latencyByOp(during),
+    };
   });
-  return { tally, failures, perWindow };
+  return { tally, failures, perWindow, steadyLatency: latencyByOp(records.filter((r) => !inside(r))) };
+}
+
+/** Median and p99 duration per operation (reported, not checked: the soak shares its machine). */
+function latencyByOp(records) {
+  const byOp = {};
+  for (const r of records) (byOp[r.op] ??= []).push(r.end - r.start);
+  const at = (sorted, q) => +sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
+  return Object.fromEntries(
+    Object.entries(byOp).map(([op, ms]) => [op, ((sorted) => ({ p50Ms: at(sorted, 0.5), p99Ms: at(sorted, 0.99) }))(ms.sort((a, b) => a - b))]),
+  );
 }
 
 async function authRegistry(authDbUrl) {
@@ -370,7 +392,7 @@ async function main() {
     console.log(`workload done after ${elapsed.toFixed(1)} s: ${recorder.records.length} requests`);
 
     const projection = await projectionsMatch(authDb, replicas, rsToken);
-    const { tally, failures, perWindow } = classify(recorder.records, windows);
+    const { tally, failures, perWindow, steadyLatency } = classify(recorder.records, windows);
     const rss = Object.fromEntries(Object.entries(samples).map(([name, series]) => [name, rssGrowth(series, SECONDS, windows)]));
     const heapGrowth = Object.fromEntries(Object.entries(heap).map(([name, series]) => [name, rssGrowth(series, SECONDS, windows)]));
     const checks = [
@@ -436,6 +458,7 @@ async function main() {
       operations: setup.counts,
       statuses: tally,
       windows: perWindow,
+      steadyLatency,
       failuresOutsideOutage: failures.outsideOutage.slice(0, 100),
       serverErrors: failures.serverErrors.slice(0, 100),
       rss,

@@ -81,10 +81,10 @@ export async function startTestResourceServer(options: TestResourceServerOptions
     publish(envelope) {
       bus.append(envelope);
     },
-    async waitUntilReady(timeoutMs = 10_000) {
+    async waitUntilReady(timeoutMs = 30_000) {
       await waitFor(() => running.app.get(RegistryProjection).isReady(), timeoutMs, 'the registry snapshot to load');
     },
-    async waitForSeq(seq, timeoutMs = 10_000) {
+    async waitForSeq(seq, timeoutMs = 30_000) {
       await waitFor(() => running.lastAppliedSeq() >= seq, timeoutMs, `seq ${seq} to be applied`);
     },
     lastAppliedSeq() {

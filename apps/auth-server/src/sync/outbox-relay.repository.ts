@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import type { SyncEnvelope, SyncEventKind } from '#sync';
 
 /** Any constant other than the outbox writers' key: it names the "one relay at a time" lock. */
@@ -22,9 +22,18 @@ export interface RelayBatch {
 }
 
 /**
- * The relay's view of outbox_events. Each batch runs in one transaction holding a
- * transaction-scoped advisory lock, so two auth-server instances never relay at once (which
- * could publish one event twice or out of order); the lock goes away with the transaction.
+ * Relays holding the lock in this process, by database. PGlite serves every connection on one
+ * session, where a session-level advisory lock is granted again to whoever asks: this set is what
+ * keeps two relays of one process (the launcher, scale-out tests) apart there.
+ */
+const heldInProcess = new Set<string>();
+
+/**
+ * The relay's view of outbox_events. One relay at a time (several auth-server instances each run
+ * one) holds a session-level advisory lock on a connection of its own for the whole batch, so
+ * no other relay publishes an event twice or out of order meanwhile. That connection is never in
+ * a transaction while the relay waits for Redis: a hung Redis must not hold rows or, on PGlite
+ * (one session for all), every other query. The read and the marking are single statements.
  */
 @Injectable()
 export class OutboxRelayRepository {
@@ -32,29 +41,57 @@ export class OutboxRelayRepository {
 
   /** Runs `work` on the oldest unpublished rows; false when another relay holds the lock. */
   async withBatch(limit: number, work: (batch: RelayBatch) => Promise<void>): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }]: { locked: boolean }[] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let broken: unknown;
+    try {
+      const [{ locked }]: { locked: boolean }[] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return false;
-      const rows: OutboxRow[] = await manager.query(
-        'SELECT seq, kind, entity_id, entity_version, payload, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1',
-        [limit],
-      );
-      const envelopes = rows.length ? toEnvelopes(rows, await previousSeq(manager, Number(rows[0].seq))) : [];
-      await work({ envelopes, markPublished: (seqs) => markPublished(manager, seqs) });
-      return true;
-    });
+      const database = databaseKey(this.dataSource);
+      try {
+        if (heldInProcess.has(database)) return false;
+        heldInProcess.add(database);
+        try {
+          const rows: OutboxRow[] = await runner.query(
+            'SELECT seq, kind, entity_id, entity_version, payload, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1',
+            [limit],
+          );
+          const envelopes = rows.length ? toEnvelopes(rows, await previousSeq(runner, Number(rows[0].seq))) : [];
+          await work({ envelopes, markPublished: (seqs) => markPublished(runner, seqs) });
+          return true;
+        } finally {
+          heldInProcess.delete(database);
+        }
+      } finally {
+        // The lock belongs to the connection: one that cannot say unlock must not go back to the pool.
+        await runner.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]).catch((error: unknown) => (broken = error));
+      }
+    } finally {
+      await releaseOrDestroy(runner, broken);
+    }
   }
 }
 
+/** Two data sources on one database (several instances in one process) share the same key. */
+function databaseKey(dataSource: DataSource): string {
+  const { url, host, port, database } = dataSource.options as { url?: string; host?: string; port?: number; database?: string };
+  return url ?? `${host}:${port}/${database}`;
+}
+
+async function releaseOrDestroy(runner: QueryRunner, broken: unknown): Promise<void> {
+  if (broken) await (runner as QueryRunner & { releasePostgresConnection(err: unknown): Promise<void> }).releasePostgresConnection(broken);
+  else await runner.release();
+}
+
 /** The seq just below `seq` that exists (seqs of rolled-back transactions never do). */
-async function previousSeq(manager: EntityManager, seq: number): Promise<number> {
-  const [{ prev }]: { prev: string | null }[] = await manager.query('SELECT max(seq) AS prev FROM outbox_events WHERE seq < $1', [seq]);
+async function previousSeq(runner: QueryRunner, seq: number): Promise<number> {
+  const [{ prev }]: { prev: string | null }[] = await runner.query('SELECT max(seq) AS prev FROM outbox_events WHERE seq < $1', [seq]);
   return prev === null ? 0 : Number(prev);
 }
 
-async function markPublished(manager: EntityManager, seqs: number[]): Promise<void> {
+async function markPublished(runner: QueryRunner, seqs: number[]): Promise<void> {
   if (seqs.length === 0) return;
-  await manager.query('UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])', [seqs]);
+  await runner.query('UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])', [seqs]);
 }
 
 function toEnvelopes(rows: OutboxRow[], firstPrev: number): SyncEnvelope[] {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DATABASE_TIMEOUTS } from '#database';
 import {
   eventually,
   grantIdOf,
@@ -25,8 +24,6 @@ const FAST_MS = 2000;
 /** Nothing hangs at all; successes may be slow on a busy 2-core runner (the admin's KDF runs on every Basic call). */
 const HANG_MS = 10_000;
 const OUTAGE_MS = 3000;
-/** A frozen server never answers: a request ends when the driver gives up (a query, or a connect after it). */
-const FROZEN_MS = DATABASE_TIMEOUTS.queryMs + DATABASE_TIMEOUTS.connectMs + 3000;
 const REFRESH_LIMIT = 1000;
 const CODES = 400;
 /** Codes kept back until PostgreSQL is up again: the outage's fast 503s would otherwise spend them all. */
@@ -294,9 +291,10 @@ const CODES_FOR_RECOVERY = 40;
     } finally {
       postgres.thaw();
     }
+    // All three answered while PostgreSQL was still frozen (the thaw comes after them): the driver's
+    // timeouts ended them, whatever the machine's speed, so no bound in milliseconds here.
     for (const answer of answers) {
       expect({ path: answer.path, status: answer.status }).toEqual({ path: answer.path, status: 503 });
-      expect(answer.ms).toBeLessThan(FROZEN_MS);
     }
     expect(answers[0].body).toMatchObject({ error: 'temporarily_unavailable' });
     expect(answers[1].contentType).toContain('application/problem+json');

@@ -17,18 +17,12 @@ import { sql } from './token-fixtures.js';
 
 jest.setTimeout(90_000);
 
-/** The publisher's command timeout: a request that waited for Redis would take at least this long. */
-const REDIS_WAIT_MS = 2000;
 const ROUNDS = 8;
-
-interface Round {
-  tokenMs: number;
-  adminMs: number;
-}
 
 /**
  * SECURITY-CHECKLIST F-1: with its Redis down (refusing) or paused (hung, like `docker pause`),
- * the auth server keeps issuing tokens and committing admin changes at its usual speed, the
+ * the auth server keeps issuing tokens and committing admin changes (no timing here: that a
+ * waiting relay holds up no query is sync-relay-hold's test, the latency is the bench's), the
  * outbox backlog grows, and once Redis is back the relay publishes the backlog in seq order
  * with nothing lost.
  */
@@ -59,36 +53,20 @@ interface Round {
   }
 
   async function outboxAfter(afterSeq: number): Promise<{ seq: number; kind: string; entityId: string }[]> {
-    const rows = await sql<{ seq: string; kind: string; entity_id: string }>(server, 'SELECT seq, kind, entity_id FROM outbox_events WHERE seq > $1 ORDER BY seq', [afterSeq]);
+    const rows = await sql<{ seq: string; kind: string; entity_id: string }>(
+      server,
+      'SELECT seq, kind, entity_id FROM outbox_events WHERE seq > $1 ORDER BY seq',
+      [afterSeq],
+    );
     return rows.map((row) => ({ seq: Number(row.seq), kind: row.kind, entityId: row.entity_id }));
   }
 
-  /** One token and one admin write (a scope, and the client toggled: two events) per round, timed. */
-  async function rounds(label: string): Promise<Round[]> {
-    const timed: Round[] = [];
+  /** One token and one admin write (a scope, and the client toggled: two events) per round. */
+  async function rounds(label: string): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
-      let started = performance.now();
       await clientCredentialsToken(server, client);
-      const tokenMs = performance.now() - started;
-      started = performance.now();
       await adminOk(server, 'POST', '/admin/v1/scopes', { name: `${label}-${i}`, description: label });
       await adminOk(server, 'PATCH', `/admin/v1/clients/${client.clientId}`, { description: `${label} ${i}` });
-      timed.push({ tokenMs, adminMs: performance.now() - started });
-    }
-    return timed;
-  }
-
-  function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-  }
-
-  /** "Normal latency": never the publisher's timeout, and about what it was with Redis up. */
-  function expectUsualSpeed(outage: Round[], baseline: Round[]): void {
-    for (const key of ['tokenMs', 'adminMs'] as const) {
-      expect(Math.max(...outage.map((r) => r[key]))).toBeLessThan(REDIS_WAIT_MS);
-      // Loose on purpose: a busy machine moves the medians; waiting on Redis would cost seconds.
-      expect(median(outage.map((r) => r[key]))).toBeLessThan(3 * median(baseline.map((r) => r[key])) + 250);
     }
   }
 
@@ -112,16 +90,15 @@ interface Round {
     await redis?.stop();
   });
 
-  it('Redis down: issuing and administering go on at usual speed; after it comes back (empty) the backlog is published in order, complete', async () => {
-    const baseline = await rounds('redis-up');
+  it('Redis down: issuing and administering go on; after it comes back (empty) the backlog is published in order, complete', async () => {
+    await rounds('redis-up');
     await drained();
     const before = await lastSeq();
 
     await redis.stop();
-    const outage = await rounds('redis-down');
+    await rounds('redis-down');
     const backlog = await unpublishedSeqs();
 
-    expectUsualSpeed(outage, baseline);
     // Two events per round, all committed and waiting, and nothing from before the outage among them.
     expect(backlog).toHaveLength(2 * ROUNDS);
     expect(backlog[0]).toBeGreaterThan(before);
@@ -133,16 +110,15 @@ interface Round {
   });
 
   it('Redis paused (connections open, no answers): the same, and the events before and after the pause keep their order', async () => {
-    const baseline = await rounds('redis-live');
+    await rounds('redis-live');
     await drained();
     const before = await lastSeq();
 
     redis.pause();
     let backlog: number[];
     try {
-      const outage = await rounds('redis-paused');
+      await rounds('redis-paused');
       backlog = await unpublishedSeqs();
-      expectUsualSpeed(outage, baseline);
     } finally {
       redis.resume();
     }

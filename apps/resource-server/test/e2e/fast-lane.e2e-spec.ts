@@ -20,7 +20,7 @@ describe('resource server: the fast lane of a route', () => {
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE } });
     await rs.waitUntilReady();
     adminToken = await authServer.sign({ client_id: 'admin-tool', sub: 'admin-tool', scope: 'rs.admin', gid: 'admin-grant' });
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await rs?.close();

@@ -13,7 +13,7 @@ describe('resource server: introspection mode', () => {
     authServer.snapshot = registrySnapshot();
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, TOKEN_VALIDATION: 'introspection' } });
     await rs.waitUntilReady();
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await rs?.close();

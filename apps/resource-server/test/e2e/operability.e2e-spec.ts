@@ -11,7 +11,7 @@ describe('resource-server operability', () => {
   beforeAll(async () => {
     authServer = await startFakeAuthServer();
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE } });
-  }, 30_000);
+  });
   afterAll(async () => {
     await rs?.close();
     await authServer?.close();

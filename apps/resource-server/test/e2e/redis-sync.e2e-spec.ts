@@ -20,7 +20,7 @@ const redisUrl = process.env.TEST_REDIS_URL;
     publisher = new RedisStreamPublisher({ redisUrl: redisUrl!, stream, encode: (event) => authServer.signEvent(event) });
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE }, overrides: { redisUrl }, syncStream: stream });
     await rs.waitUntilReady();
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await rs?.close();
@@ -52,5 +52,5 @@ const redisUrl = process.env.TEST_REDIS_URL;
     await rs.restart();
     await rs.waitForSeq(2, 5000);
     expect((await rs.request('/api/me', { token: await authServer.sign() })).status).toBe(200);
-  }, 20_000);
+  });
 });

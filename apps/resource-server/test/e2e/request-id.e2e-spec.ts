@@ -12,7 +12,7 @@ describe('resource server: request ids', () => {
     authServer.snapshot = registrySnapshot();
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, TOKEN_VALIDATION: 'introspection' } });
     await rs.waitUntilReady();
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await rs?.close();

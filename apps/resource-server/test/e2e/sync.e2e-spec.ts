@@ -24,7 +24,7 @@ describe('resource server: registry sync and enforcement', () => {
     authServer = await startFakeAuthServer();
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE } });
     adminToken = await authServer.sign({ client_id: 'admin-tool', sub: 'admin-tool', scope: 'rs.admin', gid: 'admin-grant' });
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await rs?.close();
@@ -156,7 +156,7 @@ describe('resource server: registry sync and enforcement', () => {
     const enabled = await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: true } });
     expect(await enabled.json()).toMatchObject({ enabled: true });
     expect(await status(token)).toBe(200);
-  }, 20_000);
+  });
 
   it('a client deleted at the auth server is refused', async () => {
     const token = await authServer.sign({ client_id: 'admin-tool', sub: 'admin-tool', scope: 'rs.admin' });

@@ -14,7 +14,7 @@ describe('resource server: bearer token validation', () => {
     authServer.snapshot = registrySnapshot();
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE } });
     await rs.waitUntilReady();
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await rs?.close();
