@@ -18,6 +18,8 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  // dist/ holds compiled copies (and the built-app tests' own package.json): never modules of the tests.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
 /**
