@@ -481,7 +481,7 @@ run('web console in a real browser', () => {
     // there is no consent page and no token, and the console says why.
     await page.getByRole('heading', { level: 1, name: 'Portcullis console' }).waitFor();
     await page.getByRole('alert').filter({ hasText: 'access-control permission' }).waitFor();
-    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => /token/i.test(key)))).toEqual([]);
+    expect(await page.evaluate('Object.keys(sessionStorage).filter((key) => /token/i.test(key))')).toEqual([]);
   }, STEP_TIMEOUT);
 });
 
