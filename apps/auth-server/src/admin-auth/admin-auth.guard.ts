@@ -3,11 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
-import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
+import { AuthFailureThrottle, type ThrottleSubject, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
 import { Permissions } from '../users/user.js';
+import type { StoredUser } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminTokenVerifier } from './admin-principal.js';
 import { parseBasicAuthorization } from './basic-credentials.js';
+import { RecentBasicLogins } from './recent-basic-logins.js';
 import { assertNotCrossSite } from './cross-site-request.js';
 
 export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
@@ -26,6 +28,7 @@ export class AdminAuthGuard implements CanActivate {
 
   constructor(
     private readonly users: UsersService,
+    private readonly recentLogins: RecentBasicLogins,
     private readonly throttle: AuthFailureThrottle,
     private readonly audit: AuditWriter,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
@@ -53,16 +56,28 @@ export class AdminAuthGuard implements CanActivate {
     }
     const credentials = parseBasicAuthorization(header);
     if (!credentials) throw new UnauthorizedProblem();
+    const { username, password } = credentials;
+    const subject = { kind: 'login', name: username, ip } as const;
+    // A password that passed a moment ago skips the KDF, but never a lockout of this username+IP.
+    const lockout = await throttledProblem(() => this.throttle.check(subject));
+    const recalled = await this.recentLogins.recall(username, password);
+    // The right password clears the failures on record, as a full check does.
+    if (recalled) await lockout.succeeded();
+    const user = recalled ?? (await this.recentLogins.verifyOnce(username, password, () => this.verify(subject, password)));
+    return { userId: user.id, username: user.username, via: 'basic' };
+  }
+
+  private async verify(subject: ThrottleSubject, password: string): Promise<StoredUser> {
     // Counted before the password is checked (PW-2): a parallel burst cannot slip under the limit.
-    const ticket = await throttledProblem(() => this.throttle.reserve({ kind: 'login', name: credentials.username, ip }));
-    const user = await this.users.authenticate(credentials.username, credentials.password);
-    if (!user) {
-      this.audit.record({ action: 'login.failed', targetType: 'user', targetId: credentials.username || null, details: { via: 'admin_basic' } });
+    const ticket = await throttledProblem(() => this.throttle.reserve(subject));
+    const stored = await this.users.authenticateStored(subject.name, password);
+    if (!stored) {
+      this.audit.record({ action: 'login.failed', targetType: 'user', targetId: subject.name || null, details: { via: 'admin_basic' } });
       await ticket.failed();
       throw new UnauthorizedProblem('invalid username or password');
     }
     await ticket.succeeded();
-    return { userId: user.id, username: user.username, via: 'basic' };
+    return stored;
   }
 }
 

@@ -63,6 +63,8 @@ export class AuthFailureThrottle {
    */
   async reserve(subject: ThrottleSubject): Promise<ThrottleTicket> {
     const key = keyOf(subject);
+    // The row exists from now on: check() on this instance must not skip it (FailureKeysView).
+    this.view.added(key);
     const waitSeconds = await this.repository.reserveAttempt(key, this.policy);
     if (waitSeconds > 0) throw new TooManyAttempts(waitSeconds);
     return {

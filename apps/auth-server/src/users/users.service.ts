@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
 import type { User } from './user.js';
-import { UsersRepository } from './users.repository.js';
+import { UsersRepository, type StoredUser } from './users.repository.js';
 
 @Injectable()
 export class UsersService {
@@ -12,10 +12,19 @@ export class UsersService {
    * Unknown users still cost one KDF run, so timing does not reveal which usernames exist.
    */
   async authenticate(username: string, password: string): Promise<User | null> {
+    return (await this.authenticateStored(username, password))?.user ?? null;
+  }
+
+  /** As authenticate(), with the stored hash the password matched (RecentBasicLogins keys on it). */
+  async authenticateStored(username: string, password: string): Promise<StoredUser | null> {
     const stored = await this.repository.findByUsername(username);
     const matches = await verifyPassword(password, stored?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!stored || !matches || !stored.user.active) return null;
-    return stored.user;
+    return stored;
+  }
+
+  findWithPasswordHash(username: string): Promise<StoredUser | null> {
+    return this.repository.findByUsername(username);
   }
 
   findById(id: string): Promise<User | null> {

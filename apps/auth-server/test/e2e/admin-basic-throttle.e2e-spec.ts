@@ -55,4 +55,32 @@ describe('admin API: HTTP Basic logins are throttled like the login page', () =>
     expect(rows.length).toBe(11);
     expect(rows.every((row) => row.target_id === TEST_ADMIN.username)).toBe(true);
   });
+
+  it('thirty identical Basic requests at once all pass: one check, not thirty throttle reservations', async () => {
+    const user = 'burst';
+    await createUser(server, user, 'burst-password-1', ['access_control']);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => server.request(USERS_PATH, { headers: { authorization: basicAuthorization(user, 'burst-password-1') } })),
+    );
+    expect(results.map((result) => result.status)).toEqual(Array(30).fill(200));
+  });
+
+  it('a remembered password is forgotten when it changes, and a wrong one in a burst is still throttled', async () => {
+    const user = 'changer';
+    const created = await createUser(server, user, 'changer-password-1', ['access_control']);
+    const as = (password: string) => server.request(USERS_PATH, { headers: { authorization: basicAuthorization(user, password) } });
+    expect((await as('changer-password-1')).status).toBe(200);
+    const changed = await server.request(`${USERS_PATH}/${created.id}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { password: 'changer-password-2' } });
+    expect(changed.status).toBe(200);
+    expect((await as('changer-password-1')).status).toBe(401);
+    expect((await as('changer-password-2')).status).toBe(200);
+
+    // Thirty different guesses at once: each is a check of its own, so the throttle stops them.
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => as(`guess-${i}`)));
+    const statuses = guesses.map((guess) => guess.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(20);
+    // The lockout holds for the remembered right password too.
+    expect((await as('changer-password-2')).status).toBe(429);
+  });
 });

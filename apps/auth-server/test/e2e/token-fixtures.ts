@@ -59,13 +59,14 @@ export async function createClient(server: RunningAuthServer, options: ClientOpt
   return { id: row.id, clientId, secret };
 }
 
-export async function createUser(server: RunningAuthServer, username: string, password: string, permissions: string[] = []): Promise<void> {
+export async function createUser(server: RunningAuthServer, username: string, password: string, permissions: string[] = []): Promise<{ id: string }> {
   const response = await server.request('/admin/v1/users', {
     method: 'POST',
     headers: { authorization: server.adminAuthorization },
     json: { username, password, permissions },
   });
   if (response.status !== 201) throw new Error(`user creation failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string };
 }
 
 /** RFC 6749 §2.3.1: both halves form-urlencoded, then Basic. */
