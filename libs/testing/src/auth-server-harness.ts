@@ -36,7 +36,8 @@ export async function startTestAuthServer(overrides: Partial<AuthServerConfig> =
   const shared = options.database;
   const database = shared ?? (await createTestDatabase());
   const config = loadAuthServerConfig(
-    { ADMIN_USERNAME: TEST_ADMIN.username, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'error', ...env },
+    // The cheapest password hash cost: suites test logins, not scrypt (password-hashing-queue raises it).
+    { ADMIN_USERNAME: TEST_ADMIN.username, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'error', PASSWORD_HASH_COST: '10', ...env },
     { databaseUrl: database.url, embeddedDatabase: !database.real, port: 0, host: '127.0.0.1', ...overrides },
   );
   let app: NestFastifyApplication;

@@ -20,6 +20,7 @@ describe(loadAuthServerConfig.name, () => {
       resourceClient: undefined,
       admin: { username: 'admin', password: undefined },
       limits: { passwordHashQueue: 32, pendingAuthorizationsPerIp: 100 },
+      passwordHashCost: 15,
       logLevel: 'log',
     });
   });
@@ -39,6 +40,7 @@ describe(loadAuthServerConfig.name, () => {
       LOG_LEVEL: 'warn',
       PASSWORD_HASH_QUEUE_LIMIT: '4',
       AUTHORIZE_PENDING_PER_IP: '20',
+      PASSWORD_HASH_COST: '17',
     });
     expect(config).toMatchObject({
       port: 8443,
@@ -49,6 +51,7 @@ describe(loadAuthServerConfig.name, () => {
       resourceClient: { clientId: 'resource-server', clientSecret: 'a-secret-of-sixteen+' },
       admin: { username: 'ops', password: 'ops-password' },
       limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
+      passwordHashCost: 17,
       logLevel: 'warn',
     });
   });
@@ -94,6 +97,9 @@ describe(loadAuthServerConfig.name, () => {
     ['ADMIN_USERNAME', 'with:colon'],
     ['ADMIN_PASSWORD', 'short'],
     ['LOG_LEVEL', 'chatty'],
+    ['PASSWORD_HASH_COST', '9'],
+    ['PASSWORD_HASH_COST', '21'],
+    ['PASSWORD_HASH_COST', '15.5'],
   ])('rejects %s=%j with an error naming the variable', (name, value) => {
     const load = () => loadAuthServerConfig({ DATABASE_URL, RESOURCE_CLIENT_ID: 'rs', RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+', [name]: value });
     expect(load).toThrow(InvalidConfigurationError);

@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength 
 import { validateEnv, type RawEnv } from '#config';
 import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '#sync';
 import type { DestinationStream } from 'pino';
-import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../users/password-hasher.js';
+import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../users/password-hasher.js';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
@@ -52,6 +52,13 @@ export class AuthServerEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000)
   PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
 
+  /**
+   * log2 of scrypt's N for new password hashes (10 to 20; 15 = 32 MiB per hash). Raise it on fast
+   * hardware; stored hashes keep their own cost. The tests run at 10.
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(20)
+  PASSWORD_HASH_COST = DEFAULT_PASSWORD_HASH_COST;
+
   /** Live pending authorization requests (GET /oauth/authorize) one IP may hold; more get 429. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
   AUTHORIZE_PENDING_PER_IP = 100;
@@ -78,6 +85,8 @@ export interface AuthServerConfig {
   admin: { username: string; password?: string };
   /** Bounds against floods from one source (README, configuration). */
   limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
+  /** PASSWORD_HASH_COST: log2 of scrypt's N for new password hashes. */
+  passwordHashCost: number;
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -109,6 +118,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     resourceClient: hasClientId ? { clientId: parsed.RESOURCE_CLIENT_ID!, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
     limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
+    passwordHashCost: parsed.PASSWORD_HASH_COST,
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };

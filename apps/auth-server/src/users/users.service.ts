@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
+import { dummyPasswordHash, verifyPassword } from './password-hasher.js';
 import type { User } from './user.js';
 import { UsersRepository, type StoredUser } from './users.repository.js';
 
@@ -18,7 +18,7 @@ export class UsersService {
   /** As authenticate(), with the stored hash the password matched (RecentBasicLogins keys on it). */
   async authenticateStored(username: string, password: string): Promise<StoredUser | null> {
     const stored = await this.repository.findByUsername(username);
-    const matches = await verifyPassword(password, stored?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    const matches = await verifyPassword(password, stored?.passwordHash ?? dummyPasswordHash());
     if (!stored || !matches || !stored.user.active) return null;
     return stored;
   }
