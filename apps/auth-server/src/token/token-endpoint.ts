@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, UnauthorizedClient } from '#errors';
+import { InvalidClient, InvalidGrant, UnauthorizedClient } from '#errors';
 import { GrantTypes, type Client } from '../clients/client.js';
-import { ClientNoLongerActive } from '../tokens/token-issuance.js';
+import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
 import type { TokenResponse } from './grant-handler.js';
 import { GrantRegistry } from './grant-registry.js';
@@ -33,6 +33,7 @@ export class TokenEndpoint {
     } catch (error) {
       // Deactivated (or deleted) after authentication, before its grant was written: as if it had been before.
       if (error instanceof ClientNoLongerActive) throw new InvalidClient('client authentication failed', /^Basic\b/i.test(request.headers.authorization ?? ''));
+      if (error instanceof UserNoLongerActive) throw new InvalidGrant('the user is no longer active');
       throw error;
     }
   }

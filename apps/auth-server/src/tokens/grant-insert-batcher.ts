@@ -1,6 +1,6 @@
 import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 import type { NewGrant } from './grant.js';
-import { ClientNoLongerActive } from './token-issuance.js';
+import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
 /** The grants columns each new row fills, with their types (for a SELECT list, where PostgreSQL cannot infer them). */
 const COLUMN_TYPES = {
@@ -29,10 +29,11 @@ const typedParameters = (row: number) => COLUMN_TYPE_LIST.map((type, column) => 
 const TYPED_PARAMETERS = typedParameters(0);
 
 /**
- * The grants of a batch, each written only while its client is active (issue 12, item 7). `FOR
- * SHARE` on the client row makes the check hold until commit: a deactivation (which locks the row
- * FOR UPDATE) either waits for this INSERT and then revokes its rows, or commits first and the
- * re-checked `c.active` refuses them. Share locks never conflict with each other; a batch spanning
+ * The grants of a batch, each written only while its client, and its user if it has one, are
+ * active (issue 12, item 7). `FOR SHARE` on those rows makes the check hold until commit: a
+ * deactivation or delete (which locks the row for update) either waits for this INSERT and then
+ * revokes its rows, or commits first and the re-checked `active` refuses them (a deleted user
+ * would otherwise fail the foreign key: a 500). Share locks never conflict with each other; a batch spanning
  * two clients that are being deactivated at once can deadlock with them, and PostgreSQL's abort is
  * retried (the batch row by row, which locks one client; the deactivation by retryConflicts). One
  * statement per row count, named, so each shape is prepared once per connection; RETURNING names
@@ -44,29 +45,39 @@ function statementFor(rows: number): NamedStatement {
     name: `portcullis_grants_insert_active_${rows}`,
     text: `INSERT INTO grants (${COLUMNS})
       SELECT v.* FROM (VALUES ${Array.from({ length: rows }, (_, row) => `(${typedParameters(row)})`).join(', ')}) AS v (${COLUMNS})
-      JOIN clients c ON c.id = v.client_ref WHERE c.active FOR SHARE OF c RETURNING id`,
+      JOIN clients c ON c.id = v.client_ref
+      WHERE c.active AND (v.user_id IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = v.user_id AND u.active FOR SHARE))
+      FOR SHARE OF c RETURNING id`,
   });
 }
+
+/** Why a row was refused (rare: only after a race with a deactivation or a delete). */
+const REFUSAL_REASON: NamedStatement = {
+  name: 'portcullis_grant_refusal_reason',
+  text: `SELECT coalesce((SELECT active FROM clients WHERE id = $1::uuid), false) AS client_active`,
+};
 
 /**
  * One grant and the spending of the authorization code it comes from, in one statement (one
  * implicit transaction): both happen or neither (SECURITY-CHECKLIST F-10), so an outage between
  * them cannot burn a code without its tokens. Only while the client is active, locked as in
- * statementFor. Always one row: client_active false (nothing written, the code kept), or id null
- * (the code was spent meanwhile).
+ * statementFor, and its user. Always one row: client_active or user_active false (nothing written,
+ * the code kept), or id null (the code was spent meanwhile).
  */
 export const GRANT_REDEEMING_CODE: NamedStatement = {
   name: 'portcullis_grant_redeeming_code_active',
   text: `WITH client AS (
     SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
+  ), owner AS (
+    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
   ), spent AS (
     UPDATE authorization_codes SET consumed_at = now()
-    WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM client)
+    WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM client) AND EXISTS (SELECT 1 FROM owner)
     RETURNING code_hash
   ), inserted AS (
     INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id
   )
-  SELECT EXISTS (SELECT 1 FROM client) AS client_active, (SELECT id FROM inserted) AS id`,
+  SELECT EXISTS (SELECT 1 FROM client) AS client_active, EXISTS (SELECT 1 FROM owner) AS user_active, (SELECT id FROM inserted) AS id`,
 };
 
 export function grantParameters(grant: NewGrant): unknown[] {
@@ -122,14 +133,27 @@ export class GrantInsertBatcher {
     if (batch.length === 0) return;
     this.inFlight++;
     try {
-      settle(batch, await this.write(batch.map((pending) => pending.grant)));
+      await this.settle(batch, await this.write(batch.map((pending) => pending.grant)));
     } catch (error) {
       if (batch.length === 1) batch[0].reject(error);
-      else await Promise.all(batch.map((pending) => this.write([pending.grant]).then((written) => settle([pending], written), pending.reject)));
+      else await Promise.all(batch.map((pending) => this.write([pending.grant]).then((written) => this.settle([pending], written), pending.reject)));
     } finally {
       this.inFlight--;
       this.schedule();
     }
+  }
+
+  private async settle(batch: Pending[], written: Set<string>): Promise<void> {
+    for (const pending of batch) {
+      if (written.has(pending.grant.id)) pending.resolve();
+      else pending.reject(await this.refusal(pending.grant));
+    }
+  }
+
+  private async refusal(grant: NewGrant): Promise<Error> {
+    if (grant.userId === null) return new ClientNoLongerActive();
+    const [{ client_active }] = (await this.execute(REFUSAL_REASON, [grant.clientRef])) as { client_active: boolean }[];
+    return client_active ? new UserNoLongerActive() : new ClientNoLongerActive();
   }
 
   /** The ids of the rows written. */
@@ -141,12 +165,6 @@ export class GrantInsertBatcher {
   }
 }
 
-function settle(batch: Pending[], written: Set<string>): void {
-  for (const pending of batch) {
-    if (written.has(pending.grant.id)) pending.resolve();
-    else pending.reject(new ClientNoLongerActive());
-  }
-}
 
 function pushParameters(parameters: unknown[], grant: NewGrant): void {
   parameters.push(

@@ -5,7 +5,7 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server
 import { isUuid } from '../common/uuid.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
 import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
-import { ClientNoLongerActive } from './token-issuance.js';
+import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
 
 export interface GrantRow {
@@ -52,8 +52,8 @@ export class GrantsRepository {
   }
 
   /**
-   * Resolves once the row is committed; ClientNoLongerActive when the client was deactivated or
-   * deleted before it could be. Concurrent issuances share multi-row INSERTs
+   * Resolves once the row is committed; ClientNoLongerActive (UserNoLongerActive) when the client
+   * (the user) was deactivated or deleted before it could be. Concurrent issuances share multi-row INSERTs
    * (GrantInsertBatcher); one statement at a time on the embedded PGlite, whose socket
    * multiplexer mixes up concurrent extended-protocol queries.
    */
@@ -63,12 +63,14 @@ export class GrantsRepository {
 
   /**
    * Stores the grant and spends its authorization code atomically; false when the code was already
-   * spent. ClientNoLongerActive when the client was deactivated or deleted meanwhile (the code is kept).
+   * spent. ClientNoLongerActive (UserNoLongerActive) when the client (the user) was deactivated or
+   * deleted meanwhile (the code is kept).
    */
   async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
     // Named: the CTE is parsed and planned once per connection, not once per exchange.
-    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant))) as { client_active: boolean; id: string | null }[];
+    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant))) as { client_active: boolean; user_active: boolean; id: string | null }[];
     if (!outcome?.client_active) throw new ClientNoLongerActive();
+    if (!outcome.user_active) throw new UserNoLongerActive();
     return outcome.id !== null;
   }
 

@@ -36,6 +36,14 @@ export class ClientNoLongerActive extends Error {
   }
 }
 
+/** As ClientNoLongerActive, for the user the grant is for: the request fails with invalid_grant. */
+export class UserNoLongerActive extends Error {
+  constructor() {
+    super('the user was deactivated or deleted while their token was being issued');
+    this.name = 'UserNoLongerActive';
+  }
+}
+
 export interface IssuedTokens {
   response: TokenResponse;
   grantId: string;

@@ -127,6 +127,38 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     expect(await sql('SELECT id FROM grants WHERE client_id = $1', [client.clientId])).toEqual([]);
   });
 
+  it('an exchange racing the deactivation of the user who consented stores no grant and fails with invalid_grant', async () => {
+    const user = { username: 'leaving-user', password: 'leaving-password-1' };
+    const created = await server.request('/admin/v1/users', { method: 'POST', headers: { authorization: server.adminAuthorization }, json: user });
+    expect(created.status).toBe(201);
+    const { id: userId } = (await created.json()) as { id: string };
+    const client = await createTestClient(server, { scopes: ['read'] });
+    const code = await codeFor(client, { user });
+    const grants = server.app.get(GrantsRepository);
+    const insert = grants.insertRedeemingCode.bind(grants);
+    let arrived = false;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    grants.insertRedeemingCode = async (grant: NewGrant) => {
+      arrived = true;
+      await gate;
+      return insert(grant);
+    };
+    let exchange: ReturnType<typeof redeem> | undefined;
+    try {
+      exchange = redeem(client, code);
+      for (let waited = 0; !arrived && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(arrived).toBe(true);
+      const deactivated = await server.request(`/admin/v1/users/${userId}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { active: false } });
+      expect(deactivated.status).toBe(200);
+    } finally {
+      open();
+      grants.insertRedeemingCode = insert;
+    }
+    expect(await exchange).toEqual(invalidGrant('the user is no longer active'));
+    expect(await sql('SELECT id FROM grants WHERE client_id = $1', [client.clientId])).toEqual([]);
+  });
+
   it('AC-1, AC-2: a reused code is invalid_grant and revokes the tokens of the first exchange', async () => {
     const code = await codeFor(confidential);
     const first = await redeem(confidential, code);

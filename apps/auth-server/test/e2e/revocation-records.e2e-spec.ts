@@ -221,4 +221,36 @@ describe('stack: revocation records survive deletes and reach snapshot-loading r
       await rs.close();
     }
   });
+
+  it.each([
+    ['deactivated', (userId: string) => adminOk(as, 'PATCH', `/admin/v1/users/${userId}`, { active: false })],
+    ['deleted', (userId: string) => adminOk(as, 'DELETE', `/admin/v1/users/${userId}`)],
+  ])('a password grant racing its user being %s stores no grant and fails with invalid_grant, never a 500', async (change, apply) => {
+    const client = await passwordClient(`Racing User ${change}`, { mode: 'seconds', seconds: 300 });
+    const username = `racing-${change}`;
+    const userId = await createUser(username);
+    const grants = as.app.get(GrantsRepository);
+    const insert = grants.insert.bind(grants);
+    let arrived = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // Every request has checked the password of an active user and waits to insert its grant.
+    grants.insert = async (grant: NewGrant) => {
+      arrived++;
+      await gate;
+      return insert(grant);
+    };
+    const requests = Array.from({ length: 4 }, () => tokenRequest(client, { grant_type: 'password', username, password: PASSWORD }));
+    try {
+      await eventually(() => arrived === requests.length, 10_000, 'every token request to reach its grant insert');
+      await apply(userId);
+    } finally {
+      open();
+      grants.insert = insert;
+    }
+    const bodies = await Promise.all((await Promise.all(requests)).map(async (response) => ({ status: response.status, body: (await response.json()) as { error?: string } })));
+    expect(bodies).toEqual(bodies.map(() => ({ status: 400, body: { error: 'invalid_grant', error_description: 'the user is no longer active' } })));
+    expect(await query('SELECT id FROM grants WHERE client_id = $1', [client.clientId])).toEqual([]);
+  });
 });
+
