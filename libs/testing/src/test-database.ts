@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '#database/embedded-postgres';
 
@@ -12,11 +13,13 @@ export interface TestDatabase {
 /**
  * A fresh, empty database for one test file. With TEST_DATABASE_URL (set by .ci/run) it is a new
  * database in that real server, so test files never see each other's rows; without it, an
- * in-memory PGlite served over the wire protocol.
+ * in-memory PGlite served over the wire protocol, started from the freshly initialised data
+ * directory test/global-setup.js dumped (PORTCULLIS_PGLITE_TEMPLATE) rather than its own initdb.
  */
 export async function createTestDatabase(serverUrl = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
   if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres();
+    const template = process.env.PORTCULLIS_PGLITE_TEMPLATE;
+    const embedded = await startEmbeddedPostgres(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
     return { url: embedded.url, real: false, drop: () => embedded.stop() };
   }
   const name = `portcullis_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;

@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = Date.now();
+const db = await PGlite.create();
+console.log('create', Date.now() - t); t = Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', Date.now() - t, dump.size); t = Date.now();
+await db.close();
+const db2 = await PGlite.create({ loadDataDir: dump });
+console.log('create from dump', Date.now() - t); t = Date.now();
+const db3 = await PGlite.create();
+console.log('create again', Date.now() - t); t = Date.now();
+const db4 = await PGlite.create({ loadDataDir: dump });
+console.log('create from dump again', Date.now() - t);
+console.log((await db4.query('select 1 as x')).rows);
