@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { poolOf } from '#database/persistence';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
@@ -22,8 +23,9 @@ export type ExecuteNamed = (statement: NamedStatement, parameters: unknown[]) =>
  */
 export function preparedStatementExecutor(dataSource: DataSource, embedded: boolean): ExecuteNamed {
   if (embedded) return async (statement, parameters) => rowsOf(await dataSource.query(statement.text, parameters));
+  let pool: Pool | undefined;
   return (statement, parameters) => {
-    const pool = poolOf(dataSource)!;
+    pool ??= poolOf(dataSource)!;
     return pool.query({ name: statement.name, text: statement.text, values: parameters }).then((result) => result.rows as unknown[]);
   };
 }
