@@ -28,9 +28,8 @@ export class ClientWritesRepository {
 
   /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
   async lock(tx: Tx, clientId: string): Promise<ClientWithSecrets | null> {
-    const manager = entityManagerOf(tx);
     if (!isWellFormedClientId(clientId)) return null;
-    const entity = await manager.createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
+    const entity = await entityManagerOf(tx).createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
     return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
   }
 
@@ -47,20 +46,17 @@ export class ClientWritesRepository {
   }
 
   async delete(tx: Tx, id: string): Promise<void> {
-    const manager = entityManagerOf(tx);
-    await manager.delete(ClientEntity, { id });
+    await entityManagerOf(tx).delete(ClientEntity, { id });
   }
 
   /** Revokes every live token family of the client (CONTRACT.md: "active": false). */
   async revokeGrants(tx: Tx, clientRef: string): Promise<void> {
-    const manager = entityManagerOf(tx);
-    await manager.query('UPDATE grants SET revoked_at = now() WHERE client_ref = $1 AND revoked_at IS NULL', [clientRef]);
+    await entityManagerOf(tx).query('UPDATE grants SET revoked_at = now() WHERE client_ref = $1 AND revoked_at IS NULL', [clientRef]);
   }
 
   /** The transaction's clock, so that revokedBefore matches the revoked_at just written. */
   async now(tx: Tx): Promise<Date> {
-    const manager = entityManagerOf(tx);
-    const rows: { now: Date }[] = await manager.query('SELECT now() AS now');
+    const rows: { now: Date }[] = await entityManagerOf(tx).query('SELECT now() AS now');
     return new Date(rows[0].now);
   }
 }

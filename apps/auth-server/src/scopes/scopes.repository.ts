@@ -36,9 +36,8 @@ export class ScopesRepository {
 
   /** Locks the scope until the transaction ends. */
   async lock(tx: Tx, name: string, mode: 'update' | 'share'): Promise<Scope | null> {
-    const manager = entityManagerOf(tx);
     if (!isScopeToken(name)) return null;
-    const entity = await manager
+    const entity = await entityManagerOf(tx)
       .createQueryBuilder(ScopeEntity, 'scope')
       .setLock(mode === 'update' ? 'pessimistic_write' : 'pessimistic_read')
       .where('scope.name = :name', { name })
@@ -59,29 +58,25 @@ export class ScopesRepository {
 
   /** Deletes the scope and (ON DELETE CASCADE) its associations. */
   async delete(tx: Tx, name: string): Promise<void> {
-    const manager = entityManagerOf(tx);
-    await manager.delete(ScopeEntity, { name });
+    await entityManagerOf(tx).delete(ScopeEntity, { name });
   }
 
   /** Row ids of the clients associated with the scope, in a stable order (lock ordering). */
   async clientRefsOf(tx: Tx, name: string): Promise<string[]> {
-    const manager = entityManagerOf(tx);
-    const rows: { client_ref: string }[] = await manager.query('SELECT client_ref FROM client_scopes WHERE scope_name = $1 ORDER BY client_ref', [name]);
+    const rows: { client_ref: string }[] = await entityManagerOf(tx).query('SELECT client_ref FROM client_scopes WHERE scope_name = $1 ORDER BY client_ref', [name]);
     return rows.map((row) => row.client_ref);
   }
 
   /** true when the association is new (PUT is idempotent: an existing one changes nothing). */
   async associate(tx: Tx, clientRef: string, name: string): Promise<boolean> {
-    const manager = entityManagerOf(tx);
-    const rows: unknown[] = await manager.query('INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING scope_name', [clientRef, name]);
+    const rows: unknown[] = await entityManagerOf(tx).query('INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING scope_name', [clientRef, name]);
     return rows.length > 0;
   }
 
   /** true when an association was removed. */
   async disassociate(tx: Tx, clientRef: string, name: string): Promise<boolean> {
-    const manager = entityManagerOf(tx);
     // TypeORM answers [rows, affectedCount] for a DELETE.
-    const [, affected]: [unknown[], number] = await manager.query('DELETE FROM client_scopes WHERE client_ref = $1 AND scope_name = $2', [clientRef, name]);
+    const [, affected]: [unknown[], number] = await entityManagerOf(tx).query('DELETE FROM client_scopes WHERE client_ref = $1 AND scope_name = $2', [clientRef, name]);
     return affected > 0;
   }
 }
