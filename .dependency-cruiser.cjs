@@ -13,6 +13,23 @@ const APP_PUBLIC_ENTRIES = [
   '^apps/resource-server/src/config/resource-server[.]config[.]ts$',
 ];
 
+/**
+ * Persistence code: repositories, entities, migrations, each app's database/ folder and
+ * libs/database, and tests (which set up and inspect databases directly). The only code that
+ * touches TypeORM or the pg driver; services receive an opaque transaction handle (Tx) instead.
+ */
+const PERSISTENCE = [
+  '[.]repository[.]ts$',
+  '[.]entity[.]ts$',
+  '/migrations/',
+  '^apps/[^/]+/src/database/',
+  '^libs/database/',
+  '^libs/testing/',
+  '^(apps|libs)/[^/]+/test/',
+  '^test/',
+  '[.]spec[.]ts$',
+];
+
 module.exports = {
   forbidden: [
     {
@@ -57,6 +74,27 @@ module.exports = {
       comment: 'A lib is reached by its name (#errors: "aliased"), not by a relative path from outside it (../../libs/x/src/...).',
       from: { path: '^(apps|libs)/([^/]+)/' },
       to: { path: '^libs/', pathNot: '^$1/$2/', dependencyTypes: ['local'], dependencyTypesNot: ['aliased'] },
+    },
+    {
+      name: 'typeorm-only-in-persistence',
+      severity: 'error',
+      comment: 'Only repositories, entities, migrations, database modules, libs/database and tests import TypeORM or pg; services pass a Tx (#database).',
+      from: { pathNot: PERSISTENCE },
+      to: { path: '(^|/)node_modules/(typeorm|pg)/' },
+    },
+    {
+      name: 'typeorm-module-only-in-persistence',
+      severity: 'error',
+      comment: 'Also @nestjs/typeorm (InjectDataSource, InjectRepository), except a module registering its entities (TypeOrmModule.forFeature).',
+      from: { pathNot: [...PERSISTENCE, '[.]module[.]ts$'] },
+      to: { path: '(^|/)node_modules/@nestjs/typeorm/' },
+    },
+    {
+      name: 'persistence-helpers-only-in-persistence',
+      severity: 'error',
+      comment: 'Only persistence code turns a Tx back into an EntityManager or reaches the pg pool (#database/persistence).',
+      from: { pathNot: PERSISTENCE },
+      to: { path: '^libs/database/src/persistence[.]ts$' },
     },
     {
       name: 'not-to-unresolvable',

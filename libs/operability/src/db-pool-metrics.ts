@@ -1,31 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import { DatabaseStatus, type PoolCounts } from '#database';
 import { MetricsRegistry } from './metrics-registry.js';
-
-/** The parts of a pg.Pool we read; TypeORM's postgres driver keeps its pool as `master`. */
-interface PgPoolCounts {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
 
 /** Connection pool usage, read from the pg pool at scrape time (no query). */
 @Injectable()
 export class DbPoolMetrics {
-  constructor(@InjectDataSource() dataSource: DataSource, metrics: MetricsRegistry) {
-    const pool = (): PgPoolCounts | undefined => {
-      const candidate = (dataSource.driver as unknown as { master?: Partial<PgPoolCounts> }).master;
-      return typeof candidate?.totalCount === 'number' ? (candidate as PgPoolCounts) : undefined;
-    };
-    const gauge = (name: string, help: string, read: (p: PgPoolCounts) => number): void => {
+  constructor(database: DatabaseStatus, metrics: MetricsRegistry) {
+    const gauge = (name: string, help: string, read: (p: PoolCounts) => number): void => {
       new Gauge({
         name,
         help,
         registers: [metrics.registry],
         collect() {
-          const current = pool();
+          const current = database.poolCounts();
           if (current) this.set(read(current));
         },
       });

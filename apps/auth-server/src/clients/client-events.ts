@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
 import { SyncEvents } from '#sync';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import type { Client } from './client.js';
@@ -16,23 +16,23 @@ export class ClientEvents {
   ) {}
 
   /** client.upserted with the scopes as they are inside this transaction; returns those scopes. */
-  async upserted(manager: EntityManager, client: Client): Promise<string[]> {
-    const scopes = await this.clients.scopeNamesOf(client.id, manager);
-    await this.outbox.append(manager, SyncEvents.clientUpserted, client.clientId, client.entityVersion, toClientSnapshot(client, scopes));
+  async upserted(tx: Tx, client: Client): Promise<string[]> {
+    const scopes = await this.clients.scopeNamesOf(client.id, tx);
+    await this.outbox.append(tx, SyncEvents.clientUpserted, client.clientId, client.entityVersion, toClientSnapshot(client, scopes));
     return scopes;
   }
 
-  async scopesSet(manager: EntityManager, client: Client): Promise<void> {
-    const scopes = await this.clients.scopeNamesOf(client.id, manager);
-    await this.outbox.append(manager, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, { clientId: client.clientId, scopes, entityVersion: client.entityVersion });
+  async scopesSet(tx: Tx, client: Client): Promise<void> {
+    const scopes = await this.clients.scopeNamesOf(client.id, tx);
+    await this.outbox.append(tx, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, { clientId: client.clientId, scopes, entityVersion: client.entityVersion });
   }
 
-  async deleted(manager: EntityManager, client: Client, entityVersion: number): Promise<void> {
-    await this.outbox.append(manager, SyncEvents.clientDeleted, client.clientId, entityVersion, { clientId: client.clientId, entityVersion });
+  async deleted(tx: Tx, client: Client, entityVersion: number): Promise<void> {
+    await this.outbox.append(tx, SyncEvents.clientDeleted, client.clientId, entityVersion, { clientId: client.clientId, entityVersion });
   }
 
-  async tokensRevoked(manager: EntityManager, client: Client, revokedBefore: Date): Promise<void> {
-    const payload = await clientCutoffRevocation(manager, client.id, client.clientId, revokedBefore);
-    await this.outbox.append(manager, SyncEvents.tokensRevoked, client.clientId, client.entityVersion, payload);
+  async tokensRevoked(tx: Tx, client: Client, revokedBefore: Date): Promise<void> {
+    const payload = await clientCutoffRevocation(tx, client.id, client.clientId, revokedBefore);
+    await this.outbox.append(tx, SyncEvents.tokensRevoked, client.clientId, client.entityVersion, payload);
   }
 }

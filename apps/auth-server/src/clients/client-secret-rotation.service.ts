@@ -18,18 +18,18 @@ export class ClientSecretRotation {
   ) {}
 
   async regenerate(clientId: string, previousSecretValidForSeconds?: number, now = new Date()): Promise<{ clientSecret: string }> {
-    return this.transaction.run(async (manager) => {
-      const stored = await this.writes.lock(manager, clientId);
+    return this.transaction.run(async (tx) => {
+      const stored = await this.writes.lock(tx, clientId);
       if (!stored) throw new NotFoundProblem(`no client with the id ${clientId}`);
       if (stored.client.type !== 'confidential') throw new ConflictProblem('a public client has no secret', [{ field: 'type', message: 'only confidential clients have a secret' }]);
       const clientSecret = generateClientSecret();
       const overlap = previousSecretValidForSeconds !== undefined && stored.secretHash !== null;
-      const client = await this.writes.update(manager, stored.client.id, {}, {
+      const client = await this.writes.update(tx, stored.client.id, {}, {
         secretHash: hashClientSecret(clientSecret),
         previousSecretHash: overlap ? stored.secretHash : null,
         previousSecretExpiresAt: overlap ? new Date(now.getTime() + previousSecretValidForSeconds * 1000) : null,
       });
-      await this.events.upserted(manager, client);
+      await this.events.upserted(tx, client);
       return { clientSecret };
     });
   }

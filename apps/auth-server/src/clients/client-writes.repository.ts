@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
+import { entityManagerOf } from '#database/persistence';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { isWellFormedClientId } from './client-secret.js';
@@ -18,21 +19,23 @@ export interface SecretFields {
 /** Client writes; each runs in the caller's transaction so that its outbox event commits with it. */
 @Injectable()
 export class ClientWritesRepository {
-  async insert(manager: EntityManager, clientId: string, fields: ClientFields, secretHash: string | null): Promise<Client> {
+  async insert(tx: Tx, clientId: string, fields: ClientFields, secretHash: string | null): Promise<Client> {
+    const manager = entityManagerOf(tx);
     const result = await manager.insert(ClientEntity, { clientId, ...columnsOf(fields), secretHash });
     const id = (result.identifiers[0] as { id: string }).id;
     return toClient(await manager.findOneByOrFail(ClientEntity, { id }));
   }
 
   /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
-  async lock(manager: EntityManager, clientId: string): Promise<ClientWithSecrets | null> {
+  async lock(tx: Tx, clientId: string): Promise<ClientWithSecrets | null> {
     if (!isWellFormedClientId(clientId)) return null;
-    const entity = await manager.createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
+    const entity = await entityManagerOf(tx).createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
     return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
   }
 
   /** Applies the changes and bumps entity_version, which orders the resulting events at the resource servers. */
-  async update(manager: EntityManager, id: string, fields: Partial<ClientFields>, secrets?: SecretFields): Promise<Client> {
+  async update(tx: Tx, id: string, fields: Partial<ClientFields>, secrets?: SecretFields): Promise<Client> {
+    const manager = entityManagerOf(tx);
     await manager
       .createQueryBuilder()
       .update(ClientEntity)
@@ -42,18 +45,18 @@ export class ClientWritesRepository {
     return toClient(await manager.findOneByOrFail(ClientEntity, { id }));
   }
 
-  async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.delete(ClientEntity, { id });
+  async delete(tx: Tx, id: string): Promise<void> {
+    await entityManagerOf(tx).delete(ClientEntity, { id });
   }
 
   /** Revokes every live token family of the client (CONTRACT.md: "active": false). */
-  async revokeGrants(manager: EntityManager, clientRef: string): Promise<void> {
-    await manager.query('UPDATE grants SET revoked_at = now() WHERE client_ref = $1 AND revoked_at IS NULL', [clientRef]);
+  async revokeGrants(tx: Tx, clientRef: string): Promise<void> {
+    await entityManagerOf(tx).query('UPDATE grants SET revoked_at = now() WHERE client_ref = $1 AND revoked_at IS NULL', [clientRef]);
   }
 
   /** The transaction's clock, so that revokedBefore matches the revoked_at just written. */
-  async now(manager: EntityManager): Promise<Date> {
-    const rows: { now: Date }[] = await manager.query('SELECT now() AS now');
+  async now(tx: Tx): Promise<Date> {
+    const rows: { now: Date }[] = await entityManagerOf(tx).query('SELECT now() AS now');
     return new Date(rows[0].now);
   }
 }

@@ -41,9 +41,9 @@ export class ClientsAdminService {
     assertShape(fields);
     const secret = fields.type === 'confidential' ? generateClientSecret() : undefined;
     return this.uniquely(fields, () =>
-      this.transaction.run(async (manager) => {
-        const client = await this.writes.insert(manager, generateClientId(), fields, secret ? hashClientSecret(secret) : null);
-        const scopes = await this.events.upserted(manager, client);
+      this.transaction.run(async (tx) => {
+        const client = await this.writes.insert(tx, generateClientId(), fields, secret ? hashClientSecret(secret) : null);
+        const scopes = await this.events.upserted(tx, client);
         return this.view(client, scopes, secret);
       }),
     );
@@ -61,31 +61,31 @@ export class ClientsAdminService {
   }
 
   async update(clientId: string, dto: UpdateClientDto): Promise<ClientView> {
-    return this.transaction.run(async (manager) => {
-      const stored = await this.writes.lock(manager, clientId);
+    return this.transaction.run(async (tx) => {
+      const stored = await this.writes.lock(tx, clientId);
       if (!stored) throw notFound(clientId);
       const before = stored.client;
       const fields = merge(before, dto);
       assertShape(fields);
       const { secrets, secret } = secretsAfterTypeChange(before, fields);
-      const client = await this.uniquely(fields, () => this.writes.update(manager, before.id, fields, secrets));
-      const scopes = await this.events.upserted(manager, client);
+      const client = await this.uniquely(fields, () => this.writes.update(tx, before.id, fields, secrets));
+      const scopes = await this.events.upserted(tx, client);
       if (before.active && !client.active) {
         // CONTRACT.md: deactivation invalidates every token at once; reactivation does not revive them.
-        await this.writes.revokeGrants(manager, client.id);
-        await this.events.tokensRevoked(manager, client, await this.writes.now(manager));
+        await this.writes.revokeGrants(tx, client.id);
+        await this.events.tokensRevoked(tx, client, await this.writes.now(tx));
       }
       return this.view(client, scopes, secret);
     });
   }
 
   async delete(clientId: string): Promise<void> {
-    await this.transaction.run(async (manager) => {
-      const stored = await this.writes.lock(manager, clientId);
+    await this.transaction.run(async (tx) => {
+      const stored = await this.writes.lock(tx, clientId);
       if (!stored) throw notFound(clientId);
       // Grants, codes and scope associations go with the row (ON DELETE CASCADE).
-      await this.writes.delete(manager, stored.client.id);
-      await this.events.deleted(manager, stored.client, stored.client.entityVersion + 1);
+      await this.writes.delete(tx, stored.client.id);
+      await this.events.deleted(tx, stored.client, stored.client.entityVersion + 1);
     });
   }
 

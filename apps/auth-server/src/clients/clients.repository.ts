@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '#database';
+import { entityManagerOf } from '#database/persistence';
 import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
 import type { AssociatedScope } from '../scopes/privileged-scopes.js';
@@ -33,8 +35,9 @@ export class ClientsRepository {
     };
   }
 
-  /** Names of the scopes associated with the client, sorted; pass the manager to read inside a transaction. */
-  async scopeNamesOf(clientRef: string, manager: EntityManager = this.clients.manager): Promise<string[]> {
+  /** Names of the scopes associated with the client, sorted; pass the transaction to read inside it. */
+  async scopeNamesOf(clientRef: string, tx?: Tx): Promise<string[]> {
+    const manager = tx ? entityManagerOf(tx) : this.clients.manager;
     const rows: { scope_name: string }[] = await manager.query('SELECT scope_name FROM client_scopes WHERE client_ref = $1 ORDER BY scope_name', [clientRef]);
     return rows.map((row) => row.scope_name);
   }

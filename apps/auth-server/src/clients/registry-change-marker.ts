@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DatabaseStatus } from '#database';
+import { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 
 /** How often one shared query looks for registry changes made by other instances. */
 export const MARKER_POLL_MS = 250;
@@ -24,7 +24,10 @@ export class RegistryChangeMarker implements OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private polling = false;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly outboxEvents: OutboxEventsRepository,
+    private readonly database: DatabaseStatus,
+  ) {}
 
   /** Called after every observed change (and when polling resumes after a failure). */
   onChange(listener: () => void): void {
@@ -38,11 +41,10 @@ export class RegistryChangeMarker implements OnModuleDestroy {
   }
 
   async poll(): Promise<void> {
-    if (this.polling || !this.dataSource.isInitialized) return;
+    if (this.polling || !this.database.open) return;
     this.polling = true;
     try {
-      const rows: { seq: string | null }[] = await this.dataSource.query('SELECT max(seq)::text AS seq FROM outbox_events');
-      const seq = rows[0]?.seq ?? null;
+      const seq = await this.outboxEvents.latestSeq();
       const wasStale = !this.fresh;
       if (seq !== this.marker || wasStale) {
         this.marker = seq;

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
-import { TRANSACTIONS_WITH_EVENTS } from '../outbox/outbox.writer.js';
+import { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 import { RegistryChangeMarker } from './registry-change-marker.js';
 
 /**
@@ -11,19 +9,8 @@ import { RegistryChangeMarker } from './registry-change-marker.js';
  * (admin services, TokenRevoker, provisioning): the change applies here at once.
  */
 @Injectable()
-export class RegistryCommitListener implements EntitySubscriberInterface {
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    private readonly marker: RegistryChangeMarker,
-  ) {
-    dataSource.subscribers.push(this);
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (TRANSACTIONS_WITH_EVENTS.delete(event.queryRunner)) this.marker.notify();
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    TRANSACTIONS_WITH_EVENTS.delete(event.queryRunner);
+export class RegistryCommitListener {
+  constructor(outboxEvents: OutboxEventsRepository, marker: RegistryChangeMarker) {
+    outboxEvents.onEventsCommitted(() => marker.notify());
   }
 }

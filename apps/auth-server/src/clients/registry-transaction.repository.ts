@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { inTransaction } from '#database';
+import { TransactionRunner, type Tx } from '#database';
 import { RegistryChangeMarker } from './registry-change-marker.js';
 
 /**
@@ -13,13 +11,13 @@ import { RegistryChangeMarker } from './registry-change-marker.js';
 @Injectable()
 export class RegistryTransaction {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly marker: RegistryChangeMarker,
   ) {}
 
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await inTransaction(this.dataSource, work);
+      return await this.transactions.run(work);
     } finally {
       // Also after a failure: a commit whose acknowledgement was lost must not leave stale data.
       this.marker.notify();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
 import { ConflictProblem, sqlState, UNIQUE_VIOLATION } from '#errors';
 import { ClientEvents } from '../clients/client-events.js';
 import { ClientWritesRepository } from '../clients/client-writes.repository.js';
@@ -7,6 +7,7 @@ import { RegistryTransaction } from '../clients/registry-transaction.repository.
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { ScopesService } from '../scopes/scopes.service.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_SCOPES, consoleClientFields, consoleRedirectUri } from './console-client.js';
+import { ConsoleClientRepository } from './console-client.repository.js';
 
 /**
  * Makes the console a working OAuth client at every boot: the scopes `admin` and `rs.admin` (both
@@ -26,28 +27,29 @@ export class ConsoleClientProvisioning implements OnApplicationBootstrap {
     private readonly writes: ClientWritesRepository,
     private readonly events: ClientEvents,
     private readonly scopes: ScopesService,
+    private readonly repository: ConsoleClientRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.transaction.run((manager) => this.provision(manager));
+      await this.transaction.run((tx) => this.provision(tx));
     } catch (error) {
       // Another instance provisioned at the same moment (ScopesService reports its duplicate as a
       // ConflictProblem): run again, which now finds its rows.
       if (sqlState(error) !== UNIQUE_VIOLATION && !(error instanceof ConflictProblem)) throw error;
-      await this.transaction.run((manager) => this.provision(manager));
+      await this.transaction.run((tx) => this.provision(tx));
     }
   }
 
-  private async provision(manager: EntityManager): Promise<void> {
+  private async provision(tx: Tx): Promise<void> {
     for (const scope of CONSOLE_SCOPES) {
-      if (!(await scopeExists(manager, scope.name))) await this.scopes.insert(manager, scope.name, scope.description, scope.requiredPermission);
+      if (!(await this.repository.scopeExists(tx, scope.name))) await this.scopes.insert(tx, scope.name, scope.description, scope.requiredPermission);
     }
-    const stored = await this.writes.lock(manager, CONSOLE_CLIENT_ID);
+    const stored = await this.writes.lock(tx, CONSOLE_CLIENT_ID);
     if (!stored) {
-      const client = await this.writes.insert(manager, CONSOLE_CLIENT_ID, consoleClientFields(this.config.issuer), null);
-      await associate(manager, client.id);
-      await this.events.upserted(manager, client);
+      const client = await this.writes.insert(tx, CONSOLE_CLIENT_ID, consoleClientFields(this.config.issuer), null);
+      await this.associate(tx, client.id);
+      await this.events.upserted(tx, client);
       this.logger.log(`provisioned the web console client ${CONSOLE_CLIENT_ID}`);
       return;
     }
@@ -55,26 +57,21 @@ export class ConsoleClientProvisioning implements OnApplicationBootstrap {
     const redirectUri = consoleRedirectUri(this.config.issuer);
     // A changed AUTH_ISSUER needs its callback registered; other redirect URIs stay.
     if (!client.redirectUris.includes(redirectUri)) {
-      client = await this.writes.update(manager, client.id, { redirectUris: [...client.redirectUris, redirectUri] });
-      await this.events.upserted(manager, client);
+      client = await this.writes.update(tx, client.id, { redirectUris: [...client.redirectUris, redirectUri] });
+      await this.events.upserted(tx, client);
       this.logger.log(`registered ${redirectUri} for the web console client`);
     }
-    if (await associate(manager, client.id)) {
-      await this.events.scopesSet(manager, await this.writes.update(manager, client.id, {}));
+    if (await this.associate(tx, client.id)) {
+      await this.events.scopesSet(tx, await this.writes.update(tx, client.id, {}));
     }
   }
-}
 
-async function scopeExists(manager: EntityManager, name: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query('SELECT 1 FROM scopes WHERE name = $1', [name]);
-  return rows.length > 0;
-}
-
-/** Associates the console's scopes; true when an association was missing. */
-async function associate(manager: EntityManager, clientRef: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query(
-    'INSERT INTO client_scopes (client_ref, scope_name) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING scope_name',
-    [clientRef, CONSOLE_SCOPES.map((scope) => scope.name)],
-  );
-  return rows.length > 0;
+  /** Associates the console's scopes; true when an association was missing. */
+  private associate(tx: Tx, clientRef: string): Promise<boolean> {
+    return this.repository.associateAll(
+      tx,
+      clientRef,
+      CONSOLE_SCOPES.map((scope) => scope.name),
+    );
+  }
 }

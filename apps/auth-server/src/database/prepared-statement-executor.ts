@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from '#database/persistence';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 
 /** A statement whose text never changes for its `name` (e.g. one per multi-row INSERT row count). */
@@ -24,7 +25,7 @@ export function preparedStatementExecutor(dataSource: DataSource, embedded: bool
   if (embedded) return async (statement, parameters) => rowsOf(await dataSource.query(statement.text, parameters));
   let pool: Pool | undefined;
   return (statement, parameters) => {
-    pool ??= (dataSource.driver as unknown as { master: Pool }).master;
+    pool ??= poolOf(dataSource)!;
     return pool.query({ name: statement.name, text: statement.text, values: parameters }).then((result) => result.rows as unknown[]);
   };
 }

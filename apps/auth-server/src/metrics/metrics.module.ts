@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OperabilityModule } from '#operability';
 import { OAuthMetrics } from './oauth-metrics.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { OutboxMetrics } from './outbox-metrics.js';
 import { PasswordHashingMetrics } from './password-hashing-metrics.js';
 import { SyncModule } from '../sync/sync.module.js';
 
 /** GET /metrics (shared HTTP and pool metrics) plus the auth server's own counters and gauges. */
-@Module({ imports: [OperabilityModule, SyncModule], providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics] })
+@Module({ imports: [OperabilityModule, OutboxModule, SyncModule], providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics] })
 export class AuthMetricsModule {}

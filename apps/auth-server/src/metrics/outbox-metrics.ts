@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { MetricsRegistry } from '#operability';
+import { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 import { OutboxRelay } from '../sync/outbox-relay.service.js';
 
 interface OutboxSample {
@@ -11,16 +10,15 @@ interface OutboxSample {
 }
 
 /**
- * Outbox backlog, read from the database on scrape. The query uses the partial index on
- * unpublished rows, so it costs little however large the published history grows; both gauges
- * share one query per scrape.
+ * Outbox backlog, read from the database on scrape (a cheap query: OutboxEventsRepository.backlog);
+ * both gauges share one query per scrape.
  */
 @Injectable()
 export class OutboxMetrics {
   private pending?: Promise<OutboxSample | undefined>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outboxEvents: OutboxEventsRepository,
     metrics: MetricsRegistry,
     relay: OutboxRelay,
   ) {
@@ -62,10 +60,8 @@ export class OutboxMetrics {
   /** A scrape must not fail because the database is away: the gauges keep their last value. */
   private async query(): Promise<OutboxSample | undefined> {
     try {
-      const [row]: { backlog: string; age: string | null }[] = await this.dataSource.query(
-        'SELECT count(*) AS backlog, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox_events WHERE published_at IS NULL',
-      );
-      return { backlog: Number(row.backlog), oldestAgeSeconds: row.age === null ? 0 : Math.max(0, Number(row.age)) };
+      const { events, oldestAgeSeconds } = await this.outboxEvents.backlog();
+      return { backlog: events, oldestAgeSeconds };
     } catch {
       return undefined;
     }

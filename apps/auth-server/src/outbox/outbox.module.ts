@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { OutboxEventsRepository } from './outbox-events.repository.js';
 import { OutboxWriter } from './outbox.writer.js';
 
 @Global()
-@Module({ providers: [OutboxWriter], exports: [OutboxWriter] })
+@Module({ providers: [OutboxEventsRepository, OutboxWriter], exports: [OutboxEventsRepository, OutboxWriter] })
 export class OutboxModule {}

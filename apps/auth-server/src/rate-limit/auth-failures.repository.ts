@@ -68,6 +68,12 @@ export class AuthFailuresRepository {
     return policy.lockoutSeconds;
   }
 
+  /** Up to `limit` keys on record, in no order (the limit inlined: one parameterless query, as FailureKeysView polls it). */
+  async keys(limit: number): Promise<string[]> {
+    const rows: { key: string }[] = await this.dataSource.query(`SELECT key FROM auth_failures LIMIT ${Math.trunc(limit)}`);
+    return rows.map((row) => row.key);
+  }
+
   async clear(key: string): Promise<void> {
     await this.dataSource.query('DELETE FROM auth_failures WHERE key = $1', [key]);
   }

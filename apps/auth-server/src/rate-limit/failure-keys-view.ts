@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DatabaseStatus } from '#database';
+import { AuthFailuresRepository } from './auth-failures.repository.js';
 
 const REFRESH_MS = 250;
 /** Without a successful refresh for this long the view is not trusted (callers ask the DB). */
@@ -25,7 +25,10 @@ export class FailureKeysView implements OnModuleDestroy {
   private refreshing = false;
   private timer?: NodeJS.Timeout;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly failures: AuthFailuresRepository,
+    private readonly database: DatabaseStatus,
+  ) {}
 
   /** false: certainly no row for this key; true: maybe one (ask the DB); undefined: view unusable. */
   mayHave(key: string): boolean | undefined {
@@ -43,13 +46,13 @@ export class FailureKeysView implements OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
-    if (this.refreshing || !this.dataSource.isInitialized) return;
+    if (this.refreshing || !this.database.open) return;
     this.refreshing = true;
     const startedAt = Date.now();
     try {
-      const rows: { key: string }[] = await this.dataSource.query(`SELECT key FROM auth_failures LIMIT ${MAX_KEYS + 1}`);
-      if (rows.length > MAX_KEYS) return; // stays stale: callers use the table
-      const keys = new Set(rows.map((row) => row.key));
+      const recorded = await this.failures.keys(MAX_KEYS + 1);
+      if (recorded.length > MAX_KEYS) return; // stays stale: callers use the table
+      const keys = new Set(recorded);
       for (const [key, at] of this.recent) {
         if (at >= startedAt - REFRESH_MS) keys.add(key);
         else this.recent.delete(key);

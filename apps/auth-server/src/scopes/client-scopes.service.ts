@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
 import { NotFoundProblem } from '#errors';
 import type { Client } from '../clients/client.js';
 import { ClientEvents } from '../clients/client-events.js';
@@ -29,28 +29,28 @@ export class ClientScopesService {
   ) {}
 
   async associate(clientId: string, name: string): Promise<void> {
-    await this.transaction.run(async (manager) => {
-      const client = await this.lockClient(manager, clientId);
-      if (!(await this.scopes.lock(manager, name, 'share'))) throw scopeNotFound(name);
-      if (await this.scopes.associate(manager, client.id, name)) await this.changed(manager, client);
+    await this.transaction.run(async (tx) => {
+      const client = await this.lockClient(tx, clientId);
+      if (!(await this.scopes.lock(tx, name, 'share'))) throw scopeNotFound(name);
+      if (await this.scopes.associate(tx, client.id, name)) await this.changed(tx, client);
     });
   }
 
   async disassociate(clientId: string, name: string): Promise<void> {
-    await this.transaction.run(async (manager) => {
-      const client = await this.lockClient(manager, clientId);
-      if (!(await this.scopes.lock(manager, name, 'share'))) throw scopeNotFound(name);
-      if (await this.scopes.disassociate(manager, client.id, name)) await this.changed(manager, client);
+    await this.transaction.run(async (tx) => {
+      const client = await this.lockClient(tx, clientId);
+      if (!(await this.scopes.lock(tx, name, 'share'))) throw scopeNotFound(name);
+      if (await this.scopes.disassociate(tx, client.id, name)) await this.changed(tx, client);
     });
   }
 
   /** POST /admin/v1/clients/{clientId}/scopes: create the scope and associate it, atomically. */
   async createAndAssociate(clientId: string, name: string, description = '', requiredPermission: string | null = null): Promise<ScopeView> {
-    return this.transaction.run(async (manager) => {
-      const client = await this.lockClient(manager, clientId);
-      const scope = await this.scopesService.insert(manager, name, description, requiredPermission);
-      await this.scopes.associate(manager, client.id, name);
-      await this.changed(manager, client);
+    return this.transaction.run(async (tx) => {
+      const client = await this.lockClient(tx, clientId);
+      const scope = await this.scopesService.insert(tx, name, description, requiredPermission);
+      await this.scopes.associate(tx, client.id, name);
+      await this.changed(tx, client);
       return toScopeView(scope);
     });
   }
@@ -66,14 +66,14 @@ export class ClientScopesService {
     return this.clients.list({ scope: name }, limit, cursor);
   }
 
-  private async lockClient(manager: EntityManager, clientId: string): Promise<Client> {
-    const stored = await this.clientWrites.lock(manager, clientId);
+  private async lockClient(tx: Tx, clientId: string): Promise<Client> {
+    const stored = await this.clientWrites.lock(tx, clientId);
     if (!stored) throw new NotFoundProblem(`no client with the id ${clientId}`);
     return stored.client;
   }
 
-  private async changed(manager: EntityManager, client: Client): Promise<void> {
-    await this.clientEvents.scopesSet(manager, await this.clientWrites.update(manager, client.id, {}));
+  private async changed(tx: Tx, client: Client): Promise<void> {
+    await this.clientEvents.scopesSet(tx, await this.clientWrites.update(tx, client.id, {}));
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '#database';
+import { entityManagerOf } from '#database/persistence';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { isScopeToken, type Scope, type ScopeChanges } from './scope.js';
 import { ScopeEntity } from './scope.entity.js';
@@ -26,15 +28,16 @@ export class ScopesRepository {
     return { items: page.items.map(toScope), nextCursor: page.nextCursor };
   }
 
-  async insert(manager: EntityManager, name: string, description: string, requiredPermission: string | null = null): Promise<Scope> {
+  async insert(tx: Tx, name: string, description: string, requiredPermission: string | null = null): Promise<Scope> {
+    const manager = entityManagerOf(tx);
     await manager.insert(ScopeEntity, { name, description, requiredPermission });
     return toScope(await manager.findOneByOrFail(ScopeEntity, { name }));
   }
 
   /** Locks the scope until the transaction ends. */
-  async lock(manager: EntityManager, name: string, mode: 'update' | 'share'): Promise<Scope | null> {
+  async lock(tx: Tx, name: string, mode: 'update' | 'share'): Promise<Scope | null> {
     if (!isScopeToken(name)) return null;
-    const entity = await manager
+    const entity = await entityManagerOf(tx)
       .createQueryBuilder(ScopeEntity, 'scope')
       .setLock(mode === 'update' ? 'pessimistic_write' : 'pessimistic_read')
       .where('scope.name = :name', { name })
@@ -42,7 +45,8 @@ export class ScopesRepository {
     return entity ? toScope(entity) : null;
   }
 
-  async update(manager: EntityManager, name: string, changes: ScopeChanges): Promise<Scope> {
+  async update(tx: Tx, name: string, changes: ScopeChanges): Promise<Scope> {
+    const manager = entityManagerOf(tx);
     await manager
       .createQueryBuilder()
       .update(ScopeEntity)
@@ -53,26 +57,26 @@ export class ScopesRepository {
   }
 
   /** Deletes the scope and (ON DELETE CASCADE) its associations. */
-  async delete(manager: EntityManager, name: string): Promise<void> {
-    await manager.delete(ScopeEntity, { name });
+  async delete(tx: Tx, name: string): Promise<void> {
+    await entityManagerOf(tx).delete(ScopeEntity, { name });
   }
 
   /** Row ids of the clients associated with the scope, in a stable order (lock ordering). */
-  async clientRefsOf(manager: EntityManager, name: string): Promise<string[]> {
-    const rows: { client_ref: string }[] = await manager.query('SELECT client_ref FROM client_scopes WHERE scope_name = $1 ORDER BY client_ref', [name]);
+  async clientRefsOf(tx: Tx, name: string): Promise<string[]> {
+    const rows: { client_ref: string }[] = await entityManagerOf(tx).query('SELECT client_ref FROM client_scopes WHERE scope_name = $1 ORDER BY client_ref', [name]);
     return rows.map((row) => row.client_ref);
   }
 
   /** true when the association is new (PUT is idempotent: an existing one changes nothing). */
-  async associate(manager: EntityManager, clientRef: string, name: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query('INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING scope_name', [clientRef, name]);
+  async associate(tx: Tx, clientRef: string, name: string): Promise<boolean> {
+    const rows: unknown[] = await entityManagerOf(tx).query('INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING scope_name', [clientRef, name]);
     return rows.length > 0;
   }
 
   /** true when an association was removed. */
-  async disassociate(manager: EntityManager, clientRef: string, name: string): Promise<boolean> {
+  async disassociate(tx: Tx, clientRef: string, name: string): Promise<boolean> {
     // TypeORM answers [rows, affectedCount] for a DELETE.
-    const [, affected]: [unknown[], number] = await manager.query('DELETE FROM client_scopes WHERE client_ref = $1 AND scope_name = $2', [clientRef, name]);
+    const [, affected]: [unknown[], number] = await entityManagerOf(tx).query('DELETE FROM client_scopes WHERE client_ref = $1 AND scope_name = $2', [clientRef, name]);
     return affected > 0;
   }
 }

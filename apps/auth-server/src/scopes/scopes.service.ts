@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
 import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION } from '#errors';
 import { SyncEvents } from '#sync';
 import { ClientEvents } from '../clients/client-events.js';
@@ -22,17 +22,17 @@ export class ScopesService {
   ) {}
 
   async create(name: string, description = '', requiredPermission: string | null = null): Promise<ScopeView> {
-    return toScopeView(await this.transaction.run((manager) => this.insert(manager, name, description, requiredPermission)));
+    return toScopeView(await this.transaction.run((tx) => this.insert(tx, name, description, requiredPermission)));
   }
 
   /** Inserts and announces a scope inside the caller's transaction; a duplicate name is a 409. */
-  async insert(manager: EntityManager, name: string, description: string, requiredPermission: string | null = null): Promise<Scope> {
-    const exists = await this.scopes.lock(manager, name, 'share');
+  async insert(tx: Tx, name: string, description: string, requiredPermission: string | null = null): Promise<Scope> {
+    const exists = await this.scopes.lock(tx, name, 'share');
     if (exists) throw duplicate(name);
-    const scope = await this.scopes.insert(manager, name, description, requiredPermission).catch((error: unknown) => {
+    const scope = await this.scopes.insert(tx, name, description, requiredPermission).catch((error: unknown) => {
       throw sqlState(error) === UNIQUE_VIOLATION ? duplicate(name) : error;
     });
-    await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, toScopeSnapshot(scope));
+    await this.outbox.append(tx, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, toScopeSnapshot(scope));
     return scope;
   }
 
@@ -52,26 +52,26 @@ export class ScopesService {
   }
 
   async update(name: string, changes: ScopeChanges): Promise<ScopeView> {
-    return this.transaction.run(async (manager) => {
-      if (!(await this.scopes.lock(manager, name, 'update'))) throw notFound(name);
-      const scope = await this.scopes.update(manager, name, changes);
-      await this.outbox.append(manager, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, toScopeSnapshot(scope));
+    return this.transaction.run(async (tx) => {
+      if (!(await this.scopes.lock(tx, name, 'update'))) throw notFound(name);
+      const scope = await this.scopes.update(tx, name, changes);
+      await this.outbox.append(tx, SyncEvents.scopeUpserted, scope.name, scope.entityVersion, toScopeSnapshot(scope));
       return toScopeView(scope);
     });
   }
 
   /** Removes the scope and its associations; every affected client gets a new version and a client.scopes.set. */
   async delete(name: string): Promise<void> {
-    await this.transaction.run(async (manager) => {
-      const scope = await this.scopes.lock(manager, name, 'update');
+    await this.transaction.run(async (tx) => {
+      const scope = await this.scopes.lock(tx, name, 'update');
       if (!scope) throw notFound(name);
-      const clientRefs = await this.scopes.clientRefsOf(manager, name);
-      await this.scopes.delete(manager, name);
+      const clientRefs = await this.scopes.clientRefsOf(tx, name);
+      await this.scopes.delete(tx, name);
       for (const clientRef of clientRefs) {
-        await this.clientEvents.scopesSet(manager, await this.clientWrites.update(manager, clientRef, {}));
+        await this.clientEvents.scopesSet(tx, await this.clientWrites.update(tx, clientRef, {}));
       }
       const entityVersion = scope.entityVersion + 1;
-      await this.outbox.append(manager, SyncEvents.scopeDeleted, name, entityVersion, { name, entityVersion });
+      await this.outbox.append(tx, SyncEvents.scopeDeleted, name, entityVersion, { name, entityVersion });
     });
   }
 }

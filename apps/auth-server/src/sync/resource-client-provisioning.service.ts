@@ -49,17 +49,17 @@ export class ResourceClientProvisioning implements OnApplicationBootstrap {
   }
 
   private provision(clientId: string, secretHash: string): Promise<void> {
-    return this.transaction.run(async (manager) => {
-      const existing = await this.writes.lock(manager, clientId);
+    return this.transaction.run(async (tx) => {
+      const existing = await this.writes.lock(tx, clientId);
       if (!existing) {
-        const client = await this.writes.insert(manager, clientId, { ...RESOURCE_CLIENT, description: '', redirectUris: [], accessTokenLifetime: { mode: 'global' }, refreshCount: { mode: 'limited', limit: 0 }, active: true }, secretHash);
-        await this.events.upserted(manager, client);
+        const client = await this.writes.insert(tx, clientId, { ...RESOURCE_CLIENT, description: '', redirectUris: [], accessTokenLifetime: { mode: 'global' }, refreshCount: { mode: 'limited', limit: 0 }, active: true }, secretHash);
+        await this.events.upserted(tx, client);
         this.logger.log(`provisioned the resource server client ${clientId}`);
         return;
       }
       if (isCurrent(existing.client, existing.secretHash, secretHash)) return;
-      const client = await this.writes.update(manager, existing.client.id, RESOURCE_CLIENT, { secretHash, previousSecretHash: null, previousSecretExpiresAt: null });
-      await this.events.upserted(manager, client);
+      const client = await this.writes.update(tx, existing.client.id, RESOURCE_CLIENT, { secretHash, previousSecretHash: null, previousSecretExpiresAt: null });
+      await this.events.upserted(tx, client);
       this.logger.log(`updated the resource server client ${clientId}`);
     });
   }

@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
+import { entityManagerOf } from '#database/persistence';
 import type { TokensRevoked } from '#sync';
 
 /**
@@ -7,8 +8,8 @@ import type { TokensRevoked } from '#sync';
  * strictly earlier seconds, and the grants issued within the cut-off's own second are named one
  * by one here. Tokens issued later in that second stay valid, as they are at the auth server.
  */
-export async function clientCutoffRevocation(manager: EntityManager, clientRef: string, clientId: string, revokedBefore: Date): Promise<TokensRevoked> {
-  const rows: { ids: string[] | null; never: boolean | null; latest: Date | null }[] = await manager.query(
+export async function clientCutoffRevocation(tx: Tx, clientRef: string, clientId: string, revokedBefore: Date): Promise<TokensRevoked> {
+  const rows: { ids: string[] | null; never: boolean | null; latest: Date | null }[] = await entityManagerOf(tx).query(
     `SELECT array_agg(id::text ORDER BY id) AS ids, bool_or(access_expires_at IS NULL) AS never, max(access_expires_at) AS latest
        FROM grants
       WHERE client_ref = $1 AND revoked_at IS NOT NULL AND issued_at >= date_trunc('second', $2::timestamptz)`,

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { inTransaction } from '#database';
+import { inTransaction, type Tx } from '#database';
+import { entityManagerOf, txOf } from '#database/persistence';
 import type { RevokedGrants } from './grant.js';
 
 /** Revocations run inside a transaction so the caller can append the outbox event in it. */
 export interface RevocationTransaction {
-  manager: EntityManager;
+  /** For the outbox event that must commit with the revocation. */
+  readonly tx: Tx;
   revokeWhere(condition: 'id' | 'code' | 'client' | 'user', value: string): Promise<RevokedGrants[]>;
   clientIdOf(clientRef: string): Promise<string | null>;
   /** The transaction's clock: the revoked_at just written. */
@@ -24,14 +26,14 @@ export class GrantRevocationsRepository {
   }
 
   /** The same operations inside a transaction the caller already holds. */
-  within(manager: EntityManager): RevocationTransaction {
-    return revocationTransaction(manager);
+  within(tx: Tx): RevocationTransaction {
+    return revocationTransaction(entityManagerOf(tx));
   }
 }
 
 function revocationTransaction(manager: EntityManager): RevocationTransaction {
   return {
-    manager,
+    tx: txOf(manager),
     async revokeWhere(condition, value) {
       const rows = await manager.query<{ client_id: string; ids: string[]; never: boolean; latest: Date | null }[]>(
         `WITH revoked AS (

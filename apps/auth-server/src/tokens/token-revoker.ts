@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '#database';
 import { SyncEvents } from '#sync/events';
 import type { AuditActor } from '../audit/audit-event.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -24,14 +24,14 @@ export class TokenRevoker {
   /** true when a grant was revoked now (false: unknown or already revoked). */
   async revokeGrant(grantId: string, by?: AuditActor): Promise<boolean> {
     if (!isUuid(grantId)) return false;
-    const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'id', grantId));
+    const revoked = await this.repository.inTransaction((revocations) => this.revokeAndPublish(revocations, 'id', grantId));
     if (revoked) this.audit.record({ action: 'token.revoked', actor: by, targetType: 'grant', targetId: grantId });
     return revoked;
   }
 
   /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
   async revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
-    const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'code', codeHash));
+    const revoked = await this.repository.inTransaction((revocations) => this.revokeAndPublish(revocations, 'code', codeHash));
     if (revoked) this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
     return revoked;
   }
@@ -39,12 +39,12 @@ export class TokenRevoker {
   /** Every grant of a client; false when the client does not exist. */
   async revokeAllOfClient(clientRef: string): Promise<boolean> {
     if (!isUuid(clientRef)) return false;
-    return this.repository.inTransaction(async (tx) => {
-      const clientId = await tx.clientIdOf(clientRef);
+    return this.repository.inTransaction(async (revocations) => {
+      const clientId = await revocations.clientIdOf(clientRef);
       if (!clientId) return false;
-      await tx.revokeWhere('client', clientRef);
-      const payload = await clientCutoffRevocation(tx.manager, clientRef, clientId, await tx.now());
-      await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), payload);
+      await revocations.revokeWhere('client', clientRef);
+      const payload = await clientCutoffRevocation(revocations.tx, clientRef, clientId, await revocations.now());
+      await this.outbox.append(revocations.tx, SyncEvents.tokensRevoked, clientId, Date.now(), payload);
       this.audit.record({ action: 'token.revoked', targetType: 'client', targetId: clientId, details: { all: true } });
       return true;
     });
@@ -54,14 +54,14 @@ export class TokenRevoker {
    * Every grant of a user, inside the caller's transaction (a user deactivated or deleted): the
    * events name the grant ids, so resource servers that verify JWTs offline refuse them too.
    */
-  async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
-    if (await this.revokeAndPublish(this.repository.within(manager), 'user', userId)) this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
+  async revokeAllOfUser(userId: string, tx: Tx): Promise<void> {
+    if (await this.revokeAndPublish(this.repository.within(tx), 'user', userId)) this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
   }
 
-  private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {
-    const revoked = await tx.revokeWhere(condition, value);
+  private async revokeAndPublish(revocations: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {
+    const revoked = await revocations.revokeWhere(condition, value);
     for (const { clientId, grantIds, expiresAt } of revoked) {
-      await this.outbox.append(tx.manager, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, grantIds, expiresAt: expiresAt?.toISOString() ?? null });
+      await this.outbox.append(revocations.tx, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, grantIds, expiresAt: expiresAt?.toISOString() ?? null });
     }
     return revoked.length > 0;
   }

@@ -47,7 +47,7 @@ export class UsersAdminService {
       const user = (await transaction.findById(id)) ?? throwNotFound();
       assertAnAdminRemains(id, { active: changes.active ?? user.active, permissions: changes.permissions ?? user.permissions }, adminIds);
       // A deactivated user's tokens die with the deactivation, and resource servers hear of it.
-      if (changes.active === false && user.active) await this.revoker.revokeAllOfUser(id, transaction.manager);
+      if (changes.active === false && user.active) await this.revoker.revokeAllOfUser(id, transaction.tx);
       return transaction.update(id, changes);
     });
   }
@@ -58,7 +58,7 @@ export class UsersAdminService {
       if (!(await transaction.findById(id))) throwNotFound();
       assertAnAdminRemains(id, null, adminIds);
       // Revoked before the cascade deletes the grant rows, so that the events can name them.
-      await this.revoker.revokeAllOfUser(id, transaction.manager);
+      await this.revoker.revokeAllOfUser(id, transaction.tx);
       await transaction.delete(id);
     });
   }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import type { Tx } from '#database';
+import { txOf } from '#database/persistence';
 import { UserEntity } from './user.entity.js';
 import { Permissions, type Permission, type User } from './user.js';
 
@@ -35,7 +37,7 @@ export interface UsersTransaction {
   update(id: string, changes: UserChanges): Promise<User>;
   delete(id: string): Promise<void>;
   /** For work that must commit with the user change (revoking the user's tokens). */
-  readonly manager: EntityManager;
+  readonly tx: Tx;
 }
 
 const ADMIN_PERMISSION_JSON = JSON.stringify([Permissions.accessControl]);
@@ -77,7 +79,11 @@ export class UsersRepository {
 }
 
 class TypeOrmUsersTransaction implements UsersTransaction {
-  constructor(readonly manager: EntityManager) {}
+  readonly tx: Tx;
+
+  constructor(private readonly manager: EntityManager) {
+    this.tx = txOf(manager);
+  }
 
   async lockActiveAdminIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.manager.query('SELECT id FROM users WHERE active AND permissions @> $1::jsonb ORDER BY id FOR UPDATE', [

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migratedDataSource } from '#database';
+import { DATABASE_ACCESS_PROVIDERS, dataSourceOptions, migratedDataSource } from '#database';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import { resourceServerMigrations } from './migrations/index.js';
 
@@ -10,7 +10,7 @@ import { resourceServerMigrations } from './migrations/index.js';
  * stack tests) run this app beside the auth server, whose data source holds the default name:
  * without a name of its own, every `npm start` warned that "a data source with the default name
  * is already registered". Inside this app's container it is still THE DataSource (an alias), so
- * @InjectDataSource() and libs/operability's pool metrics need no name.
+ * @InjectDataSource() and libs/database's DatabaseStatus (pool metrics) need no name.
  */
 const RESOURCE_DATA_SOURCE = 'resource-server';
 
@@ -31,8 +31,8 @@ export class ResourceDatabaseModule {
           dataSourceFactory: (options) => migratedDataSource(options!),
         }),
       ],
-      providers: [{ provide: DataSource, useExisting: getDataSourceToken(RESOURCE_DATA_SOURCE) }],
-      exports: [DataSource],
+      providers: [{ provide: DataSource, useExisting: getDataSourceToken(RESOURCE_DATA_SOURCE) }, ...DATABASE_ACCESS_PROVIDERS],
+      exports: [DataSource, ...DATABASE_ACCESS_PROVIDERS],
     };
   }
 }
