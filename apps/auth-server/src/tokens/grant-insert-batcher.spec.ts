@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NewGrant } from './grant.js';
 import { GrantInsertBatcher } from './grant-insert-batcher.js';
-import { ClientNoLongerActive } from './token-issuance.js';
+import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
 const COLUMNS = 15;
 /** What the database answers when every row's client is active: RETURNING id of each row. */
@@ -34,7 +34,7 @@ describe('GrantInsertBatcher', () => {
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
     expect(statements[0].sql).toContain('($31::uuid, $32::uuid');
     expect(statements[0].sql).not.toContain('$46');
-    expect(statements[0].sql).toMatch(/WHERE c\.active FOR SHARE OF c RETURNING id$/);
+    expect(statements[0].sql).toMatch(/WHERE c\.active AND \(v\.user_id IS NULL OR EXISTS \(SELECT 1 FROM users u WHERE u\.id = v\.user_id AND u\.active FOR SHARE\)\)\s+FOR SHARE OF c RETURNING id$/);
     expect(statements[0].name).toBe('portcullis_grants_insert_active_3');
   });
 
@@ -66,5 +66,17 @@ describe('GrantInsertBatcher', () => {
     const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(ClientNoLongerActive);
+  });
+
+  it("tells a refused user grant's reason apart: UserNoLongerActive while its client is active, ClientNoLongerActive otherwise", async () => {
+    let clientActive = true;
+    const batcher = new GrantInsertBatcher(async ({ name }, parameters) => {
+      if (name === 'portcullis_grant_refusal_reason') return [{ client_active: clientActive }];
+      return written(parameters).filter((row) => row.id !== 'b');
+    }, 1);
+    const userGrant = (id: string): NewGrant => ({ ...grant(id), userId: 'u', username: 'alice', grantType: 'password' });
+    await expect(batcher.insert(userGrant('b'))).rejects.toBeInstanceOf(UserNoLongerActive);
+    clientActive = false;
+    await expect(batcher.insert(userGrant('b'))).rejects.toBeInstanceOf(ClientNoLongerActive);
   });
 });
