@@ -11,8 +11,10 @@ import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
+import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
-import { requireParam } from '../../token-form.js';
+
+const PARAMETERS = new GrantParameters(['refresh_token'], ['scope']);
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh spends one of the grant's refreshes
@@ -21,8 +23,11 @@ import { requireParam } from '../../token-form.js';
  */
 @Injectable()
 @GrantHandlerFor(GrantTypes.refreshToken)
-export class RefreshTokenGrant implements GrantHandler {
+export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.refreshToken;
+  readonly parameters = PARAMETERS;
+  /** Refresh tokens only come from the code flow, so refreshing needs that registration (CONTRACT.md). */
+  readonly registeredAs = GrantTypes.authorizationCode;
 
   constructor(
     private readonly grants: GrantsRepository,
@@ -32,13 +37,13 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly audit: AuditWriter,
   ) {}
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
-    const hash = hashToken(requireParam(params, 'refresh_token'));
+  async handle({ client, request }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+    const hash = hashToken(request.refresh_token);
     const grant = await this.grants.findByRefreshHash(hash);
     if (!grant) return this.rejectUnknown(hash, client);
     if (grant.clientRef !== client.id || grant.revokedAt) throw new InvalidGrant('the refresh token is invalid');
     if (grant.userId && grant.userActive !== true) throw new InvalidGrant('the resource owner is no longer active');
-    const scopes = await this.scopesFor(grant, client, params.scope);
+    const scopes = await this.scopesFor(grant, client, request.scope);
 
     try {
       const { response } = await this.issuance.issue({ client, scopes, rotating: { grant, refreshTokenHash: hash } });
