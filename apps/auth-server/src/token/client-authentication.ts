@@ -5,7 +5,13 @@ import { parseBasicAuthorization } from '../admin-auth/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AuthFailureThrottle } from '../rate-limit/auth-failure-throttle.js';
-import type { OAuthForm } from './token-form.js';
+import { parseOAuthForm, type OAuthForm } from './token-form.js';
+
+/** A request's form and the client it authenticated. */
+export interface AuthenticatedForm {
+  client: Client;
+  form: OAuthForm;
+}
 
 export interface ClientAuthOptions {
   /** Whether a public client may identify itself by client_id alone (token and revocation endpoints). */
@@ -24,6 +30,15 @@ export class ClientAuthentication {
     private readonly clients: ClientAuthenticator,
     private readonly throttle: AuthFailureThrottle,
   ) {}
+
+  /**
+   * The first step of the endpoints a client authenticates to with nothing to check in between
+   * (introspection, revocation): parse the form (invalid_request), then authenticate the client.
+   */
+  async authenticateForm(request: FastifyRequest, options: ClientAuthOptions): Promise<AuthenticatedForm> {
+    const form = parseOAuthForm(request);
+    return { client: await this.authenticate(request, form, options), form };
+  }
 
   async authenticate(request: FastifyRequest, form: OAuthForm, options: ClientAuthOptions): Promise<Client> {
     const header = request.headers.authorization;
