@@ -4,6 +4,7 @@ export { MetricsRegistry } from './metrics-registry.js';
 export { OperabilityModule } from './operability.module.js';
 export { DOCS_PATH, setupOpenApi } from './openapi.js';
 export { DRAIN_TIMEOUT_MS, exitGracefullyOnSignals, settlesWithin, SHUTDOWN_TIMEOUT_MS, shutdownGracefully } from './graceful-shutdown.js';
+export { HealthEndpointsModule, type HealthEndpointsOptions, type ReadinessIndicator } from './health.js';
 export { HEALTH_CHECK_SCHEMA, readiness } from './readiness.js';
 export { RouteCatalog, type RegisteredRoute } from './route-catalog.js';
 export {

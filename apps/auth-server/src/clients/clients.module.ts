@@ -1,6 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditTargets } from '../audit/audit-targets.js';
+import { auditTargetView } from '../audit/audit-target-view.provider.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { ClientCache } from './client-cache.js';
 import { ClientEvents } from './client-events.js';
@@ -17,17 +17,20 @@ import { RegistryTransaction } from './registry-transaction.repository.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
   controllers: [ClientsController],
-  providers: [RegistryChangeMarker, RegistryCommitListener, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
+  providers: [
+    RegistryChangeMarker,
+    RegistryCommitListener,
+    ClientCache,
+    ClientsRepository,
+    ClientWritesRepository,
+    RegistryTransaction,
+    ClientEvents,
+    ClientAuthenticator,
+    ClientsAdminService,
+    ClientSecretRotation,
+    // The audit trail records a changed client as GET /admin/v1/clients/:clientId shows it.
+    auditTargetView('client', ClientsAdminService, (clients) => (clientId) => clients.get(clientId ?? '')),
+  ],
   exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
 })
-export class ClientsModule implements OnModuleInit {
-  constructor(
-    private readonly auditTargets: AuditTargets,
-    private readonly clients: ClientsAdminService,
-  ) {}
-
-  /** The audit trail records a changed client as GET /admin/v1/clients/:clientId shows it. */
-  onModuleInit(): void {
-    this.auditTargets.register('client', (clientId) => this.clients.get(clientId ?? ''));
-  }
-}
+export class ClientsModule {}

@@ -1,8 +1,5 @@
-import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { HealthEndpointsModule } from '#operability';
 import { DatabaseHealthIndicator } from './database.health.js';
-import { HealthController } from './health.controller.js';
 
-// Terminus's own logger is off: a failed check is an expected 503, not an error to log.
-@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController], providers: [DatabaseHealthIndicator] })
-export class HealthModule {}
+/** GET /health/live and /health/ready (libs/operability); ready needs the database. */
+export const HealthModule = HealthEndpointsModule.forApp({ readinessSummary: 'Readiness: the database answers', indicator: DatabaseHealthIndicator });

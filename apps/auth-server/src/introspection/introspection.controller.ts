@@ -1,7 +1,7 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ClientAuthentication } from '../token/client-authentication.js';
-import { parseOAuthForm, requireParam } from '../token/token-form.js';
+import { requireParam } from '../token/token-form.js';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service.js';
 import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -33,8 +33,7 @@ export class IntrospectionController extends PostOnlyEndpoint {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   async introspect(@Req() request: FastifyRequest): Promise<IntrospectionResponse> {
-    const params = parseOAuthForm(request);
-    const caller = await this.clientAuthentication.authenticate(request, params, { allowPublic: false });
-    return this.introspection.introspect(caller, requireParam(params, 'token'));
+    const { client: caller, form } = await this.clientAuthentication.authenticateForm(request, { allowPublic: false });
+    return this.introspection.introspect(caller, requireParam(form, 'token'));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ClientAuthentication } from '../token/client-authentication.js';
-import { parseOAuthForm, requireParam } from '../token/token-form.js';
+import { requireParam } from '../token/token-form.js';
 import { RevocationService } from './revocation.service.js';
 import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -29,8 +29,7 @@ export class RevocationController extends PostOnlyEndpoint {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   async revoke(@Req() request: FastifyRequest): Promise<void> {
-    const params = parseOAuthForm(request);
-    const client = await this.clientAuthentication.authenticate(request, params, { allowPublic: true });
-    await this.revocation.revoke(client, requireParam(params, 'token'));
+    const { client, form } = await this.clientAuthentication.authenticateForm(request, { allowPublic: true });
+    await this.revocation.revoke(client, requireParam(form, 'token'));
   }
 }

@@ -1,6 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditTargets } from '../audit/audit-targets.js';
+import { auditTargetView } from '../audit/audit-target-view.provider.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientScopesController } from './client-scopes.controller.js';
 import { ClientScopesService } from './client-scopes.service.js';
@@ -12,17 +12,13 @@ import { ScopesService } from './scopes.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ScopeEntity]), ClientsModule],
   controllers: [ScopesController, ClientScopesController],
-  providers: [ScopesRepository, ScopesService, ClientScopesService],
+  providers: [
+    ScopesRepository,
+    ScopesService,
+    ClientScopesService,
+    // The audit trail records a changed scope as GET /admin/v1/scopes/:name shows it.
+    auditTargetView('scope', ScopesService, (scopes) => (name) => scopes.get(name ?? '')),
+  ],
   exports: [ScopesService],
 })
-export class ScopesModule implements OnModuleInit {
-  constructor(
-    private readonly auditTargets: AuditTargets,
-    private readonly scopes: ScopesService,
-  ) {}
-
-  /** The audit trail records a changed scope as GET /admin/v1/scopes/:name shows it. */
-  onModuleInit(): void {
-    this.auditTargets.register('scope', (name) => this.scopes.get(name ?? ''));
-  }
-}
+export class ScopesModule {}

@@ -1,18 +1,15 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuditTargets } from '../audit/audit-targets.js';
+import { Module } from '@nestjs/common';
+import { auditTargetView } from '../audit/audit-target-view.provider.js';
 import { SettingsAdminController } from './settings-admin.controller.js';
 import { SettingsAdminService } from './settings-admin.service.js';
 
 /** GET|PATCH /admin/v1/settings; SettingsService comes from the global SettingsModule. */
-@Module({ controllers: [SettingsAdminController], providers: [SettingsAdminService] })
-export class SettingsAdminModule implements OnModuleInit {
-  constructor(
-    private readonly auditTargets: AuditTargets,
-    private readonly settings: SettingsAdminService,
-  ) {}
-
-  /** The audit trail records the settings as GET /admin/v1/settings shows them. */
-  onModuleInit(): void {
-    this.auditTargets.register('settings', () => this.settings.get());
-  }
-}
+@Module({
+  controllers: [SettingsAdminController],
+  providers: [
+    SettingsAdminService,
+    // The audit trail records the settings as GET /admin/v1/settings shows them.
+    auditTargetView('settings', SettingsAdminService, (settings) => () => settings.get()),
+  ],
+})
+export class SettingsAdminModule {}

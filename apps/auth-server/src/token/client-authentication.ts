@@ -5,7 +5,13 @@ import { parseBasicAuthorization } from '../admin-auth/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AuthFailureThrottle } from '../rate-limit/auth-failure-throttle.js';
-import type { TokenRequestParams } from './grant-handler.js';
+import { parseOAuthForm, type OAuthForm } from './token-form.js';
+
+/** A request's form and the client it authenticated. */
+export interface AuthenticatedForm {
+  client: Client;
+  form: OAuthForm;
+}
 
 export interface ClientAuthOptions {
   /** Whether a public client may identify itself by client_id alone (token and revocation endpoints). */
@@ -25,18 +31,27 @@ export class ClientAuthentication {
     private readonly throttle: AuthFailureThrottle,
   ) {}
 
-  async authenticate(request: FastifyRequest, params: TokenRequestParams, options: ClientAuthOptions): Promise<Client> {
+  /**
+   * The first step of the endpoints a client authenticates to with nothing to check in between
+   * (introspection, revocation): parse the form (invalid_request), then authenticate the client.
+   */
+  async authenticateForm(request: FastifyRequest, options: ClientAuthOptions): Promise<AuthenticatedForm> {
+    const form = parseOAuthForm(request);
+    return { client: await this.authenticate(request, form, options), form };
+  }
+
+  async authenticate(request: FastifyRequest, form: OAuthForm, options: ClientAuthOptions): Promise<Client> {
     const header = request.headers.authorization;
     const usedBasic = /^Basic\b/i.test(header ?? '');
     const basic = usedBasic ? parseBasicAuthorization(header, true) : null;
     if (usedBasic && !basic) throw new InvalidClient('client authentication failed', true);
-    if (basic && params.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
-    if (basic && params.client_id !== undefined && params.client_id !== basic.username)
+    if (basic && form.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
+    if (basic && form.client_id !== undefined && form.client_id !== basic.username)
       throw new InvalidRequest('client_id differs from the authenticated client');
 
-    const clientId = basic?.username ?? params.client_id;
+    const clientId = basic?.username ?? form.client_id;
     if (!clientId) throw new InvalidClient('client authentication failed', usedBasic);
-    const secret = basic?.password ?? params.client_secret;
+    const secret = basic?.password ?? form.client_secret;
 
     const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
     const client = secret !== undefined ? await this.clients.authenticate(clientId, secret) : await this.publicClient(clientId, options);

@@ -1,7 +1,5 @@
 import type { Client } from '../clients/client.js';
-
-/** The token endpoint's parsed form: every parameter once (duplicates are rejected before this). */
-export type TokenRequestParams = Readonly<Record<string, string>>;
+import type { GrantParameters, RequestOf } from './grant-parameters.js';
 
 /** RFC 6749 §5.1 successful response. */
 export interface TokenResponse {
@@ -13,22 +11,25 @@ export interface TokenResponse {
   scope: string;
 }
 
-export interface GrantContext {
+export interface GrantContext<Request> {
   /** The authenticated client (confidential) or the identified client (public, PKCE). */
   client: Client;
-  params: TokenRequestParams;
+  /** The form parsed by the grant's declared parameters. */
+  request: Request;
   /** Remote address, for rate limiting. */
   ip: string;
 }
 
 /**
- * One implementation per grant_type, each in token/grants/<grant-type>/. The token controller
- * dispatches through a Map keyed by grantType (as node-oidc-provider does).
+ * One implementation per grant_type, each in token/grants/<grant-type>/, a provider decorated
+ * with @GrantHandlerFor. The token endpoint dispatches through a Map keyed by grantType (as
+ * node-oidc-provider does) and hands the handler its typed request.
  */
-export interface GrantHandler {
+export interface GrantHandler<Parameters extends GrantParameters = GrantParameters> {
   readonly grantType: string;
-  handle(context: GrantContext): Promise<TokenResponse>;
+  /** The parameters it reads; parsed (required ones checked) once the client is authenticated. */
+  readonly parameters: Parameters;
+  /** The grant type the client must be registered for, when not its own (refresh_token: authorization_code). */
+  readonly registeredAs?: string;
+  handle(context: GrantContext<RequestOf<Parameters>>): Promise<TokenResponse>;
 }
-
-/** Multi-provider token: each grant module registers its handler under it. */
-export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

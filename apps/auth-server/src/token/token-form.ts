@@ -1,6 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidRequest } from '#errors';
-import type { TokenRequestParams } from './grant-handler.js';
+
+/**
+ * The form as sent: every parameter once, by name. Grants read it through their declared
+ * GrantParameters (grant-parameters.ts); the client authentication reads client_id and client_secret.
+ */
+export type OAuthForm = Readonly<Record<string, string>>;
 
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
@@ -9,7 +14,7 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
  * every parameter at most once (repeated keys arrive as arrays), empty values treated as omitted
  * (RFC 6749 §3.1).
  */
-export function parseOAuthForm(request: FastifyRequest): TokenRequestParams {
+export function parseOAuthForm(request: FastifyRequest): OAuthForm {
   if (!FORM_TYPE.test(request.headers['content-type'] ?? '')) throw new InvalidRequest('the body must be application/x-www-form-urlencoded');
   const body = (request.body ?? {}) as Record<string, unknown>;
   const params: Record<string, string> = {};
@@ -20,7 +25,7 @@ export function parseOAuthForm(request: FastifyRequest): TokenRequestParams {
   return params;
 }
 
-export function requireParam(params: TokenRequestParams, name: string): string {
+export function requireParam(params: OAuthForm, name: string): string {
   const value = params[name];
   if (value === undefined) throw new InvalidRequest(`the parameter ${name} is missing`);
   return value;

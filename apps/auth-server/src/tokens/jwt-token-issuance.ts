@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { retryConflicts } from '#database';
 import { currentRequestContext } from '#observability';
+import type { Client } from '../clients/client.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { TokenResponse } from '../token/grant-handler.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
@@ -8,7 +10,15 @@ import { AccessTokenSigner } from './access-token-signer.js';
 import type { NewGrant } from './grant.js';
 import { GrantsRepository } from './grants.repository.js';
 import { generateRefreshToken, hashToken } from './refresh-token.js';
-import { CodeAlreadyRedeemed, TokenIssuance, type IssueTokensCommand, type IssuedTokens } from './token-issuance.js';
+import {
+  CodeAlreadyRedeemed,
+  RefreshTokenAlreadySpent,
+  TokenIssuance,
+  type IssueTokensCommand,
+  type IssuedTokens,
+  type NewGrantCommand,
+  type RefreshRotationCommand,
+} from './token-issuance.js';
 
 /**
  * TokenIssuance with ES256 JWT access tokens and one grants row per issuance. That row is also the
@@ -24,12 +34,13 @@ export class JwtTokenIssuance extends TokenIssuance {
     super();
   }
 
-  async issue(command: IssueTokensCommand): Promise<IssuedTokens> {
+  issue(command: IssueTokensCommand): Promise<IssuedTokens> {
+    return command.rotating ? this.rotate(command) : this.issueNew(command);
+  }
+
+  private async issueNew(command: NewGrantCommand): Promise<IssuedTokens> {
     const { client, user, grantType, scopes } = command;
-    const settings = await this.settings.get();
-    const lifetime = accessTokenLifetimeSeconds(client.accessTokenLifetime, settings.accessTokenLifetimeSeconds);
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const expiresAt = lifetime === null ? undefined : issuedAt + lifetime;
+    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client);
     const refreshUnlimited = client.refreshCount.mode === 'unlimited';
     const refreshRemaining = client.refreshCount.mode === 'limited' ? client.refreshCount.limit : null;
     const refreshToken = command.withRefreshToken && (refreshUnlimited || (refreshRemaining ?? 0) > 0) ? generateRefreshToken() : undefined;
@@ -43,7 +54,7 @@ export class JwtTokenIssuance extends TokenIssuance {
         clientId: client.clientId,
         subject: user?.username ?? client.clientId,
         scopes,
-        audience: settings.accessTokenAudience,
+        audience,
         issuedAt,
         expiresAt,
       }),
@@ -68,7 +79,42 @@ export class JwtTokenIssuance extends TokenIssuance {
     return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken), grantId };
   }
 
-  private async store(command: IssueTokensCommand, grant: NewGrant): Promise<void> {
+  /**
+   * Spends the presented refresh token and stores the next one before signing. One statement, so a
+   * retry after a serialization failure (a SERIALIZABLE default, a racing writer on the grant row)
+   * starts clean and re-checks the hash: a racer that lost gets RefreshTokenAlreadySpent, and the
+   * counter moves once (F-11, F-12). Past the bound: 503. The next token is answered only while
+   * the grant has refreshes left.
+   */
+  private async rotate({ client, scopes, rotating: { grant, refreshTokenHash } }: RefreshRotationCommand): Promise<IssuedTokens> {
+    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client);
+    const next = generateRefreshToken();
+    const spend = { hash: refreshTokenHash, clientRef: client.id, nextHash: hashToken(next), accessExpiresAt: expiresAt === undefined ? null : new Date(expiresAt * 1000) };
+    const spent = await retryConflicts(() => this.grants.spendRefresh(spend));
+    if (!spent) throw new RefreshTokenAlreadySpent();
+
+    const accessToken = await this.signer.sign({
+      grantId: grant.id,
+      grantType: grant.grantType,
+      clientId: client.clientId,
+      subject: grant.username ?? client.clientId,
+      scopes,
+      audience,
+      issuedAt,
+      expiresAt,
+    });
+    return { response: tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined), grantId: grant.id };
+  }
+
+  /** The access token's audience and lifetime (the client's own, else the global setting), from now. */
+  private async timing(client: Client): Promise<{ audience: string; lifetime: number | null; issuedAt: number; expiresAt: number | undefined }> {
+    const settings = await this.settings.get();
+    const lifetime = accessTokenLifetimeSeconds(client.accessTokenLifetime, settings.accessTokenLifetimeSeconds);
+    const issuedAt = Math.floor(Date.now() / 1000);
+    return { audience: settings.accessTokenAudience, lifetime, issuedAt, expiresAt: lifetime === null ? undefined : issuedAt + lifetime };
+  }
+
+  private async store(command: NewGrantCommand, grant: NewGrant): Promise<void> {
     if (command.authorizationCodeHash === undefined) return this.grants.insert(grant);
     if (!(await this.grants.insertRedeemingCode(grant))) throw new CodeAlreadyRedeemed();
   }

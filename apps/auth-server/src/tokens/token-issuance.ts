@@ -1,7 +1,11 @@
 import type { Client, GrantType } from '../clients/client.js';
 import type { TokenResponse } from '../token/grant-handler.js';
+import type { GrantRecord } from './grant.js';
 
-export interface IssueTokensCommand {
+/** Tokens of a new family (a grant row of its own), or the next tokens of a family whose refresh token is rotated. */
+export type IssueTokensCommand = NewGrantCommand | RefreshRotationCommand;
+
+export interface NewGrantCommand {
   client: Client;
   /** The resource owner; absent for client_credentials. */
   user?: { id: string; username: string };
@@ -15,6 +19,22 @@ export interface IssueTokensCommand {
    * statement spends it (CodeAlreadyRedeemed if it is gone), and a replayed code revokes them.
    */
   authorizationCodeHash?: string;
+  rotating?: undefined;
+}
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): the presented refresh token is spent and a new one
+ * stored in one statement; the access token keeps the family's grant id, grant type and subject.
+ */
+export interface RefreshRotationCommand {
+  client: Client;
+  /** Already narrowed to what the grant and the client still allow. */
+  scopes: string[];
+  rotating: {
+    grant: Pick<GrantRecord, 'id' | 'grantType' | 'username'>;
+    /** Hash of the refresh token presented; RefreshTokenAlreadySpent when it is no longer the grant's. */
+    refreshTokenHash: string;
+  };
 }
 
 /** The authorization code was spent by a concurrent redemption between its check and the grant's commit. */
@@ -22,6 +42,14 @@ export class CodeAlreadyRedeemed extends Error {
   constructor() {
     super('the authorization code was already used');
     this.name = 'CodeAlreadyRedeemed';
+  }
+}
+
+/** The refresh token was rotated out, revoked or used up between its lookup and its spending (a racer won). */
+export class RefreshTokenAlreadySpent extends Error {
+  constructor() {
+    super('the refresh token was already spent');
+    this.name = 'RefreshTokenAlreadySpent';
   }
 }
 
@@ -51,7 +79,8 @@ export interface IssuedTokens {
 
 /**
  * Mints and records tokens: one grant row per token family, one JWT signature per access token.
- * Implemented by the tokens module; used by every grant handler and by the implicit flow.
+ * Implemented by the tokens module; the one minting path of every grant handler (refresh
+ * rotation included) and of the implicit flow.
  */
 export abstract class TokenIssuance {
   abstract issue(command: IssueTokensCommand): Promise<IssuedTokens>;

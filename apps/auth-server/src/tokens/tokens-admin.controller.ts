@@ -1,51 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { NO_NUL } from '../clients/dto/client-fields.js';
 import { AdminApi } from '../admin-auth/admin-api.decorator.js';
-import { PageQuery, type Page } from '../common/pagination.js';
-import type { GrantRecord } from './grant.js';
+import type { Page } from '../common/pagination.js';
+import { ListTokensQuery } from './dto/list-tokens.query.js';
+import { toTokenPage, type TokenResponseItem } from './dto/token.response.js';
 import { TokensAdminService } from './tokens-admin.service.js';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, ApiPageResponse, ApiQueryDto } from '#operability';
 import { GRANT_VIEW } from '../openapi/schemas.js';
-
-export class ListTokensQuery extends PageQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  @Matches(NO_NUL, { message: 'clientId must not contain NUL characters' })
-  clientId?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  @Matches(NO_NUL, { message: 'username must not contain NUL characters' })
-  username?: string;
-}
-
-export interface TokenResponseItem {
-  id: string;
-  clientId: string;
-  username: string | null;
-  grant: string;
-  scopes: string[];
-  issuedAt: string;
-  expiresAt: string | null;
-  refresh: null | { remaining: number | 'unlimited' };
-}
-
-function toItem(grant: GrantRecord): TokenResponseItem {
-  return {
-    id: grant.id,
-    clientId: grant.clientId,
-    username: grant.username,
-    grant: grant.grantType,
-    scopes: grant.scopes,
-    issuedAt: grant.issuedAt.toISOString(),
-    expiresAt: grant.accessExpiresAt?.toISOString() ?? null,
-    refresh: !grant.hasRefreshToken ? null : { remaining: grant.refreshUnlimited ? 'unlimited' : (grant.refreshRemaining ?? 0) },
-  };
-}
 
 @AdminApi()
 @ApiTags('admin: tokens')
@@ -59,8 +20,7 @@ export class TokensAdminController {
   @ApiProblems(400)
   @Get('tokens')
   async list(@Query() query: ListTokensQuery): Promise<Page<TokenResponseItem>> {
-    const page = await this.tokens.list(query);
-    return { items: page.items.map(toItem), nextCursor: page.nextCursor };
+    return toTokenPage(await this.tokens.list(query));
   }
 
   @ApiOperation({ summary: 'Invalidate an access token and its refresh token' })

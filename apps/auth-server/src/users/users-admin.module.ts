@@ -1,5 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuditTargets } from '../audit/audit-targets.js';
+import { Module } from '@nestjs/common';
+import { auditTargetView } from '../audit/audit-target-view.provider.js';
 import { toUserResponse } from './dto/user.response.js';
 import { UserIdPipe } from './user-id.pipe.js';
 import { UsersAdminController } from './users-admin.controller.js';
@@ -7,16 +7,16 @@ import { UsersAdminService } from './users-admin.service.js';
 import { UsersModule } from './users.module.js';
 
 /** The users admin API; separate from UsersModule because AdminAuthModule (its guard) imports that one. */
-@Module({ imports: [UsersModule], controllers: [UsersAdminController], providers: [UsersAdminService] })
-export class UsersAdminModule implements OnModuleInit {
-  constructor(
-    private readonly auditTargets: AuditTargets,
-    private readonly users: UsersAdminService,
-  ) {}
-
-  /** The audit trail records a changed user as GET /admin/v1/users/:id shows it (no password hash). */
-  onModuleInit(): void {
-    const ids = new UserIdPipe();
-    this.auditTargets.register('user', async (id) => toUserResponse(await this.users.get(ids.transform(id ?? ''))));
-  }
-}
+@Module({
+  imports: [UsersModule],
+  controllers: [UsersAdminController],
+  providers: [
+    UsersAdminService,
+    // The audit trail records a changed user as GET /admin/v1/users/:id shows it (no password hash).
+    auditTargetView('user', UsersAdminService, (users) => {
+      const ids = new UserIdPipe();
+      return async (id) => toUserResponse(await users.get(ids.transform(id ?? '')));
+    }),
+  ],
+})
+export class UsersAdminModule {}

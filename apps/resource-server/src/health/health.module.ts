@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { HealthEndpointsModule } from '#operability';
 import { RegistryModule } from '../registry/registry.module.js';
-import { HealthController } from './health.controller.js';
 import { RegistryHealthIndicator } from './registry.health.js';
 
-// Terminus's own logger is off: a failed check is an expected 503, not an error to log.
-@Module({ imports: [TerminusModule.forRoot({ logger: false }), RegistryModule], controllers: [HealthController], providers: [RegistryHealthIndicator] })
-export class HealthModule {}
+/** GET /health/live and /health/ready (libs/operability); ready needs the registry and its event transport. */
+export const HealthModule = HealthEndpointsModule.forApp({
+  readinessSummary: 'Readiness: registry snapshot loaded, event transport not cut off beyond the staleness budget',
+  indicator: RegistryHealthIndicator,
+  imports: [RegistryModule],
+});

@@ -1,40 +1,16 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import type { ClientType, GrantType } from '../client.js';
-import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
-import { CLIENT_TYPES, IsAbsent, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
-import { RefreshCountDto } from './refresh-count.dto.js';
+import { IntersectionType, OmitType, PartialType, PickType } from '@nestjs/swagger';
+import { IsAbsent } from './client-fields.js';
+import { CreateClientDto } from './create-client.dto.js';
 
-/** PATCH /admin/v1/clients/{clientId}: any field but name (CONTRACT.md). */
-export class UpdateClientDto {
+/**
+ * PATCH /admin/v1/clients/{clientId}: any field of CreateClientDto but name (CONTRACT.md), each
+ * optional. introspection keeps its own rule (null is refused, not read as "absent"), which
+ * PartialType's IsOptional would loosen.
+ */
+export class UpdateClientDto extends IntersectionType(
+  PartialType(OmitType(CreateClientDto, ['name', 'introspection'] as const)),
+  PickType(CreateClientDto, ['introspection'] as const),
+) {
   @IsAbsent('name cannot be changed')
   name?: never;
-
-  @IsOptional() @IsString() @Length(1, 255) @Matches(NAME_PATTERN, { message: NAME_MESSAGE('version') })
-  version?: string;
-
-  @IsOptional() @IsString() @MaxLength(1000) @Matches(NO_NUL, { message: 'description must not contain NUL characters' })
-  description?: string;
-
-  @IsOptional() @IsIn(CLIENT_TYPES)
-  type?: ClientType;
-
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsIn(REGISTRABLE_GRANTS, { each: true })
-  grants?: GrantType[];
-
-  @IsOptional() @IsArray() @ArrayMaxSize(32) @ArrayUnique() @IsString({ each: true })
-  redirectUris?: string[];
-
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => AccessTokenLifetimeDto)
-  accessTokenLifetime?: AccessTokenLifetimeDto;
-
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => RefreshCountDto)
-  refreshCount?: RefreshCountDto;
-
-  @IsOptional() @IsBoolean()
-  active?: boolean;
-
-  /** RFC 7662: may introspect tokens of every client. Null is refused, not read as "absent". */
-  @ValidateIf((_, value) => value !== undefined) @IsBoolean()
-  introspection?: boolean;
 }

@@ -1,6 +1,5 @@
 import { InvalidGrant } from '#errors';
 import type { AuthorizationCode } from '../../../authorization-codes/authorization-code.js';
-import type { TokenRequestParams } from '../../grant-handler.js';
 import { verifierMatchesChallenge } from './pkce-verifier.js';
 
 /** Every failure below is invalid_grant (RFC 6749 §5.2); the descriptions stay vague on purpose. */
@@ -10,8 +9,8 @@ export function assertNotExpired(code: AuthorizationCode, now = new Date()): voi
 }
 
 /** RFC 6749 §4.1.3: redirect_uri must be repeated, identically, when it was sent to authorize. */
-export function assertRedirectUriRepeated(code: AuthorizationCode, params: TokenRequestParams): void {
-  const presented = params.redirect_uri;
+export function assertRedirectUriRepeated(code: AuthorizationCode, request: { redirect_uri?: string }): void {
+  const presented = request.redirect_uri;
   if (code.redirectUriSent ? presented !== code.redirectUri : presented !== undefined && presented !== code.redirectUri) {
     throw new InvalidGrant('redirect_uri does not match the authorization request');
   }
@@ -21,8 +20,8 @@ export function assertRedirectUriRepeated(code: AuthorizationCode, params: Token
  * RFC 7636 §4.6: a code bound to a challenge needs the matching verifier; a verifier for a code
  * issued without a challenge is a downgrade attempt (RFC 9700 §4.8.2).
  */
-export function assertPkce(code: AuthorizationCode, params: TokenRequestParams): void {
-  const verifier = params.code_verifier;
+export function assertPkce(code: AuthorizationCode, request: { code_verifier?: string }): void {
+  const verifier = request.code_verifier;
   if (code.codeChallenge === null) {
     if (verifier !== undefined) throw new InvalidGrant('code_verifier sent, but the authorization request had no code_challenge');
     return;

@@ -9,8 +9,11 @@ import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuan
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
-import { requireParam } from '../../token-form.js';
+import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
+
+const PARAMETERS = new GrantParameters(['code'], ['redirect_uri', 'code_verifier']);
+export type AuthorizationCodeRequest = RequestOf<typeof PARAMETERS>;
 
 /**
  * RFC 6749 §4.1.3 with RFC 7636. A failed check (a wrong PKCE verifier included) burns the code
@@ -20,8 +23,9 @@ import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './autho
  */
 @Injectable()
 @GrantHandlerFor(GrantTypes.authorizationCode)
-export class AuthorizationCodeGrant implements GrantHandler {
+export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.authorizationCode;
+  readonly parameters = PARAMETERS;
 
   constructor(
     private readonly codes: AuthorizationCodesService,
@@ -30,12 +34,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly clients: ClientAuthenticator,
   ) {}
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
-    const inspection = await this.codes.inspect(requireParam(params, 'code'), client.id);
+  async handle({ client, request }: GrantContext<AuthorizationCodeRequest>): Promise<TokenResponse> {
+    const inspection = await this.codes.inspect(request.code, client.id);
     if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
     const { code } = inspection;
-    const { user, scopes } = await this.checked(code, inspection.owner, client, params);
+    const { user, scopes } = await this.checked(code, inspection.owner, client, request);
     try {
       const { response } = await this.issuance.issue({
         client,
@@ -72,12 +76,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
     code: AuthorizationCode,
     owner: CodeOwner | null,
     client: Client,
-    params: GrantContext['params'],
+    request: AuthorizationCodeRequest,
   ): Promise<{ user: CodeOwner; scopes: string[] }> {
     try {
       assertNotExpired(code);
-      assertRedirectUriRepeated(code, params);
-      assertPkce(code, params);
+      assertRedirectUriRepeated(code, request);
+      assertPkce(code, request);
       const user = activeOwner(owner);
       return { user, scopes: await this.scopesNow(code, user, client) };
     } catch (error) {

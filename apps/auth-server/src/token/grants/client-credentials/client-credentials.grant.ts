@@ -4,21 +4,25 @@ import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
+
+const PARAMETERS = new GrantParameters([], ['scope']);
 
 /** RFC 6749 §4.4: the client acts for itself; never a refresh token (§4.4.3). */
 @Injectable()
 @GrantHandlerFor(GrantTypes.clientCredentials)
-export class ClientCredentialsGrant implements GrantHandler {
+export class ClientCredentialsGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.clientCredentials;
+  readonly parameters = PARAMETERS;
 
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly issuance: TokenIssuance,
   ) {}
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
-    const scopes = resolveRequestedScopes(params.scope, await this.clients.scopesOf(client));
+  async handle({ client, request }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+    const scopes = resolveRequestedScopes(request.scope, await this.clients.scopesOf(client));
     const { response } = await this.issuance.issue({ client, grantType: this.grantType, scopes, withRefreshToken: false });
     return response;
   }

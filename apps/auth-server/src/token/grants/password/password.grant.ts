@@ -9,8 +9,10 @@ import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
 import { scopesForUser } from '../../../scopes/privileged-scopes.js';
+import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
-import { requireParam } from '../../token-form.js';
+
+const PARAMETERS = new GrantParameters(['username', 'password'], ['scope']);
 
 /**
  * RFC 6749 §4.3 (resource owner password credentials). Unknown user, wrong password and inactive
@@ -19,8 +21,9 @@ import { requireParam } from '../../token-form.js';
  */
 @Injectable()
 @GrantHandlerFor(GrantTypes.password)
-export class PasswordGrant implements GrantHandler {
+export class PasswordGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.password;
+  readonly parameters = PARAMETERS;
 
   constructor(
     private readonly clients: ClientAuthenticator,
@@ -30,11 +33,10 @@ export class PasswordGrant implements GrantHandler {
     private readonly audit: AuditWriter,
   ) {}
 
-  async handle({ client, params, ip }: GrantContext): Promise<TokenResponse> {
-    const username = requireParam(params, 'username');
-    const password = requireParam(params, 'password');
+  async handle({ client, request, ip }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+    const { username, password } = request;
     const associated = await this.clients.associatedScopesOf(client);
-    const requested = resolveRequestedScopes(params.scope, associated.map((scope) => scope.name));
+    const requested = resolveRequestedScopes(request.scope, associated.map((scope) => scope.name));
     const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
     const user = await this.users.authenticate(username, password);
     if (!user) {
@@ -45,7 +47,7 @@ export class PasswordGrant implements GrantHandler {
     await ticket.succeeded();
     this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'password_grant', clientId: client.clientId } });
     // Privileged scopes: asked for without the permission, invalid_scope; implied, left out.
-    const scopes = scopesForUser(requested, associated, user.permissions, params.scope === undefined ? 'drop' : 'refuse');
+    const scopes = scopesForUser(requested, associated, user.permissions, request.scope === undefined ? 'drop' : 'refuse');
     const { response } = await this.issuance.issue({
       client,
       user: { id: user.id, username: user.username },
