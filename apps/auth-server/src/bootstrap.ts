@@ -8,6 +8,7 @@ import { appLogging, requestIdOptions } from '#observability';
 import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
+import { InitialAdminService, type InitialAdminCredentials } from './users/initial-admin.service.js';
 
 /** Request bodies above this are refused before parsing. */
 // maxParamLength: long path segments reach our validation (a clean 404) instead of a bare 414.
@@ -19,7 +20,15 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
     new Logger('AuthServer').warn('Redis is unreachable at boot: the outbox keeps events until it is back');
   }
   const logging = appLogging('auth-server', config);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: renderClientError,
+    ...requestIdOptions,
+  });
   logging.install(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logging.nestLogger,
@@ -37,4 +46,9 @@ export async function startAuthServer(config: AuthServerConfig): Promise<NestFas
   const app = await createAuthServer(config);
   await app.listen(config.port, config.host);
   return app;
+}
+
+/** The admin login created at first start (password only when this start created it): what the launcher prints. */
+export function initialAdminCredentials(app: NestFastifyApplication): InitialAdminCredentials {
+  return app.get(InitialAdminService).credentials;
 }

@@ -1,16 +1,15 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Reflector } from '@nestjs/core';
 import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
-import { Permissions } from '../users/user.js';
+import { Permissions } from '../common/permissions.js';
 import { UsersService } from '../users/users.service.js';
-import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminTokenVerifier } from './admin-principal.js';
-import { parseBasicAuthorization } from './basic-credentials.js';
+import { isAdminApi } from '../admin-api/admin-api.decorator.js';
+import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminRequest, type AdminTokenVerifier } from '../admin-api/admin-principal.js';
+import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import { assertNotCrossSite } from './cross-site-request.js';
-
-export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
 
 /**
  * CONTRACT.md, admin API: HTTP Basic as a user with `access_control`, or a bearer token with the
@@ -19,12 +18,14 @@ export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
  * Basic is a password login on every request, so it shares the login page's throttle (the same
  * username+IP key: switching between the page, the password grant and this API gains no guesses)
  * and its audit of failures.
+ * Installed app-wide by AdminAuthModule (APP_GUARD); it lets every route not marked @AdminApi() through.
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
   private readonly ownOrigin: string;
 
   constructor(
+    private readonly reflector: Reflector,
     private readonly users: UsersService,
     private readonly throttle: AuthFailureThrottle,
     private readonly audit: AuditWriter,
@@ -35,6 +36,7 @@ export class AdminAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!isAdminApi(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AdminRequest>();
     assertNotCrossSite(request.method, request.headers, this.ownOrigin);
     request.adminPrincipal = await this.authenticate(request.headers.authorization, request.ip);

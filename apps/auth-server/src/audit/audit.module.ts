@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { AdminAuditInterceptor } from './admin-audit.interceptor.js';
 import { AuditController } from './audit.controller.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 import { AuditQueryService } from './audit-query.service.js';
@@ -10,7 +9,7 @@ import { AuditWriter } from './audit-writer.js';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditEventsRepository, AuditWriter, AuditQueryService, AuditTargets, AdminAuditInterceptor],
-  exports: [AuditWriter, AuditTargets, AdminAuditInterceptor],
+  providers: [AuditEventsRepository, AuditWriter, AuditQueryService, AuditTargets],
+  exports: [AuditWriter, AuditTargets],
 })
 export class AuditModule {}

@@ -5,7 +5,7 @@ import { OutboxWriter } from '../outbox/outbox.writer.js';
 import type { Client } from './client.js';
 import { toClientSnapshot } from './client.view.js';
 import { ClientsRepository } from './clients.repository.js';
-import { clientCutoffRevocation } from '../tokens/client-cutoff.repository.js';
+import { clientCutoffRevocation } from './client-cutoff.repository.js';
 
 /** Outbox events about one client, appended in the caller's transaction (CONTRACT.md, events). */
 @Injectable()
@@ -24,7 +24,11 @@ export class ClientEvents {
 
   async scopesSet(manager: EntityManager, client: Client): Promise<void> {
     const scopes = await this.clients.scopeNamesOf(client.id, manager);
-    await this.outbox.append(manager, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, { clientId: client.clientId, scopes, entityVersion: client.entityVersion });
+    await this.outbox.append(manager, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, {
+      clientId: client.clientId,
+      scopes,
+      entityVersion: client.entityVersion,
+    });
   }
 
   async deleted(manager: EntityManager, client: Client, entityVersion: number): Promise<void> {

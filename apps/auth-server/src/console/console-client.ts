@@ -1,6 +1,6 @@
 import { GrantTypes } from '../clients/client.js';
 import type { ClientFields } from '../clients/client-writes.repository.js';
-import { Permissions } from '../users/user.js';
+import { Permissions } from '../common/permissions.js';
 
 /** The web console's own OAuth client: provisioned at every start (CONTRACT.md, admin API). */
 export const CONSOLE_CLIENT_ID = 'portcullis-console';
@@ -24,7 +24,7 @@ export function consoleClientFields(issuer: string): ClientFields {
   return {
     name: 'Portcullis Console',
     version: '1.0',
-    description: 'The administrators\' web console, served at /console',
+    description: "The administrators' web console, served at /console",
     type: 'public',
     redirectUris: [consoleRedirectUri(issuer)],
     grants: [GrantTypes.authorizationCode],

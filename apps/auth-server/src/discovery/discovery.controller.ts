@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { authorizationServerMetadata } from './authorization-server-metadata.js';
 import { ScopeNamesRepository } from './scope-names.repository.js';
-import { GetOnlyEndpoint } from '../token/method-not-allowed.js';
+import { GetOnlyEndpoint } from '../common/method-not-allowed.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SERVER_METADATA } from '../openapi/schemas.js';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import { KeyStore } from './key-store.js';
 import { statusOf, type SigningKeyStatus } from './signing-key.js';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

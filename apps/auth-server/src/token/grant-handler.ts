@@ -1,17 +1,8 @@
 import type { Client } from '../clients/client.js';
+import type { TokenResponse } from '../tokens/token-response.js';
 
 /** The token endpoint's parsed form: every parameter once (duplicates are rejected before this). */
 export type TokenRequestParams = Readonly<Record<string, string>>;
-
-/** RFC 6749 §5.1 successful response. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  /** Left out when the lifetime is "never" (CONTRACT.md). */
-  expires_in?: number;
-  refresh_token?: string;
-  scope: string;
-}
 
 export interface GrantContext {
   /** The authenticated client (confidential) or the identified client (public, PKCE). */

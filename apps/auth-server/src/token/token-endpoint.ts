@@ -4,7 +4,7 @@ import { InvalidClient, UnauthorizedClient } from '#errors';
 import { GrantTypes, type Client } from '../clients/client.js';
 import { ClientNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
-import type { TokenResponse } from './grant-handler.js';
+import type { TokenResponse } from '../tokens/token-response.js';
 import { GrantRegistry } from './grant-registry.js';
 import { parseOAuthForm, requireParam } from './token-form.js';
 

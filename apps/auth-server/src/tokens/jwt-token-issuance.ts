@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { currentRequestContext } from '#observability';
 import { SettingsService } from '../settings/settings.service.js';
-import type { TokenResponse } from '../token/grant-handler.js';
+import type { TokenResponse } from './token-response.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
 import { AccessTokenSigner } from './access-token-signer.js';
 import type { NewGrant } from './grant.js';

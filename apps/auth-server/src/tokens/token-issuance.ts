@@ -1,5 +1,5 @@
 import type { Client, GrantType } from '../clients/client.js';
-import type { TokenResponse } from '../token/grant-handler.js';
+import type { TokenResponse } from './token-response.js';
 
 export interface IssueTokensCommand {
   client: Client;

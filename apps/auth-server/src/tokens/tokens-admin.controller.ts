@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { NO_NUL } from '../clients/dto/client-fields.js';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import { PageQuery, type Page } from '../common/pagination.js';
 import type { GrantRecord } from './grant.js';
 import { TokensAdminService } from './tokens-admin.service.js';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { ADMIN_TOKEN_VERIFIER } from '../admin-auth/admin-principal.js';
+import { ADMIN_TOKEN_VERIFIER } from '../admin-api/admin-principal.js';
 import { AccessTokenSigner } from './access-token-signer.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { BearerAdminTokenVerifier } from './admin-token-verifier.js';

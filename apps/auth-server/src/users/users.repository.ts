@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { UserEntity } from './user.entity.js';
-import { Permissions, type Permission, type User } from './user.js';
+import { Permissions, type Permission } from '../common/permissions.js';
+import type { User } from './user.js';
 
 export interface StoredUser {
   user: User;

@@ -3,7 +3,8 @@ import { GrantTypes } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
-import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import type { GrantContext, GrantHandler } from '../../grant-handler.js';
+import type { TokenResponse } from '../../../tokens/token-response.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 
 /** RFC 6749 §4.4: the client acts for itself; never a refresh token (§4.4.3). */

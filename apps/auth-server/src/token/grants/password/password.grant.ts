@@ -7,7 +7,8 @@ import { AuthFailureThrottle } from '../../../rate-limit/auth-failure-throttle.j
 import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
-import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import type { GrantContext, GrantHandler } from '../../grant-handler.js';
+import type { TokenResponse } from '../../../tokens/token-response.js';
 import { scopesForUser } from '../../../scopes/privileged-scopes.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 import { requireParam } from '../../token-form.js';
@@ -34,7 +35,10 @@ export class PasswordGrant implements GrantHandler {
     const username = requireParam(params, 'username');
     const password = requireParam(params, 'password');
     const associated = await this.clients.associatedScopesOf(client);
-    const requested = resolveRequestedScopes(params.scope, associated.map((scope) => scope.name));
+    const requested = resolveRequestedScopes(
+      params.scope,
+      associated.map((scope) => scope.name),
+    );
     const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
     const user = await this.users.authenticate(username, password);
     if (!user) {
@@ -43,7 +47,13 @@ export class PasswordGrant implements GrantHandler {
       throw new InvalidGrant('invalid username or password');
     }
     await ticket.succeeded();
-    this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'password_grant', clientId: client.clientId } });
+    this.audit.record({
+      action: 'login.succeeded',
+      actor: { type: 'user', id: user.username },
+      targetType: 'user',
+      targetId: user.id,
+      details: { via: 'password_grant', clientId: client.clientId },
+    });
     // Privileged scopes: asked for without the permission, invalid_scope; implied, left out.
     const scopes = scopesForUser(requested, associated, user.permissions, params.scope === undefined ? 'drop' : 'refuse');
     const { response } = await this.issuance.issue({

@@ -13,7 +13,8 @@ import { tokenResponse } from '../../../tokens/jwt-token-issuance.js';
 import { generateRefreshToken, hashToken } from '../../../tokens/refresh-token.js';
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
-import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import type { GrantContext, GrantHandler } from '../../grant-handler.js';
+import type { TokenResponse } from '../../../tokens/token-response.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 import { requireParam } from '../../token-form.js';
@@ -67,7 +68,13 @@ export class RefreshTokenGrant implements GrantHandler {
       issuedAt,
       expiresAt,
     });
-    this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes } });
+    this.audit.record({
+      action: 'token.refreshed',
+      actor: { type: 'client', id: client.clientId },
+      targetType: 'grant',
+      targetId: grant.id,
+      details: { scopes },
+    });
     return tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined);
   }
 
@@ -75,7 +82,13 @@ export class RefreshTokenGrant implements GrantHandler {
   private async rejectUnknown(hash: string, client: Client): Promise<never> {
     const used = await this.grants.findGrantIdOfUsedRefresh(hash);
     if (used && used.clientRef === client.id) {
-      this.audit.record({ action: 'token.reuse_detected', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: used.grantId, details: { replayed: 'refresh_token' } });
+      this.audit.record({
+        action: 'token.reuse_detected',
+        actor: { type: 'client', id: client.clientId },
+        targetType: 'grant',
+        targetId: used.grantId,
+        details: { replayed: 'refresh_token' },
+      });
       await this.revoker.revokeGrant(used.grantId, { type: 'client', id: client.clientId });
     }
     throw new InvalidGrant('the refresh token is invalid');
