@@ -12,7 +12,7 @@ export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
 
 /**
  * Verifies a bearer access token for the admin API: issued by this server, with the scope `admin`,
- * to an active user. Provided by the OAuth module; absent until it is loaded.
+ * to an active user. Provided by TokensModule (tokens/admin-token-verifier.ts), which AdminAuthModule imports.
  */
 export interface AdminTokenVerifier {
   verify(token: string): Promise<{ userId: string; username: string } | null>;

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -30,7 +30,7 @@ export class AdminAuthGuard implements CanActivate {
     private readonly throttle: AuthFailureThrottle,
     private readonly audit: AuditWriter,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
-    @Optional() @Inject(ADMIN_TOKEN_VERIFIER) private readonly tokenVerifier?: AdminTokenVerifier,
+    @Inject(ADMIN_TOKEN_VERIFIER) private readonly tokenVerifier: AdminTokenVerifier,
   ) {
     this.ownOrigin = new URL(config.issuer).origin;
   }
@@ -48,7 +48,7 @@ export class AdminAuthGuard implements CanActivate {
 
   private async authenticate(header: string | undefined, ip: string): Promise<AdminPrincipal> {
     const bearer = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header ?? '');
-    if (bearer && this.tokenVerifier) {
+    if (bearer) {
       const verified = await this.tokenVerifier.verify(bearer[1]);
       if (!verified) throw new UnauthorizedProblem('the bearer token is invalid, expired or lacks the scope admin');
       return { ...verified, via: 'bearer' };

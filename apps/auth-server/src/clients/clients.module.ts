@@ -1,6 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditTargets } from '../audit/audit-targets.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { ClientCache } from './client-cache.js';
 import { ClientEvents } from './client-events.js';
@@ -15,10 +17,30 @@ import { RegistryCommitListener } from './registry-commit-listener.js';
 import { RegistryTransaction } from './registry-transaction.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), AuditModule, OutboxModule],
   controllers: [ClientsController],
-  providers: [RegistryChangeMarker, RegistryCommitListener, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
-  exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
+  providers: [
+    RegistryChangeMarker,
+    RegistryCommitListener,
+    ClientCache,
+    ClientsRepository,
+    ClientWritesRepository,
+    RegistryTransaction,
+    ClientEvents,
+    ClientAuthenticator,
+    ClientsAdminService,
+    ClientSecretRotation,
+  ],
+  exports: [
+    RegistryChangeMarker,
+    ClientCache,
+    ClientAuthenticator,
+    ClientsRepository,
+    ClientWritesRepository,
+    RegistryTransaction,
+    ClientEvents,
+    ClientsAdminService,
+  ],
 })
 export class ClientsModule implements OnModuleInit {
   constructor(

@@ -1,11 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { SettingsModule } from '../settings/settings.module.js';
 import { JwksController } from './jwks.controller.js';
 import { KeyStore } from './key-store.js';
 import { KeysAdminController } from './keys-admin.controller.js';
 import { SigningKeysRepository } from './signing-keys.repository.js';
 
-@Global()
 @Module({
+  imports: [SettingsModule],
   controllers: [JwksController, KeysAdminController],
   providers: [SigningKeysRepository, KeyStore],
   exports: [KeyStore],

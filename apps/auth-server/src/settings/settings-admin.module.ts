@@ -1,10 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AuditTargets } from '../audit/audit-targets.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { SettingsAdminController } from './settings-admin.controller.js';
 import { SettingsAdminService } from './settings-admin.service.js';
+import { SettingsModule } from './settings.module.js';
 
-/** GET|PATCH /admin/v1/settings; SettingsService comes from the global SettingsModule. */
-@Module({ controllers: [SettingsAdminController], providers: [SettingsAdminService] })
+/** GET|PATCH /admin/v1/settings. */
+@Module({ imports: [SettingsModule, AuditModule], controllers: [SettingsAdminController], providers: [SettingsAdminService] })
 export class SettingsAdminModule implements OnModuleInit {
   constructor(
     private readonly auditTargets: AuditTargets,

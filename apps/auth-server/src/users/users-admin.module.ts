@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AuditTargets } from '../audit/audit-targets.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { toUserResponse } from './dto/user.response.js';
 import { UserIdPipe } from './user-id.pipe.js';
 import { UsersAdminController } from './users-admin.controller.js';
@@ -7,7 +9,7 @@ import { UsersAdminService } from './users-admin.service.js';
 import { UsersModule } from './users.module.js';
 
 /** The users admin API; separate from UsersModule because AdminAuthModule (its guard) imports that one. */
-@Module({ imports: [UsersModule], controllers: [UsersAdminController], providers: [UsersAdminService] })
+@Module({ imports: [UsersModule, TokensModule, AuditModule], controllers: [UsersAdminController], providers: [UsersAdminService] })
 export class UsersAdminModule implements OnModuleInit {
   constructor(
     private readonly auditTargets: AuditTargets,
