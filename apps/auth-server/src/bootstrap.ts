@@ -20,15 +20,7 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
     new Logger('AuthServer').warn('Redis is unreachable at boot: the outbox keeps events until it is back');
   }
   const logging = appLogging('auth-server', config);
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
-    return503OnClosing: true,
-    routerOptions: { maxParamLength: 1024 },
-    frameworkErrors: renderFrameworkError,
-    clientErrorHandler: renderClientError,
-    ...requestIdOptions,
-  });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logging.nestLogger,

@@ -1,13 +1,13 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
+import { isAdminApi } from '../admin-api/admin-api.decorator.js';
+import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminRequest, type AdminTokenVerifier } from '../admin-api/admin-principal.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
 import { Permissions } from '../common/permissions.js';
 import { UsersService } from '../users/users.service.js';
-import { isAdminApi } from '../admin-api/admin-api.decorator.js';
-import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminRequest, type AdminTokenVerifier } from '../admin-api/admin-principal.js';
 import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import { assertNotCrossSite } from './cross-site-request.js';
 

@@ -3,26 +3,18 @@ import { PageQuery } from '../common/pagination.js';
 
 /** GET /admin/v1/audit's filters. */
 export class ListAuditQuery extends PageQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @IsOptional() @IsString() @MaxLength(128)
   action?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @IsOptional() @IsString() @MaxLength(256)
   actor?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @IsOptional() @IsString() @MaxLength(256)
   targetId?: string;
 
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptional() @IsISO8601({ strict: true })
   since?: string;
 
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptional() @IsISO8601({ strict: true })
   until?: string;
 }

@@ -15,6 +15,6 @@ export async function clientCutoffRevocation(manager: EntityManager, clientRef: 
     [clientRef, revokedBefore.toISOString()],
   );
   const sameSecond = rows[0]?.ids ?? [];
-  const expiresAt = rows[0]?.never ? null : rows[0]?.latest ? new Date(rows[0].latest).toISOString() : null;
+  const expiresAt = rows[0]?.never ? null : (rows[0]?.latest ? new Date(rows[0].latest).toISOString() : null);
   return { clientId, revokedBefore: revokedBefore.toISOString(), ...(sameSecond.length ? { grantIds: sameSecond, expiresAt } : {}) };
 }

@@ -24,11 +24,7 @@ export class ClientEvents {
 
   async scopesSet(manager: EntityManager, client: Client): Promise<void> {
     const scopes = await this.clients.scopeNamesOf(client.id, manager);
-    await this.outbox.append(manager, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, {
-      clientId: client.clientId,
-      scopes,
-      entityVersion: client.entityVersion,
-    });
+    await this.outbox.append(manager, SyncEvents.clientScopesSet, client.clientId, client.entityVersion, { clientId: client.clientId, scopes, entityVersion: client.entityVersion });
   }
 
   async deleted(manager: EntityManager, client: Client, entityVersion: number): Promise<void> {

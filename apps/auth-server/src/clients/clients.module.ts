@@ -19,28 +19,8 @@ import { RegistryTransaction } from './registry-transaction.repository.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity]), AuditModule, OutboxModule],
   controllers: [ClientsController],
-  providers: [
-    RegistryChangeMarker,
-    RegistryCommitListener,
-    ClientCache,
-    ClientsRepository,
-    ClientWritesRepository,
-    RegistryTransaction,
-    ClientEvents,
-    ClientAuthenticator,
-    ClientsAdminService,
-    ClientSecretRotation,
-  ],
-  exports: [
-    RegistryChangeMarker,
-    ClientCache,
-    ClientAuthenticator,
-    ClientsRepository,
-    ClientWritesRepository,
-    RegistryTransaction,
-    ClientEvents,
-    ClientsAdminService,
-  ],
+  providers: [RegistryChangeMarker, RegistryCommitListener, ClientCache, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientAuthenticator, ClientsAdminService, ClientSecretRotation],
+  exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
 })
 export class ClientsModule implements OnModuleInit {
   constructor(

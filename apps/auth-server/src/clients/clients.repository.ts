@@ -62,16 +62,10 @@ export class ClientsRepository {
 
   /** Oldest first, keyset-paginated on (created_at, id) at microsecond precision. */
   async list(filter: ClientFilter, limit: number, cursor?: string): Promise<Page<Client>> {
-    const query = this.clients
-      .createQueryBuilder('client')
-      .addSelect(CREATED_KEY, 'created_key')
-      .orderBy('client.createdAt')
-      .addOrderBy('client.id')
-      .limit(limit + 1);
+    const query = this.clients.createQueryBuilder('client').addSelect(CREATED_KEY, 'created_key').orderBy('client.createdAt').addOrderBy('client.id').limit(limit + 1);
     if (filter.name) query.andWhere("client.name ILIKE :name ESCAPE '\\'", { name: `%${escapeLike(filter.name)}%` });
     if (filter.active !== undefined) query.andWhere('client.active = :active', { active: filter.active });
-    if (filter.scope)
-      query.andWhere('EXISTS (SELECT 1 FROM client_scopes cs WHERE cs.client_ref = client.id AND cs.scope_name = :scope)', { scope: filter.scope });
+    if (filter.scope) query.andWhere('EXISTS (SELECT 1 FROM client_scopes cs WHERE cs.client_ref = client.id AND cs.scope_name = :scope)', { scope: filter.scope });
     const after = decodeClientCursor(cursor);
     if (after) query.andWhere("(client.created_at, client.id) > (CAST(:created AS timestamp) AT TIME ZONE 'UTC', CAST(:id AS uuid))", after);
     const { entities, raw } = await query.getRawAndEntities<{ created_key: string }>();

@@ -4,10 +4,7 @@ import { OAUTH_ERROR_SCHEMA } from '#operability';
 
 /** Documents the refusal, so that the OpenAPI document lists every route the server answers. */
 function NotServed(): MethodDecorator {
-  return applyDecorators(
-    ApiOperation({ summary: 'Not served: 405' }),
-    ApiResponse({ status: 405, description: 'method not allowed', schema: OAUTH_ERROR_SCHEMA }),
-  );
+  return applyDecorators(ApiOperation({ summary: 'Not served: 405' }), ApiResponse({ status: 405, description: 'method not allowed', schema: OAUTH_ERROR_SCHEMA }));
 }
 
 /**

@@ -11,28 +11,19 @@ const REDIS_URL_OPTIONS = { require_tld: false, require_protocol: true, protocol
 
 /** Every variable the auth server reads; validated once at boot (see CONTRACT.md, configuration). */
 export class AuthServerEnv {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   AUTH_PORT = 3000;
 
-  @IsOptional()
-  @IsString()
+  @IsOptional() @IsString()
   AUTH_HOST = '127.0.0.1';
 
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
-  @Matches(/^[^?#]*[^/?#]$/, { message: 'AUTH_ISSUER must have no query, fragment or trailing slash' })
+  @IsOptional() @IsUrl(URL_OPTIONS) @Matches(/^[^?#]*[^/?#]$/, { message: 'AUTH_ISSUER must have no query, fragment or trailing slash' })
   AUTH_ISSUER = 'http://localhost:3000';
 
-  @IsOptional()
-  @IsUrl(DB_URL_OPTIONS, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional() @IsUrl(DB_URL_OPTIONS, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional()
-  @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional() @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
@@ -45,44 +36,27 @@ export class AuthServerEnv {
   @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9._~-]{1,128}$/, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._~-]{1,128}$/, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
   RESOURCE_CLIENT_ID?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
+  @IsOptional() @IsString() @MinLength(16)
   RESOURCE_CLIENT_SECRET?: string;
 
-  @IsOptional()
-  @IsString()
-  @Matches(/^[^:\s]{1,64}$/, { message: 'ADMIN_USERNAME must be 1 to 64 characters without ":" or spaces' })
+  @IsOptional() @IsString() @Matches(/^[^:\s]{1,64}$/, { message: 'ADMIN_USERNAME must be 1 to 64 characters without ":" or spaces' })
   ADMIN_USERNAME = 'admin';
 
-  @IsOptional()
-  @IsString()
-  @MinLength(8)
+  @IsOptional() @IsString() @MinLength(8)
   ADMIN_PASSWORD?: string;
 
   /** Password hashes that may wait for a thread-pool slot; more are refused with 503 (users/password-hasher.ts). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000)
   PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
 
   /** Live pending authorization requests (GET /oauth/authorize) one IP may hold; more get 429. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
   AUTHORIZE_PENDING_PER_IP = 100;
 
-  @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 

@@ -24,7 +24,7 @@ export function consoleClientFields(issuer: string): ClientFields {
   return {
     name: 'Portcullis Console',
     version: '1.0',
-    description: "The administrators' web console, served at /console",
+    description: 'The administrators\' web console, served at /console',
     type: 'public',
     redirectUris: [consoleRedirectUri(issuer)],
     grants: [GrantTypes.authorizationCode],

@@ -13,15 +13,7 @@ import { SyncSnapshotService } from './sync-snapshot.service.js';
 @Module({
   imports: [ClientsModule, KeysModule],
   controllers: [SyncSnapshotController],
-  providers: [
-    syncEventBusProvider,
-    syncPublisherProvider,
-    OutboxRelayRepository,
-    OutboxRelay,
-    SyncSnapshotRepository,
-    SyncSnapshotService,
-    ResourceClientProvisioning,
-  ],
+  providers: [syncEventBusProvider, syncPublisherProvider, OutboxRelayRepository, OutboxRelay, SyncSnapshotRepository, SyncSnapshotService, ResourceClientProvisioning],
   exports: [OutboxRelay],
 })
 export class SyncModule {}

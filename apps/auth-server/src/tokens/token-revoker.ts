@@ -32,8 +32,7 @@ export class TokenRevoker {
   /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
   async revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
     const revoked = await this.repository.inTransaction((tx) => this.revokeAndPublish(tx, 'code', codeHash));
-    if (revoked)
-      this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
+    if (revoked) this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
     return revoked;
   }
 
@@ -56,8 +55,7 @@ export class TokenRevoker {
    * events name the grant ids, so resource servers that verify JWTs offline refuse them too.
    */
   async revokeAllOfUser(userId: string, manager: EntityManager): Promise<void> {
-    if (await this.revokeAndPublish(this.repository.within(manager), 'user', userId))
-      this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
+    if (await this.revokeAndPublish(this.repository.within(manager), 'user', userId)) this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
   }
 
   private async revokeAndPublish(tx: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {

@@ -35,10 +35,7 @@ export class PasswordGrant implements GrantHandler {
     const username = requireParam(params, 'username');
     const password = requireParam(params, 'password');
     const associated = await this.clients.associatedScopesOf(client);
-    const requested = resolveRequestedScopes(
-      params.scope,
-      associated.map((scope) => scope.name),
-    );
+    const requested = resolveRequestedScopes(params.scope, associated.map((scope) => scope.name));
     const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
     const user = await this.users.authenticate(username, password);
     if (!user) {
@@ -47,13 +44,7 @@ export class PasswordGrant implements GrantHandler {
       throw new InvalidGrant('invalid username or password');
     }
     await ticket.succeeded();
-    this.audit.record({
-      action: 'login.succeeded',
-      actor: { type: 'user', id: user.username },
-      targetType: 'user',
-      targetId: user.id,
-      details: { via: 'password_grant', clientId: client.clientId },
-    });
+    this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'password_grant', clientId: client.clientId } });
     // Privileged scopes: asked for without the permission, invalid_scope; implied, left out.
     const scopes = scopesForUser(requested, associated, user.permissions, params.scope === undefined ? 'drop' : 'refuse');
     const { response } = await this.issuance.issue({

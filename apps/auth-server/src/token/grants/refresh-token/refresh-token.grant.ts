@@ -68,13 +68,7 @@ export class RefreshTokenGrant implements GrantHandler {
       issuedAt,
       expiresAt,
     });
-    this.audit.record({
-      action: 'token.refreshed',
-      actor: { type: 'client', id: client.clientId },
-      targetType: 'grant',
-      targetId: grant.id,
-      details: { scopes },
-    });
+    this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes } });
     return tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined);
   }
 
@@ -82,13 +76,7 @@ export class RefreshTokenGrant implements GrantHandler {
   private async rejectUnknown(hash: string, client: Client): Promise<never> {
     const used = await this.grants.findGrantIdOfUsedRefresh(hash);
     if (used && used.clientRef === client.id) {
-      this.audit.record({
-        action: 'token.reuse_detected',
-        actor: { type: 'client', id: client.clientId },
-        targetType: 'grant',
-        targetId: used.grantId,
-        details: { replayed: 'refresh_token' },
-      });
+      this.audit.record({ action: 'token.reuse_detected', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: used.grantId, details: { replayed: 'refresh_token' } });
       await this.revoker.revokeGrant(used.grantId, { type: 'client', id: client.clientId });
     }
     throw new InvalidGrant('the refresh token is invalid');
