@@ -8,6 +8,7 @@ import { appLogging, requestIdOptions } from '#observability';
 import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
+import { InitialAdminService, type InitialAdminCredentials } from './users/initial-admin.service.js';
 
 /** Request bodies above this are refused before parsing. */
 // maxParamLength: long path segments reach our validation (a clean 404) instead of a bare 414.
@@ -37,4 +38,9 @@ export async function startAuthServer(config: AuthServerConfig): Promise<NestFas
   const app = await createAuthServer(config);
   await app.listen(config.port, config.host);
   return app;
+}
+
+/** The admin login created at first start (password only when this start created it): what the launcher prints. */
+export function initialAdminCredentials(app: NestFastifyApplication): InitialAdminCredentials {
+  return app.get(InitialAdminService).credentials;
 }

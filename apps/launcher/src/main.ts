@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '#database';
-import { startAuthServer } from '../../auth-server/src/bootstrap.js';
+import { initialAdminCredentials, startAuthServer } from '../../auth-server/src/bootstrap.js';
 import { loadAuthServerConfig } from '../../auth-server/src/config/auth-server.config.js';
-import { InitialAdminService } from '../../auth-server/src/users/initial-admin.service.js';
 import { startResourceServer } from '../../resource-server/src/bootstrap.js';
 import { loadResourceServerConfig } from '../../resource-server/src/config/resource-server.config.js';
 import { InProcessEventBus } from '#sync';
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   const auth = await startAuthServer(authConfig);
   const resource = await startResourceServer(resourceConfig, { eventBus });
 
-  const admin = auth.get(InitialAdminService).credentials;
+  const admin = initialAdminCredentials(auth);
   console.log('\nPortcullis is running');
   console.log(`  auth server      ${authConfig.issuer}   (metadata: ${authConfig.issuer}/.well-known/oauth-authorization-server)`);
   console.log(`  web console      ${authConfig.issuer}/console`);

@@ -1,12 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DbPoolMetrics } from './db-pool-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRegistry } from './metrics-registry.js';
 import { RouteCatalog } from './route-catalog.js';
 
-/** GET /metrics, request latency, DB pool gauges; apps add their own metrics to MetricsRegistry. */
-@Global()
+/** GET /metrics, request latency, DB pool gauges; each app's metrics module imports it and adds its own metrics to MetricsRegistry. */
 @Module({
   controllers: [MetricsController],
   providers: [MetricsRegistry, HttpMetrics, RouteCatalog, DbPoolMetrics],

@@ -1,18 +1,17 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
+import { isAdminApi } from '../admin-api/admin-api.decorator.js';
+import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminRequest, type AdminTokenVerifier } from '../admin-api/admin-principal.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { AuthFailureThrottle, type ThrottleSubject, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
-import { Permissions } from '../users/user.js';
+import { Permissions } from '../common/permissions.js';
 import type { StoredUser } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
-import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminTokenVerifier } from './admin-principal.js';
-import { parseBasicAuthorization } from './basic-credentials.js';
+import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import { RecentBasicLogins } from './recent-basic-logins.js';
 import { assertNotCrossSite } from './cross-site-request.js';
-
-export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
 
 /**
  * CONTRACT.md, admin API: HTTP Basic as a user with `access_control`, or a bearer token with the
@@ -21,23 +20,26 @@ export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
  * Basic is a password login on every request, so it shares the login page's throttle (the same
  * username+IP key: switching between the page, the password grant and this API gains no guesses)
  * and its audit of failures.
+ * Installed app-wide by AdminAuthModule (APP_GUARD); it lets every route not marked @AdminApi() through.
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
   private readonly ownOrigin: string;
 
   constructor(
+    private readonly reflector: Reflector,
     private readonly users: UsersService,
     private readonly recentLogins: RecentBasicLogins,
     private readonly throttle: AuthFailureThrottle,
     private readonly audit: AuditWriter,
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
-    @Optional() @Inject(ADMIN_TOKEN_VERIFIER) private readonly tokenVerifier?: AdminTokenVerifier,
+    @Inject(ADMIN_TOKEN_VERIFIER) private readonly tokenVerifier: AdminTokenVerifier,
   ) {
     this.ownOrigin = new URL(config.issuer).origin;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!isAdminApi(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AdminRequest>();
     assertNotCrossSite(request.method, request.headers, this.ownOrigin);
     request.adminPrincipal = await this.authenticate(request.headers.authorization, request.ip);
@@ -49,7 +51,7 @@ export class AdminAuthGuard implements CanActivate {
 
   private async authenticate(header: string | undefined, ip: string): Promise<AdminPrincipal> {
     const bearer = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header ?? '');
-    if (bearer && this.tokenVerifier) {
+    if (bearer) {
       const verified = await this.tokenVerifier.verify(bearer[1]);
       if (!verified) throw new UnauthorizedProblem('the bearer token is invalid, expired or lacks the scope admin');
       return { ...verified, via: 'bearer' };

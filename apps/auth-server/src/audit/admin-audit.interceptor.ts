@@ -1,7 +1,9 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { concatMap, from, type Observable, switchMap, tap } from 'rxjs';
 import { currentRequestContext } from '#observability';
-import type { AdminRequest } from '../admin-auth/admin-auth.guard.js';
+import { isAdminApi } from '../admin-api/admin-api.decorator.js';
+import type { AdminRequest } from '../admin-api/admin-principal.js';
 import { adminAuditRoute, createdTargetId, type AdminAuditRoute } from './admin-audit-routes.js';
 import { AuditTargets } from './audit-targets.js';
 import { AuditWriter } from './audit-writer.js';
@@ -11,7 +13,8 @@ const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const HTTP_CODE_METADATA = '__httpCode__';
 
 /**
- * Part of @AdminApi(): runs after the admin guard, so the principal is known. Every admin mutation
+ * Part of @AdminApi(), installed app-wide by AdminAuthModule (APP_INTERCEPTOR) and acting on marked
+ * routes only: runs after the admin guard, so the principal is known. Every admin mutation
  * leaves one row, successful or not: who, the route, its target, the request body as "change", and
  * "before"/"after": the target's admin view read just before and just after the change (routes
  * marked withViews; null when it did not or no longer exists), else the response as "after".
@@ -22,11 +25,13 @@ const HTTP_CODE_METADATA = '__httpCode__';
 @Injectable()
 export class AdminAuditInterceptor implements NestInterceptor {
   constructor(
+    private readonly reflector: Reflector,
     private readonly audit: AuditWriter,
     private readonly targets: AuditTargets,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!isAdminApi(this.reflector, context)) return next.handle();
     const request = context.switchToHttp().getRequest<AdminRequest>();
     const principal = request.adminPrincipal;
     const requestContext = currentRequestContext();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DEFAULT_PAGE_SIZE, decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
-import type { ListAuditQuery } from './audit.controller.js';
+import type { ListAuditQuery } from './list-audit.query.js';
 import { AuditWriter } from './audit-writer.js';
 
 @Injectable()

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { AuthorizationCodesModule } from '../authorization-codes/authorization-codes.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthorizationResponder } from './authorization-responder.js';
 import { AuthorizeController } from './authorize.controller.js';
@@ -8,9 +11,9 @@ import { AuthorizeService } from './authorize.service.js';
 import { PendingRequestsRepository } from './pending/pending-requests.repository.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
 
-/** GET /oauth/authorize and its login and consent pages (TokenIssuance comes from the global TokensModule). */
+/** GET /oauth/authorize and its login and consent pages. */
 @Module({
-  imports: [ClientsModule, UsersModule, AuthorizationCodesModule],
+  imports: [ClientsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationResponder, PendingRequestsService, PendingRequestsRepository],
 })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssociatedScope } from '../scopes/privileged-scopes.js';
+import type { AssociatedScope } from './associated-scope.js';
 import type { Client } from './client.js';
 import { ClientCache } from './client-cache.js';
 import { clientSecretMatches, VerifiedSecretMemo } from './client-secret.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientWithSecrets } from './clients.repository.js';
-import type { AssociatedScope } from '../scopes/privileged-scopes.js';
+import type { AssociatedScope } from './associated-scope.js';
 import { RegistryChangeMarker } from './registry-change-marker.js';
 
 /** Bound on cached clients; beyond it the cache is simply emptied (rare, and only costs misses). */

@@ -5,7 +5,7 @@ import { OutboxWriter } from '../outbox/outbox.writer.js';
 import type { Client } from './client.js';
 import { toClientSnapshot } from './client.view.js';
 import { ClientsRepository } from './clients.repository.js';
-import { clientCutoffRevocation } from '../tokens/client-cutoff.repository.js';
+import { clientCutoffRevocation } from './client-cutoff.repository.js';
 
 /** Outbox events about one client, appended in the caller's transaction (CONTRACT.md, events). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import type { Page } from '../common/pagination.js';
 import { ClientSecretRotation } from './client-secret-rotation.service.js';
 import type { ClientView } from './client.view.js';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { auditTargetView } from '../audit/audit-target-view.provider.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { ClientCache } from './client-cache.js';
 import { ClientEvents } from './client-events.js';
@@ -15,7 +17,7 @@ import { RegistryCommitListener } from './registry-commit-listener.js';
 import { RegistryTransaction } from './registry-transaction.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), AuditModule, OutboxModule],
   controllers: [ClientsController],
   providers: [
     RegistryChangeMarker,

@@ -5,7 +5,7 @@ import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
 import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
-import type { AssociatedScope } from '../scopes/privileged-scopes.js';
+import type { AssociatedScope } from './associated-scope.js';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { toClient } from './client.mapper.js';

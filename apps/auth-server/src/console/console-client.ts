@@ -1,6 +1,6 @@
 import { GrantTypes } from '../clients/client.js';
 import type { ClientFields } from '../clients/client-writes.repository.js';
-import { Permissions } from '../users/user.js';
+import { Permissions } from '../common/permissions.js';
 
 /** The web console's own OAuth client: provisioned at every start (CONTRACT.md, admin API). */
 export const CONSOLE_CLIENT_ID = 'portcullis-console';

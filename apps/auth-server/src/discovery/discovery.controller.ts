@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AuthorizationServerMetadataService } from './authorization-server-metadata.service.js';
-import { GetOnlyEndpoint } from '../token/method-not-allowed.js';
+import { GetOnlyEndpoint } from '../common/method-not-allowed.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SERVER_METADATA } from '../openapi/schemas.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { KeyStore } from './key-store.js';
-import { GetOnlyEndpoint } from '../token/method-not-allowed.js';
+import { GetOnlyEndpoint } from '../common/method-not-allowed.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JWKS } from '../openapi/schemas.js';
 

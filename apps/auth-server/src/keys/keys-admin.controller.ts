@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import { RotateKeysBody } from './dto/rotate-keys.body.js';
 import type { SigningKeyResponse } from './dto/signing-key.response.js';
 import { KeysAdminService } from './keys-admin.service.js';

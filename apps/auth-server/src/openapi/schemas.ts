@@ -1,5 +1,5 @@
 import type { ReferenceObject, SchemaObject } from '#operability';
-import { ALL_PERMISSIONS } from '../users/user.js';
+import { ALL_PERMISSIONS } from '../common/permissions.js';
 
 /**
  * OpenAPI shapes of the auth server's answers (CONTRACT.md). Request bodies are described from

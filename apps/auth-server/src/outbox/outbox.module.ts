@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { OutboxEventsRepository } from './outbox-events.repository.js';
 import { OutboxWriter } from './outbox.writer.js';
 
-@Global()
 @Module({ providers: [OutboxEventsRepository, OutboxWriter], exports: [OutboxEventsRepository, OutboxWriter] })
 export class OutboxModule {}

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ClientAuthentication } from '../token/client-authentication.js';
 import { requireParam } from '../token/token-form.js';
 import { RevocationService } from './revocation.service.js';
-import { PostOnlyEndpoint } from '../token/method-not-allowed.js';
+import { PostOnlyEndpoint } from '../common/method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiFormBody, ApiOAuthErrors } from '#operability';
 import { TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import { PageQuery, type Page } from '../common/pagination.js';
 import { ClientScopesService } from './client-scopes.service.js';
 import { CreateScopeDto } from './dto/create-scope.dto.js';

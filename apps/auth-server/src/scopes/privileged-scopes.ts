@@ -1,10 +1,5 @@
 import { InvalidScope } from '#errors';
-
-/** A scope associated with a client, with the user permission it requires (null: none). */
-export interface AssociatedScope {
-  name: string;
-  requiredPermission: string | null;
-}
+import type { AssociatedScope } from '../clients/associated-scope.js';
 
 /**
  * How a user grant treats a privileged scope the user lacks the permission for (CONTRACT

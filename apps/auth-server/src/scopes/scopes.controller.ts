@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import type { ClientView } from '../clients/client.view.js';
 import { PageQuery, type Page } from '../common/pagination.js';
 import { ClientScopesService } from './client-scopes.service.js';

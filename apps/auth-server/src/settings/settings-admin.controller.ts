@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import type { Settings } from './settings.js';
 import { SettingsAdminService } from './settings-admin.service.js';
 import { UpdateSettingsBody } from './update-settings.body.js';

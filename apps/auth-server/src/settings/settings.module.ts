@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SettingsRepository } from './settings.repository.js';
 import { SettingsService } from './settings.service.js';
 
-@Global()
 @Module({ providers: [SettingsRepository, SettingsService], exports: [SettingsService] })
 export class SettingsModule {}

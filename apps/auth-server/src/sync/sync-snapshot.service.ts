@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenProblem, UnauthorizedProblem } from '#errors';
 import type { RegistrySnapshot } from '#sync';
-import { parseBasicAuthorization } from '../admin-auth/basic-credentials.js';
+import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SyncSnapshotRepository } from './sync-snapshot.repository.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InvalidClient, InvalidRequest } from '#errors';
-import { parseBasicAuthorization } from '../admin-auth/basic-credentials.js';
+import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AuthFailureThrottle } from '../rate-limit/auth-failure-throttle.js';

@@ -1,15 +1,6 @@
 import type { Client } from '../clients/client.js';
+import type { TokenResponse } from '../tokens/token-response.js';
 import type { GrantParameters, RequestOf } from './grant-parameters.js';
-
-/** RFC 6749 §5.1 successful response. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  /** Left out when the lifetime is "never" (CONTRACT.md). */
-  expires_in?: number;
-  refresh_token?: string;
-  scope: string;
-}
 
 export interface GrantContext<Request> {
   /** The authenticated client (confidential) or the identified client (public, PKCE). */

@@ -4,7 +4,8 @@ import { InvalidClient, InvalidGrant, UnauthorizedClient } from '#errors';
 import type { Client } from '../clients/client.js';
 import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
-import type { GrantHandler, TokenResponse } from './grant-handler.js';
+import type { GrantHandler } from './grant-handler.js';
+import type { TokenResponse } from '../tokens/token-response.js';
 import { GrantRegistry } from './grant-registry.js';
 import { parseOAuthForm, requireParam } from './token-form.js';
 

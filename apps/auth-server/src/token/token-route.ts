@@ -3,7 +3,7 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AllExceptionsFilter } from '#errors';
-import type { TokenResponse } from './grant-handler.js';
+import type { TokenResponse } from '../tokens/token-response.js';
 import { TokenEndpoint } from './token-endpoint.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { TokenResponse } from './grant-handler.js';
+import type { TokenResponse } from '../tokens/token-response.js';
 import { TokenEndpoint } from './token-endpoint.js';
-import { PostOnlyEndpoint } from './method-not-allowed.js';
+import { PostOnlyEndpoint } from '../common/method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiFormBody, ApiOAuthErrors } from '#operability';
 import { TOKEN_REQUEST, TOKEN_RESPONSE } from '../openapi/schemas.js';

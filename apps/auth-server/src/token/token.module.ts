@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { GrantRegistry } from './grant-registry.js';
@@ -18,7 +22,7 @@ import { TokenRoute } from './token-route.js';
  * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, UsersModule],
+  imports: [DiscoveryModule, ClientsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule],
   controllers: [TokenController],
   providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],

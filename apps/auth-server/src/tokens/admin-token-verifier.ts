@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AdminTokenVerifier } from '../admin-auth/admin-principal.js';
+import type { AdminTokenVerifier } from '../admin-api/admin-principal.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { GrantsRepository } from './grants.repository.js';
 

@@ -4,7 +4,7 @@ import { retryConflicts } from '#database';
 import { currentRequestContext } from '#observability';
 import type { Client } from '../clients/client.js';
 import { SettingsService } from '../settings/settings.service.js';
-import type { TokenResponse } from '../token/grant-handler.js';
+import type { TokenResponse } from './token-response.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
 import { AccessTokenSigner } from './access-token-signer.js';
 import type { NewGrant } from './grant.js';

@@ -1,5 +1,5 @@
 import type { Client, GrantType } from '../clients/client.js';
-import type { TokenResponse } from '../token/grant-handler.js';
+import type { TokenResponse } from './token-response.js';
 import type { GrantRecord } from './grant.js';
 
 /** Tokens of a new family (a grant row of its own), or the next tokens of a family whose refresh token is rotated. */

@@ -5,7 +5,7 @@ import type { AuditActor } from '../audit/audit-event.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { isUuid } from '../common/uuid.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
-import { clientCutoffRevocation } from './client-cutoff.repository.js';
+import { clientCutoffRevocation } from '../clients/client-cutoff.repository.js';
 import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import type { Page } from '../common/pagination.js';
 import { ListTokensQuery } from './dto/list-tokens.query.js';
 import { toTokenPage, type TokenResponseItem } from './dto/token.response.js';

@@ -1,5 +1,9 @@
-import { Global, Module } from '@nestjs/common';
-import { ADMIN_TOKEN_VERIFIER } from '../admin-auth/admin-principal.js';
+import { Module } from '@nestjs/common';
+import { ADMIN_TOKEN_VERIFIER } from '../admin-api/admin-principal.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
 import { AccessTokenSigner } from './access-token-signer.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { BearerAdminTokenVerifier } from './admin-token-verifier.js';
@@ -13,9 +17,9 @@ import { TokensAdminController } from './tokens-admin.controller.js';
 import { TokensAdminRepository } from './tokens-admin.repository.js';
 import { TokensAdminService } from './tokens-admin.service.js';
 
-/** Issuing, verifying and revoking tokens; global so grant handlers anywhere can inject them. */
-@Global()
+/** Issuing, verifying and revoking tokens; the grant handlers, introspection, revocation and admin modules import it. */
 @Module({
+  imports: [AuditModule, SettingsModule, OutboxModule, KeysModule],
   controllers: [TokensAdminController],
   providers: [
     AccessTokenSigner,

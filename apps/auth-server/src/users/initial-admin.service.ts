@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { randomBytes } from 'node:crypto';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { hashPassword } from './password-hasher.js';
-import { Permissions } from './user.js';
+import { Permissions } from '../common/permissions.js';
 import { UsersRepository } from './users.repository.js';
 
 /** What the launcher prints: the admin login created at first start, if any. */

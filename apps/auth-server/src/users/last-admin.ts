@@ -1,5 +1,6 @@
 import { ConflictProblem } from '#errors';
-import { Permissions, type User } from './user.js';
+import { Permissions } from '../common/permissions.js';
+import type { User } from './user.js';
 
 /** What a user looks like after a change; null when the user is deleted. */
 export type UserAfterChange = Pick<User, 'active' | 'permissions'> | null;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ServerBusy } from '#errors';
-import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT, hashPassword, limitQueuedPasswordHashes, passwordHashingLoad, verifyPassword } from './password-hasher.js';
+import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../common/password-hashing-capacity.js';
+import { hashPassword, limitQueuedPasswordHashes, passwordHashingLoad, verifyPassword } from './password-hasher.js';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { Page } from '../common/pagination.js';
-import { AdminApi } from '../admin-auth/admin-api.decorator.js';
+import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import { CreateUserBody } from './dto/create-user.body.js';
 import { ListUsersQuery } from './dto/list-users.query.js';
 import { UpdateUserBody } from './dto/update-user.body.js';

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { auditTargetView } from '../audit/audit-target-view.provider.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { toUserResponse } from './dto/user.response.js';
 import { UserIdPipe } from './user-id.pipe.js';
 import { UsersAdminController } from './users-admin.controller.js';
@@ -8,7 +10,7 @@ import { UsersModule } from './users.module.js';
 
 /** The users admin API; separate from UsersModule because AdminAuthModule (its guard) imports that one. */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, TokensModule, AuditModule],
   controllers: [UsersAdminController],
   providers: [
     UsersAdminService,

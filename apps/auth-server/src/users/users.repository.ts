@@ -4,7 +4,8 @@ import { Repository, type EntityManager } from 'typeorm';
 import type { Tx } from '#database';
 import { txOf } from '#database/persistence';
 import { UserEntity } from './user.entity.js';
-import { Permissions, type Permission, type User } from './user.js';
+import { Permissions, type Permission } from '../common/permissions.js';
+import type { User } from './user.js';
 
 export interface StoredUser {
   user: User;

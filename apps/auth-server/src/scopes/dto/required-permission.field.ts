@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsIn, ValidateIf } from 'class-validator';
-import { ALL_PERMISSIONS } from '../../users/user.js';
+import { ALL_PERMISSIONS } from '../../common/permissions.js';
 
 /** A known user permission, or null (no permission needed); absent means "unchanged" or null. */
 export function RequiredPermissionField(): PropertyDecorator {

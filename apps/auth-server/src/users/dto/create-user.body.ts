@@ -1,5 +1,5 @@
 import { ValidateIf } from 'class-validator';
-import type { Permission } from '../user.js';
+import type { Permission } from '../../common/permissions.js';
 import { PasswordField, PermissionsField, UsernameField } from './user-fields.js';
 
 /** POST /admin/v1/users. Anything else in the body is rejected by the global pipe (mass assignment). */

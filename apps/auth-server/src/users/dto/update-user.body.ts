@@ -1,5 +1,5 @@
 import { IsBoolean, ValidateIf } from 'class-validator';
-import type { Permission } from '../user.js';
+import type { Permission } from '../../common/permissions.js';
 import { PasswordField, PermissionsField } from './user-fields.js';
 
 const present = (_: object, value: unknown): boolean => value !== undefined;

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
-import { ALL_PERMISSIONS } from '../user.js';
+import { ALL_PERMISSIONS } from '../../common/permissions.js';
 
 /**
  * 1 to 64 characters, none of them ':' (it would break HTTP Basic, RFC 7617 §2), whitespace,

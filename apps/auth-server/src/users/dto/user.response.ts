@@ -1,5 +1,6 @@
 import type { Page } from '../../common/pagination.js';
-import type { Permission, User } from '../user.js';
+import type { Permission } from '../../common/permissions.js';
+import type { User } from '../user.js';
 
 /** The wire shape of a user: never the password or its hash. */
 export interface UserResponse {

@@ -8,8 +8,9 @@ import type { AuthorizationCode, CodeOwner } from '../../../authorization-codes/
 import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuance.js';
 import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
-import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
+import type { TokenResponse } from '../../../tokens/token-response.js';
 import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
 
 const PARAMETERS = new GrantParameters(['code'], ['redirect_uri', 'code_verifier']);

@@ -3,8 +3,9 @@ import { GrantTypes } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
-import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
+import type { TokenResponse } from '../../../tokens/token-response.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 
 const PARAMETERS = new GrantParameters([], ['scope']);

@@ -7,7 +7,8 @@ import { AuthFailureThrottle } from '../../../rate-limit/auth-failure-throttle.j
 import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
-import type { GrantContext, GrantHandler, TokenResponse } from '../../grant-handler.js';
+import type { GrantContext, GrantHandler } from '../../grant-handler.js';
+import type { TokenResponse } from '../../../tokens/token-response.js';
 import { scopesForUser } from '../../../scopes/privileged-scopes.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { resolveRequestedScopes } from '../../scope-request.js';

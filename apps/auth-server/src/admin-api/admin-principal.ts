@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+
 /** Who is calling the admin API. */
 export interface AdminPrincipal {
   userId: string;
@@ -5,9 +7,12 @@ export interface AdminPrincipal {
   via: 'basic' | 'bearer';
 }
 
+/** An admin API request once AdminAuthGuard has let it through. */
+export type AdminRequest = FastifyRequest & { adminPrincipal?: AdminPrincipal };
+
 /**
  * Verifies a bearer access token for the admin API: issued by this server, with the scope `admin`,
- * to an active user. Provided by the OAuth module; absent until it is loaded.
+ * to an active user. Provided by TokensModule (tokens/admin-token-verifier.ts), which AdminAuthModule imports.
  */
 export interface AdminTokenVerifier {
   verify(token: string): Promise<{ userId: string; username: string } | null>;

@@ -1,0 +1,5 @@
+/** A scope associated with a client, with the user permission it requires (null: none). */
+export interface AssociatedScope {
+  name: string;
+  requiredPermission: string | null;
+}
