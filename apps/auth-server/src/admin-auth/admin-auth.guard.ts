@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
+import { ForbiddenProblem, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
+import { TooManyAttempts } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';

@@ -1,4 +1,4 @@
-import { InvalidScope } from '#errors';
+import { InvalidScope } from '#oauth';
 
 /** A scope associated with a client, with the user permission it requires (null: none). */
 export interface AssociatedScope {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, UnauthorizedClient } from '#errors';
+import { InvalidClient, UnauthorizedClient } from '#oauth';
 import { GrantTypes, type Client } from '../clients/client.js';
 import { ClientNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 import type { TokenRequestParams } from './grant-handler.js';
 
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;

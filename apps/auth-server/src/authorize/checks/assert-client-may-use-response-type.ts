@@ -1,4 +1,4 @@
-import { UnauthorizedClient } from '#errors';
+import { UnauthorizedClient } from '#oauth';
 import { GrantTypes, type Client } from '../../clients/client.js';
 import type { ResponseType } from '../authorize-request.js';
 

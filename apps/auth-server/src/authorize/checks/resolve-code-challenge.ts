@@ -1,4 +1,4 @@
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 import type { Client } from '../../clients/client.js';
 
 /** RFC 7636 §4.2: code_challenge = 43*128unreserved. */

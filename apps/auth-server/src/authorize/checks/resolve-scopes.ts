@@ -1,4 +1,4 @@
-import { InvalidScope } from '#errors';
+import { InvalidScope } from '#oauth';
 
 /** RFC 6749 §3.3: scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_GRAMMAR = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant, OAuthError } from '#errors';
+import { InvalidGrant, OAuthError } from '#oauth';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant } from '#errors';
+import { InvalidGrant } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { retryConflicts } from '#database';
-import { InvalidGrant, InvalidScope } from '#errors';
+import { InvalidGrant, InvalidScope } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import { GrantTypes, type Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
