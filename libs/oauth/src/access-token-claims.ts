@@ -1,5 +1,3 @@
-import type { GrantType } from './grant-types.js';
-
 /** RFC 9068 §2.1: the `typ` header of our JWT access tokens. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
@@ -18,7 +16,7 @@ export interface AccessTokenPayload {
   /** The grant id: the unit of revocation at the auth server (and of tokens.revoked events). */
   gid: string;
   /** The grant type the token was issued by. */
-  gty: GrantType;
+  gty: string;
   /** Seconds since the epoch. */
   iat: number;
   jti: string;

@@ -3,6 +3,8 @@
  * from DTOs, never TypeORM entities. Each event carries the entity's version; consumers apply an
  * event only when its version is newer than what they hold, which makes redelivery harmless.
  */
+import type { ClientType } from '#oauth';
+
 export const SYNC_SCHEMA_VERSION = 1;
 
 export const SyncEvents = {
@@ -20,7 +22,7 @@ export interface ClientSnapshot {
   clientId: string;
   name: string;
   version: string;
-  type: 'confidential' | 'public';
+  type: ClientType;
   active: boolean;
   scopes: string[];
   entityVersion: number;

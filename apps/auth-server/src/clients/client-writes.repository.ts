@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isClientId } from '#oauth';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
-import { isWellFormedClientId } from './client-secret.js';
 import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
 import type { ClientWithSecrets } from './clients.repository.js';
 
@@ -26,7 +26,7 @@ export class ClientWritesRepository {
 
   /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
   async lock(manager: EntityManager, clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isWellFormedClientId(clientId)) return null;
+    if (!isClientId(clientId)) return null;
     const entity = await manager.createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
     return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
   }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import { isClientId } from '#oauth';
 import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
 import type { AssociatedScope } from '../scopes/privileged-scopes.js';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { toClient } from './client.mapper.js';
-import { isWellFormedClientId } from './client-secret.js';
 
 /** A client with what is needed to authenticate it; never leaves the clients module's services. */
 export interface ClientWithSecrets {
@@ -22,7 +22,7 @@ export class ClientsRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
 
   async findByClientId(clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isWellFormedClientId(clientId)) return null;
+    if (!isClientId(clientId)) return null;
     const entity = await this.clients.findOneBy({ clientId });
     if (!entity) return null;
     return {

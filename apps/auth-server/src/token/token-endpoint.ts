@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, UnauthorizedClient } from '#oauth';
-import { GrantTypes, type Client } from '../clients/client.js';
+import { GrantTypes, InvalidClient, UnauthorizedClient } from '#oauth';
+import type { Client } from '../clients/client.js';
 import { ClientNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
 import type { TokenResponse } from './grant-handler.js';

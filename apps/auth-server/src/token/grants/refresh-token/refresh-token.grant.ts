@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { retryConflicts } from '#database';
-import { InvalidGrant, InvalidScope } from '#oauth';
+import { GrantTypes, InvalidGrant, InvalidScope } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
-import { GrantTypes, type Client } from '../../../clients/client.js';
+import type { Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { SettingsService } from '../../../settings/settings.service.js';
 import { accessTokenLifetimeSeconds } from '../../../tokens/access-token-lifetime.js';
