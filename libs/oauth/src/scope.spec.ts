@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatScope, isScopeName, isScopeToken, parseScope } from './scope.js';
 
-const EVERY_TOKEN_CHARACTER = '!#$%&\'()*+,-./0123456789:;<=>?@AZ[]^_`az{|}~';
+const EVERY_TOKEN_CHARACTER = "!#$%&'()*+,-./0123456789:;<=>?@AZ[]^_`az{|}~";
 const OUTSIDE_THE_GRAMMAR = ['', 'a b', 'a"b', 'a\\b', '"', '\\', ' ', 'a\tb', 'a\nb', 'a\u0000b', 'é', 'a\u007fb'];
 
 describe(isScopeToken.name, () => {

@@ -55,7 +55,8 @@ export interface SyncEventPayloads {
   'tokens.revoked': TokensRevoked;
 }
 
-export interface SyncEnvelope<K extends SyncEventKind = SyncEventKind> {
+/** The fields every event carries, whatever its kind. */
+interface EnvelopeOf<K extends SyncEventKind> {
   /** The outbox sequence number: strictly increasing in commit order. */
   seq: number;
   /**
@@ -70,6 +71,12 @@ export interface SyncEnvelope<K extends SyncEventKind = SyncEventKind> {
   occurredAt: string;
   payload: SyncEventPayloads[K];
 }
+
+/**
+ * An event as it travels: a union discriminated by `kind`, so that checking the kind types the
+ * payload (`SyncEnvelope<'client.upserted'>` is one kind's envelope).
+ */
+export type SyncEnvelope<K extends SyncEventKind = SyncEventKind> = { [Kind in K]: EnvelopeOf<Kind> }[K];
 
 /** What the auth server's snapshot endpoint answers. */
 export interface RegistrySnapshot {
