@@ -7,6 +7,10 @@ export const ClientTypes = {
 } as const;
 export type ClientType = (typeof ClientTypes)[keyof typeof ClientTypes];
 
+export function isClientType(value: unknown): value is ClientType {
+  return value === ClientTypes.confidential || value === ClientTypes.public;
+}
+
 /** Grants a client may be registered for, by type (CONTRACT.md, OAuth endpoints). */
 export const GRANTS_BY_TYPE: Record<ClientType, readonly GrantType[]> = {
   confidential: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password],
