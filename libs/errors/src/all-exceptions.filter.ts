@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '#oauth';
 import { isUnavailableError, sqlState, UNIQUE_VIOLATION } from './classify.js';
-import { OAuthError, ServerError, TemporarilyUnavailable, InvalidRequest } from './oauth-error.js';
 import { ConflictProblem, Problem, retryAfterHeader, ServiceUnavailableProblem, ValidationProblem } from './problem.js';
 import { ServerBusy } from './server-busy.js';
 

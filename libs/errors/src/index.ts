@@ -1,4 +1,3 @@
-export * from './oauth-error.js';
 export * from './problem.js';
 export * from './server-busy.js';
 export * from './classify.js';

@@ -1,3 +1,4 @@
+import { isClientType } from '#oauth';
 import { SyncEvents, type SyncEnvelope, type SyncEventKind } from './events.js';
 import { RejectedEvent } from './rejected-event.js';
 
@@ -30,7 +31,7 @@ const PAYLOAD_CHECKS: Record<SyncEventKind, (payload: Json) => boolean> = {
     isString(p.clientId, 1024) &&
     isString(p.name) &&
     isString(p.version, 1024) &&
-    (p.type === 'confidential' || p.type === 'public') &&
+    isClientType(p.type) &&
     typeof p.active === 'boolean' &&
     isStringList(p.scopes) &&
     isSeq(p.entityVersion),

@@ -3,6 +3,8 @@
  * from DTOs, never TypeORM entities. Each event carries the entity's version; consumers apply an
  * event only when its version is newer than what they hold, which makes redelivery harmless.
  */
+import type { ClientType } from '#oauth';
+
 export const SYNC_SCHEMA_VERSION = 1;
 
 export const SyncEvents = {
@@ -20,7 +22,7 @@ export interface ClientSnapshot {
   clientId: string;
   name: string;
   version: string;
-  type: 'confidential' | 'public';
+  type: ClientType;
   active: boolean;
   scopes: string[];
   entityVersion: number;
@@ -53,7 +55,8 @@ export interface SyncEventPayloads {
   'tokens.revoked': TokensRevoked;
 }
 
-export interface SyncEnvelope<K extends SyncEventKind = SyncEventKind> {
+/** The fields every event carries, whatever its kind. */
+interface EnvelopeOf<K extends SyncEventKind> {
   /** The outbox sequence number: strictly increasing in commit order. */
   seq: number;
   /**
@@ -68,6 +71,12 @@ export interface SyncEnvelope<K extends SyncEventKind = SyncEventKind> {
   occurredAt: string;
   payload: SyncEventPayloads[K];
 }
+
+/**
+ * An event as it travels: a union discriminated by `kind`, so that checking the kind types the
+ * payload (`SyncEnvelope<'client.upserted'>` is one kind's envelope).
+ */
+export type SyncEnvelope<K extends SyncEventKind = SyncEventKind> = { [Kind in K]: EnvelopeOf<Kind> }[K];
 
 /** What the auth server's snapshot endpoint answers. */
 export interface RegistrySnapshot {

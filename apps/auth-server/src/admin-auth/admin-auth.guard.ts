@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenProblem, TooManyAttempts, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
+import { ForbiddenProblem, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
+import { TooManyAttempts } from '#oauth';
 import { isAdminApi } from '../admin-api/admin-api.decorator.js';
 import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminRequest, type AdminTokenVerifier } from '../admin-api/admin-principal.js';
 import { AuditWriter } from '../audit/audit-writer.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { GrantTypes } from '#oauth';
 import { AuthorizationCodesService } from '../authorization-codes/authorization-codes.service.js';
-import { GrantTypes, type Client } from '../clients/client.js';
+import type { Client } from '../clients/client.js';
 import { TokenIssuance } from '../tokens/token-issuance.js';
 import type { User } from '../users/user.js';
 import { redirectWith } from './authorize-redirect.js';

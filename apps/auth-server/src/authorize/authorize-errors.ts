@@ -1,4 +1,4 @@
-import type { OAuthError } from '#errors';
+import type { OAuthError } from '#oauth';
 
 /**
  * The request cannot be answered at the client's redirect URI (unknown client, unregistered

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessDenied, InvalidScope, TooManyAttempts, type OAuthError } from '#errors';
+import { AccessDenied, InvalidScope, TooManyAttempts, type OAuthError } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import type { Client } from '../clients/client.js';

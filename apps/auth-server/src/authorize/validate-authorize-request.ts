@@ -1,4 +1,4 @@
-import { OAuthError } from '#errors';
+import { OAuthError } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
 import type { ValidatedAuthorizeRequest } from './authorize-request.js';

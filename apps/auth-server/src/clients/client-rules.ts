@@ -1,5 +1,5 @@
 import type { FieldError } from '#errors';
-import { GRANTS_BY_TYPE, GrantTypes, type ClientType, type GrantType } from './client.js';
+import { GRANTS_BY_TYPE, GrantTypes, type ClientType, type GrantType } from '#oauth';
 import { redirectUriError } from './redirect-uri.js';
 
 /** The fields whose rules depend on each other; checked on create and on the merged state of a PATCH. */

@@ -51,11 +51,3 @@ export class VerifiedSecretMemo<Entry extends object> {
 export function generateClientId(): string {
   return randomBytes(16).toString('base64url');
 }
-
-/** Generated ids are base64url; provisioned ones (RESOURCE_CLIENT_ID) are URL-safe. Anything else cannot exist. */
-const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
-
-/** Checked before a lookup so that hostile input (NUL bytes, huge strings) never reaches SQL. */
-export function isWellFormedClientId(clientId: string): boolean {
-  return CLIENT_ID_PATTERN.test(clientId);
-}

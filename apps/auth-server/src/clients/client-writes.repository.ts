@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
+import { isClientId } from '#oauth';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
-import { isWellFormedClientId } from './client-secret.js';
 import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
 import type { ClientWithSecrets } from './clients.repository.js';
 
@@ -28,7 +28,7 @@ export class ClientWritesRepository {
 
   /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
   async lock(tx: Tx, clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isWellFormedClientId(clientId)) return null;
+    if (!isClientId(clientId)) return null;
     const entity = await entityManagerOf(tx).createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
     return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
   }

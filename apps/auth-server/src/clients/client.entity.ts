@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ClientType } from '#oauth';
 
 @Entity({ name: 'clients' })
 export class ClientEntity {
@@ -18,7 +19,7 @@ export class ClientEntity {
   description!: string;
 
   @Column({ type: 'text' })
-  type!: 'confidential' | 'public';
+  type!: ClientType;
 
   @Column({ name: 'secret_hash', type: 'text', nullable: true })
   secretHash!: string | null;

@@ -1,4 +1,5 @@
-import type { AccessTokenLifetime, Client, GrantType, RefreshCount } from './client.js';
+import type { GrantType } from '#oauth';
+import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
 import type { ClientEntity } from './client.entity.js';
 
 export function toClient(entity: ClientEntity): Client {

@@ -1,20 +1,4 @@
-/** The client vocabulary of CONTRACT.md, shared by the admin API and the OAuth endpoints. */
-export const GrantTypes = {
-  authorizationCode: 'authorization_code',
-  clientCredentials: 'client_credentials',
-  password: 'password',
-  implicit: 'implicit',
-  refreshToken: 'refresh_token',
-} as const;
-export type GrantType = (typeof GrantTypes)[keyof typeof GrantTypes];
-
-export type ClientType = 'confidential' | 'public';
-
-/** Grants a client may be registered for, by type (CONTRACT.md, OAuth endpoints). */
-export const GRANTS_BY_TYPE: Record<ClientType, readonly GrantType[]> = {
-  confidential: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password],
-  public: [GrantTypes.implicit, GrantTypes.authorizationCode],
-};
+import type { ClientType, GrantType } from '#oauth';
 
 export type AccessTokenLifetime = { mode: 'global' } | { mode: 'never' } | { mode: 'seconds'; seconds: number };
 export type RefreshCount = { mode: 'unlimited' } | { mode: 'limited'; limit: number };

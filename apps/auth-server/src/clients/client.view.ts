@@ -1,5 +1,6 @@
 import type { ClientSnapshot } from '#sync';
-import type { AccessTokenLifetime, Client, ClientType, GrantType, RefreshCount } from './client.js';
+import type { ClientType, GrantType } from '#oauth';
+import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
 
 /** The admin API's JSON for a client (CONTRACT.md, Clients). */
 export interface ClientView {

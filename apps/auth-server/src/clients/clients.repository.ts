@@ -3,13 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
+import { isClientId } from '#oauth';
 import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
 import type { AssociatedScope } from './associated-scope.js';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { toClient } from './client.mapper.js';
-import { isWellFormedClientId } from './client-secret.js';
 
 /** A client with what is needed to authenticate it; never leaves the clients module's services. */
 export interface ClientWithSecrets {
@@ -24,7 +24,7 @@ export class ClientsRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
 
   async findByClientId(clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isWellFormedClientId(clientId)) return null;
+    if (!isClientId(clientId)) return null;
     const entity = await this.clients.findOneBy({ clientId });
     if (!entity) return null;
     return {

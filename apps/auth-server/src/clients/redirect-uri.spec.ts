@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ClientType } from './client.js';
+import type { ClientType } from '#oauth';
 import { redirectUriError } from './redirect-uri.js';
 
 describe(redirectUriError.name, () => {

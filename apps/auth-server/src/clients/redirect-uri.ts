@@ -1,4 +1,4 @@
-import type { ClientType } from './client.js';
+import type { ClientType } from '#oauth';
 
 /** Hosts on which plain http is acceptable: the app and the browser are on the same machine (RFC 8252 §7.3). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '#config';
+import { CLIENT_ID } from '#oauth';
 import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '#sync';
 import type { DestinationStream } from 'pino';
 import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../common/password-hashing-capacity.js';
@@ -36,7 +37,7 @@ export class AuthServerEnv {
   @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._~-]{1,128}$/, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
+  @IsOptional() @IsString() @Matches(CLIENT_ID, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
   RESOURCE_CLIENT_ID?: string;
 
   @IsOptional() @IsString() @MinLength(16)

@@ -1,4 +1,4 @@
-import { GrantTypes } from '../clients/client.js';
+import { GrantTypes } from '#oauth';
 import type { ClientFields } from '../clients/client-writes.repository.js';
 import { Permissions } from '../common/permissions.js';
 

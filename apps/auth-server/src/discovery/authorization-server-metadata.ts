@@ -1,3 +1,5 @@
+import { GrantTypes } from '#oauth';
+
 /** RFC 8414 §2 metadata, built from the issuer; scopes_supported comes from the database. */
 export function authorizationServerMetadata(issuer: string, scopes: string[]): Record<string, unknown> {
   return {
@@ -9,7 +11,7 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
     revocation_endpoint: `${issuer}/oauth/revoke`,
     response_types_supported: ['code', 'token'],
     response_modes_supported: ['query', 'fragment'],
-    grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token'],
+    grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],

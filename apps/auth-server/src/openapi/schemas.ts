@@ -1,3 +1,4 @@
+import { ClientTypes, GrantTypes } from '#oauth';
 import type { ReferenceObject, SchemaObject } from '#operability';
 import { ALL_PERMISSIONS } from '../common/permissions.js';
 
@@ -20,7 +21,7 @@ export const CLIENT_VIEW = object(
     name: string,
     version: string,
     description: string,
-    type: { type: 'string', enum: ['confidential', 'public'] },
+    type: { type: 'string', enum: Object.values(ClientTypes) },
     redirectUris: strings,
     grants: strings,
     accessTokenLifetime: { $ref: '#/components/schemas/AccessTokenLifetimeDto' },
@@ -89,7 +90,7 @@ export const TOKEN_RESPONSE = object(
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
 export const TOKEN_REQUEST = object(
   {
-    grant_type: { type: 'string', enum: ['authorization_code', 'client_credentials', 'password', 'refresh_token'] },
+    grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken] },
     code: string,
     redirect_uri: string,
     code_verifier: string,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TooManyAttempts } from '#errors';
+import { TooManyAttempts } from '#oauth';
 import { AuthFailuresRepository, type ThrottlePolicy } from './auth-failures.repository.js';
 import { FailureKeysView } from './failure-keys-view.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TemporarilyUnavailable, UnauthorizedClient } from '#errors';
+import { TemporarilyUnavailable, UnauthorizedClient } from '#oauth';
 import type { Client } from '../clients/client.js';
 import type { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import type { GrantsRepository } from '../tokens/grants.repository.js';

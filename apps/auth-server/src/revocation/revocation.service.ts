@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OAuthError, TemporarilyUnavailable, UnauthorizedClient } from '#errors';
+import { OAuthError, TemporarilyUnavailable, UnauthorizedClient } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidScope } from '#errors';
+import { InvalidScope } from '#oauth';
 import { scopesForUser, stillAssociated } from './privileged-scopes.js';
 
 const ASSOCIATED = [

@@ -1,4 +1,4 @@
-import { InvalidScope } from '#errors';
+import { InvalidScope } from '#oauth';
 import type { AssociatedScope } from '../clients/associated-scope.js';
 
 /**

@@ -3,8 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
+import { isScopeName } from '#oauth';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { isScopeToken, type Scope, type ScopeChanges } from './scope.js';
+import type { Scope, ScopeChanges } from './scope.js';
 import { ScopeEntity } from './scope.entity.js';
 
 /** Scopes and client↔scope associations. Writes take the caller's transaction (outbox). */
@@ -13,7 +14,7 @@ export class ScopesRepository {
   constructor(@InjectRepository(ScopeEntity) private readonly scopes: Repository<ScopeEntity>) {}
 
   async find(name: string): Promise<Scope | null> {
-    if (!isScopeToken(name)) return null;
+    if (!isScopeName(name)) return null;
     const entity = await this.scopes.findOneBy({ name });
     return entity ? toScope(entity) : null;
   }
@@ -21,7 +22,7 @@ export class ScopesRepository {
   /** Sorted by name; a page of all scopes, or of the scopes associated with one client. */
   async list(limit: number, cursor?: string, clientRef?: string): Promise<Page<Scope>> {
     const query = this.scopes.createQueryBuilder('scope').orderBy('scope.name', 'ASC').limit(limit + 1);
-    const after = decodeCursor(cursor, { name: isScopeToken });
+    const after = decodeCursor(cursor, { name: isScopeName });
     if (after) query.andWhere('scope.name > :after', { after: after.name });
     if (clientRef) query.andWhere('EXISTS (SELECT 1 FROM client_scopes cs WHERE cs.scope_name = scope.name AND cs.client_ref = :clientRef)', { clientRef });
     const page = toPage(await query.getMany(), limit, (last) => ({ name: last.name }));
@@ -36,7 +37,7 @@ export class ScopesRepository {
 
   /** Locks the scope until the transaction ends. */
   async lock(tx: Tx, name: string, mode: 'update' | 'share'): Promise<Scope | null> {
-    if (!isScopeToken(name)) return null;
+    if (!isScopeName(name)) return null;
     const entity = await entityManagerOf(tx)
       .createQueryBuilder(ScopeEntity, 'scope')
       .setLock(mode === 'update' ? 'pessimistic_write' : 'pessimistic_read')

@@ -98,7 +98,8 @@ function toEnvelopes(rows: OutboxRow[], firstPrev: number): SyncEnvelope[] {
   let prevSeq = firstPrev;
   return rows.map((row) => {
     const seq = Number(row.seq);
-    const envelope: SyncEnvelope = {
+    // OutboxWriter.append stored the row's kind with that kind's payload: the pair is an envelope.
+    const envelope = {
       seq,
       prevSeq,
       kind: row.kind,
@@ -106,7 +107,7 @@ function toEnvelopes(rows: OutboxRow[], firstPrev: number): SyncEnvelope[] {
       entityVersion: Number(row.entity_version),
       occurredAt: new Date(row.created_at).toISOString(),
       payload: row.payload,
-    };
+    } as SyncEnvelope;
     prevSeq = seq;
     return envelope;
   });

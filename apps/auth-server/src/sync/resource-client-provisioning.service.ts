@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { sqlState, UNIQUE_VIOLATION } from '#errors';
-import { GrantTypes, type Client } from '../clients/client.js';
+import { GrantTypes } from '#oauth';
+import type { Client } from '../clients/client.js';
 import { ClientEvents } from '../clients/client-events.js';
 import { hashClientSecret } from '../clients/client-secret.js';
 import { ClientWritesRepository, type ClientFields } from '../clients/client-writes.repository.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, InvalidRequest } from '#errors';
+import { InvalidClient, InvalidRequest } from '#oauth';
 import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 import { GrantParameters } from './grant-parameters.js';
 
 describe(GrantParameters.name, () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { UnsupportedGrantType } from '#errors';
+import { UnsupportedGrantType } from '#oauth';
 import { GrantHandlerFor } from './grant-handler.decorator.js';
 import type { GrantHandler } from './grant-handler.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidScope } from '#errors';
+import { InvalidScope } from '#oauth';
 import { resolveRequestedScopes } from './scope-request.js';
 
 describe(resolveRequestedScopes.name, () => {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 
 /**
  * The form as sent: every parameter once, by name. Grants read it through their declared

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AllExceptionsFilter, InvalidClient, InvalidRequest } from '#errors';
+import { AllExceptionsFilter } from '#errors';
+import { InvalidClient, InvalidRequest } from '#oauth';
 import type { TokenEndpoint } from './token-endpoint.js';
 import { tokenHandler } from './token-route.js';
 

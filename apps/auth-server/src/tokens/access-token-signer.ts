@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomFillSync, type KeyObject } from 'node:crypto';
+import { ACCESS_TOKEN_TYP, formatScope, type AccessTokenPayload } from '#oauth';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
 import { signCompactEs256 } from './compact-es256.js';
 import { Es256SigningThread } from './es256-signing-thread.js';
-
-/** RFC 9068 media type of our access tokens. */
-export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 export interface AccessTokenClaims {
   grantId: string;
@@ -35,9 +33,9 @@ export class AccessTokenSigner {
   async sign(claims: AccessTokenClaims): Promise<string> {
     const { kid, key } = await this.keys.signingMaterial();
     // Claim order as jose's SignJWT produced it (RFC 9068 claims; exp left out for "never").
-    const payload = {
+    const payload: AccessTokenPayload = {
       client_id: claims.clientId,
-      scope: claims.scopes.join(' '),
+      scope: formatScope(claims.scopes),
       gid: claims.grantId,
       gty: claims.grantType,
       iss: this.config.issuer,

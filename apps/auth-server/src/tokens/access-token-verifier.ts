@@ -1,16 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { ACCESS_TOKEN_TYP, type AccessTokenPayload } from '#oauth';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
-import { ACCESS_TOKEN_TYP } from './access-token-signer.js';
 
-export interface VerifiedAccessToken extends JWTPayload {
-  gid: string;
-  client_id: string;
-  scope: string;
-  sub: string;
-  iat: number;
-}
+/** The claims introspection and revocation rely on, checked present (isOurs). */
+export type VerifiedAccessToken = JWTPayload & Pick<AccessTokenPayload, 'gid' | 'client_id' | 'scope' | 'sub' | 'iat'>;
 
 /** Verified tokens remembered (introspection sees the same token again and again). */
 const MAX_REMEMBERED = 10_000;

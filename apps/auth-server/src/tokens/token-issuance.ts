@@ -1,4 +1,5 @@
-import type { Client, GrantType } from '../clients/client.js';
+import type { GrantType } from '#oauth';
+import type { Client } from '../clients/client.js';
 import type { TokenResponse } from './token-response.js';
 import type { GrantRecord } from './grant.js';
 

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
+import type { ClientType, GrantType } from '#oauth';
 import type { RunningAuthServer } from '#testing';
 
 /** A client as the admin API answers it, with its secret when confidential. */
@@ -12,8 +13,8 @@ export interface TestClient {
 }
 
 export interface ClientSpec {
-  type?: 'confidential' | 'public';
-  grants?: string[];
+  type?: ClientType;
+  grants?: GrantType[];
   redirectUris?: string[];
   scopes?: string[];
   refreshCount?: { mode: 'unlimited' } | { mode: 'limited'; limit: number };

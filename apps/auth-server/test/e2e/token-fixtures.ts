@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { ClientType, GrantType } from '#oauth';
 import type { RunningAuthServer } from '#testing';
 import { hashClientSecret } from '../../src/clients/client-secret.js';
 
@@ -11,8 +12,8 @@ export interface TestClient {
 }
 
 export interface ClientOptions {
-  type?: 'confidential' | 'public';
-  grants?: string[];
+  type?: ClientType;
+  grants?: GrantType[];
   scopes?: string[];
   active?: boolean;
   lifetime?: { mode: 'global' } | { mode: 'never' } | { mode: 'seconds'; seconds: number };

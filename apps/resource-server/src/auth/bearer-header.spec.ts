@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MissingBearerToken, type OAuthError } from '#errors';
+import { MissingBearerToken, type OAuthError } from '#oauth';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
 
 function failure(run: () => unknown): OAuthError {

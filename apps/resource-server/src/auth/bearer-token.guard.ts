@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { InsufficientScope, TemporarilyUnavailable } from '#errors';
+import { InsufficientScope, TemporarilyUnavailable } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
 import { AdmissionMemo } from './admission-memo.js';

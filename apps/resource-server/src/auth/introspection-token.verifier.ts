@@ -1,4 +1,4 @@
-import { InvalidToken, TemporarilyUnavailable } from '#errors';
+import { InvalidToken, TemporarilyUnavailable } from '#oauth';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { TokenCache } from './token-cache.js';

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
-import { InvalidToken, TemporarilyUnavailable } from '#errors';
+import { ACCESS_TOKEN_TYP, InvalidToken, TemporarilyUnavailable, type AccessTokenClaim } from '#oauth';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { TokenCache } from './token-cache.js';
@@ -7,6 +7,7 @@ import { TokenCache } from './token-cache.js';
 const CLOCK_TOLERANCE_SECONDS = 30;
 const CACHE_ENTRIES = 10_000;
 const CACHE_MAX_AGE_MS = 5 * 60 * 1000;
+const REQUIRED_CLAIMS: AccessTokenClaim[] = ['sub', 'client_id', 'iat', 'jti'];
 
 /**
  * RFC 9068 local validation: ES256 only (RFC 8725 §3.1: an explicit allow-list defeats alg:none
@@ -52,11 +53,11 @@ export class JwtTokenVerifier implements TokenVerifier {
     try {
       const { payload } = await jwtVerify(token, this.jwks, {
         algorithms: ['ES256'],
-        typ: 'at+jwt',
+        typ: ACCESS_TOKEN_TYP,
         issuer: this.config.issuer,
         audience: this.config.audience,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['sub', 'client_id', 'iat', 'jti'],
+        requiredClaims: REQUIRED_CLAIMS,
       });
       // jose checks iat only against maxTokenAge; a token from the future is refused here (RS-5).
       if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidToken } from '#errors';
+import { InvalidToken } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import type { AccessTokenPrincipal } from './access-token.js';
 import { admitToken, missingScopes } from './token-admission.js';

@@ -1,4 +1,4 @@
-import { InvalidToken } from '#errors';
+import { InvalidToken } from '#oauth';
 import { isIssuedBeforeCutoff } from '../registry/apply-rules.js';
 import type { RegistryProjection } from '../registry/registry-projection.js';
 import type { AccessTokenPrincipal, AuthenticatedAccess } from './access-token.js';

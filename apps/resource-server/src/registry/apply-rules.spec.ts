@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { SyncEnvelope, SyncEventKind, SyncEventPayloads } from '#sync';
 import { isAlreadyApplied, isIssuedBeforeCutoff, planChange } from './apply-rules.js';
 
-function envelope<K extends SyncEventKind>(kind: K, entityVersion: number, payload: SyncEventPayloads[K], seq = 10): SyncEnvelope {
-  return { seq, kind, entityId: 'x', entityVersion, occurredAt: new Date().toISOString(), payload };
+function envelope<K extends SyncEventKind>(kind: K, entityVersion: number, payload: SyncEventPayloads[K], seq = 10): SyncEnvelope<K> {
+  return { seq, kind, entityId: 'x', entityVersion, occurredAt: new Date().toISOString(), payload } as SyncEnvelope<K>;
 }
 
 const client = (entityVersion: number, active = true) => ({

@@ -1,4 +1,4 @@
-import type { ClientSnapshot, SyncEnvelope, SyncEventPayloads } from '#sync';
+import type { ClientSnapshot, SyncEnvelope } from '#sync';
 import type { ClientRecord, ScopeRecord } from './registry.js';
 
 /** One write to the projection, decided by planChange and carried out by the repository and memory alike. */
@@ -32,9 +32,9 @@ export function entityOf(envelope: SyncEnvelope): { table: 'clients' | 'scopes';
   switch (envelope.kind) {
     case 'scope.upserted':
     case 'scope.deleted':
-      return { table: 'scopes', id: (envelope.payload as SyncEventPayloads['scope.deleted']).name };
+      return { table: 'scopes', id: envelope.payload.name };
     default:
-      return { table: 'clients', id: (envelope.payload as { clientId: string }).clientId };
+      return { table: 'clients', id: envelope.payload.clientId };
   }
 }
 
@@ -43,35 +43,35 @@ export function planChange(envelope: SyncEnvelope, stored: StoredVersions): Regi
   const version = Number(envelope.entityVersion);
   switch (envelope.kind) {
     case 'client.upserted': {
-      const payload = envelope.payload as ClientSnapshot;
+      const payload = envelope.payload;
       if (!isNewer(payload.entityVersion ?? version, stored.client)) return null;
       return { kind: 'client.upsert', client: clientRecordOf(payload, version), scopes: [...payload.scopes] };
     }
     case 'client.deleted': {
-      const payload = envelope.payload as SyncEventPayloads['client.deleted'];
+      const payload = envelope.payload;
       // A deletion carries the version it deleted (or a later one); an older one lost the race.
       if (stored.client === undefined || (payload.entityVersion ?? version) < stored.client) return null;
       return { kind: 'client.delete', clientId: payload.clientId };
     }
     case 'client.scopes.set': {
-      const payload = envelope.payload as SyncEventPayloads['client.scopes.set'];
+      const payload = envelope.payload;
       const scopesVersion = payload.entityVersion ?? version;
       if (!isNewer(scopesVersion, stored.clientScopes)) return null;
       return { kind: 'client.scopes', clientId: payload.clientId, scopes: [...payload.scopes], scopesVersion };
     }
     case 'scope.upserted': {
-      const payload = envelope.payload as SyncEventPayloads['scope.upserted'];
+      const payload = envelope.payload;
       if (!isNewer(payload.entityVersion ?? version, stored.scope)) return null;
       return { kind: 'scope.upsert', scope: { name: payload.name, description: payload.description ?? '', entityVersion: payload.entityVersion ?? version } };
     }
     case 'scope.deleted': {
-      const payload = envelope.payload as SyncEventPayloads['scope.deleted'];
+      const payload = envelope.payload;
       if (stored.scope === undefined || (payload.entityVersion ?? version) < stored.scope) return null;
       return { kind: 'scope.delete', name: payload.name };
     }
     case 'tokens.revoked': {
       // Revocations only ever add: applying one twice changes nothing, so no version check.
-      const payload = envelope.payload as SyncEventPayloads['tokens.revoked'];
+      const payload = envelope.payload;
       return {
         kind: 'tokens.revoke',
         clientId: payload.clientId,

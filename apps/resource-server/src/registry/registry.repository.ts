@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { inTransaction } from '#database';
+import type { ClientType } from '#oauth';
 import type { RegistrySnapshot } from '#sync';
 import type { RegistryChange, StoredVersions } from './apply-rules.js';
 import type { ProjectedClient, RegistryRows, SyncState } from './registry.js';
@@ -10,7 +11,7 @@ interface ClientRow {
   client_id: string;
   name: string;
   version: string;
-  type: 'confidential' | 'public';
+  type: ClientType;
   active: boolean;
   enabled: boolean;
   entity_version: string;

@@ -1,9 +1,11 @@
+import type { ClientType } from '#oauth';
+
 /** The resource server's view of the auth server's registry (plain data, no entities). */
 export interface ClientRecord {
   clientId: string;
   name: string;
   version: string;
-  type: 'confidential' | 'public';
+  type: ClientType;
   /** Set by the auth server. */
   active: boolean;
   entityVersion: number;

@@ -9,32 +9,32 @@ export class SyncEventsController {
   constructor(private readonly sync: RegistrySyncService) {}
 
   @EventPattern(SyncEvents.clientUpserted)
-  clientUpserted(@Payload() envelope: SyncEnvelope): Promise<void> {
+  clientUpserted(@Payload() envelope: SyncEnvelope<typeof SyncEvents.clientUpserted>): Promise<void> {
     return this.sync.apply(envelope);
   }
 
   @EventPattern(SyncEvents.clientDeleted)
-  clientDeleted(@Payload() envelope: SyncEnvelope): Promise<void> {
+  clientDeleted(@Payload() envelope: SyncEnvelope<typeof SyncEvents.clientDeleted>): Promise<void> {
     return this.sync.apply(envelope);
   }
 
   @EventPattern(SyncEvents.scopeUpserted)
-  scopeUpserted(@Payload() envelope: SyncEnvelope): Promise<void> {
+  scopeUpserted(@Payload() envelope: SyncEnvelope<typeof SyncEvents.scopeUpserted>): Promise<void> {
     return this.sync.apply(envelope);
   }
 
   @EventPattern(SyncEvents.scopeDeleted)
-  scopeDeleted(@Payload() envelope: SyncEnvelope): Promise<void> {
+  scopeDeleted(@Payload() envelope: SyncEnvelope<typeof SyncEvents.scopeDeleted>): Promise<void> {
     return this.sync.apply(envelope);
   }
 
   @EventPattern(SyncEvents.clientScopesSet)
-  clientScopesSet(@Payload() envelope: SyncEnvelope): Promise<void> {
+  clientScopesSet(@Payload() envelope: SyncEnvelope<typeof SyncEvents.clientScopesSet>): Promise<void> {
     return this.sync.apply(envelope);
   }
 
   @EventPattern(SyncEvents.tokensRevoked)
-  tokensRevoked(@Payload() envelope: SyncEnvelope): Promise<void> {
+  tokensRevoked(@Payload() envelope: SyncEnvelope<typeof SyncEvents.tokensRevoked>): Promise<void> {
     return this.sync.apply(envelope);
   }
 }

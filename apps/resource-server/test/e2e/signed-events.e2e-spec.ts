@@ -33,7 +33,7 @@ const redisUrl = process.env.TEST_REDIS_URL;
     if (event.kind === 'client.upserted')
       authServer.snapshot = registrySnapshot({
         seq,
-        clients: [event.payload as ReturnType<typeof clientSnapshot>, clientSnapshot({ clientId: 'admin-tool', name: 'Admin tool', scopes: ['rs.admin'] })],
+        clients: [event.payload, clientSnapshot({ clientId: 'admin-tool', name: 'Admin tool', scopes: ['rs.admin'] })],
       });
     else authServer.snapshot = { ...authServer.snapshot!, seq };
   }

@@ -1,5 +1,5 @@
-import { UnauthorizedClient } from '#errors';
-import { GrantTypes, type Client } from '../../clients/client.js';
+import { GrantTypes, UnauthorizedClient } from '#oauth';
+import type { Client } from '../../clients/client.js';
 import type { ResponseType } from '../authorize-request.js';
 
 /** RFC 6749 §4.1.2.1 / §4.2.2.1: the client must be registered for the flow it asks for. */

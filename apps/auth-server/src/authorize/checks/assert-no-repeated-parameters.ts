@@ -1,4 +1,4 @@
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 import type { RawQuery } from './query-params.js';
 
 /** The parameters this endpoint reads; anything else is ignored, repeated or not (RFC 6749 §3.1). */

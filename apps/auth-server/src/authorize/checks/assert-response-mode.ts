@@ -1,4 +1,4 @@
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 import { responseModeOf, type ResponseType } from '../authorize-request.js';
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidRequest, UnsupportedResponseType } from '#errors';
+import { InvalidRequest, UnsupportedResponseType } from '#oauth';
 import type { ResponseType } from '../authorize-request.js';
 
 /** RFC 6749 §3.1.1: code (§4.1) or token (§4.2), nothing else and no combinations. */

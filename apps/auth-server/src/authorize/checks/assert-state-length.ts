@@ -1,4 +1,4 @@
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 
 /** Generous for any CSRF token or encoded app state, yet keeps the redirect URL well under browser limits. */
 export const MAX_STATE_LENGTH = 4096;

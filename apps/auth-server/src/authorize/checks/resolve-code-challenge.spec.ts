@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidRequest } from '#errors';
+import { InvalidRequest } from '#oauth';
 import type { Client } from '../../clients/client.js';
 import { resolveCodeChallenge } from './resolve-code-challenge.js';
 

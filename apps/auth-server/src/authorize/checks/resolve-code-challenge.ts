@@ -1,8 +1,5 @@
-import { InvalidRequest } from '#errors';
+import { InvalidRequest, isPkceValue } from '#oauth';
 import type { Client } from '../../clients/client.js';
-
-/** RFC 7636 §4.2: code_challenge = 43*128unreserved. */
-const CHALLENGE_GRAMMAR = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /**
  * PKCE for the code flow (RFC 7636; RFC 9700 §2.1.1): S256 only, never plain; required of public
@@ -17,6 +14,6 @@ export function resolveCodeChallenge(challenge: string | undefined, method: stri
   }
   // Without a method RFC 7636 means plain, which this server does not accept.
   if (method === undefined) throw new InvalidRequest('code_challenge_method must be S256');
-  if (!CHALLENGE_GRAMMAR.test(challenge)) throw new InvalidRequest('code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]');
+  if (!isPkceValue(challenge)) throw new InvalidRequest('code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]');
   return challenge;
 }

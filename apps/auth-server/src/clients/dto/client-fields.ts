@@ -1,11 +1,13 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { ClientTypes, GRANTS_BY_TYPE } from '#oauth';
 
 /** CONTRACT.md: name and version may not contain & ( ) \ ; , / " : ' < > (nor control characters). */
 export const NAME_PATTERN = /^[^&()\\;,/":'<>\x00-\x1f\x7f]*$/;
 export const NAME_MESSAGE = (field: string): string => `${field} must not contain & ( ) \\ ; , / " : ' < > or control characters`;
 export const MAX_INT32 = 2147483647;
-export const CLIENT_TYPES = ['confidential', 'public'] as const;
-export const REGISTRABLE_GRANTS = ['authorization_code', 'client_credentials', 'password', 'implicit'] as const;
+export const CLIENT_TYPES = Object.values(ClientTypes);
+/** The grants a client may be registered for; refresh_token is not one (refresh tokens come with the code flow). */
+export const REGISTRABLE_GRANTS = [...new Set(Object.values(GRANTS_BY_TYPE).flat())];
 /** PostgreSQL text cannot hold NUL: refuse it up front instead of failing in the driver. */
 export const NO_NUL = /^[^\x00]*$/;
 

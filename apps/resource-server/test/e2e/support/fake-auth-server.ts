@@ -125,7 +125,7 @@ export function registrySnapshot(overrides: Partial<RegistrySnapshot> = {}): Reg
   };
 }
 
-export function envelope<K extends SyncEventKind>(seq: number, kind: K, entityVersion: number, payload: SyncEventPayloads[K]): SyncEnvelope {
+export function envelope<K extends SyncEventKind>(seq: number, kind: K, entityVersion: number, payload: SyncEventPayloads[K]): SyncEnvelope<K> {
   const entityId = 'clientId' in payload ? payload.clientId : (payload as { name: string }).name;
-  return { seq, kind, entityId, entityVersion, occurredAt: new Date().toISOString(), payload };
+  return { seq, kind, entityId, entityVersion, occurredAt: new Date().toISOString(), payload } as SyncEnvelope<K>;
 }

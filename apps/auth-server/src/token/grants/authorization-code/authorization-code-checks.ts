@@ -1,4 +1,4 @@
-import { InvalidGrant } from '#errors';
+import { InvalidGrant } from '#oauth';
 import type { AuthorizationCode } from '../../../authorization-codes/authorization-code.js';
 import { verifierMatchesChallenge } from './pkce-verifier.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant, OAuthError } from '#errors';
+import { GrantTypes, InvalidGrant, OAuthError } from '#oauth';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
-import { GrantTypes, type Client } from '../../../clients/client.js';
+import type { Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import type { AuthorizationCode, CodeOwner } from '../../../authorization-codes/authorization-code.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GrantTypes } from '../../../clients/client.js';
+import { GrantTypes } from '#oauth';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { TokenIssuance } from '../../../tokens/token-issuance.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant } from '#errors';
+import { GrantTypes, InvalidGrant } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
-import { GrantTypes } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { AuthFailureThrottle } from '../../../rate-limit/auth-failure-throttle.js';
 import { TokenIssuance } from '../../../tokens/token-issuance.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant, InvalidScope } from '#errors';
+import { GrantTypes, InvalidGrant, InvalidScope } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
-import { GrantTypes, type Client } from '../../../clients/client.js';
+import type { Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import type { GrantWithState } from '../../../tokens/grant.js';
 import { GrantsRepository } from '../../../tokens/grants.repository.js';

@@ -1,7 +1,7 @@
 /**
  * The OAuth error vocabulary: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1.
- * Every OAuth endpoint throws one of these; OAuthExceptionFilter is the only place that turns
- * them into responses.
+ * Every OAuth endpoint (and the resource server's bearer check) throws one of these; the one
+ * exception filter (AllExceptionsFilter, libs/errors) is the only place that turns them into responses.
  */
 export type OAuthErrorCode =
   | 'invalid_request'

@@ -1,0 +1,10 @@
+/**
+ * The client_id grammar: generated ids are base64url, provisioned ones (RESOURCE_CLIENT_ID) are
+ * URL-safe (RFC 3986 unreserved characters), 1 to 128 of them. Anything else cannot exist.
+ */
+export const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+/** Checked before a lookup so that hostile input (NUL bytes, huge strings) never reaches SQL. */
+export function isClientId(clientId: string): boolean {
+  return CLIENT_ID.test(clientId);
+}

@@ -1,0 +1,9 @@
+/** The grant_type values of the token endpoint (RFC 6749 §4) and of client registrations (CONTRACT.md). */
+export const GrantTypes = {
+  authorizationCode: 'authorization_code',
+  clientCredentials: 'client_credentials',
+  password: 'password',
+  implicit: 'implicit',
+  refreshToken: 'refresh_token',
+} as const;
+export type GrantType = (typeof GrantTypes)[keyof typeof GrantTypes];

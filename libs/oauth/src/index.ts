@@ -1,0 +1,12 @@
+/**
+ * The OAuth vocabulary both apps and the sync contract share, one definition each: grant and client
+ * types, the scope, client_id and PKCE grammars, access-token claims and the OAuth error family.
+ * It imports nothing: every other lib and app may depend on it.
+ */
+export * from './grant-types.js';
+export * from './client-types.js';
+export * from './scope.js';
+export * from './client-id.js';
+export * from './pkce.js';
+export * from './access-token-claims.js';
+export * from './oauth-error.js';
