@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import type { RunningAuthServer } from '#testing';
+import type { RunningAuthServer } from './auth-server-harness.js';
 
 /** A client as the admin API answers it, with its secret when confidential. */
 export interface TestClient {
