@@ -3,13 +3,9 @@ import type { AuthServerConfig } from '../../apps/auth-server/src/config/auth-se
 import { startTestAuthServer, type RunningAuthServer, type TestAuthServerOptions } from '../../apps/auth-server/test/support/auth-server-harness.js';
 
 /**
- * Full-stack helpers: the real auth server and real resource servers together, with a Redis of
- * the test's own when it needs to break it (#testing TestRedis, SECURITY-CHECKLIST §3).
- */
-
-/**
- * The auth server on a known port whose issuer is its real URL, so that resource servers can fetch
- * its JWKS and snapshot; it provisions the resource server's client (TEST_RESOURCE_CLIENT).
+ * The full stack's auth server (the suites here boot the real auth server and real resource
+ * servers together): on a known port whose issuer is its real URL, so that resource servers can
+ * fetch its JWKS and snapshot; it provisions the resource server's client (TEST_RESOURCE_CLIENT).
  * `restart()` comes back on the same port; mutate `config` (e.g. `redisUrl`) before it to reconfigure.
  */
 export async function startStackAuthServer(overrides: Partial<AuthServerConfig> = {}, env: Record<string, string> = {}, options: TestAuthServerOptions = {}): Promise<RunningAuthServer> {

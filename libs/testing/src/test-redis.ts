@@ -3,14 +3,16 @@ import { Socket } from 'node:net';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 
-/** A Redis of the test's own, for suites that need to stop, pause or restart it (SECURITY-CHECKLIST §3). */
-
+/** Whether redis-server is installed: the suites that break a Redis of their own skip without it. */
 export function redisServerAvailable(): boolean {
   const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   return !probe.error && probe.status === 0;
 }
 
-/** A throwaway redis-server without persistence, so that a restart comes back empty (F-2). Killed by its PID only. */
+/**
+ * A throwaway redis-server without persistence, so that a restart comes back empty (F-2): for the
+ * suites that stop, pause or restart Redis (SECURITY-CHECKLIST §3). Killed by its PID only.
+ */
 export class TestRedis {
   private child?: ChildProcess;
 

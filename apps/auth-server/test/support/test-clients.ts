@@ -1,8 +1,6 @@
 import type { RunningAuthServer } from './auth-server-harness.js';
 
-/** Clients and tokens through the auth server's public API, as the stack and outage suites need them. */
-
-/** A client registered through the admin API, with its secret. */
+/** A client registered through the admin API, with its secret (the stack and outage suites' clients). */
 export interface StackClient {
   clientId: string;
   clientSecret: string;
