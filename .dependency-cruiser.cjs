@@ -69,6 +69,13 @@ module.exports = {
       to: { path: '^apps/', pathNot: ['^apps/launcher/', ...APP_PUBLIC_ENTRIES] },
     },
     {
+      name: 'harness-only-app-entries',
+      severity: 'error',
+      comment: "A test harness boots an app through its public bootstrap and config (registryHandle, not the registry's providers).",
+      from: { path: ['^apps/[^/]+/test/support/[^/]+-harness[.]ts$', '^test/support/'] },
+      to: { path: '^apps/[^/]+/src/', pathNot: APP_PUBLIC_ENTRIES },
+    },
+    {
       name: 'no-relative-lib-import',
       severity: 'error',
       comment: 'A lib is reached by its name (#errors: "aliased"), not by a relative path from outside it (../../libs/x/src/...).',

@@ -7,7 +7,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-function-type': 'off' },
   },
   {
-    ignores: ['libs/testing/**', 'apps/launcher/**', 'apps/resource-server/**'],
+    // test/: the two-app suites boot both servers.
+    ignores: ['test/**', 'apps/launcher/**', 'apps/resource-server/**'],
     rules: {
       // Libraries never import from apps, and the two apps never import each other.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/resource-server/**'], message: 'the auth server and libs must not import the resource server' }] }],
@@ -24,9 +25,6 @@ export default tseslint.config(
     ignores: [
       'apps/*/src/config/config.module.ts',
       'apps/*/src/database/database.module.ts',
-      // Temporary: the test-boundaries slice of issue 13 removes these two; then drop them here.
-      'apps/resource-server/src/auth/auth.module.ts',
-      'apps/resource-server/src/metrics/metrics.module.ts',
     ],
     rules: {
       'no-restricted-syntax': [
@@ -44,7 +42,6 @@ export default tseslint.config(
   },
   {
     files: ['libs/**/src/**/*.ts'],
-    ignores: ['libs/testing/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'libs must not import apps' }] }] },
   },
 );

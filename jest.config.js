@@ -30,13 +30,14 @@ const slowSuites = [
   'apps/auth-server/test/e2e/redis-outage',
   'apps/auth-server/test/e2e/postgres-outage',
   'apps/auth-server/test/e2e/sync-redis-restart',
-  'apps/auth-server/test/e2e/scale-out',
   'apps/auth-server/test/e2e/graceful-shutdown',
-  'apps/resource-server/test/e2e/stack-faults',
-  'apps/resource-server/test/e2e/graceful-shutdown',
+  'test/e2e/scale-out',
+  'test/e2e/stack-faults',
+  'test/e2e/resource-server-graceful-shutdown',
 ];
 
-const e2eSuites = ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts'];
+/** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */
+const e2eSuites = ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts'];
 
 export default {
   // Global on jest 29 (a project-level testTimeout is ignored): e2e setup on PGlite takes a few seconds.

@@ -15,7 +15,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, TestRedis } from '../dist/libs/testing/src/stack-harness.js';
+import { freePort } from '../dist/libs/testing/src/free-port.js';
+import { TestRedis } from '../dist/libs/testing/src/test-redis.js';
 import { TestPostgres } from '../dist/libs/testing/src/test-postgres.js';
 import { basic, Recorder, Workload } from './soak-workload.js';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
@@ -22,6 +22,7 @@ import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { EventVerifier } from './registry/event-verifier.js';
 import { RsMetrics } from './metrics/rs-metrics.js';
+import { RegistryProjection } from './registry/registry-projection.js';
 import { RegistrySyncService } from './registry/registry-sync.service.js';
 import { SyncTransportRegistry } from './registry/sync-status.js';
 
@@ -106,6 +107,26 @@ function connectSyncTransport(app: NestFastifyApplication, config: ResourceServe
 function defaultGroup(config: ResourceServerConfig): string {
   return `rs-${hostname()}-${config.port}`;
 }
+
+/**
+ * The synced registry as seen from outside the app (the e2e harness): its state and a resync,
+ * without reaching into the registry module's providers.
+ */
+export function registryHandle(app: INestApplicationContext) {
+  const projection = app.get(RegistryProjection);
+  const sync = app.get(RegistrySyncService);
+  return {
+    /** Whether the first snapshot is loaded (protected routes answer 503 before). */
+    isReady: () => projection.isReady(),
+    lastAppliedSeq: () => sync.lastAppliedSeq(),
+    syncState: () => projection.syncState(),
+    client: (clientId: string) => projection.client(clientId),
+    /** Replaces the projection from the auth server's snapshot, as on a reported gap. */
+    resync: () => sync.resync(),
+  };
+}
+
+export type RegistryHandle = ReturnType<typeof registryHandle>;
 
 export async function startResourceServer(config: ResourceServerConfig, options: ResourceServerOptions = {}): Promise<NestFastifyApplication> {
   const app = await createResourceServer(config, options);

@@ -3,7 +3,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { eventually, freePort } from './stack-harness.js';
+import { eventually } from './eventually.js';
+import { freePort } from './free-port.js';
 
 /**
  * A throwaway PostgreSQL cluster of the test's own, to stop and restart under load (issue 6,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
-import { requestFrom } from './from-address.js';
-import { createUser, sql } from './token-fixtures.js';
+import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { requestFrom } from '../support/from-address.js';
+import { createUser, sql } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(120_000);

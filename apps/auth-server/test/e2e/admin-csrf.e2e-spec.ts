@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
-import { count, sql } from './clients-fixtures.js';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { count, sql } from '../support/clients-fixtures.js';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
-import { authorizePath, authorizeThroughPages, codeFrom, csrfOf, pkcePair, TestBrowser, tokenRequest } from './authorize-flow.helpers.js';
-import { basic, postForm, sql } from './token-fixtures.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { authorizePath, authorizeThroughPages, codeFrom, csrfOf, pkcePair, TestBrowser, tokenRequest } from '../support/authorize-flow.helpers.js';
+import { basic, postForm, sql } from '../support/token-fixtures.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 
 /** Every JSON line the app wrote, kept in memory (LOG_LEVEL verbose: the most there is). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { hashClientSecret } from '../../src/clients/client-secret.js';
-import { sql } from './token-fixtures.js';
+import { sql } from '../support/token-fixtures.js';
 
 interface AuditItem {
   action: string;

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsExclusively } from '#database';
-import { createTestDatabase, startTestAuthServer, type RunningAuthServer } from '#testing';
+import { createTestDatabase } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { GrantsAsIssueLedger1763800000300 } from '../../src/database/migrations/1763800000300-grants-as-issue-ledger.js';
 import { authServerMigrations } from '../../src/database/migrations/index.js';
-import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
+import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import type { Page } from '../../src/common/pagination.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
-import { authorizePath, createTestClient, csrfOf, errorRedirect, patchClient, TestBrowser, type TestClient } from './authorize-flow.helpers.js';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { authorizePath, createTestClient, csrfOf, errorRedirect, patchClient, TestBrowser, type TestClient } from '../support/authorize-flow.helpers.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.
 jest.setTimeout(60_000);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
-import { authorizePath, createTestClient, type TestClient } from './authorize-flow.helpers.js';
-import { requestFrom } from './from-address.js';
-import { sql } from './token-fixtures.js';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { authorizePath, createTestClient, type TestClient } from '../support/authorize-flow.helpers.js';
+import { requestFrom } from '../support/from-address.js';
+import { sql } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(120_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { generateClientSecret, hashClientSecret } from '../../src/clients/client-secret.js';
-import { basic, createClient, postForm, sql } from './token-fixtures.js';
+import { basic, createClient, postForm, sql } from '../support/token-fixtures.js';
 
 jest.setTimeout(60_000);
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { hashPassword } from '../../src/users/password-hasher.js';
-import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '#testing';
-import { aClient, call, count, createClient, sql, type Json } from './clients-fixtures.js';
+import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { aClient, call, count, createClient, sql, type Json } from '../support/clients-fixtures.js';
 
 // Booting the app on a fresh (possibly embedded PGlite) database takes longer than jest's default 5 s.
 jest.setTimeout(60_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import {
   authorizePath,
   authorizeThroughPages,
@@ -11,7 +11,7 @@ import {
   pkcePair,
   tokenRequest,
   type TestClient,
-} from './authorize-flow.helpers.js';
+} from '../support/authorize-flow.helpers.js';
 import { GrantsRepository } from '../../src/tokens/grants.repository.js';
 import type { NewGrant } from '../../src/tokens/grant.js';
 

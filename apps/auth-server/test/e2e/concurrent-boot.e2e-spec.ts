@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { createTestDatabase, startTestAuthServer, type RunningAuthServer, type TestDatabase } from '#testing';
+import { createTestDatabase, type TestDatabase } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 
 jest.setTimeout(90_000);
 

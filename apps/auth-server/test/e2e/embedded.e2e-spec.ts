@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '#database/embedded-postgres';
-import { basicAuthorization } from '#testing';
+import { basicAuthorization } from '../support/auth-server-harness.js';
 import { createAuthServer } from '../../src/bootstrap.js';
 import { loadAuthServerConfig } from '../../src/config/auth-server.config.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, sendRaw, type FuzzRoute, type FuzzTarget } from '#testing/fuzz';
 import type { OpenApiDocument } from '#testing/openapi-coverage';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
@@ -7,7 +7,7 @@ import { AuthFailureThrottle } from '../../src/rate-limit/auth-failure-throttle.
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { hashPassword } from '../../src/users/password-hasher.js';
-import { accessTokenFor, basic, createClient, sql, type TestClient } from './token-fixtures.js';
+import { accessTokenFor, basic, createClient, sql, type TestClient } from '../support/token-fixtures.js';
 
 // `npm test` runs a bounded share; `npm run fuzz` raises FUZZ_RUNS (docs/fuzzing.md).
 const RUNS = fuzzRuns(400);

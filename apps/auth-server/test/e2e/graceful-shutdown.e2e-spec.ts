@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import pg from 'pg';
 import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { basicAuthorization, createTestDatabase, freePort, TEST_ADMIN, type TestDatabase } from '#testing';
+import { createTestDatabase, freePort, type TestDatabase } from '#testing';
+import { basicAuthorization, TEST_ADMIN } from '../support/auth-server-harness.js';
 
 /**
  * SIGTERM to the built auth server (node dist/…/main.js, as production runs it) while requests

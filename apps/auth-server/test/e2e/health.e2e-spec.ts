@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 
 describe('auth-server health', () => {
   let server: RunningAuthServer;

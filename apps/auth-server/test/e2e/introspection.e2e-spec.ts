@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { accessTokenFor, basic, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
+import { accessTokenFor, basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);

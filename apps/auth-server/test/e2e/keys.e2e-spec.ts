@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { createAuthServer } from '../../src/bootstrap.js';
 import { KeyStore } from '../../src/keys/key-store.js';
-import { accessTokenFor, createClient, sql, type TestClient } from './token-fixtures.js';
+import { accessTokenFor, createClient, sql, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '#testing/openapi-coverage';
-import { accessTokenFor, basic, createClient, postForm, type TestClient } from './token-fixtures.js';
+import { accessTokenFor, basic, createClient, postForm, type TestClient } from '../support/token-fixtures.js';
 
 /** OpenAPI at /docs, Prometheus metrics at /metrics, terminus health (README "Operations"). */
 describe('auth-server operability', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { AuthFailureThrottle } from '../../src/rate-limit/auth-failure-throttle.js';
-import { authorizePath, createTestClient, csrfOf, TestBrowser } from './authorize-flow.helpers.js';
-import { basic, createClient, createUser, postForm, type TestClient } from './token-fixtures.js';
+import { authorizePath, createTestClient, csrfOf, TestBrowser } from '../support/authorize-flow.helpers.js';
+import { basic, createClient, createUser, postForm, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(180_000);

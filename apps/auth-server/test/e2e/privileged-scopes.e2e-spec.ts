@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import {
   authorizePath,
   authorizeThroughPages,
@@ -10,7 +10,7 @@ import {
   TestBrowser,
   tokenRequest,
   type TestClient,
-} from './authorize-flow.helpers.js';
+} from '../support/authorize-flow.helpers.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.
 jest.setTimeout(90_000);

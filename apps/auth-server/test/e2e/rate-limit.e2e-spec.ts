@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
-import { basic, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);

@@ -2,18 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { envelopeFromFields } from '#sync';
-import {
-  adminOk,
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  redisServerAvailable,
-  startTestAuthServer,
-  TestRedis,
-  type RunningAuthServer,
-  type StackClient,
-} from '#testing';
-import { sql } from './token-fixtures.js';
+import { eventually, redisServerAvailable, TestRedis } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient, type StackClient } from '../support/test-clients.js';
+import { sql } from '../support/token-fixtures.js';
 
 jest.setTimeout(90_000);
 

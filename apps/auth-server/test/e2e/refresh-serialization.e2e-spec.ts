@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { CONFLICT_ATTEMPTS } from '#database';
-import { eventually, postgresServerAvailable, startTestAuthServer, TestPostgres, type RunningAuthServer } from '#testing';
+import { eventually, postgresServerAvailable, TestPostgres } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { GrantsRepository } from '../../src/tokens/grants.repository.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { basic, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
+import { basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 
 jest.setTimeout(90_000);
 

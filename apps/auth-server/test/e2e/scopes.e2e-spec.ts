@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
-import { call, count, createClient, expectRejected, sql, validationProblem } from './clients-fixtures.js';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { call, count, createClient, expectRejected, sql, validationProblem } from '../support/clients-fixtures.js';
 
 // Booting the app on a fresh (possibly embedded PGlite) database takes longer than jest's default 5 s.
 jest.setTimeout(60_000);

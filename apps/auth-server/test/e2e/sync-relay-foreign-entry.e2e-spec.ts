@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { ForeignStreamEntryError, RedisStreamPublisher, SyncEvents, type SyncEnvelope } from '#sync';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
-import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from '../support/sync-helpers.js';
 
 jest.setTimeout(60_000);
 

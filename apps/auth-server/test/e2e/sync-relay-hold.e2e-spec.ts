@@ -3,10 +3,11 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { InProcessEventBus, InProcessPublisher, type SyncEnvelope, type SyncPublisher } from '#sync';
-import { adminOk, startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { adminOk } from '../support/test-clients.js';
 import { OutboxRelayRepository } from '../../src/sync/outbox-relay.repository.js';
 import { OutboxRelay } from '../../src/sync/outbox-relay.service.js';
-import { eventually, insertOutboxRow, sqlClient } from './sync-helpers.js';
+import { eventually, insertOutboxRow, sqlClient } from '../support/sync-helpers.js';
 
 jest.setTimeout(90_000);
 

@@ -3,10 +3,10 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { InProcessEventBus, InProcessPublisher, type SyncEnvelope } from '#sync';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { OutboxRelayRepository } from '../../src/sync/outbox-relay.repository.js';
 import { OutboxRelay } from '../../src/sync/outbox-relay.service.js';
-import { eventually, insertOutboxRow, insertOutboxRows, sqlClient, unpublishedCount } from './sync-helpers.js';
+import { eventually, insertOutboxRow, insertOutboxRows, sqlClient, unpublishedCount } from '../support/sync-helpers.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.
 jest.setTimeout(60_000);

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '#testing';
+import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { envelopeFromFields, fetchRegistrySnapshot, type SyncEnvelope } from '#sync';
-import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from './sync-helpers.js';
+import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from '../support/sync-helpers.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.
 jest.setTimeout(60_000);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { startTestAuthServer, type RunningAuthServer } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { hashClientSecret } from '../../src/clients/client-secret.js';
-import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from './token-fixtures.js';
+import { basic, clientCredentials, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '#testing';
+import { basicAuthorization, startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 
 // Booting on PGlite and scrypt on a loaded CI machine can exceed jest's 5 s default (the e2e project's testTimeout is not applied).
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '#testing';
+import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 
 /** A deactivated or deleted user's tokens are revoked, and the resource servers are told (by grant id). */
 describe('revoking the tokens of a deactivated or deleted user', () => {

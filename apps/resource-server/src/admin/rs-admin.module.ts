@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
 import { RsAdminController } from './rs-admin.controller.js';
 import { RsAdminService } from './rs-admin.service.js';
 
-@Module({ controllers: [RsAdminController], providers: [RsAdminService] })
+@Module({ imports: [AuthModule, RegistryModule], controllers: [RsAdminController], providers: [RsAdminService] })
 export class RsAdminModule {}

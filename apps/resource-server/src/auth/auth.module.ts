@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RsMetricsModule } from '../metrics/metrics.module.js';
 import { RsMetrics } from '../metrics/rs-metrics.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryModule } from '../registry/registry.module.js';
@@ -15,10 +16,9 @@ function tokenVerifier(config: ResourceServerConfig, projection: RegistryProject
   return verifier;
 }
 
-/** Bearer token enforcement; global so that any controller can use @RequireScopes. */
-@Global()
+/** Bearer token enforcement: a module whose controllers use @RequireScopes imports it. */
 @Module({
-  imports: [RegistryModule],
+  imports: [RegistryModule, RsMetricsModule],
   providers: [{ provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_SERVER_CONFIG, RegistryProjection, RsMetrics] }, BearerTokenGuard],
   exports: [TOKEN_VERIFIER, BearerTokenGuard, RegistryModule],
 })

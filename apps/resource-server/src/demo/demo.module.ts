@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { DemoReportsService } from './demo-reports.service.js';
 import { DemoController } from './demo.controller.js';
 
-@Module({ controllers: [DemoController], providers: [DemoReportsService] })
+@Module({ imports: [AuthModule], controllers: [DemoController], providers: [DemoReportsService] })
 export class DemoModule {}

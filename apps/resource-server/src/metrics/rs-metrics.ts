@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '#operability';
 import { RegistryProjection } from '../registry/registry-projection.js';
+import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import { SyncTransportRegistry } from '../registry/sync-status.js';
 
 /**
  * The resource server's own metrics. Counters are bumped by the code that observes the event
- * (sync apply, JWKS fetch); the gauges read the projection and transport state on scrape.
+ * (JWKS fetch, dead letters) or by subscription (sync apply: the registry does not know its
+ * metrics); the gauges read the projection and transport state on scrape.
  */
 @Injectable()
 export class RsMetrics {
@@ -15,7 +17,7 @@ export class RsMetrics {
   private readonly jwksFetches: Counter;
   private readonly deadLetters: Counter<'reason'>;
 
-  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry) {
+  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService) {
     const registers = [metrics.registry];
     this.applied = new Counter({
       name: 'sync_events_applied_total',
@@ -36,6 +38,7 @@ export class RsMetrics {
       registers,
     });
     this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
+    sync.onEventApplied((kind, occurredAt) => this.eventApplied(kind, occurredAt));
     new Gauge({
       name: 'sync_last_applied_seq',
       help: 'Outbox seq of the last event applied (or loaded by snapshot)',

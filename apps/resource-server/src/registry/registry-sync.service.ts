@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { RegistrySnapshot, SyncEnvelope } from '#sync';
-import { RsMetrics } from '../metrics/rs-metrics.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
 import { RegistryRepository } from './registry.repository.js';
@@ -8,6 +7,9 @@ import { SNAPSHOT_LOADER, type SnapshotLoader } from './snapshot-loader.js';
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 const SNAPSHOT_RETRY_MS = 1000;
+
+/** Told of every event applied (after its commit): the kind and when it happened at the auth server. */
+export type EventAppliedListener = (kind: string, occurredAt: string) => void;
 
 /**
  * Keeps the projection in step with the auth server: applies events (one transaction each,
@@ -21,12 +23,12 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
   private purgeTimer?: NodeJS.Timeout;
   private snapshotRetry?: NodeJS.Timeout;
   private stopped = false;
+  private readonly eventAppliedListeners: EventAppliedListener[] = [];
 
   constructor(
     private readonly repository: RegistryRepository,
     private readonly projection: RegistryProjection,
     @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
-    @Optional() private readonly metrics?: RsMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -43,6 +45,11 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     clearTimeout(this.snapshotRetry);
   }
 
+  /** Metrics subscribe here, so that the registry does not depend on them. */
+  onEventApplied(listener: EventAppliedListener): void {
+    this.eventAppliedListeners.push(listener);
+  }
+
   lastAppliedSeq(): number {
     return this.projection.syncState().lastAppliedSeq;
   }
@@ -56,7 +63,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
       if (result === 'skip') return;
       if (result) this.projection.applyChange(result);
       this.projection.setLastAppliedSeq(envelope.seq);
-      this.metrics?.eventApplied(envelope.kind, envelope.occurredAt);
+      for (const listener of this.eventAppliedListeners) listener(envelope.kind, envelope.occurredAt);
     });
   }
 

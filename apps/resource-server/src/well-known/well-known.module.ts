@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RegistryModule } from '../registry/registry.module.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
 
-@Module({ controllers: [ProtectedResourceController] })
+@Module({ imports: [RegistryModule], controllers: [ProtectedResourceController] })
 export class WellKnownModule {}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '#testing';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { BearerTokenGuard } from '../../src/auth/bearer-token.guard.js';
-import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 /**
  * GET /api/me is answered from a Fastify preHandler once its token is cached (auth/fast-lane.ts).

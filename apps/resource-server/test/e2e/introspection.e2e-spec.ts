@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningResourceServer } from '#testing';
-import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { TEST_RESOURCE_CLIENT } from '#testing';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 /** TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, briefly cached, projection still enforced. */
 describe('resource server: introspection mode', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '#testing';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '#testing/openapi-coverage';
-import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 /** OpenAPI at /docs, Prometheus metrics at /metrics, terminus health (README "Operations"). */
 describe('resource-server operability', () => {

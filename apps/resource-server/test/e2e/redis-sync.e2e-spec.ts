@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { RedisStreamPublisher } from '#sync';
-import { startTestResourceServer, type RunningResourceServer } from '#testing';
-import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 

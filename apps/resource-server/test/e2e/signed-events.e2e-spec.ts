@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { generateKeyPair } from 'jose';
 import { deadLetterStreamOf, signEvent, type SyncEnvelope } from '#sync';
-import { startTestResourceServer, type RunningResourceServer } from '#testing';
-import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, scopeSnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, scopeSnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '#testing';
-import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 /** The synced registry: snapshot, events, local disable (RS-11), revocations (CONTRACT "Events"). */
 describe('resource server: registry sync and enforcement', () => {

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { base64url, exportSPKI, importJWK, type CryptoKey } from 'jose';
-import { startTestResourceServer, type RunningResourceServer } from '#testing';
-import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './support/fake-auth-server.js';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 /** SECURITY-CHECKLIST §1.8, RS-1 to RS-10, against the real resource server. */
 describe('resource server: bearer token validation', () => {

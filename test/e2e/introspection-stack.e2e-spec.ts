@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
-import { TokenIssuance } from '../../src/tokens/token-issuance.js';
-import { UsersService } from '../../src/users/users.service.js';
+import { ClientAuthenticator } from '../../apps/auth-server/src/clients/client-authenticator.js';
+import { TokenIssuance } from '../../apps/auth-server/src/tokens/token-issuance.js';
+import { UsersService } from '../../apps/auth-server/src/users/users.service.js';
 import { InProcessEventBus } from '#sync';
-import {
-  adminOk,
-  basicAuthorization,
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  INVALID_TOKEN_CHALLENGE,
-  probe,
-  startStackAuthServer,
-  startTestResourceServer,
-  TEST_RESOURCE_CLIENT,
-  type RunningAuthServer,
-  type RunningResourceServer,
-  type StackClient,
-} from '#testing';
+import { eventually, TEST_RESOURCE_CLIENT } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import { basicAuthorization, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.
 jest.setTimeout(60_000);

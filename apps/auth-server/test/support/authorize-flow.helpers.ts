@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClientType, GrantType } from '#oauth';
-import type { RunningAuthServer } from '#testing';
+import type { RunningAuthServer } from './auth-server-harness.js';
 
 /** A client as the admin API answers it, with its secret when confidential. */
 export interface TestClient {

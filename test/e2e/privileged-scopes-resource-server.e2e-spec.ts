@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InProcessEventBus } from '#sync';
-import {
-  adminOk,
-  eventually,
-  startStackAuthServer,
-  startTestResourceServer,
-  TEST_ADMIN,
-  type RunningAuthServer,
-  type RunningResourceServer,
-} from '#testing';
-import { authorizePath, authorizeThroughPages, codeFrom, pkcePair, tokenRequest } from './authorize-flow.helpers.js';
+import { eventually } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import { TEST_ADMIN, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { authorizePath, authorizeThroughPages, codeFrom, pkcePair, tokenRequest } from '../../apps/auth-server/test/support/authorize-flow.helpers.js';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.
 jest.setTimeout(90_000);

@@ -1,13 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InProcessEventBus, type SyncEnvelope } from '#sync';
-// The harness boots the real resource server, which is what it is for.
-import { createResourceServer } from '../../../apps/resource-server/src/bootstrap.js';
-import { loadResourceServerConfig, type ResourceServerConfig } from '../../../apps/resource-server/src/config/resource-server.config.js';
-import { RegistrySyncService } from '../../../apps/resource-server/src/registry/registry-sync.service.js';
-import { RegistryProjection } from '../../../apps/resource-server/src/registry/registry-projection.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
-
-export const TEST_RESOURCE_CLIENT = { clientId: 'resource-server', clientSecret: 'resource-server-secret-for-tests' };
+import { createTestDatabase, TEST_RESOURCE_CLIENT, type TestDatabase } from '#testing';
+// The harness boots the real resource server through its public bootstrap, which is what it is for.
+import { createResourceServer, registryHandle, type RegistryHandle } from '../../src/bootstrap.js';
+import { loadResourceServerConfig, type ResourceServerConfig } from '../../src/config/resource-server.config.js';
 
 export interface TestResourceServerOptions {
   /** The auth server (or a stand-in serving /oauth/jwks and /internal/v1/sync/snapshot). */
@@ -35,6 +31,8 @@ export interface RunningResourceServer {
   /** Resolves once the resource server has applied every event up to `seq`. */
   waitForSeq(seq: number, timeoutMs?: number): Promise<void>;
   lastAppliedSeq(): number;
+  /** The running app's synced registry (state, resync), through the bootstrap's registryHandle. */
+  registry(): RegistryHandle;
   /** Restarts the app on the same database and bus (persistence tests). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -82,13 +80,16 @@ export async function startTestResourceServer(options: TestResourceServerOptions
       bus.append(envelope);
     },
     async waitUntilReady(timeoutMs = 30_000) {
-      await waitFor(() => running.app.get(RegistryProjection).isReady(), timeoutMs, 'the registry snapshot to load');
+      await waitFor(() => running.registry().isReady(), timeoutMs, 'the registry snapshot to load');
     },
     async waitForSeq(seq, timeoutMs = 30_000) {
       await waitFor(() => running.lastAppliedSeq() >= seq, timeoutMs, `seq ${seq} to be applied`);
     },
     lastAppliedSeq() {
-      return running.app.get(RegistrySyncService).lastAppliedSeq();
+      return running.registry().lastAppliedSeq();
+    },
+    registry() {
+      return registryHandle(running.app);
     },
     async restart() {
       await app.close();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ClientType, GrantType } from '#oauth';
-import type { RunningAuthServer } from '#testing';
+import type { RunningAuthServer } from './auth-server-harness.js';
 import { hashClientSecret } from '../../src/clients/client-secret.js';
 
 /** Fixtures for the token-side e2e specs: clients and scopes are written with SQL on purpose. */

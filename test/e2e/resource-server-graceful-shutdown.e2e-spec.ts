@@ -3,18 +3,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DEFAULT_SYNC_STREAM } from '#sync';
 import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import {
-  adminOk,
-  createTestDatabase,
-  eventually,
-  freePort,
-  redisServerAvailable,
-  startStackAuthServer,
-  TEST_RESOURCE_CLIENT,
-  TestRedis,
-  type RunningAuthServer,
-  type TestDatabase,
-} from '#testing';
+import { createTestDatabase, eventually, freePort, redisServerAvailable, TEST_RESOURCE_CLIENT, TestRedis, type TestDatabase } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk } from '../../apps/auth-server/test/support/test-clients.js';
 
 /**
  * SIGTERM to the built resource server while its consumer is in the middle of applying an event:

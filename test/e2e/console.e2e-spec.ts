@@ -4,15 +4,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { InProcessEventBus } from '#sync';
-import {
-  startTestAuthServer,
-  startTestResourceServer,
-  TEST_ADMIN,
-  TEST_RESOURCE_CLIENT,
-  type RunningAuthServer,
-  type RunningResourceServer,
-} from '#testing';
-import { chromiumAvailable, CHROMIUM, launchBrowser, type Browser } from './browser.js';
+import { TEST_RESOURCE_CLIENT } from '#testing';
+import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { chromiumAvailable, CHROMIUM, launchBrowser, type Browser } from '../support/browser.js';
 
 const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 const STEP_TIMEOUT = 120_000;

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import {
-  adminOk,
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  probe,
-  redisServerAvailable,
-  startStackAuthServer,
-  startTestResourceServer,
-  TestRedis,
-  type RunningAuthServer,
-  type RunningResourceServer,
-} from '#testing';
+import { eventually, redisServerAvailable, TestRedis } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { probe } from '../../apps/resource-server/test/support/probe.js';
 
 jest.setTimeout(90_000);
 

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import pg from 'pg';
-import type { RunningAuthServer } from '#testing';
+import type { RunningAuthServer } from './auth-server-harness.js';
 
 /** Response bodies are arbitrary JSON, checked with expect() rather than by the type system. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { InProcessEventBus } from '#sync';
-import {
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  startStackAuthServer,
-  startTestResourceServer,
-  type RunningAuthServer,
-  type RunningResourceServer,
-} from '#testing';
+import { eventually } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { clientCredentialsToken, createStackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { DbFingerprint, fuzz, fuzzRoutes, fuzzRuns, type FuzzTarget } from '#testing/fuzz';
 import type { OpenApiDocument } from '#testing/openapi-coverage';
 

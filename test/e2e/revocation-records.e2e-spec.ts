@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import type { RegistrySnapshot } from '#sync';
-import {
-  adminOk,
-  basicAuthorization,
-  createStackClient,
-  eventually,
-  grantIdOf,
-  INVALID_TOKEN_CHALLENGE,
-  probe,
-  startStackAuthServer,
-  startTestResourceServer,
-  TEST_RESOURCE_CLIENT,
-  type RunningAuthServer,
-  type RunningResourceServer,
-  type StackClient,
-} from '#testing';
-import type { NewGrant } from '../../src/tokens/grant.js';
-import { GrantsRepository } from '../../src/tokens/grants.repository.js';
+import { eventually, TEST_RESOURCE_CLIENT } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import { basicAuthorization, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
+import type { NewGrant } from '../../apps/auth-server/src/tokens/grant.js';
+import { GrantsRepository } from '../../apps/auth-server/src/tokens/grants.repository.js';
 
 // Real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds; each test starts a fresh resource server.
 jest.setTimeout(90_000);

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createAuthServer } from '../../../apps/auth-server/src/bootstrap.js';
-import { loadAuthServerConfig, type AuthServerConfig } from '../../../apps/auth-server/src/config/auth-server.config.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createTestDatabase, type TestDatabase } from '#testing';
+import { createAuthServer } from '../../src/bootstrap.js';
+import { loadAuthServerConfig, type AuthServerConfig } from '../../src/config/auth-server.config.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 

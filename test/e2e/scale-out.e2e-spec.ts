@@ -4,25 +4,14 @@ import { Redis } from 'ioredis';
 import { decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import type { SyncEnvelope } from '#sync';
 import { envelopeFromFields } from '#sync/stream-entry';
-import {
-  adminOk,
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  grantIdOf,
-  INVALID_TOKEN_CHALLENGE,
-  probe,
-  redisServerAvailable,
-  startStackAuthServer,
-  startTestResourceServer,
-  TEST_ADMIN,
-  TestRedis,
-  type RunningAuthServer,
-  type RunningResourceServer,
-  type StackClient,
-} from '#testing';
-import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, tokenRequest } from './authorize-flow.helpers.js';
-import { sql } from './token-fixtures.js';
+import { eventually, redisServerAvailable, TestRedis } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import { TEST_ADMIN, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
+import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, tokenRequest } from '../../apps/auth-server/test/support/authorize-flow.helpers.js';
+import { sql } from '../../apps/auth-server/test/support/token-fixtures.js';
 
 jest.setTimeout(90_000);
 

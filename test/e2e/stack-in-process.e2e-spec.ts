@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InProcessEventBus } from '#sync';
-import {
-  adminOk,
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  grantIdOf,
-  INVALID_TOKEN_CHALLENGE,
-  probe,
-  startStackAuthServer,
-  startTestResourceServer,
-  type RunningAuthServer,
-  type RunningResourceServer,
-} from '#testing';
-import { RegistrySyncService } from '../../src/registry/registry-sync.service.js';
+import { eventually } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient, grantIdOf } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.
 jest.setTimeout(60_000);
@@ -137,7 +129,7 @@ describe('stack (in-process bus): auth server changes are enforced at the resour
     await rs.waitUntilReady();
     expect((await probe(rs, token)).status).toBe(401);
 
-    await rs.app.get(RegistrySyncService).resync();
+    await rs.registry().resync();
     const afterResync = await probe(rs, token);
     expect(afterResync.status).toBe(401);
     expect(afterResync.challenge).toMatch(INVALID_TOKEN_CHALLENGE);

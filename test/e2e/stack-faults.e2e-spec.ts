@@ -2,24 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import {
-  adminOk,
-  clientCredentialsToken,
-  createStackClient,
-  eventually,
-  freePort,
-  grantIdOf,
-  INVALID_TOKEN_CHALLENGE,
-  probe,
-  redisServerAvailable,
-  startStackAuthServer,
-  startTestResourceServer,
-  TestRedis,
-  type RunningAuthServer,
-  type RunningResourceServer,
-  type StackClient,
-} from '#testing';
-import { RegistryProjection } from '../../src/registry/registry-projection.js';
+import { eventually, freePort, redisServerAvailable, TestRedis } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 
 jest.setTimeout(60_000);
 
@@ -102,7 +90,7 @@ const RECOVERY_MS = 10_000;
     const kept = await clientCredentialsToken(as, revoked.client);
     await acceptedEverywhere(kept);
 
-    const snapshotsBefore = replicas.map((rs) => rs.app.get(RegistryProjection).syncState().snapshotLoadedAt?.getTime());
+    const snapshotsBefore = replicas.map((rs) => rs.registry().syncState().snapshotLoadedAt?.getTime());
     await redis.stop();
     // The admin API does not depend on Redis: the change and its outbox row commit together.
     await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
@@ -130,7 +118,7 @@ const RECOVERY_MS = 10_000;
     // Only the revoked grant: the client's other token still works.
     await acceptedEverywhere(kept);
     // The new Redis had neither the stream nor the groups: each replica recreated its group and resynced a snapshot.
-    const snapshotsAfter = replicas.map((rs) => rs.app.get(RegistryProjection).syncState().snapshotLoadedAt?.getTime());
+    const snapshotsAfter = replicas.map((rs) => rs.registry().syncState().snapshotLoadedAt?.getTime());
     snapshotsAfter.forEach((after, i) => expect(after).toBeGreaterThan(snapshotsBefore[i]!));
     console.log(
       `[stack faults] after the Redis restart every replica enforced both changes in ${Math.max(...recovery).toFixed(0)} ms (${(performance.now() - restartedAt).toFixed(0)} ms to drain)`,
@@ -147,7 +135,7 @@ const RECOVERY_MS = 10_000;
     const revoked = await clientWithToken('Stack Fault RS Down Revoked');
     const [stopped, running] = replicas;
 
-    const snapshotBefore = stopped.app.get(RegistryProjection).syncState().snapshotLoadedAt?.getTime();
+    const snapshotBefore = stopped.registry().syncState().snapshotLoadedAt?.getTime();
     await stopped.app.close();
     await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
     await adminOk(as, 'DELETE', `/admin/v1/tokens/${grantIdOf(revoked.token)}`);
@@ -161,13 +149,13 @@ const RECOVERY_MS = 10_000;
     await refusedAt(stopped, revoked.token, 5000);
     await everyReplicaCaughtUp();
     // It resumed from its own database and its consumer group: the missed events, no snapshot.
-    expect(stopped.app.get(RegistryProjection).syncState().snapshotLoadedAt?.getTime()).toBe(snapshotBefore);
+    expect(stopped.registry().syncState().snapshotLoadedAt?.getTime()).toBe(snapshotBefore);
   });
 
   it('F-9: the auth server stops between the commit and the publish; after its restart the event is delivered', async () => {
     const deactivated = await clientWithToken('Stack Fault AS Down');
     const liveRedisUrl = redis.url;
-    const snapshotsBefore = replicas.map((rs) => rs.app.get(RegistryProjection).syncState().snapshotLoadedAt?.getTime());
+    const snapshotsBefore = replicas.map((rs) => rs.registry().syncState().snapshotLoadedAt?.getTime());
 
     // The relay cannot publish (its Redis is unreachable) while the resource servers keep their
     // connection to the live Redis: the commit happens, the publish does not, then the process stops.
@@ -198,7 +186,7 @@ const RECOVERY_MS = 10_000;
     } finally {
       check.disconnect();
     }
-    expect(replicas.map((rs) => rs.app.get(RegistryProjection).syncState().snapshotLoadedAt?.getTime())).toEqual(snapshotsBefore);
+    expect(replicas.map((rs) => rs.registry().syncState().snapshotLoadedAt?.getTime())).toEqual(snapshotsBefore);
     console.log(`[stack faults] after the auth server restart every replica enforced the change in ${delivered.toFixed(0)} ms`);
   });
 });

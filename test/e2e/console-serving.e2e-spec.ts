@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InProcessEventBus } from '#sync';
-import { startTestAuthServer, startTestResourceServer, TEST_RESOURCE_CLIENT, type RunningAuthServer, type RunningResourceServer } from '#testing';
+import { TEST_RESOURCE_CLIENT } from '#testing';
+import { startTestAuthServer, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 
 /** Serving /console, provisioning its OAuth client, and the resource server's CORS for it (no browser). */
 describe('web console: serving and provisioning', () => {
@@ -67,7 +69,7 @@ describe('web console: serving and provisioning', () => {
     expect(client.clientSecret).toBeUndefined();
     expect((await admin('/admin/v1/scopes/rs.admin')).status).toBe(200);
     // The resource server learned them through the outbox like any other client.
-    const synced = rs.app.get((await import('../../resource-server/src/registry/registry-projection.js')).RegistryProjection).client('portcullis-console');
+    const synced = rs.registry().client('portcullis-console');
     expect([...(synced?.scopes ?? [])].sort()).toEqual(['admin', 'rs.admin']);
   });
 
