@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import type { RegistrySnapshot } from '#sync';
-import { eventually, TEST_RESOURCE_CLIENT } from '#testing';
+import { eventually, holdCalls, TEST_RESOURCE_CLIENT } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import { basicAuthorization, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
-import type { NewGrant } from '../../apps/auth-server/src/tokens/grant.js';
 import { GrantsRepository } from '../../apps/auth-server/src/tokens/grants.repository.js';
 
 // Real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds; each test starts a fresh resource server.
@@ -174,24 +173,14 @@ describe('stack: revocation records survive deletes and reach snapshot-loading r
 
   it('a token request racing a client deactivation never leaves an active grant for the deactivated client', async () => {
     const client = await createStackClient(as, 'Racing Deactivation');
-    const grants = as.app.get(GrantsRepository);
-    const insert = grants.insert.bind(grants);
-    let arrived = 0;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
     // Every request has read its client as active and waits to insert its grant: the deactivation commits meanwhile.
-    grants.insert = async (grant: NewGrant) => {
-      arrived++;
-      await gate;
-      return insert(grant);
-    };
+    const held = holdCalls(as.app.get(GrantsRepository), 'insert');
     const requests = Array.from({ length: 12 }, () => tokenRequest(client, { grant_type: 'client_credentials' }));
     try {
-      await eventually(() => arrived === requests.length, 10_000, 'every token request to reach its grant insert');
+      await eventually(() => held.arrived === requests.length, 10_000, 'every token request to reach its grant insert');
       await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}`, { active: false });
     } finally {
-      open();
-      grants.insert = insert;
+      held.release();
     }
     const responses = await Promise.all(requests);
     const bodies = await Promise.all(
@@ -220,24 +209,14 @@ describe('stack: revocation records survive deletes and reach snapshot-loading r
     const client = await passwordClient(`Racing User ${change}`, { mode: 'seconds', seconds: 300 });
     const username = `racing-${change}`;
     const userId = await createUser(username);
-    const grants = as.app.get(GrantsRepository);
-    const insert = grants.insert.bind(grants);
-    let arrived = 0;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
     // Every request has checked the password of an active user and waits to insert its grant.
-    grants.insert = async (grant: NewGrant) => {
-      arrived++;
-      await gate;
-      return insert(grant);
-    };
+    const held = holdCalls(as.app.get(GrantsRepository), 'insert');
     const requests = Array.from({ length: 4 }, () => tokenRequest(client, { grant_type: 'password', username, password: PASSWORD }));
     try {
-      await eventually(() => arrived === requests.length, 10_000, 'every token request to reach its grant insert');
+      await eventually(() => held.arrived === requests.length, 10_000, 'every token request to reach its grant insert');
       await apply(userId);
     } finally {
-      open();
-      grants.insert = insert;
+      held.release();
     }
     const bodies = await Promise.all((await Promise.all(requests)).map(async (response) => ({ status: response.status, body: (await response.json()) as { error?: string } })));
     expect(bodies).toEqual(bodies.map(() => ({ status: 400, body: { error: 'invalid_grant', error_description: 'the user is no longer active' } })));

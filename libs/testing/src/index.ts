@@ -4,3 +4,4 @@ export * from './test-redis.js';
 export * from './test-credentials.js';
 export * from './free-port.js';
 export * from './eventually.js';
+export * from './held-calls.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { eventually, holdCalls } from '#testing';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import {
   authorizePath,
@@ -13,7 +14,6 @@ import {
   type TestClient,
 } from '../support/authorize-flow.helpers.js';
 import { GrantsRepository } from '../../src/tokens/grants.repository.js';
-import type { NewGrant } from '../../src/tokens/grant.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.
 jest.setTimeout(60_000);
@@ -101,26 +101,14 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
   it('an exchange racing a client deactivation stores no grant and fails with invalid_client (issue 12, item 7)', async () => {
     const client = await createTestClient(server, { scopes: ['read'] });
     const code = await codeFor(client);
-    const grants = server.app.get(GrantsRepository);
-    const insert = grants.insertRedeemingCode.bind(grants);
-    let arrived = false;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
     // The exchange has read its client as active and waits to store its grant: the deactivation commits meanwhile.
-    grants.insertRedeemingCode = async (grant: NewGrant) => {
-      arrived = true;
-      await gate;
-      return insert(grant);
-    };
-    let exchange: ReturnType<typeof redeem> | undefined;
+    const held = holdCalls(server.app.get(GrantsRepository), 'insertRedeemingCode');
+    const exchange = redeem(client, code);
     try {
-      exchange = redeem(client, code);
-      for (let waited = 0; !arrived && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(arrived).toBe(true);
+      await eventually(() => held.arrived === 1, 10_000, 'the exchange to reach its grant insert');
       await patchClient(server, client.clientId, { active: false });
     } finally {
-      open();
-      grants.insertRedeemingCode = insert;
+      held.release();
     }
     const refused = await exchange;
     expect([refused.status, refused.body.error]).toEqual([401, 'invalid_client']);
@@ -134,26 +122,14 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     const { id: userId } = (await created.json()) as { id: string };
     const client = await createTestClient(server, { scopes: ['read'] });
     const code = await codeFor(client, { user });
-    const grants = server.app.get(GrantsRepository);
-    const insert = grants.insertRedeemingCode.bind(grants);
-    let arrived = false;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    grants.insertRedeemingCode = async (grant: NewGrant) => {
-      arrived = true;
-      await gate;
-      return insert(grant);
-    };
-    let exchange: ReturnType<typeof redeem> | undefined;
+    const held = holdCalls(server.app.get(GrantsRepository), 'insertRedeemingCode');
+    const exchange = redeem(client, code);
     try {
-      exchange = redeem(client, code);
-      for (let waited = 0; !arrived && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(arrived).toBe(true);
+      await eventually(() => held.arrived === 1, 10_000, 'the exchange to reach its grant insert');
       const deactivated = await server.request(`/admin/v1/users/${userId}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { active: false } });
       expect(deactivated.status).toBe(200);
     } finally {
-      open();
-      grants.insertRedeemingCode = insert;
+      held.release();
     }
     expect(await exchange).toEqual(invalidGrant('the user is no longer active'));
     expect(await sql('SELECT id FROM grants WHERE client_id = $1', [client.clientId])).toEqual([]);
