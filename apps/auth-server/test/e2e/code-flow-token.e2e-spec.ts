@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import { eventually, holdCalls } from '#testing';
+import { sql as sqlOn } from '../support/clients-fixtures.js';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import {
   authorizePath,
@@ -40,15 +40,7 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     await server.close();
   });
 
-  async function sql<T>(text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: server.database.url });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T>(text: string, values: unknown[] = []): Promise<T[]> => sqlOn<T>(server, text, values);
 
   /** A code for the confidential client, with redirect_uri sent and, optionally, a PKCE challenge. */
   async function codeFor(
@@ -126,7 +118,11 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     const exchange = redeem(client, code);
     try {
       await eventually(() => held.arrived === 1, 10_000, 'the exchange to reach its grant insert');
-      const deactivated = await server.request(`/admin/v1/users/${userId}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { active: false } });
+      const deactivated = await server.request(`/admin/v1/users/${userId}`, {
+        method: 'PATCH',
+        headers: { authorization: server.adminAuthorization },
+        json: { active: false },
+      });
       expect(deactivated.status).toBe(200);
     } finally {
       held.release();

@@ -4,23 +4,12 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type pg from 'pg';
 import { fetchRegistrySnapshot, readEventUnverified, RedisStreamsTransport, SyncEvents, type SyncEnvelope } from '#sync';
+import { freePort } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from '../support/sync-helpers.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.
 jest.setTimeout(60_000);
-
-/** A free loopback port for our own redis-server. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway Redis without persistence, so a restart comes back empty (F-2). */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -71,16 +60,24 @@ describe('sync across a Redis restart (SECURITY-CHECKLIST F-1, F-2)', () => {
       lastAppliedSeq: async () => replica.lastApplied,
       // What the resource server does on a gap: load the snapshot, adopt its seq.
       onGap: async () => {
-        const snapshot = await fetchRegistrySnapshot({ issuer: server.baseUrl, clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID, clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET });
+        const snapshot = await fetchRegistrySnapshot({
+          issuer: server.baseUrl,
+          clientId: RESOURCE_CLIENT.RESOURCE_CLIENT_ID,
+          clientSecret: RESOURCE_CLIENT.RESOURCE_CLIENT_SECRET,
+        });
         replica.snapshots++;
         replica.lastApplied = snapshot.seq;
       },
     });
     for (const kind of Object.values(SyncEvents)) {
-      transport.addHandler(kind, async (envelope: SyncEnvelope) => {
-        replica.applied.push(envelope.seq);
-        replica.lastApplied = envelope.seq;
-      }, true);
+      transport.addHandler(
+        kind,
+        async (envelope: SyncEnvelope) => {
+          replica.applied.push(envelope.seq);
+          replica.lastApplied = envelope.seq;
+        },
+        true,
+      );
     }
     transport.listen(() => undefined);
   });
