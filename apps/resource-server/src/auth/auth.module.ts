@@ -30,6 +30,6 @@ function tokenVerifier(config: ResourceServerConfig, projection: RegistryProject
     { provide: ADMISSION_POLICY, useFactory: admissionPolicy, inject: [RESOURCE_SERVER_CONFIG, RegistryProjection, ExternalAuthServer] },
     BearerTokenGuard,
   ],
-  exports: [TOKEN_VERIFIER, BearerTokenGuard, RegistryModule],
+  exports: [TOKEN_VERIFIER, ADMISSION_POLICY, BearerTokenGuard, RegistryModule],
 })
 export class AuthModule {}
