@@ -63,6 +63,13 @@ describe('resource server: external authorization server, JWT access tokens', ()
     expect(rs.registry().isReady()).toBe(false);
   });
 
+  it('names the external issuer and the algorithms it accepts in its RFC 9728 metadata', async () => {
+    const metadata = (await (await rs.request('/.well-known/oauth-protected-resource')).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({ resource: AUDIENCE, authorization_servers: [authServer.issuer] });
+    expect(metadata.resource_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256', 'RS256', 'EdDSA']));
+    expect(metadata.resource_signing_alg_values_supported).not.toContain('HS256');
+  });
+
   it('answers a protected route for a token the server issued for this audience', async () => {
     const token = await authServer.clientCredentialsToken(API_CLIENT, 'reports.read');
     const response = await rs.request('/api/me', { token });
