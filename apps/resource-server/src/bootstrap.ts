@@ -66,6 +66,8 @@ export async function createResourceServer(config: ResourceServerConfig, options
 
 /** Events reach the `@EventPattern` handlers through Redis Streams, or the in-process bus. */
 function connectSyncTransport(app: NestFastifyApplication, config: ResourceServerConfig, options: ResourceServerOptions): void {
+  // Another authorization server sends no events (AUTH_SERVER_MODE=external).
+  if (config.authServerMode === 'external') return;
   const sync = app.get(RegistrySyncService);
   const transports = app.get(SyncTransportRegistry);
   const metrics = app.get(RsMetrics, { strict: false });

@@ -5,6 +5,7 @@ import { InsufficientScope, TemporarilyUnavailable } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
 import { AdmissionMemo } from './admission-memo.js';
+import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
 import { REQUIRED_SCOPES } from './required-scopes.js';
 import { missingScopes } from './token-admission.js';
@@ -20,10 +21,11 @@ export class BearerTokenGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly projection: RegistryProjection,
+    projection: RegistryProjection,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
   ) {
-    this.admissions = new AdmissionMemo(projection);
+    this.admissions = new AdmissionMemo(projection, policy.admit);
   }
 
   /** Synchronous for a token verified before (no promise per request); the registry checks run every time. */
@@ -55,7 +57,8 @@ export class BearerTokenGuard implements CanActivate {
     assertNoTokenOutsideHeader(request.query, request.body);
     const token = parseBearerAuthorization(request.headers.authorization);
     // Fail closed: without the registry, a disabled client or a revoked token would pass.
-    if (!this.projection.isReady()) throw new TemporarilyUnavailable('the registry has not been loaded yet');
+    const notReady = this.policy.notReadyReason();
+    if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
     return token;
   }
 

@@ -29,7 +29,15 @@ interface IntrospectionResponse {
 export class IntrospectionTokenVerifier implements TokenVerifier {
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
-  constructor(private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience' | 'client'>) {}
+  /**
+   * `external`: the endpoint comes from the authorization server's metadata (AUTH_SERVER_MODE=external);
+   * there `gid` means nothing to the registry, and a token without `sub` (client credentials) has
+   * its client as subject (RFC 9068 §2.2).
+   */
+  constructor(
+    private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience' | 'client'>,
+    private readonly external?: { endpoint(): string },
+  ) {}
 
   /** Called on every sync event: a change may concern any cached token. */
   invalidate(): void {
@@ -46,12 +54,13 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     // only one meant for this resource; an answer without aud is meant for no one in particular.
     if (typeof answer.token_type !== 'string' || answer.token_type.toLowerCase() !== 'bearer') throw new InvalidToken('the token is not an access token');
     if (!isFor(answer.aud, this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
-    if (typeof answer.client_id !== 'string' || typeof answer.sub !== 'string') throw new InvalidToken();
+    const sub = this.external && answer.sub === undefined ? answer.client_id : answer.sub;
+    if (typeof answer.client_id !== 'string' || typeof sub !== 'string') throw new InvalidToken();
     const principal: AccessTokenPrincipal = {
-      sub: answer.sub,
+      sub,
       clientId: answer.client_id,
       scopes: (answer.scope ?? '').split(' ').filter(Boolean),
-      grantId: answer.gid,
+      grantId: this.external ? undefined : answer.gid,
       issuedAt: answer.iat,
       expiresAt: answer.exp,
     };
@@ -63,9 +72,10 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     const client = this.config.client;
     if (!client) throw new TemporarilyUnavailable('introspection is not configured', 'RESOURCE_CLIENT_ID/SECRET missing');
     const credentials = Buffer.from(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`).toString('base64');
+    const endpoint = this.external ? this.external.endpoint() : `${this.config.authServerUrl}/oauth/introspect`;
     let response: Response;
     try {
-      response = await fetch(`${this.config.authServerUrl}/oauth/introspect`, {
+      response = await fetch(endpoint, {
         method: 'POST',
         headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...requestIdHeaders() },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }),

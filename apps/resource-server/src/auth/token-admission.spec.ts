@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { InvalidToken } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import type { AccessTokenPrincipal } from './access-token.js';
-import { admitToken, missingScopes } from './token-admission.js';
+import { admitLocallyEnabled, admitToken, missingScopes } from './token-admission.js';
 
 function registry(): RegistryProjection {
   const sut = new RegistryProjection();
@@ -92,5 +92,17 @@ describe(admitToken.name, () => {
     sut.purgeExpiredGrants(new Date(2000));
     expect(sut.isGrantRevoked('old')).toBe(false);
     expect(sut.isGrantRevoked('revoked')).toBe(true);
+  });
+});
+
+describe(admitLocallyEnabled.name, () => {
+  it('admits a client no event describes with the scopes its token carries', () => {
+    expect(admitLocallyEnabled(principal({ clientId: 'elsewhere' }), registry()).effectiveScopes).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses a client disabled at this resource server', () => {
+    const sut = registry();
+    sut.setEnabled('app', false);
+    expect(() => admitLocallyEnabled(principal(), sut)).toThrow('disabled');
   });
 });

@@ -22,6 +22,19 @@ export function admitToken(principal: AccessTokenPrincipal, registry: RegistryVi
   return { ...principal, effectiveScopes };
 }
 
+/**
+ * AUTH_SERVER_MODE=external: no events bring clients, scopes or revocations, so the registry holds
+ * only the local switch (CONTRACT stage 5): a client disabled here is refused, any other client
+ * keeps the scopes its token carries.
+ */
+export function admitLocallyEnabled(principal: AccessTokenPrincipal, registry: Pick<RegistryView, 'client'>): AuthenticatedAccess {
+  if (registry.client(principal.clientId)?.enabled === false) throw new InvalidToken('the client is disabled at this resource server');
+  return { ...principal, effectiveScopes: [...principal.scopes] };
+}
+
+/** How the synced state admits a verified token: admitToken, or admitLocallyEnabled in external mode. */
+export type AdmitToken = (principal: AccessTokenPrincipal, registry: RegistryView) => AuthenticatedAccess;
+
 export function missingScopes(access: AuthenticatedAccess, required: readonly string[]): string[] {
   return required.filter((scope) => !access.effectiveScopes.includes(scope));
 }

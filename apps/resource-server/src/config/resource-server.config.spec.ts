@@ -20,7 +20,35 @@ describe(loadResourceServerConfig.name, () => {
       syncStream: 'portcullis:registry-events',
       client: undefined,
       tokenValidation: 'jwt',
+      authServerMode: 'portcullis',
       logLevel: 'log',
+    });
+  });
+
+  describe('AUTH_SERVER_MODE=external', () => {
+    const external = { RESOURCE_DATABASE_URL, AUTH_SERVER_MODE: 'external', AUTH_ISSUER: 'https://id.example.com/realms/main' };
+
+    it('reads the mode with an explicit issuer', () => {
+      expect(loadResourceServerConfig(external)).toMatchObject({ authServerMode: 'external', issuer: 'https://id.example.com/realms/main', tokenValidation: 'jwt' });
+    });
+
+    it('refuses a missing AUTH_ISSUER (no default issuer to discover)', () => {
+      expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, AUTH_SERVER_MODE: 'external' })).toThrow(/AUTH_SERVER_MODE=external requires AUTH_ISSUER/);
+    });
+
+    it('refuses REDIS_URL: no sync events come from another server', () => {
+      expect(() => loadResourceServerConfig({ ...external, REDIS_URL: 'redis://cache:6379' })).toThrow(/unset REDIS_URL/);
+    });
+
+    it('refuses introspection without the client to introspect as', () => {
+      expect(() => loadResourceServerConfig({ ...external, TOKEN_VALIDATION: 'introspection' })).toThrow(/requires RESOURCE_CLIENT_ID/);
+      expect(
+        loadResourceServerConfig({ ...external, TOKEN_VALIDATION: 'introspection', RESOURCE_CLIENT_ID: 'rs', RESOURCE_CLIENT_SECRET: 'a-long-enough-secret' }),
+      ).toMatchObject({ tokenValidation: 'introspection', client: { clientId: 'rs' } });
+    });
+
+    it('refuses an unknown mode', () => {
+      expect(() => loadResourceServerConfig({ ...external, AUTH_SERVER_MODE: 'keycloak' })).toThrow(InvalidConfigurationError);
     });
   });
 

@@ -43,12 +43,18 @@ export class ResourceServerEnv {
   @IsOptional() @IsString() @MinLength(16)
   RESOURCE_CLIENT_SECRET?: string;
 
+  /** `external`: any authorization server publishing RFC 8414 / OpenID discovery metadata at AUTH_ISSUER; no sync events. */
+  @IsOptional() @IsIn(['portcullis', 'external'])
+  AUTH_SERVER_MODE: AuthServerMode = 'portcullis';
+
   @IsOptional() @IsIn(['jwt', 'introspection'])
   TOKEN_VALIDATION: 'jwt' | 'introspection' = 'jwt';
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
+
+export type AuthServerMode = 'portcullis' | 'external';
 
 export interface ResourceServerConfig {
   port: number;
@@ -64,6 +70,8 @@ export interface ResourceServerConfig {
   syncStream: string;
   client?: { clientId: string; clientSecret: string };
   tokenValidation: 'jwt' | 'introspection';
+  /** AUTH_SERVER_MODE; absent means portcullis. */
+  authServerMode?: AuthServerMode;
   logLevel: ResourceServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -78,6 +86,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
   if (Boolean(parsed.RESOURCE_CLIENT_ID) !== Boolean(parsed.RESOURCE_CLIENT_SECRET)) {
     throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
   }
+  if (parsed.AUTH_SERVER_MODE === 'external') assertExternalModeConfig(env, parsed);
   return {
     port: parsed.RESOURCE_PORT,
     host: parsed.RESOURCE_HOST,
@@ -90,7 +99,20 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     syncStream: parsed.SYNC_STREAM,
     client: parsed.RESOURCE_CLIENT_ID ? { clientId: parsed.RESOURCE_CLIENT_ID, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
     tokenValidation: parsed.TOKEN_VALIDATION,
+    authServerMode: parsed.AUTH_SERVER_MODE,
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };
+}
+
+/**
+ * External mode reads the authorization server's metadata at AUTH_ISSUER, so the issuer has no
+ * default there; Redis carries Portcullis's signed events, which no other server writes.
+ */
+function assertExternalModeConfig(env: RawEnv, parsed: ResourceServerEnv): void {
+  if (!env.AUTH_ISSUER) throw new Error('Invalid configuration: AUTH_SERVER_MODE=external requires AUTH_ISSUER (the authorization server publishing RFC 8414 or OpenID discovery metadata)');
+  if (parsed.REDIS_URL) throw new Error('Invalid configuration: AUTH_SERVER_MODE=external receives no sync events: unset REDIS_URL');
+  if (parsed.TOKEN_VALIDATION === 'introspection' && !parsed.RESOURCE_CLIENT_ID) {
+    throw new Error('Invalid configuration: TOKEN_VALIDATION=introspection requires RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET (the client this resource server introspects as)');
+  }
 }

@@ -1,4 +1,5 @@
 import { HealthEndpointsModule } from '#operability';
+import { ExternalAsModule } from '../external-as/external-as.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { RegistryHealthIndicator } from './registry.health.js';
 
@@ -6,5 +7,5 @@ import { RegistryHealthIndicator } from './registry.health.js';
 export const HealthModule = HealthEndpointsModule.forApp({
   readinessSummary: 'Readiness: registry snapshot loaded, event transport not cut off beyond the staleness budget',
   indicator: RegistryHealthIndicator,
-  imports: [RegistryModule],
+  imports: [RegistryModule, ExternalAsModule],
 });

@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { ExternalAuthServer } from '../external-as/external-auth-server.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-status.js';
 
 /**
  * Ready only once the registry snapshot is loaded, and not while the event transport has been
  * cut off for longer than the staleness budget, nor while every recent entry had to be
- * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8).
+ * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8). With AUTH_SERVER_MODE=external
+ * there are no snapshot and no events: ready once the authorization server's metadata (and, for
+ * signed tokens, its keys) were fetched.
  */
 @Injectable()
 export class RegistryHealthIndicator {
@@ -14,10 +18,15 @@ export class RegistryHealthIndicator {
     private readonly projection: RegistryProjection,
     private readonly transports: SyncTransportRegistry,
     private readonly indicators: HealthIndicatorService,
+    private readonly external: ExternalAuthServer,
+    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
   ) {}
 
   check(): HealthIndicatorResult<'registry'> {
     const indicator = this.indicators.check('registry');
+    if (this.config.authServerMode === 'external') {
+      return this.external.isReady() ? indicator.up() : indicator.down('the authorization server metadata or keys have not been fetched yet');
+    }
     if (!this.projection.isReady()) return indicator.down('the registry snapshot has not been loaded yet');
     const cutOffMs = this.transports.disconnectedForMs();
     if (cutOffMs > STALENESS_BUDGET_MS) return indicator.down(`the event transport has been disconnected for ${Math.round(cutOffMs / 1000)} s`);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { RegistrySnapshot, SyncEnvelope } from '#sync';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
 import { RegistryRepository } from './registry.repository.js';
@@ -29,12 +30,18 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     private readonly repository: RegistryRepository,
     private readonly projection: RegistryProjection,
     @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
+    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: Pick<ResourceServerConfig, 'authServerMode'>,
   ) {}
+
+  /** AUTH_SERVER_MODE=external: no snapshot or event ever comes; the registry holds the local switches only. */
+  private get external(): boolean {
+    return this.config.authServerMode === 'external';
+  }
 
   async onModuleInit(): Promise<void> {
     this.projection.replaceAll(await this.repository.loadAll());
     // Never loaded (a fresh database): fetch a snapshot in the background; 503 until it lands.
-    if (!this.projection.isReady()) void this.resyncUntilLoaded();
+    if (!this.projection.isReady() && !this.external) void this.resyncUntilLoaded();
     this.purgeTimer = setInterval(() => void this.purgeExpiredGrants(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
   }
@@ -77,8 +84,14 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     });
   }
 
+  /** In external mode any client_id can be switched: no event brings the clients to switch. */
   async setEnabled(clientId: string, enabled: boolean): Promise<boolean> {
     return this.serialized(async () => {
+      if (this.external) {
+        await this.repository.setLocalSwitch(clientId, enabled);
+        this.projection.replaceAll(await this.repository.loadAll());
+        return true;
+      }
       const found = await this.repository.setEnabled(clientId, enabled);
       if (found) this.projection.setEnabled(clientId, enabled);
       return found;

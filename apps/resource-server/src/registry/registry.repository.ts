@@ -108,6 +108,18 @@ export class RegistryRepository {
     return rowCount(rows) > 0;
   }
 
+  /**
+   * AUTH_SERVER_MODE=external: the switch of a client no event describes; the row holds the
+   * client_id as its name and entity version 0 (nothing ever synced).
+   */
+  async setLocalSwitch(clientId: string, enabled: boolean): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO clients (client_id, name, version, type, active, enabled, entity_version) VALUES ($1, $1, '', 'confidential', true, $2, 0)
+       ON CONFLICT (client_id) DO UPDATE SET enabled = EXCLUDED.enabled`,
+      [clientId, enabled],
+    );
+  }
+
   async purgeExpiredGrants(): Promise<void> {
     await this.dataSource.query('DELETE FROM revoked_grants WHERE expires_at IS NOT NULL AND expires_at < now()');
   }

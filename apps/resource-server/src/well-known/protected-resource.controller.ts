@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from '../auth/jwt-token.verifier.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROTECTED_RESOURCE_METADATA } from '../openapi/schemas.js';
@@ -23,7 +24,7 @@ export class ProtectedResourceController {
       authorization_servers: [this.config.issuer],
       bearer_methods_supported: ['header'],
       scopes_supported: this.projection.allScopes().map((scope) => scope.name),
-      resource_signing_alg_values_supported: ['ES256'],
+      resource_signing_alg_values_supported: (this.config.authServerMode === 'external' ? EXTERNAL_JWT_PROFILE : PORTCULLIS_JWT_PROFILE).algorithms,
     };
   }
 }
