@@ -82,6 +82,7 @@ function principalOf(payload: JWTPayload): AccessTokenPrincipal {
     sub: payload.sub,
     clientId,
     scopes: scope.split(' ').filter(Boolean),
+    tokenId: payload.jti,
     grantId: payload.gid as string | undefined,
     issuedAt: payload.iat,
     expiresAt: payload.exp,

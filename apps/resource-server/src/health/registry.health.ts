@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-status.js';
+import { RouteScopesCheck } from '../route-access/route-scopes.check.js';
 
 /**
  * Ready only once the registry snapshot is loaded, and not while the event transport has been
  * cut off for longer than the staleness budget, nor while every recent entry had to be
- * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8).
+ * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8). Nor while a route of
+ * RESOURCE_ROUTES_FILE names a scope the loaded registry does not define.
  */
 @Injectable()
 export class RegistryHealthIndicator {
@@ -14,6 +16,7 @@ export class RegistryHealthIndicator {
     private readonly projection: RegistryProjection,
     private readonly transports: SyncTransportRegistry,
     private readonly indicators: HealthIndicatorService,
+    private readonly routeScopes: RouteScopesCheck,
   ) {}
 
   check(): HealthIndicatorResult<'registry'> {
@@ -22,6 +25,8 @@ export class RegistryHealthIndicator {
     const cutOffMs = this.transports.disconnectedForMs();
     if (cutOffMs > STALENESS_BUDGET_MS) return indicator.down(`the event transport has been disconnected for ${Math.round(cutOffMs / 1000)} s`);
     if (this.transports.refusingEverything()) return indicator.down('events arrive but none can be applied (dead-lettered: unsigned, foreign or invalid)');
+    const routes = this.routeScopes.problem();
+    if (routes !== undefined) return indicator.down(routes);
     return indicator.up();
   }
 }
