@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { requestPath } from './request-path.js';
 
 describe(requestPath.name, () => {
@@ -50,5 +51,23 @@ describe(requestPath.name, () => {
     if (reason === undefined) return expect(result).toEqual({ ok: true, path: '/billing;/x' });
     expect(result.ok).toBe(false);
     expect(result.ok === false && result.reason).toContain(reason);
+  });
+});
+
+describe('requestPath against a WHATWG URL parser (what an upstream resolves)', () => {
+  const piece = fc.constantFrom('/', 'a', 'admin', 'public', '.', '..', '%2e', '%2E', '%2f', '%5c', '%25', '%2e%2e', ';', '%3b', '%62', '\\', '?', '#', '//', '%', 'x%2');
+
+  it('accepts only paths a URL parser leaves as they are: no route is decided on a path the upstream resolves elsewhere', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const target = `/${pieces.join('')}`;
+        const result = requestPath(target);
+        if (!result.ok) return;
+        const resolved = decodeURIComponent(new URL(target, 'http://upstream.test').pathname);
+        expect(resolved).toBe(result.path);
+        expect(result.path.split('/').slice(1, -1)).not.toContain('');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
