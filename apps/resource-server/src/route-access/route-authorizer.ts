@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InsufficientScope, TemporarilyUnavailable } from '#oauth';
+import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
 import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier } from '../auth/access-token.js';
 import { AdmissionMemo } from '../auth/admission-memo.js';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from '../auth/bearer-header.js';
 import { missingScopes } from '../auth/token-admission.js';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
@@ -32,31 +33,44 @@ export interface RouteAccess {
  * route exactly the bearer check of the resource server's own protected routes
  * (BearerTokenGuard: RFC 6750 header, the registry loaded, the token verified, admitted against
  * the synced registry: client disables, deactivations, revocations, scopes still granted).
- * Refusals are thrown as the same errors, so they render with the same status and challenge.
+ * Refusals are thrown as the same errors, so they render with the same status and challenge; a
+ * 401's challenge also names the RFC 9728 metadata (resource_metadata, §5.1), as MCP clients expect.
  */
 @Injectable()
 export class RouteAuthorizer {
   private readonly admissions: AdmissionMemo;
+  private readonly resourceMetadata: string;
 
   constructor(
+    @Inject(RESOURCE_SERVER_CONFIG) config: ResourceServerConfig,
     private readonly matcher: RouteMatcher,
     private readonly projection: RegistryProjection,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
   ) {
     this.admissions = new AdmissionMemo(projection);
+    this.resourceMetadata = resourceMetadataUrl(config.audience);
   }
 
   async authorize(request: RouteRequest): Promise<RouteAccess> {
     const route = this.routeOf(request.method, request.target);
     if (route.scopes === 'public') return { route };
+    try {
+      return { route, access: await this.admit(request, route.scopes) };
+    } catch (error) {
+      if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, this.resourceMetadata);
+      throw error;
+    }
+  }
+
+  private async admit(request: RouteRequest, rule: Exclude<ScopeRule, 'public'>): Promise<AuthenticatedAccess> {
     assertNoTokenOutsideHeader(queryOf(request.target), request.body);
     const token = parseBearerAuthorization(request.authorization);
     // Fail closed: without the registry, a disabled client or a revoked token would pass.
     if (!this.projection.isReady()) throw new TemporarilyUnavailable('the registry has not been loaded yet');
     const principal = this.verifier.cached?.(token) ?? (await this.verifier.verify(token));
     const access = this.admissions.admit(principal);
-    assertScopes(access, route.scopes);
-    return { route, access };
+    assertScopes(access, rule);
+    return access;
   }
 
   private routeOf(method: string, target: string): Route {
@@ -67,6 +81,18 @@ export class RouteAuthorizer {
     if (match.kind === 'method-not-allowed') throw new MethodNotAllowedProblem(match.allow);
     return match.route;
   }
+}
+
+/** RFC 9728 §3.1: the well-known path goes between the resource identifier's host and its path. */
+function resourceMetadataUrl(resource: string): string {
+  const url = new URL(resource);
+  return `${url.origin}/.well-known/oauth-protected-resource${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+function withResourceMetadata(error: OAuthError, url: string): void {
+  const challenge = error.headers['WWW-Authenticate'];
+  if (challenge === undefined || challenge.includes('resource_metadata=')) return;
+  error.withHeader('WWW-Authenticate', `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${url}"`);
 }
 
 function queryOf(target: string): Record<string, string> {

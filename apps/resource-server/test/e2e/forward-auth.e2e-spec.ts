@@ -6,6 +6,7 @@ import { startTestResourceServer, type RunningResourceServer } from '../support/
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const UPSTREAM = 'http://127.0.0.1:9';
+const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`;
 
 /** Issue 14 item 2: GET /auth/verify applies RESOURCE_ROUTES_FILE to the request a proxy describes. */
 describe('resource server: forward authentication (GET /auth/verify)', () => {
@@ -61,10 +62,10 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
     expect(response.status).toBe(200);
   });
 
-  it('gives the bare Bearer challenge without a token, as a protected route does', async () => {
+  it('gives the Bearer challenge of a protected route without a token, naming the RFC 9728 metadata', async () => {
     const response = await verify('GET', '/reports');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer ${RESOURCE_METADATA}`);
     expect(response.headers.get('x-auth-subject')).toBeNull();
   });
 
@@ -72,6 +73,7 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
     const response = await verify('GET', '/reports', 'not-a-jwt');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(response.headers.get('www-authenticate')).toContain(`, ${RESOURCE_METADATA}`);
   });
 
   it('answers 403 insufficient_scope naming the route scopes (allOf and anyOf)', async () => {

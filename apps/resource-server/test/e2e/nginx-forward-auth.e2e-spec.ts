@@ -100,11 +100,11 @@ run('nginx auth_request in front of an API, deciding with GET /auth/verify (exam
     return fetch(baseUrl + path, { method: init.method ?? 'GET', headers });
   }
 
-  it('refuses a request without a token with 401 and the Bearer challenge; the API never sees it', async () => {
+  it('refuses a request without a token with 401 and the resource server\'s challenge; the API never sees it', async () => {
     const before = reached.length;
     const response = await call('/reports/1');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`);
     expect(reached.length).toBe(before);
   });
 
