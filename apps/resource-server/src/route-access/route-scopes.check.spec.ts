@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RegistryProjection } from '../registry/registry-projection.js';
+import type { RegistrySyncService } from '../registry/registry-sync.service.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { parseRoutes } from '../routes/route-rules.js';
 import { RouteScopesCheck } from './route-scopes.check.js';
@@ -10,17 +11,39 @@ function projection(ready: boolean, scopes: string[]): RegistryProjection {
   return { isReady: () => ready, scope: (name: string) => (scopes.includes(name) ? { name } : undefined) } as unknown as RegistryProjection;
 }
 
+function sync(resync: () => Promise<void>): RegistrySyncService {
+  return { resync } as unknown as RegistrySyncService;
+}
+
 describe(RouteScopesCheck.name, () => {
-  it('fails the boot naming the route and scope when the stored registry lacks it', () => {
-    const check = new RouteScopesCheck(matcher, projection(true, ['known']));
-    expect(() => check.onApplicationBootstrap()).toThrow('routes[0] (/billing): scopes.anyOf[1]: "billing.read" is not a scope of the registry');
+  it('fails the boot naming the route and scope when the registry lacks it after a fresh snapshot', async () => {
+    let resyncs = 0;
+    const check = new RouteScopesCheck(matcher, projection(true, ['known']), sync(async () => void resyncs++));
+    await expect(check.onApplicationBootstrap()).rejects.toThrow('routes[0] (/billing): scopes.anyOf[1]: "billing.read" is not a scope of the registry');
+    expect(resyncs).toBe(1);
   });
 
-  it('waits for the registry: nothing to say before it is loaded, then readiness names the problem', () => {
+  it('starts when the fresh snapshot has the scope the stored registry lacked, or cannot be had', async () => {
+    const scopes = ['known'];
+    const check = new RouteScopesCheck(matcher, projection(true, scopes), sync(async () => void scopes.push('billing.read')));
+    await expect(check.onApplicationBootstrap()).resolves.toBeUndefined();
+    const unreachable = new RouteScopesCheck(
+      matcher,
+      projection(true, ['known']),
+      sync(async () => {
+        throw new Error('auth server unreachable');
+      }),
+    );
+    await expect(unreachable.onApplicationBootstrap()).resolves.toBeUndefined();
+    expect(unreachable.problem()).toContain('"billing.read" is not a scope of the registry');
+  });
+
+  it('waits for the registry: nothing to say before it is loaded, then readiness names the problem', async () => {
     const scopes = ['known'];
     let ready = false;
-    const check = new RouteScopesCheck(matcher, { isReady: () => ready, scope: (name: string) => (scopes.includes(name) ? { name } : undefined) } as unknown as RegistryProjection);
-    expect(() => check.onApplicationBootstrap()).not.toThrow();
+    const noResync = sync(() => Promise.reject(new Error('not expected')));
+    const check = new RouteScopesCheck(matcher, { isReady: () => ready, scope: (name: string) => (scopes.includes(name) ? { name } : undefined) } as unknown as RegistryProjection, noResync);
+    await expect(check.onApplicationBootstrap()).resolves.toBeUndefined();
     expect(check.problem()).toBeUndefined();
     ready = true;
     expect(check.problem()).toContain('"billing.read" is not a scope of the registry');
@@ -29,6 +52,6 @@ describe(RouteScopesCheck.name, () => {
   });
 
   it('is satisfied when every scope is defined', () => {
-    expect(new RouteScopesCheck(matcher, projection(true, ['known', 'billing.read'])).problem()).toBeUndefined();
+    expect(new RouteScopesCheck(matcher, projection(true, ['known', 'billing.read']), sync(async () => undefined)).problem()).toBeUndefined();
   });
 });

@@ -1,14 +1,18 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RegistryProjection } from '../registry/registry-projection.js';
+import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import { InvalidRoutesError, type RouteFieldError } from '../routes/route-rules.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { unknownRouteScopes } from '../routes/route-scopes.js';
 
 /**
  * Routes naming a scope the registry does not define (RESOURCE_ROUTES_FILE). Scopes are known
- * once the registry is loaded: at boot when it is stored already, the app fails to start naming
- * the route and scope; otherwise, once the first snapshot arrives, readiness stays down with the
- * same message (such a route refuses every token meanwhile: the scope grants nothing).
+ * once the registry is loaded. At boot, with a stored registry that lacks one, the registry is
+ * first reloaded from the auth server's snapshot (the stored copy may predate the scope: failing
+ * on it would keep the server down for good), and the app fails to start naming the route and
+ * scope if it is still missing. Otherwise (a fresh database, the auth server unreachable),
+ * readiness stays down with the same message once the registry is loaded; such a route refuses
+ * every token meanwhile, since a scope the registry lacks grants nothing.
  */
 @Injectable()
 export class RouteScopesCheck implements OnApplicationBootstrap {
@@ -18,9 +22,17 @@ export class RouteScopesCheck implements OnApplicationBootstrap {
   constructor(
     private readonly matcher: RouteMatcher,
     private readonly projection: RegistryProjection,
+    private readonly sync: RegistrySyncService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.unknownScopes().length === 0) return;
+    try {
+      await this.sync.resync();
+    } catch (error) {
+      this.logger.warn(`the route scopes cannot be checked against a fresh snapshot: ${(error as Error).message}`);
+      return;
+    }
     const errors = this.unknownScopes();
     if (errors.length > 0) throw new InvalidRoutesError(errors, 'RESOURCE_ROUTES_FILE');
   }

@@ -146,7 +146,7 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
 });
 
 describe('resource server: a route naming a scope the registry does not define', () => {
-  it('keeps readiness down, naming the route and the scope, once the registry is loaded', async () => {
+  it('keeps readiness down once the registry is loaded, and fails a boot on a stored registry, naming the route and scope', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'forward-auth-scopes-'));
     const routesFile = join(dir, 'routes.json');
     writeFileSync(routesFile, JSON.stringify({ routes: [{ match: { pathPrefix: '/billing' }, upstream: UPSTREAM, scopes: { allOf: ['billing.read'] } }] }));
@@ -158,8 +158,11 @@ describe('resource server: a route naming a scope the registry does not define',
       const ready = await rs.request('/health/ready');
       expect(ready.status).toBe(503);
       expect(JSON.stringify(await ready.json())).toContain('routes[0] (/billing): scopes.allOf[0]: \\"billing.read\\" is not a scope of the registry');
+      // Restarted on its stored registry, which still lacks the scope after a fresh snapshot: no boot.
+      await expect(rs.restart()).rejects.toThrow('routes[0] (/billing): scopes.allOf[0]: "billing.read" is not a scope of the registry');
+      expect(authServer.snapshotRequests).toBe(2);
     } finally {
-      await rs.close();
+      await rs.close().catch(() => undefined);
       await authServer.close();
       rmSync(dir, { recursive: true, force: true });
     }
