@@ -5,6 +5,7 @@ import { ResourceServerConfigModule } from './config/config.module.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { ResourceDatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { ForwardAuthModule } from './forward-auth/forward-auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RsMetricsModule } from './metrics/metrics.module.js';
 import { RegistryModule } from './registry/registry.module.js';
@@ -23,6 +24,7 @@ export class ResourceAppModule {
         AuthModule,
         WellKnownModule,
         DemoModule,
+        ForwardAuthModule,
         RsAdminModule,
         HealthModule,
         RsMetricsModule,

@@ -4,6 +4,8 @@ export interface AccessTokenPrincipal {
   clientId: string;
   /** Scopes the token carries, before the projection narrows them. */
   scopes: string[];
+  /** The `jti` claim: this token's id (X-Auth-Token-Id). */
+  tokenId?: string;
   /** The `gid` claim: revocation unit at the auth server. */
   grantId?: string;
   /** Seconds since the epoch. */

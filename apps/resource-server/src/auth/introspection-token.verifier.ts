@@ -18,6 +18,7 @@ interface IntrospectionResponse {
   iat?: number;
   exp?: number;
   gid?: string;
+  jti?: string;
   token_type?: string;
 }
 
@@ -60,6 +61,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
       sub,
       clientId: answer.client_id,
       scopes: (answer.scope ?? '').split(' ').filter(Boolean),
+      tokenId: typeof answer.jti === 'string' ? answer.jti : undefined,
       grantId: this.external ? undefined : answer.gid,
       issuedAt: answer.iat,
       expiresAt: answer.exp,

@@ -111,6 +111,7 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
     sub: payload.sub,
     clientId,
     scopes: scope.split(' ').filter(Boolean),
+    tokenId: payload.jti,
     grantId: grantIds ? (payload.gid as string | undefined) : undefined,
     issuedAt: payload.iat,
     expiresAt: payload.exp,

@@ -1,6 +1,9 @@
 // class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
 import 'reflect-metadata';
-import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { InvalidConfigurationError } from '#config';
 import { loadResourceServerConfig } from './resource-server.config.js';
 
@@ -22,6 +25,7 @@ describe(loadResourceServerConfig.name, () => {
       tokenValidation: 'jwt',
       authServerMode: 'portcullis',
       logLevel: 'log',
+      routes: [],
     });
   });
 
@@ -126,4 +130,18 @@ describe(loadResourceServerConfig.name, () => {
       );
     },
   );
+});
+
+describe('RESOURCE_ROUTES_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rs-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads and validates the routes at boot, naming the route and field of an error', () => {
+    const good = join(dir, 'routes.json');
+    writeFileSync(good, JSON.stringify({ routes: [{ match: { pathPrefix: '/billing' }, upstream: 'http://127.0.0.1:8080', scopes: 'public' }] }));
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_ROUTES_FILE: good }).routes).toMatchObject([{ pathPrefix: '/billing' }]);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ match: { pathPrefix: '/billing' }, upstream: 'ftp://x', scopes: 'public' }]));
+    expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_ROUTES_FILE: bad })).toThrow(/routes\[0\] \(\/billing\): upstream: /);
+  });
 });

@@ -3,6 +3,8 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength 
 import { validateEnv, type RawEnv } from '#config';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
+import type { Route } from '../routes/route.js';
+import { loadRoutesFile } from '../routes/route-file.js';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -50,6 +52,10 @@ export class ResourceServerEnv {
   @IsOptional() @IsIn(['jwt', 'introspection'])
   TOKEN_VALIDATION: 'jwt' | 'introspection' = 'jwt';
 
+  /** Route rules for forward authentication (and the gateway): YAML, or JSON for a .json file. */
+  @IsOptional() @IsString()
+  RESOURCE_ROUTES_FILE?: string;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -73,6 +79,8 @@ export interface ResourceServerConfig {
   /** AUTH_SERVER_MODE; absent means portcullis. */
   authServerMode?: AuthServerMode;
   logLevel: ResourceServerEnv['LOG_LEVEL'];
+  /** RESOURCE_ROUTES_FILE's routes, validated (none without the file). */
+  routes: readonly Route[];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
 }
@@ -101,6 +109,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     tokenValidation: parsed.TOKEN_VALIDATION,
     authServerMode: parsed.AUTH_SERVER_MODE,
     logLevel: parsed.LOG_LEVEL,
+    routes: parsed.RESOURCE_ROUTES_FILE ? loadRoutesFile(parsed.RESOURCE_ROUTES_FILE) : [],
     ...overrides,
   };
 }

@@ -4,13 +4,15 @@ import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/res
 import { ExternalAuthServer } from '../external-as/external-auth-server.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-status.js';
+import { RouteScopesCheck } from '../route-access/route-scopes.check.js';
 
 /**
  * Ready only once the registry snapshot is loaded, and not while the event transport has been
  * cut off for longer than the staleness budget, nor while every recent entry had to be
- * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8). With AUTH_SERVER_MODE=external
- * there are no snapshot and no events: ready once the authorization server's metadata (and, for
- * signed tokens, its keys) were fetched.
+ * dead-lettered: changes may be missing (SECURITY-CHECKLIST F-8). Nor while a route of
+ * RESOURCE_ROUTES_FILE names a scope the loaded registry does not define. With
+ * AUTH_SERVER_MODE=external there are no snapshot, events or synced scopes: ready once the
+ * authorization server's metadata (and, for signed tokens, its keys) were fetched.
  */
 @Injectable()
 export class RegistryHealthIndicator {
@@ -20,6 +22,7 @@ export class RegistryHealthIndicator {
     private readonly indicators: HealthIndicatorService,
     private readonly external: ExternalAuthServer,
     @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
+    private readonly routeScopes: RouteScopesCheck,
   ) {}
 
   check(): HealthIndicatorResult<'registry'> {
@@ -31,6 +34,8 @@ export class RegistryHealthIndicator {
     const cutOffMs = this.transports.disconnectedForMs();
     if (cutOffMs > STALENESS_BUDGET_MS) return indicator.down(`the event transport has been disconnected for ${Math.round(cutOffMs / 1000)} s`);
     if (this.transports.refusingEverything()) return indicator.down('events arrive but none can be applied (dead-lettered: unsigned, foreign or invalid)');
+    const routes = this.routeScopes.problem();
+    if (routes !== undefined) return indicator.down(routes);
     return indicator.up();
   }
 }

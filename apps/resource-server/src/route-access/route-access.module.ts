@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { RouteMatcher } from '../routes/route-matcher.js';
+import { RouteAuthorizer } from './route-authorizer.js';
+import { RouteScopesCheck } from './route-scopes.check.js';
+
+/** The route rules (RESOURCE_ROUTES_FILE) and the decision on a request under them: forward auth and the gateway import it. */
+@Module({
+  imports: [AuthModule, RegistryModule],
+  providers: [
+    { provide: RouteMatcher, useFactory: (config: ResourceServerConfig) => new RouteMatcher(config.routes), inject: [RESOURCE_SERVER_CONFIG] },
+    RouteAuthorizer,
+    RouteScopesCheck,
+  ],
+  exports: [RouteMatcher, RouteAuthorizer, RouteScopesCheck],
+})
+export class RouteAccessModule {}

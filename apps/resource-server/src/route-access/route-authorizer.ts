@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
+import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier } from '../auth/access-token.js';
+import { AdmissionMemo } from '../auth/admission-memo.js';
+import { ADMISSION_POLICY, type AdmissionPolicy } from '../auth/admission-policy.js';
+import { assertNoTokenOutsideHeader, parseBearerAuthorization } from '../auth/bearer-header.js';
+import { missingScopes } from '../auth/token-admission.js';
+import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { RegistryProjection } from '../registry/registry-projection.js';
+import { requestPath } from '../routes/request-path.js';
+import type { Route, ScopeRule } from '../routes/route.js';
+import { RouteMatcher } from '../routes/route-matcher.js';
+import { MethodNotAllowedProblem, NoRouteProblem, RequestPathRefused } from './route-problems.js';
+
+/** A request to decide on, wherever it comes from (forward-auth headers, or a gateway's own request). */
+export interface RouteRequest {
+  method: string;
+  /** The request target as the client sent it: path and query, not decoded. */
+  target: string;
+  authorization: string | string[] | undefined;
+  /** The parsed body, when the caller has it (a gateway): a token there is refused, as on protected routes. */
+  body?: unknown;
+}
+
+/** An admitted request: its route, and the caller unless the route is public. */
+export interface RouteAccess {
+  route: Route;
+  access?: AuthenticatedAccess;
+}
+
+/**
+ * The decision for a request under the route rules: the route (400 for a path refused as
+ * ambiguous, 404 without a route, 405 for a method it does not allow), then for a non-public
+ * route exactly the bearer check of the resource server's own protected routes
+ * (BearerTokenGuard: RFC 6750 header, the registry loaded, the token verified, admitted against
+ * the synced registry: client disables, deactivations, revocations, scopes still granted).
+ * Refusals are thrown as the same errors, so they render with the same status and challenge; a
+ * 401's challenge also names the RFC 9728 metadata (resource_metadata, §5.1), as MCP clients expect.
+ */
+@Injectable()
+export class RouteAuthorizer {
+  private readonly admissions: AdmissionMemo;
+  private readonly resourceMetadata: string;
+
+  constructor(
+    @Inject(RESOURCE_SERVER_CONFIG) config: ResourceServerConfig,
+    private readonly matcher: RouteMatcher,
+    projection: RegistryProjection,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
+  ) {
+    this.admissions = new AdmissionMemo(projection, policy.admit);
+    this.resourceMetadata = resourceMetadataUrl(config.audience);
+  }
+
+  async authorize(request: RouteRequest): Promise<RouteAccess> {
+    const route = this.routeOf(request.method, request.target);
+    if (route.scopes === 'public') return { route };
+    try {
+      return { route, access: await this.admit(request, route.scopes) };
+    } catch (error) {
+      if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, this.resourceMetadata);
+      throw error;
+    }
+  }
+
+  private async admit(request: RouteRequest, rule: Exclude<ScopeRule, 'public'>): Promise<AuthenticatedAccess> {
+    assertNoTokenOutsideHeader(queryOf(request.target), request.body);
+    const token = parseBearerAuthorization(request.authorization);
+    // Fail closed: without the registry (or, in external mode, the metadata) nothing is admitted.
+    const notReady = this.policy.notReadyReason();
+    if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
+    const principal = this.verifier.cached?.(token) ?? (await this.verifier.verify(token));
+    const access = this.admissions.admit(principal);
+    assertScopes(access, rule);
+    return access;
+  }
+
+  private routeOf(method: string, target: string): Route {
+    const path = requestPath(target);
+    if (!path.ok) throw new RequestPathRefused(path.reason);
+    const match = this.matcher.match(method.toUpperCase(), path.path);
+    if (match.kind === 'no-route') throw new NoRouteProblem();
+    if (match.kind === 'method-not-allowed') throw new MethodNotAllowedProblem(match.allow);
+    return match.route;
+  }
+}
+
+/** RFC 9728 §3.1: the well-known path goes between the resource identifier's host and its path. */
+function resourceMetadataUrl(resource: string): string {
+  const url = new URL(resource);
+  return `${url.origin}/.well-known/oauth-protected-resource${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+function withResourceMetadata(error: OAuthError, url: string): void {
+  const challenge = error.headers['WWW-Authenticate'];
+  if (challenge === undefined || challenge.includes('resource_metadata=')) return;
+  error.withHeader('WWW-Authenticate', `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${url}"`);
+}
+
+function queryOf(target: string): Record<string, string> {
+  const start = target.indexOf('?');
+  if (start === -1) return {};
+  const end = target.indexOf('#', start);
+  return Object.fromEntries(new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end)));
+}
+
+/** allOf: every scope (none: any admitted token); anyOf: at least one. The 403 names what the route asks. */
+function assertScopes(access: AuthenticatedAccess, rule: Exclude<ScopeRule, 'public'>): void {
+  if ('allOf' in rule) {
+    if (missingScopes(access, rule.allOf).length > 0) throw new InsufficientScope([...rule.allOf]);
+  } else if (!rule.anyOf.some((scope) => access.effectiveScopes.includes(scope))) {
+    throw new InsufficientScope([...rule.anyOf]);
+  }
+}

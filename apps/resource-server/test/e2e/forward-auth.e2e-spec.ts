@@ -1,0 +1,170 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
+
+const UPSTREAM = 'http://127.0.0.1:9';
+const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`;
+
+/** Issue 14 item 2: GET /auth/verify applies RESOURCE_ROUTES_FILE to the request a proxy describes. */
+describe('resource server: forward authentication (GET /auth/verify)', () => {
+  let authServer: FakeAuthServer;
+  let rs: RunningResourceServer;
+  let adminToken: string;
+  const dir = mkdtempSync(join(tmpdir(), 'forward-auth-'));
+
+  beforeAll(async () => {
+    const routesFile = join(dir, 'routes.yaml');
+    writeFileSync(
+      routesFile,
+      [
+        'routes:',
+        `  - { match: { pathPrefix: /reports, methods: [GET] }, upstream: "${UPSTREAM}", scopes: { allOf: [reports.read] } }`,
+        `  - { match: { pathPrefix: /reports, methods: [POST] }, upstream: "${UPSTREAM}", scopes: { anyOf: [reports.write, rs.admin] } }`,
+        `  - { match: { pathPrefix: /reports/admin }, upstream: "${UPSTREAM}", scopes: { allOf: [rs.admin] } }`,
+        `  - { match: { pathPrefix: /status }, upstream: "${UPSTREAM}", scopes: public }`,
+        `  - { match: { pathPrefix: /anyone }, upstream: "${UPSTREAM}", scopes: { allOf: [] } }`,
+        '',
+      ].join('\n'),
+    );
+    authServer = await startFakeAuthServer();
+    authServer.snapshot = registrySnapshot();
+    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
+    await rs.waitUntilReady();
+    adminToken = await authServer.sign({ client_id: 'admin-tool', scope: 'rs.admin' });
+  });
+
+  afterAll(async () => {
+    await rs?.close();
+    await authServer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function verify(method: string, uri: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
+    return rs.request('/auth/verify', { token, headers: { 'x-forwarded-method': method, 'x-forwarded-uri': uri, ...headers } });
+  }
+
+  it('answers 200 with the X-Auth-* headers for a token with the route scope', async () => {
+    const token = await authServer.sign({ sub: 'alice', scope: 'reports.read reports.write', jti: 'token-1' });
+    const response = await verify('GET', '/reports/2026?format=csv', token);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-auth-subject')).toBe('alice');
+    expect(response.headers.get('x-auth-client-id')).toBe('app');
+    expect(response.headers.get('x-auth-scope')).toBe('reports.read reports.write');
+    expect(response.headers.get('x-auth-token-id')).toBe('token-1');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('reads X-Original-URI (nginx) as well, and the method in any case', async () => {
+    const response = await rs.request('/auth/verify', { token: await authServer.sign(), headers: { 'x-forwarded-method': 'get', 'x-original-uri': '/reports' } });
+    expect(response.status).toBe(200);
+  });
+
+  it('gives the Bearer challenge of a protected route without a token, naming the RFC 9728 metadata', async () => {
+    const response = await verify('GET', '/reports');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer ${RESOURCE_METADATA}`);
+    expect(response.headers.get('x-auth-subject')).toBeNull();
+  });
+
+  it('refuses a bad token with invalid_token', async () => {
+    const response = await verify('GET', '/reports', 'not-a-jwt');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(response.headers.get('www-authenticate')).toContain(`, ${RESOURCE_METADATA}`);
+  });
+
+  it('answers 403 insufficient_scope naming the route scopes (allOf and anyOf)', async () => {
+    const readOnly = await authServer.sign({ scope: 'reports.read' });
+    const write = await verify('POST', '/reports', readOnly);
+    expect(write.status).toBe(403);
+    expect(write.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="reports.write rs.admin"');
+    const admin = await verify('GET', '/reports/admin/users', readOnly);
+    expect(admin.status).toBe(403);
+    expect(admin.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="rs.admin"');
+    expect((await verify('POST', '/reports', await authServer.sign({ scope: 'reports.write' }))).status).toBe(200);
+    expect((await verify('GET', '/reports/admin', adminToken)).status).toBe(200);
+  });
+
+  it('lets any admitted token through allOf: [], and anyone through a public route without X-Auth-*', async () => {
+    expect((await verify('DELETE', '/anyone/x', await authServer.sign({ scope: '' }))).status).toBe(200);
+    const open = await verify('PUT', '/status/x', undefined, { 'x-auth-subject': 'forged' });
+    expect(open.status).toBe(200);
+    expect(open.headers.get('x-auth-subject')).toBeNull();
+  });
+
+  it('answers 404 without a route and 405 with Allow for a method the route does not allow', async () => {
+    const token = await authServer.sign();
+    const none = await verify('GET', '/reportsx', token);
+    expect(none.status).toBe(404);
+    expect(none.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const method = await verify('DELETE', '/reports/1', token);
+    expect(method.status).toBe(405);
+    expect(method.headers.get('allow')).toBe('GET, HEAD, POST');
+  });
+
+  it.each(['/status/..%2freports', '/status/%2e%2e/reports', '/status/../reports', '//reports', '/status;x/../reports', '/status/%252e%252e/reports'])(
+    'refuses the ambiguous path %s with 400 before any route',
+    async (uri) => {
+      const response = await verify('GET', uri);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ title: 'Bad request path' });
+    },
+  );
+
+  it('refuses a missing or ambiguous description of the request', async () => {
+    const token = await authServer.sign();
+    expect((await rs.request('/auth/verify', { token, headers: { 'x-forwarded-uri': '/reports' } })).status).toBe(400);
+    expect((await rs.request('/auth/verify', { token, headers: { 'x-forwarded-method': 'GET' } })).status).toBe(400);
+    expect((await verify('GET', '/reports', token, { 'x-original-uri': '/status' })).status).toBe(400);
+    expect((await verify('GET', '/reports?access_token=x', token)).status).toBe(400);
+  });
+
+  it('refuses a revoked token and a client disabled here, at once', async () => {
+    const revoked = await authServer.sign({ gid: 'grant-to-revoke' });
+    expect((await verify('GET', '/reports', revoked)).status).toBe(200);
+    const seq = rs.lastAppliedSeq() + 1;
+    rs.publish(envelope(seq, 'tokens.revoked', 1, { clientId: 'app', grantIds: ['grant-to-revoke'], expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    await rs.waitForSeq(seq);
+    expect((await verify('GET', '/reports', revoked)).status).toBe(401);
+
+    const token = await authServer.sign();
+    expect((await verify('GET', '/reports', token)).status).toBe(200);
+    expect((await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: false } })).status).toBe(200);
+    const refused = await verify('GET', '/reports', token);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect((await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: true } })).status).toBe(200);
+    expect((await verify('GET', '/reports', token)).status).toBe(200);
+  });
+
+  it('is ready: every scope the routes name is in the registry', async () => {
+    expect((await rs.request('/health/ready')).status).toBe(200);
+  });
+});
+
+describe('resource server: a route naming a scope the registry does not define', () => {
+  it('keeps readiness down once the registry is loaded, and fails a boot on a stored registry, naming the route and scope', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forward-auth-scopes-'));
+    const routesFile = join(dir, 'routes.json');
+    writeFileSync(routesFile, JSON.stringify({ routes: [{ match: { pathPrefix: '/billing' }, upstream: UPSTREAM, scopes: { allOf: ['billing.read'] } }] }));
+    const authServer = await startFakeAuthServer();
+    authServer.snapshot = registrySnapshot();
+    const rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
+    try {
+      await rs.waitUntilReady();
+      const ready = await rs.request('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(await ready.json())).toContain('routes[0] (/billing): scopes.allOf[0]: \\"billing.read\\" is not a scope of the registry');
+      // Restarted on its stored registry, which still lacks the scope after a fresh snapshot: no boot.
+      await expect(rs.restart()).rejects.toThrow('routes[0] (/billing): scopes.allOf[0]: "billing.read" is not a scope of the registry');
+      expect(authServer.snapshotRequests).toBe(2);
+    } finally {
+      await rs.close().catch(() => undefined);
+      await authServer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
