@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { ADMIN_CLIENT, API_CLIENT, newSigningKey, startOidcProvider, type OidcProviderServer } from '../support/oidc-provider-server.js';
@@ -128,6 +131,45 @@ describe('resource server: external authorization server, JWT access tokens', ()
 });
 
 /** TOKEN_VALIDATION=introspection: opaque tokens, the metadata's introspection_endpoint. */
+describe('resource server: external authorization server, forward authentication', () => {
+  let authServer: OidcProviderServer;
+  let rs: RunningResourceServer;
+  const dir = mkdtempSync(join(tmpdir(), 'external-forward-auth-'));
+
+  beforeAll(async () => {
+    authServer = await startOidcProvider({ audience: AUDIENCE, accessTokenFormat: 'jwt', signingKey: await newSigningKey() });
+    const routesFile = join(dir, 'routes.yaml');
+    // The scope is the other server's: nothing is synced, so it is not checked against a registry.
+    writeFileSync(routesFile, 'routes:\n  - { match: { pathPrefix: /reports }, upstream: "http://127.0.0.1:9", scopes: { allOf: [reports.read] } }\n');
+    rs = await startExternalResourceServer(authServer, { RESOURCE_ROUTES_FILE: routesFile });
+    await waitUntilReady(rs);
+  });
+
+  afterAll(async () => {
+    await rs?.close();
+    await authServer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const verify = (token?: string) => rs.request('/auth/verify', { token, headers: { 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/reports/2026' } });
+
+  it('admits the other server\'s token by the route rules, refuses a missing scope and a client disabled locally', async () => {
+    const allowed = await verify(await authServer.clientCredentialsToken(API_CLIENT, 'reports.read'));
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('x-auth-client-id')).toBe(API_CLIENT.clientId);
+    expect(allowed.headers.get('x-auth-scope')).toBe('reports.read');
+    expect((await verify()).status).toBe(401);
+    await expectInsufficientScope(await verify(await authServer.clientCredentialsToken(API_CLIENT, 'reports.write')));
+
+    await setEnabled(rs, authServer, API_CLIENT.clientId, false);
+    // /auth/verify answers problem documents, with the same status and challenge.
+    const disabled = await verify(await authServer.clientCredentialsToken(API_CLIENT, 'reports.read'));
+    expect(disabled.status).toBe(401);
+    expect(disabled.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    await setEnabled(rs, authServer, API_CLIENT.clientId, true);
+  });
+});
+
 describe('resource server: external authorization server, opaque tokens by introspection', () => {
   let authServer: OidcProviderServer;
   let rs: RunningResourceServer;
