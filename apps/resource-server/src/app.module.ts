@@ -6,6 +6,7 @@ import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { ResourceDatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { ForwardAuthModule } from './forward-auth/forward-auth.module.js';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RsMetricsModule } from './metrics/metrics.module.js';
 import { RegistryModule } from './registry/registry.module.js';
@@ -25,6 +26,7 @@ export class ResourceAppModule {
         WellKnownModule,
         DemoModule,
         ForwardAuthModule,
+        GatewayModule,
         RsAdminModule,
         HealthModule,
         RsMetricsModule,

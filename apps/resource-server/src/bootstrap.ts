@@ -20,6 +20,7 @@ import { ResourceAppModule } from './app.module.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
+import { Gateway } from './gateway/gateway.js';
 import { EventVerifier } from './registry/event-verifier.js';
 import { RsMetrics } from './metrics/rs-metrics.js';
 import { RegistryProjection } from './registry/registry-projection.js';
@@ -50,6 +51,7 @@ export async function createResourceServer(config: ResourceServerConfig, options
   const fastLanes = installFastLanes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), adapter, { logger: logging.nestLogger, abortOnError: false });
   fastLanes.resolve({ guard: app.get(BearerTokenGuard), controller: (type) => app.get(type, { strict: false }) });
+  app.get(Gateway).install(adapter.getInstance());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and

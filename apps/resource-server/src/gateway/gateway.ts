@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import replyFrom from '@fastify/reply-from';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderError } from '#errors';
+import { REQUEST_ID_HEADER } from '#observability';
+import { authHeadersOf } from '../route-access/auth-headers.js';
+import { RouteAuthorizer, type RouteAccess } from '../route-access/route-authorizer.js';
+import { ROUTE_METHODS } from '../routes/route.js';
+import { RouteMatcher } from '../routes/route-matcher.js';
+import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
+import { upstreamProblem } from './upstream-problems.js';
+import { upstreamUrl } from './upstream-url.js';
+
+/**
+ * The gateway (issue 14 item 1): a request under a route of RESOURCE_ROUTES_FILE is decided on
+ * by RouteAuthorizer (as /auth/verify decides) and, admitted, proxied to the route's upstream by
+ * @fastify/reply-from on undici (a keep-alive pool per upstream origin), bodies streamed both
+ * ways. Refusals and upstream failures render as every other error of the resource server.
+ *
+ * It is the Fastify catch-all (`/*`), so the resource server's own routes (/health, /metrics,
+ * /admin, /.well-known, /api, /auth/verify, /docs) win over a route prefix; only what none of
+ * them serves reaches the route rules. Without routes nothing is installed: a path the resource
+ * server does not serve stays its plain 404.
+ */
+@Injectable()
+export class Gateway {
+  constructor(
+    private readonly authorizer: RouteAuthorizer,
+    private readonly matcher: RouteMatcher,
+  ) {}
+
+  /** On the resource server's Fastify instance, before app.init() (bootstrap.ts). */
+  install(fastify: FastifyInstance): void {
+    if (this.matcher.routes.length === 0) return;
+    void fastify.register(async (scope) => {
+      // Bodies are the upstream's business: never parsed nor buffered here, so neither the
+      // resource server's body limit nor its content types apply; the request stream is piped.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+      await scope.register(replyFrom, { disableRequestLogging: true });
+      const handler = (request: FastifyRequest, reply: FastifyReply) => this.forward(request, reply);
+      scope.route({ method: [...ROUTE_METHODS], url: '/', handler });
+      scope.route({ method: [...ROUTE_METHODS], url: '/*', handler });
+    });
+  }
+
+  private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    let decision: RouteAccess;
+    try {
+      decision = await this.authorizer.authorize({ method: request.method, target: request.url, authorization: request.headers.authorization });
+    } catch (error) {
+      renderError(request, reply, error);
+      return reply;
+    }
+    const { route, access } = decision;
+    const authHeaders = access ? authHeadersOf(access) : {};
+    return reply.from(upstreamUrl(route, request.url), {
+      timeout: route.timeoutMs,
+      // Never retried here: a retried POST could run twice upstream, and a retried 503 hides it.
+      retryDelay: () => null,
+      rewriteRequestHeaders: (incoming, headers) => ({
+        ...upstreamHeaders(headers, { ip: incoming.ip, protocol: incoming.protocol, host: incoming.headers.host }, authHeaders),
+        [REQUEST_ID_HEADER]: String(incoming.id),
+      }),
+      rewriteHeaders: (headers) => withoutHopByHop(headers),
+      onError: (failed, { error }) => void renderError(request, failed as FastifyReply, upstreamProblem(error, route.timeoutMs)),
+    });
+  }
+}

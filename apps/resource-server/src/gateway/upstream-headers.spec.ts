@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { upstreamHeaders } from './upstream-headers.js';
+
+describe('upstreamHeaders', () => {
+  const client = { ip: '10.0.0.7', protocol: 'http' as const, host: 'api.example:8443' };
+
+  it('removes Authorization and the X-Auth-* a caller sent, then adds the decision', () => {
+    const headers = upstreamHeaders(
+      { authorization: 'Bearer t', 'x-auth-subject': 'forged', 'x-auth-scope': 'admin', accept: 'application/json' },
+      client,
+      { 'x-auth-subject': 'alice', 'x-auth-client-id': 'app' },
+    );
+    expect(headers).toEqual({
+      accept: 'application/json',
+      'x-auth-subject': 'alice',
+      'x-auth-client-id': 'app',
+      'x-forwarded-for': '10.0.0.7',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'api.example:8443',
+    });
+  });
+
+  it('replaces the X-Forwarded-* and Forwarded a caller sent', () => {
+    const headers = upstreamHeaders({ 'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'evil', forwarded: 'for=1.2.3.4' }, { ...client, host: undefined }, {});
+    expect(headers).toEqual({ 'x-forwarded-for': '10.0.0.7', 'x-forwarded-proto': 'http' });
+  });
+});

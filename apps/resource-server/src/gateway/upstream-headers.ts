@@ -1,0 +1,43 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { AUTH_HEADER_NAMES } from '../route-access/auth-headers.js';
+
+/** What the gateway knows about the client's connection, for the X-Forwarded-* headers. */
+export interface ClientConnection {
+  /** The peer address (the resource server trusts no proxy in front of it: trustProxy false). */
+  ip: string;
+  protocol: 'http' | 'https';
+  /** The Host the client sent. */
+  host: string | undefined;
+}
+
+/** Caller-sent headers the gateway never passes on: it sets its own or they would lie to the upstream. */
+const REPLACED = ['authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', ...AUTH_HEADER_NAMES];
+/**
+ * Hop-by-hop (RFC 9110 §7.6.1), for this connection only. `expect` too: Node has already
+ * answered 100-continue to the client, and undici refuses to send it (as it refuses `upgrade`).
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect'];
+
+/**
+ * The headers an upstream receives (CONTRACT "Putting real APIs behind the resource server"):
+ * the caller's, without its Authorization and any X-Auth-* it sent, plus the X-Auth-* of the
+ * decision (none on a public route) and X-Forwarded-For/-Proto/-Host. The caller's own
+ * X-Forwarded-* and Forwarded are replaced, not appended to: nothing in front of the resource
+ * server is trusted, so the peer address is the client. Hop-by-hop headers stay on this hop; the
+ * proxy library sets Host to the upstream's.
+ */
+/** Hop-by-hop headers of an upstream's answer, which are not the client's connection's. */
+export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
+  const result = { ...headers };
+  for (const name of HOP_BY_HOP) delete result[name];
+  return result;
+}
+
+export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>): IncomingHttpHeaders {
+  const result: IncomingHttpHeaders = { ...headers };
+  for (const name of [...REPLACED, ...HOP_BY_HOP]) delete result[name];
+  result['x-forwarded-for'] = client.ip;
+  result['x-forwarded-proto'] = client.protocol;
+  if (client.host !== undefined) result['x-forwarded-host'] = client.host;
+  return Object.assign(result, authHeaders);
+}

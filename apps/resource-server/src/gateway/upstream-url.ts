@@ -1,0 +1,28 @@
+import type { Route } from '../routes/route.js';
+
+/**
+ * Where the gateway sends an admitted request: the route's upstream, its path joined with the
+ * request path (without the route prefix when the route strips it). The path is the one the
+ * client sent, not decoded, so that the upstream reads exactly what the matcher decided on; the
+ * query string is added by the proxy, unchanged.
+ *
+ * Stripping counts segments: request-path.ts refuses an encoded '/', so the raw path and the
+ * decoded path the route matched (`/%62illing/x` for `/billing`) have the same segments.
+ */
+export function upstreamUrl(route: Pick<Route, 'upstream' | 'pathPrefix' | 'stripPrefix'>, target: string): string {
+  const end = target.search(/[?#]/);
+  const rawPath = end === -1 ? target : target.slice(0, end);
+  const rest = route.stripPrefix ? withoutPrefix(rawPath, route.pathPrefix) : rawPath;
+  const upstream = new URL(route.upstream);
+  const base = upstream.pathname.endsWith('/') ? upstream.pathname.slice(0, -1) : upstream.pathname;
+  const path = base + rest;
+  return `${upstream.origin}${path === '' ? '/' : path}`;
+}
+
+/** The raw path without as many leading segments as the prefix has: '' or '/…'. */
+function withoutPrefix(rawPath: string, pathPrefix: string): string {
+  if (pathPrefix === '/') return rawPath;
+  const segments = pathPrefix.split('/').length - 1;
+  const parts = rawPath.split('/');
+  return parts.length - 1 > segments ? `/${parts.slice(segments + 1).join('/')}` : '';
+}
