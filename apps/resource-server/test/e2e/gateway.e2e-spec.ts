@@ -230,6 +230,37 @@ describe('resource server: gateway', () => {
     expect(upstream.last()!.headers['content-type']).toBe('application/x-anything');
   });
 
+  it('passes an upload sent with Expect: 100-continue (curl does for large bodies)', async () => {
+    const token = await authServer.sign({ scope: 'reports.write' });
+    const upload = randomBytes(MB);
+    const { hostname, port } = new URL(rs.baseUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        host: hostname,
+        port,
+        method: 'PUT',
+        path: '/files/continued',
+        headers: { authorization: `Bearer ${token}`, expect: '100-continue', 'content-length': String(MB), 'content-type': 'application/octet-stream' },
+      });
+      req.on('continue', () => req.end(upload));
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
+    expect(upstream.last()).toMatchObject({ url: '/continued', bodyLength: MB, bodySha256: sha256(upload) });
+    expect(upstream.last()!.headers.expect).toBeUndefined();
+  });
+
+  it('answers HEAD through a GET route, without a body', async () => {
+    const response = await raw('HEAD', '/open/status');
+    expect(response.status).toBe(200);
+    expect(response.body).toBe('');
+    expect(upstream.last()!.method).toBe('HEAD');
+  });
+
   it('streams a 1 MB download intact, and a chunked answer as chunks', async () => {
     const token = await authServer.sign({ scope: 'reports.write' });
     const download = await rs.request('/files/download', { token });
