@@ -6,7 +6,7 @@ describe('upstreamHeaders', () => {
 
   it('removes Authorization and the X-Auth-* a caller sent, then adds the decision', () => {
     const headers = upstreamHeaders(
-      { authorization: 'Bearer t', 'x-auth-subject': 'forged', 'x-auth-scope': 'admin', accept: 'application/json' },
+      { authorization: 'Bearer t', 'x-auth-subject': 'forged', 'x-auth-scope': 'admin', 'x-auth-roles': 'root', accept: 'application/json' },
       client,
       { 'x-auth-subject': 'alice', 'x-auth-client-id': 'app' },
     );
@@ -18,6 +18,11 @@ describe('upstreamHeaders', () => {
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'api.example:8443',
     });
+  });
+
+  it('keeps hop-by-hop headers on their hop', () => {
+    const headers = upstreamHeaders({ connection: 'keep-alive', 'keep-alive': 'timeout=5', expect: '100-continue', upgrade: 'websocket', te: 'trailers', 'content-length': '3' }, client, {});
+    expect(Object.keys(headers).sort()).toEqual(['content-length', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
   });
 
   it('replaces the X-Forwarded-* and Forwarded a caller sent', () => {

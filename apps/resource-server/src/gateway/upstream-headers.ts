@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AUTH_HEADER_NAMES } from '../route-access/auth-headers.js';
 
 /** What the gateway knows about the client's connection, for the X-Forwarded-* headers. */
 export interface ClientConnection {
@@ -11,7 +10,13 @@ export interface ClientConnection {
 }
 
 /** Caller-sent headers the gateway never passes on: it sets its own or they would lie to the upstream. */
-const REPLACED = ['authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', ...AUTH_HEADER_NAMES];
+const REPLACED = ['authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'];
+/**
+ * Every X-Auth-* a caller sent, not only the four the gateway sets (AUTH_HEADER_NAMES): an
+ * upstream may read others (X-Auth-Roles, X-Auth-User) from a previous setup, and only the
+ * gateway speaks in that namespace.
+ */
+const AUTH_NAMESPACE = 'x-auth-';
 /**
  * Hop-by-hop (RFC 9110 §7.6.1), for this connection only. `expect` too: Node has already
  * answered 100-continue to the client, and undici refuses to send it (as it refuses `upgrade`).
@@ -20,7 +25,8 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
 
 /**
  * The headers an upstream receives (CONTRACT "Putting real APIs behind the resource server"):
- * the caller's, without its Authorization and any X-Auth-* it sent, plus the X-Auth-* of the
+ * the caller's (names lower-case, as Node gives them), without its Authorization and any X-Auth-*
+ * it sent, plus the X-Auth-* of the
  * decision (none on a public route) and X-Forwarded-For/-Proto/-Host. The caller's own
  * X-Forwarded-* and Forwarded are replaced, not appended to: nothing in front of the resource
  * server is trusted, so the peer address is the client. Hop-by-hop headers stay on this hop; the
@@ -36,6 +42,7 @@ export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): 
 export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>): IncomingHttpHeaders {
   const result: IncomingHttpHeaders = { ...headers };
   for (const name of [...REPLACED, ...HOP_BY_HOP]) delete result[name];
+  for (const name of Object.keys(result)) if (name.startsWith(AUTH_NAMESPACE)) delete result[name];
   result['x-forwarded-for'] = client.ip;
   result['x-forwarded-proto'] = client.protocol;
   if (client.host !== undefined) result['x-forwarded-host'] = client.host;

@@ -171,7 +171,7 @@ describe('resource server: gateway', () => {
     const token = await authServer.sign({ sub: 'alice', scope: 'reports.read', jti: 'token-7' });
     const response = await rs.request('/billing/invoices/42?status=open&x=%20y', {
       token,
-      headers: { 'x-auth-subject': 'mallory', 'x-auth-scope': 'rs.admin', 'x-forwarded-for': '6.6.6.6', accept: 'application/json' },
+      headers: { 'x-auth-subject': 'mallory', 'x-auth-scope': 'rs.admin', 'x-auth-roles': 'root', 'x-forwarded-for': '6.6.6.6', accept: 'application/json' },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-upstream')).toBe('yes');
@@ -179,6 +179,7 @@ describe('resource server: gateway', () => {
     expect(seen.method).toBe('GET');
     expect(seen.url).toBe('/invoices/42?status=open&x=%20y');
     expect(seen.headers.authorization).toBeUndefined();
+    expect(Object.keys(seen.headers).filter((name) => name.startsWith('x-auth-')).sort()).toEqual(['x-auth-client-id', 'x-auth-scope', 'x-auth-subject', 'x-auth-token-id']);
     expect(seen.headers).toMatchObject({
       'x-auth-subject': 'alice',
       'x-auth-client-id': 'app',
