@@ -27,6 +27,11 @@ class Upstream {
   readonly received: Received[] = [];
   readonly download = randomBytes(MB);
   private readonly held: ServerResponse[] = [];
+  /** Body bytes received so far, over all requests, and who waits for a count. */
+  private bytes = 0;
+  private readonly byteWaiters: { count: number; resolve: () => void }[] = [];
+  /** The answer of `/streamed`, whose end the test releases. */
+  private streamed?: ServerResponse;
   private server!: Server;
 
   async start(): Promise<string> {
@@ -36,6 +41,8 @@ class Upstream {
       req.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         length += chunk.length;
+        this.bytes += chunk.length;
+        for (const waiter of this.byteWaiters.filter((w) => w.count <= this.bytes)) waiter.resolve();
       });
       req.on('end', () => {
         const received = { method: req.method!, url: req.url!, headers: req.headers, bodyLength: length, bodySha256: hash.digest('hex') };
@@ -58,12 +65,25 @@ class Upstream {
         res.write('two,');
         setImmediate(() => res.end('three'));
       });
+    } else if (path.endsWith('/streamed')) {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first,');
+      this.streamed = res;
     } else if (path.endsWith('/never')) {
       this.held.push(res);
     } else {
       res.writeHead(received.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'x-upstream': 'yes', connection: 'keep-alive' });
       res.end(received.method === 'HEAD' ? undefined : JSON.stringify(received));
     }
+  }
+
+  /** Resolves once `count` more body bytes than now have arrived. */
+  bytesArrived(count: number): Promise<void> {
+    return new Promise((resolve) => this.byteWaiters.push({ count: this.bytes + count, resolve }));
+  }
+
+  releaseStreamed(): void {
+    this.streamed?.end('second');
   }
 
   last(): Received | undefined {
@@ -229,6 +249,38 @@ describe('resource server: gateway', () => {
     expect(chunked.status).toBe(201);
     expect(upstream.last()).toMatchObject({ method: 'POST', bodyLength: MB, bodySha256: sha256(upload) });
     expect(upstream.last()!.headers['content-type']).toBe('application/x-anything');
+  });
+
+  it('streams, never buffers: the upstream gets the first part of an upload before the rest is sent, the client the first part of an answer before the rest exists', async () => {
+    // No timing: a gateway that buffered would wait for the rest, which only comes after.
+    const token = await authServer.sign({ scope: 'reports.write' });
+    const first = randomBytes(64 * 1024);
+    const second = randomBytes(64 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        sent += 1;
+        if (sent === 1) {
+          const arrived = upstream.bytesArrived(first.length);
+          controller.enqueue(first);
+          await arrived;
+        } else if (sent === 2) controller.enqueue(second);
+        else controller.close();
+      },
+    });
+    const upload = await rs.request('/files/piecewise', { method: 'POST', token, body, duplex: 'half' } as RequestInit);
+    expect(upload.status).toBe(201);
+    expect(upstream.last()).toMatchObject({ bodyLength: first.length + second.length, bodySha256: sha256(Buffer.concat([first, second])) });
+
+    const download = await rs.request('/files/streamed', { token });
+    expect(download.status).toBe(200);
+    const reader = download.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('first,')) text += decoder.decode((await reader.read()).value);
+    upstream.releaseStreamed();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value);
+    expect(text).toBe('first,second');
   });
 
   it('passes an upload sent with Expect: 100-continue (curl does for large bodies)', async () => {
