@@ -21,7 +21,8 @@ interface Received {
 
 /**
  * A bare node:http upstream: records what it receives (body by length and hash), answers with an
- * echo of it, except `/download` (1 MB), `/chunked` (a chunked answer) and `/never` (no answer).
+ * echo of it, except `/download` (1 MB), `/chunked` (a chunked answer), `/streamed` (half an
+ * answer until released), `/hangup` (the connection closed) and `/never` (no answer).
  */
 class Upstream {
   readonly received: Received[] = [];
@@ -69,6 +70,8 @@ class Upstream {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first,');
       this.streamed = res;
+    } else if (path.endsWith('/hangup')) {
+      res.socket?.destroy();
     } else if (path.endsWith('/never')) {
       this.held.push(res);
     } else {
@@ -381,6 +384,13 @@ describe('resource server: gateway', () => {
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toMatchObject({ status: 502, title: 'Bad gateway' });
+  });
+
+  it('answers 502 for an upstream that hangs up without answering', async () => {
+    const response = await rs.request('/open/hangup');
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ status: 502, title: 'Bad gateway' });
+    expect(reachedUpstream()).toBe(true);
   });
 
   it('answers 504 for an upstream that does not answer within the route timeoutMs', async () => {
