@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderError } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import { RouteAuthorizer, type RouteAccess } from '../route-access/route-authorizer.js';
-import { ROUTE_METHODS } from '../routes/route.js';
+import { RequestPathRefused } from '../route-access/route-problems.js';
+import { ROUTE_METHODS, type Route } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
@@ -24,6 +25,8 @@ import { upstreamUrl } from './upstream-url.js';
  */
 @Injectable()
 export class Gateway {
+  private readonly logger = new Logger('Gateway');
+
   constructor(
     private readonly authorizer: RouteAuthorizer,
     private readonly matcher: RouteMatcher,
@@ -49,11 +52,21 @@ export class Gateway {
     try {
       decision = await this.authorizer.authorize({ method: request.method, target: request.url, authorization: request.headers.authorization });
     } catch (error) {
-      renderError(request, reply, error);
-      return reply;
+      return this.refuse(request, reply, error);
     }
     const { route, access } = decision;
     const authHeaders = access ? authHeadersOf(access) : {};
+    try {
+      return this.proxy(request, reply, route, authHeaders);
+    } catch (error) {
+      // reply-from refuses (synchronously, 400) a path with a segment beginning with ".." or
+      // ending with ".." before a "/" ("/..hidden", "/a../b"), which the route rules allow.
+      if ((error as { statusCode?: number }).statusCode === 400) return this.refuse(request, reply, new RequestPathRefused('the path has a segment beginning or ending with ".."'));
+      return this.refuse(request, reply, error);
+    }
+  }
+
+  private proxy(request: FastifyRequest, reply: FastifyReply, route: Route, authHeaders: Record<string, string>): FastifyReply {
     return reply.from(upstreamUrl(route, request.url), {
       timeout: route.timeoutMs,
       // Never retried here: a retried POST could run twice upstream, and a retried 503 hides it.
@@ -65,5 +78,11 @@ export class Gateway {
       rewriteHeaders: (headers) => withoutHopByHop(headers),
       onError: (failed, { error }) => void renderError(request, failed as FastifyReply, upstreamProblem(error, route.timeoutMs)),
     });
+  }
+
+  /** As the exception filter does: rendered for the path's clients, a 500 (a bug) logged. */
+  private refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+    if (renderError(request, reply, error) === 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${String(error)}`, (error as Error | undefined)?.stack);
+    return reply;
   }
 }

@@ -379,6 +379,16 @@ describe('resource server: gateway', () => {
     },
   );
 
+  it('passes a segment ending with dots; refuses one beginning with ".." as the proxy library does, as a problem', async () => {
+    const response = await raw('GET', '/open/file..');
+    expect(response.status).toBe(200);
+    expect((JSON.parse(response.body) as Received).url).toBe('/file..');
+    const refused = await raw('GET', '/open/..hidden');
+    expect(refused.status).toBe(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(refused.body)).toMatchObject({ title: 'Bad request path', detail: 'the path has a segment beginning or ending with ".."' });
+  });
+
   it('answers 502 for an upstream whose port is closed', async () => {
     const response = await rs.request('/down/x');
     expect(response.status).toBe(502);
