@@ -34,6 +34,8 @@ const slowSuites = [
   'test/e2e/scale-out',
   'test/e2e/stack-faults',
   'test/e2e/resource-server-graceful-shutdown',
+  // Builds the apps and starts the built launcher, like the graceful-shutdown suites.
+  'apps/launcher/test/e2e/start-logs',
 ];
 
 /** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */
