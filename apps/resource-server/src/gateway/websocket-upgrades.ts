@@ -44,7 +44,8 @@ export class WebSocketUpgrades {
       response.on('finish', () => socket.end());
       fastify.routing(request, response);
     });
-    fastify.addHook('onClose', (_instance, done) => {
+    // preClose: before server.close(), which waits for every socket, these included.
+    fastify.addHook('preClose', (done) => {
       for (const socket of this.open) socket.destroy();
       done();
     });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -13,27 +14,45 @@ interface Handshake {
   headers: IncomingHttpHeaders;
 }
 
-/** A `ws` echo upstream: its first message is the handshake it received, then it echoes. */
+/**
+ * A `ws` echo upstream: its first message is the handshake it received, then it echoes. It
+ * refuses the handshake of `/refused` (403) and never answers that of `/never`.
+ */
 class EchoUpstream {
   /** Upgrade requests that reached it, refused or not. */
   handshakes = 0;
+  /** Resolves when a connection of this upstream closes. */
+  closed = new Promise<void>((resolve) => (this.closedNow = resolve));
+  private closedNow!: () => void;
   private server!: Server;
   private wss!: WebSocketServer;
+  /** Upgraded sockets, which server.close() waits for but closeAllConnections() does not close. */
+  private readonly sockets: Duplex[] = [];
 
   async start(): Promise<string> {
     this.server = createServer((_req, res) => res.writeHead(426).end());
-    this.server.on('upgrade', () => this.handshakes++);
-    this.wss = new WebSocketServer({ server: this.server });
+    this.server.on('upgrade', (_req, socket: Duplex) => {
+      this.handshakes++;
+      this.sockets.push(socket);
+    });
+    this.wss = new WebSocketServer({
+      server: this.server,
+      verifyClient: ({ req }, answer) => {
+        if (req.url?.startsWith('/refused')) answer(false, 403, 'Forbidden');
+        else if (!req.url?.startsWith('/never')) answer(true);
+      },
+    });
     this.wss.on('connection', (socket, req) => {
       socket.send(JSON.stringify({ url: req.url ?? '', headers: req.headers } satisfies Handshake));
       socket.on('message', (data, binary) => socket.send(data, { binary }));
+      socket.on('close', () => this.closedNow());
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
-    for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.sockets) socket.destroy();
     this.wss.close();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
@@ -67,6 +86,7 @@ describe('resource server: gateway WebSocket', () => {
         `  - { match: { pathPrefix: /live }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] }, websocket: true }`,
         `  - { match: { pathPrefix: /plain }, upstream: "${url}", scopes: public }`,
         `  - { match: { pathPrefix: /gone }, upstream: "${down}", scopes: public, websocket: true }`,
+        `  - { match: { pathPrefix: /open }, upstream: "${url}", stripPrefix: true, scopes: public, websocket: true, timeoutMs: 200 }`,
         '',
       ].join('\n'),
     );
@@ -143,6 +163,26 @@ describe('resource server: gateway WebSocket', () => {
     } finally {
       socket.close();
     }
+    // The client's close reaches the upstream through the pipe.
+    await upstream.closed;
+  });
+
+  it('lets anyone through a public websocket route, without X-Auth-* even forged ones', async () => {
+    // Left open: the server's stop (afterAll) must close it, not wait for it.
+    const { handshake } = await open('/open/feed', { 'x-auth-subject': 'mallory' });
+    expect(handshake.url).toBe('/feed');
+    expect(Object.keys(handshake.headers).filter((name) => name.startsWith('x-auth-'))).toEqual([]);
+  });
+
+  it('passes back an upstream refusing the handshake', async () => {
+    const answer = await refusedUpgrade('/open/refused');
+    expect(answer.status).toBe(403);
+  });
+
+  it('answers 504 for an upstream that does not answer the handshake within the route timeoutMs', async () => {
+    const answer = await refusedUpgrade('/open/never');
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 504, title: 'Gateway timeout' });
   });
 
   it('refuses without a token: 401 with the challenge, on the socket, the upstream never reached', async () => {
