@@ -78,7 +78,14 @@ export class WebSocketUpgrades {
       this.pipe(client, request.raw, answer, upstreamSocket, upstreamHead);
     });
     // Anything but 101 (the upstream refused the handshake): its answer, as for a plain request.
-    upstream.on('response', (answer) => void reply.code(answer.statusCode ?? 502).headers(withoutHopByHop(answer.headers)).send(answer));
+    upstream.on(
+      'response',
+      (answer) =>
+        void reply
+          .code(answer.statusCode ?? 502)
+          .headers(withoutHopByHop(answer.headers))
+          .send(answer),
+    );
     upstream.on('timeout', () => upstream.destroy(new GatewayTimeoutProblem(route.timeoutMs)));
     upstream.on('error', (error) => {
       if (reply.sent || client.destroyed) return;

@@ -149,12 +149,26 @@ describe('resource server: gateway WebSocket', () => {
 
   it('echoes through; the upstream gets the path without the prefix, the query, X-Auth-* of the decision, no Authorization', async () => {
     const token = await authServer.sign({ sub: 'alice', scope: 'reports.read', jti: 'token-9' });
-    const { socket, handshake, next } = await open('/live/chat?room=1', { authorization: `Bearer ${token}`, 'x-auth-subject': 'mallory', 'x-auth-roles': 'root' });
+    const { socket, handshake, next } = await open('/live/chat?room=1', {
+      authorization: `Bearer ${token}`,
+      'x-auth-subject': 'mallory',
+      'x-auth-roles': 'root',
+    });
     try {
       expect(handshake.url).toBe('/chat?room=1');
       expect(handshake.headers.authorization).toBeUndefined();
-      expect(Object.keys(handshake.headers).filter((name) => name.startsWith('x-auth-')).sort()).toEqual(['x-auth-client-id', 'x-auth-scope', 'x-auth-subject', 'x-auth-token-id']);
-      expect(handshake.headers).toMatchObject({ 'x-auth-subject': 'alice', 'x-auth-client-id': 'app', 'x-auth-scope': 'reports.read', 'x-auth-token-id': 'token-9', 'x-forwarded-for': '127.0.0.1' });
+      expect(
+        Object.keys(handshake.headers)
+          .filter((name) => name.startsWith('x-auth-'))
+          .sort(),
+      ).toEqual(['x-auth-client-id', 'x-auth-scope', 'x-auth-subject', 'x-auth-token-id']);
+      expect(handshake.headers).toMatchObject({
+        'x-auth-subject': 'alice',
+        'x-auth-client-id': 'app',
+        'x-auth-scope': 'reports.read',
+        'x-auth-token-id': 'token-9',
+        'x-forwarded-for': '127.0.0.1',
+      });
       expect(handshake.headers['x-request-id']).toEqual(expect.any(String));
       socket.send('hello');
       expect(await next()).toBe('hello');
