@@ -106,9 +106,13 @@ describe('resource server: gateway WebSocket', () => {
   const wsUrl = (path: string) => rs.baseUrl.replace(/^http/, 'ws') + path;
 
   /** Opens a WebSocket through the gateway; resolves with the upstream's handshake message. */
-  function open(path: string, headers: Record<string, string>): Promise<{ socket: WebSocket; handshake: Handshake; next: () => Promise<string> }> {
+  function open(
+    path: string,
+    headers: Record<string, string>,
+    protocols: string[] = [],
+  ): Promise<{ socket: WebSocket; handshake: Handshake; next: () => Promise<string> }> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(wsUrl(path), { headers });
+      const socket = new WebSocket(wsUrl(path), protocols, { headers });
       const messages: string[] = [];
       const waiters: ((message: string) => void)[] = [];
       socket.on('message', (data) => {
@@ -181,10 +185,12 @@ describe('resource server: gateway WebSocket', () => {
     await upstream.closed;
   });
 
-  it('lets anyone through a public websocket route, without X-Auth-* even forged ones', async () => {
+  it("lets anyone through a public websocket route, without X-Auth-* even forged ones; the subprotocol is the upstream's choice", async () => {
     // Left open: the server's stop (afterAll) must close it, not wait for it.
-    const { handshake } = await open('/open/feed', { 'x-auth-subject': 'mallory' });
+    const { socket, handshake } = await open('/open/feed', { 'x-auth-subject': 'mallory' }, ['feed.v2', 'feed.v1']);
     expect(handshake.url).toBe('/feed');
+    expect(handshake.headers['sec-websocket-protocol']).toBe('feed.v2,feed.v1');
+    expect(socket.protocol).toBe('feed.v2');
     expect(Object.keys(handshake.headers).filter((name) => name.startsWith('x-auth-'))).toEqual([]);
   });
 
