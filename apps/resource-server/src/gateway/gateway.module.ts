@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { RouteAccessModule } from '../route-access/route-access.module.js';
 import { Gateway } from './gateway.js';
+import { WebSocketUpgrades } from './websocket-upgrades.js';
 
 /** The gateway: proxies requests under RESOURCE_ROUTES_FILE's routes (bootstrap.ts installs it). */
-@Module({ imports: [RouteAccessModule], providers: [Gateway], exports: [Gateway] })
+@Module({ imports: [RouteAccessModule], providers: [Gateway, WebSocketUpgrades], exports: [Gateway] })
 export class GatewayModule {}

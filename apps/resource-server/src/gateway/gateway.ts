@@ -11,6 +11,7 @@ import { RouteMatcher } from '../routes/route-matcher.js';
 import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
 import { upstreamUrl } from './upstream-url.js';
+import { WebSocketUpgrades } from './websocket-upgrades.js';
 
 /**
  * The gateway (issue 14 item 1): a request under a route of RESOURCE_ROUTES_FILE is decided on
@@ -30,11 +31,13 @@ export class Gateway {
   constructor(
     private readonly authorizer: RouteAuthorizer,
     private readonly matcher: RouteMatcher,
+    private readonly websockets: WebSocketUpgrades,
   ) {}
 
   /** On the resource server's Fastify instance, before app.init() (bootstrap.ts). */
   install(fastify: FastifyInstance): void {
     if (this.matcher.routes.length === 0) return;
+    this.websockets.install(fastify);
     void fastify.register(async (scope) => {
       // Bodies are the upstream's business: never parsed nor buffered here, so neither the
       // resource server's body limit nor its content types apply; the request stream is piped.
@@ -56,6 +59,7 @@ export class Gateway {
     }
     const { route, access } = decision;
     const authHeaders = access ? authHeadersOf(access) : {};
+    if (this.websockets.isUpgrade(request)) return this.websockets.proxy(request, reply, route, authHeaders);
     try {
       return this.proxy(request, reply, route, authHeaders);
     } catch (error) {
