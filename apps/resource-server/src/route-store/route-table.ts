@@ -58,7 +58,8 @@ export class RouteTable implements OnModuleInit, OnModuleDestroy {
     this.apply(await this.repository.mutate(decide));
   }
 
-  private async refresh(): Promise<void> {
+  /** Picks up a change made at another instance (the poll, each ROUTE_POLL_MS). */
+  async refresh(): Promise<void> {
     try {
       if ((await this.repository.version()) !== this.version) this.apply(await this.repository.loadAll());
       this.pollFailing = false;
