@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -136,6 +138,29 @@ describe('resource server: /admin/v1/routes', () => {
     expect((await rs.request('/admin/v1/routes', { token: noAdmin })).status).toBe(403);
     expect((await rs.request('/admin/v1/routes', { method: 'POST', token: noAdmin, json: { match: { pathPrefix: '/z' }, upstream: UPSTREAM, scopes: 'public' } })).status).toBe(403);
     expect((await rs.request('/admin/v1/routes/file-0', { method: 'DELETE', token: noAdmin })).status).toBe(403);
+  });
+
+  it('proxies through the gateway a route added here, at once', async () => {
+    const upstream: Server = createServer((request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: request.url, subject: request.headers['x-auth-subject'] })));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = upstream.address() as AddressInfo;
+      const created = await rs.request('/admin/v1/routes', {
+        method: 'POST',
+        token: adminToken,
+        json: { match: { pathPrefix: '/orders' }, upstream: `http://127.0.0.1:${port}`, stripPrefix: true, scopes: { allOf: ['reports.read'] } },
+      });
+      expect(created.status).toBe(201);
+      expect((await rs.request('/orders/7')).status).toBe(401);
+      const response = await rs.request('/orders/7', { token: await authServer.sign({ sub: 'alice', scope: 'reports.read' }) });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ path: '/7', subject: 'alice' });
+      const { id } = (await created.json()) as RouteBody;
+      expect((await rs.request(`/admin/v1/routes/${id}`, { method: 'DELETE', token: adminToken })).status).toBe(204);
+      expect((await rs.request('/orders/7', { token: await authServer.sign({ scope: 'reports.read' }) })).status).toBe(404);
+    } finally {
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 
   it('serves the routes added here after a restart', async () => {
