@@ -173,3 +173,39 @@ describe('resource server: /admin/v1/routes', () => {
     expect((await list()).map((item) => item.source)).toEqual(['file', 'api']);
   });
 });
+
+describe('resource server: /admin/v1/routes without RESOURCE_ROUTES_FILE', () => {
+  let authServer: FakeAuthServer;
+  let rs: RunningResourceServer;
+  let upstream: Server;
+
+  beforeAll(async () => {
+    authServer = await startFakeAuthServer();
+    authServer.snapshot = registrySnapshot();
+    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE } });
+    await rs.waitUntilReady();
+    upstream = createServer((request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end(`upstream ${request.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await rs?.close();
+    await authServer?.close();
+    await new Promise<void>((resolve) => upstream?.close(() => resolve()));
+  });
+
+  it('answers a path no route covers with the plain 404 until a route is added, then proxies it', async () => {
+    const before = await rs.request('/status');
+    expect(before.status).toBe(404);
+    // The resource server's plain not-found answer, as before the gateway could get routes at run time.
+    expect(await before.json()).toEqual({ type: 'https://portcullis.dev/problems/not-found', title: 'Not found', status: 404, detail: 'no such resource', errors: [] });
+    const adminToken = await authServer.sign({ client_id: 'admin-tool', scope: 'rs.admin' });
+    expect(await (await rs.request('/admin/v1/routes', { token: adminToken })).json()).toEqual({ items: [] });
+    const { port } = upstream.address() as AddressInfo;
+    const created = await rs.request('/admin/v1/routes', { method: 'POST', token: adminToken, json: { match: { pathPrefix: '/status' }, upstream: `http://127.0.0.1:${port}`, scopes: 'public' } });
+    expect(created.status).toBe(201);
+    const response = await rs.request('/status');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('upstream /status');
+  });
+});
