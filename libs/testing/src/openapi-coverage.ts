@@ -22,8 +22,12 @@ export async function openApiErrors(document: OpenApiDocument): Promise<unknown[
  */
 export function undocumentedRoutes(app: NestFastifyApplication, document: OpenApiDocument): string[] {
   const missing = new Set<string>();
-  for (const { method, url } of app.get(RouteCatalog).routes) {
+  const routes = app.get(RouteCatalog).routes;
+  // A catch-all ('/*', the resource server's gateway) comes with '/' for the root: both proxy, neither is an API.
+  const catchAllMethods = new Set(routes.filter((route) => route.url === '/*').map((route) => route.method));
+  for (const { method, url } of routes) {
     if (method === 'HEAD' || method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/') || url === '*' || url === '/*') continue;
+    if (url === '/' && catchAllMethods.has(method)) continue;
     const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     if (!document.paths[path]?.[method.toLowerCase()]) missing.add(`${method} ${path}`);
   }

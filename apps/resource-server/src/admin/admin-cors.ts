@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Problem } from '#errors';
 
 const ADMIN_PREFIX = '/admin/v1/';
-const ALLOWED_METHODS = 'GET, PATCH';
+/** POST and DELETE: /admin/v1/routes, for the console's Resource Server page. */
+const ALLOWED_METHODS = 'GET, POST, PATCH, DELETE';
 const ALLOWED_HEADERS = 'authorization, content-type, accept';
 const MAX_AGE_SECONDS = '600';
 /** An OPTIONS without the headers of a CORS preflight: answered in the admin API's error style. */

@@ -21,8 +21,8 @@ import { WebSocketUpgrades } from './websocket-upgrades.js';
  *
  * It is the Fastify catch-all (`/*`), so the resource server's own routes (/health, /metrics,
  * /admin, /.well-known, /api, /auth/verify, /docs) win over a route prefix; only what none of
- * them serves reaches the route rules. Without routes nothing is installed: a path the resource
- * server does not serve stays its plain 404.
+ * them serves reaches the route rules. Without routes (none in the file, none added through the
+ * admin API yet) a path the resource server does not serve stays its plain 404.
  */
 @Injectable()
 export class Gateway {
@@ -36,7 +36,6 @@ export class Gateway {
 
   /** On the resource server's Fastify instance, before app.init() (bootstrap.ts). */
   install(fastify: FastifyInstance): void {
-    if (this.matcher.routes.length === 0) return;
     this.websockets.install(fastify);
     void fastify.register(async (scope) => {
       // Bodies are the upstream's business: never parsed nor buffered here, so neither the
@@ -51,6 +50,11 @@ export class Gateway {
   }
 
   private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    // Routes come and go through the admin API: without any, a path stays the plain 404.
+    if (this.matcher.routes.length === 0) {
+      reply.callNotFound();
+      return reply;
+    }
     let decision: RouteAccess;
     try {
       decision = await this.authorizer.authorize({ method: request.method, target: request.url, authorization: request.headers.authorization });

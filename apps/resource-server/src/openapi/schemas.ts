@@ -44,3 +44,36 @@ export const PROTECTED_RESOURCE_METADATA = object({
   scopes_supported: strings,
   resource_signing_alg_values_supported: strings,
 });
+
+const ROUTE_FIELDS: Record<string, SchemaObject> = {
+  match: {
+    type: 'object',
+    properties: { pathPrefix: { type: 'string', example: '/billing' }, methods: { type: 'array', items: { type: 'string', enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] } } },
+    required: ['pathPrefix'],
+  },
+  upstream: { type: 'string', format: 'uri', example: 'http://127.0.0.1:8080' },
+  stripPrefix: { type: 'boolean', default: false },
+  scopes: {
+    oneOf: [
+      { type: 'string', enum: ['public'] },
+      { type: 'object', properties: { allOf: strings }, required: ['allOf'] },
+      { type: 'object', properties: { anyOf: strings }, required: ['anyOf'] },
+    ],
+  },
+  timeoutMs: { type: 'integer', minimum: 1, maximum: 600000, default: 30000 },
+  websocket: { type: 'boolean', default: false },
+};
+
+/** A route as RESOURCE_ROUTES_FILE writes one (POST /admin/v1/routes). */
+export const ROUTE_DEFINITION: SchemaObject = { type: 'object', properties: ROUTE_FIELDS, required: ['match', 'upstream', 'scopes'], additionalProperties: false };
+
+/** PATCH /admin/v1/routes/{id}: any of the fields; null resets one to its default. */
+export const ROUTE_PATCH: SchemaObject = { type: 'object', properties: ROUTE_FIELDS, additionalProperties: false };
+
+export const ROUTE_VIEW = object({
+  id: { type: 'string', description: '"file-<n>" for the n-th route of RESOURCE_ROUTES_FILE' },
+  source: { type: 'string', enum: ['file', 'api'] },
+  ...ROUTE_FIELDS,
+  createdAt: { type: ['string', 'null'], format: 'date-time' },
+  updatedAt: { type: ['string', 'null'], format: 'date-time' },
+});

@@ -2,18 +2,22 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryModule } from '../registry/registry.module.js';
+import { RouteRepository } from '../route-store/route.repository.js';
+import { RouteTable } from '../route-store/route-table.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { RouteAuthorizer } from './route-authorizer.js';
 import { RouteScopesCheck } from './route-scopes.check.js';
 
-/** The route rules (RESOURCE_ROUTES_FILE) and the decision on a request under them: forward auth and the gateway import it. */
+/** The route rules (RESOURCE_ROUTES_FILE and the admin API's, route-store/) and the decision on a request under them: forward auth and the gateway import it. */
 @Module({
   imports: [AuthModule, RegistryModule],
   providers: [
     { provide: RouteMatcher, useFactory: (config: ResourceServerConfig) => new RouteMatcher(config.routes), inject: [RESOURCE_SERVER_CONFIG] },
+    RouteRepository,
+    RouteTable,
     RouteAuthorizer,
     RouteScopesCheck,
   ],
-  exports: [RouteMatcher, RouteAuthorizer, RouteScopesCheck],
+  exports: [RouteMatcher, RouteTable, RouteAuthorizer, RouteScopesCheck],
 })
 export class RouteAccessModule {}

@@ -2,11 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import type { RegistryProjection } from '../registry/registry-projection.js';
 import type { RegistrySyncService } from '../registry/registry-sync.service.js';
-import { RouteMatcher } from '../routes/route-matcher.js';
 import { parseRoutes } from '../routes/route-rules.js';
 import { RouteScopesCheck } from './route-scopes.check.js';
 
-const matcher = new RouteMatcher(parseRoutes([{ match: { pathPrefix: '/billing' }, upstream: 'http://127.0.0.1:1', scopes: { anyOf: ['known', 'billing.read'] } }]));
+const routes = parseRoutes([{ match: { pathPrefix: '/billing' }, upstream: 'http://127.0.0.1:1', scopes: { anyOf: ['known', 'billing.read'] } }]);
 
 function projection(ready: boolean, scopes: string[]): RegistryProjection {
   return { isReady: () => ready, scope: (name: string) => (scopes.includes(name) ? { name } : undefined) } as unknown as RegistryProjection;
@@ -16,22 +15,21 @@ function sync(resync: () => Promise<void>): RegistrySyncService {
   return { resync } as unknown as RegistrySyncService;
 }
 
-const portcullisMode = { authServerMode: 'portcullis' } as ResourceServerConfig;
+const portcullisMode = { authServerMode: 'portcullis', routes } as unknown as ResourceServerConfig;
 
 describe(RouteScopesCheck.name, () => {
   it('fails the boot naming the route and scope when the registry lacks it after a fresh snapshot', async () => {
     let resyncs = 0;
-    const check = new RouteScopesCheck(matcher, projection(true, ['known']), sync(async () => void resyncs++), portcullisMode);
+    const check = new RouteScopesCheck(projection(true, ['known']), sync(async () => void resyncs++), portcullisMode);
     await expect(check.onApplicationBootstrap()).rejects.toThrow('routes[0] (/billing): scopes.anyOf[1]: "billing.read" is not a scope of the registry');
     expect(resyncs).toBe(1);
   });
 
   it('starts when the fresh snapshot has the scope the stored registry lacked, or cannot be had', async () => {
     const scopes = ['known'];
-    const check = new RouteScopesCheck(matcher, projection(true, scopes), sync(async () => void scopes.push('billing.read')), portcullisMode);
+    const check = new RouteScopesCheck(projection(true, scopes), sync(async () => void scopes.push('billing.read')), portcullisMode);
     await expect(check.onApplicationBootstrap()).resolves.toBeUndefined();
     const unreachable = new RouteScopesCheck(
-      matcher,
       projection(true, ['known']),
       sync(async () => {
         throw new Error('auth server unreachable');
@@ -46,7 +44,7 @@ describe(RouteScopesCheck.name, () => {
     const scopes = ['known'];
     let ready = false;
     const noResync = sync(() => Promise.reject(new Error('not expected')));
-    const check = new RouteScopesCheck(matcher, { isReady: () => ready, scope: (name: string) => (scopes.includes(name) ? { name } : undefined) } as unknown as RegistryProjection, noResync, portcullisMode);
+    const check = new RouteScopesCheck({ isReady: () => ready, scope: (name: string) => (scopes.includes(name) ? { name } : undefined) } as unknown as RegistryProjection, noResync, portcullisMode);
     await expect(check.onApplicationBootstrap()).resolves.toBeUndefined();
     expect(check.problem()).toBeUndefined();
     ready = true;
@@ -56,11 +54,11 @@ describe(RouteScopesCheck.name, () => {
   });
 
   it('is satisfied when every scope is defined', () => {
-    expect(new RouteScopesCheck(matcher, projection(true, ['known', 'billing.read']), sync(async () => undefined), portcullisMode).problem()).toBeUndefined();
+    expect(new RouteScopesCheck(projection(true, ['known', 'billing.read']), sync(async () => undefined), portcullisMode).problem()).toBeUndefined();
   });
 
   it('checks nothing with AUTH_SERVER_MODE=external: no scopes are synced from another authorization server', async () => {
-    const external = new RouteScopesCheck(matcher, projection(true, []), sync(async () => undefined), { authServerMode: 'external' } as ResourceServerConfig);
+    const external = new RouteScopesCheck(projection(true, []), sync(async () => undefined), { authServerMode: 'external', routes } as unknown as ResourceServerConfig);
     await expect(external.onApplicationBootstrap()).resolves.toBeUndefined();
     expect(external.problem()).toBeUndefined();
   });

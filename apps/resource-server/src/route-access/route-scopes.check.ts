@@ -3,7 +3,6 @@ import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/res
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import { InvalidRoutesError, type RouteFieldError } from '../routes/route-rules.js';
-import { RouteMatcher } from '../routes/route-matcher.js';
 import { unknownRouteScopes } from '../routes/route-scopes.js';
 
 /**
@@ -22,7 +21,6 @@ export class RouteScopesCheck implements OnApplicationBootstrap {
   private reported = '';
 
   constructor(
-    private readonly matcher: RouteMatcher,
     private readonly projection: RegistryProjection,
     private readonly sync: RegistrySyncService,
     @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
@@ -51,6 +49,7 @@ export class RouteScopesCheck implements OnApplicationBootstrap {
 
   private unknownScopes(): RouteFieldError[] {
     if (this.config.authServerMode === 'external' || !this.projection.isReady()) return [];
-    return unknownRouteScopes(this.matcher.routes, (scope) => this.projection.scope(scope) !== undefined);
+    // The file's routes only: the admin API checks its routes' scopes when they are added.
+    return unknownRouteScopes(this.config.routes, (scope) => this.projection.scope(scope) !== undefined);
   }
 }

@@ -11,8 +11,33 @@ export type RouteMatch =
  * (`/billing` covers `/billing` and `/billing/x`, not `/billingx`), then the method. A method the
  * longest prefix does not allow is refused there, never handed to a shorter prefix: a broader
  * route (say a public `/`) must not serve what a narrower one restricts.
+ *
+ * Replaceable (route-store/route-table.ts swaps in the file's routes plus the admin API's): the
+ * table is one immutable object swapped whole, so a request matches against one table or the
+ * next, never a mix.
  */
 export class RouteMatcher {
+  private table: MatchTable;
+
+  constructor(routes: readonly Route[]) {
+    this.table = new MatchTable(routes);
+  }
+
+  get routes(): readonly Route[] {
+    return this.table.routes;
+  }
+
+  /** From now on, every lookup uses these routes. */
+  replace(routes: readonly Route[]): void {
+    this.table = new MatchTable(routes);
+  }
+
+  match(method: string, path: string): RouteMatch {
+    return this.table.match(method, path);
+  }
+}
+
+class MatchTable {
   /** Routes by prefix, first in the file first: identical duplicates resolve to the first. */
   private readonly byPrefix = new Map<string, Route[]>();
   /** Prefix lengths, longest first: a lookup tries at most one candidate per length. */

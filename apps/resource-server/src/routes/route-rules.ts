@@ -39,7 +39,7 @@ export function parseRoutes(raw: unknown, source?: string): Route[] {
     const route = parseRoute(item, index, errors);
     return route ? [route] : [];
   });
-  errors.push(...conflicts(routes));
+  errors.push(...routeConflicts(routes));
   if (errors.length > 0) throw new InvalidRoutesError(errors, source);
   return routes;
 }
@@ -176,9 +176,9 @@ function optionalBoolean(raw: unknown, fallback: boolean, fail: (message: string
 
 /**
  * Two routes on one prefix whose methods meet must say the same thing, or which one applies would
- * depend on their order in the file.
+ * depend on their order in the file. Each route is checked against the ones before it.
  */
-function conflicts(routes: readonly Route[]): RouteFieldError[] {
+export function routeConflicts(routes: readonly Route[]): RouteFieldError[] {
   const errors: RouteFieldError[] = [];
   routes.forEach((route, i) => {
     const earlier = routes.slice(0, i).find((other) => other.pathPrefix === route.pathPrefix && methodsMeet(other, route) && !sameRule(other, route));

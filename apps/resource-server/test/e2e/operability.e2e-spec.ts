@@ -37,7 +37,7 @@ describe('resource-server operability', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(await openApiErrors(document)).toEqual([]);
     expect(undocumentedRoutes(rs.app, document)).toEqual([]);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/me', '/admin/v1/clients/{clientId}', '/metrics', '/health/ready']));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/me', '/admin/v1/clients/{clientId}', '/admin/v1/routes', '/admin/v1/routes/{id}', '/metrics', '/health/ready']));
     const ui = await rs.request('/docs');
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui-bundle.js');
