@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
+import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const UPSTREAM = 'http://127.0.0.1:9';
@@ -12,34 +13,23 @@ const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-prot
 describe('resource server: forward authentication (GET /auth/verify)', () => {
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
+  let stack: RoutedResourceServer | undefined;
   let adminToken: string;
-  const dir = mkdtempSync(join(tmpdir(), 'forward-auth-'));
 
   beforeAll(async () => {
-    const routesFile = join(dir, 'routes.yaml');
-    writeFileSync(
-      routesFile,
-      [
-        'routes:',
-        `  - { match: { pathPrefix: /reports, methods: [GET] }, upstream: "${UPSTREAM}", scopes: { allOf: [reports.read] } }`,
-        `  - { match: { pathPrefix: /reports, methods: [POST] }, upstream: "${UPSTREAM}", scopes: { anyOf: [reports.write, rs.admin] } }`,
-        `  - { match: { pathPrefix: /reports/admin }, upstream: "${UPSTREAM}", scopes: { allOf: [rs.admin] } }`,
-        `  - { match: { pathPrefix: /status }, upstream: "${UPSTREAM}", scopes: public }`,
-        `  - { match: { pathPrefix: /anyone }, upstream: "${UPSTREAM}", scopes: { allOf: [] } }`,
-        '',
-      ].join('\n'),
-    );
-    authServer = await startFakeAuthServer();
-    authServer.snapshot = registrySnapshot();
-    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
-    await rs.waitUntilReady();
+    stack = await startRoutedResourceServer([
+      `  - { match: { pathPrefix: /reports, methods: [GET] }, upstream: "${UPSTREAM}", scopes: { allOf: [reports.read] } }`,
+      `  - { match: { pathPrefix: /reports, methods: [POST] }, upstream: "${UPSTREAM}", scopes: { anyOf: [reports.write, rs.admin] } }`,
+      `  - { match: { pathPrefix: /reports/admin }, upstream: "${UPSTREAM}", scopes: { allOf: [rs.admin] } }`,
+      `  - { match: { pathPrefix: /status }, upstream: "${UPSTREAM}", scopes: public }`,
+      `  - { match: { pathPrefix: /anyone }, upstream: "${UPSTREAM}", scopes: { allOf: [] } }`,
+    ]);
+    ({ rs, authServer } = stack);
     adminToken = await authServer.sign({ client_id: 'admin-tool', scope: 'rs.admin' });
   });
 
   afterAll(async () => {
-    await rs?.close();
-    await authServer?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   function verify(method: string, uri: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -58,7 +48,10 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
   });
 
   it('reads X-Original-URI (nginx) as well, and the method in any case', async () => {
-    const response = await rs.request('/auth/verify', { token: await authServer.sign(), headers: { 'x-forwarded-method': 'get', 'x-original-uri': '/reports' } });
+    const response = await rs.request('/auth/verify', {
+      token: await authServer.sign(),
+      headers: { 'x-forwarded-method': 'get', 'x-original-uri': '/reports' },
+    });
     expect(response.status).toBe(200);
   });
 
@@ -126,7 +119,9 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
     const revoked = await authServer.sign({ gid: 'grant-to-revoke' });
     expect((await verify('GET', '/reports', revoked)).status).toBe(200);
     const seq = rs.lastAppliedSeq() + 1;
-    rs.publish(envelope(seq, 'tokens.revoked', 1, { clientId: 'app', grantIds: ['grant-to-revoke'], expiresAt: new Date(Date.now() + 3600_000).toISOString() }));
+    rs.publish(
+      envelope(seq, 'tokens.revoked', 1, { clientId: 'app', grantIds: ['grant-to-revoke'], expiresAt: new Date(Date.now() + 3600_000).toISOString() }),
+    );
     await rs.waitForSeq(seq);
     expect((await verify('GET', '/reports', revoked)).status).toBe(401);
 
@@ -147,7 +142,7 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
 
 describe('resource server: a route naming a scope the registry does not define', () => {
   it('keeps readiness down once the registry is loaded, and fails a boot on a stored registry, naming the route and scope', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'forward-auth-scopes-'));
+    const dir = mkdtempSync(join(tmpdir(), 'forward-auth-'));
     const routesFile = join(dir, 'routes.json');
     writeFileSync(routesFile, JSON.stringify({ routes: [{ match: { pathPrefix: '/billing' }, upstream: UPSTREAM, scopes: { allOf: ['billing.read'] } }] }));
     const authServer = await startFakeAuthServer();

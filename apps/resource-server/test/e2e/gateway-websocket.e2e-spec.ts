@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
-import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
+import type { RunningResourceServer } from '../support/resource-server-harness.js';
+import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
+import type { FakeAuthServer } from '../support/fake-auth-server.js';
 
 interface Handshake {
   url: string;
@@ -72,35 +70,24 @@ async function closedPort(): Promise<number> {
 describe('resource server: gateway WebSocket', () => {
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
+  let stack: RoutedResourceServer | undefined;
   const upstream = new EchoUpstream();
-  const dir = mkdtempSync(join(tmpdir(), 'gateway-ws-'));
 
   beforeAll(async () => {
     const url = await upstream.start();
     const down = `http://127.0.0.1:${await closedPort()}`;
-    const routesFile = join(dir, 'routes.yaml');
-    writeFileSync(
-      routesFile,
-      [
-        'routes:',
-        `  - { match: { pathPrefix: /live }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] }, websocket: true }`,
-        `  - { match: { pathPrefix: /plain }, upstream: "${url}", scopes: public }`,
-        `  - { match: { pathPrefix: /gone }, upstream: "${down}", scopes: public, websocket: true }`,
-        `  - { match: { pathPrefix: /open }, upstream: "${url}", stripPrefix: true, scopes: public, websocket: true, timeoutMs: 200 }`,
-        '',
-      ].join('\n'),
-    );
-    authServer = await startFakeAuthServer();
-    authServer.snapshot = registrySnapshot();
-    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
-    await rs.waitUntilReady();
+    stack = await startRoutedResourceServer([
+      `  - { match: { pathPrefix: /live }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] }, websocket: true }`,
+      `  - { match: { pathPrefix: /plain }, upstream: "${url}", scopes: public }`,
+      `  - { match: { pathPrefix: /gone }, upstream: "${down}", scopes: public, websocket: true }`,
+      `  - { match: { pathPrefix: /open }, upstream: "${url}", stripPrefix: true, scopes: public, websocket: true, timeoutMs: 200 }`,
+    ]);
+    ({ rs, authServer } = stack);
   });
 
   afterAll(async () => {
-    await rs?.close();
-    await authServer?.close();
+    await stack?.close();
     await upstream.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const wsUrl = (path: string) => rs.baseUrl.replace(/^http/, 'ws') + path;

@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
-import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
+import type { RunningResourceServer } from '../support/resource-server-harness.js';
+import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
+import { AUDIENCE, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const MB = 1024 * 1024;
 const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`;
@@ -117,41 +115,30 @@ function sha256(data: Uint8Array): string {
 describe('resource server: gateway', () => {
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
+  let stack: RoutedResourceServer | undefined;
   const upstream = new Upstream();
-  const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   let upstreamOrigin: string;
 
   beforeAll(async () => {
     const url = await upstream.start();
     upstreamOrigin = url;
     const down = `http://127.0.0.1:${await closedPort()}`;
-    const routesFile = join(dir, 'routes.yaml');
-    writeFileSync(
-      routesFile,
-      [
-        'routes:',
-        `  - { match: { pathPrefix: /billing, methods: [GET, POST] }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] } }`,
-        `  - { match: { pathPrefix: /billing/admin }, upstream: "${url}", scopes: { allOf: [rs.admin] } }`,
-        `  - { match: { pathPrefix: /kept }, upstream: "${url}/base", scopes: { anyOf: [reports.read, rs.admin] } }`,
-        `  - { match: { pathPrefix: /files, methods: [GET, PUT, POST] }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.write] } }`,
-        `  - { match: { pathPrefix: /open }, upstream: "${url}", stripPrefix: true, scopes: public }`,
-        `  - { match: { pathPrefix: /health }, upstream: "${url}", scopes: public }`,
-        `  - { match: { pathPrefix: /down }, upstream: "${down}", scopes: public }`,
-        `  - { match: { pathPrefix: /slow }, upstream: "${url}", scopes: public, timeoutMs: 200 }`,
-        '',
-      ].join('\n'),
-    );
-    authServer = await startFakeAuthServer();
-    authServer.snapshot = registrySnapshot();
-    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
-    await rs.waitUntilReady();
+    stack = await startRoutedResourceServer([
+      `  - { match: { pathPrefix: /billing, methods: [GET, POST] }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] } }`,
+      `  - { match: { pathPrefix: /billing/admin }, upstream: "${url}", scopes: { allOf: [rs.admin] } }`,
+      `  - { match: { pathPrefix: /kept }, upstream: "${url}/base", scopes: { anyOf: [reports.read, rs.admin] } }`,
+      `  - { match: { pathPrefix: /files, methods: [GET, PUT, POST] }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.write] } }`,
+      `  - { match: { pathPrefix: /open }, upstream: "${url}", stripPrefix: true, scopes: public }`,
+      `  - { match: { pathPrefix: /health }, upstream: "${url}", scopes: public }`,
+      `  - { match: { pathPrefix: /down }, upstream: "${down}", scopes: public }`,
+      `  - { match: { pathPrefix: /slow }, upstream: "${url}", scopes: public, timeoutMs: 200 }`,
+    ]);
+    ({ rs, authServer } = stack);
   });
 
   afterAll(async () => {
-    await rs?.close();
-    await authServer?.close();
+    await stack?.close();
     await upstream.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   let before: number;
@@ -202,7 +189,11 @@ describe('resource server: gateway', () => {
     expect(seen.method).toBe('GET');
     expect(seen.url).toBe('/invoices/42?status=open&x=%20y');
     expect(seen.headers.authorization).toBeUndefined();
-    expect(Object.keys(seen.headers).filter((name) => name.startsWith('x-auth-')).sort()).toEqual(['x-auth-client-id', 'x-auth-scope', 'x-auth-subject', 'x-auth-token-id']);
+    expect(
+      Object.keys(seen.headers)
+        .filter((name) => name.startsWith('x-auth-'))
+        .sort(),
+    ).toEqual(['x-auth-client-id', 'x-auth-scope', 'x-auth-subject', 'x-auth-token-id']);
     expect(seen.headers).toMatchObject({
       'x-auth-subject': 'alice',
       'x-auth-client-id': 'app',
@@ -248,7 +239,13 @@ describe('resource server: gateway', () => {
         else controller.close();
       },
     });
-    const chunked = await rs.request('/files/upload', { method: 'POST', token, body, duplex: 'half', headers: { 'content-type': 'application/x-anything' } } as RequestInit);
+    const chunked = await rs.request('/files/upload', {
+      method: 'POST',
+      token,
+      body,
+      duplex: 'half',
+      headers: { 'content-type': 'application/x-anything' },
+    } as RequestInit);
     expect(chunked.status).toBe(201);
     expect(upstream.last()).toMatchObject({ method: 'POST', bodyLength: MB, bodySha256: sha256(upload) });
     expect(upstream.last()!.headers['content-type']).toBe('application/x-anything');
@@ -432,7 +429,11 @@ describe('resource server: gateway', () => {
     it.each([
       ['duplicate Content-Length', head(['POST /open/x HTTP/1.1', 'Host: rs', 'Content-Length: 5', 'Content-Length: 5']) + 'hello'],
       ['differing Content-Length', head(['POST /open/x HTTP/1.1', 'Host: rs', 'Content-Length: 5', 'Content-Length: 30']) + 'hello'],
-      ['Transfer-Encoding with Content-Length', head(['POST /open/x HTTP/1.1', 'Host: rs', 'Content-Length: 4', 'Transfer-Encoding: chunked']) + '0\r\n\r\nGET /open/smuggled HTTP/1.1\r\nHost: rs\r\n\r\n'],
+      [
+        'Transfer-Encoding with Content-Length',
+        head(['POST /open/x HTTP/1.1', 'Host: rs', 'Content-Length: 4', 'Transfer-Encoding: chunked']) +
+          '0\r\n\r\nGET /open/smuggled HTTP/1.1\r\nHost: rs\r\n\r\n',
+      ],
       ['an obfuscated Transfer-Encoding', head(['POST /open/x HTTP/1.1', 'Host: rs', 'Transfer-Encoding: xchunked', 'Content-Length: 4']) + 'abcd'],
       ['oversized headers', head(['GET /open/x HTTP/1.1', 'Host: rs', `X-Big: ${'a'.repeat(64 * 1024)}`])],
     ])('%s', async (_name, bytes) => {

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from './fake-auth-server.js';
+import { startTestResourceServer, type RunningResourceServer } from './resource-server-harness.js';
+
+export interface RoutedResourceServer {
+  rs: RunningResourceServer;
+  authServer: FakeAuthServer;
+  close(): Promise<void>;
+}
+
+/**
+ * A resource server with RESOURCE_ROUTES_FILE (the given YAML route lines, in a temporary folder
+ * of its own) in front of a fake auth server with the default registry, ready to decide.
+ */
+export async function startRoutedResourceServer(routeLines: string[]): Promise<RoutedResourceServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'routes-'));
+  const routesFile = join(dir, 'routes.yaml');
+  writeFileSync(routesFile, ['routes:', ...routeLines, ''].join('\n'));
+  const authServer = await startFakeAuthServer();
+  authServer.snapshot = registrySnapshot();
+  const rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
+  await rs.waitUntilReady();
+  return {
+    rs,
+    authServer,
+    async close() {
+      await rs.close();
+      await authServer.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
