@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { freePort } from '#testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RunningResourceServer } from '../support/resource-server-harness.js';
@@ -57,15 +58,6 @@ class EchoUpstream {
   }
 }
 
-/** A loopback port nothing listens on: bound by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Issue 14 item 1: WebSocket upgrades through the gateway, on routes with `websocket: true`. */
 describe('resource server: gateway WebSocket', () => {
   let authServer: FakeAuthServer;
@@ -75,7 +67,7 @@ describe('resource server: gateway WebSocket', () => {
 
   beforeAll(async () => {
     const url = await upstream.start();
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const down = `http://127.0.0.1:${await freePort()}`;
     stack = await startRoutedResourceServer([
       `  - { match: { pathPrefix: /live }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] }, websocket: true }`,
       `  - { match: { pathPrefix: /plain }, upstream: "${url}", scopes: public }`,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { freePort } from '#testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
@@ -98,15 +99,6 @@ class Upstream {
   }
 }
 
-/** A loopback port nothing listens on: bound by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -122,7 +114,7 @@ describe('resource server: gateway', () => {
   beforeAll(async () => {
     const url = await upstream.start();
     upstreamOrigin = url;
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const down = `http://127.0.0.1:${await freePort()}`;
     stack = await startRoutedResourceServer([
       `  - { match: { pathPrefix: /billing, methods: [GET, POST] }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] } }`,
       `  - { match: { pathPrefix: /billing/admin }, upstream: "${url}", scopes: { allOf: [rs.admin] } }`,
