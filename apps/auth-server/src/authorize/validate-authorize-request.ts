@@ -1,7 +1,7 @@
 import { OAuthError } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
-import type { ValidatedAuthorizeRequest } from './authorize-request.js';
+import { RESPONSE_TYPES, responseModeOf, type ValidatedAuthorizeRequest } from './authorize-request.js';
 import { assertClientIdentified } from './checks/assert-client-identified.js';
 import { assertClientMayUseResponseType } from './checks/assert-client-may-use-response-type.js';
 import { assertNoRepeatedParameters } from './checks/assert-no-repeated-parameters.js';
@@ -48,8 +48,8 @@ export async function validateAuthorizeRequest(query: RawQuery, clients: ClientL
   }
 }
 
-/** Where an error goes before response_type is validated: any type returning a token uses the fragment (OIDC Core §3.2.2.6). */
+/** Where an error goes before response_type is validated: a supported type's own mode (the fragment for any token), else the query. */
 function errorModeOf(rawResponseType: string | undefined): 'query' | 'fragment' {
-  const members = rawResponseType === undefined ? [] : normalizeResponseType(rawResponseType).split(' ');
-  return members.includes('token') || members.includes('id_token') ? 'fragment' : 'query';
+  const known = rawResponseType === undefined ? undefined : RESPONSE_TYPES.find((type) => type === normalizeResponseType(rawResponseType));
+  return known ? responseModeOf(known) : 'query';
 }

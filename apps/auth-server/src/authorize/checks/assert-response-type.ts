@@ -10,7 +10,7 @@ export function assertResponseType(value: string | undefined): ResponseType {
   if (value === undefined || value === '') throw new InvalidRequest('response_type is required');
   const normalized = normalizeResponseType(value);
   const known = RESPONSE_TYPES.find((type) => type === normalized);
-  if (!known) throw new UnsupportedResponseType(`response_type must be one of ${RESPONSE_TYPES.join(', ')}`);
+  if (!known) throw new UnsupportedResponseType('response_type must be code, token, id_token or id_token token');
   return known;
 }
 
