@@ -121,6 +121,10 @@ describe('OpenID Connect tokens driven by openid-client', () => {
     expect(again).toMatchObject({ sub: claims.sub, auth_time: claims.auth_time, at_hash: accessTokenHash(refreshed.access_token) });
     expect(again.nonce).toBeUndefined();
     expect(refreshed.claims()).toMatchObject({ sub: claims.sub, auth_time: claims.auth_time });
+
+    // An id token is never an access token (typ JWT, RS256): the admin API refuses it as a bearer token.
+    const asBearer = await server.request('/admin/v1/clients', { headers: { authorization: `Bearer ${tokens.id_token!}` } });
+    expect(asBearer.status).toBe(401);
   });
 
   it('an ES256 client (idTokenSignedResponseAlg) gets ES256 id tokens; its access tokens stay ES256', async () => {
