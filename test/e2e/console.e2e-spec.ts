@@ -147,6 +147,8 @@ run('web console in a real browser', () => {
     await page.getByRole('button', { name: 'Add URL' }).click();
     await page.getByLabel('Redirection URL 2').fill('https://billing.example.com/callback2');
     await page.getByLabel('Client Credentials').check();
+    await page.getByLabel('ID token signature').selectOption('ES256');
+    await page.getByLabel('Logout return URL 1').fill('https://billing.example.com/signed-out');
     await page.getByLabel('Expires In').check();
     await page.getByLabel('Seconds').fill('1800');
     await shot('add-new-client');
@@ -161,13 +163,17 @@ run('web console in a real browser', () => {
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(clientSecret);
     await shot('client-secret-once');
 
-    const listed = (await (await as.request('/admin/v1/clients?name=Billing', { headers: { authorization: as.adminAuthorization } })).json()) as { items: { clientId: string; grants: string[]; accessTokenLifetime: unknown; redirectUris: string[] }[] };
+    const listed = (await (await as.request('/admin/v1/clients?name=Billing', { headers: { authorization: as.adminAuthorization } })).json()) as {
+      items: { clientId: string; grants: string[]; accessTokenLifetime: unknown; redirectUris: string[]; idTokenSignedResponseAlg: string; postLogoutRedirectUris: string[] }[];
+    };
     expect(listed.items).toHaveLength(1);
     clientId = listed.items[0].clientId;
     expect(listed.items[0]).toMatchObject({
       grants: ['authorization_code', 'client_credentials'],
       accessTokenLifetime: { mode: 'seconds', seconds: 1800 },
       redirectUris: ['https://billing.example.com/callback', 'https://billing.example.com/callback2'],
+      idTokenSignedResponseAlg: 'ES256',
+      postLogoutRedirectUris: ['https://billing.example.com/signed-out'],
     });
     await page.getByText(clientId).first().waitFor();
     expect(page.url()).toBe(`${as.baseUrl}/console#/clients/${clientId}/created`);
