@@ -388,15 +388,16 @@ run('web console in a real browser', () => {
     expect(settings.accessTokenLifetimeSeconds).toBe(7200);
   }, STEP_TIMEOUT);
 
-  it('rotates the signing key after a confirmation', async () => {
+  it('rotates the signing keys (ES256 and RS256) after a confirmation', async () => {
     await go('#/keys', 'Signing Keys');
     const rows = page.getByRole('row');
     await page.getByRole('cell', { name: 'active' }).first().waitFor();
+    await page.getByRole('cell', { name: 'RS256', exact: true }).first().waitFor();
     const count = await rows.count();
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
     await confirm('Rotate signing key');
-    await page.getByText(/New signing key .* published\./).waitFor();
-    await expectCount(rows, count + 1);
+    await page.getByText(/New signing keys .* \(ES256\) and .* \(RS256\) published\./).waitFor();
+    await expectCount(rows, count + 2);
   }, STEP_TIMEOUT);
 
   it('shows the other pages (screenshots), and reads on a narrow screen', async () => {
