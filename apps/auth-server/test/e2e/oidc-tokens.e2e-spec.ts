@@ -63,7 +63,12 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       ...(nonce ? { nonce } : {}),
     });
     const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
-    return openid.authorizationCodeGrant(config, new URL(location), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: scope.split(' ').includes('openid') });
+    return openid.authorizationCodeGrant(config, new URL(location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: scope.split(' ').includes('openid'),
+    });
   }
 
   it('discovery: /.well-known/openid-configuration is the RFC 8414 document, with the Discovery 1.0 members', async () => {
@@ -160,7 +165,11 @@ describe('OpenID Connect tokens driven by openid-client', () => {
     const registered = await oidcClient();
     const config = await relyingParty(registered);
     const old = await codeFlow(config, 'openid', openid.randomNonce());
-    const rotated = await server.request('/admin/v1/keys/rotate', { method: 'POST', headers: { authorization: server.adminAuthorization }, json: { activationDelaySeconds: 0 } });
+    const rotated = await server.request('/admin/v1/keys/rotate', {
+      method: 'POST',
+      headers: { authorization: server.adminAuthorization },
+      json: { activationDelaySeconds: 0 },
+    });
     expect(rotated.status).toBe(201);
     const { kid, kids } = (await rotated.json()) as { kid: string; kids: { ES256: string; RS256: string } };
     expect(kid).toBe(kids.ES256);
@@ -177,7 +186,12 @@ describe('OpenID Connect tokens driven by openid-client', () => {
     const registered = await oidcClient({ type: 'confidential' });
     const config = await relyingParty(registered);
     const verifier = openid.randomPKCECodeVerifier();
-    const url = openid.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid offline_access', code_challenge: await openid.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = openid.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid offline_access',
+      code_challenge: await openid.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
     const code = new URL(location).searchParams.get('code')!;
     const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
@@ -234,18 +248,36 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       for (const responseType of ['id_token', 'id_token token', 'token id_token']) {
         const response = await server.request(implicitPath({ response_type: responseType, state: 'st' }));
         expect(response.status).toBe(302);
-        expect(response.headers.get('location')).toBe(errorRedirect(REDIRECT, 'invalid_request', `nonce is required for response_type ${responseType === 'id_token' ? 'id_token' : 'id_token token'}`, 'st', 'fragment'));
+        expect(response.headers.get('location')).toBe(
+          errorRedirect(
+            REDIRECT,
+            'invalid_request',
+            `nonce is required for response_type ${responseType === 'id_token' ? 'id_token' : 'id_token token'}`,
+            'st',
+            'fragment',
+          ),
+        );
       }
       const url = openid.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'read', response_type: 'id_token', nonce: 'n', state: 'st' });
       const noOpenId = await server.request(`${url.pathname}${url.search}`);
-      expect(noOpenId.headers.get('location')).toBe(errorRedirect(REDIRECT, 'invalid_request', 'response_type id_token requires the openid scope', 'st', 'fragment'));
+      expect(noOpenId.headers.get('location')).toBe(
+        errorRedirect(REDIRECT, 'invalid_request', 'response_type id_token requires the openid scope', 'st', 'fragment'),
+      );
     });
 
     it('a client not registered for implicit is unauthorized_client for id_token, in the fragment', async () => {
       const codeOnly = await oidcClient({ type: 'public' });
-      const url = openid.buildAuthorizationUrl(await relyingParty(codeOnly), { redirect_uri: REDIRECT, scope: 'openid', response_type: 'id_token', nonce: 'n', state: 'st' });
+      const url = openid.buildAuthorizationUrl(await relyingParty(codeOnly), {
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        response_type: 'id_token',
+        nonce: 'n',
+        state: 'st',
+      });
       const response = await server.request(`${url.pathname}${url.search}`);
-      expect(response.headers.get('location')).toBe(errorRedirect(REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'));
+      expect(response.headers.get('location')).toBe(
+        errorRedirect(REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'),
+      );
     });
   });
 });

@@ -32,7 +32,9 @@ export class OpenIdConnectTokens1765000000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE authorization_codes DROP COLUMN nonce, DROP COLUMN auth_time`);
     await queryRunner.query(`DELETE FROM authorization_requests WHERE response_type NOT IN ('code', 'token')`);
     await queryRunner.query(`ALTER TABLE authorization_requests DROP CONSTRAINT authorization_requests_response_type_check`);
-    await queryRunner.query(`ALTER TABLE authorization_requests ADD CONSTRAINT authorization_requests_response_type_check CHECK (response_type IN ('code', 'token'))`);
+    await queryRunner.query(
+      `ALTER TABLE authorization_requests ADD CONSTRAINT authorization_requests_response_type_check CHECK (response_type IN ('code', 'token'))`,
+    );
     await queryRunner.query(`ALTER TABLE authorization_requests DROP COLUMN nonce, DROP COLUMN auth_time`);
     await queryRunner.query(`ALTER TABLE clients DROP COLUMN id_token_signed_response_alg, DROP COLUMN post_logout_redirect_uris`);
   }
