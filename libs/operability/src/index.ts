@@ -18,3 +18,15 @@ export {
   type ReferenceObject,
   type SchemaObject,
 } from './openapi-decorators.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PageQuery,
+  decodeCursor,
+  encodeCursor,
+  isCursorText,
+  isCursorTimestamp,
+  toPage,
+  type CursorField,
+  type Page,
+} from './pagination.js';

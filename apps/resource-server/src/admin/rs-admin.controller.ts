@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { RequireScopes } from '../auth/require-scopes.decorator.js';
+import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
 import { RsAdminService, type ClientView, type ScopeView, type SyncView } from './rs-admin.service.js';
 import { UpdateClientBody } from './update-client.body.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -27,8 +28,8 @@ export class RsAdminController {
   @ApiOkResponse({ schema: RS_CLIENT_VIEW })
   @ApiProblems(400, 404)
   @Patch('clients/:clientId')
-  updateClient(@Param('clientId') clientId: string, @Body() body: UpdateClientBody): Promise<ClientView> {
-    return this.service.setEnabled(clientId, body.enabled);
+  updateClient(@Param('clientId') clientId: string, @Body() body: UpdateClientBody, @CurrentAccess() access: AuthenticatedAccess): Promise<ClientView> {
+    return this.service.setEnabled(clientId, body.enabled, access);
   }
 
   @ApiOperation({ summary: 'Synced scopes' })

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundProblem } from '#errors';
+import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { AdminAudit } from '../audit/admin-audit.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import type { ProjectedClient } from '../registry/registry.js';
 import { SyncTransportRegistry } from '../registry/sync-status.js';
+import { ADMIN_CHANGES } from './admin-changes.js';
 
 export interface ClientView {
   clientId: string;
@@ -35,15 +38,33 @@ export class RsAdminService {
     private readonly projection: RegistryProjection,
     private readonly sync: RegistrySyncService,
     private readonly transports: SyncTransportRegistry,
+    private readonly audit: AdminAudit,
   ) {}
 
   clients(): ClientView[] {
     return this.projection.allClients().map(toClientView);
   }
 
-  async setEnabled(clientId: string, enabled: boolean): Promise<ClientView> {
-    if (!(await this.sync.setEnabled(clientId, enabled))) throw new NotFoundProblem(`no client ${clientId}`);
-    return toClientView(this.projection.client(clientId)!);
+  /**
+   * The local switch (stage 5), audited with the client before and after. Its row is written
+   * right after the switch commits, not inside its transaction: the switch is the registry's
+   * (serialized with the sync's writes, registry/registry-sync.service.ts), which takes no
+   * transaction from outside yet.
+   */
+  setEnabled(clientId: string, enabled: boolean, actor: AuthenticatedAccess): Promise<ClientView> {
+    const change = { ...(enabled ? ADMIN_CHANGES.clientEnabled : ADMIN_CHANGES.clientDisabled), targetId: clientId, change: { enabled } };
+    return this.audit.audited(change, actor, async (record) => {
+      const before = this.clientView(clientId);
+      if (!(await this.sync.setEnabled(clientId, enabled))) throw new NotFoundProblem(`no client ${clientId}`);
+      const after = this.clientView(clientId);
+      await record({ before, after });
+      return after!;
+    });
+  }
+
+  private clientView(clientId: string): ClientView | null {
+    const client = this.projection.client(clientId);
+    return client ? toClientView(client) : null;
   }
 
   scopes(): ScopeView[] {
