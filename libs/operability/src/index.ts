@@ -1,5 +1,5 @@
 export { DbPoolMetrics } from './db-pool-metrics.js';
-export { HttpMetrics } from './http-metrics.js';
+export { HttpMetrics, labelMetricsRoute } from './http-metrics.js';
 export { MetricsRegistry } from './metrics-registry.js';
 export { OperabilityModule } from './operability.module.js';
 export { DOCS_PATH, setupOpenApi } from './openapi.js';

@@ -1,6 +1,7 @@
-import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { auditKeysetOf, auditPage, redactForAudit, storableText, type ListAuditQuery } from '#audit';
 import type { Tx } from '#database';
+import { answeredStatus } from '#errors';
 import { currentRequestContext } from '#observability';
 import { DEFAULT_PAGE_SIZE, type Page } from '#operability/pagination';
 import type { NewAuditRow, RsAuditEvent } from './admin-audit-event.js';
@@ -55,7 +56,7 @@ export class AdminAudit {
     try {
       return await work((sides, tx) => this.repository.insert(this.row(change, actor, change.status, sides), tx));
     } catch (error) {
-      await this.recordRefusal(change, actor, statusOf(error));
+      await this.recordRefusal(change, actor, answeredStatus(error));
       throw error;
     }
   }
@@ -105,10 +106,4 @@ export class AdminAudit {
       requestId: context?.requestId ?? null,
     };
   }
-}
-
-function statusOf(error: unknown): number {
-  if (error instanceof HttpException) return error.getStatus();
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : 500;
 }
