@@ -1,4 +1,4 @@
-import { All, Controller, Get, Headers, HttpCode, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, Headers, HttpCode, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answeredStatus } from '#errors';
@@ -15,6 +15,17 @@ const AUTH_HEADER_DOCS = {
   'X-Auth-Token-Id': { description: 'the token id (jti)', schema: { type: 'string' } },
 };
 const ALLOWED = { description: 'allowed; the X-Auth-* headers describe the caller (absent on a public route)', headers: AUTH_HEADER_DOCS };
+
+/** The docs and status of a check in Envoy's form, whatever its method. */
+function EnvoyCheck(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({ summary: 'Forward authentication, Envoy HTTP ext_authz form: the original method on /auth/verify followed by the original path and query' }),
+    ApiParam({ name: 'path', description: 'the original request path (and query), after /auth/verify (ext_authz path_prefix)' }),
+    ApiOkResponse(ALLOWED),
+    ApiProblems(400, 401, 403, 404, 405, 503),
+    HttpCode(200),
+  );
+}
 
 /**
  * Forward authentication: the route rules applied to the request a proxy describes, in either
@@ -51,16 +62,45 @@ export class ForwardAuthController {
     return this.decide({ ...forwardedDescription(method, forwardedUri, originalUri), authorization }, reply);
   }
 
-  @ApiOperation({
-    summary:
-      'Forward authentication, Envoy HTTP ext_authz form: the original method on /auth/verify followed by the original path and query (path_prefix: /auth/verify)',
-  })
-  @ApiParam({ name: '*', description: 'the original request path (and query), after /auth/verify' })
-  @ApiOkResponse(ALLOWED)
-  @ApiProblems(400, 401, 403, 404, 405, 503)
-  @All('verify/*')
-  @HttpCode(200)
-  verifyOriginal(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  // The Envoy form, one handler per method a route may name (ROUTE_METHODS; HEAD comes with GET):
+  // not @All(), which would also take methods the gateway never serves (SEARCH, PROPFIND, ...).
+  @EnvoyCheck()
+  @Get('verify/*')
+  checkGet(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Post('verify/*')
+  checkPost(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Put('verify/*')
+  checkPut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Patch('verify/*')
+  checkPatch(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Delete('verify/*')
+  checkDelete(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Options('verify/*')
+  checkOptions(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     return this.decide({ ...envoyDescription(request.method, request.url, request.headers), authorization: request.headers.authorization }, reply);
   }
 
