@@ -9,4 +9,6 @@ export const ADMIN_CHANGES = {
   routeDeleted: { action: 'route.deleted', targetType: 'route', method: 'DELETE', route: '/admin/v1/routes/:id', status: 204 },
   clientEnabled: { action: 'client.enabled', targetType: 'client', method: 'PATCH', route: '/admin/v1/clients/:clientId', status: 200 },
   clientDisabled: { action: 'client.disabled', targetType: 'client', method: 'PATCH', route: '/admin/v1/clients/:clientId', status: 200 },
+  /** A switch whose body says neither (refused with 400). */
+  clientSwitched: { action: 'client.switched', targetType: 'client', method: 'PATCH', route: '/admin/v1/clients/:clientId', status: 200 },
 } satisfies Record<string, ChangeKind>;

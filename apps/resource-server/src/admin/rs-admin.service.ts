@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundProblem } from '#errors';
+import { adminValidationPipe, NotFoundProblem } from '#errors';
 import type { AuthenticatedAccess } from '../auth/access-token.js';
 import { AdminAudit } from '../audit/admin-audit.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
@@ -7,6 +7,10 @@ import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import type { ProjectedClient } from '../registry/registry.js';
 import { SyncTransportRegistry } from '../registry/sync-status.js';
 import { ADMIN_CHANGES } from './admin-changes.js';
+import { UpdateClientBody } from './update-client.body.js';
+
+/** The admin API's body validation, run inside the audit (the global pipe skips an `unknown` body). */
+const BODY = adminValidationPipe();
 
 export interface ClientView {
   clientId: string;
@@ -51,9 +55,11 @@ export class RsAdminService {
    * (serialized with the sync's writes, registry/registry-sync.service.ts), which takes no
    * transaction from outside yet.
    */
-  setEnabled(clientId: string, enabled: boolean, actor: AuthenticatedAccess): Promise<ClientView> {
-    const change = { ...(enabled ? ADMIN_CHANGES.clientEnabled : ADMIN_CHANGES.clientDisabled), targetId: clientId, change: { enabled } };
-    return this.audit.audited(change, actor, async (record) => {
+  setEnabled(clientId: string, body: unknown, actor: AuthenticatedAccess): Promise<ClientView> {
+    const asked = (body as { enabled?: unknown } | null)?.enabled;
+    const kind = asked === true ? ADMIN_CHANGES.clientEnabled : asked === false ? ADMIN_CHANGES.clientDisabled : ADMIN_CHANGES.clientSwitched;
+    return this.audit.audited({ ...kind, targetId: clientId, change: body }, actor, async (record) => {
+      const { enabled } = (await BODY.transform(body, { type: 'body', metatype: UpdateClientBody })) as UpdateClientBody;
       const before = this.clientView(clientId);
       if (!(await this.sync.setEnabled(clientId, enabled))) throw new NotFoundProblem(`no client ${clientId}`);
       const after = this.clientView(clientId);

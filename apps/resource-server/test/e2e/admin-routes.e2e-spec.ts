@@ -273,6 +273,17 @@ describe('resource server: /admin/v1/routes', () => {
         ['client.enabled', expect.objectContaining({ enabled: false }), expect.objectContaining({ enabled: true })],
         ['client.disabled', expect.objectContaining({ clientId: 'app', enabled: true }), expect.objectContaining({ clientId: 'app', enabled: false })],
       ]);
+      const invalid = await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: 'no' } });
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { errors: { field: string }[] }).errors.map((error) => error.field)).toEqual(['enabled']);
+      expect((await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: false, extra: 1 } })).status).toBe(400);
+      expect((await trail('targetId=app&limit=2')).items.map((row) => [row.action, row.details.status, row.details.change])).toEqual([
+        ['client.disabled', 400, { enabled: false, extra: 1 }],
+        ['client.switched', 400, { enabled: 'no' }],
+      ]);
+      expect((await (await rs.request('/admin/v1/clients', { token: adminToken })).json()) as unknown).toMatchObject({
+        items: expect.arrayContaining([expect.objectContaining({ clientId: 'app', enabled: true })]),
+      });
       expect((await trail('targetId=nobody')).items).toEqual([
         expect.objectContaining({ action: 'client.disabled', details: expect.objectContaining({ status: 404, outcome: 'refused' }) }),
       ]);
