@@ -1,18 +1,37 @@
-import { decodeCursor, isCursorTimestamp, toPage, type Page } from '#operability/pagination';
+import { DEFAULT_PAGE_SIZE, decodeCursor, isCursorTimestamp, toPage, type Page } from '#operability/pagination';
 import type { AuditEvent } from './audit-event.js';
+import type { ListAuditQuery } from './list-audit.query.js';
 
-/** Where a page of the trail starts: events strictly older than this (occurred_at, id), newest first. */
-export interface AuditKeyset {
-  occurredAt: string;
-  id: string;
+/** What a trail's repository reads: newest first, at most `limit` events. */
+export interface AuditListFilter {
+  limit: number;
+  action?: string;
+  actor?: string;
+  targetId?: string;
+  since?: Date;
+  until?: Date;
+  /** Keyset: events strictly older than this (occurred_at, id), newest first. */
+  before?: { occurredAt: string; id: string };
 }
 
-/** The keyset of a GET /admin/v1/audit cursor; a cursor that is not one is a 400 naming `cursor`. */
-export function auditKeysetOf(cursor: string | undefined): AuditKeyset | undefined {
-  return decodeCursor(cursor, { occurredAt: isCursorTimestamp, id: (id) => /^\d{1,18}$/.test(id) });
+/**
+ * The filter a GET /admin/v1/audit query asks for, reading one event past the page (auditPage
+ * cuts it and makes the cursor from the last one kept). A cursor that is not one we wrote is a
+ * 400 naming `cursor`, never a database error.
+ */
+export function auditListFilter(query: ListAuditQuery): AuditListFilter {
+  return {
+    limit: (query.limit ?? DEFAULT_PAGE_SIZE) + 1,
+    action: query.action,
+    actor: query.actor,
+    targetId: query.targetId,
+    since: query.since ? new Date(query.since) : undefined,
+    until: query.until ? new Date(query.until) : undefined,
+    before: decodeCursor(query.cursor, { occurredAt: isCursorTimestamp, id: (id) => /^\d{1,18}$/.test(id) }),
+  };
 }
 
-/** A page of `limit` events from `limit + 1` rows read, its cursor the keyset of the last one. */
-export function auditPage<Event extends AuditEvent>(rows: Event[], limit: number): Page<Event> {
-  return toPage(rows, limit, (last) => ({ occurredAt: last.occurredAt, id: last.id }));
+/** The page `query` asked for, from the events read with auditListFilter(query). */
+export function auditPage<Event extends AuditEvent>(events: Event[], query: ListAuditQuery): Page<Event> {
+  return toPage(events, query.limit ?? DEFAULT_PAGE_SIZE, (last) => ({ occurredAt: last.occurredAt, id: last.id }));
 }

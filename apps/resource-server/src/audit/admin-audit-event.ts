@@ -17,14 +17,3 @@ export interface NewAuditRow {
   ip: string | null;
   requestId: string | null;
 }
-
-export interface AuditListFilter {
-  limit: number;
-  action?: string;
-  actor?: string;
-  targetId?: string;
-  since?: Date;
-  until?: Date;
-  /** Keyset: events strictly older than this (occurred_at, id), newest first. */
-  before?: { occurredAt: string; id: string };
-}

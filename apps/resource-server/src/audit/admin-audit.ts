@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { auditKeysetOf, auditPage, redactForAudit, storableText, type ListAuditQuery } from '#audit';
+import { auditListFilter, auditPage, redactForAudit, storableText, type ListAuditQuery } from '#audit';
 import type { Tx } from '#database';
 import { answeredStatus } from '#errors';
 import { currentRequestContext } from '#observability';
-import { DEFAULT_PAGE_SIZE, type Page } from '#operability/pagination';
+import type { Page } from '#operability/pagination';
 import type { NewAuditRow, RsAuditEvent } from './admin-audit-event.js';
 import { AdminAuditRepository } from './admin-audit.repository.js';
 
@@ -62,17 +62,7 @@ export class AdminAudit {
   }
 
   async list(query: ListAuditQuery): Promise<Page<RsAuditEvent>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.repository.list({
-      limit: limit + 1,
-      action: query.action,
-      actor: query.actor,
-      targetId: query.targetId,
-      since: query.since ? new Date(query.since) : undefined,
-      until: query.until ? new Date(query.until) : undefined,
-      before: auditKeysetOf(query.cursor),
-    });
-    return auditPage(rows, limit);
+    return auditPage(await this.repository.list(auditListFilter(query)), query);
   }
 
   private async recordRefusal(change: AdminChange, actor: AdminActor, status: number): Promise<void> {
