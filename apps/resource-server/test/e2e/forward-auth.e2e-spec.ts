@@ -183,6 +183,19 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
       },
     );
 
+    it('decides a POST whose Content-Type is let through (allowed_headers) without its body', async () => {
+      const token = await authServer.sign({ scope: 'reports.write' });
+      for (const type of [
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'text/plain',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+      ]) {
+        expect([type, (await envoyCheck('POST', '/reports', token, { 'content-type': type })).status]).toEqual([type, 200]);
+      }
+    });
+
     it('refuses a check whose X-Forwarded-* headers describe another request', async () => {
       const token = await authServer.sign();
       expect((await envoyCheck('GET', '/reports', token, { 'x-forwarded-uri': '/status' })).status).toBe(400);
