@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizePageFilter } from './authorize-page.filter.js';
 import type { AuthorizeOutcome } from './authorize-outcome.js';
-import { AuthorizeService, type FormBody } from './authorize.service.js';
+import { AuthorizeService, type BrowserRequest, type FormBody } from './authorize.service.js';
 import type { RawQuery } from './checks/query-params.js';
 import { sendPage, sendRedirect } from './pages/page-response.js';
 import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
@@ -26,16 +26,20 @@ export class AuthorizeController {
   @ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
+  @ApiQuery({ name: 'prompt', required: false, description: 'OIDC: none, or login and/or consent (space-separated)', schema: { type: 'string' } })
+  @ApiQuery({ name: 'max_age', required: false, description: 'OIDC: seconds since the last login beyond which the user signs in again', schema: { type: 'integer', minimum: 0 } })
+  @ApiQuery({ name: 'login_hint', required: false, description: 'OIDC: pre-fills the user name', schema: { type: 'string' } })
+  @ApiQuery({ name: 'id_token_hint', required: false, description: 'OIDC: an id token this server issued to the client; another signed-in user means a new login', schema: { type: 'string' } })
   @ApiTooManyRequestsResponse({ description: 'error page: this IP holds AUTHORIZE_PENDING_PER_IP pending requests; Retry-After', schema: HTML_PAGE })
   @Get()
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.start(request.query as RawQuery, request.ip));
+    send(reply, await this.service.start(request.query as RawQuery, browserOf(request)));
   }
 
   @ApiOperation({ summary: 'Login form submission (from the login page)' })
   @Post('login')
   async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.signIn(request.headers.cookie, formOf(request), request.ip));
+    send(reply, await this.service.signIn(formOf(request), browserOf(request)));
   }
 
   @ApiOperation({ summary: 'Consent page' })
@@ -49,6 +53,11 @@ export class AuthorizeController {
   async decide(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.service.decide(request.headers.cookie, formOf(request)));
   }
+}
+
+function browserOf(request: FastifyRequest): BrowserRequest {
+  const userAgent = request.headers['user-agent'];
+  return { cookieHeader: request.headers.cookie, ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : null };
 }
 
 function formOf(request: FastifyRequest): FormBody {

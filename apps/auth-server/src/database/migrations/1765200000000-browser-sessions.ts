@@ -33,13 +33,14 @@ export class BrowserSessions1765200000000 implements MigrationInterface {
         granted_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (user_id, client_ref)
       )`);
-    // prompt values asked for (the consent step needs "consent"); when the user authenticated.
+    // The prompt values asked for (the consent step needs "consent"). auth_time (when the user
+    // typed their password) is also added by OpenIdConnectTokens1765000000000; IF NOT EXISTS lets
+    // either branch run alone.
     await queryRunner.query(`ALTER TABLE authorization_requests ADD COLUMN prompt jsonb NOT NULL DEFAULT '[]'::jsonb`);
-    await queryRunner.query(`ALTER TABLE authorization_requests ADD COLUMN authenticated_at timestamptz`);
+    await queryRunner.query(`ALTER TABLE authorization_requests ADD COLUMN IF NOT EXISTS auth_time timestamptz`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE authorization_requests DROP COLUMN IF EXISTS authenticated_at`);
     await queryRunner.query(`ALTER TABLE authorization_requests DROP COLUMN IF EXISTS prompt`);
     await queryRunner.query(`DROP TABLE IF EXISTS consents`);
     await queryRunner.query(`DROP TABLE IF EXISTS browser_sessions`);
