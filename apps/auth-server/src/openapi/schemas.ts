@@ -28,6 +28,8 @@ export const CLIENT_VIEW = object(
     refreshCount: { $ref: '#/components/schemas/RefreshCountDto' },
     active: { type: 'boolean' },
     introspection: { type: 'boolean', description: 'may introspect tokens of every client (RFC 7662); otherwise only its own' },
+    idTokenSignedResponseAlg: { type: 'string', enum: ['RS256', 'ES256'], description: 'how its OpenID Connect id tokens are signed (default RS256)' },
+    postLogoutRedirectUris: { ...strings, description: 'where RP-initiated logout may redirect (exact match)' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -85,6 +87,7 @@ export const GRANT_VIEW = object({
 
 export const SIGNING_KEY_VIEW = object({
   kid: string,
+  alg: { type: 'string', enum: ['ES256', 'RS256'] },
   createdAt: dateTime,
   activatedAt: { type: ['string', 'null'], format: 'date-time' },
   retiredAt: { type: ['string', 'null'], format: 'date-time' },

@@ -1,0 +1,29 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * OpenID Connect id tokens (issue 15): a client chooses how its id tokens are signed and which URIs
+ * it may be sent to after logout; an authorization request, the code it yields and the grant made
+ * from it remember the `nonce` (OIDC Core §3.1.2.1) and when the user authenticated (`auth_time`,
+ * kept by every id token of the grant, refreshes included, §12.2). Rows written before have no
+ * authentication time: their id tokens carry the grant's issue time instead.
+ */
+export class OpenIdConnectTokens1765000000000 implements MigrationInterface {
+  name = 'OpenIdConnectTokens1765000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE clients
+        ADD COLUMN id_token_signed_response_alg text NOT NULL DEFAULT 'RS256',
+        ADD COLUMN post_logout_redirect_uris jsonb NOT NULL DEFAULT '[]'`);
+    await queryRunner.query(`ALTER TABLE authorization_requests ADD COLUMN nonce text, ADD COLUMN auth_time timestamptz`);
+    await queryRunner.query(`ALTER TABLE authorization_codes ADD COLUMN nonce text, ADD COLUMN auth_time timestamptz`);
+    await queryRunner.query(`ALTER TABLE grants ADD COLUMN auth_time timestamptz`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE grants DROP COLUMN auth_time`);
+    await queryRunner.query(`ALTER TABLE authorization_codes DROP COLUMN nonce, DROP COLUMN auth_time`);
+    await queryRunner.query(`ALTER TABLE authorization_requests DROP COLUMN nonce, DROP COLUMN auth_time`);
+    await queryRunner.query(`ALTER TABLE clients DROP COLUMN id_token_signed_response_alg, DROP COLUMN post_logout_redirect_uris`);
+  }
+}
