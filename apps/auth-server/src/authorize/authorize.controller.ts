@@ -1,10 +1,9 @@
 import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizePageFilter } from './authorize-page.filter.js';
-import type { AuthorizeOutcome } from './authorize-outcome.js';
 import { AuthorizeService, type BrowserRequest, type FormBody } from './authorize.service.js';
 import type { RawQuery } from './checks/query-params.js';
-import { sendPage, sendRedirect } from './pages/page-response.js';
+import { sendOutcome } from './pages/page-response.js';
 import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { HTML_PAGE } from '../openapi/schemas.js';
 
@@ -33,25 +32,25 @@ export class AuthorizeController {
   @ApiTooManyRequestsResponse({ description: 'error page: this IP holds AUTHORIZE_PENDING_PER_IP pending requests; Retry-After', schema: HTML_PAGE })
   @Get()
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.start(request.query as RawQuery, browserOf(request)));
+    sendOutcome(reply, await this.service.start(request.query as RawQuery, browserOf(request)));
   }
 
   @ApiOperation({ summary: 'Login form submission (from the login page)' })
   @Post('login')
   async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.signIn(formOf(request), browserOf(request)));
+    sendOutcome(reply, await this.service.signIn(formOf(request), browserOf(request)));
   }
 
   @ApiOperation({ summary: 'Consent page' })
   @Get('consent')
   async consent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.showConsent(request.headers.cookie));
+    sendOutcome(reply, await this.service.showConsent(request.headers.cookie));
   }
 
   @ApiOperation({ summary: 'Consent decision (from the consent page)' })
   @Post('consent')
   async decide(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.service.decide(request.headers.cookie, formOf(request)));
+    sendOutcome(reply, await this.service.decide(request.headers.cookie, formOf(request)));
   }
 }
 
@@ -62,9 +61,4 @@ function browserOf(request: FastifyRequest): BrowserRequest {
 
 function formOf(request: FastifyRequest): FormBody {
   return request.body !== null && typeof request.body === 'object' ? (request.body as FormBody) : {};
-}
-
-function send(reply: FastifyReply, outcome: AuthorizeOutcome): void {
-  if (outcome.kind === 'redirect') return sendRedirect(reply, outcome.status, outcome.location, outcome.cookies);
-  return sendPage(reply, outcome.html, outcome);
 }

@@ -18,6 +18,7 @@ import { AuthorizationResponder } from './authorization-responder.js';
 import type { RawQuery } from './checks/query-params.js';
 import { redirectUriMatches } from './checks/redirect-uri-matches.js';
 import { renderConsentPage } from './pages/consent.page.js';
+import { formActionSourceOf } from './pages/page-response.js';
 import { renderLoginPage } from './pages/login.page.js';
 import type { PendingRequest } from './pending/pending-request.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
@@ -217,11 +218,4 @@ function errorLocation(pending: PendingRequest, error: OAuthError): string {
 /** How the consent page names the client (CONTRACT.md): "Name (Version)". */
 function labelOf(client: Client): string {
   return `${client.name} (${client.version})`;
-}
-
-/** The CSP source that lets the consent form's redirect reach the client: its origin, or its scheme. */
-function formActionSourceOf(redirectUri: string): string {
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(redirectUri)?.[1].toLowerCase() ?? '';
-  if (scheme === 'http' || scheme === 'https') return new URL(redirectUri).origin;
-  return `${scheme}:`;
 }

@@ -195,8 +195,9 @@ describe('GET /oauth/authorize', () => {
   });
 
   describe('login and consent pages', () => {
+    // prompt=consent: these tests are about the pages, and the admin's consent is remembered after the first.
     const start = async (browser: TestBrowser) => {
-      const page = await browser.get(authorizePath(codeRequest(confidential, { scope: 'read' })));
+      const page = await browser.get(authorizePath(codeRequest(confidential, { scope: 'read', prompt: 'consent' })));
       expect(page.status).toBe(200);
       return { page, csrf: csrfOf(await page.text()) };
     };
