@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizePageFilter } from './authorize-page.filter.js';
 import { AuthorizeService, type BrowserRequest, type FormBody } from './authorize.service.js';
 import type { RawQuery } from './checks/query-params.js';
+import { RESPONSE_TYPES } from './authorize-request.js';
 import { sendOutcome } from './pages/page-response.js';
 import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { HTML_PAGE } from '../openapi/schemas.js';
@@ -17,14 +18,15 @@ import { HTML_PAGE } from '../openapi/schemas.js';
 export class AuthorizeController {
   constructor(private readonly service: AuthorizeService) {}
 
-  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §3.1): response_type code or token' })
-  @ApiQuery({ name: 'response_type', required: true, schema: { type: 'string', enum: ['code', 'token'] } })
+  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §3.1, OIDC Core §3): response_type code, token, id_token or "id_token token"' })
+  @ApiQuery({ name: 'response_type', required: true, schema: { type: 'string', enum: [...RESPONSE_TYPES] } })
   @ApiQuery({ name: 'client_id', required: true, schema: { type: 'string' } })
   @ApiQuery({ name: 'redirect_uri', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'scope', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
+  @ApiQuery({ name: 'nonce', required: false, description: 'OpenID Connect: echoed in the id token; required for id_token response types', schema: { type: 'string' } })
   @ApiQuery({ name: 'prompt', required: false, description: 'OIDC: none, or login and/or consent (space-separated)', schema: { type: 'string' } })
   @ApiQuery({ name: 'max_age', required: false, description: 'OIDC: seconds since the last login beyond which the user signs in again', schema: { type: 'integer', minimum: 0 } })
   @ApiQuery({ name: 'login_hint', required: false, description: 'OIDC: pre-fills the user name', schema: { type: 'string' } })

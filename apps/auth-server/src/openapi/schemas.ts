@@ -100,8 +100,15 @@ export const JWKS = object({
 
 /** RFC 6749 §5.1. */
 export const TOKEN_RESPONSE = object(
-  { access_token: string, token_type: { type: 'string', enum: ['Bearer'] }, expires_in: { type: 'integer' }, refresh_token: string, scope: string },
-  ['expires_in', 'refresh_token', 'scope'],
+  {
+    access_token: string,
+    token_type: { type: 'string', enum: ['Bearer'] },
+    expires_in: { type: 'integer' },
+    refresh_token: string,
+    scope: string,
+    id_token: { type: 'string', description: 'OpenID Connect: with the openid scope (code exchange and refresh)' },
+  },
+  ['expires_in', 'refresh_token', 'scope', 'id_token'],
 );
 
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
@@ -146,10 +153,10 @@ export const INTROSPECTION_RESPONSE = object(
   ['scope', 'client_id', 'username', 'token_type', 'exp', 'iat', 'sub', 'aud', 'iss', 'jti'],
 );
 
-/** RFC 8414 §2 (the members this server publishes). */
+/** RFC 8414 §2 and OpenID Connect Discovery 1.0 §3 (the members this server publishes; one document for both). */
 export const SERVER_METADATA: SchemaObject = {
   type: 'object',
-  required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported'],
+  required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'],
   properties: {
     issuer: string,
     authorization_endpoint: string,
@@ -162,6 +169,12 @@ export const SERVER_METADATA: SchemaObject = {
     grant_types_supported: strings,
     token_endpoint_auth_methods_supported: strings,
     code_challenge_methods_supported: strings,
+    subject_types_supported: strings,
+    id_token_signing_alg_values_supported: strings,
+    claims_supported: strings,
+    claims_parameter_supported: { type: 'boolean' },
+    request_parameter_supported: { type: 'boolean' },
+    request_uri_parameter_supported: { type: 'boolean' },
   },
   additionalProperties: true,
 };

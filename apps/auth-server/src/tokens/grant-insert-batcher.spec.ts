@@ -3,7 +3,7 @@ import type { NewGrant } from './grant.js';
 import { GrantInsertBatcher } from './grant-insert-batcher.js';
 import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
-const COLUMNS = 15;
+const COLUMNS = 16;
 /** What the database answers when every row's client is active: RETURNING id of each row. */
 const written = (parameters: unknown[]) => parameters.filter((_, index) => index % COLUMNS === 0).map((id) => ({ id }));
 
@@ -23,6 +23,7 @@ const grant = (id: string): NewGrant => ({
   authorizationCodeHash: null,
   requestIp: null,
   requestId: null,
+  authTime: null,
 });
 
 describe('GrantInsertBatcher', () => {

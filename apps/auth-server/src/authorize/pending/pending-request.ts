@@ -17,9 +17,11 @@ export interface PendingRequest {
   scopeRequested: boolean;
   state: string | null;
   codeChallenge: string | null;
+  /** OpenID Connect: the request's nonce, for the id token. */
+  nonce: string | null;
   /** OIDC prompt values; "consent" shows the consent page even when a consent is remembered. */
   prompt: Prompt[];
-  /** When the signed-in user typed their password (their browser session's), for auth_time. */
+  /** When the user typed their password (their browser session's), the id token's auth_time: set with userId. */
   authTime: Date | null;
   expiresAt: Date;
 }

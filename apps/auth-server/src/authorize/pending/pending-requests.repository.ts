@@ -19,6 +19,7 @@ interface PendingRequestRow {
   scope_requested: boolean;
   state: string | null;
   code_challenge: string | null;
+  nonce: string | null;
   prompt: Prompt[];
   auth_time: Date | null;
   expires_at: Date;
@@ -39,8 +40,8 @@ export class PendingRequestsRepository {
     await this.dataSource.query('DELETE FROM authorization_requests WHERE expires_at < now()');
     const result: unknown = await this.dataSource.query(
       `INSERT INTO authorization_requests
-         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip, prompt, auth_time)
-       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text, $16::jsonb, $17::timestamptz
+         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip, nonce, prompt, auth_time)
+       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text, $16::text, $17::jsonb, $18::timestamptz
        WHERE (SELECT count(*) FROM (SELECT 1 FROM authorization_requests WHERE client_ip = $14::text AND expires_at > now() LIMIT $15::int) live) < $15::int
        RETURNING handle_hash`,
       [
@@ -59,6 +60,7 @@ export class PendingRequestsRepository {
         request.expiresAt,
         clientIp,
         perIpLimit,
+        request.nonce,
         JSON.stringify(request.prompt),
         request.authTime,
       ],
@@ -107,6 +109,7 @@ function toPendingRequest(row: PendingRequestRow): PendingRequest {
     scopeRequested: row.scope_requested,
     state: row.state,
     codeChallenge: row.code_challenge,
+    nonce: row.nonce,
     prompt: row.prompt,
     authTime: row.auth_time && new Date(row.auth_time),
     expiresAt: new Date(row.expires_at),

@@ -73,6 +73,7 @@ export class PendingRequestsService {
       scopeRequested: request.scopeRequested,
       state: request.state,
       codeChallenge: request.codeChallenge,
+      nonce: request.nonce,
       prompt: interaction.prompt,
       authTime: interaction.signedIn?.authTime ?? null,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),

@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * it may be sent to after logout; an authorization request, the code it yields and the grant made
  * from it remember the `nonce` (OIDC Core §3.1.2.1) and when the user authenticated (`auth_time`,
  * kept by every id token of the grant, refreshes included, §12.2). Rows written before have no
- * authentication time: their id tokens carry the grant's issue time instead.
+ * authentication time: their id tokens carry the grant's issue time instead. `first_start_seeds`
+ * records defaults created once (the standard OIDC scopes): an admin who deletes one keeps it deleted.
  */
 export class OpenIdConnectTokens1765000000000 implements MigrationInterface {
   name = 'OpenIdConnectTokens1765000000000';
@@ -18,9 +19,11 @@ export class OpenIdConnectTokens1765000000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE authorization_requests ADD COLUMN nonce text, ADD COLUMN auth_time timestamptz`);
     await queryRunner.query(`ALTER TABLE authorization_codes ADD COLUMN nonce text, ADD COLUMN auth_time timestamptz`);
     await queryRunner.query(`ALTER TABLE grants ADD COLUMN auth_time timestamptz`);
+    await queryRunner.query(`CREATE TABLE first_start_seeds (name text PRIMARY KEY, seeded_at timestamptz NOT NULL DEFAULT now())`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE first_start_seeds`);
     await queryRunner.query(`ALTER TABLE grants DROP COLUMN auth_time`);
     await queryRunner.query(`ALTER TABLE authorization_codes DROP COLUMN nonce, DROP COLUMN auth_time`);
     await queryRunner.query(`ALTER TABLE authorization_requests DROP COLUMN nonce, DROP COLUMN auth_time`);
