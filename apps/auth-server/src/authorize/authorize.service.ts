@@ -71,7 +71,8 @@ export class AuthorizeService {
       if (interaction.prompt.includes('none')) throw this.interactions.redirectError(request, new LoginRequired());
       const { pending, cookie } = await this.pendingRequests.open(request, browser.ip, { prompt: interaction.prompt });
       const html = renderLoginPage({ clientLabel: labelOf(request.client), csrfToken: pending.csrfToken, username: interaction.loginHint ?? undefined });
-      return { kind: 'page', status: 200, html, cookies: [cookie] };
+      // A login may answer with the redirect itself (remembered consent): Chrome applies form-action to it.
+      return { kind: 'page', status: 200, html, cookies: [cookie], formActions: [formActionSourceOf(request.redirectUri)] };
     }
     const signedIn = { prompt: interaction.prompt, signedIn: { userId: sessionUser.id, authTime: session.authenticatedAt } };
     const draft = this.pendingRequests.draft(request, signedIn);
@@ -100,7 +101,7 @@ export class AuthorizeService {
       this.audit.record({ action: 'login.failed', targetType: 'user', targetId: username || null, details: { via: 'authorize', clientId: client.clientId } });
       await ticket.failed();
       const html = renderLoginPage({ clientLabel: labelOf(client), csrfToken: pending.csrfToken, username, error: LOGIN_FAILED });
-      return { kind: 'page', status: 401, html };
+      return { kind: 'page', status: 401, html, formActions: [formActionSourceOf(pending.redirectUri)] };
     }
     await ticket.succeeded();
     this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'authorize', clientId: client.clientId } });
