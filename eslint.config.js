@@ -25,6 +25,8 @@ export default tseslint.config(
     ignores: [
       'apps/*/src/config/config.module.ts',
       'apps/*/src/database/database.module.ts',
+      'libs/resource-guard/src/config/config.module.ts',
+      'libs/resource-guard/src/database/database.module.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { RequireScopes } from '../auth/require-scopes.decorator.js';
+import { RequireScopes } from '#resource-guard';
 import { RsAdminService, type ClientView, type ScopeView, type SyncView } from './rs-admin.service.js';
 import { UpdateClientBody } from './update-client.body.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { AuthModule, RegistryModule } from '#resource-guard';
 import { RouteAccessModule } from '../route-access/route-access.module.js';
 import { RsAdminController } from './rs-admin.controller.js';
 import { RsAdminService } from './rs-admin.service.js';

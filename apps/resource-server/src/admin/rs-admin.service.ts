@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundProblem } from '#errors';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { RegistrySyncService } from '../registry/registry-sync.service.js';
-import type { ProjectedClient } from '../registry/registry.js';
-import { SyncTransportRegistry } from '../registry/sync-status.js';
+import { RegistryProjection, RegistrySyncService, type ProjectedClient, SyncTransportRegistry } from '#resource-guard';
 
 export interface ClientView {
   clientId: string;

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '#operability';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { RegistrySyncService } from '../registry/registry-sync.service.js';
-import { SyncTransportRegistry } from '../registry/sync-status.js';
+import { GuardTelemetry, RegistryProjection, RegistrySyncService, SyncTransportRegistry } from '#resource-guard';
 
 /**
  * The resource server's own metrics. Counters are bumped by the code that observes the event
@@ -17,7 +15,7 @@ export class RsMetrics {
   private readonly jwksFetches: Counter;
   private readonly deadLetters: Counter<'reason'>;
 
-  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService) {
+  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService, telemetry: GuardTelemetry) {
     const registers = [metrics.registry];
     this.applied = new Counter({
       name: 'sync_events_applied_total',
@@ -39,6 +37,8 @@ export class RsMetrics {
     });
     this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
     sync.onEventApplied((kind, occurredAt) => this.eventApplied(kind, occurredAt));
+    telemetry.onJwksFetch(() => this.jwksFetched());
+    telemetry.onDeadLetter((reason) => this.eventDeadLettered(reason));
     new Gauge({
       name: 'sync_last_applied_seq',
       help: 'Outbox seq of the last event applied (or loaded by snapshot)',
@@ -80,11 +80,11 @@ export class RsMetrics {
     if (Number.isFinite(lagMs)) this.propagation.observe(Math.max(0, lagMs) / 1000);
   }
 
-  eventDeadLettered(reason: string): void {
+  private eventDeadLettered(reason: string): void {
     this.deadLetters.inc({ reason });
   }
 
-  jwksFetched(): void {
+  private jwksFetched(): void {
     this.jwksFetches.inc();
   }
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ResourceServerConfig } from '../config/resource-server.config.js';
+import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { ExternalAuthServer } from '../external-as/external-auth-server.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { admissionPolicy } from './admission-policy.js';
 import { admitLocallyEnabled, admitToken } from './token-admission.js';
 
 const external = (ready: boolean) => ({ isReady: () => ready }) as unknown as ExternalAuthServer;
-const config = (authServerMode: ResourceServerConfig['authServerMode']) => ({ authServerMode }) as ResourceServerConfig;
+const config = (authServerMode: ResourceGuardConfig['authServerMode']) => ({ authServerMode }) as ResourceGuardConfig;
 
 describe(admissionPolicy.name, () => {
   it('portcullis mode: waits for the registry snapshot and admits by the synced registry', () => {

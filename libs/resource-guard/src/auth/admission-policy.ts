@@ -1,4 +1,4 @@
-import type { ResourceServerConfig } from '../config/resource-server.config.js';
+import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { ExternalAuthServer } from '../external-as/external-auth-server.js';
 import type { RegistryProjection } from '../registry/registry-projection.js';
 import { admitLocallyEnabled, admitToken, type AdmitToken } from './token-admission.js';
@@ -12,7 +12,7 @@ export interface AdmissionPolicy {
 
 export const ADMISSION_POLICY = Symbol('ADMISSION_POLICY');
 
-export function admissionPolicy(config: ResourceServerConfig, projection: RegistryProjection, external: ExternalAuthServer): AdmissionPolicy {
+export function admissionPolicy(config: ResourceGuardConfig, projection: RegistryProjection, external: ExternalAuthServer): AdmissionPolicy {
   if (config.authServerMode === 'external') {
     return {
       notReadyReason: () => (external.isReady() ? undefined : 'the authorization server metadata has not been fetched yet'),

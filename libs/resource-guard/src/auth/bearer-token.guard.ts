@@ -7,17 +7,23 @@ import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, ty
 import { AdmissionMemo } from './admission-memo.js';
 import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
-import { REQUIRED_SCOPES } from './required-scopes.js';
+import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
 import { missingScopes } from './token-admission.js';
 
 export type AuthenticatedRequest = FastifyRequest & { access?: AuthenticatedAccess };
 
-/** RFC 6750 bearer protection for every route marked with @RequireScopes. */
+/** What a route asks of a request: these scopes (none: any admitted token), or nothing at all (@Public()). */
+type RouteRequirement = readonly string[] | 'public';
+
+/**
+ * RFC 6750 bearer protection for every route marked with @RequireScopes, and, installed as the
+ * app's global guard (ResourceGuardModule), for every route not marked @Public().
+ */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
   private readonly admissions: AdmissionMemo;
   /** @RequireScopes per (class, handler): metadata is fixed once the app is built. */
-  private readonly requiredScopes = new WeakMap<object, WeakMap<object, readonly string[]>>();
+  private readonly requiredScopes = new WeakMap<object, WeakMap<object, RouteRequirement>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -30,9 +36,10 @@ export class BearerTokenGuard implements CanActivate {
 
   /** Synchronous for a token verified before (no promise per request); the registry checks run every time. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const required = this.required(context.getClass(), context.getHandler());
+    if (required === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = this.admissibleToken(request);
-    const required = this.required(context.getClass(), context.getHandler());
     const cached = this.verifier.cached?.(token);
     if (cached !== undefined) return this.admit(request, cached, required);
     return this.verifier.verify(token).then((principal) => this.admit(request, principal, required));
@@ -45,8 +52,10 @@ export class BearerTokenGuard implements CanActivate {
    */
   admitCached(request: AuthenticatedRequest, type: object, handler: object): boolean {
     try {
+      const required = this.required(type, handler);
+      if (required === 'public') return false;
       const cached = this.verifier.cached?.(this.admissibleToken(request));
-      return cached !== undefined && this.admit(request, cached, this.required(type, handler));
+      return cached !== undefined && this.admit(request, cached, required);
     } catch {
       return false;
     }
@@ -69,14 +78,24 @@ export class BearerTokenGuard implements CanActivate {
     return true;
   }
 
-  private required(type: object, handler: object): readonly string[] {
+  private required(type: object, handler: object): RouteRequirement {
     let byHandler = this.requiredScopes.get(type);
     if (byHandler === undefined) this.requiredScopes.set(type, (byHandler = new WeakMap()));
     let required = byHandler.get(handler);
     if (required === undefined) {
-      required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [handler as () => unknown, type as () => unknown]) ?? [];
+      required = this.requirementOf(type as () => unknown, handler as () => unknown);
       byHandler.set(handler, required);
     }
     return required;
+  }
+
+  /** A handler's own marks first, then its controller's: @RequireScopes over @Public() on the same level. */
+  private requirementOf(type: () => unknown, handler: () => unknown): RouteRequirement {
+    for (const target of [handler, type]) {
+      const scopes = this.reflector.get<string[] | undefined>(REQUIRED_SCOPES, target);
+      if (scopes !== undefined) return scopes;
+      if (this.reflector.get<boolean | undefined>(PUBLIC_ROUTE, target) === true) return 'public';
+    }
+    return [];
   }
 }

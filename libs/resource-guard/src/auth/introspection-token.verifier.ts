@@ -1,5 +1,5 @@
 import { InvalidToken, TemporarilyUnavailable } from '#oauth';
-import type { ResourceServerConfig } from '../config/resource-server.config.js';
+import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { TokenCache } from './token-cache.js';
 import { requestIdHeaders } from '#observability';
@@ -36,7 +36,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
    * its client as subject (RFC 9068 §2.2).
    */
   constructor(
-    private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience' | 'client'>,
+    private readonly config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl' | 'audience' | 'client'>,
     private readonly external?: { endpoint(): string },
   ) {}
 

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ACCESS_TOKEN_TYP, InvalidToken, TemporarilyUnavailable, type AccessTokenClaim } from '#oauth';
-import type { ResourceServerConfig } from '../config/resource-server.config.js';
+import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { TokenCache } from './token-cache.js';
 
@@ -42,13 +42,13 @@ export class JwtTokenVerifier implements TokenVerifier {
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
   constructor(
-    private readonly config: Pick<ResourceServerConfig, 'issuer' | 'audience'>,
+    private readonly config: Pick<ResourceGuardConfig, 'issuer' | 'audience'>,
     private readonly jwks: JWTVerifyGetKey,
     private readonly profile: JwtProfile = PORTCULLIS_JWT_PROFILE,
   ) {}
 
   /** Portcullis's own tokens, keys at its /oauth/jwks; `onJwksFetch` is told of every JWKS request (a metric), through jose's fetch hook. */
-  static forPortcullis(config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl' | 'audience'>, onJwksFetch?: () => void): JwtTokenVerifier {
+  static forPortcullis(config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl' | 'audience'>, onJwksFetch?: () => void): JwtTokenVerifier {
     // An unknown kid triggers one refetch, then nothing for 5 s (SECURITY-CHECKLIST RS-12). The
     // cooldown must stay below the auth server's key activation delay (10 s by default): a fetch
     // just before a rotation would otherwise refuse the new key's tokens until it expired.

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { RsMetricsModule } from '../metrics/metrics.module.js';
+import { GuardTelemetryModule } from '../telemetry/guard-telemetry.js';
 import { ExternalAuthServer } from './external-auth-server.js';
 
 /** AUTH_SERVER_MODE=external: the third-party authorization server's metadata and keys. */
 @Module({
-  imports: [RsMetricsModule],
+  imports: [GuardTelemetryModule],
   providers: [ExternalAuthServer],
   exports: [ExternalAuthServer],
 })

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
 import { TemporarilyUnavailable } from '#oauth';
-import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { RsMetrics } from '../metrics/rs-metrics.js';
+import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
+import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { fetchAuthorizationServerMetadata, type AuthorizationServerMetadata } from './authorization-server-metadata.js';
 
 const RETRY_MS = 1000;
@@ -24,8 +24,8 @@ export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
-    private readonly metrics: RsMetrics,
+    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: ResourceGuardConfig,
+    private readonly telemetry: GuardTelemetry,
   ) {}
 
   onModuleInit(): void {
@@ -84,7 +84,7 @@ export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
       cooldownDuration: 5000,
       timeoutDuration: 5000,
       [customFetch]: (url, options) => {
-        this.metrics.jwksFetched();
+        this.telemetry.jwksFetched();
         return fetch(url, options);
       },
     });

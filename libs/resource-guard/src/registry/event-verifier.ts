@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, customFetch, errors } from 'jose';
 import { RejectedEvent, verifyEvent, type SyncEnvelope } from '#sync';
-import type { ResourceServerConfig } from '../config/resource-server.config.js';
+import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 
 /** Same cooldown as the access-token verifier: below the auth server's key activation delay. */
 const JWKS_COOLDOWN_MS = 5000;
@@ -16,7 +16,7 @@ export class EventVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(
-    private readonly config: Pick<ResourceServerConfig, 'issuer' | 'authServerUrl'>,
+    private readonly config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl'>,
     onJwksFetch?: () => void,
   ) {
     this.jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), {

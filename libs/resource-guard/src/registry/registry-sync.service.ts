@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { RegistrySnapshot, SyncEnvelope } from '#sync';
-import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
 import { RegistryRepository } from './registry.repository.js';
@@ -30,7 +30,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     private readonly repository: RegistryRepository,
     private readonly projection: RegistryProjection,
     @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
-    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: Pick<ResourceServerConfig, 'authServerMode'>,
+    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'authServerMode'>,
   ) {}
 
   /** AUTH_SERVER_MODE=external: no snapshot or event ever comes; the registry holds the local switches only. */

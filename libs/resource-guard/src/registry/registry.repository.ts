@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { inTransaction } from '#database';
 import type { ClientType } from '#oauth';
 import type { RegistrySnapshot } from '#sync';
+import { REGISTRY_DATA_SOURCE } from '../database/registry-data-source.js';
 import type { RegistryChange, StoredVersions } from './apply-rules.js';
 import type { ProjectedClient, RegistryRows, SyncState } from './registry.js';
 
@@ -21,7 +21,7 @@ interface ClientRow {
 /** The only code that reads or writes the resource server's projection tables. */
 @Injectable()
 export class RegistryRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async loadAll(): Promise<RegistryRows> {
     const [clients, clientScopes, scopes, revokedGrants, clientRevocations, state] = await Promise.all([

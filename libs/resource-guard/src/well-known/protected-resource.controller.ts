@@ -1,16 +1,16 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
+import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from '../auth/jwt-token.verifier.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROTECTED_RESOURCE_METADATA } from '../openapi/schemas.js';
+import { PROTECTED_RESOURCE_METADATA } from './protected-resource.schema.js';
 
 /** RFC 9728 protected resource metadata. */
 @ApiTags('oauth')
 @Controller('.well-known')
 export class ProtectedResourceController {
   constructor(
-    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
+    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: ResourceGuardConfig,
     private readonly projection: RegistryProjection,
   ) {}
 

@@ -1,5 +1,8 @@
-import { ResourceSchema1763900000000 } from './1763900000000-resource-schema.js';
+import { registryMigrations } from '#resource-guard';
 import { AdminRoutes1764800000000 } from './1764800000000-admin-routes.js';
 
-/** Every migration of the resource server's own database, in order. Add new ones at the end. */
-export const resourceServerMigrations = [ResourceSchema1763900000000, AdminRoutes1764800000000];
+/**
+ * Every migration of the resource server's own database, in order: the registry's tables
+ * (libs/resource-guard, 1763900000000), then the resource server's own. Add new ones at the end.
+ */
+export const resourceServerMigrations = [...registryMigrations, AdminRoutes1764800000000];
