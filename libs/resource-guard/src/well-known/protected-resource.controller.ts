@@ -3,9 +3,11 @@ import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resou
 import { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from '../auth/jwt-token.verifier.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/require-scopes.decorator.js';
 import { PROTECTED_RESOURCE_METADATA } from './protected-resource.schema.js';
 
-/** RFC 9728 protected resource metadata. */
+/** RFC 9728 protected resource metadata: public, also where the guard protects every route. */
+@Public()
 @ApiTags('oauth')
 @Controller('.well-known')
 export class ProtectedResourceController {
