@@ -7,8 +7,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-function-type': 'off' },
   },
   {
-    // test/: the two-app suites boot both servers.
-    ignores: ['test/**', 'apps/launcher/**', 'apps/resource-server/**'],
+    // test/: the two-app suites boot both servers (the example apps' suites too).
+    ignores: ['test/**', 'examples/*/test/**', 'apps/launcher/**', 'apps/resource-server/**'],
     rules: {
       // Libraries never import from apps, and the two apps never import each other.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/resource-server/**'], message: 'the auth server and libs must not import the resource server' }] }],
@@ -39,6 +39,16 @@ export default tseslint.config(
           selector: "Property[key.name='global'][value.value=true]",
           message: 'global: true is for the config and database modules only: import the module that exports the provider.',
         },
+      ],
+    },
+  },
+  {
+    // An example app is written as a user would: the guard by its package name, nothing of the repo's own.
+    files: ['examples/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/**', '**/libs/**', '#*'], message: 'an example imports @portcullis/nest-resource-guard by its package name, as users do' }] },
       ],
     },
   },
