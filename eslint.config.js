@@ -48,7 +48,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/**', '**/libs/**', '#*'], message: 'an example imports @portcullis/nest-resource-guard by its package name, as users do' }] },
+        // '\\#*': the patterns are gitignore syntax, where a bare # starts a comment.
+        { patterns: [{ group: ['**/apps/**', '**/libs/**', '\\#*'], message: 'an example imports @portcullis/nest-resource-guard by its package name, as users do' }] },
       ],
     },
   },
