@@ -38,6 +38,8 @@ const slowSuites = [
   'test/e2e/resource-server-graceful-shutdown',
   // Builds the apps and starts the built launcher, like the graceful-shutdown suites.
   'apps/launcher/test/e2e/start-logs',
+  // Packs @portcullis/nest-resource-guard and compiles the example app against it, then starts it.
+  'examples/nest-app/test/built-package',
 ];
 
 /** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */

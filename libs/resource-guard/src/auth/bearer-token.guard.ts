@@ -1,6 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
 import { InsufficientScope, TemporarilyUnavailable } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
@@ -10,7 +9,13 @@ import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-h
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
 import { missingScopes } from './token-admission.js';
 
-export type AuthenticatedRequest = FastifyRequest & { access?: AuthenticatedAccess };
+/** What the guard reads of a request (Fastify's and Express's alike), and the access it leaves there. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query?: unknown;
+  body?: unknown;
+  access?: AuthenticatedAccess;
+}
 
 /** What a route asks of a request: these scopes (none: any admitted token), or nothing at all (@Public()). */
 type RouteRequirement = readonly string[] | 'public';
