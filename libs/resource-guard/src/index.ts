@@ -9,6 +9,8 @@ export { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig, type AuthServerMode } 
 export { RequireScopes, Public, CurrentAccess } from './auth/require-scopes.decorator.js';
 export { BearerTokenGuard, type AuthenticatedRequest } from './auth/bearer-token.guard.js';
 export { BearerErrorFilter } from './auth/bearer-error.filter.js';
+/** The class of every refusal the guard throws (status, error, description, WWW-Authenticate in headers): for an app rendering them with its own filter. */
+export { OAuthError } from '#oauth';
 export { AuthModule } from './auth/auth.module.js';
 export { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './auth/access-token.js';
 export { AdmissionMemo } from './auth/admission-memo.js';
