@@ -21,7 +21,10 @@ const MANIFEST = join(ROOT, 'libs/resource-guard/npm/package.json');
 const OUT = join(ROOT, 'dist/npm/nest-resource-guard');
 
 rmSync(OUT, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'libs/resource-guard/npm/tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'libs/resource-guard/npm/tsconfig.json')], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

@@ -78,7 +78,11 @@ describe('examples/nest-app built against the packed @portcullis/nest-resource-g
     const client = await createStackClient(as, 'Built Notes Reader', ['notes.read']);
     const token = await clientCredentialsToken(as, client);
     // The registry snapshot (polled without Redis) brings the new client.
-    await eventually(async () => (await fetch(`${url}/notes`, { headers: { authorization: `Bearer ${token}` } })).status === 200, 20_000, 'the token to be admitted');
+    await eventually(
+      async () => (await fetch(`${url}/notes`, { headers: { authorization: `Bearer ${token}` } })).status === 200,
+      20_000,
+      'the token to be admitted',
+    );
     const listed = await fetch(`${url}/notes`, { headers: { authorization: `Bearer ${token}` } });
     expect(await listed.json()).toMatchObject({ notes: [], caller: { clientId: client.clientId, scopes: ['notes.read'] } });
   });

@@ -33,18 +33,18 @@ export interface HostedGuardOptions {
 @Module({})
 export class ResourceGuardModule {
   static forRoot(options: ResourceGuardOptions): DynamicModule {
-    return ResourceGuardModule.compose(
-      [ResourceGuardConfigModule.forOptions({ useFactory: () => options }), ResourceGuardDatabaseModule.forRoot()],
-      { protectAllRoutes: options.protectAllRoutes ?? true, renderErrors: options.renderErrors ?? true },
-    );
+    return ResourceGuardModule.compose([ResourceGuardConfigModule.forOptions({ useFactory: () => options }), ResourceGuardDatabaseModule.forRoot()], {
+      protectAllRoutes: options.protectAllRoutes ?? true,
+      renderErrors: options.renderErrors ?? true,
+    });
   }
 
   static forRootAsync(options: ResourceGuardAsyncOptions): DynamicModule {
     const { useFactory, inject = [], imports = [] } = options;
-    return ResourceGuardModule.compose(
-      [ResourceGuardConfigModule.forOptions({ useFactory, inject }, imports), ResourceGuardDatabaseModule.forRoot()],
-      { protectAllRoutes: options.protectAllRoutes ?? true, renderErrors: options.renderErrors ?? true },
-    );
+    return ResourceGuardModule.compose([ResourceGuardConfigModule.forOptions({ useFactory, inject }, imports), ResourceGuardDatabaseModule.forRoot()], {
+      protectAllRoutes: options.protectAllRoutes ?? true,
+      renderErrors: options.renderErrors ?? true,
+    });
   }
 
   /** The resource server: its configuration resolved from its environment, its database providing REGISTRY_DATA_SOURCE. */

@@ -15,7 +15,10 @@ export class ResourceGuardConfigModule {
   }
 
   /** ResourceGuardModule's options (a value, or a factory for forRootAsync), checked at boot. */
-  static forOptions(options: Omit<FactoryProvider<ResourceGuardOptions | Promise<ResourceGuardOptions>>, 'provide'>, imports: DynamicModule['imports'] = []): DynamicModule {
+  static forOptions(
+    options: Omit<FactoryProvider<ResourceGuardOptions | Promise<ResourceGuardOptions>>, 'provide'>,
+    imports: DynamicModule['imports'] = [],
+  ): DynamicModule {
     return {
       module: ResourceGuardConfigModule,
       imports,

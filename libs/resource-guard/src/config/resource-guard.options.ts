@@ -48,7 +48,8 @@ export function resolveResourceGuardConfig(options: ResourceGuardOptions): Resou
   if (mode === 'synced' && !options.client) problems.push('synced mode needs client (clientId, clientSecret) to load the registry snapshot');
   if (mode === 'external' && options.redisUrl) problems.push('external mode receives no sync events: leave redisUrl out');
   if (options.tokenValidation === 'introspection' && !options.client) problems.push('tokenValidation introspection needs client (clientId, clientSecret)');
-  if (options.snapshotPollMs !== undefined && !(Number.isInteger(options.snapshotPollMs) && options.snapshotPollMs >= 1000)) problems.push('snapshotPollMs must be an integer of at least 1000');
+  if (options.snapshotPollMs !== undefined && !(Number.isInteger(options.snapshotPollMs) && options.snapshotPollMs >= 1000))
+    problems.push('snapshotPollMs must be an integer of at least 1000');
   if (problems.length > 0) throw new Error(`Invalid ResourceGuardModule options: ${problems.join('; ')}`);
   return {
     issuer: options.issuer,

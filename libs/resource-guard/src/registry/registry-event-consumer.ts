@@ -59,7 +59,13 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
     if (config.redisUrl) {
       // Anything can write to Redis: only envelopes the auth server signed are applied.
       const verifier = new EventVerifier(config, () => telemetry.jwksFetched());
-      const transport = new RedisStreamsTransport({ ...consumer, redisUrl: config.redisUrl, stream: config.syncStream, consumer: randomUUID(), decode: verifier.verify });
+      const transport = new RedisStreamsTransport({
+        ...consumer,
+        redisUrl: config.redisUrl,
+        stream: config.syncStream,
+        consumer: randomUUID(),
+        decode: verifier.verify,
+      });
       transports.register(transport);
       return transport;
     }
