@@ -2,10 +2,29 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ResourceGuardModule, type ResourceGuardOptions } from '@portcullis/nest-resource-guard';
 import { NotesController } from './notes.controller.js';
 
+/** The app's settings, as a config module would provide them (main.ts: the environment; the tests: their auth server). */
+export const GUARD_SETTINGS = Symbol('GUARD_SETTINGS');
+
+@Module({})
+class SettingsModule {
+  static of(settings: ResourceGuardOptions): DynamicModule {
+    return { module: SettingsModule, providers: [{ provide: GUARD_SETTINGS, useValue: settings }], exports: [GUARD_SETTINGS] };
+  }
+}
+
 @Module({ controllers: [NotesController] })
 export class AppModule {
-  /** The guard as the caller configures it: main.ts from the environment, the tests from their auth server. */
-  static withGuard(options: ResourceGuardOptions): DynamicModule {
-    return { module: AppModule, imports: [ResourceGuardModule.forRoot(options)] };
+  static withSettings(settings: ResourceGuardOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // forRootAsync: the options come from a provider of the app (a ConfigService, usually).
+        ResourceGuardModule.forRootAsync({
+          imports: [SettingsModule.of(settings)],
+          inject: [GUARD_SETTINGS],
+          useFactory: (guard: ResourceGuardOptions) => guard,
+        }),
+      ],
+    };
   }
 }

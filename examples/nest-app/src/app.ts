@@ -7,7 +7,7 @@ import { AppModule } from './app.module.js';
 
 /** The notes API, protected by the resource guard; initialised, not listening yet. */
 export async function createNotesApp(guard: ResourceGuardOptions): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withGuard(guard), new FastifyAdapter(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withSettings(guard), new FastifyAdapter(), { logger: ['error', 'warn'] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
   await app.init();
   return app;
