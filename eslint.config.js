@@ -27,6 +27,8 @@ export default tseslint.config(
       'apps/*/src/database/database.module.ts',
       'libs/resource-guard/src/config/config.module.ts',
       'libs/resource-guard/src/database/database.module.ts',
+      // Global for an embedding app only (forRoot/forRootAsync), as Nest's forRoot modules are.
+      'libs/resource-guard/src/resource-guard.module.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -33,23 +33,27 @@ export interface HostedGuardOptions {
 @Module({})
 export class ResourceGuardModule {
   static forRoot(options: ResourceGuardOptions): DynamicModule {
-    return ResourceGuardModule.compose([ResourceGuardConfigModule.forOptions({ useFactory: () => options }), ResourceGuardDatabaseModule.forRoot()], {
-      protectAllRoutes: options.protectAllRoutes ?? true,
-      renderErrors: options.renderErrors ?? true,
-    });
+    return ResourceGuardModule.forApp(ResourceGuardConfigModule.forOptions({ useFactory: () => options }), options);
   }
 
   static forRootAsync(options: ResourceGuardAsyncOptions): DynamicModule {
     const { useFactory, inject = [], imports = [] } = options;
-    return ResourceGuardModule.compose([ResourceGuardConfigModule.forOptions({ useFactory, inject }, imports), ResourceGuardDatabaseModule.forRoot()], {
-      protectAllRoutes: options.protectAllRoutes ?? true,
-      renderErrors: options.renderErrors ?? true,
-    });
+    return ResourceGuardModule.forApp(ResourceGuardConfigModule.forOptions({ useFactory, inject }, imports), options);
   }
 
   /** The resource server: its configuration resolved from its environment, its database providing REGISTRY_DATA_SOURCE. */
   static forHost(config: ResourceGuardConfig, hosted: HostedGuardOptions): DynamicModule {
     return ResourceGuardModule.compose([ResourceGuardConfigModule.forConfig(config)], hosted);
+  }
+
+  /**
+   * An embedding app: the guard's own database connection, and global, as Nest's forRoot modules
+   * are: imported once in the root module, @RequireScopes works in every feature module (the guard
+   * a route names is built in the route's module, from what that module sees).
+   */
+  private static forApp(config: DynamicModule, marks: Partial<HostedGuardOptions>): DynamicModule {
+    const hosted = { protectAllRoutes: marks.protectAllRoutes ?? true, renderErrors: marks.renderErrors ?? true };
+    return { ...ResourceGuardModule.compose([config, ResourceGuardDatabaseModule.forRoot()], hosted), global: true };
   }
 
   private static compose(foundations: NonNullable<ModuleMetadata['imports']>, hosted: HostedGuardOptions): DynamicModule {
