@@ -74,7 +74,7 @@ describe('examples/nest-app built against the packed @portcullis/nest-resource-g
   it('refuses a request without a token, and admits a token carrying the scope', async () => {
     const missing = await fetch(`${url}/notes`);
     expect(missing.status).toBe(401);
-    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(missing.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${as.config.resourceAudience}/.well-known/oauth-protected-resource"`);
     const client = await createStackClient(as, 'Built Notes Reader', ['notes.read']);
     const token = await clientCredentialsToken(as, client);
     // The registry snapshot (polled without Redis) brings the new client.

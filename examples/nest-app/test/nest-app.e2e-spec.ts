@@ -74,7 +74,8 @@ describe('examples/nest-app with a Portcullis auth server (synced mode)', () => 
     for (const path of ['/notes', '/me']) {
       const response = await call(notes.url, path);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      // RFC 9728 §5.1: the challenge says where the metadata is (MCP clients start there).
+      expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${as.config.resourceAudience}/.well-known/oauth-protected-resource"`);
     }
     const forged = await call(notes.url, '/notes', 'not.a.token');
     expect(forged.status).toBe(401);
@@ -158,7 +159,9 @@ describe('examples/nest-app with an external authorization server', () => {
   it('refuses a token for another audience, and no token at all', async () => {
     const other = await provider.clientCredentialsToken(API_CLIENT, 'notes.read', 'http://another-api.test');
     expect((await call(notes.url, '/notes', other)).status).toBe(401);
-    expect((await call(notes.url, '/notes')).headers.get('www-authenticate')).toBe('Bearer');
+    expect((await call(notes.url, '/notes')).headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="${audience}/.well-known/oauth-protected-resource"`,
+    );
   });
 
   it('names the external issuer in its RFC 9728 metadata', async () => {

@@ -17,6 +17,7 @@ export { AdmissionMemo } from './auth/admission-memo.js';
 export { ADMISSION_POLICY, type AdmissionPolicy } from './auth/admission-policy.js';
 export { assertNoTokenOutsideHeader, parseBearerAuthorization } from './auth/bearer-header.js';
 export { missingScopes } from './auth/token-admission.js';
+export { resourceMetadataUrl, withResourceMetadata } from './auth/resource-metadata.js';
 export { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from './auth/jwt-token.verifier.js';
 export { RegistryModule } from './registry/registry.module.js';
 export { RegistryProjection } from './registry/registry-projection.js';

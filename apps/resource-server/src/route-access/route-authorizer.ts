@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
-import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertNoTokenOutsideHeader, parseBearerAuthorization, missingScopes, RegistryProjection } from '#resource-guard';
+import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertNoTokenOutsideHeader, parseBearerAuthorization, missingScopes, RegistryProjection, resourceMetadataUrl, withResourceMetadata } from '#resource-guard';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
@@ -79,18 +79,6 @@ export class RouteAuthorizer {
     if (match.kind === 'method-not-allowed') throw new MethodNotAllowedProblem(match.allow);
     return match.route;
   }
-}
-
-/** RFC 9728 §3.1: the well-known path goes between the resource identifier's host and its path. */
-function resourceMetadataUrl(resource: string): string {
-  const url = new URL(resource);
-  return `${url.origin}/.well-known/oauth-protected-resource${url.pathname === '/' ? '' : url.pathname}`;
-}
-
-function withResourceMetadata(error: OAuthError, url: string): void {
-  const challenge = error.headers['WWW-Authenticate'];
-  if (challenge === undefined || challenge.includes('resource_metadata=')) return;
-  error.withHeader('WWW-Authenticate', `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${url}"`);
 }
 
 function queryOf(target: string): Record<string, string> {
