@@ -27,9 +27,9 @@ export interface ResourceGuardOptions {
   /** The client this API authenticates as: the registry snapshot (synced mode) and introspection. */
   client?: { clientId: string; clientSecret: string };
   tokenValidation?: 'jwt' | 'introspection';
-  /** Every route needs a token unless @Public() (default true); false: only routes with @RequireScopes. */
+  /** Every route needs a token unless @Public() (default true); false: only routes with @RequireScopes. forRootAsync: beside useFactory. */
   protectAllRoutes?: boolean;
-  /** Render the guard's OAuth errors (401/403/503 with WWW-Authenticate) with the module's own filter (default true). */
+  /** Render the guard's OAuth errors (401/403/503 with WWW-Authenticate) with the module's own filter (default true). forRootAsync: beside useFactory. */
   renderErrors?: boolean;
   /** Single-process embedding beside a Portcullis auth server (its in-process event bus). */
   eventBus?: InProcessEventBus;
