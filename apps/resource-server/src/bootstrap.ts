@@ -11,6 +11,7 @@ import { installAdminCors } from './admin/admin-cors.js';
 import { ResourceAppModule, type ResourceServerOptions } from './app.module.js';
 import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
+import { installEnvoyCheckBodies } from './forward-auth/envoy-check-bodies.js';
 import { Gateway } from './gateway/gateway.js';
 
 export type { ResourceServerOptions } from './app.module.js';
@@ -21,9 +22,18 @@ export async function createResourceServer(config: ResourceServerConfig, options
     new Logger('ResourceServer').warn('Redis is unreachable at boot: events arrive once it is back');
   }
   const logging = appLogging('resource-server', config);
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: renderClientError,
+    ...requestIdOptions,
+  });
   logging.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
+  installEnvoyCheckBodies(adapter.getInstance());
   const fastLanes = installFastLanes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config, options), adapter, { logger: logging.nestLogger, abortOnError: false });
   fastLanes.resolve({ guard: app.get(BearerTokenGuard), controller: (type) => app.get(type, { strict: false }) });
