@@ -4,7 +4,9 @@
  * prom-client's own) pass by untouched.
  */
 export const ClusterMessages = {
-  /** primary → worker, once at fork: this worker belongs to a WorkerPool (it answers scrapes). */
+  /** worker → primary, once its metrics registry exists: is there a WorkerPool to aggregate them? */
+  hello: 'portcullis:worker-hello',
+  /** primary → worker, the answer: yes, send scrapes here. */
   supervised: 'portcullis:supervised',
   /** worker → primary: a scrape of GET /metrics reached this worker; answer with everyone's. */
   scrape: 'portcullis:metrics-scrape',
@@ -17,6 +19,7 @@ export const ClusterMessages = {
 } as const;
 
 export type ClusterMessage =
+  | { type: typeof ClusterMessages.hello }
   | { type: typeof ClusterMessages.supervised }
   | { type: typeof ClusterMessages.scrape; id: number }
   | { type: typeof ClusterMessages.scraped; id: number; text?: string }

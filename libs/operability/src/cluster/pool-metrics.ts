@@ -47,6 +47,7 @@ export class PoolMetrics {
   }
 
   private onMessage(worker: Worker, message: ClusterMessage): void {
+    if (message.type === ClusterMessages.hello) send(worker, { type: ClusterMessages.supervised });
     if (message.type === ClusterMessages.collected) this.collecting.get(message.id)?.(message.metrics);
     if (message.type === ClusterMessages.scrape) {
       // Without an aggregate (a metric the workers disagree on) the worker serves its own at once.
@@ -59,6 +60,6 @@ export class PoolMetrics {
 }
 
 /** A worker whose channel closed in between is skipped: its scrape falls back on its own timeout. */
-export function send(worker: Worker, message: ClusterMessage): void {
+function send(worker: Worker, message: ClusterMessage): void {
   if (worker.isConnected()) worker.send(message, undefined, () => undefined);
 }

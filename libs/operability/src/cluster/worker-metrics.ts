@@ -27,6 +27,8 @@ export class WorkerMetrics {
       registers: [registry],
     }).set({ worker: String(cluster.worker!.id), pid: String(process.pid) }, 1);
     process.on('message', this.listener);
+    // Asked now rather than told at fork: a message sent before this listener exists is lost.
+    this.send({ type: ClusterMessages.hello });
   }
 
   /** Set up in a cluster worker; undefined in any other process. */

@@ -1,7 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { SHUTDOWN_TIMEOUT_MS } from '../graceful-shutdown.js';
-import { ClusterMessages } from './cluster-messages.js';
-import { PoolMetrics, send } from './pool-metrics.js';
+import { PoolMetrics } from './pool-metrics.js';
 import { RestartBackoff } from './restart-backoff.js';
 
 /** What the pool reports; main.ts passes the app's logger. */
@@ -44,12 +43,11 @@ export function runWorkerPool({ size, log, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_
   let failed = false;
   new PoolMetrics();
 
-  const fork = (slot: Slot, index: number) => {
+  const fork = (slot: Slot) => {
     slot.restart = undefined;
     slot.listeningAt = undefined;
     const worker = cluster.fork();
     slot.worker = worker;
-    worker.once('online', () => send(worker, { type: ClusterMessages.supervised }));
     worker.once('listening', () => {
       slot.listeningAt = Date.now();
       everListened = true;
@@ -62,12 +60,12 @@ export function runWorkerPool({ size, log, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_
         return exitWhenAllGone();
       }
       if (!everListened) {
-        log.error(`worker ${index + 1} (pid ${worker.process.pid}) exited with ${how} before any worker started: stopping`);
+        log.error(`worker ${worker.id} (pid ${worker.process.pid}) exited with ${how} before any worker started: stopping`);
         return stop(1);
       }
       const delay = slot.backoff.delayAfter(slot.listeningAt === undefined ? 0 : Date.now() - slot.listeningAt);
-      log.warn(`worker ${index + 1} (pid ${worker.process.pid}) exited with ${how}: restarting it in ${delay} ms`);
-      slot.restart = setTimeout(() => fork(slot, index), delay);
+      log.warn(`worker ${worker.id} (pid ${worker.process.pid}) exited with ${how}: restarting it in ${delay} ms`);
+      slot.restart = setTimeout(() => fork(slot), delay);
     });
   };
 
@@ -95,5 +93,5 @@ export function runWorkerPool({ size, log, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_
       stop();
     });
   }
-  slots.forEach(fork);
+  for (const slot of slots) fork(slot);
 }
