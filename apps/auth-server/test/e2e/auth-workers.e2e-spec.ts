@@ -4,7 +4,7 @@ import pg from 'pg';
 import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
 import { createTestDatabase, eventually, freePort, type TestDatabase } from '#testing';
 import { basicAuthorization, TEST_ADMIN } from '../support/auth-server-harness.js';
-import { connectionsToWorkers, requestOnNewConnection, type WorkerConnection, type WorkerResponse } from '../support/http-connections.js';
+import { connectionsToWorkers, halfSent, requestOnNewConnection, type WorkerConnection, type WorkerResponse } from '../support/http-connections.js';
 
 /**
  * AUTH_WORKERS=2 (issue 19 item 3): the built auth server (node dist/…/main.js) as a pool of two
@@ -166,7 +166,8 @@ describeWithPostgres('AUTH_WORKERS: two auth-server worker processes on one port
     const tokenHeaders = { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' };
     const inFlight = [
       ...[...workers.values()].map((via) => via.halfSent('/oauth/token', { method: 'POST', headers: tokenHeaders, body: 'grant_type=client_credentials' })),
-      first().halfSent(`/admin/v1/clients/${client.clientId}`, {
+      // On a connection of its own: a kept-alive one carries one request at a time.
+      halfSent(`${baseUrl}/admin/v1/clients/${client.clientId}`, {
         method: 'PATCH',
         headers: admin,
         body: JSON.stringify({ description: 'changed during the drain' }),
@@ -190,7 +191,7 @@ describeWithPostgres('AUTH_WORKERS: two auth-server worker processes on one port
 
     const responses = await Promise.all(inFlight.map((request) => request.response));
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
-    expect(new Set(responses.map((response) => response.worker))).toEqual(new Set(workers.keys()));
+    expect(new Set(responses.slice(0, 2).map((response) => response.worker))).toEqual(new Set(workers.keys()));
 
     const exit = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve(null), PATIENCE_MS))]);
     expect(exit).toMatchObject({ code: 0, signal: null });
