@@ -54,7 +54,7 @@ async function startPool(workers, databaseUrl) {
     if (ready && (workers === 1 || (await childrenOf(child.pid)).length === workers)) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, pid: child.pid, stop: () => (child.kill('SIGTERM'), exited) };
+  return { url, pid: child.pid, workers, stop: () => (child.kill('SIGTERM'), exited) };
 }
 
 /** Pids whose parent is `pid` (the pool's workers), from /proc. */
@@ -83,11 +83,12 @@ function cpuMicrosOf(pid) {
   }
 }
 
+/** With AUTH_WORKERS=1 the process started is the app itself: its CPU counts as the worker's. */
 async function cpuSample(pool) {
-  const workers = await childrenOf(pool.pid);
+  const workers = pool.workers === 1 ? [pool.pid] : await childrenOf(pool.pid);
   const usage = process.cpuUsage();
   return {
-    primary: cpuMicrosOf(pool.pid),
+    primary: pool.workers === 1 ? 0 : cpuMicrosOf(pool.pid),
     workers: workers.reduce((sum, pid) => sum + cpuMicrosOf(pid), 0),
     loadGenerator: usage.user + usage.system,
     postgres: postgresCpuSample(),
