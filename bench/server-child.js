@@ -2,7 +2,10 @@
 // keeps the parent's core and the server's RSS is its own. Modes: rs (the real resource server),
 // auth (the real auth server on BENCH_AUTH_DATABASE_URL), json (bare node:http fixed JSON), verify
 // (bare node:http, jose jwtVerify of the bearer per request), sign (bare node:http, one jose ES256
-// SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request).
+// SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request),
+// upstream (bare node:http behind the gateway and nginx in bench/edge.js: a GET of a path ending in
+// /large answers BENCH_LARGE_BYTES bytes, every other request, uploads included, is read to its end
+// and answered the fixed JSON).
 // Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
 // that --cpu-prof writes its profile.
 import { createServer } from 'node:http';
@@ -15,6 +18,8 @@ async function bare(handler) {
     request.resume();
     request.on('end', async () => {
       const { status, body } = await handler(request);
+      if (Buffer.isBuffer(body))
+        return void response.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
       const text = JSON.stringify(body);
       response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       response.end(text);
@@ -26,6 +31,10 @@ async function bare(handler) {
 
 async function start() {
   if (mode === 'json') return bare(async () => ({ status: 200, body: { ok: true } }));
+  if (mode === 'upstream') {
+    const large = Buffer.alloc(Number(process.env.BENCH_LARGE_BYTES), 'x');
+    return bare(async (request) => ({ status: 200, body: request.method === 'GET' && request.url.endsWith('/large') ? large : { ok: true } }));
+  }
   if (mode === 'verify') {
     // Same checks as the resource server's JWT path: signature (JWKS fetched once), typ, iss, aud, exp.
     const jwks = createRemoteJWKSet(new URL(`${process.env.AUTH_ISSUER}/oauth/jwks`));

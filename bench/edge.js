@@ -1,0 +1,170 @@
+// Edge benchmark (issue 14, performance): the resource server as a gateway, as forward
+// authentication, and nginx + auth_request (examples/nginx, as a user deploys it) in front of the
+// same bare node:http upstream, each beside that upstream called directly in the same run.
+// The real auth server runs here (bench/auth-fixture.js); the upstream and the resource server
+// (RESOURCE_ROUTES_FILE: one protected route, /bench) run in child processes of their own, nginx
+// as its own master and one worker; autocannon here. All on loopback; every process started here
+// is stopped by its PID. Per case: a BENCH_WARMUP s (default 2) discarded run, then BENCH_DURATION
+// s (default 10), 50 connections; direct, gateway and nginx back to back for each payload.
+//   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / gateway / nginx.
+//   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
+//   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
+//      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
+// Usage: npm run build && node bench/edge.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION, BENCH_WARMUP,
+// BENCH_CHANGES, BENCH_NGINX; without nginx the nginx cases are left out, and said so)
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_SCOPE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
+import { NGINX, nginxAvailable, startNginx } from './nginx.js';
+
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
+/** "1 MB": 10^6 bytes, so MB/s is rps for these cases, and under nginx's default 1m body limit. */
+const LARGE_BYTES = 1_000_000;
+const PREFIX = '/bench';
+const PATHS = { json: `${PREFIX}/json`, large: `${PREFIX}/large`, upload: `${PREFIX}/upload` };
+/** The issue's targets, checked in the results and by bench/report.js. */
+const TARGETS = { gatewayVsDirect: 0.35, gatewayP99Ms: 15, verifyVsMe: 1, verifyP99Ms: 10, propagationP99Ms: 1000 };
+
+/** The three payloads, as autocannon options against `base` with the bench token. */
+function payloads(base, bearer) {
+  return {
+    json: { url: base + PATHS.json, headers: bearer },
+    large: { url: base + PATHS.large, headers: bearer },
+    upload: {
+      url: base + PATHS.upload,
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(LARGE_BYTES, 'u'),
+    },
+  };
+}
+
+async function warmThenMeasure(name, options) {
+  if (WARMUP_SECONDS > 0) await measure(`${name} (warm-up)`, options, WARMUP_SECONDS);
+  return measure(name, options);
+}
+
+/** The routes file: one route for every case, the bench scope required, on the upstream child. */
+function writeRoutes(dir, upstreamUrl) {
+  const file = join(dir, 'routes.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ routes: [{ match: { pathPrefix: PREFIX, methods: ['GET', 'POST'] }, upstream: upstreamUrl, scopes: { allOf: [BENCH_SCOPE] } }] }),
+  );
+  return file;
+}
+
+async function main() {
+  const auth = await startBenchAuthServer();
+  const rsDb = await freshDatabase('portcullis_bench_rs', '');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
+  const running = [];
+  const results = [];
+  const out = {};
+  try {
+    const [clientId] = await insertClients(auth.db, `edge-${randomBytes(3).toString('hex')}-`, 1, auth.secret);
+    const token = await tokenFor(auth.issuer, clientId, auth.secret);
+    const bearer = { authorization: `Bearer ${token}` };
+
+    const upstream = await childServer('upstream', { BENCH_LARGE_BYTES: String(LARGE_BYTES) });
+    running.push(upstream);
+    const rs = await childServer('rs', auth.rsEnv(rsDb.url, { RESOURCE_ROUTES_FILE: writeRoutes(dir, upstream.url) }), RS_FLAGS);
+    running.push(rs);
+    const gateway = (probed) => statusOf(rs.url + PATHS.json, probed);
+    await until('the gateway to pass the bench token', async () => (await gateway(token)) === 200);
+
+    const fronts = [
+      ['direct', upstream.url],
+      ['gateway', rs.url],
+    ];
+    if (nginxAvailable()) {
+      const nginx = await startNginx({ resourceServer: new URL(rs.url).host, upstream: new URL(upstream.url).host });
+      running.push(nginx);
+      await until('nginx to answer', async () => nginx.exited() || (await statusOf(nginx.url + PATHS.json, token).catch(() => 0)) === 200);
+      if (nginx.exited()) throw new Error(`nginx exited: ${nginx.output()}`);
+      fronts.push(['nginx', nginx.url]);
+    } else console.warn(`edge bench: ${NGINX} not found, the nginx cases are left out (apt-get install nginx-light)`);
+    out.nginx = nginxAvailable() ? { binary: NGINX, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 16 per upstream)' } : null;
+
+    for (const payload of ['json', 'large', 'upload']) {
+      for (const [front, base] of fronts) results.push({ ...(await warmThenMeasure(`${front} ${payload}`, payloads(base, bearer)[payload])), front, payload });
+    }
+    results.push({ ...(await warmThenMeasure('rs GET /api/me', { url: `${rs.url}/api/me`, headers: bearer })), front: 'rs', payload: 'me' });
+    const described = { ...bearer, 'x-forwarded-method': 'GET', 'x-forwarded-uri': PATHS.json };
+    results.push({ ...(await warmThenMeasure('rs GET /auth/verify', { url: `${rs.url}/auth/verify`, headers: described })), front: 'rs', payload: 'verify' });
+
+    out.propagation = await propagation(auth, gateway);
+    console.log(
+      `propagation through the gateway over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
+    );
+  } finally {
+    for (const started of running.reverse()) await started.stop().catch((error) => console.error(error));
+    await auth.close();
+    await rsDb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  out.ratios = ratiosOf(results);
+  out.checks = checksOf(results, out);
+  console.table(out.checks.map(({ name, value, target, pass }) => ({ name, value, target, result: pass ? 'PASS' : 'FAIL' })));
+  const date = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const file = new URL(`./results/${date}-edge.json`, import.meta.url);
+  const record = {
+    date,
+    kind: 'edge',
+    node: process.version,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    largeBytes: LARGE_BYTES,
+    rsNodeFlags: RS_FLAGS,
+    targets: TARGETS,
+    results,
+    ...out,
+  };
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  console.log(`written ${file.pathname}`);
+}
+
+/** Each front's rps over direct's for the same payload (for 1 MB cases, the MB/s ratio); /auth/verify over /api/me. */
+function ratiosOf(results) {
+  const rps = (front, payload) => results.find((row) => row.front === front && row.payload === payload)?.rps;
+  const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(3));
+  const ratios = { verifyVsMe: ratio(rps('rs', 'verify'), rps('rs', 'me')) };
+  for (const front of ['gateway', 'nginx']) {
+    for (const payload of ['json', 'large', 'upload'])
+      ratios[`${front}${payload[0].toUpperCase()}${payload.slice(1)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));
+  }
+  return ratios;
+}
+
+/** The issue's targets against this run; every case must also have been answered 2xx throughout. */
+function checksOf(results, { ratios, propagation: lag }) {
+  const row = (front, payload) => results.find((entry) => entry.front === front && entry.payload === payload) ?? {};
+  const failed = results.filter((entry) => entry.non2xx > 0).map((entry) => `${entry.name}: ${entry.non2xx}`);
+  const check = (name, value, target, pass) => ({ name, value, target, pass: Boolean(pass) });
+  return [
+    check(
+      'gateway GET fixed JSON, rps vs direct',
+      ratios.gatewayJsonVsDirect,
+      `>= ${TARGETS.gatewayVsDirect}`,
+      ratios.gatewayJsonVsDirect >= TARGETS.gatewayVsDirect,
+    ),
+    check('gateway GET fixed JSON, p99 ms', row('gateway', 'json').p99, `< ${TARGETS.gatewayP99Ms}`, row('gateway', 'json').p99 < TARGETS.gatewayP99Ms),
+    check('GET /auth/verify, rps vs GET /api/me', ratios.verifyVsMe, `>= ${TARGETS.verifyVsMe}`, ratios.verifyVsMe >= TARGETS.verifyVsMe),
+    check('GET /auth/verify, p99 ms', row('rs', 'verify').p99, `< ${TARGETS.verifyP99Ms}`, row('rs', 'verify').p99 < TARGETS.verifyP99Ms),
+    check('propagation through the gateway, p99 ms', lag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, lag?.p99Ms < TARGETS.propagationP99Ms),
+    check('every case answered 2xx', failed.length === 0 ? 'yes' : failed.join('; '), 'no non-2xx', failed.length === 0),
+  ];
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
