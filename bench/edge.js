@@ -11,7 +11,10 @@
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
 // Usage: npm run build && node bench/edge.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION, BENCH_WARMUP,
-// BENCH_CHANGES, BENCH_NGINX; without nginx the nginx cases are left out, and said so)
+// BENCH_CHANGES, BENCH_NGINX; without nginx the nginx cases are left out, and said so;
+// BENCH_CASES=json,large,upload,verify,propagation picks cases, BENCH_FRONTS=direct,gateway,nginx
+// the fronts of the first three; BENCH_RS_NODE_FLAGS adds
+// '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,9 +45,23 @@ function payloads(base, bearer) {
   };
 }
 
-async function warmThenMeasure(name, options) {
+/**
+ * A discarded warm-up, then the measured run, with the CPU time (user + system, all threads) each
+ * node child used per request: on a shared machine it moves far less than rps does.
+ */
+async function warmThenMeasure(name, options, children) {
   if (WARMUP_SECONDS > 0) await measure(`${name} (warm-up)`, options, WARMUP_SECONDS);
-  return measure(name, options);
+  const cpu = () => Promise.all(Object.values(children).map(async (child) => (await child.rss()).cpuMicros));
+  const before = await cpu();
+  const row = await measure(name, options);
+  const after = await cpu();
+  const cpuMicrosPerRequest = Object.fromEntries(Object.keys(children).map((key, index) => [key, Math.round((after[index] - before[index]) / row.requests)]));
+  console.log(
+    `${''.padEnd(32)} CPU us/request: ${Object.entries(cpuMicrosPerRequest)
+      .map(([key, micros]) => `${key} ${micros}`)
+      .join(', ')}`,
+  );
+  return { ...row, cpuMicrosPerRequest };
 }
 
 /** The routes file: one route for every case, the bench scope required, on the upstream child. */
@@ -58,6 +75,8 @@ function writeRoutes(dir, upstreamUrl) {
 }
 
 async function main() {
+  const cases = process.env.BENCH_CASES?.split(',');
+  const only = (key) => !cases || cases.includes(key);
   const auth = await startBenchAuthServer();
   const rsDb = await freshDatabase('portcullis_bench_rs', '');
   const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
@@ -89,25 +108,34 @@ async function main() {
     } else console.warn(`edge bench: ${NGINX} not found, the nginx cases are left out (apt-get install nginx-light)`);
     out.nginx = nginxAvailable() ? { binary: NGINX, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 16 per upstream)' } : null;
 
-    for (const payload of ['json', 'large', 'upload']) {
-      for (const [front, base] of fronts) results.push({ ...(await warmThenMeasure(`${front} ${payload}`, payloads(base, bearer)[payload])), front, payload });
+    for (const payload of ['json', 'large', 'upload'].filter(only)) {
+      for (const [front, base] of fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front)))
+        results.push({ ...(await warmThenMeasure(`${front} ${payload}`, payloads(base, bearer)[payload], { rs, upstream })), front, payload });
     }
-    results.push({ ...(await warmThenMeasure('rs GET /api/me', { url: `${rs.url}/api/me`, headers: bearer })), front: 'rs', payload: 'me' });
-    const described = { ...bearer, 'x-forwarded-method': 'GET', 'x-forwarded-uri': PATHS.json };
-    results.push({ ...(await warmThenMeasure('rs GET /auth/verify', { url: `${rs.url}/auth/verify`, headers: described })), front: 'rs', payload: 'verify' });
-
-    out.propagation = await propagation(auth, gateway);
-    console.log(
-      `propagation through the gateway over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
-    );
+    if (only('verify')) {
+      results.push({ ...(await warmThenMeasure('rs GET /api/me', { url: `${rs.url}/api/me`, headers: bearer }, { rs })), front: 'rs', payload: 'me' });
+      const described = { ...bearer, 'x-forwarded-method': 'GET', 'x-forwarded-uri': PATHS.json };
+      results.push({
+        ...(await warmThenMeasure('rs GET /auth/verify', { url: `${rs.url}/auth/verify`, headers: described }, { rs })),
+        front: 'rs',
+        payload: 'verify',
+      });
+    }
+    if (only('propagation')) out.propagation = await propagation(auth, gateway);
+    if (out.propagation)
+      console.log(
+        `propagation through the gateway over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
+      );
   } finally {
-    for (const started of running.reverse()) await started.stop().catch((error) => console.error(error));
+    // The resource server exits normally (exit()), so that --cpu-prof writes its profile.
+    for (const started of running.reverse()) await (started.exit ?? started.stop)().catch((error) => console.error(error));
     await auth.close();
     await rsDb.drop();
     rmSync(dir, { recursive: true, force: true });
   }
   out.ratios = ratiosOf(results);
   out.checks = checksOf(results, out);
+  if (cases) return void console.table(results.map(({ name, rps, p50, p99, non2xx }) => ({ name, rps, p50, p99, non2xx })));
   console.table(out.checks.map(({ name, value, target, pass }) => ({ name, value, target, result: pass ? 'PASS' : 'FAIL' })));
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -1,13 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ValidationProblem } from '#errors';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '#operability';
-import { authHeadersOf } from '../route-access/auth-headers.js';
 import { RouteAuthorizer } from '../route-access/route-authorizer.js';
-
-/** RFC 9110 §5.6.2 token: what a method name may be. */
-const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}$/;
+import { decideForwarded } from './forwarded-request.js';
 
 const AUTH_HEADER_DOCS = {
   'X-Auth-Subject': { description: 'the token subject (sub)', schema: { type: 'string' } },
@@ -35,31 +31,9 @@ export class ForwardAuthController {
   @ApiProblems(400, 401, 403, 404, 405, 503)
   @Get('verify')
   @HttpCode(200)
-  async verify(
-    @Headers('x-forwarded-method') method: string | string[] | undefined,
-    @Headers('x-forwarded-uri') forwardedUri: string | string[] | undefined,
-    @Headers('x-original-uri') originalUri: string | string[] | undefined,
-    @Headers('authorization') authorization: string | string[] | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<void> {
+  // Declares the route (OpenAPI, registration); ForwardAuthRoute swaps in a Fastify handler doing the same.
+  async verify(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     reply.header('cache-control', 'no-store');
-    const { access } = await this.authorizer.authorize({ method: described(method), target: target(forwardedUri, originalUri), authorization });
-    if (access) reply.headers(authHeadersOf(access));
+    reply.headers(await decideForwarded(this.authorizer, request.headers));
   }
-}
-
-function described(method: string | string[] | undefined): string {
-  // Never a default: a proxy that does not say the method could get a POST judged as a GET.
-  if (typeof method !== 'string' || !METHOD.test(method)) throw ValidationProblem.field('X-Forwarded-Method', 'send exactly one method');
-  return method.toUpperCase();
-}
-
-function target(forwardedUri: string | string[] | undefined, originalUri: string | string[] | undefined): string {
-  if (Array.isArray(forwardedUri) || Array.isArray(originalUri)) throw ValidationProblem.field('X-Forwarded-Uri', 'send exactly one request target');
-  if (forwardedUri !== undefined && originalUri !== undefined && forwardedUri !== originalUri) {
-    throw ValidationProblem.field('X-Forwarded-Uri', 'X-Forwarded-Uri and X-Original-URI disagree');
-  }
-  const uri = forwardedUri ?? originalUri;
-  if (uri === undefined || uri === '') throw ValidationProblem.field('X-Forwarded-Uri', 'send X-Forwarded-Uri or X-Original-URI');
-  return uri;
 }
