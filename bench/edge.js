@@ -6,7 +6,8 @@
 // as its own master and one worker; autocannon here. All on loopback; every process started here
 // is stopped by its PID. Per case: a BENCH_WARMUP s (default 2) discarded run, then BENCH_DURATION
 // s (default 10), 50 connections; direct, gateway and nginx back to back for each payload.
-//   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / gateway / nginx.
+//   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / bare proxy (Fastify +
+//      @fastify/reply-from alone: the gateway's floor) / gateway / nginx.
 //   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
@@ -95,8 +96,11 @@ async function main() {
     const gateway = (probed) => statusOf(rs.url + PATHS.json, probed);
     await until('the gateway to pass the bench token', async () => (await gateway(token)) === 200);
 
+    const bareProxy = await childServer('proxy', { BENCH_UPSTREAM_URL: upstream.url });
+    running.push(bareProxy);
     const fronts = [
       ['direct', upstream.url],
+      ['bare-proxy', bareProxy.url],
       ['gateway', rs.url],
     ];
     if (nginxAvailable()) {
@@ -110,7 +114,15 @@ async function main() {
 
     for (const payload of ['json', 'large', 'upload'].filter(only)) {
       for (const [front, base] of fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front)))
-        results.push({ ...(await warmThenMeasure(`${front} ${payload}`, payloads(base, bearer)[payload], { rs, upstream })), front, payload });
+        results.push({
+          ...(await warmThenMeasure(
+            `${front} ${payload}`,
+            payloads(base, bearer)[payload],
+            front === 'bare-proxy' ? { proxy: bareProxy, upstream } : { rs, upstream },
+          )),
+          front,
+          payload,
+        });
     }
     if (only('verify')) {
       results.push({ ...(await warmThenMeasure('rs GET /api/me', { url: `${rs.url}/api/me`, headers: bearer }, { rs })), front: 'rs', payload: 'me' });
@@ -162,11 +174,17 @@ function ratiosOf(results) {
   const rps = (front, payload) => results.find((row) => row.front === front && row.payload === payload)?.rps;
   const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(3));
   const ratios = { verifyVsMe: ratio(rps('rs', 'verify'), rps('rs', 'me')) };
-  for (const front of ['gateway', 'nginx']) {
+  for (const front of ['bare-proxy', 'gateway', 'nginx']) {
     for (const payload of ['json', 'large', 'upload'])
-      ratios[`${front}${payload[0].toUpperCase()}${payload.slice(1)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));
+      ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));
   }
   return ratios;
+}
+
+/** 'bare-proxy' -> 'bareProxy'; with `upper`, 'json' -> 'Json'. */
+function camel(name, upper = false) {
+  const joined = name.replace(/-(\w)/g, (_, letter) => letter.toUpperCase());
+  return upper ? joined[0].toUpperCase() + joined.slice(1) : joined;
 }
 
 /** The issue's targets against this run; every case must also have been answered 2xx throughout. */

@@ -5,7 +5,8 @@
 // SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request),
 // upstream (bare node:http behind the gateway and nginx in bench/edge.js: a GET of a path ending in
 // /large answers BENCH_LARGE_BYTES bytes, every other request, uploads included, is read to its end
-// and answered the fixed JSON).
+// and answered the fixed JSON), proxy (bare Fastify + @fastify/reply-from, as the gateway uses them,
+// passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what the library costs).
 // Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
 // that --cpu-prof writes its profile.
 import { createServer } from 'node:http';
@@ -48,6 +49,7 @@ async function start() {
       }
     });
   }
+  if (mode === 'proxy') return bareProxy(process.env.BENCH_UPSTREAM_URL);
   if (mode === 'sign' || mode === 'jwt-verify') return bareJwt(mode);
   if (mode === 'auth') return authServer();
   const { createResourceServer } = await import('../dist/apps/resource-server/src/bootstrap.js');
@@ -58,6 +60,19 @@ async function start() {
   await app.listen(0, '127.0.0.1');
   process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
   return app.getHttpServer().address().port;
+}
+
+/** The gateway's floor: its proxy library alone, bodies streamed both ways as the gateway streams them. */
+async function bareProxy(upstream) {
+  const { default: fastify } = await import('fastify');
+  const { default: replyFrom } = await import('@fastify/reply-from');
+  const app = fastify();
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  await app.register(replyFrom, { disableRequestLogging: true });
+  app.all('/*', (request, reply) => void reply.from(upstream + request.url, { retryDelay: () => null }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.server.address().port;
 }
 
 /** The auth bench's ceilings: what jose alone costs per request, with the app's key type. */
