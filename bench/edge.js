@@ -12,18 +12,20 @@
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
 // Usage: npm run build && node bench/edge.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION, BENCH_WARMUP,
-// BENCH_CHANGES, BENCH_NGINX; without nginx the nginx cases are left out, and said so;
+// BENCH_CHANGES; without /usr/sbin/nginx the nginx cases are left out, and said so;
 // BENCH_CASES=json,large,upload,verify,propagation picks cases, BENCH_FRONTS=direct,gateway,nginx
 // the fronts of the first three; BENCH_RS_NODE_FLAGS adds
 // '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits)
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BENCH_SCOPE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
 import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
-import { NGINX, nginxAvailable, startNginx } from './nginx.js';
+import { NGINX_BINARY, startExampleNginx } from '../dist/libs/testing/src/example-nginx.js';
 
+const nginxAvailable = existsSync(NGINX_BINARY);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** "1 MB": 10^6 bytes, so MB/s is rps for these cases, and under nginx's default 1m body limit. */
 const LARGE_BYTES = 1_000_000;
@@ -103,14 +105,18 @@ async function main() {
       ['bare-proxy', bareProxy.url],
       ['gateway', rs.url],
     ];
-    if (nginxAvailable()) {
-      const nginx = await startNginx({ resourceServer: new URL(rs.url).host, upstream: new URL(upstream.url).host });
+    if (nginxAvailable) {
+      const nginx = await startExampleNginx({
+        resourceServer: new URL(rs.url).host,
+        upstream: new URL(upstream.url).host,
+        config: fileURLToPath(new URL('../examples/nginx/nginx.conf', import.meta.url)),
+      });
       running.push(nginx);
       await until('nginx to answer', async () => nginx.exited() || (await statusOf(nginx.url + PATHS.json, token).catch(() => 0)) === 200);
       if (nginx.exited()) throw new Error(`nginx exited: ${nginx.output()}`);
       fronts.push(['nginx', nginx.url]);
-    } else console.warn(`edge bench: ${NGINX} not found, the nginx cases are left out (apt-get install nginx-light)`);
-    out.nginx = nginxAvailable() ? { binary: NGINX, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 16 per upstream)' } : null;
+    } else console.warn(`edge bench: ${NGINX_BINARY} not found, the nginx cases are left out (apt-get install nginx-light)`);
+    out.nginx = nginxAvailable ? { binary: NGINX_BINARY, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 16 per upstream)' } : null;
 
     for (const payload of ['json', 'large', 'upload'].filter(only)) {
       for (const [front, base] of fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front)))

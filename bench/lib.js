@@ -2,21 +2,13 @@
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pg from 'pg';
+
+export { freePort } from '../dist/libs/testing/src/free-port.js';
 
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
 export const CONNECTIONS = 50;
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A loopback port free at the time of the call. */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A new database on the bench PostgreSQL server (dropped by `drop`). */
 export async function freshDatabase(prefix = 'portcullis_bench', reuse = process.env.DATABASE_URL) {
