@@ -124,7 +124,7 @@ async function main() {
           ...(await warmThenMeasure(
             `${front} ${payload}`,
             payloads(base, bearer)[payload],
-            front === 'bare-proxy' ? { proxy: bareProxy, upstream } : { rs, upstream },
+            { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream } }[front] ?? { rs, upstream },
           )),
           front,
           payload,
