@@ -17,6 +17,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { TokenModule } from './token/token.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 import { SettingsAdminModule } from './settings/settings-admin.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         SettingsModule,
         ClientsModule,
         ScopesModule,
+        OidcModule,
         UsersModule,
         AdminAuthModule,
         UsersAdminModule,

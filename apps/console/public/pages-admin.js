@@ -150,13 +150,13 @@ export function KeysPage() {
   const rotate = () =>
     ask({
       title: 'Rotate the signing key?',
-      consequence: 'A new key is published in the JWKS now and starts signing shortly after. Tokens signed with the current key stay valid until they expire: that key stays published.',
+      consequence: 'A new key of each algorithm (ES256 for access tokens, RS256 for OpenID Connect id tokens) is published in the JWKS now and starts signing shortly after. Tokens signed with the current keys stay valid until they expire: those keys stay published.',
       confirmLabel: 'Rotate signing key',
       action: async () => {
         setActionError(null);
         try {
           const result = await admin.post('/keys/rotate', {});
-          setMessage(`New signing key ${result.kid} published.`);
+          setMessage(`New signing keys ${result.kids.ES256} (ES256) and ${result.kids.RS256} (RS256) published.`);
           reload();
         } catch (caught) {
           setActionError(caught);
@@ -171,9 +171,10 @@ export function KeysPage() {
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${error || actionError} />
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
-      <thead><tr><th scope="col">Key ID</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Activated</th><th scope="col">Retired</th></tr></thead>
+      <thead><tr><th scope="col">Key ID</th><th scope="col">Algorithm</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Activated</th><th scope="col">Retired</th></tr></thead>
       <tbody>${data.items.map((key) => html`<tr key=${key.kid}>
         <td data-label="Key ID"><code>${key.kid}</code></td>
+        <td data-label="Algorithm">${key.alg}</td>
         <td data-label="Status">${key.status}</td>
         <td data-label="Created">${formatDate(key.createdAt)}</td>
         <td data-label="Activated">${formatDate(key.activatedAt)}</td>

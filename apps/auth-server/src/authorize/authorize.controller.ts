@@ -4,6 +4,7 @@ import { AuthorizePageFilter } from './authorize-page.filter.js';
 import type { AuthorizeOutcome } from './authorize-outcome.js';
 import { AuthorizeService, type FormBody } from './authorize.service.js';
 import type { RawQuery } from './checks/query-params.js';
+import { RESPONSE_TYPES } from './authorize-request.js';
 import { sendPage, sendRedirect } from './pages/page-response.js';
 import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { HTML_PAGE } from '../openapi/schemas.js';
@@ -18,14 +19,15 @@ import { HTML_PAGE } from '../openapi/schemas.js';
 export class AuthorizeController {
   constructor(private readonly service: AuthorizeService) {}
 
-  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §3.1): response_type code or token' })
-  @ApiQuery({ name: 'response_type', required: true, schema: { type: 'string', enum: ['code', 'token'] } })
+  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §3.1, OIDC Core §3): response_type code, token, id_token or "id_token token"' })
+  @ApiQuery({ name: 'response_type', required: true, schema: { type: 'string', enum: [...RESPONSE_TYPES] } })
   @ApiQuery({ name: 'client_id', required: true, schema: { type: 'string' } })
   @ApiQuery({ name: 'redirect_uri', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'scope', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
+  @ApiQuery({ name: 'nonce', required: false, description: 'OpenID Connect: echoed in the id token; required for id_token response types', schema: { type: 'string' } })
   @ApiTooManyRequestsResponse({ description: 'error page: this IP holds AUTHORIZE_PENDING_PER_IP pending requests; Retry-After', schema: HTML_PAGE })
   @Get()
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

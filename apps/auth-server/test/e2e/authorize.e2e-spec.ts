@@ -116,7 +116,7 @@ describe('GET /oauth/authorize', () => {
     });
 
     it('AZ-9: response_type unknown or combined', async () => {
-      const expected = errorRedirect(REDIRECT, 'unsupported_response_type', 'response_type must be code or token', 'st');
+      const expected = errorRedirect(REDIRECT, 'unsupported_response_type', 'response_type must be code, token, id_token or id_token token', 'st');
       await expectRedirect(codeRequest(confidential, { response_type: 'foo' }), expected);
       await expectRedirect(codeRequest(confidential, { response_type: 'code token' }), expected);
     });

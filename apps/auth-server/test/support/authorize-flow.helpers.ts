@@ -19,6 +19,7 @@ export interface ClientSpec {
   scopes?: string[];
   refreshCount?: { mode: 'unlimited' } | { mode: 'limited'; limit: number };
   name?: string;
+  idTokenSignedResponseAlg?: 'RS256' | 'ES256';
 }
 
 let clientCounter = 0;
@@ -40,6 +41,7 @@ export async function createTestClient(server: RunningAuthServer, spec: ClientSp
     redirectUris: spec.redirectUris ?? ['https://app.example.com/callback'],
     grants: spec.grants ?? (type === 'public' ? ['authorization_code'] : ['authorization_code']),
     refreshCount: spec.refreshCount ?? { mode: 'limited', limit: 0 },
+    ...(spec.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: spec.idTokenSignedResponseAlg } : {}),
   });
   expect(created.status).toBe(201);
   for (const scope of spec.scopes ?? []) {

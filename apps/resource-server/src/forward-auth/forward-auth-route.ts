@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { RsMetrics } from '../metrics/rs-metrics.js';
 import { renderRefusal } from '../route-access/render-refusal.js';
 import { RouteAuthorizer } from '../route-access/route-authorizer.js';
-import { decideForwarded } from './forwarded-request.js';
+import { forwardedDescription } from './described-request.js';
+import { forwardDecision } from './forward-decision.js';
 
 export const VERIFY_PATH = '/auth/verify';
 
@@ -16,31 +18,37 @@ export const VERIFY_PATH = '/auth/verify';
  * metrics); only `route.handler` is swapped, in an onRoute hook added before Nest registers the
  * controllers (as the auth server's TokenRoute does). It answers what the controller did:
  * Cache-Control: no-store (refusals too), 200 with the X-Auth-* headers and no body, or the
- * refusal rendered as the app's exception filter renders it.
+ * refusal rendered as the app's exception filter renders it; the decision counted alike. Only
+ * this form: the Envoy form (/auth/verify/*) stays with the controller.
  */
 @Injectable()
 export class ForwardAuthRoute {
   private readonly logger = new Logger('ForwardAuth');
 
-  constructor(adapterHost: HttpAdapterHost, authorizer: RouteAuthorizer) {
-    const handler = this.handlerFor(authorizer);
+  constructor(adapterHost: HttpAdapterHost, authorizer: RouteAuthorizer, metrics: RsMetrics) {
+    const handler = this.handlerFor(authorizer, metrics);
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
       if (route.url === VERIFY_PATH && isGetOrHead(route)) route.handler = handler;
     });
   }
 
   /** Synchronous for a token verified before (the common case: no promise per request). */
-  private handlerFor(authorizer: RouteAuthorizer) {
+  private handlerFor(authorizer: RouteAuthorizer, metrics: RsMetrics) {
     const logger = this.logger;
     const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) => void renderRefusal(logger, request, reply, error);
     const allow = (reply: FastifyReply, headers: Record<string, string>) => void reply.code(200).headers(headers).send();
     return function verify(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
       void reply.header('cache-control', 'no-store');
       try {
-        const decision = decideForwarded(authorizer, request.headers);
+        const { headers } = request;
+        const described = {
+          ...forwardedDescription(headers['x-forwarded-method'], headers['x-forwarded-uri'], headers['x-original-uri']),
+          authorization: headers.authorization,
+        };
+        const decision = forwardDecision(authorizer, metrics, described);
         if (decision instanceof Promise) {
           return decision.then(
-            (headers) => allow(reply, headers),
+            (authHeaders) => allow(reply, authHeaders),
             (error: unknown) => refuse(request, reply, error),
           );
         }

@@ -3,8 +3,10 @@ import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderError } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
+import { labelMetricsRoute } from '#operability';
+import { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
-import { RouteAuthorizer, type RouteAccess } from '../route-access/route-authorizer.js';
+import { RouteAuthorizer, UNMATCHED_ROUTE, type RouteAccess, type RouteRequest } from '../route-access/route-authorizer.js';
 import { RequestPathRefused } from '../route-access/route-problems.js';
 import { renderRefusal } from '../route-access/render-refusal.js';
 import { ROUTE_METHODS, type Route } from '../routes/route.js';
@@ -35,6 +37,7 @@ export class Gateway {
     private readonly authorizer: RouteAuthorizer,
     private readonly matcher: RouteMatcher,
     private readonly websockets: WebSocketUpgrades,
+    private readonly metrics: RsMetrics,
   ) {}
 
   /** On the resource server's Fastify instance, before app.init() (bootstrap.ts). */
@@ -61,27 +64,35 @@ export class Gateway {
   private forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> | FastifyReply | undefined {
     // Routes come and go through the admin API: without any, a path stays the plain 404.
     if (this.matcher.routes.length === 0) {
+      labelMetricsRoute(request, UNMATCHED_ROUTE);
       reply.callNotFound();
       return undefined;
     }
+    const described: RouteRequest = { method: request.method, target: request.url, authorization: request.headers.authorization };
     let decision: RouteAccess | Promise<RouteAccess>;
     try {
-      decision = this.authorizer.decide({ method: request.method, target: request.url, authorization: request.headers.authorization });
+      decision = this.authorizer.decide(described);
     } catch (error) {
       this.refuse(request, reply, error);
+      this.decided(request, described, reply.statusCode);
       return undefined;
     }
     if (decision instanceof Promise) {
       return decision.then(
-        (admitted) => this.pass(request, reply, admitted) ?? reply,
-        (error: unknown) => this.refuse(request, reply, error),
+        (admitted) => this.pass(request, reply, described, admitted) ?? reply,
+        (error: unknown) => {
+          this.refuse(request, reply, error);
+          this.decided(request, described, reply.statusCode);
+          return reply;
+        },
       );
     }
-    return this.pass(request, reply, decision);
+    return this.pass(request, reply, described, decision);
   }
 
   /** An admitted request: a WebSocket handshake (its reply, hijacked or refused) or proxied. */
-  private pass(request: FastifyRequest, reply: FastifyReply, { route, access }: RouteAccess): FastifyReply | undefined {
+  private pass(request: FastifyRequest, reply: FastifyReply, described: RouteRequest, { route, access }: RouteAccess): FastifyReply | undefined {
+    this.decided(request, described, 200);
     const authHeaders = access ? authHeadersOf(access) : NO_AUTH_HEADERS;
     if (this.websockets.isUpgrade(request)) return this.websockets.proxy(request, reply, route, authHeaders);
     try {
@@ -108,6 +119,13 @@ export class Gateway {
       rewriteHeaders: (headers) => withoutHopByHop(headers),
       onError: (failed, { error }) => void renderError(request, failed as FastifyReply, upstreamProblem(error, route.timeoutMs)),
     });
+  }
+
+  /** Labels the request's metrics by its route's prefix (bounded by the route table), not by the catch-all's "/*". */
+  private decided(request: FastifyRequest, described: RouteRequest, status: number): void {
+    const route = described.routeLabel ?? UNMATCHED_ROUTE;
+    labelMetricsRoute(request, route);
+    this.metrics.routeDecided('gateway', route, status);
   }
 
   private refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {

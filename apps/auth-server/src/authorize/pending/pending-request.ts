@@ -16,5 +16,9 @@ export interface PendingRequest {
   scopeRequested: boolean;
   state: string | null;
   codeChallenge: string | null;
+  /** OpenID Connect: the request's nonce, for the id token. */
+  nonce: string | null;
+  /** When the user authenticated for this request (the id token's auth_time): set with userId. */
+  authTime: Date | null;
   expiresAt: Date;
 }

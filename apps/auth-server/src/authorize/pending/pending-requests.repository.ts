@@ -17,6 +17,8 @@ interface PendingRequestRow {
   scope_requested: boolean;
   state: string | null;
   code_challenge: string | null;
+  nonce: string | null;
+  auth_time: Date | null;
   expires_at: Date;
 }
 
@@ -35,8 +37,8 @@ export class PendingRequestsRepository {
     await this.dataSource.query('DELETE FROM authorization_requests WHERE expires_at < now()');
     const result: unknown = await this.dataSource.query(
       `INSERT INTO authorization_requests
-         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip)
-       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text
+         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip, nonce)
+       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text, $16::text
        WHERE (SELECT count(*) FROM (SELECT 1 FROM authorization_requests WHERE client_ip = $14::text AND expires_at > now() LIMIT $15::int) live) < $15::int
        RETURNING handle_hash`,
       [
@@ -55,6 +57,7 @@ export class PendingRequestsRepository {
         request.expiresAt,
         clientIp,
         perIpLimit,
+        request.nonce,
       ],
     );
     return rowsOf(result).length > 0;
@@ -75,9 +78,9 @@ export class PendingRequestsRepository {
     return rows.length > 0 ? toPendingRequest(rows[0]) : null;
   }
 
-  /** Records the logged-in user and moves the request to a fresh handle (no session fixation). */
+  /** Records the logged-in user, authenticated now, and moves the request to a fresh handle (no session fixation). */
   async attachUser(handleHash: string, newHandleHash: string, userId: string): Promise<void> {
-    await this.dataSource.query('UPDATE authorization_requests SET handle_hash = $2, user_id = $3 WHERE handle_hash = $1', [handleHash, newHandleHash, userId]);
+    await this.dataSource.query('UPDATE authorization_requests SET handle_hash = $2, user_id = $3, auth_time = now() WHERE handle_hash = $1', [handleHash, newHandleHash, userId]);
   }
 
   /** Deletes the request and reports whether this caller did: a consent is acted on only once. */
@@ -106,6 +109,8 @@ function toPendingRequest(row: PendingRequestRow): PendingRequest {
     scopeRequested: row.scope_requested,
     state: row.state,
     codeChallenge: row.code_challenge,
+    nonce: row.nonce,
+    authTime: row.auth_time && new Date(row.auth_time),
     expiresAt: new Date(row.expires_at),
   };
 }

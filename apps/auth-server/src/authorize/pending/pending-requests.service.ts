@@ -53,6 +53,8 @@ export class PendingRequestsService {
       scopeRequested: request.scopeRequested,
       state: request.state,
       codeChallenge: request.codeChallenge,
+      nonce: request.nonce,
+      authTime: null,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),
     };
     if (!(await this.repository.insertWithinLimit(pending, clientIp, this.perIpLimit))) {
@@ -75,7 +77,7 @@ export class PendingRequestsService {
     if (!csrfTokenMatches(presented, pending.csrfToken)) throw new AuthorizePageError(403, 'Request refused', FORGED);
   }
 
-  /** Binds the user to the request under a new handle; returns the new Set-Cookie value. */
+  /** Binds the user to the request under a new handle, authenticated now; returns the new Set-Cookie value. */
   async signIn(pending: PendingRequest, userId: string): Promise<string> {
     const handle = generateOpaqueValue();
     await this.repository.attachUser(pending.handleHash, hashOpaqueValue(handle), userId);
