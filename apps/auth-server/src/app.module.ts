@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
+import { LogoutModule } from './logout/logout.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConsoleModule } from './console/console.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         TokensModule,
         TokenModule,
         AuthorizeModule,
+        LogoutModule,
         AuthorizationCodeGrantModule,
         IntrospectionModule,
         RevocationModule,

@@ -123,6 +123,7 @@ export function UsersPage() {
           <td class="row-actions">
             <button type="button" class="secondary" onClick=${() => toggle(user, 'permission')}>${user.permissions.includes('access_control') ? 'Withdraw access control' : 'Grant access control'}<span class="visually-hidden"> for ${user.username}</span></button>
             <button type="button" class="secondary" onClick=${() => toggle(user, 'active')}>${user.active ? 'Deactivate' : 'Activate'}<span class="visually-hidden"> ${user.username}</span></button>
+            <a class="button secondary" href=${`#/users/${encodeURIComponent(user.id)}/sessions`}>Sessions and consents<span class="visually-hidden"> of ${user.username}</span></a>
             <button type="button" class="danger" onClick=${() => remove(user)}>Delete<span class="visually-hidden"> ${user.username}</span></button>
           </td>
         </tr>`)}

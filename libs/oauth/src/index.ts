@@ -10,3 +10,4 @@ export * from './client-id.js';
 export * from './pkce.js';
 export * from './access-token-claims.js';
 export * from './oauth-error.js';
+export * from './oidc-errors.js';

@@ -13,6 +13,8 @@ export function endpointsOf(issuer: string): Record<string, string> {
     jwks_uri: `${issuer}/oauth/jwks`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
+    // RP-Initiated Logout 1.0 §2.1.
+    end_session_endpoint: `${issuer}/oauth/logout`,
   };
 }
 

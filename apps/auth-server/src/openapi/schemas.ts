@@ -54,9 +54,23 @@ export const SCOPE_VIEW = object({
 
 export const USER_VIEW = object({ id: string, username: string, permissions: strings, active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime });
 
+export const USER_SESSION_VIEW = object({
+  id: string,
+  userId: string,
+  createdAt: dateTime,
+  authenticatedAt: { type: 'string', format: 'date-time', description: 'when the user last typed their password in this browser (auth_time)' },
+  lastSeenAt: dateTime,
+  expiresAt: dateTime,
+  userAgent: { type: ['string', 'null'] },
+  ip: { type: ['string', 'null'] },
+});
+
+export const USER_CONSENT_VIEW = object({ id: string, clientId: string, scopes: strings, grantedAt: dateTime });
+
 export const SETTINGS_VIEW = object({
   accessTokenLifetimeSeconds: { type: 'integer' },
   authorizationCodeLifetimeSeconds: { type: 'integer' },
+  sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
 });
 

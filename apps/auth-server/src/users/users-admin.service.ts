@@ -7,6 +7,7 @@ import type { UpdateUserBody } from './dto/update-user.body.js';
 import { assertAnAdminRemains } from './last-admin.js';
 import { hashPassword } from './password-hasher.js';
 import type { User } from './user.js';
+import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { TokenRevoker } from '../tokens/token-revoker.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
 
@@ -16,6 +17,7 @@ export class UsersAdminService {
   constructor(
     private readonly repository: UsersRepository,
     private readonly revoker: TokenRevoker,
+    private readonly sessions: BrowserSessionsService,
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
@@ -47,7 +49,11 @@ export class UsersAdminService {
       const user = (await transaction.findById(id)) ?? throwNotFound();
       assertAnAdminRemains(id, { active: changes.active ?? user.active, permissions: changes.permissions ?? user.permissions }, adminIds);
       // A deactivated user's tokens die with the deactivation, and resource servers hear of it.
-      if (changes.active === false && user.active) await this.revoker.revokeAllOfUser(id, transaction.tx);
+      if (changes.active === false && user.active) {
+        await this.revoker.revokeAllOfUser(id, transaction.tx);
+        // Their browsers are signed out in the same commit (deletion does it by ON DELETE CASCADE).
+        await this.sessions.endAllOfUser(id, transaction.tx);
+      }
       return transaction.update(id, changes);
     });
   }

@@ -131,6 +131,8 @@ export async function authorizeThroughPages(
   expect(loginPage.status).toBe(200);
   const loggedIn = await browser.post('/oauth/authorize/login', { csrf_token: csrfOf(await loginPage.text()), ...user });
   expect(loggedIn.status).toBe(303);
+  // A consent this user gave this client before is remembered: no consent page then.
+  if (decision === 'allow' && loggedIn.headers.get('location') !== '/oauth/authorize/consent') return { location: loggedIn.headers.get('location') ?? '', browser };
   expect(loggedIn.headers.get('location')).toBe('/oauth/authorize/consent');
   const consentPage = await browser.get('/oauth/authorize/consent');
   expect(consentPage.status).toBe(200);
