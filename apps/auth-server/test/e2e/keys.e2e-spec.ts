@@ -115,6 +115,7 @@ describe('signing keys, JWKS and metadata', () => {
       jwks_uri: `${issuer}/oauth/jwks`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
       response_types_supported: ['code', 'token', 'id_token', 'id_token token'],
       response_modes_supported: ['query', 'fragment'],
       grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token'],

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '#operability';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { RegistrySyncService } from '../registry/registry-sync.service.js';
-import { SyncTransportRegistry } from '../registry/sync-status.js';
+import { GuardTelemetry, RegistryProjection, RegistrySyncService, SyncTransportRegistry } from '#resource-guard';
 
 /** Where a request was decided on under the route rules. */
 export type RouteDecisionEntry = 'gateway' | 'forward_auth';
@@ -27,7 +25,7 @@ export class RsMetrics {
    */
   private readonly pendingDecisions = new Map<string, PendingDecisions>();
 
-  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService) {
+  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService, telemetry: GuardTelemetry) {
     const registers = [metrics.registry];
     this.applied = new Counter({
       name: 'sync_events_applied_total',
@@ -63,6 +61,8 @@ export class RsMetrics {
     });
     this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
     sync.onEventApplied((kind, occurredAt) => this.eventApplied(kind, occurredAt));
+    telemetry.onJwksFetch(() => this.jwksFetched());
+    telemetry.onDeadLetter((reason) => this.eventDeadLettered(reason));
     new Gauge({
       name: 'sync_last_applied_seq',
       help: 'Outbox seq of the last event applied (or loaded by snapshot)',
@@ -104,7 +104,7 @@ export class RsMetrics {
     if (Number.isFinite(lagMs)) this.propagation.observe(Math.max(0, lagMs) / 1000);
   }
 
-  eventDeadLettered(reason: string): void {
+  private eventDeadLettered(reason: string): void {
     this.deadLetters.inc({ reason });
   }
 
@@ -119,7 +119,7 @@ export class RsMetrics {
     pending.count++;
   }
 
-  jwksFetched(): void {
+  private jwksFetched(): void {
     this.jwksFetches.inc();
   }
 }
