@@ -6,3 +6,4 @@ export * from './free-port.js';
 export * from './eventually.js';
 export * from './held-calls.js';
 export * from './test-pgbouncer.js';
+export * from './example-nginx.js';

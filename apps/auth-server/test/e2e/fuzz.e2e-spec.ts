@@ -138,7 +138,8 @@ describe('auth server under fuzzing: every route, random and malformed input', (
       routes,
       document,
       fingerprint,
-      htmlErrorPaths: /^\/(oauth\/authorize|console)(\/|$)/,
+      // RP-initiated logout answers the browser with pages, as the authorization endpoint does.
+      htmlErrorPaths: /^\/(oauth\/authorize|oauth\/logout|console)(\/|$)/,
       prepare: refreshPools,
       context: {
         port: 0,
