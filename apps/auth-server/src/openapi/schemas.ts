@@ -50,7 +50,23 @@ export const SCOPE_VIEW = object({
   updatedAt: dateTime,
 });
 
-export const USER_VIEW = object({ id: string, username: string, permissions: strings, active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime });
+/** The standard claims as written (ProfileBody), plus updated_at, which the server keeps. */
+const USER_PROFILE: SchemaObject = {
+  allOf: [
+    { $ref: '#/components/schemas/ProfileBody' },
+    object({ updated_at: { type: 'integer', description: 'seconds since the epoch of the last profile change' } }, ['updated_at']),
+  ],
+};
+
+export const USER_VIEW = object({
+  id: string,
+  username: string,
+  permissions: strings,
+  active: { type: 'boolean' },
+  profile: USER_PROFILE,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
 
 export const SETTINGS_VIEW = object({
   accessTokenLifetimeSeconds: { type: 'integer' },

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
+import { assertNoTokenOutsideHeader, InsufficientScope, OAuthError, parseBearerAuthorization, TemporarilyUnavailable } from '#oauth';
 import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier } from '../auth/access-token.js';
 import { AdmissionMemo } from '../auth/admission-memo.js';
 import { ADMISSION_POLICY, type AdmissionPolicy } from '../auth/admission-policy.js';
-import { assertNoTokenOutsideHeader, parseBearerAuthorization } from '../auth/bearer-header.js';
 import { missingScopes } from '../auth/token-admission.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryProjection } from '../registry/registry-projection.js';

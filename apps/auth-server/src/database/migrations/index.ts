@@ -6,6 +6,7 @@ import { ScopeRequiredPermission1763800000400 } from './1763800000400-scope-requ
 import { GrantRevocationRecords1763800000500 } from './1763800000500-grant-revocation-records.js';
 import { ClientIntrospectionFlag1763800000600 } from './1763800000600-client-introspection-flag.js';
 import { PendingRequestsPerIp1763800000700 } from './1763800000700-pending-requests-per-ip.js';
+import { UserProfiles1765100000000 } from './1765100000000-user-profiles.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -17,4 +18,5 @@ export const authServerMigrations = [
   GrantRevocationRecords1763800000500,
   ClientIntrospectionFlag1763800000600,
   PendingRequestsPerIp1763800000700,
+  UserProfiles1765100000000,
 ];
