@@ -40,3 +40,16 @@ export abstract class GetOnlyEndpoint {
     throw new MethodNotAllowedException();
   }
 }
+
+/** OpenID Connect userinfo: GET and POST (Core 1.0 §5.3.1). */
+export abstract class GetAndPostEndpoint {
+  @Put() @NotServed() put(): never {
+    throw new MethodNotAllowedException();
+  }
+  @Patch() @NotServed() patch(): never {
+    throw new MethodNotAllowedException();
+  }
+  @Delete() @NotServed() delete(): never {
+    throw new MethodNotAllowedException();
+  }
+}

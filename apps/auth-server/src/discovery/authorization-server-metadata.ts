@@ -9,6 +9,7 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
     jwks_uri: `${issuer}/oauth/jwks`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
+    userinfo_endpoint: `${issuer}/oauth/userinfo`,
     response_types_supported: ['code', 'token'],
     response_modes_supported: ['query', 'fragment'],
     grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],

@@ -145,6 +145,14 @@ export const INTROSPECTION_RESPONSE = object(
   ['scope', 'client_id', 'username', 'token_type', 'exp', 'iat', 'sub', 'aud', 'iss', 'jti'],
 );
 
+/** OpenID Connect Core 1.0 §5.3.1: a POST may carry the token in its form body instead of the header. */
+export const USERINFO_REQUEST = object({ access_token: { type: 'string', description: 'only without an Authorization header' } }, ['access_token']);
+
+/** OpenID Connect Core 1.0 §5.3.2: `sub` and the granted scopes' claims that have a value. */
+export const USERINFO_RESPONSE: SchemaObject = {
+  allOf: [{ $ref: '#/components/schemas/ProfileBody' }, object({ sub: string, updated_at: { type: 'integer' } }, ['updated_at'])],
+};
+
 /** RFC 8414 §2 (the members this server publishes). */
 export const SERVER_METADATA: SchemaObject = {
   type: 'object',
@@ -155,6 +163,7 @@ export const SERVER_METADATA: SchemaObject = {
     token_endpoint: string,
     introspection_endpoint: string,
     revocation_endpoint: string,
+    userinfo_endpoint: string,
     jwks_uri: string,
     scopes_supported: strings,
     response_types_supported: strings,

@@ -32,7 +32,9 @@ export function mergeProfile(current: UserProfile, changes: ProfileChanges, nowS
 
 /** An address without any part is no address. */
 function cleanAddress(address: AddressChanges): Address | null {
-  const parts = Object.fromEntries(ADDRESS_FIELDS.filter((field) => address[field] !== undefined && address[field] !== null).map((field) => [field, address[field]]));
+  const parts = Object.fromEntries(
+    ADDRESS_FIELDS.filter((field) => address[field] !== undefined && address[field] !== null).map((field) => [field, address[field]]),
+  );
   return Object.keys(parts).length === 0 ? null : parts;
 }
 
@@ -42,5 +44,9 @@ function sameClaims(a: Record<string, unknown>, b: Record<string, unknown>): boo
 
 function sorted(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
+  );
 }

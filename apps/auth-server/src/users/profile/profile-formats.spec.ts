@@ -4,7 +4,8 @@ import { isBirthdate, isLocale, isTimeZone, MULTILINE_TEXT_PATTERN, PHONE_NUMBER
 describe('profile claim formats', () => {
   it('accepts a full birthdate, a withheld year and a year alone, and refuses impossible dates', () => {
     for (const valid of ['1990-12-31', '2000-02-29', '0000-02-29', '0000-07-14', '1984']) expect(isBirthdate(valid)).toBe(true);
-    for (const invalid of ['1990-02-30', '2001-02-29', '1990-13-01', '1990-1-1', '90-01-01', '0000', '1990-12-31T00:00:00Z', '']) expect(isBirthdate(invalid)).toBe(false);
+    for (const invalid of ['1990-02-30', '2001-02-29', '1990-13-01', '1990-1-1', '90-01-01', '0000', '1990-12-31T00:00:00Z', ''])
+      expect(isBirthdate(invalid)).toBe(false);
   });
 
   it('accepts IANA time zones the runtime knows, nothing else', () => {
