@@ -12,7 +12,9 @@ export function installUserinfoCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.url !== USERINFO_PATH && !request.url.startsWith(`${USERINFO_PATH}?`)) return done();
     void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'WWW-Authenticate');
-    if (request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return done();
+    if (request.method !== 'OPTIONS') return done();
+    // An OPTIONS that is no preflight is a plain 404, answered before its body is parsed.
+    if (!request.headers['access-control-request-method']) return void reply.callNotFound();
     void reply
       .header('access-control-allow-methods', 'GET, POST')
       .header('access-control-allow-headers', 'authorization, content-type')
@@ -21,6 +23,6 @@ export function installUserinfoCors(fastify: FastifyInstance): void {
       .header('content-length', '0')
       .send();
   });
-  // A preflight needs a route to reach the hook; an OPTIONS that is no preflight is a plain 404.
+  // A preflight needs a route to reach the hook, which answers every OPTIONS itself.
   fastify.options(USERINFO_PATH, (_request, reply) => void reply.callNotFound());
 }

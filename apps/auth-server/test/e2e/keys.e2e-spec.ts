@@ -104,6 +104,7 @@ describe('signing keys, JWKS and metadata', () => {
       jwks_uri: `${issuer}/oauth/jwks`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
       response_types_supported: ['code', 'token'],
       response_modes_supported: ['query', 'fragment'],
       grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token'],

@@ -18,5 +18,5 @@ export class CreateUserBody {
 
   /** OpenID Connect standard claims (userinfo). */
   @ProfileField()
-  profile?: ProfileBody | null;
+  profile?: ProfileBody;
 }

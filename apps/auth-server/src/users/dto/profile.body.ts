@@ -59,9 +59,10 @@ export class ProfileBody implements ProfileChanges {
   @WebUrl() picture?: string | null;
   @WebUrl() website?: string | null;
   @Text(64) gender?: string | null;
-  @Satisfies('birthdate', isBirthdate, 'birthdate must be YYYY-MM-DD, 0000-MM-DD (year withheld) or YYYY') birthdate?: string | null;
-  @Satisfies('zoneinfo', isTimeZone, 'zoneinfo must be an IANA time zone such as Europe/Paris') zoneinfo?: string | null;
-  @Satisfies('locale', isLocale, 'locale must be a BCP 47 language tag such as en-US') locale?: string | null;
+  // Custom rules: typed `string` (not `| null`) so that the schema generator reads String as their design type.
+  @Satisfies('birthdate', isBirthdate, 'birthdate must be YYYY-MM-DD, 0000-MM-DD (year withheld) or YYYY') birthdate?: string;
+  @Satisfies('zoneinfo', isTimeZone, 'zoneinfo must be an IANA time zone such as Europe/Paris') zoneinfo?: string;
+  @Satisfies('locale', isLocale, 'locale must be a BCP 47 language tag such as en-US') locale?: string;
 
   @IsOptional()
   @IsString()
@@ -86,10 +87,14 @@ export class ProfileBody implements ProfileChanges {
   @IsObject()
   @ValidateNested()
   @Type(() => AddressBody)
-  address?: AddressBody | null;
+  address?: AddressBody;
 }
 
-/** The field on the user bodies. */
+/**
+ * The field on the user bodies. Nested DTO properties are typed without `| null` so that their
+ * design type names the class (the OpenAPI schema is generated from it); null still arrives, and
+ * means "remove".
+ */
 export function ProfileField(): PropertyDecorator {
   return applyDecorators(
     IsOptional(),

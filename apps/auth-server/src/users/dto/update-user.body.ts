@@ -21,5 +21,5 @@ export class UpdateUserBody {
 
   /** Merged into the stored profile: claims left out stay, a null claim is removed, null removes them all. */
   @ProfileField()
-  profile?: ProfileBody | null;
+  profile?: ProfileBody;
 }
