@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InsufficientScope, InvalidToken } from '#oauth';
 import { IntrospectionService } from '../introspection/introspection.service.js';
 import { claimsForScopes } from '../users/profile/scope-claims.js';
+import { UserProfileCache } from '../users/profile/user-profile-cache.js';
 import type { UserProfile } from '../users/profile/user-profile.js';
-import { UsersRepository } from '../users/users.repository.js';
 
 export const OPENID_SCOPE = 'openid';
 
@@ -19,16 +19,16 @@ export type UserinfoResponse = { sub: string } & Partial<UserProfile>;
 export class UserinfoService {
   constructor(
     private readonly introspection: IntrospectionService,
-    private readonly users: UsersRepository,
+    private readonly profiles: UserProfileCache,
   ) {}
 
   async claimsFor(accessToken: string): Promise<UserinfoResponse> {
     const active = await this.introspection.activeAccessToken(accessToken);
     if (!active) throw new InvalidToken('the access token is invalid, expired or revoked');
     if (!active.scopes.includes(OPENID_SCOPE)) throw new InsufficientScope([OPENID_SCOPE]);
-    const user = active.grant.userId ? await this.users.findById(active.grant.userId) : null;
+    const profile = active.grant.userId ? await this.profiles.get(active.grant.userId) : null;
     // A client_credentials token has no end-user; a user deleted since the grant check has none left.
-    if (!user?.active) throw new InvalidToken('the access token does not belong to an active user');
-    return { ...claimsForScopes(user.profile, active.scopes), sub: active.claims.sub };
+    if (!profile) throw new InvalidToken('the access token does not belong to an active user');
+    return { ...claimsForScopes(profile, active.scopes), sub: active.claims.sub };
   }
 }

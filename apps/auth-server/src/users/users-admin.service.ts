@@ -7,6 +7,7 @@ import type { UpdateUserBody } from './dto/update-user.body.js';
 import { assertAnAdminRemains } from './last-admin.js';
 import { hashPassword } from './password-hasher.js';
 import { mergeProfile } from './profile/merge-profile.js';
+import { UserProfileCache } from './profile/user-profile-cache.js';
 import type { ProfileChanges, UserProfile } from './profile/user-profile.js';
 import type { User } from './user.js';
 import { TokenRevoker } from '../tokens/token-revoker.js';
@@ -18,6 +19,7 @@ export class UsersAdminService {
   constructor(
     private readonly repository: UsersRepository,
     private readonly revoker: TokenRevoker,
+    private readonly profiles: UserProfileCache,
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
@@ -44,7 +46,7 @@ export class UsersAdminService {
 
   async update(id: string, body: UpdateUserBody): Promise<User> {
     const changes = await toChanges(body);
-    return this.repository.inTransaction(async (transaction) => {
+    const updated = await this.repository.inTransaction(async (transaction) => {
       const adminIds = await transaction.lockActiveAdminIds();
       const user = (await transaction.findById(id)) ?? throwNotFound();
       if (body.profile !== undefined) changes.profile = mergeProfile(user.profile, profileChanges(user.profile, body.profile), nowSeconds());
@@ -53,6 +55,8 @@ export class UsersAdminService {
       if (changes.active === false && user.active) await this.revoker.revokeAllOfUser(id, transaction.tx);
       return transaction.update(id, changes);
     });
+    this.profiles.forget(id);
+    return updated;
   }
 
   async delete(id: string): Promise<void> {
@@ -64,6 +68,7 @@ export class UsersAdminService {
       await this.revoker.revokeAllOfUser(id, transaction.tx);
       await transaction.delete(id);
     });
+    this.profiles.forget(id);
   }
 }
 

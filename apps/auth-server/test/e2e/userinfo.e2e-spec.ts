@@ -237,6 +237,27 @@ describe('GET|POST /oauth/userinfo', () => {
     }
   });
 
+  it('follows a change made through another instance: a profile within a second, a deactivation too', async () => {
+    const other = await startTestAuthServer({}, {}, { database: server.database });
+    try {
+      const erin = { username: 'erin', password: 'erin-password-12' };
+      const { id } = (await (await admin('POST', '/admin/v1/users', { ...erin, profile: { nickname: 'E' } })).json()) as { id: string };
+      const token = await passwordToken('openid profile', erin);
+      const atOther = async () => other.request('/oauth/userinfo', { headers: bearer(token) });
+      expect(await (await atOther()).json()).toMatchObject({ nickname: 'E' });
+      expect((await admin('PATCH', `/admin/v1/users/${id}`, { profile: { nickname: 'Erin' } })).status).toBe(200);
+      await eventually(
+        async () => ((await (await atOther()).json()) as { nickname?: string }).nickname === 'Erin',
+        5_000,
+        'the new nickname at the other instance',
+      );
+      expect((await admin('PATCH', `/admin/v1/users/${id}`, { active: false })).status).toBe(200);
+      await eventually(async () => (await atOther()).status === 401, 5_000, 'the other instance to refuse the token');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a client_credentials token: there is no end-user', async () => {
     const { status, body } = await tokenRequest(server, { grant_type: 'client_credentials', scope: 'openid' }, app);
     expect(status).toBe(200);
