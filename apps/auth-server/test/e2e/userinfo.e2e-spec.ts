@@ -53,6 +53,12 @@ describe('GET|POST /oauth/userinfo', () => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
+  /** Revocation or introspection of `token` by the app. */
+  function asApp(path: string, token: string): Promise<Response> {
+    const authorization = basicAuthorization(app.clientId, app.clientSecret!);
+    return server.request(path, { method: 'POST', headers: { ...form, authorization }, body: new URLSearchParams({ token }).toString() });
+  }
+
   beforeAll(async () => {
     server = await startTestAuthServer();
     // The standard scopes exist at first start once the id-token work lands; created here if not.
@@ -190,12 +196,7 @@ describe('GET|POST /oauth/userinfo', () => {
 
   it('refuses a revoked token', async () => {
     const token = await passwordToken('openid email');
-    const revoked = await server.request('/oauth/revoke', {
-      method: 'POST',
-      headers: { ...form, authorization: basicAuthorization(app.clientId, app.clientSecret!) },
-      body: new URLSearchParams({ token }).toString(),
-    });
-    expect(revoked.status).toBe(200);
+    expect((await asApp('/oauth/revoke', token)).status).toBe(200);
     await expectInvalidToken(await userinfo({ headers: bearer(token) }));
   });
 
@@ -315,12 +316,7 @@ describe('GET|POST /oauth/userinfo', () => {
 
   it('answers with the access token’s sub, the same as introspection', async () => {
     const token = await passwordToken('openid');
-    const introspected = await server.request('/oauth/introspect', {
-      method: 'POST',
-      headers: { ...form, authorization: basicAuthorization(app.clientId, app.clientSecret!) },
-      body: new URLSearchParams({ token }).toString(),
-    });
-    const { sub } = (await introspected.json()) as { sub: string };
+    const { sub } = (await (await asApp('/oauth/introspect', token)).json()) as { sub: string };
     expect(await (await userinfo({ headers: bearer(token) })).json()).toEqual({ sub });
   });
 });
