@@ -25,6 +25,9 @@ export const SCOPE_CLAIMS: ReadonlyMap<string, readonly (keyof UserProfile)[]> =
   }),
 );
 
+/** Every claim userinfo may answer besides `sub` (Discovery §3 claims_supported). */
+export const USERINFO_CLAIMS: readonly string[] = [...new Set([...SCOPE_CLAIMS.values()].flat())];
+
 /** The claims of `profile` that `scopes` grant, only those with a value (§5.3.2: absent, never null). */
 export function claimsForScopes(profile: UserProfile, scopes: readonly string[]): Partial<UserProfile> {
   const claims: Record<string, unknown> = {};
