@@ -45,6 +45,7 @@ function Summary({ details }) {
     </li>`)}</ul>`;
   }
   if (isObject(before) && after === null) return html`<div><strong>Deleted</strong><${FieldList} entries=${pick(before)} /></div>`;
+  if (before === null && isObject(after)) return html`<div><strong>Created</strong><${FieldList} entries=${pick(after)} /></div>`;
   if (before === null) return html`<span class="muted">no such target</span>`;
   if (asked.length > 0) return html`<${FieldList} entries=${asked} />`;
   const rest = Object.entries(details).filter(([key]) => !ADMIN_KEYS.has(key));
@@ -53,17 +54,18 @@ function Summary({ details }) {
 
 /** A deleted record by the fields that say which it was. */
 function pick(record) {
-  const names = ['clientId', 'name', 'version', 'username', 'id', 'description'];
+  const names = ['clientId', 'name', 'version', 'username', 'id', 'description', 'match', 'upstream'];
   const picked = names.filter((key) => record[key] !== undefined && record[key] !== '').map((key) => [key, record[key]]);
   return picked.length ? picked : Object.entries(record).slice(0, 4);
 }
 
-function AuditRow({ event }) {
+/** One event as a table row (the resource server's page shows its own trail with it too). */
+export function AuditRow({ event }) {
   const { details } = event;
   return html`<tr>
     <td data-label="When">${formatDate(event.occurredAt)}</td>
     <td data-label="Action" class="audit-action"><code>${event.action}</code>${typeof details.status === 'number' && details.status >= 400 ? html` <span class="audit-status">${details.status}</span>` : null}</td>
-    <td data-label="Actor">${event.actor ?? html`<span class="muted">anonymous</span>`}${event.actor && event.actorType !== 'user' ? html` <span class="muted">(${event.actorType})</span>` : null}</td>
+    <td data-label="Actor">${event.actor ?? html`<span class="muted">anonymous</span>`}${event.actor && event.actorType !== 'user' ? html` <span class="muted">(${event.actorType})</span>` : null}${event.clientId && event.clientId !== event.actor ? html` <span class="muted">via ${event.clientId}</span>` : null}</td>
     <td data-label="Target">${event.targetType ? html`<span class="muted">${event.targetType}</span> ` : null}${event.targetId ? html`<code>${event.targetId}</code>` : null}</td>
     <td data-label="Change">
       <${Summary} details=${details} />

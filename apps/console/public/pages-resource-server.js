@@ -1,16 +1,28 @@
-// The resource server: synced clients with their local enabled state (stage 5), and sync status.
+// The resource server: sync status, its routes, synced clients with their local enabled state (stage 5), and its audit trail.
 import { useState } from 'preact/hooks';
 import { request } from './api.js';
+import { RsAuditSection } from './rs-audit.js';
+import { RoutesSection } from './rs-routes.js';
 import { ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useConfirm, useLoad } from './ui.js';
 
 export function ResourceServerPage({ url }) {
   const base = url.replace(/\/+$/, '');
   const { data, error, loading, reload } = useLoad(async () => {
-    const [sync, clients] = await Promise.all([request('GET', `${base}/admin/v1/sync`), request('GET', `${base}/admin/v1/clients`)]);
-    return { sync, clients: clients.items };
+    const [sync, clients, routes] = await Promise.all([
+      request('GET', `${base}/admin/v1/sync`),
+      request('GET', `${base}/admin/v1/clients`),
+      request('GET', `${base}/admin/v1/routes`),
+    ]);
+    return { sync, clients: clients.items, routes: routes.items };
   }, [base]);
   const [message, setMessage] = useState(null);
   const [actionError, setActionError] = useState(null);
+  // Bumped by every change made here, so that the audit section reads the trail again.
+  const [changes, setChanges] = useState(0);
+  const changed = () => {
+    setChanges((count) => count + 1);
+    reload();
+  };
   const { ask, dialog } = useConfirm();
 
   const setEnabled = async (client, enabled) => {
@@ -19,7 +31,7 @@ export function ResourceServerPage({ url }) {
     try {
       await request('PATCH', `${base}/admin/v1/clients/${encodeURIComponent(client.clientId)}`, { enabled });
       setMessage(`${client.name} (${client.version}) ${enabled ? 'enabled' : 'disabled'} at the resource server.`);
-      reload();
+      changed();
     } catch (caught) {
       setActionError(caught);
     }
@@ -52,6 +64,7 @@ export function ResourceServerPage({ url }) {
         <dt>Lag (events)</dt><dd>${data.sync.lag ?? '—'}</dd>
         <dt>Snapshot loaded</dt><dd>${formatDate(data.sync.snapshotLoadedAt)}</dd>
       </dl>
+      <${RoutesSection} base=${base} routes=${data.routes} onChanged=${changed} />
       <h2>Synced clients</h2>
       <div class="table-wrap"><table>
         <thead><tr><th scope="col">Name (Version)</th><th scope="col">Client ID</th><th scope="col">Active at the authorization server</th><th scope="col">Enabled here</th><th scope="col">Scopes</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -68,7 +81,8 @@ export function ResourceServerPage({ url }) {
             </button></td>
           </tr>`)}
         </tbody>
-      </table></div>`}
+      </table></div>
+      <${RsAuditSection} base=${base} version=${changes} />`}
     ${dialog}
   </section>`;
 }

@@ -20,6 +20,7 @@ import { ResourceAppModule } from './app.module.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
+import { installEnvoyCheckBodies } from './forward-auth/envoy-check-bodies.js';
 import { Gateway } from './gateway/gateway.js';
 import { EventVerifier } from './registry/event-verifier.js';
 import { RsMetrics } from './metrics/rs-metrics.js';
@@ -45,9 +46,18 @@ export async function createResourceServer(config: ResourceServerConfig, options
     new Logger('ResourceServer').warn('Redis is unreachable at boot: events arrive once it is back');
   }
   const logging = appLogging('resource-server', config);
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: renderClientError,
+    ...requestIdOptions,
+  });
   logging.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
+  installEnvoyCheckBodies(adapter.getInstance());
   const fastLanes = installFastLanes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config), adapter, { logger: logging.nestLogger, abortOnError: false });
   fastLanes.resolve({ guard: app.get(BearerTokenGuard), controller: (type) => app.get(type, { strict: false }) });

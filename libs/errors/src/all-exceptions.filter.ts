@@ -45,6 +45,11 @@ export function renderError(request: FastifyRequest, reply: FastifyReply, except
   return error.status;
 }
 
+/** The status an error is answered with (as renderError answers it outside /oauth/): for audit rows and metrics labels. */
+export function answeredStatus(exception: unknown): number {
+  return toProblem(exception).status;
+}
+
 /** Fastify `frameworkErrors` option: the same rendering for errors raised before routing. */
 export function renderFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   renderError(request, reply, error);
@@ -80,7 +85,8 @@ const STATUS_TITLES: Record<number, string> = { 400: 'Bad Request', 408: 'Reques
 function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
   if (exception instanceof Problem) return new OAuthErrorFromStatus(exception.status, exception.detail);
-  if (exception instanceof ServerBusy) return new TemporarilyUnavailable(exception.detail).withHeader('Retry-After', retryAfterHeader(exception.retryAfterSeconds));
+  if (exception instanceof ServerBusy)
+    return new TemporarilyUnavailable(exception.detail).withHeader('Retry-After', retryAfterHeader(exception.retryAfterSeconds));
   if (isUnavailableError(exception)) return new TemporarilyUnavailable();
   if (isUnstorableText(exception)) return new InvalidRequest(UNSTORABLE_TEXT);
   const status = statusOf(exception);
@@ -91,7 +97,8 @@ function toOAuthError(exception: unknown): OAuthError {
 function toProblem(exception: unknown): Problem {
   if (exception instanceof Problem) return exception;
   // Keep the challenge (WWW-Authenticate, Retry-After) when a bearer-protected admin API refuses.
-  if (exception instanceof OAuthError) return Object.assign(new Problem(exception.status, exception.error, exception.description), { headers: exception.headers });
+  if (exception instanceof OAuthError)
+    return Object.assign(new Problem(exception.status, exception.error, exception.description), { headers: exception.headers });
   if (exception instanceof ServerBusy) return new ServiceUnavailableProblem(exception.detail, exception.retryAfterSeconds);
   if (isUnavailableError(exception)) return new ServiceUnavailableProblem();
   if (sqlState(exception) === UNIQUE_VIOLATION) return new ConflictProblem('the resource already exists');
@@ -114,7 +121,11 @@ function sendOAuth(reply: FastifyReply, error: OAuthError): void {
 }
 
 function sendProblem(reply: FastifyReply, problem: Problem): void {
-  void reply.status(problem.status).headers({ 'cache-control': 'no-store', ...problem.headers }).type('application/problem+json').send(problem.toBody());
+  void reply
+    .status(problem.status)
+    .headers({ 'cache-control': 'no-store', ...problem.headers })
+    .type('application/problem+json')
+    .send(problem.toBody());
 }
 
 const UNSTORABLE_TEXT = 'the request contains characters that cannot be stored (such as NUL)';
@@ -149,7 +160,8 @@ function statusOf(exception: unknown): number | undefined {
 /** Framework 4xx messages are safe to show once trimmed; Fastify's JSON parser errors are reworded. */
 function publicMessage(exception: unknown, status: number): string {
   const candidate = exception as FrameworkError;
-  if (candidate?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || candidate?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || /JSON/.test(candidate?.message ?? '')) return 'the body is not valid JSON';
+  if (candidate?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || candidate?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || /JSON/.test(candidate?.message ?? ''))
+    return 'the body is not valid JSON';
   if (candidate?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'the body is empty';
   if (status === 413) return 'the request body is too large';
   if (candidate?.code === 'FST_ERR_BAD_URL') return 'the URL is malformed';

@@ -1,13 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
 import { MetricsRegistry } from './metrics-registry.js';
 
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+const METRICS_ROUTE = Symbol('metrics route');
+type LabelledRequest = FastifyRequest & { [METRICS_ROUTE]?: string };
 
 /**
- * Request latency by route pattern (never the raw URL: ids would explode the label set) and
+ * Labels this request by `route` rather than its Fastify route pattern: for a catch-all that
+ * knows better (the resource server's gateway: its matched route prefix, not "/*"). The caller
+ * keeps the label set bounded.
+ */
+export function labelMetricsRoute(request: FastifyRequest, route: string): void {
+  (request as LabelledRequest)[METRICS_ROUTE] = route;
+}
+
+/**
+ * Request latency by route pattern (never the raw URL: ids would explode the label set; or the
+ * label a catch-all gave, labelMetricsRoute) and
  * status class. Hooked in while the app is being built, so every route gets it; onResponse runs
  * after the reply is written, off the request's critical path.
  */
@@ -27,7 +39,7 @@ export class HttpMetrics {
     const children = new Map<string, ReturnType<typeof histogram.labels>>();
     fastify.addHook('onResponse', (request, reply, done) => {
       const method = request.method;
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = (request as LabelledRequest)[METRICS_ROUTE] ?? request.routeOptions.url ?? 'unmatched';
       const statusClass = STATUS_CLASSES[Math.floor(reply.statusCode / 100)] ?? `${Math.floor(reply.statusCode / 100)}xx`;
       const key = `${method} ${statusClass} ${route}`;
       let child = children.get(key);

@@ -1,5 +1,5 @@
 export { DbPoolMetrics } from './db-pool-metrics.js';
-export { HttpMetrics } from './http-metrics.js';
+export { HttpMetrics, labelMetricsRoute } from './http-metrics.js';
 export { MetricsRegistry } from './metrics-registry.js';
 export { OperabilityModule } from './operability.module.js';
 export { DOCS_PATH, setupOpenApi } from './openapi.js';
@@ -18,3 +18,15 @@ export {
   type ReferenceObject,
   type SchemaObject,
 } from './openapi-decorators.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PageQuery,
+  decodeCursor,
+  encodeCursor,
+  isCursorText,
+  isCursorTimestamp,
+  toPage,
+  type CursorField,
+  type Page,
+} from './pagination.js';

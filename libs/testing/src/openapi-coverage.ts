@@ -28,7 +28,8 @@ export function undocumentedRoutes(app: NestFastifyApplication, document: OpenAp
   for (const { method, url } of routes) {
     if (method === 'HEAD' || method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/') || url === '*' || url === '/*') continue;
     if (url === '/' && catchAllMethods.has(method)) continue;
-    const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    // A trailing wildcard (an @All('x/*') route) is documented as its {path} parameter.
+    const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{path}');
     if (!document.paths[path]?.[method.toLowerCase()]) missing.add(`${method} ${path}`);
   }
   return [...missing];

@@ -1,10 +1,6 @@
-/** Who did it: a username, a client id, or nobody known (a failed login has no actor yet). */
-export type AuditActorType = 'user' | 'client' | 'anonymous';
+import type { AuditActor, AuditActorType } from '#audit';
 
-export interface AuditActor {
-  type: AuditActorType;
-  id: string | null;
-}
+export type { AuditActor, AuditActorType, AuditEvent } from '#audit';
 
 /**
  * One audit row as the code records it. Actions are dotted names: client.created, client.updated,
@@ -19,19 +15,6 @@ export interface AuditEventInput {
   targetId?: string | null;
   /** Redacted before it is stored (redact.ts). */
   details?: Record<string, unknown>;
-}
-
-export interface AuditEvent {
-  id: string;
-  occurredAt: string;
-  actor: string | null;
-  actorType: AuditActorType;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  requestId: string | null;
 }
 
 /** A row waiting in AuditWriter's buffer: everything fixed at the moment it happened. */

@@ -4,31 +4,8 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '../common/uuid.js';
 import { multiRowInsert } from '../database/multi-row-insert.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
-import type { AuditActorType, AuditEvent, PendingAuditRow } from './audit-event.js';
-
-export interface AuditListFilter {
-  limit: number;
-  action?: string;
-  actor?: string;
-  targetId?: string;
-  since?: Date;
-  until?: Date;
-  /** Keyset: events strictly older than this (occurred_at, id), newest first. */
-  before?: { occurredAt: string; id: string };
-}
-
-interface AuditRow {
-  id: string;
-  occurred_at_text: string;
-  actor: string | null;
-  actor_type: AuditActorType;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  request_id: string | null;
-}
+import { AUDIT_EVENT_SELECT, auditConditions, auditEventOf, type AuditEventRow, type AuditListFilter } from '#audit';
+import type { AuditEvent, PendingAuditRow } from './audit-event.js';
 
 const insertStatementFor = multiRowInsert(
   'audit_events',
@@ -76,22 +53,21 @@ export class AuditEventsRepository {
     const limit = bind(filter.limit);
     const side = (source: string, conditions: string[]) =>
       `(SELECT ${EVENT_COLUMNS} FROM ${source} ${where(conditions)} ORDER BY occurred_at DESC, id DESC LIMIT ${limit})`;
-    const sides = [side('audit_events', [...sharedConditions(filter, bind), ...(filter.targetId !== undefined ? [`target_id = ${bind(filter.targetId)}`] : [])])];
+    const sides = [
+      side('audit_events', [...auditConditions(filter, bind), ...(filter.targetId !== undefined ? [`target_id = ${bind(filter.targetId)}`] : [])]),
+    ];
     if (mayBeTokenIssued(filter)) {
       const target = filter.targetId !== undefined ? [`grant_id = ${bind(filter.targetId)}::uuid`] : [];
-      sides.push(side('token_issued_events', [...sharedConditions({ ...filter, action: undefined }, bind), ...target]));
+      sides.push(side('token_issued_events', [...auditConditions({ ...filter, action: undefined }, bind), ...target]));
     }
-    const rows = await this.dataSource.query<AuditRow[]>(
-      `SELECT id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_text,
-              actor, actor_type, action, target_type, target_id, details, ip, request_id
+    const rows = await this.dataSource.query<AuditEventRow[]>(
+      `SELECT ${AUDIT_EVENT_SELECT}
        FROM (${sides.join(' UNION ALL ')}) AS trail ORDER BY occurred_at DESC, id DESC LIMIT ${limit}`,
       params,
     );
-    return rows.map(toEvent);
+    return rows.map(auditEventOf);
   }
 }
-
-type Bind = (value: unknown) => string;
 
 const EVENT_COLUMNS = 'id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id';
 
@@ -99,33 +75,7 @@ function where(conditions: string[]): string {
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
-/** The conditions both sides take as they are (the target differs: text there, the grant's uuid here). */
-function sharedConditions(filter: AuditListFilter, bind: Bind): string[] {
-  const conditions: string[] = [];
-  if (filter.action !== undefined) conditions.push(`action = ${bind(filter.action)}`);
-  if (filter.actor !== undefined) conditions.push(`actor = ${bind(filter.actor)}`);
-  if (filter.since) conditions.push(`occurred_at >= ${bind(filter.since)}`);
-  if (filter.until) conditions.push(`occurred_at < ${bind(filter.until)}`);
-  if (filter.before) conditions.push(`(occurred_at, id) < (${bind(filter.before.occurredAt)}::timestamptz, ${bind(filter.before.id)}::bigint)`);
-  return conditions;
-}
-
 /** False when the filter rules every token.issued event out (another action, a target that is no grant id). */
 function mayBeTokenIssued(filter: AuditListFilter): boolean {
   return (filter.action === undefined || filter.action === 'token.issued') && (filter.targetId === undefined || isUuid(filter.targetId));
-}
-
-function toEvent(row: AuditRow): AuditEvent {
-  return {
-    id: row.id,
-    occurredAt: row.occurred_at_text,
-    actor: row.actor,
-    actorType: row.actor_type,
-    action: row.action,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    details: row.details,
-    ip: row.ip,
-    requestId: row.request_id,
-  };
 }

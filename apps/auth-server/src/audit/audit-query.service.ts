@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_PAGE_SIZE, decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
+import { auditListFilter, auditPage, type ListAuditQuery } from '#audit';
+import type { Page } from '../common/pagination.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
-import type { ListAuditQuery } from './list-audit.query.js';
 import { AuditWriter } from './audit-writer.js';
 
 @Injectable()
@@ -13,19 +13,9 @@ export class AuditQueryService {
   ) {}
 
   async list(query: ListAuditQuery): Promise<Page<AuditEvent>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const before = decodeCursor(query.cursor, { occurredAt: isCursorTimestamp, id: (id) => /^\d{1,18}$/.test(id) });
+    const filter = auditListFilter(query);
     // An admin reading the trail expects what just happened to be there: write the buffer first.
     await this.writer.flush();
-    const rows = await this.repository.list({
-      limit: limit + 1,
-      action: query.action,
-      actor: query.actor,
-      targetId: query.targetId,
-      since: query.since ? new Date(query.since) : undefined,
-      until: query.until ? new Date(query.until) : undefined,
-      before,
-    });
-    return toPage(rows, limit, (last) => ({ occurredAt: last.occurredAt, id: last.id }));
+    return auditPage(await this.repository.list(filter), query);
   }
 }

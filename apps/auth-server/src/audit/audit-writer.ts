@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { redactForAudit, storableText } from '#audit';
 import { currentRequestContext } from '#observability';
 import type { AuditEventInput, PendingAuditRow } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
-import { redactForAudit, storableText } from './redact.js';
 
 /** A batch is written when it reaches this many rows, or this long after its first row. */
 export const AUDIT_BATCH_ROWS = 100;

@@ -3,8 +3,8 @@ import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import type { Page } from '../common/pagination.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditQueryService } from './audit-query.service.js';
-import { ListAuditQuery } from './list-audit.query.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ListAuditQuery } from '#audit';
 import { ApiPageResponse, ApiProblems, ApiQueryDto } from '#operability';
 import { AUDIT_EVENT_VIEW } from '../openapi/schemas.js';
 

@@ -25,7 +25,12 @@ export function installAdminCors(fastify: FastifyInstance, issuer: string): void
     if (!request.url.startsWith(ADMIN_PREFIX)) return done();
     const vary = reply.getHeader('vary');
     if (vary === undefined) void reply.header('vary', 'Origin');
-    else if (!String(vary).split(',').some((field) => field.trim().toLowerCase() === 'origin')) void reply.header('vary', `${String(vary)}, Origin`);
+    else if (
+      !String(vary)
+        .split(',')
+        .some((field) => field.trim().toLowerCase() === 'origin')
+    )
+      void reply.header('vary', `${String(vary)}, Origin`);
     void reply.header('access-control-allow-origin', consoleOrigin);
     if (request.method !== 'OPTIONS') return done();
     if (!request.headers.origin || !request.headers['access-control-request-method']) {

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConflictProblem, NotFoundProblem, ValidationProblem, type FieldError } from '#errors';
 import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { AdminAudit, type RecordChange } from '../audit/admin-audit.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { conflictsOf, effectiveRoutes, parseStoredRoute } from '../route-store/effective-routes.js';
 import { RouteTable } from '../route-store/route-table.js';
-import type { StoredRouteTable } from '../route-store/stored-route.js';
+import type { AlongsideRouteChange, StoredRouteTable } from '../route-store/stored-route.js';
 import type { Route } from '../routes/route.js';
 import { InvalidRoutesError, type RouteFieldError } from '../routes/route-rules.js';
 import { unknownRouteScopes } from '../routes/route-scopes.js';
+import { ADMIN_CHANGES } from './admin-changes.js';
 import { toRouteView, type RouteView } from './route-view.js';
 
 /**
@@ -18,8 +20,8 @@ import { toRouteView, type RouteView } from './route-view.js';
  * table (an overlap on the same prefix and methods with different rules: 409, the request being
  * valid on its own). File routes are listed, never changed here (409).
  *
- * Each change is logged with who made it, beside the request log line that records every admin
- * call (as for the client switch).
+ * Each change writes its audit row in its own transaction (AdminAudit: who, the route before and
+ * after); a refused one is audited with its status.
  */
 @Injectable()
 export class RoutesAdminService {
@@ -28,6 +30,7 @@ export class RoutesAdminService {
   constructor(
     private readonly table: RouteTable,
     private readonly projection: RegistryProjection,
+    private readonly audit: AdminAudit,
     @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
   ) {}
 
@@ -35,41 +38,66 @@ export class RoutesAdminService {
     return this.table.entries().map(toRouteView);
   }
 
-  async create(body: unknown, actor: AuthenticatedAccess): Promise<RouteView> {
-    const definition = this.validDefinition(body);
+  create(body: unknown, actor: AuthenticatedAccess): Promise<RouteView> {
     const id = randomUUID();
-    await this.table.mutate((stored) => {
-      this.assertNoOverlap(this.validRoute(definition), stored, id);
-      return { kind: 'insert', id, definition };
+    return this.audit.audited({ ...ADMIN_CHANGES.routeCreated, targetId: id, change: body }, actor, async (record) => {
+      const definition = this.validDefinition(body);
+      await this.table.mutate(
+        (stored) => {
+          this.assertNoOverlap(this.validRoute(definition), stored, id);
+          return { kind: 'insert', id, definition };
+        },
+        this.recorded(id, record),
+      );
+      return this.changed('created', id, actor);
     });
-    return this.changed('created', id, actor);
   }
 
-  async update(id: string, patch: unknown, actor: AuthenticatedAccess): Promise<RouteView> {
-    this.assertNotFileRoute(id);
-    const changes = objectBody(patch);
-    await this.table.mutate((stored) => {
-      const row = stored.routes.find((candidate) => candidate.id === id);
-      if (!row) throw new NotFoundProblem(`no route ${id}`);
-      const definition: Record<string, unknown> = { ...row.definition, ...changes };
-      // null puts a field back to its default (timeoutMs, methods by leaving out match.methods…).
-      for (const [field, value] of Object.entries(changes)) if (value === null) delete definition[field];
-      this.assertNoOverlap(this.validRoute(definition), stored, id);
-      return { kind: 'update', id, definition };
+  update(id: string, patch: unknown, actor: AuthenticatedAccess): Promise<RouteView> {
+    return this.audit.audited({ ...ADMIN_CHANGES.routeUpdated, targetId: id, change: patch }, actor, async (record) => {
+      this.assertNotFileRoute(id);
+      const changes = objectBody(patch);
+      await this.table.mutate(
+        (stored) => {
+          const row = stored.routes.find((candidate) => candidate.id === id);
+          if (!row) throw new NotFoundProblem(`no route ${id}`);
+          const definition: Record<string, unknown> = { ...row.definition, ...changes };
+          // null puts a field back to its default (timeoutMs, methods by leaving out match.methods…).
+          for (const [field, value] of Object.entries(changes)) if (value === null) delete definition[field];
+          this.assertNoOverlap(this.validRoute(definition), stored, id);
+          return { kind: 'update', id, definition };
+        },
+        this.recorded(id, record),
+      );
+      return this.changed('updated', id, actor);
     });
-    return this.changed('updated', id, actor);
   }
 
-  async remove(id: string, actor: AuthenticatedAccess): Promise<void> {
-    this.assertNotFileRoute(id);
-    let prefix = '';
-    await this.table.mutate((stored) => {
-      const row = stored.routes.find((candidate) => candidate.id === id);
-      if (!row) throw new NotFoundProblem(`no route ${id}`);
-      prefix = JSON.stringify((row.definition.match as { pathPrefix?: unknown } | undefined)?.pathPrefix ?? null);
-      return { kind: 'delete', id };
+  remove(id: string, actor: AuthenticatedAccess): Promise<void> {
+    return this.audit.audited({ ...ADMIN_CHANGES.routeDeleted, targetId: id, change: null }, actor, async (record) => {
+      this.assertNotFileRoute(id);
+      let prefix = '';
+      await this.table.mutate(
+        (stored) => {
+          const row = stored.routes.find((candidate) => candidate.id === id);
+          if (!row) throw new NotFoundProblem(`no route ${id}`);
+          prefix = JSON.stringify((row.definition.match as { pathPrefix?: unknown } | undefined)?.pathPrefix ?? null);
+          return { kind: 'delete', id };
+        },
+        this.recorded(id, record),
+      );
+      this.logger.log(`route ${id} (${prefix}) deleted by client ${actor.clientId} (sub ${actor.sub})`);
     });
-    this.logger.log(`route ${id} (${prefix}) deleted by client ${actor.clientId} (sub ${actor.sub})`);
+  }
+
+  /** The audit row of a change to route `id`, in its transaction: the route as GET /admin/v1/routes showed it before and shows it after. */
+  private recorded(id: string, record: RecordChange): AlongsideRouteChange {
+    return (tx, before, after) => record({ before: this.viewIn(before, id), after: this.viewIn(after, id) }, tx);
+  }
+
+  private viewIn(stored: StoredRouteTable, id: string): RouteView | null {
+    const entry = effectiveRoutes(this.table.fileRoutes, stored.routes).entries.find((candidate) => candidate.id === id);
+    return entry ? toRouteView(entry) : null;
   }
 
   private changed(verb: string, id: string, actor: AuthenticatedAccess): RouteView {
@@ -102,7 +130,10 @@ export class RoutesAdminService {
   }
 
   private assertNoOverlap(route: Route, stored: StoredRouteTable, id: string): void {
-    const others = effectiveRoutes(this.table.fileRoutes, stored.routes.filter((row) => row.id !== id)).entries.map((entry) => entry.route);
+    const others = effectiveRoutes(
+      this.table.fileRoutes,
+      stored.routes.filter((row) => row.id !== id),
+    ).entries.map((entry) => entry.route);
     const overlaps = conflictsOf(route, others);
     if (overlaps.length > 0) throw new ConflictProblem(overlaps.map((error) => error.message).join('; '), overlaps.map(toFieldError));
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { RequireScopes } from '../auth/require-scopes.decorator.js';
+import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
 import { RsAdminService, type ClientView, type ScopeView, type SyncView } from './rs-admin.service.js';
 import { UpdateClientBody } from './update-client.body.js';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '#operability';
 import { items, RS_CLIENT_VIEW, RS_SCOPE_VIEW, SYNC_VIEW } from '../openapi/schemas.js';
 
@@ -27,8 +28,10 @@ export class RsAdminController {
   @ApiOkResponse({ schema: RS_CLIENT_VIEW })
   @ApiProblems(400, 404)
   @Patch('clients/:clientId')
-  updateClient(@Param('clientId') clientId: string, @Body() body: UpdateClientBody): Promise<ClientView> {
-    return this.service.setEnabled(clientId, body.enabled);
+  @ApiBody({ type: UpdateClientBody })
+  updateClient(@Param('clientId') clientId: string, @Body() body: unknown, @CurrentAccess() access: AuthenticatedAccess): Promise<ClientView> {
+    // Validated by the service, inside the audit: a refused body is audited, as at the auth server.
+    return this.service.setEnabled(clientId, body, access);
   }
 
   @ApiOperation({ summary: 'Synced scopes' })

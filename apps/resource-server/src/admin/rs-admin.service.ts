@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundProblem } from '#errors';
+import { adminValidationPipe, NotFoundProblem } from '#errors';
+import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { AdminAudit } from '../audit/admin-audit.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import type { ProjectedClient } from '../registry/registry.js';
 import { SyncTransportRegistry } from '../registry/sync-status.js';
+import { ADMIN_CHANGES } from './admin-changes.js';
+import { UpdateClientBody } from './update-client.body.js';
+
+/** The admin API's body validation, run inside the audit (the global pipe skips an `unknown` body). */
+const BODY = adminValidationPipe();
 
 export interface ClientView {
   clientId: string;
@@ -35,15 +42,35 @@ export class RsAdminService {
     private readonly projection: RegistryProjection,
     private readonly sync: RegistrySyncService,
     private readonly transports: SyncTransportRegistry,
+    private readonly audit: AdminAudit,
   ) {}
 
   clients(): ClientView[] {
     return this.projection.allClients().map(toClientView);
   }
 
-  async setEnabled(clientId: string, enabled: boolean): Promise<ClientView> {
-    if (!(await this.sync.setEnabled(clientId, enabled))) throw new NotFoundProblem(`no client ${clientId}`);
-    return toClientView(this.projection.client(clientId)!);
+  /**
+   * The local switch (stage 5), audited with the client before and after. Its row is written
+   * right after the switch commits, not inside its transaction: the switch is the registry's
+   * (serialized with the sync's writes, registry/registry-sync.service.ts), which takes no
+   * transaction from outside yet.
+   */
+  setEnabled(clientId: string, body: unknown, actor: AuthenticatedAccess): Promise<ClientView> {
+    const asked = (body as { enabled?: unknown } | null)?.enabled;
+    const kind = asked === true ? ADMIN_CHANGES.clientEnabled : asked === false ? ADMIN_CHANGES.clientDisabled : ADMIN_CHANGES.clientSwitched;
+    return this.audit.audited({ ...kind, targetId: clientId, change: body }, actor, async (record) => {
+      const { enabled } = (await BODY.transform(body, { type: 'body', metatype: UpdateClientBody })) as UpdateClientBody;
+      const before = this.clientView(clientId);
+      if (!(await this.sync.setEnabled(clientId, enabled))) throw new NotFoundProblem(`no client ${clientId}`);
+      const after = this.clientView(clientId);
+      await record({ before, after });
+      return after!;
+    });
+  }
+
+  private clientView(clientId: string): ClientView | null {
+    const client = this.projection.client(clientId);
+    return client ? toClientView(client) : null;
   }
 
   scopes(): ScopeView[] {

@@ -1,13 +1,12 @@
-import { Controller, Get, Headers, HttpCode, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ValidationProblem } from '#errors';
+import { applyDecorators, Controller, Delete, Get, Headers, HttpCode, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answeredStatus } from '#errors';
 import { ApiProblems } from '#operability';
+import { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
-import { RouteAuthorizer } from '../route-access/route-authorizer.js';
-
-/** RFC 9110 §5.6.2 token: what a method name may be. */
-const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}$/;
+import { RouteAuthorizer, UNMATCHED_ROUTE, type RouteRequest } from '../route-access/route-authorizer.js';
+import { envoyDescription, forwardedDescription, type HeaderValue } from './described-request.js';
 
 const AUTH_HEADER_DOCS = {
   'X-Auth-Subject': { description: 'the token subject (sub)', schema: { type: 'string' } },
@@ -15,51 +14,105 @@ const AUTH_HEADER_DOCS = {
   'X-Auth-Scope': { description: 'the scopes the token still grants, space-separated', schema: { type: 'string' } },
   'X-Auth-Token-Id': { description: 'the token id (jti)', schema: { type: 'string' } },
 };
+const ALLOWED = { description: 'allowed; the X-Auth-* headers describe the caller (absent on a public route)', headers: AUTH_HEADER_DOCS };
+
+/** The docs and status of a check in Envoy's form, whatever its method. */
+function EnvoyCheck(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({ summary: 'Forward authentication, Envoy HTTP ext_authz form: the original method on /auth/verify followed by the original path and query' }),
+    ApiParam({ name: 'path', description: 'the original request path (and query), after /auth/verify (ext_authz path_prefix)' }),
+    ApiOkResponse(ALLOWED),
+    ApiProblems(400, 401, 403, 404, 405, 503),
+    HttpCode(200),
+  );
+}
 
 /**
- * Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy HTTP ext_authz): the
- * route rules applied to the request the proxy describes. 200 with the X-Auth-* headers (none for
- * a public route) or the 401/403 with WWW-Authenticate a protected route gives; 400 for a path
- * or description refused, 404 without a route, 405 for a method the route does not allow.
+ * Forward authentication: the route rules applied to the request a proxy describes, in either
+ * form (described-request.ts): GET /auth/verify with X-Forwarded-Method and X-Forwarded-Uri or
+ * X-Original-URI (nginx auth_request, Traefik ForwardAuth), or the original method on
+ * /auth/verify/<original path> (Envoy's HTTP ext_authz with path_prefix /auth/verify). 200 with the
+ * X-Auth-* headers (none for a public route) or the 401/403 with WWW-Authenticate a protected
+ * route gives; 400 for a path or description refused, 404 without a route, 405 for a method the
+ * route does not allow. Each decision is counted by route prefix (route_decisions_total).
  */
 @ApiTags('forward authentication')
 @Controller('auth')
 export class ForwardAuthController {
-  constructor(private readonly authorizer: RouteAuthorizer) {}
+  constructor(
+    private readonly authorizer: RouteAuthorizer,
+    private readonly metrics: RsMetrics,
+  ) {}
 
   @ApiOperation({ summary: 'Forward authentication: may the described request pass? (nginx auth_request, Traefik ForwardAuth)' })
   @ApiHeader({ name: 'X-Forwarded-Method', required: true, description: 'the method of the request to decide on' })
   @ApiHeader({ name: 'X-Forwarded-Uri', required: false, description: 'its target (path and query, as sent); or X-Original-URI' })
   @ApiHeader({ name: 'X-Original-URI', required: false, description: 'nginx name of the target, when X-Forwarded-Uri is absent' })
-  @ApiOkResponse({ description: 'allowed; the X-Auth-* headers describe the caller (absent on a public route)', headers: AUTH_HEADER_DOCS })
+  @ApiOkResponse(ALLOWED)
   @ApiProblems(400, 401, 403, 404, 405, 503)
   @Get('verify')
   @HttpCode(200)
-  async verify(
-    @Headers('x-forwarded-method') method: string | string[] | undefined,
-    @Headers('x-forwarded-uri') forwardedUri: string | string[] | undefined,
-    @Headers('x-original-uri') originalUri: string | string[] | undefined,
-    @Headers('authorization') authorization: string | string[] | undefined,
+  verify(
+    @Headers('x-forwarded-method') method: HeaderValue,
+    @Headers('x-forwarded-uri') forwardedUri: HeaderValue,
+    @Headers('x-original-uri') originalUri: HeaderValue,
+    @Headers('authorization') authorization: HeaderValue,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
+    return this.decide({ ...forwardedDescription(method, forwardedUri, originalUri), authorization }, reply);
+  }
+
+  // The Envoy form, one handler per method a route may name (ROUTE_METHODS; HEAD comes with GET):
+  // not @All(), which would also take methods the gateway never serves (SEARCH, PROPFIND, ...).
+  @EnvoyCheck()
+  @Get('verify/*')
+  checkGet(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Post('verify/*')
+  checkPost(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Put('verify/*')
+  checkPut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Patch('verify/*')
+  checkPatch(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Delete('verify/*')
+  checkDelete(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  @EnvoyCheck()
+  @Options('verify/*')
+  checkOptions(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.checkOriginal(request, reply);
+  }
+
+  private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    return this.decide({ ...envoyDescription(request.method, request.url, request.headers), authorization: request.headers.authorization }, reply);
+  }
+
+  private async decide(described: RouteRequest, reply: FastifyReply): Promise<void> {
     reply.header('cache-control', 'no-store');
-    const { access } = await this.authorizer.authorize({ method: described(method), target: target(forwardedUri, originalUri), authorization });
-    if (access) reply.headers(authHeadersOf(access));
+    try {
+      const { access } = await this.authorizer.authorize(described);
+      if (access) reply.headers(authHeadersOf(access));
+      this.metrics.routeDecided('forward_auth', described.routeLabel ?? UNMATCHED_ROUTE, 200);
+    } catch (error) {
+      this.metrics.routeDecided('forward_auth', described.routeLabel ?? UNMATCHED_ROUTE, answeredStatus(error));
+      throw error;
+    }
   }
-}
-
-function described(method: string | string[] | undefined): string {
-  // Never a default: a proxy that does not say the method could get a POST judged as a GET.
-  if (typeof method !== 'string' || !METHOD.test(method)) throw ValidationProblem.field('X-Forwarded-Method', 'send exactly one method');
-  return method.toUpperCase();
-}
-
-function target(forwardedUri: string | string[] | undefined, originalUri: string | string[] | undefined): string {
-  if (Array.isArray(forwardedUri) || Array.isArray(originalUri)) throw ValidationProblem.field('X-Forwarded-Uri', 'send exactly one request target');
-  if (forwardedUri !== undefined && originalUri !== undefined && forwardedUri !== originalUri) {
-    throw ValidationProblem.field('X-Forwarded-Uri', 'X-Forwarded-Uri and X-Original-URI disagree');
-  }
-  const uri = forwardedUri ?? originalUri;
-  if (uri === undefined || uri === '') throw ValidationProblem.field('X-Forwarded-Uri', 'send X-Forwarded-Uri or X-Original-URI');
-  return uri;
 }

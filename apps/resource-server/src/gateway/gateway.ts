@@ -3,8 +3,10 @@ import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderError } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
+import { labelMetricsRoute } from '#operability';
+import { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
-import { RouteAuthorizer, type RouteAccess } from '../route-access/route-authorizer.js';
+import { RouteAuthorizer, UNMATCHED_ROUTE, type RouteAccess, type RouteRequest } from '../route-access/route-authorizer.js';
 import { RequestPathRefused } from '../route-access/route-problems.js';
 import { ROUTE_METHODS, type Route } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
@@ -32,6 +34,7 @@ export class Gateway {
     private readonly authorizer: RouteAuthorizer,
     private readonly matcher: RouteMatcher,
     private readonly websockets: WebSocketUpgrades,
+    private readonly metrics: RsMetrics,
   ) {}
 
   /** On the resource server's Fastify instance, before app.init() (bootstrap.ts). */
@@ -52,15 +55,20 @@ export class Gateway {
   private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     // Routes come and go through the admin API: without any, a path stays the plain 404.
     if (this.matcher.routes.length === 0) {
+      labelMetricsRoute(request, UNMATCHED_ROUTE);
       reply.callNotFound();
       return reply;
     }
+    const described: RouteRequest = { method: request.method, target: request.url, authorization: request.headers.authorization };
     let decision: RouteAccess;
     try {
-      decision = await this.authorizer.authorize({ method: request.method, target: request.url, authorization: request.headers.authorization });
+      decision = await this.authorizer.authorize(described);
     } catch (error) {
-      return this.refuse(request, reply, error);
+      this.refuse(request, reply, error);
+      this.decided(request, described, reply.statusCode);
+      return reply;
     }
+    this.decided(request, described, 200);
     const { route, access } = decision;
     const authHeaders = access ? authHeadersOf(access) : {};
     if (this.websockets.isUpgrade(request)) return this.websockets.proxy(request, reply, route, authHeaders);
@@ -69,7 +77,8 @@ export class Gateway {
     } catch (error) {
       // reply-from refuses (synchronously, 400) a path with a segment beginning with ".." or
       // ending with ".." before a "/" ("/..hidden", "/a../b"), which the route rules allow.
-      if ((error as { statusCode?: number }).statusCode === 400) return this.refuse(request, reply, new RequestPathRefused('the path has a segment beginning or ending with ".."'));
+      if ((error as { statusCode?: number }).statusCode === 400)
+        return this.refuse(request, reply, new RequestPathRefused('the path has a segment beginning or ending with ".."'));
       return this.refuse(request, reply, error);
     }
   }
@@ -88,9 +97,17 @@ export class Gateway {
     });
   }
 
+  /** Labels the request's metrics by its route's prefix (bounded by the route table), not by the catch-all's "/*". */
+  private decided(request: FastifyRequest, described: RouteRequest, status: number): void {
+    const route = described.routeLabel ?? UNMATCHED_ROUTE;
+    labelMetricsRoute(request, route);
+    this.metrics.routeDecided('gateway', route, status);
+  }
+
   /** As the exception filter does: rendered for the path's clients, a 500 (a bug) logged. */
   private refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-    if (renderError(request, reply, error) === 500) this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${String(error)}`, (error as Error | undefined)?.stack);
+    if (renderError(request, reply, error) === 500)
+      this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${String(error)}`, (error as Error | undefined)?.stack);
     return reply;
   }
 }

@@ -5,6 +5,9 @@ import { RegistryProjection } from '../registry/registry-projection.js';
 import { RegistrySyncService } from '../registry/registry-sync.service.js';
 import { SyncTransportRegistry } from '../registry/sync-status.js';
 
+/** Where a request was decided on under the route rules. */
+export type RouteDecisionEntry = 'gateway' | 'forward_auth';
+
 /**
  * The resource server's own metrics. Counters are bumped by the code that observes the event
  * (JWKS fetch, dead letters) or by subscription (sync apply: the registry does not know its
@@ -16,6 +19,9 @@ export class RsMetrics {
   private readonly propagation: Histogram;
   private readonly jwksFetches: Counter;
   private readonly deadLetters: Counter<'reason'>;
+  private readonly routeDecisions: Counter<'via' | 'route' | 'status'>;
+  /** One labelled child per (via, route, status), made on first use: no label hashing per request. */
+  private readonly routeDecisionChildren = new Map<string, ReturnType<Counter<'via' | 'route' | 'status'>['labels']>>();
 
   constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService) {
     const registers = [metrics.registry];
@@ -35,6 +41,12 @@ export class RsMetrics {
       name: 'sync_events_dead_lettered_total',
       help: 'Stream entries refused and moved to the dead-letter stream, by reason (unsigned, foreign, malformed, ...): alert on any',
       labelNames: ['reason'],
+      registers,
+    });
+    this.routeDecisions = new Counter({
+      name: 'route_decisions_total',
+      help: 'Decisions under the route rules, by entry (gateway, forward_auth), route prefix ("unmatched" without a route) and status',
+      labelNames: ['via', 'route', 'status'],
       registers,
     });
     this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
@@ -82,6 +94,17 @@ export class RsMetrics {
 
   eventDeadLettered(reason: string): void {
     this.deadLetters.inc({ reason });
+  }
+
+  /** `route`: a prefix of the route table or "unmatched", so the label set stays bounded by the table. */
+  routeDecided(via: RouteDecisionEntry, route: string, status: number): void {
+    const key = `${via} ${status} ${route}`;
+    let child = this.routeDecisionChildren.get(key);
+    if (child === undefined) {
+      child = this.routeDecisions.labels({ via, route, status: String(status) });
+      this.routeDecisionChildren.set(key, child);
+    }
+    child.inc();
   }
 
   jwksFetched(): void {

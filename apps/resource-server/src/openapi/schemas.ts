@@ -48,7 +48,10 @@ export const PROTECTED_RESOURCE_METADATA = object({
 const ROUTE_FIELDS: Record<string, SchemaObject> = {
   match: {
     type: 'object',
-    properties: { pathPrefix: { type: 'string', example: '/billing' }, methods: { type: 'array', items: { type: 'string', enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] } } },
+    properties: {
+      pathPrefix: { type: 'string', example: '/billing' },
+      methods: { type: 'array', items: { type: 'string', enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] } },
+    },
     required: ['pathPrefix'],
   },
   upstream: { type: 'string', format: 'uri', example: 'http://127.0.0.1:8080' },
@@ -65,7 +68,12 @@ const ROUTE_FIELDS: Record<string, SchemaObject> = {
 };
 
 /** A route as RESOURCE_ROUTES_FILE writes one (POST /admin/v1/routes). */
-export const ROUTE_DEFINITION: SchemaObject = { type: 'object', properties: ROUTE_FIELDS, required: ['match', 'upstream', 'scopes'], additionalProperties: false };
+export const ROUTE_DEFINITION: SchemaObject = {
+  type: 'object',
+  properties: ROUTE_FIELDS,
+  required: ['match', 'upstream', 'scopes'],
+  additionalProperties: false,
+};
 
 /** PATCH /admin/v1/routes/{id}: any of the fields; null resets one to its default. */
 export const ROUTE_PATCH: SchemaObject = { type: 'object', properties: ROUTE_FIELDS, additionalProperties: false };
@@ -76,4 +84,23 @@ export const ROUTE_VIEW = object({
   ...ROUTE_FIELDS,
   createdAt: { type: ['string', 'null'], format: 'date-time' },
   updatedAt: { type: ['string', 'null'], format: 'date-time' },
+});
+
+/** A row of GET /admin/v1/audit: the auth server's audit event, plus the admin token's client. */
+export const RS_AUDIT_EVENT_VIEW = object({
+  id: string,
+  occurredAt: { type: 'string', format: 'date-time' },
+  actor: { type: ['string', 'null'], description: 'the admin token subject' },
+  actorType: { type: 'string', enum: ['user', 'client'] },
+  clientId: { type: ['string', 'null'], description: 'the client the admin token was issued to' },
+  action: { type: 'string', example: 'route.created' },
+  targetType: { type: ['string', 'null'] },
+  targetId: { type: ['string', 'null'] },
+  details: {
+    type: 'object',
+    additionalProperties: true,
+    description: 'method, route, status, outcome, change (the request body), before and after (the target as GET showed it)',
+  },
+  ip: { type: ['string', 'null'] },
+  requestId: { type: ['string', 'null'] },
 });

@@ -19,7 +19,15 @@ export interface RouteRequest {
   authorization: string | string[] | undefined;
   /** The parsed body, when the caller has it (a gateway): a token there is refused, as on protected routes. */
   body?: unknown;
+  /**
+   * Set by authorize, refused or not: the prefix of the route the request fell under, or
+   * UNMATCHED_ROUTE (no route, or a path refused). The metrics' route label: bounded by the table.
+   */
+  routeLabel?: string;
 }
+
+/** The metrics' route label of a request no route covers. */
+export const UNMATCHED_ROUTE = 'unmatched';
 
 /** An admitted request: its route, and the caller unless the route is public. */
 export interface RouteAccess {
@@ -53,7 +61,7 @@ export class RouteAuthorizer {
   }
 
   async authorize(request: RouteRequest): Promise<RouteAccess> {
-    const route = this.routeOf(request.method, request.target);
+    const route = this.routeOf(request);
     if (route.scopes === 'public') return { route };
     try {
       return { route, access: await this.admit(request, route.scopes) };
@@ -75,12 +83,17 @@ export class RouteAuthorizer {
     return access;
   }
 
-  private routeOf(method: string, target: string): Route {
-    const path = requestPath(target);
+  private routeOf(request: RouteRequest): Route {
+    request.routeLabel = UNMATCHED_ROUTE;
+    const path = requestPath(request.target);
     if (!path.ok) throw new RequestPathRefused(path.reason);
-    const match = this.matcher.match(method.toUpperCase(), path.path);
+    const match = this.matcher.match(request.method.toUpperCase(), path.path);
     if (match.kind === 'no-route') throw new NoRouteProblem();
-    if (match.kind === 'method-not-allowed') throw new MethodNotAllowedProblem(match.allow);
+    if (match.kind === 'method-not-allowed') {
+      request.routeLabel = match.pathPrefix;
+      throw new MethodNotAllowedProblem(match.allow);
+    }
+    request.routeLabel = match.route.pathPrefix;
     return match.route;
   }
 }

@@ -4,7 +4,7 @@ import type { Route } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { effectiveRoutes, type RouteEntry } from './effective-routes.js';
 import { RouteRepository } from './route.repository.js';
-import type { RouteMutation, StoredRouteTable } from './stored-route.js';
+import type { AlongsideRouteChange, RouteMutation, StoredRouteTable } from './stored-route.js';
 
 /**
  * How often an instance looks at route_table_version for changes made at another instance
@@ -53,9 +53,9 @@ export class RouteTable implements OnModuleInit, OnModuleDestroy {
     return this.current;
   }
 
-  /** Decides and writes a change (repository.mutate), then serves the table it leaves. */
-  async mutate(decide: (stored: StoredRouteTable) => RouteMutation): Promise<void> {
-    this.apply(await this.repository.mutate(decide));
+  /** Decides and writes a change (repository.mutate, with what goes `alongside` it), then serves the table it leaves. */
+  async mutate(decide: (stored: StoredRouteTable) => RouteMutation, alongside?: AlongsideRouteChange): Promise<void> {
+    this.apply(await this.repository.mutate(decide, alongside));
   }
 
   /** Picks up a change made at another instance (the poll, each ROUTE_POLL_MS). */

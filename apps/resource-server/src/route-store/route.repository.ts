@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { inTransaction } from '#database';
-import type { RouteMutation, StoredRoute, StoredRouteTable } from './stored-route.js';
+import { txOf } from '#database/persistence';
+import type { AlongsideRouteChange, RouteMutation, StoredRoute, StoredRouteTable } from './stored-route.js';
 
 interface RouteRow {
   id: string;
@@ -27,11 +28,13 @@ export class RouteRepository {
 
   /**
    * Decides a change against the routes as stored and writes it, the version row locked so that
-   * two instances cannot both add conflicting routes; `decide` throws to refuse. Returns the table after.
+   * two instances cannot both add conflicting routes; `decide` throws to refuse. `alongside` writes
+   * in the same transaction (the change's audit row), seeing the table before and after. Returns the table after.
    */
-  async mutate(decide: (current: StoredRouteTable) => RouteMutation): Promise<StoredRouteTable> {
+  async mutate(decide: (current: StoredRouteTable) => RouteMutation, alongside?: AlongsideRouteChange): Promise<StoredRouteTable> {
     return inTransaction(this.dataSource, async (manager) => {
-      const mutation = decide(await this.read(manager, ' FOR UPDATE'));
+      const before = await this.read(manager, ' FOR UPDATE');
+      const mutation = decide(before);
       if (mutation.kind === 'insert') {
         await manager.query('INSERT INTO routes (id, definition) VALUES ($1, $2::jsonb)', [mutation.id, JSON.stringify(mutation.definition)]);
       } else if (mutation.kind === 'update') {
@@ -40,7 +43,9 @@ export class RouteRepository {
         await manager.query('DELETE FROM routes WHERE id = $1', [mutation.id]);
       }
       await manager.query('UPDATE route_table_version SET version = version + 1 WHERE id = 1');
-      return this.read(manager, '');
+      const after = await this.read(manager, '');
+      await alongside?.(txOf(manager), before, after);
+      return after;
     });
   }
 

@@ -3,7 +3,7 @@ import type { Route } from './route.js';
 export type RouteMatch =
   | { kind: 'route'; route: Route }
   /** The longest matching prefix has routes, none for this method: 405 with Allow. */
-  | { kind: 'method-not-allowed'; allow: readonly string[] }
+  | { kind: 'method-not-allowed'; pathPrefix: string; allow: readonly string[] }
   | { kind: 'no-route' };
 
 /**
@@ -57,7 +57,11 @@ class MatchTable {
     if (candidates === undefined) return { kind: 'no-route' };
     const route = candidates.find((candidate) => candidate.methods === undefined || candidate.methods.includes(method));
     if (route) return { kind: 'route', route };
-    return { kind: 'method-not-allowed', allow: [...new Set(candidates.flatMap((candidate) => candidate.methods ?? []))].sort() };
+    return {
+      kind: 'method-not-allowed',
+      pathPrefix: candidates[0].pathPrefix,
+      allow: [...new Set(candidates.flatMap((candidate) => candidate.methods ?? []))].sort(),
+    };
   }
 
   private longestPrefixRoutes(path: string): Route[] | undefined {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
 import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
@@ -185,6 +186,143 @@ describe('resource server: /admin/v1/routes', () => {
     } finally {
       await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
+  });
+
+  describe('audit trail (GET /admin/v1/audit)', () => {
+    interface AuditBody {
+      id: string;
+      actor: string | null;
+      actorType: string;
+      clientId: string | null;
+      action: string;
+      targetType: string | null;
+      targetId: string | null;
+      details: Record<string, unknown>;
+      requestId: string | null;
+    }
+
+    async function trail(query: string): Promise<{ items: AuditBody[]; nextCursor: string | null }> {
+      const response = await rs.request(`/admin/v1/audit?${query}`, { token: adminToken });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { items: AuditBody[]; nextCursor: string | null };
+    }
+
+    it('records each route change with who, the request id, and the route before and after', async () => {
+      const alice = await authServer.sign({ sub: 'alice', client_id: 'admin-tool', scope: 'rs.admin' });
+      const body = { match: { pathPrefix: '/audited' }, upstream: UPSTREAM, scopes: 'public' };
+      const created = await rs.request('/admin/v1/routes', { method: 'POST', token: alice, json: body, headers: { 'x-request-id': 'audit-create-1' } });
+      expect(created.status).toBe(201);
+      const route = (await created.json()) as RouteBody;
+      expect((await rs.request(`/admin/v1/routes/${route.id}`, { method: 'PATCH', token: alice, json: { timeoutMs: 5000 } })).status).toBe(200);
+      expect((await rs.request(`/admin/v1/routes/${route.id}`, { method: 'PATCH', token: alice, json: { timeoutMs: -1 } })).status).toBe(400);
+      expect((await rs.request(`/admin/v1/routes/${route.id}`, { method: 'DELETE', token: alice })).status).toBe(204);
+
+      const { items } = await trail(`targetId=${route.id}`);
+      expect(items.map((row) => [row.action, row.details.status, row.details.outcome])).toEqual([
+        ['route.deleted', 204, 'succeeded'],
+        ['route.updated', 400, 'refused'],
+        ['route.updated', 200, 'succeeded'],
+        ['route.created', 201, 'succeeded'],
+      ]);
+      const [deleted, refused, updated, create] = items;
+      expect(create).toMatchObject({
+        actor: 'alice',
+        actorType: 'user',
+        clientId: 'admin-tool',
+        targetType: 'route',
+        requestId: 'audit-create-1',
+        details: {
+          method: 'POST',
+          route: '/admin/v1/routes',
+          change: body,
+          before: null,
+          after: { id: route.id, source: 'api', match: { pathPrefix: '/audited' } },
+        },
+      });
+      expect(updated.details).toMatchObject({ change: { timeoutMs: 5000 }, before: { timeoutMs: 30000 }, after: { timeoutMs: 5000 } });
+      expect(refused.details).not.toHaveProperty('after');
+      expect(deleted.details).toMatchObject({ before: { id: route.id, timeoutMs: 5000 }, after: null });
+    });
+
+    it('records refused changes: an overlap (409), a file route (409), an invalid route (400)', async () => {
+      const refuser = await authServer.sign({ sub: 'refused-admin', client_id: 'admin-tool', scope: 'rs.admin' });
+      expect(
+        (
+          await rs.request('/admin/v1/routes', {
+            method: 'POST',
+            token: refuser,
+            json: { match: { pathPrefix: '/reports' }, upstream: UPSTREAM, scopes: 'public' },
+          })
+        ).status,
+      ).toBe(409);
+      expect((await rs.request('/admin/v1/routes/file-0', { method: 'DELETE', token: refuser })).status).toBe(409);
+      expect((await rs.request('/admin/v1/routes', { method: 'POST', token: refuser, json: { upstream: 'ftp://x' } })).status).toBe(400);
+      const { items } = await trail('actor=refused-admin');
+      expect(items.map((row) => [row.action, row.targetId === 'file-0' ? 'file-0' : 'new', row.details.status])).toEqual([
+        ['route.created', 'new', 400],
+        ['route.deleted', 'file-0', 409],
+        ['route.created', 'new', 409],
+      ]);
+    });
+
+    it('records the local client switch with the client before and after; an unknown client as refused', async () => {
+      expect((await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: false } })).status).toBe(200);
+      expect((await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: true } })).status).toBe(200);
+      expect((await rs.request('/admin/v1/clients/nobody', { method: 'PATCH', token: adminToken, json: { enabled: false } })).status).toBe(404);
+      expect((await trail('targetId=app')).items.map((row) => [row.action, row.details.before, row.details.after])).toEqual([
+        ['client.enabled', expect.objectContaining({ enabled: false }), expect.objectContaining({ enabled: true })],
+        ['client.disabled', expect.objectContaining({ clientId: 'app', enabled: true }), expect.objectContaining({ clientId: 'app', enabled: false })],
+      ]);
+      const invalid = await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: 'no' } });
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { errors: { field: string }[] }).errors.map((error) => error.field)).toEqual(['enabled']);
+      expect((await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: false, extra: 1 } })).status).toBe(400);
+      expect((await trail('targetId=app&limit=2')).items.map((row) => [row.action, row.details.status, row.details.change])).toEqual([
+        ['client.disabled', 400, { enabled: false, extra: 1 }],
+        ['client.switched', 400, { enabled: 'no' }],
+      ]);
+      expect((await (await rs.request('/admin/v1/clients', { token: adminToken })).json()) as unknown).toMatchObject({
+        items: expect.arrayContaining([expect.objectContaining({ clientId: 'app', enabled: true })]),
+      });
+      expect((await trail('targetId=nobody')).items).toEqual([
+        expect.objectContaining({ action: 'client.disabled', details: expect.objectContaining({ status: 404, outcome: 'refused' }) }),
+      ]);
+    });
+
+    it("writes the row in the change's transaction: a row the database refuses takes the change back with it", async () => {
+      const db = new pg.Client({ connectionString: rs.database.url });
+      await db.connect();
+      try {
+        // A fault only this test's route meets: its audit row breaks a constraint.
+        await db.query(
+          `ALTER TABLE audit_events ADD CONSTRAINT test_refuse_row CHECK (details->'change'->>'upstream' IS DISTINCT FROM 'http://127.0.0.1:9/audit-fault')`,
+        );
+        const response = await rs.request('/admin/v1/routes', {
+          method: 'POST',
+          token: adminToken,
+          json: { match: { pathPrefix: '/audit-fault' }, upstream: 'http://127.0.0.1:9/audit-fault', scopes: 'public' },
+        });
+        expect(response.status).toBe(500);
+        expect((await list()).map((route) => route.match.pathPrefix)).not.toContain('/audit-fault');
+        expect((await verify('GET', '/audit-fault')).status).toBe(404);
+      } finally {
+        await db.query('ALTER TABLE audit_events DROP CONSTRAINT IF EXISTS test_refuse_row');
+        await db.end();
+      }
+    });
+
+    it('pages newest first with limit and cursor, refuses a malformed cursor, and needs rs.admin', async () => {
+      const first = await trail('limit=2');
+      expect(first.items).toHaveLength(2);
+      expect(first.nextCursor).toEqual(expect.any(String));
+      const second = await trail(`limit=2&cursor=${first.nextCursor}`);
+      expect(second.items).toHaveLength(2);
+      expect(Number(second.items[0].id)).toBeLessThan(Number(first.items[1].id));
+      expect((await rs.request('/admin/v1/audit?cursor=bm90LWEtY3Vyc29y', { token: adminToken })).status).toBe(400);
+      expect((await rs.request('/admin/v1/audit?limit=0', { token: adminToken })).status).toBe(400);
+      expect((await rs.request('/admin/v1/audit')).status).toBe(401);
+      expect((await rs.request('/admin/v1/audit', { token: await authServer.sign({ scope: 'reports.read' }) })).status).toBe(403);
+    });
   });
 
   it('serves the routes added here after a restart', async () => {

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
@@ -113,6 +114,128 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
     expect((await rs.request('/auth/verify', { token, headers: { 'x-forwarded-method': 'GET' } })).status).toBe(400);
     expect((await verify('GET', '/reports', token, { 'x-original-uri': '/status' })).status).toBe(400);
     expect((await verify('GET', '/reports?access_token=x', token)).status).toBe(400);
+  });
+
+  describe("Envoy's HTTP ext_authz form: the original method on /auth/verify/<original path>", () => {
+    /**
+     * The check request as Envoy's ext_authz http_service (path_prefix: /auth/verify) sends it: the
+     * original method, the prefix followed by the original path and query, the original Host and
+     * Authorization (always among the allowed headers), Content-Length 0 (no body is forwarded
+     * unless with_request_body), and what Envoy adds to a request it proxies. Envoy is not in Debian:
+     * this is the documented shape, sent with node:http so that Host and the raw path go as written.
+     */
+    function envoyCheck(
+      method: string,
+      originalPath: string,
+      token?: string,
+      extra: Record<string, string> = {},
+    ): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+      const { hostname, port } = new URL(rs.baseUrl);
+      const headers: Record<string, string> = {
+        host: 'api.example.com',
+        'content-length': '0',
+        'x-forwarded-proto': 'https',
+        'x-request-id': '0d8f6c3a-envoy-check',
+        'x-envoy-expected-rq-timeout-ms': '200',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...extra,
+      };
+      return new Promise((resolve, reject) => {
+        const check = httpRequest({ hostname, port, method, path: `/auth/verify${originalPath}`, headers }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+        });
+        check.on('error', reject);
+        check.end();
+      });
+    }
+
+    it('answers 200 with the X-Auth-* headers for the original POST and GET, query included', async () => {
+      const token = await authServer.sign({ sub: 'carol', scope: 'reports.read reports.write', jti: 'envoy-1' });
+      const post = await envoyCheck('POST', '/reports', token);
+      expect(post.status).toBe(200);
+      expect(post.headers).toMatchObject({
+        'x-auth-subject': 'carol',
+        'x-auth-client-id': 'app',
+        'x-auth-scope': 'reports.read reports.write',
+        'x-auth-token-id': 'envoy-1',
+      });
+      expect((await envoyCheck('GET', '/reports/2026?format=csv', token)).status).toBe(200);
+      expect((await envoyCheck('HEAD', '/status')).status).toBe(200);
+    });
+
+    it('gives the same refusals as the header form: 401 with the challenge, 403, 404, 405', async () => {
+      const none = await envoyCheck('POST', '/reports');
+      expect(none.status).toBe(401);
+      expect(none.headers['www-authenticate']).toBe(`Bearer ${RESOURCE_METADATA}`);
+      const readOnly = await authServer.sign({ scope: 'reports.read' });
+      expect((await envoyCheck('POST', '/reports', readOnly)).status).toBe(403);
+      expect((await envoyCheck('GET', '/reportsx', readOnly)).status).toBe(404);
+      const method = await envoyCheck('DELETE', '/reports/1', readOnly);
+      expect(method.status).toBe(405);
+      expect(method.headers.allow).toBe('GET, HEAD, POST');
+    });
+
+    it.each(['/status/..%2freports', '/status/%2e%2e/reports', '/status/../reports', '//reports', '/status;x/../reports'])(
+      'refuses the ambiguous original path %s with 400, as the header form does',
+      async (path) => {
+        expect((await envoyCheck('GET', path)).status).toBe(400);
+      },
+    );
+
+    it('decides a POST whose Content-Type is let through (allowed_headers) without its body', async () => {
+      const token = await authServer.sign({ scope: 'reports.write' });
+      for (const type of [
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'text/plain',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+      ]) {
+        expect([type, (await envoyCheck('POST', '/reports', token, { 'content-type': type })).status]).toEqual([type, 200]);
+      }
+    });
+
+    it('refuses a check whose X-Forwarded-* headers describe another request', async () => {
+      const token = await authServer.sign();
+      expect((await envoyCheck('GET', '/reports', token, { 'x-forwarded-uri': '/status' })).status).toBe(400);
+      expect((await envoyCheck('GET', '/reports', token, { 'x-forwarded-method': 'POST' })).status).toBe(400);
+      expect((await envoyCheck('GET', '/reports', token, { 'x-forwarded-uri': '/reports', 'x-forwarded-method': 'GET' })).status).toBe(200);
+    });
+  });
+
+  it("accepts Traefik ForwardAuth's request: GET with X-Forwarded-Method/-Proto/-Host/-Uri/-For and the caller's headers copied", async () => {
+    const token = await authServer.sign({ sub: 'dave', scope: 'reports.write', jti: 'traefik-1' });
+    const response = await rs.request('/auth/verify', {
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-forwarded-method': 'POST',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'api.example.com',
+        'x-forwarded-uri': '/reports?draft=1',
+        'x-forwarded-for': '203.0.113.7',
+        // Copied from the caller's request (Traefik forwards its headers, the body stays behind).
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'user-agent': 'billing-cli/1.0',
+        cookie: 'session=abc',
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-auth-subject')).toBe('dave');
+    expect(response.headers.get('x-auth-token-id')).toBe('traefik-1');
+  });
+
+  it('counts each decision by route prefix ("unmatched" without a route) in route_decisions_total', async () => {
+    const metrics = await (await rs.request('/metrics')).text();
+    const count = (route: string, status: number) =>
+      Number(new RegExp(`^route_decisions_total\\{via="forward_auth",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(count('/reports', 200)).toBeGreaterThan(0);
+    expect(count('/reports', 405)).toBeGreaterThan(0);
+    expect(count('/reports/admin', 403)).toBeGreaterThan(0);
+    expect(count('unmatched', 404)).toBeGreaterThan(0);
+    expect(count('unmatched', 400)).toBeGreaterThan(0);
+    expect(metrics).not.toMatch(/route_decisions_total\{[^}]*route="\/reports\/2026/);
   });
 
   it('refuses a revoked token and a client disabled here, at once', async () => {

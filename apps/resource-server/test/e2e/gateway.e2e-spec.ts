@@ -415,6 +415,29 @@ describe('resource server: gateway', () => {
     }
   });
 
+  it('labels its requests in the metrics by the matched route prefix, "unmatched" for a path no route covers, never "/*"', async () => {
+    const token = await authServer.sign({ scope: 'reports.read' });
+    expect((await rs.request('/billing/metrics-1', { token })).status).toBe(200);
+    expect((await rs.request('/billing/admin/metrics-2', { token })).status).toBe(403);
+    expect((await rs.request('/nowhere/metrics-3')).status).toBe(404);
+    const metrics = await (await rs.request('/metrics')).text();
+    const requests = (route: string, statusClass: string) =>
+      Number(
+        new RegExp(`^http_request_duration_seconds_count\\{method="GET",route="${route}",status_class="${statusClass}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ??
+          0,
+      );
+    const decisions = (route: string, status: number) =>
+      Number(new RegExp(`^route_decisions_total\\{via="gateway",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(requests('/billing', '2xx')).toBeGreaterThan(0);
+    expect(requests('/billing/admin', '4xx')).toBeGreaterThan(0);
+    expect(requests('unmatched', '4xx')).toBeGreaterThan(0);
+    expect(decisions('/billing', 200)).toBeGreaterThan(0);
+    expect(decisions('/billing/admin', 403)).toBeGreaterThan(0);
+    expect(decisions('unmatched', 404)).toBeGreaterThan(0);
+    expect(metrics).not.toMatch(/route="\/\*"/);
+    expect(metrics).not.toContain('metrics-1');
+  });
+
   describe('smuggling: refused before the upstream sees anything', () => {
     const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;
 
