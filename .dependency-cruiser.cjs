@@ -22,7 +22,7 @@ const PERSISTENCE = [
   '[.]repository[.]ts$',
   '[.]entity[.]ts$',
   '/migrations/',
-  '^apps/[^/]+/src/database/',
+  '^(apps/[^/]+|libs/resource-guard)/src/database/',
   '^libs/database/',
   '^libs/testing/',
   '^(apps|libs)/[^/]+/test/',

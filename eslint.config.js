@@ -7,8 +7,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-function-type': 'off' },
   },
   {
-    // test/: the two-app suites boot both servers.
-    ignores: ['test/**', 'apps/launcher/**', 'apps/resource-server/**'],
+    // test/: the two-app suites boot both servers (the example apps' suites too).
+    ignores: ['test/**', 'examples/*/test/**', 'apps/launcher/**', 'apps/resource-server/**'],
     rules: {
       // Libraries never import from apps, and the two apps never import each other.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/resource-server/**'], message: 'the auth server and libs must not import the resource server' }] }],
@@ -25,6 +25,10 @@ export default tseslint.config(
     ignores: [
       'apps/*/src/config/config.module.ts',
       'apps/*/src/database/database.module.ts',
+      'libs/resource-guard/src/config/config.module.ts',
+      'libs/resource-guard/src/database/database.module.ts',
+      // Global for an embedding app only (forRoot/forRootAsync), as Nest's forRoot modules are.
+      'libs/resource-guard/src/resource-guard.module.ts',
     ],
     rules: {
       'no-restricted-syntax': [
@@ -37,6 +41,17 @@ export default tseslint.config(
           selector: "Property[key.name='global'][value.value=true]",
           message: 'global: true is for the config and database modules only: import the module that exports the provider.',
         },
+      ],
+    },
+  },
+  {
+    // An example app is written as a user would: the guard by its package name, nothing of the repo's own.
+    files: ['examples/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        // '\\#*': the patterns are gitignore syntax, where a bare # starts a comment.
+        { patterns: [{ group: ['**/apps/**', '**/libs/**', '\\#*'], message: 'an example imports @portcullis/nest-resource-guard by its package name, as users do' }] },
       ],
     },
   },

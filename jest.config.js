@@ -14,6 +14,8 @@ const shared = {
     [`^#(${LIBS})/fuzz$`]: '<rootDir>/libs/$1/src/fuzz/index.ts',
     [`^#(${LIBS})$`]: '<rootDir>/libs/$1/src/index.ts',
     [`^#(${LIBS})/(.*)$`]: '<rootDir>/libs/$1/src/$2.ts',
+    // The example apps import the guard by its package name, as users do (tsconfig.json "paths").
+    '^@portcullis/nest-resource-guard$': '<rootDir>/libs/resource-guard/src/index.ts',
     // Sources import siblings with the ".js" suffix NodeNext requires; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -36,10 +38,12 @@ const slowSuites = [
   'test/e2e/resource-server-graceful-shutdown',
   // Builds the apps and starts the built launcher, like the graceful-shutdown suites.
   'apps/launcher/test/e2e/start-logs',
+  // Packs @portcullis/nest-resource-guard and compiles the example app against it, then starts it.
+  'examples/nest-app/test/built-package',
 ];
 
 /** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */
-const e2eSuites = ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts'];
+const e2eSuites = ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts', '<rootDir>/examples/*/test/**/*.e2e-spec.ts'];
 
 export default {
   // Global on jest 29 (a project-level testTimeout is ignored): e2e setup on PGlite takes a few seconds.

@@ -163,6 +163,8 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Add URL' }).click();
       await page.getByLabel('Redirection URL 2').fill('https://billing.example.com/callback2');
       await page.getByLabel('Client Credentials').check();
+      await page.getByLabel('ID token signature').selectOption('ES256');
+      await page.getByLabel('Logout return URL 1').fill('https://billing.example.com/signed-out');
       await page.getByLabel('Expires In').check();
       await page.getByLabel('Seconds').fill('1800');
       await shot('add-new-client');
@@ -178,7 +180,14 @@ run('web console in a real browser', () => {
       await shot('client-secret-once');
 
       const listed = (await (await as.request('/admin/v1/clients?name=Billing', { headers: { authorization: as.adminAuthorization } })).json()) as {
-        items: { clientId: string; grants: string[]; accessTokenLifetime: unknown; redirectUris: string[] }[];
+        items: {
+          clientId: string;
+          grants: string[];
+          accessTokenLifetime: unknown;
+          redirectUris: string[];
+          idTokenSignedResponseAlg: string;
+          postLogoutRedirectUris: string[];
+        }[];
       };
       expect(listed.items).toHaveLength(1);
       clientId = listed.items[0].clientId;
@@ -186,6 +195,8 @@ run('web console in a real browser', () => {
         grants: ['authorization_code', 'client_credentials'],
         accessTokenLifetime: { mode: 'seconds', seconds: 1800 },
         redirectUris: ['https://billing.example.com/callback', 'https://billing.example.com/callback2'],
+        idTokenSignedResponseAlg: 'ES256',
+        postLogoutRedirectUris: ['https://billing.example.com/signed-out'],
       });
       await page.getByText(clientId).first().waitFor();
       expect(page.url()).toBe(`${as.baseUrl}/console#/clients/${clientId}/created`);
@@ -528,16 +539,17 @@ run('web console in a real browser', () => {
   );
 
   it(
-    'rotates the signing key after a confirmation',
+    'rotates the signing keys (ES256 and RS256) after a confirmation',
     async () => {
       await go('#/keys', 'Signing Keys');
       const rows = page.getByRole('row');
       await page.getByRole('cell', { name: 'active' }).first().waitFor();
+      await page.getByRole('cell', { name: 'RS256', exact: true }).first().waitFor();
       const count = await rows.count();
       await page.getByRole('button', { name: 'Rotate signing key' }).click();
       await confirm('Rotate signing key');
-      await page.getByText(/New signing key .* published\./).waitFor();
-      await expectCount(rows, count + 1);
+      await page.getByText(/New signing keys .* \(ES256\) and .* \(RS256\) published\./).waitFor();
+      await expectCount(rows, count + 2);
     },
     STEP_TIMEOUT,
   );

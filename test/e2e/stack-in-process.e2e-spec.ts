@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import { DataSource } from 'typeorm';
 import { InProcessEventBus } from '#sync';
 import { eventually } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
@@ -44,6 +46,20 @@ describe('stack (in-process bus): auth server changes are enforced at the resour
   afterAll(async () => {
     await rs?.close();
     await as?.close();
+  });
+
+  it('an access token signed with the RS256 (id token) key is refused: the resource server accepts ES256 only', async () => {
+    const client = await createStackClient(as, 'Stack RS256');
+    const token = await clientCredentialsToken(as, client);
+    await eventually(async () => (await probe(rs, token)).status === 200, PROMISE_MS, 'the new client to be known');
+    // The same claims and header, signed by the auth server's own published RSA key instead.
+    const [rsa] = await as.app.get(DataSource).query<{ kid: string; private_jwk: JWK }[]>(`SELECT kid, private_jwk FROM signing_keys WHERE alg = 'RS256'`);
+    const forged = await new SignJWT(decodeJwt(token))
+      .setProtectedHeader({ ...decodeProtectedHeader(token), alg: 'RS256', kid: rsa.kid })
+      .sign(await importJWK(rsa.private_jwk, 'RS256'));
+    const refusal = await probe(rs, forged);
+    expect(refusal.status).toBe(401);
+    expect(refusal.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
   });
 
   it('deactivation, single-token revocation, reactivation and a new token, each within 1 s', async () => {

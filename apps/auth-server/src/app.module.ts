@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
+import { LogoutModule } from './logout/logout.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConsoleModule } from './console/console.module.js';
@@ -17,6 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { TokenModule } from './token/token.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 import { SettingsAdminModule } from './settings/settings-admin.module.js';
@@ -40,6 +42,7 @@ export class AppModule {
         SettingsModule,
         ClientsModule,
         ScopesModule,
+        OidcModule,
         UsersModule,
         AdminAuthModule,
         UsersAdminModule,
@@ -51,6 +54,7 @@ export class AppModule {
         TokensModule,
         TokenModule,
         AuthorizeModule,
+        LogoutModule,
         AuthorizationCodeGrantModule,
         IntrospectionModule,
         RevocationModule,

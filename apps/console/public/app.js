@@ -8,6 +8,7 @@ import { ClientFormPage, ClientListPage } from './pages-clients.js';
 import { ResourceServerPage } from './pages-resource-server.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
 import { TokensPage } from './pages-tokens.js';
+import { UserSessionsPage } from './pages-user-sessions.js';
 import { html } from './ui.js';
 
 const root = document.getElementById('app');
@@ -45,6 +46,7 @@ function route(hash) {
     case 'settings':
       return html`<${SettingsPage} />`;
     case 'users':
+      if (id && sub === 'sessions') return html`<${UserSessionsPage} userId=${id} />`;
       return html`<${UsersPage} />`;
     case 'keys':
       return html`<${KeysPage} />`;

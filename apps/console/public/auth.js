@@ -3,6 +3,7 @@
 
 const TOKENS = 'portcullis.console.tokens';
 const PENDING = 'portcullis.console.pending';
+const SIGNED_OUT = 'portcullis.console.signedOut';
 const SCOPE = 'admin rs.admin';
 /** Refresh a little before expiry so that a request never leaves with a token about to lapse. */
 const EXPIRY_MARGIN_MS = 30_000;
@@ -44,6 +45,11 @@ export async function signIn(returnTo = location.hash) {
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
+  // After "Sign out", the next sign-in asks for the password again instead of riding the browser session.
+  if (sessionStorage.getItem(SIGNED_OUT)) {
+    sessionStorage.removeItem(SIGNED_OUT);
+    query.set('prompt', 'login');
+  }
   location.assign(`/oauth/authorize?${query}`);
 }
 
@@ -146,6 +152,7 @@ async function refreshOnce() {
 export async function signOut() {
   const tokens = load();
   sessionStorage.removeItem(TOKENS);
+  sessionStorage.setItem(SIGNED_OUT, '1');
   const token = tokens?.refreshToken ?? tokens?.accessToken;
   if (token) {
     await fetch('/oauth/revoke', {

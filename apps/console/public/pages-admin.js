@@ -126,6 +126,7 @@ export function UsersPage() {
             <button type="button" class="secondary" onClick=${() => { setMessage(null); setEditing(user); }}>Edit profile<span class="visually-hidden"> of ${user.username}</span></button>
             <button type="button" class="secondary" onClick=${() => toggle(user, 'permission')}>${user.permissions.includes('access_control') ? 'Withdraw access control' : 'Grant access control'}<span class="visually-hidden"> for ${user.username}</span></button>
             <button type="button" class="secondary" onClick=${() => toggle(user, 'active')}>${user.active ? 'Deactivate' : 'Activate'}<span class="visually-hidden"> ${user.username}</span></button>
+            <a class="button secondary" href=${`#/users/${encodeURIComponent(user.id)}/sessions`}>Sessions and consents<span class="visually-hidden"> of ${user.username}</span></a>
             <button type="button" class="danger" onClick=${() => remove(user)}>Delete<span class="visually-hidden"> ${user.username}</span></button>
           </td>
         </tr>`)}
@@ -154,13 +155,13 @@ export function KeysPage() {
   const rotate = () =>
     ask({
       title: 'Rotate the signing key?',
-      consequence: 'A new key is published in the JWKS now and starts signing shortly after. Tokens signed with the current key stay valid until they expire: that key stays published.',
+      consequence: 'A new key of each algorithm (ES256 for access tokens, RS256 for OpenID Connect id tokens) is published in the JWKS now and starts signing shortly after. Tokens signed with the current keys stay valid until they expire: those keys stay published.',
       confirmLabel: 'Rotate signing key',
       action: async () => {
         setActionError(null);
         try {
           const result = await admin.post('/keys/rotate', {});
-          setMessage(`New signing key ${result.kid} published.`);
+          setMessage(`New signing keys ${result.kids.ES256} (ES256) and ${result.kids.RS256} (RS256) published.`);
           reload();
         } catch (caught) {
           setActionError(caught);
@@ -175,9 +176,10 @@ export function KeysPage() {
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${error || actionError} />
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
-      <thead><tr><th scope="col">Key ID</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Activated</th><th scope="col">Retired</th></tr></thead>
+      <thead><tr><th scope="col">Key ID</th><th scope="col">Algorithm</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Activated</th><th scope="col">Retired</th></tr></thead>
       <tbody>${data.items.map((key) => html`<tr key=${key.kid}>
         <td data-label="Key ID"><code>${key.kid}</code></td>
+        <td data-label="Algorithm">${key.alg}</td>
         <td data-label="Status">${key.status}</td>
         <td data-label="Created">${formatDate(key.createdAt)}</td>
         <td data-label="Activated">${formatDate(key.activatedAt)}</td>

@@ -82,6 +82,8 @@ function toForm(client) {
     refreshLimit: refresh.mode === 'limited' ? String(refresh.limit) : '0',
     active: client?.active ?? true,
     introspection: client?.introspection ?? false,
+    idTokenSignedResponseAlg: client?.idTokenSignedResponseAlg ?? 'RS256',
+    postLogoutRedirectUris: client?.postLogoutRedirectUris?.length ? [...client.postLogoutRedirectUris] : [''],
   };
 }
 
@@ -97,6 +99,8 @@ function toBody(form, isNew) {
     accessTokenLifetime: form.lifetimeMode === 'seconds' ? { mode: 'seconds', seconds: number(form.lifetimeSeconds) } : { mode: form.lifetimeMode },
     refreshCount: form.refreshMode === 'limited' ? { mode: 'limited', limit: number(form.refreshLimit) } : { mode: 'unlimited' },
     introspection: form.type === 'confidential' && form.introspection,
+    idTokenSignedResponseAlg: form.idTokenSignedResponseAlg,
+    postLogoutRedirectUris: form.postLogoutRedirectUris.map((uri) => uri.trim()).filter(Boolean),
   };
   if (isNew) body.name = form.name;
   else body.active = form.active;
@@ -201,7 +205,8 @@ function ClientForm({ client, onSaved }) {
         </label>`)}
         ${fieldError(error, 'type') && html`<p class="field-error" role="alert">${fieldError(error, 'type')}</p>`}
       </fieldset>
-      <${RedirectUris} uris=${form.redirectUris} error=${error} onChange=${(redirectUris) => set({ redirectUris })} />
+      <${UriList} field="redirectUris" legend="Redirection URLs" itemLabel="Redirection URL" addLabel="Add URL" hint="Where the authorization server may send the user back. https, or http on localhost only."
+        uris=${form.redirectUris} error=${error} onChange=${(redirectUris) => set({ redirectUris })} />
       <fieldset>
         <legend>Allowed Grants</legend>
         ${grants.map((grant) => html`<label class="choice" key=${grant}>
@@ -228,6 +233,17 @@ function ClientForm({ client, onSaved }) {
         </label>`)}
         ${form.refreshMode === 'limited' && html`<${Field} label="Number of refreshes" name="refreshCount" error=${error} type="number" min="0" value=${form.refreshLimit} onInput=${(refreshLimit) => set({ refreshLimit })} />`}
       </fieldset>
+      <fieldset>
+        <legend>OpenID Connect</legend>
+        <${Field} label="ID token signature" name="idTokenSignedResponseAlg" error=${error} hint="How the client's id tokens are signed. RS256 unless the client asks for ES256.">
+          ${({ id, describedBy }) => html`<select id=${id} aria-describedby=${describedBy} value=${form.idTokenSignedResponseAlg} onChange=${(e) => set({ idTokenSignedResponseAlg: e.currentTarget.value })}>
+            <option value="RS256">RS256</option><option value="ES256">ES256</option>
+          </select>`}
+        <//>
+        <${UriList} field="postLogoutRedirectUris" legend="Logout return URLs" itemLabel="Logout return URL" addLabel="Add logout return URL"
+          hint="Where the user may be sent back after signing out (exact match). Same rules as redirection URLs."
+          uris=${form.postLogoutRedirectUris} error=${error} onChange=${(postLogoutRedirectUris) => set({ postLogoutRedirectUris })} />
+      </fieldset>
       ${form.type === 'confidential' && html`<div class="field">
         <label class="choice"><input type="checkbox" name="introspection" checked=${form.introspection} onChange=${(e) => set({ introspection: e.currentTarget.checked })} /> Token introspection for every client</label>
         <p class="hint">For a resource server: it may introspect the tokens of every client. Without it, a client learns only about its own tokens.</p>
@@ -249,23 +265,24 @@ function ClientForm({ client, onSaved }) {
   </section>`;
 }
 
-function RedirectUris({ uris, error, onChange }) {
-  const base = useId('redirect');
+/** A list of URIs (redirect or post-logout), each checked by the server and its error shown beside it. */
+function UriList({ field, legend, itemLabel, addLabel, hint, uris, error, onChange }) {
+  const base = useId(field);
   return html`<fieldset>
-    <legend>Redirection URLs</legend>
-    <p class="hint">Where the authorization server may send the user back. https, or http on localhost only.</p>
+    <legend>${legend}</legend>
+    <p class="hint">${hint}</p>
     ${uris.map((uri, index) => {
-      const message = fieldError(error, `redirectUris[${index}]`) ?? fieldError(error, `redirectUris.${index}`);
+      const message = fieldError(error, `${field}[${index}]`) ?? fieldError(error, `${field}.${index}`);
       return html`<div class="uri-row" key=${index}>
-        <label class="visually-hidden" for=${`${base}-${index}`}>Redirection URL ${index + 1}</label>
+        <label class="visually-hidden" for=${`${base}-${index}`}>${itemLabel} ${index + 1}</label>
         <input id=${`${base}-${index}`} type="url" value=${uri} placeholder="https://app.example.com/callback" aria-invalid=${message ? 'true' : undefined}
           onInput=${(e) => onChange(uris.map((u, i) => (i === index ? e.currentTarget.value : u)))} />
-        <button type="button" class="secondary" onClick=${() => onChange(uris.length > 1 ? uris.filter((_, i) => i !== index) : [''])}>Remove<span class="visually-hidden"> URL ${index + 1}</span></button>
+        <button type="button" class="secondary" onClick=${() => onChange(uris.length > 1 ? uris.filter((_, i) => i !== index) : [''])}>Remove<span class="visually-hidden"> ${itemLabel} ${index + 1}</span></button>
         ${message && html`<p class="field-error" role="alert">${message}</p>`}
       </div>`;
     })}
-    <button type="button" class="secondary" onClick=${() => onChange([...uris, ''])}>Add URL</button>
-    ${fieldError(error, 'redirectUris') && !error.fieldErrors.some((e) => /^redirectUris[[.]\d/.test(e.field)) && html`<p class="field-error" role="alert">${fieldError(error, 'redirectUris')}</p>`}
+    <button type="button" class="secondary" onClick=${() => onChange([...uris, ''])}>${addLabel}</button>
+    ${fieldError(error, field) && !error.fieldErrors.some((e) => e.field.startsWith(`${field}[`) || e.field.startsWith(`${field}.`)) && html`<p class="field-error" role="alert">${fieldError(error, field)}</p>`}
   </fieldset>`;
 }
 

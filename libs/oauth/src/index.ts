@@ -12,3 +12,4 @@ export * from './pkce.js';
 export * from './access-token-claims.js';
 export * from './oauth-error.js';
 export * from './bearer-header.js';
+export * from './oidc-errors.js';

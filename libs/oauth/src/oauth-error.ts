@@ -17,7 +17,11 @@ export type OAuthErrorCode =
   | 'unsupported_token_type'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'slow_down';
+  | 'slow_down'
+  // OpenID Connect Core 1.0 §3.1.2.6 (authorization errors by redirect).
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required';
 
 export class OAuthError extends Error {
   /** Extra response headers, e.g. WWW-Authenticate or Retry-After. */

@@ -43,7 +43,12 @@ export async function buildApps(): Promise<void> {
 
 /** Starts the built app with exactly `env` (plus PATH): no NODE_OPTIONS or secrets of the test runner leak in. */
 export function startBuiltApp(app: BuiltApp, env: Record<string, string>): BuiltAppProcess {
-  const child = spawn(process.execPath, [entryOf(app)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startNodeProcess(entryOf(app), env);
+}
+
+/** `node <entry>` with exactly `env` (plus PATH), its output kept: any built program (an example app too). */
+export function startNodeProcess(entry: string, env: Record<string, string>): BuiltAppProcess {
+  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>

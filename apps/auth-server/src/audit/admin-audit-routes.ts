@@ -23,6 +23,8 @@ const ROUTES: Record<string, AdminAuditRoute> = {
   'POST /admin/v1/users': { action: 'user.created', targetType: 'user' },
   'PATCH /admin/v1/users/:id': { action: 'user.updated', targetType: 'user', targetParam: 'id', withViews: true },
   'DELETE /admin/v1/users/:id': { action: 'user.deleted', targetType: 'user', targetParam: 'id', withViews: true },
+  'DELETE /admin/v1/users/:id/sessions/:sessionId': { action: 'user.session.ended', targetType: 'session', targetParam: 'sessionId', withViews: true },
+  'DELETE /admin/v1/users/:id/consents/:consentId': { action: 'user.consent.revoked', targetType: 'consent', targetParam: 'consentId', withViews: true },
   'PATCH /admin/v1/settings': { action: 'settings.updated', targetType: 'settings', withViews: true },
   'POST /admin/v1/keys/rotate': { action: 'keys.rotated', targetType: 'signing_key' },
   'DELETE /admin/v1/tokens/:id': { action: 'token.revoked', targetType: 'grant', targetParam: 'id' },

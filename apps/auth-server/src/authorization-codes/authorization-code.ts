@@ -9,6 +9,10 @@ export interface AuthorizationCode {
   scopes: string[];
   /** S256 challenge (RFC 7636), or null when the client sent none. */
   codeChallenge: string | null;
+  /** OpenID Connect: the request's nonce, echoed in the id token (OIDC Core §3.1.3.6). */
+  nonce: string | null;
+  /** When the user authenticated for this code (the id token's auth_time); null for codes from before OIDC. */
+  authTime: Date | null;
   expiresAt: Date;
   consumedAt: Date | null;
 }

@@ -12,6 +12,8 @@ interface AuthorizationCodeRow {
   redirect_uri_sent: boolean;
   scopes: string[];
   code_challenge: string | null;
+  nonce: string | null;
+  auth_time: Date | null;
   expires_at: Date;
   consumed_at: Date | null;
 }
@@ -43,9 +45,20 @@ export class AuthorizationCodesRepository {
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [code.codeHash, code.clientRef, code.userId, code.redirectUri, code.redirectUriSent, JSON.stringify(code.scopes), code.codeChallenge, code.expiresAt],
+      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at, nonce, auth_time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        code.codeHash,
+        code.clientRef,
+        code.userId,
+        code.redirectUri,
+        code.redirectUriSent,
+        JSON.stringify(code.scopes),
+        code.codeChallenge,
+        code.expiresAt,
+        code.nonce,
+        code.authTime,
+      ],
     );
   }
 
@@ -92,6 +105,8 @@ function toAuthorizationCode(row: AuthorizationCodeRow): AuthorizationCode {
     redirectUriSent: row.redirect_uri_sent,
     scopes: row.scopes,
     codeChallenge: row.code_challenge,
+    nonce: row.nonce,
+    authTime: row.auth_time && new Date(row.auth_time),
     expiresAt: new Date(row.expires_at),
     consumedAt: row.consumed_at ? new Date(row.consumed_at) : null,
   };

@@ -11,6 +11,8 @@ export interface IssueCodeCommand {
   redirectUriSent: boolean;
   scopes: string[];
   codeChallenge: string | null;
+  nonce: string | null;
+  authTime: Date | null;
 }
 
 /** Issues and redeems authorization codes; the code value itself is never stored. */

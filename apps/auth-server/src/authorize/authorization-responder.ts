@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { GrantTypes } from '#oauth';
 import { AuthorizationCodesService } from '../authorization-codes/authorization-codes.service.js';
 import type { Client } from '../clients/client.js';
-import { TokenIssuance } from '../tokens/token-issuance.js';
+import { IdTokenSigner } from '../tokens/id-token-signer.js';
+import { TokenIssuance, type OpenIdFacts } from '../tokens/token-issuance.js';
 import type { User } from '../users/user.js';
 import { redirectWith } from './authorize-redirect.js';
 import type { PendingRequest } from './pending/pending-request.js';
@@ -13,13 +14,23 @@ export class AuthorizationResponder {
   constructor(
     private readonly codes: AuthorizationCodesService,
     private readonly tokens: TokenIssuance,
+    private readonly idTokens: IdTokenSigner,
   ) {}
 
   respond(pending: PendingRequest, client: Client, user: User): Promise<string> {
-    return pending.responseType === 'code' ? this.codeResponse(pending, user) : this.implicitResponse(pending, client, user);
+    switch (pending.responseType) {
+      case 'code':
+        return this.codeResponse(pending, user);
+      case 'token':
+        return this.implicitResponse(pending, client, user);
+      case 'id_token token':
+        return this.implicitResponse(pending, client, user, openIdFacts(pending));
+      case 'id_token':
+        return this.idTokenResponse(pending, client, user);
+    }
   }
 
-  /** RFC 6749 §4.1.2: the code and state in the query. */
+  /** RFC 6749 §4.1.2: the code and state in the query; the code remembers the nonce and auth_time for its id token. */
   private async codeResponse(pending: PendingRequest, user: User): Promise<string> {
     const code = await this.codes.issue({
       clientRef: pending.clientRef,
@@ -28,25 +39,44 @@ export class AuthorizationResponder {
       redirectUriSent: pending.redirectUriSent,
       scopes: pending.scopes,
       codeChallenge: pending.codeChallenge,
+      nonce: pending.nonce,
+      authTime: pending.authTime,
     });
     return redirectWith(pending.redirectUri, 'query', { code, state: pending.state });
   }
 
-  /** RFC 6749 §4.2.2: the access token in the fragment, never a refresh token (RFC 9700 §2.1.2). */
-  private async implicitResponse(pending: PendingRequest, client: Client, user: User): Promise<string> {
+  /**
+   * RFC 6749 §4.2.2: the access token in the fragment, never a refresh token (RFC 9700 §2.1.2);
+   * with "id_token token", its id token beside it, bound to it by at_hash (OIDC Core §3.2.2.5).
+   */
+  private async implicitResponse(pending: PendingRequest, client: Client, user: User, openId?: OpenIdFacts): Promise<string> {
     const { response } = await this.tokens.issue({
       client,
       user: { id: user.id, username: user.username },
       grantType: GrantTypes.implicit,
       scopes: pending.scopes,
       withRefreshToken: false,
+      openId,
     });
     return redirectWith(pending.redirectUri, 'fragment', {
       access_token: response.access_token,
       token_type: response.token_type,
       expires_in: response.expires_in === undefined ? undefined : String(response.expires_in),
       scope: response.scope,
+      id_token: response.id_token,
       state: pending.state,
     });
   }
+
+  /** OIDC Core §3.2.2.5 with response_type=id_token: only the id token, no access token and so no grant. */
+  private async idTokenResponse(pending: PendingRequest, client: Client, user: User): Promise<string> {
+    const { authTime, nonce } = openIdFacts(pending);
+    const idToken = await this.idTokens.sign({ clientId: client.clientId, alg: client.idTokenSignedResponseAlg, subject: user.username, authTime, nonce });
+    return redirectWith(pending.redirectUri, 'fragment', { id_token: idToken, state: pending.state });
+  }
+}
+
+/** A request answered with an id token was signed into: auth_time is the login of this request. */
+function openIdFacts(pending: PendingRequest): OpenIdFacts {
+  return { authTime: pending.authTime ?? new Date(), nonce: pending.nonce };
 }

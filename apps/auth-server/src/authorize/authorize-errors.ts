@@ -24,6 +24,8 @@ export class AuthorizeRedirectError extends Error {
     readonly redirectUri: string,
     readonly mode: 'query' | 'fragment',
     readonly state: string | null,
+    /** Sent as `iss` (RFC 9207) with the OpenID Connect errors. */
+    readonly issuer: string | null = null,
   ) {
     super(oauthError.message);
     this.name = 'AuthorizeRedirectError';

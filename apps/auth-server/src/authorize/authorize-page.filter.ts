@@ -18,8 +18,8 @@ export class AuthorizePageFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof AuthorizeRedirectError) {
-      const { oauthError, redirectUri, mode, state } = exception;
-      const location = redirectWith(redirectUri, mode, { error: oauthError.error, error_description: oauthError.description, state });
+      const { oauthError, redirectUri, mode, state, issuer } = exception;
+      const location = redirectWith(redirectUri, mode, { error: oauthError.error, error_description: oauthError.description, state, iss: issuer });
       return sendRedirect(reply, request.method === 'GET' ? 302 : 303, location);
     }
     if (exception instanceof AuthorizePageError) {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { ConsentsModule } from '../consents/consents.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { AuthorizationCodesModule } from '../authorization-codes/authorization-codes.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
@@ -8,13 +10,14 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthorizationResponder } from './authorization-responder.js';
 import { AuthorizeController } from './authorize.controller.js';
 import { AuthorizeService } from './authorize.service.js';
+import { InteractionResolver } from './interaction-resolver.js';
 import { PendingRequestsRepository } from './pending/pending-requests.repository.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
 
 /** GET /oauth/authorize and its login and consent pages. */
 @Module({
-  imports: [ClientsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule],
+  imports: [ClientsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationResponder, PendingRequestsService, PendingRequestsRepository],
+  providers: [AuthorizeService, AuthorizationResponder, InteractionResolver, PendingRequestsService, PendingRequestsRepository],
 })
 export class AuthorizeModule {}

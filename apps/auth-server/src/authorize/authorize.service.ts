@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AccessDenied, InvalidScope, TooManyAttempts, type OAuthError } from '#oauth';
+import { AccessDenied, ConsentRequired, InvalidScope, LoginRequired, TooManyAttempts, type OAuthError } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
+import { ConsentsService } from '../consents/consents.service.js';
+import type { SessionOrigin } from '../sessions/browser-session.js';
+import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
@@ -15,10 +18,13 @@ import { AuthorizationResponder } from './authorization-responder.js';
 import type { RawQuery } from './checks/query-params.js';
 import { redirectUriMatches } from './checks/redirect-uri-matches.js';
 import { renderConsentPage } from './pages/consent.page.js';
+import { formActionSourceOf } from './pages/page-response.js';
 import { renderLoginPage } from './pages/login.page.js';
 import type { PendingRequest } from './pending/pending-request.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
 import { validateAuthorizeRequest } from './validate-authorize-request.js';
+import { InteractionResolver } from './interaction-resolver.js';
+import { sessionSignsIn } from './session-reuse.js';
 
 /** Deliberately the same for an unknown user, a wrong password and a disabled account. */
 export const LOGIN_FAILED = 'Invalid username or password.';
@@ -28,6 +34,12 @@ const MAX_PASSWORD_LENGTH = 1024;
 const GONE = 'The application or your account is no longer available. Go back to the application and start again.';
 
 export type FormBody = Readonly<Record<string, unknown>>;
+
+/** The browser behind a request: its cookies, and where it is (for the list of sessions). */
+export interface BrowserRequest extends SessionOrigin {
+  cookieHeader: string | undefined;
+  ip: string;
+}
 
 /** The authorization endpoint's steps: validate and show login, sign in, show consent, decide. */
 @Injectable()
@@ -39,15 +51,44 @@ export class AuthorizeService {
     private readonly responder: AuthorizationResponder,
     private readonly throttle: AuthFailureThrottle,
     private readonly audit: AuditWriter,
+    private readonly sessions: BrowserSessionsService,
+    private readonly consents: ConsentsService,
+    private readonly interactions: InteractionResolver,
   ) {}
 
-  async start(query: RawQuery, ip: string): Promise<AuthorizeOutcome> {
+  /**
+   * A valid request is answered by the browser's session when it can be (single sign-on: no login
+   * page; with a remembered consent, no page at all), else by the login page. prompt=none never
+   * shows a page: login_required or consent_required instead, by redirect.
+   */
+  async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
     const request = await validateAuthorizeRequest(query, this.clients);
-    const { pending, cookie } = await this.pendingRequests.open(request, ip);
-    return { kind: 'page', status: 200, html: renderLoginPage({ clientLabel: labelOf(request.client), csrfToken: pending.csrfToken }), cookies: [cookie] };
+    const interaction = await this.interactions.resolve(query, request);
+    const session = await this.sessions.current(browser.cookieHeader);
+    const sessionUser = session && (await this.users.findById(session.userId));
+    const hintMatches = interaction.hint === null || interaction.hint.sub === sessionUser?.username;
+    if (!sessionUser?.active || !sessionSignsIn(session, interaction, hintMatches, new Date())) {
+      if (interaction.prompt.includes('none')) throw this.interactions.redirectError(request, new LoginRequired());
+      const { pending, cookie } = await this.pendingRequests.open(request, browser.ip, { prompt: interaction.prompt });
+      const html = renderLoginPage({ clientLabel: labelOf(request.client), csrfToken: pending.csrfToken, username: interaction.loginHint ?? undefined });
+      // A login may answer with the redirect itself (remembered consent): Chrome applies form-action to it.
+      return { kind: 'page', status: 200, html, cookies: [cookie], formActions: [formActionSourceOf(request.redirectUri)] };
+    }
+    const signedIn = { prompt: interaction.prompt, signedIn: { userId: sessionUser.id, authTime: session.authenticatedAt } };
+    const draft = this.pendingRequests.draft(request, signedIn);
+    const refused = await this.privilegeRefusal(request.client, draft, sessionUser);
+    if (refused) return { kind: 'redirect', status: 302, location: errorLocation(draft, refused) };
+    const remembered = await this.consentRemembered(draft, request.client, sessionUser);
+    if (remembered && !interaction.prompt.includes('consent')) {
+      return { kind: 'redirect', status: 302, location: await this.approve(draft, request.client, sessionUser, false) };
+    }
+    if (interaction.prompt.includes('none')) throw this.interactions.redirectError(request, new ConsentRequired());
+    const { pending, cookie } = await this.pendingRequests.open(request, browser.ip, signedIn);
+    return { ...(await this.consentPage(pending, request.client, sessionUser)), cookies: [cookie] };
   }
 
-  async signIn(cookieHeader: string | undefined, body: FormBody, ip: string): Promise<AuthorizeOutcome> {
+  async signIn(body: FormBody, browser: BrowserRequest): Promise<AuthorizeOutcome> {
+    const { cookieHeader, ip } = browser;
     const pending = await this.pendingRequests.current(cookieHeader);
     this.pendingRequests.assertCsrf(pending, body.csrf_token);
     const client = await this.liveClient(pending);
@@ -60,7 +101,7 @@ export class AuthorizeService {
       this.audit.record({ action: 'login.failed', targetType: 'user', targetId: username || null, details: { via: 'authorize', clientId: client.clientId } });
       await ticket.failed();
       const html = renderLoginPage({ clientLabel: labelOf(client), csrfToken: pending.csrfToken, username, error: LOGIN_FAILED });
-      return { kind: 'page', status: 401, html };
+      return { kind: 'page', status: 401, html, formActions: [formActionSourceOf(pending.redirectUri)] };
     }
     await ticket.succeeded();
     this.audit.record({ action: 'login.succeeded', actor: { type: 'user', id: user.username }, targetType: 'user', targetId: user.id, details: { via: 'authorize', clientId: client.clientId } });
@@ -70,16 +111,26 @@ export class AuthorizeService {
       if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
       return { kind: 'redirect', status: 303, location: errorLocation(pending, refused), cookies: [this.pendingRequests.clearCookie()] };
     }
-    const cookie = await this.pendingRequests.signIn(pending, user.id);
+    // A new session under a new handle at every login (no fixation); the browser's old one ends.
+    const { session, cookie: sessionCookie } = await this.sessions.start(user.id, cookieHeader, browser);
     // 303, not 307: the browser must not re-post the password anywhere (RFC 9700 §4.12).
-    return { kind: 'redirect', status: 303, location: CONSENT_PATH, cookies: [cookie] };
+    if (!pending.prompt.includes('consent') && (await this.consentRemembered(pending, client, user))) {
+      if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
+      const location = await this.approve({ ...pending, userId: user.id, authTime: session.authenticatedAt }, client, user, false);
+      return { kind: 'redirect', status: 303, location, cookies: [this.pendingRequests.clearCookie(), sessionCookie] };
+    }
+    const cookie = await this.pendingRequests.signIn(pending, user.id, session.authenticatedAt);
+    return { kind: 'redirect', status: 303, location: CONSENT_PATH, cookies: [cookie, sessionCookie] };
   }
 
   async showConsent(cookieHeader: string | undefined): Promise<AuthorizeOutcome> {
     const pending = await this.pendingRequests.current(cookieHeader);
     const client = await this.liveClient(pending);
     if (!pending.userId) return { kind: 'page', status: 200, html: renderLoginPage({ clientLabel: labelOf(client), csrfToken: pending.csrfToken }) };
-    const user = await this.liveUser(pending.userId);
+    return this.consentPage(pending, client, await this.liveUser(pending.userId));
+  }
+
+  private async consentPage(pending: PendingRequest, client: Client, user: User): Promise<AuthorizeOutcome & { kind: 'page' }> {
     // What the user would get; a privileged scope asked for without the permission is refused on "allow".
     const scopes = scopesForUser(pending.scopes, await this.clients.associatedScopesOf(client), user.permissions, 'drop');
     const html = renderConsentPage({ clientLabel: labelOf(client), username: user.username, scopes, csrfToken: pending.csrfToken });
@@ -95,19 +146,33 @@ export class AuthorizeService {
     if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
     const cookies = [this.pendingRequests.clearCookie()];
     if (body.decision !== 'allow') return { kind: 'redirect', status: 303, location: errorLocation(pending, new AccessDenied('the user denied the request')), cookies };
+    return { kind: 'redirect', status: 303, location: await this.approve(pending, client, user, true), cookies };
+  }
+
+  /**
+   * The answer to an allowed request (the consent post, or a consent remembered): the client's
+   * scopes and the user's permissions are checked again; an allowed consent is remembered.
+   */
+  private async approve(pending: PendingRequest, client: Client, user: User, remember: boolean): Promise<string> {
     const associated = await this.clients.associatedScopesOf(client);
     if (!pending.scopes.every((scope) => associated.some((still) => still.name === scope))) {
-      return { kind: 'redirect', status: 303, location: errorLocation(pending, new InvalidScope('the requested scope is no longer allowed for this client')), cookies };
+      return errorLocation(pending, new InvalidScope('the requested scope is no longer allowed for this client'));
     }
     let scopes: string[];
     try {
       scopes = scopesForUser(pending.scopes, associated, user.permissions, pending.scopeRequested ? 'refuse' : 'drop');
     } catch (error) {
-      if (error instanceof InvalidScope) return { kind: 'redirect', status: 303, location: errorLocation(pending, error), cookies };
+      if (error instanceof InvalidScope) return errorLocation(pending, error);
       throw error;
     }
-    const location = await this.responder.respond({ ...pending, scopes }, client, user);
-    return { kind: 'redirect', status: 303, location, cookies };
+    if (remember) await this.consents.remember(user.id, client.id, scopes);
+    return this.responder.respond({ ...pending, scopes }, client, user);
+  }
+
+  /** Whether the user already allowed this client every scope the request would give them. */
+  private async consentRemembered(pending: PendingRequest, client: Client, user: User): Promise<boolean> {
+    const scopes = scopesForUser(pending.scopes, await this.clients.associatedScopesOf(client), user.permissions, 'drop');
+    return this.consents.covers(user.id, client.id, scopes);
   }
 
   /** The client may have been disabled, or the redirect URI unregistered, since the request started. */
@@ -154,11 +219,4 @@ function errorLocation(pending: PendingRequest, error: OAuthError): string {
 /** How the consent page names the client (CONTRACT.md): "Name (Version)". */
 function labelOf(client: Client): string {
   return `${client.name} (${client.version})`;
-}
-
-/** The CSP source that lets the consent form's redirect reach the client: its origin, or its scheme. */
-function formActionSourceOf(redirectUri: string): string {
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(redirectUri)?.[1].toLowerCase() ?? '';
-  if (scheme === 'http' || scheme === 'https') return new URL(redirectUri).origin;
-  return `${scheme}:`;
 }

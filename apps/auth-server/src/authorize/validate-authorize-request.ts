@@ -1,12 +1,13 @@
 import { OAuthError } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
-import type { ValidatedAuthorizeRequest } from './authorize-request.js';
+import { RESPONSE_TYPES, responseModeOf, type ValidatedAuthorizeRequest } from './authorize-request.js';
 import { assertClientIdentified } from './checks/assert-client-identified.js';
 import { assertClientMayUseResponseType } from './checks/assert-client-may-use-response-type.js';
 import { assertNoRepeatedParameters } from './checks/assert-no-repeated-parameters.js';
+import { assertOpenIdRequest } from './checks/assert-openid-request.js';
 import { assertResponseMode } from './checks/assert-response-mode.js';
-import { assertResponseType } from './checks/assert-response-type.js';
+import { assertResponseType, normalizeResponseType } from './checks/assert-response-type.js';
 import { assertStateLength, MAX_STATE_LENGTH } from './checks/assert-state-length.js';
 import { singleValue, type RawQuery } from './checks/query-params.js';
 import { resolveCodeChallenge } from './checks/resolve-code-challenge.js';
@@ -27,7 +28,7 @@ export async function validateAuthorizeRequest(query: RawQuery, clients: ClientL
   const client = await assertClientIdentified(query, (clientId) => clients.find(clientId));
   const { redirectUri, sent } = resolveRedirectUri(query, client);
   // Errors for an implicit request belong in the fragment, even before response_type is validated.
-  const mode = singleValue(query, 'response_type') === 'token' ? 'fragment' : 'query';
+  const mode = errorModeOf(singleValue(query, 'response_type'));
   const rawState = singleValue(query, 'state');
   const echoedState = rawState !== undefined && rawState.length <= MAX_STATE_LENGTH ? rawState : null;
   try {
@@ -39,9 +40,16 @@ export async function validateAuthorizeRequest(query: RawQuery, clients: ClientL
     const requestedScope = singleValue(query, 'scope');
     const scopes = resolveScopes(requestedScope, await clients.scopesOf(client));
     const codeChallenge = responseType === 'code' ? resolveCodeChallenge(singleValue(query, 'code_challenge'), singleValue(query, 'code_challenge_method'), client) : null;
-    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge };
+    const nonce = assertOpenIdRequest(responseType, scopes, singleValue(query, 'nonce'));
+    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge, nonce };
   } catch (error) {
     if (error instanceof OAuthError) throw new AuthorizeRedirectError(error, redirectUri, mode, echoedState);
     throw error;
   }
+}
+
+/** Where an error goes before response_type is validated: a supported type's own mode (the fragment for any token), else the query. */
+function errorModeOf(rawResponseType: string | undefined): 'query' | 'fragment' {
+  const known = rawResponseType === undefined ? undefined : RESPONSE_TYPES.find((type) => type === normalizeResponseType(rawResponseType));
+  return known ? responseModeOf(known) : 'query';
 }

@@ -22,4 +22,15 @@ describe(clientShapeErrors.name, () => {
       { field: 'redirectUris[1]', message: 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])' },
     ]);
   });
+
+  it('checks post-logout redirect URIs by the redirect URI rules, by index', () => {
+    const shape = { type: 'confidential', grants: ['authorization_code'], redirectUris: ['https://a.example/cb'] } as const;
+    expect(clientShapeErrors({ ...shape, grants: [...shape.grants], redirectUris: [...shape.redirectUris], postLogoutRedirectUris: ['https://a.example/bye'] })).toEqual([]);
+    expect(
+      clientShapeErrors({ ...shape, grants: [...shape.grants], redirectUris: [...shape.redirectUris], postLogoutRedirectUris: ['https://a.example/bye', 'https://a.example/bye#x', 'javascript:alert(1)'] }),
+    ).toEqual([
+      { field: 'postLogoutRedirectUris[1]', message: 'must not contain a fragment' },
+      { field: 'postLogoutRedirectUris[2]', message: 'the scheme javascript: is not allowed' },
+    ]);
+  });
 });

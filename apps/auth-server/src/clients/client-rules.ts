@@ -7,12 +7,21 @@ export interface ClientShape {
   type: ClientType;
   grants: GrantType[];
   redirectUris: string[];
+  postLogoutRedirectUris?: string[];
 }
 
 const REDIRECTING_GRANTS: readonly GrantType[] = [GrantTypes.authorizationCode, GrantTypes.implicit];
 
 export function clientShapeErrors(shape: ClientShape): FieldError[] {
-  return [...grantErrors(shape), ...redirectUriErrors(shape)];
+  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape)];
+}
+
+/** The browser is sent there after logout just as after authorization: the same rules (RP-Initiated Logout 1.0 §3.1). */
+function postLogoutRedirectUriErrors({ type, postLogoutRedirectUris = [] }: ClientShape): FieldError[] {
+  return postLogoutRedirectUris.flatMap((uri, index) => {
+    const message = redirectUriError(uri, type);
+    return message ? [{ field: `postLogoutRedirectUris[${index}]`, message }] : [];
+  });
 }
 
 function grantErrors({ type, grants }: ClientShape): FieldError[] {

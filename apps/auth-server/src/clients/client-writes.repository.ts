@@ -8,7 +8,10 @@ import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.
 import type { ClientWithSecrets } from './clients.repository.js';
 
 /** Everything an admin can set on a client: derived from the domain type so the two cannot drift. */
-export type ClientFields = Pick<Client, 'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection'>;
+export type ClientFields = Pick<
+  Client,
+  'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
+>;
 
 export interface SecretFields {
   secretHash: string | null;

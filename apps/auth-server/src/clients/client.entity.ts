@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { ClientType } from '#oauth';
+import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 @Entity({ name: 'clients' })
 export class ClientEntity {
@@ -54,6 +55,12 @@ export class ClientEntity {
   /** May introspect tokens of every client, not only its own (RFC 7662 §2.1). */
   @Column({ type: 'boolean', default: false })
   introspection!: boolean;
+
+  @Column({ name: 'id_token_signed_response_alg', type: 'text', default: 'RS256' })
+  idTokenSignedResponseAlg!: IdTokenSigningAlg;
+
+  @Column({ name: 'post_logout_redirect_uris', type: 'jsonb', default: () => "'[]'" })
+  postLogoutRedirectUris!: string[];
 
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })

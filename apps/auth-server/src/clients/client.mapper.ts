@@ -16,6 +16,8 @@ export function toClient(entity: ClientEntity): Client {
     refreshCount: entity.refreshCountMode === 'unlimited' ? { mode: 'unlimited' } : { mode: 'limited', limit: entity.refreshCountLimit ?? 0 },
     active: entity.active,
     introspection: entity.introspection,
+    idTokenSignedResponseAlg: entity.idTokenSignedResponseAlg,
+    postLogoutRedirectUris: entity.postLogoutRedirectUris,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -1,4 +1,5 @@
 import type { ClientType, GrantType } from '#oauth';
+import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 export type AccessTokenLifetime = { mode: 'global' } | { mode: 'never' } | { mode: 'seconds'; seconds: number };
 export type RefreshCount = { mode: 'unlimited' } | { mode: 'limited'; limit: number };
@@ -19,6 +20,10 @@ export interface Client {
   active: boolean;
   /** Learns about every token at /oauth/introspect (a resource server); otherwise only about its own. */
   introspection: boolean;
+  /** How this client's id tokens are signed (OIDC Dynamic Registration §2 id_token_signed_response_alg); default RS256. */
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
+  /** Where RP-initiated logout may send the browser back to (exact match, as redirect URIs). */
+  postLogoutRedirectUris: string[];
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

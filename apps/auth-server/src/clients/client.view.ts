@@ -1,6 +1,7 @@
 import type { ClientSnapshot } from '#sync';
 import type { ClientType, GrantType } from '#oauth';
 import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
+import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 /** The admin API's JSON for a client (CONTRACT.md, Clients). */
 export interface ClientView {
@@ -18,6 +19,9 @@ export interface ClientView {
   active: boolean;
   /** May introspect every client's tokens (RFC 7662); default false. */
   introspection: boolean;
+  /** RS256 (default) or ES256. */
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
+  postLogoutRedirectUris: string[];
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -38,6 +42,8 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     refreshCount: client.refreshCount,
     active: client.active,
     introspection: client.introspection,
+    idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
+    postLogoutRedirectUris: client.postLogoutRedirectUris,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

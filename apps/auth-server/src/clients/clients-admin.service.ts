@@ -12,6 +12,7 @@ import { ClientWritesRepository, type ClientFields, type SecretFields } from './
 import { ClientsRepository, type ClientFilter } from './clients.repository.js';
 import type { CreateClientDto } from './dto/create-client.dto.js';
 import type { UpdateClientDto } from './dto/update-client.dto.js';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG } from './id-token-signing-alg.js';
 import { RegistryTransaction } from './registry-transaction.repository.js';
 
 /** The admin API's rules for clients: validation across fields, uniqueness, secrets, revocation on deactivation. */
@@ -37,6 +38,8 @@ export class ClientsAdminService {
       refreshCount: dto.refreshCount ? (dto.refreshCount as ClientFields['refreshCount']) : { mode: 'limited', limit: 0 },
       active: dto.active ?? true,
       introspection: dto.introspection ?? false,
+      idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
+      postLogoutRedirectUris: dto.postLogoutRedirectUris ?? [],
     };
     assertShape(fields);
     const secret = fields.type === 'confidential' ? generateClientSecret() : undefined;
@@ -125,6 +128,8 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     refreshCount: (dto.refreshCount as ClientFields['refreshCount'] | undefined) ?? client.refreshCount,
     active: dto.active ?? client.active,
     introspection: dto.introspection ?? client.introspection,
+    idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? client.idTokenSignedResponseAlg,
+    postLogoutRedirectUris: dto.postLogoutRedirectUris ?? client.postLogoutRedirectUris,
   };
 }
 

@@ -1,5 +1,6 @@
 import { GrantTypes } from '#oauth';
 import type { ClientFields } from '../clients/client-writes.repository.js';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG } from '../clients/id-token-signing-alg.js';
 import { Permissions } from '../common/permissions.js';
 
 /** The web console's own OAuth client: provisioned at every start (CONTRACT.md, admin API). */
@@ -32,5 +33,7 @@ export function consoleClientFields(issuer: string): ClientFields {
     refreshCount: { mode: 'limited', limit: 24 },
     active: true,
     introspection: false,
+    idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_SIGNING_ALG,
+    postLogoutRedirectUris: [],
   };
 }

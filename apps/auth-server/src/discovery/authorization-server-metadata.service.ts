@@ -3,7 +3,7 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server
 import { authorizationServerMetadata } from './authorization-server-metadata.js';
 import { ScopeNamesRepository } from './scope-names.repository.js';
 
-/** RFC 8414 metadata as it stands now: the configured issuer and the scopes in the database. */
+/** RFC 8414 and OpenID Connect Discovery metadata as it stands now: the configured issuer and the scopes in the database. */
 @Injectable()
 export class AuthorizationServerMetadataService {
   constructor(

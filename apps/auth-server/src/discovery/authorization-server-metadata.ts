@@ -1,16 +1,38 @@
 import { GrantTypes } from '#oauth';
+import { RESPONSE_TYPES } from '../authorize/authorize-request.js';
+import { ID_TOKEN_SIGNING_ALGS } from '../clients/id-token-signing-alg.js';
+import { USERINFO_CLAIMS } from '../users/profile/scope-claims.js';
 
-/** RFC 8414 §2 metadata, built from the issuer; scopes_supported comes from the database. */
-export function authorizationServerMetadata(issuer: string, scopes: string[]): Record<string, unknown> {
+/**
+ * The endpoints this server publishes, by their metadata name. The one place to add an endpoint:
+ * both documents list it (CONTRACT "Second wave": userinfo_endpoint, end_session_endpoint, …).
+ */
+export function endpointsOf(issuer: string): Record<string, string> {
   return {
-    issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
     token_endpoint: `${issuer}/oauth/token`,
     jwks_uri: `${issuer}/oauth/jwks`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
-    response_types_supported: ['code', 'token'],
+    // RP-Initiated Logout 1.0 §2.1.
+    end_session_endpoint: `${issuer}/oauth/logout`,
+  };
+}
+
+/** The claims an id token may carry (OIDC Discovery §3 claims_supported); userinfo's scopes add theirs. */
+export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp'];
+
+/**
+ * One document for RFC 8414 (`/.well-known/oauth-authorization-server`) and OpenID Connect
+ * Discovery 1.0 (`/.well-known/openid-configuration`): the same issuer, endpoints and capabilities
+ * by construction. RFC 8414 §2 allows the OIDC members; Discovery §3 requires them.
+ */
+export function authorizationServerMetadata(issuer: string, scopes: string[]): Record<string, unknown> {
+  return {
+    issuer,
+    ...endpointsOf(issuer),
+    response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query', 'fragment'],
     grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
@@ -18,5 +40,12 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: scopes,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGS],
+    claims_supported: [...CLAIMS_SUPPORTED, ...USERINFO_CLAIMS],
+    // Discovery §3 defaults: request_uri_parameter_supported is true unless said otherwise.
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
   };
 }

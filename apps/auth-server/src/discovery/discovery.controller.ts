@@ -5,13 +5,14 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SERVER_METADATA } from '../openapi/schemas.js';
 
 @ApiTags('oauth')
-@Controller('.well-known/oauth-authorization-server')
+/** One document at both well-known paths: RFC 8414 §3 and OpenID Connect Discovery 1.0 §4. */
+@Controller(['.well-known/oauth-authorization-server', '.well-known/openid-configuration'])
 export class DiscoveryController extends GetOnlyEndpoint {
   constructor(private readonly serverMetadata: AuthorizationServerMetadataService) {
     super();
   }
 
-  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414), also the OpenID Provider configuration (OpenID Connect Discovery 1.0)' })
   @ApiOkResponse({ schema: SERVER_METADATA })
   @Get()
   @Header('Cache-Control', 'public, max-age=60')

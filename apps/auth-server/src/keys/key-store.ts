@@ -1,10 +1,22 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { SettingsService } from '../settings/settings.service.js';
-import { currentSigningKey, isPublished, publicMembers, type SigningKeyRecord } from './signing-key.js';
+import {
+  currentSigningKey,
+  ID_TOKEN_LIFETIME_SECONDS,
+  isPublished,
+  publicMembers,
+  SIGNING_ALGS,
+  SigningAlgs,
+  type SigningAlg,
+  type SigningKeyRecord,
+} from './signing-key.js';
 import { SigningKeysRepository, type NewSigningKey } from './signing-keys.repository.js';
 
-export const SIGNING_ALG = 'ES256';
+/** Access tokens (and events) are signed ES256; RS256 signs only id tokens of clients asking for it. */
+export const SIGNING_ALG = SigningAlgs.es256;
+/** RSA keys below 2048 bits are refused by OIDC relying parties (SECURITY-CHECKLIST MD-3). */
+const RSA_MODULUS_LENGTH = 2048;
 /** Every instance re-reads the keys this often, so a rotation done elsewhere is picked up. */
 const RELOAD_MS = 5000;
 /** An unknown kid triggers at most one reload per this interval (no DB amplification by garbage). */
@@ -16,6 +28,9 @@ export interface SigningMaterial {
   kid: string;
   key: CryptoKey;
 }
+
+/** The kid of the new key of each algorithm. */
+export type RotatedKeys = Record<SigningAlg, string>;
 
 /**
  * The signing keys of this instance: loaded at boot (creating the first one if needed), reloaded
@@ -35,8 +50,12 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // One key per algorithm; an installation from before RS256 gets its RSA key at this boot.
     await this.repository.withKeyLock(async (tx) => {
-      if (!currentSigningKey(await tx.all(), new Date())) await tx.insert(await newKeyPair(), 0);
+      const stored = await tx.all();
+      for (const alg of SIGNING_ALGS) {
+        if (!currentSigningKey(stored, new Date(), alg)) await tx.insert(await newKeyPair(alg), 0);
+      }
     });
     await this.reload();
     this.timer = setInterval(() => void this.reload().catch((error: unknown) => this.logger.warn(`key reload failed: ${String(error)}`)), RELOAD_MS);
@@ -51,16 +70,24 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     this.keys = await this.repository.all();
   }
 
-  /** Publishes a new key now; it signs after `activationDelaySeconds`, when the current one retires. */
-  async rotate(activationDelaySeconds = DEFAULT_ACTIVATION_DELAY_SECONDS): Promise<string> {
+  /**
+   * Publishes a new key of every algorithm now; each signs after `activationDelaySeconds`, when the
+   * current one of its algorithm retires. A retired key stays published while anything it signed
+   * may still be valid: the longest access token, and at least an id token's lifetime.
+   */
+  async rotate(activationDelaySeconds = DEFAULT_ACTIVATION_DELAY_SECONDS): Promise<RotatedKeys> {
     const { accessTokenLifetimeSeconds } = await this.settings.get();
-    const key = await newKeyPair();
+    const keys = await Promise.all(SIGNING_ALGS.map((alg) => newKeyPair(alg)));
     await this.repository.withKeyLock(async (tx) => {
-      await tx.retireActive(activationDelaySeconds, await tx.longestAccessTokenLifetime(accessTokenLifetimeSeconds));
-      await tx.insert(key, activationDelaySeconds);
+      const longestAccessToken = await tx.longestAccessTokenLifetime(accessTokenLifetimeSeconds);
+      const keep = longestAccessToken === null ? null : Math.max(longestAccessToken, ID_TOKEN_LIFETIME_SECONDS);
+      for (const key of keys) {
+        await tx.retireActive(key.alg, activationDelaySeconds, keep);
+        await tx.insert(key, activationDelaySeconds);
+      }
     });
     await this.reload();
-    return key.kid;
+    return Object.fromEntries(keys.map((key) => [key.alg, key.kid])) as RotatedKeys;
   }
 
   list(): readonly SigningKeyRecord[] {
@@ -71,10 +98,10 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     return { keys: this.keys.filter((key) => isPublished(key, now)).map(publicMembers) };
   }
 
-  async signingMaterial(now = new Date()): Promise<SigningMaterial> {
-    const record = currentSigningKey(this.keys, now);
-    if (!record) throw new Error('no active signing key');
-    return { kid: record.kid, key: await this.importOnce(record.kid, record.privateJwk) };
+  async signingMaterial(alg: SigningAlg = SIGNING_ALG, now = new Date()): Promise<SigningMaterial> {
+    const record = currentSigningKey(this.keys, now, alg);
+    if (!record) throw new Error(`no active ${alg} signing key`);
+    return { kid: record.kid, key: await this.importOnce(record.kid, record.privateJwk, record.alg) };
   }
 
   /** The public key for a kid we published, or null. */
@@ -86,21 +113,21 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
       record = this.keys.find((key) => key.kid === kid);
     }
     if (!record || !isPublished(record, now)) return null;
-    return this.importOnce(`public:${kid}`, record.publicJwk);
+    return this.importOnce(`public:${kid}`, record.publicJwk, record.alg);
   }
 
-  private importOnce(cacheKey: string, jwk: JWK): Promise<CryptoKey> {
+  private importOnce(cacheKey: string, jwk: JWK, alg: string): Promise<CryptoKey> {
     let key = this.imported.get(cacheKey);
     if (!key) {
-      key = importJWK(jwk, SIGNING_ALG) as Promise<CryptoKey>;
+      key = importJWK(jwk, alg) as Promise<CryptoKey>;
       this.imported.set(cacheKey, key);
     }
     return key;
   }
 }
 
-async function newKeyPair(): Promise<NewSigningKey> {
-  const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+async function newKeyPair(alg: SigningAlg): Promise<NewSigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === SigningAlgs.rs256 ? { modulusLength: RSA_MODULUS_LENGTH } : {}) });
   const publicJwk = await exportJWK(publicKey);
-  return { kid: await calculateJwkThumbprint(publicJwk), alg: SIGNING_ALG, publicJwk, privateJwk: await exportJWK(privateKey) };
+  return { kid: await calculateJwkThumbprint(publicJwk), alg, publicJwk, privateJwk: await exportJWK(privateKey) };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { toSigningKeyResponse, type SigningKeyResponse } from './dto/signing-key.response.js';
-import { KeyStore } from './key-store.js';
+import { toSigningKeyResponse, type RotateKeysResponse, type SigningKeyResponse } from './dto/signing-key.response.js';
+import { KeyStore, SIGNING_ALG } from './key-store.js';
 
 /** The admin view of the signing keys: their state as stored now (other instances may have rotated), and rotation. */
 @Injectable()
@@ -13,8 +13,9 @@ export class KeysAdminService {
     return this.keys.list().map((key) => toSigningKeyResponse(key, now));
   }
 
-  /** The new key's kid. */
-  rotate(activationDelaySeconds?: number): Promise<string> {
-    return this.keys.rotate(activationDelaySeconds);
+  /** `kid`: the new access-token (ES256) key, as before RS256 existed; `kids`: the new key of each algorithm. */
+  async rotate(activationDelaySeconds?: number): Promise<RotateKeysResponse> {
+    const kids = await this.keys.rotate(activationDelaySeconds);
+    return { kid: kids[SIGNING_ALG], kids };
   }
 }

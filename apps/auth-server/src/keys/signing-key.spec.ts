@@ -24,8 +24,15 @@ describe('signing key lifecycle', () => {
   it('publishes the new key before it signs, then switches at activation', () => {
     expect(statusOf(next, at(5))).toBe('pending');
     expect(isPublished(next, at(5))).toBe(true);
-    expect(currentSigningKey([old, next], at(5))?.kid).toBe('old');
-    expect(currentSigningKey([old, next], at(10))?.kid).toBe('new');
+    expect(currentSigningKey([old, next], at(5), 'ES256')?.kid).toBe('old');
+    expect(currentSigningKey([old, next], at(10), 'ES256')?.kid).toBe('new');
+  });
+
+  it('keeps one key line per algorithm: an RS256 key never signs for ES256, nor its rotation retire the other', () => {
+    const rsa = key('rsa', { alg: 'RS256', activatedAt: at(12) });
+    expect(currentSigningKey([old, next, rsa], at(15), 'ES256')?.kid).toBe('new');
+    expect(currentSigningKey([old, next, rsa], at(15), 'RS256')?.kid).toBe('rsa');
+    expect(currentSigningKey([old, next], at(15), 'RS256')).toBeUndefined();
   });
 
   it('keeps the retired key published until it expires', () => {
@@ -36,5 +43,11 @@ describe('signing key lifecycle', () => {
 
   it('never publishes private members', () => {
     expect(publicMembers(old)).toEqual({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'old', alg: 'ES256', use: 'sig' });
+    const rsa = key('rsa', {
+      alg: 'RS256',
+      publicJwk: { kty: 'RSA', n: 'modulus', e: 'AQAB' },
+      privateJwk: { kty: 'RSA', n: 'modulus', e: 'AQAB', d: 'secret', p: 'p', q: 'q', dp: 'dp', dq: 'dq', qi: 'qi' },
+    });
+    expect(publicMembers(rsa)).toEqual({ kty: 'RSA', n: 'modulus', e: 'AQAB', kid: 'rsa', alg: 'RS256', use: 'sig' });
   });
 });

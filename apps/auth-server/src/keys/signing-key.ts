@@ -1,6 +1,18 @@
 import type { JWK } from 'jose';
 
-/** One ES256 key pair as stored in signing_keys. The private half never leaves the keys module. */
+/**
+ * The algorithms this server signs with, each with its own key pair and rotation: ES256 for access
+ * tokens (and everything else this server signs), RS256 beside it because OpenID Connect requires
+ * id tokens to be available in RS256 (OIDC Core §15.1) and uses it by default.
+ */
+export const SigningAlgs = { es256: 'ES256', rs256: 'RS256' } as const;
+export type SigningAlg = (typeof SigningAlgs)[keyof typeof SigningAlgs];
+export const SIGNING_ALGS: readonly SigningAlg[] = [SigningAlgs.es256, SigningAlgs.rs256];
+
+/** How long an id token is valid (OIDC Core §2 `exp`); a retired key stays published at least this long. */
+export const ID_TOKEN_LIFETIME_SECONDS = 3600;
+
+/** One key pair as stored in signing_keys. The private half never leaves the keys module. */
 export interface SigningKeyRecord {
   kid: string;
   alg: string;
@@ -29,13 +41,14 @@ export function isPublished(key: SigningKeyRecord, now: Date): boolean {
   return statusOf(key, now) !== 'expired';
 }
 
-/** The signing key at `now`: the most recently activated key that is active. */
-export function currentSigningKey(keys: readonly SigningKeyRecord[], now: Date): SigningKeyRecord | undefined {
-  return keys.filter((key) => statusOf(key, now) === 'active').sort((a, b) => (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0))[0];
+/** The signing key of `alg` at `now`: the most recently activated key of that algorithm that is active. */
+export function currentSigningKey(keys: readonly SigningKeyRecord[], now: Date, alg: SigningAlg): SigningKeyRecord | undefined {
+  return keys.filter((key) => key.alg === alg && statusOf(key, now) === 'active').sort((a, b) => (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0))[0];
 }
 
 /** Public members only (SECURITY-CHECKLIST MD-3). */
 export function publicMembers(key: SigningKeyRecord): JWK {
-  const { kty, crv, x, y } = key.publicJwk;
-  return { kty, crv, x, y, kid: key.kid, alg: key.alg, use: 'sig' };
+  const { kty, crv, x, y, n, e } = key.publicJwk;
+  const material = kty === 'RSA' ? { kty, n, e } : { kty, crv, x, y };
+  return { ...material, kid: key.kid, alg: key.alg, use: 'sig' };
 }

@@ -30,7 +30,8 @@ export interface NewSigningKey {
 export interface KeysTransaction {
   all(): Promise<SigningKeyRecord[]>;
   insert(key: NewSigningKey, activationDelaySeconds: number): Promise<void>;
-  retireActive(activationDelaySeconds: number, keepSeconds: number | null): Promise<void>;
+  /** Retires the active keys of one algorithm: each algorithm rotates on its own key line. */
+  retireActive(alg: string, activationDelaySeconds: number, keepSeconds: number | null): Promise<void>;
   /** Longest access-token lifetime a token signed now could have; null when some client has "never". */
   longestAccessTokenLifetime(globalSeconds: number): Promise<number | null>;
 }
@@ -61,12 +62,12 @@ function keysTransaction(manager: EntityManager): KeysTransaction {
         [key.kid, key.alg, JSON.stringify(key.publicJwk), JSON.stringify(key.privateJwk), delay],
       );
     },
-    retireActive: async (delay, keep) => {
+    retireActive: async (alg, delay, keep) => {
       await manager.query(
         `UPDATE signing_keys SET retired_at = now() + make_interval(secs => $1),
            expires_at = CASE WHEN $2::integer IS NULL THEN NULL ELSE now() + make_interval(secs => $1 + $2::integer) END
-         WHERE retired_at IS NULL AND activated_at <= now()`,
-        [delay, keep],
+         WHERE retired_at IS NULL AND activated_at <= now() AND alg = $3`,
+        [delay, keep, alg],
       );
     },
     longestAccessTokenLifetime: async (globalSeconds) => {

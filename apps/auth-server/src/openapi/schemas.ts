@@ -28,6 +28,8 @@ export const CLIENT_VIEW = object(
     refreshCount: { $ref: '#/components/schemas/RefreshCountDto' },
     active: { type: 'boolean' },
     introspection: { type: 'boolean', description: 'may introspect tokens of every client (RFC 7662); otherwise only its own' },
+    idTokenSignedResponseAlg: { type: 'string', enum: ['RS256', 'ES256'], description: 'how its OpenID Connect id tokens are signed (default RS256)' },
+    postLogoutRedirectUris: { ...strings, description: 'where RP-initiated logout may redirect (exact match)' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -68,9 +70,23 @@ export const USER_VIEW = object({
   updatedAt: dateTime,
 });
 
+export const USER_SESSION_VIEW = object({
+  id: string,
+  userId: string,
+  createdAt: dateTime,
+  authenticatedAt: { type: 'string', format: 'date-time', description: 'when the user last typed their password in this browser (auth_time)' },
+  lastSeenAt: dateTime,
+  expiresAt: dateTime,
+  userAgent: { type: ['string', 'null'] },
+  ip: { type: ['string', 'null'] },
+});
+
+export const USER_CONSENT_VIEW = object({ id: string, clientId: string, scopes: strings, grantedAt: dateTime });
+
 export const SETTINGS_VIEW = object({
   accessTokenLifetimeSeconds: { type: 'integer' },
   authorizationCodeLifetimeSeconds: { type: 'integer' },
+  sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
 });
 
@@ -87,6 +103,7 @@ export const GRANT_VIEW = object({
 
 export const SIGNING_KEY_VIEW = object({
   kid: string,
+  alg: { type: 'string', enum: ['ES256', 'RS256'] },
   createdAt: dateTime,
   activatedAt: { type: ['string', 'null'], format: 'date-time' },
   retiredAt: { type: ['string', 'null'], format: 'date-time' },
@@ -99,8 +116,15 @@ export const JWKS = object({
 
 /** RFC 6749 §5.1. */
 export const TOKEN_RESPONSE = object(
-  { access_token: string, token_type: { type: 'string', enum: ['Bearer'] }, expires_in: { type: 'integer' }, refresh_token: string, scope: string },
-  ['expires_in', 'refresh_token', 'scope'],
+  {
+    access_token: string,
+    token_type: { type: 'string', enum: ['Bearer'] },
+    expires_in: { type: 'integer' },
+    refresh_token: string,
+    scope: string,
+    id_token: { type: 'string', description: 'OpenID Connect: with the openid scope (code exchange and refresh)' },
+  },
+  ['expires_in', 'refresh_token', 'scope', 'id_token'],
 );
 
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
@@ -153,10 +177,10 @@ export const USERINFO_RESPONSE: SchemaObject = {
   allOf: [{ $ref: '#/components/schemas/ProfileBody' }, object({ sub: string, updated_at: { type: 'integer' } }, ['updated_at'])],
 };
 
-/** RFC 8414 §2 (the members this server publishes). */
+/** RFC 8414 §2 and OpenID Connect Discovery 1.0 §3 (the members this server publishes; one document for both). */
 export const SERVER_METADATA: SchemaObject = {
   type: 'object',
-  required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported'],
+  required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'],
   properties: {
     issuer: string,
     authorization_endpoint: string,
@@ -170,6 +194,12 @@ export const SERVER_METADATA: SchemaObject = {
     grant_types_supported: strings,
     token_endpoint_auth_methods_supported: strings,
     code_challenge_methods_supported: strings,
+    subject_types_supported: strings,
+    id_token_signing_alg_values_supported: strings,
+    claims_supported: strings,
+    claims_parameter_supported: { type: 'boolean' },
+    request_parameter_supported: { type: 'boolean' },
+    request_uri_parameter_supported: { type: 'boolean' },
   },
   additionalProperties: true,
 };

@@ -22,6 +22,12 @@ export class UpdateSettingsBody {
   authorizationCodeLifetimeSeconds?: number;
 
   @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIFETIME_SECONDS)
+  sessionLifetimeSeconds?: number;
+
+  @ValidateIf(present)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'accessTokenAudience must be an absolute http(s) URL' })
   @MaxLength(2048)
   accessTokenAudience?: string;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { sqlState, UNIQUE_VIOLATION } from '#errors';
 import { GrantTypes } from '#oauth';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG } from '../clients/id-token-signing-alg.js';
 import type { Client } from '../clients/client.js';
 import { ClientEvents } from '../clients/client-events.js';
 import { hashClientSecret } from '../clients/client-secret.js';
@@ -53,7 +54,7 @@ export class ResourceClientProvisioning implements OnApplicationBootstrap {
     return this.transaction.run(async (tx) => {
       const existing = await this.writes.lock(tx, clientId);
       if (!existing) {
-        const client = await this.writes.insert(tx, clientId, { ...RESOURCE_CLIENT, description: '', redirectUris: [], accessTokenLifetime: { mode: 'global' }, refreshCount: { mode: 'limited', limit: 0 }, active: true }, secretHash);
+        const client = await this.writes.insert(tx, clientId, { ...RESOURCE_CLIENT, description: '', redirectUris: [], accessTokenLifetime: { mode: 'global' }, refreshCount: { mode: 'limited', limit: 0 }, active: true, idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_SIGNING_ALG, postLogoutRedirectUris: [] }, secretHash);
         await this.events.upserted(tx, client);
         this.logger.log(`provisioned the resource server client ${clientId}`);
         return;

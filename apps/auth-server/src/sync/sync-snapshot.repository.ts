@@ -80,9 +80,9 @@ const PRUNE_BATCH = 10_000;
 
 /**
  * Drops the records no token can need any more: a timed one once its access token expired; a
- * "never" one once every signing key activated before its revocation has left the JWKS (a token
- * of that grant no longer verifies anywhere). With a key kept forever ("never" clients keep
- * retired keys published) the record is kept too (README, Tokens).
+ * "never" one once every access-token (ES256) signing key activated before its revocation has left
+ * the JWKS (a token of that grant no longer verifies anywhere). With a key kept forever ("never"
+ * clients keep retired keys published) the record is kept too (README, Tokens).
  */
 async function pruneRevocationRecords(manager: EntityManager): Promise<void> {
   await manager.query(
@@ -91,7 +91,7 @@ async function pruneRevocationRecords(manager: EntityManager): Promise<void> {
        WHERE (r.expires_at IS NOT NULL AND r.expires_at <= now())
           OR (r.expires_at IS NULL AND NOT EXISTS (
                 SELECT 1 FROM signing_keys k
-                WHERE k.activated_at <= r.revoked_at AND (k.expires_at IS NULL OR k.expires_at > now())))
+                WHERE k.alg = 'ES256' AND k.activated_at <= r.revoked_at AND (k.expires_at IS NULL OR k.expires_at > now())))
        LIMIT $1)`,
     [PRUNE_BATCH],
   );

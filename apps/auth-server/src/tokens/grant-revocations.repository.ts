@@ -9,13 +9,21 @@ import type { RevokedGrants } from './grant.js';
 export interface RevocationTransaction {
   /** For the outbox event that must commit with the revocation. */
   readonly tx: Tx;
-  revokeWhere(condition: 'id' | 'code' | 'client' | 'user', value: string): Promise<RevokedGrants[]>;
+  revokeWhere(condition: RevocationCondition, ...values: string[]): Promise<RevokedGrants[]>;
   clientIdOf(clientRef: string): Promise<string | null>;
   /** The transaction's clock: the revoked_at just written. */
   now(): Promise<Date>;
 }
 
-const CONDITIONS = { id: 'id = $1::uuid', code: 'authorization_code_hash = $1', client: 'client_ref = $1::uuid', user: 'user_id = $1::uuid' } as const;
+const CONDITIONS = {
+  id: 'id = $1::uuid',
+  code: 'authorization_code_hash = $1',
+  client: 'client_ref = $1::uuid',
+  user: 'user_id = $1::uuid',
+  userAtClient: 'user_id = $1::uuid AND client_ref = $2::uuid',
+} as const;
+
+export type RevocationCondition = keyof typeof CONDITIONS;
 
 @Injectable()
 export class GrantRevocationsRepository {
@@ -34,7 +42,7 @@ export class GrantRevocationsRepository {
 function revocationTransaction(manager: EntityManager): RevocationTransaction {
   return {
     tx: txOf(manager),
-    async revokeWhere(condition, value) {
+    async revokeWhere(condition, ...values) {
       const rows = await manager.query<{ client_id: string; ids: string[]; never: boolean; latest: Date | null }[]>(
         `WITH revoked AS (
            UPDATE grants SET revoked_at = now(), refresh_token_hash = NULL
@@ -42,7 +50,7 @@ function revocationTransaction(manager: EntityManager): RevocationTransaction {
            RETURNING id, client_id, access_expires_at)
          SELECT client_id, array_agg(id::text ORDER BY id) AS ids, bool_or(access_expires_at IS NULL) AS never, max(access_expires_at) AS latest
          FROM revoked GROUP BY client_id`,
-        [value],
+        values,
       );
       return rows.map((row) => ({ clientId: row.client_id, grantIds: row.ids, expiresAt: row.never ? null : row.latest && new Date(row.latest) }));
     },

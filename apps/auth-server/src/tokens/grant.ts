@@ -13,6 +13,8 @@ export interface GrantRecord {
   refreshUnlimited: boolean;
   hasRefreshToken: boolean;
   revokedAt: Date | null;
+  /** When the user authenticated, for grants from an OpenID Connect request; kept by refreshed id tokens. */
+  authTime: Date | null;
 }
 
 /** A grant joined with the live state of its client and user (one round trip). */
@@ -38,6 +40,7 @@ export interface NewGrant {
   refreshRemaining: number | null;
   refreshUnlimited: boolean;
   authorizationCodeHash: string | null;
+  authTime: Date | null;
   /** The token request's client address and request id: the grant is also its token.issued audit event. */
   requestIp: string | null;
   requestId: string | null;

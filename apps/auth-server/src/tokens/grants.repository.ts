@@ -22,6 +22,7 @@ export interface GrantRow {
   refresh_remaining: number | null;
   refresh_unlimited: boolean;
   revoked_at: Date | null;
+  auth_time: Date | null;
   client_active?: boolean;
   user_active?: boolean | null;
   user_permissions?: string[] | null;
@@ -133,6 +134,7 @@ export function toGrantRecord(row: GrantRow): GrantRecord {
     refreshUnlimited: row.refresh_unlimited,
     hasRefreshToken: row.refresh_token_hash !== null,
     revokedAt: row.revoked_at && new Date(row.revoked_at),
+    authTime: row.auth_time && new Date(row.auth_time),
   };
 }
 

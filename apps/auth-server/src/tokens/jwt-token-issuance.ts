@@ -7,6 +7,9 @@ import { SettingsService } from '../settings/settings.service.js';
 import type { TokenResponse } from './token-response.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
 import { AccessTokenSigner } from './access-token-signer.js';
+import { IdTokenSigner } from './id-token-signer.js';
+import { GrantTypes } from '#oauth';
+import { isOpenIdRequest } from '../oidc/openid-scopes.js';
 import type { NewGrant } from './grant.js';
 import { GrantsRepository } from './grants.repository.js';
 import { generateRefreshToken, hashToken } from './refresh-token.js';
@@ -28,6 +31,7 @@ import {
 export class JwtTokenIssuance extends TokenIssuance {
   constructor(
     private readonly signer: AccessTokenSigner,
+    private readonly idTokens: IdTokenSigner,
     private readonly grants: GrantsRepository,
     private readonly settings: SettingsService,
   ) {
@@ -72,11 +76,13 @@ export class JwtTokenIssuance extends TokenIssuance {
         refreshRemaining: refreshToken ? refreshRemaining : null,
         refreshUnlimited: refreshToken ? refreshUnlimited : false,
         authorizationCodeHash: command.authorizationCodeHash ?? null,
+        authTime: command.openId?.authTime ?? null,
         requestIp: request?.ip ?? null,
         requestId: request?.requestId ?? null,
       }),
     ]);
-    return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken), grantId };
+    const idToken = command.openId && user ? await this.idTokenFor(client, user.username, command.openId.authTime, accessToken, command.openId.nonce) : undefined;
+    return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken, idToken), grantId };
   }
 
   /**
@@ -103,7 +109,16 @@ export class JwtTokenIssuance extends TokenIssuance {
       issuedAt,
       expiresAt,
     });
-    return { response: tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined), grantId: grant.id };
+    // OIDC Core §12.2: a new id token for the same subject and authentication, without a nonce.
+    const idToken =
+      grant.grantType === GrantTypes.authorizationCode && grant.username && isOpenIdRequest(scopes)
+        ? await this.idTokenFor(client, grant.username, grant.authTime ?? grant.issuedAt, accessToken)
+        : undefined;
+    return { response: tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined, idToken), grantId: grant.id };
+  }
+
+  private idTokenFor(client: Client, subject: string, authTime: Date, accessToken: string, nonce?: string | null): Promise<string> {
+    return this.idTokens.sign({ clientId: client.clientId, alg: client.idTokenSignedResponseAlg, subject, authTime, nonce, accessToken });
   }
 
   /** The access token's audience and lifetime (the client's own, else the global setting), from now. */
@@ -120,12 +135,13 @@ export class JwtTokenIssuance extends TokenIssuance {
   }
 }
 
-export function tokenResponse(accessToken: string, lifetime: number | null, scopes: string[], refreshToken?: string): TokenResponse {
+export function tokenResponse(accessToken: string, lifetime: number | null, scopes: string[], refreshToken?: string, idToken?: string): TokenResponse {
   return {
     access_token: accessToken,
     token_type: 'Bearer',
     ...(lifetime === null ? {} : { expires_in: lifetime }),
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
     scope: scopes.join(' '),
+    ...(idToken ? { id_token: idToken } : {}),
   };
 }

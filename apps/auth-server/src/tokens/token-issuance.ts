@@ -20,7 +20,16 @@ export interface NewGrantCommand {
    * statement spends it (CodeAlreadyRedeemed if it is gone), and a replayed code revokes them.
    */
   authorizationCodeHash?: string;
+  /** An OpenID Connect request: an id token is minted beside the access token, and the grant keeps auth_time. */
+  openId?: OpenIdFacts;
   rotating?: undefined;
+}
+
+/** What an OpenID Connect authorization request established (OIDC Core §3.1.2). */
+export interface OpenIdFacts {
+  /** When the user authenticated. */
+  authTime: Date;
+  nonce: string | null;
 }
 
 /**
@@ -32,7 +41,7 @@ export interface RefreshRotationCommand {
   /** Already narrowed to what the grant and the client still allow. */
   scopes: string[];
   rotating: {
-    grant: Pick<GrantRecord, 'id' | 'grantType' | 'username'>;
+    grant: Pick<GrantRecord, 'id' | 'grantType' | 'username' | 'issuedAt' | 'authTime'>;
     /** Hash of the refresh token presented; RefreshTokenAlreadySpent when it is no longer the grant's. */
     refreshTokenHash: string;
   };

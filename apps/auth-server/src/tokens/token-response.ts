@@ -6,4 +6,6 @@ export interface TokenResponse {
   expires_in?: number;
   refresh_token?: string;
   scope: string;
+  /** OpenID Connect (OIDC Core §3.1.3.3): when the grant has the openid scope. */
+  id_token?: string;
 }

@@ -6,7 +6,7 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import { isUuid } from '../common/uuid.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { clientCutoffRevocation } from '../clients/client-cutoff.repository.js';
-import { GrantRevocationsRepository, type RevocationTransaction } from './grant-revocations.repository.js';
+import { GrantRevocationsRepository, type RevocationCondition, type RevocationTransaction } from './grant-revocations.repository.js';
 
 /**
  * Revokes token families (grants) and tells the resource servers through the outbox, in the same
@@ -58,8 +58,13 @@ export class TokenRevoker {
     if (await this.revokeAndPublish(this.repository.within(tx), 'user', userId)) this.audit.record({ action: 'token.revoked', targetType: 'user', targetId: userId, details: { all: true } });
   }
 
-  private async revokeAndPublish(revocations: RevocationTransaction, condition: 'id' | 'code' | 'user', value: string): Promise<boolean> {
-    const revoked = await revocations.revokeWhere(condition, value);
+  /** The grants a user gave one client, inside the caller's transaction (a consent withdrawn). */
+  async revokeAllOfUserAtClient(userId: string, clientRef: string, tx: Tx): Promise<boolean> {
+    return this.revokeAndPublish(this.repository.within(tx), 'userAtClient', userId, clientRef);
+  }
+
+  private async revokeAndPublish(revocations: RevocationTransaction, condition: Exclude<RevocationCondition, 'client'>, ...values: string[]): Promise<boolean> {
+    const revoked = await revocations.revokeWhere(condition, ...values);
     for (const { clientId, grantIds, expiresAt } of revoked) {
       await this.outbox.append(revocations.tx, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, grantIds, expiresAt: expiresAt?.toISOString() ?? null });
     }

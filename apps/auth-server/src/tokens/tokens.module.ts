@@ -10,6 +10,7 @@ import { BearerAdminTokenVerifier } from './admin-token-verifier.js';
 import { Es256SigningThread } from './es256-signing-thread.js';
 import { GrantRevocationsRepository } from './grant-revocations.repository.js';
 import { GrantsRepository } from './grants.repository.js';
+import { IdTokenSigner } from './id-token-signer.js';
 import { JwtTokenIssuance } from './jwt-token-issuance.js';
 import { TokenIssuance } from './token-issuance.js';
 import { TokenRevoker } from './token-revoker.js';
@@ -27,12 +28,13 @@ import { TokensAdminService } from './tokens-admin.service.js';
     Es256SigningThread,
     GrantsRepository,
     GrantRevocationsRepository,
+    IdTokenSigner,
     TokenRevoker,
     TokensAdminRepository,
     TokensAdminService,
     { provide: TokenIssuance, useClass: JwtTokenIssuance },
     { provide: ADMIN_TOKEN_VERIFIER, useClass: BearerAdminTokenVerifier },
   ],
-  exports: [TokenIssuance, TokenRevoker, AccessTokenSigner, AccessTokenVerifier, GrantsRepository, ADMIN_TOKEN_VERIFIER],
+  exports: [TokenIssuance, TokenRevoker, AccessTokenSigner, IdTokenSigner, AccessTokenVerifier, GrantsRepository, ADMIN_TOKEN_VERIFIER],
 })
 export class TokensModule {}

@@ -10,6 +10,7 @@ import { mergeProfile } from './profile/merge-profile.js';
 import { UserProfileCache } from './profile/user-profile-cache.js';
 import type { ProfileChanges, UserProfile } from './profile/user-profile.js';
 import type { User } from './user.js';
+import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { TokenRevoker } from '../tokens/token-revoker.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
 
@@ -20,6 +21,7 @@ export class UsersAdminService {
     private readonly repository: UsersRepository,
     private readonly revoker: TokenRevoker,
     private readonly profiles: UserProfileCache,
+    private readonly sessions: BrowserSessionsService,
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
@@ -52,7 +54,11 @@ export class UsersAdminService {
       if (body.profile !== undefined) changes.profile = mergeProfile(user.profile, profileChanges(user.profile, body.profile), nowSeconds());
       assertAnAdminRemains(id, { active: changes.active ?? user.active, permissions: changes.permissions ?? user.permissions }, adminIds);
       // A deactivated user's tokens die with the deactivation, and resource servers hear of it.
-      if (changes.active === false && user.active) await this.revoker.revokeAllOfUser(id, transaction.tx);
+      if (changes.active === false && user.active) {
+        await this.revoker.revokeAllOfUser(id, transaction.tx);
+        // Their browsers are signed out in the same commit (deletion does it by ON DELETE CASCADE).
+        await this.sessions.endAllOfUser(id, transaction.tx);
+      }
       return transaction.update(id, changes);
     });
     this.profiles.forget(id);

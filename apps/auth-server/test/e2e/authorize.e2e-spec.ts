@@ -116,7 +116,7 @@ describe('GET /oauth/authorize', () => {
     });
 
     it('AZ-9: response_type unknown or combined', async () => {
-      const expected = errorRedirect(REDIRECT, 'unsupported_response_type', 'response_type must be code or token', 'st');
+      const expected = errorRedirect(REDIRECT, 'unsupported_response_type', 'response_type must be code, token, id_token or id_token token', 'st');
       await expectRedirect(codeRequest(confidential, { response_type: 'foo' }), expected);
       await expectRedirect(codeRequest(confidential, { response_type: 'code token' }), expected);
     });
@@ -195,8 +195,9 @@ describe('GET /oauth/authorize', () => {
   });
 
   describe('login and consent pages', () => {
+    // prompt=consent: these tests are about the pages, and the admin's consent is remembered after the first.
     const start = async (browser: TestBrowser) => {
-      const page = await browser.get(authorizePath(codeRequest(confidential, { scope: 'read' })));
+      const page = await browser.get(authorizePath(codeRequest(confidential, { scope: 'read', prompt: 'consent' })));
       expect(page.status).toBe(200);
       return { page, csrf: csrfOf(await page.text()) };
     };
@@ -204,7 +205,7 @@ describe('GET /oauth/authorize', () => {
     it('BR-1, BR-4: the login page cannot be framed and leaks no referrer; the cookie is HttpOnly, Lax, /oauth', async () => {
       const browser = new TestBrowser(server);
       const { page } = await start(browser);
-      expectPageHeaders(page);
+      expectPageHeaders(page, "'self' https://app.example.com");
       const [cookie] = page.headers.getSetCookie();
       expect(cookie).toMatch(/^portcullis_authorize=[A-Za-z0-9_-]{43}; Path=\/oauth; HttpOnly; SameSite=Lax; Max-Age=600$/);
     });
@@ -252,7 +253,7 @@ describe('GET /oauth/authorize', () => {
         const { csrf } = await start(browser);
         const response = await browser.post('/oauth/authorize/login', { csrf_token: csrf, ...credentials });
         expect(response.status).toBe(401);
-        expectPageHeaders(response);
+        expectPageHeaders(response, "'self' https://app.example.com");
         const html = await response.text();
         expect(html).toContain('<p class="alert" role="alert">Invalid username or password.</p>');
         expect(html).toContain(`value="${csrf}"`);

@@ -46,6 +46,18 @@ describe('client validation', () => {
     expect(client.name).toHaveLength(255);
   });
 
+  it('OpenID Connect fields: idTokenSignedResponseAlg RS256 (default) or ES256; postLogoutRedirectUris by the redirect URI rules', async () => {
+    await post(aClient({ idTokenSignedResponseAlg: 'HS256' }), 'idTokenSignedResponseAlg');
+    await post(aClient({ idTokenSignedResponseAlg: 'none' }), 'idTokenSignedResponseAlg');
+    await post(aClient({ postLogoutRedirectUris: 'https://a.example/bye' }), 'postLogoutRedirectUris');
+    await post(aClient({ postLogoutRedirectUris: ['https://a.example/bye#x'] }), 'postLogoutRedirectUris[0]');
+    await patch({ postLogoutRedirectUris: ['https://a.example/bye', 'http://evil.example/bye'] }, 'postLogoutRedirectUris[1]');
+    const created = await createClient(server, { name: 'OIDC fields', version: '1' });
+    expect(created).toMatchObject({ idTokenSignedResponseAlg: 'RS256', postLogoutRedirectUris: [] });
+    const { status, body } = await call(server, 'PATCH', `/admin/v1/clients/${created.clientId}`, { idTokenSignedResponseAlg: 'ES256', postLogoutRedirectUris: ['https://a.example/bye'] });
+    expect({ status, body }).toMatchObject({ status: 200, body: { idTokenSignedResponseAlg: 'ES256', postLogoutRedirectUris: ['https://a.example/bye'] } });
+  });
+
   it('checks the type, the grants and the grants allowed for the type', async () => {
     await post(aClient({ type: 'secret' }), 'type');
     await post(aClient({ type: undefined }), 'type');

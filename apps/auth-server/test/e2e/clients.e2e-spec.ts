@@ -38,6 +38,8 @@ describe('clients admin API', () => {
         refreshCount: { mode: 'limited', limit: 0 },
         active: true,
         introspection: false,
+        idTokenSignedResponseAlg: 'RS256',
+        postLogoutRedirectUris: [],
         scopes: [],
         endpoints: {
           authorization: `${server.config.issuer}/oauth/authorize`,

@@ -79,13 +79,14 @@ describe('authorization code and implicit flows through the login and consent pa
 
   it('AZ-14: deny on the consent page redirects with access_denied and the state', async () => {
     const { challenge } = pkcePair();
-    const path = authorizePath({ response_type: 'code', client_id: publicClient.clientId, state: 'abc', code_challenge: challenge, code_challenge_method: 'S256' });
+    // prompt=consent: the consent given in the tests above is remembered.
+    const path = authorizePath({ response_type: 'code', client_id: publicClient.clientId, state: 'abc', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent' });
     const { location } = await authorizeThroughPages(server, path, TEST_ADMIN, 'deny');
     expect(location).toBe(errorRedirect(REDIRECT, 'access_denied', 'the user denied the request', 'abc'));
   });
 
   it('AZ-14: deny in the implicit flow puts the error in the fragment', async () => {
-    const path = authorizePath({ response_type: 'token', client_id: implicitClient.clientId, state: 'abc' });
+    const path = authorizePath({ response_type: 'token', client_id: implicitClient.clientId, state: 'abc', prompt: 'consent' });
     const { location } = await authorizeThroughPages(server, path, TEST_ADMIN, 'deny');
     expect(location).toBe(errorRedirect(REDIRECT, 'access_denied', 'the user denied the request', 'abc', 'fragment'));
   });

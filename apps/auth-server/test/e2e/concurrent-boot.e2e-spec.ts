@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 
@@ -38,5 +39,12 @@ class ErrorLines {
     expect(health).toEqual([200, 200, 200]);
     const admins = await first.request('/admin/v1/users', { headers: { authorization: first.adminAuthorization } });
     expect(((await admins.json()) as { items: unknown[] }).items).toHaveLength(1);
+    // One key per algorithm, and the OpenID Connect scopes created by exactly one instance.
+    const dataSource = first.app.get(DataSource);
+    expect(await dataSource.query('SELECT alg FROM signing_keys ORDER BY alg')).toEqual([{ alg: 'ES256' }, { alg: 'RS256' }]);
+    const standard = await dataSource.query<{ kind: string }[]>(
+      `SELECT kind FROM outbox_events WHERE kind = 'scope.upserted' AND entity_id IN ('openid', 'profile', 'email', 'phone', 'address', 'offline_access')`,
+    );
+    expect(standard).toHaveLength(6);
   });
 });

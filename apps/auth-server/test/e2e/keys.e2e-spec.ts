@@ -25,12 +25,15 @@ describe('signing keys, JWKS and metadata', () => {
     await server.close();
   });
 
-  it('MD-3: the JWKS has one ES256 key, public members only, with a short max-age', async () => {
+  it('MD-3: the JWKS has one ES256 and one RS256 key, public members only, with a short max-age', async () => {
     const response = await server.request('/oauth/jwks');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=5');
     const body = (await response.json()) as JSONWebKeySet;
-    expect(body.keys).toEqual([{ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' }]);
+    expect(body.keys).toEqual([
+      { kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' },
+      { kty: 'RSA', n: expect.any(String), e: 'AQAB', kid: expect.any(String), alg: 'RS256', use: 'sig' },
+    ]);
   });
 
   it('MD-4: rotation publishes the new kid before it signs; old tokens keep verifying', async () => {
@@ -42,17 +45,24 @@ describe('signing keys, JWKS and metadata', () => {
       json: { activationDelaySeconds: 2 },
     });
     expect(rotate.status).toBe(201);
-    const { kid: newKid } = (await rotate.json()) as { kid: string };
-    expect((await jwks()).keys.map((key) => key.kid).sort()).toEqual([oldKid, newKid].sort());
+    const { kid: newKid, kids } = (await rotate.json()) as { kid: string; kids: { ES256: string; RS256: string } };
+    expect(kids.ES256).toBe(newKid);
+    const oldRsaKid = (await jwks()).keys.find((key) => key.alg === 'RS256' && key.kid !== kids.RS256)?.kid;
+    expect((await jwks()).keys.map((key) => key.kid).sort()).toEqual([oldKid, newKid, oldRsaKid, kids.RS256].sort());
     expect(decodeProtectedHeader(await accessTokenFor(server, client)).kid).toBe(oldKid);
 
     const listed = (await (await server.request('/admin/v1/keys', { headers: { authorization: server.adminAuthorization } })).json()) as {
-      items: { kid: string; status: string }[];
+      items: { kid: string; alg: string; status: string }[];
     };
-    expect(listed.items.map(({ kid, status }) => ({ kid, status }))).toEqual([
-      { kid: oldKid, status: 'active' },
-      { kid: newKid, status: 'pending' },
-    ]);
+    expect(listed.items.map(({ kid, alg, status }) => ({ kid, alg, status }))).toEqual(
+      expect.arrayContaining([
+        { kid: oldKid, alg: 'ES256', status: 'active' },
+        { kid: oldRsaKid, alg: 'RS256', status: 'active' },
+        { kid: newKid, alg: 'ES256', status: 'pending' },
+        { kid: kids.RS256, alg: 'RS256', status: 'pending' },
+      ]),
+    );
+    expect(listed.items).toHaveLength(4);
 
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const newToken = await accessTokenFor(server, client);
@@ -68,13 +78,13 @@ describe('signing keys, JWKS and metadata', () => {
     expect((await jwks()).keys.map((key) => key.kid).sort()).toEqual(before);
   });
 
-  it('two instances booting together create one key; a rotation by one reaches the other', async () => {
+  it('two instances booting together create one key per algorithm; a rotation by one reaches the other', async () => {
     await sql(server, 'DELETE FROM signing_keys');
     const [first, second] = await Promise.all([createAuthServer(server.config), createAuthServer(server.config)]);
     try {
       await Promise.all([first.init(), second.init()]);
-      expect(await sql(server, 'SELECT kid FROM signing_keys')).toHaveLength(1);
-      const kid = await first.get(KeyStore).rotate(0);
+      expect(await sql(server, 'SELECT alg FROM signing_keys ORDER BY alg')).toEqual([{ alg: 'ES256' }, { alg: 'RS256' }]);
+      const { ES256: kid, RS256: rsaKid } = await first.get(KeyStore).rotate(0);
       await new Promise((resolve) => setTimeout(resolve, 5500));
       expect(
         second
@@ -83,6 +93,7 @@ describe('signing keys, JWKS and metadata', () => {
           .keys.map((key) => key.kid),
       ).toContain(kid);
       expect((await second.get(KeyStore).signingMaterial()).kid).toBe(kid);
+      expect((await second.get(KeyStore).signingMaterial('RS256')).kid).toBe(rsaKid);
     } finally {
       await Promise.all([first.close(), second.close()]);
     }
@@ -105,20 +116,31 @@ describe('signing keys, JWKS and metadata', () => {
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       userinfo_endpoint: `${issuer}/oauth/userinfo`,
-      response_types_supported: ['code', 'token'],
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      response_types_supported: ['code', 'token', 'id_token', 'id_token token'],
       response_modes_supported: ['query', 'fragment'],
       grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
-      // Other modules seed scopes of their own (admin, rs.admin) at boot.
-      scopes_supported: expect.arrayContaining(['read', 'write']),
+      // Other modules seed scopes of their own (admin, rs.admin, the OpenID Connect ones) at boot.
+      scopes_supported: expect.arrayContaining(['read', 'write', 'openid']),
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+      claims_supported: [
+        ...['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp'],
+        ...['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender'],
+        ...['birthdate', 'zoneinfo', 'locale', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified', 'address'],
+      ],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
     });
   });
 
   it('MD-5: POST, PUT and DELETE on the metadata and the JWKS are 405', async () => {
-    for (const path of ['/.well-known/oauth-authorization-server', '/oauth/jwks']) {
+    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/oauth/jwks']) {
       for (const method of ['POST', 'PUT', 'DELETE']) {
         const response = await server.request(path, { method });
         expect(response.status).toBe(405);

@@ -91,6 +91,8 @@ const CODES_FOR_RECOVERY = 40;
           redirectUriSent: false,
           scopes: ['read'],
           codeChallenge: null,
+          nonce: null,
+          authTime: null,
         }),
       );
     }

@@ -4,7 +4,7 @@ import { startTestAuthServer, type RunningAuthServer } from '../support/auth-ser
 // Booting on PGlite and scrypt on a loaded CI machine can exceed jest's 5 s default (the e2e project's testTimeout is not applied).
 jest.setTimeout(60_000);
 
-const DEFAULTS = { accessTokenLifetimeSeconds: 3600, authorizationCodeLifetimeSeconds: 60, accessTokenAudience: 'http://localhost:3001' };
+const DEFAULTS = { accessTokenLifetimeSeconds: 3600, authorizationCodeLifetimeSeconds: 60, sessionLifetimeSeconds: 28800, accessTokenAudience: 'http://localhost:3001' };
 
 function invalid(field: string, message: string) {
   return {
@@ -78,7 +78,7 @@ describe('settings admin API', () => {
   it('rejects an empty body and unknown fields', async () => {
     expect(await patch({})).toEqual({
       status: 400,
-      body: invalid('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, accessTokenAudience'),
+      body: invalid('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience'),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
       status: 400,
@@ -87,7 +87,7 @@ describe('settings admin API', () => {
   });
 
   it.each([
-    ['no body', {}, invalid('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, accessTokenAudience')],
+    ['no body', {}, invalid('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience')],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
     ['a JSON string', { json: 'x' }, invalid('body', 'Validation failed (object is expected)')],
     ['broken JSON', { body: '{', headers: { 'content-type': 'application/json' } }, invalid('body', 'the body is not valid JSON')],
@@ -103,7 +103,7 @@ describe('settings admin API', () => {
   });
 
   it('applies a subset, answers the full settings and keeps them across a restart', async () => {
-    const changed = { accessTokenLifetimeSeconds: 900, authorizationCodeLifetimeSeconds: 600, accessTokenAudience: 'https://api.example.com/v1' };
+    const changed = { accessTokenLifetimeSeconds: 900, authorizationCodeLifetimeSeconds: 600, sessionLifetimeSeconds: 28800, accessTokenAudience: 'https://api.example.com/v1' };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
       status: 200,
       body: { ...DEFAULTS, accessTokenLifetimeSeconds: 2147483647, authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience },

@@ -61,8 +61,6 @@ describe('GET|POST /oauth/userinfo', () => {
 
   beforeAll(async () => {
     server = await startTestAuthServer();
-    // The standard scopes exist at first start once the id-token work lands; created here if not.
-    for (const name of OIDC_SCOPES) expect([201, 409]).toContain((await admin('POST', '/admin/v1/scopes', { name, description: '' })).status);
     app = await createTestClient(server, {
       grants: ['authorization_code', 'password', 'client_credentials'],
       redirectUris: [REDIRECT],
@@ -106,14 +104,19 @@ describe('GET|POST /oauth/userinfo', () => {
 
   const aliceClaims = { sub: ALICE.username, ...ALICE_PROFILE, updated_at: expect.any(Number) };
 
-  it('is listed in the metadata', () => {
+  it('is listed in both metadata documents, with the claims it answers', async () => {
     expect(userinfoUrl).toBe(`${server.config.issuer}/oauth/userinfo`);
+    const discovery = (await (await server.request('/.well-known/openid-configuration')).json()) as client.ServerMetadata;
+    expect(discovery.userinfo_endpoint).toBe(userinfoUrl);
+    expect(discovery.claims_supported).toEqual(expect.arrayContaining(['sub', 'name', 'email', 'email_verified', 'phone_number', 'address', 'updated_at']));
   });
 
   it('oidcc-userinfo-get: answers every claim of the granted scopes to openid-client', async () => {
     const tokens = await codeFlowTokens(OIDC_SCOPES.join(' '));
-    // The id token's sub once the code flow issues one; until then the access token's.
-    const claims = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub ?? client.skipSubjectCheck);
+    // openid-client checks that userinfo's sub is the id token's (Core §5.3.2).
+    const idToken = tokens.claims();
+    expect(idToken?.sub).toBe(ALICE.username);
+    const claims = await client.fetchUserInfo(config, tokens.access_token, idToken!.sub);
     expect(claims).toEqual(aliceClaims);
   });
 

@@ -19,6 +19,7 @@ export interface ClientSpec {
   scopes?: string[];
   refreshCount?: { mode: 'unlimited' } | { mode: 'limited'; limit: number };
   name?: string;
+  idTokenSignedResponseAlg?: 'RS256' | 'ES256';
 }
 
 let clientCounter = 0;
@@ -40,6 +41,7 @@ export async function createTestClient(server: RunningAuthServer, spec: ClientSp
     redirectUris: spec.redirectUris ?? ['https://app.example.com/callback'],
     grants: spec.grants ?? (type === 'public' ? ['authorization_code'] : ['authorization_code']),
     refreshCount: spec.refreshCount ?? { mode: 'limited', limit: 0 },
+    ...(spec.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: spec.idTokenSignedResponseAlg } : {}),
   });
   expect(created.status).toBe(201);
   for (const scope of spec.scopes ?? []) {
@@ -129,6 +131,8 @@ export async function authorizeThroughPages(
   expect(loginPage.status).toBe(200);
   const loggedIn = await browser.post('/oauth/authorize/login', { csrf_token: csrfOf(await loginPage.text()), ...user });
   expect(loggedIn.status).toBe(303);
+  // A consent this user gave this client before is remembered: no consent page then.
+  if (decision === 'allow' && loggedIn.headers.get('location') !== '/oauth/authorize/consent') return { location: loggedIn.headers.get('location') ?? '', browser };
   expect(loggedIn.headers.get('location')).toBe('/oauth/authorize/consent');
   const consentPage = await browser.get('/oauth/authorize/consent');
   expect(consentPage.status).toBe(200);

@@ -3,9 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListAuditQuery } from '#audit';
 import { ApiPageResponse, ApiProblems, ApiQueryDto } from '#operability';
 import type { Page } from '#operability/pagination';
+import { RequireScopes } from '#resource-guard';
 import { AdminAudit } from '../audit/admin-audit.js';
 import type { RsAuditEvent } from '../audit/admin-audit-event.js';
-import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { RS_AUDIT_EVENT_VIEW } from '../openapi/schemas.js';
 import { RS_ADMIN_SCOPE } from './rs-admin.controller.js';
 

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '#operability';
-import type { AuthenticatedAccess } from '../auth/access-token.js';
-import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
+import { type AuthenticatedAccess, CurrentAccess, RequireScopes } from '#resource-guard';
 import { items, ROUTE_DEFINITION, ROUTE_PATCH, ROUTE_VIEW } from '../openapi/schemas.js';
 import { RS_ADMIN_SCOPE } from './rs-admin.controller.js';
 import type { RouteView } from './route-view.js';

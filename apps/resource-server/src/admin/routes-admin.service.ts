@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConflictProblem, NotFoundProblem, ValidationProblem, type FieldError } from '#errors';
-import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { type AuthenticatedAccess, RegistryProjection } from '#resource-guard';
 import { AdminAudit, type RecordChange } from '../audit/admin-audit.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { RegistryProjection } from '../registry/registry-projection.js';
 import { conflictsOf, effectiveRoutes, parseStoredRoute } from '../route-store/effective-routes.js';
 import { RouteTable } from '../route-store/route-table.js';
 import type { AlongsideRouteChange, StoredRouteTable } from '../route-store/stored-route.js';

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import type { AuthenticatedAccess } from '../auth/access-token.js';
-import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
+import { type AuthenticatedAccess, CurrentAccess, RequireScopes } from '#resource-guard';
 import { RsAdminService, type ClientView, type ScopeView, type SyncView } from './rs-admin.service.js';
 import { UpdateClientBody } from './update-client.body.js';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { AuthModule, RegistryModule } from '#resource-guard';
 import { AdminAuditModule } from '../audit/audit.module.js';
-import { RegistryModule } from '../registry/registry.module.js';
 import { RouteAccessModule } from '../route-access/route-access.module.js';
 import { AuditAdminController } from './audit-admin.controller.js';
 import { RsAdminController } from './rs-admin.controller.js';

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { adminValidationPipe, NotFoundProblem } from '#errors';
-import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { type AuthenticatedAccess, RegistryProjection, RegistrySyncService, type ProjectedClient, SyncTransportRegistry } from '#resource-guard';
 import { AdminAudit } from '../audit/admin-audit.js';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { RegistrySyncService } from '../registry/registry-sync.service.js';
-import type { ProjectedClient } from '../registry/registry.js';
-import { SyncTransportRegistry } from '../registry/sync-status.js';
 import { ADMIN_CHANGES } from './admin-changes.js';
 import { UpdateClientBody } from './update-client.body.js';
 

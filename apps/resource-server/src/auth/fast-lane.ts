@@ -1,7 +1,6 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
-import type { AuthenticatedAccess } from './access-token.js';
-import type { AuthenticatedRequest, BearerTokenGuard } from './bearer-token.guard.js';
+import type { AuthenticatedAccess, AuthenticatedRequest, BearerTokenGuard } from '#resource-guard';
 
 const FAST_LANE = 'portcullis:fast-lane';
 

@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength 
 import { validateEnv, type RawEnv } from '#config';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
+import type { AuthServerMode } from '#resource-guard';
 import type { Route } from '../routes/route.js';
 import { loadRoutesFile } from '../routes/route-file.js';
 
@@ -59,8 +60,6 @@ export class ResourceServerEnv {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
-
-export type AuthServerMode = 'portcullis' | 'external';
 
 export interface ResourceServerConfig {
   port: number;

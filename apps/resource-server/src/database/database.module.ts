@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DATABASE_ACCESS_PROVIDERS, dataSourceOptions, migratedDataSource } from '#database';
+import { REGISTRY_DATA_SOURCE } from '#resource-guard';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
 import { resourceServerMigrations } from './migrations/index.js';
 
@@ -14,7 +15,10 @@ import { resourceServerMigrations } from './migrations/index.js';
  */
 const RESOURCE_DATA_SOURCE = 'resource-server';
 
-/** The resource server's own PostgreSQL; its migrations run at start. Repositories use raw SQL. Global: the DataSource alias. */
+/**
+ * The resource server's own PostgreSQL; its migrations run at start. Repositories use raw SQL.
+ * Global: the DataSource alias, also the synced registry's (REGISTRY_DATA_SOURCE, libs/resource-guard).
+ */
 @Module({})
 export class ResourceDatabaseModule {
   static forRoot(config: ResourceServerConfig): DynamicModule {
@@ -31,8 +35,12 @@ export class ResourceDatabaseModule {
           dataSourceFactory: (options) => migratedDataSource(options!),
         }),
       ],
-      providers: [{ provide: DataSource, useExisting: getDataSourceToken(RESOURCE_DATA_SOURCE) }, ...DATABASE_ACCESS_PROVIDERS],
-      exports: [DataSource, ...DATABASE_ACCESS_PROVIDERS],
+      providers: [
+        { provide: DataSource, useExisting: getDataSourceToken(RESOURCE_DATA_SOURCE) },
+        { provide: REGISTRY_DATA_SOURCE, useExisting: getDataSourceToken(RESOURCE_DATA_SOURCE) },
+        ...DATABASE_ACCESS_PROVIDERS,
+      ],
+      exports: [DataSource, REGISTRY_DATA_SOURCE, ...DATABASE_ACCESS_PROVIDERS],
     };
   }
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import type { AuthenticatedAccess } from '../auth/access-token.js';
+import { type AuthenticatedAccess, CurrentAccess, RequireScopes } from '#resource-guard';
 import { FastLane } from '../auth/fast-lane.js';
-import { CurrentAccess, RequireScopes } from '../auth/require-scopes.decorator.js';
 import { DemoReportsService, type Report } from './demo-reports.service.js';
 import { CreateReportBody } from './create-report.body.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { AuthModule } from '#resource-guard';
 import { DemoReportsService } from './demo-reports.service.js';
 import { DemoController } from './demo.controller.js';
 

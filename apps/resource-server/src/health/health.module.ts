@@ -1,6 +1,5 @@
 import { HealthEndpointsModule } from '#operability';
-import { ExternalAsModule } from '../external-as/external-as.module.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { ExternalAsModule, RegistryModule } from '#resource-guard';
 import { RouteAccessModule } from '../route-access/route-access.module.js';
 import { RegistryHealthIndicator } from './registry.health.js';
 

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { ExternalAuthServer } from '../external-as/external-auth-server.js';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { STALENESS_BUDGET_MS, SyncTransportRegistry } from '../registry/sync-status.js';
+import { ExternalAuthServer, RegistryProjection, STALENESS_BUDGET_MS, SyncTransportRegistry } from '#resource-guard';
 import { RouteScopesCheck } from '../route-access/route-scopes.check.js';
 
 /**

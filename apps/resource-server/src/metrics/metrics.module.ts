@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { OperabilityModule } from '#operability';
-import { RegistryModule } from '../registry/registry.module.js';
+import { GuardTelemetryModule, RegistryModule } from '#resource-guard';
 import { RsMetrics } from './rs-metrics.js';
 
-/** GET /metrics (shared HTTP and pool metrics) plus sync and JWKS metrics; imported where something counts (auth, bootstrap). */
-@Module({ imports: [OperabilityModule, RegistryModule], providers: [RsMetrics], exports: [RsMetrics] })
+/** GET /metrics (shared HTTP and pool metrics) plus sync and JWKS metrics, counted from the guard's telemetry and the registry's events. */
+@Module({ imports: [OperabilityModule, RegistryModule, GuardTelemetryModule], providers: [RsMetrics], exports: [RsMetrics] })
 export class RsMetricsModule {}

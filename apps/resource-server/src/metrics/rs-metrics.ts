@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '#operability';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { RegistrySyncService } from '../registry/registry-sync.service.js';
-import { SyncTransportRegistry } from '../registry/sync-status.js';
+import { GuardTelemetry, RegistryProjection, RegistrySyncService, SyncTransportRegistry } from '#resource-guard';
 
 /** Where a request was decided on under the route rules. */
 export type RouteDecisionEntry = 'gateway' | 'forward_auth';
@@ -23,7 +21,7 @@ export class RsMetrics {
   /** One labelled child per (via, route, status), made on first use: no label hashing per request. */
   private readonly routeDecisionChildren = new Map<string, ReturnType<Counter<'via' | 'route' | 'status'>['labels']>>();
 
-  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService) {
+  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService, telemetry: GuardTelemetry) {
     const registers = [metrics.registry];
     this.applied = new Counter({
       name: 'sync_events_applied_total',
@@ -51,6 +49,8 @@ export class RsMetrics {
     });
     this.jwksFetches = new Counter({ name: 'jwks_fetches_total', help: "Fetches of the auth server's JWKS (start, unknown kid, expiry)", registers });
     sync.onEventApplied((kind, occurredAt) => this.eventApplied(kind, occurredAt));
+    telemetry.onJwksFetch(() => this.jwksFetched());
+    telemetry.onDeadLetter((reason) => this.eventDeadLettered(reason));
     new Gauge({
       name: 'sync_last_applied_seq',
       help: 'Outbox seq of the last event applied (or loaded by snapshot)',
@@ -92,7 +92,7 @@ export class RsMetrics {
     if (Number.isFinite(lagMs)) this.propagation.observe(Math.max(0, lagMs) / 1000);
   }
 
-  eventDeadLettered(reason: string): void {
+  private eventDeadLettered(reason: string): void {
     this.deadLetters.inc({ reason });
   }
 
@@ -107,7 +107,7 @@ export class RsMetrics {
     child.inc();
   }
 
-  jwksFetched(): void {
+  private jwksFetched(): void {
     this.jwksFetches.inc();
   }
 }

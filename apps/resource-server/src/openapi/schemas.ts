@@ -36,15 +36,6 @@ export const ME = object({ sub: string, clientId: string, scopes: strings });
 
 export const REPORT = object({ id: string, title: string, createdBy: string, createdAt: { type: 'string', format: 'date-time' } });
 
-/** RFC 9728 §3.2. */
-export const PROTECTED_RESOURCE_METADATA = object({
-  resource: string,
-  authorization_servers: strings,
-  bearer_methods_supported: strings,
-  scopes_supported: strings,
-  resource_signing_alg_values_supported: strings,
-});
-
 const ROUTE_FIELDS: Record<string, SchemaObject> = {
   match: {
     type: 'object',

@@ -1,5 +1,5 @@
 import { formatScope } from '#oauth';
-import type { AuthenticatedAccess } from '../auth/access-token.js';
+import type { AuthenticatedAccess } from '#resource-guard';
 
 /**
  * What an upstream learns about the caller (CONTRACT "Putting real APIs behind the resource

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { AuthModule, RegistryModule } from '#resource-guard';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { RegistryModule } from '../registry/registry.module.js';
 import { RouteRepository } from '../route-store/route.repository.js';
 import { RouteTable } from '../route-store/route-table.js';
 import { RouteMatcher } from '../routes/route-matcher.js';

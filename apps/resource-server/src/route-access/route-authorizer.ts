@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertNoTokenOutsideHeader, InsufficientScope, OAuthError, parseBearerAuthorization, TemporarilyUnavailable } from '#oauth';
-import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier } from '../auth/access-token.js';
-import { AdmissionMemo } from '../auth/admission-memo.js';
-import { ADMISSION_POLICY, type AdmissionPolicy } from '../auth/admission-policy.js';
-import { missingScopes } from '../auth/token-admission.js';
+import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
+import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertNoTokenOutsideHeader, parseBearerAuthorization, missingScopes, RegistryProjection, resourceMetadataUrl, withResourceMetadata } from '#resource-guard';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { RegistryProjection } from '../registry/registry-projection.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
@@ -96,18 +92,6 @@ export class RouteAuthorizer {
     request.routeLabel = match.route.pathPrefix;
     return match.route;
   }
-}
-
-/** RFC 9728 §3.1: the well-known path goes between the resource identifier's host and its path. */
-function resourceMetadataUrl(resource: string): string {
-  const url = new URL(resource);
-  return `${url.origin}/.well-known/oauth-protected-resource${url.pathname === '/' ? '' : url.pathname}`;
-}
-
-function withResourceMetadata(error: OAuthError, url: string): void {
-  const challenge = error.headers['WWW-Authenticate'];
-  if (challenge === undefined || challenge.includes('resource_metadata=')) return;
-  error.withHeader('WWW-Authenticate', `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${url}"`);
 }
 
 function queryOf(target: string): Record<string, string> {

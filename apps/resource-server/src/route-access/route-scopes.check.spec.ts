@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ResourceServerConfig } from '../config/resource-server.config.js';
-import type { RegistryProjection } from '../registry/registry-projection.js';
-import type { RegistrySyncService } from '../registry/registry-sync.service.js';
+import type { RegistryProjection, RegistrySyncService } from '#resource-guard';
 import { parseRoutes } from '../routes/route-rules.js';
 import { RouteScopesCheck } from './route-scopes.check.js';
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { RegistryProjection } from '../registry/registry-projection.js';
-import { RegistrySyncService } from '../registry/registry-sync.service.js';
+import { RegistryProjection, RegistrySyncService } from '#resource-guard';
 import { InvalidRoutesError, type RouteFieldError } from '../routes/route-rules.js';
 import { unknownRouteScopes } from '../routes/route-scopes.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
-import { BearerTokenGuard } from '../../src/auth/bearer-token.guard.js';
+import { BearerTokenGuard } from '#resource-guard';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 /**

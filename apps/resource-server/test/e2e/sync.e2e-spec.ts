@@ -68,7 +68,7 @@ describe('resource server: registry sync and enforcement', () => {
 
   it('ignores a redelivered event', async () => {
     const applied = rs.lastAppliedSeq();
-    const sync = (await import('../../src/registry/registry-sync.service.js')).RegistrySyncService;
+    const sync = (await import('#resource-guard')).RegistrySyncService;
     await rs.app.get(sync).apply(envelope(applied - 1, 'client.upserted', 9, clientSnapshot({ clientId: 'late', active: false, entityVersion: 9 })));
     expect(rs.lastAppliedSeq()).toBe(applied);
     expect(await status(await authServer.sign({ client_id: 'late', sub: 'late' }))).toBe(200);

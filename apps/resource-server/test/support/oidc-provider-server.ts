@@ -23,9 +23,11 @@ export interface OidcProviderOptions {
   accessTokenFormat: 'jwt' | 'opaque';
   /** The signing key (ES256 private JWK); a second provider given the same key signs valid tokens for another issuer. */
   signingKey?: JWK;
+  /** The API client's scopes (default reports.read and reports.write); rs.admin is always there, for the admin client. */
+  apiScopes?: string[];
 }
 
-const SCOPES = 'reports.read reports.write rs.admin';
+const API_SCOPES = ['reports.read', 'reports.write'];
 
 /**
  * panva's oidc-provider, a third-party authorization server run in the test process on a spare
@@ -38,10 +40,12 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const signingKey = options.signingKey ?? (await newSigningKey());
+  const apiScopes = (options.apiScopes ?? API_SCOPES).join(' ');
+  const scopes = `${apiScopes} rs.admin`;
 
   const provider = new Provider(issuer, {
     clients: [
-      { client_id: API_CLIENT.clientId, client_secret: API_CLIENT.clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'reports.read reports.write' },
+      { client_id: API_CLIENT.clientId, client_secret: API_CLIENT.clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: apiScopes },
       { client_id: ADMIN_CLIENT.clientId, client_secret: ADMIN_CLIENT.clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'rs.admin' },
       // The resource server introspects as this client (RESOURCE_CLIENT_ID/SECRET in the harness).
       { client_id: TEST_RESOURCE_CLIENT.clientId, client_secret: TEST_RESOURCE_CLIENT.clientSecret, grant_types: [], response_types: [], redirect_uris: [] },
@@ -49,7 +53,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     jwks: { keys: [signingKey] },
     // The only key is ES256; clients default to RS256 ID tokens, which it could not sign.
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
-    scopes: ['openid', ...SCOPES.split(' ')],
+    scopes: ['openid', ...scopes.split(' ')],
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -59,7 +63,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
         defaultResource: () => options.audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => ({
-          scope: SCOPES,
+          scope: scopes,
           audience: resourceIndicator,
           accessTokenTTL: 300,
           accessTokenFormat: options.accessTokenFormat,

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { AuthorizeOutcome } from '../authorize-outcome.js';
 
 /**
  * Headers of every authorization page: no framing (RFC 9700 §4.16, clickjacking), no Referer
@@ -36,4 +37,17 @@ export function sendRedirect(reply: FastifyReply, status: 302 | 303, location: s
   reply.status(status).headers(pageSecurityHeaders()).header('location', location);
   if (cookies.length > 0) reply.header('set-cookie', cookies);
   void reply.send();
+}
+
+/** Writes out what a step of the authorization (or logout) flow answered. */
+export function sendOutcome(reply: FastifyReply, outcome: AuthorizeOutcome): void {
+  if (outcome.kind === 'redirect') return sendRedirect(reply, outcome.status, outcome.location, outcome.cookies);
+  return sendPage(reply, outcome.html, outcome);
+}
+
+/** The CSP source that lets a form's redirect reach the client: its origin, or its scheme. */
+export function formActionSourceOf(redirectUri: string): string {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(redirectUri)?.[1].toLowerCase() ?? '';
+  if (scheme === 'http' || scheme === 'https') return new URL(redirectUri).origin;
+  return `${scheme}:`;
 }

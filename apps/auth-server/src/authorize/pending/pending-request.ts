@@ -1,4 +1,5 @@
 import type { ResponseType } from '../authorize-request.js';
+import type { Prompt } from '../checks/resolve-interaction.js';
 
 /** An authorization request between the authorize GET and the consent POST (server-side state). */
 export interface PendingRequest {
@@ -16,5 +17,11 @@ export interface PendingRequest {
   scopeRequested: boolean;
   state: string | null;
   codeChallenge: string | null;
+  /** OpenID Connect: the request's nonce, for the id token. */
+  nonce: string | null;
+  /** OIDC prompt values; "consent" shows the consent page even when a consent is remembered. */
+  prompt: Prompt[];
+  /** When the user typed their password (their browser session's), the id token's auth_time: set with userId. */
+  authTime: Date | null;
   expiresAt: Date;
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ResponseType } from '../authorize-request.js';
+import type { Prompt } from '../checks/resolve-interaction.js';
+import { returnedRows } from '../../database/returned-rows.js';
 import type { PendingRequest } from './pending-request.js';
 
 interface PendingRequestRow {
@@ -17,6 +19,9 @@ interface PendingRequestRow {
   scope_requested: boolean;
   state: string | null;
   code_challenge: string | null;
+  nonce: string | null;
+  prompt: Prompt[];
+  auth_time: Date | null;
   expires_at: Date;
 }
 
@@ -35,8 +40,8 @@ export class PendingRequestsRepository {
     await this.dataSource.query('DELETE FROM authorization_requests WHERE expires_at < now()');
     const result: unknown = await this.dataSource.query(
       `INSERT INTO authorization_requests
-         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip)
-       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text
+         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip, nonce, prompt, auth_time)
+       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text, $16::text, $17::jsonb, $18::timestamptz
        WHERE (SELECT count(*) FROM (SELECT 1 FROM authorization_requests WHERE client_ip = $14::text AND expires_at > now() LIMIT $15::int) live) < $15::int
        RETURNING handle_hash`,
       [
@@ -55,9 +60,12 @@ export class PendingRequestsRepository {
         request.expiresAt,
         clientIp,
         perIpLimit,
+        request.nonce,
+        JSON.stringify(request.prompt),
+        request.authTime,
       ],
     );
-    return rowsOf(result).length > 0;
+    return returnedRows(result).length > 0;
   }
 
   /** Seconds until the IP's oldest live request expires and frees a place (at least 1). */
@@ -76,20 +84,15 @@ export class PendingRequestsRepository {
   }
 
   /** Records the logged-in user and moves the request to a fresh handle (no session fixation). */
-  async attachUser(handleHash: string, newHandleHash: string, userId: string): Promise<void> {
-    await this.dataSource.query('UPDATE authorization_requests SET handle_hash = $2, user_id = $3 WHERE handle_hash = $1', [handleHash, newHandleHash, userId]);
+  async attachUser(handleHash: string, newHandleHash: string, userId: string, authTime: Date): Promise<void> {
+    await this.dataSource.query('UPDATE authorization_requests SET handle_hash = $2, user_id = $3, auth_time = $4 WHERE handle_hash = $1', [handleHash, newHandleHash, userId, authTime]);
   }
 
   /** Deletes the request and reports whether this caller did: a consent is acted on only once. */
   async take(handleHash: string): Promise<boolean> {
     const result: unknown = await this.dataSource.query('DELETE FROM authorization_requests WHERE handle_hash = $1 AND expires_at > now() RETURNING handle_hash', [handleHash]);
-    return rowsOf(result).length > 0;
+    return returnedRows(result).length > 0;
   }
-}
-
-/** TypeORM answers a DELETE ... RETURNING as [rows, count] and an INSERT ... RETURNING as rows. */
-function rowsOf(result: unknown): unknown[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
 }
 
 function toPendingRequest(row: PendingRequestRow): PendingRequest {
@@ -106,6 +109,9 @@ function toPendingRequest(row: PendingRequestRow): PendingRequest {
     scopeRequested: row.scope_requested,
     state: row.state,
     codeChallenge: row.code_challenge,
+    nonce: row.nonce,
+    prompt: row.prompt,
+    authTime: row.auth_time && new Date(row.auth_time),
     expiresAt: new Date(row.expires_at),
   };
 }

@@ -4,9 +4,16 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../../config/auth-ser
 import { AuthorizePageError } from '../authorize-errors.js';
 import type { ValidatedAuthorizeRequest } from '../authorize-request.js';
 import { csrfTokenMatches } from './csrf.js';
+import type { Prompt } from '../checks/resolve-interaction.js';
 import type { PendingRequest } from './pending-request.js';
 import { PendingRequestsRepository } from './pending-requests.repository.js';
 import { clearRequestCookie, PENDING_REQUEST_SECONDS, readCookie, REQUEST_COOKIE, serializeRequestCookie } from './request-cookie.js';
+
+/** The OIDC side of a new request: its prompt values, and the user when a browser session signed them in. */
+export interface RequestInteraction {
+  prompt: Prompt[];
+  signedIn?: { userId: string; authTime: Date };
+}
 
 const EXPIRED = 'This sign-in request has expired or was already used. Go back to the application and start again.';
 const FORGED = 'This form was not sent from the page this server showed you, so it was not accepted.';
@@ -38,14 +45,27 @@ export class PendingRequestsService {
    * window per process would allow N instances N times the limit, and forget it on restart); and
    * a request that is answered or expires frees its place at once.
    */
-  async open(request: ValidatedAuthorizeRequest, clientIp: string): Promise<{ pending: PendingRequest; cookie: string }> {
+  async open(request: ValidatedAuthorizeRequest, clientIp: string, interaction: RequestInteraction): Promise<{ pending: PendingRequest; cookie: string }> {
     const handle = generateOpaqueValue();
-    const pending: PendingRequest = {
-      handleHash: hashOpaqueValue(handle),
+    const pending = this.draft(request, interaction, hashOpaqueValue(handle));
+    if (!(await this.repository.insertWithinLimit(pending, clientIp, this.perIpLimit))) {
+      const retryAfter = await this.repository.secondsUntilPlaceFrees(clientIp);
+      throw new AuthorizePageError(429, 'Too many requests', TOO_MANY, { 'retry-after': String(retryAfter) });
+    }
+    return { pending, cookie: this.cookie(handle) };
+  }
+
+  /**
+   * The request as it would be stored; a request that a browser session and a remembered consent
+   * answer at once is never stored (nothing for the browser to come back to).
+   */
+  draft(request: ValidatedAuthorizeRequest, interaction: RequestInteraction, handleHash = hashOpaqueValue(generateOpaqueValue())): PendingRequest {
+    return {
+      handleHash,
       csrfToken: generateOpaqueValue(),
       clientRef: request.client.id,
       clientId: request.client.clientId,
-      userId: null,
+      userId: interaction.signedIn?.userId ?? null,
       responseType: request.responseType,
       redirectUri: request.redirectUri,
       redirectUriSent: request.redirectUriSent,
@@ -53,13 +73,11 @@ export class PendingRequestsService {
       scopeRequested: request.scopeRequested,
       state: request.state,
       codeChallenge: request.codeChallenge,
+      nonce: request.nonce,
+      prompt: interaction.prompt,
+      authTime: interaction.signedIn?.authTime ?? null,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),
     };
-    if (!(await this.repository.insertWithinLimit(pending, clientIp, this.perIpLimit))) {
-      const retryAfter = await this.repository.secondsUntilPlaceFrees(clientIp);
-      throw new AuthorizePageError(429, 'Too many requests', TOO_MANY, { 'retry-after': String(retryAfter) });
-    }
-    return { pending, cookie: this.cookie(handle) };
   }
 
   /** The live request of this browser, or an error page. */
@@ -76,9 +94,9 @@ export class PendingRequestsService {
   }
 
   /** Binds the user to the request under a new handle; returns the new Set-Cookie value. */
-  async signIn(pending: PendingRequest, userId: string): Promise<string> {
+  async signIn(pending: PendingRequest, userId: string, authTime: Date): Promise<string> {
     const handle = generateOpaqueValue();
-    await this.repository.attachUser(pending.handleHash, hashOpaqueValue(handle), userId);
+    await this.repository.attachUser(pending.handleHash, hashOpaqueValue(handle), userId, authTime);
     return this.cookie(handle);
   }
 

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsO
 import type { ClientType, GrantType } from '#oauth';
 import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
 import { CLIENT_TYPES, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
+import { ID_TOKEN_SIGNING_ALGS, type IdTokenSigningAlg } from '../id-token-signing-alg.js';
 import { RefreshCountDto } from './refresh-count.dto.js';
 
 /** POST /admin/v1/clients. Cross-field rules (grants per type, redirect URIs) live in client-rules.ts. */
@@ -37,4 +38,12 @@ export class CreateClientDto {
   /** RFC 7662: may introspect tokens of every client. Null is refused, not read as "absent". */
   @ValidateIf((_, value) => value !== undefined) @IsBoolean()
   introspection?: boolean;
+
+  /** OpenID Connect: the algorithm of this client's id tokens (default RS256). */
+  @IsOptional() @IsIn(ID_TOKEN_SIGNING_ALGS)
+  idTokenSignedResponseAlg?: IdTokenSigningAlg;
+
+  /** RP-Initiated Logout 1.0: where the browser may be sent after logout; checked as redirect URIs. */
+  @IsOptional() @IsArray() @ArrayMaxSize(32) @ArrayUnique() @IsString({ each: true })
+  postLogoutRedirectUris?: string[];
 }

@@ -3,6 +3,7 @@ import { GrantTypes, InvalidGrant, OAuthError } from '#oauth';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
 import type { Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
+import { isOpenIdRequest, scopesAllowRefreshToken } from '../../../oidc/openid-scopes.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import type { AuthorizationCode, CodeOwner } from '../../../authorization-codes/authorization-code.js';
 import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuance.js';
@@ -47,8 +48,10 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
         user: { id: user.id, username: user.username },
         grantType: this.grantType,
         scopes,
-        withRefreshToken: refreshAllowed(client),
+        withRefreshToken: refreshAllowed(client) && scopesAllowRefreshToken(scopes),
         authorizationCodeHash: code.codeHash,
+        // OIDC Core §3.1.3.3: scope openid (as it stands now) makes the response carry an id token.
+        openId: isOpenIdRequest(scopes) ? { authTime: code.authTime ?? new Date(), nonce: code.nonce } : undefined,
       });
       return response;
     } catch (error) {
@@ -98,7 +101,7 @@ function activeOwner(owner: CodeOwner | null): CodeOwner {
   return owner;
 }
 
-/** CONTRACT.md: a refresh token only when the client's refresh count is unlimited or above 0. */
+/** CONTRACT.md: a refresh token only when the client's refresh count is unlimited or above 0 (and, for OIDC, offline_access granted). */
 function refreshAllowed(client: Client): boolean {
   return client.refreshCount.mode === 'unlimited' || client.refreshCount.limit > 0;
 }

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { RegistryProjection } from '../registry/registry-projection.js';
+import { ExternalAsModule } from '../external-as/external-as.module.js';
+import { ExternalAuthServer } from '../external-as/external-auth-server.js';
+import { GuardTelemetry, GuardTelemetryModule } from '../telemetry/guard-telemetry.js';
+import { TOKEN_VERIFIER, type TokenVerifier } from './access-token.js';
+import { ADMISSION_POLICY, admissionPolicy } from './admission-policy.js';
+import { BearerTokenGuard } from './bearer-token.guard.js';
+import { IntrospectionTokenVerifier } from './introspection-token.verifier.js';
+import { EXTERNAL_JWT_PROFILE, JwtTokenVerifier } from './jwt-token.verifier.js';
+
+function tokenVerifier(config: ResourceGuardConfig, projection: RegistryProjection, telemetry: GuardTelemetry, external: ExternalAuthServer): TokenVerifier {
+  const isExternal = config.authServerMode === 'external';
+  if (config.tokenValidation === 'jwt') {
+    return isExternal ? new JwtTokenVerifier(config, external.signingKey, EXTERNAL_JWT_PROFILE) : JwtTokenVerifier.forPortcullis(config, () => telemetry.jwksFetched());
+  }
+  const verifier = new IntrospectionTokenVerifier(config, isExternal ? { endpoint: () => external.introspectionEndpoint() } : undefined);
+  projection.onChange(() => verifier.invalidate());
+  return verifier;
+}
+
+/** Bearer token enforcement: a module whose controllers use @RequireScopes imports it. */
+@Module({
+  imports: [RegistryModule, GuardTelemetryModule, ExternalAsModule],
+  providers: [
+    { provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_GUARD_CONFIG, RegistryProjection, GuardTelemetry, ExternalAuthServer] },
+    { provide: ADMISSION_POLICY, useFactory: admissionPolicy, inject: [RESOURCE_GUARD_CONFIG, RegistryProjection, ExternalAuthServer] },
+    BearerTokenGuard,
+  ],
+  exports: [TOKEN_VERIFIER, ADMISSION_POLICY, BearerTokenGuard, RegistryModule],
+})
+export class AuthModule {}

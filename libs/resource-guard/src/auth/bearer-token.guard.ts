@@ -1,0 +1,105 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { assertNoTokenOutsideHeader, InsufficientScope, parseBearerAuthorization, TemporarilyUnavailable } from '#oauth';
+import { RegistryProjection } from '../registry/registry-projection.js';
+import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
+import { AdmissionMemo } from './admission-memo.js';
+import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
+import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
+import { missingScopes } from './token-admission.js';
+
+/** What the guard reads of a request (Fastify's and Express's alike), and the access it leaves there. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query?: unknown;
+  body?: unknown;
+  access?: AuthenticatedAccess;
+}
+
+/** What a route asks of a request: these scopes (none: any admitted token), or nothing at all (@Public()). */
+type RouteRequirement = readonly string[] | 'public';
+
+/**
+ * RFC 6750 bearer protection for every route marked with @RequireScopes, and, installed as the
+ * app's global guard (ResourceGuardModule), for every route not marked @Public().
+ */
+@Injectable()
+export class BearerTokenGuard implements CanActivate {
+  private readonly admissions: AdmissionMemo;
+  /** @RequireScopes per (class, handler): metadata is fixed once the app is built. */
+  private readonly requiredScopes = new WeakMap<object, WeakMap<object, RouteRequirement>>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    projection: RegistryProjection,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
+  ) {
+    this.admissions = new AdmissionMemo(projection, policy.admit);
+  }
+
+  /** Synchronous for a token verified before (no promise per request); the registry checks run every time. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const required = this.required(context.getClass(), context.getHandler());
+    if (required === 'public') return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = this.admissibleToken(request);
+    const cached = this.verifier.cached?.(token);
+    if (cached !== undefined) return this.admit(request, cached, required);
+    return this.verifier.verify(token).then((principal) => this.admit(request, principal, required));
+  }
+
+  /**
+   * The same checks as canActivate for a token already verified (fast-lane.ts): true once
+   * `request.access` is set; false for a token not cached yet and for every refusal, which
+   * canActivate then raises in Nest's pipeline (the one place errors are rendered).
+   */
+  admitCached(request: AuthenticatedRequest, type: object, handler: object): boolean {
+    try {
+      const required = this.required(type, handler);
+      if (required === 'public') return false;
+      const cached = this.verifier.cached?.(this.admissibleToken(request));
+      return cached !== undefined && this.admit(request, cached, required);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The request's bearer token, once the request may be admitted at all. */
+  private admissibleToken(request: AuthenticatedRequest): string {
+    assertNoTokenOutsideHeader(request.query, request.body);
+    const token = parseBearerAuthorization(request.headers.authorization);
+    // Fail closed: without the registry, a disabled client or a revoked token would pass.
+    const notReady = this.policy.notReadyReason();
+    if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
+    return token;
+  }
+
+  private admit(request: AuthenticatedRequest, principal: AccessTokenPrincipal, required: readonly string[]): boolean {
+    const access = this.admissions.admit(principal);
+    if (required.length > 0 && missingScopes(access, required).length > 0) throw new InsufficientScope([...required]);
+    request.access = access;
+    return true;
+  }
+
+  private required(type: object, handler: object): RouteRequirement {
+    let byHandler = this.requiredScopes.get(type);
+    if (byHandler === undefined) this.requiredScopes.set(type, (byHandler = new WeakMap()));
+    let required = byHandler.get(handler);
+    if (required === undefined) {
+      required = this.requirementOf(type as () => unknown, handler as () => unknown);
+      byHandler.set(handler, required);
+    }
+    return required;
+  }
+
+  /** A handler's own marks first, then its controller's: @RequireScopes over @Public() on the same level. */
+  private requirementOf(type: () => unknown, handler: () => unknown): RouteRequirement {
+    for (const target of [handler, type]) {
+      const scopes = this.reflector.get<string[] | undefined>(REQUIRED_SCOPES, target);
+      if (scopes !== undefined) return scopes;
+      if (this.reflector.get<boolean | undefined>(PUBLIC_ROUTE, target) === true) return 'public';
+    }
+    return [];
+  }
+}

@@ -1,0 +1,102 @@
+import { InvalidToken, TemporarilyUnavailable } from '#oauth';
+import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
+import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
+import { TokenCache } from './token-cache.js';
+import { requestIdHeaders } from '#observability';
+
+/** Short, so that a revocation the events have not brought yet is noticed soon anyway. */
+const CACHE_MAX_AGE_MS = 10_000;
+const CACHE_ENTRIES = 10_000;
+
+interface IntrospectionResponse {
+  active?: boolean;
+  sub?: string;
+  client_id?: string;
+  scope?: string;
+  aud?: string | string[];
+  iss?: string;
+  iat?: number;
+  exp?: number;
+  gid?: string;
+  jti?: string;
+  token_type?: string;
+}
+
+/**
+ * TOKEN_VALIDATION=introspection: RFC 7662 at the auth server, authenticated as our client (which
+ * the auth server lets introspect every client's tokens). Admitted: an active answer with
+ * token_type Bearer (the auth server says refresh_token for refresh tokens) and our audience.
+ */
+export class IntrospectionTokenVerifier implements TokenVerifier {
+  private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
+
+  /**
+   * `external`: the endpoint comes from the authorization server's metadata (AUTH_SERVER_MODE=external);
+   * there `gid` means nothing to the registry, and a token without `sub` (client credentials) has
+   * its client as subject (RFC 9068 §2.2).
+   */
+  constructor(
+    private readonly config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl' | 'audience' | 'client'>,
+    private readonly external?: { endpoint(): string },
+  ) {}
+
+  /** Called on every sync event: a change may concern any cached token. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async verify(token: string): Promise<AccessTokenPrincipal> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    const answer = await this.introspect(token);
+    if (answer.active !== true) throw new InvalidToken('the access token is not active');
+    if (answer.iss !== undefined && answer.iss !== this.config.issuer) throw new InvalidToken();
+    // An active refresh token is not a bearer token (issue 12 item 4): only an access token, and
+    // only one meant for this resource; an answer without aud is meant for no one in particular.
+    if (typeof answer.token_type !== 'string' || answer.token_type.toLowerCase() !== 'bearer') throw new InvalidToken('the token is not an access token');
+    if (!isFor(answer.aud, this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
+    const sub = this.external && answer.sub === undefined ? answer.client_id : answer.sub;
+    if (typeof answer.client_id !== 'string' || typeof sub !== 'string') throw new InvalidToken();
+    const principal: AccessTokenPrincipal = {
+      sub,
+      clientId: answer.client_id,
+      scopes: (answer.scope ?? '').split(' ').filter(Boolean),
+      tokenId: typeof answer.jti === 'string' ? answer.jti : undefined,
+      grantId: this.external ? undefined : answer.gid,
+      issuedAt: answer.iat,
+      expiresAt: answer.exp,
+    };
+    this.cache.set(token, principal, principal.expiresAt === undefined ? undefined : principal.expiresAt * 1000);
+    return principal;
+  }
+
+  private async introspect(token: string): Promise<IntrospectionResponse> {
+    const client = this.config.client;
+    if (!client) throw new TemporarilyUnavailable('introspection is not configured', 'RESOURCE_CLIENT_ID/SECRET missing');
+    const credentials = Buffer.from(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`).toString('base64');
+    const endpoint = this.external ? this.external.endpoint() : `${this.config.authServerUrl}/oauth/introspect`;
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...requestIdHeaders() },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      throw new TemporarilyUnavailable('the authorization server cannot be reached', (error as Error).message);
+    }
+    if (response.status !== 200) throw new TemporarilyUnavailable('token introspection failed', `HTTP ${response.status}`);
+    return (await response.json()) as IntrospectionResponse;
+  }
+}
+
+/** RFC 7662 §2.2: aud is a string or an array of strings; ours must be it or among them. */
+function isFor(aud: unknown, audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
+}
+
+/** RFC 6749 §2.3.1: each half is form-urlencoded before Basic encoding. */
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}

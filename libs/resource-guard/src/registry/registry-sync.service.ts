@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { RegistrySnapshot, SyncEnvelope } from '#sync';
+import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
+import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
+import { RegistryProjection } from './registry-projection.js';
+import { RegistryRepository } from './registry.repository.js';
+import { SNAPSHOT_LOADER, type SnapshotLoader } from './snapshot-loader.js';
+
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+const SNAPSHOT_RETRY_MS = 1000;
+
+/** Told of every event applied (after its commit): the kind and when it happened at the auth server. */
+export type EventAppliedListener = (kind: string, occurredAt: string) => void;
+
+/**
+ * Keeps the projection in step with the auth server: applies events (one transaction each,
+ * together with last_applied_seq), loads snapshots, and mirrors every commit into memory.
+ * Writes are serialized so that a snapshot and an event never interleave.
+ */
+@Injectable()
+export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RegistrySync');
+  private queue: Promise<unknown> = Promise.resolve();
+  private purgeTimer?: NodeJS.Timeout;
+  private snapshotRetry?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly eventAppliedListeners: EventAppliedListener[] = [];
+
+  constructor(
+    private readonly repository: RegistryRepository,
+    private readonly projection: RegistryProjection,
+    @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
+    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'authServerMode'>,
+  ) {}
+
+  /** AUTH_SERVER_MODE=external: no snapshot or event ever comes; the registry holds the local switches only. */
+  private get external(): boolean {
+    return this.config.authServerMode === 'external';
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.projection.replaceAll(await this.repository.loadAll());
+    // Never loaded (a fresh database): fetch a snapshot in the background; 503 until it lands.
+    if (!this.projection.isReady() && !this.external) void this.resyncUntilLoaded();
+    this.purgeTimer = setInterval(() => void this.purgeExpiredGrants(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearInterval(this.purgeTimer);
+    clearTimeout(this.snapshotRetry);
+  }
+
+  /** Metrics subscribe here, so that the registry does not depend on them. */
+  onEventApplied(listener: EventAppliedListener): void {
+    this.eventAppliedListeners.push(listener);
+  }
+
+  lastAppliedSeq(): number {
+    return this.projection.syncState().lastAppliedSeq;
+  }
+
+  /** Applies one envelope idempotently; resolves only after the commit (the transport then acks). */
+  apply(envelope: SyncEnvelope): Promise<void> {
+    return this.serialized(async () => {
+      const result = await this.repository.applyEvent(envelope.seq, entityOf(envelope), (lastAppliedSeq, stored) =>
+        isAlreadyApplied(envelope.seq, lastAppliedSeq) ? 'skip' : planChange(envelope, stored),
+      );
+      if (result === 'skip') return;
+      if (result) this.projection.applyChange(result);
+      this.projection.setLastAppliedSeq(envelope.seq);
+      for (const listener of this.eventAppliedListeners) listener(envelope.kind, envelope.occurredAt);
+    });
+  }
+
+  /** Replaces the projection from the auth server's snapshot (start, and on a reported gap). */
+  resync(): Promise<void> {
+    return this.serialized(async () => {
+      const snapshot: RegistrySnapshot = await this.loadSnapshot();
+      await this.repository.replaceFromSnapshot(snapshot);
+      this.projection.replaceAll(await this.repository.loadAll());
+      this.logger.log(`registry snapshot loaded at seq ${snapshot.seq}`);
+    });
+  }
+
+  /** In external mode any client_id can be switched: no event brings the clients to switch. */
+  async setEnabled(clientId: string, enabled: boolean): Promise<boolean> {
+    return this.serialized(async () => {
+      if (this.external) {
+        await this.repository.setLocalSwitch(clientId, enabled);
+        this.projection.replaceAll(await this.repository.loadAll());
+        return true;
+      }
+      const found = await this.repository.setEnabled(clientId, enabled);
+      if (found) this.projection.setEnabled(clientId, enabled);
+      return found;
+    });
+  }
+
+  private async resyncUntilLoaded(): Promise<void> {
+    if (this.stopped || this.projection.isReady()) return;
+    try {
+      await this.resync();
+    } catch (error) {
+      this.logger.warn(`registry snapshot not loaded yet, retrying: ${(error as Error).message}`);
+      this.snapshotRetry = setTimeout(() => void this.resyncUntilLoaded(), SNAPSHOT_RETRY_MS);
+      this.snapshotRetry.unref();
+    }
+  }
+
+  private async purgeExpiredGrants(): Promise<void> {
+    try {
+      await this.repository.purgeExpiredGrants();
+      this.projection.purgeExpiredGrants();
+    } catch (error) {
+      this.logger.warn(`purging expired revocations failed: ${(error as Error).message}`);
+    }
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
