@@ -150,7 +150,8 @@ describe('auth server under fuzzing: every route, random and malformed input', (
       routes,
       document,
       fingerprint,
-      htmlErrorPaths: /^\/(oauth\/authorize|console)(\/|$)/,
+      // Browser endpoints answer refusals with a page: authorization, RP-initiated logout, the console.
+      htmlErrorPaths: /^\/(oauth\/authorize|oauth\/logout|console)(\/|$)/,
       prepare: refreshPools,
       context: {
         port: 0,
