@@ -150,7 +150,7 @@ describe('auth server under fuzzing: every route, random and malformed input', (
       routes,
       document,
       fingerprint,
-      // Browser endpoints answer refusals with a page: authorization, RP-initiated logout, the console.
+      // RP-initiated logout answers the browser with pages, as the authorization endpoint does.
       htmlErrorPaths: /^\/(oauth\/authorize|oauth\/logout|console)(\/|$)/,
       prepare: refreshPools,
       context: {
