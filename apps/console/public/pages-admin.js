@@ -1,7 +1,7 @@
 // OAuth settings, Users, Signing keys.
 import { useEffect, useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
-import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
 import { UserProfileEditor } from './user-profile.js';
 
 export function SettingsPage() {
@@ -55,22 +55,10 @@ export function UsersPage() {
   const { data, error, loading, reload } = useLoad(() => admin.get(`/users${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
   const [form, setForm] = useState({ username: '', password: '', accessControl: false });
   const [formError, setFormError] = useState(null);
-  const [actionError, setActionError] = useState(null);
-  const [message, setMessage] = useState(null);
   const [editing, setEditing] = useState(null);
   const { ask, dialog } = useConfirm();
-
-  const act = async (work, done) => {
-    setActionError(null);
-    setMessage(null);
-    try {
-      await work();
-      setMessage(done);
-      reload();
-    } catch (caught) {
-      setActionError(caught);
-    }
-  };
+  const { message, setMessage, actionError, act: runAction } = useActions();
+  const act = (work, done) => runAction(work, done, reload);
   const create = async (event) => {
     event.preventDefault();
     setFormError(null);
