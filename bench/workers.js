@@ -7,23 +7,15 @@
 // Usage: npm run build && node bench/workers.js   (BENCH_DURATION s per run, default 10)
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
-import { DURATION_SECONDS, freshDatabase, measure, postgresCpuBetween, postgresCpuSample } from './lib.js';
+import { DURATION_SECONDS, freePort, freshDatabase, measure, postgresCpuBetween, postgresCpuSample, runBench, writeResults } from './lib.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 const POOL_SIZES = [1, 2];
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The built auth server with AUTH_WORKERS=`workers`, ready; stop() is SIGTERM and its exit. */
 async function startPool(workers, databaseUrl) {
@@ -46,15 +38,27 @@ async function startPool(workers, databaseUrl) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the auth server (AUTH_WORKERS=${workers}) exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`the auth server (AUTH_WORKERS=${workers}) never got ready`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
     // Ready when every worker answers: a pool's first worker may be up before the others.
-    if (ready && (workers === 1 || (await childrenOf(child.pid)).length === workers)) break;
+    if ((await workersAnswering(url, workers)) === workers) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { url, pid: child.pid, workers, stop: () => (child.kill('SIGTERM'), exited) };
+}
+
+/** Distinct workers answering /health/ready on new connections (the primary deals them round robin). */
+async function workersAnswering(url, workers) {
+  const seen = new Set();
+  for (let attempt = 0; attempt < 4 * workers; attempt++) {
+    const worker = await new Promise((resolve) => {
+      const request = get(`${url}/health/ready`, { agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200 ? (response.headers['x-portcullis-worker'] ?? 'single') : undefined);
+      });
+      request.once('error', () => resolve(undefined));
+    });
+    if (worker) seen.add(worker);
+  }
+  return seen.size;
 }
 
 /** Pids whose parent is `pid` (the pool's workers), from /proc. */
@@ -167,23 +171,16 @@ async function main() {
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : +((sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2).toFixed(3);
   console.log(`2 workers vs 1: median ${median} (rounds ${rounds.join(' ')})`);
   const date = new Date().toISOString().replace(/[:.]/g, '-');
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const file = new URL(`./results/${date}-workers.json`, import.meta.url);
-  writeFileSync(
-    file,
-    JSON.stringify(
-      { date, node: process.version, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, results, ratio: { median, rounds } },
-      null,
-      2,
-    ) + '\n',
-  );
-  console.log(`written ${file.pathname}`);
+  const file = writeResults('-workers', {
+    date,
+    node: process.version,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    rounds: ROUNDS,
+    results,
+    ratio: { median, rounds },
+  });
+  console.log(`written ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
-import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { createTestDatabase, eventually, freePort, type TestDatabase } from '#testing';
+import { buildApps, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
+import { createTestDatabase, eventually, type TestDatabase } from '#testing';
 import { basicAuthorization, TEST_ADMIN } from '../support/auth-server-harness.js';
+import { startBuiltAuthServer } from '../support/built-auth-server.js';
 import { connectionsToWorkers, halfSent, requestOnNewConnection, type WorkerConnection, type WorkerResponse } from '../support/http-connections.js';
 
 /**
@@ -73,19 +74,7 @@ describeWithPostgres('AUTH_WORKERS: two auth-server worker processes on one port
   beforeAll(async () => {
     await buildApps();
     database = await createTestDatabase();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = startBuiltApp('auth-server', {
-      DATABASE_URL: database.url,
-      AUTH_PORT: String(port),
-      AUTH_HOST: '127.0.0.1',
-      AUTH_ISSUER: baseUrl,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
-      PASSWORD_HASH_COST: '10',
-      LOG_LEVEL: 'warn',
-      AUTH_WORKERS: '2',
-    });
+    ({ server, baseUrl } = await startBuiltAuthServer({ DATABASE_URL: database.url, PASSWORD_HASH_COST: '10', LOG_LEVEL: 'warn', AUTH_WORKERS: '2' }));
     await untilOk(`${baseUrl}/health/ready`, server, 120_000);
     workers = await connectionsToWorkers(baseUrl, 2);
     client = await createClient(first(), 'Workers App');

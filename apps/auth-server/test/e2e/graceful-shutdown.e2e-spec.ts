@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { createTestDatabase, freePort, type TestDatabase } from '#testing';
+import { buildApps, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
+import { createTestDatabase, type TestDatabase } from '#testing';
 import { basicAuthorization, TEST_ADMIN } from '../support/auth-server-harness.js';
+import { startBuiltAuthServer } from '../support/built-auth-server.js';
 import { halfSent } from '../support/http-connections.js';
 
 /**
@@ -26,19 +27,12 @@ describeWithPostgres('graceful shutdown of the auth server process on SIGTERM', 
   beforeAll(async () => {
     await buildApps();
     database = await createTestDatabase();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = startBuiltApp('auth-server', {
+    ({ server, baseUrl } = await startBuiltAuthServer({
       DATABASE_URL: database.url,
-      AUTH_PORT: String(port),
-      AUTH_HOST: '127.0.0.1',
-      AUTH_ISSUER: baseUrl,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
       LOG_LEVEL: 'log',
       // One process (the default with DATABASE_URL is one per core): the pool's drain is auth-workers.e2e-spec.ts'.
       AUTH_WORKERS: '1',
-    });
+    }));
     await untilOk(`${baseUrl}/health/ready`, server);
   }, 180_000);
 
