@@ -26,8 +26,6 @@ async function startApp(config: AuthServerConfig): Promise<void> {
   const [{ startAuthServer }, { exitGracefullyOnSignals, shutdownGracefully }] = await Promise.all([import('./bootstrap.js'), import('#operability')]);
   const app = await startAuthServer(config);
   exitGracefullyOnSignals(() => shutdownGracefully([app]));
-  // A worker whose primary is gone receives no more connections: it drains and exits as on SIGTERM.
-  if (cluster.isWorker) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   console.log(`auth-server listening on ${config.issuer} (bound to ${config.host}:${config.port}${cluster.isWorker ? `, worker ${cluster.worker!.id}` : ''})`);
 }
 
