@@ -8,6 +8,7 @@ import { ClientIntrospectionFlag1763800000600 } from './1763800000600-client-int
 import { PendingRequestsPerIp1763800000700 } from './1763800000700-pending-requests-per-ip.js';
 import { OpenIdConnectTokens1765000000000 } from './1765000000000-openid-connect-tokens.js';
 import { BrowserSessions1765200000000 } from './1765200000000-browser-sessions.js';
+import { Retention1765500000000 } from './1765500000000-retention.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -21,4 +22,5 @@ export const authServerMigrations = [
   PendingRequestsPerIp1763800000700,
   OpenIdConnectTokens1765000000000,
   BrowserSessions1765200000000,
+  Retention1765500000000,
 ];
