@@ -242,9 +242,9 @@ describe('retention job', () => {
     expect(run?.removed.grants).toBe(ROWS);
     expect(run?.removed.audit_events).toBe(ROWS);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    expect(statuses.length).toBeGreaterThanOrEqual(20);
+    expect(issuedDuringRun).toBeGreaterThan(0);
     expect(
-      await sql(server, `SELECT 1 FROM grants WHERE created_at < now() - interval '99 days' AND access_expires_at IS NOT NULL AND refresh_token_hash IS NULL`),
-    ).toEqual([]);
+      await sql(server, `SELECT count(*)::int AS left FROM grants WHERE grant_type = 'client_credentials' AND created_at < now() - interval '99 days'`),
+    ).toEqual([{ left: 0 }]);
   });
 });
