@@ -134,8 +134,8 @@ export class RegistryRepository {
     for (;;) {
       const [{ removed }]: { removed: number }[] = await this.dataSource.query(
         `WITH removed AS (
-           DELETE FROM revoked_grants WHERE grant_id IN (
-             SELECT grant_id FROM revoked_grants WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           DELETE FROM revoked_grants WHERE grant_id = ANY(ARRAY(
+             SELECT grant_id FROM revoked_grants WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED))
            RETURNING 1)
          SELECT count(*)::int AS removed FROM removed`,
         [batchSize],
