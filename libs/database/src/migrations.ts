@@ -18,8 +18,8 @@ const MIGRATIONS_LOCK_KEY = 724_310_201;
  *
  * In either mode the waiting instances poll the try variant instead of blocking: a statement
  * blocked on the lock holds a snapshot for as long as it waits, and CREATE INDEX CONCURRENTLY
- * (migration 1765500000000) waits for every older snapshot, so the holder would wait on its
- * waiters forever. Between two attempts a waiter holds none (an idle transaction in READ COMMITTED
+ * (migration 1765500000000) waits for every older snapshot, so the holder waited on its waiters
+ * until their statement timeout cancelled them (concurrent-boot e2e on PostgreSQL, seen failing). Between two attempts a waiter holds none (an idle transaction in READ COMMITTED
  * keeps no xmin).
  */
 export async function runMigrationsExclusively(dataSource: DataSource, poolMode: DatabasePoolMode = 'session'): Promise<string[]> {
