@@ -25,6 +25,7 @@ describe(loadAuthServerConfig.name, () => {
       limits: { passwordHashQueue: 32, pendingAuthorizationsPerIp: 100 },
       passwordHashCost: 15,
       workers: availableParallelism(),
+      retention: { intervalSeconds: 300, batchSize: 5000 },
       logLevel: 'log',
     });
   });
@@ -59,6 +60,8 @@ describe(loadAuthServerConfig.name, () => {
       AUTHORIZE_PENDING_PER_IP: '20',
       PASSWORD_HASH_COST: '17',
       AUTH_WORKERS: '2',
+      RETENTION_INTERVAL_SECONDS: '0',
+      RETENTION_BATCH_SIZE: '250',
     });
     expect(config).toMatchObject({
       port: 8443,
@@ -71,6 +74,7 @@ describe(loadAuthServerConfig.name, () => {
       limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
       passwordHashCost: 17,
       workers: 2,
+      retention: { intervalSeconds: 0, batchSize: 250 },
       logLevel: 'warn',
     });
   });
@@ -107,6 +111,10 @@ describe(loadAuthServerConfig.name, () => {
   it.each([
     ['SYNC_STREAM', 'two words'],
     ['SYNC_STREAM', 'a/b'],
+    ['RETENTION_INTERVAL_SECONDS', '-1'],
+    ['RETENTION_INTERVAL_SECONDS', '86401'],
+    ['RETENTION_BATCH_SIZE', '0'],
+    ['RETENTION_BATCH_SIZE', 'lots'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadAuthServerConfig({ DATABASE_URL, [name]: value })).toThrow(name);
   });

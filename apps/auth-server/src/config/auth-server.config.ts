@@ -107,6 +107,22 @@ export class AuthServerEnv {
   @Max(1_000_000)
   AUTHORIZE_PENDING_PER_IP = 100;
 
+  /** Seconds between two runs of the retention job (docs/retention.md); 0 turns it off on this instance. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  RETENTION_INTERVAL_SECONDS = 300;
+
+  /** Rows one retention statement removes at most: each batch is its own short statement. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETENTION_BATCH_SIZE = 5000;
+
   /**
    * Auth-server processes sharing AUTH_PORT (node:cluster, main.ts). Unset: one per core with
    * DATABASE_URL, one on the embedded PGlite, which lives inside its one process.
@@ -149,6 +165,8 @@ export interface AuthServerConfig {
   passwordHashCost: number;
   /** AUTH_WORKERS: processes main.ts runs on one port (1: no cluster). */
   workers: number;
+  /** RETENTION_INTERVAL_SECONDS (0: off) and RETENTION_BATCH_SIZE. */
+  retention: { intervalSeconds: number; batchSize: number };
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -188,6 +206,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     passwordHashCost: parsed.PASSWORD_HASH_COST,
     workers: parsed.AUTH_WORKERS ?? (embeddedDatabase ? 1 : availableParallelism()),
+    retention: { intervalSeconds: parsed.RETENTION_INTERVAL_SECONDS, batchSize: parsed.RETENTION_BATCH_SIZE },
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };
