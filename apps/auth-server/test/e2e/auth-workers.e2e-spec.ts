@@ -136,14 +136,19 @@ describeWithPostgres('AUTH_WORKERS: two auth-server worker processes on one port
     const [killedWorker, killedPid] = [...before.entries()].find(([worker]) => worker === [...workers.keys()][1])!;
     process.kill(killedPid, 'SIGKILL');
 
+    const survivor = [...workers.keys()][0];
+    // The new worker takes connections once it listens (its metrics show up a little earlier).
     await eventually(
       async () => {
-        const now = await workerPids().catch(() => new Map<string, number>());
-        return now.size === 2 && !now.has(killedWorker);
+        const answer = await requestOnNewConnection(`${baseUrl}/health/live`, { timeoutMs: 2000 }).catch(() => undefined);
+        return answer?.status === 200 && answer.worker !== survivor;
       },
       PATIENCE_MS,
-      'a new worker in place of the killed one',
+      'a new worker in place of the killed one to answer',
     );
+    const now = await workerPids();
+    expect(now.size).toBe(2);
+    expect(now.has(killedWorker)).toBe(false);
     expect(server.output()).toContain(`worker ${killedWorker} (pid ${killedPid}) exited with signal SIGKILL: restarting it`);
     second().close();
     workers = await connectionsToWorkers(baseUrl, 2);

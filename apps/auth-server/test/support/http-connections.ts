@@ -15,6 +15,8 @@ export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Fails the request when its socket stays silent this long (a connection the primary handed to a worker as it died is never answered). */
+  timeoutMs?: number;
 }
 
 /**
@@ -88,7 +90,7 @@ function send(url: string, options: RequestOptions, agent?: Agent): Promise<Work
 
 function open(
   url: string,
-  { method = 'GET', headers = {}, body }: RequestOptions,
+  { method = 'GET', headers = {}, body, timeoutMs }: RequestOptions,
   agent?: Agent,
 ): { request: ClientRequest; response: Promise<WorkerResponse> } {
   const request = httpRequest(url, {
@@ -110,6 +112,7 @@ function open(
       );
     });
     request.once('error', reject);
+    if (timeoutMs !== undefined) request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
   });
   return { request, response };
 }
