@@ -168,7 +168,10 @@ describeWithPostgres('AUTH_WORKERS: two auth-server worker processes on one port
       }),
     ];
     await Promise.all(inFlight.map((request) => request.sentHalf));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the headers are parsed: these requests are open in their workers
+    // Until a worker has read a request's headers its connection counts as idle, and a draining
+    // server closes idle connections: give the workers (and the primary handing the PATCH's new
+    // connection over) time to read them, generously, as the machine may be loaded.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
 
     server.child.kill('SIGTERM');
     // Every worker closes its listener, then the primary closes the port: new connections are refused.

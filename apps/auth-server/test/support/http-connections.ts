@@ -48,16 +48,22 @@ export function requestOnNewConnection(url: string, options: RequestOptions = {}
   return send(url, { ...options, headers: { ...options.headers, connection: 'close' } });
 }
 
-/** One connection to each of `count` distinct workers (new connections go to workers round robin). */
-export async function connectionsToWorkers(baseUrl: string, count: number, attempts = 20): Promise<Map<string, WorkerConnection>> {
+/**
+ * One connection to each of `count` distinct workers (new connections go to the listening workers
+ * round robin; a worker still booting gets none yet, so this keeps trying until `timeoutMs`).
+ */
+export async function connectionsToWorkers(baseUrl: string, count: number, timeoutMs = 60_000): Promise<Map<string, WorkerConnection>> {
   const found = new Map<string, WorkerConnection>();
-  for (let attempt = 0; attempt < attempts && found.size < count; attempt++) {
+  const deadline = Date.now() + timeoutMs;
+  while (found.size < count && Date.now() < deadline) {
     const connection = new WorkerConnection(baseUrl);
     const { worker } = await connection.request('/health/live');
-    if (found.has(worker)) connection.close();
-    else found.set(worker, connection);
+    if (found.has(worker)) {
+      connection.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } else found.set(worker, connection);
   }
-  if (found.size < count) throw new Error(`only ${found.size} distinct workers answered in ${attempts} connections`);
+  if (found.size < count) throw new Error(`only ${found.size} distinct workers answered within ${timeoutMs} ms`);
   return found;
 }
 
