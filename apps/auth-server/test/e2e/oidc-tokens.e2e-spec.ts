@@ -253,7 +253,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       const state = openid.randomState();
       const { location } = await authorizeThroughPages(server, implicitPath({ response_type: 'id_token', nonce, state }), TEST_ADMIN);
       const fragment = new URLSearchParams(new URL(location).hash.slice(1));
-      expect([...fragment.keys()].sort()).toEqual(['id_token', 'state']);
+      expect([...fragment.keys()].sort()).toEqual(['id_token', 'iss', 'state']);
       const idTokenRp = await relyingParty(implicit);
       openid.useIdTokenResponseType(idTokenRp);
       const claims = await openid.implicitAuthentication(idTokenRp, new URL(location), nonce, { expectedState: state });
@@ -277,6 +277,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
         expect(response.status).toBe(302);
         expect(response.headers.get('location')).toBe(
           errorRedirect(
+            server.config.issuer,
             REDIRECT,
             'invalid_request',
             `nonce is required for response_type ${responseType === 'id_token' ? 'id_token' : 'id_token token'}`,
@@ -288,7 +289,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       const url = openid.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'read', response_type: 'id_token', nonce: 'n', state: 'st' });
       const noOpenId = await server.request(`${url.pathname}${url.search}`);
       expect(noOpenId.headers.get('location')).toBe(
-        errorRedirect(REDIRECT, 'invalid_request', 'response_type id_token requires the openid scope', 'st', 'fragment'),
+        errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'response_type id_token requires the openid scope', 'st', 'fragment'),
       );
     });
 
@@ -303,7 +304,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       });
       const response = await server.request(`${url.pathname}${url.search}`);
       expect(response.headers.get('location')).toBe(
-        errorRedirect(REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'),
+        errorRedirect(server.config.issuer, REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'),
       );
     });
   });
