@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { DEFAULT_SYNC_STREAM, STREAM_FIELD_ENVELOPE, STREAM_FIELD_SEQ } from './constants.js';
 import type { SyncEnvelope } from './events.js';
 import { readEventUnverified } from './event-token.js';
+import { createRedisClient, type RedisClient } from './redis-client.js';
 import type { SyncPublisher } from './sync-publisher.js';
 import { rawEnvelopeOf, streamIdForSeq } from './stream-entry.js';
 
@@ -40,7 +40,7 @@ export class ForeignStreamEntryError extends Error {
  * between XADD and marking the row published), which XRANGE checks.
  */
 export class RedisStreamPublisher implements SyncPublisher {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly stream: string;
   private readonly maxLength: number;
   private readonly encode: (envelope: SyncEnvelope) => Promise<string> | string;
@@ -52,7 +52,7 @@ export class RedisStreamPublisher implements SyncPublisher {
     this.maxLength = options.maxLength ?? 100_000;
     this.encode = options.encode ?? ((envelope) => JSON.stringify(envelope));
     // Fail fast while Redis is down: the relay keeps the rows and retries with backoff.
-    this.redis = new Redis(options.redisUrl, {
+    this.redis = createRedisClient(options.redisUrl, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,

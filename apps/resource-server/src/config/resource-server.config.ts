@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { validateEnv, type RawEnv } from '#config';
+import { IsRedisUrl, validateEnv, type RawEnv } from '#config';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
 import type { AuthServerMode } from '#resource-guard';
@@ -30,7 +30,7 @@ export class ResourceServerEnv {
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
   RESOURCE_DATABASE_URL?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional() @IsRedisUrl()
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
