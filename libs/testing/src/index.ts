@@ -5,3 +5,4 @@ export * from './test-credentials.js';
 export * from './free-port.js';
 export * from './eventually.js';
 export * from './held-calls.js';
+export * from './test-redis-cluster.js';

@@ -1,0 +1,184 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { eventually } from './eventually.js';
+import { freePort } from './free-port.js';
+
+/** Automatic failover starts after a master has been unreachable this long (cluster-node-timeout). */
+const NODE_TIMEOUT_MS = 1000;
+const CLUSTER_READY_MS = 20_000;
+
+/** One redis-server of the cluster, started and killed by its PID. */
+class ClusterNode {
+  private child?: ChildProcess;
+
+  constructor(
+    readonly port: number,
+    private readonly busPort: number,
+    private readonly dir: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const options = [
+      ...['--port', String(this.port), '--cluster-port', String(this.busPort), '--bind', '127.0.0.1'],
+      ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${this.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+      ...['--dir', this.dir, '--save', '', '--appendonly', 'no'],
+    ];
+    const child = spawn('redis-server', options, { stdio: 'ignore' });
+    this.child = child;
+    child.once('error', () => undefined);
+    await eventually(() => this.answers(), 5000, `cluster node on port ${this.port}`);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  /** Runs one command on this node alone (no redirects), or null when it does not answer. */
+  async command(...args: (string | number)[]): Promise<unknown> {
+    const redis = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      return await redis.call(String(args[0]), ...args.slice(1));
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  private async answers(): Promise<boolean> {
+    return (await this.command('PING').catch(() => null)) === 'PONG';
+  }
+}
+
+/**
+ * A throwaway Redis Cluster of Debian's redis-server: `masters` masters with one replica each, on
+ * free loopback ports (client and bus), without persistence, in a temp dir removed at stop. For
+ * the suites that run the stack on a cluster and fail over the master of a key.
+ */
+export class TestRedisCluster {
+  private constructor(
+    private readonly nodes: ClusterNode[],
+    private readonly dir: string,
+  ) {}
+
+  static async start(masters = 3): Promise<TestRedisCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-cluster-'));
+    const nodes: ClusterNode[] = [];
+    for (let i = 0; i < masters * 2; i++) nodes.push(new ClusterNode(await freePort(), await freePort(), dir));
+    const cluster = new TestRedisCluster(nodes, dir);
+    try {
+      await Promise.all(nodes.map((node) => node.start()));
+      const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+      await cluster.waitUntilHealthy();
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /** Every node as a seed, the way an operator lists them in REDIS_URL. */
+  get url(): string {
+    return `redis+cluster://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}`;
+  }
+
+  /** The port of the master serving `key`'s slot now, and of its replicas, as a live node sees it. */
+  async placementOf(key: string): Promise<{ master: number; replicas: number[] }> {
+    const node = this.live()[0];
+    const slot = Number(await node.command('CLUSTER', 'KEYSLOT', key));
+    const ranges = (await node.command('CLUSTER', 'SLOTS')) as [number, number, ...[string, number, string][]][];
+    const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+    if (!range) throw new Error(`no node serves slot ${slot}`);
+    const [, , master, ...replicas] = range;
+    return { master: master[1], replicas: replicas.map((replica) => replica[1]) };
+  }
+
+  /**
+   * A planned failover (CLUSTER FAILOVER on a replica): the replica catches up with its master
+   * before the roles swap, so no acknowledged write is lost. Resolves once every live node maps
+   * the slot to the new master. Returns the new master's port.
+   */
+  async failover(key: string): Promise<number> {
+    const { master, replicas } = await this.placementOf(key);
+    const promoted = replicas[0];
+    if (promoted === undefined) throw new Error(`the master of ${key} (port ${master}) has no replica`);
+    await this.node(promoted).command('CLUSTER', 'FAILOVER');
+    await this.waitForMaster(key, promoted);
+    return promoted;
+  }
+
+  /**
+   * An unplanned one: the master of `key` is killed (SIGKILL, by PID) and its replica promotes
+   * itself after cluster-node-timeout. Writes the replica had not yet received are lost, as in
+   * production. Returns the new master's port.
+   */
+  async killMasterOf(key: string): Promise<number> {
+    const { master, replicas } = await this.placementOf(key);
+    await this.node(master).kill();
+    const promoted = replicas[0];
+    if (promoted === undefined) throw new Error(`the master of ${key} (port ${master}) had no replica`);
+    await this.waitForMaster(key, promoted);
+    return promoted;
+  }
+
+  /** Kills every node it started, by PID, and removes the temp dir. */
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.kill()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private node(port: number): ClusterNode {
+    const node = this.nodes.find((candidate) => candidate.port === port);
+    if (!node) throw new Error(`no cluster node on port ${port}`);
+    return node;
+  }
+
+  private live(): ClusterNode[] {
+    return this.nodes.filter((node) => node.running);
+  }
+
+  private async waitForMaster(key: string, port: number): Promise<void> {
+    await eventually(
+      async () => {
+        for (const node of this.live()) {
+          const ranges = (await node.command('CLUSTER', 'SLOTS').catch(() => [])) as [number, number, [string, number]][];
+          const slot = Number(await node.command('CLUSTER', 'KEYSLOT', key));
+          const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+          if (range?.[2][1] !== port) return false;
+        }
+        return this.healthy();
+      },
+      CLUSTER_READY_MS,
+      `port ${port} to serve ${key} on every node`,
+    );
+  }
+
+  private async waitUntilHealthy(): Promise<void> {
+    await eventually(() => this.healthy(), CLUSTER_READY_MS, 'the cluster to cover every slot');
+  }
+
+  /** Every live node reports the cluster ok with all 16384 slots served. */
+  private async healthy(): Promise<boolean> {
+    for (const node of this.live()) {
+      const info = String(await node.command('CLUSTER', 'INFO').catch(() => ''));
+      if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return false;
+    }
+    return true;
+  }
+}
