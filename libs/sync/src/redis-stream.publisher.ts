@@ -92,6 +92,26 @@ export class RedisStreamPublisher implements SyncPublisher {
     }
   }
 
+  /**
+   * XINFO STREAM's last-generated-id: unlike the top entry it does not drop when entries are
+   * deleted or trimmed, so only a stream that really went back (a replica promoted before it got
+   * the newest entries) reads lower than what was published. '0-0': created empty by a consumer
+   * group's MKSTREAM (Redis restarted empty), where the resource servers resync instead.
+   */
+  async lastSeqTaken(): Promise<number | null> {
+    if (this.redis.status === 'wait') await this.redis.connect();
+    let info: unknown[];
+    try {
+      info = (await this.redis.call('XINFO', 'STREAM', this.stream)) as unknown[];
+    } catch (error) {
+      if (/no such key/i.test(String(error))) return null;
+      throw error;
+    }
+    const lastId = String(info[info.indexOf('last-generated-id') + 1]);
+    const seq = Number(lastId.split('-')[0]);
+    return lastId === '0-0' || !Number.isSafeInteger(seq) ? null : seq;
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
   }

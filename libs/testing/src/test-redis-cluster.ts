@@ -9,10 +9,13 @@ import { freePort } from './free-port.js';
 /** Automatic failover starts after a master has been unreachable this long (cluster-node-timeout). */
 const NODE_TIMEOUT_MS = 1000;
 const CLUSTER_READY_MS = 20_000;
+/** More than loopback's socket buffers hold for a reader that stopped (here up to 4 MB sent, 32 MB received); under the replica output buffer's 64 MB soft limit. */
+const REPLICATION_FILLER_BYTES = 48 * 1024 * 1024;
 
 /** One redis-server of the cluster, started and killed by its PID. */
 class ClusterNode {
   private child?: ChildProcess;
+  paused = false;
 
   constructor(
     readonly port: number,
@@ -34,6 +37,19 @@ class ClusterNode {
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGSTOP: it neither answers nor replicates, like a hung process. */
+  pause(): void {
+    if (!this.running) return;
+    this.child?.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.running) return;
+    this.child?.kill('SIGCONT');
+    this.paused = false;
   }
 
   async kill(): Promise<void> {
@@ -126,19 +142,58 @@ export class TestRedisCluster {
   /**
    * An unplanned one: the master of `key` is killed (SIGKILL, by PID) and its replica promotes
    * itself after cluster-node-timeout. Writes the replica had not yet received are lost, as in
-   * production. Returns the new master's port.
+   * production. A replica paused by pauseReplicaOf is resumed once the master is dead.
    */
-  async killMasterOf(key: string): Promise<number> {
+  async killMasterOf(key: string, pausedReplica?: number): Promise<{ killed: number; promoted: number }> {
     const { master, replicas } = await this.placementOf(key);
+    // A paused replica is soon marked failed and left out of CLUSTER SLOTS: the caller names it.
+    const promoted = pausedReplica ?? replicas[0];
+    if (promoted === undefined) throw new Error(`the master of ${key} (port ${master}) has no replica`);
     await this.node(master).kill();
-    const promoted = replicas[0];
-    if (promoted === undefined) throw new Error(`the master of ${key} (port ${master}) had no replica`);
+    if (pausedReplica !== undefined) this.resume(pausedReplica);
     await this.waitForMaster(key, promoted);
-    return promoted;
+    return { killed: master, promoted };
+  }
+
+  /**
+   * Starts a killed node again with its nodes.conf: it rejoins, and as its old slots have a new
+   * master it becomes that master's replica. Resolves once it is listed as a replica of `key`'s master.
+   */
+  async restart(port: number, key: string): Promise<void> {
+    await this.node(port).start();
+    await eventually(async () => (await this.placementOf(key)).replicas.includes(port) && (await this.healthy()), CLUSTER_READY_MS, `port ${port} to rejoin as a replica`);
+  }
+
+  /**
+   * The replica of `key`'s master stops (SIGSTOP) until `resume`, and what the master writes from
+   * now on cannot reach it: a paused process still takes TCP data into its socket buffer, so the
+   * master first sends it more than those buffers hold (a filler key on the same master), and
+   * later writes wait in the master's output buffer, lost if the master dies. Returns the replica's port.
+   */
+  async pauseReplicaOf(key: string): Promise<number> {
+    const { master, replicas } = await this.placementOf(key);
+    this.node(replicas[0]).pause();
+    const filler = await this.keyOnMaster(master);
+    await this.node(master).command('SET', filler, 'x'.repeat(REPLICATION_FILLER_BYTES));
+    return replicas[0];
+  }
+
+  /** A key whose slot `master` serves. */
+  private async keyOnMaster(master: number): Promise<string> {
+    for (let i = 0; i < 10_000; i++) {
+      const key = `portcullis:test:filler:${i}`;
+      if ((await this.placementOf(key)).master === master) return key;
+    }
+    throw new Error(`no key found on the master at port ${master}`);
+  }
+
+  resume(port: number): void {
+    this.node(port).resume();
   }
 
   /** Kills every node it started, by PID, and removes the temp dir. */
   async stop(): Promise<void> {
+    for (const node of this.nodes) node.resume();
     await Promise.all(this.nodes.map((node) => node.kill()));
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -150,7 +205,7 @@ export class TestRedisCluster {
   }
 
   private live(): ClusterNode[] {
-    return this.nodes.filter((node) => node.running);
+    return this.nodes.filter((node) => node.running && !node.paused);
   }
 
   private async waitForMaster(key: string, port: number): Promise<void> {

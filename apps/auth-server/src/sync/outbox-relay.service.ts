@@ -7,6 +7,8 @@ import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
 const BATCH_SIZE = 200;
 const POLL_MS = 50;
 const MAX_BACKOFF_MS = 2000;
+/** How often an idle relay checks that the stream still holds what it published. */
+const TAIL_CHECK_MS = 1000;
 /** The last pass at shutdown; a Redis or database outage must not hold the exit longer. */
 const FINAL_PASS_MS = 3000;
 
@@ -24,6 +26,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private failures = 0;
   /** Set while a foreign entry in the stream refuses our ids (outbox_relay_stream_conflict). */
   private conflict?: ForeignStreamEntryError;
+  private lastTailCheck = 0;
 
   constructor(
     private readonly outbox: OutboxRelayRepository,
@@ -62,7 +65,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async relayOnce(): Promise<number> {
     let published = 0;
     let failure: unknown;
-    await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished }) => {
+    await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished, republishAfter }) => {
+      if (envelopes.length === 0) return this.checkStreamTail(republishAfter);
       const done: number[] = [];
       try {
         this.publisher.prepare?.(envelopes);
@@ -87,6 +91,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (failure) throw failure;
     return published;
+  }
+
+  /**
+   * A Redis Cluster or Sentinel failover promotes a replica that may lack the newest entries
+   * (replication is asynchronous), though the relay had marked them published; a resource server
+   * that had not read them would otherwise wait for the next event to notice the gap. So, while
+   * idle, the relay compares the stream's last id with the outbox and sends what it lost again
+   * (a resource server that has them already skips them by seq). Redis being away is the backoff's
+   * business, not this check's: it simply tries again later.
+   */
+  private async checkStreamTail(republishAfter: (seq: number) => Promise<number>): Promise<void> {
+    if (!this.publisher.lastSeqTaken || performance.now() - this.lastTailCheck < TAIL_CHECK_MS) return;
+    this.lastTailCheck = performance.now();
+    const taken = await this.publisher.lastSeqTaken().catch(() => null);
+    if (taken === null) return;
+    const lost = await republishAfter(taken);
+    if (lost > 0) this.logger.warn(`the stream's last event is seq ${taken}, but ${lost} later ones were published: Redis lost them (a failover?); publishing them again`);
   }
 
   private schedule(delayMs: number): void {
