@@ -79,7 +79,12 @@ const RECOVERY_MS = 20_000;
   beforeAll(async () => {
     cluster = await TestRedisCluster.start(3);
     as = await startStackAuthServer({ redisUrl: cluster.url, syncStream: stream });
-    rs = await startTestResourceServer({ issuer: as.baseUrl, env: { LOG_LEVEL: process.env.STACK_LOG_LEVEL ?? 'error' }, overrides: { redisUrl: cluster.url }, syncStream: stream });
+    rs = await startTestResourceServer({
+      issuer: as.baseUrl,
+      env: { LOG_LEVEL: process.env.STACK_LOG_LEVEL ?? 'error' },
+      overrides: { redisUrl: cluster.url },
+      syncStream: stream,
+    });
     await rs.waitUntilReady(20_000);
   });
 

@@ -21,7 +21,7 @@ describe(parseRedisUrl.name, () => {
     expect(parseRedisUrl('redis+cluster://:s3cret@a:7000/')).toEqual({ mode: 'cluster', nodes: [{ host: 'a', port: 7000 }], password: 's3cret', tls: false });
   });
 
-  it('reads the Sentinels, the master group, the database and the Sentinels\' own credentials', () => {
+  it("reads the Sentinels, the master group, the database and the Sentinels' own credentials", () => {
     expect(parseRedisUrl('redis+sentinel://:data-pass@s1,s2:26380/my%20master/3?sentinelPassword=sentinel-pass')).toEqual({
       mode: 'sentinel',
       sentinels: [

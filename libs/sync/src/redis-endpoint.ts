@@ -29,7 +29,14 @@ interface RedisCredentials {
 export type RedisEndpoint =
   | { mode: 'standalone'; url: string }
   | ({ mode: 'cluster'; nodes: RedisNodeAddress[] } & RedisCredentials)
-  | ({ mode: 'sentinel'; sentinels: RedisNodeAddress[]; masterName: string; db: number; sentinelUsername?: string; sentinelPassword?: string } & RedisCredentials);
+  | ({
+      mode: 'sentinel';
+      sentinels: RedisNodeAddress[];
+      masterName: string;
+      db: number;
+      sentinelUsername?: string;
+      sentinelPassword?: string;
+    } & RedisCredentials);
 
 /** REDIS_URL cannot be used; the message says why and shows the accepted forms. */
 export class RedisUrlError extends Error {

@@ -63,7 +63,14 @@ class ClusterNode {
 
   /** Runs one command on this node alone (no redirects), or null when it does not answer. */
   async command(...args: (string | number)[]): Promise<unknown> {
-    const redis = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: this.port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 1000,
+    });
     redis.on('error', () => undefined);
     try {
       await redis.connect();
@@ -96,10 +103,14 @@ export class TestRedisCluster {
     const cluster = new TestRedisCluster(nodes, dir);
     try {
       await Promise.all(nodes.map((node) => node.start()));
-      const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const create = spawnSync(
+        'redis-cli',
+        ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
       if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
       await cluster.waitUntilHealthy();
     } catch (error) {
@@ -161,7 +172,11 @@ export class TestRedisCluster {
    */
   async restart(port: number, key: string): Promise<void> {
     await this.node(port).start();
-    await eventually(async () => (await this.placementOf(key)).replicas.includes(port) && (await this.healthy()), CLUSTER_READY_MS, `port ${port} to rejoin as a replica`);
+    await eventually(
+      async () => (await this.placementOf(key)).replicas.includes(port) && (await this.healthy()),
+      CLUSTER_READY_MS,
+      `port ${port} to rejoin as a replica`,
+    );
   }
 
   /**

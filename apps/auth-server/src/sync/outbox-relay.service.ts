@@ -26,7 +26,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private failures = 0;
   /** Set while a foreign entry in the stream refuses our ids (outbox_relay_stream_conflict). */
   private conflict?: ForeignStreamEntryError;
-  private lastTailCheck = 0;
+  private lastTailCheck = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly outbox: OutboxRelayRepository,
