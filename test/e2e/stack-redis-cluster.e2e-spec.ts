@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { createRedisClient, envelopeFromFields } from '#sync';
 import { eventually, redisServerAvailable, TestRedisCluster } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
+import { RECOVERY_MS, StackOnRedis } from '../support/stack-on-redis.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
-import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { adminOk, clientCredentialsToken, createStackClient, grantIdOf } from '../../apps/auth-server/test/support/test-clients.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
-import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 
 jest.setTimeout(120_000);
-
-/** A change reaches the resource server through the stream within this (CONTRACT: ~1 s; the cluster adds no hop). */
-const PROMISE_MS = 2000;
-/** Across a failover: the new master's election, ioredis's slot refresh, the relay's backoff, maybe a snapshot. */
-const RECOVERY_MS = 20_000;
 
 /**
  * Issue 19 item 5: REDIS_URL names a Redis Cluster (three masters, a replica each, started here
@@ -28,53 +21,7 @@ const RECOVERY_MS = 20_000;
   let cluster: TestRedisCluster;
   let as: RunningAuthServer;
   let rs: RunningResourceServer;
-
-  function sql<T>(query: string): Promise<T[]> {
-    return as.app.get(DataSource).query(query);
-  }
-
-  async function outboxSeqs(): Promise<{ all: number[]; unpublished: number }> {
-    const rows = await sql<{ seq: string; published: boolean }>('SELECT seq, published_at IS NOT NULL AS published FROM outbox_events ORDER BY seq');
-    return { all: rows.map((row) => Number(row.seq)), unpublished: rows.filter((row) => !row.published).length };
-  }
-
-  async function refused(token: string, timeoutMs = PROMISE_MS): Promise<void> {
-    await eventually(async () => (await probe(rs, token)).status === 401, timeoutMs, 'the resource server to refuse the token');
-    const refusal = await probe(rs, token);
-    expect(refusal.status).toBe(401);
-    expect(refusal.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
-  }
-
-  async function clientWithToken(name: string): Promise<{ client: StackClient; token: string }> {
-    const client = await createStackClient(as, name);
-    const token = await clientCredentialsToken(as, client);
-    await eventually(async () => (await probe(rs, token)).status === 200, PROMISE_MS, `the resource server to accept ${name}'s token`);
-    return { client, token };
-  }
-
-  /** The outbox is drained, and the resource server has applied its last event. */
-  async function caughtUp(): Promise<void> {
-    await eventually(async () => (await outboxSeqs()).unpublished === 0, RECOVERY_MS, 'the relay to drain the outbox');
-    const { all } = await outboxSeqs();
-    const last = all[all.length - 1];
-    await eventually(() => rs.lastAppliedSeq() >= last, RECOVERY_MS, `the resource server to reach seq ${last}`);
-  }
-
-  /** The seqs the stream holds now, read through the cluster (whichever node serves its slot). */
-  async function streamSeqs(): Promise<number[]> {
-    const redis = createRedisClient(cluster.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      const entries = await redis.xrange(stream, '-', '+');
-      return entries.map(([, fields]) => envelopeFromFields(fields)?.seq ?? -1);
-    } finally {
-      redis.disconnect();
-    }
-  }
-
-  function snapshotLoadedAt(): number | undefined {
-    return rs.registry().syncState().snapshotLoadedAt?.getTime();
-  }
+  let stack: StackOnRedis;
 
   beforeAll(async () => {
     cluster = await TestRedisCluster.start(3);
@@ -86,6 +33,7 @@ const RECOVERY_MS = 20_000;
       syncStream: stream,
     });
     await rs.waitUntilReady(20_000);
+    stack = new StackOnRedis(as, () => rs, cluster.url, stream);
   });
 
   afterAll(async () => {
@@ -95,22 +43,22 @@ const RECOVERY_MS = 20_000;
   });
 
   it('events flow through the cluster: a client deactivated at the auth server is refused at the resource server', async () => {
-    const { client, token } = await clientWithToken('Cluster Deactivated');
+    const { client, token } = await stack.clientWithToken('Cluster Deactivated');
     await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}`, { active: false });
-    await refused(token);
-    await caughtUp();
+    await stack.refused(token);
+    await stack.caughtUp();
     // The stream is one key: it lives on one master's slot, with the resource server's group.
     const { master, replicas } = await cluster.placementOf(stream);
     expect(replicas).toHaveLength(1);
     expect(master).not.toBe(replicas[0]);
-    expect(await streamSeqs()).toEqual((await outboxSeqs()).all);
+    expect(await stack.streamSeqs()).toEqual((await stack.outboxSeqs()).all);
   });
 
   it('a planned failover of the master holding the stream (CLUSTER FAILOVER) loses no event', async () => {
-    const deactivated = await clientWithToken('Cluster Planned Deactivated');
-    const revoked = await clientWithToken('Cluster Planned Revoked');
+    const deactivated = await stack.clientWithToken('Cluster Planned Deactivated');
+    const revoked = await stack.clientWithToken('Cluster Planned Revoked');
     const before = await cluster.placementOf(stream);
-    const snapshotBefore = snapshotLoadedAt();
+    const snapshotBefore = stack.snapshotLoadedAt();
 
     // Changes made while the roles swap: the relay and the consumer meet the swap mid-flight.
     const failover = cluster.failover(stream);
@@ -120,20 +68,20 @@ const RECOVERY_MS = 20_000;
     expect(promoted).toBe(before.replicas[0]);
     expect((await cluster.placementOf(stream)).master).toBe(promoted);
 
-    const after = await clientWithToken('Cluster Planned After');
+    const after = await stack.clientWithToken('Cluster Planned After');
     await adminOk(as, 'PATCH', `/admin/v1/clients/${after.client.clientId}`, { active: false });
-    await refused(deactivated.token, RECOVERY_MS);
-    await refused(revoked.token, RECOVERY_MS);
-    await refused(after.token, RECOVERY_MS);
-    await caughtUp();
+    await stack.refused(deactivated.token, RECOVERY_MS);
+    await stack.refused(revoked.token, RECOVERY_MS);
+    await stack.refused(after.token, RECOVERY_MS);
+    await stack.caughtUp();
     // The replica had every entry before it took over: the new master's stream holds every event,
     // and the resource server went on from its group's position without a snapshot.
-    expect(await streamSeqs()).toEqual((await outboxSeqs()).all);
-    expect(snapshotLoadedAt()).toBe(snapshotBefore);
+    expect(await stack.streamSeqs()).toEqual((await stack.outboxSeqs()).all);
+    expect(stack.snapshotLoadedAt()).toBe(snapshotBefore);
   });
 
   it('an unplanned failover (the master holding the stream killed) loses no change: the resource server enforces every one', async () => {
-    const deactivated = await clientWithToken('Cluster Killed Deactivated');
+    const deactivated = await stack.clientWithToken('Cluster Killed Deactivated');
     const before = await cluster.placementOf(stream);
 
     await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
@@ -143,42 +91,42 @@ const RECOVERY_MS = 20_000;
     // The auth server's commits never waited for Redis; after the election everything flows again.
     const after = await createStackClient(as, 'Cluster Killed After');
     const afterToken = await clientCredentialsToken(as, after);
-    await eventually(async () => (await probe(rs, afterToken)).status === 200, RECOVERY_MS, 'the resource server to accept a client made after the failover');
+    await stack.accepted(afterToken, RECOVERY_MS);
     await adminOk(as, 'PATCH', `/admin/v1/clients/${after.clientId}`, { active: false });
-    await refused(deactivated.token, RECOVERY_MS);
-    await refused(afterToken, RECOVERY_MS);
-    await caughtUp();
+    await stack.refused(deactivated.token, RECOVERY_MS);
+    await stack.refused(afterToken, RECOVERY_MS);
+    await stack.caughtUp();
     // Whatever the killed master had not passed on is in the stream again (the relay's tail check).
-    expect(await streamSeqs()).toEqual((await outboxSeqs()).all);
+    expect(await stack.streamSeqs()).toEqual((await stack.outboxSeqs()).all);
 
     // The killed node comes back as the new master's replica, for the next failover.
     await cluster.restart(killed, stream);
   });
 
   it('a replica promoted without the newest event: the relay publishes it again, and a resource server that had not read it gets it', async () => {
-    const deactivated = await clientWithToken('Cluster Lost Tail');
-    await caughtUp();
-    const snapshotBefore = snapshotLoadedAt();
+    const deactivated = await stack.clientWithToken('Cluster Lost Tail');
+    await stack.caughtUp();
+    const snapshotBefore = stack.snapshotLoadedAt();
     // The resource server is down, so it cannot read the event before the failover; its group
     // position and last seq stay in Redis and its database.
     await rs.app.close();
 
     const replica = await cluster.pauseReplicaOf(stream);
     await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
-    await eventually(async () => (await outboxSeqs()).unpublished === 0, RECOVERY_MS, 'the relay to publish to the master');
-    const { all } = await outboxSeqs();
+    await eventually(async () => (await stack.outboxSeqs()).unpublished === 0, RECOVERY_MS, 'the relay to publish to the master');
+    const { all } = await stack.outboxSeqs();
     const lostSeq = all[all.length - 1];
-    expect(await streamSeqs()).toContain(lostSeq);
+    expect(await stack.streamSeqs()).toContain(lostSeq);
     // The master dies with the event; the replica, which never got it, takes over.
     await cluster.killMasterOf(stream, replica);
     expect((await cluster.placementOf(stream)).master).toBe(replica);
 
     await rs.restart();
     await rs.waitUntilReady(20_000);
-    await refused(deactivated.token, RECOVERY_MS);
-    await caughtUp();
-    expect(await streamSeqs()).toContain(lostSeq);
+    await stack.refused(deactivated.token, RECOVERY_MS);
+    await stack.caughtUp();
+    expect(await stack.streamSeqs()).toContain(lostSeq);
     // Delivered as the event itself from the stream, not by a snapshot resync.
-    expect(snapshotLoadedAt()).toBe(snapshotBefore);
+    expect(stack.snapshotLoadedAt()).toBe(snapshotBefore);
   });
 });

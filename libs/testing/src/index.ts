@@ -6,3 +6,4 @@ export * from './free-port.js';
 export * from './eventually.js';
 export * from './held-calls.js';
 export * from './test-redis-cluster.js';
+export * from './test-redis-sentinel.js';

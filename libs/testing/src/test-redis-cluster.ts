@@ -1,89 +1,24 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
+import { RedisProcess } from './redis-process.js';
+
+function clusterNode(port: number, busPort: number, dir: string): RedisProcess {
+  return new RedisProcess(port, () => [
+    ...['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1'],
+    ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+    ...['--dir', dir, '--save', '', '--appendonly', 'no'],
+  ]);
+}
 
 /** Automatic failover starts after a master has been unreachable this long (cluster-node-timeout). */
 const NODE_TIMEOUT_MS = 1000;
 const CLUSTER_READY_MS = 20_000;
 /** More than loopback's socket buffers hold for a reader that stopped (here up to 4 MB sent, 32 MB received); under the replica output buffer's 64 MB soft limit. */
 const REPLICATION_FILLER_BYTES = 48 * 1024 * 1024;
-
-/** One redis-server of the cluster, started and killed by its PID. */
-class ClusterNode {
-  private child?: ChildProcess;
-  paused = false;
-
-  constructor(
-    readonly port: number,
-    private readonly busPort: number,
-    private readonly dir: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const options = [
-      ...['--port', String(this.port), '--cluster-port', String(this.busPort), '--bind', '127.0.0.1'],
-      ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${this.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
-      ...['--dir', this.dir, '--save', '', '--appendonly', 'no'],
-    ];
-    const child = spawn('redis-server', options, { stdio: 'ignore' });
-    this.child = child;
-    child.once('error', () => undefined);
-    await eventually(() => this.answers(), 5000, `cluster node on port ${this.port}`);
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** SIGSTOP: it neither answers nor replicates, like a hung process. */
-  pause(): void {
-    if (!this.running) return;
-    this.child?.kill('SIGSTOP');
-    this.paused = true;
-  }
-
-  resume(): void {
-    if (!this.running) return;
-    this.child?.kill('SIGCONT');
-    this.paused = false;
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-
-  /** Runs one command on this node alone (no redirects), or null when it does not answer. */
-  async command(...args: (string | number)[]): Promise<unknown> {
-    const redis = new Redis({
-      host: '127.0.0.1',
-      port: this.port,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 1000,
-    });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      return await redis.call(String(args[0]), ...args.slice(1));
-    } finally {
-      redis.disconnect();
-    }
-  }
-
-  private async answers(): Promise<boolean> {
-    return (await this.command('PING').catch(() => null)) === 'PONG';
-  }
-}
 
 /**
  * A throwaway Redis Cluster of Debian's redis-server: `masters` masters with one replica each, on
@@ -92,14 +27,14 @@ class ClusterNode {
  */
 export class TestRedisCluster {
   private constructor(
-    private readonly nodes: ClusterNode[],
+    private readonly nodes: RedisProcess[],
     private readonly dir: string,
   ) {}
 
   static async start(masters = 3): Promise<TestRedisCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-cluster-'));
-    const nodes: ClusterNode[] = [];
-    for (let i = 0; i < masters * 2; i++) nodes.push(new ClusterNode(await freePort(), await freePort(), dir));
+    const nodes: RedisProcess[] = [];
+    for (let i = 0; i < masters * 2; i++) nodes.push(clusterNode(await freePort(), await freePort(), dir));
     const cluster = new TestRedisCluster(nodes, dir);
     try {
       await Promise.all(nodes.map((node) => node.start()));
@@ -208,19 +143,18 @@ export class TestRedisCluster {
 
   /** Kills every node it started, by PID, and removes the temp dir. */
   async stop(): Promise<void> {
-    for (const node of this.nodes) node.resume();
     await Promise.all(this.nodes.map((node) => node.kill()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private node(port: number): ClusterNode {
+  private node(port: number): RedisProcess {
     const node = this.nodes.find((candidate) => candidate.port === port);
     if (!node) throw new Error(`no cluster node on port ${port}`);
     return node;
   }
 
-  private live(): ClusterNode[] {
-    return this.nodes.filter((node) => node.running && !node.paused);
+  private live(): RedisProcess[] {
+    return this.nodes.filter((node) => node.answering);
   }
 
   private async waitForMaster(key: string, port: number): Promise<void> {
