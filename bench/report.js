@@ -1,5 +1,6 @@
-// Writes bench/results/latest.md from the newest auth-server run (bench/run.js) and the newest
-// resource-server run (bench/resource.js), each figure with its baseline, ratio and target.
+// Writes bench/results/latest.md from the newest auth-server run (bench/run.js), the newest
+// resource-server run (bench/resource.js) and the newest edge run (bench/edge.js), each figure
+// with its baseline, ratio and target.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const dir = new URL('./results/', import.meta.url);
@@ -10,6 +11,7 @@ const load = (name) => (name ? JSON.parse(readFileSync(new URL(name, dir), 'utf8
 // Auth runs are named <timestamp>.json; other benches (soak-*, *-resource) have their own names.
 const auth = load(files.filter((name) => /^\d{4}-[\dT-]+Z\.json$/.test(name)).at(-1));
 const rs = load(files.filter((name) => name.endsWith('-resource.json')).at(-1));
+const edge = load(files.filter((name) => name.endsWith('-edge.json')).at(-1));
 
 const row = (results, name) => results?.find((entry) => entry.name === name);
 const pct = (value) => (value === undefined ? 'n/a' : `${Math.round(value * 100)}%`);
@@ -76,6 +78,44 @@ if (rs) {
     `| RS RSS, ${rs.memory?.clients} clients + ${rs.memory?.revokedGrantIds} revoked ids, after snapshot | ${rs.memory?.rssAfterSnapshotMb} MB (heap used ${rs.memory?.heapUsedAfterSnapshotMb} MB) | |`,
     `| RS RSS, same, peak under /api/me load | ${rs.memory?.peakRssUnderLoadMb} MB | < 200 MB |`,
     `| RS RSS, empty projection, before load / peak under load | ${rs.smallRs?.rssBeforeLoadMb} MB / ${me.peakRssMb} MB | |`,
+    '',
+  );
+}
+if (edge) {
+  const direct = (payload) => edge.results.find((entry) => entry.front === 'direct' && entry.payload === payload);
+  const labels = {
+    json: 'GET fixed JSON',
+    large: `GET ${edge.largeBytes / 1e6} MB response`,
+    upload: `POST ${edge.largeBytes / 1e6} MB upload`,
+    me: 'GET /api/me',
+    verify: 'GET /auth/verify',
+  };
+  const mbs = (entry) => (entry.payload === 'large' || entry.payload === 'upload' ? ((entry.rps * edge.largeBytes) / 1e6).toFixed(0) : '');
+  const cpu = (entry) =>
+    Object.entries(entry.cpuMicrosPerRequest ?? {})
+      .map(([child, micros]) => `${child} ${micros}`)
+      .join(', ');
+  const vs = (entry) => {
+    if (entry.front === 'direct' || entry.front === 'rs') return entry.payload === 'verify' ? `${pct(edge.ratios?.verifyVsMe)} of /api/me` : '';
+    return `${pct(entry.rps / direct(entry.payload)?.rps)} of direct`;
+  };
+  lines.push(
+    `## Edge: gateway, forward authentication, nginx (${edge.date}, ${edge.durationSeconds} s per case after a ${edge.warmupSeconds} s warm-up; upstream, resource server and bare proxy each in a child process, nginx: ${edge.nginx?.config ?? 'not installed'})`,
+    '',
+    `RS node flags: ${edge.rsNodeFlags?.length ? edge.rsNodeFlags.join(' ') : 'none'}. "bare proxy": Fastify + @fastify/reply-from alone (no hooks, no decision), the gateway's floor. CPU: each node child's user + system time per request.`,
+    '',
+    '| case | front | rps | MB/s | p50 ms | p99 ms | ratio | CPU us/request | non-2xx |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...edge.results.map(
+      (entry) =>
+        `| ${labels[entry.payload]} | ${entry.front} | ${entry.rps} | ${mbs(entry)} | ${entry.p50} | ${entry.p99} | ${vs(entry)} | ${cpu(entry)} | ${entry.non2xx} |`,
+    ),
+    '',
+    `Propagation through the gateway (admin API answer -> the gateway refuses the token), ${edge.propagation?.changes} changes: p50 ${edge.propagation?.p50Ms} ms, p99 ${edge.propagation?.p99Ms} ms, max ${edge.propagation?.maxMs} ms.`,
+    '',
+    '| check | value | target | result |',
+    '|---|---|---|---|',
+    ...edge.checks.map((check) => `| ${check.name} | ${check.value ?? 'n/a'} | ${check.target} | ${check.pass ? 'PASS' : '**FAIL**'} |`),
     '',
   );
 }

@@ -2,7 +2,11 @@
 // keeps the parent's core and the server's RSS is its own. Modes: rs (the real resource server),
 // auth (the real auth server on BENCH_AUTH_DATABASE_URL), json (bare node:http fixed JSON), verify
 // (bare node:http, jose jwtVerify of the bearer per request), sign (bare node:http, one jose ES256
-// SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request).
+// SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request),
+// upstream (bare node:http behind the gateway and nginx in bench/edge.js: a GET of a path ending in
+// /large answers BENCH_LARGE_BYTES bytes, every other request, uploads included, is read to its end
+// and answered the fixed JSON), proxy (bare Fastify + @fastify/reply-from, as the gateway uses them,
+// passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what the library costs).
 // Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
 // that --cpu-prof writes its profile.
 import { createServer } from 'node:http';
@@ -15,6 +19,8 @@ async function bare(handler) {
     request.resume();
     request.on('end', async () => {
       const { status, body } = await handler(request);
+      if (Buffer.isBuffer(body))
+        return void response.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
       const text = JSON.stringify(body);
       response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       response.end(text);
@@ -26,6 +32,10 @@ async function bare(handler) {
 
 async function start() {
   if (mode === 'json') return bare(async () => ({ status: 200, body: { ok: true } }));
+  if (mode === 'upstream') {
+    const large = Buffer.alloc(Number(process.env.BENCH_LARGE_BYTES), 'x');
+    return bare(async (request) => ({ status: 200, body: request.method === 'GET' && request.url.endsWith('/large') ? large : { ok: true } }));
+  }
   if (mode === 'verify') {
     // Same checks as the resource server's JWT path: signature (JWKS fetched once), typ, iss, aud, exp.
     const jwks = createRemoteJWKSet(new URL(`${process.env.AUTH_ISSUER}/oauth/jwks`));
@@ -39,6 +49,7 @@ async function start() {
       }
     });
   }
+  if (mode === 'proxy') return bareProxy(process.env.BENCH_UPSTREAM_URL);
   if (mode === 'sign' || mode === 'jwt-verify') return bareJwt(mode);
   if (mode === 'auth') return authServer();
   const { createResourceServer } = await import('../dist/apps/resource-server/src/bootstrap.js');
@@ -49,6 +60,19 @@ async function start() {
   await app.listen(0, '127.0.0.1');
   process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
   return app.getHttpServer().address().port;
+}
+
+/** The gateway's floor: its proxy library alone, bodies streamed both ways as the gateway streams them. */
+async function bareProxy(upstream) {
+  const { default: fastify } = await import('fastify');
+  const { default: replyFrom } = await import('@fastify/reply-from');
+  const app = fastify();
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  await app.register(replyFrom, { disableRequestLogging: true });
+  app.all('/*', (request, reply) => void reply.from(upstream + request.url, { retryDelay: () => null }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.server.address().port;
 }
 
 /** The auth bench's ceilings: what jose alone costs per request, with the app's key type. */

@@ -14,6 +14,8 @@ describe(loadAuthServerConfig.name, () => {
       issuer: 'http://localhost:3000',
       databaseUrl: DATABASE_URL,
       embeddedDatabase: false,
+      databasePoolMode: 'session',
+      preparedStatements: true,
       redisUrl: undefined,
       syncStream: 'portcullis:registry-events',
       resourceAudience: 'http://localhost:3001',
@@ -53,6 +55,18 @@ describe(loadAuthServerConfig.name, () => {
       limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
       passwordHashCost: 17,
       logLevel: 'warn',
+    });
+  });
+
+  it('turns named prepared statements off behind a transaction pooler unless told otherwise', () => {
+    expect(loadAuthServerConfig({ DATABASE_URL, DATABASE_POOL_MODE: 'transaction' })).toMatchObject({
+      databasePoolMode: 'transaction',
+      preparedStatements: false,
+    });
+    expect(loadAuthServerConfig({ DATABASE_URL, DATABASE_POOL_MODE: 'transaction', DATABASE_PREPARED_STATEMENTS: 'on' }).preparedStatements).toBe(true);
+    expect(loadAuthServerConfig({ DATABASE_URL, DATABASE_PREPARED_STATEMENTS: 'off' })).toMatchObject({
+      databasePoolMode: 'session',
+      preparedStatements: false,
     });
   });
 
@@ -105,6 +119,8 @@ describe(loadAuthServerConfig.name, () => {
     ['AUTH_PORT', '80.5'],
     ['DATABASE_URL', 'mysql://db/auth'],
     ['DATABASE_URL', 'not a url'],
+    ['DATABASE_POOL_MODE', 'statement'],
+    ['DATABASE_PREPARED_STATEMENTS', 'false'],
     ['AUTH_ISSUER', 'http://localhost:3000/'],
     ['AUTH_ISSUER', 'https://auth.example.com?tenant=a'],
     ['AUTH_ISSUER', 'https://auth.example.com#top'],

@@ -8,12 +8,15 @@ import { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import { RouteAuthorizer, UNMATCHED_ROUTE, type RouteAccess, type RouteRequest } from '../route-access/route-authorizer.js';
 import { RequestPathRefused } from '../route-access/route-problems.js';
+import { renderRefusal } from '../route-access/render-refusal.js';
 import { ROUTE_METHODS, type Route } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
 import { upstreamUrl } from './upstream-url.js';
 import { WebSocketUpgrades } from './websocket-upgrades.js';
+
+const NO_AUTH_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
  * The gateway (issue 14 item 1): a request under a route of RESOURCE_ROUTES_FILE is decided on
@@ -52,46 +55,67 @@ export class Gateway {
     });
   }
 
-  private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  /**
+   * Nothing (undefined) once the request is refused or handed to the proxy, which answers later:
+   * for a token verified before (every request after a token's first) no promise is made and
+   * Fastify waits on no reply (a returned reply is awaited until the response ends). A promise of
+   * the reply only while a token is verified.
+   */
+  private forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> | FastifyReply | undefined {
     // Routes come and go through the admin API: without any, a path stays the plain 404.
     if (this.matcher.routes.length === 0) {
       labelMetricsRoute(request, UNMATCHED_ROUTE);
       reply.callNotFound();
-      return reply;
+      return undefined;
     }
     const described: RouteRequest = { method: request.method, target: request.url, authorization: request.headers.authorization };
-    let decision: RouteAccess;
+    let decision: RouteAccess | Promise<RouteAccess>;
     try {
-      decision = await this.authorizer.authorize(described);
+      decision = this.authorizer.decide(described);
     } catch (error) {
       this.refuse(request, reply, error);
       this.decided(request, described, reply.statusCode);
-      return reply;
+      return undefined;
     }
+    if (decision instanceof Promise) {
+      return decision.then(
+        (admitted) => this.pass(request, reply, described, admitted) ?? reply,
+        (error: unknown) => {
+          this.refuse(request, reply, error);
+          this.decided(request, described, reply.statusCode);
+          return reply;
+        },
+      );
+    }
+    return this.pass(request, reply, described, decision);
+  }
+
+  /** An admitted request: a WebSocket handshake (its reply, hijacked or refused) or proxied. */
+  private pass(request: FastifyRequest, reply: FastifyReply, described: RouteRequest, { route, access }: RouteAccess): FastifyReply | undefined {
     this.decided(request, described, 200);
-    const { route, access } = decision;
-    const authHeaders = access ? authHeadersOf(access) : {};
+    const authHeaders = access ? authHeadersOf(access) : NO_AUTH_HEADERS;
     if (this.websockets.isUpgrade(request)) return this.websockets.proxy(request, reply, route, authHeaders);
     try {
-      return this.proxy(request, reply, route, authHeaders);
+      this.proxy(request, reply, route, authHeaders);
     } catch (error) {
       // reply-from refuses (synchronously, 400) a path with a segment beginning with ".." or
       // ending with ".." before a "/" ("/..hidden", "/a../b"), which the route rules allow.
-      if ((error as { statusCode?: number }).statusCode === 400)
-        return this.refuse(request, reply, new RequestPathRefused('the path has a segment beginning or ending with ".."'));
-      return this.refuse(request, reply, error);
+      if ((error as { statusCode?: number }).statusCode === 400) this.refuse(request, reply, new RequestPathRefused('the path has a segment beginning or ending with ".."'));
+      else this.refuse(request, reply, error);
     }
+    return undefined;
   }
 
-  private proxy(request: FastifyRequest, reply: FastifyReply, route: Route, authHeaders: Record<string, string>): FastifyReply {
-    return reply.from(upstreamUrl(route, request.url), {
+  private proxy(request: FastifyRequest, reply: FastifyReply, route: Route, authHeaders: Record<string, string>): void {
+    reply.from(upstreamUrl(route, request.url), {
       timeout: route.timeoutMs,
       // Never retried here: a retried POST could run twice upstream, and a retried 503 hides it.
       retryDelay: () => null,
-      rewriteRequestHeaders: (incoming, headers) => ({
-        ...upstreamHeaders(headers, { ip: incoming.ip, protocol: incoming.protocol, host: incoming.headers.host }, authHeaders),
-        [REQUEST_ID_HEADER]: String(incoming.id),
-      }),
+      rewriteRequestHeaders: (incoming, headers) => {
+        const passed = upstreamHeaders(headers, { ip: incoming.ip, protocol: incoming.protocol, host: incoming.headers.host }, authHeaders);
+        passed[REQUEST_ID_HEADER] = String(incoming.id);
+        return passed;
+      },
       rewriteHeaders: (headers) => withoutHopByHop(headers),
       onError: (failed, { error }) => void renderError(request, failed as FastifyReply, upstreamProblem(error, route.timeoutMs)),
     });
@@ -104,10 +128,7 @@ export class Gateway {
     this.metrics.routeDecided('gateway', route, status);
   }
 
-  /** As the exception filter does: rendered for the path's clients, a 500 (a bug) logged. */
   private refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-    if (renderError(request, reply, error) === 500)
-      this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${String(error)}`, (error as Error | undefined)?.stack);
-    return reply;
+    return renderRefusal(this.logger, request, reply, error);
   }
 }

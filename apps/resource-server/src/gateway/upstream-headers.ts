@@ -32,17 +32,21 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
  * server is trusted, so the peer address is the client. Hop-by-hop headers stay on this hop; the
  * proxy library sets Host to the upstream's.
  */
+// Both built by copying what stays (no `delete`, which turns an object into a slow dictionary):
+// they run twice per proxied request.
+const HOP_BY_HOP_NAMES = new Set(HOP_BY_HOP);
+const NOT_PASSED_ON = new Set([...REPLACED, ...HOP_BY_HOP]);
+
 /** Hop-by-hop headers of an upstream's answer, which are not the client's connection's. */
 export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
-  const result = { ...headers };
-  for (const name of HOP_BY_HOP) delete result[name];
-  return result;
+  const result: Record<string, unknown> = {};
+  for (const name of Object.keys(headers)) if (!HOP_BY_HOP_NAMES.has(name)) result[name] = headers[name];
+  return result as T;
 }
 
 export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>): IncomingHttpHeaders {
-  const result: IncomingHttpHeaders = { ...headers };
-  for (const name of [...REPLACED, ...HOP_BY_HOP]) delete result[name];
-  for (const name of Object.keys(result)) if (name.startsWith(AUTH_NAMESPACE)) delete result[name];
+  const result: IncomingHttpHeaders = {};
+  for (const name of Object.keys(headers)) if (!NOT_PASSED_ON.has(name) && !name.startsWith(AUTH_NAMESPACE)) result[name] = headers[name];
   result['x-forwarded-for'] = client.ip;
   result['x-forwarded-proto'] = client.protocol;
   if (client.host !== undefined) result['x-forwarded-host'] = client.host;

@@ -13,10 +13,29 @@ export function upstreamUrl(route: Pick<Route, 'upstream' | 'pathPrefix' | 'stri
   const end = target.search(/[?#]/);
   const rawPath = end === -1 ? target : target.slice(0, end);
   const rest = route.stripPrefix ? withoutPrefix(rawPath, route.pathPrefix) : rawPath;
-  const upstream = new URL(route.upstream);
-  const base = upstream.pathname.endsWith('/') ? upstream.pathname.slice(0, -1) : upstream.pathname;
+  const { origin, base } = upstreamOf(route);
   const path = base + rest;
-  return `${upstream.origin}${path === '' ? '/' : path}`;
+  return `${origin}${path === '' ? '/' : path}`;
+}
+
+interface ParsedUpstream {
+  upstream: string;
+  origin: string;
+  /** The upstream URL's path without its trailing "/": '' or '/…'. */
+  base: string;
+}
+
+/** Parsed once per route object and upstream (a URL parse per proxied request showed in the profile). */
+const parsed = new WeakMap<object, ParsedUpstream>();
+
+function upstreamOf(route: Pick<Route, 'upstream'>): ParsedUpstream {
+  let known = parsed.get(route);
+  if (known?.upstream !== route.upstream) {
+    const upstream = new URL(route.upstream);
+    known = { upstream: route.upstream, origin: upstream.origin, base: upstream.pathname.endsWith('/') ? upstream.pathname.slice(0, -1) : upstream.pathname };
+    parsed.set(route, known);
+  }
+  return known;
 }
 
 /** The raw path without as many leading segments as the prefix has: '' or '/…'. */

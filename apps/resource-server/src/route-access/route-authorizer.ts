@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
-import { TOKEN_VERIFIER, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertNoTokenOutsideHeader, parseBearerAuthorization, missingScopes, RegistryProjection, resourceMetadataUrl, withResourceMetadata } from '#resource-guard';
+import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertNoTokenOutsideHeader, parseBearerAuthorization, missingScopes, RegistryProjection, resourceMetadataUrl, withResourceMetadata } from '#resource-guard';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
@@ -57,26 +57,52 @@ export class RouteAuthorizer {
   }
 
   async authorize(request: RouteRequest): Promise<RouteAccess> {
+    return this.decide(request);
+  }
+
+  /**
+   * authorize(), answered at once (no promise, no microtask) when the route is public or the
+   * token was verified before, which is every request after a token's first: forward auth is
+   * asked once per request a proxy forwards. A Promise only when the token must be verified.
+   * Refusals are thrown either way: synchronously, or as the promise's rejection.
+   */
+  decide(request: RouteRequest): RouteAccess | Promise<RouteAccess> {
     const route = this.routeOf(request);
     if (route.scopes === 'public') return { route };
+    const rule = route.scopes;
     try {
-      return { route, access: await this.admit(request, route.scopes) };
+      const token = this.tokenOf(request);
+      const principal = this.verifier.cached?.(token);
+      if (principal !== undefined) return { route, access: this.admitted(principal, rule) };
+      return this.verifier.verify(token).then(
+        (verified) => ({ route, access: this.admitted(verified, rule) }),
+        (error: unknown) => Promise.reject(this.challenged(error)),
+      );
     } catch (error) {
-      if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, this.resourceMetadata);
-      throw error;
+      throw this.challenged(error);
     }
   }
 
-  private async admit(request: RouteRequest, rule: Exclude<ScopeRule, 'public'>): Promise<AuthenticatedAccess> {
+  /** The bearer token of a request to a protected route, once the registry (or external metadata) is ready. */
+  private tokenOf(request: RouteRequest): string {
     assertNoTokenOutsideHeader(queryOf(request.target), request.body);
     const token = parseBearerAuthorization(request.authorization);
     // Fail closed: without the registry (or, in external mode, the metadata) nothing is admitted.
     const notReady = this.policy.notReadyReason();
     if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
-    const principal = this.verifier.cached?.(token) ?? (await this.verifier.verify(token));
+    return token;
+  }
+
+  private admitted(principal: AccessTokenPrincipal, rule: Exclude<ScopeRule, 'public'>): AuthenticatedAccess {
     const access = this.admissions.admit(principal);
     assertScopes(access, rule);
     return access;
+  }
+
+  /** A 401's challenge also names the RFC 9728 metadata. */
+  private challenged(error: unknown): unknown {
+    if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, this.resourceMetadata);
+    return error;
   }
 
   private routeOf(request: RouteRequest): Route {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { ForwardAuthController } from '../../src/forward-auth/forward-auth.controller.js';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
@@ -16,6 +17,11 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
   let rs: RunningResourceServer;
   let stack: RoutedResourceServer | undefined;
   let adminToken: string;
+  // Before the boot, since Nest takes the controller's method when it registers the route, and
+  // with the method's route metadata, which Nest reads from the function itself.
+  const declared = ForwardAuthController.prototype.verify;
+  const viaNest = jest.spyOn(ForwardAuthController.prototype, 'verify');
+  for (const key of Reflect.getMetadataKeys(declared)) Reflect.defineMetadata(key, Reflect.getMetadata(key, declared), ForwardAuthController.prototype.verify);
 
   beforeAll(async () => {
     stack = await startRoutedResourceServer([
@@ -31,6 +37,7 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
 
   afterAll(async () => {
     await stack?.close();
+    viaNest.mockRestore();
   });
 
   function verify(method: string, uri: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -46,6 +53,16 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
     expect(response.headers.get('x-auth-scope')).toBe('reports.read reports.write');
     expect(response.headers.get('x-auth-token-id')).toBe('token-1');
     expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it("is answered by its Fastify handler, never through Nest's pipeline (ForwardAuthRoute), refusals included", async () => {
+    viaNest.mockClear();
+    expect((await verify('GET', '/reports', await authServer.sign({ scope: 'reports.read' }))).status).toBe(200);
+    const refused = await verify('GET', '/reports');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect((await rs.request('/auth/verify', { method: 'HEAD', token: await authServer.sign(), headers: { 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/reports' } })).status).toBe(200);
+    expect(viaNest).not.toHaveBeenCalled();
   });
 
   it('reads X-Original-URI (nginx) as well, and the method in any case', async () => {

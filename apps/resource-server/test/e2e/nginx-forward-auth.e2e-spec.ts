@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eventually, freePort } from '#testing';
+import { eventually, NGINX_BINARY as NGINX, startExampleNginx, type ExampleNginx } from '#testing';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
-const NGINX = '/usr/sbin/nginx';
 const EXAMPLE = join(process.cwd(), 'examples', 'nginx');
 /** In CI (.ci/run sets NGINX_TESTS=required) the suite must run; elsewhere it may skip without nginx. */
 const required = process.env.NGINX_TESTS === 'required';
@@ -30,8 +28,7 @@ run('nginx auth_request in front of an API, deciding with GET /auth/verify (exam
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
   let upstream: Server;
-  let nginx: ChildProcess | undefined;
-  let nginxOutput = '';
+  let nginx: ExampleNginx | undefined;
   let baseUrl: string;
   /** Every request the API received, in order. */
   const reached: string[] = [];
@@ -54,23 +51,11 @@ run('nginx auth_request in front of an API, deciding with GET /auth/verify (exam
     rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile } });
     await rs.waitUntilReady();
 
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const config = readFileSync(join(EXAMPLE, 'nginx.conf'), 'utf8')
-      .replace('server 127.0.0.1:3001;', `server ${new URL(rs.baseUrl).host};`)
-      .replace('server 127.0.0.1:8081;', `server ${upstreamAddress};`)
-      .replace('listen 127.0.0.1:8080;', `listen 127.0.0.1:${port};`);
-    writeFileSync(join(prefix, 'nginx.conf'), config);
-    mkdirSync(join(prefix, 'tmp'));
-    // Run as root, nginx's workers switch to nobody: they must be able to use the temp paths.
-    chmodSync(prefix, 0o755);
-    chmodSync(join(prefix, 'tmp'), 0o777);
-    nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    nginx.stdout?.on('data', (chunk: Buffer) => (nginxOutput += chunk.toString()));
-    nginx.stderr?.on('data', (chunk: Buffer) => (nginxOutput += chunk.toString()));
+    nginx = await startExampleNginx({ resourceServer: new URL(rs.baseUrl).host, upstream: upstreamAddress, config: join(EXAMPLE, 'nginx.conf') });
+    baseUrl = nginx.url;
     await eventually(
       async () => {
-        if (nginx?.exitCode !== null) throw new Error(`nginx exited: ${nginxOutput}`);
+        if (nginx?.exited()) throw new Error(`nginx exited: ${nginx.output()}`);
         return fetch(`${baseUrl}/status`).then(
           (response) => response.status === 200,
           () => false,
@@ -83,11 +68,7 @@ run('nginx auth_request in front of an API, deciding with GET /auth/verify (exam
 
   afterAll(async () => {
     // Only the nginx this suite started, by its PID; SIGQUIT lets the master stop its workers.
-    if (nginx?.pid !== undefined && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx!.once('exit', resolve));
-      process.kill(nginx.pid, 'SIGQUIT');
-      await exited;
-    }
+    await nginx?.stop();
     await new Promise((resolve) => upstream?.close(resolve));
     await rs?.close();
     await authServer?.close();

@@ -1,0 +1,222 @@
+// Edge benchmark (issue 14, performance): the resource server as a gateway, as forward
+// authentication, and nginx + auth_request (examples/nginx, as a user deploys it) in front of the
+// same bare node:http upstream, each beside that upstream called directly in the same run.
+// The real auth server runs here (bench/auth-fixture.js); the upstream and the resource server
+// (RESOURCE_ROUTES_FILE: one protected route, /bench) run in child processes of their own, nginx
+// as its own master and one worker; autocannon here. All on loopback; every process started here
+// is stopped by its PID. Per case: a BENCH_WARMUP s (default 2) discarded run, then BENCH_DURATION
+// s (default 10), 50 connections; direct, gateway and nginx back to back for each payload.
+//   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / bare proxy (Fastify +
+//      @fastify/reply-from alone: the gateway's floor) / gateway / nginx.
+//   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
+//   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
+//      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
+// Usage: npm run build && node bench/edge.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION, BENCH_WARMUP,
+// BENCH_CHANGES; without /usr/sbin/nginx the nginx cases are left out, and said so;
+// BENCH_CASES=json,large,upload,verify,propagation picks cases, BENCH_FRONTS=direct,gateway,nginx
+// the fronts of the first three; BENCH_RS_NODE_FLAGS adds
+// '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits)
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_SCOPE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
+import { NGINX_BINARY, startExampleNginx } from '../dist/libs/testing/src/example-nginx.js';
+
+const nginxAvailable = existsSync(NGINX_BINARY);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
+/** "1 MB": 10^6 bytes, so MB/s is rps for these cases, and under nginx's default 1m body limit. */
+const LARGE_BYTES = 1_000_000;
+const PREFIX = '/bench';
+const PATHS = { json: `${PREFIX}/json`, large: `${PREFIX}/large`, upload: `${PREFIX}/upload` };
+/** The issue's targets, checked in the results and by bench/report.js. */
+const TARGETS = { gatewayVsDirect: 0.35, gatewayP99Ms: 15, verifyVsMe: 1, verifyP99Ms: 10, propagationP99Ms: 1000 };
+
+/** The three payloads, as autocannon options against `base` with the bench token. */
+function payloads(base, bearer) {
+  return {
+    json: { url: base + PATHS.json, headers: bearer },
+    large: { url: base + PATHS.large, headers: bearer },
+    upload: {
+      url: base + PATHS.upload,
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(LARGE_BYTES, 'u'),
+    },
+  };
+}
+
+/**
+ * A discarded warm-up, then the measured run, with the CPU time (user + system, all threads) each
+ * node child used per request: on a shared machine it moves far less than rps does.
+ */
+async function warmThenMeasure(name, options, children) {
+  if (WARMUP_SECONDS > 0) await measure(`${name} (warm-up)`, options, WARMUP_SECONDS);
+  const cpu = () => Promise.all(Object.values(children).map(async (child) => (await child.rss()).cpuMicros));
+  const before = await cpu();
+  const row = await measure(name, options);
+  const after = await cpu();
+  const cpuMicrosPerRequest = Object.fromEntries(Object.keys(children).map((key, index) => [key, Math.round((after[index] - before[index]) / row.requests)]));
+  console.log(
+    `${''.padEnd(32)} CPU us/request: ${Object.entries(cpuMicrosPerRequest)
+      .map(([key, micros]) => `${key} ${micros}`)
+      .join(', ')}`,
+  );
+  return { ...row, cpuMicrosPerRequest };
+}
+
+/** The routes file: one route for every case, the bench scope required, on the upstream child. */
+function writeRoutes(dir, upstreamUrl) {
+  const file = join(dir, 'routes.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ routes: [{ match: { pathPrefix: PREFIX, methods: ['GET', 'POST'] }, upstream: upstreamUrl, scopes: { allOf: [BENCH_SCOPE] } }] }),
+  );
+  return file;
+}
+
+async function main() {
+  const cases = process.env.BENCH_CASES?.split(',');
+  const only = (key) => !cases || cases.includes(key);
+  const auth = await startBenchAuthServer();
+  const rsDb = await freshDatabase('portcullis_bench_rs', '');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
+  const running = [];
+  const results = [];
+  const out = {};
+  try {
+    const [clientId] = await insertClients(auth.db, `edge-${randomBytes(3).toString('hex')}-`, 1, auth.secret);
+    const token = await tokenFor(auth.issuer, clientId, auth.secret);
+    const bearer = { authorization: `Bearer ${token}` };
+
+    const upstream = await childServer('upstream', { BENCH_LARGE_BYTES: String(LARGE_BYTES) });
+    running.push(upstream);
+    const rs = await childServer('rs', auth.rsEnv(rsDb.url, { RESOURCE_ROUTES_FILE: writeRoutes(dir, upstream.url) }), RS_FLAGS);
+    running.push(rs);
+    const gateway = (probed) => statusOf(rs.url + PATHS.json, probed);
+    await until('the gateway to pass the bench token', async () => (await gateway(token)) === 200);
+
+    const bareProxy = await childServer('proxy', { BENCH_UPSTREAM_URL: upstream.url });
+    running.push(bareProxy);
+    const fronts = [
+      ['direct', upstream.url],
+      ['bare-proxy', bareProxy.url],
+      ['gateway', rs.url],
+    ];
+    if (nginxAvailable) {
+      const nginx = await startExampleNginx({
+        resourceServer: new URL(rs.url).host,
+        upstream: new URL(upstream.url).host,
+        config: fileURLToPath(new URL('../examples/nginx/nginx.conf', import.meta.url)),
+      });
+      running.push(nginx);
+      await until('nginx to answer', async () => nginx.exited() || (await statusOf(nginx.url + PATHS.json, token).catch(() => 0)) === 200);
+      if (nginx.exited()) throw new Error(`nginx exited: ${nginx.output()}`);
+      fronts.push(['nginx', nginx.url]);
+    } else console.warn(`edge bench: ${NGINX_BINARY} not found, the nginx cases are left out (apt-get install nginx-light)`);
+    out.nginx = nginxAvailable ? { binary: NGINX_BINARY, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 16 per upstream)' } : null;
+
+    for (const payload of ['json', 'large', 'upload'].filter(only)) {
+      for (const [front, base] of fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front)))
+        results.push({
+          ...(await warmThenMeasure(
+            `${front} ${payload}`,
+            payloads(base, bearer)[payload],
+            { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream } }[front] ?? { rs, upstream },
+          )),
+          front,
+          payload,
+        });
+    }
+    if (only('verify')) {
+      results.push({ ...(await warmThenMeasure('rs GET /api/me', { url: `${rs.url}/api/me`, headers: bearer }, { rs })), front: 'rs', payload: 'me' });
+      const described = { ...bearer, 'x-forwarded-method': 'GET', 'x-forwarded-uri': PATHS.json };
+      results.push({
+        ...(await warmThenMeasure('rs GET /auth/verify', { url: `${rs.url}/auth/verify`, headers: described }, { rs })),
+        front: 'rs',
+        payload: 'verify',
+      });
+    }
+    if (only('propagation')) out.propagation = await propagation(auth, gateway);
+    if (out.propagation)
+      console.log(
+        `propagation through the gateway over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
+      );
+  } finally {
+    // The resource server exits normally (exit()), so that --cpu-prof writes its profile.
+    for (const started of running.reverse()) await (started.exit ?? started.stop)().catch((error) => console.error(error));
+    await auth.close();
+    await rsDb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  out.ratios = ratiosOf(results);
+  out.checks = checksOf(results, out);
+  if (cases) return void console.table(results.map(({ name, rps, p50, p99, non2xx }) => ({ name, rps, p50, p99, non2xx })));
+  console.table(out.checks.map(({ name, value, target, pass }) => ({ name, value, target, result: pass ? 'PASS' : 'FAIL' })));
+  const date = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const file = new URL(`./results/${date}-edge.json`, import.meta.url);
+  const record = {
+    date,
+    kind: 'edge',
+    node: process.version,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    largeBytes: LARGE_BYTES,
+    rsNodeFlags: RS_FLAGS,
+    targets: TARGETS,
+    results,
+    ...out,
+  };
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  console.log(`written ${file.pathname}`);
+}
+
+/** Each front's rps over direct's for the same payload (for 1 MB cases, the MB/s ratio); /auth/verify over /api/me. */
+function ratiosOf(results) {
+  const rps = (front, payload) => results.find((row) => row.front === front && row.payload === payload)?.rps;
+  const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(3));
+  const ratios = { verifyVsMe: ratio(rps('rs', 'verify'), rps('rs', 'me')) };
+  for (const front of ['bare-proxy', 'gateway', 'nginx']) {
+    for (const payload of ['json', 'large', 'upload'])
+      ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));
+  }
+  return ratios;
+}
+
+/** 'bare-proxy' -> 'bareProxy'; with `upper`, 'json' -> 'Json'. */
+function camel(name, upper = false) {
+  const joined = name.replace(/-(\w)/g, (_, letter) => letter.toUpperCase());
+  return upper ? joined[0].toUpperCase() + joined.slice(1) : joined;
+}
+
+/** The issue's targets against this run; every case must also have been answered 2xx throughout. */
+function checksOf(results, { ratios, propagation: lag }) {
+  const row = (front, payload) => results.find((entry) => entry.front === front && entry.payload === payload) ?? {};
+  const failed = results.filter((entry) => entry.non2xx > 0).map((entry) => `${entry.name}: ${entry.non2xx}`);
+  const check = (name, value, target, pass) => ({ name, value, target, pass: Boolean(pass) });
+  return [
+    check(
+      'gateway GET fixed JSON, rps vs direct',
+      ratios.gatewayJsonVsDirect,
+      `>= ${TARGETS.gatewayVsDirect}`,
+      ratios.gatewayJsonVsDirect >= TARGETS.gatewayVsDirect,
+    ),
+    check('gateway GET fixed JSON, p99 ms', row('gateway', 'json').p99, `< ${TARGETS.gatewayP99Ms}`, row('gateway', 'json').p99 < TARGETS.gatewayP99Ms),
+    check('GET /auth/verify, rps vs GET /api/me', ratios.verifyVsMe, `>= ${TARGETS.verifyVsMe}`, ratios.verifyVsMe >= TARGETS.verifyVsMe),
+    check('GET /auth/verify, p99 ms', row('rs', 'verify').p99, `< ${TARGETS.verifyP99Ms}`, row('rs', 'verify').p99 < TARGETS.verifyP99Ms),
+    check('propagation through the gateway, p99 ms', lag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, lag?.p99Ms < TARGETS.propagationP99Ms),
+    check('every case answered 2xx', failed.length === 0 ? 'yes' : failed.join('; '), 'no non-2xx', failed.length === 0),
+  ];
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
