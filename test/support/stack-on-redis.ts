@@ -2,9 +2,10 @@ import { expect } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createRedisClient, envelopeFromFields } from '#sync';
 import { eventually } from '#testing';
+import { startStackAuthServer } from './stack-harness.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { clientCredentialsToken, createStackClient, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
-import type { RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
+import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 
 /** A change reaches the resource server through the stream within this (CONTRACT: ~1 s). */
@@ -18,12 +19,35 @@ export const RECOVERY_MS = 20_000;
  * current master), and what one resource server enforces.
  */
 export class StackOnRedis {
-  constructor(
-    private readonly as: RunningAuthServer,
-    private readonly rs: () => RunningResourceServer,
+  private constructor(
+    readonly as: RunningAuthServer,
+    readonly rs: RunningResourceServer,
     private readonly redisUrl: string,
     private readonly stream: string,
   ) {}
+
+  /** The real auth server and one real resource server, both on `redisUrl` and `stream`. */
+  static async start(redisUrl: string, stream: string): Promise<StackOnRedis> {
+    const as = await startStackAuthServer({ redisUrl, syncStream: stream });
+    try {
+      const rs = await startTestResourceServer({
+        issuer: as.baseUrl,
+        env: { LOG_LEVEL: process.env.STACK_LOG_LEVEL ?? 'error' },
+        overrides: { redisUrl },
+        syncStream: stream,
+      });
+      await rs.waitUntilReady(20_000);
+      return new StackOnRedis(as, rs, redisUrl, stream);
+    } catch (error) {
+      await as.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.rs.close();
+    await this.as.close();
+  }
 
   async outboxSeqs(): Promise<{ all: number[]; unpublished: number }> {
     const rows: { seq: string; published: boolean }[] = await this.as.app
@@ -33,14 +57,14 @@ export class StackOnRedis {
   }
 
   async refused(token: string, timeoutMs = PROMISE_MS): Promise<void> {
-    await eventually(async () => (await probe(this.rs(), token)).status === 401, timeoutMs, 'the resource server to refuse the token');
-    const refusal = await probe(this.rs(), token);
+    await eventually(async () => (await probe(this.rs, token)).status === 401, timeoutMs, 'the resource server to refuse the token');
+    const refusal = await probe(this.rs, token);
     expect(refusal.status).toBe(401);
     expect(refusal.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
   }
 
   async accepted(token: string, timeoutMs = PROMISE_MS): Promise<void> {
-    await eventually(async () => (await probe(this.rs(), token)).status === 200, timeoutMs, 'the resource server to accept the token');
+    await eventually(async () => (await probe(this.rs, token)).status === 200, timeoutMs, 'the resource server to accept the token');
   }
 
   /** A new client and a token of it that the resource server already accepts. */
@@ -56,7 +80,7 @@ export class StackOnRedis {
     await eventually(async () => (await this.outboxSeqs()).unpublished === 0, RECOVERY_MS, 'the relay to drain the outbox');
     const { all } = await this.outboxSeqs();
     const last = all[all.length - 1];
-    await eventually(() => this.rs().lastAppliedSeq() >= last, RECOVERY_MS, `the resource server to reach seq ${last}`);
+    await eventually(() => this.rs.lastAppliedSeq() >= last, RECOVERY_MS, `the resource server to reach seq ${last}`);
   }
 
   /** The seqs the stream holds now. */
@@ -72,6 +96,6 @@ export class StackOnRedis {
   }
 
   snapshotLoadedAt(): number | undefined {
-    return this.rs().registry().syncState().snapshotLoadedAt?.getTime();
+    return this.rs.registry().syncState().snapshotLoadedAt?.getTime();
   }
 }

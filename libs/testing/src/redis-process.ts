@@ -58,7 +58,14 @@ export class RedisProcess {
 
   /** Runs one command on this process alone (no cluster redirects); rejects when it does not answer. */
   async command(...args: (string | number)[]): Promise<unknown> {
-    const redis = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: this.port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 1000,
+    });
     redis.on('error', () => undefined);
     try {
       await redis.connect();

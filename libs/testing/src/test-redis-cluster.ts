@@ -108,7 +108,7 @@ export class TestRedisCluster {
   async restart(port: number, key: string): Promise<void> {
     await this.node(port).start();
     await eventually(
-      async () => (await this.placementOf(key)).replicas.includes(port) && (await this.healthy()),
+      async () => (await this.placementOf(key)).replicas.includes(port) && (await this.healthy()) && (await this.everyMasterReplicated()),
       CLUSTER_READY_MS,
       `port ${port} to rejoin as a replica`,
     );
@@ -173,8 +173,21 @@ export class TestRedisCluster {
     );
   }
 
+  /** At start: every slot served, and every node already sees each master's replica (gossip takes a moment). */
   private async waitUntilHealthy(): Promise<void> {
-    await eventually(() => this.healthy(), CLUSTER_READY_MS, 'the cluster to cover every slot');
+    await eventually(
+      async () => (await this.healthy()) && (await this.everyMasterReplicated()),
+      CLUSTER_READY_MS,
+      'the cluster to cover every slot, with a replica each',
+    );
+  }
+
+  private async everyMasterReplicated(): Promise<boolean> {
+    for (const node of this.live()) {
+      const ranges = (await node.command('CLUSTER', 'SLOTS').catch(() => [])) as unknown[][];
+      if (ranges.length === 0 || ranges.some((range) => range.length < 4)) return false;
+    }
+    return true;
   }
 
   /** Every live node reports the cluster ok with all 16384 slots served. */

@@ -111,7 +111,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.publisher.lastSeqTaken) return false;
     if (envelopes.length === 0 && performance.now() - this.lastTailCheck < TAIL_CHECK_MS) return false;
     this.lastTailCheck = performance.now();
-    const taken = await answerWithin(this.publisher.lastSeqTaken(), TAIL_CHECK_TIMEOUT_MS);
+    const asked = this.publisher.lastSeqTaken().catch(() => null);
+    const taken = (await settlesWithin(asked, TAIL_CHECK_TIMEOUT_MS)) ? await asked : null;
     const lastPublished = envelopes[0]?.prevSeq;
     if (taken === null || (lastPublished !== undefined && taken >= lastPublished)) return false;
     const lost = await republishAfter(taken);
@@ -140,13 +141,3 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-/** The promise's value, or null when it fails or takes longer than `ms`. */
-async function answerWithin<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  try {
-    return await Promise.race([promise.catch(() => null), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
