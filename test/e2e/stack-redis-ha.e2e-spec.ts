@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { eventually, redisServerAvailable, TestRedisCluster, TestRedisSentinel } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
 import { RECOVERY_MS, StackOnRedis } from '../support/stack-on-redis.js';
 import { adminOk, grantIdOf } from '../../apps/auth-server/test/support/test-clients.js';
 
@@ -14,14 +15,17 @@ interface AvailableRedis {
   /** Unplanned: the master killed by PID; resolves once the replica is promoted and (cluster) the killed node is back as its replica. */
   killMaster(): Promise<void>;
   stop(): Promise<void>;
+  /** The same Redis with another password in the URL (none: without one). */
+  urlWithPassword?(password: string | undefined): string;
   /** Cluster only: the replica cut off (paused behind a full replication link) while `change` is published, then the master killed. */
   failoverWithoutNewestEvent?(change: () => Promise<void>): Promise<void>;
 }
 
 async function cluster(stream: string): Promise<AvailableRedis> {
-  const nodes = await TestRedisCluster.start(3);
+  const nodes = await TestRedisCluster.start(3, 'cluster-secret');
   return {
     url: nodes.url,
+    urlWithPassword: (password) => nodes.urlWithPassword(password),
     failover: async () => void (await nodes.failover(stream)),
     killMaster: async () => {
       const { killed } = await nodes.killMasterOf(stream);
@@ -48,7 +52,7 @@ async function sentinelGroup(): Promise<AvailableRedis> {
 }
 
 /**
- * Issue 19 item 5: REDIS_URL names a Redis Cluster (three masters, a replica each) or a Sentinel
+ * Issue 19 item 5: REDIS_URL names a Redis Cluster (three masters, a replica each, a password) or a Sentinel
  * group (a master, a replica, three Sentinels), started here from Debian's redis-server; the real
  * auth server publishes its outbox to the stream and a real resource server reads it with its
  * consumer group, through ioredis's Cluster or Sentinel client. Then the master holding the stream
@@ -77,6 +81,16 @@ async function sentinelGroup(): Promise<AvailableRedis> {
   async function streamHoldsEveryEvent(): Promise<void> {
     expect(await stack.streamSeqs()).toEqual((await stack.outboxSeqs()).all);
   }
+
+  clusterOnly('credentials the cluster refuses stop the boot, with the password redacted', async () => {
+    for (const password of ['not-the-secret', undefined]) {
+      const failure = startStackAuthServer({ redisUrl: redis.urlWithPassword!(password), syncStream: stream });
+      await expect(failure).rejects.toThrow(
+        /^Invalid configuration: Redis at redis\+cluster:\/\/(:\*\*\*@)?127\.0\.0\.1:\d+,.* refused the credentials in REDIS_URL \((WRONGPASS|NOAUTH)/,
+      );
+      await expect(failure).rejects.not.toThrow(/not-the-secret/);
+    }
+  });
 
   it('events flow: a client deactivated at the auth server is refused at the resource server', async () => {
     const { client, token } = await stack.clientWithToken('HA Deactivated');

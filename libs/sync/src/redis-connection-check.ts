@@ -22,12 +22,14 @@ export async function checkRedisConnection(url: string, timeoutMs = 3000): Promi
   });
   const seen: string[] = [];
   redis.on('error', (error: Error) => seen.push(error.message));
+  // A cluster reports what its nodes answered apart; its connect() only says the slot map failed.
+  redis.on('node error', (error: Error) => seen.push(error.message));
   try {
     await redis.connect();
     await redis.ping();
     return 'ok';
   } catch (error) {
-    const messages = [(error as Error).message, ...seen].join('; ');
+    const messages = [(error as Error).message, (error as { lastNodeError?: Error }).lastNodeError?.message, ...seen].filter(Boolean).join('; ');
     const refusal = messages.match(new RegExp(`[^;]*(${CREDENTIAL_REFUSALS.source})[^;]*`, 'i'));
     if (refusal) {
       throw new Error(

@@ -13,6 +13,8 @@ export class RedisProcess {
   constructor(
     readonly port: number,
     private readonly args: () => string[],
+    /** requirepass, if the process has one: its own commands authenticate with it. */
+    private readonly password?: string,
   ) {}
 
   /** (Re)starts it with the same arguments; resolves once it answers PING. */
@@ -65,6 +67,7 @@ export class RedisProcess {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
       connectTimeout: 1000,
+      password: this.password,
     });
     redis.on('error', () => undefined);
     try {

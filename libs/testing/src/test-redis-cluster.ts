@@ -6,12 +6,18 @@ import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 import { RedisProcess } from './redis-process.js';
 
-function clusterNode(port: number, busPort: number, dir: string): RedisProcess {
-  return new RedisProcess(port, () => [
-    ...['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1'],
-    ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
-    ...['--dir', dir, '--save', '', '--appendonly', 'no'],
-  ]);
+function clusterNode(port: number, busPort: number, dir: string, password?: string): RedisProcess {
+  const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
+  return new RedisProcess(
+    port,
+    () => [
+      ...auth,
+      ...['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1'],
+      ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+      ...['--dir', dir, '--save', '', '--appendonly', 'no'],
+    ],
+    password,
+  );
 }
 
 /** Automatic failover starts after a master has been unreachable this long (cluster-node-timeout). */
@@ -29,18 +35,28 @@ export class TestRedisCluster {
   private constructor(
     private readonly nodes: RedisProcess[],
     private readonly dir: string,
+    private readonly password?: string,
   ) {}
 
-  static async start(masters = 3): Promise<TestRedisCluster> {
+  /** `password`: every node requires it (requirepass, and masterauth for replication). */
+  static async start(masters = 3, password?: string): Promise<TestRedisCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-cluster-'));
     const nodes: RedisProcess[] = [];
-    for (let i = 0; i < masters * 2; i++) nodes.push(clusterNode(await freePort(), await freePort(), dir));
-    const cluster = new TestRedisCluster(nodes, dir);
+    for (let i = 0; i < masters * 2; i++) nodes.push(clusterNode(await freePort(), await freePort(), dir, password));
+    const cluster = new TestRedisCluster(nodes, dir, password);
     try {
       await Promise.all(nodes.map((node) => node.start()));
       const create = spawnSync(
         'redis-cli',
-        ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+        [
+          ...(password ? ['-a', password, '--no-auth-warning'] : []),
+          '--cluster',
+          'create',
+          ...nodes.map((node) => `127.0.0.1:${node.port}`),
+          '--cluster-replicas',
+          '1',
+          '--cluster-yes',
+        ],
         {
           encoding: 'utf8',
           timeout: 30_000,
@@ -55,9 +71,13 @@ export class TestRedisCluster {
     return cluster;
   }
 
-  /** Every node as a seed, the way an operator lists them in REDIS_URL. */
+  /** Every node as a seed, the way an operator lists them in REDIS_URL, with the password if any. */
   get url(): string {
-    return `redis+cluster://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}`;
+    return this.urlWithPassword(this.password);
+  }
+
+  urlWithPassword(password: string | undefined): string {
+    return `redis+cluster://${password ? `:${encodeURIComponent(password)}@` : ''}${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}`;
   }
 
   /** The port of the master serving `key`'s slot now, and of its replicas, as a live node sees it. */
