@@ -23,6 +23,7 @@ describe(loadAuthServerConfig.name, () => {
       admin: { username: 'admin', password: undefined },
       limits: { passwordHashQueue: 32, pendingAuthorizationsPerIp: 100 },
       passwordHashCost: 15,
+      retention: { intervalSeconds: 300, batchSize: 5000 },
       logLevel: 'log',
     });
   });
@@ -43,6 +44,8 @@ describe(loadAuthServerConfig.name, () => {
       PASSWORD_HASH_QUEUE_LIMIT: '4',
       AUTHORIZE_PENDING_PER_IP: '20',
       PASSWORD_HASH_COST: '17',
+      RETENTION_INTERVAL_SECONDS: '0',
+      RETENTION_BATCH_SIZE: '250',
     });
     expect(config).toMatchObject({
       port: 8443,
@@ -54,6 +57,7 @@ describe(loadAuthServerConfig.name, () => {
       admin: { username: 'ops', password: 'ops-password' },
       limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
       passwordHashCost: 17,
+      retention: { intervalSeconds: 0, batchSize: 250 },
       logLevel: 'warn',
     });
   });
@@ -108,6 +112,10 @@ describe(loadAuthServerConfig.name, () => {
   it.each([
     ['SYNC_STREAM', 'two words'],
     ['SYNC_STREAM', 'a/b'],
+    ['RETENTION_INTERVAL_SECONDS', '-1'],
+    ['RETENTION_INTERVAL_SECONDS', '86401'],
+    ['RETENTION_BATCH_SIZE', '0'],
+    ['RETENTION_BATCH_SIZE', 'lots'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadAuthServerConfig({ DATABASE_URL, [name]: value })).toThrow(name);
   });

@@ -102,6 +102,22 @@ export class AuthServerEnv {
   @Max(1_000_000)
   AUTHORIZE_PENDING_PER_IP = 100;
 
+  /** Seconds between two runs of the retention job (docs/retention.md); 0 turns it off on this instance. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  RETENTION_INTERVAL_SECONDS = 300;
+
+  /** Rows one retention statement removes at most: each batch is its own short statement. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETENTION_BATCH_SIZE = 5000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -131,6 +147,8 @@ export interface AuthServerConfig {
   limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
   /** PASSWORD_HASH_COST: log2 of scrypt's N for new password hashes. */
   passwordHashCost: number;
+  /** RETENTION_INTERVAL_SECONDS (0: off) and RETENTION_BATCH_SIZE. */
+  retention: { intervalSeconds: number; batchSize: number };
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -165,6 +183,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
     limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     passwordHashCost: parsed.PASSWORD_HASH_COST,
+    retention: { intervalSeconds: parsed.RETENTION_INTERVAL_SECONDS, batchSize: parsed.RETENTION_BATCH_SIZE },
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };
