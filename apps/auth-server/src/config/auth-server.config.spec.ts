@@ -103,6 +103,24 @@ describe(loadAuthServerConfig.name, () => {
     });
   });
 
+  it.each(['redis+cluster://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000', 'rediss+cluster://portcullis:s3cret@cache:7000', 'redis+sentinel://s1:26379,s2:26379/portcullis/2'])(
+    'takes REDIS_URL=%s: a Redis Cluster or a Sentinel group',
+    (REDIS_URL) => {
+      expect(loadAuthServerConfig({ DATABASE_URL, REDIS_URL }).redisUrl).toBe(REDIS_URL);
+    },
+  );
+
+  it.each([
+    ['redis://a:6379,b:6379', /several hosts need redis\+cluster:\/\/ or redis\+sentinel:\/\//],
+    ['redis+sentinel://s1:26379,s2:26379', /names its master group/],
+    ['redis+cluster://10.0.0.1:7000/2', /a cluster has only database 0/],
+    ['redis+cluster://', /no host/],
+    ['redis+cluster://a:99999', /bad port/],
+    ['redis+shard://a:7000', /unknown scheme redis\+shard:\/\//],
+  ])('refuses REDIS_URL=%s saying why', (REDIS_URL, why) => {
+    expect(() => loadAuthServerConfig({ DATABASE_URL, REDIS_URL })).toThrow(new RegExp(`^Invalid configuration: REDIS_URL: REDIS_URL is not usable: .*${why.source}`));
+  });
+
   it('reads SYNC_STREAM and a REDIS_URL with an ACL user and password', () => {
     const config = loadAuthServerConfig({ DATABASE_URL, SYNC_STREAM: 'acme:registry-events', REDIS_URL: 'rediss://portcullis:s3cret@cache:6380/2' });
     expect(config).toMatchObject({ syncStream: 'acme:registry-events', redisUrl: 'rediss://portcullis:s3cret@cache:6380/2' });

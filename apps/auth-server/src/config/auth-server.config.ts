@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { validateEnv, type RawEnv } from '#config';
+import { IsRedisUrl, validateEnv, type RawEnv } from '#config';
 import { DATABASE_POOL_MODES, type DatabasePoolMode } from '#database/pool-mode';
 import { CLIENT_ID } from '#oauth';
 import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '#sync';
@@ -10,7 +10,6 @@ import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '.
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
-const REDIS_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] };
 /** Each worker holds its own database pool (up to 20 connections): a bound against a typo. */
 const MAX_WORKERS = 64;
 
@@ -47,7 +46,7 @@ export class AuthServerEnv {
   DATABASE_PREPARED_STATEMENTS?: 'on' | 'off';
 
   @IsOptional()
-  @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsRedisUrl()
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */

@@ -1,39 +1,140 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import type { SyncEnvelope, SyncPublisher } from '#sync';
-import { OutboxRelay } from './outbox-relay.service.js';
 import type { OutboxRelayRepository, RelayBatch } from './outbox-relay.repository.js';
+import { OutboxRelay } from './outbox-relay.service.js';
 
-const ENVELOPE = { seq: 7, kind: 'client.upserted' } as unknown as SyncEnvelope;
-
-/** An outbox whose lock another relay holds for the first `busyTimes` attempts. */
-function outboxBusyFor(busyTimes: number) {
-  const marked: number[][] = [];
-  let attempts = 0;
+/** An outbox whose next batch is `envelopes` (none: idle), and whose published rows above a seq can be unmarked. */
+function idleOutbox(envelopes: SyncEnvelope[] = []): {
+  repository: OutboxRelayRepository;
+  republishAfter: jest.Mock<RelayBatch['republishAfter']>;
+  markPublished: jest.Mock<RelayBatch['markPublished']>;
+} {
+  const republishAfter = jest.fn<RelayBatch['republishAfter']>(async () => 2);
+  const markPublished = jest.fn<RelayBatch['markPublished']>(async () => undefined);
   const repository = {
-    async withBatch(_limit: number, work: (batch: RelayBatch) => Promise<void>): Promise<boolean> {
-      if (attempts++ < busyTimes) return false;
-      await work({ envelopes: [ENVELOPE], markPublished: async (seqs) => void marked.push(seqs) });
+    withBatch: async (_limit: number, work: (batch: RelayBatch) => Promise<void>) => {
+      await work({ envelopes, markPublished, republishAfter });
       return true;
     },
   } as unknown as OutboxRelayRepository;
-  return { repository, marked, attempts: () => attempts };
+  return { repository, republishAfter, markPublished };
 }
 
-function recordingPublisher(): SyncPublisher & { published: SyncEnvelope[] } {
-  const published: SyncEnvelope[] = [];
-  return { published, publish: async (envelope) => void published.push(envelope), close: async () => undefined };
+function pending(seq: number, prevSeq: number): SyncEnvelope {
+  return {
+    seq,
+    prevSeq,
+    kind: 'scope.deleted',
+    entityId: `s${seq}`,
+    entityVersion: 1,
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    payload: { name: `s${seq}`, entityVersion: 1 },
+  } as SyncEnvelope;
 }
 
-describe(OutboxRelay.name, () => {
-  it("waits at shutdown for the lock another relay holds, then publishes what this process's last requests committed", async () => {
-    const outbox = outboxBusyFor(2);
-    const publisher = recordingPublisher();
-    const relay = new OutboxRelay(outbox.repository, publisher);
+function publisherTaking(lastSeqTaken: SyncPublisher['lastSeqTaken']): SyncPublisher & { lastSeqTaken: jest.Mock<NonNullable<SyncPublisher['lastSeqTaken']>> } {
+  return { publish: async () => undefined, close: async () => undefined, lastSeqTaken: jest.fn(lastSeqTaken!) };
+}
 
-    await relay.onModuleDestroy();
+describe(`${OutboxRelay.name}: the stream's tail check`, () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
-    expect(outbox.attempts()).toBe(3);
-    expect(publisher.published).toEqual([ENVELOPE]);
-    expect(outbox.marked).toEqual([[7]]);
+  it('publishes again what the stream lost: every published row above its last seq is unmarked', async () => {
+    const { repository, republishAfter } = idleOutbox();
+    const relay = new OutboxRelay(
+      repository,
+      publisherTaking(async () => 41),
+    );
+    await relay.relayOnce();
+    expect(republishAfter).toHaveBeenCalledWith(41);
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining("the stream's last event is seq 41, but 2 later ones were published"));
+  });
+
+  it('leaves a stream that holds no event alone (Redis restarted empty: resource servers resync instead)', async () => {
+    const { repository, republishAfter } = idleOutbox();
+    await new OutboxRelay(
+      repository,
+      publisherTaking(async () => null),
+    ).relayOnce();
+    expect(republishAfter).not.toHaveBeenCalled();
+  });
+
+  it('asks Redis at most once a second', async () => {
+    const { repository } = idleOutbox();
+    const publisher = publisherTaking(async () => 7);
+    const relay = new OutboxRelay(repository, publisher);
+    await relay.relayOnce();
+    await relay.relayOnce();
+    expect(publisher.lastSeqTaken).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(1000);
+    await relay.relayOnce();
+    expect(publisher.lastSeqTaken).toHaveBeenCalledTimes(2);
+  });
+
+  it('is no failure of the relay while Redis is away: it tries again later', async () => {
+    const { repository, republishAfter } = idleOutbox();
+    const relay = new OutboxRelay(
+      repository,
+      publisherTaking(async () => Promise.reject(new Error('Connection is closed.'))),
+    );
+    await expect(relay.relayOnce()).resolves.toBe(0);
+    expect(republishAfter).not.toHaveBeenCalled();
+  });
+
+  it('holds a batch back while the stream lacks events below it: the lost ones go out first, then the batch', async () => {
+    const { repository, republishAfter, markPublished } = idleOutbox([pending(23, 22)]);
+    const publisher = publisherTaking(async () => 18);
+    const publish = jest.spyOn(publisher, 'publish');
+    await expect(new OutboxRelay(repository, publisher).relayOnce()).resolves.toBe(0);
+    expect(republishAfter).toHaveBeenCalledWith(18);
+    expect(publish).not.toHaveBeenCalled();
+    expect(markPublished).not.toHaveBeenCalled();
+  });
+
+  it('checks before every batch, and publishes it when the stream has everything below it', async () => {
+    const { repository, republishAfter } = idleOutbox([pending(23, 22)]);
+    const publisher = publisherTaking(async () => 22);
+    const relay = new OutboxRelay(repository, publisher);
+    await expect(relay.relayOnce()).resolves.toBe(1);
+    await expect(relay.relayOnce()).resolves.toBe(1);
+    expect(publisher.lastSeqTaken).toHaveBeenCalledTimes(2);
+    expect(republishAfter).not.toHaveBeenCalled();
+  });
+
+  it('is skipped by a publisher that cannot tell (in-process)', async () => {
+    const { repository, republishAfter } = idleOutbox();
+    await new OutboxRelay(repository, { publish: async () => undefined, close: async () => undefined }).relayOnce();
+    expect(republishAfter).not.toHaveBeenCalled();
+  });
+});
+
+describe(`${OutboxRelay.name}: the last pass at shutdown`, () => {
+  it("waits for the lock another relay holds, then publishes what this process's last requests committed", async () => {
+    const envelope = pending(7, 6);
+    const marked: number[][] = [];
+    let attempts = 0;
+    const repository = {
+      withBatch: async (_limit: number, work: (batch: RelayBatch) => Promise<void>) => {
+        // Another relay (another worker, stopping too) holds the lock for the first two tries.
+        if (attempts++ < 2) return false;
+        await work({ envelopes: [envelope], markPublished: async (seqs) => void marked.push(seqs), republishAfter: async () => 0 });
+        return true;
+      },
+    } as unknown as OutboxRelayRepository;
+    const published: SyncEnvelope[] = [];
+
+    await new OutboxRelay(repository, { publish: async (sent) => void published.push(sent), close: async () => undefined }).onModuleDestroy();
+
+    expect(attempts).toBe(3);
+    expect(published).toEqual([envelope]);
+    expect(marked).toEqual([[7]]);
   });
 });
