@@ -33,6 +33,8 @@ const slowSuites = [
   'apps/auth-server/test/e2e/postgres-outage',
   'apps/auth-server/test/e2e/sync-redis-restart',
   'apps/auth-server/test/e2e/graceful-shutdown',
+  // Spawns the built auth server as a pool of AUTH_WORKERS=2 and kills and signals its processes.
+  'apps/auth-server/test/e2e/auth-workers',
   'test/e2e/scale-out',
   'test/e2e/stack-faults',
   'test/e2e/resource-server-graceful-shutdown',

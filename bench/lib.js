@@ -1,7 +1,7 @@
 // Shared by bench/run.js and bench/resource.js.
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 
 export { freePort } from '../dist/libs/testing/src/free-port.js';
@@ -101,4 +101,23 @@ export function postgresCpuBetween(before, after) {
   let micros = 0;
   for (const [pid, now] of after) micros += now - (before.get(pid) ?? 0);
   return micros;
+}
+
+/** Writes a bench's results to bench/results/<date><suffix>.json; returns the file's path. */
+export function writeResults(suffix, results) {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const file = new URL(`./results/${results.date}${suffix}.json`, import.meta.url);
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  return file.pathname;
+}
+
+/** Runs a bench's main() and exits with its outcome (its child processes must not keep it alive). */
+export function runBench(main) {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

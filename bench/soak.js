@@ -336,6 +336,8 @@ async function main() {
         AUTH_PORT: String(authPort),
         AUTH_HOST: '127.0.0.1',
         ADMIN_PASSWORD,
+        // One process: the soak judges this process's RSS (a pool's primary serves nothing).
+        AUTH_WORKERS: '1',
       }),
     );
     apps[0].url = issuer;

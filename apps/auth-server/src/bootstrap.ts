@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
-import { setupOpenApi } from '#operability';
+import { installWorkerIdentity, setupOpenApi } from '#operability';
 import { appLogging, requestIdOptions } from '#observability';
 import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
@@ -23,6 +23,7 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
   const logging = appLogging('auth-server', config);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
+  installWorkerIdentity(adapter.getInstance());
   installUserinfoCors(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logging.nestLogger,

@@ -7,6 +7,8 @@ export interface LauncherEnv {
   DATA_DIR: string;
   DATABASE_URL?: string;
   RESOURCE_DATABASE_URL?: string;
+  /** Set: the auth server's AUTH_WORKERS, which the launcher's one process cannot honour above 1. */
+  AUTH_WORKERS?: string;
 }
 
 export function readLauncherEnv(env: RawEnv = process.env): LauncherEnv {
@@ -15,5 +17,6 @@ export function readLauncherEnv(env: RawEnv = process.env): LauncherEnv {
     DATA_DIR: resolve(env.DATA_DIR || '.data'),
     DATABASE_URL: env.DATABASE_URL || undefined,
     RESOURCE_DATABASE_URL: env.RESOURCE_DATABASE_URL || undefined,
+    AUTH_WORKERS: env.AUTH_WORKERS || undefined,
   };
 }

@@ -15,6 +15,10 @@ import { embeddedResourceClientCredentials } from './resource-client-credentials
  */
 async function main(): Promise<void> {
   const env = readLauncherEnv();
+  // Both apps share this one process (and its in-process bus): workers are the standalone auth server's.
+  if (Number(env.AUTH_WORKERS) > 1) {
+    throw new Error('Invalid configuration: AUTH_WORKERS above 1 needs the standalone auth server (npm run start:auth); npm start runs one process');
+  }
   const embedded: EmbeddedPostgres[] = [];
   const authDb = env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'auth') });
   const resourceDb = env.RESOURCE_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'resource') });

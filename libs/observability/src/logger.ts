@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { stdout } from './log-format.js';
 
@@ -40,11 +41,16 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** Every line names its app, and in a worker of AUTH_WORKERS the worker (the id its responses carry). */
+function baseFields(app: string): Record<string, string | number> {
+  return cluster.isWorker ? { app, worker: cluster.worker!.id } : { app };
+}
+
 export function createAppLogger({ app, level, destination }: LoggerOptions): Logger {
   return pino(
     {
       level: PINO_LEVELS[level],
-      base: { app },
+      base: baseFields(app),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
@@ -61,5 +67,5 @@ export function createAppLogger({ app, level, destination }: LoggerOptions): Log
  * throughput (docs/performance.md). Every other line still goes through createAppLogger's redaction.
  */
 export function createAccessLogger({ app, level, destination }: LoggerOptions): Logger {
-  return pino({ level: PINO_LEVELS[level], base: { app }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? stdout());
+  return pino({ level: PINO_LEVELS[level], base: baseFields(app), timestamp: pino.stdTimeFunctions.isoTime }, destination ?? stdout());
 }

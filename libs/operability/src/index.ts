@@ -30,3 +30,5 @@ export {
   type CursorField,
   type Page,
 } from './pagination.js';
+export { WorkerMetrics } from './cluster/worker-metrics.js';
+export { installWorkerIdentity, WORKER_HEADER } from './cluster/worker-identity.js';

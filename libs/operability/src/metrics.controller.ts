@@ -14,6 +14,6 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'metrics in the Prometheus text format', schema: { type: 'string' } })
   scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }

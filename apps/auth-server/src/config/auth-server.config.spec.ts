@@ -1,5 +1,6 @@
 // class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
 import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { InvalidConfigurationError } from '#config';
 import { loadAuthServerConfig } from './auth-server.config.js';
@@ -23,9 +24,23 @@ describe(loadAuthServerConfig.name, () => {
       admin: { username: 'admin', password: undefined },
       limits: { passwordHashQueue: 32, pendingAuthorizationsPerIp: 100 },
       passwordHashCost: 15,
+      workers: availableParallelism(),
       retention: { intervalSeconds: 300, batchSize: 5000 },
       logLevel: 'log',
     });
+  });
+
+  it('runs one worker per core with DATABASE_URL, one on the embedded database, AUTH_WORKERS when set', () => {
+    expect(loadAuthServerConfig({ DATABASE_URL }).workers).toBe(availableParallelism());
+    expect(loadAuthServerConfig({}, { databaseUrl: DATABASE_URL, embeddedDatabase: true }).workers).toBe(1);
+    expect(loadAuthServerConfig({ DATABASE_URL, AUTH_WORKERS: '3' }).workers).toBe(3);
+    expect(loadAuthServerConfig({ AUTH_WORKERS: '1' }, { databaseUrl: DATABASE_URL, embeddedDatabase: true }).workers).toBe(1);
+  });
+
+  it('refuses several workers on the embedded database', () => {
+    expect(() => loadAuthServerConfig({ AUTH_WORKERS: '2' }, { databaseUrl: DATABASE_URL, embeddedDatabase: true })).toThrow(
+      'Invalid configuration: AUTH_WORKERS must be 1 on the embedded database',
+    );
   });
 
   it('reads every variable', () => {
@@ -44,6 +59,7 @@ describe(loadAuthServerConfig.name, () => {
       PASSWORD_HASH_QUEUE_LIMIT: '4',
       AUTHORIZE_PENDING_PER_IP: '20',
       PASSWORD_HASH_COST: '17',
+      AUTH_WORKERS: '2',
       RETENTION_INTERVAL_SECONDS: '0',
       RETENTION_BATCH_SIZE: '250',
     });
@@ -57,6 +73,7 @@ describe(loadAuthServerConfig.name, () => {
       admin: { username: 'ops', password: 'ops-password' },
       limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
       passwordHashCost: 17,
+      workers: 2,
       retention: { intervalSeconds: 0, batchSize: 250 },
       logLevel: 'warn',
     });
@@ -142,6 +159,9 @@ describe(loadAuthServerConfig.name, () => {
     ['PASSWORD_HASH_COST', '9'],
     ['PASSWORD_HASH_COST', '21'],
     ['PASSWORD_HASH_COST', '15.5'],
+    ['AUTH_WORKERS', '0'],
+    ['AUTH_WORKERS', '65'],
+    ['AUTH_WORKERS', 'two'],
   ])('rejects %s=%j with an error naming the variable', (name, value) => {
     const load = () => loadAuthServerConfig({ DATABASE_URL, RESOURCE_CLIENT_ID: 'rs', RESOURCE_CLIENT_SECRET: 'a-secret-of-sixteen+', [name]: value });
     expect(load).toThrow(InvalidConfigurationError);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { IsRedisUrl, validateEnv, type RawEnv } from '#config';
@@ -9,6 +10,8 @@ import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '.
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
+/** Each worker holds its own database pool (up to 20 connections): a bound against a typo. */
+const MAX_WORKERS = 64;
 
 /** Every variable the auth server reads; validated once at boot (see CONTRACT.md, configuration). */
 export class AuthServerEnv {
@@ -42,7 +45,8 @@ export class AuthServerEnv {
   @IsIn(['on', 'off'])
   DATABASE_PREPARED_STATEMENTS?: 'on' | 'off';
 
-  @IsOptional() @IsRedisUrl()
+  @IsOptional()
+  @IsRedisUrl()
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
@@ -118,6 +122,17 @@ export class AuthServerEnv {
   @Max(100_000)
   RETENTION_BATCH_SIZE = 5000;
 
+  /**
+   * Auth-server processes sharing AUTH_PORT (node:cluster, main.ts). Unset: one per core with
+   * DATABASE_URL, one on the embedded PGlite, which lives inside its one process.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WORKERS)
+  AUTH_WORKERS?: number;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -147,6 +162,8 @@ export interface AuthServerConfig {
   limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
   /** PASSWORD_HASH_COST: log2 of scrypt's N for new password hashes. */
   passwordHashCost: number;
+  /** AUTH_WORKERS: processes main.ts runs on one port (1: no cluster). */
+  workers: number;
   /** RETENTION_INTERVAL_SECONDS (0: off) and RETENTION_BATCH_SIZE. */
   retention: { intervalSeconds: number; batchSize: number };
   logLevel: AuthServerEnv['LOG_LEVEL'];
@@ -168,6 +185,10 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
   if (hasClientId !== Boolean(parsed.RESOURCE_CLIENT_SECRET)) {
     throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
   }
+  const embeddedDatabase = overrides.embeddedDatabase ?? false;
+  if (embeddedDatabase && (parsed.AUTH_WORKERS ?? 1) > 1) {
+    throw new Error('Invalid configuration: AUTH_WORKERS must be 1 on the embedded database (PGlite lives in one process); set DATABASE_URL');
+  }
   return {
     port: parsed.AUTH_PORT,
     host: parsed.AUTH_HOST,
@@ -183,6 +204,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
     limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     passwordHashCost: parsed.PASSWORD_HASH_COST,
+    workers: parsed.AUTH_WORKERS ?? (embeddedDatabase ? 1 : availableParallelism()),
     retention: { intervalSeconds: parsed.RETENTION_INTERVAL_SECONDS, batchSize: parsed.RETENTION_BATCH_SIZE },
     logLevel: parsed.LOG_LEVEL,
     ...overrides,

@@ -11,7 +11,8 @@ interface OutboxSample {
 
 /**
  * Outbox backlog, read from the database on scrape (a cheap query: OutboxEventsRepository.backlog);
- * both gauges share one query per scrape.
+ * both gauges share one query per scrape. Every worker of AUTH_WORKERS reads the same rows, so the
+ * pool's scrape takes their maximum, never their sum (libs/operability cluster/pool-metrics.ts).
  */
 @Injectable()
 export class OutboxMetrics {
@@ -28,6 +29,7 @@ export class OutboxMetrics {
       name: 'outbox_backlog_events',
       help: 'Outbox events not yet published to the event transport',
       registers,
+      aggregator: 'max',
       async collect() {
         const current = await sample();
         if (current) this.set(current.backlog);
@@ -37,6 +39,7 @@ export class OutboxMetrics {
       name: 'outbox_oldest_unpublished_age_seconds',
       help: 'Age of the oldest unpublished outbox event (0 when none)',
       registers,
+      aggregator: 'max',
       async collect() {
         const current = await sample();
         if (current) this.set(current.oldestAgeSeconds);
@@ -46,6 +49,7 @@ export class OutboxMetrics {
       name: 'outbox_relay_stream_conflict',
       help: 'Alert on 1: the event stream holds an entry this auth server did not write above its next seq, so nothing is published',
       registers,
+      aggregator: 'max',
       collect() {
         this.set(relay.blockedByForeignEntry ? 1 : 0);
       },

@@ -115,3 +115,26 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
     expect(republishAfter).not.toHaveBeenCalled();
   });
 });
+
+describe(`${OutboxRelay.name}: the last pass at shutdown`, () => {
+  it("waits for the lock another relay holds, then publishes what this process's last requests committed", async () => {
+    const envelope = pending(7, 6);
+    const marked: number[][] = [];
+    let attempts = 0;
+    const repository = {
+      withBatch: async (_limit: number, work: (batch: RelayBatch) => Promise<void>) => {
+        // Another relay (another worker, stopping too) holds the lock for the first two tries.
+        if (attempts++ < 2) return false;
+        await work({ envelopes: [envelope], markPublished: async (seqs) => void marked.push(seqs), republishAfter: async () => 0 });
+        return true;
+      },
+    } as unknown as OutboxRelayRepository;
+    const published: SyncEnvelope[] = [];
+
+    await new OutboxRelay(repository, { publish: async (sent) => void published.push(sent), close: async () => undefined }).onModuleDestroy();
+
+    expect(attempts).toBe(3);
+    expect(published).toEqual([envelope]);
+    expect(marked).toEqual([[7]]);
+  });
+});

@@ -52,10 +52,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async finalPass(): Promise<void> {
     const failed = (reason: string) => this.logger.warn(`outbox relay's last pass at shutdown failed, the next start sends the rest: ${reason}`);
     try {
-      if (!(await settlesWithin(this.relayOnce(), FINAL_PASS_MS))) failed(`no answer within ${FINAL_PASS_MS} ms`);
+      if (!(await settlesWithin(this.passHoldingTheLock(Date.now() + FINAL_PASS_MS), FINAL_PASS_MS))) failed(`no answer within ${FINAL_PASS_MS} ms`);
     } catch (error) {
       failed((error as Error).message);
     }
+  }
+
+  /**
+   * One batch, waiting for the lock while another relay holds it: that relay may have read its
+   * batch before this process's last requests committed, and it may be stopping too (the workers
+   * of AUTH_WORKERS stop together), so only a batch read now is sure to include them.
+   */
+  private async passHoldingTheLock(deadline: number): Promise<void> {
+    while (!(await this.relayBatch()).held && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 
   /** true while the relay cannot publish because the stream holds an entry it did not write. */
@@ -65,9 +74,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One batch; resolves to the number of rows published (tests call it directly). */
   async relayOnce(): Promise<number> {
+    return (await this.relayBatch()).published;
+  }
+
+  /** One batch if this relay got the lock (`held`), with the rows it published. */
+  private async relayBatch(): Promise<{ held: boolean; published: number }> {
     let published = 0;
     let failure: unknown;
-    await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished, republishAfter }) => {
+    const held = await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished, republishAfter }) => {
       // What the stream lost goes out again first, in seq order: this batch waits for the next pass.
       if (await this.streamLostEvents(envelopes, republishAfter)) return;
       const done: number[] = [];
@@ -93,7 +107,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.conflict = undefined;
     }
     if (failure) throw failure;
-    return published;
+    return { held, published };
   }
 
   /**
@@ -116,7 +130,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const lastPublished = envelopes[0]?.prevSeq;
     if (taken === null || (lastPublished !== undefined && taken >= lastPublished)) return false;
     const lost = await republishAfter(taken);
-    if (lost > 0) this.logger.warn(`the stream's last event is seq ${taken}, but ${lost} later ones were published: Redis lost them (a failover?); publishing them again`);
+    if (lost > 0)
+      this.logger.warn(`the stream's last event is seq ${taken}, but ${lost} later ones were published: Redis lost them (a failover?); publishing them again`);
     return lost > 0;
   }
 
@@ -140,4 +155,3 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 }
-

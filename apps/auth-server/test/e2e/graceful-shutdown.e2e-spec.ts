@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import pg from 'pg';
-import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { createTestDatabase, freePort, type TestDatabase } from '#testing';
+import { buildApps, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
+import { createTestDatabase, type TestDatabase } from '#testing';
 import { basicAuthorization, TEST_ADMIN } from '../support/auth-server-harness.js';
+import { startBuiltAuthServer } from '../support/built-auth-server.js';
+import { halfSent } from '../support/http-connections.js';
 
 /**
  * SIGTERM to the built auth server (node dist/…/main.js, as production runs it) while requests
@@ -26,17 +27,12 @@ describeWithPostgres('graceful shutdown of the auth server process on SIGTERM', 
   beforeAll(async () => {
     await buildApps();
     database = await createTestDatabase();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = startBuiltApp('auth-server', {
+    ({ server, baseUrl } = await startBuiltAuthServer({
       DATABASE_URL: database.url,
-      AUTH_PORT: String(port),
-      AUTH_HOST: '127.0.0.1',
-      AUTH_ISSUER: baseUrl,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
       LOG_LEVEL: 'log',
-    });
+      // One process (the default with DATABASE_URL is one per core): the pool's drain is auth-workers.e2e-spec.ts'.
+      AUTH_WORKERS: '1',
+    }));
     await untilOk(`${baseUrl}/health/ready`, server);
   }, 180_000);
 
@@ -60,8 +56,12 @@ describeWithPostgres('graceful shutdown of the auth server process on SIGTERM', 
     const tokenHeaders = { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' };
     const tokenBody = new URLSearchParams({ grant_type: 'password', ...USER }).toString();
     const inFlight = [
-      ...Array.from({ length: PASSWORD_GRANTS }, () => halfSent('POST', `${baseUrl}/oauth/token`, tokenHeaders, tokenBody)),
-      halfSent('PATCH', `${baseUrl}/admin/v1/clients/${client.clientId}`, admin, JSON.stringify({ description: 'changed during the drain' })),
+      ...Array.from({ length: PASSWORD_GRANTS }, () => halfSent(`${baseUrl}/oauth/token`, { method: 'POST', headers: tokenHeaders, body: tokenBody })),
+      halfSent(`${baseUrl}/admin/v1/clients/${client.clientId}`, {
+        method: 'PATCH',
+        headers: admin,
+        body: JSON.stringify({ description: 'changed during the drain' }),
+      }),
     ];
     await Promise.all(inFlight.map((request) => request.sentHalf));
     await sleep(300); // the headers are parsed: these requests are open on the server
@@ -102,29 +102,6 @@ describeWithPostgres('graceful shutdown of the auth server process on SIGTERM', 
     }
   }, 60_000);
 });
-
-interface HalfSentRequest {
-  sentHalf: Promise<void>;
-  finish(): void;
-  response: Promise<{ status: number; body: string }>;
-}
-
-/** A request whose headers and first half of the body are on the wire; finish() sends the rest. */
-function halfSent(method: string, url: string, headers: Record<string, string>, body: string): HalfSentRequest {
-  const bytes = Buffer.from(body);
-  const half = Math.floor(bytes.length / 2);
-  const request = httpRequest(url, { method, headers: { ...headers, 'content-length': String(bytes.length), connection: 'close' } });
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    request.once('response', (message: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      message.on('data', (chunk: Buffer) => chunks.push(chunk));
-      message.once('end', () => resolve({ status: message.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    request.once('error', reject);
-  });
-  const sentHalf = new Promise<void>((resolve) => request.write(bytes.subarray(0, half), () => resolve()));
-  return { sentHalf, response, finish: () => request.end(bytes.subarray(half)) };
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
