@@ -30,3 +30,4 @@ export {
   type CursorField,
   type Page,
 } from './pagination.js';
+export { glibcRuntimeVersion, MALLOC_TUNING, mallocTuningWarning, missingMallocTuning } from './malloc-tuning.js';
