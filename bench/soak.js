@@ -63,11 +63,12 @@ async function until(what, condition, timeoutMs) {
 
 /**
  * glibc's malloc raises its mmap threshold after a large block is freed, so the next scrypt buffer
- * (32 MiB, outside the V8 heap) comes from a thread's arena and stays there once freed: RSS then
- * climbs by 32 MiB steps as each of libuv's pool threads hashes a first password, a ratchet that is
- * bounded and not a leak, but that moved the auth server's RSS by 10% between two quarters of a
- * run. Pinned at glibc's default (128 KiB), large blocks are always mapped and unmapped, so RSS
- * follows live memory. The Dockerfile sets the same for production.
+ * (32 MiB then, 16 MiB since the two-lane parameters; outside the V8 heap) comes from a thread's
+ * arena and stays there once freed: RSS then climbs by such steps as each of libuv's pool threads
+ * hashes a first password, a ratchet that is bounded and not a leak, but that moved the auth
+ * server's RSS by 10% between two quarters of a run. Pinned at glibc's default (128 KiB), large
+ * blocks are always mapped and unmapped, so RSS follows live memory. npm start, start:auth and the
+ * Dockerfile set the same (libs/operability/src/malloc-tuning.ts).
  */
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 /**
@@ -171,7 +172,7 @@ const quantile = (values, q) => {
 
 /**
  * Growth over the second half of the run: the median of its first quarter against the median of
- * its last quarter. Logins hash with scrypt (16 MB each, outside the V8 heap) and GCs come and go,
+ * its last quarter. Logins hash with scrypt (16 MiB each, outside the V8 heap) and GCs come and go,
  * so single samples swing by tens of MB: medians of ~4 samples a second smooth that out. Samples
  * inside an outage (+ grace) are left out: the load is different there (fast 503s, no logins),
  * so they would compare unlike with like. The 10th and 90th percentiles are reported beside it.
