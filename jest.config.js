@@ -40,6 +40,8 @@ const slowSuites = [
   'apps/launcher/test/e2e/start-logs',
   // Packs @portcullis/nest-resource-guard and compiles the example app against it, then starts it.
   'examples/nest-app/test/built-package',
+  // Starts PgBouncers of its own (session and transaction pooling) in front of TEST_DATABASE_URL.
+  'test/e2e/pgbouncer',
 ];
 
 /** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */

@@ -587,6 +587,54 @@ run('web console in a real browser', () => {
   );
 
   it(
+    "edits a user's profile: a malformed claim shown beside its field, then saved; an emptied field removes its claim",
+    async () => {
+      await go('#/users', 'Users');
+      await page.getByRole('button', { name: 'Edit profile of carol' }).click();
+      const form = page.getByRole('form', { name: 'Profile of carol' });
+      await form.getByLabel('Full name').fill('Carol Danvers');
+      await form.getByLabel('Given name').fill('Carol');
+      await form.getByLabel('Email', { exact: true }).fill('not-an-email');
+      await form.getByLabel('Time zone').fill('America/Chicago');
+      await form.getByLabel('City or locality').fill('Boston');
+      await form.getByRole('button', { name: 'Save profile' }).click();
+      const email = form.getByLabel('Email', { exact: true });
+      await expectAttribute(email, 'aria-invalid', 'true');
+      await form.getByText('email must be an email address').waitFor();
+      await email.fill('carol@example.com');
+      await form.getByLabel('Email verified').check();
+      await form.getByRole('button', { name: 'Save profile' }).click();
+      await page.getByText('Profile of carol saved.').waitFor();
+      const users = (await (await as.request('/admin/v1/users?username=carol', { headers: { authorization: as.adminAuthorization } })).json()) as {
+        items: { id: string; profile: Record<string, unknown> }[];
+      };
+      expect(users.items[0].profile).toEqual({
+        name: 'Carol Danvers',
+        given_name: 'Carol',
+        zoneinfo: 'America/Chicago',
+        email: 'carol@example.com',
+        email_verified: true,
+        address: { locality: 'Boston' },
+        updated_at: expect.any(Number),
+      });
+      // Opened again, the form shows what is stored; an emptied field removes its claim.
+      await page.getByRole('button', { name: 'Edit profile of carol' }).click();
+      await expect(form.getByLabel('Full name').inputValue()).resolves.toBe('Carol Danvers');
+      await shot('user-profile');
+      await form.getByLabel('Given name').fill('');
+      await form.getByRole('button', { name: 'Save profile' }).click();
+      await page.getByText('Profile of carol saved.').waitFor();
+      const after = (await (await as.request(`/admin/v1/users/${users.items[0].id}`, { headers: { authorization: as.adminAuthorization } })).json()) as {
+        profile: Record<string, unknown>;
+      };
+      expect(after.profile.given_name).toBeUndefined();
+      expect(after.profile.name).toBe('Carol Danvers');
+      expect(scriptErrors).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'shows the audit trail: filters, before and after of a change, paging, no secret',
     async () => {
       await go('#/audit', 'Audit Trail');

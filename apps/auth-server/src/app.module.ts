@@ -26,6 +26,7 @@ import { SettingsModule } from './settings/settings.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { UsersAdminModule } from './users/users-admin.module.js';
 import { UsersModule } from './users/users.module.js';
+import { UserinfoModule } from './userinfo/userinfo.module.js';
 
 /** Composition root: feature modules only. Add one import per feature module. */
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule {
         AuthorizationCodeGrantModule,
         IntrospectionModule,
         RevocationModule,
+        UserinfoModule,
         AuthorizationServerMetadataModule,
         SyncModule,
         ConsoleModule,

@@ -9,6 +9,7 @@ import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 import { InitialAdminService, type InitialAdminCredentials } from './users/initial-admin.service.js';
+import { installUserinfoCors } from './userinfo/userinfo-cors.js';
 
 /** Request bodies above this are refused before parsing. */
 // maxParamLength: long path segments reach our validation (a clean 404) instead of a bare 414.
@@ -22,6 +23,7 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
   const logging = appLogging('auth-server', config);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, return503OnClosing: true, routerOptions: { maxParamLength: 1024 }, frameworkErrors: renderFrameworkError, clientErrorHandler: renderClientError, ...requestIdOptions });
   logging.install(adapter.getInstance());
+  installUserinfoCors(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logging.nestLogger,
     abortOnError: false,

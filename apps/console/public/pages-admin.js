@@ -1,7 +1,8 @@
 // OAuth settings, Users, Signing keys.
 import { useEffect, useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
-import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { UserProfileEditor } from './user-profile.js';
 
 export function SettingsPage() {
   const { data, error, loading, reload } = useLoad(() => admin.get('/settings'), []);
@@ -54,21 +55,10 @@ export function UsersPage() {
   const { data, error, loading, reload } = useLoad(() => admin.get(`/users${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
   const [form, setForm] = useState({ username: '', password: '', accessControl: false });
   const [formError, setFormError] = useState(null);
-  const [actionError, setActionError] = useState(null);
-  const [message, setMessage] = useState(null);
+  const [editing, setEditing] = useState(null);
   const { ask, dialog } = useConfirm();
-
-  const act = async (work, done) => {
-    setActionError(null);
-    setMessage(null);
-    try {
-      await work();
-      setMessage(done);
-      reload();
-    } catch (caught) {
-      setActionError(caught);
-    }
-  };
+  const { message, setMessage, actionError, act: runAction } = useActions();
+  const act = (work, done) => runAction(work, done, reload);
   const create = async (event) => {
     event.preventDefault();
     setFormError(null);
@@ -121,6 +111,7 @@ export function UsersPage() {
           <td data-label="Active">${user.active ? 'Yes' : 'No'}</td>
           <td data-label="Created">${formatDate(user.createdAt)}</td>
           <td class="row-actions">
+            <button type="button" class="secondary" onClick=${() => { setMessage(null); setEditing(user); }}>Edit profile<span class="visually-hidden"> of ${user.username}</span></button>
             <button type="button" class="secondary" onClick=${() => toggle(user, 'permission')}>${user.permissions.includes('access_control') ? 'Withdraw access control' : 'Grant access control'}<span class="visually-hidden"> for ${user.username}</span></button>
             <button type="button" class="secondary" onClick=${() => toggle(user, 'active')}>${user.active ? 'Deactivate' : 'Activate'}<span class="visually-hidden"> ${user.username}</span></button>
             <a class="button secondary" href=${`#/users/${encodeURIComponent(user.id)}/sessions`}>Sessions and consents<span class="visually-hidden"> of ${user.username}</span></a>
@@ -130,6 +121,7 @@ export function UsersPage() {
       </tbody>
     </table></div>
     <${Pager} pager=${pager} nextCursor=${data.nextCursor} label="User" />`}
+    ${editing && html`<${UserProfileEditor} key=${editing.id} user=${editing} onDone=${(done) => { setEditing(null); if (done) { setMessage(done); reload(); } }} />`}
     <form class="panel" onSubmit=${create} novalidate>
       <h2>Add a user</h2>
       <${Field} label="Username" name="username" error=${formError} value=${form.username} autocomplete="off" onInput=${(username) => setForm({ ...form, username })} />

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { admin, query } from './api.js';
 import { GRANT_LABELS } from './pages-clients.js';
-import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 function refreshLeft(refresh) {
   if (!refresh) return 'No refresh token';
@@ -19,8 +19,7 @@ export function TokensPage() {
     [filter, pager.cursor],
   );
   const clients = useLoad(() => admin.get('/clients?limit=100'), []);
-  const [message, setMessage] = useState(null);
-  const [actionError, setActionError] = useState(null);
+  const { message, actionError, act: runAction } = useActions();
   const { ask, dialog } = useConfirm();
 
   const apply = (event) => {
@@ -28,17 +27,7 @@ export function TokensPage() {
     pager.reset();
     setFilter(draft);
   };
-  const act = async (work, done) => {
-    setActionError(null);
-    setMessage(null);
-    try {
-      await work();
-      setMessage(done);
-      reload();
-    } catch (caught) {
-      setActionError(caught);
-    }
-  };
+  const act = (work, done) => runAction(work, done, reload);
   const deleteOne = (token) =>
     ask({
       title: 'Delete this token?',

@@ -1,29 +1,17 @@
 // A user's browser sessions (single sign-on) and remembered consents: listed, ended, withdrawn.
-import { useState } from 'preact/hooks';
 import { admin } from './api.js';
-import { ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useConfirm, useLoad } from './ui.js';
+import { ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useActions, useConfirm, useLoad } from './ui.js';
 
 export function UserSessionsPage({ userId }) {
   const base = `/users/${encodeURIComponent(userId)}`;
   const user = useLoad(() => admin.get(base), [userId]);
   const sessions = useLoad(() => admin.get(`${base}/sessions`), [userId]);
   const consents = useLoad(() => admin.get(`${base}/consents`), [userId]);
-  const [message, setMessage] = useState(null);
-  const [actionError, setActionError] = useState(null);
+  const { message, actionError, act: runAction } = useActions();
   const { ask, dialog } = useConfirm();
   const name = user.data?.username ?? 'this user';
 
-  const act = (work, done, reload) => async () => {
-    setActionError(null);
-    setMessage(null);
-    try {
-      await work();
-      setMessage(done);
-      reload();
-    } catch (caught) {
-      setActionError(caught);
-    }
-  };
+  const act = (work, done, reload) => () => runAction(work, done, reload);
   const endSession = (session) =>
     ask({
       title: 'End this session?',

@@ -104,6 +104,28 @@ export function useLoad(load, deps) {
 }
 
 /**
+ * A page's actions (delete, end, revoke…): each clears the last outcome, runs, then shows its
+ * success message and reloads what it changed, or shows the error. Returns
+ * {message, setMessage, actionError, setActionError, act}; `act(work, done, reload)` runs now.
+ */
+export function useActions() {
+  const [message, setMessage] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const act = async (work, done, reload) => {
+    setActionError(null);
+    setMessage(null);
+    try {
+      await work();
+      setMessage(done);
+      reload();
+    } catch (caught) {
+      setActionError(caught);
+    }
+  };
+  return { message, setMessage, actionError, setActionError, act };
+}
+
+/**
  * Cursor paging over a list endpoint: keeps the cursors of the pages seen so that "Previous"
  * works although the API only gives the next cursor.
  */

@@ -28,8 +28,10 @@ async function main(): Promise<void> {
   }
   // Without Redis both apps share one in-process bus; with REDIS_URL each uses Redis Streams.
   const eventBus = raw.REDIS_URL ? undefined : new InProcessEventBus();
-  const authConfig = loadAuthServerConfig(raw, { ...(authDb ? { databaseUrl: authDb.url, embeddedDatabase: true } : {}), syncEventBus: eventBus });
-  const resourceConfig = loadResourceServerConfig(raw, resourceDb ? { databaseUrl: resourceDb.url, embeddedDatabase: true } : {});
+  // The embedded PGlite is one session, never a pooler's: its locks are session-level (docs/pgbouncer.md).
+  const embeddedConfig = { embeddedDatabase: true, databasePoolMode: 'session' } as const;
+  const authConfig = loadAuthServerConfig(raw, { ...(authDb ? { databaseUrl: authDb.url, ...embeddedConfig } : {}), syncEventBus: eventBus });
+  const resourceConfig = loadResourceServerConfig(raw, resourceDb ? { databaseUrl: resourceDb.url, ...embeddedConfig } : {});
   const auth = await startAuthServer(authConfig);
   const resource = await startResourceServer(resourceConfig, { eventBus });
 

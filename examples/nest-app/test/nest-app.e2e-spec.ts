@@ -56,7 +56,8 @@ describe('examples/nest-app with a Portcullis auth server (synced mode)', () => 
     // 503 until the registry snapshot is loaded (fail closed), then the reader's token is admitted.
     const token = await clientCredentialsToken(as, reader);
     await eventually(async () => (await call(notes.url, '/notes', token)).status === 200, 20_000, 'the registry snapshot to load');
-  });
+    // Two apps, two databases and a snapshot: over the 60 s default once on a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(async () => {
     await notes?.app.close();

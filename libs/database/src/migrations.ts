@@ -1,33 +1,62 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
+import type { DatabasePoolMode } from './pool-mode.js';
 
 /** Beside the apps' other advisory locks (outbox 724_310_001, relay …002, keys …101). */
 const MIGRATIONS_LOCK_KEY = 724_310_201;
 
 /**
  * TypeORM's `migrationsRun` takes no lock: instances booting together on an empty database would
- * all create the schema, and all but one crash at start. They take turns on a session-level
- * advisory lock held on a connection of its own; the later ones find nothing left to apply.
- * Resolves to the names of the migrations this call applied.
+ * all create the schema, and all but one crash at start. They take turns on an advisory lock held
+ * on a connection of its own; the later ones find nothing left to apply. Resolves to the names of
+ * the migrations this call applied.
+ *
+ * Session mode holds a session-level lock. Behind a transaction pooler a session-level lock would
+ * stay with whichever server connection ran `pg_advisory_lock` (the unlock may run on another),
+ * and the next boot would wait for it forever; there the lock is transaction-scoped, in a
+ * transaction left open on the lock's connection (which pins its server connection) until the
+ * migrations, each in its own transaction on other connections, are done.
  */
-export async function runMigrationsExclusively(dataSource: DataSource): Promise<string[]> {
+export async function runMigrationsExclusively(dataSource: DataSource, poolMode: DatabasePoolMode = 'session'): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK_KEY]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
+    return await (poolMode === 'transaction' ? underTransactionLock(lock, dataSource) : underSessionLock(lock, dataSource));
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK_KEY]).catch(() => undefined);
     await lock.release();
   }
 }
 
+async function underSessionLock(lock: QueryRunner, dataSource: DataSource): Promise<string[]> {
+  await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK_KEY]);
+  try {
+    return await applyPending(dataSource);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK_KEY]).catch(() => undefined);
+  }
+}
+
+async function underTransactionLock(lock: QueryRunner, dataSource: DataSource): Promise<string[]> {
+  await lock.startTransaction();
+  try {
+    await lock.query('SELECT pg_advisory_xact_lock($1)', [MIGRATIONS_LOCK_KEY]);
+    return await applyPending(dataSource);
+  } finally {
+    // The transaction wrote nothing: ending it, however, is what releases the lock.
+    await lock.rollbackTransaction().catch(() => undefined);
+  }
+}
+
+async function applyPending(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}
+
 /** For TypeOrmModule.forRootAsync: the DataSource, migrated, before any repository uses it. */
-export async function migratedDataSource(options: DataSourceOptions): Promise<DataSource> {
+export async function migratedDataSource(options: DataSourceOptions, poolMode: DatabasePoolMode = 'session'): Promise<DataSource> {
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   try {
-    await runMigrationsExclusively(dataSource);
+    await runMigrationsExclusively(dataSource, poolMode);
   } catch (error) {
     await dataSource.destroy();
     throw error;

@@ -1,6 +1,7 @@
 /**
  * The OAuth vocabulary both apps and the sync contract share, one definition each: grant and client
- * types, the scope, client_id and PKCE grammars, access-token claims and the OAuth error family.
+ * types, the scope, client_id and PKCE grammars, access-token claims, the OAuth error family and the
+ * RFC 6750 bearer header (the resource server's routes and the auth server's userinfo).
  * It imports nothing: every other lib and app may depend on it.
  */
 export * from './grant-types.js';
@@ -10,4 +11,5 @@ export * from './client-id.js';
 export * from './pkce.js';
 export * from './access-token-claims.js';
 export * from './oauth-error.js';
+export * from './bearer-header.js';
 export * from './oidc-errors.js';

@@ -15,7 +15,8 @@ export { AuthModule } from './auth/auth.module.js';
 export { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './auth/access-token.js';
 export { AdmissionMemo } from './auth/admission-memo.js';
 export { ADMISSION_POLICY, type AdmissionPolicy } from './auth/admission-policy.js';
-export { assertNoTokenOutsideHeader, parseBearerAuthorization } from './auth/bearer-header.js';
+// RFC 6750 header parsing lives in #oauth (the auth server's userinfo parses the same header).
+export { assertNoTokenOutsideHeader, parseBearerAuthorization } from '#oauth';
 export { missingScopes } from './auth/token-admission.js';
 export { resourceMetadataUrl, withResourceMetadata } from './auth/resource-metadata.js';
 export { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from './auth/jwt-token.verifier.js';

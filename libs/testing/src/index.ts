@@ -5,4 +5,5 @@ export * from './test-credentials.js';
 export * from './free-port.js';
 export * from './eventually.js';
 export * from './held-calls.js';
+export * from './test-pgbouncer.js';
 export * from './example-nginx.js';

@@ -33,10 +33,10 @@ export function postgresServerAvailable(): boolean {
 }
 
 /**
- * PostgreSQL refuses to run as root: as root (CI), initdb and postgres run as this OS user, in a
+ * PostgreSQL (and PgBouncer) refuse to run as root: as root (CI), initdb and postgres run as this OS user, in a
  * temp directory it owns and as their working directory (the caller's may not be readable to it).
  */
-function osUser(name: string): { uid: number; gid: number } | undefined {
+export function osUser(name: string): { uid: number; gid: number } | undefined {
   const uid = spawnSync('id', ['-u', name], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
   if (uid.status !== 0 || gid.status !== 0) return undefined;

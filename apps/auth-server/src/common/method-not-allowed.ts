@@ -10,11 +10,9 @@ function NotServed(): MethodDecorator {
 /**
  * 405 for the methods an OAuth endpoint does not serve (SECURITY-CHECKLIST TK-1, MD-5) instead of
  * Fastify's 404. Controllers extend one of these; @All() cannot be used next to a GET route.
+ * GetAndPostEndpoint refuses what no endpoint serves; the other two add the one they refuse too.
  */
-export abstract class PostOnlyEndpoint {
-  @Get() @NotServed() get(): never {
-    throw new MethodNotAllowedException();
-  }
+export abstract class GetAndPostEndpoint {
   @Put() @NotServed() put(): never {
     throw new MethodNotAllowedException();
   }
@@ -26,17 +24,14 @@ export abstract class PostOnlyEndpoint {
   }
 }
 
-export abstract class GetOnlyEndpoint {
+export abstract class PostOnlyEndpoint extends GetAndPostEndpoint {
+  @Get() @NotServed() get(): never {
+    throw new MethodNotAllowedException();
+  }
+}
+
+export abstract class GetOnlyEndpoint extends GetAndPostEndpoint {
   @Post() @NotServed() post(): never {
-    throw new MethodNotAllowedException();
-  }
-  @Put() @NotServed() put(): never {
-    throw new MethodNotAllowedException();
-  }
-  @Patch() @NotServed() patch(): never {
-    throw new MethodNotAllowedException();
-  }
-  @Delete() @NotServed() delete(): never {
     throw new MethodNotAllowedException();
   }
 }

@@ -14,6 +14,8 @@ describe(loadAuthServerConfig.name, () => {
       issuer: 'http://localhost:3000',
       databaseUrl: DATABASE_URL,
       embeddedDatabase: false,
+      databasePoolMode: 'session',
+      preparedStatements: true,
       redisUrl: undefined,
       syncStream: 'portcullis:registry-events',
       resourceAudience: 'http://localhost:3001',
@@ -56,6 +58,18 @@ describe(loadAuthServerConfig.name, () => {
     });
   });
 
+  it('turns named prepared statements off behind a transaction pooler unless told otherwise', () => {
+    expect(loadAuthServerConfig({ DATABASE_URL, DATABASE_POOL_MODE: 'transaction' })).toMatchObject({
+      databasePoolMode: 'transaction',
+      preparedStatements: false,
+    });
+    expect(loadAuthServerConfig({ DATABASE_URL, DATABASE_POOL_MODE: 'transaction', DATABASE_PREPARED_STATEMENTS: 'on' }).preparedStatements).toBe(true);
+    expect(loadAuthServerConfig({ DATABASE_URL, DATABASE_PREPARED_STATEMENTS: 'off' })).toMatchObject({
+      databasePoolMode: 'session',
+      preparedStatements: false,
+    });
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadAuthServerConfig({ DATABASE_URL, AUTH_PORT: '', AUTH_ISSUER: '' })).toMatchObject({ port: 3000, issuer: 'http://localhost:3000' });
   });
@@ -87,6 +101,8 @@ describe(loadAuthServerConfig.name, () => {
     ['AUTH_PORT', '80.5'],
     ['DATABASE_URL', 'mysql://db/auth'],
     ['DATABASE_URL', 'not a url'],
+    ['DATABASE_POOL_MODE', 'statement'],
+    ['DATABASE_PREPARED_STATEMENTS', 'false'],
     ['AUTH_ISSUER', 'http://localhost:3000/'],
     ['AUTH_ISSUER', 'https://auth.example.com?tenant=a'],
     ['AUTH_ISSUER', 'https://auth.example.com#top'],

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '#config';
+import { DATABASE_POOL_MODES, type DatabasePoolMode } from '#database/pool-mode';
 import { CLIENT_ID } from '#oauth';
 import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '#sync';
 import type { DestinationStream } from 'pino';
@@ -12,19 +13,38 @@ const REDIS_URL_OPTIONS = { require_tld: false, require_protocol: true, protocol
 
 /** Every variable the auth server reads; validated once at boot (see CONTRACT.md, configuration). */
 export class AuthServerEnv {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   AUTH_PORT = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   AUTH_HOST = '127.0.0.1';
 
-  @IsOptional() @IsUrl(URL_OPTIONS) @Matches(/^[^?#]*[^/?#]$/, { message: 'AUTH_ISSUER must have no query, fragment or trailing slash' })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @Matches(/^[^?#]*[^/?#]$/, { message: 'AUTH_ISSUER must have no query, fragment or trailing slash' })
   AUTH_ISSUER = 'http://localhost:3000';
 
-  @IsOptional() @IsUrl(DB_URL_OPTIONS, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @IsUrl(DB_URL_OPTIONS, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
+  /** What DATABASE_URL leads to: a session per connection (direct, PgBouncer session mode) or per transaction (docs/pgbouncer.md). */
+  @IsOptional()
+  @IsIn(DATABASE_POOL_MODES)
+  DATABASE_POOL_MODE: DatabasePoolMode = 'session';
+
+  /** Named prepared statements on the hot paths; unset: on in session mode, off in transaction mode. */
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  DATABASE_PREPARED_STATEMENTS?: 'on' | 'off';
+
+  @IsOptional()
+  @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
@@ -37,20 +57,32 @@ export class AuthServerEnv {
   @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
-  @IsOptional() @IsString() @Matches(CLIENT_ID, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID, { message: 'RESOURCE_CLIENT_ID must be URL-safe' })
   RESOURCE_CLIENT_ID?: string;
 
-  @IsOptional() @IsString() @MinLength(16)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   RESOURCE_CLIENT_SECRET?: string;
 
-  @IsOptional() @IsString() @Matches(/^[^:\s]{1,64}$/, { message: 'ADMIN_USERNAME must be 1 to 64 characters without ":" or spaces' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[^:\s]{1,64}$/, { message: 'ADMIN_USERNAME must be 1 to 64 characters without ":" or spaces' })
   ADMIN_USERNAME = 'admin';
 
-  @IsOptional() @IsString() @MinLength(8)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   ADMIN_PASSWORD?: string;
 
   /** Password hashes that may wait for a thread-pool slot; more are refused with 503 (users/password-hasher.ts). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
   PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
 
   /**
@@ -58,14 +90,23 @@ export class AuthServerEnv {
    * users/password-hasher.ts). Raise it on fast hardware; stored hashes keep their own parameters.
    * The tests run at 10.
    */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(20)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(20)
   PASSWORD_HASH_COST = DEFAULT_PASSWORD_HASH_COST;
 
   /** Live pending authorization requests (GET /oauth/authorize) one IP may hold; more get 429. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   AUTHORIZE_PENDING_PER_IP = 100;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
@@ -77,6 +118,10 @@ export interface AuthServerConfig {
   databaseUrl: string;
   /** true when the database is the embedded PGlite. */
   embeddedDatabase: boolean;
+  /** DATABASE_POOL_MODE: `transaction` keeps every advisory lock inside a transaction. */
+  databasePoolMode: DatabasePoolMode;
+  /** DATABASE_PREPARED_STATEMENTS: whether hot-path statements are named (prepared once per connection). */
+  preparedStatements: boolean;
   redisUrl?: string;
   resourceAudience: string;
   resourceClient?: { clientId: string; clientSecret: string };
@@ -114,6 +159,8 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     issuer: parsed.AUTH_ISSUER,
     databaseUrl,
     embeddedDatabase: false,
+    databasePoolMode: parsed.DATABASE_POOL_MODE,
+    preparedStatements: preparedStatementsOn(parsed),
     redisUrl: parsed.REDIS_URL,
     syncStream: parsed.SYNC_STREAM,
     resourceAudience: parsed.RESOURCE_AUDIENCE,
@@ -124,4 +171,9 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };
+}
+
+/** A transaction pooler (PgBouncer 1.18) does not keep a named statement past its transaction. */
+function preparedStatementsOn(parsed: AuthServerEnv): boolean {
+  return (parsed.DATABASE_PREPARED_STATEMENTS ?? (parsed.DATABASE_POOL_MODE === 'transaction' ? 'off' : 'on')) === 'on';
 }

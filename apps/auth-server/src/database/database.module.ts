@@ -21,7 +21,7 @@ export class DatabaseModule {
             ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations, embedded: config.embeddedDatabase }),
             autoLoadEntities: true,
           }),
-          dataSourceFactory: (options) => migratedDataSource(options!),
+          dataSourceFactory: (options) => migratedDataSource(options!, config.databasePoolMode),
         }),
       ],
     };

@@ -9,7 +9,7 @@ async function migrate(): Promise<void> {
   const config = loadAuthServerConfig();
   const dataSource = new DataSource(dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: authServerMigrations }));
   await dataSource.initialize();
-  const applied = await runMigrationsExclusively(dataSource);
+  const applied = await runMigrationsExclusively(dataSource, config.databasePoolMode);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
   await dataSource.destroy();
 }

@@ -1,6 +1,7 @@
 import { GrantTypes } from '#oauth';
 import { RESPONSE_TYPES } from '../authorize/authorize-request.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../clients/id-token-signing-alg.js';
+import { USERINFO_CLAIMS } from '../users/profile/scope-claims.js';
 
 /**
  * The endpoints this server publishes, by their metadata name. The one place to add an endpoint:
@@ -13,6 +14,7 @@ export function endpointsOf(issuer: string): Record<string, string> {
     jwks_uri: `${issuer}/oauth/jwks`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
+    userinfo_endpoint: `${issuer}/oauth/userinfo`,
     // RP-Initiated Logout 1.0 §2.1.
     end_session_endpoint: `${issuer}/oauth/logout`,
   };
@@ -40,7 +42,7 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
     scopes_supported: scopes,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGS],
-    claims_supported: CLAIMS_SUPPORTED,
+    claims_supported: [...CLAIMS_SUPPORTED, ...USERINFO_CLAIMS],
     // Discovery §3 defaults: request_uri_parameter_supported is true unless said otherwise.
     claims_parameter_supported: false,
     request_parameter_supported: false,

@@ -6,5 +6,5 @@ import { LiveGrantCache } from './live-grant-cache.js';
 import { IntrospectionController } from './introspection.controller.js';
 import { IntrospectionService } from './introspection.service.js';
 
-@Module({ imports: [TokenModule, TokensModule, ClientsModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache] })
+@Module({ imports: [TokenModule, TokensModule, ClientsModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache], exports: [IntrospectionService] })
 export class IntrospectionModule {}

@@ -13,6 +13,14 @@ export const INACTIVE = { active: false } as const;
 
 export type IntrospectionResponse = typeof INACTIVE | ({ active: true } & Record<string, unknown>);
 
+/** An access token that is active now, as introspection judges it (userinfo asks the same question). */
+export interface ActiveAccessToken {
+  claims: VerifiedAccessToken;
+  grant: GrantWithState;
+  /** The token's scopes still associated with its client. */
+  scopes: string[];
+}
+
 /**
  * Active means: our signature, not expired, and its grant (one joined query) not revoked, with
  * the client still active and the user, if any, still there and active (IN-3, IN-4).
@@ -41,12 +49,23 @@ export class IntrospectionService {
     return looksLikeJwt(token) ? this.accessToken(caller, token) : this.refreshToken(caller, token);
   }
 
+  /** The token with its live grant, or null when introspection would call it inactive. */
+  async activeAccessToken(token: string): Promise<ActiveAccessToken | null> {
+    const claims = await this.verifier.verify(token);
+    return claims ? this.withLiveGrant(claims) : null;
+  }
+
   private async accessToken(caller: Client, token: string): Promise<IntrospectionResponse> {
     const claims = await this.verifier.verify(token);
     if (!claims || !mayLearnAbout(caller, claims.client_id)) return INACTIVE;
+    const active = await this.withLiveGrant(claims);
+    return active ? accessTokenAnswer(active) : INACTIVE;
+  }
+
+  private async withLiveGrant(claims: VerifiedAccessToken): Promise<ActiveAccessToken | null> {
     const grant = await this.liveGrants.get(claims.gid, () => this.grants.findWithState(claims.gid), isLive);
-    if (!grant || !isLive(grant) || grant.clientId !== claims.client_id) return INACTIVE;
-    return accessTokenAnswer(claims, grant, await this.stillGranted(grant.clientId, claims.scope.split(' ')));
+    if (!grant || !isLive(grant) || grant.clientId !== claims.client_id) return null;
+    return { claims, grant, scopes: await this.stillGranted(grant.clientId, claims.scope.split(' ')) };
   }
 
   private async refreshToken(caller: Client, token: string): Promise<IntrospectionResponse> {
@@ -54,7 +73,7 @@ export class IntrospectionService {
     if (!grant || !isLive(grant) || !mayLearnAbout(caller, grant.clientId)) return INACTIVE;
     return {
       active: true,
-      scope: await this.stillGranted(grant.clientId, grant.scopes),
+      scope: (await this.stillGranted(grant.clientId, grant.scopes)).join(' '),
       client_id: grant.clientId,
       ...(grant.username ? { username: grant.username } : {}),
       token_type: 'refresh_token',
@@ -64,11 +83,11 @@ export class IntrospectionService {
     };
   }
 
-  /** The token's scopes still associated with its client, as a space-separated list. */
-  private async stillGranted(clientId: string, scopes: readonly string[]): Promise<string> {
+  /** The token's scopes still associated with its client. */
+  private async stillGranted(clientId: string, scopes: readonly string[]): Promise<string[]> {
     const client = await this.clients.find(clientId);
     const associated = client ? await this.clients.scopesOf(client) : [];
-    return scopes.filter((scope) => scope !== '' && associated.includes(scope)).join(' ');
+    return scopes.filter((scope) => scope !== '' && associated.includes(scope));
   }
 }
 
@@ -80,10 +99,10 @@ function isLive(grant: GrantWithState): boolean {
   return !grant.revokedAt && grant.clientActive && (grant.userId === null || grant.userActive === true);
 }
 
-function accessTokenAnswer(claims: VerifiedAccessToken, grant: GrantWithState, scope: string): IntrospectionResponse {
+function accessTokenAnswer({ claims, grant, scopes }: ActiveAccessToken): IntrospectionResponse {
   return {
     active: true,
-    scope,
+    scope: scopes.join(' '),
     client_id: claims.client_id,
     ...(grant.username ? { username: grant.username } : {}),
     token_type: 'Bearer',

@@ -5,12 +5,14 @@ import type { GrantWithState } from '../tokens/grant.js';
 const MAX_ENTRIES = 100_000;
 
 /**
- * Live client_credentials grants seen by introspection, so that introspecting a token again costs
- * no DB round trip. Only grants without a user: their state depends only on revoked_at and the
- * client's active flag, and every change of those appends an outbox event, so RegistryChangeMarker
- * (local commits at once, other instances within ~250 ms) empties this cache whenever it could be
- * wrong. User grants (user deactivation is not an outbox event) and inactive results are never
- * cached; a stale marker poll bypasses the cache.
+ * Live grants seen by introspection and userinfo, so that checking a token again costs no DB round
+ * trip. A grant's liveness depends on its revoked_at, its client's active flag and its user's, and
+ * every change that ends it appends an outbox event: a revocation, a client's deactivation, and a
+ * user's deactivation or deletion (both revoke the user's grants in the same transaction,
+ * UsersAdminService). So RegistryChangeMarker (local commits at once, other instances within
+ * ~250 ms) empties this cache whenever it could be wrong. Inactive results are never cached; a
+ * stale marker poll bypasses the cache. The user's permissions in a cached grant may lag (a
+ * permission change is no event): nothing that reads this cache uses them.
  */
 @Injectable()
 export class LiveGrantCache {
@@ -30,7 +32,7 @@ export class LiveGrantCache {
     if (hit) return hit;
     const generation = this.generation;
     const grant = await load();
-    if (grant && grant.userId === null && isLive(grant) && generation === this.generation) {
+    if (grant && isLive(grant) && generation === this.generation) {
       if (this.entries.size >= MAX_ENTRIES) this.entries = new Map();
       this.entries.set(grantId, grant);
     }

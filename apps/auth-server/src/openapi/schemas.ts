@@ -52,7 +52,23 @@ export const SCOPE_VIEW = object({
   updatedAt: dateTime,
 });
 
-export const USER_VIEW = object({ id: string, username: string, permissions: strings, active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime });
+/** The standard claims as written (ProfileBody), plus updated_at, which the server keeps. */
+const USER_PROFILE: SchemaObject = {
+  allOf: [
+    { $ref: '#/components/schemas/ProfileBody' },
+    object({ updated_at: { type: 'integer', description: 'seconds since the epoch of the last profile change' } }, ['updated_at']),
+  ],
+};
+
+export const USER_VIEW = object({
+  id: string,
+  username: string,
+  permissions: strings,
+  active: { type: 'boolean' },
+  profile: USER_PROFILE,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
 
 export const USER_SESSION_VIEW = object({
   id: string,
@@ -153,6 +169,14 @@ export const INTROSPECTION_RESPONSE = object(
   ['scope', 'client_id', 'username', 'token_type', 'exp', 'iat', 'sub', 'aud', 'iss', 'jti'],
 );
 
+/** OpenID Connect Core 1.0 §5.3.1: a POST may carry the token in its form body instead of the header. */
+export const USERINFO_REQUEST = object({ access_token: { type: 'string', description: 'only without an Authorization header' } }, ['access_token']);
+
+/** OpenID Connect Core 1.0 §5.3.2: `sub` and the granted scopes' claims that have a value. */
+export const USERINFO_RESPONSE: SchemaObject = {
+  allOf: [{ $ref: '#/components/schemas/ProfileBody' }, object({ sub: string, updated_at: { type: 'integer' } }, ['updated_at'])],
+};
+
 /** RFC 8414 §2 and OpenID Connect Discovery 1.0 §3 (the members this server publishes; one document for both). */
 export const SERVER_METADATA: SchemaObject = {
   type: 'object',
@@ -163,6 +187,7 @@ export const SERVER_METADATA: SchemaObject = {
     token_endpoint: string,
     introspection_endpoint: string,
     revocation_endpoint: string,
+    userinfo_endpoint: string,
     jwks_uri: string,
     scopes_supported: strings,
     response_types_supported: strings,

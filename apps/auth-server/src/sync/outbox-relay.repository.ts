@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { SyncEnvelope, SyncEventKind } from '#sync';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 
 /** Any constant other than the outbox writers' key: it names the "one relay at a time" lock. */
 const RELAY_LOCK_KEY = 724_310_002;
@@ -30,45 +31,83 @@ const heldInProcess = new Set<string>();
 
 /**
  * The relay's view of outbox_events. One relay at a time (several auth-server instances each run
- * one) holds a session-level advisory lock on a connection of its own for the whole batch, so
- * no other relay publishes an event twice or out of order meanwhile. That connection is never in
- * a transaction while the relay waits for Redis: a hung Redis must not hold rows or, on PGlite
- * (one session for all), every other query. The read and the marking are single statements.
+ * one) holds an advisory lock on a connection of its own for the whole batch, so no other relay
+ * publishes an event twice or out of order meanwhile. The read and the marking are single statements.
+ *
+ * Session mode: a session-level lock, and that connection is never in a transaction while the
+ * relay waits for Redis: a hung Redis must not hold rows or, on PGlite (one session for all),
+ * every other query. Transaction mode (DATABASE_POOL_MODE=transaction): a session-level lock
+ * would stay with whichever server connection took it, so the batch runs in one transaction
+ * holding a transaction-scoped lock; it locks no rows until the marking, right before its commit.
  */
 @Injectable()
 export class OutboxRelayRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: Pick<AuthServerConfig, 'databasePoolMode'>,
+  ) {}
 
   /** Runs `work` on the oldest unpublished rows; false when another relay holds the lock. */
   async withBatch(limit: number, work: (batch: RelayBatch) => Promise<void>): Promise<boolean> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
-    let broken: unknown;
+    const connection: HeldConnection = { runner };
     try {
-      const [{ locked }]: { locked: boolean }[] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked) return false;
-      const database = databaseKey(this.dataSource);
-      try {
-        if (heldInProcess.has(database)) return false;
-        heldInProcess.add(database);
-        try {
-          const rows: OutboxRow[] = await runner.query(
-            'SELECT seq, kind, entity_id, entity_version, payload, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1',
-            [limit],
-          );
-          const envelopes = rows.length ? toEnvelopes(rows, await previousSeq(runner, Number(rows[0].seq))) : [];
-          await work({ envelopes, markPublished: (seqs) => markPublished(runner, seqs) });
-          return true;
-        } finally {
-          heldInProcess.delete(database);
-        }
-      } finally {
-        // The lock belongs to the connection: one that cannot say unlock must not go back to the pool.
-        await runner.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]).catch((error: unknown) => (broken = error));
-      }
+      const hold = this.config.databasePoolMode === 'transaction' ? holdInTransaction : holdOnSession;
+      return await hold(connection, () => this.batchOnce(runner, limit, work));
     } finally {
-      await releaseOrDestroy(runner, broken);
+      await releaseOrDestroy(runner, connection.broken);
     }
+  }
+
+  /** Under the lock: false when another relay of this process holds it (PGlite, see heldInProcess). */
+  private async batchOnce(runner: QueryRunner, limit: number, work: (batch: RelayBatch) => Promise<void>): Promise<boolean> {
+    const database = databaseKey(this.dataSource);
+    if (heldInProcess.has(database)) return false;
+    heldInProcess.add(database);
+    try {
+      const rows: OutboxRow[] = await runner.query(
+        'SELECT seq, kind, entity_id, entity_version, payload, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1',
+        [limit],
+      );
+      const envelopes = rows.length ? toEnvelopes(rows, await previousSeq(runner, Number(rows[0].seq))) : [];
+      await work({ envelopes, markPublished: (seqs) => markPublished(runner, seqs) });
+      return true;
+    } finally {
+      heldInProcess.delete(database);
+    }
+  }
+}
+
+interface HeldConnection {
+  runner: QueryRunner;
+  /** Why the connection must not go back to the pool (it may still hold the lock). */
+  broken?: unknown;
+}
+
+async function holdOnSession(connection: HeldConnection, locked: () => Promise<boolean>): Promise<boolean> {
+  const [{ locked: acquired }]: { locked: boolean }[] = await connection.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+  if (!acquired) return false;
+  try {
+    return await locked();
+  } finally {
+    // The lock belongs to the connection: one that cannot say unlock must not go back to the pool.
+    await connection.runner.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]).catch((error: unknown) => (connection.broken = error));
+  }
+}
+
+async function holdInTransaction(connection: HeldConnection, locked: () => Promise<boolean>): Promise<boolean> {
+  const { runner } = connection;
+  await runner.startTransaction();
+  try {
+    const [{ locked: acquired }]: { locked: boolean }[] = await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
+    const ran = acquired && (await locked());
+    await runner.commitTransaction();
+    return ran;
+  } catch (error) {
+    // Rows marked in a batch that failed are sent again by the next one (at least once, by seq).
+    await runner.rollbackTransaction().catch((rollbackError: unknown) => (connection.broken = rollbackError));
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Permission } from '../common/permissions.js';
+import type { UserProfile } from './profile/user-profile.js';
 
 /** The domain view of a user; the password hash never leaves the users module. */
 export interface User {
@@ -6,6 +7,8 @@ export interface User {
   username: string;
   permissions: Permission[];
   active: boolean;
+  /** OpenID Connect standard claims; {} when none. */
+  profile: UserProfile;
   createdAt: Date;
   updatedAt: Date;
 }

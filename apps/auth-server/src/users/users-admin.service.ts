@@ -6,6 +6,9 @@ import type { ListUsersQuery } from './dto/list-users.query.js';
 import type { UpdateUserBody } from './dto/update-user.body.js';
 import { assertAnAdminRemains } from './last-admin.js';
 import { hashPassword } from './password-hasher.js';
+import { mergeProfile } from './profile/merge-profile.js';
+import { UserProfileCache } from './profile/user-profile-cache.js';
+import type { ProfileChanges, UserProfile } from './profile/user-profile.js';
 import type { User } from './user.js';
 import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { TokenRevoker } from '../tokens/token-revoker.js';
@@ -17,13 +20,14 @@ export class UsersAdminService {
   constructor(
     private readonly repository: UsersRepository,
     private readonly revoker: TokenRevoker,
+    private readonly profiles: UserProfileCache,
     private readonly sessions: BrowserSessionsService,
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
     const passwordHash = await hashPassword(body.password);
     try {
-      return await this.repository.insert(body.username, passwordHash, body.permissions ?? []);
+      return await this.repository.insert(body.username, passwordHash, body.permissions ?? [], mergeProfile({}, body.profile ?? {}, nowSeconds()));
     } catch (error) {
       // The unique index on lower(username) decides, so concurrent creates give one 201 and 409s.
       if (sqlState(error) === UNIQUE_VIOLATION) throw usernameTaken();
@@ -44,9 +48,10 @@ export class UsersAdminService {
 
   async update(id: string, body: UpdateUserBody): Promise<User> {
     const changes = await toChanges(body);
-    return this.repository.inTransaction(async (transaction) => {
+    const updated = await this.repository.inTransaction(async (transaction) => {
       const adminIds = await transaction.lockActiveAdminIds();
       const user = (await transaction.findById(id)) ?? throwNotFound();
+      if (body.profile !== undefined) changes.profile = mergeProfile(user.profile, profileChanges(user.profile, body.profile), nowSeconds());
       assertAnAdminRemains(id, { active: changes.active ?? user.active, permissions: changes.permissions ?? user.permissions }, adminIds);
       // A deactivated user's tokens die with the deactivation, and resource servers hear of it.
       if (changes.active === false && user.active) {
@@ -56,6 +61,8 @@ export class UsersAdminService {
       }
       return transaction.update(id, changes);
     });
+    this.profiles.forget(id);
+    return updated;
   }
 
   async delete(id: string): Promise<void> {
@@ -67,6 +74,7 @@ export class UsersAdminService {
       await this.revoker.revokeAllOfUser(id, transaction.tx);
       await transaction.delete(id);
     });
+    this.profiles.forget(id);
   }
 }
 
@@ -75,8 +83,19 @@ async function toChanges(body: UpdateUserBody): Promise<UserChanges> {
   if (body.active !== undefined) changes.active = body.active;
   if (body.permissions !== undefined) changes.permissions = body.permissions;
   if (body.password !== undefined) changes.passwordHash = await hashPassword(body.password);
-  if (Object.keys(changes).length === 0) throw ValidationProblem.field('body', 'give at least one of password, active, permissions');
+  if (Object.keys(changes).length === 0 && body.profile === undefined)
+    throw ValidationProblem.field('body', 'give at least one of password, active, permissions, profile');
   return changes;
+}
+
+/** `profile: null` removes every claim. */
+function profileChanges(current: UserProfile, changes: ProfileChanges | null): ProfileChanges {
+  return changes ?? Object.fromEntries(Object.keys(current).map((claim) => [claim, null]));
+}
+
+/** OpenID Connect's updated_at is in seconds since the epoch. */
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
 
 function usernameTaken(): ConflictProblem {

@@ -6,6 +6,7 @@ import { txOf } from '#database/persistence';
 import { UserEntity } from './user.entity.js';
 import { Permissions, type Permission } from '../common/permissions.js';
 import type { User } from './user.js';
+import type { UserProfile } from './profile/user-profile.js';
 
 export interface StoredUser {
   user: User;
@@ -25,6 +26,7 @@ export interface UserChanges {
   passwordHash?: string;
   active?: boolean;
   permissions?: Permission[];
+  profile?: UserProfile;
 }
 
 /** The operations available inside one transaction (see UsersRepository.inTransaction). */
@@ -61,8 +63,8 @@ export class UsersRepository {
     return entity ? toUser(entity) : null;
   }
 
-  async insert(username: string, passwordHash: string, permissions: Permission[]): Promise<User> {
-    const saved = await this.users.save(this.users.create({ username, passwordHash, permissions, active: true }));
+  async insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile = {}): Promise<User> {
+    const saved = await this.users.save(this.users.create({ username, passwordHash, permissions, profile, active: true }));
     return toUser(saved);
   }
 
@@ -114,6 +116,7 @@ export function toUser(entity: UserEntity): User {
     username: entity.username,
     permissions: entity.permissions as Permission[],
     active: entity.active,
+    profile: entity.profile,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   };

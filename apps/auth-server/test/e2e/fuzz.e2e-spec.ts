@@ -32,7 +32,7 @@ const WATCHED = [
   { name: 'outbox_events', ignore: ['published_at'] },
 ];
 
-const PROTECTED_SCOPES = ['read', 'write', 'admin'];
+const PROTECTED_SCOPES = ['read', 'write', 'admin', 'openid', 'profile'];
 
 interface Pools {
   clients: string[];
@@ -47,6 +47,7 @@ describe('auth server under fuzzing: every route, random and malformed input', (
   let client: TestClient;
   let adminBearer: string;
   let adminGrant: string;
+  let userinfoBearer: string;
   let tokens: string[] = [];
   let csrfToken = '';
   let victimHash = '';
@@ -65,6 +66,17 @@ describe('auth server under fuzzing: every route, random and malformed input', (
       .issue({ client: found!, user: { id: admin!.id, username: 'admin' }, grantType: 'authorization_code', scopes: ['admin'], withRefreshToken: false });
     adminBearer = issued.response.access_token;
     adminGrant = issued.grantId;
+    // A token userinfo answers, so that its success path is part of the run too.
+    const openid = await server.app
+      .get(TokenIssuance)
+      .issue({
+        client: found!,
+        user: { id: admin!.id, username: 'admin' },
+        grantType: 'authorization_code',
+        scopes: ['openid', 'profile'],
+        withRefreshToken: false,
+      });
+    userinfoBearer = openid.response.access_token;
     for (let i = 0; i < 3; i++) tokens.push(await accessTokenFor(server, client, { scope: 'read' }));
     victimHash = await hashPassword('victim-password-1');
     fingerprint = await DbFingerprint.open(server.database.url, WATCHED);
@@ -151,6 +163,7 @@ describe('auth server under fuzzing: every route, random and malformed input', (
             client_secret: [client.secret],
             csrf_token: [csrfToken],
             username: ['admin'],
+            access_token: [userinfoBearer],
           };
           return Object.hasOwn(fields, field) ? fields[field] : [];
         },
@@ -164,6 +177,7 @@ describe('auth server under fuzzing: every route, random and malformed input', (
             headers: () => [['authorization', basic(client.clientId, client.secret)]],
             form: { client_id: client.clientId, client_secret: client.secret },
           },
+          userinfoBearer: { weight: 2, prefixes: ['/oauth/userinfo'], headers: () => [['authorization', `Bearer ${userinfoBearer}`]] },
           clientPost: { weight: 2, prefixes: ['/oauth/'], headers: () => [], form: { client_id: client.clientId, client_secret: client.secret } },
           authorizeSession: { weight: 5, prefixes: ['/oauth/authorize'], headers: authorizeSession, form: () => ({ csrf_token: csrfToken }) },
           signedInSession: { weight: 4, prefixes: ['/oauth/authorize/consent'], headers: signedInSession, form: () => ({ csrf_token: csrfToken }) },

@@ -65,7 +65,7 @@ describe('outbox relay stalled on its broker', () => {
     const dataSource = server.app.get<DataSource>(getDataSourceToken());
     const stalled = new StalledPublisher(new InProcessPublisher(bus));
     // A second instance's relay, stuck in a publish: it takes a batch as soon as it wins the lock.
-    const relay = new OutboxRelay(new OutboxRelayRepository(dataSource), stalled);
+    const relay = new OutboxRelay(new OutboxRelayRepository(dataSource, { databasePoolMode: 'session' }), stalled);
     // Another relay (the app's own) may win a round: try again with a fresh row until this one stalls.
     let pass: Promise<number> | undefined;
     await eventually(async () => {

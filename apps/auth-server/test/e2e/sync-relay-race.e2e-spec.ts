@@ -43,7 +43,7 @@ describe('outbox relay without Redis (in-process bus)', () => {
   it('never publishes an event twice or out of order while several relays race', async () => {
     const dataSource = server.app.get<DataSource>(getDataSourceToken());
     // Three more relays on the same database next to the app's own, as other instances would be.
-    const rivals = [1, 2, 3].map(() => new OutboxRelay(new OutboxRelayRepository(dataSource), new InProcessPublisher(bus)));
+    const rivals = [1, 2, 3].map(() => new OutboxRelay(new OutboxRelayRepository(dataSource, { databasePoolMode: 'session' }), new InProcessPublisher(bus)));
     const before = bus.published.length;
     let done = false;
     const loops = rivals.map(async (relay) => {

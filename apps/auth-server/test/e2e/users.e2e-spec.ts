@@ -48,6 +48,7 @@ describe('users admin API', () => {
         username: 'carol',
         permissions: ['access_control'],
         active: true,
+        profile: {},
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
@@ -208,7 +209,7 @@ describe('users admin API', () => {
 
       const filtered = (await (await admin('/admin/v1/users?username=LIST-B')).json()) as { items: Record<string, unknown>[]; nextCursor: null };
       expect(filtered.items).toEqual([
-        { id: expect.any(String), username: 'list-b', permissions: [], active: true, createdAt: expect.any(String), updatedAt: expect.any(String) },
+        { id: expect.any(String), username: 'list-b', permissions: [], active: true, profile: {}, createdAt: expect.any(String), updatedAt: expect.any(String) },
       ]);
       expect(filtered.nextCursor).toBeNull();
     });
@@ -252,7 +253,7 @@ describe('users admin API', () => {
       [{ active: null }, [{ field: 'active', message: 'active must be a boolean value' }]],
       [{ password: 'short' }, [{ field: 'password', message: PASSWORD_RULE }]],
       [{ permissions: ['root'] }, [{ field: 'permissions', message: PERMISSION_RULE }]],
-      [{}, [{ field: 'body', message: 'give at least one of password, active, permissions' }]],
+      [{}, [{ field: 'body', message: 'give at least one of password, active, permissions, profile' }]],
     ])('rejects the change %j with 400', async (json, errors) => {
       const { body } = await createUser({ username: `patch-${patched++}`, password: 'long-enough' });
       const response = await admin(`/admin/v1/users/${body.id as string}`, { method: 'PATCH', json });

@@ -19,6 +19,7 @@ describe(loadResourceServerConfig.name, () => {
       audience: 'http://localhost:3001',
       databaseUrl: RESOURCE_DATABASE_URL,
       embeddedDatabase: false,
+      databasePoolMode: 'session',
       redisUrl: undefined,
       syncStream: 'portcullis:registry-events',
       client: undefined,
@@ -33,7 +34,11 @@ describe(loadResourceServerConfig.name, () => {
     const external = { RESOURCE_DATABASE_URL, AUTH_SERVER_MODE: 'external', AUTH_ISSUER: 'https://id.example.com/realms/main' };
 
     it('reads the mode with an explicit issuer', () => {
-      expect(loadResourceServerConfig(external)).toMatchObject({ authServerMode: 'external', issuer: 'https://id.example.com/realms/main', tokenValidation: 'jwt' });
+      expect(loadResourceServerConfig(external)).toMatchObject({
+        authServerMode: 'external',
+        issuer: 'https://id.example.com/realms/main',
+        tokenValidation: 'jwt',
+      });
     });
 
     it('refuses a missing AUTH_ISSUER (no default issuer to discover)', () => {
@@ -104,6 +109,7 @@ describe(loadResourceServerConfig.name, () => {
     ['RESOURCE_PORT', 'abc'],
     ['RESOURCE_PORT', '70000'],
     ['RESOURCE_DATABASE_URL', 'mysql://db/resource'],
+    ['RESOURCE_DATABASE_POOL_MODE', 'statement'],
     ['AUTH_ISSUER', 'not a url'],
     ['RESOURCE_AUDIENCE', 'ftp://api.example.com'],
     ['REDIS_URL', 'postgres://cache'],

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { validateEnv, type RawEnv } from '#config';
+import { DATABASE_POOL_MODES, type DatabasePoolMode } from '#database/pool-mode';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
 import type { AuthServerMode } from '#resource-guard';
@@ -11,26 +12,41 @@ const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['h
 
 /** Every variable the resource server reads; validated once at boot. */
 export class ResourceServerEnv {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   RESOURCE_PORT = 3001;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   RESOURCE_HOST = '127.0.0.1';
 
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   AUTH_ISSUER = 'http://localhost:3000';
 
   /** Where this process reaches the auth server (JWKS, snapshot, introspection) when that differs from the issuer, e.g. inside a container network. */
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   AUTH_SERVER_URL?: string;
 
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   RESOURCE_AUDIENCE = 'http://localhost:3001';
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] }, { message: 'RESOURCE_DATABASE_URL must be a postgres:// URL' })
   RESOURCE_DATABASE_URL?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
+  /** What RESOURCE_DATABASE_URL leads to: a session per connection (direct, PgBouncer session mode) or per transaction (docs/pgbouncer.md). */
+  @IsOptional()
+  @IsIn(DATABASE_POOL_MODES)
+  RESOURCE_DATABASE_POOL_MODE: DatabasePoolMode = 'session';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
@@ -43,21 +59,27 @@ export class ResourceServerEnv {
   @IsString()
   RESOURCE_CLIENT_ID?: string;
 
-  @IsOptional() @IsString() @MinLength(16)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   RESOURCE_CLIENT_SECRET?: string;
 
   /** `external`: any authorization server publishing RFC 8414 / OpenID discovery metadata at AUTH_ISSUER; no sync events. */
-  @IsOptional() @IsIn(['portcullis', 'external'])
+  @IsOptional()
+  @IsIn(['portcullis', 'external'])
   AUTH_SERVER_MODE: AuthServerMode = 'portcullis';
 
-  @IsOptional() @IsIn(['jwt', 'introspection'])
+  @IsOptional()
+  @IsIn(['jwt', 'introspection'])
   TOKEN_VALIDATION: 'jwt' | 'introspection' = 'jwt';
 
   /** Route rules for forward authentication (and the gateway): YAML, or JSON for a .json file. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   RESOURCE_ROUTES_FILE?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
@@ -70,6 +92,8 @@ export interface ResourceServerConfig {
   audience: string;
   databaseUrl: string;
   embeddedDatabase: boolean;
+  /** RESOURCE_DATABASE_POOL_MODE: `transaction` takes the migrations' lock inside a transaction. */
+  databasePoolMode: DatabasePoolMode;
   redisUrl?: string;
   /** SYNC_STREAM: the Redis Stream to read. */
   syncStream: string;
@@ -102,6 +126,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     audience: parsed.RESOURCE_AUDIENCE,
     databaseUrl,
     embeddedDatabase: false,
+    databasePoolMode: parsed.RESOURCE_DATABASE_POOL_MODE,
     redisUrl: parsed.REDIS_URL,
     syncStream: parsed.SYNC_STREAM,
     client: parsed.RESOURCE_CLIENT_ID ? { clientId: parsed.RESOURCE_CLIENT_ID, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
@@ -118,9 +143,14 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
  * default there; Redis carries Portcullis's signed events, which no other server writes.
  */
 function assertExternalModeConfig(env: RawEnv, parsed: ResourceServerEnv): void {
-  if (!env.AUTH_ISSUER) throw new Error('Invalid configuration: AUTH_SERVER_MODE=external requires AUTH_ISSUER (the authorization server publishing RFC 8414 or OpenID discovery metadata)');
+  if (!env.AUTH_ISSUER)
+    throw new Error(
+      'Invalid configuration: AUTH_SERVER_MODE=external requires AUTH_ISSUER (the authorization server publishing RFC 8414 or OpenID discovery metadata)',
+    );
   if (parsed.REDIS_URL) throw new Error('Invalid configuration: AUTH_SERVER_MODE=external receives no sync events: unset REDIS_URL');
   if (parsed.TOKEN_VALIDATION === 'introspection' && !parsed.RESOURCE_CLIENT_ID) {
-    throw new Error('Invalid configuration: TOKEN_VALIDATION=introspection requires RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET (the client this resource server introspects as)');
+    throw new Error(
+      'Invalid configuration: TOKEN_VALIDATION=introspection requires RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET (the client this resource server introspects as)',
+    );
   }
 }

@@ -32,7 +32,7 @@ export class ResourceDatabaseModule {
           useFactory: () => ({
             ...dataSourceOptions({ url: config.databaseUrl, entities: [], migrations: resourceServerMigrations, embedded: config.embeddedDatabase }),
           }),
-          dataSourceFactory: (options) => migratedDataSource(options!),
+          dataSourceFactory: (options) => migratedDataSource(options!, config.databasePoolMode),
         }),
       ],
       providers: [

@@ -14,6 +14,8 @@ export interface TestResourceServerOptions {
   bus?: InProcessEventBus;
   /** With `overrides.redisUrl`: the stream to read, so that tests on a shared Redis stay apart. */
   syncStream?: string;
+  /** A database of the caller's (e.g. reached through a pooler): close() leaves it to its owner. */
+  database?: TestDatabase;
 }
 
 export interface RunningResourceServer {
@@ -43,7 +45,8 @@ export interface RunningResourceServer {
  * database: a new database in TEST_DATABASE_URL's server, otherwise an in-memory PGlite.
  */
 export async function startTestResourceServer(options: TestResourceServerOptions): Promise<RunningResourceServer> {
-  const database = await createTestDatabase();
+  const shared = options.database;
+  const database = shared ?? (await createTestDatabase());
   const bus = options.bus ?? new InProcessEventBus();
   const config = loadResourceServerConfig(
     {
@@ -60,7 +63,7 @@ export async function startTestResourceServer(options: TestResourceServerOptions
   try {
     app = await listen(config, bus, group, options.syncStream);
   } catch (error) {
-    await database.drop();
+    if (!shared) await database.drop();
     throw error;
   }
   const running: RunningResourceServer = {
@@ -99,7 +102,7 @@ export async function startTestResourceServer(options: TestResourceServerOptions
     },
     async close() {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
   return running;

@@ -1,11 +1,10 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InsufficientScope, TemporarilyUnavailable } from '#oauth';
+import { assertNoTokenOutsideHeader, InsufficientScope, parseBearerAuthorization, TemporarilyUnavailable } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
 import { AdmissionMemo } from './admission-memo.js';
 import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
-import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
 import { missingScopes } from './token-admission.js';
 

@@ -7,6 +7,7 @@ import { GrantRevocationRecords1763800000500 } from './1763800000500-grant-revoc
 import { ClientIntrospectionFlag1763800000600 } from './1763800000600-client-introspection-flag.js';
 import { PendingRequestsPerIp1763800000700 } from './1763800000700-pending-requests-per-ip.js';
 import { OpenIdConnectTokens1765000000000 } from './1765000000000-openid-connect-tokens.js';
+import { UserProfiles1765100000000 } from './1765100000000-user-profiles.js';
 import { BrowserSessions1765200000000 } from './1765200000000-browser-sessions.js';
 
 /** Every migration, in order. Add new ones at the end. */
@@ -20,5 +21,6 @@ export const authServerMigrations = [
   ClientIntrospectionFlag1763800000600,
   PendingRequestsPerIp1763800000700,
   OpenIdConnectTokens1765000000000,
+  UserProfiles1765100000000,
   BrowserSessions1765200000000,
 ];

@@ -1,5 +1,6 @@
 import { ValidateIf } from 'class-validator';
 import type { Permission } from '../../common/permissions.js';
+import { ProfileBody, ProfileField } from './profile.body.js';
 import { PasswordField, PermissionsField, UsernameField } from './user-fields.js';
 
 /** POST /admin/v1/users. Anything else in the body is rejected by the global pipe (mass assignment). */
@@ -14,4 +15,8 @@ export class CreateUserBody {
   @ValidateIf((_, value) => value !== undefined)
   @PermissionsField()
   permissions?: Permission[];
+
+  /** OpenID Connect standard claims (userinfo). */
+  @ProfileField()
+  profile?: ProfileBody;
 }

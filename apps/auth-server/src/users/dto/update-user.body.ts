@@ -1,5 +1,6 @@
 import { IsBoolean, ValidateIf } from 'class-validator';
 import type { Permission } from '../../common/permissions.js';
+import { ProfileBody, ProfileField } from './profile.body.js';
 import { PasswordField, PermissionsField } from './user-fields.js';
 
 const present = (_: object, value: unknown): boolean => value !== undefined;
@@ -17,4 +18,8 @@ export class UpdateUserBody {
   @ValidateIf(present)
   @PermissionsField()
   permissions?: Permission[];
+
+  /** Merged into the stored profile: claims left out stay, a null claim is removed, null removes them all. */
+  @ProfileField()
+  profile?: ProfileBody;
 }

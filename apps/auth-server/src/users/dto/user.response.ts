@@ -1,5 +1,6 @@
 import type { Page } from '../../common/pagination.js';
 import type { Permission } from '../../common/permissions.js';
+import type { UserProfile } from '../profile/user-profile.js';
 import type { User } from '../user.js';
 
 /** The wire shape of a user: never the password or its hash. */
@@ -8,6 +9,7 @@ export interface UserResponse {
   username: string;
   permissions: Permission[];
   active: boolean;
+  profile: UserProfile;
   createdAt: string;
   updatedAt: string;
 }
@@ -18,6 +20,7 @@ export function toUserResponse(user: User): UserResponse {
     username: user.username,
     permissions: user.permissions,
     active: user.active,
+    profile: user.profile,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

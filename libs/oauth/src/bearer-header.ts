@@ -1,4 +1,4 @@
-import { InvalidRequest, MissingBearerToken } from '#oauth';
+import { InvalidRequest, MissingBearerToken } from './oauth-error.js';
 
 /** RFC 6750 §2.1 b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;

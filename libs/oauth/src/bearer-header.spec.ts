@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MissingBearerToken, type OAuthError } from '#oauth';
+import { MissingBearerToken, type OAuthError } from './oauth-error.js';
 import { assertNoTokenOutsideHeader, parseBearerAuthorization } from './bearer-header.js';
 
 function failure(run: () => unknown): OAuthError {
