@@ -73,11 +73,11 @@ async function until(what, condition, timeoutMs) {
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 /**
  * Variants for memory measurements (docs/soak.md, "Memory"): extra environment (`K=V K=V`) and
- * node flags for the auth server only. SOAK_MALLOC=glibc starts every app without MALLOC_ENV, as
+ * node flags (instead of the production ones) for the auth server only. SOAK_MALLOC=glibc starts every app without MALLOC_ENV, as
  * a bare `node dist/...` with glibc's defaults would run.
  */
 const AUTH_ENV = Object.fromEntries((process.env.SOAK_AUTH_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split(/=(.*)/s, 2)));
-const AUTH_FLAGS = (process.env.SOAK_AUTH_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const AUTH_FLAGS = (process.env.SOAK_AUTH_FLAGS ?? '--max-semi-space-size=4').split(/\s+/).filter(Boolean); // as start:auth and compose
 const APP_MALLOC_ENV = process.env.SOAK_MALLOC === 'glibc' ? {} : MALLOC_ENV;
 
 /** glibc's tunables from the soak's own environment would blur the variant being measured. */
