@@ -36,6 +36,8 @@ const slowSuites = [
   'test/e2e/scale-out',
   'test/e2e/stack-faults',
   'test/e2e/resource-server-graceful-shutdown',
+  // A six-node Redis Cluster, then a Sentinel group, each failing over the master holding the stream.
+  'test/e2e/stack-redis-ha',
   // Builds the apps and starts the built launcher, like the graceful-shutdown suites.
   'apps/launcher/test/e2e/start-logs',
   // Packs @portcullis/nest-resource-guard and compiles the example app against it, then starts it.

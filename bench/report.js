@@ -38,6 +38,9 @@ if (auth) {
     });
   };
   const code = rowsOf('app authorization_code exchange')[0] ?? {};
+  const oidcCode = rowsOf('app authorization_code exchange, openid (id token)')[0];
+  const sessionAuthorize = rowsOf('app authorize with a session (302 with a code)')[0];
+  const oidcCheck = auth.ratios?.oidcCodeCheck;
   const bareJson = rowsOf('bare node:http fixed JSON')[0] ?? {};
   const token = ratioOf('tokenVsBareSign');
   const intro = ratioOf('introspectionVsBareVerify');
@@ -51,8 +54,20 @@ if (auth) {
     ...pairRows('client_credentials', 'app client_credentials', 'bare ES256 sign', 'bare node:http ES256 sign', 'tokenVsBareSign', '>= 50%, p99 < 25 ms'),
     ...pairRows('introspection', 'app introspection', 'bare ES256 verify', 'bare node:http ES256 verify', 'introspectionVsBareVerify', '>= 80%, p99 < 25 ms'),
     `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign (same round) | | | ${pct(ratioOf('codeVsBareSign').median)} | none set |`,
+    ...(oidcCode
+      ? [
+          `| authorization_code exchange with openid, id token (${oidcCode.codesExchanged} codes, non-2xx ${oidcCode.non2xx}) | ${oidcCode.rps} | ${oidcCode.p50} | ${oidcCode.p99} | ${cpu(oidcCode)} | authorization_code exchange (just before) | ${code.rps ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${pct(ratioOf('oidcCodeVsCode').median)} | >= 75% |`,
+          `| authorize answered by a session (302 with a code; the 302s count as non-2xx) | ${sessionAuthorize?.rps ?? 'n/a'} | ${sessionAuthorize?.p50 ?? 'n/a'} | ${sessionAuthorize?.p99 ?? 'n/a'} | ${sessionAuthorize ? cpu(sessionAuthorize) : 'n/a'} | | | | | none set |`,
+        ]
+      : []),
     `| (bare fixed JSON) | ${bareJson.rps ?? 'n/a'} | ${bareJson.p50 ?? 'n/a'} | ${bareJson.p99 ?? 'n/a'} | ${cpu(bareJson)} | | | | | |`,
     '',
+    ...(oidcCheck
+      ? [
+          `OpenID code exchange (id token) against the plain exchange: ${pct(ratioOf('oidcCodeVsCode').median)} of its rps, ${pct(oidcCheck.cpuRatio)} by server CPU per request; target >= ${pct(oidcCheck.target)}: ${oidcCheck.pass ? 'PASS' : '**FAIL**'}.`,
+          '',
+        ]
+      : []),
   );
 }
 if (rs) {

@@ -7,6 +7,10 @@
 //   introspection: one valid token introspected over and over.
 //   authorization_code: every request exchanges a distinct, valid code (PKCE S256, pre-created
 //   rows stored hashed as the app stores them) and must get 200.
+//   oidc (issue 15): the same exchange with `openid` (codes with a nonce and auth_time, so each
+//   answer carries an RS256 id token), right after the plain one, checked against it: the id token
+//   may cost at most 25% of the throughput; and GET /oauth/authorize answered by an existing
+//   browser session and a remembered consent (a 302 with a new code), the step before.
 // Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL;
 // BENCH_CASES=token,code to run some cases; BENCH_ROUNDS (default 5) paired rounds;
 // BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
@@ -31,10 +35,15 @@ const NAMES = {
   token: 'app client_credentials',
   introspection: 'app introspection',
   code: 'app authorization_code exchange',
+  oidcCode: 'app authorization_code exchange, openid (id token)',
+  sessionAuthorize: 'app authorize with a session (302 with a code)',
 };
+/** The openid exchange's rps over the plain exchange's must stay at or above this (issue 15). */
+const OIDC_CODE_TARGET_RATIO = 0.75;
 
 const basic = (clientId, secret) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
 
+/** A confidential client with `bench.read` and `extra.scopes` (which must exist: `openid` does from the first start). */
 async function insertClient(db, grants, extra = {}) {
   const clientId = `bench-${randomBytes(4).toString('hex')}`;
   const secret = randomBytes(32).toString('base64url');
@@ -44,16 +53,19 @@ async function insertClient(db, grants, extra = {}) {
      VALUES ($1, $1, '1', 'confidential', $2, $3, $4, $5) RETURNING id`,
     [clientId, hashClientSecret(secret), JSON.stringify(grants), JSON.stringify(extra.redirectUris ?? []), extra.refreshCountMode ?? 'limited'],
   );
-  await db.query(`INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, 'bench.read')`, [rows[0].id]);
+  for (const scope of ['bench.read', ...(extra.scopes ?? [])]) {
+    await db.query(`INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2)`, [rows[0].id, scope]);
+  }
   return { id: rows[0].id, clientId, authorization: basic(clientId, secret) };
 }
 
 /**
  * `count` codes of one client and user, inserted as AuthorizationCodesService.issue stores them
  * (SHA-256 hash of a 256-bit value, S256 challenge, redirect_uri sent); returns each code's
- * token-request body.
+ * token-request body. `openid`: codes of an OpenID request (a nonce, auth_time, scope openid and
+ * offline_access, which an OIDC client needs for a refresh token, as the plain exchange gets one).
  */
-async function insertCodes(db, client, count) {
+async function insertCodes(db, client, count, { openid = false } = {}) {
   const { rows } = await db.query(`INSERT INTO users (username, password_hash) VALUES ($1, 'not-a-login') RETURNING id`, [
     `bench-user-${randomBytes(3).toString('hex')}`,
   ]);
@@ -70,9 +82,18 @@ async function insertCodes(db, client, count) {
       bodies.push(`grant_type=authorization_code&code=${code}&redirect_uri=${redirect}&code_verifier=${verifier}`);
     }
     await db.query(
-      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at)
-       SELECT h, $3, $4, $5, true, '["bench.read"]', c, now() + interval '1 hour' FROM unnest($1::text[], $2::text[]) AS t(h, c)`,
-      [hashes, challenges, client.id, rows[0].id, REDIRECT_URI],
+      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at, nonce, auth_time)
+       SELECT h, $3, $4, $5, true, $6, c, now() + interval '1 hour', $7, $8 FROM unnest($1::text[], $2::text[]) AS t(h, c)`,
+      [
+        hashes,
+        challenges,
+        client.id,
+        rows[0].id,
+        REDIRECT_URI,
+        JSON.stringify(openid ? ['openid', 'offline_access', 'bench.read'] : ['bench.read']),
+        openid ? randomBytes(16).toString('base64url') : null,
+        openid ? new Date() : null,
+      ],
     );
   }
   return bodies;
@@ -129,7 +150,8 @@ async function measureBare(key, mode) {
 
 /** The app child on `database`, with what its cases need: a client_credentials client and one of its tokens. */
 async function startApp(database) {
-  const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: randomBytes(12).toString('base64url') }, AUTH_FLAGS);
+  const adminPassword = randomBytes(12).toString('base64url');
+  const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: adminPassword }, AUTH_FLAGS);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   const cc = await insertClient(db, ['client_credentials']);
@@ -137,7 +159,7 @@ async function startApp(database) {
   const issued = await fetch(tokenUrl, { ...form(cc.authorization), body: 'grant_type=client_credentials' });
   if (issued.status !== 200) throw new Error(`client_credentials: ${issued.status} ${await issued.text()}`);
   const { access_token: accessToken } = await issued.json();
-  return { app, db, cc, tokenUrl, accessToken };
+  return { app, db, cc, tokenUrl, accessToken, adminPassword };
 }
 
 const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } });
@@ -150,17 +172,66 @@ function measureIntrospection({ app, cc, accessToken }) {
   return warmThenMeasure(app, 'introspection', () => ({ url: `${app.url}/oauth/introspect`, ...form(cc.authorization), body: `token=${accessToken}` }));
 }
 
-async function measureCodeExchange({ app, db, tokenUrl }) {
-  const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited' });
-  const bodies = await insertCodes(db, client, CODES);
+/** Distinct codes exchanged, each once; `openid`: each answer must carry an id token. */
+async function measureCodeExchange({ app, db, tokenUrl }, { key = 'code', openid = false } = {}) {
+  const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited', scopes: openid ? ['openid', 'offline_access'] : [] });
+  const bodies = await insertCodes(db, client, CODES, { openid });
   const first = await fetch(tokenUrl, { ...form(client.authorization), body: bodies.shift() });
-  if (first.status !== 200 || !(await first.json()).refresh_token) throw new Error(`authorization_code: ${first.status}`);
+  const answer = first.status === 200 ? await first.json() : {};
+  if (!answer.refresh_token || (openid && !answer.id_token)) throw new Error(`${NAMES[key]}: ${first.status}`);
   const warm = bodies.splice(0, Math.floor(bodies.length * (WARMUP_SECONDS / (WARMUP_SECONDS + DURATION_SECONDS))));
-  if (WARMUP_SECONDS > 0) await measure(`${NAMES.code} (warm-up)`, eachOnce(warm, tokenUrl, client.authorization), WARMUP_SECONDS);
-  const row = await measureWithCpu(app, NAMES.code, eachOnce(bodies, tokenUrl, client.authorization));
+  if (WARMUP_SECONDS > 0) await measure(`${NAMES[key]} (warm-up)`, eachOnce(warm, tokenUrl, client.authorization), WARMUP_SECONDS);
+  const row = await measureWithCpu(app, NAMES[key], eachOnce(bodies, tokenUrl, client.authorization));
   const { rows } = await db.query(`SELECT count(*)::int AS n FROM grants WHERE client_ref = $1 AND authorization_code_hash IS NOT NULL`, [client.id]);
-  if (row.non2xx > 0) console.warn(`authorization_code: ${row.non2xx} non-2xx responses (codes exhausted? BENCH_CODES=${CODES})`);
+  if (row.non2xx > 0) console.warn(`${NAMES[key]}: ${row.non2xx} non-2xx responses (codes exhausted? BENCH_CODES=${CODES})`);
   return { ...row, codesExchanged: rows[0].n };
+}
+
+/**
+ * GET /oauth/authorize from a browser that signed in once (a real login through the pages, then
+ * "allow", which remembers the consent): each request is answered by the session at once, a 302
+ * to the client carrying a new code. autocannon follows no redirects: every 302 is the answer.
+ */
+async function measureSessionAuthorize({ app, db, adminPassword }) {
+  const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], scopes: ['openid'] });
+  const query = new URLSearchParams({
+    client_id: client.clientId,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    scope: 'openid bench.read',
+    state: 'bench',
+    nonce: 'bench',
+    code_challenge: createHash('sha256').update('bench-verifier-'.repeat(4)).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const authorizeUrl = `${app.url}/oauth/authorize?${query}`;
+  const session = await signInThroughPages(app, authorizeUrl, adminPassword);
+  const check = await fetch(authorizeUrl, { redirect: 'manual', headers: { cookie: session } });
+  if (check.status !== 302 || !new URL(check.headers.get('location')).searchParams.get('code')) throw new Error(`authorize with a session: ${check.status}`);
+  return warmThenMeasure(app, 'sessionAuthorize', () => ({ url: authorizeUrl, headers: { cookie: session } }));
+}
+
+/** The login and consent pages as a browser goes through them; returns the session cookie. */
+async function signInThroughPages(app, authorizeUrl, adminPassword) {
+  const cookies = new Map();
+  const step = async (url, init = {}) => {
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(new URL(url, app.url), { ...init, redirect: 'manual', headers: { ...init.headers, cookie } });
+    for (const line of response.headers.getSetCookie()) {
+      const [name, value] = line.split(';')[0].split('=');
+      cookies.set(name, value);
+    }
+    return response;
+  };
+  const post = (url, fields) => step(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const csrfOf = async (response) => /name="csrf_token" value="([^"]+)"/.exec(await response.text())?.[1];
+  const login = await step(authorizeUrl);
+  const loggedIn = await post('/oauth/authorize/login', { csrf_token: await csrfOf(login), username: 'admin', password: adminPassword });
+  if (loggedIn.status !== 303) throw new Error(`login: ${loggedIn.status}`);
+  const consent = await step(loggedIn.headers.get('location'));
+  const allowed = await post('/oauth/authorize/consent', { csrf_token: await csrfOf(consent), decision: 'allow' });
+  if (allowed.status !== 303) throw new Error(`consent: ${allowed.status}`);
+  return `portcullis_session=${cookies.get('portcullis_session')}`;
 }
 
 /**
@@ -196,6 +267,7 @@ function ratiosOf(results) {
     tokenVsBareSign: ratio('token', 'sign'),
     introspectionVsBareVerify: ratio('introspection', 'verify'),
     codeVsBareSign: ratio('code', 'sign'),
+    oidcCodeVsCode: ratio('oidcCode', 'code'),
     tokenVsBareJson: ratio('token', 'json'),
   };
 }
@@ -217,8 +289,13 @@ async function main() {
     if (only('json')) results.push({ ...(await measureBare('json', 'json')), round: 1 });
     running = await startApp(database);
     results.push(...(await pairedRounds(running, only)));
-    // The code case spends its codes once, so it runs once, in the last round's conditions.
+    // The code case spends its codes once, so it runs once, in the last round's conditions; the
+    // openid exchange right after it, so that their ratio compares like with like.
     if (only('code')) results.push({ ...(await measureCodeExchange(running)), round: ROUNDS });
+    if (only('oidc')) {
+      results.push({ ...(await measureCodeExchange(running, { key: 'oidcCode', openid: true })), round: ROUNDS });
+      results.push({ ...(await measureSessionAuthorize(running)), round: ROUNDS });
+    }
   } finally {
     if (running) {
       await running.db.end();
@@ -229,6 +306,16 @@ async function main() {
     await database.drop();
   }
   const ratios = ratiosOf(results);
+  const oidc = ratios.oidcCodeVsCode.median;
+  if (oidc !== undefined) {
+    // Server CPU per request beside rps: on a loaded machine rps swings between runs, CPU hardly.
+    const cpuOf = (key) => results.find((row) => row.name === NAMES[key]).serverCpuMicrosPerRequest;
+    const cpuRatio = +(cpuOf('code') / cpuOf('oidcCode')).toFixed(3);
+    ratios.oidcCodeCheck = { target: OIDC_CODE_TARGET_RATIO, cpuRatio, pass: oidc >= OIDC_CODE_TARGET_RATIO };
+    console.log(
+      `openid code exchange: ${Math.round(oidc * 100)}% of the plain exchange's rps, ${Math.round(cpuRatio * 100)}% by server CPU per request (target >= ${OIDC_CODE_TARGET_RATIO * 100}%): ${ratios.oidcCodeCheck.pass ? 'PASS' : 'FAIL'}`,
+    );
+  }
   console.table(Object.fromEntries(Object.entries(ratios).map(([name, ratio]) => [name, { median: ratio.median, rounds: ratio.rounds?.join(' ') }])));
   if (cases) return;
   const date = new Date().toISOString().replace(/[:.]/g, '-');

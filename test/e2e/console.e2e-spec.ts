@@ -528,12 +528,19 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await expectAttribute(lifetime, 'aria-invalid', 'true');
       await lifetime.fill('7200');
+      const retention = page.getByLabel('Audit retention (days)');
+      expect(await retention.inputValue()).toBe('90');
+      await retention.fill('0');
+      await page.getByRole('button', { name: 'Save Settings' }).click();
+      await expectAttribute(retention, 'aria-invalid', 'true');
+      await retention.fill('30');
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await page.getByText('Settings saved.', { exact: false }).waitFor();
       const settings = (await (await as.request('/admin/v1/settings', { headers: { authorization: as.adminAuthorization } })).json()) as {
         accessTokenLifetimeSeconds: number;
+        auditRetentionDays: number;
       };
-      expect(settings.accessTokenLifetimeSeconds).toBe(7200);
+      expect(settings).toMatchObject({ accessTokenLifetimeSeconds: 7200, auditRetentionDays: 30 });
     },
     STEP_TIMEOUT,
   );

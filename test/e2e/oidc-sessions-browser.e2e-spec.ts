@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import * as openid from 'openid-client';
 import { eventually, freePort } from '#testing';
@@ -9,6 +11,7 @@ import { chromiumAvailable, CHROMIUM, launchBrowser, type Browser } from '../sup
 
 jest.setTimeout(90_000);
 
+const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 /**
  * Sessions in a real browser (Debian's Chromium): the cookie as Chromium keeps it, single sign-on
@@ -72,10 +75,10 @@ describe('OpenID Connect sessions in Chromium', () => {
     return openid.authorizationCodeGrant(request.config, await backAtApp(), { pkceCodeVerifier: request.verifier, expectedState: request.state, idTokenExpected: true });
   }
 
-  async function signInOnPage(): Promise<void> {
-    await page.getByLabel('Username').fill(TEST_ADMIN.username);
-    await page.getByLabel('Password').fill(TEST_ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  async function signInOnPage(user: { username: string; password: string } = TEST_ADMIN, on: Page = page): Promise<void> {
+    await on.getByLabel('Username').fill(user.username);
+    await on.getByLabel('Password').fill(user.password);
+    await on.getByRole('button', { name: 'Sign in' }).click();
   }
 
   it('prompt=none without a session: login_required back at the app', async () => {
@@ -136,5 +139,52 @@ describe('OpenID Connect sessions in Chromium', () => {
     await page.getByText('You are signed out.').waitFor();
     await open(1, { prompt: 'none' });
     expect((await backAtApp()).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('the console lists the session and consent of a user, ends the session (the next authorize asks for a login) and withdraws the consent (its tokens refused)', async () => {
+    const carol = { username: 'carol', password: 'carol-password-1' };
+    const created = await server.request('/admin/v1/users', { method: 'POST', json: { ...carol, permissions: [] }, headers: { authorization: server.adminAuthorization } });
+    expect(created.status).toBe(201);
+    // The admin signs in to the console in a tab of its own; the console keeps its tokens in that tab.
+    const consolePage = await browser.context.newPage();
+    await consolePage.goto(`${server.config.issuer}/console`);
+    await signInOnPage(TEST_ADMIN, consolePage);
+    await consolePage.getByRole('button', { name: 'Allow' }).click();
+    await consolePage.getByRole('heading', { level: 1, name: 'Client Registration' }).waitFor();
+
+    // Carol signs in to Mail in the other tab (a new session: the admin's browser session ends) and allows it.
+    const request = await open(0, { prompt: 'login' });
+    await signInOnPage(carol);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    const tokens = await finish(request);
+    expect((await openid.fetchUserInfo(request.config, tokens.access_token, carol.username)).sub).toBe(carol.username);
+
+    await consolePage.getByRole('link', { name: 'Users', exact: true }).click();
+    await consolePage.getByRole('link', { name: 'Sessions and consents of carol' }).click();
+    await consolePage.getByRole('heading', { level: 1, name: 'Sessions and consents of carol' }).waitFor();
+    const sessions = consolePage.getByRole('table', { name: 'Sessions' });
+    const consents = consolePage.getByRole('table', { name: 'Consents' });
+    await sessions.getByRole('button', { name: 'End session' }).waitFor();
+    expect(await sessions.getByRole('row').count()).toBe(2);
+    await consents.getByRole('cell', { name: clients[0].registered.clientId, exact: true }).waitFor();
+    expect(await consents.getByRole('cell', { name: 'openid read', exact: true }).count()).toBe(1);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await consolePage.screenshot({ path: join(SCREENSHOTS, 'user-sessions.png'), fullPage: true });
+
+    await sessions.getByRole('button', { name: 'End session' }).click();
+    await consolePage.getByRole('dialog').getByRole('button', { name: 'End session' }).click();
+    await consolePage.getByText('No active session.').waitFor();
+    // The browser still holds the cookie, but its session is gone: prompt=none is login_required, and a plain request shows the login page.
+    await open(0, { prompt: 'none' });
+    expect((await backAtApp()).searchParams.get('error')).toBe('login_required');
+    await open(0);
+    await page.getByLabel('Password').waitFor();
+
+    await consents.getByRole('button', { name: `Withdraw consent for ${clients[0].registered.clientId}` }).click();
+    await consolePage.getByRole('dialog').getByRole('button', { name: 'Withdraw consent' }).click();
+    await consolePage.getByText('No consent given.').waitFor();
+    const userinfo = await fetch(`${server.config.issuer}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(userinfo.status).toBe(401);
+    await consolePage.close();
   });
 });

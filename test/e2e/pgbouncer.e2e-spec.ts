@@ -9,6 +9,7 @@ import { adminOk, clientCredentialsToken, createStackClient } from '../../apps/a
 import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, tokenRequest } from '../../apps/auth-server/test/support/authorize-flow.helpers.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
+import { RetentionJob } from '../../apps/auth-server/src/retention/retention-job.js';
 
 jest.setTimeout(120_000);
 
@@ -144,6 +145,23 @@ run.each(MODES)('both apps behind PgBouncer, pool_mode=$poolMode (DATABASE_POOL_
       DEADLINE_MS,
       'every outbox event to be marked published',
     );
+  });
+
+  it('runs the retention job (its lease and batches are single statements): a dead grant goes, a live one stays', async () => {
+    const client = await createStackClient(as, `PgBouncer retention ${poolMode}`);
+    await clientCredentialsToken(as, client);
+    // The token just issued backdated past the audit retention and its expiry: nothing can use it any more.
+    await directQuery(
+      asDatabase.directUrl,
+      `UPDATE grants SET created_at = now() - interval '100 days', access_expires_at = now() - interval '99 days' WHERE client_id = $1`,
+      [client.clientId],
+    );
+    const live = await clientCredentialsToken(as, client);
+    const run = await as.app.get(RetentionJob).runOnce();
+    expect(run?.removed.grants).toBe(1);
+    expect(await directQuery(asDatabase.directUrl, 'SELECT 1 FROM grants WHERE client_id = $1', [client.clientId])).toHaveLength(1);
+    expect(await directQuery(asDatabase.directUrl, 'SELECT 1 FROM maintenance_leases')).toEqual([]);
+    expect(live).toEqual(expect.any(String));
   });
 
   it('leaves no advisory lock behind between relay batches, and a restart migrates again without waiting', async () => {

@@ -10,7 +10,7 @@ export function SettingsPage() {
   const [saveError, setSaveError] = useState(null);
   const [message, setMessage] = useState(null);
   useEffect(() => {
-    if (data) setForm({ accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds), authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds), accessTokenAudience: data.accessTokenAudience });
+    if (data) setForm({ accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds), authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds), accessTokenAudience: data.accessTokenAudience, auditRetentionDays: String(data.auditRetentionDays) });
   }, [data]);
   if (loading && !data) return html`<${Loading} />`;
   if (error) return html`<section><${PageHeading}>OAuth Settings<//><${ErrorNotice} error=${error} /></section>`;
@@ -25,6 +25,7 @@ export function SettingsPage() {
         accessTokenLifetimeSeconds: number(form.accessTokenLifetimeSeconds),
         authorizationCodeLifetimeSeconds: number(form.authorizationCodeLifetimeSeconds),
         accessTokenAudience: form.accessTokenAudience,
+        auditRetentionDays: number(form.auditRetentionDays),
       });
       setMessage('Settings saved. They apply to tokens issued from now on.');
       reload();
@@ -45,6 +46,9 @@ export function SettingsPage() {
       <${Field} label="Access token audience" name="accessTokenAudience" type="url" error=${saveError}
         hint="The resource servers' identifier, put in the aud claim." value=${form.accessTokenAudience}
         onInput=${(v) => setForm({ ...form, accessTokenAudience: v })} />
+      <${Field} label="Audit retention (days)" name="auditRetentionDays" type="number" min="1" max="3650" error=${saveError}
+        hint="Audit events older than this are removed by the retention job; expired tokens go once nothing can use them and their audit event is this old."
+        value=${form.auditRetentionDays} onInput=${(v) => setForm({ ...form, auditRetentionDays: v })} />
       <div class="actions"><button type="submit">Save Settings</button></div>
     </form>
   </section>`;

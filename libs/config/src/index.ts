@@ -1,1 +1,2 @@
 export * from './validate-env.js';
+export * from './is-redis-url.js';

@@ -15,6 +15,12 @@ const MIGRATIONS_LOCK_KEY = 724_310_201;
  * and the next boot would wait for it forever; there the lock is transaction-scoped, in a
  * transaction left open on the lock's connection (which pins its server connection) until the
  * migrations, each in its own transaction on other connections, are done.
+ *
+ * In either mode the waiting instances poll the try variant instead of blocking: a statement
+ * blocked on the lock holds a snapshot for as long as it waits, and CREATE INDEX CONCURRENTLY
+ * (migration 1765500000000) waits for every older snapshot, so the holder waited on its waiters
+ * until their statement timeout cancelled them (concurrent-boot e2e on PostgreSQL, seen failing). Between two attempts a waiter holds none (an idle transaction in READ COMMITTED
+ * keeps no xmin).
  */
 export async function runMigrationsExclusively(dataSource: DataSource, poolMode: DatabasePoolMode = 'session'): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
@@ -27,7 +33,7 @@ export async function runMigrationsExclusively(dataSource: DataSource, poolMode:
 }
 
 async function underSessionLock(lock: QueryRunner, dataSource: DataSource): Promise<string[]> {
-  await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK_KEY]);
+  await pollUntilTaken(lock, 'SELECT pg_try_advisory_lock($1) AS locked');
   try {
     return await applyPending(dataSource);
   } finally {
@@ -38,11 +44,21 @@ async function underSessionLock(lock: QueryRunner, dataSource: DataSource): Prom
 async function underTransactionLock(lock: QueryRunner, dataSource: DataSource): Promise<string[]> {
   await lock.startTransaction();
   try {
-    await lock.query('SELECT pg_advisory_xact_lock($1)', [MIGRATIONS_LOCK_KEY]);
+    await pollUntilTaken(lock, 'SELECT pg_try_advisory_xact_lock($1) AS locked');
     return await applyPending(dataSource);
   } finally {
     // The transaction wrote nothing: ending it, however, is what releases the lock.
     await lock.rollbackTransaction().catch(() => undefined);
+  }
+}
+
+const LOCK_POLL_MS = 100;
+
+async function pollUntilTaken(lock: QueryRunner, tryLock: string): Promise<void> {
+  for (;;) {
+    const [{ locked }]: { locked: boolean }[] = await lock.query(tryLock, [MIGRATIONS_LOCK_KEY]);
+    if (locked) return;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }
 

@@ -19,5 +19,7 @@ export { parseEnvelope } from './envelope-schema.js';
 export { signEvent, verifyEvent, readEventUnverified, EVENT_TOKEN_TYP, EVENT_TOKEN_ALG, type EventSigningKey } from './event-token.js';
 export { envelopeFromFields, deadLetterStreamOf } from './stream-entry.js';
 export { checkRedisConnection } from './redis-connection-check.js';
+export { parseRedisUrl, redactRedisUrl, redisUrlProblem, RedisUrlError, type RedisEndpoint, type RedisNodeAddress } from './redis-endpoint.js';
+export { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.js';
 export { InProcessPublisher } from './in-process.publisher.js';
 export { fetchRegistrySnapshot, type SnapshotSource } from './fetch-registry-snapshot.js';

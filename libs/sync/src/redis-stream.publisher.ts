@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { DEFAULT_SYNC_STREAM, STREAM_FIELD_ENVELOPE, STREAM_FIELD_SEQ } from './constants.js';
 import type { SyncEnvelope } from './events.js';
 import { readEventUnverified } from './event-token.js';
+import { createRedisClient, type RedisClient } from './redis-client.js';
 import type { SyncPublisher } from './sync-publisher.js';
 import { rawEnvelopeOf, streamIdForSeq } from './stream-entry.js';
 
@@ -40,7 +40,7 @@ export class ForeignStreamEntryError extends Error {
  * between XADD and marking the row published), which XRANGE checks.
  */
 export class RedisStreamPublisher implements SyncPublisher {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly stream: string;
   private readonly maxLength: number;
   private readonly encode: (envelope: SyncEnvelope) => Promise<string> | string;
@@ -52,7 +52,7 @@ export class RedisStreamPublisher implements SyncPublisher {
     this.maxLength = options.maxLength ?? 100_000;
     this.encode = options.encode ?? ((envelope) => JSON.stringify(envelope));
     // Fail fast while Redis is down: the relay keeps the rows and retries with backoff.
-    this.redis = new Redis(options.redisUrl, {
+    this.redis = createRedisClient(options.redisUrl, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
@@ -90,6 +90,26 @@ export class RedisStreamPublisher implements SyncPublisher {
       if (!String(error).includes('equal or smaller')) throw error;
       await this.assertAlreadyPublished(envelope, id);
     }
+  }
+
+  /**
+   * XINFO STREAM's last-generated-id: unlike the top entry it does not drop when entries are
+   * deleted or trimmed, so only a stream that really went back (a replica promoted before it got
+   * the newest entries) reads lower than what was published. '0-0': created empty by a consumer
+   * group's MKSTREAM (Redis restarted empty), where the resource servers resync instead.
+   */
+  async lastSeqTaken(): Promise<number | null> {
+    if (this.redis.status === 'wait') await this.redis.connect();
+    let info: unknown[];
+    try {
+      info = (await this.redis.call('XINFO', 'STREAM', this.stream)) as unknown[];
+    } catch (error) {
+      if (/no such key/i.test(String(error))) return null;
+      throw error;
+    }
+    const lastId = String(info[info.indexOf('last-generated-id') + 1]);
+    const seq = Number(lastId.split('-')[0]);
+    return lastId === '0-0' || !Number.isSafeInteger(seq) ? null : seq;
   }
 
   async close(): Promise<void> {

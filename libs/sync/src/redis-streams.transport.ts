@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { DEFAULT_SYNC_STREAM } from './constants.js';
 import type { SyncEnvelope } from './events.js';
+import { createRedisClient, type RedisClient } from './redis-client.js';
 import { RejectedEvent } from './rejected-event.js';
 import { deadLetterStreamOf, rawEnvelopeOf } from './stream-entry.js';
 import { settleWithin, sleep, SyncTransportServer } from './sync-transport.base.js';
@@ -45,8 +45,8 @@ export class RedisStreamsTransport extends SyncTransportServer {
   private readonly blockMs: number;
   private readonly retryDelayMs: number;
   /** Blocking reads get their own connection, so acks are never queued behind a BLOCK. */
-  private readonly reader: Redis;
-  private readonly writer: Redis;
+  private readonly reader: RedisClient;
+  private readonly writer: RedisClient;
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
   /** Start (and restart after a failure) by re-reading our own pending entries. */
@@ -70,8 +70,8 @@ export class RedisStreamsTransport extends SyncTransportServer {
       connectTimeout: 2000,
     };
     // The socket timeout outlives one BLOCK, so only a dead connection trips it.
-    this.reader = new Redis(options.redisUrl, { ...common, commandTimeout: this.blockMs + 2000, autoResendUnfulfilledCommands: false });
-    this.writer = new Redis(options.redisUrl, { ...common, commandTimeout: 2000 });
+    this.reader = createRedisClient(options.redisUrl, { ...common, commandTimeout: this.blockMs + 2000, autoResendUnfulfilledCommands: false });
+    this.writer = createRedisClient(options.redisUrl, { ...common, commandTimeout: 2000 });
     for (const client of [this.reader, this.writer]) client.on('error', () => undefined); // failures surface through commands
   }
 

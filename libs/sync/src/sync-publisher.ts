@@ -5,5 +5,12 @@ export interface SyncPublisher {
   publish(envelope: SyncEnvelope): Promise<void>;
   /** Optional: start whatever publish() will need for these envelopes at once (e.g. signing a batch). */
   prepare?(envelopes: readonly SyncEnvelope[]): void;
+  /**
+   * Optional: the seq of the newest event the destination ever took (a stream's last generated
+   * id), or null when it holds none (it does not exist, or a consumer group created it empty).
+   * Lower than what the relay marked published means the destination lost events (a failover
+   * with asynchronous replication, a restore from an older copy): the relay publishes them again.
+   */
+  lastSeqTaken?(): Promise<number | null>;
   close(): Promise<void>;
 }

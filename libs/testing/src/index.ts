@@ -7,3 +7,5 @@ export * from './eventually.js';
 export * from './held-calls.js';
 export * from './test-pgbouncer.js';
 export * from './example-nginx.js';
+export * from './test-redis-cluster.js';
+export * from './test-redis-sentinel.js';

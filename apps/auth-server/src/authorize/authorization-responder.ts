@@ -1,21 +1,29 @@
-import { Injectable } from '@nestjs/common';
-import { GrantTypes } from '#oauth';
+import { Inject, Injectable } from '@nestjs/common';
+import { GrantTypes, type OAuthError } from '#oauth';
 import { AuthorizationCodesService } from '../authorization-codes/authorization-codes.service.js';
 import type { Client } from '../clients/client.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { IdTokenSigner } from '../tokens/id-token-signer.js';
 import { TokenIssuance, type OpenIdFacts } from '../tokens/token-issuance.js';
 import type { User } from '../users/user.js';
-import { redirectWith } from './authorize-redirect.js';
+import { responseModeOf } from './authorize-request.js';
+import { authorizationResponseLocation } from './authorize-redirect.js';
 import type { PendingRequest } from './pending/pending-request.js';
 
-/** Builds the successful authorization response once the user has allowed the request. */
+/** Builds the authorization response to a request that reached its decision: allowed, or refused by redirect. */
 @Injectable()
 export class AuthorizationResponder {
   constructor(
     private readonly codes: AuthorizationCodesService,
     private readonly tokens: TokenIssuance,
     private readonly idTokens: IdTokenSigner,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
+
+  /** RFC 6749 §4.1.2.1 / §4.2.2.1: the error at the client's redirect URI, in the response type's mode. */
+  refusal(pending: Pick<PendingRequest, 'redirectUri' | 'responseType' | 'state'>, error: OAuthError): string {
+    return this.location(pending, responseModeOf(pending.responseType), { error: error.error, error_description: error.description, state: pending.state });
+  }
 
   respond(pending: PendingRequest, client: Client, user: User): Promise<string> {
     switch (pending.responseType) {
@@ -42,7 +50,7 @@ export class AuthorizationResponder {
       nonce: pending.nonce,
       authTime: pending.authTime,
     });
-    return redirectWith(pending.redirectUri, 'query', { code, state: pending.state });
+    return this.location(pending, 'query', { code, state: pending.state });
   }
 
   /**
@@ -58,7 +66,7 @@ export class AuthorizationResponder {
       withRefreshToken: false,
       openId,
     });
-    return redirectWith(pending.redirectUri, 'fragment', {
+    return this.location(pending, 'fragment', {
       access_token: response.access_token,
       token_type: response.token_type,
       expires_in: response.expires_in === undefined ? undefined : String(response.expires_in),
@@ -72,7 +80,11 @@ export class AuthorizationResponder {
   private async idTokenResponse(pending: PendingRequest, client: Client, user: User): Promise<string> {
     const { authTime, nonce } = openIdFacts(pending);
     const idToken = await this.idTokens.sign({ clientId: client.clientId, alg: client.idTokenSignedResponseAlg, subject: user.username, authTime, nonce });
-    return redirectWith(pending.redirectUri, 'fragment', { id_token: idToken, state: pending.state });
+    return this.location(pending, 'fragment', { id_token: idToken, state: pending.state });
+  }
+
+  private location(pending: Pick<PendingRequest, 'redirectUri'>, mode: 'query' | 'fragment', params: Record<string, string | null | undefined>): string {
+    return authorizationResponseLocation(this.config.issuer, pending.redirectUri, mode, params);
   }
 }
 

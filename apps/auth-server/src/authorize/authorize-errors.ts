@@ -17,15 +17,13 @@ export class AuthorizePageError extends Error {
   }
 }
 
-/** An OAuth error that goes back to the client's (verified) redirect URI, with the state. */
+/** An OAuth error that goes back to the client's (verified) redirect URI, with the state (and `iss`, added by the filter). */
 export class AuthorizeRedirectError extends Error {
   constructor(
     readonly oauthError: OAuthError,
     readonly redirectUri: string,
     readonly mode: 'query' | 'fragment',
     readonly state: string | null,
-    /** Sent as `iss` (RFC 9207) with the OpenID Connect errors. */
-    readonly issuer: string | null = null,
   ) {
     super(oauthError.message);
     this.name = 'AuthorizeRedirectError';

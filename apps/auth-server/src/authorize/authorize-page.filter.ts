@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUnavailableError, retryAfterHeader, ServerBusy } from '#errors';
 import { AuthorizePageError, AuthorizeRedirectError } from './authorize-errors.js';
-import { redirectWith } from './authorize-redirect.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { authorizationResponseLocation } from './authorize-redirect.js';
 import { renderErrorPage } from './pages/error.page.js';
 import { sendPage, sendRedirect } from './pages/page-response.js';
 
@@ -14,12 +15,14 @@ import { sendPage, sendRedirect } from './pages/page-response.js';
 export class AuthorizePageFilter implements ExceptionFilter {
   private readonly logger = new Logger('Authorize');
 
+  constructor(@Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof AuthorizeRedirectError) {
-      const { oauthError, redirectUri, mode, state, issuer } = exception;
-      const location = redirectWith(redirectUri, mode, { error: oauthError.error, error_description: oauthError.description, state, iss: issuer });
+      const { oauthError, redirectUri, mode, state } = exception;
+      const location = authorizationResponseLocation(this.config.issuer, redirectUri, mode, { error: oauthError.error, error_description: oauthError.description, state });
       return sendRedirect(reply, request.method === 'GET' ? 302 : 303, location);
     }
     if (exception instanceof AuthorizePageError) {

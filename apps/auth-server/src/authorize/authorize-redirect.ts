@@ -12,3 +12,17 @@ export function redirectWith(redirectUri: string, mode: 'query' | 'fragment', pa
   const separator = redirectUri.includes('?') ? (redirectUri.endsWith('?') || redirectUri.endsWith('&') ? '' : '&') : '?';
   return `${redirectUri}${separator}${encoded}`;
 }
+
+/**
+ * An authorization response, success or error, query or fragment: the parameters plus `iss`
+ * (RFC 9207 §2), so that a client talking to several servers can tell which one answered (the
+ * mix-up attack, RFC 9700 §4.4). Every redirect back from /oauth/authorize is built here.
+ */
+export function authorizationResponseLocation(
+  issuer: string,
+  redirectUri: string,
+  mode: 'query' | 'fragment',
+  params: Record<string, string | null | undefined>,
+): string {
+  return redirectWith(redirectUri, mode, { ...params, iss: issuer });
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessDenied, ConsentRequired, InvalidScope, LoginRequired, TooManyAttempts, type OAuthError } from '#oauth';
+import { AccessDenied, ConsentRequired, InvalidScope, LoginRequired, TooManyAttempts } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import type { SessionOrigin } from '../sessions/browser-session.js';
@@ -12,8 +12,6 @@ import { UsersService } from '../users/users.service.js';
 import type { User } from '../users/user.js';
 import { AuthorizePageError } from './authorize-errors.js';
 import type { AuthorizeOutcome } from './authorize-outcome.js';
-import { responseModeOf } from './authorize-request.js';
-import { redirectWith } from './authorize-redirect.js';
 import { AuthorizationResponder } from './authorization-responder.js';
 import type { RawQuery } from './checks/query-params.js';
 import { redirectUriMatches } from './checks/redirect-uri-matches.js';
@@ -77,7 +75,7 @@ export class AuthorizeService {
     const signedIn = { prompt: interaction.prompt, signedIn: { userId: sessionUser.id, authTime: session.authenticatedAt } };
     const draft = this.pendingRequests.draft(request, signedIn);
     const refused = await this.privilegeRefusal(request.client, draft, sessionUser);
-    if (refused) return { kind: 'redirect', status: 302, location: errorLocation(draft, refused) };
+    if (refused) return { kind: 'redirect', status: 302, location: this.responder.refusal(draft, refused) };
     const remembered = await this.consentRemembered(draft, request.client, sessionUser);
     if (remembered && !interaction.prompt.includes('consent')) {
       return { kind: 'redirect', status: 302, location: await this.approve(draft, request.client, sessionUser, false) };
@@ -109,7 +107,7 @@ export class AuthorizeService {
     const refused = await this.privilegeRefusal(client, pending, user);
     if (refused) {
       if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
-      return { kind: 'redirect', status: 303, location: errorLocation(pending, refused), cookies: [this.pendingRequests.clearCookie()] };
+      return { kind: 'redirect', status: 303, location: this.responder.refusal(pending, refused), cookies: [this.pendingRequests.clearCookie()] };
     }
     // A new session under a new handle at every login (no fixation); the browser's old one ends.
     const { session, cookie: sessionCookie } = await this.sessions.start(user.id, cookieHeader, browser);
@@ -145,7 +143,7 @@ export class AuthorizeService {
     const user = await this.liveUser(pending.userId);
     if (!(await this.pendingRequests.finish(pending))) throw new AuthorizePageError(400, 'Request expired', 'This request was already answered.');
     const cookies = [this.pendingRequests.clearCookie()];
-    if (body.decision !== 'allow') return { kind: 'redirect', status: 303, location: errorLocation(pending, new AccessDenied('the user denied the request')), cookies };
+    if (body.decision !== 'allow') return { kind: 'redirect', status: 303, location: this.responder.refusal(pending, new AccessDenied('the user denied the request')), cookies };
     return { kind: 'redirect', status: 303, location: await this.approve(pending, client, user, true), cookies };
   }
 
@@ -156,13 +154,13 @@ export class AuthorizeService {
   private async approve(pending: PendingRequest, client: Client, user: User, remember: boolean): Promise<string> {
     const associated = await this.clients.associatedScopesOf(client);
     if (!pending.scopes.every((scope) => associated.some((still) => still.name === scope))) {
-      return errorLocation(pending, new InvalidScope('the requested scope is no longer allowed for this client'));
+      return this.responder.refusal(pending, new InvalidScope('the requested scope is no longer allowed for this client'));
     }
     let scopes: string[];
     try {
       scopes = scopesForUser(pending.scopes, associated, user.permissions, pending.scopeRequested ? 'refuse' : 'drop');
     } catch (error) {
-      if (error instanceof InvalidScope) return errorLocation(pending, error);
+      if (error instanceof InvalidScope) return this.responder.refusal(pending, error);
       throw error;
     }
     if (remember) await this.consents.remember(user.id, client.id, scopes);
@@ -210,10 +208,6 @@ async function throttledPage(check: () => Promise<ThrottleTicket>): Promise<Thro
     if (error instanceof TooManyAttempts) throw new AuthorizePageError(429, 'Too many attempts', 'Too many failed sign-in attempts. Wait a minute and try again.', error.headers);
     throw error;
   }
-}
-
-function errorLocation(pending: PendingRequest, error: OAuthError): string {
-  return redirectWith(pending.redirectUri, responseModeOf(pending.responseType), { error: error.error, error_description: error.description, state: pending.state });
 }
 
 /** How the consent page names the client (CONTRACT.md): "Name (Version)". */

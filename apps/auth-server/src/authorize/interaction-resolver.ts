@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InvalidRequest, OAuthError } from '#oauth';
-import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { IdTokenHints, type IdTokenHint } from '../sessions/id-token-hints.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
 import { responseModeOf, type ValidatedAuthorizeRequest } from './authorize-request.js';
@@ -18,10 +17,7 @@ export interface ResolvedInteraction extends InteractionRequest {
  */
 @Injectable()
 export class InteractionResolver {
-  constructor(
-    private readonly hints: IdTokenHints,
-    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
-  ) {}
+  constructor(private readonly hints: IdTokenHints) {}
 
   async resolve(query: RawQuery, request: ValidatedAuthorizeRequest): Promise<ResolvedInteraction> {
     try {
@@ -37,8 +33,8 @@ export class InteractionResolver {
     }
   }
 
-  /** An error for the client, by redirect (OIDC Core §3.1.2.6), with iss (RFC 9207). */
+  /** An error for the client, by redirect (OIDC Core §3.1.2.6). */
   redirectError(request: Pick<ValidatedAuthorizeRequest, 'redirectUri' | 'responseType' | 'state'>, error: OAuthError): AuthorizeRedirectError {
-    return new AuthorizeRedirectError(error, request.redirectUri, responseModeOf(request.responseType), request.state, this.config.issuer);
+    return new AuthorizeRedirectError(error, request.redirectUri, responseModeOf(request.responseType), request.state);
   }
 }

@@ -23,6 +23,7 @@ describe(loadAuthServerConfig.name, () => {
       admin: { username: 'admin', password: undefined },
       limits: { passwordHashQueue: 32, pendingAuthorizationsPerIp: 100 },
       passwordHashCost: 15,
+      retention: { intervalSeconds: 300, batchSize: 5000 },
       logLevel: 'log',
     });
   });
@@ -43,6 +44,8 @@ describe(loadAuthServerConfig.name, () => {
       PASSWORD_HASH_QUEUE_LIMIT: '4',
       AUTHORIZE_PENDING_PER_IP: '20',
       PASSWORD_HASH_COST: '17',
+      RETENTION_INTERVAL_SECONDS: '0',
+      RETENTION_BATCH_SIZE: '250',
     });
     expect(config).toMatchObject({
       port: 8443,
@@ -54,6 +57,7 @@ describe(loadAuthServerConfig.name, () => {
       admin: { username: 'ops', password: 'ops-password' },
       limits: { passwordHashQueue: 4, pendingAuthorizationsPerIp: 20 },
       passwordHashCost: 17,
+      retention: { intervalSeconds: 0, batchSize: 250 },
       logLevel: 'warn',
     });
   });
@@ -82,6 +86,24 @@ describe(loadAuthServerConfig.name, () => {
     });
   });
 
+  it.each(['redis+cluster://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000', 'rediss+cluster://portcullis:s3cret@cache:7000', 'redis+sentinel://s1:26379,s2:26379/portcullis/2'])(
+    'takes REDIS_URL=%s: a Redis Cluster or a Sentinel group',
+    (REDIS_URL) => {
+      expect(loadAuthServerConfig({ DATABASE_URL, REDIS_URL }).redisUrl).toBe(REDIS_URL);
+    },
+  );
+
+  it.each([
+    ['redis://a:6379,b:6379', /several hosts need redis\+cluster:\/\/ or redis\+sentinel:\/\//],
+    ['redis+sentinel://s1:26379,s2:26379', /names its master group/],
+    ['redis+cluster://10.0.0.1:7000/2', /a cluster has only database 0/],
+    ['redis+cluster://', /no host/],
+    ['redis+cluster://a:99999', /bad port/],
+    ['redis+shard://a:7000', /unknown scheme redis\+shard:\/\//],
+  ])('refuses REDIS_URL=%s saying why', (REDIS_URL, why) => {
+    expect(() => loadAuthServerConfig({ DATABASE_URL, REDIS_URL })).toThrow(new RegExp(`^Invalid configuration: REDIS_URL: REDIS_URL is not usable: .*${why.source}`));
+  });
+
   it('reads SYNC_STREAM and a REDIS_URL with an ACL user and password', () => {
     const config = loadAuthServerConfig({ DATABASE_URL, SYNC_STREAM: 'acme:registry-events', REDIS_URL: 'rediss://portcullis:s3cret@cache:6380/2' });
     expect(config).toMatchObject({ syncStream: 'acme:registry-events', redisUrl: 'rediss://portcullis:s3cret@cache:6380/2' });
@@ -90,6 +112,10 @@ describe(loadAuthServerConfig.name, () => {
   it.each([
     ['SYNC_STREAM', 'two words'],
     ['SYNC_STREAM', 'a/b'],
+    ['RETENTION_INTERVAL_SECONDS', '-1'],
+    ['RETENTION_INTERVAL_SECONDS', '86401'],
+    ['RETENTION_BATCH_SIZE', '0'],
+    ['RETENTION_BATCH_SIZE', 'lots'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadAuthServerConfig({ DATABASE_URL, [name]: value })).toThrow(name);
   });

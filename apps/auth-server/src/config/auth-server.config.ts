@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { validateEnv, type RawEnv } from '#config';
+import { IsRedisUrl, validateEnv, type RawEnv } from '#config';
 import { DATABASE_POOL_MODES, type DatabasePoolMode } from '#database/pool-mode';
 import { CLIENT_ID } from '#oauth';
 import { DEFAULT_SYNC_STREAM, type InProcessEventBus } from '#sync';
@@ -9,7 +9,6 @@ import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '.
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const DB_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
-const REDIS_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] };
 
 /** Every variable the auth server reads; validated once at boot (see CONTRACT.md, configuration). */
 export class AuthServerEnv {
@@ -43,8 +42,7 @@ export class AuthServerEnv {
   @IsIn(['on', 'off'])
   DATABASE_PREPARED_STATEMENTS?: 'on' | 'off';
 
-  @IsOptional()
-  @IsUrl(REDIS_URL_OPTIONS, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional() @IsRedisUrl()
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */
@@ -105,6 +103,22 @@ export class AuthServerEnv {
   @Max(1_000_000)
   AUTHORIZE_PENDING_PER_IP = 100;
 
+  /** Seconds between two runs of the retention job (docs/retention.md); 0 turns it off on this instance. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  RETENTION_INTERVAL_SECONDS = 300;
+
+  /** Rows one retention statement removes at most: each batch is its own short statement. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETENTION_BATCH_SIZE = 5000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -134,6 +148,8 @@ export interface AuthServerConfig {
   limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
   /** PASSWORD_HASH_COST: log2 of scrypt's work N·p for new password hashes. */
   passwordHashCost: number;
+  /** RETENTION_INTERVAL_SECONDS (0: off) and RETENTION_BATCH_SIZE. */
+  retention: { intervalSeconds: number; batchSize: number };
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -168,6 +184,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
     limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     passwordHashCost: parsed.PASSWORD_HASH_COST,
+    retention: { intervalSeconds: parsed.RETENTION_INTERVAL_SECONDS, batchSize: parsed.RETENTION_BATCH_SIZE },
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };

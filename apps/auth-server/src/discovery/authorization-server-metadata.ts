@@ -39,6 +39,8 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9207: every authorization response carries iss (authorizationResponseLocation).
+    authorization_response_iss_parameter_supported: true,
     scopes_supported: scopes,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGS],

@@ -4,8 +4,13 @@ import { OAuthMetrics } from './oauth-metrics.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { OutboxMetrics } from './outbox-metrics.js';
 import { PasswordHashingMetrics } from './password-hashing-metrics.js';
+import { RetentionModule } from '../retention/retention.module.js';
+import { RetentionMetrics } from './retention-metrics.js';
 import { SyncModule } from '../sync/sync.module.js';
 
 /** GET /metrics (shared HTTP and pool metrics) plus the auth server's own counters and gauges. */
-@Module({ imports: [OperabilityModule, OutboxModule, SyncModule], providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics] })
+@Module({
+  imports: [OperabilityModule, OutboxModule, SyncModule, RetentionModule],
+  providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics, RetentionMetrics],
+})
 export class AuthMetricsModule {}

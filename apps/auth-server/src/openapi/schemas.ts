@@ -88,6 +88,7 @@ export const SETTINGS_VIEW = object({
   authorizationCodeLifetimeSeconds: { type: 'integer' },
   sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
+  auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
 });
 
 export const GRANT_VIEW = object({

@@ -5,10 +5,14 @@ export interface Settings {
   /** How long a browser session (single sign-on) lasts after its login. */
   sessionLifetimeSeconds: number;
   accessTokenAudience: string;
+  /** Days an audit event is kept; the retention job removes older ones (docs/retention.md). */
+  auditRetentionDays: number;
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   accessTokenLifetimeSeconds: 3600,
   authorizationCodeLifetimeSeconds: 60,
   sessionLifetimeSeconds: 28800,
+  // Also written in the grants trigger of migration 1765500000000, which reads the stored setting.
+  auditRetentionDays: 90,
 };

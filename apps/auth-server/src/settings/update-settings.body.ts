@@ -7,6 +7,9 @@ export const MAX_LIFETIME_SECONDS = 2_147_483_647;
 /** RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED." */
 export const MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS = 600;
 
+/** Ten years: a longer trail is an archive's job, and the bound keeps the date arithmetic in range. */
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
+
 /** PATCH /admin/v1/settings: any non-empty subset; unknown fields are rejected by the global pipe. */
 export class UpdateSettingsBody {
   @ValidateIf(present)
@@ -26,6 +29,12 @@ export class UpdateSettingsBody {
   @Min(1)
   @Max(MAX_LIFETIME_SECONDS)
   sessionLifetimeSeconds?: number;
+
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AUDIT_RETENTION_DAYS)
+  auditRetentionDays?: number;
 
   @ValidateIf(present)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'accessTokenAudience must be an absolute http(s) URL' })

@@ -20,6 +20,8 @@ interface OutboxRow {
 export interface RelayBatch {
   envelopes: SyncEnvelope[];
   markPublished(seqs: number[]): Promise<void>;
+  /** Marks every published row above `seq` unpublished again; resolves to how many. */
+  republishAfter(seq: number): Promise<number>;
 }
 
 /**
@@ -71,7 +73,7 @@ export class OutboxRelayRepository {
         [limit],
       );
       const envelopes = rows.length ? toEnvelopes(rows, await previousSeq(runner, Number(rows[0].seq))) : [];
-      await work({ envelopes, markPublished: (seqs) => markPublished(runner, seqs) });
+      await work({ envelopes, markPublished: (seqs) => markPublished(runner, seqs), republishAfter: (seq) => republishAfter(runner, seq) });
       return true;
     } finally {
       heldInProcess.delete(database);
@@ -131,6 +133,15 @@ async function previousSeq(runner: QueryRunner, seq: number): Promise<number> {
 async function markPublished(runner: QueryRunner, seqs: number[]): Promise<void> {
   if (seqs.length === 0) return;
   await runner.query('UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])', [seqs]);
+}
+
+async function republishAfter(runner: QueryRunner, seq: number): Promise<number> {
+  // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count], not the rows.
+  const [{ n }]: { n: number }[] = await runner.query(
+    'WITH unmarked AS (UPDATE outbox_events SET published_at = NULL WHERE seq > $1 AND published_at IS NOT NULL RETURNING 1) SELECT count(*)::int AS n FROM unmarked',
+    [seq],
+  );
+  return n;
 }
 
 function toEnvelopes(rows: OutboxRow[], firstPrev: number): SyncEnvelope[] {

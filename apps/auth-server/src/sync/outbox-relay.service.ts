@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { settlesWithin } from '#operability';
-import { ForeignStreamEntryError, type SyncPublisher } from '#sync';
+import { ForeignStreamEntryError, type SyncEnvelope, type SyncPublisher } from '#sync';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
 import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
 
 const BATCH_SIZE = 200;
 const POLL_MS = 50;
 const MAX_BACKOFF_MS = 2000;
+/** How often an idle relay checks that the stream still holds what it published. */
+const TAIL_CHECK_MS = 1000;
+/** A hung Redis must not hold every batch for the client's command timeout: the check is then skipped. */
+const TAIL_CHECK_TIMEOUT_MS = 500;
 /** The last pass at shutdown; a Redis or database outage must not hold the exit longer. */
 const FINAL_PASS_MS = 3000;
 
@@ -24,6 +28,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private failures = 0;
   /** Set while a foreign entry in the stream refuses our ids (outbox_relay_stream_conflict). */
   private conflict?: ForeignStreamEntryError;
+  private lastTailCheck = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly outbox: OutboxRelayRepository,
@@ -62,7 +67,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async relayOnce(): Promise<number> {
     let published = 0;
     let failure: unknown;
-    await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished }) => {
+    await this.outbox.withBatch(BATCH_SIZE, async ({ envelopes, markPublished, republishAfter }) => {
+      // What the stream lost goes out again first, in seq order: this batch waits for the next pass.
+      if (await this.streamLostEvents(envelopes, republishAfter)) return;
       const done: number[] = [];
       try {
         this.publisher.prepare?.(envelopes);
@@ -89,6 +96,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return published;
   }
 
+  /**
+   * A Redis Cluster or Sentinel failover promotes a replica that may lack the newest entries
+   * (replication is asynchronous), though the relay had marked them published; a resource server
+   * that had not read them would only notice at the next event, by its gap, and load a snapshot.
+   * So the relay compares the stream's last id with the outbox before each batch (the batch's
+   * prevSeq is the last seq published: the stream must have reached it), and once a second while
+   * idle, and marks what the stream lost unpublished again (a resource server that has those events
+   * skips them by seq). Checking before every batch matters: the first event published after the
+   * failover would otherwise raise the stream's last id over the hole. Redis being away is the
+   * backoff's business, not this check's: the publish fails anyway, or the idle check tries later.
+   */
+  private async streamLostEvents(envelopes: readonly SyncEnvelope[], republishAfter: (seq: number) => Promise<number>): Promise<boolean> {
+    if (!this.publisher.lastSeqTaken) return false;
+    if (envelopes.length === 0 && performance.now() - this.lastTailCheck < TAIL_CHECK_MS) return false;
+    this.lastTailCheck = performance.now();
+    const asked = this.publisher.lastSeqTaken().catch(() => null);
+    const taken = (await settlesWithin(asked, TAIL_CHECK_TIMEOUT_MS)) ? await asked : null;
+    const lastPublished = envelopes[0]?.prevSeq;
+    if (taken === null || (lastPublished !== undefined && taken >= lastPublished)) return false;
+    const lost = await republishAfter(taken);
+    if (lost > 0) this.logger.warn(`the stream's last event is seq ${taken}, but ${lost} later ones were published: Redis lost them (a failover?); publishing them again`);
+    return lost > 0;
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -109,3 +140,4 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 }
+

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
 import type { IdTokenSigningAlg } from '../clients/id-token-signing-alg.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore } from '../keys/key-store.js';
 import { ID_TOKEN_LIFETIME_SECONDS } from '../keys/signing-key.js';
+import { signCompactJws } from './compact-es256.js';
+import { signOnPool } from './es256-signing-thread.js';
 import { idTokenPayload } from './id-token.js';
 
 export interface IdTokenRequest {
@@ -23,6 +24,8 @@ export interface IdTokenRequest {
  */
 @Injectable()
 export class IdTokenSigner {
+  private readonly headers = new Map<string, object>();
+
   constructor(
     private readonly keys: KeyStore,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
@@ -41,6 +44,16 @@ export class IdTokenSigner {
       nonce: request.nonce,
       accessToken: request.accessToken,
     });
-    return new SignJWT({ ...payload }).setProtectedHeader({ alg: request.alg, kid, typ: 'JWT' }).sign(key);
+    return signCompactJws(this.headerFor(request.alg, kid), payload, key, signOnPool);
+  }
+
+  /** One header object per key, so that it is encoded once (signCompactJws caches by object). */
+  private headerFor(alg: IdTokenSigningAlg, kid: string): object {
+    let header = this.headers.get(kid);
+    if (!header) {
+      header = { alg, kid, typ: 'JWT' };
+      this.headers.set(kid, header);
+    }
+    return header;
   }
 }

@@ -67,7 +67,7 @@ describe('authorization requests that change while the user is on the pages', ()
     expect(removed.status).toBe(204);
     const response = await browser.post('/oauth/authorize/consent', { csrf_token: csrf, decision: 'allow' });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe(errorRedirect(REDIRECT, 'invalid_scope', 'the requested scope is no longer allowed for this client', 'st'));
+    expect(response.headers.get('location')).toBe(errorRedirect(server.config.issuer, REDIRECT, 'invalid_scope', 'the requested scope is no longer allowed for this client', 'st'));
   });
 });
 

@@ -112,36 +112,36 @@ describe('GET /oauth/authorize', () => {
     }
 
     it('AZ-8: response_type missing', async () => {
-      await expectRedirect({ client_id: confidential.clientId, state: 'st' }, errorRedirect(REDIRECT, 'invalid_request', 'response_type is required', 'st'));
+      await expectRedirect({ client_id: confidential.clientId, state: 'st' }, errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'response_type is required', 'st'));
     });
 
     it('AZ-9: response_type unknown or combined', async () => {
-      const expected = errorRedirect(REDIRECT, 'unsupported_response_type', 'response_type must be code, token, id_token or id_token token', 'st');
+      const expected = errorRedirect(server.config.issuer, REDIRECT, 'unsupported_response_type', 'response_type must be code, token, id_token or id_token token', 'st');
       await expectRedirect(codeRequest(confidential, { response_type: 'foo' }), expected);
       await expectRedirect(codeRequest(confidential, { response_type: 'code token' }), expected);
     });
 
     it('AZ-10: response_type=token for a client without implicit (fragment), code for an implicit-only client (query)', async () => {
-      await expectRedirect(codeRequest(confidential, { response_type: 'token' }), errorRedirect(REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'));
-      await expectRedirect(codeRequest(implicitClient), errorRedirect(REDIRECT, 'unauthorized_client', 'the client is not registered for the authorization_code grant', 'st'));
+      await expectRedirect(codeRequest(confidential, { response_type: 'token' }), errorRedirect(server.config.issuer, REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'));
+      await expectRedirect(codeRequest(implicitClient), errorRedirect(server.config.issuer, REDIRECT, 'unauthorized_client', 'the client is not registered for the authorization_code grant', 'st'));
     });
 
     it('AZ-11: scopes not associated, unknown, or outside the scope-token grammar', async () => {
-      const notAllowed = errorRedirect(REDIRECT, 'invalid_scope', 'the requested scope is not allowed for this client', 'st');
+      const notAllowed = errorRedirect(server.config.issuer, REDIRECT, 'invalid_scope', 'the requested scope is not allowed for this client', 'st');
       await expectRedirect(codeRequest(publicClient, { scope: 'write', code_challenge: CHALLENGE, code_challenge_method: 'S256' }), notAllowed);
       await expectRedirect(codeRequest(confidential, { scope: 'read nope' }), notAllowed);
-      const grammar = errorRedirect(REDIRECT, 'invalid_scope', 'scope is not a space-separated list of scope tokens', 'st');
+      const grammar = errorRedirect(server.config.issuer, REDIRECT, 'invalid_scope', 'scope is not a space-separated list of scope tokens', 'st');
       for (const scope of ['read\\', 'read"', 'read  write', ' read', 'réad']) await expectRedirect(codeRequest(confidential, { scope }), grammar);
     });
 
     it('AZ-12: any other repeated parameter is invalid_request', async () => {
       await expectRedirect(
         [['response_type', 'code'], ['client_id', confidential.clientId], ['scope', 'read'], ['scope', 'write'], ['state', 'st']],
-        errorRedirect(REDIRECT, 'invalid_request', 'parameters sent more than once: scope', 'st'),
+        errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'parameters sent more than once: scope', 'st'),
       );
       await expectRedirect(
         [['response_type', 'code'], ['response_type', 'code'], ['client_id', confidential.clientId], ['state', 'st']],
-        errorRedirect(REDIRECT, 'invalid_request', 'parameters sent more than once: response_type', 'st'),
+        errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'parameters sent more than once: response_type', 'st'),
       );
     });
 
@@ -151,7 +151,7 @@ describe('GET /oauth/authorize', () => {
     });
 
     it('AZ-15: a state over 4096 characters is refused, without echoing it', async () => {
-      await expectRedirect(codeRequest(confidential, { state: 'a'.repeat(4097) }), errorRedirect(REDIRECT, 'invalid_request', 'state must be at most 4096 characters'));
+      await expectRedirect(codeRequest(confidential, { state: 'a'.repeat(4097) }), errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'state must be at most 4096 characters'));
     });
 
     it('AZ-15: a 4096-character state comes back exactly', async () => {
@@ -164,29 +164,29 @@ describe('GET /oauth/authorize', () => {
     it('IM-2: response_mode other than the default is refused, and a token never goes in the query', async () => {
       await expectRedirect(
         { response_type: 'token', response_mode: 'query', client_id: implicitClient.clientId, state: 'st' },
-        errorRedirect(REDIRECT, 'invalid_request', 'response_mode must be fragment for response_type token', 'st', 'fragment'),
+        errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'response_mode must be fragment for response_type token', 'st', 'fragment'),
       );
-      await expectRedirect(codeRequest(confidential, { response_mode: 'form_post' }), errorRedirect(REDIRECT, 'invalid_request', 'response_mode must be query for response_type code', 'st'));
+      await expectRedirect(codeRequest(confidential, { response_mode: 'form_post' }), errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'response_mode must be query for response_type code', 'st'));
       await expectLoginPage(await get({ response_type: 'token', response_mode: 'fragment', client_id: implicitClient.clientId }));
     });
 
     it('PK-1: a public client without code_challenge', async () => {
-      await expectRedirect(codeRequest(publicClient), errorRedirect(REDIRECT, 'invalid_request', 'public clients must use PKCE: code_challenge is required', 'st'));
+      await expectRedirect(codeRequest(publicClient), errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'public clients must use PKCE: code_challenge is required', 'st'));
     });
 
     it('PK-2: code_challenge_method=plain, or a challenge without a method', async () => {
-      const expected = errorRedirect(REDIRECT, 'invalid_request', 'code_challenge_method must be S256', 'st');
+      const expected = errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'code_challenge_method must be S256', 'st');
       await expectRedirect(codeRequest(publicClient, { code_challenge: CHALLENGE, code_challenge_method: 'plain' }), expected);
       await expectRedirect(codeRequest(publicClient, { code_challenge: CHALLENGE }), expected);
     });
 
     it('PK-3: an unknown method, or a method without a challenge', async () => {
-      await expectRedirect(codeRequest(publicClient, { code_challenge: CHALLENGE, code_challenge_method: 'S512' }), errorRedirect(REDIRECT, 'invalid_request', 'code_challenge_method must be S256', 'st'));
-      await expectRedirect(codeRequest(confidential, { code_challenge_method: 'S256' }), errorRedirect(REDIRECT, 'invalid_request', 'code_challenge is required when code_challenge_method is sent', 'st'));
+      await expectRedirect(codeRequest(publicClient, { code_challenge: CHALLENGE, code_challenge_method: 'S512' }), errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'code_challenge_method must be S256', 'st'));
+      await expectRedirect(codeRequest(confidential, { code_challenge_method: 'S256' }), errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'code_challenge is required when code_challenge_method is sent', 'st'));
     });
 
     it('PK-4: a challenge too short, too long, or with characters outside [A-Za-z0-9-._~]', async () => {
-      const expected = errorRedirect(REDIRECT, 'invalid_request', 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]', 'st');
+      const expected = errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]', 'st');
       for (const challenge of ['a'.repeat(42), 'a'.repeat(129), `${'a'.repeat(42)}+`, `${'a'.repeat(42)}=`]) {
         await expectRedirect(codeRequest(publicClient, { code_challenge: challenge, code_challenge_method: 'S256' }), expected);
       }

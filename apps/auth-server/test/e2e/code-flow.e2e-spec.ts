@@ -58,7 +58,7 @@ describe('authorization code and implicit flows through the login and consent pa
     const { location } = await authorizeThroughPages(server, path, TEST_ADMIN);
     expect(location.startsWith(`${REDIRECT}#`)).toBe(true);
     const fragment = new URLSearchParams(location.slice(REDIRECT.length + 1));
-    expect([...fragment.keys()]).toEqual(['access_token', 'token_type', 'expires_in', 'scope', 'state']);
+    expect([...fragment.keys()]).toEqual(['access_token', 'token_type', 'expires_in', 'scope', 'state', 'iss']);
     expect(fragment.get('token_type')).toBe('Bearer');
     expect(fragment.get('expires_in')).toBe('3600');
     expect(fragment.get('scope')).toBe('read');
@@ -82,12 +82,12 @@ describe('authorization code and implicit flows through the login and consent pa
     // prompt=consent: the consent given in the tests above is remembered.
     const path = authorizePath({ response_type: 'code', client_id: publicClient.clientId, state: 'abc', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent' });
     const { location } = await authorizeThroughPages(server, path, TEST_ADMIN, 'deny');
-    expect(location).toBe(errorRedirect(REDIRECT, 'access_denied', 'the user denied the request', 'abc'));
+    expect(location).toBe(errorRedirect(server.config.issuer, REDIRECT, 'access_denied', 'the user denied the request', 'abc'));
   });
 
   it('AZ-14: deny in the implicit flow puts the error in the fragment', async () => {
     const path = authorizePath({ response_type: 'token', client_id: implicitClient.clientId, state: 'abc', prompt: 'consent' });
     const { location } = await authorizeThroughPages(server, path, TEST_ADMIN, 'deny');
-    expect(location).toBe(errorRedirect(REDIRECT, 'access_denied', 'the user denied the request', 'abc', 'fragment'));
+    expect(location).toBe(errorRedirect(server.config.issuer, REDIRECT, 'access_denied', 'the user denied the request', 'abc', 'fragment'));
   });
 });

@@ -124,6 +124,7 @@ describe('signing keys, JWKS and metadata', () => {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
       // Other modules seed scopes of their own (admin, rs.admin, the OpenID Connect ones) at boot.
       scopes_supported: expect.arrayContaining(['read', 'write', 'openid']),
       subject_types_supported: ['public'],

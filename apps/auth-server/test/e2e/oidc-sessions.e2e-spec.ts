@@ -155,7 +155,7 @@ describe('OpenID Connect browser sessions', () => {
     expectError(await redirectOf(stale, first, { prompt: 'none' }), 'login_required');
   });
 
-  it('prompt=none: login_required without a session, consent_required without consent, a code with both', async () => {
+  it('prompt=none (oidcc-prompt-none-not-logged-in): login_required without a session, consent_required without consent, a code with both', async () => {
     const anonymous = new TestBrowser(server);
     expectError(await redirectOf(anonymous, first, { prompt: 'none', state: 'st-1' }), 'login_required', 'st-1');
 
@@ -169,6 +169,18 @@ describe('OpenID Connect browser sessions', () => {
     expectError(await redirectOf(browser, fresh, { prompt: 'none', state: 'st-2' }), 'consent_required', 'st-2');
     // prompt=consent shows the consent page although the consent is remembered.
     expect(await redirectOf(browser, first, { prompt: 'consent' })).toBeNull();
+  });
+
+  it('oidcc-ensure-registered-redirect-uri: an OpenID request to an unregistered redirect_uri is an error page, never a redirect, even with prompt=none', async () => {
+    const browser = new TestBrowser(server);
+    await signIn(browser, first, alice);
+    for (const redirectUri of [`${REDIRECT}/other`, `${REDIRECT}?x=1`, 'http://localhost/callback', 'https://attacker.example/callback']) {
+      const { path } = await authorizeUrl(first, { redirect_uri: redirectUri, prompt: 'none' });
+      const response = await browser.get(path);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    }
   });
 
   it('max_age: 0 always asks for a login; once max_age seconds have passed since the login, a new one', async () => {
@@ -296,6 +308,32 @@ describe('OpenID Connect browser sessions', () => {
     // The consent page is back.
     expect(await redirectOf(browser, first)).toBeNull();
     expect((await admin('DELETE', `/admin/v1/users/${daveId}/consents/${consent.id}`)).status).toBe(404);
+  });
+
+  it('a user deleted and created again under the same name gets none of the old sessions, consents or grants', async () => {
+    const erin = { username: 'erin', password: 'erin-password-12' };
+    const oldId = ((await admin('POST', '/admin/v1/users', { ...erin, permissions: [] })).body as { id: string }).id;
+    const browser = new TestBrowser(server);
+    const request = await authorizeUrl(first, { scope: 'openid read offline_access' });
+    expect((await login(browser, await browser.get(request.path), erin)).headers.get('location')).toBe('/oauth/authorize/consent');
+    const tokens = await exchange(request, await allow(browser, await browser.get('/oauth/authorize/consent')));
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(((await admin('GET', `/admin/v1/users/${oldId}/consents`)).body as unknown[]).length).toBe(1);
+
+    expect((await admin('DELETE', `/admin/v1/users/${oldId}`)).status).toBe(204);
+    const newId = ((await admin('POST', '/admin/v1/users', { ...erin, permissions: [] })).body as { id: string }).id;
+    expect(newId).not.toBe(oldId);
+    // The same `sub` (the user name), but sessions, consents and grants belong to the user's id.
+    expect((await admin('GET', `/admin/v1/users/${newId}/sessions`)).body).toEqual([]);
+    expect((await admin('GET', `/admin/v1/users/${newId}/consents`)).body).toEqual([]);
+    expect(((await admin('GET', '/admin/v1/tokens?username=erin')).body as { items: unknown[] }).items).toEqual([]);
+    // The old browser's cookie signs no one in; the old tokens are refused.
+    expectError(await redirectOf(browser, first, { prompt: 'none' }), 'login_required');
+    expect((await server.request('/oauth/userinfo', { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(401);
+    await expect(openid.refreshTokenGrant(request.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // The new erin's first login asks for consent: the old consent was not theirs.
+    const again = await authorizeUrl(first, { scope: 'openid read offline_access' });
+    expect((await login(browser, await browser.get(again.path), erin)).headers.get('location')).toBe('/oauth/authorize/consent');
   });
 
   describe('RP-initiated logout', () => {

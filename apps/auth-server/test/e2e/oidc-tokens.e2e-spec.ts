@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import * as openid from 'openid-client';
+import pg from 'pg';
 import { freePort } from '#testing';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { authorizeThroughPages, createTestClient, errorRedirect, tokenRequest, type ClientSpec, type TestClient } from '../support/authorize-flow.helpers.js';
@@ -207,6 +208,32 @@ describe('OpenID Connect tokens driven by openid-client', () => {
     expect(refresh.body.error).toBe('invalid_grant');
   });
 
+  it('oidcc-codereuse-30seconds: a code replayed 30 s after its exchange is still invalid_grant and still revokes', async () => {
+    const registered = await oidcClient({ type: 'confidential' });
+    const config = await relyingParty(registered);
+    const verifier = openid.randomPKCECodeVerifier();
+    const url = openid.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await openid.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
+    const exchange = { grant_type: 'authorization_code', code: new URL(location).searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: verifier };
+    const first = await tokenRequest(server, exchange, registered);
+    expect(first.status).toBe(200);
+    // 30 seconds pass, without a sleep: the code's times move back by 30 s (it would still be unexpired).
+    const db = new pg.Client({ connectionString: server.database.url });
+    await db.connect();
+    try {
+      const moved = await db.query(
+        `UPDATE authorization_codes SET created_at = created_at - interval '30 seconds', consumed_at = consumed_at - interval '30 seconds', expires_at = expires_at - interval '30 seconds'
+         WHERE client_ref = (SELECT id FROM clients WHERE client_id = $1)`,
+        [registered.clientId],
+      );
+      expect(moved.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+    expect(await tokenRequest(server, exchange, registered)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code was already used' } });
+    expect(await openid.tokenIntrospection(config, first.body.access_token!)).toEqual({ active: false });
+  });
+
   describe('implicit id_token and "id_token token" for public implicit clients', () => {
     let implicit: TestClient;
     let config: openid.Configuration;
@@ -226,7 +253,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       const state = openid.randomState();
       const { location } = await authorizeThroughPages(server, implicitPath({ response_type: 'id_token', nonce, state }), TEST_ADMIN);
       const fragment = new URLSearchParams(new URL(location).hash.slice(1));
-      expect([...fragment.keys()].sort()).toEqual(['id_token', 'state']);
+      expect([...fragment.keys()].sort()).toEqual(['id_token', 'iss', 'state']);
       const idTokenRp = await relyingParty(implicit);
       openid.useIdTokenResponseType(idTokenRp);
       const claims = await openid.implicitAuthentication(idTokenRp, new URL(location), nonce, { expectedState: state });
@@ -250,6 +277,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
         expect(response.status).toBe(302);
         expect(response.headers.get('location')).toBe(
           errorRedirect(
+            server.config.issuer,
             REDIRECT,
             'invalid_request',
             `nonce is required for response_type ${responseType === 'id_token' ? 'id_token' : 'id_token token'}`,
@@ -261,7 +289,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       const url = openid.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'read', response_type: 'id_token', nonce: 'n', state: 'st' });
       const noOpenId = await server.request(`${url.pathname}${url.search}`);
       expect(noOpenId.headers.get('location')).toBe(
-        errorRedirect(REDIRECT, 'invalid_request', 'response_type id_token requires the openid scope', 'st', 'fragment'),
+        errorRedirect(server.config.issuer, REDIRECT, 'invalid_request', 'response_type id_token requires the openid scope', 'st', 'fragment'),
       );
     });
 
@@ -276,7 +304,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       });
       const response = await server.request(`${url.pathname}${url.search}`);
       expect(response.headers.get('location')).toBe(
-        errorRedirect(REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'),
+        errorRedirect(server.config.issuer, REDIRECT, 'unauthorized_client', 'the client is not registered for the implicit grant', 'st', 'fragment'),
       );
     });
   });

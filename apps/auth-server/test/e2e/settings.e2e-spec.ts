@@ -4,7 +4,13 @@ import { startTestAuthServer, type RunningAuthServer } from '../support/auth-ser
 // Booting on PGlite and scrypt on a loaded CI machine can exceed jest's 5 s default (the e2e project's testTimeout is not applied).
 jest.setTimeout(60_000);
 
-const DEFAULTS = { accessTokenLifetimeSeconds: 3600, authorizationCodeLifetimeSeconds: 60, sessionLifetimeSeconds: 28800, accessTokenAudience: 'http://localhost:3001' };
+const DEFAULTS = {
+  accessTokenLifetimeSeconds: 3600,
+  authorizationCodeLifetimeSeconds: 60,
+  sessionLifetimeSeconds: 28800,
+  accessTokenAudience: 'http://localhost:3001',
+  auditRetentionDays: 90,
+};
 
 function invalid(field: string, message: string) {
   return {
@@ -69,6 +75,20 @@ describe('settings admin API', () => {
     expect(await patch({ authorizationCodeLifetimeSeconds: seconds })).toEqual({ status: 400, body: invalid('authorizationCodeLifetimeSeconds', message) });
   });
 
+  it.each([
+    [0, 'auditRetentionDays must not be less than 1'],
+    [3651, 'auditRetentionDays must not be greater than 3650'],
+    [1.5, 'auditRetentionDays must be an integer number'],
+  ])('rejects an audit retention of %j days', async (days, message) => {
+    expect(await patch({ auditRetentionDays: days })).toEqual({ status: 400, body: invalid('auditRetentionDays', message) });
+  });
+
+  it('keeps audit events for auditRetentionDays, 1 to 3650 days', async () => {
+    expect(await patch({ auditRetentionDays: 3650 })).toMatchObject({ status: 200, body: { auditRetentionDays: 3650 } });
+    expect(await (await settings()).json()).toMatchObject({ auditRetentionDays: 3650 });
+    expect(await patch({ auditRetentionDays: 90 })).toMatchObject({ status: 200, body: { auditRetentionDays: 90 } });
+  });
+
   it.each(['not a url', 'ftp://resource.example', '/relative', 'javascript:alert(1)'])('rejects the audience %j', async (audience) => {
     const { status, body } = await patch({ accessTokenAudience: audience });
     expect(status).toBe(400);
@@ -78,7 +98,10 @@ describe('settings admin API', () => {
   it('rejects an empty body and unknown fields', async () => {
     expect(await patch({})).toEqual({
       status: 400,
-      body: invalid('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience'),
+      body: invalid(
+        'body',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays',
+      ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
       status: 400,
@@ -87,7 +110,14 @@ describe('settings admin API', () => {
   });
 
   it.each([
-    ['no body', {}, invalid('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience')],
+    [
+      'no body',
+      {},
+      invalid(
+        'body',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays',
+      ),
+    ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
     ['a JSON string', { json: 'x' }, invalid('body', 'Validation failed (object is expected)')],
     ['broken JSON', { body: '{', headers: { 'content-type': 'application/json' } }, invalid('body', 'the body is not valid JSON')],
@@ -103,7 +133,13 @@ describe('settings admin API', () => {
   });
 
   it('applies a subset, answers the full settings and keeps them across a restart', async () => {
-    const changed = { accessTokenLifetimeSeconds: 900, authorizationCodeLifetimeSeconds: 600, sessionLifetimeSeconds: 28800, accessTokenAudience: 'https://api.example.com/v1' };
+    const changed = {
+      accessTokenLifetimeSeconds: 900,
+      authorizationCodeLifetimeSeconds: 600,
+      sessionLifetimeSeconds: 28800,
+      accessTokenAudience: 'https://api.example.com/v1',
+      auditRetentionDays: 90,
+    };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
       status: 200,
       body: { ...DEFAULTS, accessTokenLifetimeSeconds: 2147483647, authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience },

@@ -167,8 +167,10 @@ export async function tokenRequest(server: RunningAuthServer, form: Record<strin
 }
 
 /** The exact redirect of an authorize error (code flow: query; implicit: fragment). */
-export function errorRedirect(redirectUri: string, error: string, description: string, state?: string, mode: 'query' | 'fragment' = 'query'): string {
+export function errorRedirect(issuer: string, redirectUri: string, error: string, description: string, state?: string, mode: 'query' | 'fragment' = 'query'): string {
   const params = [`error=${encodeURIComponent(error)}`, `error_description=${encodeURIComponent(description)}`];
   if (state !== undefined) params.push(`state=${encodeURIComponent(state)}`);
+  // RFC 9207: every authorization response names the issuer.
+  params.push(`iss=${encodeURIComponent(issuer)}`);
   return `${redirectUri}${mode === 'query' ? '?' : '#'}${params.join('&')}`;
 }

@@ -89,6 +89,13 @@ describe(loadResourceServerConfig.name, () => {
     });
   });
 
+  it('takes a Redis Cluster or a Sentinel group as REDIS_URL, and refuses a half-written one', () => {
+    const cluster = 'rediss+cluster://portcullis:s3cret@10.0.0.1:7000,10.0.0.2:7000';
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL, REDIS_URL: cluster }).redisUrl).toBe(cluster);
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL, REDIS_URL: 'redis+sentinel://s1,s2,s3/portcullis' }).redisUrl).toBe('redis+sentinel://s1,s2,s3/portcullis');
+    expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, REDIS_URL: 'redis+sentinel://s1,s2,s3' })).toThrow(/REDIS_URL is not usable: a redis\+sentinel:\/\/ URL names its master group/);
+  });
+
   it('reads SYNC_STREAM and a REDIS_URL with an ACL user and password', () => {
     const config = loadResourceServerConfig({
       RESOURCE_DATABASE_URL,

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { validateEnv, type RawEnv } from '#config';
+import { IsRedisUrl, validateEnv, type RawEnv } from '#config';
 import { DATABASE_POOL_MODES, type DatabasePoolMode } from '#database/pool-mode';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
@@ -45,8 +45,7 @@ export class ResourceServerEnv {
   @IsIn(DATABASE_POOL_MODES)
   RESOURCE_DATABASE_POOL_MODE: DatabasePoolMode = 'session';
 
-  @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional() @IsRedisUrl()
   REDIS_URL?: string;
 
   /** The Redis Stream events travel on; both apps of one installation must name the same one. */

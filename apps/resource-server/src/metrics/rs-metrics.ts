@@ -25,7 +25,13 @@ export class RsMetrics {
    */
   private readonly pendingDecisions = new Map<string, PendingDecisions>();
 
-  constructor(metrics: MetricsRegistry, projection: RegistryProjection, transports: SyncTransportRegistry, sync: RegistrySyncService, telemetry: GuardTelemetry) {
+  constructor(
+    metrics: MetricsRegistry,
+    projection: RegistryProjection,
+    transports: SyncTransportRegistry,
+    sync: RegistrySyncService,
+    telemetry: GuardTelemetry,
+  ) {
     const registers = [metrics.registry];
     this.applied = new Counter({
       name: 'sync_events_applied_total',
@@ -63,6 +69,12 @@ export class RsMetrics {
     sync.onEventApplied((kind, occurredAt) => this.eventApplied(kind, occurredAt));
     telemetry.onJwksFetch(() => this.jwksFetched());
     telemetry.onDeadLetter((reason) => this.eventDeadLettered(reason));
+    const revocationsPruned = new Counter({
+      name: 'registry_revocations_pruned_total',
+      help: 'Revocations removed from the registry database once their tokens expired (periodic, in bounded batches)',
+      registers,
+    });
+    telemetry.onRevocationsPruned((count) => revocationsPruned.inc(count));
     new Gauge({
       name: 'sync_last_applied_seq',
       help: 'Outbox seq of the last event applied (or loaded by snapshot)',

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { REGISTRY_DATA_SOURCE, RegistrySyncService } from '#resource-guard';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { openApiErrors, undocumentedRoutes, type OpenApiDocument } from '#testing/openapi-coverage';
 import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
@@ -37,7 +39,9 @@ describe('resource-server operability', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(await openApiErrors(document)).toEqual([]);
     expect(undocumentedRoutes(rs.app, document)).toEqual([]);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/me', '/admin/v1/clients/{clientId}', '/admin/v1/routes', '/admin/v1/routes/{id}', '/metrics', '/health/ready']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/me', '/admin/v1/clients/{clientId}', '/admin/v1/routes', '/admin/v1/routes/{id}', '/metrics', '/health/ready']),
+    );
     const ui = await rs.request('/docs');
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui-bundle.js');
@@ -63,5 +67,22 @@ describe('resource-server operability', () => {
     expect(metrics).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/me",status_class="2xx"\} 1/);
     expect(metrics).toMatch(/^db_pool_connections_total \d+$/m);
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('prunes expired revocations in bounded batches, keeps the live ones, and counts them', async () => {
+    const db = rs.app.get<DataSource>(REGISTRY_DATA_SOURCE);
+    await db.query(
+      `INSERT INTO revoked_grants (grant_id, client_id, expires_at)
+       SELECT 'expired-' || g, 'pruned-client', now() - interval '1 hour' FROM generate_series(1, 12000) g`,
+    );
+    await db.query(
+      `INSERT INTO revoked_grants (grant_id, client_id, expires_at) VALUES ('live', 'pruned-client', now() + interval '1 hour'), ('never', 'pruned-client', NULL)`,
+    );
+    await rs.app.get(RegistrySyncService).purgeExpiredGrants();
+    expect(await db.query(`SELECT grant_id FROM revoked_grants WHERE client_id = 'pruned-client' ORDER BY grant_id`)).toEqual([
+      { grant_id: 'live' },
+      { grant_id: 'never' },
+    ]);
+    expect(await (await rs.request('/metrics')).text()).toMatch(/^registry_revocations_pruned_total 12000$/m);
   });
 });

@@ -29,6 +29,12 @@ describe(resolveResourceGuardConfig.name, () => {
     expect(resolveResourceGuardConfig({ ...synced, redisUrl: 'redis://127.0.0.1:6379', snapshotPollMs: 2000 }).snapshotPollMs).toBeUndefined();
   });
 
+  it('takes a Redis Cluster or a Sentinel group, and says what is wrong with a multi-host URL', () => {
+    expect(resolveResourceGuardConfig({ ...synced, redisUrl: 'redis+cluster://10.0.0.1:7000,10.0.0.2:7000' }).redisUrl).toBe('redis+cluster://10.0.0.1:7000,10.0.0.2:7000');
+    expect(resolveResourceGuardConfig({ ...synced, redisUrl: 'redis+sentinel://s1:26379,s2:26379/portcullis' }).redisUrl).toBe('redis+sentinel://s1:26379,s2:26379/portcullis');
+    expect(() => resolveResourceGuardConfig({ ...synced, redisUrl: 'redis+sentinel://s1:26379' })).toThrow(/redisUrl is not usable: a redis\+sentinel:\/\/ URL names its master group/);
+  });
+
   it('external mode needs no client for JWTs, and refuses Redis', () => {
     const external: ResourceGuardOptions = { ...synced, mode: 'external', client: undefined };
     expect(resolveResourceGuardConfig(external).authServerMode).toBe('external');
@@ -39,7 +45,8 @@ describe(resolveResourceGuardConfig.name, () => {
   it('refuses what the guard could not work with, naming every problem at once', () => {
     const options = { ...synced, issuer: 'auth.example.com', databaseUrl: 'mysql://db/x', redisUrl: 'http://redis', client: undefined, snapshotPollMs: 10 };
     expect(() => resolveResourceGuardConfig(options)).toThrow(
-      'Invalid ResourceGuardModule options: issuer must be an http(s) URL; databaseUrl must be a postgres:// URL; redisUrl must be a redis:// URL; ' +
+      'Invalid ResourceGuardModule options: issuer must be an http(s) URL; databaseUrl must be a postgres:// URL; redisUrl is not usable: unknown scheme http:// ' +
+        '(expected redis://[user:password@]host:port[/db], redis+cluster://host:port[,host:port…] or redis+sentinel://host:port[,host:port…]/<master name>[/db], rediss… for TLS); ' +
         'synced mode needs client (clientId, clientSecret) to load the registry snapshot; snapshotPollMs must be an integer of at least 1000',
     );
     expect(() => resolveResourceGuardConfig({ ...synced, mode: 'other' as never })).toThrow(/mode must be 'synced' or 'external'/);

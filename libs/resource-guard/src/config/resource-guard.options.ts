@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
+import { redisUrlProblem } from '#sync/redis-endpoint';
 import type { InProcessEventBus } from '#sync';
 import type { ResourceGuardConfig } from './resource-guard.config.js';
 
@@ -42,7 +43,8 @@ export function resolveResourceGuardConfig(options: ResourceGuardOptions): Resou
     if (value !== undefined && !isUrl(value, ['http:', 'https:'])) problems.push(`${name} must be an http(s) URL`);
   }
   if (!isUrl(options.databaseUrl, ['postgres:', 'postgresql:'])) problems.push('databaseUrl must be a postgres:// URL');
-  if (options.redisUrl !== undefined && !isUrl(options.redisUrl, ['redis:', 'rediss:'])) problems.push('redisUrl must be a redis:// URL');
+  const redisProblem = options.redisUrl === undefined ? null : redisUrlProblem(options.redisUrl);
+  if (redisProblem) problems.push(`redisUrl is not usable: ${redisProblem}`);
   const mode = options.mode ?? 'synced';
   if (mode !== 'synced' && mode !== 'external') problems.push("mode must be 'synced' or 'external'");
   if (mode === 'synced' && !options.client) problems.push('synced mode needs client (clientId, clientSecret) to load the registry snapshot');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { RegistrySnapshot, SyncEnvelope } from '#sync';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
+import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
 import { RegistryRepository } from './registry.repository.js';
@@ -31,6 +32,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     private readonly projection: RegistryProjection,
     @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
     @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'authServerMode'>,
+    private readonly telemetry: GuardTelemetry,
   ) {}
 
   /** AUTH_SERVER_MODE=external: no snapshot or event ever comes; the registry holds the local switches only. */
@@ -109,9 +111,10 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
-  private async purgeExpiredGrants(): Promise<void> {
+  /** Every PURGE_INTERVAL_MS (and by tests): the expired revocations leave the database and memory. */
+  async purgeExpiredGrants(): Promise<void> {
     try {
-      await this.repository.purgeExpiredGrants();
+      this.telemetry.revocationsPruned(await this.repository.purgeExpiredGrants());
       this.projection.purgeExpiredGrants();
     } catch (error) {
       this.logger.warn(`purging expired revocations failed: ${(error as Error).message}`);

@@ -7,6 +7,9 @@ import { REGISTRY_DATA_SOURCE } from '../database/registry-data-source.js';
 import type { RegistryChange, StoredVersions } from './apply-rules.js';
 import type { ProjectedClient, RegistryRows, SyncState } from './registry.js';
 
+/** Rows one purge statement removes at most. */
+const PURGE_BATCH = 5000;
+
 interface ClientRow {
   client_id: string;
   name: string;
@@ -120,8 +123,26 @@ export class RegistryRepository {
     );
   }
 
-  async purgeExpiredGrants(): Promise<void> {
-    await this.dataSource.query('DELETE FROM revoked_grants WHERE expires_at IS NOT NULL AND expires_at < now()');
+  /**
+   * Removes the revocations whose tokens have expired, in batches of `batchSize`, each its own
+   * short statement (never one long delete holding the table's rows), oldest first on
+   * revoked_grants_expires_idx; SKIP LOCKED lets replicas sharing the database purge side by side.
+   * Resolves to how many went.
+   */
+  async purgeExpiredGrants(batchSize = PURGE_BATCH): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [{ removed }]: { removed: number }[] = await this.dataSource.query(
+        `WITH removed AS (
+           DELETE FROM revoked_grants WHERE grant_id = ANY(ARRAY(
+             SELECT grant_id FROM revoked_grants WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED))
+           RETURNING 1)
+         SELECT count(*)::int AS removed FROM removed`,
+        [batchSize],
+      );
+      total += removed;
+      if (removed < batchSize) return total;
+    }
   }
 
   private async storedVersions(manager: EntityManager, entity: { table: 'clients' | 'scopes'; id: string }): Promise<StoredVersions> {

@@ -11,6 +11,7 @@ type Listener<T extends unknown[]> = (...args: T) => void;
 export class GuardTelemetry {
   private readonly jwksFetchListeners: Listener<[]>[] = [];
   private readonly deadLetterListeners: Listener<[DeadLetterReason]>[] = [];
+  private readonly revocationsPrunedListeners: Listener<[number]>[] = [];
 
   onJwksFetch(listener: Listener<[]>): void {
     this.jwksFetchListeners.push(listener);
@@ -20,9 +21,18 @@ export class GuardTelemetry {
     this.deadLetterListeners.push(listener);
   }
 
+  onRevocationsPruned(listener: Listener<[number]>): void {
+    this.revocationsPrunedListeners.push(listener);
+  }
+
   /** Every fetch of an authorization server's JWKS (start, unknown kid, expiry). */
   jwksFetched(): void {
     for (const listener of this.jwksFetchListeners) listener();
+  }
+
+  /** Revocations removed from the registry's database once their tokens expired (a purge's count). */
+  revocationsPruned(count: number): void {
+    for (const listener of this.revocationsPrunedListeners) listener(count);
   }
 
   /** A stream entry refused and moved to the dead-letter stream. */

@@ -9,6 +9,7 @@ import { PendingRequestsPerIp1763800000700 } from './1763800000700-pending-reque
 import { OpenIdConnectTokens1765000000000 } from './1765000000000-openid-connect-tokens.js';
 import { UserProfiles1765100000000 } from './1765100000000-user-profiles.js';
 import { BrowserSessions1765200000000 } from './1765200000000-browser-sessions.js';
+import { Retention1765500000000 } from './1765500000000-retention.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -23,4 +24,5 @@ export const authServerMigrations = [
   OpenIdConnectTokens1765000000000,
   UserProfiles1765100000000,
   BrowserSessions1765200000000,
+  Retention1765500000000,
 ];

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { RETENTION_TABLES, type RetentionTable } from './retention-rules.js';
+import { RetentionRepository } from './retention.repository.js';
+
+/** Renewed before every batch: a holder that stalls this long loses the lease to another instance. */
+const LEASE_SECONDS = 60;
+
+/** What one run did; `null` from runOnce when another instance held the lease. */
+export interface RetentionRun {
+  removed: Record<RetentionTable, number>;
+  durationSeconds: number;
+}
+
+export type RetentionOutcome = { outcome: 'completed'; run: RetentionRun } | { outcome: 'skipped' } | { outcome: 'failed'; error: Error; run: RetentionRun };
+
+/**
+ * Removes what nothing can use any more (retention-rules.ts, docs/retention.md) every
+ * RETENTION_INTERVAL_SECONDS, on one auth server at a time (a lease row). Each table is emptied
+ * of its removable rows in batches of RETENTION_BATCH_SIZE, each batch one short statement of its
+ * own, so token requests never queue behind a long delete.
+ */
+@Injectable()
+export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RetentionJob.name);
+  private readonly holder = randomUUID();
+  private readonly listeners: ((outcome: RetentionOutcome) => void)[] = [];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  /** A run in progress on this instance: a second call joins it (the lease is this instance's either way). */
+  private inFlight?: Promise<RetentionRun | null>;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: RetentionRepository,
+    private readonly settings: SettingsService,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+  ) {}
+
+  /** The first run one interval after start: a fleet restarting together does not all try at once. */
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Metrics subscribe here, so that the job does not depend on them. */
+  onOutcome(listener: (outcome: RetentionOutcome) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** One run now (tests and the schedule); null when another instance holds the lease. */
+  runOnce(): Promise<RetentionRun | null> {
+    this.inFlight ??= this.report().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async report(): Promise<RetentionRun | null> {
+    const outcome = await this.attempt();
+    for (const listener of this.listeners) listener(outcome);
+    if (outcome.outcome === 'failed') throw outcome.error;
+    return outcome.outcome === 'completed' ? outcome.run : null;
+  }
+
+  private async attempt(): Promise<RetentionOutcome> {
+    const started = process.hrtime.bigint();
+    const removed = Object.fromEntries(RETENTION_TABLES.map((table) => [table, 0])) as Record<RetentionTable, number>;
+    const run = (): RetentionRun => ({ removed, durationSeconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    try {
+      if (!(await this.repository.holdLease(this.holder, LEASE_SECONDS))) return { outcome: 'skipped' };
+    } catch (error) {
+      return { outcome: 'failed', error: error as Error, run: run() };
+    }
+    try {
+      const { auditRetentionDays } = await this.settings.get();
+      for (const table of RETENTION_TABLES) {
+        for (;;) {
+          if (this.stopped) return { outcome: 'completed', run: run() };
+          // Lost (stalled past the lease, another instance took over): leave the rest to it.
+          if (!(await this.repository.holdLease(this.holder, LEASE_SECONDS))) return { outcome: 'completed', run: run() };
+          const count = await this.repository.removeBatch(table, this.config.retention.batchSize, auditRetentionDays);
+          removed[table] += count;
+          if (count < this.config.retention.batchSize) break;
+        }
+      }
+      return { outcome: 'completed', run: run() };
+    } catch (error) {
+      return { outcome: 'failed', error: error as Error, run: run() };
+    } finally {
+      await this.repository.releaseLease(this.holder).catch(() => undefined);
+    }
+  }
+
+  private schedule(): void {
+    const { intervalSeconds } = this.config.retention;
+    if (this.stopped || intervalSeconds === 0) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then((run) => {
+          if (run && Object.values(run.removed).some((count) => count > 0)) this.logger.log(`retention removed ${describe(run)}`);
+        })
+        .catch((error: unknown) => this.logger.warn(`retention run failed, the next one continues: ${(error as Error).message}`))
+        .finally(() => this.schedule());
+    }, intervalSeconds * 1000);
+    this.timer.unref();
+  }
+}
+
+function describe(run: RetentionRun): string {
+  const counts = Object.entries(run.removed).filter(([, count]) => count > 0);
+  return `${counts.map(([table, count]) => `${count} ${table}`).join(', ')} in ${run.durationSeconds.toFixed(1)} s`;
+}

@@ -1,0 +1,133 @@
+/**
+ * What the retention job removes, table by table, and the order it goes in (docs/retention.md).
+ * Each rule is one bounded statement: `$1` is the batch size and, for the rules that say
+ * `withAuditDays`, `$2` the audit retention in days.
+ * Every rule selects its victims oldest first on an index and with FOR UPDATE SKIP LOCKED, so a
+ * batch never waits for a row a token request holds, and never makes one wait for long.
+ */
+export const RETENTION_TABLES = [
+  'grants',
+  'grant_revocation_records',
+  'audit_events',
+  'authorization_codes',
+  'authorization_requests',
+  'browser_sessions',
+  'auth_failures',
+  'outbox_events',
+] as const;
+
+export type RetentionTable = (typeof RETENTION_TABLES)[number];
+
+/** An access token is refused this long after its exp everywhere (the resource server's clock tolerance is 60 s at most). */
+const EXPIRY_GRACE = `interval '5 minutes'`;
+
+/**
+ * A consumed code is what recognises a replay, and a replay revokes the grant it produced (RFC 6749
+ * §4.1.2). A stolen code is replayed while it is fresh; a day after its expiry it goes, and a later
+ * replay is refused without the revocation.
+ */
+const CODE_REPLAY_WINDOW = `interval '1 day'`;
+
+/** Longer than any failure window (DEFAULT_THROTTLE_POLICY: 300 s): an older row counts nothing. */
+const FAILURE_WINDOW = `interval '1 hour'`;
+
+/** Published events stay a day for diagnosis; the newest published one always, as the relay's prevSeq. */
+const PUBLISHED_EVENT_KEPT = `interval '1 day'`;
+
+/**
+ * The same test as the snapshot's pruning of revocation records (SyncSnapshotRepository): a
+ * "never" token of a grant revoked at `revokedAt` may verify while an access-token signing key
+ * activated before then is still published.
+ */
+const signingKeyMayStillVerify = (revokedAt: string): string =>
+  `EXISTS (SELECT 1 FROM signing_keys k
+           WHERE k.alg = 'ES256' AND k.activated_at <= ${revokedAt} AND (k.expires_at IS NULL OR k.expires_at > now()))`;
+
+/**
+ * `= ANY(ARRAY(...))`, not `IN (...)`: the planner may turn an IN into a hash semi join that reads
+ * the whole table (seen on audit_events at 1 million rows); an array makes it primary-key lookups.
+ */
+const removing = (table: string, key: string, victims: string): string =>
+  `WITH removed AS (DELETE FROM ${table} WHERE ${key} = ANY(ARRAY(${victims})) RETURNING 1) SELECT count(*)::int AS removed FROM removed`;
+
+export interface RetentionRule {
+  statement: string;
+  withAuditDays?: true;
+}
+
+export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
+  // Nothing can use the grant (refresh token spent, revoked or never issued; access token expired,
+  // or revoked and unverifiable) and its token.issued event, which the row is, is past the audit
+  // retention. The predicate repeats grants_retention_idx's so the planner takes that index.
+  grants: {
+    withAuditDays: true,
+    statement: removing(
+      'grants',
+      'id',
+      `SELECT g.id FROM grants g
+     WHERE g.refresh_token_hash IS NULL AND (g.access_expires_at IS NOT NULL OR g.revoked_at IS NOT NULL)
+       AND g.created_at < now() - make_interval(days => $2)
+       AND (g.access_expires_at < now() - ${EXPIRY_GRACE}
+            OR (g.access_expires_at IS NULL AND NOT ${signingKeyMayStillVerify('g.revoked_at')}))
+     ORDER BY g.created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  grant_revocation_records: {
+    statement: removing(
+      'grant_revocation_records',
+      'grant_id',
+      `SELECT r.grant_id FROM grant_revocation_records r
+     WHERE (r.expires_at IS NOT NULL AND r.expires_at < now() - ${EXPIRY_GRACE})
+        OR (r.expires_at IS NULL AND NOT ${signingKeyMayStillVerify('r.revoked_at')})
+     LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  audit_events: {
+    withAuditDays: true,
+    statement: removing(
+      'audit_events',
+      'id',
+      `SELECT id FROM audit_events WHERE occurred_at < now() - make_interval(days => $2) ORDER BY occurred_at LIMIT $1`,
+    ),
+  },
+  authorization_codes: {
+    statement: removing(
+      'authorization_codes',
+      'code_hash',
+      `SELECT code_hash FROM authorization_codes WHERE expires_at < now() - ${CODE_REPLAY_WINDOW} ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  authorization_requests: {
+    statement: removing(
+      'authorization_requests',
+      'handle_hash',
+      `SELECT handle_hash FROM authorization_requests WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  browser_sessions: {
+    statement: removing(
+      'browser_sessions',
+      'id',
+      `SELECT id FROM browser_sessions WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  auth_failures: {
+    statement: removing(
+      'auth_failures',
+      'key',
+      `SELECT key FROM auth_failures
+     WHERE window_started_at < now() - ${FAILURE_WINDOW} AND (locked_until IS NULL OR locked_until < now())
+     ORDER BY window_started_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  outbox_events: {
+    statement: removing(
+      'outbox_events',
+      'seq',
+      `SELECT seq FROM outbox_events
+     WHERE published_at < now() - ${PUBLISHED_EVENT_KEPT}
+       AND seq < (SELECT max(seq) FROM outbox_events WHERE published_at IS NOT NULL)
+     ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+};
