@@ -13,8 +13,9 @@ RUN npm run build
 # Stage 2: production dependencies and the compiled output only (no compiler, no sources).
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
-# glibc: large blocks (scrypt's 32 MiB per password hash) always mapped, so freed ones leave RSS
-# instead of staying in the libuv threads' malloc arenas (bench/soak.js).
+# glibc: large blocks (scrypt's 16 MiB per password hash) always mapped, so freed ones leave RSS
+# instead of staying in the libuv threads' malloc arenas (docs/soak.md, "Memory"; the auth server
+# warns at boot without it).
 ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -24,4 +25,5 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/apps/console/public ./apps/console/public
 USER node
 EXPOSE 3000 3001
-CMD ["node", "dist/apps/auth-server/src/main.js"]
+# V8's young generation capped at 4 MiB a semi-space, as in start:auth (docs/soak.md, "Memory").
+CMD ["node", "--max-semi-space-size=4", "dist/apps/auth-server/src/main.js"]

@@ -185,10 +185,14 @@ export class Workload {
     if (!csrf(loginPage)) return;
     const loggedIn = await page('POST', '/oauth/authorize/login', { csrf_token: csrf(loginPage), ...this.user });
     if (loggedIn?.status !== 303) return;
-    const consent = await page('GET', '/oauth/authorize/consent');
-    if (!csrf(consent)) return;
-    const decided = await page('POST', '/oauth/authorize/consent', { csrf_token: csrf(consent), decision: 'allow' });
-    const code = decided?.status === 303 ? new URL(decided.headers.get('location')).searchParams.get('code') : null;
+    const codeIn = (response) => (response?.status === 303 ? new URL(response.headers.get('location'), this.auth).searchParams.get('code') : null);
+    // A consent the user gave before is remembered: the login then redirects with the code at once.
+    let code = codeIn(loggedIn);
+    if (!code) {
+      const consent = await page('GET', '/oauth/authorize/consent');
+      if (!csrf(consent)) return;
+      code = codeIn(await page('POST', '/oauth/authorize/consent', { csrf_token: csrf(consent), decision: 'allow' }));
+    }
     if (!code) return;
     const exchanged = await this.token(
       'authorization_code',

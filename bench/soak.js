@@ -63,19 +63,31 @@ async function until(what, condition, timeoutMs) {
 
 /**
  * glibc's malloc raises its mmap threshold after a large block is freed, so the next scrypt buffer
- * (32 MiB, outside the V8 heap) comes from a thread's arena and stays there once freed: RSS then
- * climbs by 32 MiB steps as each of libuv's pool threads hashes a first password, a ratchet that is
- * bounded and not a leak, but that moved the auth server's RSS by 10% between two quarters of a
- * run. Pinned at glibc's default (128 KiB), large blocks are always mapped and unmapped, so RSS
- * follows live memory. The Dockerfile sets the same for production.
+ * (32 MiB then, 16 MiB since the two-lane parameters; outside the V8 heap) comes from a thread's
+ * arena and stays there once freed: RSS then climbs by such steps as each of libuv's pool threads
+ * hashes a first password, a ratchet that is bounded and not a leak, but that moved the auth
+ * server's RSS by 10% between two quarters of a run. Pinned at glibc's default (128 KiB), large
+ * blocks are always mapped and unmapped, so RSS follows live memory. npm start, start:auth and the
+ * Dockerfile set the same (libs/operability/src/malloc-tuning.ts).
  */
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+/**
+ * Variants for memory measurements (docs/soak.md, "Memory"): extra environment (`K=V K=V`) and
+ * node flags (instead of the production ones) for the auth server only. SOAK_MALLOC=glibc starts every app without MALLOC_ENV, as
+ * a bare `node dist/...` with glibc's defaults would run.
+ */
+const AUTH_ENV = Object.fromEntries((process.env.SOAK_AUTH_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split(/=(.*)/s, 2)));
+const AUTH_FLAGS = (process.env.SOAK_AUTH_FLAGS ?? '--max-semi-space-size=4').split(/\s+/).filter(Boolean); // as start:auth and compose
+const APP_MALLOC_ENV = process.env.SOAK_MALLOC === 'glibc' ? {} : MALLOC_ENV;
+
+/** glibc's tunables from the soak's own environment would blur the variant being measured. */
+const withoutMallocEnv = (env) => Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MALLOC_') && !name.startsWith('GLIBC_TUNABLES')));
 
 /** A production entry point in a child process, output to a log file; RSS read from /proc. */
 async function app(name, script, env, flags = []) {
   const log = join(tmpdir(), `portcullis-soak-${name}-${process.pid}.log`);
   const fd = openSync(log, 'w');
-  const child = spawn(process.execPath, [...flags, script], { env: { ...process.env, LOG_LEVEL: 'warn', ...MALLOC_ENV, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...flags, script], { env: { ...withoutMallocEnv(process.env), LOG_LEVEL: 'warn', ...APP_MALLOC_ENV, ...env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
@@ -160,7 +172,7 @@ const quantile = (values, q) => {
 
 /**
  * Growth over the second half of the run: the median of its first quarter against the median of
- * its last quarter. Logins hash with scrypt (16 MB each, outside the V8 heap) and GCs come and go,
+ * its last quarter. Logins hash with scrypt (16 MiB each, outside the V8 heap) and GCs come and go,
  * so single samples swing by tens of MB: medians of ~4 samples a second smooth that out. Samples
  * inside an outage (+ grace) are left out: the load is different there (fast 503s, no logins),
  * so they would compare unlike with like. The 10th and 90th percentiles are reported beside it.
@@ -181,6 +193,24 @@ function rssGrowth(series, seconds, windows) {
     growth: ratio(quantile(first, 0.5), quantile(last, 0.5)),
     minMb: Math.min(...series.map((s) => s.mb)),
     maxMb: Math.max(...series.map((s) => s.mb)),
+  };
+}
+
+/**
+ * The level rather than the growth: percentiles of every steady sample of the run, and the median
+ * of each minute (or of each tenth of a run shorter than ten minutes), to follow a long soak.
+ */
+function rssProfile(series, seconds, windows) {
+  const steady = series.filter((sample) => !windows.some((w) => sample.t * 1000 >= w.start && sample.t * 1000 <= w.end + GRACE_MS));
+  const values = steady.map((sample) => sample.mb);
+  const step = seconds >= 600 ? 60 : seconds / 10;
+  const slices = Array.from({ length: Math.ceil(seconds / step) }, (_, i) => steady.filter((sample) => sample.t >= i * step && sample.t < (i + 1) * step));
+  return {
+    p10: quantile(values, 0.1),
+    p50: quantile(values, 0.5),
+    p90: quantile(values, 0.9),
+    stepSeconds: +step.toFixed(1),
+    medians: slices.map((slice) => (slice.length ? quantile(slice.map((sample) => sample.mb), 0.5) : null)),
   };
 }
 
@@ -338,7 +368,8 @@ async function main() {
         ADMIN_PASSWORD,
         // One process: the soak judges this process's RSS (a pool's primary serves nothing).
         AUTH_WORKERS: '1',
-      }),
+        ...AUTH_ENV,
+      }, AUTH_FLAGS),
     );
     apps[0].url = issuer;
     await until('the auth server', () => ready(issuer), 60_000);
@@ -407,6 +438,8 @@ async function main() {
     const projection = await projectionsMatch(authDb, replicas, rsToken);
     const { tally, failures, perWindow, steadyLatency } = classify(recorder.records, windows);
     const rss = Object.fromEntries(Object.entries(samples).map(([name, series]) => [name, rssGrowth(series, SECONDS, windows)]));
+    const profile = Object.fromEntries(Object.entries(samples).map(([name, series]) => [name, rssProfile(series, SECONDS, windows)]));
+    const heapProfile = Object.fromEntries(Object.entries(heap).map(([name, series]) => [name, rssProfile(series, SECONDS, windows)]));
     const heapGrowth = Object.fromEntries(Object.entries(heap).map(([name, series]) => [name, rssGrowth(series, SECONDS, windows)]));
     const checks = [
       {
@@ -445,6 +478,10 @@ async function main() {
         `  rss ${name}: ${f(r.first)} -> ${f(r.last)} MB over the second half (median ${(r.growth * 100).toFixed(2)}%), range ${r.minMb}-${r.maxMb} MB`,
       );
     }
+    for (const [name, p] of Object.entries(profile))
+      console.log(
+        `  rss ${name} over the run: p10 ${p.p10} / median ${p.p50} / p90 ${p.p90} MB; median every ${p.stepSeconds} s: ${p.medians.join(' ')} (heap used: ${heapProfile[name].medians.join(' ')})`,
+      );
     for (const r of projection.results)
       console.log(
         `  projection ${r.rs}: ${r.same ? 'equal' : 'DIFFERENT'} (${r.clients} clients, ${r.active} active, ${r.scopes} scopes, ${r.associations} associations, seq ${projection.seq})${r.diff ? ` ${JSON.stringify(r.diff)}` : ''}`,
@@ -474,7 +511,12 @@ async function main() {
       steadyLatency,
       failuresOutsideOutage: failures.outsideOutage.slice(0, 100),
       serverErrors: failures.serverErrors.slice(0, 100),
+      authEnv: AUTH_ENV,
+      authFlags: AUTH_FLAGS,
+      malloc: APP_MALLOC_ENV,
       rss,
+      rssProfile: profile,
+      heapUsedProfile: heapProfile,
       rssSeries: samples,
       heapUsed: heapGrowth,
       heapUsedSeries: heap,

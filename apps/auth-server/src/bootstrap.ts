@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
-import { installWorkerIdentity, setupOpenApi } from '#operability';
+import { glibcRuntimeVersion, installWorkerIdentity, mallocTuningWarning, setupOpenApi } from '#operability';
 import { appLogging, requestIdOptions } from '#observability';
 import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
@@ -29,6 +29,8 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
     logger: logging.nestLogger,
     abortOnError: false,
   });
+  const mallocWarning = mallocTuningWarning(process.env, glibcRuntimeVersion());
+  if (mallocWarning) new Logger('AuthServer').warn(`auth-server ${mallocWarning}`);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and

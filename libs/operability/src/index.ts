@@ -32,3 +32,4 @@ export {
 } from './pagination.js';
 export { WorkerMetrics } from './cluster/worker-metrics.js';
 export { installWorkerIdentity, WORKER_HEADER } from './cluster/worker-identity.js';
+export { glibcRuntimeVersion, MALLOC_TUNING, mallocTuningWarning, missingMallocTuning } from './malloc-tuning.js';

@@ -88,8 +88,9 @@ export class AuthServerEnv {
   PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
 
   /**
-   * log2 of scrypt's N for new password hashes (10 to 20; 15 = 32 MiB per hash). Raise it on fast
-   * hardware; stored hashes keep their own cost. The tests run at 10.
+   * log2 of scrypt's work N·p for new password hashes (10 to 20; 15 = N of 2^14 in two lanes, 16 MiB per hash,
+   * users/password-hasher.ts). Raise it on fast hardware; stored hashes keep their own parameters.
+   * The tests run at 10.
    */
   @IsOptional()
   @Type(() => Number)
@@ -160,7 +161,7 @@ export interface AuthServerConfig {
   admin: { username: string; password?: string };
   /** Bounds against floods from one source (README, configuration). */
   limits: { passwordHashQueue: number; pendingAuthorizationsPerIp: number };
-  /** PASSWORD_HASH_COST: log2 of scrypt's N for new password hashes. */
+  /** PASSWORD_HASH_COST: log2 of scrypt's work N·p for new password hashes. */
   passwordHashCost: number;
   /** AUTH_WORKERS: processes main.ts runs on one port (1: no cluster). */
   workers: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ServerBusy } from '#errors';
-import { DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../common/password-hashing-capacity.js';
-import { hashPassword, limitQueuedPasswordHashes, passwordHashingLoad, verifyPassword } from './password-hasher.js';
+import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT } from '../common/password-hashing-capacity.js';
+import { dummyPasswordHash, hashPassword, limitQueuedPasswordHashes, passwordHashingLoad, usePasswordHashCost, verifyPassword } from './password-hasher.js';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 
@@ -12,6 +12,27 @@ describe('password hashing', () => {
     expect(await verifyPassword('correct horse', stored)).toBe(true);
     expect(await verifyPassword('wrong horse', stored)).toBe(false);
     expect(await verifyPassword('correct horse', 'bcrypt$whatever')).toBe(false);
+  });
+
+  it('new hashes at the default cost take two lanes of half the memory, and say so in the hash', async () => {
+    usePasswordHashCost(DEFAULT_PASSWORD_HASH_COST);
+    try {
+      const stored = await hashPassword('correct horse');
+      expect(stored.startsWith(`scrypt$${2 ** (DEFAULT_PASSWORD_HASH_COST - 1)}$8$2$`)).toBe(true);
+      expect(await verifyPassword('correct horse', stored)).toBe(true);
+      expect(dummyPasswordHash().startsWith(`scrypt$${2 ** (DEFAULT_PASSWORD_HASH_COST - 1)}$8$2$`)).toBe(true);
+    } finally {
+      usePasswordHashCost(DEFAULT_PASSWORD_HASH_COST);
+    }
+  });
+
+  it('still verifies hashes stored before, with their own parameters (one lane of N = 2^15 was the default)', async () => {
+    // Made once with node:crypto's scryptSync('correct horse', 'portcullis-salt!', 32, { N, r: 8, p: 1 }).
+    const before = 'scrypt$32768$8$1$cG9ydGN1bGxpcy1zYWx0IQ$NcjIhCnN2SEXPKI4Q7kzCjjPaDBIkaq3pwJAb04lusc';
+    const cheap = 'scrypt$1024$8$1$cG9ydGN1bGxpcy1zYWx0IQ$iRhQQ4iIEj6jEZ8EFW6Ag5wk6Wva9ecl5uMHrsVz2RM';
+    expect(await verifyPassword('correct horse', before)).toBe(true);
+    expect(await verifyPassword('wrong horse', before)).toBe(false);
+    expect(await verifyPassword('correct horse', cheap)).toBe(true);
   });
 
   it('never holds more than two of the thread pool at once; the rest wait and all finish', async () => {

@@ -3,11 +3,19 @@ import { DEFAULT_PASSWORD_HASH_COST, DEFAULT_PASSWORD_HASH_QUEUE_LIMIT, HASHING_
 import { HashingQueue } from './hashing-queue.js';
 
 const KEY_LENGTH = 32;
+/**
+ * scrypt's lanes (p) for new hashes. Its memory is 128·r·N bytes whatever p is, its time grows
+ * with N·p: two lanes of N = 2^(cost−1) take as long as one of 2^cost with half the memory, 16 MiB
+ * instead of 32 at the default cost. Measured (docs/soak.md, "Memory"): that half, twice over with
+ * two hashes at once, is what kept the auth server's RSS above 200 MB under a login-heavy load.
+ */
+const LANES = 2;
 let cost = costOf(DEFAULT_PASSWORD_HASH_COST);
 let dummyHash = dummyHashFor(cost);
 
-function costOf(log2N: number): ScryptOptions {
-  return { N: 2 ** log2N, r: 8, p: 1 };
+/** `log2Work` is PASSWORD_HASH_COST: log2 of N·p. */
+function costOf(log2Work: number): ScryptOptions {
+  return { N: 2 ** (log2Work - Math.log2(LANES)), r: 8, p: LANES };
 }
 
 /** The thread-pool share and waiting bound of common/password-hashing-capacity.ts. */
@@ -15,11 +23,11 @@ const hashingQueue = new HashingQueue(HASHING_SLOTS, DEFAULT_PASSWORD_HASH_QUEUE
 
 /**
  * Applied at boot from PASSWORD_HASH_COST (PasswordHashingLimit). New hashes use it; stored
- * hashes keep the cost they were made with. The test harness lowers it: hashing speed is not
+ * hashes keep the parameters they were made with (each hash string carries its N, r and p). The test harness lowers it: hashing speed is not
  * what most suites test, and a 2-core CI runs hundreds of logins.
  */
-export function usePasswordHashCost(log2N: number): void {
-  cost = costOf(log2N);
+export function usePasswordHashCost(log2Work: number): void {
+  cost = costOf(log2Work);
   dummyHash = dummyHashFor(cost);
 }
 
