@@ -452,7 +452,8 @@ run('web console in a real browser', () => {
         await edit.getByLabel('Scopes', { exact: true }).fill('billing.read');
         await edit.getByRole('button', { name: 'Save route' }).click();
         await page.getByText('Route /console-demo changed.').waitFor();
-        expect(await row.textContent()).toContain('All of: billing.read');
+        // The message shows before the table's reload lands: wait for the row to change, not read it once.
+        await row.filter({ hasText: 'All of: billing.read' }).waitFor();
         expect((await rs.request('/console-demo/hello')).status).toBe(401);
 
         await audit.getByRole('row').filter({ hasText: 'route.updated' }).first().waitFor();
