@@ -80,6 +80,7 @@ export class TestRedisSentinel {
   /** SENTINEL FAILOVER: the replica is promoted and the old master turned into its replica. Returns the new master's port. */
   async failover(): Promise<number> {
     const before = await this.masterPort();
+    await this.waitUntilReplicaCaughtUp(before);
     await this.sentinels[0].command('SENTINEL', 'FAILOVER', TEST_SENTINEL_MASTER);
     return this.waitForNewMaster(before);
   }
@@ -117,6 +118,25 @@ export class TestRedisSentinel {
     );
   }
 
+  /**
+   * A planned failover promotes a replica that holds what the master held a moment ago: wait until
+   * the replica's link is up and its offset reached the master's. Without it, a replica still in its
+   * first sync was promoted once with an empty stream (CI dry run), which is not the case under test:
+   * what a switch loses is the tail written while it happens.
+   */
+  private async waitUntilReplicaCaughtUp(masterPort: number): Promise<void> {
+    const target = Number(replication(await this.dataNode(masterPort).command('INFO', 'replication')).master_repl_offset);
+    const replica = this.dataNodes.find((node) => node.port !== masterPort)!;
+    await eventually(
+      async () => {
+        const state = replication(await replica.command('INFO', 'replication'));
+        return state.master_link_status === 'up' && Number(state.slave_repl_offset) >= target;
+      },
+      FAILOVER_MS,
+      `the replica on port ${replica.port} to catch up with the master`,
+    );
+  }
+
   /** Every Sentinel names a new master, and that node says it is one. */
   private async waitForNewMaster(old: number): Promise<number> {
     let promoted = old;
@@ -143,4 +163,14 @@ function flat(reply: string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < reply.length; i += 2) fields[reply[i]] = reply[i + 1];
   return fields;
+}
+
+/** INFO replication's `key:value` lines. */
+function replication(reply: unknown): Record<string, string> {
+  return Object.fromEntries(
+    String(reply)
+      .split(/\r?\n/)
+      .filter((line) => line.includes(':'))
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+  );
 }
