@@ -75,6 +75,15 @@ async function createIndexOnline(queryRunner: QueryRunner, name: string, definit
     [name],
   );
   if (rows[0]?.valid) return;
-  if (rows.length) await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-  await queryRunner.query(`CREATE INDEX CONCURRENTLY ${name} ${definition}`);
+  // PGlite (the embedded default) serves every connection from one backend, so CONCURRENTLY waits
+  // forever on the pool's other connections (the launcher's start hung on it): build it plainly
+  // there, where tables are small and nothing else is waiting.
+  const concurrently = (await isPglite(queryRunner)) ? '' : 'CONCURRENTLY ';
+  if (rows.length) await queryRunner.query(`DROP INDEX ${concurrently}IF EXISTS ${name}`);
+  await queryRunner.query(`CREATE INDEX ${concurrently}${name} ${definition}`);
+}
+
+async function isPglite(queryRunner: QueryRunner): Promise<boolean> {
+  const [{ version }]: { version: string }[] = await queryRunner.query('SELECT version() AS version');
+  return version.includes('PGlite');
 }
