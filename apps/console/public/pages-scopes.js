@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
 import { clientLabel } from './pages-clients.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 const SCOPE_NAME_HINT = 'Letters, digits and punctuation, without spaces, \\ or "; 1 to 128 characters.';
 
@@ -26,9 +26,8 @@ export function AssociateScopesPage({ clientId }) {
   }, [clientId]);
   const [selected, setSelected] = useState('');
   const [newScope, setNewScope] = useState({ name: '', description: '' });
-  const [actionError, setActionError] = useState(null);
+  const { message, actionError, act } = useActions();
   const [createError, setCreateError] = useState(null);
-  const [message, setMessage] = useState(null);
   const { ask, dialog } = useConfirm();
 
   if (loading && !data) return html`<${Loading} />`;
@@ -37,17 +36,9 @@ export function AssociateScopesPage({ clientId }) {
   const available = scopes.filter((scope) => !client.scopes.includes(scope.name));
   const descriptions = new Map(scopes.map((scope) => [scope.name, scope.description]));
 
-  const run = async (work, done, setError = setActionError) => {
-    setActionError(null);
+  const run = (work, done, setError) => {
     setCreateError(null);
-    setMessage(null);
-    try {
-      await work();
-      setMessage(done);
-      reload();
-    } catch (caught) {
-      setError(caught);
-    }
+    return act(work, done, reload, setError);
   };
   const associate = (event) => {
     event.preventDefault();

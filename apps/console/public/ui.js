@@ -106,12 +106,13 @@ export function useLoad(load, deps) {
 /**
  * A page's actions (delete, end, revoke…): each clears the last outcome, runs, then shows its
  * success message and reloads what it changed, or shows the error. Returns
- * {message, setMessage, actionError, setActionError, act}; `act(work, done, reload)` runs now.
+ * {message, setMessage, actionError, setActionError, act}; `act(work, done, reload, setError?)` runs now
+ * (`setError`: where a failure shows, the page's action error by default).
  */
 export function useActions() {
   const [message, setMessage] = useState(null);
   const [actionError, setActionError] = useState(null);
-  const act = async (work, done, reload) => {
+  const act = async (work, done, reload, setError = setActionError) => {
     setActionError(null);
     setMessage(null);
     try {
@@ -119,7 +120,7 @@ export function useActions() {
       setMessage(done);
       reload();
     } catch (caught) {
-      setActionError(caught);
+      setError(caught);
     }
   };
   return { message, setMessage, actionError, setActionError, act };
