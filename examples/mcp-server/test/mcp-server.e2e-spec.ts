@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, eventually, freePort, TEST_RESOURCE_CLIENT, type TestDatabase } from '#testing';
+import type { RunningAuthServer } from '../../../apps/auth-server/test/support/auth-server-harness.js';
+import { authorizeThroughPages, codeFrom, createTestClient, type TestClient } from '../../../apps/auth-server/test/support/authorize-flow.helpers.js';
+import { adminOk, clientCredentialsToken, createStackClient } from '../../../apps/auth-server/test/support/test-clients.js';
+import { startStackAuthServer } from '../../../test/support/stack-harness.js';
+import { createMcpApp } from '../src/app.js';
+import { MCP_SCOPE } from '../src/mcp-server.js';
+import { InMemoryOAuthClient } from './in-memory-oauth-client.js';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+/** The MCP client's redirect URI: a loopback one, as a desktop agent registers (any port matches, RFC 8252). */
+const REDIRECT_URL = 'http://127.0.0.1:53682/callback';
+const USER = { username: 'ada', password: 'ada-password-for-mcp' };
+
+/** Every request the SDK makes (the MCP calls and its OAuth calls alike), to check the steps it took. */
+interface SeenRequest {
+  method: string;
+  url: URL;
+  body?: string;
+}
+
+function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+}
+
+/**
+ * examples/mcp-server, protected by @portcullis/nest-resource-guard, reached by the official MCP
+ * SDK's client with its own OAuth (client/auth.js): RFC 9728 discovery from the 401, the auth
+ * server's RFC 8414 metadata, the client's registration, the authorization request with PKCE
+ * (S256) and the resource indicator (RFC 8707), the code exchange, and tool calls with the token.
+ * Only the user's part (login and consent pages) is driven by the test, as a browser would.
+ */
+describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis by itself', () => {
+  const syncStream = `portcullis:test:mcp-server:${randomBytes(6).toString('hex')}`;
+  let as: RunningAuthServer;
+  let mcp: { app: NestFastifyApplication; database: TestDatabase };
+  /** The MCP server's resource identifier: its origin, which its tokens' `aud` must name. */
+  let mcpUrl: string;
+  let mcpClient: TestClient;
+
+  beforeAll(async () => {
+    mcpUrl = `http://127.0.0.1:${await freePort()}`;
+    // The auth server's tokens are for this resource (its accessTokenAudience).
+    as = await startStackAuthServer({ resourceAudience: mcpUrl, ...(redisUrl ? { redisUrl, syncStream } : {}) });
+    await adminOk(as, 'POST', '/admin/v1/users', USER);
+    // The agent's client, registered beforehand (public, PKCE), holding the MCP server's scope.
+    mcpClient = await createTestClient(as, { type: 'public', name: 'MCP Agent', redirectUris: ['http://127.0.0.1/callback'], scopes: [MCP_SCOPE] });
+
+    const database = await createTestDatabase();
+    const app = await createMcpApp({
+      issuer: as.baseUrl,
+      audience: mcpUrl,
+      databaseUrl: database.url,
+      client: TEST_RESOURCE_CLIENT,
+      ...(redisUrl ? { redisUrl, syncStream } : { snapshotPollMs: 1000 }),
+    });
+    mcp = { app, database };
+    await app.listen(Number(new URL(mcpUrl).port), '127.0.0.1');
+    // 503 (fail closed) until the registry snapshot is loaded, then a bad token is a 401.
+    await eventually(async () => (await postMcp('not.a.token')).status === 401, 20_000, 'the registry snapshot to load');
+  }, 120_000);
+
+  afterAll(async () => {
+    await mcp?.app.close();
+    await mcp?.database.drop();
+    await as?.close();
+  });
+
+  function postMcp(token?: string): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    return fetch(`${mcpUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+  }
+
+  it('answers 401 naming its RFC 9728 document, which names Portcullis and the one scope to ask for', async () => {
+    const refused = await postMcp();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${mcpUrl}/.well-known/oauth-protected-resource"`);
+
+    const metadata = (await (await fetch(`${mcpUrl}/.well-known/oauth-protected-resource`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({ resource: mcpUrl, authorization_servers: [as.baseUrl], scopes_supported: [MCP_SCOPE], bearer_methods_supported: ['header'] });
+  });
+
+  it('answers 403 naming the scope to a token without it', async () => {
+    const other = await createStackClient(as, 'Not An Agent', ['notes.read']);
+    const token = await clientCredentialsToken(as, other);
+    await eventually(async () => (await postMcp(token)).status !== 401, 15_000, 'the new client to reach the registry');
+    const refused = await postMcp(token);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toBe(`Bearer error="insufficient_scope", scope="${MCP_SCOPE}"`);
+  });
+
+  it('discovery, authorization with PKCE and the resource, the code exchange, then tool calls', async () => {
+    const seen: SeenRequest[] = [];
+    const recordingFetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
+      seen.push({ method: init?.method ?? 'GET', url: new URL(url), body: typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined });
+      return fetch(url, init);
+    };
+    // Switching to dynamic registration: leave out the client information (the SDK then POSTs its clientMetadata to the registration_endpoint).
+    const oauth = new InMemoryOAuthClient(REDIRECT_URL, { client_name: 'MCP Agent', redirect_uris: [REDIRECT_URL], token_endpoint_auth_method: 'none' }, { client_id: mcpClient.clientId });
+    const endpoint = new URL(`${mcpUrl}/mcp`);
+
+    // 1. The first call is refused: the SDK reads the 401, discovers, and hands the authorization URL to the user agent.
+    const first = new StreamableHTTPClientTransport(endpoint, { authProvider: oauth, fetch: recordingFetch });
+    await expect(new Client({ name: 'test-agent', version: '1.0.0' }).connect(first)).rejects.toThrow(UnauthorizedError);
+    const discovery = seen.map(({ method, url }) => `${method} ${url.href}`);
+    expect(discovery).toEqual([
+      `POST ${mcpUrl}/mcp`,
+      `GET ${mcpUrl}/.well-known/oauth-protected-resource`,
+      `GET ${as.baseUrl}/.well-known/oauth-authorization-server`,
+    ]);
+
+    const authorization = oauth.authorizationUrl!;
+    expect(`${authorization.origin}${authorization.pathname}`).toBe(`${as.baseUrl}/oauth/authorize`);
+    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: mcpClient.clientId,
+      redirect_uri: REDIRECT_URL,
+      code_challenge_method: 'S256',
+      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+      scope: MCP_SCOPE,
+      resource: mcpUrl,
+    });
+
+    // 2. The user signs in and consents; the redirect brings the code back to the client.
+    const { location } = await authorizeThroughPages(as, `${authorization.pathname}${authorization.search}`, USER);
+    const code = codeFrom(location, REDIRECT_URL, authorization.searchParams.get('state') ?? undefined);
+
+    // 3. The SDK exchanges the code (with its PKCE verifier and the resource).
+    seen.length = 0;
+    await first.finishAuth(code);
+    const exchange = seen.find(({ url }) => url.href === `${as.baseUrl}/oauth/token`);
+    expect(Object.fromEntries(new URLSearchParams(exchange?.body))).toMatchObject({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: expect.any(String),
+      redirect_uri: REDIRECT_URL,
+      resource: mcpUrl,
+      client_id: mcpClient.clientId,
+    });
+    const accessToken = oauth.tokens()!.access_token;
+    expect(claimsOf(accessToken)).toMatchObject({ iss: as.config.issuer, aud: mcpUrl, sub: USER.username, client_id: mcpClient.clientId, scope: MCP_SCOPE });
+
+    // 4. Connected with the token: the tools answer, and see who called.
+    const agent = new Client({ name: 'test-agent', version: '1.0.0' });
+    await agent.connect(new StreamableHTTPClientTransport(endpoint, { authProvider: oauth }));
+    try {
+      const { tools } = await agent.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(['add', 'whoami']);
+      expect((await agent.callTool({ name: 'add', arguments: { a: 2, b: 40 } })).structuredContent).toEqual({ sum: 42 });
+      expect((await agent.callTool({ name: 'whoami' })).structuredContent).toEqual({ subject: USER.username, clientId: mcpClient.clientId, scopes: [MCP_SCOPE] });
+      // A bad argument is the tool's error, not a transport failure.
+      expect(await agent.callTool({ name: 'add', arguments: { a: 'two', b: 40 } })).toMatchObject({ isError: true });
+    } finally {
+      await agent.close();
+    }
+  });
+});
