@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, eventually, freePort, TEST_RESOURCE_CLIENT, type TestDatabase } from '#testing';
 import type { RunningAuthServer } from '../../../apps/auth-server/test/support/auth-server-harness.js';
-import { authorizeThroughPages, codeFrom, createTestClient, type TestClient } from '../../../apps/auth-server/test/support/authorize-flow.helpers.js';
+import { authorizeThroughPages, createTestClient, type TestClient } from '../../../apps/auth-server/test/support/authorize-flow.helpers.js';
 import { adminOk, clientCredentialsToken, createStackClient } from '../../../apps/auth-server/test/support/test-clients.js';
 import { startStackAuthServer } from '../../../test/support/stack-harness.js';
 import { createMcpApp } from '../src/app.js';
+import { connectWithOAuth } from '../src/connect.js';
+import { codeFromCallback } from '../src/loopback-callback.js';
 import { MCP_SCOPE } from '../src/mcp-server.js';
-import { InMemoryOAuthClient } from './in-memory-oauth-client.js';
+import { InMemoryOAuthClient } from '../src/oauth-client.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-/** The MCP client's redirect URI: a loopback one, as a desktop agent registers (any port matches, RFC 8252). */
-const REDIRECT_URL = 'http://127.0.0.1:53682/callback';
 const USER = { username: 'ada', password: 'ada-password-for-mcp' };
 
 /** Every request the SDK makes (the MCP calls and its OAuth calls alike), to check the steps it took. */
@@ -49,7 +46,8 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     // The auth server's tokens are for this resource (its accessTokenAudience).
     as = await startStackAuthServer({ resourceAudience: mcpUrl, ...(redisUrl ? { redisUrl, syncStream } : {}) });
     await adminOk(as, 'POST', '/admin/v1/users', USER);
-    // The agent's client, registered beforehand (public, PKCE), holding the MCP server's scope.
+    // The agent's client, registered beforehand (public, PKCE), holding the MCP server's scope; a
+    // loopback redirect URI matches any port (RFC 8252 §7.3), as a desktop agent needs.
     mcpClient = await createTestClient(as, { type: 'public', name: 'MCP Agent', redirectUris: ['http://127.0.0.1/callback'], scopes: [MCP_SCOPE] });
 
     const database = await createTestDatabase();
@@ -78,6 +76,13 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     return fetch(`${mcpUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
   }
 
+  /** The user's browser: signs in, answers the consent page, and follows the redirect back to the client's loopback callback. */
+  async function userAgent(authorizationUrl: URL, redirectUrl: string, decision: 'allow' | 'deny', user = USER): Promise<string> {
+    const browsing = authorizeThroughPages(as, `${authorizationUrl.pathname}${authorizationUrl.search}`, user, decision).then(({ location }) => fetch(location));
+    const [code] = await Promise.all([codeFromCallback(redirectUrl), browsing]);
+    return code;
+  }
+
   it('answers 401 naming its RFC 9728 document, which names Portcullis and the one scope to ask for', async () => {
     const refused = await postMcp();
     expect(refused.status).toBe(401);
@@ -99,58 +104,47 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
   it('discovery, authorization with PKCE and the resource, the code exchange, then tool calls', async () => {
     const seen: SeenRequest[] = [];
     const recordingFetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
-      seen.push({ method: init?.method ?? 'GET', url: new URL(url), body: typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined });
+      seen.push({ method: init?.method ?? 'GET', url: new URL(url), body: init?.body instanceof URLSearchParams ? init.body.toString() : typeof init?.body === 'string' ? init.body : undefined });
       return fetch(url, init);
     };
-    // Switching to dynamic registration: leave out the client information (the SDK then POSTs its clientMetadata to the registration_endpoint).
-    const oauth = new InMemoryOAuthClient(REDIRECT_URL, { client_name: 'MCP Agent', redirect_uris: [REDIRECT_URL], token_endpoint_auth_method: 'none' }, { client_id: mcpClient.clientId });
-    const endpoint = new URL(`${mcpUrl}/mcp`);
+    const redirectUrl = `http://127.0.0.1:${await freePort()}/callback`;
+    // The client registered beforehand. With dynamic registration, leave it out: the SDK then registers these metadata.
+    const oauth = new InMemoryOAuthClient(redirectUrl, { client_name: 'MCP Agent', redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none' }, { client_id: mcpClient.clientId });
+    // The user agent: signs in, consents, and follows the redirect to the client's loopback callback.
+    const browser = (authorizationUrl: URL) => userAgent(authorizationUrl, redirectUrl, 'allow');
 
-    // 1. The first call is refused: the SDK reads the 401, discovers, and hands the authorization URL to the user agent.
-    const first = new StreamableHTTPClientTransport(endpoint, { authProvider: oauth, fetch: recordingFetch });
-    await expect(new Client({ name: 'test-agent', version: '1.0.0' }).connect(first)).rejects.toThrow(UnauthorizedError);
-    const discovery = seen.map(({ method, url }) => `${method} ${url.href}`);
-    expect(discovery).toEqual([
-      `POST ${mcpUrl}/mcp`,
-      `GET ${mcpUrl}/.well-known/oauth-protected-resource`,
-      `GET ${as.baseUrl}/.well-known/oauth-authorization-server`,
-    ]);
-
-    const authorization = oauth.authorizationUrl!;
-    expect(`${authorization.origin}${authorization.pathname}`).toBe(`${as.baseUrl}/oauth/authorize`);
-    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
-      response_type: 'code',
-      client_id: mcpClient.clientId,
-      redirect_uri: REDIRECT_URL,
-      code_challenge_method: 'S256',
-      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
-      scope: MCP_SCOPE,
-      resource: mcpUrl,
-    });
-
-    // 2. The user signs in and consents; the redirect brings the code back to the client.
-    const { location } = await authorizeThroughPages(as, `${authorization.pathname}${authorization.search}`, USER);
-    const code = codeFrom(location, REDIRECT_URL, authorization.searchParams.get('state') ?? undefined);
-
-    // 3. The SDK exchanges the code (with its PKCE verifier and the resource).
-    seen.length = 0;
-    await first.finishAuth(code);
-    const exchange = seen.find(({ url }) => url.href === `${as.baseUrl}/oauth/token`);
-    expect(Object.fromEntries(new URLSearchParams(exchange?.body))).toMatchObject({
-      grant_type: 'authorization_code',
-      code,
-      code_verifier: expect.any(String),
-      redirect_uri: REDIRECT_URL,
-      resource: mcpUrl,
-      client_id: mcpClient.clientId,
-    });
-    const accessToken = oauth.tokens()!.access_token;
-    expect(claimsOf(accessToken)).toMatchObject({ iss: as.config.issuer, aud: mcpUrl, sub: USER.username, client_id: mcpClient.clientId, scope: MCP_SCOPE });
-
-    // 4. Connected with the token: the tools answer, and see who called.
-    const agent = new Client({ name: 'test-agent', version: '1.0.0' });
-    await agent.connect(new StreamableHTTPClientTransport(endpoint, { authProvider: oauth }));
+    const agent = await connectWithOAuth(new URL(`${mcpUrl}/mcp`), oauth, browser, recordingFetch);
     try {
+      // What the SDK did: the refused call, discovery, (the browser's part), the code exchange, the call again.
+      expect(seen.slice(0, 5).map(({ method, url }) => `${method} ${url.href}`)).toEqual([
+        `POST ${mcpUrl}/mcp`,
+        `GET ${mcpUrl}/.well-known/oauth-protected-resource`,
+        `GET ${as.baseUrl}/.well-known/oauth-authorization-server`,
+        `POST ${as.baseUrl}/oauth/token`,
+        `POST ${mcpUrl}/mcp`,
+      ]);
+      const authorization = oauth.authorizationUrl!;
+      expect(`${authorization.origin}${authorization.pathname}`).toBe(`${as.baseUrl}/oauth/authorize`);
+      expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
+        response_type: 'code',
+        client_id: mcpClient.clientId,
+        redirect_uri: redirectUrl,
+        code_challenge_method: 'S256',
+        code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+        scope: MCP_SCOPE,
+        resource: mcpUrl,
+      });
+      expect(Object.fromEntries(new URLSearchParams(seen[3].body))).toEqual({
+        grant_type: 'authorization_code',
+        code: expect.any(String),
+        code_verifier: expect.stringMatching(/^[\w.~-]{43,128}$/),
+        redirect_uri: redirectUrl,
+        resource: mcpUrl,
+        client_id: mcpClient.clientId,
+      });
+      expect(claimsOf(oauth.tokens()!.access_token)).toMatchObject({ iss: as.config.issuer, aud: mcpUrl, sub: USER.username, client_id: mcpClient.clientId, scope: MCP_SCOPE });
+
+      // The tools answer, and see who called.
       const { tools } = await agent.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(['add', 'whoami']);
       expect((await agent.callTool({ name: 'add', arguments: { a: 2, b: 40 } })).structuredContent).toEqual({ sum: 42 });
@@ -160,5 +154,16 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     } finally {
       await agent.close();
     }
+  });
+
+  it('a refused consent ends the flow with the authorization error, and no token', async () => {
+    const redirectUrl = `http://127.0.0.1:${await freePort()}/callback`;
+    const oauth = new InMemoryOAuthClient(redirectUrl, { redirect_uris: [redirectUrl] }, { client_id: mcpClient.clientId });
+    // A user who never consented to this client (a consent given once is remembered).
+    const grace = { username: 'grace', password: 'grace-password-for-mcp' };
+    await adminOk(as, 'POST', '/admin/v1/users', grace);
+    const denying = (authorizationUrl: URL) => userAgent(authorizationUrl, redirectUrl, 'deny', grace);
+    await expect(connectWithOAuth(new URL(`${mcpUrl}/mcp`), oauth, denying)).rejects.toThrow(/authorization refused: access_denied/);
+    expect(oauth.tokens()).toBeUndefined();
   });
 });

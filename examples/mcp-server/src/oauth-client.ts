@@ -1,11 +1,12 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 
 /**
  * What an MCP client application keeps for the SDK's OAuth (`OAuthClientProvider`), in memory.
  * The SDK calls it at each step: clientInformation() (none: it registers, and saveClientInformation
- * keeps the answer), saveCodeVerifier() (PKCE), redirectToAuthorization() (a real client opens a
- * browser there; the test drives the login and consent pages itself), and tokens()/saveTokens().
+ * keeps the answer), saveCodeVerifier() (PKCE), redirectToAuthorization() (kept here for
+ * connectWithOAuth, which hands it to the user agent), tokens()/saveTokens(), and the discovery
+ * it made (so that the code exchange does not discover again).
  */
 export class InMemoryOAuthClient implements OAuthClientProvider {
   /** Where redirectToAuthorization was sent: the authorization request, for the user agent. */
@@ -13,6 +14,7 @@ export class InMemoryOAuthClient implements OAuthClientProvider {
   private information?: OAuthClientInformationMixed;
   private savedTokens?: OAuthTokens;
   private verifier?: string;
+  private discovery?: OAuthDiscoveryState;
 
   constructor(
     readonly redirectUrl: string,
@@ -50,5 +52,13 @@ export class InMemoryOAuthClient implements OAuthClientProvider {
   codeVerifier(): string {
     if (this.verifier === undefined) throw new Error('no PKCE code verifier saved');
     return this.verifier;
+  }
+
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.discovery = state;
+  }
+
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
   }
 }
