@@ -101,6 +101,23 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     expect(refused.headers.get('www-authenticate')).toBe(`Bearer error="insufficient_scope", scope="${MCP_SCOPE}"`);
   });
 
+  it('answers bad requests from an admitted caller with 4xx, never a 5xx', async () => {
+    const agent = await createStackClient(as, 'Scripted Agent', [MCP_SCOPE]);
+    const token = await clientCredentialsToken(as, agent);
+    await eventually(async () => (await postMcp(token)).status === 200, 15_000, 'the new client to reach the registry');
+    const send = (init: RequestInit) => fetch(`${mcpUrl}/mcp`, { method: 'POST', ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+    const json = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    expect((await send({ headers: json, body: '{"jsonrpc": "2.0", ' })).status).toBe(400);
+    expect((await send({ headers: json, body: JSON.stringify({ not: 'json-rpc' }) })).status).toBe(400);
+    expect((await send({ headers: { ...json, accept: 'text/html' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) })).status).toBe(406);
+    expect((await send({ headers: { ...json, 'content-type': 'text/plain' }, body: 'tools/list' })).status).toBe(415);
+    for (const method of ['GET', 'DELETE']) {
+      const refused = await fetch(`${mcpUrl}/mcp`, { method, headers: { authorization: `Bearer ${token}` } });
+      expect(refused.status).toBe(405);
+      expect(refused.headers.get('allow')).toBe('POST');
+    }
+  });
+
   it('discovery, authorization with PKCE and the resource, the code exchange, then tool calls', async () => {
     const seen: SeenRequest[] = [];
     const recordingFetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
