@@ -5,6 +5,7 @@ import { ConsentsService } from '../consents/consents.service.js';
 import type { SessionOrigin } from '../sessions/browser-session.js';
 import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { OAuthClientLookup } from '../client-metadata-documents/oauth-client-lookup.js';
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
 import { scopesForUser } from '../scopes/privileged-scopes.js';
@@ -52,7 +53,20 @@ export class AuthorizeService {
     private readonly sessions: BrowserSessionsService,
     private readonly consents: ConsentsService,
     private readonly interactions: InteractionResolver,
+    private readonly lookup: OAuthClientLookup,
   ) {}
+
+  /** The registry's clients, and URL client_ids through their metadata documents (a refused document: an error page). */
+  private readonly requestClients = {
+    find: (clientId: string) => this.findClient(clientId),
+    scopesOf: (client: Client) => this.clients.scopesOf(client),
+  };
+
+  private async findClient(clientId: string): Promise<Client | null> {
+    const found = await this.lookup.find(clientId);
+    if ('refused' in found) throw new AuthorizePageError(400, 'Client metadata document refused', `The application's client ID metadata document cannot be used: ${found.refused}.`);
+    return found.client;
+  }
 
   /**
    * A valid request is answered by the browser's session when it can be (single sign-on: no login
@@ -60,7 +74,7 @@ export class AuthorizeService {
    * shows a page: login_required or consent_required instead, by redirect.
    */
   async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const request = await validateAuthorizeRequest(query, this.clients);
+    const request = await validateAuthorizeRequest(query, this.requestClients);
     const interaction = await this.interactions.resolve(query, request);
     const session = await this.sessions.current(browser.cookieHeader);
     const sessionUser = session && (await this.users.findById(session.userId));
@@ -175,7 +189,7 @@ export class AuthorizeService {
 
   /** The client may have been disabled, or the redirect URI unregistered, since the request started. */
   private async liveClient(pending: PendingRequest): Promise<Client> {
-    const client = await this.clients.find(pending.clientId);
+    const client = await this.lookup.client(pending.clientId);
     const usable = client && client.active && client.id === pending.clientRef && client.redirectUris.some((uri) => redirectUriMatches(pending.redirectUri, uri));
     if (!usable) throw new AuthorizePageError(400, 'Application unavailable', GONE);
     return client;

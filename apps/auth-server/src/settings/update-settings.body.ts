@@ -1,4 +1,5 @@
-import { IsInt, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUrl, Max, MaxLength, Min, Validate, ValidateIf, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { MAX_ORIGIN_PATTERNS, parseOriginPattern } from './origin-pattern.js';
 
 const present = (_: object, value: unknown): boolean => value !== undefined;
 
@@ -9,6 +10,16 @@ export const MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS = 600;
 
 /** Ten years: a longer trail is an archive's job, and the bound keeps the date arithmetic in range. */
 export const MAX_AUDIT_RETENTION_DAYS = 3650;
+
+@ValidatorConstraint({ name: 'originPattern' })
+class IsOriginPattern implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return Array.isArray(value) && value.every((item) => typeof item === 'string' && parseOriginPattern(item) !== null);
+  }
+  defaultMessage(): string {
+    return 'clientIdMetadataDocumentHosts must be origin patterns such as "http://127.0.0.1:*" or "https://docs.example:8443"';
+  }
+}
 
 /** PATCH /admin/v1/settings: any non-empty subset; unknown fields are rejected by the global pipe. */
 export class UpdateSettingsBody {
@@ -40,4 +51,16 @@ export class UpdateSettingsBody {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'accessTokenAudience must be an absolute http(s) URL' })
   @MaxLength(2048)
   accessTokenAudience?: string;
+
+  @ValidateIf(present)
+  @IsBoolean()
+  clientIdMetadataDocuments?: boolean;
+
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(MAX_ORIGIN_PATTERNS)
+  @IsString({ each: true })
+  @MaxLength(300, { each: true })
+  @Validate(IsOriginPattern)
+  clientIdMetadataDocumentHosts?: string[];
 }
