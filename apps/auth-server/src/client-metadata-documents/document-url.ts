@@ -28,7 +28,7 @@ export function checkDocumentUrl(clientId: string, allowedOrigins: readonly stri
   if (url.username !== '' || url.password !== '' || /^https?:\/\/[^/]*@/i.test(clientId)) return { refused: 'the client_id URL must not contain a user name or password' };
   if (clientId.includes('#')) return { refused: 'the client_id URL must not contain a fragment' };
   if (url.pathname === '/' || url.pathname === '') return { refused: 'the client_id URL must have a path' };
-  if (/\/\.\.?(\/|$)/.test(clientId.split('?')[0]) || /%2e/i.test(url.pathname)) return { refused: 'the client_id URL must not contain dot segments' };
+  if (/\/(\.|%2e){1,2}(\/|$)/i.test(clientId.split('?')[0])) return { refused: 'the client_id URL must not contain dot segments' };
   if (url.href !== clientId) return { refused: 'the client_id URL is not in its normalized form' };
   const allowListed = originMatches(url, allowedOrigins);
   if (url.protocol !== 'https:' && !allowListed) return { refused: 'the client_id URL must use https' };
