@@ -33,8 +33,10 @@ describe('client ID metadata documents', () => {
     const json = (body: unknown, headers: Record<string, string> = {}): void => void response.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     switch (path) {
       case '/good':
-      case '/agent/client.json':
         return json(documentFor(path), { 'cache-control': 'max-age=300' });
+      case '/agent/client.json':
+        // `admin` requires a user permission: a document client never gets it.
+        return json(documentFor(path, { scope: 'read admin' }), { 'cache-control': 'max-age=300' });
       case '/redirect':
         return void response.writeHead(302, { location: '/good' }).end();
       case '/big':
@@ -166,6 +168,28 @@ describe('client ID metadata documents', () => {
       expect(row).toEqual({ type: 'public', name: 'Agent Tool', version: clientId, redirect_uris: [REDIRECT] });
       const grants = await sql<{ client_id: string }>(server, 'SELECT client_id FROM grants WHERE client_id = $1', [clientId]);
       expect(grants.length).toBeGreaterThanOrEqual(2);
+      const scopes = await sql<{ scope_name: string }>(server, 'SELECT cs.scope_name FROM client_scopes cs JOIN clients c ON c.id = cs.client_ref WHERE c.client_id = $1', [clientId]);
+      expect(scopes.map((row) => row.scope_name)).toEqual(['read']);
+      // The resource servers learn the client like any other (its tokens are admitted there).
+      const events = await sql<{ payload: Record<string, unknown> }>(server, "SELECT payload FROM outbox_events WHERE kind = 'client.upserted' AND entity_id = $1", [clientId]);
+      expect(events.map((row) => row.payload)).toEqual([expect.objectContaining({ clientId, type: 'public', active: true, scopes: ['read'] })]);
+      await server.app.get(AuditWriter).flush();
+      const accepted = await sql(server, "SELECT 1 FROM audit_events WHERE action = 'client_metadata_document.accepted' AND target_id = $1", [clientId]);
+      expect(accepted).toHaveLength(1);
+    });
+
+    it('keeps a document client an admin deactivated deactivated: the authorize page and the token endpoint refuse it', async () => {
+      const clientId = `${base}/good`;
+      expect((await authorize(clientId)).status).toBe(200); // the login page: resolved
+      const patched = await server.request(`/admin/v1/clients/${encodeURIComponent(clientId)}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { active: false } });
+      expect(patched.status).toBe(200);
+      const page = await authorize(clientId);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('unknown or disabled');
+      const token = await tokenRequest(server, { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, code_verifier: pkcePair().verifier, client_id: clientId });
+      expect(token.status).toBe(401);
+      expect((await sql<{ active: boolean }>(server, 'SELECT active FROM clients WHERE client_id = $1', [clientId]))[0].active).toBe(false);
+      await server.request(`/admin/v1/clients/${encodeURIComponent(clientId)}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { active: true } });
     });
 
     it('requires PKCE of a document client (an error sent to its verified redirect URI)', async () => {
