@@ -14,14 +14,14 @@ import type { User } from '../users/user.js';
 import { AuthorizePageError } from './authorize-errors.js';
 import type { AuthorizeOutcome } from './authorize-outcome.js';
 import { AuthorizationResponder } from './authorization-responder.js';
-import type { RawQuery } from './checks/query-params.js';
+import { singleValue, type RawQuery } from './checks/query-params.js';
 import { redirectUriMatches } from './checks/redirect-uri-matches.js';
 import { renderConsentPage } from './pages/consent.page.js';
 import { formActionSourceOf } from './pages/page-response.js';
 import { renderLoginPage } from './pages/login.page.js';
 import type { PendingRequest } from './pending/pending-request.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
-import { validateAuthorizeRequest } from './validate-authorize-request.js';
+import { validateAuthorizeRequest, type ClientLookup } from './validate-authorize-request.js';
 import { InteractionResolver } from './interaction-resolver.js';
 import { sessionSignsIn } from './session-reuse.js';
 
@@ -56,16 +56,21 @@ export class AuthorizeService {
     private readonly lookup: OAuthClientLookup,
   ) {}
 
-  /** The registry's clients, and URL client_ids through their metadata documents (a refused document: an error page). */
-  private readonly requestClients = {
-    find: (clientId: string) => this.findClient(clientId),
-    scopesOf: (client: Client) => this.clients.scopesOf(client),
-  };
-
-  private async findClient(clientId: string): Promise<Client | null> {
-    const found = await this.lookup.find(clientId);
-    if ('refused' in found) throw new AuthorizePageError(400, 'Client metadata document refused', `The application's client ID metadata document cannot be used: ${found.refused}.`);
-    return found.client;
+  /**
+   * The registry's clients, and URL client_ids through their metadata documents: a refused
+   * document, or one that does not list the redirect_uri sent, is an error page and stores nothing.
+   */
+  private requestClients(query: RawQuery): ClientLookup {
+    const requested = singleValue(query, 'redirect_uri');
+    const acceptsRedirectUris = requested === undefined ? undefined : (uris: readonly string[]) => uris.some((uri) => redirectUriMatches(requested, uri));
+    return {
+      find: async (clientId) => {
+        const found = await this.lookup.find(clientId, { acceptsRedirectUris });
+        if ('refused' in found) throw new AuthorizePageError(400, 'Client metadata document refused', `The application's client ID metadata document cannot be used: ${found.refused}.`);
+        return found.client;
+      },
+      scopesOf: (client) => this.clients.scopesOf(client),
+    };
   }
 
   /**
@@ -74,7 +79,7 @@ export class AuthorizeService {
    * shows a page: login_required or consent_required instead, by redirect.
    */
   async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const request = await validateAuthorizeRequest(query, this.requestClients);
+    const request = await validateAuthorizeRequest(query, this.requestClients(query));
     const interaction = await this.interactions.resolve(query, request);
     const session = await this.sessions.current(browser.cookieHeader);
     const sessionUser = session && (await this.users.findById(session.userId));

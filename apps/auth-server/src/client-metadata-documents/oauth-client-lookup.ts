@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
-import { ClientMetadataDocuments } from './client-metadata-documents.service.js';
+import { ClientMetadataDocuments, type DocumentRequest } from './client-metadata-documents.service.js';
 import { looksLikeDocumentUrl } from './document-url.js';
 
 /** The client behind a client_id at /oauth/authorize and /oauth/token, or why there is none. */
@@ -20,9 +20,10 @@ export class OAuthClientLookup {
     private readonly documents: ClientMetadataDocuments,
   ) {}
 
-  async find(clientId: string): Promise<ClientLookupResult> {
+  /** `request`: what the request asks of a document client (ignored for registry clients, checked later as ever). */
+  async find(clientId: string, request: DocumentRequest = {}): Promise<ClientLookupResult> {
     if (!looksLikeDocumentUrl(clientId)) return { client: await this.registry.find(clientId) };
-    return (await this.documents.resolve(clientId)) ?? { client: null };
+    return (await this.documents.resolve(clientId, request)) ?? { client: null };
   }
 
   /** The client, or null for an unknown id and a refused document alike. */

@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
 /** The fetch limit for these tests (the service's is 5 s): the slow document waits longer than this. */
-const TEST_TIMEOUT_MS = 400;
+const TEST_TIMEOUT_MS = 1000;
 
 /**
  * Client ID Metadata Documents against a local document server on 127.0.0.1, allowed through
@@ -42,12 +42,12 @@ describe('client ID metadata documents', () => {
       case '/big':
         return json(documentFor(path, { padding: 'x'.repeat(70_000) }));
       case '/big-streamed': {
-        // No Content-Length: chunked, 1 KB at a time, beyond 64 KB.
+        // No Content-Length: chunked, 8 KB at a time, beyond 64 KB.
         response.writeHead(200, { 'content-type': 'application/json' });
-        const chunk = 'x'.repeat(1024);
+        const chunk = 'x'.repeat(8192);
         let sent = 0;
         const timer = setInterval(() => {
-          if (sent++ > 80 || response.destroyed) return void (clearInterval(timer), response.end());
+          if (sent++ > 10 || response.destroyed) return void (clearInterval(timer), response.end());
           response.write(chunk);
         }, 1);
         return;
@@ -57,7 +57,7 @@ describe('client ID metadata documents', () => {
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) });
         return void response.write('{');
       case '/slow':
-        return void setTimeout(() => json(documentFor(path)), TEST_TIMEOUT_MS * 4).unref();
+        return void setTimeout(() => json(documentFor(path)), TEST_TIMEOUT_MS * 3).unref();
       case '/other-client':
         return json(documentFor(path, { client_id: `${base}/good` }));
       case '/not-json':
@@ -221,12 +221,17 @@ describe('client ID metadata documents', () => {
       await expectRefused(`${base}/not-found`, /answered 404/);
     });
 
-    it('refuses a redirect_uri the document does not list (an error page, never a redirect to it)', async () => {
+    it('refuses a redirect_uri the document does not list: an error page, never a redirect to it, nothing stored', async () => {
       const clientId = `${base}/other-redirect`;
       const response = await authorize(clientId, 'https://attacker.example/cb');
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
-      expect(await response.text()).toContain('redirect_uri is not registered');
+      expect(await response.text()).toContain('the redirect_uri is not one of the redirect_uris of the metadata document');
+      expect(await storedClients(clientId)).toBe(0);
+      expect(await refusals(clientId)).toEqual(['the redirect_uri is not one of the redirect_uris of the metadata document']);
+      // The document itself is fine: a request with its own redirect URI goes on to the login page.
+      expect((await authorize(clientId, 'https://elsewhere.example/cb')).status).toBe(200);
+      expect(await storedClients(clientId)).toBe(1);
     });
 
     it('refuses client_ids that are no usable document URL: no path, fragment, credentials, dot segments', async () => {
