@@ -90,8 +90,9 @@ export class ClientMetadataDocuments {
     try {
       fetched = await fetchDocument(url, allowListed, this.limits);
     } catch (error) {
-      if (!(error instanceof DocumentFetchRefused)) throw error;
-      return this.remember(key, this.refused(clientId, error.message), REFUSAL_CACHE_MS);
+      // Whatever went wrong with someone else's server is a refusal of its document, never a 500.
+      const reason = error instanceof DocumentFetchRefused ? error.message : `the metadata document could not be fetched: ${String(error)}`;
+      return this.remember(key, this.refused(clientId, reason), REFUSAL_CACHE_MS);
     }
     const checked = checkClientMetadata(fetched.body, clientId);
     if ('refused' in checked) return this.remember(key, this.refused(clientId, checked.refused), REFUSAL_CACHE_MS);
