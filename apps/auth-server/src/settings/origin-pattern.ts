@@ -3,7 +3,7 @@
  * or IP literal (IPv6 in brackets), and a port or `*` for any port (no port: the scheme's default).
  * Nothing else: no path, no wildcard host, so a pattern names exactly the hosts it means.
  */
-const ORIGIN_PATTERN = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\*|[0-9]{1,5}))?$/i;
+export const ORIGIN_PATTERN = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\*|6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?$/i;
 
 export const MAX_ORIGIN_PATTERNS = 50;
 
@@ -19,7 +19,6 @@ export function parseOriginPattern(pattern: string): OriginPattern | null {
   if (!match) return null;
   const scheme = match[1].toLowerCase() as 'http' | 'https';
   const port = match[3] ?? (scheme === 'https' ? '443' : '80');
-  if (port !== '*' && Number(port) > 65535) return null;
   return { scheme, host: match[2].toLowerCase(), port };
 }
 

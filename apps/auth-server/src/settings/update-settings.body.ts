@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUrl, Max, MaxLength, Min, Validate, ValidateIf, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { MAX_ORIGIN_PATTERNS, parseOriginPattern } from './origin-pattern.js';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { MAX_ORIGIN_PATTERNS, ORIGIN_PATTERN } from './origin-pattern.js';
 
 const present = (_: object, value: unknown): boolean => value !== undefined;
 
@@ -10,16 +10,6 @@ export const MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS = 600;
 
 /** Ten years: a longer trail is an archive's job, and the bound keeps the date arithmetic in range. */
 export const MAX_AUDIT_RETENTION_DAYS = 3650;
-
-@ValidatorConstraint({ name: 'originPattern' })
-class IsOriginPattern implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return Array.isArray(value) && value.every((item) => typeof item === 'string' && parseOriginPattern(item) !== null);
-  }
-  defaultMessage(): string {
-    return 'clientIdMetadataDocumentHosts must be origin patterns such as "http://127.0.0.1:*" or "https://docs.example:8443"';
-  }
-}
 
 /** PATCH /admin/v1/settings: any non-empty subset; unknown fields are rejected by the global pipe. */
 export class UpdateSettingsBody {
@@ -61,6 +51,6 @@ export class UpdateSettingsBody {
   @ArrayMaxSize(MAX_ORIGIN_PATTERNS)
   @IsString({ each: true })
   @MaxLength(300, { each: true })
-  @Validate(IsOriginPattern)
+  @Matches(ORIGIN_PATTERN, { each: true, message: 'clientIdMetadataDocumentHosts must be origin patterns such as "http://127.0.0.1:*" or "https://docs.example:8443"' })
   clientIdMetadataDocumentHosts?: string[];
 }
