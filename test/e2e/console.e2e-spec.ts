@@ -535,13 +535,15 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await expectAttribute(retention, 'aria-invalid', 'true');
       await retention.fill('30');
+      await page.getByLabel('Client ID metadata documents (an https URL may be a client_id)').check();
+      await page.getByLabel('Metadata document hosts allowed over http or on private addresses').fill('http://127.0.0.1:*');
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await page.getByText('Settings saved.', { exact: false }).waitFor();
       const settings = (await (await as.request('/admin/v1/settings', { headers: { authorization: as.adminAuthorization } })).json()) as {
         accessTokenLifetimeSeconds: number;
         auditRetentionDays: number;
       };
-      expect(settings).toMatchObject({ accessTokenLifetimeSeconds: 7200, auditRetentionDays: 30 });
+      expect(settings).toMatchObject({ accessTokenLifetimeSeconds: 7200, auditRetentionDays: 30, clientIdMetadataDocuments: true, clientIdMetadataDocumentHosts: ['http://127.0.0.1:*'] });
     },
     STEP_TIMEOUT,
   );

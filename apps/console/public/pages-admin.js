@@ -10,7 +10,7 @@ export function SettingsPage() {
   const [saveError, setSaveError] = useState(null);
   const [message, setMessage] = useState(null);
   useEffect(() => {
-    if (data) setForm({ accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds), authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds), accessTokenAudience: data.accessTokenAudience, auditRetentionDays: String(data.auditRetentionDays) });
+    if (data) setForm({ accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds), authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds), accessTokenAudience: data.accessTokenAudience, auditRetentionDays: String(data.auditRetentionDays), clientIdMetadataDocuments: Boolean(data.clientIdMetadataDocuments), clientIdMetadataDocumentHosts: (data.clientIdMetadataDocumentHosts ?? []).join(' ') });
   }, [data]);
   if (loading && !data) return html`<${Loading} />`;
   if (error) return html`<section><${PageHeading}>OAuth Settings<//><${ErrorNotice} error=${error} /></section>`;
@@ -26,6 +26,8 @@ export function SettingsPage() {
         authorizationCodeLifetimeSeconds: number(form.authorizationCodeLifetimeSeconds),
         accessTokenAudience: form.accessTokenAudience,
         auditRetentionDays: number(form.auditRetentionDays),
+        clientIdMetadataDocuments: form.clientIdMetadataDocuments,
+        clientIdMetadataDocumentHosts: form.clientIdMetadataDocumentHosts.split(/[\s,]+/).filter(Boolean),
       });
       setMessage('Settings saved. They apply to tokens issued from now on.');
       reload();
@@ -49,6 +51,11 @@ export function SettingsPage() {
       <${Field} label="Audit retention (days)" name="auditRetentionDays" type="number" min="1" max="3650" error=${saveError}
         hint="Audit events older than this are removed by the retention job; expired tokens go once nothing can use them and their audit event is this old."
         value=${form.auditRetentionDays} onInput=${(v) => setForm({ ...form, auditRetentionDays: v })} />
+      <label class="choice"><input type="checkbox" name="clientIdMetadataDocuments" checked=${form.clientIdMetadataDocuments}
+        onChange=${(e) => setForm({ ...form, clientIdMetadataDocuments: e.currentTarget.checked })} /> Client ID metadata documents (an https URL may be a client_id)</label>
+      <${Field} label="Metadata document hosts allowed over http or on private addresses" name="clientIdMetadataDocumentHosts" error=${saveError}
+        hint="Origin patterns separated by spaces, such as http://127.0.0.1:* (for tests and internal deployments). Empty: only https on public addresses."
+        value=${form.clientIdMetadataDocumentHosts} onInput=${(v) => setForm({ ...form, clientIdMetadataDocumentHosts: v })} />
       <div class="actions"><button type="submit">Save Settings</button></div>
     </form>
   </section>`;

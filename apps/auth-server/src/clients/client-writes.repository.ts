@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
-import { isClientId } from '#oauth';
+import { isClientId, isDocumentClientId } from '#oauth';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
@@ -31,7 +31,7 @@ export class ClientWritesRepository {
 
   /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
   async lock(tx: Tx, clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isClientId(clientId)) return null;
+    if (!isClientId(clientId) && !isDocumentClientId(clientId)) return null;
     const entity = await entityManagerOf(tx).createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
     return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
   }

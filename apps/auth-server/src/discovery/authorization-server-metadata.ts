@@ -1,6 +1,7 @@
 import { GrantTypes } from '#oauth';
 import { RESPONSE_TYPES } from '../authorize/authorize-request.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../clients/id-token-signing-alg.js';
+import { INTROSPECTION_SIGNING_ALGS } from '../introspection/jwt-introspection-response.js';
 import { USERINFO_CLAIMS } from '../users/profile/scope-claims.js';
 
 /**
@@ -37,6 +38,8 @@ export function authorizationServerMetadata(issuer: string, scopes: string[]): R
     grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // RFC 9701 §7: JWT introspection responses (Accept: application/token-introspection+jwt).
+    introspection_signing_alg_values_supported: [...INTROSPECTION_SIGNING_ALGS],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
     // RFC 9207: every authorization response carries iss (authorizationResponseLocation).

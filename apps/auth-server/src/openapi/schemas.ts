@@ -89,6 +89,8 @@ export const SETTINGS_VIEW = object({
   sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
   auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
+  clientIdMetadataDocuments: { type: 'boolean', description: 'whether an https URL may be a client_id, resolved through its client ID metadata document (default false)' },
+  clientIdMetadataDocumentHosts: { ...strings, description: 'origin patterns ("http://127.0.0.1:*") whose metadata documents may be fetched over http or from private or loopback addresses (default empty)' },
 });
 
 export const GRANT_VIEW = object({

@@ -16,7 +16,7 @@ export class SettingsAdminService {
   update(body: UpdateSettingsBody): Promise<Settings> {
     const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<Settings>;
     if (Object.keys(changes).length === 0) {
-      throw ValidationProblem.field('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays');
+      throw ValidationProblem.field('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts');
     }
     return this.settings.update(changes);
   }

@@ -7,6 +7,14 @@ export interface Settings {
   accessTokenAudience: string;
   /** Days an audit event is kept; the retention job removes older ones (docs/retention.md). */
   auditRetentionDays: number;
+  /** Whether an https URL may be a client_id, resolved through its client ID metadata document (docs/client-metadata-documents.md). */
+  clientIdMetadataDocuments: boolean;
+  /**
+   * Origin patterns (`scheme://host:port`, port `*` for any) whose documents may be fetched over
+   * http or from a private or loopback address: for tests and internal deployments. Empty: only
+   * https on public addresses.
+   */
+  clientIdMetadataDocumentHosts: string[];
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
@@ -15,4 +23,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   sessionLifetimeSeconds: 28800,
   // Also written in the grants trigger of migration 1765500000000, which reads the stored setting.
   auditRetentionDays: 90,
+  clientIdMetadataDocuments: false,
+  clientIdMetadataDocumentHosts: [],
 };

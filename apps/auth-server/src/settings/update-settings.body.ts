@@ -1,4 +1,5 @@
-import { IsInt, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { MAX_ORIGIN_PATTERNS, ORIGIN_PATTERN } from './origin-pattern.js';
 
 const present = (_: object, value: unknown): boolean => value !== undefined;
 
@@ -40,4 +41,16 @@ export class UpdateSettingsBody {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'accessTokenAudience must be an absolute http(s) URL' })
   @MaxLength(2048)
   accessTokenAudience?: string;
+
+  @ValidateIf(present)
+  @IsBoolean()
+  clientIdMetadataDocuments?: boolean;
+
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(MAX_ORIGIN_PATTERNS)
+  @IsString({ each: true })
+  @MaxLength(300, { each: true })
+  @Matches(ORIGIN_PATTERN, { each: true, message: 'clientIdMetadataDocumentHosts must be origin patterns such as "http://127.0.0.1:*" or "https://docs.example:8443"' })
+  clientIdMetadataDocumentHosts?: string[];
 }

@@ -1,3 +1,4 @@
+import { ClientMetadataDocumentsModule } from '../client-metadata-documents/client-metadata-documents.module.js';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module.js';
@@ -22,7 +23,7 @@ import { TokenRoute } from './token-route.js';
  * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule],
+  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule],
   controllers: [TokenController],
   providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],
