@@ -73,9 +73,9 @@ describe('client names and versions', () => {
     expect(registryNameOf(undefined)).toBe(UNNAMED_CLIENT);
   });
 
-  it('picks the first free version, then a suffixed one after lost races', () => {
-    expect(freeVersion(new Set(), 0)).toBe('1');
-    expect(freeVersion(new Set(['1', '2', '1.0']), 0)).toBe('3');
-    expect(freeVersion(new Set(['1']), 3)).toMatch(/^2-[0-9a-f]{8}$/);
+  it('picks the version after the highest, then a suffixed one after lost races', () => {
+    expect(freeVersion(null, 0)).toBe('1');
+    expect(freeVersion(2, 0)).toBe('3');
+    expect(freeVersion(1, 3)).toMatch(/^2-[0-9a-f]{8}$/);
   });
 });

@@ -16,11 +16,10 @@ export function registryNameOf(clientName: string | undefined): string {
 }
 
 /**
- * The first free version ("1", "2", …) among those taken; after `attempt` lost races a random
- * suffix makes a clash with a concurrent registration of the same name unlikely.
+ * The version after the highest numeric one taken ("1" for a new name); after `attempt` lost
+ * races with concurrent registrations of the same name, a random suffix makes another clash unlikely.
  */
-export function freeVersion(taken: Set<string>, attempt: number): string {
-  let next = 1;
-  while (taken.has(String(next))) next += 1;
+export function freeVersion(highestTaken: number | null, attempt: number): string {
+  const next = (highestTaken ?? 0) + 1;
   return attempt < 3 ? String(next) : `${next}-${randomBytes(4).toString('hex')}`;
 }

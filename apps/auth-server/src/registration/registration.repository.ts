@@ -63,10 +63,16 @@ export class RegistrationRepository {
     }
   }
 
-  /** The versions already taken by clients of this name (compared without regard to case, as the unique index does). */
-  async versionsOf(name: string): Promise<Set<string>> {
-    const rows: { version: string }[] = await this.dataSource.query('SELECT version FROM clients WHERE lower(name) = lower($1)', [name]);
-    return new Set(rows.map((row) => row.version));
+  /**
+   * The highest numeric version among clients of this name (compared without regard to case, as
+   * the unique index does), or null: one row back however many share the name.
+   */
+  async highestNumericVersion(name: string): Promise<number | null> {
+    const rows: { highest: string | null }[] = await this.dataSource.query(
+      `SELECT max(version::bigint)::text AS highest FROM clients WHERE lower(name) = lower($1) AND version ~ '^[0-9]{1,15}$'`,
+      [name],
+    );
+    return rows[0]?.highest == null ? null : Number(rows[0].highest);
   }
 
   async insertInitialAccessToken(tokenHash: string, expiresInSeconds: number, maxUses: number): Promise<{ id: string; expiresAt: Date }> {

@@ -148,7 +148,7 @@ export class RegistrationService {
   /** A taken name never fails a registration (CONTRACT): the first free version, again if a concurrent registration took it. */
   private async createWithFreeVersion(name: string, request: RegistrationRequest, alongside: (tx: Tx, client: Client) => Promise<void>): Promise<ClientView> {
     for (let attempt = 0; ; attempt += 1) {
-      const version = freeVersion(await this.repository.versionsOf(name), attempt);
+      const version = freeVersion(await this.repository.highestNumericVersion(name), attempt);
       try {
         return await this.clients.createFrom(
           { name, version, description: '', accessTokenLifetime: { mode: 'global' }, active: true, introspection: false, registration: 'dynamic', ...this.clientChanges(request) },
