@@ -145,7 +145,7 @@ if (registration) {
     '',
     `One shared client_name: ${registration.sharedName?.clients} clients, ${registration.sharedName?.versions} distinct versions.`,
     '',
-    ...registration.checks.map((check) => `- ${check.name}: ${check.pass ? 'PASS' : '**FAIL**'}`),
+    ...registration.checks.map((check) => `- ${check.name}: ${check.pass ? 'PASS' : '**FAIL**'}${check.stored !== undefined ? ` (stored ${check.stored})` : ''}`),
     '',
   );
 }
