@@ -10,6 +10,8 @@ const DEFAULTS = {
   sessionLifetimeSeconds: 28800,
   accessTokenAudience: 'http://localhost:3001',
   auditRetentionDays: 90,
+  dynamicRegistration: 'off',
+  registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
 };
 
 function invalid(field: string, message: string) {
@@ -100,7 +102,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, dynamicRegistration, registrationPolicy',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -115,7 +117,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, dynamicRegistration, registrationPolicy',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
@@ -139,6 +141,8 @@ describe('settings admin API', () => {
       sessionLifetimeSeconds: 28800,
       accessTokenAudience: 'https://api.example.com/v1',
       auditRetentionDays: 90,
+      dynamicRegistration: DEFAULTS.dynamicRegistration,
+      registrationPolicy: DEFAULTS.registrationPolicy,
     };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
       status: 200,
