@@ -40,7 +40,12 @@ async function registrations(label, auth, duration, name) {
         headers: { 'content-type': 'application/json' },
         setupRequest: (request) => ({
           ...request,
-          body: JSON.stringify({ client_name: name((counter += 1)), redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] }),
+          body: JSON.stringify({
+            client_name: name((counter += 1)),
+            redirect_uris: [REDIRECT],
+            token_endpoint_auth_method: 'none',
+            grant_types: ['authorization_code', 'refresh_token'],
+          }),
         }),
         onResponse: (status, _body, _context, headers) => {
           statuses[status] = (statuses[status] ?? 0) + 1;
@@ -49,8 +54,19 @@ async function registrations(label, auth, duration, name) {
       },
     ],
   });
-  const row = { name: label, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, statuses, errors: result.errors, retryAfter };
-  console.log(`${label.padEnd(44)} ${String(row.rps).padStart(6)} rps  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(5)} ms  statuses ${JSON.stringify(statuses)}`);
+  const row = {
+    name: label,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    statuses,
+    errors: result.errors,
+    retryAfter,
+  };
+  console.log(
+    `${label.padEnd(44)} ${String(row.rps).padStart(6)} rps  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(5)} ms  statuses ${JSON.stringify(statuses)}`,
+  );
   return row;
 }
 
@@ -63,7 +79,9 @@ async function main() {
     const run = randomBytes(3).toString('hex');
     results.push(await registrations('register, distinct client_name', auth, DURATION_SECONDS, (i) => `Agent ${run} ${i}`));
     results.push(await registrations('register, one shared client_name', auth, 4, () => `Shared agent ${run}`));
-    const { rows } = await auth.db.query(`SELECT count(*)::int AS clients, count(DISTINCT version)::int AS versions FROM clients WHERE name = $1`, [`Shared agent ${run}`]);
+    const { rows } = await auth.db.query(`SELECT count(*)::int AS clients, count(DISTINCT version)::int AS versions FROM clients WHERE name = $1`, [
+      `Shared agent ${run}`,
+    ]);
     console.log(`shared name: ${rows[0].clients} clients, ${rows[0].versions} distinct versions`);
 
     // The limit counts per IP and clock hour: the rows of the runs above go, so the hour starts empty.
@@ -75,8 +93,14 @@ async function main() {
     const stored = (await auth.db.query(`SELECT count(*)::int AS count FROM clients WHERE name LIKE $1`, [`Limited ${run} %`])).rows[0].count;
     const refused = limited.statuses[429] ?? 0;
     const others = Object.entries(limited.statuses).filter(([status]) => status !== '201' && status !== '429');
-    const check = { name: `at most ${LIMIT} registrations stored, every other answer 429`, stored, pass: stored <= LIMIT && refused > 0 && others.length === 0 };
-    console.log(`${check.name}: ${check.pass ? 'PASS' : 'FAIL'} (stored ${stored}, 201: ${limited.statuses[201] ?? 0}, 429: ${refused}, Retry-After ${limited.retryAfter} s)`);
+    const check = {
+      name: `at most ${LIMIT} registrations stored, every other answer 429`,
+      stored,
+      pass: stored <= LIMIT && refused > 0 && others.length === 0,
+    };
+    console.log(
+      `${check.name}: ${check.pass ? 'PASS' : 'FAIL'} (stored ${stored}, 201: ${limited.statuses[201] ?? 0}, 429: ${refused}, Retry-After ${limited.retryAfter} s)`,
+    );
     const file = writeResults('-registration', {
       date,
       durationSeconds: DURATION_SECONDS,

@@ -23,15 +23,29 @@ describe('readClientMetadata', () => {
 
   it('reads refresh_token as a refresh count, none as a public client, null as absent', () => {
     const request = readClientMetadata(
-      { redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], scope: 'a b a', client_name: null },
+      {
+        redirect_uris: ['http://127.0.0.1/cb'],
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'a b a',
+        client_name: null,
+      },
       policy,
     );
     expect(request).toMatchObject({ type: 'public', grants: ['authorization_code'], refresh: true, scopes: ['a', 'b'] });
   });
 
   it('keeps informational metadata and ignores unknown members', () => {
-    const request = readClientMetadata({ redirect_uris: [REDIRECT], client_uri: 'https://app.example.com', contacts: ['ops@example.com'], software_id: 'x', unknown: { deep: 1 } }, policy);
-    expect(request.metadata).toEqual({ token_endpoint_auth_method: 'client_secret_basic', client_uri: 'https://app.example.com', contacts: ['ops@example.com'], software_id: 'x' });
+    const request = readClientMetadata(
+      { redirect_uris: [REDIRECT], client_uri: 'https://app.example.com', contacts: ['ops@example.com'], software_id: 'x', unknown: { deep: 1 } },
+      policy,
+    );
+    expect(request.metadata).toEqual({
+      token_endpoint_auth_method: 'client_secret_basic',
+      client_uri: 'https://app.example.com',
+      contacts: ['ops@example.com'],
+      software_id: 'x',
+    });
   });
 
   it.each([

@@ -105,13 +105,17 @@ function grantsOf(grantTypes: string[], type: ClientType, policy: RegistrationPo
   if (grantTypes.length === 0) throw new InvalidClientMetadata('grant_types must not be empty');
   if (new Set(grantTypes).size !== grantTypes.length) throw new InvalidClientMetadata('grant_types must not repeat a value');
   for (const grant of grantTypes) {
-    if (!(policy.grantTypes as string[]).includes(grant)) throw new InvalidClientMetadata(`the grant type ${safe(grant)} is not allowed for registered clients`);
+    if (!(policy.grantTypes as string[]).includes(grant))
+      throw new InvalidClientMetadata(`the grant type ${safe(grant)} is not allowed for registered clients`);
   }
   const refresh = grantTypes.includes(GrantTypes.refreshToken);
   const grants = grantTypes.filter((grant) => grant !== GrantTypes.refreshToken) as GrantType[];
   if (refresh && !grants.includes(GrantTypes.authorizationCode)) throw new InvalidClientMetadata('refresh_token needs the authorization_code grant');
   const refused = grants.find((grant) => !GRANTS_BY_TYPE[type].includes(grant));
-  if (refused) throw new InvalidClientMetadata(`the grant type ${refused} is not allowed with token_endpoint_auth_method ${type === 'public' ? 'none' : 'client_secret_basic or client_secret_post'}`);
+  if (refused)
+    throw new InvalidClientMetadata(
+      `the grant type ${refused} is not allowed with token_endpoint_auth_method ${type === 'public' ? 'none' : 'client_secret_basic or client_secret_post'}`,
+    );
   return { grants, refresh };
 }
 
@@ -128,12 +132,14 @@ function checkResponseTypes(given: string[] | undefined, grants: GrantType[]): v
 function redirectUrisOf(input: Record<string, unknown>, grants: GrantType[], type: ClientType): string[] {
   const value = input.redirect_uris;
   if (value === undefined || value === null) {
-    if (grants.some((grant) => RESPONSE_TYPE_OF[grant])) throw new InvalidRedirectUri('redirect_uris is required for the authorization_code and implicit grants');
+    if (grants.some((grant) => RESPONSE_TYPE_OF[grant]))
+      throw new InvalidRedirectUri('redirect_uris is required for the authorization_code and implicit grants');
     return [];
   }
   if (!Array.isArray(value) || value.some((uri) => typeof uri !== 'string')) throw new InvalidRedirectUri('redirect_uris must be an array of strings');
   if (value.length > MAX_URIS) throw new InvalidRedirectUri(`redirect_uris holds at most ${MAX_URIS} URIs`);
-  if (value.length === 0 && grants.some((grant) => RESPONSE_TYPE_OF[grant])) throw new InvalidRedirectUri('redirect_uris must not be empty for the authorization_code and implicit grants');
+  if (value.length === 0 && grants.some((grant) => RESPONSE_TYPE_OF[grant]))
+    throw new InvalidRedirectUri('redirect_uris must not be empty for the authorization_code and implicit grants');
   if (new Set(value).size !== value.length) throw new InvalidRedirectUri('redirect_uris must not repeat a URI');
   for (const uri of value as string[]) {
     const problem = webRedirectProblem(uri, type);
@@ -165,8 +171,12 @@ function jwksOf(input: Record<string, unknown>): { keys: unknown[] } | undefined
   const value = input.jwks;
   if (value === undefined || value === null) return undefined;
   const keys = (value as { keys?: unknown }).keys;
-  if (typeof value !== 'object' || Array.isArray(value) || !Array.isArray(keys)) throw new InvalidClientMetadata('jwks must be a JSON Web Key Set: an object with a "keys" array');
-  if (keys.length > MAX_JWKS_KEYS || keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key) || typeof (key as { kty?: unknown }).kty !== 'string')) {
+  if (typeof value !== 'object' || Array.isArray(value) || !Array.isArray(keys))
+    throw new InvalidClientMetadata('jwks must be a JSON Web Key Set: an object with a "keys" array');
+  if (
+    keys.length > MAX_JWKS_KEYS ||
+    keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key) || typeof (key as { kty?: unknown }).kty !== 'string')
+  ) {
     throw new InvalidClientMetadata(`jwks must hold at most ${MAX_JWKS_KEYS} keys, each an object with a "kty"`);
   }
   return { keys };
@@ -175,7 +185,8 @@ function jwksOf(input: Record<string, unknown>): { keys: unknown[] } | undefined
 function oneOf<T extends string>(input: Record<string, unknown>, field: string, allowed: readonly T[]): T | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new InvalidClientMetadata(`${field} must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw new InvalidClientMetadata(`${field} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -204,8 +215,10 @@ function checkedText(field: string, value: string): string {
 function webUrl(input: Record<string, unknown>, field: string): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_URL_LENGTH) throw new InvalidClientMetadata(`${field} must be a URL of at most ${MAX_URL_LENGTH} characters`);
-  if (redirectUriError(value, ClientTypes.confidential) !== null) throw new InvalidClientMetadata(`${field} must be an https URL (or http on a loopback host) without user information`);
+  if (typeof value !== 'string' || value.length > MAX_URL_LENGTH)
+    throw new InvalidClientMetadata(`${field} must be a URL of at most ${MAX_URL_LENGTH} characters`);
+  if (redirectUriError(value, ClientTypes.confidential) !== null)
+    throw new InvalidClientMetadata(`${field} must be an https URL (or http on a loopback host) without user information`);
   return value;
 }
 

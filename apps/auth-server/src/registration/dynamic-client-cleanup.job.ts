@@ -75,7 +75,13 @@ export class DynamicClientCleanupJob implements OnApplicationBootstrap, OnModule
       if (error instanceof NotFoundProblem) return;
       throw error;
     }
-    this.audit.record({ action: 'client.deleted', actor: { type: 'anonymous', id: null }, targetType: 'client', targetId: clientId, details: { registration: 'dynamic', reason: `unused for ${days} days` } });
+    this.audit.record({
+      action: 'client.deleted',
+      actor: { type: 'anonymous', id: null },
+      targetType: 'client',
+      targetId: clientId,
+      details: { registration: 'dynamic', reason: `unused for ${days} days` },
+    });
   }
 
   private schedule(): void {

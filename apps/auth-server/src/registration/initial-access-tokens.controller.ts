@@ -12,10 +12,14 @@ export const MAX_INITIAL_ACCESS_TOKEN_SECONDS = 30 * 24 * 3600;
 export const MAX_INITIAL_ACCESS_TOKEN_USES = 10_000;
 
 export class CreateInitialAccessTokenDto {
-  @IsInt() @Min(1) @Max(MAX_INITIAL_ACCESS_TOKEN_SECONDS)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INITIAL_ACCESS_TOKEN_SECONDS)
   expiresInSeconds!: number;
 
-  @IsInt() @Min(1) @Max(MAX_INITIAL_ACCESS_TOKEN_USES)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INITIAL_ACCESS_TOKEN_USES)
   maxUses!: number;
 }
 

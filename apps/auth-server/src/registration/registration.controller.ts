@@ -39,7 +39,7 @@ export class RegistrationController extends PostOnlyEndpoint {
     return this.registration.read(clientId, request.headers.authorization);
   }
 
-  @ApiOperation({ summary: 'Replace a registered client\'s metadata (RFC 7592 §2.2); the registration access token rotates' })
+  @ApiOperation({ summary: "Replace a registered client's metadata (RFC 7592 §2.2); the registration access token rotates" })
   @ApiBearerAuth()
   @ApiBody({ schema: CLIENT_METADATA })
   @ApiOkResponse({ schema: CLIENT_INFORMATION })

@@ -18,7 +18,11 @@ export class RegistrationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async insert(tx: Tx, clientRef: string, accessTokenHash: string, metadata: StoredMetadata): Promise<void> {
-    await entityManagerOf(tx).query('INSERT INTO client_registrations (client_ref, access_token_hash, metadata) VALUES ($1, $2, $3)', [clientRef, accessTokenHash, JSON.stringify(metadata)]);
+    await entityManagerOf(tx).query('INSERT INTO client_registrations (client_ref, access_token_hash, metadata) VALUES ($1, $2, $3)', [
+      clientRef,
+      accessTokenHash,
+      JSON.stringify(metadata),
+    ]);
   }
 
   /** The client a registration access token belongs to, or null. */
@@ -43,14 +47,20 @@ export class RegistrationRepository {
   }
 
   async stillCurrent(tx: Tx, clientRef: string, presentedHash: string): Promise<boolean> {
-    const rows: unknown[] = await entityManagerOf(tx).query('SELECT 1 FROM client_registrations WHERE client_ref = $1 AND access_token_hash = $2 FOR UPDATE', [clientRef, presentedHash]);
+    const rows: unknown[] = await entityManagerOf(tx).query('SELECT 1 FROM client_registrations WHERE client_ref = $1 AND access_token_hash = $2 FOR UPDATE', [
+      clientRef,
+      presentedHash,
+    ]);
     return rows.length === 1;
   }
 
   /** Those of `names` that exist, with whether a permission guards them (privileged scopes). */
   async scopes(names: string[]): Promise<{ name: string; privileged: boolean }[]> {
     if (names.length === 0) return [];
-    const rows: { name: string; required_permission: string | null }[] = await this.dataSource.query('SELECT name, required_permission FROM scopes WHERE name = ANY($1::text[])', [names]);
+    const rows: { name: string; required_permission: string | null }[] = await this.dataSource.query(
+      'SELECT name, required_permission FROM scopes WHERE name = ANY($1::text[])',
+      [names],
+    );
     return rows.map((row) => ({ name: row.name, privileged: row.required_permission !== null }));
   }
 
@@ -85,7 +95,10 @@ export class RegistrationRepository {
 
   /** Whether the initial access token may still be used (not spending a use). */
   async initialAccessTokenUsable(tokenHash: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM initial_access_tokens WHERE token_hash = $1 AND expires_at > now() AND uses < max_uses', [tokenHash]);
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM initial_access_tokens WHERE token_hash = $1 AND expires_at > now() AND uses < max_uses',
+      [tokenHash],
+    );
     return rows.length === 1;
   }
 

@@ -65,7 +65,11 @@ export class RegistrationService {
         await this.repository.setScopes(tx, client.id, request.scopes);
         await this.repository.insert(tx, client.id, hashRegistrationToken(accessToken), request.metadata);
       });
-      return { target: view.clientId, details: { mode: settings.dynamicRegistration, name: view.name, version: view.version }, result: this.response(view, request.metadata, accessToken) };
+      return {
+        target: view.clientId,
+        details: { mode: settings.dynamicRegistration, name: view.name, version: view.version },
+        result: this.response(view, request.metadata, accessToken),
+      };
     });
   }
 
@@ -84,7 +88,10 @@ export class RegistrationService {
       const body = call.body();
       await this.checkIdentity(clientId, body, row);
       const request = await this.parse(body, settings);
-      const metadata: StoredMetadata = { ...request.metadata, ...(row.metadata.client_name !== undefined && request.metadata.client_name === undefined ? { client_name: row.metadata.client_name } : {}) };
+      const metadata: StoredMetadata = {
+        ...request.metadata,
+        ...(row.metadata.client_name !== undefined && request.metadata.client_name === undefined ? { client_name: row.metadata.client_name } : {}),
+      };
       const accessToken = generateRegistrationToken();
       const view = await this.clients.update(
         clientId,
@@ -122,7 +129,8 @@ export class RegistrationService {
   }
 
   private async parse(body: unknown, settings: Settings): Promise<RegistrationRequest> {
-    if (Buffer.byteLength(JSON.stringify(body ?? null)) > MAX_METADATA_BYTES) throw new InvalidClientMetadata(`the client metadata must be at most ${MAX_METADATA_BYTES} bytes`);
+    if (Buffer.byteLength(JSON.stringify(body ?? null)) > MAX_METADATA_BYTES)
+      throw new InvalidClientMetadata(`the client metadata must be at most ${MAX_METADATA_BYTES} bytes`);
     const request = readClientMetadata(body, settings.registrationPolicy);
     const known = await this.repository.scopes(request.scopes);
     const unknown = request.scopes.find((scope) => !known.some((row) => row.name === scope));
@@ -151,7 +159,16 @@ export class RegistrationService {
       const version = freeVersion(await this.repository.highestNumericVersion(name), attempt);
       try {
         return await this.clients.createFrom(
-          { name, version, description: '', accessTokenLifetime: { mode: 'global' }, active: true, introspection: false, registration: 'dynamic', ...this.clientChanges(request) },
+          {
+            name,
+            version,
+            description: '',
+            accessTokenLifetime: { mode: 'global' },
+            active: true,
+            introspection: false,
+            registration: 'dynamic',
+            ...this.clientChanges(request),
+          },
           alongside,
         );
       } catch (error) {
@@ -170,12 +187,19 @@ export class RegistrationService {
   private async countAttempt(ip: string, settings: Settings): Promise<void> {
     const { attempts, secondsLeft } = await this.repository.countAttempt(ip);
     if (attempts > settings.registrationPolicy.registrationsPerIpPerHour) {
-      throw new OAuthError('invalid_request', 429, 'too many registrations from this address, retry later').withHeader('Retry-After', String(Math.max(1, Math.ceil(secondsLeft))));
+      throw new OAuthError('invalid_request', 429, 'too many registrations from this address, retry later').withHeader(
+        'Retry-After',
+        String(Math.max(1, Math.ceil(secondsLeft))),
+      );
     }
   }
 
   /** The registration behind a registration access token, which must be this client's own; refusals are audited here. */
-  private async authorized(clientId: string, authorization: RegistrationCall['authorization'], action: string): Promise<{ row: RegistrationRow; presentedHash: string }> {
+  private async authorized(
+    clientId: string,
+    authorization: RegistrationCall['authorization'],
+    action: string,
+  ): Promise<{ row: RegistrationRow; presentedHash: string }> {
     try {
       const token = parseBearerAuthorization(authorization);
       const presentedHash = hashRegistrationToken(token);
@@ -193,10 +217,11 @@ export class RegistrationService {
   /** RFC 7592 §2.2: the body names this client; a client_secret in it must be the current one. */
   private async checkIdentity(clientId: string, body: unknown, row: RegistrationRow): Promise<void> {
     const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    if (input.client_id !== clientId) throw new InvalidRequest('client_id must be present and be the client\'s own');
+    if (input.client_id !== clientId) throw new InvalidRequest("client_id must be present and be the client's own");
     if (input.client_secret !== undefined && input.client_secret !== null) {
       const stored = await this.registry.findByClientId(clientId);
-      if (typeof input.client_secret !== 'string' || !clientSecretMatches(input.client_secret, stored?.secretHash)) throw new InvalidRequest('client_secret is not the client\'s current secret');
+      if (typeof input.client_secret !== 'string' || !clientSecretMatches(input.client_secret, stored?.secretHash))
+        throw new InvalidRequest("client_secret is not the client's current secret");
     }
     const name = input.client_name;
     if (name !== undefined && name !== null && row.metadata.client_name !== undefined && name !== row.metadata.client_name) {
@@ -208,7 +233,11 @@ export class RegistrationService {
     return registrationResponse(view, metadata, `${this.config.issuer}/oauth/register/${view.clientId}`, accessToken);
   }
 
-  private async audited<T>(action: string, target: string | null, work: () => Promise<{ target: string; details: Record<string, unknown>; result: T }>): Promise<T> {
+  private async audited<T>(
+    action: string,
+    target: string | null,
+    work: () => Promise<{ target: string; details: Record<string, unknown>; result: T }>,
+  ): Promise<T> {
     try {
       const outcome = await work();
       this.audit.record({ action, targetType: 'client', targetId: outcome.target, details: { registration: 'dynamic', ...outcome.details } });

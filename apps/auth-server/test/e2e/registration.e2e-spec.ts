@@ -24,7 +24,8 @@ describe('dynamic client registration', () => {
 
   beforeAll(async () => {
     server = await startTestAuthServer();
-    for (const name of ['read', 'write', 'notes', 'extra1', 'extra2']) await sql(server, 'INSERT INTO scopes (name) VALUES ($1) ON CONFLICT DO NOTHING', [name]);
+    for (const name of ['read', 'write', 'notes', 'extra1', 'extra2'])
+      await sql(server, 'INSERT INTO scopes (name) VALUES ($1) ON CONFLICT DO NOTHING', [name]);
   });
   afterAll(async () => {
     await server.close();
@@ -36,7 +37,8 @@ describe('dynamic client registration', () => {
     return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
-  const admin = (method: string, path: string, json?: unknown): Promise<Answer> => call(method, path, { json, headers: { authorization: server.adminAuthorization } });
+  const admin = (method: string, path: string, json?: unknown): Promise<Answer> =>
+    call(method, path, { json, headers: { authorization: server.adminAuthorization } });
   const register = (json: unknown, headers: Record<string, string> = {}): Promise<Answer> => call('POST', '/oauth/register', { json, headers });
 
   async function settings(changes: Record<string, unknown>): Promise<void> {
@@ -105,7 +107,10 @@ describe('dynamic client registration', () => {
 
   describe('open', () => {
     beforeAll(async () => {
-      await settings({ dynamicRegistration: 'open', registrationPolicy: { maxScopes: 3, registrationsPerIpPerHour: 100000, grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] } });
+      await settings({
+        dynamicRegistration: 'open',
+        registrationPolicy: { maxScopes: 3, registrationsPerIpPerHour: 100000, grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] },
+      });
     });
 
     it('lists registration_endpoint in both metadata documents', async () => {
@@ -123,7 +128,13 @@ describe('dynamic client registration', () => {
       const client = await oauth.processDynamicClientRegistrationResponse(
         await oauth.dynamicClientRegistrationRequest(
           as,
-          { client_name: 'Agent (MCP): notes', redirect_uris: [LOOPBACK_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], scope: 'read notes' },
+          {
+            client_name: 'Agent (MCP): notes',
+            redirect_uris: [LOOPBACK_REDIRECT],
+            token_endpoint_auth_method: 'none',
+            grant_types: ['authorization_code', 'refresh_token'],
+            scope: 'read notes',
+          },
           insecure,
         ),
       );
@@ -163,38 +174,68 @@ describe('dynamic client registration', () => {
       expect(tokens.refresh_token).toEqual(expect.any(String));
 
       const view = await admin('GET', `/admin/v1/clients/${client.client_id}`);
-      expect(view.body).toMatchObject({ registration: 'dynamic', type: 'public', refreshCount: { mode: 'unlimited' }, name: 'Agent MCP notes', version: '1', scopes: ['notes', 'read'] });
+      expect(view.body).toMatchObject({
+        registration: 'dynamic',
+        type: 'public',
+        refreshCount: { mode: 'unlimited' },
+        name: 'Agent MCP notes',
+        version: '1',
+        scopes: ['notes', 'read'],
+      });
       expect(await auditCount('client.registered')).toBeGreaterThanOrEqual(1);
     });
 
     it('refuses a public registered client that skips PKCE', async () => {
       const { body } = await register({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' });
-      const answer = await call('GET', `/oauth/authorize?${new URLSearchParams({ client_id: String(body.client_id), redirect_uri: REDIRECT, response_type: 'code', state: 's' })}`);
+      const answer = await call(
+        'GET',
+        `/oauth/authorize?${new URLSearchParams({ client_id: String(body.client_id), redirect_uri: REDIRECT, response_type: 'code', state: 's' })}`,
+      );
       expect(answer.status).toBe(302);
       expect(new URL(answer.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
     });
 
     it('gives a confidential client a secret (stored hashed) and no refresh without refresh_token', async () => {
-      const { status, body, headers } = await register({ redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'client_credentials'], client_name: 'Machine' });
+      const { status, body, headers } = await register({
+        redirect_uris: [REDIRECT],
+        grant_types: ['authorization_code', 'client_credentials'],
+        client_name: 'Machine',
+      });
       expect(status).toBe(201);
       expect(headers.get('cache-control')).toBe('no-store');
-      expect(body).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', client_secret_expires_at: 0, grant_types: ['authorization_code', 'client_credentials'] });
+      expect(body).toMatchObject({
+        token_endpoint_auth_method: 'client_secret_basic',
+        client_secret_expires_at: 0,
+        grant_types: ['authorization_code', 'client_credentials'],
+      });
       const secret = String(body.client_secret);
       const [row] = await sql<{ secret_hash: string }>(server, 'SELECT secret_hash FROM clients WHERE client_id = $1', [body.client_id]);
       expect(row.secret_hash).not.toContain(secret);
-      const [registration] = await sql<{ access_token_hash: string }>(server, 'SELECT access_token_hash FROM client_registrations r JOIN clients c ON c.id = r.client_ref WHERE c.client_id = $1', [body.client_id]);
+      const [registration] = await sql<{ access_token_hash: string }>(
+        server,
+        'SELECT access_token_hash FROM client_registrations r JOIN clients c ON c.id = r.client_ref WHERE c.client_id = $1',
+        [body.client_id],
+      );
       expect(registration.access_token_hash).not.toBe(body.registration_access_token);
-      expect((await admin('GET', `/admin/v1/clients/${String(body.client_id)}`)).body).toMatchObject({ refreshCount: { mode: 'limited', limit: 0 }, registration: 'dynamic' });
+      expect((await admin('GET', `/admin/v1/clients/${String(body.client_id)}`)).body).toMatchObject({
+        refreshCount: { mode: 'limited', limit: 0 },
+        registration: 'dynamic',
+      });
 
       const token = await call('POST', '/oauth/token', {
         body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${String(body.client_id)}:${secret}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${String(body.client_id)}:${secret}`).toString('base64')}`,
+        },
       });
       expect(token.status).toBe(200);
     });
 
     it('never fails on a taken client_name: the server picks a free version', async () => {
-      expect((await admin('POST', '/admin/v1/clients', { name: 'Shared Name', version: '1', type: 'confidential', grants: ['client_credentials'] })).status).toBe(201);
+      expect(
+        (await admin('POST', '/admin/v1/clients', { name: 'Shared Name', version: '1', type: 'confidential', grants: ['client_credentials'] })).status,
+      ).toBe(201);
       const versions = [];
       for (let index = 0; index < 3; index += 1) {
         const { status, body } = await register({ client_name: 'shared name', redirect_uris: [REDIRECT] });
@@ -236,7 +277,11 @@ describe('dynamic client registration', () => {
       ['grant_types empty', { redirect_uris: [REDIRECT], grant_types: [] }, 'invalid_client_metadata'],
       ['an unknown grant type', { redirect_uris: [REDIRECT], grant_types: ['urn:example:magic'] }, 'invalid_client_metadata'],
       ['password (outside the policy)', { redirect_uris: [REDIRECT], grant_types: ['password'] }, 'invalid_client_metadata'],
-      ['implicit (outside this policy)', { redirect_uris: [REDIRECT], grant_types: ['implicit'], token_endpoint_auth_method: 'none' }, 'invalid_client_metadata'],
+      [
+        'implicit (outside this policy)',
+        { redirect_uris: [REDIRECT], grant_types: ['implicit'], token_endpoint_auth_method: 'none' },
+        'invalid_client_metadata',
+      ],
       ['refresh_token alone', { redirect_uris: [REDIRECT], grant_types: ['refresh_token'] }, 'invalid_client_metadata'],
       ['client_credentials for a public client', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' }, 'invalid_client_metadata'],
       ['response_types not matching', { redirect_uris: [REDIRECT], response_types: ['token'] }, 'invalid_client_metadata'],
@@ -263,8 +308,21 @@ describe('dynamic client registration', () => {
       ['software_id a number', { redirect_uris: [REDIRECT], software_id: 1 }, 'invalid_client_metadata'],
       ['software_version an array', { redirect_uris: [REDIRECT], software_version: ['1'] }, 'invalid_client_metadata'],
       ['id_token_signed_response_alg none', { redirect_uris: [REDIRECT], id_token_signed_response_alg: 'none' }, 'invalid_client_metadata'],
-      ['post_logout_redirect_uris with a fragment', { redirect_uris: [REDIRECT], post_logout_redirect_uris: ['https://app.example.com/#x'] }, 'invalid_client_metadata'],
-      ['metadata over 64 KB', { redirect_uris: [REDIRECT], contacts: Array.from({ length: 10 }, () => 'x'.repeat(250)), software_id: 'y'.repeat(200), jwks: { keys: Array.from({ length: 10 }, () => ({ kty: 'RSA', n: 'z'.repeat(7000) })) } }, 'invalid_client_metadata'],
+      [
+        'post_logout_redirect_uris with a fragment',
+        { redirect_uris: [REDIRECT], post_logout_redirect_uris: ['https://app.example.com/#x'] },
+        'invalid_client_metadata',
+      ],
+      [
+        'metadata over 64 KB',
+        {
+          redirect_uris: [REDIRECT],
+          contacts: Array.from({ length: 10 }, () => 'x'.repeat(250)),
+          software_id: 'y'.repeat(200),
+          jwks: { keys: Array.from({ length: 10 }, () => ({ kty: 'RSA', n: 'z'.repeat(7000) })) },
+        },
+        'invalid_client_metadata',
+      ],
     ];
 
     it.each(refusals)('refuses %s with 400 %s, stores nothing and audits it', async (_name, body, error) => {
@@ -278,11 +336,24 @@ describe('dynamic client registration', () => {
     });
 
     it('ignores unknown members and admin fields (no mass assignment)', async () => {
-      const { status, body } = await register({ redirect_uris: [REDIRECT], introspection: true, active: false, refreshCount: { mode: 'unlimited' }, registration: 'admin', client_id: 'chosen', extra: 1 });
+      const { status, body } = await register({
+        redirect_uris: [REDIRECT],
+        introspection: true,
+        active: false,
+        refreshCount: { mode: 'unlimited' },
+        registration: 'admin',
+        client_id: 'chosen',
+        extra: 1,
+      });
       expect(status).toBe(201);
       expect(body.client_id).not.toBe('chosen');
       expect(body).not.toHaveProperty('extra');
-      expect((await admin('GET', `/admin/v1/clients/${String(body.client_id)}`)).body).toMatchObject({ introspection: false, active: true, refreshCount: { mode: 'limited', limit: 0 }, registration: 'dynamic' });
+      expect((await admin('GET', `/admin/v1/clients/${String(body.client_id)}`)).body).toMatchObject({
+        introspection: false,
+        active: true,
+        refreshCount: { mode: 'limited', limit: 0 },
+        registration: 'dynamic',
+      });
     });
 
     it.each([
@@ -313,11 +384,21 @@ describe('dynamic client registration', () => {
     it('refuses two Content-Type headers', async () => {
       const before = await clientCount();
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const outgoing = httpRequest(`${server.baseUrl}/oauth/register`, { method: 'POST', headers: [['content-type', 'application/json'], ['content-type', 'text/plain']].flat() as unknown as Record<string, string> }, (incoming) => {
-          let text = '';
-          incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
-        });
+        const outgoing = httpRequest(
+          `${server.baseUrl}/oauth/register`,
+          {
+            method: 'POST',
+            headers: [
+              ['content-type', 'application/json'],
+              ['content-type', 'text/plain'],
+            ].flat() as unknown as Record<string, string>,
+          },
+          (incoming) => {
+            let text = '';
+            incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
+          },
+        );
         outgoing.on('error', reject);
         outgoing.end(JSON.stringify({ redirect_uris: [REDIRECT] }));
       });
@@ -346,12 +427,18 @@ describe('dynamic client registration', () => {
       it('reads the registration with its token, without the token or secret', async () => {
         const answer = await call('GET', path(), { headers: bearer(token) });
         expect(answer.status).toBe(200);
-        expect(answer.body).toMatchObject({ client_id: client.client_id, client_name: 'Managed', scope: 'read', client_uri: 'https://app.example.com', registration_client_uri: client.registration_client_uri });
+        expect(answer.body).toMatchObject({
+          client_id: client.client_id,
+          client_name: 'Managed',
+          scope: 'read',
+          client_uri: 'https://app.example.com',
+          registration_client_uri: client.registration_client_uri,
+        });
         expect(answer.body).not.toHaveProperty('registration_access_token');
         expect(answer.body).not.toHaveProperty('client_secret');
       });
 
-      it('refuses a missing, wrong or another client\'s token with 401 and a Bearer challenge', async () => {
+      it("refuses a missing, wrong or another client's token with 401 and a Bearer challenge", async () => {
         const other = await register({ redirect_uris: [REDIRECT] });
         const before = await auditCount('client.registration.refused');
         const missing = await call('GET', path());
@@ -359,14 +446,19 @@ describe('dynamic client registration', () => {
         expect(missing.headers.get('www-authenticate')).toBe('Bearer');
         for (const presented of [String(other.body.registration_access_token), 'A'.repeat(43), 'garbage']) {
           for (const method of ['GET', 'PUT', 'DELETE']) {
-            const answer = await call(method, path(), { headers: bearer(presented), json: method === 'PUT' ? { client_id: client.client_id, redirect_uris: ['https://evil.example.com/cb'] } : undefined });
+            const answer = await call(method, path(), {
+              headers: bearer(presented),
+              json: method === 'PUT' ? { client_id: client.client_id, redirect_uris: ['https://evil.example.com/cb'] } : undefined,
+            });
             expect(answer.status).toBe(401);
             expect(answer.body.error).toBe('invalid_token');
             expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
           }
         }
         // The other client's own path with its own token still works: the refusal was about the pairing.
-        expect((await call('GET', `/oauth/register/${String(other.body.client_id)}`, { headers: bearer(String(other.body.registration_access_token)) })).status).toBe(200);
+        expect(
+          (await call('GET', `/oauth/register/${String(other.body.client_id)}`, { headers: bearer(String(other.body.registration_access_token)) })).status,
+        ).toBe(200);
         expect((await admin('GET', `/admin/v1/clients/${String(client.client_id)}`)).body.redirectUris).toEqual([REDIRECT]);
         expect(await auditCount('client.registration.refused')).toBe(before + 10);
       });
@@ -374,16 +466,31 @@ describe('dynamic client registration', () => {
       it('replaces the metadata on PUT and rotates the token', async () => {
         const answer = await call('PUT', path(), {
           headers: bearer(token),
-          json: { client_id: client.client_id, client_name: 'Managed', redirect_uris: ['https://app.example.com/new'], grant_types: ['authorization_code', 'refresh_token'], scope: 'read write' },
+          json: {
+            client_id: client.client_id,
+            client_name: 'Managed',
+            redirect_uris: ['https://app.example.com/new'],
+            grant_types: ['authorization_code', 'refresh_token'],
+            scope: 'read write',
+          },
         });
         expect(answer.status).toBe(200);
-        expect(answer.body).toMatchObject({ redirect_uris: ['https://app.example.com/new'], grant_types: ['authorization_code', 'refresh_token'], scope: 'read write', client_name: 'Managed' });
+        expect(answer.body).toMatchObject({
+          redirect_uris: ['https://app.example.com/new'],
+          grant_types: ['authorization_code', 'refresh_token'],
+          scope: 'read write',
+          client_name: 'Managed',
+        });
         expect(answer.body).not.toHaveProperty('client_uri');
         const rotated = String(answer.body.registration_access_token);
         expect(rotated).not.toBe(token);
         expect((await call('GET', path(), { headers: bearer(token) })).status).toBe(401);
         expect((await call('GET', path(), { headers: bearer(rotated) })).status).toBe(200);
-        expect((await admin('GET', `/admin/v1/clients/${String(client.client_id)}`)).body).toMatchObject({ refreshCount: { mode: 'unlimited' }, scopes: ['read', 'write'], redirectUris: ['https://app.example.com/new'] });
+        expect((await admin('GET', `/admin/v1/clients/${String(client.client_id)}`)).body).toMatchObject({
+          refreshCount: { mode: 'unlimited' },
+          scopes: ['read', 'write'],
+          redirectUris: ['https://app.example.com/new'],
+        });
         expect(await auditCount('client.registration.updated')).toBeGreaterThanOrEqual(1);
       });
 
@@ -445,12 +552,24 @@ describe('dynamic client registration', () => {
     it('removes dynamic clients unused for deleteUnusedAfterDays, and keeps used and admin ones', async () => {
       const unused = (await register({ redirect_uris: [REDIRECT], client_name: 'Idle' })).body;
       const used = (await register({ redirect_uris: [REDIRECT], grant_types: ['client_credentials'], client_name: 'Busy' })).body;
-      const adminMade = await admin('POST', '/admin/v1/clients', { name: 'Old admin client', version: '1', type: 'confidential', grants: ['client_credentials'] });
+      const adminMade = await admin('POST', '/admin/v1/clients', {
+        name: 'Old admin client',
+        version: '1',
+        type: 'confidential',
+        grants: ['client_credentials'],
+      });
       const ids = [unused.client_id, used.client_id, adminMade.body.clientId];
-      await sql(server, `UPDATE clients SET updated_at = now() - interval '40 days', created_at = now() - interval '40 days' WHERE client_id = ANY($1::text[])`, [ids]);
+      await sql(
+        server,
+        `UPDATE clients SET updated_at = now() - interval '40 days', created_at = now() - interval '40 days' WHERE client_id = ANY($1::text[])`,
+        [ids],
+      );
       const token = await call('POST', '/oauth/token', {
         body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${String(used.client_id)}:${String(used.client_secret)}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${String(used.client_id)}:${String(used.client_secret)}`).toString('base64')}`,
+        },
       });
       expect(token.status).toBe(200);
 
@@ -460,12 +579,15 @@ describe('dynamic client registration', () => {
       expect((await admin('GET', `/admin/v1/clients/${String(unused.client_id)}`)).status).toBe(404);
       expect((await admin('GET', `/admin/v1/clients/${String(used.client_id)}`)).status).toBe(200);
       expect((await admin('GET', `/admin/v1/clients/${String(adminMade.body.clientId)}`)).status).toBe(200);
-      const [event] = await sql<{ kind: string }>(server, "SELECT kind FROM outbox_events WHERE entity_id = $1 ORDER BY seq DESC LIMIT 1", [unused.client_id]);
+      const [event] = await sql<{ kind: string }>(server, 'SELECT kind FROM outbox_events WHERE entity_id = $1 ORDER BY seq DESC LIMIT 1', [unused.client_id]);
       expect(event.kind).toBe('client.deleted');
     });
 
     it('runs the cleanup on one instance at a time (the lease)', async () => {
-      await sql(server, "INSERT INTO maintenance_leases (name, holder, expires_at) VALUES ('dynamic-client-cleanup', 'another-instance', now() + interval '1 minute')");
+      await sql(
+        server,
+        "INSERT INTO maintenance_leases (name, holder, expires_at) VALUES ('dynamic-client-cleanup', 'another-instance', now() + interval '1 minute')",
+      );
       try {
         expect(await server.app.get(DynamicClientCleanupJob).runOnce()).toBeNull();
       } finally {
@@ -483,12 +605,15 @@ describe('dynamic client registration', () => {
       return admin('POST', '/admin/v1/initial-access-tokens', body);
     }
 
-    it.each([[{}], [{ expiresInSeconds: 0, maxUses: 1 }], [{ expiresInSeconds: 60, maxUses: 0 }], [{ expiresInSeconds: '60', maxUses: 1 }], [{ expiresInSeconds: 60, maxUses: 1, extra: true }]])(
-      'refuses to issue one for %j',
-      async (body) => {
-        expect((await initialAccessToken(body)).status).toBe(400);
-      },
-    );
+    it.each([
+      [{}],
+      [{ expiresInSeconds: 0, maxUses: 1 }],
+      [{ expiresInSeconds: 60, maxUses: 0 }],
+      [{ expiresInSeconds: '60', maxUses: 1 }],
+      [{ expiresInSeconds: 60, maxUses: 1, extra: true }],
+    ])('refuses to issue one for %j', async (body) => {
+      expect((await initialAccessToken(body)).status).toBe(400);
+    });
 
     it('needs the admin API credentials to issue one', async () => {
       expect((await call('POST', '/admin/v1/initial-access-tokens', { json: { expiresInSeconds: 60, maxUses: 1 } })).status).toBe(401);
@@ -533,10 +658,14 @@ describe('dynamic client registration', () => {
 
   function requestFromJson(address: string, json: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
     return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(`${server.baseUrl}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, localAddress: address, agent: false }, (incoming) => {
-        incoming.resume();
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers }));
-      });
+      const outgoing = httpRequest(
+        `${server.baseUrl}/oauth/register`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, localAddress: address, agent: false },
+        (incoming) => {
+          incoming.resume();
+          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers }));
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(JSON.stringify(json));
     });
