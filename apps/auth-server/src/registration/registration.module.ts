@@ -13,6 +13,5 @@ import { RegistrationService } from './registration.service.js';
   imports: [ClientsModule, SettingsModule, AuditModule],
   controllers: [RegistrationController, InitialAccessTokensController],
   providers: [RegistrationRepository, RegistrationService, DynamicClientCleanupJob],
-  exports: [RegistrationService],
 })
 export class RegistrationModule {}

@@ -47,11 +47,6 @@ export class RegistrationService {
     private readonly audit: AuditWriter,
   ) {}
 
-  /** Whether the endpoint exists at all: the metadata documents list it only then. */
-  async enabled(): Promise<boolean> {
-    return (await this.settings.get()).dynamicRegistration !== 'off';
-  }
-
   async register(call: RegistrationCall): Promise<Record<string, unknown>> {
     const settings = await this.enabledSettings();
     return this.audited('client.registered', null, async () => {
