@@ -221,6 +221,13 @@ describe('dynamic client registration', () => {
         refreshCount: { mode: 'limited', limit: 0 },
         registration: 'dynamic',
       });
+      // An ordinary client for the resource servers too: its event is in the outbox.
+      const events = await sql<{ kind: string }>(server, 'SELECT kind FROM outbox_events WHERE entity_id = $1', [body.client_id]);
+      expect(events.map((event) => event.kind)).toEqual(['client.upserted']);
+      // Neither the secret nor the registration access token reaches the audit trail.
+      await server.app.get(AuditWriter).flush();
+      const trail = await sql<{ details: string }>(server, 'SELECT details::text AS details FROM audit_events');
+      expect(trail.some((row) => row.details.includes(secret) || row.details.includes(String(body.registration_access_token)))).toBe(false);
 
       const token = await call('POST', '/oauth/token', {
         body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
@@ -625,6 +632,12 @@ describe('dynamic client registration', () => {
       expect(issued.body).toMatchObject({ token: expect.any(String), expiresAt: expect.any(String), maxUses: 2 });
       const [row] = await sql<{ token_hash: string }>(server, 'SELECT token_hash FROM initial_access_tokens WHERE id = $1', [issued.body.id]);
       expect(row.token_hash).not.toBe(issued.body.token);
+      await server.app.get(AuditWriter).flush();
+      const [created] = await sql<{ details: string }>(
+        server,
+        "SELECT details::text AS details FROM audit_events WHERE action = 'initial_access_token.created' ORDER BY occurred_at DESC LIMIT 1",
+      );
+      expect(created.details).not.toContain(String(issued.body.token));
       const headers = { authorization: `Bearer ${String(issued.body.token)}` };
       const answers = await Promise.all([1, 2, 3].map(() => register({ redirect_uris: [REDIRECT] }, headers)));
       expect(answers.map((answer) => answer.status).sort()).toEqual([201, 201, 401]);
