@@ -69,10 +69,16 @@ describe('dynamic client registration', () => {
         dynamicRegistration: 'off',
         registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
       });
-      expect((await register({ redirect_uris: [REDIRECT] })).status).toBe(404);
-      expect((await call('GET', '/oauth/register/abc', { headers: { authorization: 'Bearer x' } })).status).toBe(404);
+      const before = await clientCount();
+      const refused = await register({ redirect_uris: [REDIRECT] });
+      expect([refused.status, refused.body.error]).toEqual([404, 'invalid_request']);
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        expect((await call(method, '/oauth/register/abc', { headers: { authorization: 'Bearer x' }, json: method === 'PUT' ? {} : undefined })).status).toBe(
+          404,
+        );
+      }
       for (const document of await metadataDocuments()) expect(document).not.toHaveProperty('registration_endpoint');
-      expect(await clientCount()).toBe(await clientCount());
+      expect(await clientCount()).toBe(before);
     });
   });
 
