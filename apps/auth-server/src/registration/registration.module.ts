@@ -4,6 +4,7 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { DynamicClientCleanupJob } from './dynamic-client-cleanup.job.js';
 import { InitialAccessTokensController } from './initial-access-tokens.controller.js';
+import { RefusedBodyAudit } from './refused-body-audit.js';
 import { RegistrationController } from './registration.controller.js';
 import { RegistrationRepository } from './registration.repository.js';
 import { RegistrationService } from './registration.service.js';
@@ -12,6 +13,6 @@ import { RegistrationService } from './registration.service.js';
 @Module({
   imports: [ClientsModule, SettingsModule, AuditModule],
   controllers: [RegistrationController, InitialAccessTokensController],
-  providers: [RegistrationRepository, RegistrationService, DynamicClientCleanupJob],
+  providers: [RegistrationRepository, RegistrationService, DynamicClientCleanupJob, RefusedBodyAudit],
 })
 export class RegistrationModule {}

@@ -447,16 +447,18 @@ describe('dynamic client registration', () => {
       ['text/plain', 'text/plain', JSON.stringify({ redirect_uris: [REDIRECT] })],
       ['a form', 'application/x-www-form-urlencoded', `redirect_uris=${encodeURIComponent(REDIRECT)}`],
       ['malformed JSON', 'application/json', '{"redirect_uris": ['],
-    ])('refuses %s with 400 invalid_request and stores nothing', async (_name, type, body) => {
-      const before = await clientCount();
+    ])('refuses %s with 400 invalid_request, stores nothing and audits it once', async (_name, type, body) => {
+      const before = { clients: await clientCount(), refused: await auditCount('client.registration.refused') };
       const answer = await call('POST', '/oauth/register', { body, headers: { 'content-type': type } });
       expect(answer.status).toBe(400);
       expect(answer.body.error).toBe('invalid_request');
-      expect(await clientCount()).toBe(before);
+      expect(await clientCount()).toBe(before.clients);
+      expect(await auditCount('client.registration.refused')).toBe(before.refused + 1);
     });
 
-    it('refuses an unknown media type and a body over the server limit, storing nothing', async () => {
+    it('refuses an unknown media type and a body over the server limit, storing nothing, auditing both', async () => {
       const before = await clientCount();
+      const refused = await auditCount('client.registration.refused');
       const xml = await call('POST', '/oauth/register', { body: '<client/>', headers: { 'content-type': 'application/xml' } });
       expect(xml.status).toBeGreaterThanOrEqual(400);
       expect(xml.status).toBeLessThan(500);
@@ -465,6 +467,7 @@ describe('dynamic client registration', () => {
       expect(huge.status).toBe(400);
       expect(huge.body.error).toBe('invalid_request');
       expect(await clientCount()).toBe(before);
+      expect(await auditCount('client.registration.refused')).toBe(refused + 2);
     });
 
     // Node's HTTP server refuses a repeated Content-Type with a bare 400 before any route runs.
