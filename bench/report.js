@@ -12,6 +12,7 @@ const load = (name) => (name ? JSON.parse(readFileSync(new URL(name, dir), 'utf8
 const auth = load(files.filter((name) => /^\d{4}-[\dT-]+Z\.json$/.test(name)).at(-1));
 const rs = load(files.filter((name) => name.endsWith('-resource.json')).at(-1));
 const edge = load(files.filter((name) => name.endsWith('-edge.json')).at(-1));
+const registration = load(files.filter((name) => name.endsWith('-registration.json')).at(-1));
 
 const row = (results, name) => results?.find((entry) => entry.name === name);
 const pct = (value) => (value === undefined ? 'n/a' : `${Math.round(value * 100)}%`);
@@ -131,6 +132,20 @@ if (edge) {
     '| check | value | target | result |',
     '|---|---|---|---|',
     ...edge.checks.map((check) => `| ${check.name} | ${check.value ?? 'n/a'} | ${check.target} | ${check.pass ? 'PASS' : '**FAIL**'} |`),
+    '',
+  );
+}
+if (registration) {
+  lines.push(
+    `## Dynamic client registration, open policy (${registration.date}, bench/registration.js, ${registration.connections} connections, auth server in process)`,
+    '',
+    '| case | rps | p50 ms | p99 ms | answers |',
+    '|---|---|---|---|---|',
+    ...registration.results.map((entry) => `| ${entry.name} | ${entry.rps} | ${entry.p50} | ${entry.p99} | ${Object.entries(entry.statuses).map(([status, count]) => `${status}: ${count}`).join(', ')} |`),
+    '',
+    `One shared client_name: ${registration.sharedName?.clients} clients, ${registration.sharedName?.versions} distinct versions.`,
+    '',
+    ...registration.checks.map((check) => `- ${check.name}: ${check.pass ? 'PASS' : '**FAIL**'}${check.stored !== undefined ? ` (stored ${check.stored})` : ''}`),
     '',
   );
 }

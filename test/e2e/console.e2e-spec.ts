@@ -234,6 +234,8 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Filter' }).click();
       await page.getByRole('link', { name: 'Portcullis Console (1.0)', exact: true }).waitFor({ state: 'detached' });
       expect(await page.getByRole('link', { name: 'Billing App (1.0)', exact: true }).count()).toBe(1);
+      const billing = page.getByRole('row').filter({ hasText: 'Billing App (1.0)' });
+      expect(await billing.getByRole('cell').nth(2).textContent()).toBe('Admin');
     },
     STEP_TIMEOUT,
   );
@@ -537,13 +539,28 @@ run('web console in a real browser', () => {
       await retention.fill('30');
       await page.getByLabel('Client ID metadata documents (an https URL may be a client_id)').check();
       await page.getByLabel('Metadata document hosts allowed over http or on private addresses').fill('http://127.0.0.1:*');
+      const registration = page.getByLabel('Registration at /oauth/register');
+      expect(await registration.inputValue()).toBe('off');
+      await registration.selectOption('initial-access-token');
+      const perIp = page.getByLabel('Registrations per IP address and hour (open mode)');
+      await perIp.fill('0');
+      await page.getByRole('button', { name: 'Save Settings' }).click();
+      await expectAttribute(perIp, 'aria-invalid', 'true');
+      await perIp.fill('50');
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await page.getByText('Settings saved.', { exact: false }).waitFor();
       const settings = (await (await as.request('/admin/v1/settings', { headers: { authorization: as.adminAuthorization } })).json()) as {
         accessTokenLifetimeSeconds: number;
         auditRetentionDays: number;
       };
-      expect(settings).toMatchObject({ accessTokenLifetimeSeconds: 7200, auditRetentionDays: 30, clientIdMetadataDocuments: true, clientIdMetadataDocumentHosts: ['http://127.0.0.1:*'] });
+      expect(settings).toMatchObject({
+        accessTokenLifetimeSeconds: 7200,
+        auditRetentionDays: 30,
+        clientIdMetadataDocuments: true,
+        clientIdMetadataDocumentHosts: ['http://127.0.0.1:*'],
+        dynamicRegistration: 'initial-access-token',
+        registrationPolicy: { registrationsPerIpPerHour: 50, maxScopes: 10 },
+      });
     },
     STEP_TIMEOUT,
   );

@@ -15,6 +15,7 @@ import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { AuthMetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RegistrationModule } from './registration/registration.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { TokenModule } from './token/token.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         AuthorizationCodeGrantModule,
         IntrospectionModule,
         RevocationModule,
+        RegistrationModule,
         UserinfoModule,
         AuthorizationServerMetadataModule,
         SyncModule,

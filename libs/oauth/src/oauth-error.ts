@@ -24,7 +24,10 @@ export type OAuthErrorCode =
   // OpenID Connect Core 1.0 §3.1.2.6 (authorization errors by redirect).
   | 'login_required'
   | 'consent_required'
-  | 'interaction_required';
+  | 'interaction_required'
+  // RFC 7591 §3.2.2 (dynamic client registration).
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata';
 
 export class OAuthError extends Error {
   /** Extra response headers, e.g. WWW-Authenticate or Retry-After. */
@@ -125,6 +128,20 @@ export class TooManyAttempts extends OAuthError {
     super('invalid_request', 429, 'too many failed attempts, retry later');
     this.retryAfterSeconds = retryAfterSeconds;
     this.withHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  }
+}
+
+/** RFC 7591 §3.2.2: a redirect URI of a registration request is refused. */
+export class InvalidRedirectUri extends OAuthError {
+  constructor(description = 'a redirect URI is invalid', detail?: string) {
+    super('invalid_redirect_uri', 400, description, detail);
+  }
+}
+
+/** RFC 7591 §3.2.2: a client metadata field of a registration request is refused. */
+export class InvalidClientMetadata extends OAuthError {
+  constructor(description = 'the client metadata is invalid', detail?: string) {
+    super('invalid_client_metadata', 400, description, detail);
   }
 }
 

@@ -26,6 +26,7 @@ const ROUTES: Record<string, AdminAuditRoute> = {
   'DELETE /admin/v1/users/:id/sessions/:sessionId': { action: 'user.session.ended', targetType: 'session', targetParam: 'sessionId', withViews: true },
   'DELETE /admin/v1/users/:id/consents/:consentId': { action: 'user.consent.revoked', targetType: 'consent', targetParam: 'consentId', withViews: true },
   'PATCH /admin/v1/settings': { action: 'settings.updated', targetType: 'settings', withViews: true },
+  'POST /admin/v1/initial-access-tokens': { action: 'initial_access_token.created', targetType: 'initial_access_token' },
   'POST /admin/v1/keys/rotate': { action: 'keys.rotated', targetType: 'signing_key' },
   'DELETE /admin/v1/tokens/:id': { action: 'token.revoked', targetType: 'grant', targetParam: 'id' },
 };

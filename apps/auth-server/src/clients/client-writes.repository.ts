@@ -7,11 +7,12 @@ import { ClientEntity } from './client.entity.js';
 import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
 import type { ClientWithSecrets } from './clients.repository.js';
 
-/** Everything an admin can set on a client: derived from the domain type so the two cannot drift. */
+/** Everything written on a client (`registration` defaults to admin): derived from the domain type so the two cannot drift. */
 export type ClientFields = Pick<
   Client,
   'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
->;
+> &
+  Partial<Pick<Client, 'registration'>>;
 
 export interface SecretFields {
   secretHash: string | null;

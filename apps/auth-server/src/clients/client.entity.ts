@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { ClientType } from '#oauth';
+import type { ClientRegistration } from './client.js';
 import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 @Entity({ name: 'clients' })
@@ -61,6 +62,9 @@ export class ClientEntity {
 
   @Column({ name: 'post_logout_redirect_uris', type: 'jsonb', default: () => "'[]'" })
   postLogoutRedirectUris!: string[];
+
+  @Column({ type: 'text', default: 'admin' })
+  registration!: ClientRegistration;
 
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })

@@ -14,9 +14,10 @@ export class AuthorizationServerMetadataService {
   ) {}
 
   async metadata(): Promise<Record<string, unknown>> {
-    const metadata = authorizationServerMetadata(this.config.issuer, await this.scopes.all());
+    const { dynamicRegistration, clientIdMetadataDocuments } = await this.settings.get();
+    const metadata = authorizationServerMetadata(this.config.issuer, await this.scopes.all(), { registration: dynamicRegistration !== 'off' });
     // draft-ietf-oauth-client-id-metadata-document: only while the setting is on.
-    if ((await this.settings.get()).clientIdMetadataDocuments) metadata.client_id_metadata_document_supported = true;
+    if (clientIdMetadataDocuments) metadata.client_id_metadata_document_supported = true;
     return metadata;
   }
 }

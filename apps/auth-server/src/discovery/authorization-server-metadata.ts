@@ -21,6 +21,12 @@ export function endpointsOf(issuer: string): Record<string, string> {
   };
 }
 
+/** What the settings switch on and off, at the time of the request. */
+export interface MetadataFeatures {
+  /** The dynamicRegistration setting is not off. */
+  registration: boolean;
+}
+
 /** The claims an id token may carry (OIDC Discovery §3 claims_supported); userinfo's scopes add theirs. */
 export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp'];
 
@@ -29,10 +35,12 @@ export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time',
  * Discovery 1.0 (`/.well-known/openid-configuration`): the same issuer, endpoints and capabilities
  * by construction. RFC 8414 §2 allows the OIDC members; Discovery §3 requires them.
  */
-export function authorizationServerMetadata(issuer: string, scopes: string[]): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, scopes: string[], features: MetadataFeatures = { registration: false }): Record<string, unknown> {
   return {
     issuer,
     ...endpointsOf(issuer),
+    // RFC 8414 §2: only while the dynamicRegistration setting lets someone register.
+    ...(features.registration ? { registration_endpoint: `${issuer}/oauth/register` } : {}),
     response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query', 'fragment'],
     grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],

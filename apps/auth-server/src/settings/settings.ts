@@ -15,7 +15,34 @@ export interface Settings {
    * https on public addresses.
    */
   clientIdMetadataDocumentHosts: string[];
+  /** Who may register clients at /oauth/register (RFC 7591; docs/registration.md). */
+  dynamicRegistration: DynamicRegistrationMode;
+  /** What a dynamically registered client may be, and how often one IP may register. */
+  registrationPolicy: RegistrationPolicy;
 }
+
+export const DYNAMIC_REGISTRATION_MODES = ['off', 'initial-access-token', 'open'] as const;
+export type DynamicRegistrationMode = (typeof DYNAMIC_REGISTRATION_MODES)[number];
+
+/** The grant types a registration may ask for: never password (a self-registered client is not trusted with passwords). */
+export const POLICY_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] as const;
+export type PolicyGrantType = (typeof POLICY_GRANT_TYPES)[number];
+
+export interface RegistrationPolicy {
+  grantTypes: PolicyGrantType[];
+  maxScopes: number;
+  /** Registration requests per IP and clock hour under the open mode. */
+  registrationsPerIpPerHour: number;
+  /** A dynamic client without a token or a change for this many days is removed; 0 never. */
+  deleteUnusedAfterDays: number;
+}
+
+export const DEFAULT_REGISTRATION_POLICY: RegistrationPolicy = {
+  grantTypes: ['authorization_code', 'refresh_token'],
+  maxScopes: 10,
+  registrationsPerIpPerHour: 20,
+  deleteUnusedAfterDays: 30,
+};
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   accessTokenLifetimeSeconds: 3600,
@@ -25,4 +52,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   auditRetentionDays: 90,
   clientIdMetadataDocuments: false,
   clientIdMetadataDocumentHosts: [],
+  dynamicRegistration: 'off',
+  registrationPolicy: DEFAULT_REGISTRATION_POLICY,
 };

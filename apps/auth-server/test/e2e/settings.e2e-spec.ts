@@ -12,6 +12,8 @@ const DEFAULTS = {
   auditRetentionDays: 90,
   clientIdMetadataDocuments: false,
   clientIdMetadataDocumentHosts: [],
+  dynamicRegistration: 'off',
+  registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
 };
 
 function invalid(field: string, message: string) {
@@ -102,7 +104,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -117,7 +119,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
@@ -143,6 +145,8 @@ describe('settings admin API', () => {
       auditRetentionDays: 90,
       clientIdMetadataDocuments: false,
       clientIdMetadataDocumentHosts: [],
+      dynamicRegistration: DEFAULTS.dynamicRegistration,
+      registrationPolicy: DEFAULTS.registrationPolicy,
     };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
       status: 200,
