@@ -86,6 +86,8 @@ export class UpdateSettingsBody {
   @MaxLength(300, { each: true })
   @Matches(ORIGIN_PATTERN, { each: true, message: 'clientIdMetadataDocumentHosts must be origin patterns such as "http://127.0.0.1:*" or "https://docs.example:8443"' })
   clientIdMetadataDocumentHosts?: string[];
+
+  @ValidateIf(present)
   @IsIn(DYNAMIC_REGISTRATION_MODES)
   dynamicRegistration?: DynamicRegistrationMode;
 
