@@ -13,3 +13,4 @@ export * from './access-token-claims.js';
 export * from './oauth-error.js';
 export * from './bearer-header.js';
 export * from './oidc-errors.js';
+export * from './resource-indicator.js';

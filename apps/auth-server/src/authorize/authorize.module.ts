@@ -1,3 +1,4 @@
+import { ResourcesModule } from '../resources/resources.module.js';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ConsentsModule } from '../consents/consents.module.js';
@@ -16,7 +17,7 @@ import { PendingRequestsService } from './pending/pending-requests.service.js';
 
 /** GET /oauth/authorize and its login and consent pages. */
 @Module({
-  imports: [ClientsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule],
+  imports: [ClientsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule, ResourcesModule],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationResponder, InteractionResolver, PendingRequestsService, PendingRequestsRepository],
 })

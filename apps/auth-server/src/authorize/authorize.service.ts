@@ -8,6 +8,7 @@ import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
 import { scopesForUser } from '../scopes/privileged-scopes.js';
+import { ResourceIndicators } from '../resources/resource-indicators.js';
 import { UsersService } from '../users/users.service.js';
 import type { User } from '../users/user.js';
 import { AuthorizePageError } from './authorize-errors.js';
@@ -52,6 +53,7 @@ export class AuthorizeService {
     private readonly sessions: BrowserSessionsService,
     private readonly consents: ConsentsService,
     private readonly interactions: InteractionResolver,
+    private readonly resources: ResourceIndicators,
   ) {}
 
   /**
@@ -60,7 +62,7 @@ export class AuthorizeService {
    * shows a page: login_required or consent_required instead, by redirect.
    */
   async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const request = await validateAuthorizeRequest(query, this.clients);
+    const request = await validateAuthorizeRequest(query, this.clients, this.resources);
     const interaction = await this.interactions.resolve(query, request);
     const session = await this.sessions.current(browser.cookieHeader);
     const sessionUser = session && (await this.users.findById(session.userId));

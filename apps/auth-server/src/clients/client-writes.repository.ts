@@ -11,7 +11,9 @@ import type { ClientWithSecrets } from './clients.repository.js';
 export type ClientFields = Pick<
   Client,
   'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
->;
+> &
+  // Optional: clients provisioned by the server itself may use every resource (null).
+  Partial<Pick<Client, 'allowedResources'>>;
 
 export interface SecretFields {
   secretHash: string | null;

@@ -24,6 +24,8 @@ export interface Client {
   idTokenSignedResponseAlg: IdTokenSigningAlg;
   /** Where RP-initiated logout may send the browser back to (exact match, as redirect URIs). */
   postLogoutRedirectUris: string[];
+  /** Identifiers of the resources (RFC 8707) it may ask tokens for; null: every registered resource. */
+  allowedResources: string[] | null;
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

@@ -22,6 +22,8 @@ export interface ClientView {
   /** RS256 (default) or ES256. */
   idTokenSignedResponseAlg: IdTokenSigningAlg;
   postLogoutRedirectUris: string[];
+  /** RFC 8707 resource identifiers the client may ask tokens for; null: every resource. */
+  allowedResources: string[] | null;
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -44,6 +46,7 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     introspection: client.introspection,
     idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
     postLogoutRedirectUris: client.postLogoutRedirectUris,
+    allowedResources: client.allowedResources,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

@@ -3,7 +3,7 @@ import type { NewGrant } from './grant.js';
 import { GrantInsertBatcher } from './grant-insert-batcher.js';
 import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
-const COLUMNS = 16;
+const COLUMNS = 17;
 /** What the database answers when every row's client is active: RETURNING id of each row. */
 const written = (parameters: unknown[]) => parameters.filter((_, index) => index % COLUMNS === 0).map((id) => ({ id }));
 
@@ -24,6 +24,7 @@ const grant = (id: string): NewGrant => ({
   requestIp: null,
   requestId: null,
   authTime: null,
+  resources: [],
 });
 
 describe('GrantInsertBatcher', () => {
