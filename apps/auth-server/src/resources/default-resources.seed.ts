@@ -12,7 +12,8 @@ const RESOURCE_SERVER_SCOPES = ['rs.admin', 'reports.read', 'reports.write'];
 /**
  * At the first start (CONTRACT "Privileged scopes and token audiences"): the resource
  * RESOURCE_AUDIENCE (the demo resource server) and the resource AUTH_ISSUER (the admin API). Once
- * per installation: a resource an admin deletes stays deleted. Run by the console's provisioning,
+ * per installation and identifier: a resource an admin deletes stays deleted, and the console
+ * (which signs in for both) keeps working after either variable changes. Run by the console's provisioning,
  * inside its transaction, once the scopes `admin` and `rs.admin` exist; scopes that do not exist
  * (yet) are left out, and belong to every audience until an admin gives them to a resource.
  */
@@ -25,13 +26,14 @@ export class DefaultResourcesSeed {
   ) {}
 
   async seed(tx: Tx): Promise<string[]> {
-    if (!(await this.repository.claimSeed(tx, SEED))) return [];
     const wanted = [
       { identifier: this.config.resourceAudience, name: 'Resource server', scopes: RESOURCE_SERVER_SCOPES },
       { identifier: this.config.issuer, name: 'Admin API', scopes: ADMIN_API_SCOPES },
     ];
     const created = [];
     for (const { identifier, name, scopes } of wanted) {
+      // Claimed per identifier: a changed AUTH_ISSUER or RESOURCE_AUDIENCE is registered at its first start too.
+      if (!(await this.repository.claimSeed(tx, `${SEED}:${identifier}`))) continue;
       if (await this.repository.findByIdentifier(tx, identifier)) continue;
       const existing = await this.repository.existingScopes(tx, scopes);
       await this.resources.insert(tx, { identifier, name, scopes: scopes.filter((scope) => existing.has(scope)), accessTokenLifetimeSeconds: null, clientId: null });
