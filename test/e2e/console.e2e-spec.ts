@@ -578,6 +578,47 @@ run('web console in a real browser', () => {
   );
 
   it(
+    'adds, edits and deletes a resource on the Resources page, with its field errors',
+    async () => {
+      await go('#/resources', 'Resources');
+      // The first start's resources: the resource server and the admin API.
+      await page.getByRole('cell', { name: as.config.issuer, exact: true }).waitFor();
+      await page.getByLabel('Identifier').fill('https://billing.example.com/api#part');
+      await page.getByLabel('Name', { exact: true }).fill('Billing API');
+      await page.getByLabel('Scopes').fill('billing.read no.such.scope');
+      await page.getByRole('button', { name: 'Add resource' }).click();
+      await page.getByText('each resource must be an absolute URI without a fragment (RFC 8707)').waitFor();
+      await page.getByLabel('Identifier').fill('https://billing.example.com/api');
+      await page.getByRole('button', { name: 'Add resource' }).click();
+      await page.getByText('no such scope: no.such.scope').waitFor();
+      await page.getByLabel('Scopes').fill('billing.read');
+      await page.getByLabel('Access token lifetime (seconds)').fill('600');
+      await page.getByRole('button', { name: 'Add resource' }).click();
+      await page.getByText('Resource https://billing.example.com/api added.').waitFor();
+      const row = page.getByRole('row').filter({ hasText: 'https://billing.example.com/api' });
+      await row.getByRole('cell', { name: '600 s', exact: true }).waitFor();
+      await shot('resources');
+
+      await row.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Access token lifetime (seconds)').fill('');
+      await page.getByRole('button', { name: 'Save resource' }).click();
+      await page.getByText('Resource https://billing.example.com/api saved.').waitFor();
+      // The message comes before the list's reload: wait for the row to show the change.
+      await row.getByRole('cell', { name: 'Global setting', exact: true }).waitFor();
+      const stored = (await (await as.request('/admin/v1/resources?limit=200', { headers: { authorization: as.adminAuthorization } })).json()) as {
+        items: { identifier: string; scopes: string[]; accessTokenLifetimeSeconds: number | null }[];
+      };
+      expect(stored.items.find((item) => item.identifier === 'https://billing.example.com/api')).toMatchObject({ scopes: ['billing.read'], accessTokenLifetimeSeconds: null });
+
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await confirm('Delete resource');
+      await page.getByText('Resource https://billing.example.com/api deleted.').waitFor();
+      await expectCount(page.getByRole('row').filter({ hasText: 'https://billing.example.com/api' }), 0);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'shows the other pages (screenshots), and reads on a narrow screen',
     async () => {
       await go('#/scopes', 'Scopes');

@@ -34,8 +34,8 @@ describe('GrantInsertBatcher', () => {
     await Promise.all(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(statements).toHaveLength(1);
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
-    expect(statements[0].sql).toContain('($33::uuid, $34::uuid');
-    expect(statements[0].sql).not.toContain('$49');
+    expect(statements[0].sql).toContain('($35::uuid, $36::uuid');
+    expect(statements[0].sql).not.toContain('$52');
     expect(statements[0].sql).toMatch(/WHERE c\.active AND \(v\.user_id IS NULL OR EXISTS \(SELECT 1 FROM users u WHERE u\.id = v\.user_id AND u\.active FOR SHARE\)\)\s+FOR SHARE OF c RETURNING id$/);
     expect(statements[0].name).toBe('portcullis_grants_insert_active_3');
   });
