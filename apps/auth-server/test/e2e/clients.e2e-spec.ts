@@ -40,6 +40,7 @@ describe('clients admin API', () => {
         introspection: false,
         idTokenSignedResponseAlg: 'RS256',
         postLogoutRedirectUris: [],
+        allowedResources: null,
         scopes: [],
         endpoints: {
           authorization: `${server.config.issuer}/oauth/authorize`,

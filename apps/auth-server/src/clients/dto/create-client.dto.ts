@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, Validate, ValidateIf, ValidateNested } from 'class-validator';
-import type { ClientType, GrantType } from '#oauth';
-import { ResourceIndicatorConstraint } from './resource-indicator.constraint.js';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { MAX_RESOURCE_INDICATOR_LENGTH, type ClientType, type GrantType } from '#oauth';
 import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
 import { CLIENT_TYPES, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
 import { ID_TOKEN_SIGNING_ALGS, type IdTokenSigningAlg } from '../id-token-signing-alg.js';
@@ -48,8 +47,7 @@ export class CreateClientDto {
   @IsOptional() @IsArray() @ArrayMaxSize(32) @ArrayUnique() @IsString({ each: true })
   postLogoutRedirectUris?: string[];
 
-  /** RFC 8707: the resource identifiers it may ask tokens for; null or absent: every resource. */
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @ArrayUnique() @IsString({ each: true })
-  @Validate(ResourceIndicatorConstraint, { each: true })
+  /** RFC 8707: the resource identifiers it may ask tokens for; null or absent: every resource. Grammar: client-rules.ts. */
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @ArrayUnique() @IsString({ each: true }) @MaxLength(MAX_RESOURCE_INDICATOR_LENGTH, { each: true })
   allowedResources?: string[] | null;
 }

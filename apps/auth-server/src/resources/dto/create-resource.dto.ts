@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min, Validate, ValidateIf } from 'class-validator';
 import { SCOPE_NAME } from '#oauth';
-import { ResourceIndicatorConstraint } from '../../clients/dto/resource-indicator.constraint.js';
+import { ResourceIndicatorConstraint } from './resource-indicator.constraint.js';
 
 const NO_CONTROL = /^[^\x00-\x1f\x7f]*$/;
 
