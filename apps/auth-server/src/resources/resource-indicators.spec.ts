@@ -57,6 +57,12 @@ describe('ResourceIndicators.forAuthorization', () => {
     expect(await indicators.forAuthorization(client(), undefined)).toEqual([]);
   });
 
+  it('takes an empty value as omitted, and refuses more than 16', async () => {
+    expect(await indicators.forAuthorization(client(), ['', A])).toEqual([A]);
+    const many = Array.from({ length: 17 }, (_, index) => `${A}/${index}`);
+    await expect(indicators.forAuthorization(client(), many)).rejects.toMatchObject({ error: 'invalid_target', description: 'at most 16 resources per request' });
+  });
+
   it('refuses any bad one', async () => {
     await expect(indicators.forAuthorization(client(), [A, 'nope'])).rejects.toMatchObject({ error: 'invalid_target' });
     await expect(indicators.forAuthorization(client([A]), undefined)).rejects.toMatchObject({ error: 'invalid_target' });

@@ -16,6 +16,9 @@ export interface TokenTarget {
   resources: string[];
 }
 
+/** Resources one authorization request may ask for: a code remembers them all (stored with it). */
+export const MAX_RESOURCES_PER_REQUEST = 16;
+
 /** The `resource` parameter as sent: absent, once, or repeated (an array). */
 export type ResourceParameter = string | readonly string[] | undefined;
 
@@ -35,7 +38,9 @@ export class ResourceIndicators {
 
   /** The resources an authorization request asks for (may repeat), each checked; [] when none. */
   async forAuthorization(client: Client, parameter: ResourceParameter): Promise<string[]> {
-    const requested = [...new Set(typeof parameter === 'string' ? [parameter] : (parameter ?? []))];
+    // Empty values are omitted ones (RFC 6749 §3.1), as at the token endpoint.
+    const requested = [...new Set(typeof parameter === 'string' ? [parameter] : (parameter ?? []))].filter((value) => value !== '');
+    if (requested.length > MAX_RESOURCES_PER_REQUEST) throw new InvalidTarget(`at most ${MAX_RESOURCES_PER_REQUEST} resources per request`);
     if (requested.length === 0) {
       const { accessTokenAudience } = await this.settings.get();
       if (client.allowedResources !== null && !client.allowedResources.includes(accessTokenAudience)) throw new InvalidTarget('name a resource this client may use');
