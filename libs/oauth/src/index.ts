@@ -12,5 +12,6 @@ export * from './pkce.js';
 export * from './access-token-claims.js';
 export * from './oauth-error.js';
 export * from './bearer-header.js';
+export * from './dpop-errors.js';
 export * from './oidc-errors.js';
 export * from './resource-indicator.js';
