@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { decodeJwt } from 'jose';
+import { eventually } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, errorRedirect, tokenRequest, type TestClient } from '../support/authorize-flow.helpers.js';
 import { call, sql } from '../support/clients-fixtures.js';
@@ -63,8 +64,11 @@ describe('resources (RFC 8707)', () => {
       expect([changed.status, changed.body.name, changed.body.accessTokenLifetimeSeconds, changed.body.scopes]).toEqual([200, 'CRUD 2', 60, []]);
       expect((await call(server, 'DELETE', `/admin/v1/resources/${id}`)).status).toBe(204);
       expect((await call(server, 'GET', `/admin/v1/resources/${id}`)).status).toBe(404);
-      const audited = await sql<{ action: string; target_id: string }>(server, "SELECT action, target_id FROM audit_events WHERE action LIKE 'resource.%' AND target_id = $1 ORDER BY id", [id]);
-      expect(audited.map((row) => row.action)).toEqual(['resource.created', 'resource.updated', 'resource.deleted']);
+      // The audit trail is written in the background: wait for the three rows.
+      const audited = async () =>
+        (await sql<{ action: string }>(server, "SELECT action FROM audit_events WHERE action LIKE 'resource.%' AND target_id = $1 ORDER BY id", [id])).map((row) => row.action);
+      await eventually(async () => (await audited()).length >= 3, 5000, 'the three audit rows');
+      expect(await audited()).toEqual(['resource.created', 'resource.updated', 'resource.deleted']);
     });
 
     it('names the representing client by its id', async () => {
