@@ -23,6 +23,7 @@ import { TokensModule } from './tokens/tokens.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { ResourcesModule } from './resources/resources.module.js';
 import { SettingsAdminModule } from './settings/settings-admin.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SyncModule } from './sync/sync.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         SettingsModule,
         ClientsModule,
         ScopesModule,
+        ResourcesModule,
         OidcModule,
         UsersModule,
         AdminAuthModule,

@@ -18,6 +18,8 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'slow_down'
+  // RFC 8707 §2 (resource indicators).
+  | 'invalid_target'
   // RFC 9449 §5, §7.1, §8 (DPoP).
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
@@ -92,6 +94,13 @@ export class UnsupportedResponseType extends OAuthError {
 export class InvalidScope extends OAuthError {
   constructor(description = 'requested scope is not allowed', detail?: string) {
     super('invalid_scope', 400, description, detail);
+  }
+}
+
+/** RFC 8707 §2: the `resource` is invalid, unknown, or not one this client (or this grant) may use. */
+export class InvalidTarget extends OAuthError {
+  constructor(description = 'the requested resource is invalid, unknown, or not allowed', detail?: string) {
+    super('invalid_target', 400, description, detail);
   }
 }
 

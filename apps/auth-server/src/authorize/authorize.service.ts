@@ -9,6 +9,7 @@ import { OAuthClientLookup } from '../client-metadata-documents/oauth-client-loo
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
 import { scopesForUser } from '../scopes/privileged-scopes.js';
+import { ResourceIndicators } from '../resources/resource-indicators.js';
 import { UsersService } from '../users/users.service.js';
 import type { User } from '../users/user.js';
 import { AuthorizePageError } from './authorize-errors.js';
@@ -54,6 +55,7 @@ export class AuthorizeService {
     private readonly consents: ConsentsService,
     private readonly interactions: InteractionResolver,
     private readonly lookup: OAuthClientLookup,
+    private readonly resources: ResourceIndicators,
   ) {}
 
   /**
@@ -79,7 +81,7 @@ export class AuthorizeService {
    * shows a page: login_required or consent_required instead, by redirect.
    */
   async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const request = await validateAuthorizeRequest(query, this.requestClients(query));
+    const request = await validateAuthorizeRequest(query, this.requestClients(query), this.resources);
     const interaction = await this.interactions.resolve(query, request);
     const session = await this.sessions.current(browser.cookieHeader);
     const sessionUser = session && (await this.users.findById(session.userId));

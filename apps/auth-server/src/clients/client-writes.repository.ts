@@ -12,7 +12,8 @@ export type ClientFields = Pick<
   Client,
   'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
 > &
-  Partial<Pick<Client, 'registration'>>;
+  // Optional: `registration` defaults to admin; clients provisioned by the server itself may use every resource (null).
+  Partial<Pick<Client, 'registration' | 'allowedResources'>>;
 
 export interface SecretFields {
   secretHash: string | null;

@@ -65,6 +65,9 @@ export class ClientEntity {
 
   @Column({ type: 'text', default: 'admin' })
   registration!: ClientRegistration;
+  /** Resource identifiers (RFC 8707) the client may ask tokens for; null: every resource. */
+  @Column({ name: 'allowed_resources', type: 'jsonb', nullable: true })
+  allowedResources!: string[] | null;
 
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })

@@ -19,6 +19,7 @@ export function toClient(entity: ClientEntity): Client {
     idTokenSignedResponseAlg: entity.idTokenSignedResponseAlg,
     postLogoutRedirectUris: entity.postLogoutRedirectUris,
     registration: entity.registration,
+    allowedResources: entity.allowedResources ?? null,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -27,6 +27,8 @@ export interface Client {
   /** Where RP-initiated logout may send the browser back to (exact match, as redirect URIs). */
   postLogoutRedirectUris: string[];
   registration: ClientRegistration;
+  /** Identifiers of the resources (RFC 8707) it may ask tokens for; null: every registered resource. */
+  allowedResources: string[] | null;
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

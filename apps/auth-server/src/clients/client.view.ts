@@ -24,6 +24,8 @@ export interface ClientView {
   postLogoutRedirectUris: string[];
   /** "dynamic": registered at /oauth/register (RFC 7591); "admin": by the admin API or console. */
   registration: ClientRegistration;
+  /** RFC 8707 resource identifiers the client may ask tokens for; null: every resource. */
+  allowedResources: string[] | null;
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -47,6 +49,7 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
     postLogoutRedirectUris: client.postLogoutRedirectUris,
     registration: client.registration,
+    allowedResources: client.allowedResources,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

@@ -41,6 +41,7 @@ export class ClientsAdminService {
       introspection: dto.introspection ?? false,
       idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
       postLogoutRedirectUris: dto.postLogoutRedirectUris ?? [],
+      allowedResources: dto.allowedResources ?? null,
     };
     return this.createFrom(fields);
   }
@@ -149,6 +150,8 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     introspection: dto.introspection ?? client.introspection,
     idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? client.idTokenSignedResponseAlg,
     postLogoutRedirectUris: dto.postLogoutRedirectUris ?? client.postLogoutRedirectUris,
+    // null is meaningful here (every resource): only an absent field keeps the stored value.
+    allowedResources: dto.allowedResources === undefined ? client.allowedResources : dto.allowedResources,
   };
 }
 

@@ -31,6 +31,7 @@ export const CLIENT_VIEW = object(
     idTokenSignedResponseAlg: { type: 'string', enum: ['RS256', 'ES256'], description: 'how its OpenID Connect id tokens are signed (default RS256)' },
     postLogoutRedirectUris: { ...strings, description: 'where RP-initiated logout may redirect (exact match)' },
     registration: { type: 'string', enum: ['admin', 'dynamic'], description: 'dynamic: registered at /oauth/register (RFC 7591)' },
+    allowedResources: { type: ['array', 'null'], items: string, description: 'RFC 8707 resource identifiers it may ask tokens for; null: every resource' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -49,6 +50,17 @@ export const SCOPE_VIEW = object({
     enum: [...ALL_PERMISSIONS, null],
     description: 'issued to a user only while the user holds this permission; null: to anyone',
   },
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
+export const RESOURCE_VIEW = object({
+  id: { type: 'string', format: 'uuid', description: 'used in the resource\'s URL' },
+  identifier: { type: 'string', description: 'absolute URI without a fragment (RFC 8707): the `resource` parameter and the tokens\' `aud`' },
+  name: string,
+  scopes: { ...strings, description: 'scopes it owns: its tokens carry only these (and scopes that no resource owns)' },
+  accessTokenLifetimeSeconds: { type: ['integer', 'null'], description: 'overrides the global lifetime for its tokens (a client\'s own lifetime wins); null: the global one' },
+  clientId: { type: ['string', 'null'], description: 'the client that represents the resource' },
   createdAt: dateTime,
   updatedAt: dateTime,
 });

@@ -41,6 +41,7 @@ describe('clients admin API', () => {
         idTokenSignedResponseAlg: 'RS256',
         postLogoutRedirectUris: [],
         registration: 'admin',
+        allowedResources: null,
         scopes: [],
         endpoints: {
           authorization: `${server.config.issuer}/oauth/authorize`,
