@@ -46,6 +46,8 @@ const slowSuites = [
   'examples/nest-app/test/built-package',
   // Starts PgBouncers of its own (session and transaction pooling) in front of TEST_DATABASE_URL.
   'test/e2e/pgbouncer',
+  // Writes ONLINE_MIGRATION_GRANTS (default 500,000) grants, then migrates them while tokens are issued.
+  'apps/auth-server/test/e2e/online-migration',
 ];
 
 /** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */
