@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, parseCount, seedPopulation, settle, tableSizes } from './fill-data.js';
+import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, LIGHT_CLIENT, LIGHT_USER, parseCount, seedPopulation, settle, tableSizes } from './fill-data.js';
 import { childServer, freshDatabase, runBench } from './lib.js';
 
 const { values: args } = parseArgs({
@@ -37,19 +37,31 @@ function auditQuery(conditions) {
 function queries(samples) {
   const { clientCursor, userCursor, allCursor, auditCursor, grantId, refreshHash, clientRef } = samples;
   return [
-    ['Admin: tokens of a client, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_id = $1 ORDER BY created_at, id LIMIT $2`, [HEAVY_CLIENT, 51]],
+    ['Admin: tokens of a client, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_ref = (SELECT id FROM clients WHERE client_id = $1) ORDER BY created_at, id LIMIT $2`, [HEAVY_CLIENT, 51]],
     [
       'Admin: tokens of a client, next page (keyset cursor)',
       'tokens-admin.repository.ts list',
-      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4`,
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_ref = (SELECT id FROM clients WHERE client_id = $1) AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4`,
       [HEAVY_CLIENT, clientCursor.createdAt, clientCursor.id, 51],
     ],
-    ['Admin: tokens of a user, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND lower(username) = lower($1) ORDER BY created_at, id LIMIT $2`, [HEAVY_USER, 51]],
+    ['Admin: tokens of a user, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE lower(username) = lower($1)) ORDER BY created_at, id LIMIT $2`, [HEAVY_USER, 51]],
     [
       'Admin: tokens of a user, next page',
       'tokens-admin.repository.ts list',
-      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND lower(username) = lower($1) AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4`,
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE lower(username) = lower($1)) AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4`,
       [HEAVY_USER, userCursor.createdAt, userCursor.id, 51],
+    ],
+    [
+      `Admin: tokens of a small client (${LIGHT_CLIENT}, about 0.2% of the grants)`,
+      'tokens-admin.repository.ts list',
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_ref = (SELECT id FROM clients WHERE client_id = $1) ORDER BY created_at, id LIMIT $2`,
+      [LIGHT_CLIENT, 51],
+    ],
+    [
+      `Admin: tokens of a light user (${LIGHT_USER})`,
+      'tokens-admin.repository.ts list',
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE lower(username) = lower($1)) ORDER BY created_at, id LIMIT $2`,
+      [LIGHT_USER, 51],
     ],
     ['Admin: all tokens, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL ORDER BY created_at, id LIMIT $1`, [51]],
     [
@@ -196,7 +208,8 @@ async function main() {
     console.log(`written ${args.out}`);
   } finally {
     await db.end();
-    if (database.filledHere) await database.drop();
+    if (database.filledHere && !process.env.FILL_KEEP) await database.drop();
+    else if (database.filledHere) console.log(`kept ${database.url}`);
   }
 }
 

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/authorization-codes/opaque-value.js';
-import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, parseCount, seedPopulation, settle, tableSizes } from './fill-data.js';
+import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, LIGHT_CLIENT, LIGHT_USER, parseCount, seedPopulation, settle, tableSizes } from './fill-data.js';
 import { childServer, freshDatabase, measure, runBench, writeResults } from './lib.js';
 import { loadavg } from 'node:os';
 
@@ -134,6 +134,8 @@ async function measurePhase(context, phase) {
   const lists = [
     ['tokens by client', `/admin/v1/tokens?clientId=${HEAVY_CLIENT}`],
     ['tokens by user', `/admin/v1/tokens?username=${HEAVY_USER}`],
+    ['tokens by small client', `/admin/v1/tokens?clientId=${LIGHT_CLIENT}`],
+    ['tokens by light user', `/admin/v1/tokens?username=${LIGHT_USER}`],
     ['tokens, all', `/admin/v1/tokens`],
     ['audit', `/admin/v1/audit`],
   ];
@@ -149,13 +151,13 @@ async function measurePhase(context, phase) {
   return results;
 }
 
-/** The empty database's seed: one page and more of grants for the filtered client and user, so that every list has a next page. */
+/** The empty database's seed: one page and more of grants for each filtered client and user, so that every list has a next page. */
 async function seedLists(db) {
   await db.query(
     `INSERT INTO grants (client_ref, client_id, user_id, username, grant_type, scopes, access_expires_at, created_at)
      SELECT c.id, c.client_id, u.id, u.username, 'authorization_code', '["bench.read"]', now() - i * interval '1 minute' + interval '1 hour', now() - i * interval '1 minute'
-     FROM generate_series(1, 120) i, clients c, users u WHERE c.client_id = $1 AND u.username = $2`,
-    [HEAVY_CLIENT, HEAVY_USER],
+     FROM generate_series(1, 120) i, clients c, users u WHERE (c.client_id, u.username) IN (($1, $2), ($3, $4))`,
+    [HEAVY_CLIENT, HEAVY_USER, LIGHT_CLIENT, LIGHT_USER],
   );
   await db.query(
     `INSERT INTO audit_events (occurred_at, actor, actor_type, action, target_type, target_id, details)
