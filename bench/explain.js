@@ -79,7 +79,7 @@ function queries(samples) {
     ],
     ['Admin: audit trail of one actor (a user)', 'audit-events.repository.ts list', auditQuery(['actor = $2']), [51, HEAVY_USER]],
     ['Admin: audit trail of one actor (a client: its token.issued events)', 'audit-events.repository.ts list', auditQuery(['actor = $2']), [51, HEAVY_CLIENT]],
-    ['Admin: audit trail of one action, one day', 'audit-events.repository.ts list', auditQuery(["occurred_at >= now() - interval '2 days'", "occurred_at < now() - interval '1 day'"]), [51]],
+    ['Admin: audit trail, one day (since and until)', 'audit-events.repository.ts list', auditQuery(["occurred_at >= now() - interval '2 days'", "occurred_at < now() - interval '1 day'"]), [51]],
     ['Hot path: the grant behind an access token (introspection, userinfo, revocation)', 'grants.repository.ts findWithState', `${WITH_STATE} WHERE g.id = $1`, [grantId]],
     ['Hot path: the grant of a refresh token', 'grants.repository.ts findByRefreshHash', `${WITH_STATE} WHERE g.refresh_token_hash = $1`, [refreshHash]],
     [
