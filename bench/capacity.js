@@ -23,6 +23,7 @@ import pg from 'pg';
 import { TestPostgres } from '../dist/libs/testing/src/test-postgres.js';
 import { TestRedis } from '../dist/libs/testing/src/test-redis.js';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
+import { RETENTION_RULES } from '../dist/apps/auth-server/src/retention/retention-rules.js';
 import { childServer, freePort, measure, runBench, writeResults } from './lib.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -117,11 +118,44 @@ async function measureCase(context, name, server, options) {
   return result;
 }
 
+/**
+ * The other half of a token's life in steady state: the retention job deleting its grant once it
+ * is past the audit retention. The grants the token case wrote are made old by an UPDATE (not
+ * counted), then removed by the job's own statement (RETENTION_RULES.grants, batches of 5,000)
+ * until none is left; per grant: PostgreSQL CPU, rows deleted, WAL. Runs last: it expires the
+ * token the other cases use.
+ */
+async function measureRetention(context, clientRef) {
+  const { monitor, apps, redisUrl } = context;
+  await monitor.end();
+  const db = new pg.Client({ connectionString: Object.assign(new URL(context.postgresUrl), { pathname: '/capacity_auth' }).toString() });
+  await db.connect();
+  context.monitor = db;
+  const aged = await db.query(
+    `UPDATE grants SET created_at = created_at - interval '100 days', access_expires_at = now() - interval '1 hour' WHERE client_ref = $1`,
+    [clientRef],
+  );
+  await sleep(STATS_SETTLE_MS);
+  const before = await snapshot(db, apps, redisUrl);
+  let removed = 0;
+  for (;;) {
+    const { rows } = await db.query(RETENTION_RULES.grants.statement, [5000, 90]);
+    if (rows[0].removed === 0) break;
+    removed += rows[0].removed;
+  }
+  await sleep(STATS_SETTLE_MS);
+  const after = await snapshot(db, apps, redisUrl);
+  const figures = await perRequest(db, before, after, Math.max(1, removed), 'auth');
+  const result = { name: 'retention: a grant deleted', rps: null, p99: null, non2xx: 0, load1: +loadavg()[0].toFixed(2), ...figures, appCpuMs: 0 };
+  console.log(`  aged ${aged.rowCount}, removed ${removed}: ${JSON.stringify(result)}`);
+  return result;
+}
+
 async function main() {
   const redis = await TestRedis.start();
   const postgres = await TestPostgres.start();
   const children = [];
-  let monitor;
+  let context;
   try {
     const admin = new pg.Client({ connectionString: postgres.url });
     await admin.connect();
@@ -131,7 +165,13 @@ async function main() {
     const urlOf = (name) => Object.assign(new URL(postgres.url), { pathname: `/${name}` }).toString();
     const authPort = await freePort();
     const issuer = `http://127.0.0.1:${authPort}`;
-    const common = { AUTH_ISSUER: issuer, REDIS_URL: redis.url, RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_CLIENT_ID: RESOURCE.clientId, RESOURCE_CLIENT_SECRET: RESOURCE.clientSecret };
+    const common = {
+      AUTH_ISSUER: issuer,
+      REDIS_URL: redis.url,
+      RESOURCE_AUDIENCE: AUDIENCE,
+      RESOURCE_CLIENT_ID: RESOURCE.clientId,
+      RESOURCE_CLIENT_SECRET: RESOURCE.clientSecret,
+    };
     const auth = await childServer('auth', {
       BENCH_AUTH_DATABASE_URL: urlOf('capacity_auth'),
       BENCH_AUTH_PORT: String(authPort),
@@ -159,28 +199,35 @@ async function main() {
     // The token's audience is the resource server's (RESOURCE_AUDIENCE): the RS accepts it.
     const token = await issue();
 
-    const rs = await childServer('rs', {
-      ...common,
-      RESOURCE_DATABASE_URL: urlOf('capacity_rs'),
-      BENCH_SYNC_STREAM: 'portcullis:sync',
-      LOG_LEVEL: 'error',
-    }, RS_FLAGS);
+    const rs = await childServer(
+      'rs',
+      {
+        ...common,
+        RESOURCE_DATABASE_URL: urlOf('capacity_rs'),
+        BENCH_SYNC_STREAM: 'portcullis:sync',
+        LOG_LEVEL: 'error',
+      },
+      RS_FLAGS,
+    );
     children.push(rs);
     for (let i = 0; ; i++) {
-      const status = await fetch(`${rs.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then((response) => (response.body?.cancel(), response.status));
+      const status = await fetch(`${rs.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (response) => (response.body?.cancel(), response.status),
+      );
       if (status === 200) break;
       if (i > 300) throw new Error(`the resource server answers ${status} to a valid token`);
       await sleep(200);
     }
 
-    monitor = new pg.Client({ connectionString: postgres.url });
+    const monitor = new pg.Client({ connectionString: postgres.url });
     await monitor.connect();
-    const context = { monitor, apps: { auth, rs }, redisUrl: redis.url };
+    context = { monitor, apps: { auth, rs }, redisUrl: redis.url, postgresUrl: postgres.url };
     const results = [
       await measureCase(context, 'token (client_credentials)', 'auth', { url: `${issuer}/oauth/token`, ...form, body: 'grant_type=client_credentials' }),
       await measureCase(context, 'introspection', 'auth', { url: `${issuer}/oauth/introspect`, ...form, body: `token=${token}` }),
       await measureCase(context, 'protected call (GET /api/me)', 'rs', { url: `${rs.url}/api/me`, headers: { authorization: `Bearer ${token}` } }),
     ];
+    results.push(await measureRetention(context, rows[0].id));
     console.table(Object.fromEntries(results.map(({ name, ...row }) => [name, row])));
     const file = writeResults('-capacity', {
       date: new Date().toISOString().replace(/[:.]/g, '-'),
@@ -191,7 +238,7 @@ async function main() {
     });
     console.log(`written ${file}`);
   } finally {
-    await monitor?.end();
+    await context?.monitor.end();
     for (const child of children) await child.stop();
     await postgres.destroy();
     await redis.stop();

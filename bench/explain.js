@@ -37,14 +37,24 @@ function auditQuery(conditions) {
 function queries(samples) {
   const { clientCursor, userCursor, allCursor, auditCursor, grantId, refreshHash, clientRef } = samples;
   return [
-    ['Admin: tokens of a client, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_ref = (SELECT id FROM clients WHERE client_id = $1) ORDER BY created_at, id LIMIT $2`, [HEAVY_CLIENT, 51]],
+    [
+      'Admin: tokens of a client, first page',
+      'tokens-admin.repository.ts list',
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_ref = (SELECT id FROM clients WHERE client_id = $1) ORDER BY created_at, id LIMIT $2`,
+      [HEAVY_CLIENT, 51],
+    ],
     [
       'Admin: tokens of a client, next page (keyset cursor)',
       'tokens-admin.repository.ts list',
       `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND client_ref = (SELECT id FROM clients WHERE client_id = $1) AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4`,
       [HEAVY_CLIENT, clientCursor.createdAt, clientCursor.id, 51],
     ],
-    ['Admin: tokens of a user, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE lower(username) = lower($1)) ORDER BY created_at, id LIMIT $2`, [HEAVY_USER, 51]],
+    [
+      'Admin: tokens of a user, first page',
+      'tokens-admin.repository.ts list',
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE lower(username) = lower($1)) ORDER BY created_at, id LIMIT $2`,
+      [HEAVY_USER, 51],
+    ],
     [
       'Admin: tokens of a user, next page',
       'tokens-admin.repository.ts list',
@@ -63,7 +73,12 @@ function queries(samples) {
       `${GRANT_SELECT}\n       WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE lower(username) = lower($1)) ORDER BY created_at, id LIMIT $2`,
       [LIGHT_USER, 51],
     ],
-    ['Admin: all tokens, first page', 'tokens-admin.repository.ts list', `${GRANT_SELECT}\n       WHERE revoked_at IS NULL ORDER BY created_at, id LIMIT $1`, [51]],
+    [
+      'Admin: all tokens, first page',
+      'tokens-admin.repository.ts list',
+      `${GRANT_SELECT}\n       WHERE revoked_at IS NULL ORDER BY created_at, id LIMIT $1`,
+      [51],
+    ],
     [
       'Admin: all tokens, next page',
       'tokens-admin.repository.ts list',
@@ -79,8 +94,18 @@ function queries(samples) {
     ],
     ['Admin: audit trail of one actor (a user)', 'audit-events.repository.ts list', auditQuery(['actor = $2']), [51, HEAVY_USER]],
     ['Admin: audit trail of one actor (a client: its token.issued events)', 'audit-events.repository.ts list', auditQuery(['actor = $2']), [51, HEAVY_CLIENT]],
-    ['Admin: audit trail, one day (since and until)', 'audit-events.repository.ts list', auditQuery(["occurred_at >= now() - interval '2 days'", "occurred_at < now() - interval '1 day'"]), [51]],
-    ['Hot path: the grant behind an access token (introspection, userinfo, revocation)', 'grants.repository.ts findWithState', `${WITH_STATE} WHERE g.id = $1`, [grantId]],
+    [
+      'Admin: audit trail, one day (since and until)',
+      'audit-events.repository.ts list',
+      auditQuery(["occurred_at >= now() - interval '2 days'", "occurred_at < now() - interval '1 day'"]),
+      [51],
+    ],
+    [
+      'Hot path: the grant behind an access token (introspection, userinfo, revocation)',
+      'grants.repository.ts findWithState',
+      `${WITH_STATE} WHERE g.id = $1`,
+      [grantId],
+    ],
     ['Hot path: the grant of a refresh token', 'grants.repository.ts findByRefreshHash', `${WITH_STATE} WHERE g.refresh_token_hash = $1`, [refreshHash]],
     [
       'Hot path: a refresh spent and rotated (rolled back)',
@@ -124,7 +149,9 @@ async function sampleKeys(db) {
   const { rows: audit } = await db.query(
     `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt", id::text AS id FROM audit_events ORDER BY occurred_at DESC, id DESC OFFSET 50 LIMIT 1`,
   );
-  const { rows: grant } = await db.query(`SELECT id, refresh_token_hash, client_ref FROM grants WHERE refresh_token_hash IS NOT NULL AND revoked_at IS NULL LIMIT 1`);
+  const { rows: grant } = await db.query(
+    `SELECT id, refresh_token_hash, client_ref FROM grants WHERE refresh_token_hash IS NOT NULL AND revoked_at IS NULL LIMIT 1`,
+  );
   return {
     clientCursor: await cursorOf('AND client_id = $1', [HEAVY_CLIENT]),
     userCursor: await cursorOf('AND lower(username) = lower($1)', [HEAVY_USER]),
@@ -157,7 +184,11 @@ async function explain(db, sql, params, writes) {
 async function filledDatabase() {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, drop: async () => {}, filledHere: false };
   const database = await freshDatabase('portcullis_explain');
-  const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: randomBytes(12).toString('base64url'), BENCH_AUTH_ENV: JSON.stringify({ RETENTION_INTERVAL_SECONDS: '0' }) });
+  const app = await childServer('auth', {
+    BENCH_AUTH_DATABASE_URL: database.url,
+    BENCH_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
+    BENCH_AUTH_ENV: JSON.stringify({ RETENTION_INTERVAL_SECONDS: '0' }),
+  });
   await app.exit('close');
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
@@ -202,7 +233,20 @@ async function main() {
       '',
     ];
     for (const section of sections) {
-      lines.push(`## ${section.title}`, '', `\`${section.source}\`, parameters \`${JSON.stringify(section.params)}\``, '', '```sql', section.sql.replace(/^ {7}/gm, ''), '```', '', '```', section.plan, '```', '');
+      lines.push(
+        `## ${section.title}`,
+        '',
+        `\`${section.source}\`, parameters \`${JSON.stringify(section.params)}\``,
+        '',
+        '```sql',
+        section.sql.replace(/^ {7}/gm, ''),
+        '```',
+        '',
+        '```',
+        section.plan,
+        '```',
+        '',
+      );
     }
     writeFileSync(args.out, lines.join('\n'));
     console.log(`written ${args.out}`);

@@ -93,7 +93,12 @@ async function insertRefreshGrants(db, client, user, count) {
 /** autocannon options sending each body once, in order (past the last one, a body that fails). */
 function eachOnce(bodies, url, authorization) {
   let next = 0;
-  return { url, requests: [{ method: 'POST', headers: formHeaders(authorization), setupRequest: (request) => ({ ...request, body: bodies[next++] ?? 'grant_type=exhausted' }) }] };
+  return {
+    url,
+    requests: [
+      { method: 'POST', headers: formHeaders(authorization), setupRequest: (request) => ({ ...request, body: bodies[next++] ?? 'grant_type=exhausted' }) },
+    ],
+  };
 }
 
 /** measure(), plus the app's CPU per request (it hardly moves when other jobs load the machine) and the load average. */
@@ -119,17 +124,39 @@ async function measurePhase(context, phase) {
   const results = [];
   const add = (key, row) => results.push({ key, phase, ...row });
 
-  add('token', await measureCase(app, 'client_credentials', () => ({ url: tokenUrl, method: 'POST', headers: formHeaders(cc.authorization), body: 'grant_type=client_credentials' })));
+  add(
+    'token',
+    await measureCase(app, 'client_credentials', () => ({
+      url: tokenUrl,
+      method: 'POST',
+      headers: formHeaders(cc.authorization),
+      body: 'grant_type=client_credentials',
+    })),
+  );
   const issued = await fetch(tokenUrl, { method: 'POST', headers: formHeaders(cc.authorization), body: 'grant_type=client_credentials' }).then((r) => r.json());
-  add('introspection', await measureCase(app, 'introspection', () => ({ url: `${app.url}/oauth/introspect`, method: 'POST', headers: formHeaders(cc.authorization), body: `token=${issued.access_token}` })));
+  add(
+    'introspection',
+    await measureCase(app, 'introspection', () => ({
+      url: `${app.url}/oauth/introspect`,
+      method: 'POST',
+      headers: formHeaders(cc.authorization),
+      body: `token=${issued.access_token}`,
+    })),
+  );
 
   const codes = await insertCodes(db, codeClient, benchUser.id, SINGLE_USE);
   const codeWarm = codes.splice(0, Math.floor(codes.length * (WARMUP / (WARMUP + DURATION))));
-  add('code', await measureCase(app, 'authorization_code exchange', () => eachOnce(codeWarm.length ? codeWarm.splice(0) : codes, tokenUrl, codeClient.authorization)));
+  add(
+    'code',
+    await measureCase(app, 'authorization_code exchange', () => eachOnce(codeWarm.length ? codeWarm.splice(0) : codes, tokenUrl, codeClient.authorization)),
+  );
 
   const refreshes = await insertRefreshGrants(db, codeClient, benchUser, SINGLE_USE);
   const refreshWarm = refreshes.splice(0, Math.floor(refreshes.length * (WARMUP / (WARMUP + DURATION))));
-  add('refresh', await measureCase(app, 'refresh_token', () => eachOnce(refreshWarm.length ? refreshWarm.splice(0) : refreshes, tokenUrl, codeClient.authorization)));
+  add(
+    'refresh',
+    await measureCase(app, 'refresh_token', () => eachOnce(refreshWarm.length ? refreshWarm.splice(0) : refreshes, tokenUrl, codeClient.authorization)),
+  );
 
   const lists = [
     ['tokens by client', `/admin/v1/tokens?clientId=${HEAVY_CLIENT}`],
@@ -141,7 +168,8 @@ async function measurePhase(context, phase) {
   ];
   for (const [name, path] of lists) {
     const first = await getJson(`${app.url}${path}`, admin);
-    if (first.items.length < 50 || !first.nextCursor) throw new Error(`${name}: expected a full first page with a next cursor, got ${first.items.length} items`);
+    if (first.items.length < 50 || !first.nextCursor)
+      throw new Error(`${name}: expected a full first page with a next cursor, got ${first.items.length} items`);
     add(`${name} p1`, await measureCase(app, `${name}, first page`, () => ({ url: `${app.url}${path}`, headers: { authorization: admin } }), LIST_CONNECTIONS));
     const separator = path.includes('?') ? '&' : '?';
     const next = `${path}${separator}cursor=${first.nextCursor}`;
@@ -239,7 +267,9 @@ async function main() {
       table,
       results,
     });
-    console.log(`${pass ? 'PASS' : 'FAIL'}: every case within ${Math.round((1 - RPS_TARGET) * 100)}% of the empty database's rps, list pages' p99 under ${LIST_P99_TARGET_MS} ms`);
+    console.log(
+      `${pass ? 'PASS' : 'FAIL'}: every case within ${Math.round((1 - RPS_TARGET) * 100)}% of the empty database's rps, list pages' p99 under ${LIST_P99_TARGET_MS} ms`,
+    );
     console.log(`written ${file}`);
   } finally {
     await db?.end();

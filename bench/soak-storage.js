@@ -62,7 +62,7 @@ export async function storageSoak(argv) {
     const stopAt = t0 + minutes * 60_000;
     const sample = async () => samples.push(await readStorage(db, app.url, (Date.now() - t0) / 60_000, counts));
     await sample();
-    const sampler = setInterval(() => void sample().then((row) => printRow(samples.at(-1))), sampleSeconds * 1000);
+    const sampler = setInterval(() => void sample().then(() => printRow(samples.at(-1))), sampleSeconds * 1000);
     printHeader();
     printRow(samples[0]);
     await issueAtRate(`${app.url}/oauth/token`, client.authorization, rate, stopAt, counts);
@@ -161,7 +161,17 @@ function printHeader() {
 }
 
 function printRow(row) {
-  const cells = [row.minute, row.issued, row.rows, row.live, (row.bytes / 2 ** 20).toFixed(1), row.rows ? Math.round(row.bytes / row.rows) : '-', row.removed, row.runs, row.load1];
+  const cells = [
+    row.minute,
+    row.issued,
+    row.rows,
+    row.live,
+    (row.bytes / 2 ** 20).toFixed(1),
+    row.rows ? Math.round(row.bytes / row.rows) : '-',
+    row.removed,
+    row.runs,
+    row.load1,
+  ];
   console.log(cells.map((cell) => String(cell).padStart(10)).join(''));
 }
 

@@ -25,7 +25,14 @@ const LOCK_TIMEOUT = '100ms';
 /** The loop's bound: it stops when the migrations are done, or here. */
 const MAX_REQUESTS = 200_000;
 const FIRST_ONLINE = authServerMigrations.indexOf(Retention1765500000000);
-const ONLINE_INDEXES = ['grants_retention_idx', 'used_refresh_tokens_grant_idx', 'authorization_codes_expires_idx', 'auth_failures_window_idx', 'grants_client_page_idx', 'grants_user_page_idx'];
+const ONLINE_INDEXES = [
+  'grants_retention_idx',
+  'used_refresh_tokens_grant_idx',
+  'authorization_codes_expires_idx',
+  'auth_failures_window_idx',
+  'grants_client_page_idx',
+  'grants_user_page_idx',
+];
 
 const real = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -110,7 +117,9 @@ jest.setTimeout(30 * 60_000);
     }
     const seconds = (Date.now() - started) / 1000;
     await Promise.all(loops);
-    console.log(`online migration: ${applied.join(', ')} in ${seconds.toFixed(1)} s over ${GRANTS} grants; ${duringMigration} tokens issued meanwhile (${(duringMigration / seconds).toFixed(0)}/s), statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `online migration: ${applied.join(', ')} in ${seconds.toFixed(1)} s over ${GRANTS} grants; ${duringMigration} tokens issued meanwhile (${(duringMigration / seconds).toFixed(0)}/s), statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
 
     expect(applied).toEqual(authServerMigrations.slice(FIRST_ONLINE).map((migration) => new migration().name));
     expect(Object.fromEntries(statuses)).toEqual({ 200: sent });
