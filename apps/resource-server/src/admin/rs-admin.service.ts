@@ -46,10 +46,8 @@ export class RsAdminService {
   }
 
   /**
-   * The local switch (stage 5), audited with the client before and after. Its row is written
-   * right after the switch commits, not inside its transaction: the switch is the registry's
-   * (serialized with the sync's writes, registry/registry-sync.service.ts), which takes no
-   * transaction from outside yet.
+   * The local switch (stage 5), audited with the client before and after; the row is written in
+   * the switch's transaction, so a switch never lands without it.
    */
   setEnabled(clientId: string, body: unknown, actor: AuthenticatedAccess): Promise<ClientView> {
     const asked = (body as { enabled?: unknown } | null)?.enabled;
@@ -57,10 +55,10 @@ export class RsAdminService {
     return this.audit.audited({ ...kind, targetId: clientId, change: body }, actor, async (record) => {
       const { enabled } = (await BODY.transform(body, { type: 'body', metatype: UpdateClientBody })) as UpdateClientBody;
       const before = this.clientView(clientId);
-      if (!(await this.sync.setEnabled(clientId, enabled))) throw new NotFoundProblem(`no client ${clientId}`);
-      const after = this.clientView(clientId);
-      await record({ before, after });
-      return after!;
+      // External mode switches a client no event described: it has no view before, only its switch after.
+      const after = before ? { ...before, enabled } : { clientId, enabled };
+      if (!(await this.sync.setEnabled(clientId, enabled, (tx) => record({ before, after }, tx)))) throw new NotFoundProblem(`no client ${clientId}`);
+      return this.clientView(clientId)!;
     });
   }
 

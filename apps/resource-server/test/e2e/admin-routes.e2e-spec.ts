@@ -331,6 +331,24 @@ describe('resource server: /admin/v1/routes', () => {
       }
     });
 
+    it("writes a client switch's row in the switch's transaction: a refused row leaves the client as it was", async () => {
+      const db = new pg.Client({ connectionString: rs.database.url });
+      await db.connect();
+      try {
+        await db.query(`ALTER TABLE audit_events ADD CONSTRAINT test_refuse_switch CHECK (NOT (action = 'client.disabled' AND target_id = 'app' AND details->>'outcome' = 'succeeded')) NOT VALID`);
+        const response = await rs.request('/admin/v1/clients/app', { method: 'PATCH', token: adminToken, json: { enabled: false } });
+        expect(response.status).toBe(500);
+        const [{ enabled }] = (await db.query(`SELECT enabled FROM clients WHERE client_id = 'app'`)).rows as { enabled: boolean }[];
+        expect(enabled).toBe(true);
+        expect((await (await rs.request('/admin/v1/clients', { token: adminToken })).json()) as unknown).toMatchObject({
+          items: expect.arrayContaining([expect.objectContaining({ clientId: 'app', enabled: true })]),
+        });
+      } finally {
+        await db.query('ALTER TABLE audit_events DROP CONSTRAINT IF EXISTS test_refuse_switch');
+        await db.end();
+      }
+    });
+
     it('pages newest first with limit and cursor, refuses a malformed cursor, and needs rs.admin', async () => {
       const first = await trail('limit=2');
       expect(first.items).toHaveLength(2);

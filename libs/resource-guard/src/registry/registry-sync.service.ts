@@ -4,7 +4,7 @@ import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resou
 import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
-import { RegistryRepository } from './registry.repository.js';
+import { RegistryRepository, type SwitchAlongside } from './registry.repository.js';
 import { SNAPSHOT_LOADER, type SnapshotLoader } from './snapshot-loader.js';
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -87,14 +87,14 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
   }
 
   /** In external mode any client_id can be switched: no event brings the clients to switch. */
-  async setEnabled(clientId: string, enabled: boolean): Promise<boolean> {
+  async setEnabled(clientId: string, enabled: boolean, alongside?: SwitchAlongside): Promise<boolean> {
     return this.serialized(async () => {
       if (this.external) {
-        await this.repository.setLocalSwitch(clientId, enabled);
+        await this.repository.setLocalSwitch(clientId, enabled, alongside);
         this.projection.replaceAll(await this.repository.loadAll());
         return true;
       }
-      const found = await this.repository.setEnabled(clientId, enabled);
+      const found = await this.repository.setEnabled(clientId, enabled, alongside);
       if (found) this.projection.setEnabled(clientId, enabled);
       return found;
     });

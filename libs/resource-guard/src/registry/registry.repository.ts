@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { inTransaction } from '#database';
+import { inTransaction, type Tx } from '#database';
+import { txOf } from '#database/persistence';
 import type { ClientType } from '#oauth';
 import type { RegistrySnapshot } from '#sync';
 import { REGISTRY_DATA_SOURCE } from '../database/registry-data-source.js';
 import type { RegistryChange, StoredVersions } from './apply-rules.js';
 import type { ProjectedClient, RegistryRows, SyncState } from './registry.js';
+
+/** What a local switch writes in its own transaction (the admin's audit row). */
+export type SwitchAlongside = (tx: Tx) => Promise<void>;
+
+const NOTHING: SwitchAlongside = async () => undefined;
 
 /** Rows one purge statement removes at most. */
 const PURGE_BATCH = 5000;
@@ -106,21 +112,29 @@ export class RegistryRepository {
   }
 
   /** false when the client is unknown. */
-  async setEnabled(clientId: string, enabled: boolean): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('UPDATE clients SET enabled = $2 WHERE client_id = $1 RETURNING client_id', [clientId, enabled]);
-    return rowCount(rows) > 0;
+  /** The local switch, with `alongside` (the admin's audit row) in its transaction: both land or neither. */
+  async setEnabled(clientId: string, enabled: boolean, alongside: SwitchAlongside = NOTHING): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const rows: unknown[] = await manager.query('UPDATE clients SET enabled = $2 WHERE client_id = $1 RETURNING client_id', [clientId, enabled]);
+      if (rowCount(rows) === 0) return false;
+      await alongside(txOf(manager));
+      return true;
+    });
   }
 
   /**
    * AUTH_SERVER_MODE=external: the switch of a client no event describes; the row holds the
    * client_id as its name and entity version 0 (nothing ever synced).
    */
-  async setLocalSwitch(clientId: string, enabled: boolean): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO clients (client_id, name, version, type, active, enabled, entity_version) VALUES ($1, $1, '', 'confidential', true, $2, 0)
-       ON CONFLICT (client_id) DO UPDATE SET enabled = EXCLUDED.enabled`,
-      [clientId, enabled],
-    );
+  async setLocalSwitch(clientId: string, enabled: boolean, alongside: SwitchAlongside = NOTHING): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.query(
+        `INSERT INTO clients (client_id, name, version, type, active, enabled, entity_version) VALUES ($1, $1, '', 'confidential', true, $2, 0)
+         ON CONFLICT (client_id) DO UPDATE SET enabled = EXCLUDED.enabled`,
+        [clientId, enabled],
+      );
+      await alongside(txOf(manager));
+    });
   }
 
   /**
