@@ -46,7 +46,8 @@ const slowSuites = [
   'examples/nest-app/test/built-package',
   // Starts PgBouncers of its own (session and transaction pooling) in front of TEST_DATABASE_URL.
   'test/e2e/pgbouncer',
-  // Writes ONLINE_MIGRATION_GRANTS (default 500,000) grants, then migrates them while tokens are issued.
+  // Real PostgreSQL: ONLINE_MIGRATION_GRANTS grants (default 500,000; 5 million documented in docs/retention.md),
+  // then the index migrations run while tokens are issued.
   'apps/auth-server/test/e2e/online-migration',
 ];
 
