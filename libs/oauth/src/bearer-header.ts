@@ -11,6 +11,28 @@ export class InvalidBearerRequest extends InvalidRequest {
   }
 }
 
+/** How an access token was presented: RFC 6750 bearer, or RFC 9449 §7.1 DPoP (then with its proof). */
+export type AccessTokenScheme = 'Bearer' | 'DPoP';
+
+export interface PresentedAccessToken {
+  scheme: AccessTokenScheme;
+  token: string;
+}
+
+/**
+ * The access token of an Authorization header with either scheme a resource server accepts
+ * (RFC 6750 §2.1, RFC 9449 §7.1): the same token grammar and refusals as parseBearerAuthorization.
+ */
+export function parseAccessTokenAuthorization(header: string | string[] | undefined): PresentedAccessToken {
+  if (typeof header === 'string' && header.startsWith('DPoP ')) {
+    const token = header.slice(5);
+    if (B64TOKEN.test(token)) return { scheme: 'DPoP', token };
+    return { scheme: 'DPoP', token: parseBearerAuthorization(`Bearer ${token}`) };
+  }
+  if (typeof header === 'string' && /^dpop /i.test(header.trim())) return { scheme: 'DPoP', token: parseBearerAuthorization(`Bearer ${header.trim().slice(5)}`) };
+  return { scheme: 'Bearer', token: parseBearerAuthorization(header) };
+}
+
 /**
  * The bearer token of an Authorization header (RFC 6750 §2.1). The scheme is case-insensitive
  * (RFC 9110 §11.1); no header at all gets the bare challenge; anything else malformed is a 400.

@@ -12,4 +12,5 @@ export * from './pkce.js';
 export * from './access-token-claims.js';
 export * from './oauth-error.js';
 export * from './bearer-header.js';
+export * from './dpop-errors.js';
 export * from './oidc-errors.js';

@@ -18,6 +18,9 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'slow_down'
+  // RFC 9449 §5, §7.1, §8 (DPoP).
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   // OpenID Connect Core 1.0 §3.1.2.6 (authorization errors by redirect).
   | 'login_required'
   | 'consent_required'

@@ -12,6 +12,8 @@ export interface AccessTokenPrincipal {
   issuedAt?: number;
   /** Seconds since the epoch; undefined for a never-expiring token. */
   expiresAt?: number;
+  /** RFC 9449 §6: the thumbprint of the key the token is bound to (`cnf.jkt`); undefined for a bearer token. */
+  jkt?: string;
 }
 
 /** What the guard leaves on the request for controllers. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MemoryReplayStore, type ReplayStore } from '#dpop';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { RegistryProjection } from '../registry/registry-projection.js';
@@ -8,6 +9,7 @@ import { GuardTelemetry, GuardTelemetryModule } from '../telemetry/guard-telemet
 import { TOKEN_VERIFIER, type TokenVerifier } from './access-token.js';
 import { ADMISSION_POLICY, admissionPolicy } from './admission-policy.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
+import { DPOP_REPLAY_STORE, DpopBinding } from './dpop-binding.js';
 import { IntrospectionTokenVerifier } from './introspection-token.verifier.js';
 import { EXTERNAL_JWT_PROFILE, JwtTokenVerifier } from './jwt-token.verifier.js';
 
@@ -27,8 +29,11 @@ function tokenVerifier(config: ResourceGuardConfig, projection: RegistryProjecti
   providers: [
     { provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_GUARD_CONFIG, RegistryProjection, GuardTelemetry, ExternalAuthServer] },
     { provide: ADMISSION_POLICY, useFactory: admissionPolicy, inject: [RESOURCE_GUARD_CONFIG, RegistryProjection, ExternalAuthServer] },
+    // One process's memory: a proof replayed at another replica within its minute is not caught (docs/dpop.md).
+    { provide: DPOP_REPLAY_STORE, useFactory: () => new MemoryReplayStore() },
+    { provide: DpopBinding, useFactory: (replays: ReplayStore) => new DpopBinding(replays), inject: [DPOP_REPLAY_STORE] },
     BearerTokenGuard,
   ],
-  exports: [TOKEN_VERIFIER, ADMISSION_POLICY, BearerTokenGuard, RegistryModule],
+  exports: [TOKEN_VERIFIER, ADMISSION_POLICY, BearerTokenGuard, DpopBinding, RegistryModule],
 })
 export class AuthModule {}

@@ -1,15 +1,20 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Reflector } from '@nestjs/core';
 import type { ExecutionContext } from '@nestjs/common';
-import { InsufficientScope, MissingBearerToken } from '#oauth';
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { accessTokenHash, jwkThumbprint, MemoryReplayStore } from '#dpop';
+import { InsufficientScope, InvalidDpopProof, InvalidDpopToken, MissingBearerToken } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import type { AccessTokenPrincipal, AuthenticatedAccess, TokenVerifier } from './access-token.js';
 import type { AdmissionPolicy } from './admission-policy.js';
 import { BearerTokenGuard, type AuthenticatedRequest } from './bearer-token.guard.js';
+import { DpopBinding } from './dpop-binding.js';
 import { Public, RequireScopes } from './require-scopes.decorator.js';
 
 const principal: AccessTokenPrincipal = { sub: 'user-1', clientId: 'notes-client', scopes: ['notes.read'], tokenId: 'jti-1' };
-const verifier: TokenVerifier = { verify: async () => principal };
+const BOUND_TOKEN = 'bound.token.x';
+let boundPrincipal: AccessTokenPrincipal;
+const verifier: TokenVerifier = { verify: async (token) => (token === BOUND_TOKEN ? boundPrincipal : principal) };
 const policy: AdmissionPolicy = { notReadyReason: () => undefined, admit: (token): AuthenticatedAccess => ({ ...token, effectiveScopes: [...token.scopes] }) };
 
 class Unmarked {
@@ -40,7 +45,7 @@ function contextOf(type: object, handler: () => void, authorization?: string): {
 
 /** What a route asks for, installed app-wide (ResourceGuardModule) or per route (@RequireScopes). */
 describe(BearerTokenGuard.name, () => {
-  const guard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), verifier, policy);
+  const guard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), verifier, policy, new DpopBinding(new MemoryReplayStore()));
 
   it('lets a @Public() route through without a token, and leaves no access on the request', async () => {
     const { context, request } = contextOf(PublicController, PublicController.prototype.open);
@@ -66,5 +71,61 @@ describe(BearerTokenGuard.name, () => {
     await expect(guard.canActivate(contextOf(ScopedController, ScopedController.prototype.stricter, 'Bearer a.b.c').context)).rejects.toBeInstanceOf(
       InsufficientScope,
     );
+  });
+
+  describe('DPoP-bound tokens (RFC 9449 §7)', () => {
+    let key: CryptoKey;
+    let jwk: JWK;
+
+    beforeAll(async () => {
+      const pair = await generateKeyPair('ES256');
+      key = pair.privateKey;
+      jwk = await exportJWK(pair.publicKey);
+      boundPrincipal = { ...principal, tokenId: 'jti-bound', jkt: jwkThumbprint(jwk as Record<string, unknown>) };
+    });
+
+    function proof(claims: Record<string, unknown> = {}, signingKey = key, publicJwk = jwk): Promise<string> {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ jti: crypto.randomUUID(), htm: 'GET', htu: 'http://rs.test/notes', iat: now, ath: accessTokenHash(BOUND_TOKEN), ...claims })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk })
+        .sign(signingKey);
+    }
+
+    function dpopContext(authorization: string, dpop?: string) {
+      const { context, request } = contextOf(Unmarked, Unmarked.prototype.handler, authorization);
+      Object.assign(request, { method: 'GET', url: '/notes?page=2', protocol: 'http' });
+      request.headers.host = 'rs.test';
+      if (dpop !== undefined) request.headers.dpop = dpop;
+      return { context, request };
+    }
+
+    it('admits a bound token with the DPoP scheme and a fresh proof for this request, once per proof', async () => {
+      const fresh = await proof();
+      const { context, request } = dpopContext(`DPoP ${BOUND_TOKEN}`, fresh);
+      expect(await guard.canActivate(context)).toBe(true);
+      expect(request.access).toMatchObject({ tokenId: 'jti-bound' });
+      await expect(guard.canActivate(dpopContext(`DPoP ${BOUND_TOKEN}`, fresh).context)).rejects.toBeInstanceOf(InvalidDpopProof);
+    });
+
+    it('refuses a bound token sent as a bearer token, and an unbound token sent as DPoP', async () => {
+      await expect(guard.canActivate(dpopContext(`Bearer ${BOUND_TOKEN}`, await proof()).context)).rejects.toBeInstanceOf(InvalidDpopToken);
+      await expect(guard.canActivate(dpopContext('DPoP a.b.c', await proof({ ath: accessTokenHash('a.b.c') })).context)).rejects.toBeInstanceOf(InvalidDpopToken);
+    });
+
+    it('refuses a missing proof, a proof for another URI, without ath, and one signed by another key', async () => {
+      const other = await generateKeyPair('ES256');
+      const refusals = [
+        dpopContext(`DPoP ${BOUND_TOKEN}`),
+        dpopContext(`DPoP ${BOUND_TOKEN}`, await proof({ htu: 'http://rs.test/other' })),
+        dpopContext(`DPoP ${BOUND_TOKEN}`, await proof({ ath: undefined })),
+        dpopContext(`DPoP ${BOUND_TOKEN}`, await proof({}, other.privateKey, await exportJWK(other.publicKey))),
+      ];
+      for (const { context } of refusals) {
+        const error = await (guard.canActivate(context) as Promise<boolean>).catch((refusal: unknown) => refusal);
+        expect(error).toBeInstanceOf(InvalidDpopProof);
+        expect((error as InvalidDpopProof).status).toBe(401);
+        expect((error as InvalidDpopProof).headers['WWW-Authenticate']).toMatch(/^DPoP error="invalid_dpop_proof"/);
+      }
+    });
   });
 });

@@ -1,16 +1,22 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertNoTokenOutsideHeader, InsufficientScope, parseBearerAuthorization, TemporarilyUnavailable } from '#oauth';
+import { assertNoTokenOutsideHeader, InsufficientScope, parseAccessTokenAuthorization, TemporarilyUnavailable, type PresentedAccessToken } from '#oauth';
 import { RegistryProjection } from '../registry/registry-projection.js';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier } from './access-token.js';
 import { AdmissionMemo } from './admission-memo.js';
 import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
+import { DpopBinding, type ProofContext } from './dpop-binding.js';
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
 import { missingScopes } from './token-admission.js';
 
 /** What the guard reads of a request (Fastify's and Express's alike), and the access it leaves there. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  /** What a DPoP proof is checked against (RFC 9449 §4.3: htm, htu): Fastify's and Express's fields alike. */
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  protocol?: string;
   query?: unknown;
   body?: unknown;
   access?: AuthenticatedAccess;
@@ -34,6 +40,7 @@ export class BearerTokenGuard implements CanActivate {
     projection: RegistryProjection,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
+    private readonly binding: DpopBinding,
   ) {
     this.admissions = new AdmissionMemo(projection, policy.admit);
   }
@@ -43,10 +50,10 @@ export class BearerTokenGuard implements CanActivate {
     const required = this.required(context.getClass(), context.getHandler());
     if (required === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = this.admissibleToken(request);
-    const cached = this.verifier.cached?.(token);
-    if (cached !== undefined) return this.admit(request, cached, required);
-    return this.verifier.verify(token).then((principal) => this.admit(request, principal, required));
+    const presented = this.admissibleToken(request);
+    const cached = this.verifier.cached?.(presented.token);
+    if (cached !== undefined && !DpopBinding.applies(cached, presented)) return this.admit(request, cached, required);
+    return this.verifiedAndBound(request, presented, cached).then((principal) => this.admit(request, principal, required));
   }
 
   /**
@@ -58,17 +65,25 @@ export class BearerTokenGuard implements CanActivate {
     try {
       const required = this.required(type, handler);
       if (required === 'public') return false;
-      const cached = this.verifier.cached?.(this.admissibleToken(request));
-      return cached !== undefined && this.admit(request, cached, required);
+      const presented = this.admissibleToken(request);
+      const cached = this.verifier.cached?.(presented.token);
+      return cached !== undefined && !DpopBinding.applies(cached, presented) && this.admit(request, cached, required);
     } catch {
       return false;
     }
   }
 
-  /** The request's bearer token, once the request may be admitted at all. */
-  private admissibleToken(request: AuthenticatedRequest): string {
+  /** A token verified (or found in the cache), then held to its DPoP binding when it has one or came as DPoP. */
+  private async verifiedAndBound(request: AuthenticatedRequest, presented: PresentedAccessToken, cached: AccessTokenPrincipal | undefined): Promise<AccessTokenPrincipal> {
+    const principal = cached ?? (await this.verifier.verify(presented.token));
+    if (DpopBinding.applies(principal, presented)) await this.binding.check(principal, presented, proofContextOf(request));
+    return principal;
+  }
+
+  /** The request's access token and its scheme, once the request may be admitted at all. */
+  private admissibleToken(request: AuthenticatedRequest): PresentedAccessToken {
     assertNoTokenOutsideHeader(request.query, request.body);
-    const token = parseBearerAuthorization(request.headers.authorization);
+    const token = parseAccessTokenAuthorization(request.headers.authorization);
     // Fail closed: without the registry, a disabled client or a revoked token would pass.
     const notReady = this.policy.notReadyReason();
     if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
@@ -102,4 +117,14 @@ export class BearerTokenGuard implements CanActivate {
     }
     return [];
   }
+}
+
+/** The request as the client called it: this server's scheme, the Host it was sent to, the path and query (RFC 9449 §4.3 ignores the query). */
+function proofContextOf(request: AuthenticatedRequest): ProofContext {
+  const host = request.headers.host;
+  return {
+    method: request.method ?? 'GET',
+    uri: `${request.protocol ?? 'http'}://${typeof host === 'string' ? host : ''}${request.originalUrl ?? request.url ?? '/'}`,
+    proof: request.headers.dpop,
+  };
 }

@@ -1,12 +1,14 @@
 import { InvalidToken, TemporarilyUnavailable } from '#oauth';
 import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
+import { boundKeyThumbprint } from './dpop-binding.js';
 import { TokenCache } from './token-cache.js';
 import { requestIdHeaders } from '#observability';
 
 /** Short, so that a revocation the events have not brought yet is noticed soon anyway. */
 const CACHE_MAX_AGE_MS = 10_000;
 const CACHE_ENTRIES = 10_000;
+const ACCESS_TOKEN_TYPES = new Set(['bearer', 'dpop']);
 
 interface IntrospectionResponse {
   active?: boolean;
@@ -20,6 +22,7 @@ interface IntrospectionResponse {
   gid?: string;
   jti?: string;
   token_type?: string;
+  cnf?: unknown;
 }
 
 /**
@@ -53,7 +56,8 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     if (answer.iss !== undefined && answer.iss !== this.config.issuer) throw new InvalidToken();
     // An active refresh token is not a bearer token (issue 12 item 4): only an access token, and
     // only one meant for this resource; an answer without aud is meant for no one in particular.
-    if (typeof answer.token_type !== 'string' || answer.token_type.toLowerCase() !== 'bearer') throw new InvalidToken('the token is not an access token');
+    // RFC 9449 §6.2: a DPoP-bound access token introspects as token_type DPoP, with its cnf.
+    if (typeof answer.token_type !== 'string' || !ACCESS_TOKEN_TYPES.has(answer.token_type.toLowerCase())) throw new InvalidToken('the token is not an access token');
     if (!isFor(answer.aud, this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
     const sub = this.external && answer.sub === undefined ? answer.client_id : answer.sub;
     if (typeof answer.client_id !== 'string' || typeof sub !== 'string') throw new InvalidToken();
@@ -66,6 +70,8 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
       issuedAt: answer.iat,
       expiresAt: answer.exp,
     };
+    const jkt = boundKeyThumbprint(answer.cnf);
+    if (jkt !== undefined) principal.jkt = jkt;
     this.cache.set(token, principal, principal.expiresAt === undefined ? undefined : principal.expiresAt * 1000);
     return principal;
   }

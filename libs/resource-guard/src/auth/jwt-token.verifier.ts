@@ -2,6 +2,7 @@ import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, ty
 import { ACCESS_TOKEN_TYP, InvalidToken, TemporarilyUnavailable, type AccessTokenClaim } from '#oauth';
 import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
+import { boundKeyThumbprint } from './dpop-binding.js';
 import { TokenCache } from './token-cache.js';
 
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -107,6 +108,7 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
   const scope = payload.scope ?? '';
   if (typeof clientId !== 'string' || typeof payload.sub !== 'string' || typeof scope !== 'string') throw new InvalidToken();
   if (grantIds && payload.gid !== undefined && typeof payload.gid !== 'string') throw new InvalidToken();
+  const jkt = boundKeyThumbprint(payload.cnf);
   return {
     sub: payload.sub,
     clientId,
@@ -115,5 +117,6 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
     grantId: grantIds ? (payload.gid as string | undefined) : undefined,
     issuedAt: payload.iat,
     expiresAt: payload.exp,
+    ...(jkt === undefined ? {} : { jkt }),
   };
 }

@@ -1,0 +1,139 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { accessTokenHash, jwkThumbprint } from './jwk-thumbprint.js';
+import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
+import { normalizedTargetUri } from './target-uri.js';
+
+/** Asymmetric algorithms only (RFC 9449 §4.3 step 5: never `none`, never a MAC). Advertised as `dpop_signing_alg_values_supported`. */
+export const DPOP_SIGNING_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519'] as const;
+
+/** Private members of a JWK (RFC 7517 §9.1, RFC 7518 §6): a proof whose `jwk` has one is refused. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** How old a proof may be (seconds, CONTRACT: `iat` within 60 s), and how far in the future a clock may be. */
+export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 5;
+
+/** Longest accepted `jti`: it is stored in the replay store. */
+const MAX_JTI_LENGTH = 256;
+
+/** Proofs are small (a header with a public key and a few claims); an RSA-4096 key fits in 2 KB. */
+const MAX_PROOF_LENGTH = 8192;
+
+export interface DpopProofExpectations {
+  /** The request's method (`htm`). */
+  method: string;
+  /** The request's URI as the client called it (`htu`: query and fragment are ignored). */
+  uri: string;
+  /** At a resource server: the access token sent beside the proof (`ath`). */
+  accessToken?: string;
+  /** Whether the server's current nonce is required, and which nonces are current. */
+  nonce?: { isCurrent(nonce: string): boolean };
+  nowSeconds?: number;
+}
+
+export interface VerifiedDpopProof {
+  /** The RFC 7638 thumbprint of the proof's key: what `cnf.jkt` binds a token to. */
+  jkt: string;
+  jti: string;
+  iat: number;
+  /** Until when the proof could be accepted: how long its `jti` must be remembered. */
+  acceptableUntil: number;
+}
+
+/** Imported public keys by thumbprint: a client signs many proofs with one key. */
+const KEY_CACHE_SIZE = 10_000;
+const keyCache = new Map<string, KeyObject>();
+
+/**
+ * Checks a DPoP proof as RFC 9449 §4.3 lists it, except the `jti` replay check (steps 11–12),
+ * which needs a ReplayStore and is the caller's (`replayKey`), and the binding to a token's
+ * `cnf.jkt`, which the caller compares with the returned `jkt`.
+ */
+export async function verifyDpopProof(header: string | string[] | undefined, expected: DpopProofExpectations): Promise<VerifiedDpopProof> {
+  const proof = singleProof(header);
+  const protectedHeader = decodeHeader(proof);
+  if (protectedHeader.typ !== 'dpop+jwt') throw new DpopProofRefused('the DPoP proof typ must be dpop+jwt');
+  const alg = protectedHeader.alg;
+  if (typeof alg !== 'string' || !(DPOP_SIGNING_ALGS as readonly string[]).includes(alg)) throw new DpopProofRefused('the DPoP proof alg is not supported');
+  const jwk = protectedHeader.jwk;
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new DpopProofRefused('the DPoP proof header lacks its jwk');
+  if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new DpopProofRefused('the DPoP proof jwk must be a public key');
+  let jkt: string;
+  try {
+    jkt = jwkThumbprint(jwk as Record<string, unknown>);
+  } catch (error) {
+    throw new DpopProofRefused(`the DPoP proof jwk is not a usable public key (${(error as Error).message})`);
+  }
+  const payload = await verifiedPayload(proof, alg, jkt, jwk as Record<string, unknown>);
+  const now = expected.nowSeconds ?? Math.floor(Date.now() / 1000);
+  return { jkt, ...checkClaims(payload, expected, now) };
+}
+
+/** The replay-store key of a proof: its `jti` per key (RFC 9449 §11.1: two keys may pick the same `jti`). */
+export function replayKey(proof: VerifiedDpopProof): string {
+  return `dpop:${proof.jkt}:${proof.jti}`;
+}
+
+function singleProof(header: string | string[] | undefined): string {
+  if (header === undefined) throw new DpopProofRefused('the DPoP proof is missing');
+  if (Array.isArray(header)) throw new DpopProofRefused('send exactly one DPoP proof');
+  if (header.length > MAX_PROOF_LENGTH) throw new DpopProofRefused('the DPoP proof is too large');
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(header)) throw new DpopProofRefused('the DPoP proof is not a signed JWT');
+  return header;
+}
+
+function decodeHeader(proof: string): Record<string, unknown> {
+  try {
+    return decodeProtectedHeader(proof) as Record<string, unknown>;
+  } catch {
+    throw new DpopProofRefused('the DPoP proof header is malformed');
+  }
+}
+
+async function verifiedPayload(proof: string, alg: string, jkt: string, jwk: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let verified;
+  try {
+    verified = await compactVerify(proof, publicKey(jkt, jwk), { algorithms: [alg] });
+  } catch (error) {
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw new DpopProofRefused('the DPoP proof signature is invalid');
+    throw new DpopProofRefused('the DPoP proof key does not fit its alg');
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(verified.payload));
+  } catch {
+    throw new DpopProofRefused('the DPoP proof claims are not JSON');
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new DpopProofRefused('the DPoP proof claims are not a JSON object');
+  return payload as Record<string, unknown>;
+}
+
+function publicKey(jkt: string, jwk: Record<string, unknown>): KeyObject {
+  let key = keyCache.get(jkt);
+  if (key === undefined) {
+    try {
+      key = createPublicKey({ key: jwk as never, format: 'jwk' });
+    } catch {
+      throw new DpopProofRefused('the DPoP proof jwk is not a usable public key');
+    }
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(jkt, key);
+  }
+  return key;
+}
+
+function checkClaims(payload: Record<string, unknown>, expected: DpopProofExpectations, now: number): Omit<VerifiedDpopProof, 'jkt'> {
+  const { jti, htm, htu, iat } = payload;
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new DpopProofRefused('the DPoP proof jti is missing or malformed');
+  if (htm !== expected.method) throw new DpopProofRefused('the DPoP proof htm does not match the request method');
+  if (typeof htu !== 'string' || normalizedTargetUri(htu) !== normalizedTargetUri(expected.uri)) throw new DpopProofRefused('the DPoP proof htu does not match the request URI');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new DpopProofRefused('the DPoP proof iat is missing');
+  if (iat > now + CLOCK_SKEW_SECONDS || iat < now - DPOP_PROOF_MAX_AGE_SECONDS) throw new DpopProofRefused('the DPoP proof iat is outside the acceptable window');
+  if (expected.nonce !== undefined && (typeof payload.nonce !== 'string' || !expected.nonce.isCurrent(payload.nonce))) throw new DpopNonceRequired();
+  if (expected.accessToken !== undefined) {
+    if (typeof payload.ath !== 'string') throw new DpopProofRefused('the DPoP proof lacks the ath of the access token');
+    if (payload.ath !== accessTokenHash(expected.accessToken)) throw new DpopProofRefused('the DPoP proof ath does not match the access token');
+  }
+  return { jti, iat, acceptableUntil: Math.floor(iat) + DPOP_PROOF_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS };
+}
