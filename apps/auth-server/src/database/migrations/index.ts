@@ -12,6 +12,7 @@ import { BrowserSessions1765200000000 } from './1765200000000-browser-sessions.j
 import { Retention1765500000000 } from './1765500000000-retention.js';
 import { DynamicRegistration1766100000000 } from './1766100000000-dynamic-registration.js';
 import { Resources1766000000000 } from './1766000000000-resources.js';
+import { FlatCostIndexes1766300000000 } from './1766300000000-flat-cost-indexes.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -29,4 +30,5 @@ export const authServerMigrations = [
   Retention1765500000000,
   Resources1766000000000,
   DynamicRegistration1766100000000,
+  FlatCostIndexes1766300000000,
 ];
