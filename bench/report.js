@@ -12,6 +12,7 @@ const load = (name) => (name ? JSON.parse(readFileSync(new URL(name, dir), 'utf8
 const auth = load(files.filter((name) => /^\d{4}-[\dT-]+Z\.json$/.test(name)).at(-1));
 const rs = load(files.filter((name) => name.endsWith('-resource.json')).at(-1));
 const edge = load(files.filter((name) => name.endsWith('-edge.json')).at(-1));
+const registration = load(files.filter((name) => name.endsWith('-registration.json')).at(-1));
 
 const row = (results, name) => results?.find((entry) => entry.name === name);
 const pct = (value) => (value === undefined ? 'n/a' : `${Math.round(value * 100)}%`);
@@ -52,6 +53,7 @@ if (auth) {
     '| case | rps | p50 ms | p99 ms | server CPU us/request | PostgreSQL CPU us/request | baseline | baseline rps | baseline p99 ms | ratio | target |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...pairRows('client_credentials', 'app client_credentials', 'bare ES256 sign', 'bare node:http ES256 sign', 'tokenVsBareSign', '>= 50%, p99 < 25 ms'),
+    ...pairRows('client_credentials with resource', 'app client_credentials with resource', 'client_credentials (just before)', 'app client_credentials', 'tokenResourceVsToken', '>= 90%'),
     ...pairRows('introspection', 'app introspection', 'bare ES256 verify', 'bare node:http ES256 verify', 'introspectionVsBareVerify', '>= 80%, p99 < 25 ms'),
     `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign (same round) | | | ${pct(ratioOf('codeVsBareSign').median)} | none set |`,
     ...(oidcCode
@@ -131,6 +133,20 @@ if (edge) {
     '| check | value | target | result |',
     '|---|---|---|---|',
     ...edge.checks.map((check) => `| ${check.name} | ${check.value ?? 'n/a'} | ${check.target} | ${check.pass ? 'PASS' : '**FAIL**'} |`),
+    '',
+  );
+}
+if (registration) {
+  lines.push(
+    `## Dynamic client registration, open policy (${registration.date}, bench/registration.js, ${registration.connections} connections, auth server in process)`,
+    '',
+    '| case | rps | p50 ms | p99 ms | answers |',
+    '|---|---|---|---|---|',
+    ...registration.results.map((entry) => `| ${entry.name} | ${entry.rps} | ${entry.p50} | ${entry.p99} | ${Object.entries(entry.statuses).map(([status, count]) => `${status}: ${count}`).join(', ')} |`),
+    '',
+    `One shared client_name: ${registration.sharedName?.clients} clients, ${registration.sharedName?.versions} distinct versions.`,
+    '',
+    ...registration.checks.map((check) => `- ${check.name}: ${check.pass ? 'PASS' : '**FAIL**'}${check.stored !== undefined ? ` (stored ${check.stored})` : ''}`),
     '',
   );
 }

@@ -3,7 +3,8 @@
 // framework, the database and the signature cost. Every server (the app and each baseline) runs
 // in its own child process (bench/server-child.js) and autocannon here, so all are measured the
 // same way: warm-up, then BENCH_DURATION s (default 10), 50 connections.
-//   client_credentials: the same client over and over (each request a new token and grant row).
+//   client_credentials: the same client over and over (each request a new token and grant row);
+//   and the same with `resource` (RFC 8707, issue 16), right after it in each round: within 10%.
 //   introspection: one valid token introspected over and over.
 //   authorization_code: every request exchanges a distinct, valid code (PKCE S256, pre-created
 //   rows stored hashed as the app stores them) and must get 200.
@@ -33,11 +34,16 @@ const NAMES = {
   sign: 'bare node:http ES256 sign',
   verify: 'bare node:http ES256 verify',
   token: 'app client_credentials',
+  tokenResource: 'app client_credentials with resource',
   introspection: 'app introspection',
   code: 'app authorization_code exchange',
   oidcCode: 'app authorization_code exchange, openid (id token)',
   sessionAuthorize: 'app authorize with a session (302 with a code)',
 };
+/** A registered resource, owning bench.read: the `resource` of the tokenResource case. */
+const BENCH_RESOURCE = 'https://bench.example/api';
+/** client_credentials with a resource over without: at or above this (issue 16). */
+const RESOURCE_TARGET_RATIO = 0.9;
 /** The openid exchange's rps over the plain exchange's must stay at or above this (issue 15). */
 const OIDC_CODE_TARGET_RATIO = 0.75;
 
@@ -155,6 +161,9 @@ async function startApp(database) {
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   const cc = await insertClient(db, ['client_credentials']);
+  const { rows: resource } = await db.query(`INSERT INTO resources (identifier, name) VALUES ($1, 'bench') RETURNING id`, [BENCH_RESOURCE]);
+  await db.query(`INSERT INTO resource_scopes (resource_id, scope_name) VALUES ($1, 'bench.read')`, [resource[0].id]);
+  await db.query('UPDATE resource_catalog_version SET version = version + 1');
   const tokenUrl = `${app.url}/oauth/token`;
   const issued = await fetch(tokenUrl, { ...form(cc.authorization), body: 'grant_type=client_credentials' });
   if (issued.status !== 200) throw new Error(`client_credentials: ${issued.status} ${await issued.text()}`);
@@ -166,6 +175,11 @@ const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'a
 
 function measureToken({ app, cc, tokenUrl }) {
   return warmThenMeasure(app, 'token', () => ({ url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' }));
+}
+
+function measureTokenWithResource({ app, cc, tokenUrl }) {
+  const body = `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_RESOURCE)}`;
+  return warmThenMeasure(app, 'tokenResource', () => ({ url: tokenUrl, ...form(cc.authorization), body }));
 }
 
 function measureIntrospection({ app, cc, accessToken }) {
@@ -242,14 +256,15 @@ async function signInThroughPages(app, authorizeUrl, adminPassword) {
  */
 async function pairedRounds(app, only) {
   const results = [];
+  // client_credentials with a resource right after the one without: their ratio compares like with like.
   const pairs = [
-    ['sign', 'sign', 'token', measureToken],
-    ['verify', 'jwt-verify', 'introspection', measureIntrospection],
+    ['sign', 'sign', [['token', measureToken], ['tokenResource', measureTokenWithResource]]],
+    ['verify', 'jwt-verify', [['introspection', measureIntrospection]]],
   ];
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [bareKey, mode, appKey, measureCase] of pairs) {
+    for (const [bareKey, mode, appCases] of pairs) {
       if (only(bareKey)) results.push({ ...(await measureBare(bareKey, mode)), round });
-      if (only(appKey)) results.push({ ...(await measureCase(app)), round });
+      for (const [appKey, measureCase] of appCases) if (only(appKey)) results.push({ ...(await measureCase(app)), round });
     }
   }
   return results;
@@ -265,6 +280,7 @@ function ratiosOf(results) {
   };
   return {
     tokenVsBareSign: ratio('token', 'sign'),
+    tokenResourceVsToken: ratio('tokenResource', 'token'),
     introspectionVsBareVerify: ratio('introspection', 'verify'),
     codeVsBareSign: ratio('code', 'sign'),
     oidcCodeVsCode: ratio('oidcCode', 'code'),
@@ -315,6 +331,11 @@ async function main() {
     console.log(
       `openid code exchange: ${Math.round(oidc * 100)}% of the plain exchange's rps, ${Math.round(cpuRatio * 100)}% by server CPU per request (target >= ${OIDC_CODE_TARGET_RATIO * 100}%): ${ratios.oidcCodeCheck.pass ? 'PASS' : 'FAIL'}`,
     );
+  }
+  const resource = ratios.tokenResourceVsToken.median;
+  if (resource !== undefined) {
+    ratios.tokenResourceCheck = { target: RESOURCE_TARGET_RATIO, pass: resource >= RESOURCE_TARGET_RATIO };
+    console.log(`client_credentials with resource: ${Math.round(resource * 100)}% of the rps without (target >= ${RESOURCE_TARGET_RATIO * 100}%): ${ratios.tokenResourceCheck.pass ? 'PASS' : 'FAIL'}`);
   }
   console.table(Object.fromEntries(Object.entries(ratios).map(([name, ratio]) => [name, { median: ratio.median, rounds: ratio.rounds?.join(' ') }])));
   if (cases) return;

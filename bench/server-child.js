@@ -89,11 +89,12 @@ async function authServer() {
   const { createAuthServer } = await import('../dist/apps/auth-server/src/bootstrap.js');
   const { loadAuthServerConfig } = await import('../dist/apps/auth-server/src/config/auth-server.config.js');
   const config = loadAuthServerConfig(
-    { LOG_LEVEL: 'error', ADMIN_PASSWORD: process.env.BENCH_ADMIN_PASSWORD },
-    { databaseUrl: process.env.BENCH_AUTH_DATABASE_URL, port: 0, host: '127.0.0.1' },
+    // BENCH_AUTH_ENV: more of the app's settings, as JSON (bench/fill.js turns the retention job off).
+    { LOG_LEVEL: 'error', ADMIN_PASSWORD: process.env.BENCH_ADMIN_PASSWORD, ...JSON.parse(process.env.BENCH_AUTH_ENV ?? '{}') },
+    { databaseUrl: process.env.BENCH_AUTH_DATABASE_URL, port: Number(process.env.BENCH_AUTH_PORT ?? 0), host: '127.0.0.1' },
   );
   const app = await createAuthServer(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.port, '127.0.0.1');
   const close = () => void app.close().finally(() => process.exit(0));
   process.on('disconnect', close);
   process.on('message', (message) => message === 'close' && close());

@@ -7,6 +7,7 @@
 //   2. no 500 at all, and no other 5xx (or network error) outside an injected outage (+ grace);
 //   3. the RSS of each app process grew < 5% over the second half of the run.
 // Bounded: SOAK_CONCURRENCY workers, SOAK_MAX_REQUESTS requests, loopback only; stops by itself.
+// With arguments (--minutes, --token-lifetime, ...) it is the storage soak instead (bench/soak-storage.js).
 // Usage: npm run soak   (SOAK_SECONDS=120, SOAK_CONCURRENCY=8, SOAK_FAULT_EVERY, SOAK_FAULTS_UNTIL;
 // wrap it in flock /tmp/portcullis-bench.lock). CI (.ci/run): SOAK_SECONDS=180 SOAK_FAULT_EVERY=15 SOAK_FAULTS_UNTIL=0.5
 import { spawn } from 'node:child_process';
@@ -537,4 +538,16 @@ async function main() {
   process.exit(exitCode);
 }
 
-await main();
+// `npm run soak -- --minutes 30 --token-lifetime 60`: the storage soak (bench/soak-storage.js) instead.
+if (process.argv.length > 2) {
+  const { storageSoak } = await import('./soak-storage.js');
+  await storageSoak(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else {
+  await main();
+}

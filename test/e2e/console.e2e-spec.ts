@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { InProcessEventBus } from '#sync';
 import { TEST_RESOURCE_CLIENT } from '#testing';
@@ -234,6 +235,8 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Filter' }).click();
       await page.getByRole('link', { name: 'Portcullis Console (1.0)', exact: true }).waitFor({ state: 'detached' });
       expect(await page.getByRole('link', { name: 'Billing App (1.0)', exact: true }).count()).toBe(1);
+      const billing = page.getByRole('row').filter({ hasText: 'Billing App (1.0)' });
+      expect(await billing.getByRole('cell').nth(2).textContent()).toBe('Admin');
     },
     STEP_TIMEOUT,
   );
@@ -501,20 +504,34 @@ run('web console in a real browser', () => {
     'refreshes its own access token when it expires, spending one of its refreshes',
     async () => {
       const stored = "JSON.parse(sessionStorage.getItem('portcullis.console.tokens'))";
-      const before = (await page.evaluate(stored)) as { accessToken: string; refreshToken: string };
+      type Stored = { refreshToken: string; byAudience: Record<string, { accessToken: string; expiresAt: number | null }> };
+      const issuer = as.config.issuer;
+      const before = (await page.evaluate(stored)) as Stored;
       expect(before.refreshToken).toBeTruthy();
+      // The grant's refreshes left, read beside the page: one is spent by the refresh below.
+      const grantId = decodeJwt(before.byAudience[issuer].accessToken).gid as string;
+      const remaining = async () => {
+        const listed = (await (await as.request('/admin/v1/tokens?clientId=portcullis-console&limit=200', { headers: { authorization: as.adminAuthorization } })).json()) as {
+          items: { id: string; refresh: { remaining: number } | null }[];
+        };
+        return listed.items.find((item) => item.id === grantId)?.refresh?.remaining;
+      };
+      const remainingBefore = await remaining();
+      expect(typeof remainingBefore).toBe('number');
       await page.evaluate(
-        `(() => { const t = ${stored}; t.expiresAt = Date.now() - 1000; sessionStorage.setItem('portcullis.console.tokens', JSON.stringify(t)); })()`,
+        `(() => { const t = ${stored}; t.byAudience[${JSON.stringify(issuer)}].expiresAt = Date.now() - 1000; sessionStorage.setItem('portcullis.console.tokens', JSON.stringify(t)); })()`,
       );
       await go('#/tokens', 'Token Management');
       await page.getByLabel('Client').selectOption('portcullis-console');
       await page.getByRole('button', { name: 'Show tokens' }).click();
       const row = page.getByRole('row').filter({ hasText: 'Authorization Code' }).first();
       await row.waitFor();
+      // The grant keeps both scopes; each access token carries its own audience's.
       expect(await row.textContent()).toContain('admin rs.admin');
-      expect(await row.getByRole('cell').nth(6).textContent()).toBe('23');
-      const after = (await page.evaluate(stored)) as { accessToken: string; refreshToken: string };
-      expect(after.accessToken).not.toBe(before.accessToken);
+      expect(await remaining()).toBe((remainingBefore as number) - 1);
+      const after = (await page.evaluate(stored)) as Stored;
+      expect(after.byAudience[issuer].accessToken).not.toBe(before.byAudience[issuer].accessToken);
+      expect(decodeJwt(after.byAudience[issuer].accessToken)).toMatchObject({ aud: issuer, scope: 'admin' });
       expect(after.refreshToken).not.toBe(before.refreshToken);
     },
     STEP_TIMEOUT,
@@ -535,13 +552,30 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await expectAttribute(retention, 'aria-invalid', 'true');
       await retention.fill('30');
+      await page.getByLabel('Client ID metadata documents (an https URL may be a client_id)').check();
+      await page.getByLabel('Metadata document hosts allowed over http or on private addresses').fill('http://127.0.0.1:*');
+      const registration = page.getByLabel('Registration at /oauth/register');
+      expect(await registration.inputValue()).toBe('off');
+      await registration.selectOption('initial-access-token');
+      const perIp = page.getByLabel('Registrations per IP address and hour (open mode)');
+      await perIp.fill('0');
+      await page.getByRole('button', { name: 'Save Settings' }).click();
+      await expectAttribute(perIp, 'aria-invalid', 'true');
+      await perIp.fill('50');
       await page.getByRole('button', { name: 'Save Settings' }).click();
       await page.getByText('Settings saved.', { exact: false }).waitFor();
       const settings = (await (await as.request('/admin/v1/settings', { headers: { authorization: as.adminAuthorization } })).json()) as {
         accessTokenLifetimeSeconds: number;
         auditRetentionDays: number;
       };
-      expect(settings).toMatchObject({ accessTokenLifetimeSeconds: 7200, auditRetentionDays: 30 });
+      expect(settings).toMatchObject({
+        accessTokenLifetimeSeconds: 7200,
+        auditRetentionDays: 30,
+        clientIdMetadataDocuments: true,
+        clientIdMetadataDocumentHosts: ['http://127.0.0.1:*'],
+        dynamicRegistration: 'initial-access-token',
+        registrationPolicy: { registrationsPerIpPerHour: 50, maxScopes: 10 },
+      });
     },
     STEP_TIMEOUT,
   );
@@ -558,6 +592,47 @@ run('web console in a real browser', () => {
       await confirm('Rotate signing key');
       await page.getByText(/New signing keys .* \(ES256\) and .* \(RS256\) published\./).waitFor();
       await expectCount(rows, count + 2);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'adds, edits and deletes a resource on the Resources page, with its field errors',
+    async () => {
+      await go('#/resources', 'Resources');
+      // The first start's resources: the resource server and the admin API.
+      await page.getByRole('cell', { name: as.config.issuer, exact: true }).waitFor();
+      await page.getByLabel('Identifier').fill('https://billing.example.com/api#part');
+      await page.getByLabel('Name', { exact: true }).fill('Billing API');
+      await page.getByLabel('Scopes').fill('billing.read no.such.scope');
+      await page.getByRole('button', { name: 'Add resource' }).click();
+      await page.getByText('each resource must be an absolute URI without a fragment (RFC 8707)').waitFor();
+      await page.getByLabel('Identifier').fill('https://billing.example.com/api');
+      await page.getByRole('button', { name: 'Add resource' }).click();
+      await page.getByText('no such scope: no.such.scope').waitFor();
+      await page.getByLabel('Scopes').fill('billing.read');
+      await page.getByLabel('Access token lifetime (seconds)').fill('600');
+      await page.getByRole('button', { name: 'Add resource' }).click();
+      await page.getByText('Resource https://billing.example.com/api added.').waitFor();
+      const row = page.getByRole('row').filter({ hasText: 'https://billing.example.com/api' });
+      await row.getByRole('cell', { name: '600 s', exact: true }).waitFor();
+      await shot('resources');
+
+      await row.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Access token lifetime (seconds)').fill('');
+      await page.getByRole('button', { name: 'Save resource' }).click();
+      await page.getByText('Resource https://billing.example.com/api saved.').waitFor();
+      // The message comes before the list's reload: wait for the row to show the change.
+      await row.getByRole('cell', { name: 'Global setting', exact: true }).waitFor();
+      const stored = (await (await as.request('/admin/v1/resources?limit=200', { headers: { authorization: as.adminAuthorization } })).json()) as {
+        items: { identifier: string; scopes: string[]; accessTokenLifetimeSeconds: number | null }[];
+      };
+      expect(stored.items.find((item) => item.identifier === 'https://billing.example.com/api')).toMatchObject({ scopes: ['billing.read'], accessTokenLifetimeSeconds: null });
+
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await confirm('Delete resource');
+      await page.getByText('Resource https://billing.example.com/api deleted.').waitFor();
+      await expectCount(page.getByRole('row').filter({ hasText: 'https://billing.example.com/api' }), 0);
     },
     STEP_TIMEOUT,
   );
@@ -697,7 +772,8 @@ run('web console in a real browser', () => {
     'signs out: the grant is revoked and the login page comes back',
     async () => {
       await go('#/clients', 'Client Registration');
-      const { accessToken } = (await page.evaluate("JSON.parse(sessionStorage.getItem('portcullis.console.tokens'))")) as { accessToken: string };
+      const stored = (await page.evaluate("JSON.parse(sessionStorage.getItem('portcullis.console.tokens'))")) as { byAudience: Record<string, { accessToken: string }> };
+      const { accessToken } = stored.byAudience[as.config.issuer];
       expect((await as.request('/admin/v1/clients', { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(/\/oauth\/authorize/);

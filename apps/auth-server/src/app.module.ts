@@ -15,6 +15,7 @@ import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { AuthMetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RegistrationModule } from './registration/registration.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { TokenModule } from './token/token.module.js';
@@ -22,6 +23,7 @@ import { TokensModule } from './tokens/tokens.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { ResourcesModule } from './resources/resources.module.js';
 import { SettingsAdminModule } from './settings/settings-admin.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SyncModule } from './sync/sync.module.js';
@@ -43,6 +45,7 @@ export class AppModule {
         SettingsModule,
         ClientsModule,
         ScopesModule,
+        ResourcesModule,
         OidcModule,
         UsersModule,
         AdminAuthModule,
@@ -59,6 +62,7 @@ export class AppModule {
         AuthorizationCodeGrantModule,
         IntrospectionModule,
         RevocationModule,
+        RegistrationModule,
         UserinfoModule,
         AuthorizationServerMetadataModule,
         SyncModule,

@@ -1,5 +1,5 @@
 // The admin APIs: /admin/v1 here and the resource server's /admin/v1, with the bearer token.
-import { accessToken, refresh, signIn } from './auth.js';
+import { accessToken, audienceOf, refresh, signIn } from './auth.js';
 
 const FORBIDDEN = 'Not allowed: this needs an account with the access-control permission (and, at the resource server, a token with the scope rs.admin).';
 
@@ -35,14 +35,15 @@ export function fieldError(error, field) {
  * @param {unknown} [body]
  */
 export async function request(method, url, body) {
-  let token = await accessToken();
+  const audience = audienceOf(url);
+  let token = await accessToken(audience);
   if (!token) return redirectToSignIn();
   let response = await send(method, url, body, token);
   if (response.status === 401) {
     // Expired or revoked early: one refresh (unless another request already got a new token),
     // then the login page.
-    const current = await accessToken();
-    token = current && current !== token ? current : await refresh();
+    const current = await accessToken(audience);
+    token = current && current !== token ? current : await refresh(audience);
     if (!token) return redirectToSignIn();
     response = await send(method, url, body, token);
   }

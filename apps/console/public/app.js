@@ -6,6 +6,7 @@ import { KeysPage, SettingsPage, UsersPage } from './pages-admin.js';
 import { AuditPage } from './pages-audit.js';
 import { ClientFormPage, ClientListPage } from './pages-clients.js';
 import { ResourceServerPage } from './pages-resource-server.js';
+import { ResourcesPage } from './pages-resources.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
 import { TokensPage } from './pages-tokens.js';
 import { UserSessionsPage } from './pages-user-sessions.js';
@@ -19,6 +20,7 @@ configure(config);
 const NAV = [
   ['#/clients', 'Client Registration'],
   ['#/scopes', 'Scopes'],
+  ['#/resources', 'Resources'],
   ['#/tokens', 'Token Management'],
   ['#/settings', 'OAuth Settings'],
   ['#/users', 'Users'],
@@ -41,6 +43,8 @@ function route(hash) {
       return html`<${ClientFormPage} clientId=${id} />`;
     case 'scopes':
       return html`<${ScopesPage} />`;
+    case 'resources':
+      return html`<${ResourcesPage} />`;
     case 'tokens':
       return html`<${TokensPage} />`;
     case 'settings':

@@ -1,5 +1,8 @@
 // OAuth for the console: a public client, authorization code + PKCE (S256), tokens kept in
 // sessionStorage only (gone when the tab closes; never in a cookie the server would see).
+// One access token per audience (RFC 8707): the admin API here accepts only tokens for the issuer,
+// the resource server only tokens for itself. The sign-in asks for both resources; the code
+// exchange gets the issuer's token, and a refresh naming the other resource gets the other one.
 
 const TOKENS = 'portcullis.console.tokens';
 const PENDING = 'portcullis.console.pending';
@@ -9,10 +12,22 @@ const SCOPE = 'admin rs.admin';
 const EXPIRY_MARGIN_MS = 30_000;
 
 let clientId = 'portcullis-console';
+let adminAudience = location.origin;
+let resourceServerAudience = '';
 
-/** @param {{clientId: string}} config */
+/** @param {{clientId: string, issuer?: string, resourceServerUrl?: string}} config */
 export function configure(config) {
   clientId = config.clientId;
+  adminAudience = config.issuer || location.origin;
+  resourceServerAudience = config.resourceServerUrl || '';
+}
+
+/**
+ * The audience a request needs: this server's admin API for a path, the resource server for its URL.
+ * @param {string} url
+ */
+export function audienceOf(url) {
+  return resourceServerAudience && url.startsWith(resourceServerAudience) ? resourceServerAudience : adminAudience;
 }
 
 function redirectUri() {
@@ -45,6 +60,7 @@ export async function signIn(returnTo = location.hash) {
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
+  for (const resource of new Set([adminAudience, resourceServerAudience].filter(Boolean))) query.append('resource', resource);
   // After "Sign out", the next sign-in asks for the password again instead of riding the browser session.
   if (sessionStorage.getItem(SIGNED_OUT)) {
     sessionStorage.removeItem(SIGNED_OUT);
@@ -73,8 +89,9 @@ export async function handleCallback() {
     redirect_uri: redirectUri(),
     client_id: clientId,
     code_verifier: pending.verifier,
+    resource: adminAudience,
   });
-  store(tokens);
+  store(adminAudience, tokens);
   history.replaceState(null, '', `/console${pending.returnTo || '#/clients'}`);
 }
 
@@ -90,58 +107,75 @@ async function tokenRequest(form) {
   return body;
 }
 
-/** @param {{access_token: string, refresh_token?: string, expires_in?: number}} tokens */
-function store(tokens) {
-  sessionStorage.setItem(
-    TOKENS,
-    JSON.stringify({
-      accessToken: tokens.access_token,
-      // A refresh answer without a refresh token means the refresh count is spent.
-      refreshToken: tokens.refresh_token,
-      expiresAt: tokens.expires_in ? Date.now() + tokens.expires_in * 1000 : null,
-    }),
-  );
+/**
+ * Keeps the audience's new access token beside the others, and the grant's newest refresh token.
+ * @param {string} audience
+ * @param {{access_token: string, refresh_token?: string, expires_in?: number}} tokens
+ */
+function store(audience, tokens) {
+  const stored = load() ?? { byAudience: {} };
+  stored.byAudience[audience] = { accessToken: tokens.access_token, expiresAt: tokens.expires_in ? Date.now() + tokens.expires_in * 1000 : null };
+  // A refresh answer without a refresh token means the refresh count is spent.
+  stored.refreshToken = tokens.refresh_token;
+  sessionStorage.setItem(TOKENS, JSON.stringify(stored));
 }
 
+/** @returns {{refreshToken?: string, byAudience: Record<string, {accessToken: string, expiresAt: number | null}>} | null} */
 function load() {
-  return JSON.parse(sessionStorage.getItem(TOKENS) ?? 'null');
+  const stored = JSON.parse(sessionStorage.getItem(TOKENS) ?? 'null');
+  return stored && typeof stored.byAudience === 'object' ? stored : null;
 }
 
 export function isSignedIn() {
-  return Boolean(load()?.accessToken);
+  return Boolean(load()?.byAudience[adminAudience]?.accessToken);
 }
 
-/** The current access token, refreshed first when it is about to expire; null when signed out. */
-export async function accessToken() {
+/**
+ * The current access token for the audience, got or refreshed first when missing or about to
+ * expire; null when signed out.
+ * @param {string} [audience]
+ */
+export async function accessToken(audience = adminAudience) {
   const tokens = load();
   if (!tokens) return null;
-  if (tokens.expiresAt && tokens.expiresAt - EXPIRY_MARGIN_MS < Date.now()) return refresh();
-  return tokens.accessToken;
+  const token = tokens.byAudience[audience];
+  if (!token || (token.expiresAt && token.expiresAt - EXPIRY_MARGIN_MS < Date.now())) return refresh(audience);
+  return token.accessToken;
 }
 
 let refreshing = null;
 
+/** In-flight refreshes by audience; `refreshChain` runs them one after the other. */
+const refreshingByAudience = new Map();
+let refreshChain = Promise.resolve();
+
 /**
- * Spends one refresh; null (signed out) when there is none or it is refused. Single flight:
- * pages load several lists at once, and a refresh token presented twice revokes the whole grant
- * (reuse detection), so concurrent callers share one request.
+ * Spends one refresh for the audience; null (signed out) when there is none or it is refused.
+ * Single flight per audience, and one refresh at a time: pages load several lists at once, each
+ * refresh rotates the refresh token, and a refresh token presented twice revokes the whole grant
+ * (reuse detection).
+ * @param {string} [audience]
  */
-export function refresh() {
-  refreshing ??= refreshOnce().finally(() => {
-    refreshing = null;
-  });
-  return refreshing;
+export function refresh(audience = adminAudience) {
+  let pending = refreshingByAudience.get(audience);
+  if (!pending) {
+    pending = refreshChain.then(() => refreshOnce(audience)).finally(() => refreshingByAudience.delete(audience));
+    refreshChain = pending.catch(() => undefined);
+    refreshingByAudience.set(audience, pending);
+  }
+  return pending;
 }
 
-async function refreshOnce() {
+/** @param {string} audience */
+async function refreshOnce(audience) {
   const tokens = load();
   if (!tokens?.refreshToken) {
     sessionStorage.removeItem(TOKENS);
     return null;
   }
   try {
-    store(await tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: clientId }));
-    return load().accessToken;
+    store(audience, await tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: clientId, resource: audience }));
+    return load()?.byAudience[audience]?.accessToken ?? null;
   } catch {
     sessionStorage.removeItem(TOKENS);
     return null;
@@ -153,7 +187,7 @@ export async function signOut() {
   const tokens = load();
   sessionStorage.removeItem(TOKENS);
   sessionStorage.setItem(SIGNED_OUT, '1');
-  const token = tokens?.refreshToken ?? tokens?.accessToken;
+  const token = tokens?.refreshToken ?? tokens?.byAudience[adminAudience]?.accessToken;
   if (token) {
     await fetch('/oauth/revoke', {
       method: 'POST',

@@ -10,7 +10,17 @@ export function SettingsPage() {
   const [saveError, setSaveError] = useState(null);
   const [message, setMessage] = useState(null);
   useEffect(() => {
-    if (data) setForm({ accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds), authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds), accessTokenAudience: data.accessTokenAudience, auditRetentionDays: String(data.auditRetentionDays) });
+    if (data) {
+      setForm({
+        accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds),
+        authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds),
+        accessTokenAudience: data.accessTokenAudience,
+        auditRetentionDays: String(data.auditRetentionDays),
+        clientIdMetadataDocuments: Boolean(data.clientIdMetadataDocuments),
+        clientIdMetadataDocumentHosts: (data.clientIdMetadataDocumentHosts ?? []).join(' '),
+        ...registrationForm(data),
+      });
+    }
   }, [data]);
   if (loading && !data) return html`<${Loading} />`;
   if (error) return html`<section><${PageHeading}>OAuth Settings<//><${ErrorNotice} error=${error} /></section>`;
@@ -26,6 +36,15 @@ export function SettingsPage() {
         authorizationCodeLifetimeSeconds: number(form.authorizationCodeLifetimeSeconds),
         accessTokenAudience: form.accessTokenAudience,
         auditRetentionDays: number(form.auditRetentionDays),
+        clientIdMetadataDocuments: form.clientIdMetadataDocuments,
+        clientIdMetadataDocumentHosts: form.clientIdMetadataDocumentHosts.split(/[\s,]+/).filter(Boolean),
+        dynamicRegistration: form.dynamicRegistration,
+        registrationPolicy: {
+          grantTypes: form.registrationGrantTypes,
+          maxScopes: number(form.maxScopes),
+          registrationsPerIpPerHour: number(form.registrationsPerIpPerHour),
+          deleteUnusedAfterDays: number(form.deleteUnusedAfterDays),
+        },
       });
       setMessage('Settings saved. They apply to tokens issued from now on.');
       reload();
@@ -49,9 +68,62 @@ export function SettingsPage() {
       <${Field} label="Audit retention (days)" name="auditRetentionDays" type="number" min="1" max="3650" error=${saveError}
         hint="Audit events older than this are removed by the retention job; expired tokens go once nothing can use them and their audit event is this old."
         value=${form.auditRetentionDays} onInput=${(v) => setForm({ ...form, auditRetentionDays: v })} />
+      <label class="choice"><input type="checkbox" name="clientIdMetadataDocuments" checked=${form.clientIdMetadataDocuments}
+        onChange=${(e) => setForm({ ...form, clientIdMetadataDocuments: e.currentTarget.checked })} /> Client ID metadata documents (an https URL may be a client_id)</label>
+      <${Field} label="Metadata document hosts allowed over http or on private addresses" name="clientIdMetadataDocumentHosts" error=${saveError}
+        hint="Origin patterns separated by spaces, such as http://127.0.0.1:* (for tests and internal deployments). Empty: only https on public addresses."
+        value=${form.clientIdMetadataDocumentHosts} onInput=${(v) => setForm({ ...form, clientIdMetadataDocumentHosts: v })} />
+      <${RegistrationSettings} form=${form} setForm=${setForm} error=${saveError} />
       <div class="actions"><button type="submit">Save Settings</button></div>
     </form>
   </section>`;
+}
+
+const REGISTRATION_MODES = [
+  ['off', 'Off: /oauth/register answers 404'],
+  ['initial-access-token', 'With an initial access token (issued by the admin API)'],
+  ['open', 'Open: anyone may register, under the policy below'],
+];
+const POLICY_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'];
+
+function registrationForm(settings) {
+  const policy = settings.registrationPolicy;
+  return {
+    dynamicRegistration: settings.dynamicRegistration,
+    registrationGrantTypes: policy.grantTypes,
+    maxScopes: String(policy.maxScopes),
+    registrationsPerIpPerHour: String(policy.registrationsPerIpPerHour),
+    deleteUnusedAfterDays: String(policy.deleteUnusedAfterDays),
+  };
+}
+
+/** Dynamic client registration (RFC 7591): the mode and the policy registered clients live under. */
+function RegistrationSettings({ form, setForm, error }) {
+  const set = (changes) => setForm({ ...form, ...changes });
+  return html`<fieldset>
+    <legend>Dynamic Client Registration</legend>
+    <${Field} label="Registration at /oauth/register" name="dynamicRegistration" error=${error}>
+      ${({ id, describedBy }) => html`<select id=${id} aria-describedby=${describedBy} value=${form.dynamicRegistration} onChange=${(e) => set({ dynamicRegistration: e.currentTarget.value })}>
+        ${REGISTRATION_MODES.map(([mode, label]) => html`<option value=${mode} key=${mode}>${label}</option>`)}
+      </select>`}
+    <//>
+    <fieldset>
+      <legend>Grant types a registration may ask for</legend>
+      ${POLICY_GRANT_TYPES.map((grant) => html`<label class="choice" key=${grant}>
+        <input type="checkbox" name="registrationGrantTypes" value=${grant} checked=${form.registrationGrantTypes.includes(grant)}
+          onChange=${(e) => set({ registrationGrantTypes: e.currentTarget.checked ? [...form.registrationGrantTypes, grant] : form.registrationGrantTypes.filter((g) => g !== grant) })} />
+        <code>${grant}</code>
+      </label>`)}
+      ${fieldError(error, 'registrationPolicy.grantTypes') && html`<p class="field-error" role="alert">${fieldError(error, 'registrationPolicy.grantTypes')}</p>`}
+    </fieldset>
+    <${Field} label="Scopes per registered client (at most)" name="registrationPolicy.maxScopes" type="number" min="0" max="100" error=${error}
+      value=${form.maxScopes} onInput=${(v) => set({ maxScopes: v })} />
+    <${Field} label="Registrations per IP address and hour (open mode)" name="registrationPolicy.registrationsPerIpPerHour" type="number" min="1" error=${error}
+      value=${form.registrationsPerIpPerHour} onInput=${(v) => set({ registrationsPerIpPerHour: v })} />
+    <${Field} label="Remove registered clients unused for (days)" name="registrationPolicy.deleteUnusedAfterDays" type="number" min="0" max="3650" error=${error}
+      hint="0 keeps them. Redirect URIs of registered clients are always https, or http on a loopback host."
+      value=${form.deleteUnusedAfterDays} onInput=${(v) => set({ deleteUnusedAfterDays: v })} />
+  </fieldset>`;
 }
 
 export function UsersPage() {

@@ -49,12 +49,13 @@ export function ClientListPage() {
     ${loading && !data ? html`<${Loading} />` : data && html`
       <div class="table-wrap"><table>
         <caption class="visually-hidden">Registered clients</caption>
-        <thead><tr><th scope="col">Name (Version)</th><th scope="col">Type</th><th scope="col">Active</th><th scope="col">Client ID</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <thead><tr><th scope="col">Name (Version)</th><th scope="col">Type</th><th scope="col">Registration</th><th scope="col">Active</th><th scope="col">Client ID</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>
-          ${data.items.length === 0 && html`<tr><td colspan="5">No clients match.</td></tr>`}
+          ${data.items.length === 0 && html`<tr><td colspan="6">No clients match.</td></tr>`}
           ${data.items.map((client) => html`<tr key=${client.clientId}>
             <td data-label="Name (Version)"><a href=${`#/clients/${encodeURIComponent(client.clientId)}`}>${clientLabel(client)}</a></td>
             <td data-label="Type">${client.type === 'confidential' ? 'Confidential' : 'Public'}</td>
+            <td data-label="Registration">${client.registration === 'dynamic' ? 'Dynamic' : 'Admin'}</td>
             <td data-label="Active">${client.active ? 'Yes' : 'No'}</td>
             <td data-label="Client ID"><code>${client.clientId}</code></td>
             <td class="row-actions"><a href=${`#/clients/${encodeURIComponent(client.clientId)}/scopes`}>Scopes<span class="visually-hidden"> of ${clientLabel(client)}</span></a></td>

@@ -14,3 +14,4 @@ export * from './oauth-error.js';
 export * from './bearer-header.js';
 export * from './dpop-errors.js';
 export * from './oidc-errors.js';
+export * from './resource-indicator.js';

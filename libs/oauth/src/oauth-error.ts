@@ -18,13 +18,18 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'slow_down'
+  // RFC 8707 §2 (resource indicators).
+  | 'invalid_target'
   // RFC 9449 §5, §7.1, §8 (DPoP).
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
   // OpenID Connect Core 1.0 §3.1.2.6 (authorization errors by redirect).
   | 'login_required'
   | 'consent_required'
-  | 'interaction_required';
+  | 'interaction_required'
+  // RFC 7591 §3.2.2 (dynamic client registration).
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata';
 
 export class OAuthError extends Error {
   /** Extra response headers, e.g. WWW-Authenticate or Retry-After. */
@@ -92,6 +97,13 @@ export class InvalidScope extends OAuthError {
   }
 }
 
+/** RFC 8707 §2: the `resource` is invalid, unknown, or not one this client (or this grant) may use. */
+export class InvalidTarget extends OAuthError {
+  constructor(description = 'the requested resource is invalid, unknown, or not allowed', detail?: string) {
+    super('invalid_target', 400, description, detail);
+  }
+}
+
 export class AccessDenied extends OAuthError {
   constructor(description = 'the resource owner denied the request', detail?: string) {
     super('access_denied', 400, description, detail);
@@ -125,6 +137,20 @@ export class TooManyAttempts extends OAuthError {
     super('invalid_request', 429, 'too many failed attempts, retry later');
     this.retryAfterSeconds = retryAfterSeconds;
     this.withHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  }
+}
+
+/** RFC 7591 §3.2.2: a redirect URI of a registration request is refused. */
+export class InvalidRedirectUri extends OAuthError {
+  constructor(description = 'a redirect URI is invalid', detail?: string) {
+    super('invalid_redirect_uri', 400, description, detail);
+  }
+}
+
+/** RFC 7591 §3.2.2: a client metadata field of a registration request is refused. */
+export class InvalidClientMetadata extends OAuthError {
+  constructor(description = 'the client metadata is invalid', detail?: string) {
+    super('invalid_client_metadata', 400, description, detail);
   }
 }
 

@@ -48,7 +48,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
         action: route.action,
         actor: { type: 'user', id: principal.username },
         targetType: route.targetType,
-        targetId: route.targetParam ? paramTargetId : createdTargetId(sides.after),
+        targetId: route.targetParam ? paramTargetId : createdTargetId(sides.after, route.createdIdField),
         details: { method: request.method, route: routeUrl, status, change: request.body ?? null, ...defined(sides) },
       });
     return from(this.viewOf(route, paramTargetId)).pipe(

@@ -45,7 +45,9 @@ export class AuditEventsRepository {
    * Newest first, across both stores of the trail: audit_events, and the grants table, whose rows
    * are the token.issued events (the token_issued_events view, migration 1763800000300). Both take
    * ids from one sequence, so (occurred_at, id) orders and pages them as one; each side is read in
-   * its index order and cut at the limit before the two are merged.
+   * its index order and cut at the limit before the two are merged. `trail.id`, not `id`: ORDER BY
+   * takes an output column first, and the selected id is text ('9' after '10': a skipped event
+   * when a page ends among events of one instant, as a batch of grants shares one).
    */
   async list(filter: AuditListFilter): Promise<AuditEvent[]> {
     const params: unknown[] = [];
@@ -62,7 +64,7 @@ export class AuditEventsRepository {
     }
     const rows = await this.dataSource.query<AuditEventRow[]>(
       `SELECT ${AUDIT_EVENT_SELECT}
-       FROM (${sides.join(' UNION ALL ')}) AS trail ORDER BY occurred_at DESC, id DESC LIMIT ${limit}`,
+       FROM (${sides.join(' UNION ALL ')}) AS trail ORDER BY trail.occurred_at DESC, trail.id DESC LIMIT ${limit}`,
       params,
     );
     return rows.map(auditEventOf);

@@ -13,6 +13,8 @@ export interface AuthorizationCode {
   nonce: string | null;
   /** When the user authenticated for this code (the id token's auth_time); null for codes from before OIDC. */
   authTime: Date | null;
+  /** RFC 8707 resources asked for at /oauth/authorize; []: the default audience only. */
+  resources: string[];
   expiresAt: Date;
   consumedAt: Date | null;
 }

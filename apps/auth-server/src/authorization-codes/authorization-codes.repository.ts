@@ -14,6 +14,7 @@ interface AuthorizationCodeRow {
   code_challenge: string | null;
   nonce: string | null;
   auth_time: Date | null;
+  resources: string[] | null;
   expires_at: Date;
   consumed_at: Date | null;
 }
@@ -45,8 +46,8 @@ export class AuthorizationCodesRepository {
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at, nonce, auth_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at, nonce, auth_time, resources)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         code.codeHash,
         code.clientRef,
@@ -58,6 +59,7 @@ export class AuthorizationCodesRepository {
         code.expiresAt,
         code.nonce,
         code.authTime,
+        JSON.stringify(code.resources),
       ],
     );
   }
@@ -107,6 +109,7 @@ function toAuthorizationCode(row: AuthorizationCodeRow): AuthorizationCode {
     codeChallenge: row.code_challenge,
     nonce: row.nonce,
     authTime: row.auth_time && new Date(row.auth_time),
+    resources: row.resources ?? [],
     expiresAt: new Date(row.expires_at),
     consumedAt: row.consumed_at ? new Date(row.consumed_at) : null,
   };

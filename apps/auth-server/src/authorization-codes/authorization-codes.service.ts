@@ -13,6 +13,7 @@ export interface IssueCodeCommand {
   codeChallenge: string | null;
   nonce: string | null;
   authTime: Date | null;
+  resources: string[];
 }
 
 /** Issues and redeems authorization codes; the code value itself is never stored. */

@@ -3,6 +3,7 @@ import { GrantTypes, type OAuthError } from '#oauth';
 import { AuthorizationCodesService } from '../authorization-codes/authorization-codes.service.js';
 import type { Client } from '../clients/client.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { ResourceIndicators } from '../resources/resource-indicators.js';
 import { IdTokenSigner } from '../tokens/id-token-signer.js';
 import { TokenIssuance, type OpenIdFacts } from '../tokens/token-issuance.js';
 import type { User } from '../users/user.js';
@@ -17,6 +18,7 @@ export class AuthorizationResponder {
     private readonly codes: AuthorizationCodesService,
     private readonly tokens: TokenIssuance,
     private readonly idTokens: IdTokenSigner,
+    private readonly resources: ResourceIndicators,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
@@ -49,6 +51,7 @@ export class AuthorizationResponder {
       codeChallenge: pending.codeChallenge,
       nonce: pending.nonce,
       authTime: pending.authTime,
+      resources: pending.resources,
     });
     return this.location(pending, 'query', { code, state: pending.state });
   }
@@ -58,11 +61,14 @@ export class AuthorizationResponder {
    * with "id_token token", its id token beside it, bound to it by at_hash (OIDC Core §3.2.2.5).
    */
   private async implicitResponse(pending: PendingRequest, client: Client, user: User, openId?: OpenIdFacts): Promise<string> {
+    // At most one resource here (validateAuthorizeRequest): the token's audience.
+    const target = await this.resources.forToken(client, pending.resources[0], pending.scopes);
     const { response } = await this.tokens.issue({
       client,
       user: { id: user.id, username: user.username },
       grantType: GrantTypes.implicit,
-      scopes: pending.scopes,
+      scopes: target.scopes,
+      target,
       withRefreshToken: false,
       openId,
     });

@@ -22,6 +22,8 @@ export interface ValidatedAuthorizeRequest {
   codeChallenge: string | null;
   /** OpenID Connect: echoed in the id token; required for the id_token response types. */
   nonce: string | null;
+  /** RFC 8707 resources asked for (the parameter may repeat), each registered and allowed; []: none. */
+  resources: string[];
 }
 
 /** Where an authorization response goes: RFC 6749 §4.1.2 (query) and §4.2.2 (fragment). */

@@ -1,3 +1,5 @@
+import { ClientMetadataDocumentsModule } from '../client-metadata-documents/client-metadata-documents.module.js';
+import { ResourcesModule } from '../resources/resources.module.js';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ConsentsModule } from '../consents/consents.module.js';
@@ -16,7 +18,7 @@ import { PendingRequestsService } from './pending/pending-requests.service.js';
 
 /** GET /oauth/authorize and its login and consent pages. */
 @Module({
-  imports: [ClientsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule],
+  imports: [ClientsModule, ClientMetadataDocumentsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule, ResourcesModule],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationResponder, InteractionResolver, PendingRequestsService, PendingRequestsRepository],
 })

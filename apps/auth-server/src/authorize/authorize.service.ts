@@ -5,22 +5,24 @@ import { ConsentsService } from '../consents/consents.service.js';
 import type { SessionOrigin } from '../sessions/browser-session.js';
 import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { OAuthClientLookup } from '../client-metadata-documents/oauth-client-lookup.js';
 import type { Client } from '../clients/client.js';
 import { AuthFailureThrottle, type ThrottleTicket } from '../rate-limit/auth-failure-throttle.js';
 import { scopesForUser } from '../scopes/privileged-scopes.js';
+import { ResourceIndicators } from '../resources/resource-indicators.js';
 import { UsersService } from '../users/users.service.js';
 import type { User } from '../users/user.js';
 import { AuthorizePageError } from './authorize-errors.js';
 import type { AuthorizeOutcome } from './authorize-outcome.js';
 import { AuthorizationResponder } from './authorization-responder.js';
-import type { RawQuery } from './checks/query-params.js';
+import { singleValue, type RawQuery } from './checks/query-params.js';
 import { redirectUriMatches } from './checks/redirect-uri-matches.js';
 import { renderConsentPage } from './pages/consent.page.js';
 import { formActionSourceOf } from './pages/page-response.js';
 import { renderLoginPage } from './pages/login.page.js';
 import type { PendingRequest } from './pending/pending-request.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
-import { validateAuthorizeRequest } from './validate-authorize-request.js';
+import { validateAuthorizeRequest, type ClientLookup } from './validate-authorize-request.js';
 import { InteractionResolver } from './interaction-resolver.js';
 import { sessionSignsIn } from './session-reuse.js';
 
@@ -52,7 +54,26 @@ export class AuthorizeService {
     private readonly sessions: BrowserSessionsService,
     private readonly consents: ConsentsService,
     private readonly interactions: InteractionResolver,
+    private readonly lookup: OAuthClientLookup,
+    private readonly resources: ResourceIndicators,
   ) {}
+
+  /**
+   * The registry's clients, and URL client_ids through their metadata documents: a refused
+   * document, or one that does not list the redirect_uri sent, is an error page and stores nothing.
+   */
+  private requestClients(query: RawQuery): ClientLookup {
+    const requested = singleValue(query, 'redirect_uri');
+    const acceptsRedirectUris = requested === undefined ? undefined : (uris: readonly string[]) => uris.some((uri) => redirectUriMatches(requested, uri));
+    return {
+      find: async (clientId) => {
+        const found = await this.lookup.find(clientId, { acceptsRedirectUris });
+        if ('refused' in found) throw new AuthorizePageError(400, 'Client metadata document refused', `The application's client ID metadata document cannot be used: ${found.refused}.`);
+        return found.client;
+      },
+      scopesOf: (client) => this.clients.scopesOf(client),
+    };
+  }
 
   /**
    * A valid request is answered by the browser's session when it can be (single sign-on: no login
@@ -60,7 +81,7 @@ export class AuthorizeService {
    * shows a page: login_required or consent_required instead, by redirect.
    */
   async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const request = await validateAuthorizeRequest(query, this.clients);
+    const request = await validateAuthorizeRequest(query, this.requestClients(query), this.resources);
     const interaction = await this.interactions.resolve(query, request);
     const session = await this.sessions.current(browser.cookieHeader);
     const sessionUser = session && (await this.users.findById(session.userId));
@@ -175,7 +196,7 @@ export class AuthorizeService {
 
   /** The client may have been disabled, or the redirect URI unregistered, since the request started. */
   private async liveClient(pending: PendingRequest): Promise<Client> {
-    const client = await this.clients.find(pending.clientId);
+    const client = await this.lookup.client(pending.clientId);
     const usable = client && client.active && client.id === pending.clientRef && client.redirectUris.some((uri) => redirectUriMatches(pending.redirectUri, uri));
     if (!usable) throw new AuthorizePageError(400, 'Application unavailable', GONE);
     return client;

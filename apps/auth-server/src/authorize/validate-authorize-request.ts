@@ -1,4 +1,4 @@
-import { OAuthError } from '#oauth';
+import { InvalidTarget, OAuthError } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
 import { RESPONSE_TYPES, responseModeOf, type ValidatedAuthorizeRequest } from './authorize-request.js';
@@ -19,12 +19,17 @@ export interface ClientLookup {
   scopesOf(client: Client): Promise<string[]>;
 }
 
+/** RFC 8707: the resources a request asks for, checked (invalid_target otherwise). */
+export interface ResourceLookup {
+  forAuthorization(client: Client, parameter: string | readonly string[] | undefined): Promise<string[]>;
+}
+
 /**
  * The checks of GET /oauth/authorize, in RFC 6749 §4.1.2.1 order: first those that decide whether
  * the client's redirect URI can be trusted (failures: an error page), then the rest (failures:
  * an error sent to that redirect URI, with the state). Unknown parameters are ignored (§3.1).
  */
-export async function validateAuthorizeRequest(query: RawQuery, clients: ClientLookup): Promise<ValidatedAuthorizeRequest> {
+export async function validateAuthorizeRequest(query: RawQuery, clients: ClientLookup, resourceLookup: ResourceLookup): Promise<ValidatedAuthorizeRequest> {
   const client = await assertClientIdentified(query, (clientId) => clients.find(clientId));
   const { redirectUri, sent } = resolveRedirectUri(query, client);
   // Errors for an implicit request belong in the fragment, even before response_type is validated.
@@ -41,7 +46,10 @@ export async function validateAuthorizeRequest(query: RawQuery, clients: ClientL
     const scopes = resolveScopes(requestedScope, await clients.scopesOf(client));
     const codeChallenge = responseType === 'code' ? resolveCodeChallenge(singleValue(query, 'code_challenge'), singleValue(query, 'code_challenge_method'), client) : null;
     const nonce = assertOpenIdRequest(responseType, scopes, singleValue(query, 'nonce'));
-    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge, nonce };
+    const resources = await resourceLookup.forAuthorization(client, query.resource);
+    // An access token from this endpoint has one audience: no choice is left for later.
+    if (responseType !== 'code' && resources.length > 1) throw new InvalidTarget('a token has one audience: name one resource');
+    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge, nonce, resources };
   } catch (error) {
     if (error instanceof OAuthError) throw new AuthorizeRedirectError(error, redirectUri, mode, echoedState);
     throw error;

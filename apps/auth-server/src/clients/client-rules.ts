@@ -1,5 +1,5 @@
 import type { FieldError } from '#errors';
-import { GRANTS_BY_TYPE, GrantTypes, type ClientType, type GrantType } from '#oauth';
+import { GRANTS_BY_TYPE, GrantTypes, isResourceIndicator, type ClientType, type GrantType } from '#oauth';
 import { redirectUriError } from './redirect-uri.js';
 
 /** The fields whose rules depend on each other; checked on create and on the merged state of a PATCH. */
@@ -8,12 +8,20 @@ export interface ClientShape {
   grants: GrantType[];
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
+  allowedResources?: string[] | null;
 }
 
 const REDIRECTING_GRANTS: readonly GrantType[] = [GrantTypes.authorizationCode, GrantTypes.implicit];
 
 export function clientShapeErrors(shape: ClientShape): FieldError[] {
-  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape)];
+  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape), ...allowedResourceErrors(shape)];
+}
+
+/** RFC 8707 §2: each an absolute URI without a fragment, as resource identifiers are. */
+function allowedResourceErrors({ allowedResources }: ClientShape): FieldError[] {
+  return (allowedResources ?? []).flatMap((identifier, index) =>
+    isResourceIndicator(identifier) ? [] : [{ field: `allowedResources[${index}]`, message: 'each resource must be an absolute URI without a fragment (RFC 8707)' }],
+  );
 }
 
 /** The browser is sent there after logout just as after authorization: the same rules (RP-Initiated Logout 1.0 §3.1). */

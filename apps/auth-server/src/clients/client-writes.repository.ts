@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
-import { isClientId } from '#oauth';
+import { isClientId, isDocumentClientId } from '#oauth';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
 import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
 import type { ClientWithSecrets } from './clients.repository.js';
 
-/** Everything an admin can set on a client: derived from the domain type so the two cannot drift. */
+/** Everything written on a client (`registration` defaults to admin): derived from the domain type so the two cannot drift. */
 export type ClientFields = Pick<
   Client,
   'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
->;
+> &
+  // Optional: `registration` defaults to admin; clients provisioned by the server itself may use every resource (null).
+  Partial<Pick<Client, 'registration' | 'allowedResources'>>;
 
 export interface SecretFields {
   secretHash: string | null;
@@ -31,7 +33,7 @@ export class ClientWritesRepository {
 
   /** Locks the row until the transaction ends, so that concurrent changes apply one after the other. */
   async lock(tx: Tx, clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isClientId(clientId)) return null;
+    if (!isClientId(clientId) && !isDocumentClientId(clientId)) return null;
     const entity = await entityManagerOf(tx).createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
     return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
   }

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { ClientType } from '#oauth';
+import type { ClientRegistration } from './client.js';
 import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 @Entity({ name: 'clients' })
@@ -61,6 +62,12 @@ export class ClientEntity {
 
   @Column({ name: 'post_logout_redirect_uris', type: 'jsonb', default: () => "'[]'" })
   postLogoutRedirectUris!: string[];
+
+  @Column({ type: 'text', default: 'admin' })
+  registration!: ClientRegistration;
+  /** Resource identifiers (RFC 8707) the client may ask tokens for; null: every resource. */
+  @Column({ name: 'allowed_resources', type: 'jsonb', nullable: true })
+  allowedResources!: string[] | null;
 
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })

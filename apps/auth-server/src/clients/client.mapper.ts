@@ -18,6 +18,8 @@ export function toClient(entity: ClientEntity): Client {
     introspection: entity.introspection,
     idTokenSignedResponseAlg: entity.idTokenSignedResponseAlg,
     postLogoutRedirectUris: entity.postLogoutRedirectUris,
+    registration: entity.registration,
+    allowedResources: entity.allowedResources ?? null,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -3,6 +3,8 @@ import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 export type AccessTokenLifetime = { mode: 'global' } | { mode: 'never' } | { mode: 'seconds'; seconds: number };
 export type RefreshCount = { mode: 'unlimited' } | { mode: 'limited'; limit: number };
+/** How the client came to be: by an admin (API, console, seed) or by dynamic registration (RFC 7591). */
+export type ClientRegistration = 'admin' | 'dynamic';
 
 /** The domain view of a client. Secret hashes stay inside the clients module. */
 export interface Client {
@@ -24,6 +26,9 @@ export interface Client {
   idTokenSignedResponseAlg: IdTokenSigningAlg;
   /** Where RP-initiated logout may send the browser back to (exact match, as redirect URIs). */
   postLogoutRedirectUris: string[];
+  registration: ClientRegistration;
+  /** Identifiers of the resources (RFC 8707) it may ask tokens for; null: every registered resource. */
+  allowedResources: string[] | null;
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

@@ -1,6 +1,6 @@
 import type { ClientSnapshot } from '#sync';
 import type { ClientType, GrantType } from '#oauth';
-import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
+import type { AccessTokenLifetime, Client, ClientRegistration, RefreshCount } from './client.js';
 import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
 /** The admin API's JSON for a client (CONTRACT.md, Clients). */
@@ -22,6 +22,10 @@ export interface ClientView {
   /** RS256 (default) or ES256. */
   idTokenSignedResponseAlg: IdTokenSigningAlg;
   postLogoutRedirectUris: string[];
+  /** "dynamic": registered at /oauth/register (RFC 7591); "admin": by the admin API or console. */
+  registration: ClientRegistration;
+  /** RFC 8707 resource identifiers the client may ask tokens for; null: every resource. */
+  allowedResources: string[] | null;
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -44,6 +48,8 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     introspection: client.introspection,
     idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
     postLogoutRedirectUris: client.postLogoutRedirectUris,
+    registration: client.registration,
+    allowedResources: client.allowedResources,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

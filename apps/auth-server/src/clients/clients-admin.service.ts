@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictProblem, NotFoundProblem, sqlState, UNIQUE_VIOLATION, ValidationProblem } from '#errors';
+import type { Tx } from '#database';
 import type { Page } from '../common/pagination.js';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
@@ -40,12 +41,23 @@ export class ClientsAdminService {
       introspection: dto.introspection ?? false,
       idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
       postLogoutRedirectUris: dto.postLogoutRedirectUris ?? [],
+      allowedResources: dto.allowedResources ?? null,
     };
+    return this.createFrom(fields);
+  }
+
+  /**
+   * Creates a client from complete fields (the admin API, dynamic registration). `alongside` runs
+   * in the same transaction after the insert and before the client.upserted event, so what it
+   * writes (scope associations, a registration row) commits, or rolls back, with the client.
+   */
+  async createFrom(fields: ClientFields, alongside?: (tx: Tx, client: Client) => Promise<void>): Promise<ClientView> {
     assertShape(fields);
     const secret = fields.type === 'confidential' ? generateClientSecret() : undefined;
     return this.uniquely(fields, () =>
       this.transaction.run(async (tx) => {
         const client = await this.writes.insert(tx, generateClientId(), fields, secret ? hashClientSecret(secret) : null);
+        await alongside?.(tx, client);
         const scopes = await this.events.upserted(tx, client);
         return this.view(client, scopes, secret);
       }),
@@ -63,15 +75,21 @@ export class ClientsAdminService {
     return this.view(client, await this.clients.scopeNamesOf(client.id));
   }
 
-  async update(clientId: string, dto: UpdateClientDto): Promise<ClientView> {
+  /**
+   * `alongside` (dynamic registration's PUT) runs in the transaction with the row locked, first
+   * with the stored client (it may refuse the change), then after the write and before the event.
+   */
+  async update(clientId: string, dto: UpdateClientDto, alongside?: ClientUpdateHooks): Promise<ClientView> {
     return this.transaction.run(async (tx) => {
       const stored = await this.writes.lock(tx, clientId);
       if (!stored) throw notFound(clientId);
       const before = stored.client;
+      await alongside?.before(tx, before);
       const fields = merge(before, dto);
       assertShape(fields);
       const { secrets, secret } = secretsAfterTypeChange(before, fields);
       const client = await this.uniquely(fields, () => this.writes.update(tx, before.id, fields, secrets));
+      await alongside?.after(tx, client);
       const scopes = await this.events.upserted(tx, client);
       if (before.active && !client.active) {
         // CONTRACT.md: deactivation invalidates every token at once; reactivation does not revive them.
@@ -82,10 +100,12 @@ export class ClientsAdminService {
     });
   }
 
-  async delete(clientId: string): Promise<void> {
+  /** `before` (dynamic registration's DELETE) may refuse with the row locked. */
+  async delete(clientId: string, before?: (tx: Tx, client: Client) => Promise<void>): Promise<void> {
     await this.transaction.run(async (tx) => {
       const stored = await this.writes.lock(tx, clientId);
       if (!stored) throw notFound(clientId);
+      await before?.(tx, stored.client);
       // Grants, codes and scope associations go with the row (ON DELETE CASCADE).
       await this.writes.delete(tx, stored.client.id);
       await this.events.deleted(tx, stored.client, stored.client.entityVersion + 1);
@@ -130,7 +150,14 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     introspection: dto.introspection ?? client.introspection,
     idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? client.idTokenSignedResponseAlg,
     postLogoutRedirectUris: dto.postLogoutRedirectUris ?? client.postLogoutRedirectUris,
+    // null is meaningful here (every resource): only an absent field keeps the stored value.
+    allowedResources: dto.allowedResources === undefined ? client.allowedResources : dto.allowedResources,
   };
+}
+
+export interface ClientUpdateHooks {
+  before(tx: Tx, client: Client): Promise<void>;
+  after(tx: Tx, client: Client): Promise<void>;
 }
 
 function assertShape(shape: ClientShape): void {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
-import { isClientId } from '#oauth';
+import { isClientId, isDocumentClientId } from '#oauth';
 import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pagination.js';
 import { isUuid } from '../common/uuid.js';
 import type { AssociatedScope } from './associated-scope.js';
@@ -24,7 +24,7 @@ export class ClientsRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
 
   async findByClientId(clientId: string): Promise<ClientWithSecrets | null> {
-    if (!isClientId(clientId)) return null;
+    if (!isClientId(clientId) && !isDocumentClientId(clientId)) return null;
     const entity = await this.clients.findOneBy({ clientId });
     if (!entity) return null;
     return {

@@ -5,6 +5,7 @@ import { ClientEvents } from '../clients/client-events.js';
 import { ClientWritesRepository } from '../clients/client-writes.repository.js';
 import { RegistryTransaction } from '../clients/registry-transaction.repository.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { DefaultResourcesSeed } from '../resources/default-resources.seed.js';
 import { ScopesService } from '../scopes/scopes.service.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_SCOPES, consoleClientFields, consoleRedirectUri } from './console-client.js';
 import { ConsoleClientRepository } from './console-client.repository.js';
@@ -28,6 +29,7 @@ export class ConsoleClientProvisioning implements OnApplicationBootstrap {
     private readonly events: ClientEvents,
     private readonly scopes: ScopesService,
     private readonly repository: ConsoleClientRepository,
+    private readonly defaultResources: DefaultResourcesSeed,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +47,9 @@ export class ConsoleClientProvisioning implements OnApplicationBootstrap {
     for (const scope of CONSOLE_SCOPES) {
       if (!(await this.repository.scopeExists(tx, scope.name))) await this.scopes.insert(tx, scope.name, scope.description, scope.requiredPermission);
     }
+    // The first start's resources own these scopes, so they are seeded once the scopes exist.
+    const resources = await this.defaultResources.seed(tx);
+    if (resources.length > 0) this.logger.log(`registered the default resources ${resources.join(' ')}`);
     const stored = await this.writes.lock(tx, CONSOLE_CLIENT_ID);
     if (!stored) {
       const client = await this.writes.insert(tx, CONSOLE_CLIENT_ID, consoleClientFields(this.config.issuer), null);

@@ -1,3 +1,4 @@
+import { ResourcesModule } from '../resources/resources.module.js';
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
@@ -8,7 +9,7 @@ import { ConsoleController } from './console.controller.js';
 
 /** The administrators' web console at /console and its OAuth client. */
 @Module({
-  imports: [ClientsModule, ScopesModule],
+  imports: [ClientsModule, ScopesModule, ResourcesModule],
   controllers: [ConsoleController],
   providers: [ConsoleAssetsService, ConsoleClientProvisioning, ConsoleClientRepository],
 })

@@ -1,6 +1,7 @@
 import { GrantTypes } from '#oauth';
 import { RESPONSE_TYPES } from '../authorize/authorize-request.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../clients/id-token-signing-alg.js';
+import { INTROSPECTION_SIGNING_ALGS } from '../introspection/jwt-introspection-response.js';
 import { USERINFO_CLAIMS } from '../users/profile/scope-claims.js';
 
 /**
@@ -20,6 +21,12 @@ export function endpointsOf(issuer: string): Record<string, string> {
   };
 }
 
+/** What the settings switch on and off, at the time of the request. */
+export interface MetadataFeatures {
+  /** The dynamicRegistration setting is not off. */
+  registration: boolean;
+}
+
 /** The claims an id token may carry (OIDC Discovery §3 claims_supported); userinfo's scopes add theirs. */
 export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp'];
 
@@ -28,15 +35,19 @@ export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time',
  * Discovery 1.0 (`/.well-known/openid-configuration`): the same issuer, endpoints and capabilities
  * by construction. RFC 8414 §2 allows the OIDC members; Discovery §3 requires them.
  */
-export function authorizationServerMetadata(issuer: string, scopes: string[]): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, scopes: string[], features: MetadataFeatures = { registration: false }): Record<string, unknown> {
   return {
     issuer,
     ...endpointsOf(issuer),
+    // RFC 8414 §2: only while the dynamicRegistration setting lets someone register.
+    ...(features.registration ? { registration_endpoint: `${issuer}/oauth/register` } : {}),
     response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query', 'fragment'],
     grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // RFC 9701 §7: JWT introspection responses (Accept: application/token-introspection+jwt).
+    introspection_signing_alg_values_supported: [...INTROSPECTION_SIGNING_ALGS],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
     // RFC 9207: every authorization response carries iss (authorizationResponseLocation).

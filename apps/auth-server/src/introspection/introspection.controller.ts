@@ -1,10 +1,11 @@
-import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthentication } from '../token/client-authentication.js';
 import { requireParam } from '../token/token-form.js';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service.js';
+import { JWT_INTROSPECTION_MEDIA_TYPE, JwtIntrospectionResponse, wantsJwtIntrospection } from './jwt-introspection-response.js';
 import { PostOnlyEndpoint } from '../common/method-not-allowed.js';
-import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiFormBody, ApiOAuthErrors } from '#operability';
 import { INTROSPECTION_RESPONSE, TOKEN_PARAM_REQUEST } from '../openapi/schemas.js';
 
@@ -12,6 +13,7 @@ import { INTROSPECTION_RESPONSE, TOKEN_PARAM_REQUEST } from '../openapi/schemas.
  * RFC 7662. Callers are confidential clients. One flagged `introspection` (a resource server, which
  * must check tokens issued to other clients) learns about any token; any other only about its own
  * (IntrospectionService). token_type_hint is ignored: the token's shape tells which kind it is.
+ * `Accept: application/token-introspection+jwt` gets the same answer as a signed JWT (RFC 9701).
  */
 @ApiTags('oauth')
 @Controller('oauth/introspect')
@@ -19,6 +21,7 @@ export class IntrospectionController extends PostOnlyEndpoint {
   constructor(
     private readonly clientAuthentication: ClientAuthentication,
     private readonly introspection: IntrospectionService,
+    private readonly jwtResponse: JwtIntrospectionResponse,
   ) {
     super();
   }
@@ -26,14 +29,18 @@ export class IntrospectionController extends PostOnlyEndpoint {
   @ApiOperation({ summary: 'Token introspection (RFC 7662); the caller is a confidential client' })
   @ApiBasicAuth()
   @ApiFormBody(TOKEN_PARAM_REQUEST)
-  @ApiOkResponse({ schema: INTROSPECTION_RESPONSE })
+  @ApiOkResponse({ schema: INTROSPECTION_RESPONSE, description: 'JSON, or with Accept: application/token-introspection+jwt a signed JWT whose token_introspection claim is this object (RFC 9701)' })
+  @ApiProduces('application/json', JWT_INTROSPECTION_MEDIA_TYPE)
   @ApiOAuthErrors(400, 401, 405, 503)
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  async introspect(@Req() request: FastifyRequest): Promise<IntrospectionResponse> {
+  async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntrospectionResponse | string> {
     const { client: caller, form } = await this.clientAuthentication.authenticateForm(request, { allowPublic: false });
-    return this.introspection.introspect(caller, requireParam(form, 'token'));
+    const answer = await this.introspection.introspect(caller, requireParam(form, 'token'));
+    if (!wantsJwtIntrospection(request.headers.accept)) return answer;
+    void reply.header('Content-Type', JWT_INTROSPECTION_MEDIA_TYPE);
+    return this.jwtResponse.sign(answer, caller.clientId);
   }
 }

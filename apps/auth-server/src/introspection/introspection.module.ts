@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { TokenModule } from '../token/token.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { LiveGrantCache } from './live-grant-cache.js';
 import { IntrospectionController } from './introspection.controller.js';
 import { IntrospectionService } from './introspection.service.js';
+import { JwtIntrospectionResponse } from './jwt-introspection-response.js';
 
-@Module({ imports: [TokenModule, TokensModule, ClientsModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache], exports: [IntrospectionService] })
+@Module({ imports: [TokenModule, TokensModule, ClientsModule, KeysModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache, JwtIntrospectionResponse], exports: [IntrospectionService] })
 export class IntrospectionModule {}

@@ -30,6 +30,8 @@ export const CLIENT_VIEW = object(
     introspection: { type: 'boolean', description: 'may introspect tokens of every client (RFC 7662); otherwise only its own' },
     idTokenSignedResponseAlg: { type: 'string', enum: ['RS256', 'ES256'], description: 'how its OpenID Connect id tokens are signed (default RS256)' },
     postLogoutRedirectUris: { ...strings, description: 'where RP-initiated logout may redirect (exact match)' },
+    registration: { type: 'string', enum: ['admin', 'dynamic'], description: 'dynamic: registered at /oauth/register (RFC 7591)' },
+    allowedResources: { type: ['array', 'null'], items: string, description: 'RFC 8707 resource identifiers it may ask tokens for; null: every resource' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -48,6 +50,17 @@ export const SCOPE_VIEW = object({
     enum: [...ALL_PERMISSIONS, null],
     description: 'issued to a user only while the user holds this permission; null: to anyone',
   },
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
+export const RESOURCE_VIEW = object({
+  id: { type: 'string', format: 'uuid', description: 'used in the resource\'s URL' },
+  identifier: { type: 'string', description: 'absolute URI without a fragment (RFC 8707): the `resource` parameter and the tokens\' `aud`' },
+  name: string,
+  scopes: { ...strings, description: 'scopes it owns: its tokens carry only these (and scopes that no resource owns)' },
+  accessTokenLifetimeSeconds: { type: ['integer', 'null'], description: 'overrides the global lifetime for its tokens (a client\'s own lifetime wins); null: the global one' },
+  clientId: { type: ['string', 'null'], description: 'the client that represents the resource' },
   createdAt: dateTime,
   updatedAt: dateTime,
 });
@@ -89,7 +102,57 @@ export const SETTINGS_VIEW = object({
   sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
   auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
+  clientIdMetadataDocuments: { type: 'boolean', description: 'whether an https URL may be a client_id, resolved through its client ID metadata document (default false)' },
+  clientIdMetadataDocumentHosts: { ...strings, description: 'origin patterns ("http://127.0.0.1:*") whose metadata documents may be fetched over http or from private or loopback addresses (default empty)' },
+  dynamicRegistration: { type: 'string', enum: ['off', 'initial-access-token', 'open'], description: 'who may register clients at /oauth/register (default off)' },
+  registrationPolicy: object({
+    grantTypes: { type: 'array', items: { type: 'string', enum: ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] } },
+    maxScopes: { type: 'integer' },
+    registrationsPerIpPerHour: { type: 'integer' },
+    deleteUnusedAfterDays: { type: 'integer', description: '0: never' },
+  }),
 });
+
+/** RFC 7591 §2 client metadata, as sent to /oauth/register (unknown members are ignored). */
+export const CLIENT_METADATA: SchemaObject = {
+  type: 'object',
+  properties: {
+    redirect_uris: strings,
+    token_endpoint_auth_method: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'none'] },
+    grant_types: strings,
+    response_types: strings,
+    client_name: string,
+    client_uri: string,
+    logo_uri: string,
+    scope: { type: 'string', description: 'space-separated scope names' },
+    contacts: strings,
+    tos_uri: string,
+    policy_uri: string,
+    jwks_uri: string,
+    jwks: { type: 'object' },
+    software_id: string,
+    software_version: string,
+    id_token_signed_response_alg: { type: 'string', enum: ['RS256', 'ES256'] },
+    post_logout_redirect_uris: strings,
+  },
+};
+
+/** RFC 7591 §3.2.1 / RFC 7592 §3 client information response. */
+export const CLIENT_INFORMATION: SchemaObject = {
+  type: 'object',
+  required: ['client_id', 'registration_client_uri', 'token_endpoint_auth_method', 'grant_types', 'redirect_uris'],
+  properties: {
+    client_id: string,
+    client_secret: { type: 'string', description: 'confidential clients, in the registration answer (and a PUT that made the client confidential) only' },
+    client_secret_expires_at: { type: 'integer' },
+    client_id_issued_at: { type: 'integer' },
+    registration_access_token: { type: 'string', description: 'in the POST and PUT answers only; rotates on every PUT' },
+    registration_client_uri: string,
+    ...(CLIENT_METADATA.properties as Record<string, SchemaObject>),
+  },
+};
+
+export const INITIAL_ACCESS_TOKEN = object({ id: string, token: string, expiresAt: dateTime, maxUses: { type: 'integer' } });
 
 export const GRANT_VIEW = object({
   id: string,

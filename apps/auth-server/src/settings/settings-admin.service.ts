@@ -13,10 +13,18 @@ export class SettingsAdminService {
     return this.settings.get();
   }
 
-  update(body: UpdateSettingsBody): Promise<Settings> {
+  async update(body: UpdateSettingsBody): Promise<Settings> {
     const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<Settings>;
     if (Object.keys(changes).length === 0) {
-      throw ValidationProblem.field('body', 'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays');
+      throw ValidationProblem.field(
+        'body',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
+      );
+    }
+    // The policy is patched field by field: a body naming one limit keeps the others.
+    if (changes.registrationPolicy) {
+      const policy = Object.fromEntries(Object.entries(changes.registrationPolicy).filter(([, value]) => value !== undefined));
+      changes.registrationPolicy = { ...(await this.settings.get()).registrationPolicy, ...policy };
     }
     return this.settings.update(changes);
   }

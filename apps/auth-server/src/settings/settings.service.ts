@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
-import { DEFAULT_SETTINGS, type Settings } from './settings.js';
+import { DEFAULT_REGISTRATION_POLICY, DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { SettingsRepository } from './settings.repository.js';
 
 /** How long a read of the settings may be reused: other instances see a change within this time. */
@@ -20,6 +20,8 @@ export class SettingsService {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.settings;
     const stored = await this.repository.readAll();
     const settings: Settings = { ...DEFAULT_SETTINGS, accessTokenAudience: this.config.resourceAudience, ...(stored as Partial<Settings>) };
+    // A policy stored before one of its fields existed gets that field's default.
+    settings.registrationPolicy = { ...DEFAULT_REGISTRATION_POLICY, ...settings.registrationPolicy };
     this.cached = { settings, at: Date.now() };
     return settings;
   }

@@ -4,6 +4,8 @@ import { InvalidClient, InvalidRequest } from '#oauth';
 import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { OAuthClientLookup } from '../client-metadata-documents/oauth-client-lookup.js';
+import { looksLikeDocumentUrl } from '../client-metadata-documents/document-url.js';
 import { AuthFailureThrottle } from '../rate-limit/auth-failure-throttle.js';
 import { parseOAuthForm, type OAuthForm } from './token-form.js';
 
@@ -29,6 +31,7 @@ export class ClientAuthentication {
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly throttle: AuthFailureThrottle,
+    private readonly lookup: OAuthClientLookup,
   ) {}
 
   /**
@@ -54,7 +57,7 @@ export class ClientAuthentication {
     const secret = basic?.password ?? form.client_secret;
 
     const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
-    const client = secret !== undefined ? await this.clients.authenticate(clientId, secret) : await this.publicClient(clientId, options);
+    const client = secret !== undefined ? await this.confidentialClient(clientId, secret) : await this.publicClient(clientId, options);
     if (!client) {
       await ticket.failed();
       throw new InvalidClient('client authentication failed', usedBasic);
@@ -64,9 +67,15 @@ export class ClientAuthentication {
     return client;
   }
 
+  /** A URL client_id is a public client of its metadata document: it has no secret to present. */
+  private async confidentialClient(clientId: string, secret: string): Promise<Client | null> {
+    return looksLikeDocumentUrl(clientId) ? null : this.clients.authenticate(clientId, secret);
+  }
+
+  /** A URL client_id is resolved through its metadata document: a refused one is invalid_client like an unknown id. */
   private async publicClient(clientId: string, options: ClientAuthOptions): Promise<Client | null> {
     if (!options.allowPublic) return null;
-    const client = await this.clients.find(clientId);
+    const client = await this.lookup.client(clientId);
     return client?.type === 'public' ? client : null;
   }
 }

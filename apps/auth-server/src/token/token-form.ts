@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest } from '#oauth';
+import { InvalidRequest, InvalidTarget } from '#oauth';
 
 /**
  * The form as sent: every parameter once, by name. Grants read it through their declared
@@ -19,6 +19,8 @@ export function parseOAuthForm(request: FastifyRequest): OAuthForm {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
+    // RFC 8707 lets `resource` repeat; a token here has exactly one audience, so one is named.
+    if (Array.isArray(value) && name === 'resource') throw new InvalidTarget('a token has one audience: name one resource');
     if (Array.isArray(value)) throw new InvalidRequest(`the parameter ${safeName(name)} is repeated`);
     if (typeof value === 'string' && value !== '') params[name] = value;
   }

@@ -1,8 +1,10 @@
+import { ClientMetadataDocumentsModule } from '../client-metadata-documents/client-metadata-documents.module.js';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { ResourcesModule } from '../resources/resources.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -22,7 +24,7 @@ import { TokenRoute } from './token-route.js';
  * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule],
+  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule],
   controllers: [TokenController],
   providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],

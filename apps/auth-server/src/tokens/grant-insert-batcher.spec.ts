@@ -3,7 +3,7 @@ import type { NewGrant } from './grant.js';
 import { GrantInsertBatcher } from './grant-insert-batcher.js';
 import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
-const COLUMNS = 16;
+const COLUMNS = 17;
 /** What the database answers when every row's client is active: RETURNING id of each row. */
 const written = (parameters: unknown[]) => parameters.filter((_, index) => index % COLUMNS === 0).map((id) => ({ id }));
 
@@ -24,6 +24,7 @@ const grant = (id: string): NewGrant => ({
   requestIp: null,
   requestId: null,
   authTime: null,
+  resources: [],
 });
 
 describe('GrantInsertBatcher', () => {
@@ -33,8 +34,8 @@ describe('GrantInsertBatcher', () => {
     await Promise.all(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(statements).toHaveLength(1);
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
-    expect(statements[0].sql).toContain('($33::uuid, $34::uuid');
-    expect(statements[0].sql).not.toContain('$49');
+    expect(statements[0].sql).toContain('($35::uuid, $36::uuid');
+    expect(statements[0].sql).not.toContain('$52');
     expect(statements[0].sql).toMatch(/WHERE c\.active AND \(v\.user_id IS NULL OR EXISTS \(SELECT 1 FROM users u WHERE u\.id = v\.user_id AND u\.active FOR SHARE\)\)\s+FOR SHARE OF c RETURNING id$/);
     expect(statements[0].name).toBe('portcullis_grants_insert_active_3');
   });

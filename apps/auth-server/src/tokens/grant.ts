@@ -15,6 +15,8 @@ export interface GrantRecord {
   revokedAt: Date | null;
   /** When the user authenticated, for grants from an OpenID Connect request; kept by refreshed id tokens. */
   authTime: Date | null;
+  /** RFC 8707 resources granted (a refresh may name one of them); []: the default audience only. */
+  resources: string[];
 }
 
 /** A grant joined with the live state of its client and user (one round trip). */
@@ -44,6 +46,8 @@ export interface NewGrant {
   /** The token request's client address and request id: the grant is also its token.issued audit event. */
   requestIp: string | null;
   requestId: string | null;
+  /** RFC 8707 resources granted; []: the default audience only. */
+  resources: string[];
 }
 
 /** The outcome of a revocation, for the tokens.revoked event. */

@@ -23,6 +23,7 @@ export interface GrantRow {
   refresh_unlimited: boolean;
   revoked_at: Date | null;
   auth_time: Date | null;
+  resources?: string[] | null;
   client_active?: boolean;
   user_active?: boolean | null;
   user_permissions?: string[] | null;
@@ -135,6 +136,7 @@ export function toGrantRecord(row: GrantRow): GrantRecord {
     hasRefreshToken: row.refresh_token_hash !== null,
     revokedAt: row.revoked_at && new Date(row.revoked_at),
     authTime: row.auth_time && new Date(row.auth_time),
+    resources: row.resources ?? [],
   };
 }
 

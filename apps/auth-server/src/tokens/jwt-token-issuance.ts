@@ -17,6 +17,7 @@ import {
   CodeAlreadyRedeemed,
   RefreshTokenAlreadySpent,
   TokenIssuance,
+  type AccessTokenTarget,
   type IssueTokensCommand,
   type IssuedTokens,
   type NewGrantCommand,
@@ -43,8 +44,9 @@ export class JwtTokenIssuance extends TokenIssuance {
   }
 
   private async issueNew(command: NewGrantCommand): Promise<IssuedTokens> {
-    const { client, user, grantType, scopes } = command;
-    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client);
+    const { client, user, grantType, target } = command;
+    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client, target);
+    const scopes = target?.scopes ?? command.scopes;
     const refreshUnlimited = client.refreshCount.mode === 'unlimited';
     const refreshRemaining = client.refreshCount.mode === 'limited' ? client.refreshCount.limit : null;
     const refreshToken = command.withRefreshToken && (refreshUnlimited || (refreshRemaining ?? 0) > 0) ? generateRefreshToken() : undefined;
@@ -69,7 +71,8 @@ export class JwtTokenIssuance extends TokenIssuance {
         userId: user?.id ?? null,
         username: user?.username ?? null,
         grantType,
-        scopes,
+        // A grant that can be refreshed keeps every scope granted (a refresh may name another resource).
+        scopes: refreshToken ? command.scopes : scopes,
         issuedAt: new Date(issuedAt * 1000),
         accessExpiresAt: expiresAt === undefined ? null : new Date(expiresAt * 1000),
         refreshTokenHash: refreshToken ? hashToken(refreshToken) : null,
@@ -79,6 +82,7 @@ export class JwtTokenIssuance extends TokenIssuance {
         authTime: command.openId?.authTime ?? null,
         requestIp: request?.ip ?? null,
         requestId: request?.requestId ?? null,
+        resources: target?.resources ?? [],
       }),
     ]);
     const idToken = command.openId && user ? await this.idTokenFor(client, user.username, command.openId.authTime, accessToken, command.openId.nonce) : undefined;
@@ -92,8 +96,9 @@ export class JwtTokenIssuance extends TokenIssuance {
    * counter moves once (F-11, F-12). Past the bound: 503. The next token is answered only while
    * the grant has refreshes left.
    */
-  private async rotate({ client, scopes, rotating: { grant, refreshTokenHash } }: RefreshRotationCommand): Promise<IssuedTokens> {
-    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client);
+  private async rotate({ client, scopes: granted, target, rotating: { grant, refreshTokenHash } }: RefreshRotationCommand): Promise<IssuedTokens> {
+    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client, target);
+    const scopes = target?.scopes ?? granted;
     const next = generateRefreshToken();
     const spend = { hash: refreshTokenHash, clientRef: client.id, nextHash: hashToken(next), accessExpiresAt: expiresAt === undefined ? null : new Date(expiresAt * 1000) };
     const spent = await retryConflicts(() => this.grants.spendRefresh(spend));
@@ -121,12 +126,12 @@ export class JwtTokenIssuance extends TokenIssuance {
     return this.idTokens.sign({ clientId: client.clientId, alg: client.idTokenSignedResponseAlg, subject, authTime, nonce, accessToken });
   }
 
-  /** The access token's audience and lifetime (the client's own, else the global setting), from now. */
-  private async timing(client: Client): Promise<{ audience: string; lifetime: number | null; issuedAt: number; expiresAt: number | undefined }> {
+  /** The access token's audience and lifetime (the client's own, else the resource's, else the global setting), from now. */
+  private async timing(client: Client, target?: AccessTokenTarget): Promise<{ audience: string; lifetime: number | null; issuedAt: number; expiresAt: number | undefined }> {
     const settings = await this.settings.get();
-    const lifetime = accessTokenLifetimeSeconds(client.accessTokenLifetime, settings.accessTokenLifetimeSeconds);
+    const lifetime = accessTokenLifetimeSeconds(client.accessTokenLifetime, target?.lifetimeSeconds ?? settings.accessTokenLifetimeSeconds);
     const issuedAt = Math.floor(Date.now() / 1000);
-    return { audience: settings.accessTokenAudience, lifetime, issuedAt, expiresAt: lifetime === null ? undefined : issuedAt + lifetime };
+    return { audience: target?.audience ?? settings.accessTokenAudience, lifetime, issuedAt, expiresAt: lifetime === null ? undefined : issuedAt + lifetime };
   }
 
   private async store(command: NewGrantCommand, grant: NewGrant): Promise<void> {

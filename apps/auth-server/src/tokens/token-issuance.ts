@@ -3,6 +3,19 @@ import type { Client } from '../clients/client.js';
 import type { TokenResponse } from './token-response.js';
 import type { GrantRecord } from './grant.js';
 
+/**
+ * What an access token is for (RFC 8707): its one audience, the scopes it carries (the grant's,
+ * narrowed to what that audience may receive), the audience's own lifetime, and the resources a new
+ * grant remembers. Absent: the `accessTokenAudience` setting, every scope, the global lifetime.
+ */
+export interface AccessTokenTarget {
+  audience: string;
+  scopes: string[];
+  /** A client's own lifetime still wins; null: the global setting. */
+  lifetimeSeconds: number | null;
+  resources: string[];
+}
+
 /** Tokens of a new family (a grant row of its own), or the next tokens of a family whose refresh token is rotated. */
 export type IssueTokensCommand = NewGrantCommand | RefreshRotationCommand;
 
@@ -22,6 +35,7 @@ export interface NewGrantCommand {
   authorizationCodeHash?: string;
   /** An OpenID Connect request: an id token is minted beside the access token, and the grant keeps auth_time. */
   openId?: OpenIdFacts;
+  target?: AccessTokenTarget;
   rotating?: undefined;
 }
 
@@ -40,6 +54,7 @@ export interface RefreshRotationCommand {
   client: Client;
   /** Already narrowed to what the grant and the client still allow. */
   scopes: string[];
+  target?: AccessTokenTarget;
   rotating: {
     grant: Pick<GrantRecord, 'id' | 'grantType' | 'username' | 'issuedAt' | 'authTime'>;
     /** Hash of the refresh token presented; RefreshTokenAlreadySpent when it is no longer the grant's. */

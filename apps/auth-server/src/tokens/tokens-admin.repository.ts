@@ -25,8 +25,11 @@ export class TokensAdminRepository {
     const conditions = ['revoked_at IS NULL'];
     const params: unknown[] = [];
     const bind = (value: unknown) => `$${params.push(value)}`;
-    if (filter.clientId !== undefined) conditions.push(`client_id = ${bind(filter.clientId)}`);
-    if (filter.username !== undefined) conditions.push(`lower(username) = lower(${bind(filter.username)})`);
+    // By the client's and the user's row ids (client ids and usernames never change, and a grant
+    // goes with its client or user), so each page is a range of grants_client_page_idx or
+    // grants_user_page_idx (migration 1766300000000) in the list's order: no scan past the page.
+    if (filter.clientId !== undefined) conditions.push(`client_ref = (SELECT id FROM clients WHERE client_id = ${bind(filter.clientId)})`);
+    if (filter.username !== undefined) conditions.push(`user_id = (SELECT id FROM users WHERE lower(username) = lower(${bind(filter.username)}))`);
     if (filter.after) conditions.push(`(created_at, id) > (${bind(filter.after.createdAt)}::timestamptz, ${bind(filter.after.id)}::uuid)`);
     const rows = await this.dataSource.query<(GrantRow & { created_at_text: string })[]>(
       `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_text FROM grants

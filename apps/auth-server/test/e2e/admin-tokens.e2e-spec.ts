@@ -30,7 +30,9 @@ describe('admin tokens API and admin bearer tokens', () => {
   async function issueUserToken(target: TestClient, username: string, scopes: string[], withRefreshToken = true) {
     const found = await server.app.get(ClientAuthenticator).find(target.clientId);
     const user = await server.app.get(UsersService).findByUsername(username);
-    return server.app.get(TokenIssuance).issue({ client: found!, user: { id: user!.id, username }, grantType: 'authorization_code', scopes, withRefreshToken });
+    // A token with `admin` is for the admin API: its audience is AUTH_ISSUER (RFC 8707).
+    const forAdminApi = scopes.includes('admin') ? { audience: server.config.issuer, scopes, lifetimeSeconds: null, resources: [server.config.issuer] } : undefined;
+    return server.app.get(TokenIssuance).issue({ client: found!, user: { id: user!.id, username }, grantType: 'authorization_code', scopes, withRefreshToken, target: forAdminApi });
   }
 
   beforeAll(async () => {
@@ -103,7 +105,7 @@ describe('admin tokens API and admin bearer tokens', () => {
     expect(ok.status).toBe(200);
 
     const withoutScope = (await issueUserToken(client, 'root', ['read'], false)).response.access_token;
-    const clientToken = await accessTokenFor(server, client, { scope: 'admin' });
+    const clientToken = await accessTokenFor(server, client, { scope: 'admin', resource: server.config.issuer });
     for (const token of [withoutScope, clientToken, 'garbage.token.value']) {
       expect((await server.request('/admin/v1/tokens', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     }

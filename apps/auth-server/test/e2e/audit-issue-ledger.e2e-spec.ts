@@ -122,6 +122,29 @@ describe('token.issued events kept in the grants rows', () => {
     expect((await audit(`?actor=${doomed.clientId}`)).items).toEqual(before);
     expect((await audit(`?targetId=${before[0].targetId}`)).items).toEqual(before);
   });
+  it('orders events of one instant by their numeric id, across a power of ten, and pages through them without a skip', async () => {
+    // A multi-row grant INSERT gives every token of the batch one created_at: ties on the instant
+    // are common, and the trail's id is text once selected, where '9999999' sorts above '10000000'.
+    const ids = [9_999_998, 9_999_999, 10_000_000, 10_000_001];
+    await sql(
+      server,
+      `INSERT INTO audit_events (id, occurred_at, actor_type, action) OVERRIDING SYSTEM VALUE
+       SELECT i, '2100-01-01T00:00:00Z', 'anonymous', 'login.failed' FROM unnest($1::bigint[]) i`,
+      [ids],
+    );
+    try {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < ids.length; page++) {
+        const answer: AuditPage = await audit(`?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(answer.items[0].id);
+        cursor = answer.nextCursor;
+      }
+      expect(seen).toEqual(['10000001', '10000000', '9999999', '9999998']);
+    } finally {
+      await sql(server, `DELETE FROM audit_events WHERE id = ANY($1::bigint[])`, [ids]);
+    }
+  });
 });
 
 describe('migration 1763800000300 on a database with earlier token.issued rows', () => {
@@ -164,4 +187,5 @@ describe('migration 1763800000300 on a database with earlier token.issued rows',
       await database.drop();
     }
   }, 60_000);
+
 });

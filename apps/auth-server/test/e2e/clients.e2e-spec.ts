@@ -40,6 +40,8 @@ describe('clients admin API', () => {
         introspection: false,
         idTokenSignedResponseAlg: 'RS256',
         postLogoutRedirectUris: [],
+        registration: 'admin',
+        allowedResources: null,
         scopes: [],
         endpoints: {
           authorization: `${server.config.issuer}/oauth/authorize`,

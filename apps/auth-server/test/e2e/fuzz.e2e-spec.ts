@@ -63,7 +63,15 @@ describe('auth server under fuzzing: every route, random and malformed input', (
     const admin = await server.app.get(UsersService).findByUsername('admin');
     const issued = await server.app
       .get(TokenIssuance)
-      .issue({ client: found!, user: { id: admin!.id, username: 'admin' }, grantType: 'authorization_code', scopes: ['admin'], withRefreshToken: false });
+      .issue({
+        client: found!,
+        user: { id: admin!.id, username: 'admin' },
+        grantType: 'authorization_code',
+        scopes: ['admin'],
+        withRefreshToken: false,
+        // The admin API accepts only tokens for AUTH_ISSUER (RFC 8707).
+        target: { audience: server.config.issuer, scopes: ['admin'], lifetimeSeconds: null, resources: [server.config.issuer] },
+      });
     adminBearer = issued.response.access_token;
     adminGrant = issued.grantId;
     // A token userinfo answers, so that its success path is part of the run too.

@@ -93,6 +93,7 @@ const CODES_FOR_RECOVERY = 40;
           codeChallenge: null,
           nonce: null,
           authTime: null,
+          resources: [],
         }),
       );
     }

@@ -70,21 +70,23 @@ describe('privileged scopes (requiredPermission)', () => {
     return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { scope: string };
   }
 
-  async function consoleToken(user: { username: string; password: string }): Promise<{ scope?: string; access_token?: string }> {
+  /** The console's sign-in; with `resource`, for both of its audiences, exchanged for that one. */
+  async function consoleToken(user: { username: string; password: string }, resource?: string): Promise<{ scope?: string; access_token?: string; refresh_token?: string }> {
     const { verifier, challenge } = pkcePair();
-    const path = authorizePath({
-      response_type: 'code',
-      client_id: CONSOLE,
-      redirect_uri: consoleRedirect,
-      state: 'c',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    });
+    const path = authorizePath([
+      ['response_type', 'code'],
+      ['client_id', CONSOLE],
+      ['redirect_uri', consoleRedirect],
+      ['state', 'c'],
+      ['code_challenge', challenge],
+      ['code_challenge_method', 'S256'],
+      ...(resource ? [server.config.issuer, server.config.resourceAudience].map((one): [string, string] => ['resource', one]) : []),
+    ]);
     const { location } = await authorizeThroughPages(server, path, user);
     const code = codeFrom(location, consoleRedirect, 'c');
     const token = await tokenRequest(
       server,
-      { grant_type: 'authorization_code', code, redirect_uri: consoleRedirect, code_verifier: verifier },
+      { grant_type: 'authorization_code', code, redirect_uri: consoleRedirect, code_verifier: verifier, ...(resource ? { resource } : {}) },
       { clientId: CONSOLE },
     );
     expect(token.status).toBe(200);
@@ -191,7 +193,7 @@ describe('privileged scopes (requiredPermission)', () => {
     });
 
     it('an ordinary user asking for no scope gets a token without admin or rs.admin', async () => {
-      const token = await consoleToken(ORDINARY);
+      const token = await consoleToken(ORDINARY, server.config.issuer);
       const scopes = (token.scope ?? '').split(' ');
       expect(scopes).not.toContain('admin');
       expect(scopes).not.toContain('rs.admin');
@@ -201,9 +203,13 @@ describe('privileged scopes (requiredPermission)', () => {
       expect([401, 403]).toContain(refused.status);
     });
 
-    it('a user with access_control still gets both', async () => {
-      const token = await consoleToken(TEST_ADMIN);
-      expect((token.scope ?? '').split(' ').sort()).toEqual(['admin', 'rs.admin']);
+    it('a user with access_control still gets both, each in the token for its own audience', async () => {
+      // Without a resource, the default audience (the resource server) gets only the scopes it owns.
+      expect((await consoleToken(TEST_ADMIN)).scope).toBe('rs.admin');
+      const forAdminApi = await consoleToken(TEST_ADMIN, server.config.issuer);
+      expect(forAdminApi.scope).toBe('admin');
+      const refreshed = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: forAdminApi.refresh_token ?? '', resource: server.config.resourceAudience }, { clientId: CONSOLE });
+      expect([refreshed.status, refreshed.body.scope]).toEqual([200, 'rs.admin']);
     });
   });
 

@@ -10,6 +10,10 @@ const DEFAULTS = {
   sessionLifetimeSeconds: 28800,
   accessTokenAudience: 'http://localhost:3001',
   auditRetentionDays: 90,
+  clientIdMetadataDocuments: false,
+  clientIdMetadataDocumentHosts: [],
+  dynamicRegistration: 'off',
+  registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
 };
 
 function invalid(field: string, message: string) {
@@ -100,7 +104,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -115,7 +119,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
@@ -139,6 +143,10 @@ describe('settings admin API', () => {
       sessionLifetimeSeconds: 28800,
       accessTokenAudience: 'https://api.example.com/v1',
       auditRetentionDays: 90,
+      clientIdMetadataDocuments: false,
+      clientIdMetadataDocumentHosts: [],
+      dynamicRegistration: DEFAULTS.dynamicRegistration,
+      registrationPolicy: DEFAULTS.registrationPolicy,
     };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
       status: 200,
@@ -148,5 +156,16 @@ describe('settings admin API', () => {
     expect(await (await settings()).json()).toEqual(changed);
     await server.restart();
     expect(await (await settings()).json()).toEqual(changed);
+  });
+
+  it('sets the client ID metadata document settings, and refuses a host that is no origin pattern', async () => {
+    const hosts = ['http://127.0.0.1:*', 'https://docs.example:8443', 'https://[::1]'];
+    expect((await patch({ clientIdMetadataDocuments: true, clientIdMetadataDocumentHosts: hosts })).body).toMatchObject({ clientIdMetadataDocuments: true, clientIdMetadataDocumentHosts: hosts });
+    const message = 'clientIdMetadataDocumentHosts must be origin patterns such as "http://127.0.0.1:*" or "https://docs.example:8443"';
+    for (const bad of [['127.0.0.1'], ['http://*.example'], ['https://docs.example/path'], ['ftp://docs.example'], ['http://127.0.0.1:99999']]) {
+      expect(await patch({ clientIdMetadataDocumentHosts: bad })).toEqual({ status: 400, body: invalid('clientIdMetadataDocumentHosts', message) });
+    }
+    expect((await patch({ clientIdMetadataDocuments: 'yes' })).status).toBe(400);
+    expect((await patch({ clientIdMetadataDocuments: false, clientIdMetadataDocumentHosts: [] })).body).toMatchObject({ clientIdMetadataDocuments: false, clientIdMetadataDocumentHosts: [] });
   });
 });

@@ -12,6 +12,8 @@ export interface RouteView {
   scopes: ScopeRule;
   timeoutMs: number;
   websocket: boolean;
+  /** The resource the route's tokens must be for; absent: the resource server's RESOURCE_AUDIENCE. */
+  resource?: string;
   /** null for a file route. */
   createdAt: string | null;
   updatedAt: string | null;
@@ -28,6 +30,7 @@ export function toRouteView(entry: RouteEntry): RouteView {
     scopes: route.scopes,
     timeoutMs: route.timeoutMs,
     websocket: route.websocket,
+    ...(route.resource === undefined ? {} : { resource: route.resource }),
     createdAt: entry.stored?.createdAt.toISOString() ?? null,
     updatedAt: entry.stored?.updatedAt.toISOString() ?? null,
   };

@@ -20,7 +20,7 @@ export class AdminAuditRepository {
     await (tx ? entityManagerOf(tx).query(INSERT, params) : this.dataSource.query(INSERT, params));
   }
 
-  /** Newest first, from the keyset on (audit_events_occurred_idx). */
+  /** Newest first, from the keyset on (audit_events_occurred_idx); by the table's columns, not the selected text id ('9' sorts after '10'). */
   async list(filter: AuditListFilter): Promise<RsAuditEvent[]> {
     const params: unknown[] = [];
     const bind = (value: unknown) => `$${params.push(value)}`;
@@ -28,7 +28,7 @@ export class AdminAuditRepository {
     if (filter.targetId !== undefined) conditions.push(`target_id = ${bind(filter.targetId)}`);
     const rows = (await this.dataSource.query(
       `SELECT ${AUDIT_EVENT_SELECT}, client_id FROM audit_events ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY occurred_at DESC, id DESC LIMIT ${bind(filter.limit)}`,
+       ORDER BY audit_events.occurred_at DESC, audit_events.id DESC LIMIT ${bind(filter.limit)}`,
       params,
     )) as (AuditEventRow & { client_id: string | null })[];
     return rows.map((row) => ({ ...auditEventOf(row), clientId: row.client_id }));

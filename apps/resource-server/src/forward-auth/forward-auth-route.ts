@@ -1,3 +1,4 @@
+import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
@@ -44,6 +45,8 @@ export class ForwardAuthRoute {
         const described = {
           ...forwardedDescription(headers['x-forwarded-method'], headers['x-forwarded-uri'], headers['x-original-uri']),
           authorization: headers.authorization,
+          dpop: headers.dpop,
+          origin: forwardedOrigin(headers),
         };
         const decision = forwardDecision(authorizer, metrics, described);
         if (decision instanceof Promise) {

@@ -1,3 +1,4 @@
+import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { applyDecorators, Controller, Delete, Get, Headers, HttpCode, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -57,9 +58,11 @@ export class ForwardAuthController {
     @Headers('x-forwarded-uri') forwardedUri: HeaderValue,
     @Headers('x-original-uri') originalUri: HeaderValue,
     @Headers('authorization') authorization: HeaderValue,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    return this.decide({ ...forwardedDescription(method, forwardedUri, originalUri), authorization }, reply);
+    const described = { ...forwardedDescription(method, forwardedUri, originalUri), authorization, dpop: request.headers.dpop, origin: forwardedOrigin(request.headers) };
+    return this.decide(described, reply);
   }
 
   // The Envoy form, one handler per method a route may name (ROUTE_METHODS; HEAD comes with GET):
@@ -101,7 +104,8 @@ export class ForwardAuthController {
   }
 
   private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    return this.decide({ ...envoyDescription(request.method, request.url, request.headers), authorization: request.headers.authorization }, reply);
+    const { headers } = request;
+    return this.decide({ ...envoyDescription(request.method, request.url, headers), authorization: headers.authorization, dpop: headers.dpop, origin: forwardedOrigin(headers) }, reply);
   }
 
   private async decide(described: RouteRequest, reply: FastifyReply): Promise<void> {

@@ -68,7 +68,8 @@ export class Gateway {
       reply.callNotFound();
       return undefined;
     }
-    const described: RouteRequest = { method: request.method, target: request.url, authorization: request.headers.authorization };
+    const { headers } = request;
+    const described: RouteRequest = { method: request.method, target: request.url, authorization: headers.authorization, dpop: headers.dpop, origin: `${request.protocol}://${headers.host ?? ''}` };
     let decision: RouteAccess | Promise<RouteAccess>;
     try {
       decision = this.authorizer.decide(described);

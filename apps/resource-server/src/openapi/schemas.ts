@@ -56,6 +56,7 @@ const ROUTE_FIELDS: Record<string, SchemaObject> = {
   },
   timeoutMs: { type: 'integer', minimum: 1, maximum: 600000, default: 30000 },
   websocket: { type: 'boolean', default: false },
+  resource: { type: 'string', format: 'uri', description: 'The registered resource (RFC 8707) whose tokens the route admits; default RESOURCE_AUDIENCE' },
 };
 
 /** A route as RESOURCE_ROUTES_FILE writes one (POST /admin/v1/routes). */

@@ -5,11 +5,13 @@ import { RouteRepository } from '../route-store/route.repository.js';
 import { RouteTable } from '../route-store/route-table.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { RouteAuthorizer } from './route-authorizer.js';
+import { RouteMetadataController } from './route-metadata.controller.js';
 import { RouteScopesCheck } from './route-scopes.check.js';
 
 /** The route rules (RESOURCE_ROUTES_FILE and the admin API's, route-store/) and the decision on a request under them: forward auth and the gateway import it. */
 @Module({
   imports: [AuthModule, RegistryModule],
+  controllers: [RouteMetadataController],
   providers: [
     { provide: RouteMatcher, useFactory: (config: ResourceServerConfig) => new RouteMatcher(config.routes), inject: [RESOURCE_SERVER_CONFIG] },
     RouteRepository,

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InsufficientScope, OAuthError, TemporarilyUnavailable } from '#oauth';
-import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertNoTokenOutsideHeader, parseBearerAuthorization, missingScopes, RegistryProjection, resourceMetadataUrl, withResourceMetadata } from '#resource-guard';
+import { InsufficientScope, OAuthError, parseAccessTokenAuthorization, TemporarilyUnavailable, type PresentedAccessToken } from '#oauth';
+import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertAudience, assertNoTokenOutsideHeader, DpopBinding, missingScopes, RegistryProjection, withResourceMetadata } from '#resource-guard';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
+import { routeMetadataUrl } from './route-metadata.js';
 import { MethodNotAllowedProblem, NoRouteProblem, RequestPathRefused } from './route-problems.js';
 
 /** A request to decide on, wherever it comes from (forward-auth headers, or a gateway's own request). */
@@ -13,6 +14,9 @@ export interface RouteRequest {
   /** The request target as the client sent it: path and query, not decoded. */
   target: string;
   authorization: string | string[] | undefined;
+  /** The DPoP proof header (RFC 9449 §7), and the scheme and host the client called: its `htu` is origin + path. */
+  dpop?: string | string[];
+  origin?: string;
   /** The parsed body, when the caller has it (a gateway): a token there is refused, as on protected routes. */
   body?: unknown;
   /**
@@ -43,17 +47,15 @@ export interface RouteAccess {
 @Injectable()
 export class RouteAuthorizer {
   private readonly admissions: AdmissionMemo;
-  private readonly resourceMetadata: string;
-
   constructor(
-    @Inject(RESOURCE_SERVER_CONFIG) config: ResourceServerConfig,
+    @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
     private readonly matcher: RouteMatcher,
     projection: RegistryProjection,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
+    private readonly binding: DpopBinding,
   ) {
     this.admissions = new AdmissionMemo(projection, policy.admit);
-    this.resourceMetadata = resourceMetadataUrl(config.audience);
   }
 
   async authorize(request: RouteRequest): Promise<RouteAccess> {
@@ -69,39 +71,48 @@ export class RouteAuthorizer {
   decide(request: RouteRequest): RouteAccess | Promise<RouteAccess> {
     const route = this.routeOf(request);
     if (route.scopes === 'public') return { route };
-    const rule = route.scopes;
     try {
-      const token = this.tokenOf(request);
-      const principal = this.verifier.cached?.(token);
-      if (principal !== undefined) return { route, access: this.admitted(principal, rule) };
-      return this.verifier.verify(token).then(
-        (verified) => ({ route, access: this.admitted(verified, rule) }),
-        (error: unknown) => Promise.reject(this.challenged(error)),
-      );
+      const presented = this.tokenOf(request);
+      const principal = this.verifier.cached?.(presented.token);
+      if (principal !== undefined && !DpopBinding.applies(principal, presented)) return { route, access: this.admitted(principal, route) };
+      return this.verifiedAndBound(request, presented, principal)
+        .then((verified) => ({ route, access: this.admitted(verified, route) }))
+        .catch((error: unknown) => Promise.reject(this.challenged(error, route)));
     } catch (error) {
-      throw this.challenged(error);
+      throw this.challenged(error, route);
     }
   }
 
-  /** The bearer token of a request to a protected route, once the registry (or external metadata) is ready. */
-  private tokenOf(request: RouteRequest): string {
+  /** A token verified (or cached), then held to its DPoP binding when it has one or came as DPoP. */
+  private async verifiedAndBound(request: RouteRequest, presented: PresentedAccessToken, cached: AccessTokenPrincipal | undefined): Promise<AccessTokenPrincipal> {
+    const principal = cached ?? (await this.verifier.verify(presented.token));
+    if (DpopBinding.applies(principal, presented)) {
+      await this.binding.check(principal, presented, { method: request.method.toUpperCase(), uri: `${request.origin ?? 'http://'}${request.target}`, proof: request.dpop });
+    }
+    return principal;
+  }
+
+  /** The access token of a request to a protected route and its scheme, once the registry (or external metadata) is ready. */
+  private tokenOf(request: RouteRequest): PresentedAccessToken {
     assertNoTokenOutsideHeader(queryOf(request.target), request.body);
-    const token = parseBearerAuthorization(request.authorization);
+    const token = parseAccessTokenAuthorization(request.authorization);
     // Fail closed: without the registry (or, in external mode, the metadata) nothing is admitted.
     const notReady = this.policy.notReadyReason();
     if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
     return token;
   }
 
-  private admitted(principal: AccessTokenPrincipal, rule: Exclude<ScopeRule, 'public'>): AuthenticatedAccess {
+  /** Admitted for the route's resource (RFC 8707: its own, or RESOURCE_AUDIENCE), then by the registry, then by its scope rule. */
+  private admitted(principal: AccessTokenPrincipal, route: Route): AuthenticatedAccess {
+    assertAudience(principal, route.resource ?? this.config.audience);
     const access = this.admissions.admit(principal);
-    assertScopes(access, rule);
+    assertScopes(access, route.scopes as Exclude<ScopeRule, 'public'>);
     return access;
   }
 
-  /** A 401's challenge also names the RFC 9728 metadata. */
-  private challenged(error: unknown): unknown {
-    if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, this.resourceMetadata);
+  /** A 401's challenge also names the route's RFC 9728 metadata. */
+  private challenged(error: unknown, route: Route): unknown {
+    if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, routeMetadataUrl(this.config.audience, route));
     return error;
   }
 

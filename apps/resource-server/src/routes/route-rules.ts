@@ -21,7 +21,7 @@ export class InvalidRoutesError extends Error {
   }
 }
 
-const ROUTE_FIELDS = new Set(['match', 'upstream', 'stripPrefix', 'scopes', 'timeoutMs', 'websocket']);
+const ROUTE_FIELDS = new Set(['match', 'upstream', 'stripPrefix', 'scopes', 'timeoutMs', 'websocket', 'resource']);
 const MATCH_FIELDS = new Set(['pathPrefix', 'methods']);
 const MAX_PREFIX_LENGTH = 1024;
 /** Segments of RFC 3986 pchar without '%' (prefixes are written decoded) and ';' (never matched, see request-path.ts). */
@@ -76,8 +76,9 @@ function parseRoute(raw: unknown, index: number, errors: RouteFieldError[]): Rou
       fail('timeoutMs', `expected a whole number of milliseconds from ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`);
     } else timeoutMs = raw.timeoutMs;
   }
+  const resource = raw.resource === undefined ? undefined : parseResource(raw.resource, (message) => fail('resource', message));
   if (errors.length > before || upstream === undefined || scopes === undefined) return undefined;
-  return { index, pathPrefix, methods, upstream, stripPrefix, scopes, timeoutMs, websocket };
+  return { index, pathPrefix, methods, upstream, stripPrefix, scopes, timeoutMs, websocket, ...(resource === undefined ? {} : { resource }) };
 }
 
 /** A prefix is written as whole, decoded segments: "/billing", "/v1/reports"; "/" covers everything. */
@@ -129,6 +130,23 @@ function parseUpstream(raw: unknown, fail: (message: string) => void): string | 
   else if (url.username !== '' || url.password !== '') fail('credentials in the URL are not allowed');
   else if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#')) fail('no query or fragment');
   else return url.href.replace(/\/$/, '');
+  return undefined;
+}
+
+/** RFC 8707 §2: an absolute URI without a fragment; kept as written, since `aud` is compared as a string. */
+function parseResource(raw: unknown, fail: (message: string) => void): string | undefined {
+  if (typeof raw !== 'string' || raw.length > MAX_PREFIX_LENGTH) {
+    fail('expected the absolute URI of a registered resource');
+    return undefined;
+  }
+  try {
+    new URL(raw);
+  } catch {
+    fail(`${JSON.stringify(raw)} is not an absolute URI`);
+    return undefined;
+  }
+  if (raw.includes('#')) fail('a resource has no fragment');
+  else return raw;
   return undefined;
 }
 
@@ -207,6 +225,7 @@ function sharedMethods(a: Route, b: Route): string {
 function sameRule(a: Route, b: Route): boolean {
   return (
     a.upstream === b.upstream &&
+    a.resource === b.resource &&
     a.stripPrefix === b.stripPrefix &&
     a.timeoutMs === b.timeoutMs &&
     a.websocket === b.websocket &&

@@ -19,6 +19,11 @@ export interface Route {
   timeoutMs: number;
   /** Whether the gateway lets WebSocket upgrades through (default false). */
   websocket: boolean;
+  /**
+   * The registered resource (RFC 8707) the route serves: tokens must be issued for it (`aud`).
+   * Undefined: the resource server's own RESOURCE_AUDIENCE.
+   */
+  resource?: string;
 }
 
 /** Who may call a route: every scope, one of them, or anyone without a token. */

@@ -311,6 +311,26 @@ describe('resource server: /admin/v1/routes', () => {
       }
     });
 
+    it('orders events of one instant by their numeric id, across a power of ten, and pages through them without a skip', async () => {
+      const db = new pg.Client({ connectionString: rs.database.url });
+      await db.connect();
+      const ids = [9_999_998, 9_999_999, 10_000_000, 10_000_001];
+      try {
+        await db.query(`INSERT INTO audit_events (id, occurred_at, actor_type, action) SELECT i, '2100-01-01T00:00:00Z', 'user', 'route.created' FROM unnest($1::bigint[]) i`, [ids]);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let page = 0; page < ids.length; page++) {
+          const answer: { items: AuditBody[]; nextCursor: string | null } = await trail(`limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+          seen.push(answer.items[0].id);
+          cursor = answer.nextCursor;
+        }
+        expect(seen).toEqual(['10000001', '10000000', '9999999', '9999998']);
+      } finally {
+        await db.query('DELETE FROM audit_events WHERE id = ANY($1::bigint[])', [ids]);
+        await db.end();
+      }
+    });
+
     it("writes a client switch's row in the switch's transaction: a refused row leaves the client as it was", async () => {
       const db = new pg.Client({ connectionString: rs.database.url });
       await db.connect();

@@ -9,7 +9,8 @@ import { startRoutedResourceServer, type RoutedResourceServer } from '../support
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const UPSTREAM = 'http://127.0.0.1:9';
-const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`;
+/** Every refused route below is under /reports: its 401s name that route's RFC 9728 document. */
+const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource/reports"`;
 
 /** Issue 14 item 2: GET /auth/verify applies RESOURCE_ROUTES_FILE to the request a proxy describes. */
 describe('resource server: forward authentication (GET /auth/verify)', () => {

@@ -5,10 +5,14 @@ import { freePort } from '#testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { accessTokenHash, jwkThumbprint } from '#dpop';
 import { AUDIENCE, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const MB = 1024 * 1024;
-const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`;
+/** A route's own resource (RFC 8707): its tokens are for it, not for the resource server's AUDIENCE. */
+const LEDGER = 'https://ledger.example/api';
+const RESOURCE_METADATA = `resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource/billing"`;
 
 interface Received {
   method: string;
@@ -124,6 +128,7 @@ describe('resource server: gateway', () => {
       `  - { match: { pathPrefix: /health }, upstream: "${url}", scopes: public }`,
       `  - { match: { pathPrefix: /down }, upstream: "${down}", scopes: public }`,
       `  - { match: { pathPrefix: /slow }, upstream: "${url}", scopes: public, timeoutMs: 200 }`,
+      `  - { match: { pathPrefix: /ledger }, upstream: "${url}", stripPrefix: true, scopes: { allOf: [reports.read] }, resource: "${LEDGER}" }`,
     ]);
     ({ rs, authServer } = stack);
   });
@@ -456,6 +461,61 @@ describe('resource server: gateway', () => {
       expect(answer).toMatch(/^HTTP\/1\.1 (400|431) /);
       expect(answer).not.toMatch(/HTTP\/1\.1 200/);
       expect(reachedUpstream()).toBe(false);
+    });
+  });
+
+  describe("a route's resource (RFC 8707) and its RFC 9728 document", () => {
+    it('admits only tokens for the route resource; the resource server audience does not open it, nor its tokens the other routes', async () => {
+      const forLedger = await authServer.sign({ aud: LEDGER, scope: 'reports.read' });
+      const ok = await rs.request('/ledger/entries', { token: forLedger });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as Received).url).toBe('/entries');
+      const forRs = await rs.request('/ledger/entries', { token: await authServer.sign({ scope: 'reports.read' }) });
+      expect(forRs.status).toBe(401);
+      expect(forRs.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+      expect(forRs.headers.get('www-authenticate')).toContain(`resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource/ledger"`);
+      expect((await rs.request('/billing/x', { token: forLedger })).status).toBe(401);
+      expect((await rs.request('/api/me', { token: forLedger })).status).toBe(401);
+    });
+
+    it('serves each route prefix its document; an unknown prefix is 404', async () => {
+      const ledger = await rs.request('/.well-known/oauth-protected-resource/ledger');
+      expect(ledger.status).toBe(200);
+      expect(await ledger.json()).toMatchObject({ resource: LEDGER, authorization_servers: [authServer.issuer], scopes_supported: ['reports.read'], bearer_methods_supported: ['header'] });
+      expect(await (await rs.request('/.well-known/oauth-protected-resource/billing/admin')).json()).toMatchObject({ resource: AUDIENCE, scopes_supported: ['rs.admin'] });
+      expect((await rs.request('/.well-known/oauth-protected-resource/nowhere')).status).toBe(404);
+      expect((await rs.request('/.well-known/oauth-protected-resource')).status).toBe(200);
+    });
+
+    it('refuses a routes file whose resource is not an absolute URI or has a fragment', async () => {
+      const { parseRoutes } = await import('../../src/routes/route-rules.js');
+      const base = { match: { pathPrefix: '/x' }, upstream: 'http://127.0.0.1:1', scopes: 'public' };
+      expect(() => parseRoutes([{ ...base, resource: '/relative' }])).toThrow(/resource: .*not an absolute URI/);
+      expect(() => parseRoutes([{ ...base, resource: 'https://a.example/#f' }])).toThrow(/resource: a resource has no fragment/);
+      expect(() => parseRoutes([{ ...base, resource: 7 }])).toThrow(/resource: expected/);
+    });
+  });
+
+  describe('DPoP-bound tokens through the gateway (RFC 9449 §7)', () => {
+    it('forwards a bound token with a proof for the URL the client called, and refuses it as Bearer or with a replayed proof', async () => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      const token = await authServer.sign({ scope: 'reports.read', cnf: { jkt: jwkThumbprint(jwk as Record<string, unknown>) } });
+      const proof = () =>
+        new SignJWT({ jti: crypto.randomUUID(), htm: 'GET', htu: `${rs.baseUrl}/billing/dpop`, iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(token) })
+          .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+          .sign(privateKey);
+      const once = await proof();
+      const admitted = await rs.request('/billing/dpop', { headers: { authorization: `DPoP ${token}`, dpop: once } });
+      expect(admitted.status).toBe(200);
+      expect(((await admitted.json()) as Received).headers.authorization).toBeUndefined();
+      const replayed = await rs.request('/billing/dpop', { headers: { authorization: `DPoP ${token}`, dpop: once } });
+      expect(replayed.status).toBe(401);
+      expect(replayed.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof"/);
+      expect(replayed.headers.get('www-authenticate')).toContain('resource_metadata=');
+      const asBearer = await rs.request('/billing/dpop', { token, headers: { dpop: await proof() } });
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/);
     });
   });
 });

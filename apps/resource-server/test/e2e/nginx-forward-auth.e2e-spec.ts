@@ -85,7 +85,7 @@ run('nginx auth_request in front of an API, deciding with GET /auth/verify (exam
     const before = reached.length;
     const response = await call('/reports/1');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource"`);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${AUDIENCE}/.well-known/oauth-protected-resource/reports"`);
     expect(reached.length).toBe(before);
   });
 

@@ -2,6 +2,12 @@
 export interface AccessTokenPrincipal {
   sub: string;
   clientId: string;
+  /**
+   * The token's `aud`, as a list (RFC 7519 §4.1.3: a string or an array). Verifiers do not judge it:
+   * the admission does, against the resource the request is for (the app's RESOURCE_AUDIENCE, or a
+   * gateway route's `resource`), so one cached verification serves every route.
+   */
+  audiences: readonly string[];
   /** Scopes the token carries, before the projection narrows them. */
   scopes: string[];
   /** The `jti` claim: this token's id (X-Auth-Token-Id). */

@@ -16,7 +16,7 @@ function registry(): RegistryProjection {
   return sut;
 }
 
-const principal = (): AccessTokenPrincipal => ({ sub: 's', clientId: 'app', scopes: ['a', 'b'], grantId: 'g', issuedAt: 100 });
+const principal = (): AccessTokenPrincipal => ({ audiences: ['https://rs.example'], sub: 's', clientId: 'app', scopes: ['a', 'b'], grantId: 'g', issuedAt: 100 });
 
 describe(AdmissionMemo.name, () => {
   it('keeps an admission while the projection is unchanged, frozen since requests share it', () => {

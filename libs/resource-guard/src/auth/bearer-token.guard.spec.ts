@@ -11,7 +11,8 @@ import { BearerTokenGuard, type AuthenticatedRequest } from './bearer-token.guar
 import { DpopBinding } from './dpop-binding.js';
 import { Public, RequireScopes } from './require-scopes.decorator.js';
 
-const principal: AccessTokenPrincipal = { sub: 'user-1', clientId: 'notes-client', scopes: ['notes.read'], tokenId: 'jti-1' };
+const AUDIENCE = 'https://notes.example';
+const principal: AccessTokenPrincipal = { audiences: [AUDIENCE], sub: 'user-1', clientId: 'notes-client', scopes: ['notes.read'], tokenId: 'jti-1' };
 const BOUND_TOKEN = 'bound.token.x';
 let boundPrincipal: AccessTokenPrincipal;
 const verifier: TokenVerifier = { verify: async (token) => (token === BOUND_TOKEN ? boundPrincipal : principal) };
@@ -45,7 +46,7 @@ function contextOf(type: object, handler: () => void, authorization?: string): {
 
 /** What a route asks for, installed app-wide (ResourceGuardModule) or per route (@RequireScopes). */
 describe(BearerTokenGuard.name, () => {
-  const guard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), verifier, policy, new DpopBinding(new MemoryReplayStore()));
+  const guard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), verifier, policy, new DpopBinding(new MemoryReplayStore()), { audience: AUDIENCE });
 
   it('lets a @Public() route through without a token, and leaves no access on the request', async () => {
     const { context, request } = contextOf(PublicController, PublicController.prototype.open);

@@ -7,7 +7,8 @@ import { AdmissionMemo } from './admission-memo.js';
 import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
 import { DpopBinding, type ProofContext } from './dpop-binding.js';
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
-import { missingScopes } from './token-admission.js';
+import { assertAudience, missingScopes } from './token-admission.js';
+import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 
 /** What the guard reads of a request (Fastify's and Express's alike), and the access it leaves there. */
 export interface AuthenticatedRequest {
@@ -41,6 +42,7 @@ export class BearerTokenGuard implements CanActivate {
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
     private readonly binding: DpopBinding,
+    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'audience'>,
   ) {
     this.admissions = new AdmissionMemo(projection, policy.admit);
   }
@@ -91,6 +93,7 @@ export class BearerTokenGuard implements CanActivate {
   }
 
   private admit(request: AuthenticatedRequest, principal: AccessTokenPrincipal, required: readonly string[]): boolean {
+    assertAudience(principal, this.config.audience);
     const access = this.admissions.admit(principal);
     if (required.length > 0 && missingScopes(access, required).length > 0) throw new InsufficientScope([...required]);
     request.access = access;

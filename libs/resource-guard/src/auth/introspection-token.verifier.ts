@@ -2,6 +2,7 @@ import { InvalidToken, TemporarilyUnavailable } from '#oauth';
 import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
 import { boundKeyThumbprint } from './dpop-binding.js';
+import { audiencesOf } from './jwt-token.verifier.js';
 import { TokenCache } from './token-cache.js';
 import { requestIdHeaders } from '#observability';
 
@@ -58,10 +59,10 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     // only one meant for this resource; an answer without aud is meant for no one in particular.
     // RFC 9449 §6.2: a DPoP-bound access token introspects as token_type DPoP, with its cnf.
     if (typeof answer.token_type !== 'string' || !ACCESS_TOKEN_TYPES.has(answer.token_type.toLowerCase())) throw new InvalidToken('the token is not an access token');
-    if (!isFor(answer.aud, this.config.audience)) throw new InvalidToken('the access token is not meant for this resource');
     const sub = this.external && answer.sub === undefined ? answer.client_id : answer.sub;
     if (typeof answer.client_id !== 'string' || typeof sub !== 'string') throw new InvalidToken();
     const principal: AccessTokenPrincipal = {
+      audiences: audiencesOf(answer.aud),
       sub,
       clientId: answer.client_id,
       scopes: (answer.scope ?? '').split(' ').filter(Boolean),
@@ -98,9 +99,6 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
 }
 
 /** RFC 7662 §2.2: aud is a string or an array of strings; ours must be it or among them. */
-function isFor(aud: unknown, audience: string): boolean {
-  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
-}
 
 /** RFC 6749 §2.3.1: each half is form-urlencoded before Basic encoding. */
 function formEncode(value: string): string {

@@ -43,13 +43,13 @@ export class JwtTokenVerifier implements TokenVerifier {
   private readonly cache = new TokenCache<AccessTokenPrincipal>(CACHE_ENTRIES, CACHE_MAX_AGE_MS);
 
   constructor(
-    private readonly config: Pick<ResourceGuardConfig, 'issuer' | 'audience'>,
+    private readonly config: Pick<ResourceGuardConfig, 'issuer'>,
     private readonly jwks: JWTVerifyGetKey,
     private readonly profile: JwtProfile = PORTCULLIS_JWT_PROFILE,
   ) {}
 
   /** Portcullis's own tokens, keys at its /oauth/jwks; `onJwksFetch` is told of every JWKS request (a metric), through jose's fetch hook. */
-  static forPortcullis(config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl' | 'audience'>, onJwksFetch?: () => void): JwtTokenVerifier {
+  static forPortcullis(config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl'>, onJwksFetch?: () => void): JwtTokenVerifier {
     // An unknown kid triggers one refetch, then nothing for 5 s (SECURITY-CHECKLIST RS-12). The
     // cooldown must stay below the auth server's key activation delay (10 s by default): a fetch
     // just before a rotation would otherwise refuse the new key's tokens until it expired.
@@ -84,7 +84,6 @@ export class JwtTokenVerifier implements TokenVerifier {
         algorithms: this.profile.algorithms,
         typ: typeof typ === 'string' ? typ : undefined,
         issuer: this.config.issuer,
-        audience: this.config.audience,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: this.profile.requiredClaims,
       });
@@ -109,7 +108,10 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
   if (typeof clientId !== 'string' || typeof payload.sub !== 'string' || typeof scope !== 'string') throw new InvalidToken();
   if (grantIds && payload.gid !== undefined && typeof payload.gid !== 'string') throw new InvalidToken();
   const jkt = boundKeyThumbprint(payload.cnf);
+  const audiences = audiencesOf(payload.aud);
+  if (audiences.length === 0) throw new InvalidToken('the access token names no audience');
   return {
+    audiences,
     sub: payload.sub,
     clientId,
     scopes: scope.split(' ').filter(Boolean),
@@ -119,4 +121,10 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
     expiresAt: payload.exp,
     ...(jkt === undefined ? {} : { jkt }),
   };
+}
+
+/** `aud` as a list: a string, or an array of strings (anything else names no audience). */
+export function audiencesOf(aud: unknown): string[] {
+  if (typeof aud === 'string') return [aud];
+  return Array.isArray(aud) ? aud.filter((value): value is string => typeof value === 'string') : [];
 }

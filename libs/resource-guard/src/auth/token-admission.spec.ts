@@ -32,6 +32,7 @@ function registry(): RegistryProjection {
 }
 
 const principal = (overrides: Partial<AccessTokenPrincipal> = {}): AccessTokenPrincipal => ({
+  audiences: ['https://rs.example'],
   sub: 's',
   clientId: 'app',
   scopes: ['a', 'b', 'c'],

@@ -35,6 +35,11 @@ export function admitLocallyEnabled(principal: AccessTokenPrincipal, registry: P
 /** How the synced state admits a verified token: admitToken, or admitLocallyEnabled in external mode. */
 export type AdmitToken = (principal: AccessTokenPrincipal, registry: RegistryView) => AuthenticatedAccess;
 
+/** RFC 8707 / RFC 9068 §4: a token is admitted only by the resource it was issued for. */
+export function assertAudience(principal: AccessTokenPrincipal, resource: string): void {
+  if (!principal.audiences.includes(resource)) throw new InvalidToken('the access token is not meant for this resource');
+}
+
 export function missingScopes(access: AuthenticatedAccess, required: readonly string[]): string[] {
   return required.filter((scope) => !access.effectiveScopes.includes(scope));
 }

@@ -19,6 +19,8 @@ export interface PendingRequest {
   codeChallenge: string | null;
   /** OpenID Connect: the request's nonce, for the id token. */
   nonce: string | null;
+  /** RFC 8707 resources asked for; the code remembers them. */
+  resources: string[];
   /** OIDC prompt values; "consent" shows the consent page even when a consent is remembered. */
   prompt: Prompt[];
   /** When the user typed their password (their browser session's), the id token's auth_time: set with userId. */

@@ -74,6 +74,7 @@ export class PendingRequestsService {
       state: request.state,
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
+      resources: request.resources,
       prompt: interaction.prompt,
       authTime: interaction.signedIn?.authTime ?? null,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),

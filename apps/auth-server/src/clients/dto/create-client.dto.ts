@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import type { ClientType, GrantType } from '#oauth';
+import { MAX_RESOURCE_INDICATOR_LENGTH, type ClientType, type GrantType } from '#oauth';
 import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
 import { CLIENT_TYPES, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
 import { ID_TOKEN_SIGNING_ALGS, type IdTokenSigningAlg } from '../id-token-signing-alg.js';
@@ -46,4 +46,8 @@ export class CreateClientDto {
   /** RP-Initiated Logout 1.0: where the browser may be sent after logout; checked as redirect URIs. */
   @IsOptional() @IsArray() @ArrayMaxSize(32) @ArrayUnique() @IsString({ each: true })
   postLogoutRedirectUris?: string[];
+
+  /** RFC 8707: the resource identifiers it may ask tokens for; null or absent: every resource. Grammar: client-rules.ts. */
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @ArrayUnique() @IsString({ each: true }) @MaxLength(MAX_RESOURCE_INDICATOR_LENGTH, { each: true })
+  allowedResources?: string[] | null;
 }

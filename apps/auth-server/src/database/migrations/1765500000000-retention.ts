@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexOnline } from './online-index.js';
 
 /**
  * What the retention job (docs/retention.md) needs: the indexes that make each of its bounded
@@ -66,24 +67,3 @@ const EVENT_COLUMNS = 'id, occurred_at, actor, actor_type, action, target_type, 
 
 /** The setting auditRetentionDays as the trigger reads it; 90 is its default (settings/settings.ts). */
 const AUDIT_RETENTION_DAYS_SQL = `coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = 'auditRetentionDays'), 90)`;
-
-/** CREATE INDEX CONCURRENTLY, idempotent: an INVALID leftover of an interrupted build is dropped first. */
-async function createIndexOnline(queryRunner: QueryRunner, name: string, definition: string): Promise<void> {
-  const rows: { valid: boolean }[] = await queryRunner.query(
-    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-     WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
-    [name],
-  );
-  if (rows[0]?.valid) return;
-  // PGlite (the embedded default) serves every connection from one backend, so CONCURRENTLY waits
-  // forever on the pool's other connections (the launcher's start hung on it): build it plainly
-  // there, where tables are small and nothing else is waiting.
-  const concurrently = (await isPglite(queryRunner)) ? '' : 'CONCURRENTLY ';
-  if (rows.length) await queryRunner.query(`DROP INDEX ${concurrently}IF EXISTS ${name}`);
-  await queryRunner.query(`CREATE INDEX ${concurrently}${name} ${definition}`);
-}
-
-async function isPglite(queryRunner: QueryRunner): Promise<boolean> {
-  const [{ version }]: { version: string }[] = await queryRunner.query('SELECT version() AS version');
-  return version.includes('PGlite');
-}

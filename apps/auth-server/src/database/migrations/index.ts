@@ -10,6 +10,9 @@ import { OpenIdConnectTokens1765000000000 } from './1765000000000-openid-connect
 import { UserProfiles1765100000000 } from './1765100000000-user-profiles.js';
 import { BrowserSessions1765200000000 } from './1765200000000-browser-sessions.js';
 import { Retention1765500000000 } from './1765500000000-retention.js';
+import { DynamicRegistration1766100000000 } from './1766100000000-dynamic-registration.js';
+import { Resources1766000000000 } from './1766000000000-resources.js';
+import { FlatCostIndexes1766300000000 } from './1766300000000-flat-cost-indexes.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -25,4 +28,7 @@ export const authServerMigrations = [
   UserProfiles1765100000000,
   BrowserSessions1765200000000,
   Retention1765500000000,
+  Resources1766000000000,
+  DynamicRegistration1766100000000,
+  FlatCostIndexes1766300000000,
 ];

@@ -4,6 +4,7 @@ import { AuthorizationCodesService } from '../../../authorization-codes/authoriz
 import type { Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import { isOpenIdRequest, scopesAllowRefreshToken } from '../../../oidc/openid-scopes.js';
+import { ResourceIndicators, type TokenTarget } from '../../../resources/resource-indicators.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import type { AuthorizationCode, CodeOwner } from '../../../authorization-codes/authorization-code.js';
 import { CodeAlreadyRedeemed, TokenIssuance } from '../../../tokens/token-issuance.js';
@@ -14,7 +15,7 @@ import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
 import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
 
-const PARAMETERS = new GrantParameters(['code'], ['redirect_uri', 'code_verifier']);
+const PARAMETERS = new GrantParameters(['code'], ['redirect_uri', 'code_verifier', 'resource']);
 export type AuthorizationCodeRequest = RequestOf<typeof PARAMETERS>;
 
 /**
@@ -34,6 +35,7 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly issuance: TokenIssuance,
     private readonly revoker: TokenRevoker,
     private readonly clients: ClientAuthenticator,
+    private readonly resources: ResourceIndicators,
   ) {}
 
   async handle({ client, request }: GrantContext<AuthorizationCodeRequest>): Promise<TokenResponse> {
@@ -41,13 +43,14 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
     const { code } = inspection;
-    const { user, scopes } = await this.checked(code, inspection.owner, client, request);
+    const { user, scopes, target } = await this.checked(code, inspection.owner, client, request);
     try {
       const { response } = await this.issuance.issue({
         client,
         user: { id: user.id, username: user.username },
         grantType: this.grantType,
         scopes,
+        target,
         withRefreshToken: refreshAllowed(client) && scopesAllowRefreshToken(scopes),
         authorizationCodeHash: code.codeHash,
         // OIDC Core §3.1.3.3: scope openid (as it stands now) makes the response carry an id token.
@@ -81,13 +84,15 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     owner: CodeOwner | null,
     client: Client,
     request: AuthorizationCodeRequest,
-  ): Promise<{ user: CodeOwner; scopes: string[] }> {
+  ): Promise<{ user: CodeOwner; scopes: string[]; target: TokenTarget }> {
     try {
       assertNotExpired(code);
       assertRedirectUriRepeated(code, request);
       assertPkce(code, request);
       const user = activeOwner(owner);
-      return { user, scopes: await this.scopesNow(code, user, client) };
+      const scopes = await this.scopesNow(code, user, client);
+      // RFC 8707 §2.2: the audience is one of the code's resources, never a new one.
+      return { user, scopes, target: await this.resources.forToken(client, request.resource, scopes, code.resources) };
     } catch (error) {
       if (error instanceof OAuthError) await this.codes.burn(code);
       throw error;

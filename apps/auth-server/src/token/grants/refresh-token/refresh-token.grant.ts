@@ -11,11 +11,12 @@ import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
+import { ResourceIndicators } from '../../../resources/resource-indicators.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { resolveRequestedScopes } from '../../scope-request.js';
 
-const PARAMETERS = new GrantParameters(['refresh_token'], ['scope']);
+const PARAMETERS = new GrantParameters(['refresh_token'], ['scope', 'resource']);
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh spends one of the grant's refreshes
@@ -36,6 +37,7 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly revoker: TokenRevoker,
     private readonly issuance: TokenIssuance,
     private readonly audit: AuditWriter,
+    private readonly resources: ResourceIndicators,
   ) {}
 
   async handle({ client, request }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
@@ -45,10 +47,12 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
     if (grant.clientRef !== client.id || grant.revokedAt) throw new InvalidGrant('the refresh token is invalid');
     if (grant.userId && grant.userActive !== true) throw new InvalidGrant('the resource owner is no longer active');
     const scopes = await this.scopesFor(grant, client, request.scope);
+    // RFC 8707 §2.2: one of the resources the grant was for, never a new one.
+    const target = await this.resources.forToken(client, request.resource, scopes, grant.resources);
 
     try {
-      const { response } = await this.issuance.issue({ client, scopes, rotating: { grant, refreshTokenHash: hash } });
-      this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes } });
+      const { response } = await this.issuance.issue({ client, scopes, target, rotating: { grant, refreshTokenHash: hash } });
+      this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes: target.scopes, audience: target.audience } });
       return response;
     } catch (error) {
       // A concurrent refresh (or a revocation) won between the lookup and the spending.

@@ -1,0 +1,95 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidClientMetadata, InvalidRedirectUri } from '#oauth';
+import { DEFAULT_REGISTRATION_POLICY, type RegistrationPolicy } from '../settings/settings.js';
+import { readClientMetadata } from './client-metadata.js';
+import { freeVersion, registryNameOf, UNNAMED_CLIENT } from './client-name.js';
+
+const policy: RegistrationPolicy = { ...DEFAULT_REGISTRATION_POLICY, grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] };
+const REDIRECT = 'https://app.example.com/cb';
+
+describe('readClientMetadata', () => {
+  it('applies the RFC 7591 defaults: client_secret_basic, authorization_code, code', () => {
+    expect(readClientMetadata({ redirect_uris: [REDIRECT] }, policy)).toEqual({
+      type: 'confidential',
+      grants: ['authorization_code'],
+      refresh: false,
+      redirectUris: [REDIRECT],
+      postLogoutRedirectUris: [],
+      idTokenSignedResponseAlg: undefined,
+      scopes: [],
+      metadata: { token_endpoint_auth_method: 'client_secret_basic' },
+    });
+  });
+
+  it('reads refresh_token as a refresh count, none as a public client, null as absent', () => {
+    const request = readClientMetadata(
+      {
+        redirect_uris: ['http://127.0.0.1/cb'],
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'a b a',
+        client_name: null,
+      },
+      policy,
+    );
+    expect(request).toMatchObject({ type: 'public', grants: ['authorization_code'], refresh: true, scopes: ['a', 'b'] });
+  });
+
+  it('keeps informational metadata and ignores unknown members', () => {
+    const request = readClientMetadata(
+      { redirect_uris: [REDIRECT], client_uri: 'https://app.example.com', contacts: ['ops@example.com'], software_id: 'x', unknown: { deep: 1 } },
+      policy,
+    );
+    expect(request.metadata).toEqual({
+      token_endpoint_auth_method: 'client_secret_basic',
+      client_uri: 'https://app.example.com',
+      contacts: ['ops@example.com'],
+      software_id: 'x',
+    });
+  });
+
+  it.each([
+    [{ redirect_uris: ['https://app.example.com/cb#x'] }],
+    [{ redirect_uris: ['http://app.example.com/cb'] }],
+    [{ redirect_uris: ['javascript:alert(1)'] }],
+    [{ redirect_uris: ['com.example.app:/cb'], token_endpoint_auth_method: 'none' }],
+    [{ redirect_uris: 'https://app.example.com/cb' }],
+    [{}],
+  ])('refuses %j with invalid_redirect_uri', (body) => {
+    expect(() => readClientMetadata(body, policy)).toThrow(InvalidRedirectUri);
+  });
+
+  it.each([
+    [null],
+    ['text'],
+    [{ redirect_uris: [REDIRECT], grant_types: ['password'] }],
+    [{ redirect_uris: [REDIRECT], grant_types: ['refresh_token'] }],
+    [{ redirect_uris: [REDIRECT], grant_types: ['implicit'] }],
+    [{ grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' }],
+    [{ redirect_uris: [REDIRECT], response_types: ['token'] }],
+    [{ redirect_uris: [REDIRECT], scope: 'a b c d e f g h i j k' }],
+    [{ redirect_uris: [REDIRECT], client_uri: 'javascript:x' }],
+    [{ redirect_uris: [REDIRECT], jwks: { keys: [] }, jwks_uri: 'https://app.example.com/jwks' }],
+  ])('refuses %j with invalid_client_metadata', (body) => {
+    expect(() => readClientMetadata(body, policy)).toThrow(InvalidClientMetadata);
+  });
+
+  it('enforces the policy grant types', () => {
+    expect(() => readClientMetadata({ grant_types: ['client_credentials'] }, DEFAULT_REGISTRATION_POLICY)).toThrow(InvalidClientMetadata);
+    expect(readClientMetadata({ grant_types: ['client_credentials'] }, policy).grants).toEqual(['client_credentials']);
+  });
+});
+
+describe('client names and versions', () => {
+  it('turns characters the registry refuses into spaces', () => {
+    expect(registryNameOf('Claude Code (MCP): notes/v2')).toBe('Claude Code MCP notes v2');
+    expect(registryNameOf('()')).toBe(UNNAMED_CLIENT);
+    expect(registryNameOf(undefined)).toBe(UNNAMED_CLIENT);
+  });
+
+  it('picks the version after the highest, then a suffixed one after lost races', () => {
+    expect(freeVersion(null, 0)).toBe('1');
+    expect(freeVersion(2, 0)).toBe('3');
+    expect(freeVersion(1, 3)).toMatch(/^2-[0-9a-f]{8}$/);
+  });
+});
