@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RegistryProjection } from '@portcullis/nest-resource-guard';
 import { createTestDatabase, eventually, freePort, TEST_RESOURCE_CLIENT, type TestDatabase } from '#testing';
 import type { RunningAuthServer } from '../../../apps/auth-server/test/support/auth-server-harness.js';
-import { authorizeThroughPages, createTestClient, type TestClient } from '../../../apps/auth-server/test/support/authorize-flow.helpers.js';
-import { adminOk, clientCredentialsToken, createStackClient } from '../../../apps/auth-server/test/support/test-clients.js';
+import { authorizeThroughPages, createTestClient } from '../../../apps/auth-server/test/support/authorize-flow.helpers.js';
+import { adminOk, createStackClient, type StackClient } from '../../../apps/auth-server/test/support/test-clients.js';
 import { startStackAuthServer } from '../../../test/support/stack-harness.js';
 import { createMcpApp } from '../src/app.js';
 import { connectWithOAuth } from '../src/connect.js';
@@ -20,6 +21,18 @@ interface SeenRequest {
   method: string;
   url: URL;
   body?: string;
+}
+
+/** A client_credentials token for `resource` (RFC 8707): its audience. */
+async function tokenFor(as: RunningAuthServer, client: StackClient, resource: string): Promise<string> {
+  const response = await as.request('/oauth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials', resource }).toString(),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`token request answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.access_token;
 }
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -39,16 +52,16 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
   let mcp: { app: NestFastifyApplication; database: TestDatabase };
   /** The MCP server's resource identifier: its origin, which its tokens' `aud` must name. */
   let mcpUrl: string;
-  let mcpClient: TestClient;
 
   beforeAll(async () => {
     mcpUrl = `http://127.0.0.1:${await freePort()}`;
-    // The auth server's tokens are for this resource (its accessTokenAudience).
-    as = await startStackAuthServer({ resourceAudience: mcpUrl, ...(redisUrl ? { redisUrl, syncStream } : {}) });
+    as = await startStackAuthServer(redisUrl ? { redisUrl, syncStream } : {});
     await adminOk(as, 'POST', '/admin/v1/users', USER);
-    // The agent's client, registered beforehand (public, PKCE), holding the MCP server's scope; a
-    // loopback redirect URI matches any port (RFC 8252 §7.3), as a desktop agent needs.
-    mcpClient = await createTestClient(as, { type: 'public', name: 'MCP Agent', redirectUris: ['http://127.0.0.1/callback'], scopes: [MCP_SCOPE] });
+    // The MCP server is a resource (RFC 8707) owning its scope: a token asked for it carries aud = its URL.
+    await adminOk(as, 'POST', '/admin/v1/scopes', { name: MCP_SCOPE, description: 'Use the MCP tools' });
+    await adminOk(as, 'POST', '/admin/v1/resources', { identifier: mcpUrl, name: 'MCP example', scopes: [MCP_SCOPE] });
+    // Agents register themselves (RFC 7591), under the default registration policy.
+    await adminOk(as, 'PATCH', '/admin/v1/settings', { dynamicRegistration: 'open' });
 
     const database = await createTestDatabase();
     const app = await createMcpApp({
@@ -78,6 +91,10 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
 
   /** The user's browser: signs in, answers the consent page, and follows the redirect back to the client's loopback callback. */
   async function userAgent(authorizationUrl: URL, redirectUrl: string, decision: 'allow' | 'deny', user = USER): Promise<string> {
+    // The client registered a moment ago: its first call must find it in the MCP server's registry
+    // (events, or the snapshot reloaded every second here); the guard refuses an unknown client.
+    const clientId = authorizationUrl.searchParams.get('client_id')!;
+    if (decision === 'allow') await eventually(() => Promise.resolve(mcp.app.get(RegistryProjection).client(clientId) !== undefined), 15_000, 'the registered client to reach the MCP server');
     const browsing = authorizeThroughPages(as, `${authorizationUrl.pathname}${authorizationUrl.search}`, user, decision).then(({ location }) => fetch(location));
     const [code] = await Promise.all([codeFromCallback(redirectUrl), browsing]);
     return code;
@@ -94,7 +111,7 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
 
   it('answers 403 naming the scope to a token without it', async () => {
     const other = await createStackClient(as, 'Not An Agent', ['notes.read']);
-    const token = await clientCredentialsToken(as, other);
+    const token = await tokenFor(as, other, mcpUrl);
     await eventually(async () => (await postMcp(token)).status !== 401, 15_000, 'the new client to reach the registry');
     const refused = await postMcp(token);
     expect(refused.status).toBe(403);
@@ -103,7 +120,7 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
 
   it('answers bad requests from an admitted caller with 4xx, never a 5xx', async () => {
     const agent = await createStackClient(as, 'Scripted Agent', [MCP_SCOPE]);
-    const token = await clientCredentialsToken(as, agent);
+    const token = await tokenFor(as, agent, mcpUrl);
     await eventually(async () => (await postMcp(token)).status === 200, 15_000, 'the new client to reach the registry');
     const send = (init: RequestInit) => fetch(`${mcpUrl}/mcp`, { method: 'POST', ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
     const json = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -118,54 +135,57 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     }
   });
 
-  it('discovery, authorization with PKCE and the resource, the code exchange, then tool calls', async () => {
+  it('discovery, dynamic registration, authorization with PKCE and the resource, the code exchange, then tool calls', async () => {
     const seen: SeenRequest[] = [];
     const recordingFetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
       seen.push({ method: init?.method ?? 'GET', url: new URL(url), body: init?.body instanceof URLSearchParams ? init.body.toString() : typeof init?.body === 'string' ? init.body : undefined });
       return fetch(url, init);
     };
     const redirectUrl = `http://127.0.0.1:${await freePort()}/callback`;
-    // The client registered beforehand. With dynamic registration, leave it out: the SDK then registers these metadata.
-    const oauth = new InMemoryOAuthClient(redirectUrl, { client_name: 'MCP Agent', redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none' }, { client_id: mcpClient.clientId });
+    // No client information: the SDK registers these metadata at the registration_endpoint.
+    const oauth = new InMemoryOAuthClient(redirectUrl, { client_name: 'MCP Agent', redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none' });
     // The user agent: signs in, consents, and follows the redirect to the client's loopback callback.
     const browser = (authorizationUrl: URL) => userAgent(authorizationUrl, redirectUrl, 'allow');
 
     const agent = await connectWithOAuth(new URL(`${mcpUrl}/mcp`), oauth, browser, recordingFetch);
     try {
-      // What the SDK did: the refused call, discovery, (the browser's part), the code exchange, the call again.
-      expect(seen.slice(0, 5).map(({ method, url }) => `${method} ${url.href}`)).toEqual([
+      // What the SDK did: the refused call, discovery, registration, (the browser's part), the code exchange, the call again.
+      expect(seen.slice(0, 6).map(({ method, url }) => `${method} ${url.href}`)).toEqual([
         `POST ${mcpUrl}/mcp`,
         `GET ${mcpUrl}/.well-known/oauth-protected-resource`,
         `GET ${as.baseUrl}/.well-known/oauth-authorization-server`,
+        `POST ${as.baseUrl}/oauth/register`,
         `POST ${as.baseUrl}/oauth/token`,
         `POST ${mcpUrl}/mcp`,
       ]);
+      const clientId = oauth.clientInformation()!.client_id;
+      expect(JSON.parse(seen[3].body!)).toMatchObject({ client_name: 'MCP Agent', redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none', scope: MCP_SCOPE });
       const authorization = oauth.authorizationUrl!;
       expect(`${authorization.origin}${authorization.pathname}`).toBe(`${as.baseUrl}/oauth/authorize`);
       expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
         response_type: 'code',
-        client_id: mcpClient.clientId,
+        client_id: clientId,
         redirect_uri: redirectUrl,
         code_challenge_method: 'S256',
         code_challenge: expect.stringMatching(/^[\w-]{43}$/),
         scope: MCP_SCOPE,
         resource: mcpUrl,
       });
-      expect(Object.fromEntries(new URLSearchParams(seen[3].body))).toEqual({
+      expect(Object.fromEntries(new URLSearchParams(seen[4].body))).toEqual({
         grant_type: 'authorization_code',
         code: expect.any(String),
         code_verifier: expect.stringMatching(/^[\w.~-]{43,128}$/),
         redirect_uri: redirectUrl,
         resource: mcpUrl,
-        client_id: mcpClient.clientId,
+        client_id: clientId,
       });
-      expect(claimsOf(oauth.tokens()!.access_token)).toMatchObject({ iss: as.config.issuer, aud: mcpUrl, sub: USER.username, client_id: mcpClient.clientId, scope: MCP_SCOPE });
+      expect(claimsOf(oauth.tokens()!.access_token)).toMatchObject({ iss: as.config.issuer, aud: mcpUrl, sub: USER.username, client_id: clientId, scope: MCP_SCOPE });
 
       // The tools answer, and see who called.
       const { tools } = await agent.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(['add', 'whoami']);
       expect((await agent.callTool({ name: 'add', arguments: { a: 2, b: 40 } })).structuredContent).toEqual({ sum: 42 });
-      expect((await agent.callTool({ name: 'whoami' })).structuredContent).toEqual({ subject: USER.username, clientId: mcpClient.clientId, scopes: [MCP_SCOPE] });
+      expect((await agent.callTool({ name: 'whoami' })).structuredContent).toEqual({ subject: USER.username, clientId, scopes: [MCP_SCOPE] });
       // A bad argument is the tool's error, not a transport failure.
       expect(await agent.callTool({ name: 'add', arguments: { a: 'two', b: 40 } })).toMatchObject({ isError: true });
     } finally {
@@ -173,9 +193,28 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     }
   });
 
+  it('a client registered beforehand (clientInformation) skips the registration, and is admitted the same way', async () => {
+    const preRegistered = await createTestClient(as, { type: 'public', name: 'Preregistered MCP Agent', redirectUris: ['http://127.0.0.1/callback'], scopes: [MCP_SCOPE] });
+    const redirectUrl = `http://127.0.0.1:${await freePort()}/callback`;
+    const seen: string[] = [];
+    const recordingFetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
+      seen.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+      return fetch(url, init);
+    };
+    const oauth = new InMemoryOAuthClient(redirectUrl, { redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none' }, { client_id: preRegistered.clientId });
+    const agent = await connectWithOAuth(new URL(`${mcpUrl}/mcp`), oauth, (url) => userAgent(url, redirectUrl, 'allow'), recordingFetch);
+    try {
+      expect(seen).not.toContain('POST /oauth/register');
+      expect(claimsOf(oauth.tokens()!.access_token)).toMatchObject({ aud: mcpUrl, client_id: preRegistered.clientId, scope: MCP_SCOPE });
+      expect((await agent.callTool({ name: 'whoami' })).structuredContent).toEqual({ subject: USER.username, clientId: preRegistered.clientId, scopes: [MCP_SCOPE] });
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('a refused consent ends the flow with the authorization error, and no token', async () => {
     const redirectUrl = `http://127.0.0.1:${await freePort()}/callback`;
-    const oauth = new InMemoryOAuthClient(redirectUrl, { redirect_uris: [redirectUrl] }, { client_id: mcpClient.clientId });
+    const oauth = new InMemoryOAuthClient(redirectUrl, { redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none' });
     // A user who never consented to this client (a consent given once is remembered).
     const grace = { username: 'grace', password: 'grace-password-for-mcp' };
     await adminOk(as, 'POST', '/admin/v1/users', grace);
