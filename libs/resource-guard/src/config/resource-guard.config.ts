@@ -28,6 +28,8 @@ export interface ResourceGuardConfig {
   tokenValidation: 'jwt' | 'introspection';
   /** Absent means portcullis. */
   authServerMode?: AuthServerMode;
+  /** RFC 9728 `scopes_supported`, when not every scope of the registry (ResourceGuardOptions.scopesSupported). */
+  scopesSupported?: readonly string[];
 }
 
 export const RESOURCE_GUARD_CONFIG = Symbol('RESOURCE_GUARD_CONFIG');

@@ -35,6 +35,14 @@ describe(resolveResourceGuardConfig.name, () => {
     expect(() => resolveResourceGuardConfig({ ...synced, redisUrl: 'redis+sentinel://s1:26379' })).toThrow(/redisUrl is not usable: a redis\+sentinel:\/\/ URL names its master group/);
   });
 
+  it('advertises the scopes it is given in its RFC 9728 document, or (unset) every scope of the registry', () => {
+    expect(resolveResourceGuardConfig(synced).scopesSupported).toBeUndefined();
+    expect(resolveResourceGuardConfig({ ...synced, scopesSupported: ['mcp.tools'] }).scopesSupported).toEqual(['mcp.tools']);
+    for (const scopesSupported of [['two words'], [''], 'mcp.tools' as never, [7 as never]]) {
+      expect(() => resolveResourceGuardConfig({ ...synced, scopesSupported })).toThrow(/scopesSupported must be a list of scope names/);
+    }
+  });
+
   it('external mode needs no client for JWTs, and refuses Redis', () => {
     const external: ResourceGuardOptions = { ...synced, mode: 'external', client: undefined };
     expect(resolveResourceGuardConfig(external).authServerMode).toBe('external');

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import { redisUrlProblem } from '#sync/redis-endpoint';
 import type { InProcessEventBus } from '#sync';
+import { isScopeName } from '#oauth';
 import type { ResourceGuardConfig } from './resource-guard.config.js';
 
 /** How often the registry snapshot is reloaded when no Redis URL is given (synced mode). */
@@ -34,6 +35,12 @@ export interface ResourceGuardOptions {
   renderErrors?: boolean;
   /** Single-process embedding beside a Portcullis auth server (its in-process event bus). */
   eventBus?: InProcessEventBus;
+  /**
+   * The RFC 9728 document's `scopes_supported`: the scopes this API is about (default: every scope
+   * of the registry). An MCP client asks for all of them when a 401 names none, and the auth
+   * server refuses a scope its client does not hold.
+   */
+  scopesSupported?: string[];
 }
 
 /** The options checked and completed, or an Error naming what is wrong (the app fails to boot). */
@@ -52,6 +59,8 @@ export function resolveResourceGuardConfig(options: ResourceGuardOptions): Resou
   if (options.tokenValidation === 'introspection' && !options.client) problems.push('tokenValidation introspection needs client (clientId, clientSecret)');
   if (options.snapshotPollMs !== undefined && !(Number.isInteger(options.snapshotPollMs) && options.snapshotPollMs >= 1000))
     problems.push('snapshotPollMs must be an integer of at least 1000');
+  if (options.scopesSupported !== undefined && !(Array.isArray(options.scopesSupported) && options.scopesSupported.every((scope) => typeof scope === 'string' && isScopeName(scope))))
+    problems.push('scopesSupported must be a list of scope names');
   if (problems.length > 0) throw new Error(`Invalid ResourceGuardModule options: ${problems.join('; ')}`);
   return {
     issuer: options.issuer,
@@ -65,6 +74,7 @@ export function resolveResourceGuardConfig(options: ResourceGuardOptions): Resou
     client: options.client,
     tokenValidation: options.tokenValidation ?? 'jwt',
     authServerMode: mode === 'external' ? 'external' : 'portcullis',
+    scopesSupported: options.scopesSupported,
   };
 }
 

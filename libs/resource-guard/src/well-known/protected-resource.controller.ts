@@ -25,7 +25,7 @@ export class ProtectedResourceController {
       resource: this.config.audience,
       authorization_servers: [this.config.issuer],
       bearer_methods_supported: ['header'],
-      scopes_supported: this.projection.allScopes().map((scope) => scope.name),
+      scopes_supported: this.config.scopesSupported ?? this.projection.allScopes().map((scope) => scope.name),
       resource_signing_alg_values_supported: (this.config.authServerMode === 'external' ? EXTERNAL_JWT_PROFILE : PORTCULLIS_JWT_PROFILE).algorithms,
     };
   }
