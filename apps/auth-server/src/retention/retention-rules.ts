@@ -57,16 +57,16 @@ export interface RetentionRule {
 
 export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
   // Nothing can use the grant (refresh token spent, revoked or never issued; access token expired,
-  // or revoked and unverifiable) and its token.issued event, which the row is, is past the audit
-  // retention. The predicate repeats grants_retention_idx's so the planner takes that index.
+  // or revoked and unverifiable). Its token.issued event, which the row is until then, moves to
+  // audit_events on the way out (the grants_file_issue_event trigger) while it is within the audit
+  // retention: the grants table holds live grants only, whatever the retention. The predicate
+  // repeats grants_retention_idx's so the planner takes that index.
   grants: {
-    withAuditDays: true,
     statement: removing(
       'grants',
       'id',
       `SELECT g.id FROM grants g
      WHERE g.refresh_token_hash IS NULL AND (g.access_expires_at IS NOT NULL OR g.revoked_at IS NOT NULL)
-       AND g.created_at < now() - make_interval(days => $2)
        AND (g.access_expires_at < now() - ${EXPIRY_GRACE}
             OR (g.access_expires_at IS NULL AND NOT ${signingKeyMayStillVerify('g.revoked_at')}))
      ORDER BY g.created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,

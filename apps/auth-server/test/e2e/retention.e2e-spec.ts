@@ -53,16 +53,16 @@ describe('retention job', () => {
     await server?.close();
   });
 
-  it('removes the grants nothing can use once their token.issued event is past the audit retention, and keeps the rest', async () => {
+  it('removes the grants nothing can use, filing the token.issued events still within the audit retention, and keeps the rest', async () => {
     const DAY = 86_400;
     const dead = await insertGrant({ createdDaysAgo: 100, accessExpiresIn: -99 * DAY });
     await sql(server, `INSERT INTO used_refresh_tokens (token_hash, grant_id) VALUES (md5(random()::text), $1)`, [dead]);
     const revokedAndExpired = await insertGrant({ createdDaysAgo: 100, accessExpiresIn: -99 * DAY, revokedDaysAgo: 99 });
+    // Dead, its token.issued event within the 90 days: the event moves to audit_events.
+    const recentlyIssued = await insertGrant({ createdDaysAgo: 30, accessExpiresIn: -29 * DAY });
     const kept = {
       // A refresh token still valid keeps its grant, however old.
       refreshable: await insertGrant({ createdDaysAgo: 100, accessExpiresIn: -99 * DAY, refreshToken: true }),
-      // Dead, but its token.issued event is within the 90 days.
-      recentlyIssued: await insertGrant({ createdDaysAgo: 30, accessExpiresIn: -29 * DAY }),
       // Revoked while its access token still verifies: the row is the revocation record the snapshot lists.
       revokedStillVerifiable: await insertGrant({ createdDaysAgo: 100, accessExpiresIn: 3600, revokedDaysAgo: 1 }),
       // Expired a moment ago: a resource server's clock tolerance may still accept it.
@@ -77,10 +77,11 @@ describe('retention job', () => {
 
     const run = await job(server).runOnce();
 
-    expect(run?.removed.grants).toBe(3);
-    // Their events were not filed into audit_events on the way out (only for the audit pass to delete them again).
+    expect(run?.removed.grants).toBe(4);
+    // The old ones' events were not filed into audit_events on the way out (only for the audit pass to delete them again).
     expect(run?.removed.audit_events).toBe(0);
-    for (const id of [dead, revokedAndExpired, neverRevokedLongAgo]) expect(await exists('grants', 'id', id)).toBe(false);
+    for (const id of [dead, revokedAndExpired, neverRevokedLongAgo, recentlyIssued]) expect(await exists('grants', 'id', id)).toBe(false);
+    expect(await sql(server, `SELECT action FROM audit_events WHERE target_id = $1`, [recentlyIssued])).toEqual([{ action: 'token.issued' }]);
     for (const [name, id] of Object.entries(kept)) expect([name, await exists('grants', 'id', id)]).toEqual([name, true]);
     expect(await sql(server, 'SELECT 1 FROM used_refresh_tokens WHERE grant_id = $1', [dead])).toEqual([]);
     // Past the audit retention: not filed into audit_events on the way out, and no revocation record left behind.
