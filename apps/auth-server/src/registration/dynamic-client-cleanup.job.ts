@@ -5,6 +5,7 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import { ClientsAdminService } from '../clients/clients-admin.service.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SettingsService } from '../settings/settings.service.js';
+import { MaintenanceLeasesRepository } from '../retention/maintenance-leases.repository.js';
 import { RegistrationRepository } from './registration.repository.js';
 
 /** The lease row's name in maintenance_leases (the retention job holds "retention"). */
@@ -29,6 +30,7 @@ export class DynamicClientCleanupJob implements OnApplicationBootstrap, OnModule
 
   constructor(
     private readonly repository: RegistrationRepository,
+    private readonly leases: MaintenanceLeasesRepository,
     private readonly clients: ClientsAdminService,
     private readonly settings: SettingsService,
     private readonly audit: AuditWriter,
@@ -47,7 +49,7 @@ export class DynamicClientCleanupJob implements OnApplicationBootstrap, OnModule
 
   /** One run now: the client ids removed, or null when another instance holds the lease. */
   async runOnce(): Promise<string[] | null> {
-    if (!(await this.repository.holdLease(LEASE_NAME, this.holder, LEASE_SECONDS))) return null;
+    if (!(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return null;
     const removed: string[] = [];
     try {
       await this.repository.removeExpired();
@@ -56,14 +58,14 @@ export class DynamicClientCleanupJob implements OnApplicationBootstrap, OnModule
       for (;;) {
         const batch = await this.repository.unusedDynamicClients(deleteUnusedAfterDays, BATCH);
         for (const clientId of batch) {
-          if (this.stopped || !(await this.repository.holdLease(LEASE_NAME, this.holder, LEASE_SECONDS))) return removed;
+          if (this.stopped || !(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return removed;
           await this.remove(clientId, deleteUnusedAfterDays);
           removed.push(clientId);
         }
         if (batch.length < BATCH) return removed;
       }
     } finally {
-      await this.repository.releaseLease(LEASE_NAME, this.holder).catch(() => undefined);
+      await this.leases.release(LEASE_NAME, this.holder).catch(() => undefined);
     }
   }
 

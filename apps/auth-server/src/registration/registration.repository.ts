@@ -147,20 +147,4 @@ export class RegistrationRepository {
     await this.dataSource.query(`DELETE FROM registration_rate_windows WHERE window_start < date_trunc('hour', now())`);
     await this.dataSource.query(`DELETE FROM initial_access_tokens WHERE expires_at < now() - interval '1 day'`);
   }
-
-  /** The retention job's lease row (maintenance_leases), under this job's own name. */
-  async holdLease(name: string, holder: string, seconds: number): Promise<boolean> {
-    const rows: { holder: string }[] = await this.dataSource.query(
-      `INSERT INTO maintenance_leases AS l (name, holder, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-       WHERE l.expires_at < now() OR l.holder = EXCLUDED.holder
-       RETURNING holder`,
-      [name, holder, seconds],
-    );
-    return rows.length === 1;
-  }
-
-  async releaseLease(name: string, holder: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM maintenance_leases WHERE name = $1 AND holder = $2', [name, holder]);
-  }
 }

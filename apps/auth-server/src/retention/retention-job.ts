@@ -3,10 +3,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { RETENTION_TABLES, type RetentionTable } from './retention-rules.js';
+import { MaintenanceLeasesRepository } from './maintenance-leases.repository.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** Renewed before every batch: a holder that stalls this long loses the lease to another instance. */
 const LEASE_SECONDS = 60;
+const LEASE_NAME = 'retention';
 
 /** What one run did; `null` from runOnce when another instance held the lease. */
 export interface RetentionRun {
@@ -35,6 +37,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly repository: RetentionRepository,
+    private readonly leases: MaintenanceLeasesRepository,
     private readonly settings: SettingsService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
@@ -73,7 +76,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     const removed = Object.fromEntries(RETENTION_TABLES.map((table) => [table, 0])) as Record<RetentionTable, number>;
     const run = (): RetentionRun => ({ removed, durationSeconds: Number(process.hrtime.bigint() - started) / 1e9 });
     try {
-      if (!(await this.repository.holdLease(this.holder, LEASE_SECONDS))) return { outcome: 'skipped' };
+      if (!(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return { outcome: 'skipped' };
     } catch (error) {
       return { outcome: 'failed', error: error as Error, run: run() };
     }
@@ -83,7 +86,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
         for (;;) {
           if (this.stopped) return { outcome: 'completed', run: run() };
           // Lost (stalled past the lease, another instance took over): leave the rest to it.
-          if (!(await this.repository.holdLease(this.holder, LEASE_SECONDS))) return { outcome: 'completed', run: run() };
+          if (!(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return { outcome: 'completed', run: run() };
           const count = await this.repository.removeBatch(table, this.config.retention.batchSize, auditRetentionDays);
           removed[table] += count;
           if (count < this.config.retention.batchSize) break;
@@ -93,7 +96,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       return { outcome: 'failed', error: error as Error, run: run() };
     } finally {
-      await this.repository.releaseLease(this.holder).catch(() => undefined);
+      await this.leases.release(LEASE_NAME, this.holder).catch(() => undefined);
     }
   }
 
