@@ -17,7 +17,8 @@ export { AdmissionMemo } from './auth/admission-memo.js';
 export { ADMISSION_POLICY, type AdmissionPolicy } from './auth/admission-policy.js';
 // RFC 6750 header parsing lives in #oauth (the auth server's userinfo parses the same header).
 export { assertNoTokenOutsideHeader, parseBearerAuthorization } from '#oauth';
-export { assertAudience, missingScopes } from './auth/token-admission.js';
+export { assertAudience, missingScopes, UnknownClient } from './auth/token-admission.js';
+export { RegistryCatchUp } from './registry/registry-catch-up.js';
 export { DpopBinding, DPOP_REPLAY_STORE, type ProofContext } from './auth/dpop-binding.js';
 export { resourceMetadataUrl, withResourceMetadata } from './auth/resource-metadata.js';
 export { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from './auth/jwt-token.verifier.js';

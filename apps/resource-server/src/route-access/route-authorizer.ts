@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InsufficientScope, OAuthError, parseAccessTokenAuthorization, TemporarilyUnavailable, type PresentedAccessToken } from '#oauth';
-import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertAudience, assertNoTokenOutsideHeader, DpopBinding, missingScopes, RegistryProjection, withResourceMetadata } from '#resource-guard';
+import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertAudience, assertNoTokenOutsideHeader, DpopBinding, missingScopes, RegistryCatchUp, RegistryProjection, UnknownClient, withResourceMetadata } from '#resource-guard';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
@@ -54,6 +54,7 @@ export class RouteAuthorizer {
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
     private readonly binding: DpopBinding,
+    private readonly catchUp: RegistryCatchUp,
   ) {
     this.admissions = new AdmissionMemo(projection, policy.admit);
   }
@@ -74,13 +75,31 @@ export class RouteAuthorizer {
     try {
       const presented = this.tokenOf(request);
       const principal = this.verifier.cached?.(presented.token);
-      if (principal !== undefined && !DpopBinding.applies(principal, presented)) return { route, access: this.admitted(principal, route) };
+      if (principal !== undefined && !DpopBinding.applies(principal, presented)) {
+        const decided = this.admittedOrCaughtUp(principal, route);
+        return decided instanceof Promise ? decided.catch((error: unknown) => Promise.reject(this.challenged(error, route))) : decided;
+      }
       return this.verifiedAndBound(request, presented, principal)
-        .then((verified) => ({ route, access: this.admitted(verified, route) }))
+        .then((verified) => this.admittedOrCaughtUp(verified, route))
         .catch((error: unknown) => Promise.reject(this.challenged(error, route)));
     } catch (error) {
       throw this.challenged(error, route);
     }
+  }
+
+  private admittedOrCaughtUp(principal: AccessTokenPrincipal, route: Route): RouteAccess | Promise<RouteAccess> {
+    try {
+      return { route, access: this.admitted(principal, route) };
+    } catch (error) {
+      if (!(error instanceof UnknownClient)) throw error;
+      return this.admittedAfterCatchUp(principal, route);
+    }
+  }
+
+  /** A client registered a moment ago: the registry loads the snapshot again (RegistryCatchUp), then the token is judged once more. */
+  private async admittedAfterCatchUp(principal: AccessTokenPrincipal, route: Route): Promise<RouteAccess> {
+    await this.catchUp.refresh();
+    return { route, access: this.admitted(principal, route) };
   }
 
   /** A token verified (or cached), then held to its DPoP binding when it has one or came as DPoP. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ForwardAuthController } from '../../src/forward-auth/forward-auth.controller.js';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
-import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
+import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const UPSTREAM = 'http://127.0.0.1:9';
 /** Every refused route below is under /reports: its 401s name that route's RFC 9728 document. */
@@ -79,6 +79,14 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(`Bearer ${RESOURCE_METADATA}`);
     expect(response.headers.get('x-auth-subject')).toBeNull();
+  });
+
+  it('admits at its first check a client registered a moment ago: the registry loads the snapshot again', async () => {
+    const snapshot = authServer.snapshot!;
+    authServer.snapshot = { ...snapshot, clients: [...snapshot.clients, clientSnapshot({ clientId: 'agent-fa', name: 'Agent', scopes: ['reports.read'] })] };
+    const response = await verify('GET', '/reports', await authServer.sign({ client_id: 'agent-fa', scope: 'reports.read' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-auth-client-id')).toBe('agent-fa');
   });
 
   it('refuses a bad token with invalid_token', async () => {

@@ -46,7 +46,7 @@ function contextOf(type: object, handler: () => void, authorization?: string): {
 
 /** What a route asks for, installed app-wide (ResourceGuardModule) or per route (@RequireScopes). */
 describe(BearerTokenGuard.name, () => {
-  const guard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), verifier, policy, new DpopBinding(new MemoryReplayStore()), { audience: AUDIENCE });
+  const guard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), verifier, policy, new DpopBinding(new MemoryReplayStore()), { audience: AUDIENCE }, { refresh: async () => undefined });
 
   it('lets a @Public() route through without a token, and leaves no access on the request', async () => {
     const { context, request } = contextOf(PublicController, PublicController.prototype.open);

@@ -7,7 +7,8 @@ import { AdmissionMemo } from './admission-memo.js';
 import { ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.js';
 import { DpopBinding, type ProofContext } from './dpop-binding.js';
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from './required-scopes.js';
-import { assertAudience, missingScopes } from './token-admission.js';
+import { assertAudience, missingScopes, UnknownClient } from './token-admission.js';
+import { RegistryCatchUp } from '../registry/registry-catch-up.js';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 
 /** What the guard reads of a request (Fastify's and Express's alike), and the access it leaves there. */
@@ -43,6 +44,7 @@ export class BearerTokenGuard implements CanActivate {
     @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
     private readonly binding: DpopBinding,
     @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'audience'>,
+    @Inject(RegistryCatchUp) private readonly catchUp: Pick<RegistryCatchUp, 'refresh'>,
   ) {
     this.admissions = new AdmissionMemo(projection, policy.admit);
   }
@@ -54,8 +56,28 @@ export class BearerTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = this.admissibleToken(request);
     const cached = this.verifier.cached?.(presented.token);
-    if (cached !== undefined && !DpopBinding.applies(cached, presented)) return this.admit(request, cached, required);
-    return this.verifiedAndBound(request, presented, cached).then((principal) => this.admit(request, principal, required));
+    if (cached !== undefined && !DpopBinding.applies(cached, presented)) {
+      try {
+        return this.admit(request, cached, required);
+      } catch (error) {
+        if (!(error instanceof UnknownClient)) throw error;
+        return this.admitAfterCatchUp(request, cached, required);
+      }
+    }
+    return this.verifiedAndBound(request, presented, cached).then((principal) => {
+      try {
+        return this.admit(request, principal, required);
+      } catch (error) {
+        if (!(error instanceof UnknownClient)) throw error;
+        return this.admitAfterCatchUp(request, principal, required);
+      }
+    });
+  }
+
+  /** A client registered a moment ago: the registry loads the snapshot again (RegistryCatchUp), then the token is judged once more. */
+  private async admitAfterCatchUp(request: AuthenticatedRequest, principal: AccessTokenPrincipal, required: readonly string[]): Promise<boolean> {
+    await this.catchUp.refresh();
+    return this.admit(request, principal, required);
   }
 
   /**

@@ -3,6 +3,13 @@ import { isIssuedBeforeCutoff } from '../registry/apply-rules.js';
 import type { RegistryProjection } from '../registry/registry-projection.js';
 import type { AccessTokenPrincipal, AuthenticatedAccess } from './access-token.js';
 
+/** A token of a client this registry does not know (yet): the guard may catch up once (RegistryCatchUp) and judge it again. */
+export class UnknownClient extends InvalidToken {
+  constructor() {
+    super('the client is unknown');
+  }
+}
+
 export type RegistryView = Pick<RegistryProjection, 'client' | 'scope' | 'isGrantRevoked' | 'clientRevokedBefore'>;
 
 /**
@@ -12,7 +19,7 @@ export type RegistryView = Pick<RegistryProjection, 'client' | 'scope' | 'isGran
  */
 export function admitToken(principal: AccessTokenPrincipal, registry: RegistryView): AuthenticatedAccess {
   const client = registry.client(principal.clientId);
-  if (!client) throw new InvalidToken('the client is unknown');
+  if (!client) throw new UnknownClient();
   if (!client.active) throw new InvalidToken('the client is deactivated');
   if (!client.enabled) throw new InvalidToken('the client is disabled at this resource server');
   if (principal.grantId !== undefined && registry.isGrantRevoked(principal.grantId)) throw new InvalidToken('the access token was revoked');
