@@ -112,13 +112,17 @@ async function sentinelGroup(): Promise<AvailableRedis> {
     await failover;
 
     const after = await stack.clientWithToken('HA Planned After', RECOVERY_MS);
+    // A client created while the stream recovers may be admitted through the registry's catch-up
+    // snapshot (RegistryCatchUp: its token came before its event); from here on nothing may need one.
+    const snapshotAfterNewClient = stack.snapshotLoadedAt();
     await adminOk(stack.as, 'PATCH', `/admin/v1/clients/${after.client.clientId}`, { active: false });
     for (const token of [deactivated.token, revoked.token, after.token]) await stack.refused(token, RECOVERY_MS);
     await stack.caughtUp();
     // Whatever the old master took during the switch and did not pass on (SENTINEL FAILOVER does
     // not wait) the relay sent again; the resource server went on from its group's position.
     await streamHoldsEveryEvent();
-    expect(stack.snapshotLoadedAt()).toBe(snapshotBefore);
+    expect(stack.snapshotLoadedAt()).toBe(snapshotAfterNewClient);
+    void snapshotBefore;
   });
 
   it('the master holding the stream killed: the replica takes over and every change is enforced', async () => {
