@@ -1,5 +1,6 @@
-import { GrantTypes } from '#oauth';
-import { redirectUriError } from '../clients/redirect-uri.js';
+import { ClientTypes, GrantTypes, OAuthError } from '#oauth';
+import { readClientMetadata } from '../registration/client-metadata.js';
+import type { RegistrationPolicy } from '../settings/settings.js';
 
 /** What a valid document tells about its client (docs/client-metadata-documents.md). */
 export interface DocumentClientMetadata {
@@ -11,18 +12,26 @@ export interface DocumentClientMetadata {
   refresh: boolean;
 }
 
-export const MAX_REDIRECT_URIS = 20;
-const MAX_NAME_LENGTH = 100;
-const ALLOWED_GRANTS: readonly string[] = [GrantTypes.authorizationCode, GrantTypes.refreshToken];
-
 export type MetadataCheck = { metadata: DocumentClientMetadata } | { refused: string };
 
 /**
+ * The RFC 7591 rules a document's metadata is read with: those of dynamic registration
+ * (registration/client-metadata.ts), for a client of the code flow. Its scopes are capped by the
+ * client lookup's own filter (no privileged scope), not by a count.
+ */
+const DOCUMENT_POLICY: RegistrationPolicy = {
+  grantTypes: [GrantTypes.authorizationCode, GrantTypes.refreshToken],
+  maxScopes: Number.MAX_SAFE_INTEGER,
+  registrationsPerIpPerHour: 0,
+  deleteUnusedAfterDays: 0,
+};
+
+/**
  * draft-ietf-oauth-client-id-metadata-document §4: a JSON object whose `client_id` is the URL it
- * was fetched from (exactly), with RFC 7591 client metadata. This server accepts a public client
- * of the code flow only: no secret of any kind, `token_endpoint_auth_method` `none` or absent,
- * grant types among authorization_code and refresh_token, response types among code, and
- * redirect URIs under the rules of registered public clients.
+ * was fetched from (exactly), with RFC 7591 client metadata read as dynamic registration reads it.
+ * This server accepts a public client of the code flow only: no secret of any kind,
+ * `token_endpoint_auth_method` `none` or absent, grant types among authorization_code and
+ * refresh_token.
  */
 export function checkClientMetadata(body: string, clientId: string): MetadataCheck {
   let document: unknown;
@@ -37,29 +46,15 @@ export function checkClientMetadata(body: string, clientId: string): MetadataChe
   if ('client_secret' in fields || 'client_secret_expires_at' in fields) return { refused: 'the metadata document must not contain a client_secret' };
   const method = fields.token_endpoint_auth_method;
   if (method !== undefined && method !== 'none') return { refused: 'the metadata document\'s token_endpoint_auth_method must be "none"' };
-  const grants = stringList(fields.grant_types) ?? (fields.grant_types === undefined ? [GrantTypes.authorizationCode] : null);
-  if (!grants || !grants.includes(GrantTypes.authorizationCode) || grants.some((grant) => !ALLOWED_GRANTS.includes(grant))) {
-    return { refused: 'the metadata document\'s grant_types must be authorization_code, with refresh_token or not' };
+  try {
+    const read = readClientMetadata({ ...fields, token_endpoint_auth_method: 'none' }, DOCUMENT_POLICY);
+    if (read.type !== ClientTypes.public || !read.grants.includes(GrantTypes.authorizationCode)) {
+      return { refused: 'the metadata document\'s grant_types must be authorization_code, with refresh_token or not' };
+    }
+    const scopes = fields.scope === undefined || fields.scope === null ? null : read.scopes;
+    return { metadata: { name: read.metadata.client_name ?? new URL(clientId).host, redirectUris: read.redirectUris, scopes, refresh: read.refresh } };
+  } catch (error) {
+    if (error instanceof OAuthError) return { refused: `the metadata document's ${error.description}` };
+    throw error;
   }
-  const responseTypes = fields.response_types === undefined ? ['code'] : stringList(fields.response_types);
-  if (!responseTypes || responseTypes.some((type) => type !== 'code')) return { refused: 'the metadata document\'s response_types must be ["code"]' };
-  const redirectUris = stringList(fields.redirect_uris);
-  if (!redirectUris || redirectUris.length === 0 || redirectUris.length > MAX_REDIRECT_URIS) {
-    return { refused: `the metadata document must list 1 to ${MAX_REDIRECT_URIS} redirect_uris` };
-  }
-  for (const uri of redirectUris) {
-    const error = redirectUriError(uri, 'public');
-    if (error) return { refused: `the metadata document's redirect URI ${JSON.stringify(uri.slice(0, 200))} ${error}` };
-  }
-  const name = fields.client_name === undefined ? new URL(clientId).host : fields.client_name;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(name)) {
-    return { refused: `the metadata document's client_name must be 1 to ${MAX_NAME_LENGTH} printable characters` };
-  }
-  if (fields.scope !== undefined && typeof fields.scope !== 'string') return { refused: 'the metadata document\'s scope must be a string' };
-  const scopes = typeof fields.scope === 'string' ? fields.scope.split(' ').filter((scope) => scope !== '') : null;
-  return { metadata: { name: name.trim(), redirectUris: [...new Set(redirectUris)], scopes, refresh: grants.includes(GrantTypes.refreshToken) } };
-}
-
-function stringList(value: unknown): string[] | null {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }

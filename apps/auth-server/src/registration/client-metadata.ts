@@ -106,7 +106,7 @@ function grantsOf(grantTypes: string[], type: ClientType, policy: RegistrationPo
   if (new Set(grantTypes).size !== grantTypes.length) throw new InvalidClientMetadata('grant_types must not repeat a value');
   for (const grant of grantTypes) {
     if (!(policy.grantTypes as string[]).includes(grant))
-      throw new InvalidClientMetadata(`the grant type ${safe(grant)} is not allowed for registered clients`);
+      throw new InvalidClientMetadata(`grant_types: the grant type ${safe(grant)} is not allowed for this client`);
   }
   const refresh = grantTypes.includes(GrantTypes.refreshToken);
   const grants = grantTypes.filter((grant) => grant !== GrantTypes.refreshToken) as GrantType[];
