@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NotFoundProblem } from '#errors';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { ClientsAdminService } from '../clients/clients-admin.service.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SettingsService } from '../settings/settings.service.js';
+import { LeasedMaintenance } from '../retention/leased-maintenance.js';
 import { MaintenanceLeasesRepository } from '../retention/maintenance-leases.repository.js';
 import { RegistrationRepository } from './registration.repository.js';
 
 /** The lease row's name in maintenance_leases (the retention job holds "retention"). */
 const LEASE_NAME = 'dynamic-client-cleanup';
-const LEASE_SECONDS = 60;
 /** Clients removed per batch; the lease is renewed between batches. */
 const BATCH = 50;
 
@@ -23,50 +22,47 @@ const BATCH = 50;
 @Injectable()
 export class DynamicClientCleanupJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DynamicClientCleanupJob.name);
-  private readonly holder = randomUUID();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+  private readonly maintenance: LeasedMaintenance;
 
   constructor(
     private readonly repository: RegistrationRepository,
-    private readonly leases: MaintenanceLeasesRepository,
+    leases: MaintenanceLeasesRepository,
     private readonly clients: ClientsAdminService,
     private readonly settings: SettingsService,
     private readonly audit: AuditWriter,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+  ) {
+    this.maintenance = new LeasedMaintenance(leases, LEASE_NAME, this.logger);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.maintenance.schedule(this.config.retention.intervalSeconds, async () => {
+      const removed = await this.runOnce();
+      if (removed && removed.length > 0) this.logger.log(`removed ${removed.length} unused dynamic clients`);
+    });
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.maintenance.stop();
   }
 
   /** One run now: the client ids removed, or null when another instance holds the lease. */
   async runOnce(): Promise<string[] | null> {
-    if (!(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return null;
-    const removed: string[] = [];
-    try {
+    return this.maintenance.withLease(async (mayContinue) => {
+      const removed: string[] = [];
       await this.repository.removeExpired();
       const { deleteUnusedAfterDays } = (await this.settings.get()).registrationPolicy;
       if (deleteUnusedAfterDays === 0) return removed;
       for (;;) {
         const batch = await this.repository.unusedDynamicClients(deleteUnusedAfterDays, BATCH);
         for (const clientId of batch) {
-          if (this.stopped || !(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return removed;
+          if (!(await mayContinue())) return removed;
           await this.remove(clientId, deleteUnusedAfterDays);
           removed.push(clientId);
         }
         if (batch.length < BATCH) return removed;
       }
-    } finally {
-      await this.leases.release(LEASE_NAME, this.holder).catch(() => undefined);
-    }
+    });
   }
 
   private async remove(clientId: string, days: number): Promise<void> {
@@ -84,19 +80,5 @@ export class DynamicClientCleanupJob implements OnApplicationBootstrap, OnModule
       targetId: clientId,
       details: { registration: 'dynamic', reason: `unused for ${days} days` },
     });
-  }
-
-  private schedule(): void {
-    const { intervalSeconds } = this.config.retention;
-    if (this.stopped || intervalSeconds === 0) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then((removed) => {
-          if (removed && removed.length > 0) this.logger.log(`removed ${removed.length} unused dynamic clients`);
-        })
-        .catch((error: unknown) => this.logger.warn(`dynamic client cleanup failed, the next run continues: ${(error as Error).message}`))
-        .finally(() => this.schedule());
-    }, intervalSeconds * 1000);
-    this.timer.unref();
   }
 }

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { RETENTION_TABLES, type RetentionTable } from './retention-rules.js';
+import { LeasedMaintenance } from './leased-maintenance.js';
 import { MaintenanceLeasesRepository } from './maintenance-leases.repository.js';
 import { RetentionRepository } from './retention.repository.js';
 
-/** Renewed before every batch: a holder that stalls this long loses the lease to another instance. */
-const LEASE_SECONDS = 60;
 const LEASE_NAME = 'retention';
 
 /** What one run did; `null` from runOnce when another instance held the lease. */
@@ -27,30 +25,26 @@ export type RetentionOutcome = { outcome: 'completed'; run: RetentionRun } | { o
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionJob.name);
-  private readonly holder = randomUUID();
   private readonly listeners: ((outcome: RetentionOutcome) => void)[] = [];
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly maintenance: LeasedMaintenance;
   /** A run in progress on this instance: a second call joins it (the lease is this instance's either way). */
   private inFlight?: Promise<RetentionRun | null>;
-  private stopped = false;
 
   constructor(
     private readonly repository: RetentionRepository,
-    private readonly leases: MaintenanceLeasesRepository,
+    leases: MaintenanceLeasesRepository,
     private readonly settings: SettingsService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
-  ) {}
-
-  /** The first run one interval after start: a fleet restarting together does not all try at once. */
-  onApplicationBootstrap(): void {
-    this.schedule();
+  ) {
+    this.maintenance = new LeasedMaintenance(leases, LEASE_NAME, this.logger);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.maintenance.schedule(this.config.retention.intervalSeconds, () => this.scheduledRun());
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.maintenance.stop();
   }
 
   /** Metrics subscribe here, so that the job does not depend on them. */
@@ -76,42 +70,26 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     const removed = Object.fromEntries(RETENTION_TABLES.map((table) => [table, 0])) as Record<RetentionTable, number>;
     const run = (): RetentionRun => ({ removed, durationSeconds: Number(process.hrtime.bigint() - started) / 1e9 });
     try {
-      if (!(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return { outcome: 'skipped' };
-    } catch (error) {
-      return { outcome: 'failed', error: error as Error, run: run() };
-    }
-    try {
       const { auditRetentionDays } = await this.settings.get();
-      for (const table of RETENTION_TABLES) {
-        for (;;) {
-          if (this.stopped) return { outcome: 'completed', run: run() };
-          // Lost (stalled past the lease, another instance took over): leave the rest to it.
-          if (!(await this.leases.hold(LEASE_NAME, this.holder, LEASE_SECONDS))) return { outcome: 'completed', run: run() };
-          const count = await this.repository.removeBatch(table, this.config.retention.batchSize, auditRetentionDays);
-          removed[table] += count;
-          if (count < this.config.retention.batchSize) break;
+      const done = await this.maintenance.withLease(async (mayContinue) => {
+        for (const table of RETENTION_TABLES) {
+          for (;;) {
+            if (!(await mayContinue())) return;
+            const count = await this.repository.removeBatch(table, this.config.retention.batchSize, auditRetentionDays);
+            removed[table] += count;
+            if (count < this.config.retention.batchSize) break;
+          }
         }
-      }
-      return { outcome: 'completed', run: run() };
+      });
+      return done === null ? { outcome: 'skipped' } : { outcome: 'completed', run: run() };
     } catch (error) {
       return { outcome: 'failed', error: error as Error, run: run() };
-    } finally {
-      await this.leases.release(LEASE_NAME, this.holder).catch(() => undefined);
     }
   }
 
-  private schedule(): void {
-    const { intervalSeconds } = this.config.retention;
-    if (this.stopped || intervalSeconds === 0) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then((run) => {
-          if (run && Object.values(run.removed).some((count) => count > 0)) this.logger.log(`retention removed ${describe(run)}`);
-        })
-        .catch((error: unknown) => this.logger.warn(`retention run failed, the next one continues: ${(error as Error).message}`))
-        .finally(() => this.schedule());
-    }, intervalSeconds * 1000);
-    this.timer.unref();
+  private async scheduledRun(): Promise<void> {
+    const run = await this.runOnce();
+    if (run && Object.values(run.removed).some((count) => count > 0)) this.logger.log(`retention removed ${describe(run)}`);
   }
 }
 
