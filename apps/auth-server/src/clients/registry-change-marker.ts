@@ -19,7 +19,9 @@ const STALE_AFTER_MS = 1000;
 export class RegistryChangeMarker implements OnModuleDestroy {
   private readonly logger = new Logger(RegistryChangeMarker.name);
   private readonly listeners: (() => void)[] = [];
-  private marker: string | null | undefined;
+  /** What the poll reads: the outbox's latest seq, and the versions of registry tables without events (resources). */
+  private readonly versions: (() => Promise<string | null>)[] = [() => this.outboxEvents.latestSeq()];
+  private marker: string | undefined;
   private lastPollAt = 0;
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -28,6 +30,11 @@ export class RegistryChangeMarker implements OnModuleDestroy {
     private readonly outboxEvents: OutboxEventsRepository,
     private readonly database: DatabaseStatus,
   ) {}
+
+  /** A registry table other instances change without an outbox event (resources): its version is polled with the outbox's seq. */
+  track(version: () => Promise<string | null>): void {
+    this.versions.push(version);
+  }
 
   /** Called after every observed change (and when polling resumes after a failure). */
   onChange(listener: () => void): void {
@@ -44,10 +51,10 @@ export class RegistryChangeMarker implements OnModuleDestroy {
     if (this.polling || !this.database.open) return;
     this.polling = true;
     try {
-      const seq = await this.outboxEvents.latestSeq();
+      const marker = (await Promise.all(this.versions.map((version) => version()))).join(':');
       const wasStale = !this.fresh;
-      if (seq !== this.marker || wasStale) {
-        this.marker = seq;
+      if (marker !== this.marker || wasStale) {
+        this.marker = marker;
         this.notify();
       }
       this.lastPollAt = Date.now();

@@ -1,13 +1,7 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { DatabaseStatus } from '#database';
+import { Injectable } from '@nestjs/common';
 import { RegistryChangeMarker } from '../clients/registry-change-marker.js';
 import type { Resource } from './resource.js';
 import { ResourcesRepository } from './resources.repository.js';
-
-/** How often one parameterless query looks for resource changes made by other instances. */
-const POLL_MS = 250;
-/** Without a successful poll for this long the cached catalogue is not trusted (the DB is asked). */
-const STALE_AFTER_MS = 1000;
 
 /** Every registered resource, by identifier, and which scopes some resource owns. */
 export class Catalog {
@@ -33,33 +27,27 @@ export class Catalog {
 
 /**
  * The resources, in memory: the token endpoint resolves `resource` and filters scopes without a
- * database round trip (bench: client_credentials with a resource within 10% of without). Reloaded
- * after this instance's registry and resource changes (RegistryChangeMarker, which also fires for a
- * deleted scope, whose ownerships cascade away) and when resource_catalog_version moves at another
- * instance (polled every 250 ms); while that poll fails, every use reads the database.
+ * database round trip (bench: client_credentials with a resource within 10% of without). Emptied
+ * after this instance's registry and resource changes, and when another instance's are seen:
+ * RegistryChangeMarker polls resource_catalog_version with the outbox's seq, as ClientCache relies
+ * on; while that poll fails, every use reads the database.
  */
 @Injectable()
-export class ResourceCatalog implements OnModuleDestroy {
-  private readonly logger = new Logger(ResourceCatalog.name);
+export class ResourceCatalog {
   private cached?: Promise<Catalog>;
-  private version?: string;
-  private lastPollAt = 0;
-  private timer?: NodeJS.Timeout;
-  private polling = false;
 
   constructor(
     private readonly repository: ResourcesRepository,
-    private readonly database: DatabaseStatus,
-    marker: RegistryChangeMarker,
+    private readonly marker: RegistryChangeMarker,
   ) {
+    marker.track(() => repository.catalogVersion());
     marker.onChange(() => this.invalidate());
   }
 
   async current(): Promise<Catalog> {
-    this.timer ??= setInterval(() => void this.poll(), POLL_MS).unref();
-    if (Date.now() - this.lastPollAt >= STALE_AFTER_MS) {
-      await this.poll();
-      if (Date.now() - this.lastPollAt >= STALE_AFTER_MS) return this.load();
+    if (!this.marker.fresh) {
+      void this.marker.poll();
+      return this.load();
     }
     if (!this.cached) {
       // An invalidation drops the promise, so a load overtaken by a change is not kept; nor is a failed one.
@@ -77,26 +65,5 @@ export class ResourceCatalog implements OnModuleDestroy {
 
   private async load(): Promise<Catalog> {
     return new Catalog(await this.repository.all());
-  }
-
-  private async poll(): Promise<void> {
-    if (this.polling || !this.database.open) return;
-    this.polling = true;
-    try {
-      const version = await this.repository.catalogVersion();
-      if (version !== this.version) {
-        this.version = version;
-        this.invalidate();
-      }
-      this.lastPollAt = Date.now();
-    } catch (error) {
-      this.logger.warn(`resource catalogue poll failed: ${(error as Error).message}`);
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
   }
 }

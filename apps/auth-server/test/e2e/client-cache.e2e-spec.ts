@@ -49,6 +49,17 @@ describe('client cache invalidation', () => {
     expect((await scoped()).status).toBe(400);
   });
 
+  it('a resource registered by another instance is usable within a second (its catalogue version polled with the registry)', async () => {
+    const client = await createClient(server);
+    const withResource = () =>
+      postForm(server, '/oauth/token', { grant_type: 'client_credentials', resource: 'https://elsewhere.example/api' }, { authorization: basic(client.clientId, client.secret) });
+    expect((await withResource()).status).toBe(400);
+    await sql(server, `INSERT INTO resources (identifier, name) VALUES ('https://elsewhere.example/api', 'Elsewhere')`);
+    await sql(server, 'UPDATE resource_catalog_version SET version = version + 1');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await withResource()).status).toBe(200);
+  });
+
   it('a change committed by another instance is seen within a second', async () => {
     const client = await createClient(server);
     expect((await token(client.clientId, client.secret)).status).toBe(200);
