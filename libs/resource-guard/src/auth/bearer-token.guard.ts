@@ -56,28 +56,21 @@ export class BearerTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = this.admissibleToken(request);
     const cached = this.verifier.cached?.(presented.token);
-    if (cached !== undefined && !DpopBinding.applies(cached, presented)) {
-      try {
-        return this.admit(request, cached, required);
-      } catch (error) {
-        if (!(error instanceof UnknownClient)) throw error;
-        return this.admitAfterCatchUp(request, cached, required);
-      }
-    }
-    return this.verifiedAndBound(request, presented, cached).then((principal) => {
-      try {
-        return this.admit(request, principal, required);
-      } catch (error) {
-        if (!(error instanceof UnknownClient)) throw error;
-        return this.admitAfterCatchUp(request, principal, required);
-      }
-    });
+    if (cached !== undefined && !DpopBinding.applies(cached, presented)) return this.admitOrCatchUp(request, cached, required);
+    return this.verifiedAndBound(request, presented, cached).then((principal) => this.admitOrCatchUp(request, principal, required));
   }
 
-  /** A client registered a moment ago: the registry loads the snapshot again (RegistryCatchUp), then the token is judged once more. */
-  private async admitAfterCatchUp(request: AuthenticatedRequest, principal: AccessTokenPrincipal, required: readonly string[]): Promise<boolean> {
-    await this.catchUp.refresh();
-    return this.admit(request, principal, required);
+  /**
+   * admit(), at once; for a client registered a moment ago (UnknownClient) the registry loads the
+   * snapshot again (RegistryCatchUp) and the token is judged once more.
+   */
+  private admitOrCatchUp(request: AuthenticatedRequest, principal: AccessTokenPrincipal, required: readonly string[]): boolean | Promise<boolean> {
+    try {
+      return this.admit(request, principal, required);
+    } catch (error) {
+      if (!(error instanceof UnknownClient)) throw error;
+      return this.catchUp.refresh().then(() => this.admit(request, principal, required));
+    }
   }
 
   /**
