@@ -41,6 +41,8 @@ export interface VerifiedDpopProof {
   acceptableUntil: number;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Imported public keys by thumbprint: a client signs many proofs with one key. */
 const KEY_CACHE_SIZE = 10_000;
 const keyCache = new Map<string, KeyObject>();
@@ -101,7 +103,7 @@ async function verifiedPayload(proof: string, alg: string, jkt: string, jwk: Rec
   }
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(verified.payload));
+    payload = JSON.parse(UTF8.decode(verified.payload));
   } catch {
     throw new DpopProofRefused('the DPoP proof claims are not JSON');
   }
