@@ -33,7 +33,7 @@ export async function runMigrationsExclusively(dataSource: DataSource, poolMode:
 }
 
 async function underSessionLock(lock: QueryRunner, dataSource: DataSource): Promise<string[]> {
-  await pollUntilTaken(lock, 'SELECT pg_try_advisory_lock($1) AS locked');
+  await pollUntilTaken(lock, `SELECT pg_try_advisory_lock(${MIGRATIONS_LOCK_KEY}) AS locked`);
   try {
     return await applyPending(dataSource);
   } finally {
@@ -44,7 +44,7 @@ async function underSessionLock(lock: QueryRunner, dataSource: DataSource): Prom
 async function underTransactionLock(lock: QueryRunner, dataSource: DataSource): Promise<string[]> {
   await lock.startTransaction();
   try {
-    await pollUntilTaken(lock, 'SELECT pg_try_advisory_xact_lock($1) AS locked');
+    await pollUntilTaken(lock, `SELECT pg_try_advisory_xact_lock(${MIGRATIONS_LOCK_KEY}) AS locked`);
     return await applyPending(dataSource);
   } finally {
     // The transaction wrote nothing: ending it, however, is what releases the lock.
@@ -54,9 +54,17 @@ async function underTransactionLock(lock: QueryRunner, dataSource: DataSource): 
 
 const LOCK_POLL_MS = 100;
 
+/**
+ * The try statement goes without parameters, so the driver sends it as a simple query: with
+ * parameters it goes through the extended protocol, whose unnamed portal stays open until the next
+ * Bind or the end of the transaction, and an open portal keeps its snapshot. In transaction mode
+ * that left the lock's open transaction with an xmin, and the first CREATE INDEX CONCURRENTLY of
+ * migration 1765500000000 waited for it forever (pg_stat_activity: the lock's connection "idle in
+ * transaction" with a backend_xmin, the build waiting on its virtualxid; pgbouncer e2e).
+ */
 async function pollUntilTaken(lock: QueryRunner, tryLock: string): Promise<void> {
   for (;;) {
-    const [{ locked }]: { locked: boolean }[] = await lock.query(tryLock, [MIGRATIONS_LOCK_KEY]);
+    const [{ locked }]: { locked: boolean }[] = await lock.query(tryLock);
     if (locked) return;
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
