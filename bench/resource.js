@@ -3,7 +3,8 @@
 // server under test (the real resource server, or a bare node:http baseline) runs in a child
 // process each, so the load generator (autocannon, here) and the server do not share a thread
 // and the child's RSS is the server's own. Bounded: BENCH_DURATION s per case, 200 changes.
-//   1. GET /api/me with a valid JWT, 50 connections, vs bare fixed JSON and bare jose verify.
+//   1. GET /api/me with a valid JWT, 50 connections, vs bare fixed JSON and bare jose verify; and
+//      with a DPoP-bound token and a fresh proof per request (issue 17: >= 40% of the bearer rps).
 //   2. Propagation lag: admin API response (deactivate a client / revoke a token) -> the RS
 //      answers 401 to that token; 200 changes, p50 and p99.
 //   3. RS memory: a fresh RS loads 10,000 clients and 100,000 revoked grant ids through the
@@ -12,9 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
+import { boundTokenFor, dpopKey, withFreshProofs } from './dpop-proofs.js';
 import { AUDIENCE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
 
 const MEMORY = { clients: 10_000, revoked: 100_000 };
+/** The issue's target: a DPoP-bound GET at this share of the bearer GET's rps, at least. */
+const DPOP_TARGET_RATIO = 0.4;
+/** Proofs made ahead per second of the DPoP run: above what the resource server can answer. */
+const PROOFS_PER_SECOND = 12_000;
 const me = (rs, token) => statusOf(`${rs.url}/api/me`, token);
 
 /** RSS samples every 250 ms while `work` runs; returns work's result and the peak. */
@@ -68,6 +74,9 @@ async function main() {
     out.smallRs = { rssBeforeLoadMb: +((await rs.rss()).rss / 2 ** 20).toFixed(1) };
     const load = await withRssSampling(rs, () => measure('rs GET /api/me (child)', { url: `${rs.url}/api/me`, ...bearer }));
     results.push({ ...load.result, peakRssMb: load.peakRssMb });
+    const key = dpopKey();
+    const boundToken = await boundTokenFor(issuer, benchClient, secret, key);
+    results.push(await measure('rs GET /api/me DPoP (child)', withFreshProofs({ url: `${rs.url}/api/me` }, key, `${rs.url}/api/me`, boundToken, DURATION_SECONDS * PROOFS_PER_SECOND)));
     out.propagation = await propagation(auth, (probed) => me(rs, probed));
     console.log(`propagation over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`);
     await rs.stop();
@@ -93,7 +102,10 @@ async function main() {
   out.ratios = {
     rsVsBareVerify: +(rsRow.rps / byName['bare node:http jose verify (child)'].rps).toFixed(3),
     rsVsBareJson: +(rsRow.rps / byName['bare node:http fixed JSON (child)'].rps).toFixed(3),
+    dpopVsBearer: +(byName['rs GET /api/me DPoP (child)'].rps / rsRow.rps).toFixed(3),
   };
+  out.dpopCheck = { target: DPOP_TARGET_RATIO, pass: out.ratios.dpopVsBearer >= DPOP_TARGET_RATIO };
+  console.log(`DPoP-bound GET: ${Math.round(out.ratios.dpopVsBearer * 100)}% of the bearer GET's rps (target >= ${DPOP_TARGET_RATIO * 100}%): ${out.dpopCheck.pass ? 'PASS' : 'FAIL'}`);
   console.table(out.ratios);
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

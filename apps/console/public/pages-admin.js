@@ -17,6 +17,7 @@ export function SettingsPage() {
         accessTokenAudience: data.accessTokenAudience,
         auditRetentionDays: String(data.auditRetentionDays),
         clientIdMetadataDocuments: Boolean(data.clientIdMetadataDocuments),
+        dpopNonceRequired: Boolean(data.dpopNonceRequired),
         clientIdMetadataDocumentHosts: (data.clientIdMetadataDocumentHosts ?? []).join(' '),
         ...registrationForm(data),
       });
@@ -37,6 +38,7 @@ export function SettingsPage() {
         accessTokenAudience: form.accessTokenAudience,
         auditRetentionDays: number(form.auditRetentionDays),
         clientIdMetadataDocuments: form.clientIdMetadataDocuments,
+        dpopNonceRequired: form.dpopNonceRequired,
         clientIdMetadataDocumentHosts: form.clientIdMetadataDocumentHosts.split(/[\s,]+/).filter(Boolean),
         dynamicRegistration: form.dynamicRegistration,
         registrationPolicy: {
@@ -73,6 +75,8 @@ export function SettingsPage() {
       <${Field} label="Metadata document hosts allowed over http or on private addresses" name="clientIdMetadataDocumentHosts" error=${saveError}
         hint="Origin patterns separated by spaces, such as http://127.0.0.1:* (for tests and internal deployments). Empty: only https on public addresses."
         value=${form.clientIdMetadataDocumentHosts} onInput=${(v) => setForm({ ...form, clientIdMetadataDocumentHosts: v })} />
+      <label class="choice"><input type="checkbox" name="dpopNonceRequired" checked=${form.dpopNonceRequired}
+        onChange=${(e) => setForm({ ...form, dpopNonceRequired: e.currentTarget.checked })} /> DPoP proofs at the token endpoint must carry the server nonce</label>
       <${RegistrationSettings} form=${form} setForm=${setForm} error=${saveError} />
       <div class="actions"><button type="submit">Save Settings</button></div>
     </form>

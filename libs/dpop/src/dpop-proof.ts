@@ -23,8 +23,11 @@ const MAX_PROOF_LENGTH = 8192;
 export interface DpopProofExpectations {
   /** The request's method (`htm`). */
   method: string;
-  /** The request's URI as the client called it (`htu`: query and fragment are ignored). */
-  uri: string;
+  /**
+   * The request's URI as the client called it (`htu`: query and fragment are ignored); several when
+   * the server is known by more than one (its issuer's URL and the Host it was reached at).
+   */
+  uri: string | readonly string[];
   /** At a resource server: the access token sent beside the proof (`ath`). */
   accessToken?: string;
   /** Whether the server's current nonce is required, and which nonces are current. */
@@ -125,11 +128,15 @@ function publicKey(jkt: string, jwk: Record<string, unknown>): KeyObject {
   return key;
 }
 
+function targetUris(uri: string | readonly string[]): string[] {
+  return typeof uri === 'string' ? [normalizedTargetUri(uri)] : uri.map(normalizedTargetUri);
+}
+
 function checkClaims(payload: Record<string, unknown>, expected: DpopProofExpectations, now: number): Omit<VerifiedDpopProof, 'jkt'> {
   const { jti, htm, htu, iat } = payload;
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new DpopProofRefused('the DPoP proof jti is missing or malformed');
   if (htm !== expected.method) throw new DpopProofRefused('the DPoP proof htm does not match the request method');
-  if (typeof htu !== 'string' || normalizedTargetUri(htu) !== normalizedTargetUri(expected.uri)) throw new DpopProofRefused('the DPoP proof htu does not match the request URI');
+  if (typeof htu !== 'string' || !targetUris(expected.uri).includes(normalizedTargetUri(htu))) throw new DpopProofRefused('the DPoP proof htu does not match the request URI');
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new DpopProofRefused('the DPoP proof iat is missing');
   if (iat > now + CLOCK_SKEW_SECONDS || iat < now - DPOP_PROOF_MAX_AGE_SECONDS) throw new DpopProofRefused('the DPoP proof iat is outside the acceptable window');
   if (expected.nonce !== undefined && (typeof payload.nonce !== 'string' || !expected.nonce.isCurrent(payload.nonce))) throw new DpopNonceRequired();

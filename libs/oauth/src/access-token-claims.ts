@@ -22,6 +22,8 @@ export interface AccessTokenPayload {
   jti: string;
   /** Seconds since the epoch; absent when the client's lifetime is "never". */
   exp?: number;
+  /** RFC 9449 §6.1: the thumbprint of the key a DPoP-bound token is bound to; absent for a bearer token. */
+  cnf?: { jkt: string };
 }
 
 export type AccessTokenClaim = keyof AccessTokenPayload;

@@ -5,7 +5,8 @@ export type { AuditActor, AuditActorType, AuditEvent } from '#audit';
 /**
  * One audit row as the code records it. Actions are dotted names: client.created, client.updated,
  * client.deleted, client.secret.rotated, scope.*, user.*, settings.updated, keys.rotated,
- * login.succeeded, login.failed, token.issued, token.refreshed, token.revoked, token.reuse_detected.
+ * login.succeeded, login.failed, token.issued, token.refreshed, token.revoked, token.reuse_detected,
+ * token.dpop_refused.
  */
 export interface AuditEventInput {
   action: string;

@@ -1,3 +1,4 @@
+import { DPOP_SIGNING_ALGS } from '#dpop';
 import { GrantTypes } from '#oauth';
 import { RESPONSE_TYPES } from '../authorize/authorize-request.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../clients/id-token-signing-alg.js';
@@ -50,6 +51,8 @@ export function authorizationServerMetadata(issuer: string, scopes: string[], fe
     introspection_signing_alg_values_supported: [...INTROSPECTION_SIGNING_ALGS],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9449 §5.1: proofs are accepted at the token endpoint (bound tokens) and at userinfo.
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     // RFC 9207: every authorization response carries iss (authorizationResponseLocation).
     authorization_response_iss_parameter_supported: true,
     scopes_supported: scopes,

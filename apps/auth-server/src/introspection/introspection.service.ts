@@ -105,7 +105,9 @@ function accessTokenAnswer({ claims, grant, scopes }: ActiveAccessToken): Intros
     scope: scopes.join(' '),
     client_id: claims.client_id,
     ...(grant.username ? { username: grant.username } : {}),
-    token_type: 'Bearer',
+    // RFC 9449 §6.2: a DPoP-bound token says so, with the key it is bound to.
+    token_type: claims.cnf ? 'DPoP' : 'Bearer',
+    ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
     ...(claims.exp !== undefined ? { exp: claims.exp } : {}),
     iat: claims.iat,
     sub: claims.sub,

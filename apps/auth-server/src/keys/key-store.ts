@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { hkdfSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { SettingsService } from '../settings/settings.service.js';
 import {
@@ -115,6 +116,26 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     if (!record || !isPublished(record, now)) return null;
     return this.importOnce(`public:${kid}`, record.publicJwk, record.alg);
   }
+
+  /**
+   * A secret every instance derives alike from a signing key (HKDF over its private scalar), for
+   * values this server makes and must recognise on any instance without a shared secret of their
+   * own (DPoP nonces). The current ES256 key's when `kid` is absent; null for a kid no longer
+   * published. Distinct `purpose`s give independent secrets.
+   */
+  derivedSecret(purpose: string, kid?: string, now = new Date()): { kid: string; secret: Buffer } | null {
+    const record = kid === undefined ? currentSigningKey(this.keys, now, SIGNING_ALG) : this.keys.find((key) => key.kid === kid && isPublished(key, now));
+    if (!record?.privateJwk.d) return null;
+    const cacheKey = `${purpose}:${record.kid}`;
+    let secret = this.derived.get(cacheKey);
+    if (!secret) {
+      secret = Buffer.from(hkdfSync('sha256', Buffer.from(record.privateJwk.d, 'base64url'), record.kid, purpose, 32));
+      this.derived.set(cacheKey, secret);
+    }
+    return { kid: record.kid, secret };
+  }
+
+  private readonly derived = new Map<string, Buffer>();
 
   private importOnce(cacheKey: string, jwk: JWK, alg: string): Promise<CryptoKey> {
     let key = this.imported.get(cacheKey);

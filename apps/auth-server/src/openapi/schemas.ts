@@ -102,6 +102,7 @@ export const SETTINGS_VIEW = object({
   sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
   auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
+  dpopNonceRequired: { type: 'boolean', description: 'whether DPoP proofs at the token endpoint must carry the server nonce (RFC 9449 §8; default false)' },
   clientIdMetadataDocuments: { type: 'boolean', description: 'whether an https URL may be a client_id, resolved through its client ID metadata document (default false)' },
   clientIdMetadataDocumentHosts: { ...strings, description: 'origin patterns ("http://127.0.0.1:*") whose metadata documents may be fetched over http or from private or loopback addresses (default empty)' },
   dynamicRegistration: { type: 'string', enum: ['off', 'initial-access-token', 'open'], description: 'who may register clients at /oauth/register (default off)' },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { REPLAY_STORE, replayStoreProvider } from './replay-store.provider.js';
+import { UsedOneTimeIdsRepository } from './used-one-time-ids.repository.js';
 
-@Module({ providers: [replayStoreProvider], exports: [REPLAY_STORE] })
+@Module({ providers: [UsedOneTimeIdsRepository, replayStoreProvider], exports: [REPLAY_STORE] })
 export class ReplayModule {}

@@ -14,6 +14,7 @@ export const RETENTION_TABLES = [
   'browser_sessions',
   'auth_failures',
   'outbox_events',
+  'used_one_time_ids',
 ] as const;
 
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
@@ -109,6 +110,14 @@ export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
       'browser_sessions',
       'id',
       `SELECT id FROM browser_sessions WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  // A proof or assertion this old is refused by its own time claims before its id is looked up.
+  used_one_time_ids: {
+    statement: removing(
+      'used_one_time_ids',
+      'key',
+      `SELECT key FROM used_one_time_ids WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
     ),
   },
   auth_failures: {

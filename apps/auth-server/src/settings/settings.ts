@@ -19,6 +19,8 @@ export interface Settings {
   dynamicRegistration: DynamicRegistrationMode;
   /** What a dynamically registered client may be, and how often one IP may register. */
   registrationPolicy: RegistrationPolicy;
+  /** Whether a DPoP proof at the token endpoint must carry the server's nonce (RFC 9449 §8): `use_dpop_nonce` tells the client the current one. */
+  dpopNonceRequired: boolean;
 }
 
 export const DYNAMIC_REGISTRATION_MODES = ['off', 'initial-access-token', 'open'] as const;
@@ -54,4 +56,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   clientIdMetadataDocumentHosts: [],
   dynamicRegistration: 'off',
   registrationPolicy: DEFAULT_REGISTRATION_POLICY,
+  dpopNonceRequired: false,
 };

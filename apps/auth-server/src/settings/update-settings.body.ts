@@ -96,4 +96,8 @@ export class UpdateSettingsBody {
   @ValidateNested()
   @Type(() => RegistrationPolicyBody)
   registrationPolicy?: RegistrationPolicyBody;
+
+  @ValidateIf(present)
+  @IsBoolean()
+  dpopNonceRequired?: boolean;
 }

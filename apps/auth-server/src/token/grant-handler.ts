@@ -9,6 +9,8 @@ export interface GrantContext<Request> {
   request: Request;
   /** Remote address, for rate limiting. */
   ip: string;
+  /** The thumbprint of the request's DPoP proof key (RFC 9449 §5): the tokens issued are bound to it. */
+  dpopJkt?: string;
 }
 
 /**

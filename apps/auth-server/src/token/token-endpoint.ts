@@ -6,19 +6,22 @@ import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuan
 import { ClientAuthentication } from './client-authentication.js';
 import type { GrantHandler } from './grant-handler.js';
 import type { TokenResponse } from '../tokens/token-response.js';
+import { RequestProof } from '../dpop/request-proof.js';
 import { GrantRegistry } from './grant-registry.js';
 import { parseOAuthForm, requireParam } from './token-form.js';
 
 /**
  * POST /oauth/token, in order: parse the form, pick the handler (unsupported_grant_type),
  * authenticate the client, check its registration for the grant, parse the grant's declared
- * parameters into its typed request, then let the handler apply the grant's own rules.
+ * parameters into its typed request, check the DPoP proof if there is one (after the client, so
+ * unauthenticated callers fill no replay store), then let the handler apply the grant's own rules.
  */
 @Injectable()
 export class TokenEndpoint {
   constructor(
     private readonly registry: GrantRegistry,
     private readonly clientAuthentication: ClientAuthentication,
+    private readonly proof: RequestProof,
   ) {}
 
   async handle(request: FastifyRequest): Promise<TokenResponse> {
@@ -26,8 +29,10 @@ export class TokenEndpoint {
     const handler = this.registry.handlerFor(requireParam(form, 'grant_type'));
     const client = await this.clientAuthentication.authenticate(request, form, { allowPublic: true });
     assertRegisteredFor(client, handler);
+    const parsed = handler.parameters.parse(form);
+    const dpopJkt = await this.proof.keyThumbprint(request, client.clientId);
     try {
-      return await handler.handle({ client, request: handler.parameters.parse(form), ip: request.ip });
+      return await handler.handle({ client, request: parsed, ip: request.ip, dpopJkt });
     } catch (error) {
       // Deactivated (or deleted) after authentication, before its grant was written: as if it had been before.
       if (error instanceof ClientNoLongerActive) throw new InvalidClient('client authentication failed', /^Basic\b/i.test(request.headers.authorization ?? ''));

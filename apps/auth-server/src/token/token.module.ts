@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { DpopModule } from '../dpop/dpop.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { ResourcesModule } from '../resources/resources.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
@@ -24,7 +25,7 @@ import { TokenRoute } from './token-route.js';
  * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule],
+  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule, DpopModule],
   controllers: [TokenController],
   providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],

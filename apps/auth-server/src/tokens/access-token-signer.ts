@@ -17,6 +17,8 @@ export interface AccessTokenClaims {
   issuedAt: number;
   /** Seconds since the epoch; undefined when the lifetime is "never". */
   expiresAt?: number;
+  /** RFC 9449: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`); undefined for a bearer token. */
+  dpopJkt?: string;
 }
 
 /** The only place that signs access tokens: one ES256 signature per token. */
@@ -44,6 +46,7 @@ export class AccessTokenSigner {
       iat: claims.issuedAt,
       jti: randomJti(),
       ...(claims.expiresAt !== undefined ? { exp: claims.expiresAt } : {}),
+      ...(claims.dpopJkt !== undefined ? { cnf: { jkt: claims.dpopJkt } } : {}),
     };
     return signCompactEs256(this.headerFor(kid), payload, key, this.signature);
   }

@@ -5,7 +5,7 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
 
 /** The claims introspection and revocation rely on, checked present (isOurs). */
-export type VerifiedAccessToken = JWTPayload & Pick<AccessTokenPayload, 'gid' | 'client_id' | 'scope' | 'sub' | 'iat'>;
+export type VerifiedAccessToken = JWTPayload & Pick<AccessTokenPayload, 'gid' | 'client_id' | 'scope' | 'sub' | 'iat' | 'cnf'>;
 
 /** Verified tokens remembered (introspection sees the same token again and again). */
 const MAX_REMEMBERED = 10_000;

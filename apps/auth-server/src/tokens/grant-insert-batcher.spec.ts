@@ -3,7 +3,8 @@ import type { NewGrant } from './grant.js';
 import { GrantInsertBatcher } from './grant-insert-batcher.js';
 import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
-const COLUMNS = 17;
+/** The grants columns a row fills (one parameter each). */
+const COLUMNS = 18;
 /** What the database answers when every row's client is active: RETURNING id of each row. */
 const written = (parameters: unknown[]) => parameters.filter((_, index) => index % COLUMNS === 0).map((id) => ({ id }));
 
@@ -25,6 +26,7 @@ const grant = (id: string): NewGrant => ({
   requestId: null,
   authTime: null,
   resources: [],
+  refreshJkt: null,
 });
 
 describe('GrantInsertBatcher', () => {
@@ -34,8 +36,8 @@ describe('GrantInsertBatcher', () => {
     await Promise.all(['a', 'b', 'c'].map((id) => batcher.insert(grant(id))));
     expect(statements).toHaveLength(1);
     expect(statements[0].parameters.filter((value) => typeof value === 'string' && value.length === 1 && value !== 'c')).toEqual(['a', 'b']);
-    expect(statements[0].sql).toContain('($35::uuid, $36::uuid');
-    expect(statements[0].sql).not.toContain('$52');
+    expect(statements[0].sql).toContain(`($${2 * COLUMNS + 1}::uuid, $${2 * COLUMNS + 2}::uuid`);
+    expect(statements[0].sql).not.toContain(`$${3 * COLUMNS + 1}`);
     expect(statements[0].sql).toMatch(/WHERE c\.active AND \(v\.user_id IS NULL OR EXISTS \(SELECT 1 FROM users u WHERE u\.id = v\.user_id AND u\.active FOR SHARE\)\)\s+FOR SHARE OF c RETURNING id$/);
     expect(statements[0].name).toBe('portcullis_grants_insert_active_3');
   });

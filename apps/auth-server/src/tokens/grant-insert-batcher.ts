@@ -21,10 +21,11 @@ const COLUMN_TYPES = {
   request_id: 'text',
   auth_time: 'timestamptz',
   resources: 'jsonb',
+  refresh_jkt: 'text',
 } as const;
 const COLUMN_NAMES = Object.keys(COLUMN_TYPES);
 const COLUMNS = COLUMN_NAMES.join(', ');
-/** Rows per statement: 17 parameters each stays far below PostgreSQL's 65535 limit. */
+/** Rows per statement: 18 parameters each stays far below PostgreSQL's 65535 limit. */
 const MAX_ROWS = 256;
 const COLUMN_TYPE_LIST = Object.values(COLUMN_TYPES);
 const typedParameters = (row: number) => COLUMN_TYPE_LIST.map((type, column) => `$${row * COLUMN_TYPE_LIST.length + column + 1}::${type}`).join(', ');
@@ -188,5 +189,6 @@ function pushParameters(parameters: unknown[], grant: NewGrant): void {
     grant.requestId,
     grant.authTime?.toISOString() ?? null,
     JSON.stringify(grant.resources),
+    grant.refreshJkt,
   );
 }

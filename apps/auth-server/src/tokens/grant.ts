@@ -17,6 +17,8 @@ export interface GrantRecord {
   authTime: Date | null;
   /** RFC 8707 resources granted (a refresh may name one of them); []: the default audience only. */
   resources: string[];
+  /** RFC 9449 §5: the DPoP key a public client's refresh token is bound to; null when it is not bound. */
+  refreshJkt: string | null;
 }
 
 /** A grant joined with the live state of its client and user (one round trip). */
@@ -48,6 +50,8 @@ export interface NewGrant {
   requestId: string | null;
   /** RFC 8707 resources granted; []: the default audience only. */
   resources: string[];
+  /** RFC 9449 §5: the DPoP key a public client's refresh token is bound to. */
+  refreshJkt: string | null;
 }
 
 /** The outcome of a revocation, for the tokens.revoked event. */

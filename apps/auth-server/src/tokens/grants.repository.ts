@@ -24,6 +24,7 @@ export interface GrantRow {
   revoked_at: Date | null;
   auth_time: Date | null;
   resources?: string[] | null;
+  refresh_jkt?: string | null;
   client_active?: boolean;
   user_active?: boolean | null;
   user_permissions?: string[] | null;
@@ -137,6 +138,7 @@ export function toGrantRecord(row: GrantRow): GrantRecord {
     revokedAt: row.revoked_at && new Date(row.revoked_at),
     authTime: row.auth_time && new Date(row.auth_time),
     resources: row.resources ?? [],
+    refreshJkt: row.refresh_jkt ?? null,
   };
 }
 

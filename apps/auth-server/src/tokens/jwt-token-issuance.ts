@@ -63,6 +63,7 @@ export class JwtTokenIssuance extends TokenIssuance {
         audience,
         issuedAt,
         expiresAt,
+        dpopJkt: command.dpopJkt,
       }),
       this.store(command, {
         id: grantId,
@@ -83,10 +84,13 @@ export class JwtTokenIssuance extends TokenIssuance {
         requestIp: request?.ip ?? null,
         requestId: request?.requestId ?? null,
         resources: target?.resources ?? [],
+        // RFC 9449 §5: a public client's refresh token is bound to the key too; a confidential
+        // client's is bound by its authentication.
+        refreshJkt: refreshToken && client.type === 'public' ? (command.dpopJkt ?? null) : null,
       }),
     ]);
     const idToken = command.openId && user ? await this.idTokenFor(client, user.username, command.openId.authTime, accessToken, command.openId.nonce) : undefined;
-    return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken, idToken), grantId };
+    return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken, idToken, command.dpopJkt), grantId };
   }
 
   /**
@@ -96,7 +100,7 @@ export class JwtTokenIssuance extends TokenIssuance {
    * counter moves once (F-11, F-12). Past the bound: 503. The next token is answered only while
    * the grant has refreshes left.
    */
-  private async rotate({ client, scopes: granted, target, rotating: { grant, refreshTokenHash } }: RefreshRotationCommand): Promise<IssuedTokens> {
+  private async rotate({ client, scopes: granted, target, dpopJkt, rotating: { grant, refreshTokenHash } }: RefreshRotationCommand): Promise<IssuedTokens> {
     const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client, target);
     const scopes = target?.scopes ?? granted;
     const next = generateRefreshToken();
@@ -113,13 +117,14 @@ export class JwtTokenIssuance extends TokenIssuance {
       audience,
       issuedAt,
       expiresAt,
+      dpopJkt,
     });
     // OIDC Core §12.2: a new id token for the same subject and authentication, without a nonce.
     const idToken =
       grant.grantType === GrantTypes.authorizationCode && grant.username && isOpenIdRequest(scopes)
         ? await this.idTokenFor(client, grant.username, grant.authTime ?? grant.issuedAt, accessToken)
         : undefined;
-    return { response: tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined, idToken), grantId: grant.id };
+    return { response: tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined, idToken, dpopJkt), grantId: grant.id };
   }
 
   private idTokenFor(client: Client, subject: string, authTime: Date, accessToken: string, nonce?: string | null): Promise<string> {
@@ -140,10 +145,10 @@ export class JwtTokenIssuance extends TokenIssuance {
   }
 }
 
-export function tokenResponse(accessToken: string, lifetime: number | null, scopes: string[], refreshToken?: string, idToken?: string): TokenResponse {
+export function tokenResponse(accessToken: string, lifetime: number | null, scopes: string[], refreshToken?: string, idToken?: string, dpopJkt?: string): TokenResponse {
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
     ...(lifetime === null ? {} : { expires_in: lifetime }),
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
     scope: scopes.join(' '),

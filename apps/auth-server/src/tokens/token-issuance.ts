@@ -36,6 +36,8 @@ export interface NewGrantCommand {
   /** An OpenID Connect request: an id token is minted beside the access token, and the grant keeps auth_time. */
   openId?: OpenIdFacts;
   target?: AccessTokenTarget;
+  /** The thumbprint of the token request's DPoP proof key: the access token is bound to it (and a public client's refresh token). */
+  dpopJkt?: string;
   rotating?: undefined;
 }
 
@@ -55,6 +57,8 @@ export interface RefreshRotationCommand {
   /** Already narrowed to what the grant and the client still allow. */
   scopes: string[];
   target?: AccessTokenTarget;
+  /** As NewGrantCommand's; the refresh grant has already checked a public client's refresh-token binding. */
+  dpopJkt?: string;
   rotating: {
     grant: Pick<GrantRecord, 'id' | 'grantType' | 'username' | 'issuedAt' | 'authTime'>;
     /** Hash of the refresh token presented; RefreshTokenAlreadySpent when it is no longer the grant's. */

@@ -1,7 +1,8 @@
 /** RFC 6749 §5.1 successful response. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** DPoP when the access token is bound to the key of the request's proof (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   /** Left out when the lifetime is "never" (CONTRACT.md). */
   expires_in?: number;
   refresh_token?: string;

@@ -19,10 +19,11 @@ function failure(parts: Partial<UserinfoRequestParts>): OAuthError {
 
 describe(userinfoAccessToken.name, () => {
   it('takes the bearer header on GET and POST, and access_token from a POST form body', () => {
-    expect(userinfoAccessToken(request({ authorization: 'Bearer abc' }))).toBe('abc');
-    expect(userinfoAccessToken(request({ method: 'POST', authorization: 'Bearer abc' }))).toBe('abc');
-    expect(userinfoAccessToken(request({ method: 'POST', authorization: 'Bearer abc', contentType: FORM, body: {} }))).toBe('abc');
-    expect(userinfoAccessToken(request({ method: 'POST', contentType: `${FORM}; charset=utf-8`, body: { access_token: 'abc' } }))).toBe('abc');
+    expect(userinfoAccessToken(request({ authorization: 'Bearer abc' }))).toEqual({ scheme: 'Bearer', token: 'abc' });
+    expect(userinfoAccessToken(request({ method: 'POST', authorization: 'Bearer abc' }))).toEqual({ scheme: 'Bearer', token: 'abc' });
+    expect(userinfoAccessToken(request({ method: 'POST', authorization: 'Bearer abc', contentType: FORM, body: {} }))).toEqual({ scheme: 'Bearer', token: 'abc' });
+    expect(userinfoAccessToken(request({ method: 'POST', contentType: `${FORM}; charset=utf-8`, body: { access_token: 'abc' } }))).toEqual({ scheme: 'Bearer', token: 'abc' });
+    expect(userinfoAccessToken(request({ authorization: 'DPoP abc' }))).toEqual({ scheme: 'DPoP', token: 'abc' });
   });
 
   it('answers no token at all with the bare challenge', () => {

@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
+import { DpopBinding, type ReplayStore } from '#dpop';
 import { IntrospectionModule } from '../introspection/introspection.module.js';
+import { REPLAY_STORE } from '../replay/replay-store.provider.js';
+import { ReplayModule } from '../replay/replay.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UserinfoController } from './userinfo.controller.js';
 import { UserinfoService } from './userinfo.service.js';
 
-@Module({ imports: [IntrospectionModule, UsersModule], controllers: [UserinfoController], providers: [UserinfoService] })
+@Module({
+  imports: [IntrospectionModule, UsersModule, ReplayModule],
+  controllers: [UserinfoController],
+  providers: [UserinfoService, { provide: DpopBinding, useFactory: (replays: ReplayStore) => new DpopBinding(replays), inject: [REPLAY_STORE] }],
+})
 export class UserinfoModule {}

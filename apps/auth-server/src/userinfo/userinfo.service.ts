@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InsufficientScope, InvalidToken } from '#oauth';
+import { DpopBinding, type ProofContext } from '#dpop';
+import { InsufficientScope, InvalidToken, type PresentedAccessToken } from '#oauth';
 import { IntrospectionService } from '../introspection/introspection.service.js';
 import { claimsForScopes } from '../users/profile/scope-claims.js';
 import { UserProfileCache } from '../users/profile/user-profile-cache.js';
@@ -20,11 +21,15 @@ export class UserinfoService {
   constructor(
     private readonly introspection: IntrospectionService,
     private readonly profiles: UserProfileCache,
+    private readonly binding: DpopBinding,
   ) {}
 
-  async claimsFor(accessToken: string): Promise<UserinfoResponse> {
-    const active = await this.introspection.activeAccessToken(accessToken);
+  async claimsFor(presented: PresentedAccessToken, proof: ProofContext): Promise<UserinfoResponse> {
+    const active = await this.introspection.activeAccessToken(presented.token);
     if (!active) throw new InvalidToken('the access token is invalid, expired or revoked');
+    // RFC 9449 §7: userinfo is a protected resource like any other; a bound token needs its proof.
+    const bound = { jkt: active.claims.cnf?.jkt };
+    if (DpopBinding.applies(bound, presented)) await this.binding.check(bound, presented, proof);
     if (!active.scopes.includes(OPENID_SCOPE)) throw new InsufficientScope([OPENID_SCOPE]);
     const profile = active.grant.userId ? await this.profiles.get(active.grant.userId) : null;
     // A client_credentials token has no end-user; a user deleted since the grant check has none left.

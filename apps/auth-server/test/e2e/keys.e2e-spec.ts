@@ -125,6 +125,7 @@ describe('signing keys, JWKS and metadata', () => {
       introspection_signing_alg_values_supported: ['ES256'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
+      dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519'],
       authorization_response_iss_parameter_supported: true,
       // Other modules seed scopes of their own (admin, rs.admin, the OpenID Connect ones) at boot.
       scopes_supported: expect.arrayContaining(['read', 'write', 'openid']),

@@ -14,6 +14,7 @@ const DEFAULTS = {
   clientIdMetadataDocumentHosts: [],
   dynamicRegistration: 'off',
   registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
+  dpopNonceRequired: false,
 };
 
 function invalid(field: string, message: string) {
@@ -104,7 +105,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -119,7 +120,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
@@ -147,6 +148,7 @@ describe('settings admin API', () => {
       clientIdMetadataDocumentHosts: [],
       dynamicRegistration: DEFAULTS.dynamicRegistration,
       registrationPolicy: DEFAULTS.registrationPolicy,
+      dpopNonceRequired: false,
     };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
       status: 200,
@@ -166,6 +168,8 @@ describe('settings admin API', () => {
       expect(await patch({ clientIdMetadataDocumentHosts: bad })).toEqual({ status: 400, body: invalid('clientIdMetadataDocumentHosts', message) });
     }
     expect((await patch({ clientIdMetadataDocuments: 'yes' })).status).toBe(400);
+    expect((await patch({ dpopNonceRequired: 'yes' })).status).toBe(400);
+    expect((await patch({ dpopNonceRequired: null })).status).toBe(400);
     expect((await patch({ clientIdMetadataDocuments: false, clientIdMetadataDocumentHosts: [] })).body).toMatchObject({ clientIdMetadataDocuments: false, clientIdMetadataDocumentHosts: [] });
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request as httpRequest } from 'node:http';
+import { redisServerAvailable, TestRedis } from '#testing';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { accessTokenHash, jwkThumbprint } from '#dpop';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
@@ -86,5 +88,75 @@ describe('resource server: DPoP-bound access tokens', () => {
     const response = await me(`Bearer ${odd}`);
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'invalid_token' });
+  });
+});
+
+/** Replicas behind one load balancer share the used proof ids through their Redis (RedisReplayStore). */
+(redisServerAvailable() ? describe : describe.skip)('resource server replicas: a DPoP proof is used once across them', () => {
+  let authServer: FakeAuthServer;
+  let redis: TestRedis;
+  let replicas: RunningResourceServer[];
+  let key: CryptoKey;
+  let jwk: JWK;
+  let boundToken: string;
+
+  beforeAll(async () => {
+    authServer = await startFakeAuthServer();
+    authServer.snapshot = registrySnapshot();
+    redis = await TestRedis.start();
+    const syncStream = `portcullis:test:dpop:${Math.random().toString(36).slice(2)}`;
+    replicas = [];
+    for (let i = 0; i < 2; i += 1) {
+      const replica = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE }, overrides: { redisUrl: redis.url }, syncStream });
+      replicas.push(replica);
+      await replica.waitUntilReady();
+    }
+    const pair = await generateKeyPair('ES256');
+    key = pair.privateKey;
+    jwk = await exportJWK(pair.publicKey);
+    boundToken = await authServer.sign({ sub: 'alice', scope: 'reports.read', cnf: { jkt: jwkThumbprint(jwk as Record<string, unknown>) } });
+  });
+
+  afterAll(async () => {
+    for (const replica of replicas ?? []) await replica.close();
+    await redis?.stop();
+    await authServer?.close();
+  });
+
+  /** GET /api/me at `replica`, as a load balancer forwards it: the Host the client called is the balancer's. */
+  function viaBalancer(replica: RunningResourceServer, dpop: string): Promise<number> {
+    const target = new URL(replica.baseUrl);
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        { host: target.hostname, port: target.port, path: '/api/me', headers: { host: 'api.balancer.test', authorization: `DPoP ${boundToken}`, dpop } },
+        (response) => (response.resume(), resolve(response.statusCode ?? 0)),
+      );
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  function proof(): Promise<string> {
+    return new SignJWT({ jti: crypto.randomUUID(), htm: 'GET', htu: 'http://api.balancer.test/api/me', iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(boundToken) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .sign(key);
+  }
+
+  it('admits a proof at one replica and refuses its replay at the other', async () => {
+    const once = await proof();
+    expect(await viaBalancer(replicas[0], once)).toBe(200);
+    expect(await viaBalancer(replicas[1], once)).toBe(401);
+    expect(await viaBalancer(replicas[1], await proof())).toBe(200);
+  });
+
+  it('keeps checking replays at each replica while Redis is down', async () => {
+    await redis.stop();
+    try {
+      const once = await proof();
+      expect(await viaBalancer(replicas[0], once)).toBe(200);
+      expect(await viaBalancer(replicas[0], once)).toBe(401);
+    } finally {
+      await redis.start();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { TOKEN_VERIFIER, type TokenVerifier } from './access-token.js';
 import { ADMISSION_POLICY, admissionPolicy } from './admission-policy.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
 import { DPOP_REPLAY_STORE, DpopBinding } from './dpop-binding.js';
+import { RedisReplayStore } from './redis-replay-store.js';
 import { IntrospectionTokenVerifier } from './introspection-token.verifier.js';
 import { EXTERNAL_JWT_PROFILE, JwtTokenVerifier } from './jwt-token.verifier.js';
 
@@ -23,14 +24,18 @@ function tokenVerifier(config: ResourceGuardConfig, projection: RegistryProjecti
   return verifier;
 }
 
+function replayStore(config: ResourceGuardConfig): ReplayStore {
+  return config.redisUrl ? new RedisReplayStore(config.redisUrl) : new MemoryReplayStore();
+}
+
 /** Bearer token enforcement: a module whose controllers use @RequireScopes imports it. */
 @Module({
   imports: [RegistryModule, GuardTelemetryModule, ExternalAsModule],
   providers: [
     { provide: TOKEN_VERIFIER, useFactory: tokenVerifier, inject: [RESOURCE_GUARD_CONFIG, RegistryProjection, GuardTelemetry, ExternalAuthServer] },
     { provide: ADMISSION_POLICY, useFactory: admissionPolicy, inject: [RESOURCE_GUARD_CONFIG, RegistryProjection, ExternalAuthServer] },
-    // One process's memory: a proof replayed at another replica within its minute is not caught (docs/dpop.md).
-    { provide: DPOP_REPLAY_STORE, useFactory: () => new MemoryReplayStore() },
+    // Shared through Redis when there is one (replicas behind one load balancer); else this process's memory (docs/dpop.md).
+    { provide: DPOP_REPLAY_STORE, useFactory: replayStore, inject: [RESOURCE_GUARD_CONFIG] },
     { provide: DpopBinding, useFactory: (replays: ReplayStore) => new DpopBinding(replays), inject: [DPOP_REPLAY_STORE] },
     BearerTokenGuard,
   ],

@@ -38,7 +38,7 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request }: GrantContext<AuthorizationCodeRequest>): Promise<TokenResponse> {
+  async handle({ client, request, dpopJkt }: GrantContext<AuthorizationCodeRequest>): Promise<TokenResponse> {
     const inspection = await this.codes.inspect(request.code, client.id);
     if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
@@ -53,6 +53,7 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
         target,
         withRefreshToken: refreshAllowed(client) && scopesAllowRefreshToken(scopes),
         authorizationCodeHash: code.codeHash,
+        dpopJkt,
         // OIDC Core §3.1.3.3: scope openid (as it stands now) makes the response carry an id token.
         openId: isOpenIdRequest(scopes) ? { authTime: code.authTime ?? new Date(), nonce: code.nonce } : undefined,
       });

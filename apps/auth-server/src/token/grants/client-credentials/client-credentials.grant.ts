@@ -24,10 +24,10 @@ export class ClientCredentialsGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+  async handle({ client, request, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
     const scopes = resolveRequestedScopes(request.scope, await this.clients.scopesOf(client));
     const target = await this.resources.forToken(client, request.resource, scopes);
-    const { response } = await this.issuance.issue({ client, grantType: this.grantType, scopes: target.scopes, target, withRefreshToken: false });
+    const { response } = await this.issuance.issue({ client, grantType: this.grantType, scopes: target.scopes, target, withRefreshToken: false, dpopJkt });
     return response;
   }
 }

@@ -35,7 +35,7 @@ export class PasswordGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request, ip }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+  async handle({ client, request, ip, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
     const { username, password } = request;
     const associated = await this.clients.associatedScopesOf(client);
     const requested = resolveRequestedScopes(request.scope, associated.map((scope) => scope.name));
@@ -60,6 +60,7 @@ export class PasswordGrant implements GrantHandler<typeof PARAMETERS> {
       scopes: target.scopes,
       target,
       withRefreshToken: false,
+      dpopJkt,
     });
     return response;
   }

@@ -40,18 +40,23 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+  async handle({ client, request, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
     const hash = hashToken(request.refresh_token);
     const grant = await this.grants.findByRefreshHash(hash);
     if (!grant) return this.rejectUnknown(hash, client);
     if (grant.clientRef !== client.id || grant.revokedAt) throw new InvalidGrant('the refresh token is invalid');
     if (grant.userId && grant.userActive !== true) throw new InvalidGrant('the resource owner is no longer active');
+    // RFC 9449 §5: a public client's bound refresh token is used with a proof of its key only.
+    if (grant.refreshJkt !== null && grant.refreshJkt !== dpopJkt) {
+      this.audit.record({ action: 'token.dpop_refused', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { reason: 'refresh token bound to another key' } });
+      throw new InvalidGrant('the refresh token is bound to another DPoP key');
+    }
     const scopes = await this.scopesFor(grant, client, request.scope);
     // RFC 8707 §2.2: one of the resources the grant was for, never a new one.
     const target = await this.resources.forToken(client, request.resource, scopes, grant.resources);
 
     try {
-      const { response } = await this.issuance.issue({ client, scopes, target, rotating: { grant, refreshTokenHash: hash } });
+      const { response } = await this.issuance.issue({ client, scopes, target, dpopJkt, rotating: { grant, refreshTokenHash: hash } });
       this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes: target.scopes, audience: target.audience } });
       return response;
     } catch (error) {
