@@ -12,6 +12,7 @@ describe('isUnavailableError: what becomes 503 temporarily_unavailable rather th
     ['admin_shutdown (fast shutdown cut the session)', pgError('57P01', 'terminating connection due to administrator command')],
     ['cannot_connect_now (starting up or shutting down)', pgError('57P03', 'the database system is shutting down')],
     ['a statement timeout', pgError('57014', 'canceling statement due to statement timeout')],
+    ['a lock timeout (lock_not_available: a row held longer than lock_timeout)', pgError('55P03', 'canceling statement due to lock timeout')],
     ['a connection exception (class 08)', pgError('08006')],
     ['a protocol violation (class 08)', pgError('08P01')],
     ['too many connections (class 53)', pgError('53300')],

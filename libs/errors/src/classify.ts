@@ -3,6 +3,9 @@ const UNAVAILABLE_CODES = new Set([
   ...['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'],
   // admin_shutdown, crash_shutdown, cannot_connect_now (starting up, shutting down), query_canceled (statement_timeout)
   ...['57P01', '57P02', '57P03', '57014'],
+  // lock_not_available: lock_timeout ran out waiting for a row another transaction holds (a
+  // migration's ALTER, a long admin write); the same request succeeds once it is released.
+  '55P03',
   // Serialization failure, deadlock, commit outcome unknown: reached here only once the bounded
   // server-side retry (libs/database retryConflicts) gave up, so the client should retry later.
   ...['40001', '40P01', '40003'],
