@@ -17,14 +17,17 @@ export class DocumentClientsRepository {
     return rows.map((row) => row.name);
   }
 
-  /** Makes the client's associations exactly `scopes`; true when anything changed. */
+  /**
+   * Makes the client's associations exactly `scopes`; true when anything changed. One SELECT over
+   * both writes: TypeORM answers a bare DELETE with `[rows, rowCount]`, whose length is always 2.
+   */
   async replaceScopes(tx: Tx, clientRef: string, scopes: string[]): Promise<boolean> {
-    const manager = entityManagerOf(tx);
-    const removed: unknown[] = await manager.query('DELETE FROM client_scopes WHERE client_ref = $1 AND NOT (scope_name = ANY($2::text[])) RETURNING scope_name', [clientRef, scopes]);
-    const added: unknown[] = await manager.query(
-      'INSERT INTO client_scopes (client_ref, scope_name) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING scope_name',
+    const [{ changed }]: { changed: number }[] = await entityManagerOf(tx).query(
+      `WITH removed AS (DELETE FROM client_scopes WHERE client_ref = $1 AND NOT (scope_name = ANY($2::text[])) RETURNING 1),
+            added AS (INSERT INTO client_scopes (client_ref, scope_name) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT ((SELECT count(*) FROM removed) + (SELECT count(*) FROM added))::int AS changed`,
       [clientRef, scopes],
     );
-    return removed.length > 0 || added.length > 0;
+    return changed > 0;
   }
 }

@@ -18,7 +18,8 @@ export const DOCUMENT_CLIENT_DESCRIPTION = 'Resolved from its client ID metadata
  * token only for a client they know: so a document client is kept as a public client whose
  * client_id is its URL (its version too, which keeps (name, version) unique and shows the URL on
  * the consent page), written with its outbox events like any other. The document stays the truth:
- * each fetch brings the row up to date; a row an admin deactivated stays deactivated.
+ * each fetch brings the row up to date; a row an admin deactivated stays deactivated. A fetch that
+ * changes nothing writes nothing: no new entity version, no event for every resource server.
  */
 @Injectable()
 export class DocumentClients {
@@ -50,8 +51,10 @@ export class DocumentClients {
       return client;
     }
     // Everything but `active`: an admin's deactivation outlives the document.
-    const client = await this.writes.update(tx, stored.client.id, withoutActive(fields));
-    await this.repository.replaceScopes(tx, client.id, scopes);
+    const documented = withoutActive(fields);
+    const scopesChanged = await this.repository.replaceScopes(tx, stored.client.id, scopes);
+    if (!scopesChanged && sameFields(stored.client, documented)) return stored.client;
+    const client = await this.writes.update(tx, stored.client.id, documented);
     await this.events.upserted(tx, client);
     return client;
   }
@@ -73,6 +76,10 @@ function fieldsOf(clientId: string, metadata: DocumentClientMetadata): ClientFie
     idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_SIGNING_ALG,
     postLogoutRedirectUris: [],
   };
+}
+
+function sameFields(client: Client, fields: Partial<ClientFields>): boolean {
+  return Object.entries(fields).every(([key, value]) => JSON.stringify(client[key as keyof Client]) === JSON.stringify(value));
 }
 
 function withoutActive(fields: ClientFields): Partial<ClientFields> {

@@ -3,6 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { AuditWriter } from '../../src/audit/audit-writer.js';
+import { DocumentClients } from '../../src/client-metadata-documents/document-clients.js';
 import { ClientMetadataDocuments } from '../../src/client-metadata-documents/client-metadata-documents.service.js';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { authorizePath, authorizeThroughPages, pkcePair, tokenRequest } from '../support/authorize-flow.helpers.js';
@@ -176,6 +177,25 @@ describe('client ID metadata documents', () => {
       await server.app.get(AuditWriter).flush();
       const accepted = await sql(server, "SELECT 1 FROM audit_events WHERE action = 'client_metadata_document.accepted' AND target_id = $1", [clientId]);
       expect(accepted).toHaveLength(1);
+    });
+
+    it('writes the row again on a later fetch only when the document changed: no new version, no event otherwise', async () => {
+      const clientId = `${base}/good`;
+      const documents = server.app.get(DocumentClients);
+      const metadata = { name: 'Agent Tool', redirectUris: [REDIRECT], refresh: true, scopes: ['read'] };
+      const version = async () => Number((await sql<{ entity_version: string }>(server, 'SELECT entity_version FROM clients WHERE client_id = $1', [clientId]))[0].entity_version);
+      const eventCount = async () => (await sql(server, "SELECT 1 FROM outbox_events WHERE kind = 'client.upserted' AND entity_id = $1", [clientId])).length;
+      await documents.upsert(clientId, metadata);
+      const [first, events] = [await version(), await eventCount()];
+      await documents.upsert(clientId, { ...metadata });
+      expect(await version()).toBe(first);
+      expect(await eventCount()).toBe(events);
+      await documents.upsert(clientId, { ...metadata, name: 'Agent Tool 2' });
+      expect(await version()).toBe(first + 1);
+      expect(await eventCount()).toBe(events + 1);
+      await documents.upsert(clientId, { ...metadata, name: 'Agent Tool 2', scopes: [] });
+      expect(await version()).toBe(first + 2);
+      expect(await eventCount()).toBe(events + 2);
     });
 
     it('keeps a document client an admin deactivated deactivated: the authorize page and the token endpoint refuse it', async () => {
