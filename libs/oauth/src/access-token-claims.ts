@@ -22,6 +22,15 @@ export interface AccessTokenPayload {
   jti: string;
   /** Seconds since the epoch; absent when the client's lifetime is "never". */
   exp?: number;
+  /** RFC 8693 §4.1: the party acting for `sub` in a token made by delegation; prior actors nested. */
+  act?: ActorClaim;
+}
+
+/** RFC 8693 §4.1: the current actor, and the one before it nested in its own `act`. */
+export interface ActorClaim {
+  sub: string;
+  client_id: string;
+  act?: ActorClaim;
 }
 
 export type AccessTokenClaim = keyof AccessTokenPayload;

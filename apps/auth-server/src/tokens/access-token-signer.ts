@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomFillSync, type KeyObject } from 'node:crypto';
-import { ACCESS_TOKEN_TYP, formatScope, type AccessTokenPayload } from '#oauth';
+import { ACCESS_TOKEN_TYP, formatScope, type AccessTokenPayload, type ActorClaim } from '#oauth';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
 import { signCompactEs256 } from './compact-es256.js';
@@ -17,6 +17,8 @@ export interface AccessTokenClaims {
   issuedAt: number;
   /** Seconds since the epoch; undefined when the lifetime is "never". */
   expiresAt?: number;
+  /** RFC 8693 delegation: who acts for the subject. */
+  act?: ActorClaim;
 }
 
 /** The only place that signs access tokens: one ES256 signature per token. */
@@ -44,6 +46,7 @@ export class AccessTokenSigner {
       iat: claims.issuedAt,
       jti: randomJti(),
       ...(claims.expiresAt !== undefined ? { exp: claims.expiresAt } : {}),
+      ...(claims.act ? { act: claims.act } : {}),
     };
     return signCompactEs256(this.headerFor(kid), payload, key, this.signature);
   }

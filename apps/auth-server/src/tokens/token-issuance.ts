@@ -1,4 +1,4 @@
-import type { GrantType } from '#oauth';
+import type { ActorClaim, GrantType } from '#oauth';
 import type { Client } from '../clients/client.js';
 import type { TokenResponse } from './token-response.js';
 import type { GrantRecord } from './grant.js';
@@ -36,7 +36,21 @@ export interface NewGrantCommand {
   /** An OpenID Connect request: an id token is minted beside the access token, and the grant keeps auth_time. */
   openId?: OpenIdFacts;
   target?: AccessTokenTarget;
+  /** RFC 8693: the tokens are exchanged from another grant's access token. */
+  exchange?: ExchangeFacts;
   rotating?: undefined;
+}
+
+/** What a token exchange carries over from its subject token (RFC 8693 §2.2.1, §4.1). */
+export interface ExchangeFacts {
+  /** The subject token's grant: written as the new grant's parent, and it must still be live then. */
+  parentGrantId: string;
+  /** The subject token's `sub` (a username, or the client id of a client_credentials token). */
+  subject: string;
+  /** Absent: impersonation. */
+  act?: ActorClaim;
+  /** The subject token's `exp`: an exchanged token never outlives it. */
+  notAfter?: number;
 }
 
 /** What an OpenID Connect authorization request established (OIDC Core §3.1.2). */
@@ -94,6 +108,14 @@ export class UserNoLongerActive extends Error {
   constructor() {
     super('the user was deactivated or deleted while their token was being issued');
     this.name = 'UserNoLongerActive';
+  }
+}
+
+/** The subject token's grant was revoked between its check and the exchanged grant's commit. */
+export class ParentGrantRevoked extends Error {
+  constructor() {
+    super('the subject token was revoked while it was being exchanged');
+    this.name = 'ParentGrantRevoked';
   }
 }
 
