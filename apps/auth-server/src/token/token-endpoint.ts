@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, InvalidGrant, UnauthorizedClient } from '#oauth';
+import { InvalidClient, InvalidGrant, OAuthError, UnauthorizedClient } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
@@ -25,9 +25,16 @@ export class TokenEndpoint {
     const form = parseOAuthForm(request);
     const handler = this.registry.handlerFor(requireParam(form, 'grant_type'));
     const client = await this.clientAuthentication.authenticate(request, form, { allowPublic: true });
-    assertRegisteredFor(client, handler);
+    let parsed: ReturnType<typeof handler.parameters.parse>;
     try {
-      return await handler.handle({ client, request: handler.parameters.parse(form), ip: request.ip });
+      assertRegisteredFor(client, handler);
+      parsed = handler.parameters.parse(form);
+    } catch (error) {
+      if (error instanceof OAuthError) handler.refused?.(client, error);
+      throw error;
+    }
+    try {
+      return await handler.handle({ client, request: parsed, ip: request.ip });
     } catch (error) {
       // Deactivated (or deleted) after authentication, before its grant was written: as if it had been before.
       if (error instanceof ClientNoLongerActive) throw new InvalidClient('client authentication failed', /^Basic\b/i.test(request.headers.authorization ?? ''));

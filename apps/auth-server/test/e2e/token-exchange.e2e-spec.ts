@@ -3,7 +3,10 @@ import { SignJWT, generateKeyPair } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
 import { GrantTypes } from '#oauth';
+import { randomUUID } from 'node:crypto';
 import { AuditWriter } from '../../src/audit/audit-writer.js';
+import { GrantsRepository } from '../../src/tokens/grants.repository.js';
+import { ParentGrantRevoked } from '../../src/tokens/token-issuance.js';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { createTestClient, patchClient, type TestClient } from '../support/authorize-flow.helpers.js';
 import { call } from '../support/clients-fixtures.js';
@@ -47,31 +50,58 @@ describe('token exchange (RFC 8693)', () => {
 
   /** alice's access token at `web` (password grant) for `resource`. */
   async function userToken(resource = API, client = web, scope = 'read write'): Promise<string> {
-    const response = await postForm(server, '/oauth/token', { grant_type: 'password', username: 'alice', password: 'alice-password-1', scope, resource }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const response = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'password', username: 'alice', password: 'alice-password-1', scope, resource },
+      { authorization: basic(client.clientId, client.clientSecret!) },
+    );
     expect(response.status).toBe(200);
     return ((await response.json()) as { access_token: string }).access_token;
   }
 
   async function ownToken(client: TestClient): Promise<string> {
-    const response = await oauth.clientCredentialsGrantRequest(as, { client_id: client.clientId }, oauth.ClientSecretBasic(client.clientSecret!), { scope: 'read' }, insecure);
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      { client_id: client.clientId },
+      oauth.ClientSecretBasic(client.clientSecret!),
+      { scope: 'read' },
+      insecure,
+    );
     return (await oauth.processClientCredentialsResponse(as, { client_id: client.clientId }, response)).access_token;
   }
 
   /** The raw token endpoint answer, as oauth4webapi sends the request. */
   function exchangeRequest(caller: TestClient, parameters: Record<string, string>): Promise<Response> {
-    return oauth.genericTokenEndpointRequest(as, { client_id: caller.clientId }, oauth.ClientSecretBasic(caller.clientSecret!), TOKEN_EXCHANGE, parameters, insecure);
+    return oauth.genericTokenEndpointRequest(
+      as,
+      { client_id: caller.clientId },
+      oauth.ClientSecretBasic(caller.clientSecret!),
+      TOKEN_EXCHANGE,
+      parameters,
+      insecure,
+    );
   }
 
   async function exchange(caller: TestClient, parameters: Record<string, string>): Promise<oauth.TokenEndpointResponse> {
     return oauth.processGenericTokenEndpointResponse(as, { client_id: caller.clientId }, await exchangeRequest(caller, parameters));
   }
 
-  async function refused(caller: TestClient, parameters: Record<string, string>): Promise<{ status: number; body: { error: string; error_description?: string } }> {
+  async function refused(
+    caller: TestClient,
+    parameters: Record<string, string>,
+  ): Promise<{ status: number; body: { error: string; error_description?: string } }> {
     const response = await exchangeRequest(caller, parameters);
     return { status: response.status, body: (await response.json()) as { error: string; error_description?: string } };
   }
 
-  const delegated = (subject: string, actor: string, extra: Record<string, string> = {}) => ({ subject_token: subject, subject_token_type: ACCESS_TOKEN, actor_token: actor, actor_token_type: ACCESS_TOKEN, ...extra });
+  const delegated = (subject: string, actor: string, extra: Record<string, string> = {}) => ({
+    subject_token: subject,
+    subject_token_type: ACCESS_TOKEN,
+    actor_token: actor,
+    actor_token_type: ACCESS_TOKEN,
+    ...extra,
+  });
 
   async function introspect(token: string): Promise<Record<string, unknown>> {
     const response = await postForm(server, '/oauth/introspect', { token }, { authorization: basic(introspector.clientId, introspector.secret) });
@@ -122,8 +152,14 @@ describe('token exchange (RFC 8693)', () => {
   it('advertises the grant type and keeps the client fields (default: no audience, no impersonation)', async () => {
     const metadata = (await (await server.request('/.well-known/oauth-authorization-server')).json()) as { grant_types_supported: string[] };
     expect(metadata.grant_types_supported).toContain(TOKEN_EXCHANGE);
-    expect((await call(server, 'GET', `/admin/v1/clients/${billing.clientId}`)).body).toMatchObject({ tokenExchangeAudiences: [], tokenExchangeImpersonation: false });
-    expect((await call(server, 'GET', `/admin/v1/clients/${api.clientId}`)).body).toMatchObject({ tokenExchangeAudiences: [BILLING, LEDGER], tokenExchangeImpersonation: false });
+    expect((await call(server, 'GET', `/admin/v1/clients/${billing.clientId}`)).body).toMatchObject({
+      tokenExchangeAudiences: [],
+      tokenExchangeImpersonation: false,
+    });
+    expect((await call(server, 'GET', `/admin/v1/clients/${api.clientId}`)).body).toMatchObject({
+      tokenExchangeAudiences: [BILLING, LEDGER],
+      tokenExchangeImpersonation: false,
+    });
   });
 
   it('delegation: the client the resource names exchanges a user token, acting for itself; act at introspection; audited', async () => {
@@ -135,18 +171,36 @@ describe('token exchange (RFC 8693)', () => {
     const claims = claimsOf(tokens.access_token);
     expect(claims).toMatchObject({ sub: 'alice', client_id: api.clientId, aud: API, gty: TOKEN_EXCHANGE, act: { sub: api.clientId, client_id: api.clientId } });
     expect(claims.exp).toBeLessThanOrEqual(claimsOf(subject).exp!);
-    expect(await introspect(tokens.access_token)).toMatchObject({ active: true, sub: 'alice', client_id: api.clientId, username: 'alice', act: { sub: api.clientId, client_id: api.clientId } });
+    expect(await introspect(tokens.access_token)).toMatchObject({
+      active: true,
+      sub: 'alice',
+      client_id: api.clientId,
+      username: 'alice',
+      act: { sub: api.clientId, client_id: api.clientId },
+    });
 
     const [parent] = await sql<{ parent_grant_id: string }>(server, 'SELECT parent_grant_id FROM grants WHERE id = $1', [claims.gid]);
     expect(parent.parent_grant_id).toBe(claimsOf(subject).gid);
     const audit = (await auditRows('token.exchanged', api.clientId)).find((row) => row.target_id === claims.gid);
-    expect(audit?.details).toMatchObject({ subject: 'alice', subjectClientId: web.clientId, subjectGrantId: claimsOf(subject).gid, actor: api.clientId, actorClientId: api.clientId, audience: API });
+    expect(audit?.details).toMatchObject({
+      subject: 'alice',
+      subjectClientId: web.clientId,
+      subjectGrantId: claimsOf(subject).gid,
+      actor: api.clientId,
+      actorClientId: api.clientId,
+      audience: API,
+    });
   });
 
   it('nests act (RFC 8693 §4.1) when the subject token was itself delegated, through openid-client', async () => {
     const first = await exchange(api, delegated(await userToken(), await ownToken(api), { resource: BILLING }));
     expect(claimsOf(first.access_token).aud).toBe(BILLING);
-    const config = new openid.Configuration({ issuer: server.config.issuer, token_endpoint: `${server.baseUrl}/oauth/token` }, billing.clientId, {}, openid.ClientSecretBasic(billing.clientSecret!));
+    const config = new openid.Configuration(
+      { issuer: server.config.issuer, token_endpoint: `${server.baseUrl}/oauth/token` },
+      billing.clientId,
+      {},
+      openid.ClientSecretBasic(billing.clientSecret!),
+    );
     openid.allowInsecureRequests(config);
     const second = await openid.genericGrantRequest(config, TOKEN_EXCHANGE, delegated(first.access_token, await ownToken(billing)));
     expect(second.issued_token_type).toBe(ACCESS_TOKEN);
@@ -157,7 +211,12 @@ describe('token exchange (RFC 8693)', () => {
 
   it('impersonation: refused without the client flag (invalid_request), allowed with it (no act)', async () => {
     const subject = await userToken();
-    await expectRefused(api, { subject_token: subject, subject_token_type: ACCESS_TOKEN }, 'invalid_request', 'this client may not impersonate: send an actor_token');
+    await expectRefused(
+      api,
+      { subject_token: subject, subject_token_type: ACCESS_TOKEN },
+      'invalid_request',
+      'this client may not impersonate: send an actor_token',
+    );
     await patchClient(server, api.clientId, { tokenExchangeImpersonation: true });
     try {
       const tokens = await exchange(api, { subject_token: subject, subject_token_type: ACCESS_TOKEN, scope: 'read' });
@@ -218,40 +277,117 @@ describe('token exchange (RFC 8693)', () => {
     await expectRefused(api, delegated('a.b.c', actor), 'invalid_request', SUBJECT_REFUSED);
   });
 
-  it('refuses a caller that is neither the token\'s client nor in its audience, as if the token were garbage', async () => {
+  it("refuses a caller that is neither the token's client nor in its audience, as if the token were garbage", async () => {
     const subject = await userToken();
     await expectRefused(outsider, delegated(subject, await ownToken(outsider)), 'invalid_request', SUBJECT_REFUSED);
     await expectRefused(outsider, { subject_token: subject, subject_token_type: ACCESS_TOKEN }, 'invalid_request', SUBJECT_REFUSED);
     // The actor token is held to the same rule: api may not name billing's token as its actor.
-    await expectRefused(api, delegated(subject, await ownToken(billing)), 'invalid_request', 'the actor_token is invalid, inactive, or not one this client may present');
+    await expectRefused(
+      api,
+      delegated(subject, await ownToken(billing)),
+      'invalid_request',
+      'the actor_token is invalid, inactive, or not one this client may present',
+    );
   });
 
   it('refuses malformed requests with invalid_request: token types, missing or unpaired parameters', async () => {
     const subject = await userToken();
     const actor = await ownToken(api);
-    await expectRefused(api, { subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', actor_token: actor, actor_token_type: ACCESS_TOKEN }, 'invalid_request');
-    await expectRefused(api, { subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', actor_token: actor, actor_token_type: ACCESS_TOKEN }, 'invalid_request');
-    await expectRefused(api, { subject_token: subject, subject_token_type: ACCESS_TOKEN, actor_token: actor, actor_token_type: 'urn:ietf:params:oauth:token-type:id_token' }, 'invalid_request');
+    await expectRefused(
+      api,
+      { subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', actor_token: actor, actor_token_type: ACCESS_TOKEN },
+      'invalid_request',
+    );
+    await expectRefused(
+      api,
+      { subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', actor_token: actor, actor_token_type: ACCESS_TOKEN },
+      'invalid_request',
+    );
+    await expectRefused(
+      api,
+      { subject_token: subject, subject_token_type: ACCESS_TOKEN, actor_token: actor, actor_token_type: 'urn:ietf:params:oauth:token-type:id_token' },
+      'invalid_request',
+    );
     await expectRefused(api, { subject_token: subject, subject_token_type: ACCESS_TOKEN, actor_token: actor }, 'invalid_request');
     await expectRefused(api, delegated(subject, actor, { requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }), 'invalid_request');
-    // Missing required parameters are refused by the endpoint before the grant runs: nothing issued.
-    const before = await exchangedGrants();
-    expect((await refused(api, { subject_token_type: ACCESS_TOKEN })).body).toEqual({ error: 'invalid_request', error_description: 'the parameter subject_token is missing' });
-    expect((await refused(api, { subject_token: subject })).body).toEqual({ error: 'invalid_request', error_description: 'the parameter subject_token_type is missing' });
-    expect(await exchangedGrants()).toBe(before);
+    // Missing required parameters are refused by the endpoint before the grant runs; audited all the same.
+    await expectRefused(api, { subject_token_type: ACCESS_TOKEN }, 'invalid_request', 'the parameter subject_token is missing');
+    await expectRefused(api, { subject_token: subject }, 'invalid_request', 'the parameter subject_token_type is missing');
   });
 
   it('is for confidential clients registered for it: a public client cannot register it nor use it', async () => {
-    const created = await call(server, 'POST', '/admin/v1/clients', { name: 'Public exchange', version: '1', type: 'public', grants: ['authorization_code', TOKEN_EXCHANGE], redirectUris: ['https://app.example.com/cb'] });
+    const created = await call(server, 'POST', '/admin/v1/clients', {
+      name: 'Public exchange',
+      version: '1',
+      type: 'public',
+      grants: ['authorization_code', TOKEN_EXCHANGE],
+      redirectUris: ['https://app.example.com/cb'],
+    });
     expect(created.status).toBe(400);
     const publicClient = await createTestClient(server, { name: 'Public', type: 'public', scopes: ['read'] });
     const before = await exchangedGrants();
-    const response = await postForm(server, '/oauth/token', { grant_type: TOKEN_EXCHANGE, client_id: publicClient.clientId, subject_token: await userToken(), subject_token_type: ACCESS_TOKEN });
+    const response = await postForm(server, '/oauth/token', {
+      grant_type: TOKEN_EXCHANGE,
+      client_id: publicClient.clientId,
+      subject_token: await userToken(),
+      subject_token_type: ACCESS_TOKEN,
+    });
     expect([response.status, ((await response.json()) as { error: string }).error]).toEqual([400, 'unauthorized_client']);
     // Registered for other grants only: the same.
-    const response2 = await postForm(server, '/oauth/token', { grant_type: TOKEN_EXCHANGE, subject_token: await userToken(), subject_token_type: ACCESS_TOKEN }, { authorization: basic(web.clientId, web.clientSecret!) });
+    const response2 = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: TOKEN_EXCHANGE, subject_token: await userToken(), subject_token_type: ACCESS_TOKEN },
+      { authorization: basic(web.clientId, web.clientSecret!) },
+    );
     expect([response2.status, ((await response2.json()) as { error: string }).error]).toEqual([400, 'unauthorized_client']);
     expect(await exchangedGrants()).toBe(before);
+    for (const caller of [publicClient, web])
+      expect((await auditRows('token.exchange_refused', caller.clientId)).map((row) => row.details.error)).toEqual(['unauthorized_client']);
+  });
+
+  it('an exchange whose subject grant is revoked before its row is written writes nothing (the row is conditional)', async () => {
+    const subject = claimsOf(await userToken());
+    const [apiRow] = await sql<{ id: string }>(server, 'SELECT id FROM clients WHERE client_id = $1', [api.clientId]);
+    const [alice] = await sql<{ id: string }>(server, `SELECT id FROM users WHERE username = 'alice'`);
+    await sql(server, 'UPDATE grants SET revoked_at = now() WHERE id = $1', [subject.gid]);
+    const before = await exchangedGrants();
+    const grant = {
+      id: randomUUID(),
+      clientRef: apiRow.id,
+      clientId: api.clientId,
+      userId: alice.id,
+      username: 'alice',
+      grantType: TOKEN_EXCHANGE,
+      scopes: ['read'],
+      issuedAt: new Date(),
+      accessExpiresAt: new Date(Date.now() + 60_000),
+      refreshTokenHash: null,
+      refreshRemaining: null,
+      refreshUnlimited: false,
+      authorizationCodeHash: null,
+      authTime: null,
+      requestIp: null,
+      requestId: null,
+      resources: [],
+    };
+    await expect(server.app.get(GrantsRepository).insertExchanged(grant, subject.gid)).rejects.toBeInstanceOf(ParentGrantRevoked);
+    expect(await exchangedGrants()).toBe(before);
+  });
+
+  it('a user deactivated: the tokens exchanged from theirs are inactive too', async () => {
+    const bob = await createUser(server, 'bob', 'bob-password-1');
+    const response = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'password', username: 'bob', password: 'bob-password-1', scope: 'read', resource: API },
+      { authorization: basic(web.clientId, web.clientSecret!) },
+    );
+    const subject = ((await response.json()) as { access_token: string }).access_token;
+    const exchanged = (await exchange(api, delegated(subject, await ownToken(api)))).access_token;
+    expect((await introspect(exchanged)).active).toBe(true);
+    expect((await call(server, 'PATCH', `/admin/v1/users/${bob.id}`, { active: false })).status).toBe(200);
+    expect(await introspect(exchanged)).toEqual({ active: false });
   });
 
   describe('revocation follows the chain', () => {
@@ -265,7 +401,11 @@ describe('token exchange (RFC 8693)', () => {
     }
 
     async function revokedEvents(clientId: string): Promise<{ grantIds?: string[] }[]> {
-      return (await sql<{ payload: { grantIds?: string[] } }>(server, `SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' AND entity_id = $1`, [clientId])).map((row) => row.payload);
+      return (
+        await sql<{ payload: { grantIds?: string[] } }>(server, `SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' AND entity_id = $1`, [
+          clientId,
+        ])
+      ).map((row) => row.payload);
     }
 
     async function expectChainRevoked({ subject, first, second }: { subject: string; first: string; second: string }): Promise<void> {
@@ -277,7 +417,7 @@ describe('token exchange (RFC 8693)', () => {
       await expectRefused(billing, delegated(first, await ownToken(billing)), 'invalid_request', SUBJECT_REFUSED);
     }
 
-    it('at the revocation endpoint (the subject\'s client revokes its token)', async () => {
+    it("at the revocation endpoint (the subject's client revokes its token)", async () => {
       const tokens = await chain();
       expect((await postForm(server, '/oauth/revoke', { token: tokens.subject }, { authorization: basic(web.clientId, web.clientSecret!) })).status).toBe(200);
       await expectChainRevoked(tokens);
@@ -291,7 +431,7 @@ describe('token exchange (RFC 8693)', () => {
       expect(await introspect(tokens.second)).toEqual({ active: false });
     });
 
-    it('by the admin API (DELETE /admin/v1/tokens/{id}) and by revoking all of the subject client\'s tokens', async () => {
+    it("by the admin API (DELETE /admin/v1/tokens/{id}) and by revoking all of the subject client's tokens", async () => {
       const one = await chain();
       expect((await call(server, 'DELETE', `/admin/v1/tokens/${claimsOf(one.subject).gid}`)).status).toBe(204);
       await expectChainRevoked(one);
@@ -300,7 +440,7 @@ describe('token exchange (RFC 8693)', () => {
       await expectChainRevoked(all);
     });
 
-    it('when the subject\'s client is deactivated, or deleted', async () => {
+    it("when the subject's client is deactivated, or deleted", async () => {
       const deactivated = await createTestClient(server, { name: 'Web deactivated', grants: ['password'], scopes: ['read', 'write'] });
       const one = await chain(deactivated);
       expect((await call(server, 'PATCH', `/admin/v1/clients/${deactivated.clientId}`, { active: false })).status).toBe(200);

@@ -18,7 +18,16 @@ const API = 'https://api.example.com';
 const BILLING = 'https://billing.example.com';
 
 function resource(identifier: string, clientId: string | null = null): Resource {
-  return { id: identifier, identifier, name: identifier, scopes: [], accessTokenLifetimeSeconds: null, clientId, createdAt: new Date(0), updatedAt: new Date(0) };
+  return {
+    id: identifier,
+    identifier,
+    name: identifier,
+    scopes: [],
+    accessTokenLifetimeSeconds: null,
+    clientId,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+  };
 }
 const registry = new Map([API, BILLING].map((identifier) => [identifier, resource(identifier, identifier === API ? 'api-client' : null)]));
 const resourceOf = (identifier: string) => registry.get(identifier);
@@ -29,12 +38,15 @@ describe(assertAccessTokenType.name, () => {
     expect(() => assertAccessTokenType(ACCESS_TOKEN, 'subject_token_type')).not.toThrow();
   });
 
-  it.each(['urn:ietf:params:oauth:token-type:refresh_token', 'urn:ietf:params:oauth:token-type:id_token', 'urn:ietf:params:oauth:token-type:jwt', 'access_token', ''])(
-    'refuses %j with invalid_request',
-    (type) => {
-      expect(() => assertAccessTokenType(type, 'actor_token_type')).toThrow(InvalidRequest);
-    },
-  );
+  it.each([
+    'urn:ietf:params:oauth:token-type:refresh_token',
+    'urn:ietf:params:oauth:token-type:id_token',
+    'urn:ietf:params:oauth:token-type:jwt',
+    'access_token',
+    '',
+  ])('refuses %j with invalid_request', (type) => {
+    expect(() => assertAccessTokenType(type, 'actor_token_type')).toThrow(InvalidRequest);
+  });
 });
 
 describe(assertParameterPairs.name, () => {
@@ -59,7 +71,7 @@ describe(audiencesOf.name, () => {
 });
 
 describe(mayPresent.name, () => {
-  it('lets the token\'s own client present it', () => {
+  it("lets the token's own client present it", () => {
     expect(mayPresent({ clientId: 'web' }, token(), resourceOf)).toBe(true);
   });
 
@@ -72,7 +84,7 @@ describe(mayPresent.name, () => {
     expect(mayPresent({ clientId: 'svc' }, token({ aud: 'svc' }), resourceOf)).toBe(true);
   });
 
-  it('refuses any other client: not the token\'s, not in its audience', () => {
+  it("refuses any other client: not the token's, not in its audience", () => {
     expect(mayPresent({ clientId: 'other' }, token(), resourceOf)).toBe(false);
     expect(mayPresent({ clientId: 'api-client' }, token({ aud: BILLING }), resourceOf)).toBe(false);
     expect(mayPresent({ clientId: 'api-client' }, token({ aud: 'https://unregistered.example.com' }), resourceOf)).toBe(false);
@@ -80,16 +92,20 @@ describe(mayPresent.name, () => {
 });
 
 describe(actorClaimFor.name, () => {
-  it('names the actor token\'s subject and client (delegation)', () => {
+  it("names the actor token's subject and client (delegation)", () => {
     expect(actorClaimFor(token(), token({ sub: 'svc', client_id: 'svc' }))).toEqual({ sub: 'svc', client_id: 'svc' });
   });
 
-  it('nests the subject token\'s act inside the new actor (RFC 8693 §4.1)', () => {
+  it("nests the subject token's act inside the new actor (RFC 8693 §4.1)", () => {
     const subject = token({ act: { sub: 'first', client_id: 'first' } });
-    expect(actorClaimFor(subject, token({ sub: 'second', client_id: 'second' }))).toEqual({ sub: 'second', client_id: 'second', act: { sub: 'first', client_id: 'first' } });
+    expect(actorClaimFor(subject, token({ sub: 'second', client_id: 'second' }))).toEqual({
+      sub: 'second',
+      client_id: 'second',
+      act: { sub: 'first', client_id: 'first' },
+    });
   });
 
-  it('has no act for impersonation of a plain token, and keeps the subject\'s act when there is one', () => {
+  it("has no act for impersonation of a plain token, and keeps the subject's act when there is one", () => {
     expect(actorClaimFor(token(), undefined)).toBeUndefined();
     expect(actorClaimFor(token({ act: { sub: 'first', client_id: 'first' } }), undefined)).toEqual({ sub: 'first', client_id: 'first' });
   });
@@ -108,8 +124,11 @@ describe(actorClaimFor.name, () => {
 describe(exchangeAudience.name, () => {
   const client = { tokenExchangeAudiences: [BILLING], allowedResources: null };
 
-  it('keeps the subject token\'s audience when none is asked for, or the same one is', () => {
-    expect(exchangeAudience({}, API, { tokenExchangeAudiences: [], allowedResources: null }, resourceOf)).toEqual({ audience: API, resource: registry.get(API) });
+  it("keeps the subject token's audience when none is asked for, or the same one is", () => {
+    expect(exchangeAudience({}, API, { tokenExchangeAudiences: [], allowedResources: null }, resourceOf)).toEqual({
+      audience: API,
+      resource: registry.get(API),
+    });
     expect(exchangeAudience({ audience: API }, API, { tokenExchangeAudiences: [], allowedResources: null }, resourceOf).audience).toBe(API);
     expect(exchangeAudience({}, 'https://default.example.com', client, resourceOf)).toEqual({ audience: 'https://default.example.com', resource: undefined });
   });
@@ -122,8 +141,17 @@ describe(exchangeAudience.name, () => {
 
   it('refuses with invalid_target: not listed, not registered, not allowed, malformed, or resource and audience disagreeing', () => {
     expect(() => exchangeAudience({ resource: BILLING }, API, { tokenExchangeAudiences: [], allowedResources: null }, resourceOf)).toThrow(InvalidTarget);
-    expect(() => exchangeAudience({ resource: 'https://gone.example.com' }, API, { tokenExchangeAudiences: ['https://gone.example.com'], allowedResources: null }, resourceOf)).toThrow(InvalidTarget);
-    expect(() => exchangeAudience({ resource: BILLING }, API, { tokenExchangeAudiences: [BILLING], allowedResources: [API] }, resourceOf)).toThrow(InvalidTarget);
+    expect(() =>
+      exchangeAudience(
+        { resource: 'https://gone.example.com' },
+        API,
+        { tokenExchangeAudiences: ['https://gone.example.com'], allowedResources: null },
+        resourceOf,
+      ),
+    ).toThrow(InvalidTarget);
+    expect(() => exchangeAudience({ resource: BILLING }, API, { tokenExchangeAudiences: [BILLING], allowedResources: [API] }, resourceOf)).toThrow(
+      InvalidTarget,
+    );
     expect(() => exchangeAudience({ audience: 'not a uri' }, API, client, resourceOf)).toThrow(InvalidTarget);
     expect(() => exchangeAudience({ resource: BILLING, audience: API }, API, client, resourceOf)).toThrow(InvalidTarget);
   });

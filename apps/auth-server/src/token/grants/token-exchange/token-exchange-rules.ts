@@ -44,7 +44,11 @@ export function audiencesOf(token: Pick<PresentedToken, 'aud'>): string[] {
  * audience, i.e. an audience is the caller's client_id or a resource that names the caller as the
  * client representing it (CONTRACT.md "Precisions").
  */
-export function mayPresent(caller: Pick<Client, 'clientId'>, token: PresentedToken, resourceOf: (identifier: string) => Pick<Resource, 'clientId'> | undefined): boolean {
+export function mayPresent(
+  caller: Pick<Client, 'clientId'>,
+  token: PresentedToken,
+  resourceOf: (identifier: string) => Pick<Resource, 'clientId'> | undefined,
+): boolean {
   if (token.client_id === caller.clientId) return true;
   return audiencesOf(token).some((audience) => audience === caller.clientId || resourceOf(audience)?.clientId === caller.clientId);
 }
@@ -91,7 +95,8 @@ export function exchangeAudience(
   resourceOf: (identifier: string) => Resource | undefined,
 ): { audience: string; resource: Resource | undefined } {
   const { resource: byResource, audience: byAudience } = request;
-  if (byResource !== undefined && byAudience !== undefined && byResource !== byAudience) throw new InvalidTarget('resource and audience name different targets: name one');
+  if (byResource !== undefined && byAudience !== undefined && byResource !== byAudience)
+    throw new InvalidTarget('resource and audience name different targets: name one');
   const requested = byResource ?? byAudience;
   if (requested === undefined || requested === subjectAudience) return { audience: subjectAudience, resource: resourceOf(subjectAudience) };
   if (!isResourceIndicator(requested)) throw new InvalidTarget('the audience must be a resource identifier: an absolute URI without a fragment');
@@ -112,7 +117,7 @@ export function exchangeScopes(requested: string | undefined, subjectScopes: rea
   if (requested === undefined) return subjectScopes.filter((scope) => callerScopes.includes(scope));
   const scopes = parseScope(requested);
   if (!scopes) throw new InvalidScope('the scope parameter is malformed');
-  if (scopes.some((scope) => !subjectScopes.includes(scope))) throw new InvalidScope('the scope may only narrow the subject token\'s scope');
+  if (scopes.some((scope) => !subjectScopes.includes(scope))) throw new InvalidScope("the scope may only narrow the subject token's scope");
   if (scopes.some((scope) => !callerScopes.includes(scope))) throw new InvalidScope('the requested scope is not allowed for this client');
   return scopes;
 }

@@ -10,7 +10,15 @@ import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { PresentedTokens, type ActiveToken } from './presented-tokens.js';
-import { actorClaimFor, assertAccessTokenType, assertParameterPairs, audiencesOf, exchangeAudience, exchangeScopes, mayPresent } from './token-exchange-rules.js';
+import {
+  actorClaimFor,
+  assertAccessTokenType,
+  assertParameterPairs,
+  audiencesOf,
+  exchangeAudience,
+  exchangeScopes,
+  mayPresent,
+} from './token-exchange-rules.js';
 
 const PARAMETERS = new GrantParameters(
   ['subject_token', 'subject_token_type'],
@@ -57,7 +65,8 @@ export class TokenExchangeGrant implements GrantHandler<typeof PARAMETERS> {
     assertAccessTokenType(request.subject_token_type, 'subject_token_type');
     assertParameterPairs(request);
     if (request.actor_token_type !== undefined) assertAccessTokenType(request.actor_token_type, 'actor_token_type');
-    if (request.actor_token === undefined && !client.tokenExchangeImpersonation) throw new InvalidRequest('this client may not impersonate: send an actor_token');
+    if (request.actor_token === undefined && !client.tokenExchangeImpersonation)
+      throw new InvalidRequest('this client may not impersonate: send an actor_token');
 
     const catalog = await this.catalog.current();
     const resourceOf = (identifier: string) => catalog.get(identifier);
@@ -69,7 +78,12 @@ export class TokenExchangeGrant implements GrantHandler<typeof PARAMETERS> {
     if (subjectAudience === undefined) throw new InvalidRequest(UNACCEPTABLE('subject_token'), 'subject token without an audience');
     const { audience, resource } = exchangeAudience(request, subjectAudience, client, resourceOf);
     const scopes = exchangeScopes(request.scope, await this.stillGranted(subject), await this.clients.scopesOf(client));
-    const target = { audience, scopes: catalog.scopesFor(resource, scopes), lifetimeSeconds: resource?.accessTokenLifetimeSeconds ?? null, resources: resource ? [audience] : [] };
+    const target = {
+      audience,
+      scopes: catalog.scopesFor(resource, scopes),
+      lifetimeSeconds: resource?.accessTokenLifetimeSeconds ?? null,
+      resources: resource ? [audience] : [],
+    };
 
     const { grant } = subject;
     try {
@@ -105,10 +119,16 @@ export class TokenExchangeGrant implements GrantHandler<typeof PARAMETERS> {
   }
 
   /** An active token of ours that the caller may present; invalid_request otherwise (RFC 8693 §2.2.2, CONTRACT.md). */
-  private async presentable(client: Client, token: string, which: 'subject_token' | 'actor_token', resourceOf: Parameters<typeof mayPresent>[2]): Promise<ActiveToken> {
+  private async presentable(
+    client: Client,
+    token: string,
+    which: 'subject_token' | 'actor_token',
+    resourceOf: Parameters<typeof mayPresent>[2],
+  ): Promise<ActiveToken> {
     const active = await this.tokens.active(token);
     if (!active) throw new InvalidRequest(UNACCEPTABLE(which), `${which} not active`);
-    if (!mayPresent(client, active.claims, resourceOf)) throw new InvalidRequest(UNACCEPTABLE(which), `${which} of ${active.claims.client_id}: the caller is neither its client nor in its audience`);
+    if (!mayPresent(client, active.claims, resourceOf))
+      throw new InvalidRequest(UNACCEPTABLE(which), `${which} of ${active.claims.client_id}: the caller is neither its client nor in its audience`);
     return active;
   }
 
@@ -119,7 +139,7 @@ export class TokenExchangeGrant implements GrantHandler<typeof PARAMETERS> {
     return claims.scope.split(' ').filter((scope) => scope !== '' && associated.includes(scope));
   }
 
-  private refused(client: Client, error: OAuthError): void {
+  refused(client: Client, error: OAuthError): void {
     this.audit.record({
       action: 'token.exchange_refused',
       actor: { type: 'client', id: client.clientId },
