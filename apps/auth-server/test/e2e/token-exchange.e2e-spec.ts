@@ -231,6 +231,15 @@ describe('token exchange (RFC 8693)', () => {
     }
   });
 
+  it('an exchanged token never outlives its subject token (exp and expires_in capped)', async () => {
+    const brief = await createTestClient(server, { name: 'Brief', grants: ['password'], scopes: ['read', 'write'] });
+    await patchClient(server, brief.clientId, { accessTokenLifetime: { mode: 'seconds', seconds: 60 } });
+    const subject = await userToken(API, brief);
+    const tokens = await exchange(api, delegated(subject, await ownToken(api)));
+    expect(claimsOf(tokens.access_token).exp).toBe(claimsOf(subject).exp);
+    expect(tokens.expires_in).toBeLessThanOrEqual(60);
+  });
+
   it('scope only narrows: a subset is granted, anything wider is invalid_scope', async () => {
     const subject = await userToken(API, web, 'read');
     expect((await exchange(api, delegated(subject, await ownToken(api), { scope: 'read' }))).scope).toBe('read');
