@@ -139,6 +139,11 @@ describe(exchangeAudience.name, () => {
     expect(exchangeAudience({ audience: BILLING, resource: BILLING }, API, client, resourceOf).audience).toBe(BILLING);
   });
 
+  it("refuses the subject token's own audience too when the client's allowedResources leave it out", () => {
+    expect(() => exchangeAudience({}, API, { tokenExchangeAudiences: [], allowedResources: [BILLING] }, resourceOf)).toThrow(InvalidTarget);
+    expect(exchangeAudience({}, API, { tokenExchangeAudiences: [], allowedResources: [API] }, resourceOf).audience).toBe(API);
+  });
+
   it('refuses with invalid_target: not listed, not registered, not allowed, malformed, or resource and audience disagreeing', () => {
     expect(() => exchangeAudience({ resource: BILLING }, API, { tokenExchangeAudiences: [], allowedResources: null }, resourceOf)).toThrow(InvalidTarget);
     expect(() =>

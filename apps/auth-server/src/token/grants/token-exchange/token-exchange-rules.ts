@@ -85,8 +85,8 @@ function depthOf(act: ActorClaim | undefined): number {
  * The audience of the exchanged token: `resource` and `audience` (RFC 8693 §2.1) both name a
  * resource identifier here, and must agree when both are sent. None: the subject token's own
  * audience. The subject token's audience again is no widening; any other one must be a
- * registered resource listed in the client's `tokenExchangeAudiences` (and its allowedResources,
- * when set). Everything else is invalid_target.
+ * registered resource listed in the client's `tokenExchangeAudiences`. Either way the client's
+ * allowedResources, when set, must include it, as at every grant. Everything else is invalid_target.
  */
 export function exchangeAudience(
   request: { resource?: string; audience?: string },
@@ -98,12 +98,16 @@ export function exchangeAudience(
   if (byResource !== undefined && byAudience !== undefined && byResource !== byAudience)
     throw new InvalidTarget('resource and audience name different targets: name one');
   const requested = byResource ?? byAudience;
-  if (requested === undefined || requested === subjectAudience) return { audience: subjectAudience, resource: resourceOf(subjectAudience) };
+  const usable = (audience: string) => client.allowedResources === null || client.allowedResources.includes(audience);
+  if (requested === undefined || requested === subjectAudience) {
+    if (!usable(subjectAudience)) throw new InvalidTarget('the client may not use this resource');
+    return { audience: subjectAudience, resource: resourceOf(subjectAudience) };
+  }
   if (!isResourceIndicator(requested)) throw new InvalidTarget('the audience must be a resource identifier: an absolute URI without a fragment');
   if (!client.tokenExchangeAudiences.includes(requested)) throw new InvalidTarget('the client may not exchange tokens into this audience');
   const resource = resourceOf(requested);
   if (!resource) throw new InvalidTarget('the resource is not registered');
-  if (client.allowedResources !== null && !client.allowedResources.includes(requested)) throw new InvalidTarget('the client may not use this resource');
+  if (!usable(requested)) throw new InvalidTarget('the client may not use this resource');
   return { audience: requested, resource };
 }
 
