@@ -322,6 +322,36 @@ describe('token exchange (RFC 8693)', () => {
     // Missing required parameters are refused by the endpoint before the grant runs; audited all the same.
     await expectRefused(api, { subject_token_type: ACCESS_TOKEN }, 'invalid_request', 'the parameter subject_token is missing');
     await expectRefused(api, { subject_token: subject }, 'invalid_request', 'the parameter subject_token_type is missing');
+    // Repeated parameters are refused while the form is read (RFC 6749 §3.2), before anyone is authenticated.
+    const before = await exchangedGrants();
+    const auth = { authorization: basic(api.clientId, api.clientSecret!) };
+    const twice = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: TOKEN_EXCHANGE, subject_token: [subject, subject], subject_token_type: ACCESS_TOKEN, actor_token: actor, actor_token_type: ACCESS_TOKEN },
+      auth,
+    );
+    expect([twice.status, ((await twice.json()) as { error: string }).error]).toEqual([400, 'invalid_request']);
+    const twoTargets = await postForm(server, '/oauth/token', { ...delegated(subject, actor), grant_type: TOKEN_EXCHANGE, resource: [API, BILLING] }, auth);
+    expect([twoTargets.status, ((await twoTargets.json()) as { error: string }).error]).toEqual([400, 'invalid_target']);
+    expect(await exchangedGrants()).toBe(before);
+  });
+
+  it('refuses a revoked actor token with invalid_request, as a subject token', async () => {
+    const actor = await ownToken(api);
+    expect((await postForm(server, '/oauth/revoke', { token: actor }, { authorization: basic(api.clientId, api.clientSecret!) })).status).toBe(200);
+    await expectRefused(
+      api,
+      delegated(await userToken(), actor),
+      'invalid_request',
+      'the actor_token is invalid, inactive, or not one this client may present',
+    );
+    await expectRefused(
+      api,
+      delegated(await userToken(), 'garbage'),
+      'invalid_request',
+      'the actor_token is invalid, inactive, or not one this client may present',
+    );
   });
 
   it('is for confidential clients registered for it: a public client cannot register it nor use it', async () => {
