@@ -228,6 +228,31 @@ run('web console in a real browser', () => {
   );
 
   it(
+    'registers a token exchange client: its audiences and the impersonation flag (RFC 8693)',
+    async () => {
+      await go('#/clients/new', 'Add New Client');
+      await page.getByLabel('Name', { exact: true }).fill('Exchange Service');
+      await page.getByLabel('Version').fill('1.0');
+      await page.getByLabel('Authorization Code').uncheck();
+      expect(await page.getByLabel('Impersonation').count()).toBe(0);
+      await page.getByLabel('Token Exchange', { exact: true }).check();
+      await page.getByLabel('Resource identifier 1').fill('https://billing.example.com');
+      await page.getByLabel('Impersonation').check();
+      await page.getByRole('button', { name: 'Create Client' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Client created' }).waitFor();
+      const listed = (await (await as.request('/admin/v1/clients?name=Exchange', { headers: { authorization: as.adminAuthorization } })).json()) as { items: unknown[] };
+      expect(listed.items).toEqual([
+        expect.objectContaining({
+          grants: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+          tokenExchangeAudiences: ['https://billing.example.com'],
+          tokenExchangeImpersonation: true,
+        }),
+      ]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'filters the client list by name',
     async () => {
       await go('#/clients', 'Client Registration');

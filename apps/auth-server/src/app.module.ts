@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
+import { TokenExchangeGrantModule } from './token/grants/token-exchange/token-exchange-grant.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
@@ -60,6 +61,7 @@ export class AppModule {
         AuthorizeModule,
         LogoutModule,
         AuthorizationCodeGrantModule,
+        TokenExchangeGrantModule,
         IntrospectionModule,
         RevocationModule,
         RegistrationModule,

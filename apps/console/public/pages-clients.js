@@ -8,9 +8,11 @@ export const GRANT_LABELS = {
   client_credentials: 'Client Credentials',
   password: 'Resource Owner Password Credentials',
   implicit: 'Implicit',
+  'urn:ietf:params:oauth:grant-type:token-exchange': 'Token Exchange',
 };
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const GRANTS_BY_TYPE = {
-  confidential: ['authorization_code', 'client_credentials', 'password'],
+  confidential: ['authorization_code', 'client_credentials', 'password', TOKEN_EXCHANGE],
   public: ['implicit', 'authorization_code'],
 };
 
@@ -85,6 +87,8 @@ function toForm(client) {
     introspection: client?.introspection ?? false,
     idTokenSignedResponseAlg: client?.idTokenSignedResponseAlg ?? 'RS256',
     postLogoutRedirectUris: client?.postLogoutRedirectUris?.length ? [...client.postLogoutRedirectUris] : [''],
+    tokenExchangeAudiences: client?.tokenExchangeAudiences?.length ? [...client.tokenExchangeAudiences] : [''],
+    tokenExchangeImpersonation: client?.tokenExchangeImpersonation ?? false,
   };
 }
 
@@ -102,6 +106,8 @@ function toBody(form, isNew) {
     introspection: form.type === 'confidential' && form.introspection,
     idTokenSignedResponseAlg: form.idTokenSignedResponseAlg,
     postLogoutRedirectUris: form.postLogoutRedirectUris.map((uri) => uri.trim()).filter(Boolean),
+    tokenExchangeAudiences: form.tokenExchangeAudiences.map((uri) => uri.trim()).filter(Boolean),
+    tokenExchangeImpersonation: form.type === 'confidential' && form.tokenExchangeImpersonation,
   };
   if (isNew) body.name = form.name;
   else body.active = form.active;
@@ -245,6 +251,15 @@ function ClientForm({ client, onSaved }) {
           hint="Where the user may be sent back after signing out (exact match). Same rules as redirection URLs."
           uris=${form.postLogoutRedirectUris} error=${error} onChange=${(postLogoutRedirectUris) => set({ postLogoutRedirectUris })} />
       </fieldset>
+      ${form.type === 'confidential' && form.grants.includes(TOKEN_EXCHANGE) && html`<fieldset>
+        <legend>Token Exchange</legend>
+        <${UriList} field="tokenExchangeAudiences" legend="Exchange audiences" itemLabel="Resource identifier" addLabel="Add audience"
+          hint="Registered resources this client may exchange tokens into (RFC 8693). Without any, an exchanged token keeps the subject token's audience."
+          uris=${form.tokenExchangeAudiences} error=${error} onChange=${(tokenExchangeAudiences) => set({ tokenExchangeAudiences })} />
+        <label class="choice"><input type="checkbox" name="tokenExchangeImpersonation" checked=${form.tokenExchangeImpersonation} onChange=${(e) => set({ tokenExchangeImpersonation: e.currentTarget.checked })} /> Impersonation</label>
+        <p class="hint">May exchange a token without an actor token: the new token carries no act claim. Otherwise an actor token is required (delegation).</p>
+        ${fieldError(error, 'tokenExchangeImpersonation') && html`<p class="field-error" role="alert">${fieldError(error, 'tokenExchangeImpersonation')}</p>`}
+      </fieldset>`}
       ${form.type === 'confidential' && html`<div class="field">
         <label class="choice"><input type="checkbox" name="introspection" checked=${form.introspection} onChange=${(e) => set({ introspection: e.currentTarget.checked })} /> Token introspection for every client</label>
         <p class="hint">For a resource server: it may introspect the tokens of every client. Without it, a client learns only about its own tokens.</p>

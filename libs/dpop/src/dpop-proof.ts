@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { accessTokenHash, jwkThumbprint } from './jwk-thumbprint.js';
 import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
+import { KeyDoesNotFitAlg, verifiesSignature } from './proof-signature.js';
 import { normalizedTargetUri } from './target-uri.js';
 
 /** Asymmetric algorithms only (RFC 9449 §4.3 step 5: never `none`, never a MAC). Advertised as `dpop_signing_alg_values_supported`. */
@@ -97,16 +98,18 @@ function decodeHeader(proof: string): Record<string, unknown> {
 }
 
 async function verifiedPayload(proof: string, alg: string, jkt: string, jwk: Record<string, unknown>): Promise<Record<string, unknown>> {
-  let verified;
+  const secondDot = proof.lastIndexOf('.');
+  let valid: boolean;
   try {
-    verified = await compactVerify(proof, publicKey(jkt, jwk), { algorithms: [alg] });
+    valid = verifiesSignature(alg, publicKey(jkt, jwk), proof.slice(0, secondDot), Buffer.from(proof.slice(secondDot + 1), 'base64url'));
   } catch (error) {
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw new DpopProofRefused('the DPoP proof signature is invalid');
-    throw new DpopProofRefused('the DPoP proof key does not fit its alg');
+    if (error instanceof KeyDoesNotFitAlg) throw new DpopProofRefused('the DPoP proof key does not fit its alg');
+    throw new DpopProofRefused('the DPoP proof signature is invalid');
   }
+  if (!valid) throw new DpopProofRefused('the DPoP proof signature is invalid');
   let payload: unknown;
   try {
-    payload = JSON.parse(UTF8.decode(verified.payload));
+    payload = JSON.parse(UTF8.decode(Buffer.from(proof.slice(proof.indexOf('.') + 1, secondDot), 'base64url')));
   } catch {
     throw new DpopProofRefused('the DPoP proof claims are not JSON');
   }

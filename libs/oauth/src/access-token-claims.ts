@@ -24,6 +24,15 @@ export interface AccessTokenPayload {
   exp?: number;
   /** RFC 9449 §6.1: the thumbprint of the key a DPoP-bound token is bound to; absent for a bearer token. */
   cnf?: { jkt: string };
+  /** RFC 8693 §4.1: the party acting for `sub` in a token made by delegation; prior actors nested. */
+  act?: ActorClaim;
+}
+
+/** RFC 8693 §4.1: the current actor, and the one before it nested in its own `act`. */
+export interface ActorClaim {
+  sub: string;
+  client_id: string;
+  act?: ActorClaim;
 }
 
 export type AccessTokenClaim = keyof AccessTokenPayload;

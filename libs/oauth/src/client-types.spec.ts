@@ -12,9 +12,9 @@ describe(isClientType.name, () => {
 });
 
 describe('GRANTS_BY_TYPE (CONTRACT.md: grants allowed by client type)', () => {
-  it('lets confidential clients use the code, client credentials and password grants, public ones implicit and code', () => {
+  it('lets confidential clients use the code, client credentials, password and token exchange grants, public ones implicit and code', () => {
     expect(GRANTS_BY_TYPE).toEqual({
-      confidential: ['authorization_code', 'client_credentials', 'password'],
+      confidential: ['authorization_code', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange'],
       public: ['implicit', 'authorization_code'],
     });
   });

@@ -5,5 +5,7 @@ export const GrantTypes = {
   password: 'password',
   implicit: 'implicit',
   refreshToken: 'refresh_token',
+  /** RFC 8693 §2.1. */
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
 } as const;
 export type GrantType = (typeof GrantTypes)[keyof typeof GrantTypes];

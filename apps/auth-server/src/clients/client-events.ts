@@ -6,6 +6,7 @@ import type { Client } from './client.js';
 import { toClientSnapshot } from './client.view.js';
 import { ClientsRepository } from './clients.repository.js';
 import { clientCutoffRevocation } from './client-cutoff.repository.js';
+import type { ExchangedGrantsRevoked } from './client-writes.repository.js';
 
 /** Outbox events about one client, appended in the caller's transaction (CONTRACT.md, events). */
 @Injectable()
@@ -29,6 +30,12 @@ export class ClientEvents {
 
   async deleted(tx: Tx, client: Client, entityVersion: number): Promise<void> {
     await this.outbox.append(tx, SyncEvents.clientDeleted, client.clientId, entityVersion, { clientId: client.clientId, entityVersion });
+  }
+
+  /** One tokens.revoked event per client whose exchanged tokens were revoked with another client's (RFC 8693). */
+  async exchangedTokensRevoked(tx: Tx, revoked: ExchangedGrantsRevoked[]): Promise<void> {
+    // Revocations only add state: the time orders them well enough, as TokenRevoker's do.
+    for (const payload of revoked) await this.outbox.append(tx, SyncEvents.tokensRevoked, payload.clientId, Date.now(), payload);
   }
 
   async tokensRevoked(tx: Tx, client: Client, revokedBefore: Date): Promise<void> {

@@ -33,4 +33,16 @@ describe(clientShapeErrors.name, () => {
       { field: 'postLogoutRedirectUris[2]', message: 'the scheme javascript: is not allowed' },
     ]);
   });
+
+  it('allows token exchange to confidential clients only, and checks its audiences as resource identifiers', () => {
+    const exchange = 'urn:ietf:params:oauth:grant-type:token-exchange';
+    expect(clientShapeErrors({ type: 'confidential', grants: [exchange], redirectUris: [], tokenExchangeAudiences: ['https://api.example.com'] })).toEqual([]);
+    expect(clientShapeErrors({ type: 'public', grants: ['authorization_code', exchange], redirectUris: ['https://a.example/cb'] })).toEqual([
+      { field: 'grants', message: `the grant ${exchange} is not allowed for a public client` },
+    ]);
+    expect(clientShapeErrors({ type: 'confidential', grants: [exchange], redirectUris: [], tokenExchangeAudiences: ['https://api.example.com', 'relative', 'https://x.example/#f'] })).toEqual([
+      { field: 'tokenExchangeAudiences[1]', message: 'each audience must be a resource identifier: an absolute URI without a fragment (RFC 8707)' },
+      { field: 'tokenExchangeAudiences[2]', message: 'each audience must be a resource identifier: an absolute URI without a fragment (RFC 8707)' },
+    ]);
+  });
 });

@@ -9,18 +9,26 @@ export interface ClientShape {
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
   allowedResources?: string[] | null;
+  tokenExchangeAudiences?: string[];
 }
 
 const REDIRECTING_GRANTS: readonly GrantType[] = [GrantTypes.authorizationCode, GrantTypes.implicit];
 
 export function clientShapeErrors(shape: ClientShape): FieldError[] {
-  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape), ...allowedResourceErrors(shape)];
+  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape), ...allowedResourceErrors(shape), ...tokenExchangeAudienceErrors(shape)];
 }
 
 /** RFC 8707 §2: each an absolute URI without a fragment, as resource identifiers are. */
 function allowedResourceErrors({ allowedResources }: ClientShape): FieldError[] {
   return (allowedResources ?? []).flatMap((identifier, index) =>
     isResourceIndicator(identifier) ? [] : [{ field: `allowedResources[${index}]`, message: 'each resource must be an absolute URI without a fragment (RFC 8707)' }],
+  );
+}
+
+/** RFC 8693: resource identifiers, as allowedResources are. */
+function tokenExchangeAudienceErrors({ tokenExchangeAudiences }: ClientShape): FieldError[] {
+  return (tokenExchangeAudiences ?? []).flatMap((identifier, index) =>
+    isResourceIndicator(identifier) ? [] : [{ field: `tokenExchangeAudiences[${index}]`, message: 'each audience must be a resource identifier: an absolute URI without a fragment (RFC 8707)' }],
   );
 }
 

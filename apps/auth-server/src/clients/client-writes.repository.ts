@@ -13,7 +13,15 @@ export type ClientFields = Pick<
   'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
 > &
   // Optional: `registration` defaults to admin; clients provisioned by the server itself may use every resource (null).
-  Partial<Pick<Client, 'registration' | 'allowedResources'>>;
+  Partial<Pick<Client, 'registration' | 'allowedResources' | 'tokenExchangeAudiences' | 'tokenExchangeImpersonation'>>;
+
+/** Grants of one client revoked because the grant they were exchanged from was (tokens.revoked payload). */
+export interface ExchangedGrantsRevoked {
+  clientId: string;
+  grantIds: string[];
+  /** ISO time of the latest access-token expiry among them; null when one never expires. */
+  expiresAt: string | null;
+}
 
 export interface SecretFields {
   secretHash: string | null;
@@ -57,6 +65,28 @@ export class ClientWritesRepository {
   /** Revokes every live token family of the client (CONTRACT.md: "active": false). */
   async revokeGrants(tx: Tx, clientRef: string): Promise<void> {
     await entityManagerOf(tx).query('UPDATE grants SET revoked_at = now() WHERE client_ref = $1 AND revoked_at IS NULL', [clientRef]);
+  }
+
+  /**
+   * Revokes the grants other clients got by exchanging this client's live tokens (RFC 8693), however
+   * deep the chain, before the client's own go (deactivation) or are deleted with it: the client's
+   * cut-off event does not name them, so each is returned for a tokens.revoked event of its own client.
+   */
+  async revokeExchangedFrom(tx: Tx, clientRef: string): Promise<ExchangedGrantsRevoked[]> {
+    const rows: { client_id: string; ids: string[]; never: boolean; latest: Date | null }[] = await entityManagerOf(tx).query(
+      `WITH RECURSIVE family(id) AS (
+         SELECT g.id FROM grants g JOIN grants p ON p.id = g.parent_grant_id WHERE g.parent_grant_id IS NOT NULL AND p.client_ref = $1 AND p.revoked_at IS NULL
+         UNION
+         SELECT g.id FROM grants g JOIN family f ON g.parent_grant_id = f.id
+       ), revoked AS (
+         UPDATE grants SET revoked_at = now(), refresh_token_hash = NULL
+         WHERE id IN (SELECT id FROM family) AND client_ref <> $1 AND revoked_at IS NULL
+         RETURNING id, client_id, access_expires_at)
+       SELECT client_id, array_agg(id::text ORDER BY id) AS ids, bool_or(access_expires_at IS NULL) AS never, max(access_expires_at) AS latest
+       FROM revoked GROUP BY client_id`,
+      [clientRef],
+    );
+    return rows.map((row) => ({ clientId: row.client_id, grantIds: row.ids, expiresAt: row.never ? null : row.latest && new Date(row.latest).toISOString() }));
   }
 
   /** The transaction's clock, so that revokedBefore matches the revoked_at just written. */

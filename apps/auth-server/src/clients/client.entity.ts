@@ -69,6 +69,14 @@ export class ClientEntity {
   @Column({ name: 'allowed_resources', type: 'jsonb', nullable: true })
   allowedResources!: string[] | null;
 
+  /** Resource identifiers the client may exchange tokens into (RFC 8693). */
+  @Column({ name: 'token_exchange_audiences', type: 'jsonb', default: () => "'[]'" })
+  tokenExchangeAudiences!: string[];
+
+  /** May exchange without an actor token (RFC 8693 impersonation). */
+  @Column({ name: 'token_exchange_impersonation', type: 'boolean', default: false })
+  tokenExchangeImpersonation!: boolean;
+
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })
   entityVersion!: string;

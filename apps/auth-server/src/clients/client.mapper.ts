@@ -20,6 +20,8 @@ export function toClient(entity: ClientEntity): Client {
     postLogoutRedirectUris: entity.postLogoutRedirectUris,
     registration: entity.registration,
     allowedResources: entity.allowedResources ?? null,
+    tokenExchangeAudiences: entity.tokenExchangeAudiences ?? [],
+    tokenExchangeImpersonation: entity.tokenExchangeImpersonation ?? false,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -29,6 +29,10 @@ export interface Client {
   registration: ClientRegistration;
   /** Identifiers of the resources (RFC 8707) it may ask tokens for; null: every registered resource. */
   allowedResources: string[] | null;
+  /** RFC 8693: the resource identifiers it may exchange tokens into ([]: none but the subject token's own audience). */
+  tokenExchangeAudiences: string[];
+  /** RFC 8693 impersonation: may exchange a subject token without an actor_token (the result carries no `act`). */
+  tokenExchangeImpersonation: boolean;
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

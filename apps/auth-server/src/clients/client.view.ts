@@ -26,6 +26,10 @@ export interface ClientView {
   registration: ClientRegistration;
   /** RFC 8707 resource identifiers the client may ask tokens for; null: every resource. */
   allowedResources: string[] | null;
+  /** RFC 8693: resource identifiers it may exchange tokens into. */
+  tokenExchangeAudiences: string[];
+  /** RFC 8693: may exchange without an actor token (impersonation). */
+  tokenExchangeImpersonation: boolean;
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -50,6 +54,8 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     postLogoutRedirectUris: client.postLogoutRedirectUris,
     registration: client.registration,
     allowedResources: client.allowedResources,
+    tokenExchangeAudiences: client.tokenExchangeAudiences,
+    tokenExchangeImpersonation: client.tokenExchangeImpersonation,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

@@ -42,6 +42,8 @@ export class ClientsAdminService {
       idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
       postLogoutRedirectUris: dto.postLogoutRedirectUris ?? [],
       allowedResources: dto.allowedResources ?? null,
+      tokenExchangeAudiences: dto.tokenExchangeAudiences ?? [],
+      tokenExchangeImpersonation: dto.tokenExchangeImpersonation ?? false,
     };
     return this.createFrom(fields);
   }
@@ -93,6 +95,7 @@ export class ClientsAdminService {
       const scopes = await this.events.upserted(tx, client);
       if (before.active && !client.active) {
         // CONTRACT.md: deactivation invalidates every token at once; reactivation does not revive them.
+        await this.events.exchangedTokensRevoked(tx, await this.writes.revokeExchangedFrom(tx, client.id));
         await this.writes.revokeGrants(tx, client.id);
         await this.events.tokensRevoked(tx, client, await this.writes.now(tx));
       }
@@ -106,6 +109,8 @@ export class ClientsAdminService {
       const stored = await this.writes.lock(tx, clientId);
       if (!stored) throw notFound(clientId);
       await before?.(tx, stored.client);
+      // Tokens exchanged from its tokens belong to other clients: they would outlive it otherwise.
+      await this.events.exchangedTokensRevoked(tx, await this.writes.revokeExchangedFrom(tx, stored.client.id));
       // Grants, codes and scope associations go with the row (ON DELETE CASCADE).
       await this.writes.delete(tx, stored.client.id);
       await this.events.deleted(tx, stored.client, stored.client.entityVersion + 1);
@@ -152,6 +157,8 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     postLogoutRedirectUris: dto.postLogoutRedirectUris ?? client.postLogoutRedirectUris,
     // null is meaningful here (every resource): only an absent field keeps the stored value.
     allowedResources: dto.allowedResources === undefined ? client.allowedResources : dto.allowedResources,
+    tokenExchangeAudiences: dto.tokenExchangeAudiences ?? client.tokenExchangeAudiences,
+    tokenExchangeImpersonation: dto.tokenExchangeImpersonation ?? client.tokenExchangeImpersonation,
   };
 }
 

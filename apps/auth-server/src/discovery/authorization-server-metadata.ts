@@ -44,7 +44,7 @@ export function authorizationServerMetadata(issuer: string, scopes: string[], fe
     ...(features.registration ? { registration_endpoint: `${issuer}/oauth/register` } : {}),
     response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query', 'fragment'],
-    grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken],
+    grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     // RFC 9701 §7: JWT introspection responses (Accept: application/token-introspection+jwt).

@@ -114,5 +114,7 @@ function accessTokenAnswer({ claims, grant, scopes }: ActiveAccessToken): Intros
     aud: claims.aud,
     iss: claims.iss,
     jti: claims.jti,
+    // RFC 8693 §4.1: who acts for the subject, in a token made by delegation.
+    ...(claims.act !== undefined ? { act: claims.act } : {}),
   };
 }

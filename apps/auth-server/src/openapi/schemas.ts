@@ -1,4 +1,4 @@
-import { ClientTypes, GrantTypes } from '#oauth';
+import { ClientTypes, GrantTypes, TokenTypeIdentifiers } from '#oauth';
 import type { ReferenceObject, SchemaObject } from '#operability';
 import { ALL_PERMISSIONS } from '../common/permissions.js';
 
@@ -32,6 +32,8 @@ export const CLIENT_VIEW = object(
     postLogoutRedirectUris: { ...strings, description: 'where RP-initiated logout may redirect (exact match)' },
     registration: { type: 'string', enum: ['admin', 'dynamic'], description: 'dynamic: registered at /oauth/register (RFC 7591)' },
     allowedResources: { type: ['array', 'null'], items: string, description: 'RFC 8707 resource identifiers it may ask tokens for; null: every resource' },
+    tokenExchangeAudiences: { ...strings, description: 'RFC 8693: resource identifiers it may exchange tokens into (default none: an exchanged token keeps the subject token\'s audience)' },
+    tokenExchangeImpersonation: { type: 'boolean', description: 'RFC 8693: may exchange without an actor_token (the token carries no act claim); default false' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -188,14 +190,15 @@ export const TOKEN_RESPONSE = object(
     refresh_token: string,
     scope: string,
     id_token: { type: 'string', description: 'OpenID Connect: with the openid scope (code exchange and refresh)' },
+    issued_token_type: { type: 'string', enum: [TokenTypeIdentifiers.accessToken], description: 'RFC 8693: token exchange only' },
   },
-  ['expires_in', 'refresh_token', 'scope', 'id_token'],
+  ['expires_in', 'refresh_token', 'scope', 'id_token', 'issued_token_type'],
 );
 
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
 export const TOKEN_REQUEST = object(
   {
-    grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken] },
+    grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange] },
     code: string,
     redirect_uri: string,
     code_verifier: string,
@@ -203,10 +206,17 @@ export const TOKEN_REQUEST = object(
     password: string,
     refresh_token: string,
     scope: string,
+    subject_token: { type: 'string', description: 'RFC 8693: an active access token of this server' },
+    subject_token_type: { type: 'string', enum: [TokenTypeIdentifiers.accessToken] },
+    actor_token: { type: 'string', description: 'RFC 8693 delegation: an active access token of this server; the result carries act' },
+    actor_token_type: { type: 'string', enum: [TokenTypeIdentifiers.accessToken] },
+    requested_token_type: { type: 'string', enum: [TokenTypeIdentifiers.accessToken] },
+    audience: { type: 'string', description: 'RFC 8693: a resource identifier, as resource' },
+    resource: { type: 'string', description: 'RFC 8707 resource identifier' },
     client_id: string,
     client_secret: string,
   },
-  ['code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'client_id', 'client_secret'],
+  ['code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'client_id', 'client_secret'],
 );
 
 /** RFC 7662 §2.1 and RFC 7009 §2.1: the token, and the caller's credentials when not sent with HTTP Basic. */

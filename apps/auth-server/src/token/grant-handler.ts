@@ -1,3 +1,4 @@
+import type { OAuthError } from '#oauth';
 import type { Client } from '../clients/client.js';
 import type { TokenResponse } from '../tokens/token-response.js';
 import type { GrantParameters, RequestOf } from './grant-parameters.js';
@@ -25,4 +26,9 @@ export interface GrantHandler<Parameters extends GrantParameters = GrantParamete
   /** The grant type the client must be registered for, when not its own (refresh_token: authorization_code). */
   readonly registeredAs?: string;
   handle(context: GrantContext<RequestOf<Parameters>>): Promise<TokenResponse>;
+  /**
+   * Told of a refusal of an authenticated client before handle() ran (not registered for the
+   * grant, a required parameter missing), for grants that audit every refused attempt.
+   */
+  refused?(client: Client, error: OAuthError): void;
 }

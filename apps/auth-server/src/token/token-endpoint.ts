@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, InvalidGrant, UnauthorizedClient } from '#oauth';
+import { InvalidClient, InvalidGrant, OAuthError, UnauthorizedClient } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
@@ -28,8 +28,14 @@ export class TokenEndpoint {
     const form = parseOAuthForm(request);
     const handler = this.registry.handlerFor(requireParam(form, 'grant_type'));
     const client = await this.clientAuthentication.authenticate(request, form, { allowPublic: true });
-    assertRegisteredFor(client, handler);
-    const parsed = handler.parameters.parse(form);
+    let parsed: ReturnType<typeof handler.parameters.parse>;
+    try {
+      assertRegisteredFor(client, handler);
+      parsed = handler.parameters.parse(form);
+    } catch (error) {
+      if (error instanceof OAuthError) handler.refused?.(client, error);
+      throw error;
+    }
     const dpopJkt = await this.proof.keyThumbprint(request, client.clientId);
     try {
       return await handler.handle({ client, request: parsed, ip: request.ip, dpopJkt });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomFillSync, type KeyObject } from 'node:crypto';
-import { ACCESS_TOKEN_TYP, formatScope, type AccessTokenPayload } from '#oauth';
+import { ACCESS_TOKEN_TYP, formatScope, type AccessTokenPayload, type ActorClaim } from '#oauth';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
 import { signCompactEs256 } from './compact-es256.js';
@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
   expiresAt?: number;
   /** RFC 9449: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`); undefined for a bearer token. */
   dpopJkt?: string;
+  /** RFC 8693 delegation: who acts for the subject. */
+  act?: ActorClaim;
 }
 
 /** The only place that signs access tokens: one ES256 signature per token. */
@@ -47,6 +49,7 @@ export class AccessTokenSigner {
       jti: randomJti(),
       ...(claims.expiresAt !== undefined ? { exp: claims.expiresAt } : {}),
       ...(claims.dpopJkt !== undefined ? { cnf: { jkt: claims.dpopJkt } } : {}),
+      ...(claims.act ? { act: claims.act } : {}),
     };
     return signCompactEs256(this.headerFor(kid), payload, key, this.signature);
   }

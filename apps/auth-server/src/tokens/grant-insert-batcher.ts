@@ -83,6 +83,31 @@ export const GRANT_REDEEMING_CODE: NamedStatement = {
   SELECT EXISTS (SELECT 1 FROM client) AS client_active, EXISTS (SELECT 1 FROM owner) AS user_active, (SELECT id FROM inserted) AS id`,
 };
 
+/**
+ * A grant made by a token exchange (RFC 8693), written only while its client and user are active,
+ * locked as in statementFor, and while the subject token's grant (PARENT) is not revoked: `FOR SHARE`
+ * on that row makes a concurrent revocation (an UPDATE of it) either wait for this INSERT and then
+ * revoke the new row with its parent, or commit first and refuse it here. Always one row.
+ */
+/** The parent grant's parameter: the one after a row's columns. */
+const PARENT = `$${COLUMN_NAMES.length + 1}::uuid`;
+
+export const GRANT_EXCHANGED: NamedStatement = {
+  name: 'portcullis_grant_exchanged',
+  text: `WITH client AS (
+    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
+  ), owner AS (
+    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
+  ), parent AS (
+    SELECT id FROM grants WHERE id = ${PARENT} AND revoked_at IS NULL FOR SHARE
+  ), inserted AS (
+    INSERT INTO grants (${COLUMNS}, parent_grant_id) SELECT ${TYPED_PARAMETERS}, ${PARENT}
+    WHERE EXISTS (SELECT 1 FROM client) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM owner)) AND EXISTS (SELECT 1 FROM parent)
+    RETURNING id
+  )
+  SELECT EXISTS (SELECT 1 FROM client) AS client_active, ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM owner)) AS user_active, (SELECT id FROM inserted) AS id`,
+};
+
 export function grantParameters(grant: NewGrant): unknown[] {
   const parameters: unknown[] = [];
   pushParameters(parameters, grant);

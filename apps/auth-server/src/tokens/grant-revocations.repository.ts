@@ -9,6 +9,7 @@ import type { RevokedGrants } from './grant.js';
 export interface RevocationTransaction {
   /** For the outbox event that must commit with the revocation. */
   readonly tx: Tx;
+  /** The grants matched and those exchanged from them (RFC 8693), by client. */
   revokeWhere(condition: RevocationCondition, ...values: string[]): Promise<RevokedGrants[]>;
   clientIdOf(clientRef: string): Promise<string | null>;
   /** The transaction's clock: the revoked_at just written. */
@@ -43,10 +44,16 @@ function revocationTransaction(manager: EntityManager): RevocationTransaction {
   return {
     tx: txOf(manager),
     async revokeWhere(condition, ...values) {
+      // The grants matched and every grant exchanged from them, however deep (RFC 8693 chains):
+      // the walk follows the partial index on parent_grant_id, empty for grants never exchanged.
       const rows = await manager.query<{ client_id: string; ids: string[]; never: boolean; latest: Date | null }[]>(
-        `WITH revoked AS (
+        `WITH RECURSIVE family(id) AS (
+           SELECT id FROM grants WHERE ${CONDITIONS[condition]} AND revoked_at IS NULL
+           UNION
+           SELECT g.id FROM grants g JOIN family f ON g.parent_grant_id = f.id
+         ), revoked AS (
            UPDATE grants SET revoked_at = now(), refresh_token_hash = NULL
-           WHERE ${CONDITIONS[condition]} AND revoked_at IS NULL
+           WHERE id IN (SELECT id FROM family) AND revoked_at IS NULL
            RETURNING id, client_id, access_expires_at)
          SELECT client_id, array_agg(id::text ORDER BY id) AS ids, bool_or(access_expires_at IS NULL) AS never, max(access_expires_at) AS latest
          FROM revoked GROUP BY client_id`,

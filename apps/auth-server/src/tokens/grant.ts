@@ -21,6 +21,11 @@ export interface GrantRecord {
   refreshJkt: string | null;
 }
 
+/** Whether tokens of the grant are still good: not revoked, its client active, its user (if any) active. */
+export function isLiveGrant(grant: GrantWithState): boolean {
+  return !grant.revokedAt && grant.clientActive && (grant.userId === null || grant.userActive === true);
+}
+
 /** A grant joined with the live state of its client and user (one round trip). */
 export interface GrantWithState extends GrantRecord {
   clientActive: boolean;

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { isUuid } from '../common/uuid.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
-import { GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
-import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
+import { GRANT_EXCHANGED, GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
+import { ClientNoLongerActive, ParentGrantRevoked, UserNoLongerActive } from './token-issuance.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
 
 export interface GrantRow {
@@ -75,6 +75,17 @@ export class GrantsRepository {
     if (!outcome?.client_active) throw new ClientNoLongerActive();
     if (!outcome.user_active) throw new UserNoLongerActive();
     return outcome.id !== null;
+  }
+
+  /**
+   * Stores a grant made by a token exchange under the grant of its subject token, only while that
+   * one is not revoked (ParentGrantRevoked otherwise), and while the client and user are active.
+   */
+  async insertExchanged(grant: NewGrant, parentGrantId: string): Promise<void> {
+    const [outcome] = (await this.statements.execute(GRANT_EXCHANGED, [...grantParameters(grant), parentGrantId])) as { client_active: boolean; user_active: boolean; id: string | null }[];
+    if (!outcome?.client_active) throw new ClientNoLongerActive();
+    if (!outcome.user_active) throw new UserNoLongerActive();
+    if (outcome.id === null) throw new ParentGrantRevoked();
   }
 
   async findWithState(grantId: string): Promise<GrantWithState | null> {

@@ -8,7 +8,7 @@ import type { TokenResponse } from './token-response.js';
 import { accessTokenLifetimeSeconds } from './access-token-lifetime.js';
 import { AccessTokenSigner } from './access-token-signer.js';
 import { IdTokenSigner } from './id-token-signer.js';
-import { GrantTypes } from '#oauth';
+import { GrantTypes, TokenTypeIdentifiers } from '#oauth';
 import { isOpenIdRequest } from '../oidc/openid-scopes.js';
 import type { NewGrant } from './grant.js';
 import { GrantsRepository } from './grants.repository.js';
@@ -44,8 +44,8 @@ export class JwtTokenIssuance extends TokenIssuance {
   }
 
   private async issueNew(command: NewGrantCommand): Promise<IssuedTokens> {
-    const { client, user, grantType, target } = command;
-    const { audience, lifetime, issuedAt, expiresAt } = await this.timing(client, target);
+    const { client, user, grantType, target, exchange } = command;
+    const { audience, lifetime, issuedAt, expiresAt } = capped(await this.timing(client, target), exchange?.notAfter);
     const scopes = target?.scopes ?? command.scopes;
     const refreshUnlimited = client.refreshCount.mode === 'unlimited';
     const refreshRemaining = client.refreshCount.mode === 'limited' ? client.refreshCount.limit : null;
@@ -58,12 +58,13 @@ export class JwtTokenIssuance extends TokenIssuance {
         grantId,
         grantType,
         clientId: client.clientId,
-        subject: user?.username ?? client.clientId,
+        subject: exchange?.subject ?? user?.username ?? client.clientId,
         scopes,
         audience,
         issuedAt,
         expiresAt,
         dpopJkt: command.dpopJkt,
+        act: exchange?.act,
       }),
       this.store(command, {
         id: grantId,
@@ -90,7 +91,8 @@ export class JwtTokenIssuance extends TokenIssuance {
       }),
     ]);
     const idToken = command.openId && user ? await this.idTokenFor(client, user.username, command.openId.authTime, accessToken, command.openId.nonce) : undefined;
-    return { response: tokenResponse(accessToken, lifetime, scopes, refreshToken, idToken, command.dpopJkt), grantId };
+    const response = tokenResponse(accessToken, lifetime, scopes, refreshToken, idToken, command.dpopJkt);
+    return { response: exchange ? { ...response, issued_token_type: TokenTypeIdentifiers.accessToken } : response, grantId };
   }
 
   /**
@@ -140,9 +142,18 @@ export class JwtTokenIssuance extends TokenIssuance {
   }
 
   private async store(command: NewGrantCommand, grant: NewGrant): Promise<void> {
+    if (command.exchange) return this.grants.insertExchanged(grant, command.exchange.parentGrantId);
     if (command.authorizationCodeHash === undefined) return this.grants.insert(grant);
     if (!(await this.grants.insertRedeemingCode(grant))) throw new CodeAlreadyRedeemed();
   }
+}
+
+type Timing = { audience: string; lifetime: number | null; issuedAt: number; expiresAt: number | undefined };
+
+/** RFC 8693: an exchanged token ends no later than its subject token (`notAfter`), and says so in expires_in. */
+function capped(timing: Timing, notAfter: number | undefined): Timing {
+  if (notAfter === undefined || (timing.expiresAt !== undefined && timing.expiresAt <= notAfter)) return timing;
+  return { ...timing, lifetime: Math.max(0, notAfter - timing.issuedAt), expiresAt: notAfter };
 }
 
 export function tokenResponse(accessToken: string, lifetime: number | null, scopes: string[], refreshToken?: string, idToken?: string, dpopJkt?: string): TokenResponse {

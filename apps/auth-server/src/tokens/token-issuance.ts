@@ -1,4 +1,4 @@
-import type { GrantType } from '#oauth';
+import type { ActorClaim, GrantType } from '#oauth';
 import type { Client } from '../clients/client.js';
 import type { TokenResponse } from './token-response.js';
 import type { GrantRecord } from './grant.js';
@@ -38,7 +38,21 @@ export interface NewGrantCommand {
   target?: AccessTokenTarget;
   /** The thumbprint of the token request's DPoP proof key: the access token is bound to it (and a public client's refresh token). */
   dpopJkt?: string;
+  /** RFC 8693: the tokens are exchanged from another grant's access token. */
+  exchange?: ExchangeFacts;
   rotating?: undefined;
+}
+
+/** What a token exchange carries over from its subject token (RFC 8693 §2.2.1, §4.1). */
+export interface ExchangeFacts {
+  /** The subject token's grant: written as the new grant's parent, and it must still be live then. */
+  parentGrantId: string;
+  /** The subject token's `sub` (a username, or the client id of a client_credentials token). */
+  subject: string;
+  /** Absent: impersonation. */
+  act?: ActorClaim;
+  /** The subject token's `exp`: an exchanged token never outlives it. */
+  notAfter?: number;
 }
 
 /** What an OpenID Connect authorization request established (OIDC Core §3.1.2). */
@@ -98,6 +112,14 @@ export class UserNoLongerActive extends Error {
   constructor() {
     super('the user was deactivated or deleted while their token was being issued');
     this.name = 'UserNoLongerActive';
+  }
+}
+
+/** The subject token's grant was revoked between its check and the exchanged grant's commit. */
+export class ParentGrantRevoked extends Error {
+  constructor() {
+    super('the subject token was revoked while it was being exchanged');
+    this.name = 'ParentGrantRevoked';
   }
 }
 

@@ -9,4 +9,6 @@ export interface TokenResponse {
   scope: string;
   /** OpenID Connect (OIDC Core §3.1.3.3): when the grant has the openid scope. */
   id_token?: string;
+  /** RFC 8693 §2.2.1: the type of the token issued by a token exchange. */
+  issued_token_type?: string;
 }

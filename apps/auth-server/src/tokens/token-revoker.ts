@@ -6,6 +6,7 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import { isUuid } from '../common/uuid.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { clientCutoffRevocation } from '../clients/client-cutoff.repository.js';
+import type { RevokedGrants } from './grant.js';
 import { GrantRevocationsRepository, type RevocationCondition, type RevocationTransaction } from './grant-revocations.repository.js';
 
 /**
@@ -42,9 +43,11 @@ export class TokenRevoker {
     return this.repository.inTransaction(async (revocations) => {
       const clientId = await revocations.clientIdOf(clientRef);
       if (!clientId) return false;
-      await revocations.revokeWhere('client', clientRef);
+      const revoked = await revocations.revokeWhere('client', clientRef);
       const payload = await clientCutoffRevocation(revocations.tx, clientRef, clientId, await revocations.now());
       await this.outbox.append(revocations.tx, SyncEvents.tokensRevoked, clientId, Date.now(), payload);
+      // Tokens other clients got by exchanging this client's tokens (RFC 8693): the cut-off does not name them.
+      await this.publish(revocations, revoked.filter((group) => group.clientId !== clientId));
       this.audit.record({ action: 'token.revoked', targetType: 'client', targetId: clientId, details: { all: true } });
       return true;
     });
@@ -65,9 +68,13 @@ export class TokenRevoker {
 
   private async revokeAndPublish(revocations: RevocationTransaction, condition: Exclude<RevocationCondition, 'client'>, ...values: string[]): Promise<boolean> {
     const revoked = await revocations.revokeWhere(condition, ...values);
+    await this.publish(revocations, revoked);
+    return revoked.length > 0;
+  }
+
+  private async publish(revocations: RevocationTransaction, revoked: RevokedGrants[]): Promise<void> {
     for (const { clientId, grantIds, expiresAt } of revoked) {
       await this.outbox.append(revocations.tx, SyncEvents.tokensRevoked, clientId, Date.now(), { clientId, grantIds, expiresAt: expiresAt?.toISOString() ?? null });
     }
-    return revoked.length > 0;
   }
 }

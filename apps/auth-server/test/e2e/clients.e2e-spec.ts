@@ -42,6 +42,8 @@ describe('clients admin API', () => {
         postLogoutRedirectUris: [],
         registration: 'admin',
         allowedResources: null,
+        tokenExchangeAudiences: [],
+        tokenExchangeImpersonation: false,
         scopes: [],
         endpoints: {
           authorization: `${server.config.issuer}/oauth/authorize`,

@@ -77,7 +77,7 @@ describe('DPoP at the auth server', () => {
 
   it('binds a client_credentials token to the proof key: token_type DPoP, cnf.jkt, and introspection shows both', async () => {
     const key = await keyPair();
-    const DPoP = oauth.DPoP(machineClient(), key.pair);
+    const DPoP = oauth.DPoP({}, key.pair);
     const tokens = await oauth.processClientCredentialsResponse(as, { client_id: machine.clientId }, await machineCredentials(DPoP));
     expect(tokens.token_type).toBe('dpop');
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: key.jkt });
@@ -222,7 +222,7 @@ describe('DPoP at the auth server', () => {
     expect(set.status).toBe(200);
     try {
       const key = await keyPair();
-      const DPoP = oauth.DPoP(machineClient(), key.pair);
+      const DPoP = oauth.DPoP({}, key.pair);
       const refused = await machineCredentials(DPoP);
       expect(refused.status).toBe(400);
       const nonce = refused.headers.get('dpop-nonce');

@@ -119,7 +119,7 @@ describe('signing keys, JWKS and metadata', () => {
       end_session_endpoint: `${issuer}/oauth/logout`,
       response_types_supported: ['code', 'token', 'id_token', 'id_token token'],
       response_modes_supported: ['query', 'fragment'],
-      grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token'],
+      grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       introspection_signing_alg_values_supported: ['ES256'],

@@ -50,4 +50,12 @@ export class CreateClientDto {
   /** RFC 8707: the resource identifiers it may ask tokens for; null or absent: every resource. Grammar: client-rules.ts. */
   @IsOptional() @IsArray() @ArrayMaxSize(64) @ArrayUnique() @IsString({ each: true }) @MaxLength(MAX_RESOURCE_INDICATOR_LENGTH, { each: true })
   allowedResources?: string[] | null;
+
+  /** RFC 8693: the resource identifiers it may exchange tokens into; default none. Grammar and grant: client-rules.ts. */
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @ArrayUnique() @IsString({ each: true }) @MaxLength(MAX_RESOURCE_INDICATOR_LENGTH, { each: true })
+  tokenExchangeAudiences?: string[];
+
+  /** RFC 8693: may exchange without an actor token (impersonation); default false. */
+  @IsOptional() @IsBoolean()
+  tokenExchangeImpersonation?: boolean;
 }
