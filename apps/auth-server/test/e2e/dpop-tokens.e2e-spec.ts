@@ -37,8 +37,6 @@ describe('DPoP at the auth server', () => {
     return { pair, jwk, jkt: jwkThumbprint(jwk as Record<string, unknown>) };
   }
 
-  const machineClient = (): oauth.Client => ({ client_id: machine.clientId });
-
   function machineCredentials(DPoP?: oauth.DPoPHandle): Promise<Response> {
     return oauth.clientCredentialsGrantRequest(as, { client_id: machine.clientId }, oauth.ClientSecretBasic(machine.clientSecret!), { scope: 'read' }, { ...insecure, DPoP });
   }
