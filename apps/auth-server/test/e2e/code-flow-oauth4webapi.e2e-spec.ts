@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import * as oauth from 'oauth4webapi';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
-import { authorizeThroughPages, createTestClient } from '../support/authorize-flow.helpers.js';
+import { authorizeThroughPages, createTestClient, oauth4webapiCallback } from '../support/authorize-flow.helpers.js';
 
 // Booting the app and driving the pages takes a while on a loaded CI machine.
 jest.setTimeout(60_000);
@@ -78,18 +78,7 @@ describe('flows driven by oauth4webapi', () => {
     const introspected = await oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, auth, machine.access_token, insecure));
     expect(introspected).toMatchObject({ active: true, client_id: registered.clientId, scope: 'read', sub: registered.clientId });
 
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: REDIRECT,
-      response_type: 'code',
-      scope: 'read',
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
-    const callback = oauth.validateAuthResponse(as, client, new URL(location), oauth.skipStateCheck);
+    const { callback, verifier } = await oauth4webapiCallback(server, as, client, REDIRECT, 'read', TEST_ADMIN);
     const first = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, callback, REDIRECT, verifier, insecure));
     const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, auth, first.refresh_token!, insecure));
     expect(refreshed.refresh_token).toEqual(expect.any(String));

@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { jwkThumbprint } from '#dpop';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
-import { authorizeThroughPages, createTestClient, type TestClient } from '../support/authorize-flow.helpers.js';
+import { createTestClient, oauth4webapiCallback, type TestClient } from '../support/authorize-flow.helpers.js';
 
 jest.setTimeout(60_000);
 
@@ -156,18 +156,7 @@ describe('DPoP at the auth server', () => {
     const client: oauth.Client = { client_id: registered.clientId };
     const key = await keyPair();
     const DPoP = oauth.DPoP(client, key.pair);
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: REDIRECT,
-      response_type: 'code',
-      scope: 'openid offline_access read',
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
-    const callback = oauth.validateAuthResponse(as, client, new URL(location), oauth.skipStateCheck);
+    const { callback, verifier } = await oauth4webapiCallback(server, as, client, REDIRECT, 'openid offline_access read', TEST_ADMIN);
     const first = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, REDIRECT, verifier, { ...insecure, DPoP }));
     expect(first.token_type).toBe('dpop');
     expect(decodeJwt(first.access_token).cnf).toEqual({ jkt: key.jkt });
@@ -204,11 +193,7 @@ describe('DPoP at the auth server', () => {
     const client: oauth.Client = { client_id: registered.clientId };
     const auth = oauth.ClientSecretBasic(registered.clientSecret!);
     const DPoP = oauth.DPoP(client, (await keyPair()).pair);
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'read', code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
-    const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, TEST_ADMIN);
-    const callback = oauth.validateAuthResponse(as, client, new URL(location), oauth.skipStateCheck);
+    const { callback, verifier } = await oauth4webapiCallback(server, as, client, REDIRECT, 'read', TEST_ADMIN);
     const first = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, callback, REDIRECT, verifier, { ...insecure, DPoP }));
     expect(first.token_type).toBe('dpop');
     const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, auth, first.refresh_token!, insecure));

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
 import type { ClientType, GrantType } from '#oauth';
 import type { RunningAuthServer } from './auth-server-harness.js';
 
@@ -173,4 +174,27 @@ export function errorRedirect(issuer: string, redirectUri: string, error: string
   // RFC 9207: every authorization response names the issuer.
   params.push(`iss=${encodeURIComponent(issuer)}`);
   return `${redirectUri}${mode === 'query' ? '?' : '#'}${params.join('&')}`;
+}
+
+/** A code-flow callback from oauth4webapi's side: PKCE, the pages answered as `user`, the redirect validated (state not used). */
+export async function oauth4webapiCallback(
+  server: RunningAuthServer,
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  redirectUri: string,
+  scope: string,
+  user: { username: string; password: string },
+): Promise<{ callback: URLSearchParams; verifier: string }> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const url = new URL(as.authorization_endpoint!);
+  url.search = new URLSearchParams({
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, user);
+  return { callback: oauth.validateAuthResponse(as, client, new URL(location), oauth.skipStateCheck), verifier };
 }
