@@ -1,3 +1,4 @@
+import { forwardedCallerIp } from '../route-access/caller-ip.js';
 import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { applyDecorators, Controller, Delete, Get, Headers, HttpCode, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -61,7 +62,13 @@ export class ForwardAuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const described = { ...forwardedDescription(method, forwardedUri, originalUri), authorization, dpop: request.headers.dpop, origin: forwardedOrigin(request.headers) };
+    const described = {
+      ...forwardedDescription(method, forwardedUri, originalUri),
+      authorization,
+      dpop: request.headers.dpop,
+      origin: forwardedOrigin(request.headers),
+      ip: forwardedCallerIp(request.headers, request.ip),
+    };
     return this.decide(described, reply);
   }
 
@@ -105,7 +112,10 @@ export class ForwardAuthController {
 
   private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { headers } = request;
-    return this.decide({ ...envoyDescription(request.method, request.url, headers), authorization: headers.authorization, dpop: headers.dpop, origin: forwardedOrigin(headers) }, reply);
+    return this.decide(
+      { ...envoyDescription(request.method, request.url, headers), authorization: headers.authorization, dpop: headers.dpop, origin: forwardedOrigin(headers), ip: forwardedCallerIp(headers, request.ip) },
+      reply,
+    );
   }
 
   private async decide(described: RouteRequest, reply: FastifyReply): Promise<void> {

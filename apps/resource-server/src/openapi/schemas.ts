@@ -56,6 +56,11 @@ const ROUTE_FIELDS: Record<string, SchemaObject> = {
   },
   timeoutMs: { type: 'integer', minimum: 1, maximum: 600000, default: 30000 },
   websocket: { type: 'boolean', default: false },
+  clientBasic: {
+    type: 'boolean',
+    default: false,
+    description: 'Also admit a confidential client by HTTP Basic (client id and secret, checked at the auth server) instead of a token; not on a public route',
+  },
   resource: { type: 'string', format: 'uri', description: 'The registered resource (RFC 8707) whose tokens the route admits; default RESOURCE_AUDIENCE' },
 };
 
