@@ -118,6 +118,13 @@ describe(ClientBasicAuthenticator.name, () => {
     expect(await admit(header('app', SECRET), '10.0.0.10')).toMatchObject({ clientId: 'app' });
   });
 
+  it('counts malformed credentials against the address', async () => {
+    const { admit, throttled } = setup();
+    for (let i = 0; i < 10; i++) await refusal(() => admit('Basic !!!', '10.0.0.7'));
+    expect(throttled).toEqual(['ip']);
+    expect(await refusal(() => admit(header('app', SECRET), '10.0.0.7'))).toMatchObject({ status: 429 });
+  });
+
   it('fails closed: 503 before the registry is loaded, and when the auth server cannot be reached (not counted as a failure)', async () => {
     expect(await refusal(() => setup({ ready: false }).admit(header('app', SECRET)))).toMatchObject({ status: 503 });
     const down = setup({ verdict: () => Promise.reject(new TemporarilyUnavailable('the authorization server cannot be reached')) });

@@ -69,7 +69,12 @@ export class ClientBasicAuthenticator {
     const notReady = this.policy.notReadyReason();
     if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
     const credentials = parseBasicCredentials(call.authorization);
-    if (credentials === undefined) throw this.refused('malformed', undefined, call);
+    if (credentials === undefined) {
+      // No client id to count against: the address's count only.
+      const error = this.refused('malformed', undefined, call);
+      if (this.byIp.failed(`ip ${call.ip}`)) this.audit.throttled({ reason: 'malformed', clientId: undefined, route: call.route, ip: call.ip }, 'ip', PER_IP.lockoutMs / 1000);
+      throw error;
+    }
     if (this.checked.get(credentials, (entry) => this.vouches(entry)) !== undefined) return this.accessOf(this.projection.client(credentials.clientId)!);
     return this.checkedAtAuthServer(credentials, call);
   }
