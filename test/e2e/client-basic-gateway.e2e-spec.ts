@@ -151,6 +151,16 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
     expect(refused.headers.get('www-authenticate')).toContain('insufficient_scope');
   });
 
+  it('follows the scopes the auth server associates: a disassociated scope no longer opens the route', async () => {
+    const client = await createStackClient(as, 'Loses its scope', ['billing.read']);
+    const authorization = basic(client.clientId, client.clientSecret);
+    await eventually(async () => (await viaGateway('/billing/x', authorization)).status === 200, PROMISE_MS, 'the client admitted');
+    await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/billing.read`);
+    await eventually(async () => (await viaGateway('/billing/x', authorization)).status === 403, PROMISE_MS, 'the scope taken away');
+    expect((await viaGateway('/reports/x', authorization)).status).toBe(200);
+    expect(upstream.received.at(-1)!.headers['x-auth-scope']).toBe('');
+  });
+
   it('still admits bearer tokens on such a route', async () => {
     const token = await clientCredentialsToken(as, billing);
     const response = await rs.request('/billing/with-token', { token });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuthenticatedAccess } from '#resource-guard';
 import type { BasicCredentials } from './basic-credentials.js';
 
 /** What a successful check at the auth server proved, and about which version of the client. */
@@ -8,6 +9,8 @@ export interface CheckedCredentials {
   entityVersion: number;
   /** Epoch milliseconds. */
   deadline: number;
+  /** The identity computed for it, and the registry version it was computed at (RegistryProjection.version()): reused while nothing changed. */
+  memo?: { version: number; access: Readonly<AuthenticatedAccess> };
 }
 
 /**

@@ -16,6 +16,13 @@ function client(changes: Partial<ProjectedClient> = {}): ProjectedClient {
 
 function setup(options: { ready?: boolean; verdict?: () => Promise<SecretVerdict> } = {}) {
   const clients = new Map<string, ProjectedClient>([['app', client()]]);
+  // Every change bumps the version, as the projection's own changes do.
+  let version = 0;
+  const set = clients.set.bind(clients);
+  clients.set = (id: string, value: ProjectedClient) => {
+    version++;
+    return set(id, value);
+  };
   const checks: BasicCredentials[] = [];
   const refused: RefusedBasicCall[] = [];
   const throttled: string[] = [];
@@ -23,6 +30,7 @@ function setup(options: { ready?: boolean; verdict?: () => Promise<SecretVerdict
   let catchUps = 0;
   const late = new Map<string, ProjectedClient>();
   const projection = {
+    version: () => version,
     client: (id: string) => clients.get(id),
     scope: (name: string) => (name === 'gone' ? undefined : { name }),
   } as unknown as RegistryProjection;
@@ -67,6 +75,15 @@ describe(ClientBasicAuthenticator.name, () => {
     await admit(header('app', SECRET));
     const again = admit(header('app', SECRET));
     expect(again).not.toBeInstanceOf(Promise);
+    expect(admit(header('app', SECRET))).toBe(again);
+    expect(checks).toHaveLength(1);
+  });
+
+  it("follows the client's scopes as they change (client.scopes.set keeps the version), without checking again", async () => {
+    const { admit, checks, clients } = setup();
+    await admit(header('app', SECRET));
+    clients.set('app', client({ scopes: new Set(['a.read', 'b.write']) }));
+    expect(admit(header('app', SECRET))).toMatchObject({ scopes: ['a.read', 'b.write'] });
     expect(checks).toHaveLength(1);
   });
 

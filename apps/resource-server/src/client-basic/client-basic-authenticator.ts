@@ -64,7 +64,7 @@ export class ClientBasicAuthenticator {
   ) {}
 
   /** At once for credentials accepted a moment ago; a Promise when the auth server is asked. Refusals are thrown either way. */
-  admit(call: BasicCall): AuthenticatedAccess | Promise<AuthenticatedAccess> {
+  admit(call: BasicCall): Readonly<AuthenticatedAccess> | Promise<Readonly<AuthenticatedAccess>> {
     // Fail closed: without the registry, a deactivated or disabled client would pass.
     const notReady = this.policy.notReadyReason();
     if (notReady !== undefined) throw new TemporarilyUnavailable(notReady);
@@ -75,11 +75,15 @@ export class ClientBasicAuthenticator {
       if (this.byIp.failed(`ip ${call.ip}`)) this.audit.throttled({ reason: 'malformed', clientId: undefined, route: call.route, ip: call.ip }, 'ip', PER_IP.lockoutMs / 1000);
       throw error;
     }
-    if (this.checked.get(credentials, (entry) => this.vouches(entry)) !== undefined) return this.accessOf(this.projection.client(credentials.clientId)!);
-    return this.checkedAtAuthServer(credentials, call);
+    // Nothing in the registry changed since the entry was last judged: its identity stands as computed.
+    const version = this.projection.version();
+    const entry = this.checked.get(credentials, (candidate) => candidate.memo?.version === version || this.vouches(candidate));
+    if (entry === undefined) return this.checkedAtAuthServer(credentials, call);
+    if (entry.memo?.version !== version) entry.memo = { version, access: this.accessOf(this.projection.client(credentials.clientId)!) };
+    return entry.memo.access;
   }
 
-  private async checkedAtAuthServer(credentials: BasicCredentials, call: BasicCall): Promise<AuthenticatedAccess> {
+  private async checkedAtAuthServer(credentials: BasicCredentials, call: BasicCall): Promise<Readonly<AuthenticatedAccess>> {
     const { clientId } = credentials;
     const lockedForMs = Math.max(this.byIp.lockedForMs(`ip ${call.ip}`), this.byClient.lockedForMs(clientId));
     if (lockedForMs > 0) {
@@ -125,9 +129,9 @@ export class ClientBasicAuthenticator {
   }
 
   /** The client's identity: itself as subject, the scopes associated with it that the registry still defines. */
-  private accessOf(client: ProjectedClient): AuthenticatedAccess {
-    const scopes = [...client.scopes].filter((scope) => this.projection.scope(scope) !== undefined).sort();
-    return { sub: client.clientId, clientId: client.clientId, audiences: [], scopes, effectiveScopes: scopes };
+  private accessOf(client: ProjectedClient): Readonly<AuthenticatedAccess> {
+    const scopes = Object.freeze([...client.scopes].filter((scope) => this.projection.scope(scope) !== undefined).sort()) as string[];
+    return Object.freeze({ sub: client.clientId, clientId: client.clientId, audiences: [], scopes, effectiveScopes: scopes });
   }
 
   /** A refusal that counts toward the throttle of the id and of the address; a lock it causes is audited too. */
