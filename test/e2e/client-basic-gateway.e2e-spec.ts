@@ -168,6 +168,16 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
     expect(upstream.received.at(-1)!.headers['x-auth-token-id']).toEqual(expect.any(String));
   });
 
+  it('challenges for Basic beside Bearer on such a route (many Basic clients wait for the challenge), not on others', async () => {
+    const bare = await viaGateway('/billing/x');
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="[^"]+\/billing", Basic realm="portcullis", charset="UTF-8"$/);
+    const badToken = await rs.request('/billing/x', { token: 'not-a-token' });
+    expect(badToken.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token".*, Basic realm="portcullis"/);
+    const tokensOnly = await viaGateway('/tokens-only/x');
+    expect(tokensOnly.headers.get('www-authenticate')).not.toContain('Basic');
+  });
+
   it('refuses Basic on a route without the flag, as before (a Bearer challenge, nothing checked)', async () => {
     const before = await refusals('wrong_secret');
     const response = await viaGateway('/tokens-only/x', basic(billing.clientId, billing.clientSecret));

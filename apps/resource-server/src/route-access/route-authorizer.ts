@@ -33,6 +33,9 @@ export interface RouteRequest {
   routeLabel?: string;
 }
 
+/** As the auth server's (and InvalidClient's) Basic challenge. */
+const BASIC_CHALLENGE = 'Basic realm="portcullis", charset="UTF-8"';
+
 /** The metrics' route label of a request no route covers. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -153,9 +156,17 @@ export class RouteAuthorizer {
     return access;
   }
 
-  /** A 401's challenge also names the route's RFC 9728 metadata. */
+  /**
+   * A 401's challenge also names the route's RFC 9728 metadata; on a clientBasic route it offers
+   * Basic too (RFC 9110 §11.6.1: challenges in a list), since many Basic clients send their
+   * credentials only once challenged for them.
+   */
   private challenged(error: unknown, route: Route): unknown {
-    if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, routeMetadataUrl(this.config.audience, route));
+    if (error instanceof OAuthError && error.status === 401) {
+      withResourceMetadata(error, routeMetadataUrl(this.config.audience, route));
+      const challenge = error.headers['WWW-Authenticate'];
+      if (route.clientBasic && challenge !== undefined && !challenge.includes('Basic realm=')) error.withHeader('WWW-Authenticate', `${challenge}, ${BASIC_CHALLENGE}`);
+    }
     return error;
   }
 
