@@ -11,9 +11,12 @@
 //   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
+//   4. HTTP Basic client credentials (a route with clientBasic: true, issue 18 item 3), accepted a
+//      moment ago (cached), against the bench token on the same route: gateway GET fixed JSON and
+//      GET /auth/verify. A ratio, no target: what a call with id and secret costs over a token's.
 // Usage: npm run build && node bench/edge.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION, BENCH_WARMUP,
 // BENCH_CHANGES; without /usr/sbin/nginx the nginx cases are left out, and said so;
-// BENCH_CASES=json,large,upload,verify,propagation picks cases, BENCH_FRONTS=direct,gateway,nginx
+// BENCH_CASES=json,large,upload,verify,propagation,basic picks cases, BENCH_FRONTS=direct,gateway,nginx
 // the fronts of the first three; BENCH_RS_NODE_FLAGS adds
 // '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits)
 import { randomBytes } from 'node:crypto';
@@ -31,6 +34,8 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 const LARGE_BYTES = 1_000_000;
 const PREFIX = '/bench';
 const PATHS = { json: `${PREFIX}/json`, large: `${PREFIX}/large`, upload: `${PREFIX}/upload` };
+/** A route of its own, so that the flag costs the other cases nothing. */
+const BASIC_PATH = '/bench-basic/json';
 /** The issue's targets, checked in the results and by bench/report.js. */
 const TARGETS = { gatewayVsDirect: 0.35, gatewayP99Ms: 15, verifyVsMe: 1, verifyP99Ms: 10, propagationP99Ms: 1000 };
 
@@ -72,7 +77,12 @@ function writeRoutes(dir, upstreamUrl) {
   const file = join(dir, 'routes.json');
   writeFileSync(
     file,
-    JSON.stringify({ routes: [{ match: { pathPrefix: PREFIX, methods: ['GET', 'POST'] }, upstream: upstreamUrl, scopes: { allOf: [BENCH_SCOPE] } }] }),
+    JSON.stringify({
+      routes: [
+        { match: { pathPrefix: PREFIX, methods: ['GET', 'POST'] }, upstream: upstreamUrl, scopes: { allOf: [BENCH_SCOPE] } },
+        { match: { pathPrefix: '/bench-basic', methods: ['GET'] }, upstream: upstreamUrl, scopes: { allOf: [BENCH_SCOPE] }, clientBasic: true },
+      ],
+    }),
   );
   return file;
 }
@@ -139,6 +149,18 @@ async function main() {
         payload: 'verify',
       });
     }
+    if (only('basic')) {
+      const basic = { authorization: `Basic ${Buffer.from(`${clientId}:${auth.secret}`).toString('base64')}` };
+      await until('the gateway to admit the client credentials', async () => (await fetch(rs.url + BASIC_PATH, { headers: basic })).status === 200);
+      for (const [scheme, headers] of [
+        ['bearer', bearer],
+        ['basic', basic],
+      ]) {
+        results.push({ ...(await warmThenMeasure(`gateway ${scheme} (clientBasic route)`, { url: rs.url + BASIC_PATH, headers }, { rs, upstream })), front: 'gateway', payload: `${scheme}-route` });
+        const described = { ...headers, 'x-forwarded-method': 'GET', 'x-forwarded-uri': BASIC_PATH };
+        results.push({ ...(await warmThenMeasure(`rs /auth/verify ${scheme} (clientBasic route)`, { url: `${rs.url}/auth/verify`, headers: described }, { rs })), front: 'rs', payload: `verify-${scheme}` });
+      }
+    }
     if (only('propagation')) out.propagation = await propagation(auth, gateway);
     if (out.propagation)
       console.log(
@@ -153,7 +175,10 @@ async function main() {
   }
   out.ratios = ratiosOf(results);
   out.checks = checksOf(results, out);
-  if (cases) return void console.table(results.map(({ name, rps, p50, p99, non2xx }) => ({ name, rps, p50, p99, non2xx })));
+  if (cases) {
+    console.table(results.map(({ name, rps, p50, p99, non2xx }) => ({ name, rps, p50, p99, non2xx })));
+    return void console.log(JSON.stringify(Object.fromEntries(Object.entries(out.ratios).filter(([, value]) => value !== undefined))));
+  }
   console.table(out.checks.map(({ name, value, target, pass }) => ({ name, value, target, result: pass ? 'PASS' : 'FAIL' })));
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -179,7 +204,11 @@ async function main() {
 function ratiosOf(results) {
   const rps = (front, payload) => results.find((row) => row.front === front && row.payload === payload)?.rps;
   const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(3));
-  const ratios = { verifyVsMe: ratio(rps('rs', 'verify'), rps('rs', 'me')) };
+  const ratios = {
+    verifyVsMe: ratio(rps('rs', 'verify'), rps('rs', 'me')),
+    basicVsBearerGateway: ratio(rps('gateway', 'basic-route'), rps('gateway', 'bearer-route')),
+    basicVsBearerVerify: ratio(rps('rs', 'verify-basic'), rps('rs', 'verify-bearer')),
+  };
   for (const front of ['bare-proxy', 'gateway', 'nginx']) {
     for (const payload of ['json', 'large', 'upload'])
       ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));

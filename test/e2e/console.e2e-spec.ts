@@ -478,11 +478,16 @@ run('web console in a real browser', () => {
         const edit = page.getByRole('form', { name: 'Edit route /console-demo' });
         await edit.getByLabel('Who may call').selectOption('allOf');
         await edit.getByLabel('Scopes', { exact: true }).fill('billing.read');
+        await edit.getByLabel('Also accept client credentials (HTTP Basic: client id and secret)').check();
         await edit.getByRole('button', { name: 'Save route' }).click();
         await page.getByText('Route /console-demo changed.').waitFor();
         // The message shows before the table's reload lands: wait for the row to change, not read it once.
-        await row.filter({ hasText: 'All of: billing.read' }).waitFor();
+        await row.filter({ hasText: 'All of: billing.read (or client id and secret)' }).waitFor();
         expect((await rs.request('/console-demo/hello')).status).toBe(401);
+        // clientBasic is on: a Basic call is judged as client credentials (a Basic challenge), not refused as a token.
+        const wrongSecret = await rs.request('/console-demo/hello', { headers: { authorization: `Basic ${Buffer.from('nobody:wrong').toString('base64')}` } });
+        expect(wrongSecret.status).toBe(401);
+        expect(wrongSecret.headers.get('www-authenticate')).toMatch(/^Basic /);
 
         await audit.getByRole('row').filter({ hasText: 'route.updated' }).first().waitFor();
         await shot('resource-server-routes');

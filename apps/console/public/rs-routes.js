@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { request } from './api.js';
 import { ErrorNotice, Field, html, Notice, useConfirm } from './ui.js';
 
-const EMPTY = { pathPrefix: '', methods: '', upstream: '', stripPrefix: false, access: 'allOf', scopes: '', timeoutMs: '', websocket: false };
+const EMPTY = { pathPrefix: '', methods: '', upstream: '', stripPrefix: false, access: 'allOf', scopes: '', timeoutMs: '', websocket: false, clientBasic: false };
 
 const words = (text) => text.split(/[\s,]+/).filter(Boolean);
 
@@ -26,6 +26,7 @@ function formOf(route) {
     scopes: access === 'public' ? '' : (route.scopes[access] ?? []).join(' '),
     timeoutMs: String(route.timeoutMs),
     websocket: route.websocket,
+    clientBasic: route.clientBasic ?? false,
   };
 }
 
@@ -40,6 +41,8 @@ function bodyOf(form, editing) {
     stripPrefix: form.stripPrefix,
     scopes: form.access === 'public' ? 'public' : { [form.access]: words(form.scopes) },
     websocket: form.websocket,
+    // A public route takes no credentials (the API refuses the pair): the box is hidden and off there.
+    clientBasic: form.access !== 'public' && form.clientBasic,
     ...(timeout ? { timeoutMs: /^\d+$/.test(timeout) ? Number(timeout) : timeout } : editing ? { timeoutMs: null } : {}),
   };
 }
@@ -85,6 +88,9 @@ function RouteForm({ base, route, onDone, onCancel }) {
     <${Field} label="Timeout (ms)" name="timeoutMs" error=${error} value=${form.timeoutMs} onInput=${(value) => set({ timeoutMs: value })} hint="Empty: 30000." inputmode="numeric" />
     <label class="choice"><input type="checkbox" checked=${form.stripPrefix} onChange=${(e) => set({ stripPrefix: e.currentTarget.checked })} /> Strip the prefix before the upstream</label>
     <label class="choice"><input type="checkbox" checked=${form.websocket} onChange=${(e) => set({ websocket: e.currentTarget.checked })} /> WebSocket upgrades</label>
+    ${form.access !== 'public' && html`<label class="choice"><input type="checkbox" name="clientBasic" aria-describedby="route-client-basic-hint" checked=${form.clientBasic}
+        onChange=${(e) => set({ clientBasic: e.currentTarget.checked })} /> Also accept client credentials (HTTP Basic: client id and secret)</label>
+      <p class="hint" id="route-client-basic-hint">For confidential clients that cannot fetch tokens; checked at the auth server. Bearer tokens are better (README, "Client credentials on gateway routes").</p>`}
     <div class="actions">
       <button type="submit" disabled=${busy}>${route ? 'Save route' : 'Add route'}</button>
       <button type="button" class="secondary" onClick=${onCancel}>Cancel</button>
@@ -135,7 +141,7 @@ export function RoutesSection({ base, routes, onChanged }) {
           <td data-label="Path prefix"><code>${route.match.pathPrefix}</code></td>
           <td data-label="Methods">${route.match.methods ? route.match.methods.join(' ') : 'All'}</td>
           <td data-label="Upstream"><code>${route.upstream}</code>${route.stripPrefix ? html` <span class="muted">(prefix stripped)</span>` : null}</td>
-          <td data-label="Who may call">${describeScopes(route.scopes)}</td>
+          <td data-label="Who may call">${describeScopes(route.scopes)}${route.clientBasic ? html` <span class="muted">(or client id and secret)</span>` : null}</td>
           <td data-label="Source">${route.source === 'file' ? 'Routes file' : 'Added here'}</td>
           <td class="row-actions">${route.source === 'file'
             ? html`<span class="muted">read-only</span>`

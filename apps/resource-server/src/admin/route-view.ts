@@ -12,6 +12,8 @@ export interface RouteView {
   scopes: ScopeRule;
   timeoutMs: number;
   websocket: boolean;
+  /** Whether confidential clients may call the route with HTTP Basic (client id and secret). */
+  clientBasic: boolean;
   /** The resource the route's tokens must be for; absent: the resource server's RESOURCE_AUDIENCE. */
   resource?: string;
   /** null for a file route. */
@@ -30,6 +32,7 @@ export function toRouteView(entry: RouteEntry): RouteView {
     scopes: route.scopes,
     timeoutMs: route.timeoutMs,
     websocket: route.websocket,
+    clientBasic: route.clientBasic,
     ...(route.resource === undefined ? {} : { resource: route.resource }),
     createdAt: entry.stored?.createdAt.toISOString() ?? null,
     updatedAt: entry.stored?.updatedAt.toISOString() ?? null,

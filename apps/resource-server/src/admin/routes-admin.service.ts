@@ -121,6 +121,9 @@ export class RoutesAdminService {
       if (error instanceof InvalidRoutesError) throw new ValidationProblem(error.errors.map(toFieldError));
       throw error;
     }
+    if (this.config.authServerMode === 'external' && route.clientBasic) {
+      throw ValidationProblem.field('clientBasic', 'AUTH_SERVER_MODE=external: client credentials are checked only against Portcullis');
+    }
     if (this.config.authServerMode !== 'external' && this.projection.isReady()) {
       const unknown = unknownRouteScopes([route], (scope) => this.projection.scope(scope) !== undefined);
       if (unknown.length > 0) throw new ValidationProblem(unknown.map(toFieldError));

@@ -157,4 +157,13 @@ describe('RESOURCE_ROUTES_FILE', () => {
     writeFileSync(bad, JSON.stringify([{ match: { pathPrefix: '/billing' }, upstream: 'ftp://x', scopes: 'public' }]));
     expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_ROUTES_FILE: bad })).toThrow(/routes\[0\] \(\/billing\): upstream: /);
   });
+
+  it('refuses clientBasic routes with AUTH_SERVER_MODE=external: their clients are not synced here', () => {
+    const file = join(dir, 'client-basic.json');
+    writeFileSync(file, JSON.stringify([{ match: { pathPrefix: '/partners' }, upstream: 'http://127.0.0.1:8080', scopes: { allOf: [] }, clientBasic: true }]));
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_ROUTES_FILE: file }).routes[0].clientBasic).toBe(true);
+    expect(() =>
+      loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_ROUTES_FILE: file, AUTH_SERVER_MODE: 'external', AUTH_ISSUER: 'https://id.example.com' }),
+    ).toThrow(/AUTH_SERVER_MODE=external cannot check client credentials: remove clientBasic from routes\[0\] \(\/partners\)/);
+  });
 });

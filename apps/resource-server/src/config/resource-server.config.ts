@@ -5,7 +5,7 @@ import { DATABASE_POOL_MODES, type DatabasePoolMode } from '#database/pool-mode'
 import { DEFAULT_SYNC_STREAM } from '#sync/constants';
 import type { DestinationStream } from 'pino';
 import type { AuthServerMode } from '#resource-guard';
-import type { Route } from '../routes/route.js';
+import { describeRoute, type Route } from '../routes/route.js';
 import { loadRoutesFile } from '../routes/route-file.js';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -117,6 +117,8 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
   }
   if (parsed.AUTH_SERVER_MODE === 'external') assertExternalModeConfig(env, parsed);
+  const routes = parsed.RESOURCE_ROUTES_FILE ? loadRoutesFile(parsed.RESOURCE_ROUTES_FILE) : [];
+  if (parsed.AUTH_SERVER_MODE === 'external') assertNoClientBasic(routes);
   return {
     port: parsed.RESOURCE_PORT,
     host: parsed.RESOURCE_HOST,
@@ -132,9 +134,18 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     tokenValidation: parsed.TOKEN_VALIDATION,
     authServerMode: parsed.AUTH_SERVER_MODE,
     logLevel: parsed.LOG_LEVEL,
-    routes: parsed.RESOURCE_ROUTES_FILE ? loadRoutesFile(parsed.RESOURCE_ROUTES_FILE) : [],
+    routes,
     ...overrides,
   };
+}
+
+/**
+ * Basic client credentials are checked against Portcullis's registry and introspection endpoint:
+ * another authorization server's clients are not synced here.
+ */
+function assertNoClientBasic(routes: readonly Route[]): void {
+  const named = routes.filter((route) => route.clientBasic).map(describeRoute);
+  if (named.length > 0) throw new Error(`Invalid configuration: AUTH_SERVER_MODE=external cannot check client credentials: remove clientBasic from ${named.join(', ')}`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { forwardedCallerIp } from '../route-access/caller-ip.js';
 import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -47,6 +48,7 @@ export class ForwardAuthRoute {
           authorization: headers.authorization,
           dpop: headers.dpop,
           origin: forwardedOrigin(headers),
+          ip: forwardedCallerIp(headers, request.ip),
         };
         const decision = forwardDecision(authorizer, metrics, described);
         if (decision instanceof Promise) {

@@ -1,6 +1,7 @@
+import { forwardedCallerIp } from '../route-access/caller-ip.js';
 import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { applyDecorators, Controller, Delete, Get, Headers, HttpCode, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '#operability';
 import { RsMetrics } from '../metrics/rs-metrics.js';
@@ -9,10 +10,14 @@ import { envoyDescription, forwardedDescription, type HeaderValue } from './desc
 import { forwardDecision } from './forward-decision.js';
 
 const AUTH_HEADER_DOCS = {
-  'X-Auth-Subject': { description: 'the token subject (sub)', schema: { type: 'string' } },
-  'X-Auth-Client-Id': { description: 'the client the token was issued to', schema: { type: 'string' } },
-  'X-Auth-Scope': { description: 'the scopes the token still grants, space-separated', schema: { type: 'string' } },
-  'X-Auth-Token-Id': { description: 'the token id (jti)', schema: { type: 'string' } },
+  'X-Auth-Subject': { description: 'the token subject (sub); the client id for client credentials (clientBasic routes)', schema: { type: 'string' } },
+  'X-Auth-Client-Id': { description: 'the client the token was issued to, or that sent its credentials', schema: { type: 'string' } },
+  'X-Auth-Scope': { description: "the scopes the token still grants, or the client's associated scopes, space-separated", schema: { type: 'string' } },
+  'X-Auth-Token-Id': { description: 'the token id (jti); absent for client credentials', schema: { type: 'string' } },
+};
+const CLIENT_BASIC_THROTTLED = {
+  status: 429,
+  description: 'clientBasic routes: too many failed client credentials from this address or for this client id; wait for Retry-After',
 };
 const ALLOWED = { description: 'allowed; the X-Auth-* headers describe the caller (absent on a public route)', headers: AUTH_HEADER_DOCS };
 
@@ -23,6 +28,7 @@ function EnvoyCheck(): MethodDecorator {
     ApiParam({ name: 'path', description: 'the original request path (and query), after /auth/verify (ext_authz path_prefix)' }),
     ApiOkResponse(ALLOWED),
     ApiProblems(400, 401, 403, 404, 405, 503),
+    ApiResponse(CLIENT_BASIC_THROTTLED),
     HttpCode(200),
   );
 }
@@ -50,6 +56,7 @@ export class ForwardAuthController {
   @ApiHeader({ name: 'X-Original-URI', required: false, description: 'nginx name of the target, when X-Forwarded-Uri is absent' })
   @ApiOkResponse(ALLOWED)
   @ApiProblems(400, 401, 403, 404, 405, 503)
+  @ApiResponse(CLIENT_BASIC_THROTTLED)
   @Get('verify')
   @HttpCode(200)
   // Declares the route (OpenAPI, registration); ForwardAuthRoute swaps in a Fastify handler doing the same.
@@ -61,7 +68,13 @@ export class ForwardAuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const described = { ...forwardedDescription(method, forwardedUri, originalUri), authorization, dpop: request.headers.dpop, origin: forwardedOrigin(request.headers) };
+    const described = {
+      ...forwardedDescription(method, forwardedUri, originalUri),
+      authorization,
+      dpop: request.headers.dpop,
+      origin: forwardedOrigin(request.headers),
+      ip: forwardedCallerIp(request.headers, request.ip),
+    };
     return this.decide(described, reply);
   }
 
@@ -105,7 +118,10 @@ export class ForwardAuthController {
 
   private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { headers } = request;
-    return this.decide({ ...envoyDescription(request.method, request.url, headers), authorization: headers.authorization, dpop: headers.dpop, origin: forwardedOrigin(headers) }, reply);
+    return this.decide(
+      { ...envoyDescription(request.method, request.url, headers), authorization: headers.authorization, dpop: headers.dpop, origin: forwardedOrigin(headers), ip: forwardedCallerIp(headers, request.ip) },
+      reply,
+    );
   }
 
   private async decide(described: RouteRequest, reply: FastifyReply): Promise<void> {

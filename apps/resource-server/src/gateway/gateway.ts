@@ -69,7 +69,14 @@ export class Gateway {
       return undefined;
     }
     const { headers } = request;
-    const described: RouteRequest = { method: request.method, target: request.url, authorization: headers.authorization, dpop: headers.dpop, origin: `${request.protocol}://${headers.host ?? ''}` };
+    const described: RouteRequest = {
+      method: request.method,
+      target: request.url,
+      authorization: headers.authorization,
+      dpop: headers.dpop,
+      origin: `${request.protocol}://${headers.host ?? ''}`,
+      ip: request.ip,
+    };
     let decision: RouteAccess | Promise<RouteAccess>;
     try {
       decision = this.authorizer.decide(described);

@@ -17,6 +17,7 @@ export class RsMetrics {
   private readonly propagation: Histogram;
   private readonly jwksFetches: Counter;
   private readonly deadLetters: Counter<'reason'>;
+  private readonly clientBasicRefusals: Counter<'reason'>;
   /** One labelled child per (via, route, status), made on first use: no label hashing per request. */
   /**
    * Decisions counted here and added to route_decisions_total when it is collected (a scrape):
@@ -48,6 +49,12 @@ export class RsMetrics {
     this.deadLetters = new Counter({
       name: 'sync_events_dead_lettered_total',
       help: 'Stream entries refused and moved to the dead-letter stream, by reason (unsigned, foreign, malformed, ...): alert on any',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.clientBasicRefusals = new Counter({
+      name: 'client_basic_refusals_total',
+      help: 'Calls with HTTP Basic client credentials refused on clientBasic routes, by reason (malformed, unknown_client, wrong_secret, throttled, auth_server_unavailable, ...)',
       labelNames: ['reason'],
       registers,
     });
@@ -118,6 +125,11 @@ export class RsMetrics {
 
   private eventDeadLettered(reason: string): void {
     this.deadLetters.inc({ reason });
+  }
+
+  /** `reason`: one of client-basic/client-basic-refusal.ts, a bounded set. */
+  clientBasicRefused(reason: string): void {
+    this.clientBasicRefusals.inc({ reason });
   }
 
   /** `route`: a prefix of the route table or "unmatched", so the label set stays bounded by the table. */

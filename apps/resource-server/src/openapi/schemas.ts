@@ -56,6 +56,11 @@ const ROUTE_FIELDS: Record<string, SchemaObject> = {
   },
   timeoutMs: { type: 'integer', minimum: 1, maximum: 600000, default: 30000 },
   websocket: { type: 'boolean', default: false },
+  clientBasic: {
+    type: 'boolean',
+    default: false,
+    description: 'Also admit a confidential client by HTTP Basic (client id and secret, checked at the auth server) instead of a token; not on a public route',
+  },
   resource: { type: 'string', format: 'uri', description: 'The registered resource (RFC 8707) whose tokens the route admits; default RESOURCE_AUDIENCE' },
 };
 
@@ -78,20 +83,21 @@ export const ROUTE_VIEW = object({
   updatedAt: { type: ['string', 'null'], format: 'date-time' },
 });
 
-/** A row of GET /admin/v1/audit: the auth server's audit event, plus the admin token's client. */
+/** A row of GET /admin/v1/audit: the auth server's audit event, plus the admin token's client; or a refused clientBasic call. */
 export const RS_AUDIT_EVENT_VIEW = object({
   id: string,
   occurredAt: { type: 'string', format: 'date-time' },
-  actor: { type: ['string', 'null'], description: 'the admin token subject' },
-  actorType: { type: 'string', enum: ['user', 'client'] },
-  clientId: { type: ['string', 'null'], description: 'the client the admin token was issued to' },
-  action: { type: 'string', example: 'route.created' },
+  actor: { type: ['string', 'null'], description: 'the admin token subject; for client_basic.* rows the client id presented' },
+  actorType: { type: 'string', enum: ['user', 'client', 'anonymous'], description: 'anonymous: client_basic.* rows whose credentials could not be read' },
+  clientId: { type: ['string', 'null'], description: 'the client the admin token was issued to, or the client id presented with HTTP Basic' },
+  action: { type: 'string', example: 'route.created', description: 'route.created|updated|deleted, client.*, client_basic.refused, client_basic.throttled' },
   targetType: { type: ['string', 'null'] },
   targetId: { type: ['string', 'null'] },
   details: {
     type: 'object',
     additionalProperties: true,
-    description: 'method, route, status, outcome, change (the request body), before and after (the target as GET showed it)',
+    description:
+      'method, route, status, outcome, change (the request body), before and after (the target as GET showed it); for client_basic.* rows: reason, route, outcome, and for a throttle lock: locked (client or ip), lockoutSeconds',
   },
   ip: { type: ['string', 'null'] },
   requestId: { type: ['string', 'null'] },

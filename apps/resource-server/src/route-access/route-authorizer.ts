@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InsufficientScope, OAuthError, parseAccessTokenAuthorization, TemporarilyUnavailable, type PresentedAccessToken } from '#oauth';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertAudience, assertNoTokenOutsideHeader, DpopBinding, missingScopes, RegistryCatchUp, RegistryProjection, UnknownClient, withResourceMetadata } from '#resource-guard';
+import { isBasicAuthorization } from '../client-basic/basic-credentials.js';
+import { ClientBasicAuthenticator } from '../client-basic/client-basic-authenticator.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { requestPath } from '../routes/request-path.js';
 import type { Route, ScopeRule } from '../routes/route.js';
@@ -17,6 +19,11 @@ export interface RouteRequest {
   /** The DPoP proof header (RFC 9449 §7), and the scheme and host the client called: its `htu` is origin + path. */
   dpop?: string | string[];
   origin?: string;
+  /**
+   * The caller's address (a gateway: the connection's; forward auth: as the proxy describes it,
+   * caller-ip.ts): the throttle of Basic client credentials counts failures by it.
+   */
+  ip?: string;
   /** The parsed body, when the caller has it (a gateway): a token there is refused, as on protected routes. */
   body?: unknown;
   /**
@@ -25,6 +32,9 @@ export interface RouteRequest {
    */
   routeLabel?: string;
 }
+
+/** As the auth server's (and InvalidClient's) Basic challenge. */
+const BASIC_CHALLENGE = 'Basic realm="portcullis", charset="UTF-8"';
 
 /** The metrics' route label of a request no route covers. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -55,6 +65,7 @@ export class RouteAuthorizer {
     @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicy,
     private readonly binding: DpopBinding,
     private readonly catchUp: RegistryCatchUp,
+    private readonly clientBasic: ClientBasicAuthenticator,
   ) {
     this.admissions = new AdmissionMemo(projection, policy.admit);
   }
@@ -72,6 +83,7 @@ export class RouteAuthorizer {
   decide(request: RouteRequest): RouteAccess | Promise<RouteAccess> {
     const route = this.routeOf(request);
     if (route.scopes === 'public') return { route };
+    if (route.clientBasic && isBasicAuthorization(request.authorization)) return this.basicAdmitted(request, route);
     try {
       const presented = this.tokenOf(request);
       const principal = this.verifier.cached?.(presented.token);
@@ -85,6 +97,21 @@ export class RouteAuthorizer {
     } catch (error) {
       throw this.challenged(error, route);
     }
+  }
+
+  /**
+   * A confidential client by its id and secret (client-basic/), on a route that allows it; then the
+   * route's scope rule, applied to the client's associated scopes. Its refusals carry a Basic
+   * challenge, not the bearer one.
+   */
+  private basicAdmitted(request: RouteRequest, route: Route): RouteAccess | Promise<RouteAccess> {
+    const call = { authorization: request.authorization, ip: request.ip ?? '', route: route.pathPrefix };
+    const scoped = (access: AuthenticatedAccess): RouteAccess => {
+      assertScopes(access, route.scopes as Exclude<ScopeRule, 'public'>);
+      return { route, access };
+    };
+    const admitted = this.clientBasic.admit(call);
+    return admitted instanceof Promise ? admitted.then(scoped) : scoped(admitted);
   }
 
   private admittedOrCaughtUp(principal: AccessTokenPrincipal, route: Route): RouteAccess | Promise<RouteAccess> {
@@ -129,9 +156,17 @@ export class RouteAuthorizer {
     return access;
   }
 
-  /** A 401's challenge also names the route's RFC 9728 metadata. */
+  /**
+   * A 401's challenge also names the route's RFC 9728 metadata; on a clientBasic route it offers
+   * Basic too (RFC 9110 §11.6.1: challenges in a list), since many Basic clients send their
+   * credentials only once challenged for them.
+   */
   private challenged(error: unknown, route: Route): unknown {
-    if (error instanceof OAuthError && error.status === 401) withResourceMetadata(error, routeMetadataUrl(this.config.audience, route));
+    if (error instanceof OAuthError && error.status === 401) {
+      withResourceMetadata(error, routeMetadataUrl(this.config.audience, route));
+      const challenge = error.headers['WWW-Authenticate'];
+      if (route.clientBasic && challenge !== undefined && !challenge.includes('Basic realm=')) error.withHeader('WWW-Authenticate', `${challenge}, ${BASIC_CHALLENGE}`);
+    }
     return error;
   }
 

@@ -26,7 +26,20 @@ describe(parseRoutes.name, () => {
         scopes: { allOf: ['billing.read'] },
         timeoutMs: 30000,
         websocket: false,
+        clientBasic: false,
       },
+    ]);
+  });
+
+  it('reads clientBasic, refuses it when not a boolean or on a public route, and tells two routes apart by it', () => {
+    expect(parseRoutes([{ ...billing, clientBasic: true }])[0].clientBasic).toBe(true);
+    expect(errorsOf([{ ...billing, clientBasic: 'yes' }])).toEqual(['routes[0] (/billing): clientBasic: expected true or false']);
+    expect(errorsOf([{ ...billing, scopes: 'public', clientBasic: true }])).toEqual([
+      'routes[0] (/billing): clientBasic: a public route takes no credentials: give it scopes, or leave clientBasic out',
+    ]);
+    expect(errorsOf([{ ...billing, scopes: 'public', clientBasic: false }])).toEqual([]);
+    expect(errorsOf([billing, { ...billing, clientBasic: true }])).toEqual([
+      'routes[1] (/billing): match: overlaps routes[0] (/billing) on the same prefix and methods (GET, HEAD) with different rules',
     ]);
   });
 

@@ -21,7 +21,7 @@ export class InvalidRoutesError extends Error {
   }
 }
 
-const ROUTE_FIELDS = new Set(['match', 'upstream', 'stripPrefix', 'scopes', 'timeoutMs', 'websocket', 'resource']);
+const ROUTE_FIELDS = new Set(['match', 'upstream', 'stripPrefix', 'scopes', 'timeoutMs', 'websocket', 'clientBasic', 'resource']);
 const MATCH_FIELDS = new Set(['pathPrefix', 'methods']);
 const MAX_PREFIX_LENGTH = 1024;
 /** Segments of RFC 3986 pchar without '%' (prefixes are written decoded) and ';' (never matched, see request-path.ts). */
@@ -70,6 +70,9 @@ function parseRoute(raw: unknown, index: number, errors: RouteFieldError[]): Rou
   const scopes = parseScopeRule(raw.scopes, fail);
   const stripPrefix = optionalBoolean(raw.stripPrefix, false, (message) => fail('stripPrefix', message));
   const websocket = optionalBoolean(raw.websocket, false, (message) => fail('websocket', message));
+  const clientBasic = optionalBoolean(raw.clientBasic, false, (message) => fail('clientBasic', message));
+  // A public route admits anyone: client credentials there would be checked for nothing.
+  if (clientBasic && scopes === 'public') fail('clientBasic', 'a public route takes no credentials: give it scopes, or leave clientBasic out');
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (raw.timeoutMs !== undefined) {
     if (typeof raw.timeoutMs !== 'number' || !Number.isInteger(raw.timeoutMs) || raw.timeoutMs < MIN_TIMEOUT_MS || raw.timeoutMs > MAX_TIMEOUT_MS) {
@@ -78,7 +81,7 @@ function parseRoute(raw: unknown, index: number, errors: RouteFieldError[]): Rou
   }
   const resource = raw.resource === undefined ? undefined : parseResource(raw.resource, (message) => fail('resource', message));
   if (errors.length > before || upstream === undefined || scopes === undefined) return undefined;
-  return { index, pathPrefix, methods, upstream, stripPrefix, scopes, timeoutMs, websocket, ...(resource === undefined ? {} : { resource }) };
+  return { index, pathPrefix, methods, upstream, stripPrefix, scopes, timeoutMs, websocket, clientBasic, ...(resource === undefined ? {} : { resource }) };
 }
 
 /** A prefix is written as whole, decoded segments: "/billing", "/v1/reports"; "/" covers everything. */
@@ -229,6 +232,7 @@ function sameRule(a: Route, b: Route): boolean {
     a.stripPrefix === b.stripPrefix &&
     a.timeoutMs === b.timeoutMs &&
     a.websocket === b.websocket &&
+    a.clientBasic === b.clientBasic &&
     JSON.stringify(a.scopes) === JSON.stringify(b.scopes)
   );
 }

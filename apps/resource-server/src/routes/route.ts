@@ -20,6 +20,11 @@ export interface Route {
   /** Whether the gateway lets WebSocket upgrades through (default false). */
   websocket: boolean;
   /**
+   * Whether a confidential client may call the route with HTTP Basic (its client id and secret,
+   * client-basic/) instead of a token (default false; bearer tokens still work there).
+   */
+  clientBasic: boolean;
+  /**
    * The registered resource (RFC 8707) the route serves: tokens must be issued for it (`aud`).
    * Undefined: the resource server's own RESOURCE_AUDIENCE.
    */

@@ -57,6 +57,7 @@ describe('resource server: /admin/v1/routes', () => {
         scopes: { allOf: ['reports.read'] },
         timeoutMs: 30000,
         websocket: false,
+        clientBasic: false,
         createdAt: null,
       }),
     ]);
@@ -94,6 +95,27 @@ describe('resource server: /admin/v1/routes', () => {
     expect((await list()).map((item) => item.id)).toEqual(['file-0']);
     expect((await rs.request(`/admin/v1/routes/${route.id}`, { method: 'DELETE', token: adminToken })).status).toBe(404);
     expect((await rs.request(`/admin/v1/routes/${route.id}`, { method: 'PATCH', token: adminToken, json: { timeoutMs: 1 } })).status).toBe(404);
+  });
+
+  it('takes clientBasic (default false), shows it, resets it with null, and refuses it on a public route or when not a boolean', async () => {
+    const post = (json: unknown) => rs.request('/admin/v1/routes', { method: 'POST', token: adminToken, json });
+    const created = await post({ match: { pathPrefix: '/partners' }, upstream: UPSTREAM, scopes: { allOf: ['reports.read'] }, clientBasic: true });
+    expect(created.status).toBe(201);
+    const route = (await created.json()) as RouteBody;
+    expect(route).toMatchObject({ clientBasic: true });
+    const reset = await rs.request(`/admin/v1/routes/${route.id}`, { method: 'PATCH', token: adminToken, json: { clientBasic: null } });
+    expect(await reset.json()).toMatchObject({ clientBasic: false });
+    expect((await rs.request(`/admin/v1/routes/${route.id}`, { method: 'DELETE', token: adminToken })).status).toBe(204);
+
+    for (const [body, message] of [
+      [{ match: { pathPrefix: '/partners' }, upstream: UPSTREAM, scopes: 'public', clientBasic: true }, 'a public route takes no credentials'],
+      [{ match: { pathPrefix: '/partners' }, upstream: UPSTREAM, scopes: { allOf: [] }, clientBasic: 'yes' }, 'expected true or false'],
+    ] as const) {
+      const refused = await post(body);
+      expect(refused.status).toBe(400);
+      const problem = (await refused.json()) as { errors: { field: string; message: string }[] };
+      expect(problem.errors).toEqual([{ field: 'clientBasic', message: expect.stringContaining(message) }]);
+    }
   });
 
   it('refuses an invalid route with a 400 problem naming each field, as the file would', async () => {
