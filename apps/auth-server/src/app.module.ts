@@ -4,6 +4,8 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
+import { DeviceCodeGrantModule } from './token/grants/device-code/device-code-grant.module.js';
+import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
@@ -60,6 +62,8 @@ export class AppModule {
         AuthorizeModule,
         LogoutModule,
         AuthorizationCodeGrantModule,
+        DeviceAuthorizationModule,
+        DeviceCodeGrantModule,
         IntrospectionModule,
         RevocationModule,
         RegistrationModule,

@@ -5,5 +5,7 @@ export const GrantTypes = {
   password: 'password',
   implicit: 'implicit',
   refreshToken: 'refresh_token',
+  /** RFC 8628 §3.4: the device authorization grant. */
+  deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
 } as const;
 export type GrantType = (typeof GrantTypes)[keyof typeof GrantTypes];

@@ -11,7 +11,8 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { maxFailures: 10, window
  * nobody can lock a victim out everywhere by failing on purpose (KC GHSA-cq42-vhv7-xr7p).
  */
 export interface ThrottleSubject {
-  kind: 'client' | 'login';
+  /** user_code: guesses at the /device page (RFC 8628 §5.1), per IP (name ''). */
+  kind: 'client' | 'login' | 'user_code';
   name: string;
   ip: string;
 }
