@@ -8,10 +8,11 @@ export const GRANT_LABELS = {
   client_credentials: 'Client Credentials',
   password: 'Resource Owner Password Credentials',
   implicit: 'Implicit',
+  'urn:ietf:params:oauth:grant-type:device_code': 'Device Authorization (RFC 8628)',
 };
 const GRANTS_BY_TYPE = {
-  confidential: ['authorization_code', 'client_credentials', 'password'],
-  public: ['implicit', 'authorization_code'],
+  confidential: ['authorization_code', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'],
+  public: ['implicit', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
 };
 
 export function clientLabel(client) {
