@@ -107,14 +107,14 @@ export class DevicePageService {
     const now = new Date();
     const details = { clientId: client.clientId, deviceRequestId: request.id };
     if (body.decision !== 'approve') {
-      if (!(await this.repository.answer(request.id, { status: 'denied' }, now))) throw new AuthorizePageError(400, 'Request expired', GONE);
+      if (!(await this.repository.answer(request.id, { status: 'denied', refusal: 'access_denied' }, now))) throw new AuthorizePageError(400, 'Request expired', GONE);
       this.audit.record({ action: 'device.denied', actor: { type: 'user', id: user.username }, targetType: 'device_request', targetId: request.id, details });
       return { kind: 'page', status: 200, html: renderDeviceDonePage(false) };
     }
     const scopes = await this.grantableScopes(request, client, user);
     if (!scopes) {
-      // CONTRACT "Precisions": a privileged scope the device named explicitly is refused, not dropped.
-      await this.repository.answer(request.id, { status: 'denied' }, now);
+      // CONTRACT "Precisions": a privileged scope the device named explicitly is refused (invalid_scope), not dropped.
+      await this.repository.answer(request.id, { status: 'denied', refusal: 'invalid_scope' }, now);
       this.audit.record({ action: 'device.denied', actor: { type: 'user', id: user.username }, targetType: 'device_request', targetId: request.id, details: { ...details, reason: 'invalid_scope' } });
       throw new AuthorizePageError(403, 'Permission missing', 'The device asked for a permission your account does not have. The request was denied.');
     }

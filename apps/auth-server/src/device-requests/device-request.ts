@@ -1,6 +1,9 @@
 /** Where a device authorization request stands (RFC 8628 §3.3: the user has answered or not). */
 export type DeviceRequestStatus = 'pending' | 'approved' | 'denied';
 
+/** Why a request was denied, as the device is told: the user said no, or named a scope they may not grant. */
+export type DeviceRefusal = 'access_denied' | 'invalid_scope';
+
 /** A device authorization request as the /device pages and the admin list see it: no code values. */
 export interface DeviceRequest {
   id: string;
@@ -50,6 +53,8 @@ export interface DevicePoll {
   tooFast: boolean;
   /** Set when the request is approved. */
   approval: DeviceApproval | null;
+  /** Set when the request is denied. */
+  refusal: DeviceRefusal | null;
   resources: string[];
   id: string;
 }

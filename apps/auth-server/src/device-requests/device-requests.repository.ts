@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { returnedRows } from '../database/returned-rows.js';
-import type { DeviceApproval, DevicePoll, DeviceRequest, DeviceRequestStatus, NewDeviceRequest } from './device-request.js';
+import type { DeviceApproval, DevicePoll, DeviceRefusal, DeviceRequest, DeviceRequestStatus, NewDeviceRequest } from './device-request.js';
 
 interface DeviceRequestRow {
   id: string;
@@ -26,6 +26,7 @@ interface PollRow {
   granted_scopes: string[] | null;
   auth_time: Date | null;
   resources: string[] | null;
+  refusal: DeviceRefusal | null;
   already_consumed: boolean;
   too_fast: boolean;
 }
@@ -47,7 +48,7 @@ const POLL = `
     interval_seconds = d.interval_seconds + CASE WHEN p.too_fast AND d.status = 'pending' AND NOT p.already_consumed THEN 5 ELSE 0 END,
     consumed_at = CASE WHEN d.status = 'approved' AND NOT p.already_consumed AND d.expires_at > $3 THEN $3 ELSE d.consumed_at END
   FROM previous p WHERE d.id = p.id
-  RETURNING d.id, d.status, d.expires_at, d.user_id, d.granted_scopes, d.auth_time, d.resources, p.already_consumed, p.too_fast`;
+  RETURNING d.id, d.status, d.expires_at, d.user_id, d.granted_scopes, d.auth_time, d.resources, d.refusal, p.already_consumed, p.too_fast`;
 
 const COLUMNS = 'id, client_ref, client_id, scopes, scope_requested, resources, device_ip, device_user_agent, status, created_at, expires_at';
 
@@ -100,12 +101,13 @@ export class DeviceRequestsRepository {
   }
 
   /** The user's answer; false when the request was answered, or expired, in the meantime. */
-  async answer(id: string, answer: { status: 'denied' } | ({ status: 'approved' } & DeviceApproval), now: Date): Promise<boolean> {
+  async answer(id: string, answer: { status: 'denied'; refusal: DeviceRefusal } | ({ status: 'approved' } & DeviceApproval), now: Date): Promise<boolean> {
     const approval = answer.status === 'approved' ? answer : null;
+    const refusal = answer.status === 'denied' ? answer.refusal : null;
     const result: unknown = await this.dataSource.query(
-      `UPDATE device_requests SET status = $2, user_id = $3, granted_scopes = $4, auth_time = $5, page_handle_hash = NULL
-       WHERE id = $1 AND status = 'pending' AND expires_at > $6 RETURNING id`,
-      [id, answer.status, approval?.userId ?? null, approval ? JSON.stringify(approval.scopes) : null, approval?.authTime ?? null, now],
+      `UPDATE device_requests SET status = $2, user_id = $3, granted_scopes = $4, auth_time = $5, refusal = $6, page_handle_hash = NULL
+       WHERE id = $1 AND status = 'pending' AND expires_at > $7 RETURNING id`,
+      [id, answer.status, approval?.userId ?? null, approval ? JSON.stringify(approval.scopes) : null, approval?.authTime ?? null, refusal, now],
     );
     return returnedRows(result).length > 0;
   }
@@ -123,6 +125,7 @@ export class DeviceRequestsRepository {
       alreadyConsumed: row.already_consumed,
       tooFast: row.too_fast,
       approval,
+      refusal: row.status === 'denied' ? (row.refusal ?? 'access_denied') : null,
       resources: row.resources ?? [],
     };
   }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
-import { freePort } from '#testing';
+import pg from 'pg';
+import { eventually, freePort } from '#testing';
 import { AuthFailureThrottle, DEFAULT_THROTTLE_POLICY } from '../../src/rate-limit/auth-failure-throttle.js';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
-import { createTestClient, csrfOf, TestBrowser, tokenRequest, type ClientSpec, type TestClient } from '../support/authorize-flow.helpers.js';
+import { createTestClient, csrfOf, patchClient, TestBrowser, tokenRequest, type ClientSpec, type TestClient } from '../support/authorize-flow.helpers.js';
 import { createUser, sql } from '../support/token-fixtures.js';
 
 // Booting the app, driving the pages and openid-client's 5 s polling interval take a while.
@@ -52,6 +53,12 @@ describe('device authorization grant (RFC 8628)', () => {
     // Every test enters codes from 127.0.0.1; the throttle's own test sets the real limit.
     server.app.get(AuthFailureThrottle).usePolicy({ ...DEFAULT_THROTTLE_POLICY, maxFailures: 1000 });
     await createUser(server, ALICE.username, ALICE.password);
+    const privileged = await server.request('/admin/v1/scopes', {
+      method: 'POST',
+      headers: { authorization: server.adminAuthorization },
+      json: { name: 'device.admin', description: '', requiredPermission: 'access_control' },
+    });
+    expect(privileged.status).toBe(201);
   });
   afterAll(async () => {
     await server.close();
@@ -366,5 +373,115 @@ describe('device authorization grant (RFC 8628)', () => {
       throttle.usePolicy({ ...DEFAULT_THROTTLE_POLICY, maxFailures: 1000 });
       await sql(server, `DELETE FROM auth_failures WHERE key LIKE 'user_code:%'`);
     }
+  });
+  it('redeems an approved code once under 10 parallel polls (atomic spending)', async () => {
+    const registered = await deviceClient();
+    const authorization = await started(registered, { scope: 'read' });
+    await answer(authorization.user_code, 'approve');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => poll(registered, authorization.device_code)));
+    expect(answers.filter((one) => one.status === 200)).toHaveLength(1);
+    expect(answers.filter((one) => one.status === 400 && one.body.error === 'invalid_grant')).toHaveLength(9);
+    expect(await grantsOf(registered)).toBe(1);
+  });
+
+  it('spends an approved code once when the polls race past a held row lock (real PostgreSQL only)', async () => {
+    // PGlite answers one connection at a time: no second session can hold the lock there.
+    if (!server.database.real) return;
+    const registered = await deviceClient();
+    const authorization = await started(registered, { scope: 'read' });
+    await answer(authorization.user_code, 'approve');
+    const db = new pg.Client({ connectionString: server.database.url });
+    await db.connect();
+    try {
+      await db.query('BEGIN');
+      await db.query('SELECT 1 FROM device_requests WHERE client_id = $1 FOR UPDATE', [registered.clientId]);
+      const polls = Promise.all(Array.from({ length: 10 }, () => poll(registered, authorization.device_code)));
+      const waiting = async () =>
+        Number((await db.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n) >= 3;
+      await eventually(waiting, 10_000, 'polls waiting on the row lock');
+      await db.query('COMMIT');
+      const answers = await polls;
+      expect(answers.filter((one) => one.status === 200)).toHaveLength(1);
+      expect(await grantsOf(registered)).toBe(1);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('refuses a user deactivated after approving (invalid_grant, audited), and spends the code', async () => {
+    const bob = { username: 'bob-device', password: 'bob-password-9a8b7c6d' };
+    const { id: bobId } = await createUser(server, bob.username, bob.password);
+    const registered = await deviceClient();
+    const authorization = await started(registered);
+    const browser = new TestBrowser(server);
+    const login = await enterCode(browser, authorization.user_code);
+    const confirm = await browser.post('/device/login', { handle: handleOf(await login.text()), ...bob });
+    expect(confirm.status).toBe(200);
+    expect((await browser.post('/device/decision', { handle: handleOf(await confirm.text()), decision: 'approve' })).status).toBe(200);
+    const patched = await server.request(`/admin/v1/users/${bobId}`, { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: { active: false } });
+    expect(patched.status).toBe(200);
+    expect(await poll(registered, authorization.device_code)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await poll(registered, authorization.device_code)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await grantsOf(registered)).toBe(0);
+    expect((await audit('token.failed')).some((item) => item.details.reason === 'invalid_grant' && JSON.stringify(item.actor).includes(registered.clientId))).toBe(true);
+  });
+
+  it('refuses a deactivated client at both endpoints, and a confidential client without its secret (invalid_client)', async () => {
+    const confidential = await deviceClient({ type: 'confidential' });
+    const authorization = await started(confidential);
+    expect(await authorize({ ...confidential, clientSecret: undefined })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await poll({ ...confidential, clientSecret: undefined }, authorization.device_code)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    await patchClient(server, confidential.clientId, { active: false });
+    expect(await authorize(confidential)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await poll(confidential, authorization.device_code)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    // The user can no longer approve for it either.
+    expect((await enterCode(new TestBrowser(server), authorization.user_code)).status).toBe(400);
+    expect(await grantsOf(confidential)).toBe(0);
+  });
+
+  it('privileged scopes: named by the device and lacking the permission is invalid_scope; implied, it is left out', async () => {
+    const registered = await deviceClient({ scopes: ['read', 'device.admin'] });
+    const named = await started(registered, { scope: 'read device.admin' });
+    const browser = new TestBrowser(server);
+    let page = await enterCode(browser, named.user_code);
+    page = await browser.post('/device/login', { handle: handleOf(await page.text()), ...ALICE });
+    const html = await page.text();
+    // The confirmation shows what the user would get.
+    expect(html).not.toContain('<code>device.admin</code>');
+    expect((await browser.post('/device/decision', { handle: handleOf(html), decision: 'approve' })).status).toBe(403);
+    expect(await poll(registered, named.device_code)).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+    expect(await grantsOf(registered)).toBe(0);
+    expect((await audit('device.denied')).some((item) => item.details.reason === 'invalid_scope')).toBe(true);
+
+    const implied = await started(registered);
+    await answer(implied.user_code, 'approve', browser);
+    const tokens = await poll(registered, implied.device_code);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.scope).toBe('read');
+  });
+
+  it('serves the pages unframeable, uncached and without referrer; the endpoint answers no-store', async () => {
+    const page = await server.request('/device');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('set-cookie')).toMatch(/portcullis_device_csrf=[^;]+; Path=\/device; HttpOnly; SameSite=Strict/);
+    const registered = await deviceClient();
+    const response = await server.request('/oauth/device_authorization', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: registered.clientId }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect((await server.request('/oauth/device_authorization')).status).toBe(405);
+  });
+
+  it('escapes what the code page echoes from verification_uri_complete', async () => {
+    const page = await server.request('/device?user_code=%3Cscript%3E');
+    const html = await page.text();
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
   });
 });

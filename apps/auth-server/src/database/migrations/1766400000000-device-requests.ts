@@ -4,7 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Device authorization requests (RFC 8628). The device code, the user code and the page handle
  * (what the /device pages carry once the user code was entered) are kept as SHA-256 hashes only.
  * A poll is one UPDATE on the device code's unique index: last_polled_at and interval_seconds are
- * the slow_down state, consumed_at makes the code single-use. The partial index serves the admin
+ * the slow_down state, consumed_at makes the code single-use; a denied request's refusal is the
+ * error the device is told (the user's "deny", or a privileged scope the user may not grant). The partial index serves the admin
  * list of pending requests; expires_at the retention job.
  */
 export class DeviceRequests1766400000000 implements MigrationInterface {
@@ -25,6 +26,7 @@ export class DeviceRequests1766400000000 implements MigrationInterface {
         device_ip text NULL,
         device_user_agent text NULL,
         status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied')),
+        refusal text NULL CHECK (refusal IN ('access_denied', 'invalid_scope')),
         user_id uuid NULL REFERENCES users(id) ON DELETE CASCADE,
         granted_scopes jsonb NULL,
         auth_time timestamptz NULL,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessDenied, AuthorizationPending, ExpiredToken, GrantTypes, InvalidGrant, OAuthError, SlowDown } from '#oauth';
+import { AccessDenied, AuthorizationPending, ExpiredToken, GrantTypes, InvalidGrant, InvalidScope, OAuthError, SlowDown } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import { hashOpaqueValue } from '../../../authorization-codes/opaque-value.js';
 import type { Client } from '../../../clients/client.js';
@@ -79,6 +79,7 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
   private refused(client: Client, decision: Exclude<PollDecision, 'authorization_pending' | 'slow_down'>, poll: DevicePoll | null): OAuthError {
     const error =
       decision === 'access_denied' ? new AccessDenied('the user denied the request')
+      : decision === 'invalid_scope' ? new InvalidScope('the requested scope requires a permission the user does not have')
       : decision === 'expired_token' ? new ExpiredToken()
       : decision === 'already_used' ? new InvalidGrant('the device_code was already used')
       : new InvalidGrant('the device_code is invalid');

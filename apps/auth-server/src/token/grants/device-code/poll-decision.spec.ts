@@ -6,7 +6,7 @@ const NOW = new Date('2026-12-04T12:00:00Z');
 const LATER = new Date(NOW.getTime() + 60_000);
 
 function poll(overrides: Partial<DevicePoll> = {}): DevicePoll {
-  return { id: 'r', status: 'pending', expiresAt: LATER, alreadyConsumed: false, tooFast: false, approval: null, resources: [], ...overrides };
+  return { id: 'r', status: 'pending', expiresAt: LATER, alreadyConsumed: false, tooFast: false, approval: null, refusal: null, resources: [], ...overrides };
 }
 
 describe(decidePoll.name, () => {
@@ -28,8 +28,12 @@ describe(decidePoll.name, () => {
   });
 
   it('answers access_denied once denied', () => {
-    expect(decidePoll(poll({ status: 'denied' }), NOW)).toBe('access_denied');
-    expect(decidePoll(poll({ status: 'denied', tooFast: true }), NOW)).toBe('access_denied');
+    expect(decidePoll(poll({ status: 'denied', refusal: 'access_denied' }), NOW)).toBe('access_denied');
+    expect(decidePoll(poll({ status: 'denied', refusal: 'access_denied', tooFast: true }), NOW)).toBe('access_denied');
+  });
+
+  it('answers invalid_scope when the approval failed on a privileged scope the device named', () => {
+    expect(decidePoll(poll({ status: 'denied', refusal: 'invalid_scope' }), NOW)).toBe('invalid_scope');
   });
 
   it.each(['pending', 'approved', 'denied'] as const)('answers expired_token past expiry, %s or not', (status) => {

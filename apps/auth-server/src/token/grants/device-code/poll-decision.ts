@@ -5,13 +5,14 @@ import type { DevicePoll } from '../../../device-requests/device-request.js';
  * statement spent the code (DeviceRequestsRepository.poll mirrors these rules in SQL); a code
  * unknown to the client, or already redeemed, is invalid_grant.
  */
-export type PollDecision = 'issue' | 'authorization_pending' | 'slow_down' | 'access_denied' | 'expired_token' | 'unknown' | 'already_used';
+export type PollDecision = 'issue' | 'authorization_pending' | 'slow_down' | 'access_denied' | 'invalid_scope' | 'expired_token' | 'unknown' | 'already_used';
 
 export function decidePoll(poll: DevicePoll | null, now: Date): PollDecision {
   if (!poll) return 'unknown';
   if (poll.alreadyConsumed) return 'already_used';
   if (poll.expiresAt <= now) return 'expired_token';
-  if (poll.status === 'denied') return 'access_denied';
+  // A privileged scope the device named and the user may not grant: invalid_scope, as in the code flow.
+  if (poll.status === 'denied') return poll.refusal === 'invalid_scope' ? 'invalid_scope' : 'access_denied';
   if (poll.status === 'approved') return 'issue';
   return poll.tooFast ? 'slow_down' : 'authorization_pending';
 }
