@@ -44,14 +44,13 @@ export class DeviceAuthorizationService {
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
-  async open(client: Client, request: DeviceAuthorizationRequest, now = new Date()): Promise<DeviceAuthorizationResponse> {
+  async open(client: Client, request: DeviceAuthorizationRequest): Promise<DeviceAuthorizationResponse> {
     if (!(client.grants as string[]).includes(GrantTypes.deviceCode)) throw new UnauthorizedClient('the client is not registered for the device_code grant');
     // Privileged scopes depend on the user, who is known only at approval (device-page.service.ts).
     const scopes = resolveRequestedScopes(request.scope, await this.clients.scopesOf(client));
     const resources = await this.resources.forAuthorization(client, request.resource);
     const { deviceCodeLifetimeSeconds } = await this.settings.get();
     const deviceCode = generateOpaqueValue();
-    const expiresAt = new Date(now.getTime() + deviceCodeLifetimeSeconds * 1000);
     for (let draw = 0; draw < USER_CODE_DRAWS; draw++) {
       const userCode = generateUserCode();
       const stored = await this.repository.insert({
@@ -64,7 +63,7 @@ export class DeviceAuthorizationService {
         resources,
         deviceIp: request.ip,
         deviceUserAgent: request.userAgent?.slice(0, 512) ?? null,
-        expiresAt,
+        lifetimeSeconds: deviceCodeLifetimeSeconds,
       });
       if (stored) return this.response(deviceCode, userCode, deviceCodeLifetimeSeconds);
     }

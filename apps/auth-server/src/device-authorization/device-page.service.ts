@@ -65,7 +65,7 @@ export class DevicePageService {
     await throttled({ kind: 'user_code', name: '', ip: browser.ip }, (subject) => this.throttle.reserve(subject));
     const userCode = normalizeUserCode(body.user_code);
     const handle = generateOpaqueValue();
-    const request = userCode ? await this.repository.claimByUserCode(hashOpaqueValue(userCode), hashOpaqueValue(handle), new Date()) : null;
+    const request = userCode ? await this.repository.claimByUserCode(hashOpaqueValue(userCode), hashOpaqueValue(handle)) : null;
     if (!request) {
       this.audit.record({ action: 'device.user_code.failed', targetType: 'device_request', details: { ip: browser.ip } });
       const typed = typeof body.user_code === 'string' ? body.user_code.slice(0, 16) : undefined;
@@ -104,21 +104,20 @@ export class DevicePageService {
     const session = await this.sessions.current(browser.cookieHeader);
     const user = session && (await this.users.findById(session.userId));
     if (!session || !user?.active) throw new AuthorizePageError(403, 'Request refused', 'Sign in before answering the request.');
-    const now = new Date();
     const details = { clientId: client.clientId, deviceRequestId: request.id };
     if (body.decision !== 'approve') {
-      if (!(await this.repository.answer(request.id, { status: 'denied', refusal: 'access_denied' }, now))) throw new AuthorizePageError(400, 'Request expired', GONE);
+      if (!(await this.repository.answer(request.id, { status: 'denied', refusal: 'access_denied' }))) throw new AuthorizePageError(400, 'Request expired', GONE);
       this.audit.record({ action: 'device.denied', actor: { type: 'user', id: user.username }, targetType: 'device_request', targetId: request.id, details });
       return { kind: 'page', status: 200, html: renderDeviceDonePage(false) };
     }
     const scopes = await this.grantableScopes(request, client, user);
     if (!scopes) {
       // CONTRACT "Precisions": a privileged scope the device named explicitly is refused (invalid_scope), not dropped.
-      await this.repository.answer(request.id, { status: 'denied', refusal: 'invalid_scope' }, now);
+      await this.repository.answer(request.id, { status: 'denied', refusal: 'invalid_scope' });
       this.audit.record({ action: 'device.denied', actor: { type: 'user', id: user.username }, targetType: 'device_request', targetId: request.id, details: { ...details, reason: 'invalid_scope' } });
       throw new AuthorizePageError(403, 'Permission missing', 'The device asked for a permission your account does not have. The request was denied.');
     }
-    if (!(await this.repository.answer(request.id, { status: 'approved', userId: user.id, scopes, authTime: session.authenticatedAt }, now))) {
+    if (!(await this.repository.answer(request.id, { status: 'approved', userId: user.id, scopes, authTime: session.authenticatedAt }))) {
       throw new AuthorizePageError(400, 'Request expired', GONE);
     }
     this.audit.record({ action: 'device.approved', actor: { type: 'user', id: user.username }, targetType: 'device_request', targetId: request.id, details: { ...details, scopes } });
@@ -154,7 +153,7 @@ export class DevicePageService {
 
   private async pending(body: FormBody): Promise<{ handle: string; request: DeviceRequest }> {
     const handle = typeof body.handle === 'string' && body.handle.length <= 64 ? body.handle : '';
-    const request = handle ? await this.repository.findPendingByHandle(hashOpaqueValue(handle), new Date()) : null;
+    const request = handle ? await this.repository.findPendingByHandle(hashOpaqueValue(handle)) : null;
     if (!request) throw new AuthorizePageError(400, 'Request expired', GONE);
     return { handle, request };
   }

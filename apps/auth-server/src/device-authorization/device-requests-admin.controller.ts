@@ -29,7 +29,7 @@ export class DeviceRequestsAdminController {
   @ApiOkResponse({ schema: { type: 'object', properties: { items: { type: 'array', items: DEVICE_REQUEST_VIEW } }, required: ['items'] } })
   @Get()
   async list(): Promise<{ items: DeviceRequestView[] }> {
-    const pending = await this.repository.listPending(new Date(), LIST_LIMIT);
+    const pending = await this.repository.listPending(LIST_LIMIT);
     return {
       items: pending.map((request) => ({
         id: request.id,

@@ -33,7 +33,8 @@ export interface NewDeviceRequest {
   resources: string[];
   deviceIp: string | null;
   deviceUserAgent: string | null;
-  expiresAt: Date;
+  /** expires_at is this much after the database's now. */
+  lifetimeSeconds: number;
 }
 
 /** What the user's approval fixed: who, what they granted, when they signed in. */
@@ -46,7 +47,8 @@ export interface DeviceApproval {
 /** One poll of the token endpoint, as the single UPDATE … RETURNING saw and recorded it. */
 export interface DevicePoll {
   status: DeviceRequestStatus;
-  expiresAt: Date;
+  /** Past expires_at, by the database's clock. */
+  expired: boolean;
   /** Whether an earlier poll already redeemed the code. */
   alreadyConsumed: boolean;
   /** Whether this poll came sooner than the interval after the previous one. */

@@ -42,9 +42,8 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
   ) {}
 
   async handle({ client, request }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
-    const now = new Date();
-    const poll = await this.requests.poll(hashOpaqueValue(request.device_code), client.id, now);
-    const decision = decidePoll(poll, now);
+    const poll = await this.requests.poll(hashOpaqueValue(request.device_code), client.id);
+    const decision = decidePoll(poll);
     if (decision === 'authorization_pending') throw new AuthorizationPending();
     if (decision === 'slow_down') throw new SlowDown();
     if (decision !== 'issue' || !poll?.approval) throw this.refused(client, decision, poll);

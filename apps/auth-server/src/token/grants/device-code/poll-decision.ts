@@ -7,10 +7,10 @@ import type { DevicePoll } from '../../../device-requests/device-request.js';
  */
 export type PollDecision = 'issue' | 'authorization_pending' | 'slow_down' | 'access_denied' | 'invalid_scope' | 'expired_token' | 'unknown' | 'already_used';
 
-export function decidePoll(poll: DevicePoll | null, now: Date): PollDecision {
+export function decidePoll(poll: DevicePoll | null): PollDecision {
   if (!poll) return 'unknown';
   if (poll.alreadyConsumed) return 'already_used';
-  if (poll.expiresAt <= now) return 'expired_token';
+  if (poll.expired) return 'expired_token';
   // A privileged scope the device named and the user may not grant: invalid_scope, as in the code flow.
   if (poll.status === 'denied') return poll.refusal === 'invalid_scope' ? 'invalid_scope' : 'access_denied';
   if (poll.status === 'approved') return 'issue';
