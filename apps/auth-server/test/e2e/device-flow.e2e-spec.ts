@@ -484,4 +484,28 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
   });
+  it('registers a device client through RFC 7591 when the policy allows the grant, and runs the flow with it', async () => {
+    const settings = (body: unknown) => server.request('/admin/v1/settings', { method: 'PATCH', headers: { authorization: server.adminAuthorization }, json: body });
+    const metadata = { client_name: 'CLI', grant_types: [DEVICE_GRANT, 'refresh_token'], token_endpoint_auth_method: 'none', scope: 'read' };
+    const register = () => server.request('/oauth/register', { method: 'POST', json: metadata });
+    const scope = await server.request('/admin/v1/scopes', { method: 'POST', headers: { authorization: server.adminAuthorization }, json: { name: 'read', description: '' } });
+    expect([201, 409]).toContain(scope.status);
+    expect((await settings({ dynamicRegistration: 'open' })).status).toBe(200);
+    try {
+      // The default policy does not list the device grant.
+      expect(await (await register()).json()).toMatchObject({ error: 'invalid_client_metadata' });
+      expect((await settings({ registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token', DEVICE_GRANT] } })).status).toBe(200);
+      const response = await register();
+      if (response.status !== 201) throw new Error(await response.text());
+      const registered = (await response.json()) as { client_id: string; grant_types: string[] };
+      expect(registered.grant_types).toEqual([DEVICE_GRANT, 'refresh_token']);
+      const client = { clientId: registered.client_id, name: 'CLI', version: '1', redirectUris: [] };
+      const authorization = await started(client, { scope: 'read' });
+      await answer(authorization.user_code, 'approve');
+      const tokens = await poll(client, authorization.device_code);
+      expect(tokens).toMatchObject({ status: 200, body: { scope: 'read', refresh_token: expect.any(String) } });
+    } finally {
+      await settings({ dynamicRegistration: 'off', registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'] } });
+    }
+  });
 });
