@@ -296,6 +296,9 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(after).toBe(before);
     // A client registered for the device grant only may not poll with another grant type either.
     expect((await tokenRequest(server, { grant_type: 'authorization_code', code: 'x' }, registered)).body.error).toBe('unauthorized_client');
+    // Nor may a client without the device grant poll, even with a live device code of its own name.
+    const live = await started(registered);
+    expect(await tokenRequest(server, { grant_type: DEVICE_GRANT, device_code: live.device_code }, codeOnly)).toMatchObject({ status: 400, body: { error: 'unauthorized_client' } });
   });
 
   it('keeps only hashes of the codes; the admin list shows pending requests with the device, never a code', async () => {
