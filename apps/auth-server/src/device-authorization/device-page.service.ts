@@ -31,8 +31,9 @@ const MAX_PASSWORD_LENGTH = 1024;
  * The /device pages (RFC 8628 §3.3): enter the user code (rate limited per IP, every guess
  * counted, a wrong one audited), sign in unless the browser's session already signs the user in,
  * then approve or deny, having seen the client, the scopes and the device's IP and user agent.
- * A code that was entered rightly is swapped for a random page handle, so the later steps need no
- * second guess of the code and a cross-site form cannot know what to post.
+ * A code that was entered rightly is swapped for a random page handle bound to the browser's CSRF
+ * cookie, so the later steps need no second guess of the code, and neither another browser nor a
+ * cross-site form can post them.
  */
 @Injectable()
 export class DevicePageService {
@@ -65,7 +66,7 @@ export class DevicePageService {
     await throttled({ kind: 'user_code', name: '', ip: browser.ip }, (subject) => this.throttle.reserve(subject));
     const userCode = normalizeUserCode(body.user_code);
     const handle = generateOpaqueValue();
-    const request = userCode ? await this.repository.claimByUserCode(hashOpaqueValue(userCode), hashOpaqueValue(handle)) : null;
+    const request = userCode ? await this.repository.claimByUserCode(hashOpaqueValue(userCode), handleKey(handle, csrfToken)) : null;
     if (!request) {
       this.audit.record({ action: 'device.user_code.failed', targetType: 'device_request', details: { ip: browser.ip } });
       const typed = typeof body.user_code === 'string' ? body.user_code.slice(0, 16) : undefined;
@@ -79,7 +80,7 @@ export class DevicePageService {
 
   /** POST /device/login. */
   async signIn(body: FormBody, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const { handle, request } = await this.pending(body);
+    const { handle, request } = await this.pending(body, browser.cookieHeader);
     const client = await this.liveClient(request);
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
@@ -99,7 +100,7 @@ export class DevicePageService {
 
   /** POST /device/decision: approve or deny, by the user the browser's session names. */
   async decide(body: FormBody, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const { request } = await this.pending(body);
+    const { request } = await this.pending(body, browser.cookieHeader);
     const client = await this.liveClient(request);
     const session = await this.sessions.current(browser.cookieHeader);
     const user = session && (await this.users.findById(session.userId));
@@ -151,9 +152,12 @@ export class DevicePageService {
     }
   }
 
-  private async pending(body: FormBody): Promise<{ handle: string; request: DeviceRequest }> {
+  /** The request the form's page handle stands for, in the browser that entered the code (its CSRF cookie). */
+  private async pending(body: FormBody, cookieHeader: string | undefined): Promise<{ handle: string; request: DeviceRequest }> {
+    const csrfToken = readCookie(cookieHeader, CSRF_COOKIE);
+    if (!csrfToken) throw new AuthorizePageError(403, 'Request refused', 'The form expired. Open the page again.');
     const handle = typeof body.handle === 'string' && body.handle.length <= 64 ? body.handle : '';
-    const request = handle ? await this.repository.findPendingByHandle(hashOpaqueValue(handle)) : null;
+    const request = handle ? await this.repository.findPendingByHandle(handleKey(handle, csrfToken)) : null;
     if (!request) throw new AuthorizePageError(400, 'Request expired', GONE);
     return { handle, request };
   }
@@ -186,6 +190,14 @@ async function throttled(subject: ThrottleSubject, reserve: (subject: ThrottleSu
     if (error instanceof TooManyAttempts) throw new AuthorizePageError(429, 'Too many attempts', 'Too many attempts. Wait a minute and try again.', error.headers);
     throw error;
   }
+}
+
+/**
+ * What is stored for a page handle: bound to the browser's CSRF cookie (SameSite=Strict), so a
+ * handle obtained in one browser is useless posted from another, or cross-site (no login CSRF).
+ */
+function handleKey(handle: string, csrfToken: string): string {
+  return hashOpaqueValue(`${handle}.${csrfToken}`);
 }
 
 function labelOf(client: Client): string {

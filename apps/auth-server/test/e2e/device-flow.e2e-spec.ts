@@ -343,17 +343,28 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(html).toContain(DEVICE_UA.replace('(', '(').slice(0, 10));
   });
 
-  it('refuses the code form without its CSRF cookie, and the decision without a page handle or a session', async () => {
+  it('refuses the code form without its CSRF cookie, and the later forms without the handle of this browser or a session', async () => {
     const registered = await deviceClient();
     const authorization = await started(registered);
     const bare = new TestBrowser(server);
     expect((await bare.post('/device', { csrf_token: 'forged', user_code: authorization.user_code })).status).toBe(403);
-    expect((await bare.post('/device/decision', { handle: 'forged', decision: 'approve' })).status).toBe(400);
-    // A handle obtained by entering the code is no use to a browser without a session.
-    const page = await enterCode(new TestBrowser(server), authorization.user_code);
-    const handle = handleOf(await page.text());
+    expect((await bare.post('/device/decision', { handle: 'forged', decision: 'approve' })).status).toBe(403);
+    // A handle is bound to the browser that entered the code: no use without its cookie (a cross-site
+    // post), nor from another browser, even one signed in; and the right browser needs a session.
+    const entering = new TestBrowser(server);
+    const handle = handleOf(await (await enterCode(entering, authorization.user_code)).text());
     expect((await bare.post('/device/decision', { handle, decision: 'approve' })).status).toBe(403);
+    expect((await bare.post('/device/login', { handle, ...ALICE })).status).toBe(403);
+    const { browser: signedIn } = await answer((await started(registered)).user_code, 'approve');
+    expect((await signedIn.post('/device/decision', { handle, decision: 'approve' })).status).toBe(400);
+    expect((await signedIn.post('/device/login', { handle, ...ALICE })).status).toBe(400);
+    expect((await entering.post('/device/decision', { handle, decision: 'approve' })).status).toBe(403);
     expect((await poll(registered, authorization.device_code)).body.error).toBe('authorization_pending');
+    // The browser that entered it signs in and answers.
+    const confirm = await entering.post('/device/login', { handle, ...ALICE });
+    expect(confirm.status).toBe(200);
+    expect((await entering.post('/device/decision', { handle: handleOf(await confirm.text()), decision: 'approve' })).status).toBe(200);
+    expect((await poll(registered, authorization.device_code)).status).toBe(200);
   });
 
   it('throttles user code guesses per IP and audits the wrong ones; a right code does not reset the count', async () => {
