@@ -20,7 +20,7 @@ export class DevicePageController {
   @ApiQuery({ name: 'user_code', required: false, description: 'pre-fills the code (verification_uri_complete)', schema: { type: 'string' } })
   @Get()
   show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    sendOutcome(reply, this.service.start((request.query as Record<string, unknown>).user_code));
+    sendOutcome(reply, this.service.start((request.query as Record<string, unknown>).user_code, request.headers.cookie));
   }
 
   @ApiOperation({ summary: 'User code submission (from the device page); rate limited per IP' })

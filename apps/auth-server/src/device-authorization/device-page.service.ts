@@ -51,9 +51,10 @@ export class DevicePageService {
     this.secureCookies = config.issuer.startsWith('https:');
   }
 
-  /** GET /device[?user_code=…]: the code form, pre-filled from verification_uri_complete. */
-  start(userCode: unknown): AuthorizeOutcome {
-    const csrfToken = generateOpaqueValue();
+  /** GET /device[?user_code=…]: the code form, pre-filled from verification_uri_complete; a second tab keeps the first one's cookie. */
+  start(userCode: unknown, cookieHeader: string | undefined): AuthorizeOutcome {
+    const kept = readCookie(cookieHeader, CSRF_COOKIE);
+    const csrfToken = kept && /^[A-Za-z0-9_-]{43}$/.test(kept) ? kept : generateOpaqueValue();
     const prefill = typeof userCode === 'string' ? userCode.slice(0, 16) : undefined;
     return { kind: 'page', status: 200, html: renderUserCodePage({ csrfToken, userCode: prefill }), cookies: [this.csrfCookie(csrfToken)] };
   }

@@ -481,6 +481,10 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(page.headers.get('set-cookie')).toMatch(/portcullis_device_csrf=[^;]+; Path=\/device; HttpOnly; SameSite=Strict/);
+    // A second tab keeps the first one's token, so that either form still posts.
+    const cookie = page.headers.get('set-cookie')!.split(';')[0];
+    const second = await server.request('/device', { headers: { cookie } });
+    expect(second.headers.get('set-cookie')?.split(';')[0]).toBe(cookie);
     const registered = await deviceClient();
     const response = await server.request('/oauth/device_authorization', {
       method: 'POST',
