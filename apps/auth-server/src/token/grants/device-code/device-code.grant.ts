@@ -9,12 +9,13 @@ import { DeviceRequestsRepository } from '../../../device-requests/device-reques
 import { isOpenIdRequest, scopesAllowRefreshToken } from '../../../oidc/openid-scopes.js';
 import { ResourceIndicators } from '../../../resources/resource-indicators.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
-import { TokenIssuance } from '../../../tokens/token-issuance.js';
+import { TokenIssuance, UserNoLongerActive } from '../../../tokens/token-issuance.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
 import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
+import { refreshAllowed } from '../refresh-allowed.js';
 import { decidePoll, type PollDecision } from './poll-decision.js';
 
 const PARAMETERS = new GrantParameters(['device_code'], ['resource']);
@@ -52,6 +53,8 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
     } catch (error) {
       // The code is spent already: a refusal from here on (user gone, scope withdrawn, bad resource) is final.
       if (error instanceof OAuthError) this.audited(client, error.error, poll);
+      // Deactivated between the check above and the grant's row: the token endpoint answers invalid_grant.
+      if (error instanceof UserNoLongerActive) this.audited(client, 'invalid_grant', poll);
       throw error;
     }
   }
@@ -95,9 +98,4 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
       details: { grantType: this.grantType, reason },
     });
   }
-}
-
-/** As the code flow: a refresh token only when the client's refresh count is unlimited or above 0. */
-function refreshAllowed(client: Client): boolean {
-  return client.refreshCount.mode === 'unlimited' || client.refreshCount.limit > 0;
 }
