@@ -63,8 +63,8 @@ export class DevicePageService {
   async enterCode(body: FormBody, browser: BrowserRequest): Promise<AuthorizeOutcome> {
     const csrfToken = readCookie(browser.cookieHeader, CSRF_COOKIE);
     if (!csrfToken || !csrfTokenMatches(body.csrf_token, csrfToken)) throw new AuthorizePageError(403, 'Request refused', 'The form expired. Open the page again.');
-    // Every attempt counts, a right one included (a phisher's own valid code must not reset the count).
-    await throttled({ kind: 'user_code', name: '', ip: browser.ip }, (subject) => this.throttle.reserve(subject));
+    // Counted before the lookup; a right code takes back only its own count (reserveGuess).
+    const ticket = await throttled({ kind: 'user_code', name: '', ip: browser.ip }, (subject) => this.throttle.reserveGuess(subject));
     const userCode = normalizeUserCode(body.user_code);
     const handle = generateOpaqueValue();
     const request = userCode ? await this.repository.claimByUserCode(hashOpaqueValue(userCode), handleKey(handle, csrfToken)) : null;
@@ -73,6 +73,7 @@ export class DevicePageService {
       const typed = typeof body.user_code === 'string' ? body.user_code.slice(0, 16) : undefined;
       return { kind: 'page', status: 400, html: renderUserCodePage({ csrfToken, userCode: typed, error: WRONG_CODE }) };
     }
+    await ticket.succeeded();
     const client = await this.liveClient(request);
     const user = await this.sessionUser(browser.cookieHeader);
     if (!user) return { kind: 'page', status: 200, html: renderDeviceLoginPage({ handle, clientLabel: labelOf(client) }) };

@@ -74,6 +74,23 @@ export class AuthFailureThrottle {
     };
   }
 
+  /**
+   * Pessimistic, for guesses at a short code that others also enter rightly (user codes, RFC 8628
+   * §5.1): counted before the lookup as reserve() does, but a right one only takes its own count
+   * back, so right codes cost nothing and never reset the wrong ones (a phisher's own valid code
+   * interleaved with guesses must not clear the count).
+   */
+  async reserveGuess(subject: ThrottleSubject): Promise<ThrottleTicket> {
+    const key = keyOf(subject);
+    this.view.added(key);
+    const waitSeconds = await this.repository.reserveAttempt(key, this.policy);
+    if (waitSeconds > 0) throw new TooManyAttempts(waitSeconds);
+    return {
+      failed: async () => undefined,
+      succeeded: () => this.repository.refundAttempt(key),
+    };
+  }
+
   /** Tests shorten the lockout through this. */
   usePolicy(policy: ThrottlePolicy): void {
     this.policy = policy;

@@ -367,7 +367,7 @@ describe('device authorization grant (RFC 8628)', () => {
     expect((await poll(registered, authorization.device_code)).status).toBe(200);
   });
 
-  it('throttles user code guesses per IP and audits the wrong ones; a right code does not reset the count', async () => {
+  it('throttles wrong user codes per IP and audits them; right codes neither count nor reset the count', async () => {
     const throttle = server.app.get(AuthFailureThrottle);
     await sql(server, `DELETE FROM auth_failures WHERE key LIKE 'user_code:%'`);
     throttle.usePolicy({ maxFailures: 3, windowSeconds: 300, lockoutSeconds: 60 });
@@ -377,17 +377,21 @@ describe('device authorization grant (RFC 8628)', () => {
       const browser = new TestBrowser(server);
       const auditedBefore = (await audit('device.user_code.failed')).length;
       expect((await enterCode(browser, 'BCDF-GHJK')).status).toBe(400);
-      expect((await enterCode(browser, authorization.user_code)).status).toBe(200);
+      // A household entering its codes is not throttled: right ones cost nothing...
+      for (let entry = 0; entry < 4; entry++) expect((await enterCode(browser, authorization.user_code)).status).toBe(200);
       expect((await enterCode(browser, 'not a code')).status).toBe(400);
+      expect((await enterCode(browser, 'ZZZZ-ZZZZ')).status).toBe(400);
+      // ...and do not wipe the wrong ones either: the fourth attempt over three wrong ones is refused, right or not.
       const locked = await enterCode(browser, authorization.user_code);
       expect(locked.status).toBe(429);
       expect(locked.headers.get('retry-after')).toEqual(expect.any(String));
-      expect((await audit('device.user_code.failed')).length).toBe(auditedBefore + 2);
+      expect((await audit('device.user_code.failed')).length).toBe(auditedBefore + 3);
     } finally {
       throttle.usePolicy({ ...DEFAULT_THROTTLE_POLICY, maxFailures: 1000 });
       await sql(server, `DELETE FROM auth_failures WHERE key LIKE 'user_code:%'`);
     }
   });
+
   it('redeems an approved code once under 10 parallel polls (atomic spending)', async () => {
     const registered = await deviceClient();
     const authorization = await started(registered, { scope: 'read' });
