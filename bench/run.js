@@ -12,6 +12,8 @@
 //   answer carries an RS256 id token), right after the plain one, checked against it: the id token
 //   may cost at most 25% of the throughput; and GET /oauth/authorize answered by an existing
 //   browser session and a remembered consent (a 302 with a new code), the step before.
+//   device (issue 17): 100, then 1,000 waiting devices polling every 5 s (bench/device.js): the
+//   app's and PostgreSQL's CPU and the database's statements per poll must stay flat.
 // Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL;
 // BENCH_CASES=token,code to run some cases; BENCH_ROUNDS (default 5) paired rounds;
 // BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
@@ -20,6 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/authorization-codes/opaque-value.js';
+import { measureDevicePolling } from './device.js';
 import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, postgresCpuBetween, postgresCpuSample } from './lib.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
@@ -301,6 +304,7 @@ async function main() {
   const database = await freshDatabase();
   const results = [];
   let running;
+  let devicePolling;
   try {
     if (only('json')) results.push({ ...(await measureBare('json', 'json')), round: 1 });
     running = await startApp(database);
@@ -312,6 +316,11 @@ async function main() {
       results.push({ ...(await measureCodeExchange(running, { key: 'oidcCode', openid: true })), round: ROUNDS });
       results.push({ ...(await measureSessionAuthorize(running)), round: ROUNDS });
     }
+    if (only('device')) {
+      const device = await measureDevicePolling(running);
+      results.push(...device.rows);
+      devicePolling = device.summary;
+    }
   } finally {
     if (running) {
       await running.db.end();
@@ -322,6 +331,7 @@ async function main() {
     await database.drop();
   }
   const ratios = ratiosOf(results);
+  if (devicePolling) ratios.devicePollingCheck = devicePolling;
   const oidc = ratios.oidcCodeVsCode.median;
   if (oidc !== undefined) {
     // Server CPU per request beside rps: on a loaded machine rps swings between runs, CPU hardly.

@@ -349,6 +349,35 @@ run('web console in a real browser', () => {
   );
 
   it(
+    'lists pending device requests (RFC 8628) with the device\'s IP and software, never a code',
+    async () => {
+      const created = await as.request('/admin/v1/clients', {
+        method: 'POST',
+        headers: { authorization: as.adminAuthorization },
+        json: { name: 'Living Room TV', version: '1.0', type: 'public', redirectUris: [], grants: ['urn:ietf:params:oauth:grant-type:device_code'], refreshCount: { mode: 'limited', limit: 0 } },
+      });
+      expect(created.status).toBe(201);
+      const { clientId: tvClientId } = (await created.json()) as { clientId: string };
+      const started = await fetch(`${as.baseUrl}/oauth/device_authorization`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TVOS/7.1' },
+        body: new URLSearchParams({ client_id: tvClientId }),
+      });
+      expect(started.status).toBe(200);
+      const { device_code: deviceCode, user_code: userCode } = (await started.json()) as { device_code: string; user_code: string };
+      await go('#/device-requests', 'Device Requests');
+      const row = page.getByRole('row').filter({ hasText: 'Living Room TV (1.0)' });
+      await expectCount(row, 1);
+      expect(await row.textContent()).toContain('TVOS/7.1');
+      expect(await row.textContent()).toContain('127.0.0.1');
+      const text = await page.locator('main').innerText();
+      expect(text).not.toContain(deviceCode);
+      expect(text).not.toContain(userCode);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'lists tokens in Token Management ("Lifetime" when they never expire), deletes one, then all',
     async () => {
       const expiring = await clientCredentialsToken('billing.read');

@@ -5,6 +5,8 @@ import { AuthorizeModule } from './authorize/authorize.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { AuthorizationCodeGrantModule } from './token/grants/authorization-code/authorization-code-grant.module.js';
 import { TokenExchangeGrantModule } from './token/grants/token-exchange/token-exchange-grant.module.js';
+import { DeviceCodeGrantModule } from './token/grants/device-code/device-code-grant.module.js';
+import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
@@ -62,6 +64,8 @@ export class AppModule {
         LogoutModule,
         AuthorizationCodeGrantModule,
         TokenExchangeGrantModule,
+        DeviceAuthorizationModule,
+        DeviceCodeGrantModule,
         IntrospectionModule,
         RevocationModule,
         RegistrationModule,

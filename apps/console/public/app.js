@@ -8,6 +8,7 @@ import { ClientFormPage, ClientListPage } from './pages-clients.js';
 import { ResourceServerPage } from './pages-resource-server.js';
 import { ResourcesPage } from './pages-resources.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
+import { DeviceRequestsPage } from './pages-device-requests.js';
 import { TokensPage } from './pages-tokens.js';
 import { UserSessionsPage } from './pages-user-sessions.js';
 import { html } from './ui.js';
@@ -22,6 +23,7 @@ const NAV = [
   ['#/scopes', 'Scopes'],
   ['#/resources', 'Resources'],
   ['#/tokens', 'Token Management'],
+  ['#/device-requests', 'Device Requests'],
   ['#/settings', 'OAuth Settings'],
   ['#/users', 'Users'],
   ['#/keys', 'Signing Keys'],
@@ -47,6 +49,8 @@ function route(hash) {
       return html`<${ResourcesPage} />`;
     case 'tokens':
       return html`<${TokensPage} />`;
+    case 'device-requests':
+      return html`<${DeviceRequestsPage} />`;
     case 'settings':
       return html`<${SettingsPage} />`;
     case 'users':

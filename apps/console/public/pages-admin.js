@@ -14,6 +14,7 @@ export function SettingsPage() {
       setForm({
         accessTokenLifetimeSeconds: String(data.accessTokenLifetimeSeconds),
         authorizationCodeLifetimeSeconds: String(data.authorizationCodeLifetimeSeconds),
+        deviceCodeLifetimeSeconds: String(data.deviceCodeLifetimeSeconds),
         accessTokenAudience: data.accessTokenAudience,
         auditRetentionDays: String(data.auditRetentionDays),
         clientIdMetadataDocuments: Boolean(data.clientIdMetadataDocuments),
@@ -35,6 +36,7 @@ export function SettingsPage() {
       await admin.patch('/settings', {
         accessTokenLifetimeSeconds: number(form.accessTokenLifetimeSeconds),
         authorizationCodeLifetimeSeconds: number(form.authorizationCodeLifetimeSeconds),
+        deviceCodeLifetimeSeconds: number(form.deviceCodeLifetimeSeconds),
         accessTokenAudience: form.accessTokenAudience,
         auditRetentionDays: number(form.auditRetentionDays),
         clientIdMetadataDocuments: form.clientIdMetadataDocuments,
@@ -64,6 +66,9 @@ export function SettingsPage() {
         onInput=${(v) => setForm({ ...form, accessTokenLifetimeSeconds: v })} />
       <${Field} label="Authorization code lifetime (seconds)" name="authorizationCodeLifetimeSeconds" type="number" min="1" error=${saveError}
         value=${form.authorizationCodeLifetimeSeconds} onInput=${(v) => setForm({ ...form, authorizationCodeLifetimeSeconds: v })} />
+      <${Field} label="Device code lifetime (seconds)" name="deviceCodeLifetimeSeconds" type="number" min="1" max="86400" error=${saveError}
+        hint="How long a device (RFC 8628) waits for the user to enter its code; its expires_in."
+        value=${form.deviceCodeLifetimeSeconds} onInput=${(v) => setForm({ ...form, deviceCodeLifetimeSeconds: v })} />
       <${Field} label="Access token audience" name="accessTokenAudience" type="url" error=${saveError}
         hint="The resource servers' identifier, put in the aud claim." value=${form.accessTokenAudience}
         onInput=${(v) => setForm({ ...form, accessTokenAudience: v })} />
@@ -88,7 +93,7 @@ const REGISTRATION_MODES = [
   ['initial-access-token', 'With an initial access token (issued by the admin API)'],
   ['open', 'Open: anyone may register, under the policy below'],
 ];
-const POLICY_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'];
+const POLICY_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code'];
 
 function registrationForm(settings) {
   const policy = settings.registrationPolicy;

@@ -9,11 +9,12 @@ export const GRANT_LABELS = {
   password: 'Resource Owner Password Credentials',
   implicit: 'Implicit',
   'urn:ietf:params:oauth:grant-type:token-exchange': 'Token Exchange',
+  'urn:ietf:params:oauth:grant-type:device_code': 'Device Authorization (RFC 8628)',
 };
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const GRANTS_BY_TYPE = {
-  confidential: ['authorization_code', 'client_credentials', 'password', TOKEN_EXCHANGE],
-  public: ['implicit', 'authorization_code'],
+  confidential: ['authorization_code', 'client_credentials', 'password', TOKEN_EXCHANGE, 'urn:ietf:params:oauth:grant-type:device_code'],
+  public: ['implicit', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
 };
 
 export function clientLabel(client) {

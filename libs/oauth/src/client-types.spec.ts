@@ -12,10 +12,10 @@ describe(isClientType.name, () => {
 });
 
 describe('GRANTS_BY_TYPE (CONTRACT.md: grants allowed by client type)', () => {
-  it('lets confidential clients use the code, client credentials, password and token exchange grants, public ones implicit and code', () => {
+  it('lets confidential clients use the code, client credentials, password, token exchange and device grants, public ones implicit, code and device', () => {
     expect(GRANTS_BY_TYPE).toEqual({
-      confidential: ['authorization_code', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange'],
-      public: ['implicit', 'authorization_code'],
+      confidential: ['authorization_code', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code'],
+      public: ['implicit', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
     });
   });
 });

@@ -13,6 +13,6 @@ export function isClientType(value: unknown): value is ClientType {
 
 /** Grants a client may be registered for, by type (CONTRACT.md, OAuth endpoints). */
 export const GRANTS_BY_TYPE: Record<ClientType, readonly GrantType[]> = {
-  confidential: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.tokenExchange],
-  public: [GrantTypes.implicit, GrantTypes.authorizationCode],
+  confidential: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.tokenExchange, GrantTypes.deviceCode],
+  public: [GrantTypes.implicit, GrantTypes.authorizationCode, GrantTypes.deviceCode],
 };

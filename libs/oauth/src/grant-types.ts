@@ -7,5 +7,7 @@ export const GrantTypes = {
   refreshToken: 'refresh_token',
   /** RFC 8693 §2.1. */
   tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  /** RFC 8628 §3.4: the device authorization grant. */
+  deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
 } as const;
 export type GrantType = (typeof GrantTypes)[keyof typeof GrantTypes];

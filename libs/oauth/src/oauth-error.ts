@@ -18,6 +18,9 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'slow_down'
+  // RFC 8628 §3.5 (device authorization grant).
+  | 'authorization_pending'
+  | 'expired_token'
   // RFC 8707 §2 (resource indicators).
   | 'invalid_target'
   // RFC 9449 §5, §7.1, §8 (DPoP).
@@ -107,6 +110,27 @@ export class InvalidTarget extends OAuthError {
 export class AccessDenied extends OAuthError {
   constructor(description = 'the resource owner denied the request', detail?: string) {
     super('access_denied', 400, description, detail);
+  }
+}
+
+/** RFC 8628 §3.5: the user has not answered the device request yet; the device keeps polling. */
+export class AuthorizationPending extends OAuthError {
+  constructor(description = 'the user has not yet approved or denied the request', detail?: string) {
+    super('authorization_pending', 400, description, detail);
+  }
+}
+
+/** RFC 8628 §3.5: still pending, and polled faster than the interval; the interval grew by 5 seconds. */
+export class SlowDown extends OAuthError {
+  constructor(description = 'polling too fast: wait the interval, which grew by 5 seconds', detail?: string) {
+    super('slow_down', 400, description, detail);
+  }
+}
+
+/** RFC 8628 §3.5: the device_code expired before the user answered; start a new device authorization. */
+export class ExpiredToken extends OAuthError {
+  constructor(description = 'the device_code has expired', detail?: string) {
+    super('expired_token', 400, description, detail);
   }
 }
 

@@ -19,6 +19,8 @@ export function endpointsOf(issuer: string): Record<string, string> {
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     // RP-Initiated Logout 1.0 §2.1.
     end_session_endpoint: `${issuer}/oauth/logout`,
+    // RFC 8628 §4.
+    device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
   };
 }
 
@@ -44,7 +46,7 @@ export function authorizationServerMetadata(issuer: string, scopes: string[], fe
     ...(features.registration ? { registration_endpoint: `${issuer}/oauth/register` } : {}),
     response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query', 'fragment'],
-    grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange],
+    grant_types_supported: [GrantTypes.authorizationCode, GrantTypes.implicit, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange, GrantTypes.deviceCode],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     // RFC 9701 §7: JWT introspection responses (Accept: application/token-introspection+jwt).

@@ -101,6 +101,7 @@ export const USER_CONSENT_VIEW = object({ id: string, clientId: string, scopes: 
 export const SETTINGS_VIEW = object({
   accessTokenLifetimeSeconds: { type: 'integer' },
   authorizationCodeLifetimeSeconds: { type: 'integer' },
+  deviceCodeLifetimeSeconds: { type: 'integer', description: 'how long a device authorization request (RFC 8628) waits for the user; default 600' },
   sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
   auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
@@ -109,7 +110,7 @@ export const SETTINGS_VIEW = object({
   clientIdMetadataDocumentHosts: { ...strings, description: 'origin patterns ("http://127.0.0.1:*") whose metadata documents may be fetched over http or from private or loopback addresses (default empty)' },
   dynamicRegistration: { type: 'string', enum: ['off', 'initial-access-token', 'open'], description: 'who may register clients at /oauth/register (default off)' },
   registrationPolicy: object({
-    grantTypes: { type: 'array', items: { type: 'string', enum: ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] } },
+    grantTypes: { type: 'array', items: { type: 'string', enum: ['authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code'] } },
     maxScopes: { type: 'integer' },
     registrationsPerIpPerHour: { type: 'integer' },
     deleteUnusedAfterDays: { type: 'integer', description: '0: never' },
@@ -198,7 +199,8 @@ export const TOKEN_RESPONSE = object(
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
 export const TOKEN_REQUEST = object(
   {
-    grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange] },
+    grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange, GrantTypes.deviceCode] },
+    device_code: { type: 'string', description: 'RFC 8628: the device_code from /oauth/device_authorization' },
     code: string,
     redirect_uri: string,
     code_verifier: string,
@@ -216,8 +218,36 @@ export const TOKEN_REQUEST = object(
     client_id: string,
     client_secret: string,
   },
-  ['code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'client_id', 'client_secret'],
+  ['device_code', 'code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'client_id', 'client_secret'],
 );
+
+/** RFC 8628 §3.1: the device's request; the client authenticates as at the token endpoint. */
+export const DEVICE_AUTHORIZATION_REQUEST = object(
+  { scope: string, resource: { type: 'string', description: 'RFC 8707; may repeat' }, client_id: string, client_secret: string },
+  ['scope', 'resource', 'client_id', 'client_secret'],
+);
+
+/** RFC 8628 §3.2. */
+export const DEVICE_AUTHORIZATION_RESPONSE = object({
+  device_code: string,
+  user_code: { type: 'string', description: '8 letters of BCDFGHJKLMNPQRSTVWXZ, shown XXXX-XXXX' },
+  verification_uri: string,
+  verification_uri_complete: string,
+  expires_in: { type: 'integer', description: 'the deviceCodeLifetimeSeconds setting' },
+  interval: { type: 'integer', description: 'seconds between polls: 5' },
+});
+
+/** GET /admin/v1/device-requests: a pending device request, never its codes. */
+export const DEVICE_REQUEST_VIEW = object({
+  id: string,
+  clientId: string,
+  scopes: strings,
+  resources: strings,
+  createdAt: dateTime,
+  expiresAt: dateTime,
+  ip: { type: ['string', 'null'] },
+  userAgent: { type: ['string', 'null'] },
+});
 
 /** RFC 7662 §2.1 and RFC 7009 §2.1: the token, and the caller's credentials when not sent with HTTP Basic. */
 export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string }, [

@@ -11,7 +11,8 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { maxFailures: 10, window
  * nobody can lock a victim out everywhere by failing on purpose (KC GHSA-cq42-vhv7-xr7p).
  */
 export interface ThrottleSubject {
-  kind: 'client' | 'login';
+  /** user_code: guesses at the /device page (RFC 8628 §5.1), per IP (name ''). */
+  kind: 'client' | 'login' | 'user_code';
   name: string;
   ip: string;
 }
@@ -70,6 +71,23 @@ export class AuthFailureThrottle {
     return {
       failed: async () => undefined,
       succeeded: () => this.repository.clear(key),
+    };
+  }
+
+  /**
+   * Pessimistic, for guesses at a short code that others also enter rightly (user codes, RFC 8628
+   * §5.1): counted before the lookup as reserve() does, but a right one only takes its own count
+   * back, so right codes cost nothing and never reset the wrong ones (a phisher's own valid code
+   * interleaved with guesses must not clear the count).
+   */
+  async reserveGuess(subject: ThrottleSubject): Promise<ThrottleTicket> {
+    const key = keyOf(subject);
+    this.view.added(key);
+    const waitSeconds = await this.repository.reserveAttempt(key, this.policy);
+    if (waitSeconds > 0) throw new TooManyAttempts(waitSeconds);
+    return {
+      failed: async () => undefined,
+      succeeded: () => this.repository.refundAttempt(key),
     };
   }
 

@@ -68,6 +68,11 @@ export class AuthFailuresRepository {
     return policy.lockoutSeconds;
   }
 
+  /** Takes back one attempt counted by reserveAttempt (a right guess); never below zero, never lifts a lockout. */
+  async refundAttempt(key: string): Promise<void> {
+    await this.dataSource.query(`UPDATE auth_failures SET failures = greatest(failures - 1, 0) WHERE key = $1 AND failures > 0`, [key]);
+  }
+
   /** Up to `limit` keys on record, in no order (the limit inlined: one parameterless query, as FailureKeysView polls it). */
   async keys(limit: number): Promise<string[]> {
     const rows: { key: string }[] = await this.dataSource.query(`SELECT key FROM auth_failures LIMIT ${Math.trunc(limit)}`);

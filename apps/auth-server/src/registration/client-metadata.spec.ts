@@ -78,6 +78,13 @@ describe('readClientMetadata', () => {
     expect(() => readClientMetadata({ grant_types: ['client_credentials'] }, DEFAULT_REGISTRATION_POLICY)).toThrow(InvalidClientMetadata);
     expect(readClientMetadata({ grant_types: ['client_credentials'] }, policy).grants).toEqual(['client_credentials']);
   });
+
+  it('registers a device client (RFC 8628) when the policy allows the grant: no redirect URI needed, refresh tokens allowed', () => {
+    const device = 'urn:ietf:params:oauth:grant-type:device_code';
+    expect(() => readClientMetadata({ grant_types: [device] }, DEFAULT_REGISTRATION_POLICY)).toThrow(InvalidClientMetadata);
+    const read = readClientMetadata({ grant_types: [device, 'refresh_token'], token_endpoint_auth_method: 'none' }, { ...policy, grantTypes: [...policy.grantTypes, device] });
+    expect(read).toMatchObject({ type: 'public', grants: [device], refresh: true, redirectUris: [] });
+  });
 });
 
 describe('client names and versions', () => {

@@ -101,6 +101,9 @@ export function responseTypesOf(grants: readonly GrantType[]): string[] {
   return grants.flatMap((grant) => (RESPONSE_TYPE_OF[grant] ? [RESPONSE_TYPE_OF[grant]] : []));
 }
 
+/** The user grants whose tokens come with a refresh token (as RefreshTokenGrant.registeredAs). */
+const REFRESHABLE_GRANTS: readonly GrantType[] = [GrantTypes.authorizationCode, GrantTypes.deviceCode];
+
 function grantsOf(grantTypes: string[], type: ClientType, policy: RegistrationPolicy): { grants: GrantType[]; refresh: boolean } {
   if (grantTypes.length === 0) throw new InvalidClientMetadata('grant_types must not be empty');
   if (new Set(grantTypes).size !== grantTypes.length) throw new InvalidClientMetadata('grant_types must not repeat a value');
@@ -110,7 +113,8 @@ function grantsOf(grantTypes: string[], type: ClientType, policy: RegistrationPo
   }
   const refresh = grantTypes.includes(GrantTypes.refreshToken);
   const grants = grantTypes.filter((grant) => grant !== GrantTypes.refreshToken) as GrantType[];
-  if (refresh && !grants.includes(GrantTypes.authorizationCode)) throw new InvalidClientMetadata('refresh_token needs the authorization_code grant');
+  if (refresh && !grants.some((grant) => REFRESHABLE_GRANTS.includes(grant)))
+    throw new InvalidClientMetadata('refresh_token needs the authorization_code or the device_code grant');
   const refused = grants.find((grant) => !GRANTS_BY_TYPE[type].includes(grant));
   if (refused)
     throw new InvalidClientMetadata(

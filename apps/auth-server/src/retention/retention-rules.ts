@@ -11,6 +11,7 @@ export const RETENTION_TABLES = [
   'audit_events',
   'authorization_codes',
   'authorization_requests',
+  'device_requests',
   'browser_sessions',
   'auth_failures',
   'outbox_events',
@@ -28,6 +29,12 @@ const EXPIRY_GRACE = `interval '5 minutes'`;
  * replay is refused without the revocation.
  */
 const CODE_REPLAY_WINDOW = `interval '1 day'`;
+
+/**
+ * A device that polls a little past expiry is told expired_token (RFC 8628 §3.5), not that its code
+ * is unknown: its request stays this long after expiring.
+ */
+const DEVICE_EXPIRED_KEPT = `interval '1 hour'`;
 
 /** Longer than any failure window (DEFAULT_THROTTLE_POLICY: 300 s): an older row counts nothing. */
 const FAILURE_WINDOW = `interval '1 hour'`;
@@ -103,6 +110,13 @@ export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
       'authorization_requests',
       'handle_hash',
       `SELECT handle_hash FROM authorization_requests WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  device_requests: {
+    statement: removing(
+      'device_requests',
+      'id',
+      `SELECT id FROM device_requests WHERE expires_at < now() - ${DEVICE_EXPIRED_KEPT} ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
     ),
   },
   browser_sessions: {

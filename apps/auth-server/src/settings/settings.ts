@@ -2,6 +2,8 @@
 export interface Settings {
   accessTokenLifetimeSeconds: number;
   authorizationCodeLifetimeSeconds: number;
+  /** How long a device authorization request (RFC 8628) waits for the user; its codes' expires_in. */
+  deviceCodeLifetimeSeconds: number;
   /** How long a browser session (single sign-on) lasts after its login. */
   sessionLifetimeSeconds: number;
   accessTokenAudience: string;
@@ -27,7 +29,7 @@ export const DYNAMIC_REGISTRATION_MODES = ['off', 'initial-access-token', 'open'
 export type DynamicRegistrationMode = (typeof DYNAMIC_REGISTRATION_MODES)[number];
 
 /** The grant types a registration may ask for: never password (a self-registered client is not trusted with passwords). */
-export const POLICY_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] as const;
+export const POLICY_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
 export type PolicyGrantType = (typeof POLICY_GRANT_TYPES)[number];
 
 export interface RegistrationPolicy {
@@ -49,6 +51,7 @@ export const DEFAULT_REGISTRATION_POLICY: RegistrationPolicy = {
 export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   accessTokenLifetimeSeconds: 3600,
   authorizationCodeLifetimeSeconds: 60,
+  deviceCodeLifetimeSeconds: 600,
   sessionLifetimeSeconds: 28800,
   // Also written in the grants trigger of migration 1765500000000, which reads the stored setting.
   auditRetentionDays: 90,

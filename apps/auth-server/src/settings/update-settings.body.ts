@@ -9,6 +9,8 @@ const present = (_: object, value: unknown): boolean => value !== undefined;
 export const MAX_LIFETIME_SECONDS = 2_147_483_647;
 /** RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED." */
 export const MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS = 600;
+/** A day: a device request is a person walking to another screen, not a long-lived credential. */
+export const MAX_DEVICE_CODE_LIFETIME_SECONDS = 86_400;
 
 /** Ten years: a longer trail is an archive's job, and the bound keeps the date arithmetic in range. */
 export const MAX_AUDIT_RETENTION_DAYS = 3650;
@@ -57,6 +59,12 @@ export class UpdateSettingsBody {
   @Min(1)
   @Max(MAX_AUTHORIZATION_CODE_LIFETIME_SECONDS)
   authorizationCodeLifetimeSeconds?: number;
+
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_DEVICE_CODE_LIFETIME_SECONDS)
+  deviceCodeLifetimeSeconds?: number;
 
   @ValidateIf(present)
   @IsInt()

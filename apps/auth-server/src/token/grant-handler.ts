@@ -23,8 +23,8 @@ export interface GrantHandler<Parameters extends GrantParameters = GrantParamete
   readonly grantType: string;
   /** The parameters it reads; parsed (required ones checked) once the client is authenticated. */
   readonly parameters: Parameters;
-  /** The grant type the client must be registered for, when not its own (refresh_token: authorization_code). */
-  readonly registeredAs?: string;
+  /** The grant types the client must be registered for one of, when not its own (refresh_token: the user grants). */
+  readonly registeredAs?: readonly string[];
   handle(context: GrantContext<RequestOf<Parameters>>): Promise<TokenResponse>;
   /**
    * Told of a refusal of an authenticated client before handle() ran (not registered for the

@@ -49,6 +49,6 @@ export class TokenEndpoint {
 }
 
 function assertRegisteredFor(client: Client, handler: GrantHandler): void {
-  const needed = handler.registeredAs ?? handler.grantType;
-  if (!(client.grants as string[]).includes(needed)) throw new UnauthorizedClient();
+  const needed = handler.registeredAs ?? [handler.grantType];
+  if (!needed.some((grant) => (client.grants as string[]).includes(grant))) throw new UnauthorizedClient();
 }

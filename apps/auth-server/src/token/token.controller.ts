@@ -14,7 +14,7 @@ export class TokenController extends PostOnlyEndpoint {
     super();
   }
 
-  @ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): authorization_code, client_credentials, password, refresh_token' })
+  @ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): authorization_code, client_credentials, password, refresh_token, device_code (RFC 8628)' })
   @ApiBasicAuth()
   @ApiFormBody(TOKEN_REQUEST)
   @ApiOkResponse({ schema: TOKEN_RESPONSE })

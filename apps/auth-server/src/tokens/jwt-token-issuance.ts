@@ -24,6 +24,9 @@ import {
   type RefreshRotationCommand,
 } from './token-issuance.js';
 
+/** The grants whose families started with an id token (a user signed in): their refreshes get a new one. */
+const OPENID_GRANTS: ReadonlySet<string> = new Set([GrantTypes.authorizationCode, GrantTypes.deviceCode]);
+
 /**
  * TokenIssuance with ES256 JWT access tokens and one grants row per issuance. That row is also the
  * issuance's token.issued audit event (AuditEventsRepository reads it as one), so nothing else is written.
@@ -123,7 +126,7 @@ export class JwtTokenIssuance extends TokenIssuance {
     });
     // OIDC Core §12.2: a new id token for the same subject and authentication, without a nonce.
     const idToken =
-      grant.grantType === GrantTypes.authorizationCode && grant.username && isOpenIdRequest(scopes)
+      OPENID_GRANTS.has(grant.grantType) && grant.username && isOpenIdRequest(scopes)
         ? await this.idTokenFor(client, grant.username, grant.authTime ?? grant.issuedAt, accessToken)
         : undefined;
     return { response: tokenResponse(accessToken, lifetime, scopes, spent.newHashKept ? next : undefined, idToken, dpopJkt), grantId: grant.id };

@@ -158,8 +158,8 @@ describe('auth server under fuzzing: every route, random and malformed input', (
       routes,
       document,
       fingerprint,
-      // RP-initiated logout answers the browser with pages, as the authorization endpoint does.
-      htmlErrorPaths: /^\/(oauth\/authorize|oauth\/logout|console)(\/|$)/,
+      // RP-initiated logout and the device verification pages answer the browser with pages, as the authorization endpoint does.
+      htmlErrorPaths: /^\/(oauth\/authorize|oauth\/logout|console|device)(\/|$)/,
       prepare: refreshPools,
       context: {
         port: 0,

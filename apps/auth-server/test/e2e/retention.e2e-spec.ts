@@ -127,7 +127,7 @@ describe('retention job', () => {
     }
   });
 
-  it('removes expired authorization requests, codes past the replay window, sessions, stale failure counters and old published events', async () => {
+  it('removes expired authorization requests, codes past the replay window, device requests an hour past expiry, sessions, stale failure counters and old published events', async () => {
     const request = (handle: string, expiresIn: number) =>
       sql(
         server,
@@ -141,6 +141,13 @@ describe('retention job', () => {
         `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, expires_at, consumed_at)
          VALUES ($1, $2, $3, 'https://app.example/cb', true, now() + make_interval(secs => $4), now())`,
         [hash, client.id, userId, expiresIn],
+      );
+    const device = (hash: string, expiresIn: number) =>
+      sql(
+        server,
+        `INSERT INTO device_requests (device_code_hash, user_code_hash, client_ref, client_id, scope_requested, expires_at)
+         VALUES ($1, $1, $2, $3, false, now() + make_interval(secs => $4))`,
+        [hash, client.id, client.clientId, expiresIn],
       );
     const session = (hash: string, expiresIn: number) =>
       sql(
@@ -159,6 +166,10 @@ describe('retention job', () => {
     await request('req-live', 600);
     await code('code-old', -2 * 86_400);
     await code('code-replayable', -3600);
+    await device('device-gone', -2 * 3600);
+    // Expired a minute ago: still answers expired_token to a late poll.
+    await device('device-recently-expired', -60);
+    await device('device-live', 600);
     await session('session-expired', -1);
     await session('session-live', 3600);
     await failure('failure-stale', 7200, null);
@@ -180,9 +191,10 @@ describe('retention job', () => {
 
     const run = await job(server).runOnce();
 
-    expect(run?.removed).toMatchObject({ authorization_requests: 1, authorization_codes: 1, browser_sessions: 1, auth_failures: 1, outbox_events: 3 });
+    expect(run?.removed).toMatchObject({ authorization_requests: 1, authorization_codes: 1, device_requests: 1, browser_sessions: 1, auth_failures: 1, outbox_events: 3 });
     expect(await sql(server, 'SELECT handle_hash FROM authorization_requests ORDER BY 1')).toEqual([{ handle_hash: 'req-live' }]);
     expect(await sql(server, 'SELECT code_hash FROM authorization_codes ORDER BY 1')).toEqual([{ code_hash: 'code-replayable' }]);
+    expect(await sql(server, 'SELECT device_code_hash FROM device_requests ORDER BY 1')).toEqual([{ device_code_hash: 'device-live' }, { device_code_hash: 'device-recently-expired' }]);
     expect(await sql(server, 'SELECT handle_hash FROM browser_sessions ORDER BY 1')).toEqual([{ handle_hash: 'session-live' }]);
     expect(await sql(server, "SELECT key FROM auth_failures WHERE key LIKE 'failure-%' ORDER BY 1")).toEqual([
       { key: 'failure-counting' },

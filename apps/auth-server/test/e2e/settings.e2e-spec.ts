@@ -7,6 +7,7 @@ jest.setTimeout(60_000);
 const DEFAULTS = {
   accessTokenLifetimeSeconds: 3600,
   authorizationCodeLifetimeSeconds: 60,
+  deviceCodeLifetimeSeconds: 600,
   sessionLifetimeSeconds: 28800,
   accessTokenAudience: 'http://localhost:3001',
   auditRetentionDays: 90,
@@ -81,6 +82,13 @@ describe('settings admin API', () => {
   });
 
   it.each([
+    [0, 'deviceCodeLifetimeSeconds must not be less than 1'],
+    [86_401, 'deviceCodeLifetimeSeconds must not be greater than 86400'],
+  ])('rejects a device code lifetime of %i seconds', async (seconds, message) => {
+    expect(await patch({ deviceCodeLifetimeSeconds: seconds })).toEqual({ status: 400, body: invalid('deviceCodeLifetimeSeconds', message) });
+  });
+
+  it.each([
     [0, 'auditRetentionDays must not be less than 1'],
     [3651, 'auditRetentionDays must not be greater than 3650'],
     [1.5, 'auditRetentionDays must be an integer number'],
@@ -105,7 +113,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -120,7 +128,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
@@ -141,6 +149,7 @@ describe('settings admin API', () => {
     const changed = {
       accessTokenLifetimeSeconds: 900,
       authorizationCodeLifetimeSeconds: 600,
+      deviceCodeLifetimeSeconds: 120,
       sessionLifetimeSeconds: 28800,
       accessTokenAudience: 'https://api.example.com/v1',
       auditRetentionDays: 90,
@@ -154,7 +163,7 @@ describe('settings admin API', () => {
       status: 200,
       body: { ...DEFAULTS, accessTokenLifetimeSeconds: 2147483647, authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience },
     });
-    expect((await patch({ accessTokenLifetimeSeconds: 900 })).body).toEqual(changed);
+    expect((await patch({ accessTokenLifetimeSeconds: 900, deviceCodeLifetimeSeconds: 120 })).body).toEqual(changed);
     expect(await (await settings()).json()).toEqual(changed);
     await server.restart();
     expect(await (await settings()).json()).toEqual(changed);

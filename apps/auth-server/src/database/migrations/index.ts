@@ -13,6 +13,7 @@ import { Retention1765500000000 } from './1765500000000-retention.js';
 import { DynamicRegistration1766100000000 } from './1766100000000-dynamic-registration.js';
 import { Resources1766000000000 } from './1766000000000-resources.js';
 import { FlatCostIndexes1766300000000 } from './1766300000000-flat-cost-indexes.js';
+import { DeviceRequests1766400000000 } from './1766400000000-device-requests.js';
 import { TokenExchange1766500000000 } from './1766500000000-token-exchange.js';
 import { Dpop1766700000000 } from './1766700000000-dpop.js';
 
@@ -33,6 +34,7 @@ export const authServerMigrations = [
   Resources1766000000000,
   DynamicRegistration1766100000000,
   FlatCostIndexes1766300000000,
+  DeviceRequests1766400000000,
   TokenExchange1766500000000,
   Dpop1766700000000,
 ];

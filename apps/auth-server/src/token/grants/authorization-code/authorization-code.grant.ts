@@ -12,6 +12,7 @@ import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
 import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
+import { refreshAllowed } from '../refresh-allowed.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
 import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
 
@@ -105,9 +106,4 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
 function activeOwner(owner: CodeOwner | null): CodeOwner {
   if (!owner || !owner.active) throw new InvalidGrant('the resource owner is no longer active');
   return owner;
-}
-
-/** CONTRACT.md: a refresh token only when the client's refresh count is unlimited or above 0 (and, for OIDC, offline_access granted). */
-function refreshAllowed(client: Client): boolean {
-  return client.refreshCount.mode === 'unlimited' || client.refreshCount.limit > 0;
 }

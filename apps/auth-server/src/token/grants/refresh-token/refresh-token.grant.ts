@@ -28,8 +28,8 @@ const PARAMETERS = new GrantParameters(['refresh_token'], ['scope', 'resource'])
 export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.refreshToken;
   readonly parameters = PARAMETERS;
-  /** Refresh tokens only come from the code flow, so refreshing needs that registration (CONTRACT.md). */
-  readonly registeredAs = GrantTypes.authorizationCode;
+  /** Refresh tokens only come from the code and device flows, so refreshing needs one of those registrations (CONTRACT.md). */
+  readonly registeredAs = [GrantTypes.authorizationCode, GrantTypes.deviceCode];
 
   constructor(
     private readonly grants: GrantsRepository,
