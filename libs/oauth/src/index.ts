@@ -15,3 +15,4 @@ export * from './bearer-header.js';
 export * from './dpop-errors.js';
 export * from './oidc-errors.js';
 export * from './resource-indicator.js';
+export * from './token-endpoint-auth-method.js';

@@ -1,6 +1,8 @@
 import type { GrantType } from '#oauth';
 import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
 import type { ClientEntity } from './client.entity.js';
+import type { ClientJwks } from './client-jwks.js';
+import type { ClientWithSecrets } from './client-with-secrets.js';
 
 export function toClient(entity: ClientEntity): Client {
   return {
@@ -20,6 +22,10 @@ export function toClient(entity: ClientEntity): Client {
     postLogoutRedirectUris: entity.postLogoutRedirectUris,
     registration: entity.registration,
     allowedResources: entity.allowedResources ?? null,
+    tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
+    jwks: (entity.jwks as ClientJwks | null) ?? null,
+    jwksUri: entity.jwksUri ?? null,
+    requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
@@ -37,4 +43,15 @@ export function lifetimeColumns(lifetime: AccessTokenLifetime): Pick<ClientEntit
 
 export function refreshCountColumns(count: RefreshCount): Pick<ClientEntity, 'refreshCountMode' | 'refreshCountLimit'> {
   return { refreshCountMode: count.mode, refreshCountLimit: count.mode === 'limited' ? count.limit : null };
+}
+
+export function toClientWithSecrets(entity: ClientEntity): ClientWithSecrets {
+  return {
+    client: toClient(entity),
+    secretHash: entity.secretHash,
+    previousSecretHash: entity.previousSecretHash,
+    previousSecretExpiresAt: entity.previousSecretExpiresAt,
+    secretSealed: entity.secretSealed ?? null,
+    previousSecretSealed: entity.previousSecretSealed ?? null,
+  };
 }

@@ -1,4 +1,4 @@
-import { ClientTypes, GrantTypes } from '#oauth';
+import { TOKEN_ENDPOINT_AUTH_METHODS, ClientTypes, GrantTypes } from '#oauth';
 import type { ReferenceObject, SchemaObject } from '#operability';
 import { ALL_PERMISSIONS } from '../common/permissions.js';
 
@@ -32,6 +32,14 @@ export const CLIENT_VIEW = object(
     postLogoutRedirectUris: { ...strings, description: 'where RP-initiated logout may redirect (exact match)' },
     registration: { type: 'string', enum: ['admin', 'dynamic'], description: 'dynamic: registered at /oauth/register (RFC 7591)' },
     allowedResources: { type: ['array', 'null'], items: string, description: 'RFC 8707 resource identifiers it may ask tokens for; null: every resource' },
+    tokenEndpointAuthMethod: {
+      type: 'string',
+      enum: [...TOKEN_ENDPOINT_AUTH_METHODS],
+      description: 'how it authenticates (RFC 7591): client_secret_basic by default (client_secret_post accepted too), the JWT methods of RFC 7523, none for public clients',
+    },
+    jwks: { type: ['object', 'null'], description: 'private_key_jwt: its public keys (a JWK Set, no private members)' },
+    jwksUri: { type: ['string', 'null'], description: 'private_key_jwt: where its JWK Set is fetched (https, or http on a loopback host)' },
+    requirePushedAuthorizationRequests: { type: 'boolean', description: 'RFC 9126: /oauth/authorize accepts only a request_uri from /oauth/par' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -118,7 +126,7 @@ export const CLIENT_METADATA: SchemaObject = {
   type: 'object',
   properties: {
     redirect_uris: strings,
-    token_endpoint_auth_method: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'none'] },
+    token_endpoint_auth_method: { type: 'string', enum: [...TOKEN_ENDPOINT_AUTH_METHODS] },
     grant_types: strings,
     response_types: strings,
     client_name: string,

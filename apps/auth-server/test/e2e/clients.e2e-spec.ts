@@ -41,6 +41,10 @@ describe('clients admin API', () => {
         idTokenSignedResponseAlg: 'RS256',
         postLogoutRedirectUris: [],
         registration: 'admin',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        jwks: null,
+        jwksUri: null,
+        requirePushedAuthorizationRequests: false,
         allowedResources: null,
         scopes: [],
         endpoints: {

@@ -1,10 +1,11 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { MAX_RESOURCE_INDICATOR_LENGTH, type ClientType, type GrantType } from '#oauth';
+import { MAX_RESOURCE_INDICATOR_LENGTH, type ClientType, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '#oauth';
 import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
 import { CLIENT_TYPES, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
 import { ID_TOKEN_SIGNING_ALGS, type IdTokenSigningAlg } from '../id-token-signing-alg.js';
 import { RefreshCountDto } from './refresh-count.dto.js';
+import type { ClientJwks } from '../client-jwks.js';
 
 /** POST /admin/v1/clients. Cross-field rules (grants per type, redirect URIs) live in client-rules.ts. */
 export class CreateClientDto {
@@ -50,4 +51,20 @@ export class CreateClientDto {
   /** RFC 8707: the resource identifiers it may ask tokens for; null or absent: every resource. Grammar: client-rules.ts. */
   @IsOptional() @IsArray() @ArrayMaxSize(64) @ArrayUnique() @IsString({ each: true }) @MaxLength(MAX_RESOURCE_INDICATOR_LENGTH, { each: true })
   allowedResources?: string[] | null;
+
+  /** RFC 7591 token_endpoint_auth_method; default client_secret_basic (confidential) or none (public). */
+  @IsOptional() @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+
+  /** private_key_jwt: the client's public keys (a JWK Set); its content is checked in client-rules.ts. */
+  @IsOptional() @IsObject()
+  jwks?: ClientJwks | null;
+
+  /** private_key_jwt: where its JWK Set is fetched (https, or http on a loopback host). */
+  @IsOptional() @IsString() @MaxLength(2048)
+  jwksUri?: string | null;
+
+  /** RFC 9126 §6: authorization requests must be pushed (request_uri) first. */
+  @IsOptional() @IsBoolean()
+  requirePushedAuthorizationRequests?: boolean;
 }

@@ -13,6 +13,7 @@ import { Retention1765500000000 } from './1765500000000-retention.js';
 import { DynamicRegistration1766100000000 } from './1766100000000-dynamic-registration.js';
 import { Resources1766000000000 } from './1766000000000-resources.js';
 import { FlatCostIndexes1766300000000 } from './1766300000000-flat-cost-indexes.js';
+import { ClientAuthenticationAndPar1766600000000 } from './1766600000000-client-authentication-and-par.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -31,4 +32,5 @@ export const authServerMigrations = [
   Resources1766000000000,
   DynamicRegistration1766100000000,
   FlatCostIndexes1766300000000,
+  ClientAuthenticationAndPar1766600000000,
 ];
