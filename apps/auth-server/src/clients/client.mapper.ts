@@ -1,4 +1,4 @@
-import type { GrantType } from '#oauth';
+import { defaultAuthMethod, type GrantType, type TokenEndpointAuthMethod } from '#oauth';
 import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
 import type { ClientEntity } from './client.entity.js';
 import type { ClientJwks } from './client-jwks.js';
@@ -22,7 +22,7 @@ export function toClient(entity: ClientEntity): Client {
     postLogoutRedirectUris: entity.postLogoutRedirectUris,
     registration: entity.registration,
     allowedResources: entity.allowedResources ?? null,
-    tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
+    tokenEndpointAuthMethod: authMethodOf(entity),
     jwks: (entity.jwks as ClientJwks | null) ?? null,
     jwksUri: entity.jwksUri ?? null,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
@@ -54,4 +54,10 @@ export function toClientWithSecrets(entity: ClientEntity): ClientWithSecrets {
     secretSealed: entity.secretSealed ?? null,
     previousSecretSealed: entity.previousSecretSealed ?? null,
   };
+}
+
+/** `none` exactly for public clients, whatever a row written by other means (SQL, an older version) says: the column's default is Basic. */
+function authMethodOf(entity: ClientEntity): TokenEndpointAuthMethod {
+  if (entity.type === 'public') return 'none';
+  return entity.tokenEndpointAuthMethod === 'none' ? defaultAuthMethod(entity.type) : entity.tokenEndpointAuthMethod;
 }

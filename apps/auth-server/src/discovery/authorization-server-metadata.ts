@@ -19,6 +19,8 @@ export function endpointsOf(issuer: string): Record<string, string> {
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     // RP-Initiated Logout 1.0 §2.1.
     end_session_endpoint: `${issuer}/oauth/logout`,
+    // RFC 9126 §5.
+    pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
   };
 }
 
@@ -68,6 +70,8 @@ export function authorizationServerMetadata(issuer: string, scopes: string[], fe
     // RFC 9701 §7: JWT introspection responses (Accept: application/token-introspection+jwt).
     introspection_signing_alg_values_supported: [...INTROSPECTION_SIGNING_ALGS],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9126 §5: the global setting (a client's own flag is its require_pushed_authorization_requests).
+    require_pushed_authorization_requests: features.requirePushedAuthorizationRequests ?? false,
     // RFC 9207: every authorization response carries iss (authorizationResponseLocation).
     authorization_response_iss_parameter_supported: true,
     scopes_supported: scopes,

@@ -110,6 +110,7 @@ export const SETTINGS_VIEW = object({
   sessionLifetimeSeconds: { type: 'integer', description: 'how long a browser session (single sign-on) lasts after its login' },
   accessTokenAudience: string,
   auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
+  requirePushedAuthorizationRequests: { type: 'boolean', description: 'RFC 9126: /oauth/authorize accepts only a request_uri from /oauth/par, for every client (default false)' },
   clientIdMetadataDocuments: { type: 'boolean', description: 'whether an https URL may be a client_id, resolved through its client ID metadata document (default false)' },
   clientIdMetadataDocumentHosts: { ...strings, description: 'origin patterns ("http://127.0.0.1:*") whose metadata documents may be fetched over http or from private or loopback addresses (default empty)' },
   dynamicRegistration: { type: 'string', enum: ['off', 'initial-access-token', 'open'], description: 'who may register clients at /oauth/register (default off)' },
@@ -222,6 +223,28 @@ export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: stri
   'client_id',
   'client_secret',
 ]);
+
+/** RFC 9126 §2.1: the authorization request's parameters, and the client's authentication (any method). */
+export const PAR_REQUEST = object(
+  {
+    response_type: string,
+    client_id: string,
+    redirect_uri: string,
+    scope: string,
+    state: string,
+    code_challenge: string,
+    code_challenge_method: string,
+    nonce: string,
+    resource: string,
+    client_secret: string,
+    client_assertion_type: string,
+    client_assertion: string,
+  },
+  ['client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'resource', 'client_secret', 'client_assertion_type', 'client_assertion'],
+);
+
+/** RFC 9126 §2.2. */
+export const PAR_RESPONSE = object({ request_uri: { type: 'string', description: 'urn:ietf:params:oauth:request_uri:…, for one use at /oauth/authorize with the client_id' }, expires_in: { type: 'integer', description: '60' } });
 
 /** RFC 7662 §2.2: inactive tokens answer `{"active": false}` only. */
 export const INTROSPECTION_RESPONSE = object(

@@ -11,6 +11,7 @@ export const RETENTION_TABLES = [
   'audit_events',
   'authorization_codes',
   'authorization_requests',
+  'pushed_authorization_requests',
   'browser_sessions',
   'auth_failures',
   'outbox_events',
@@ -102,6 +103,14 @@ export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
       'authorization_requests',
       'handle_hash',
       `SELECT handle_hash FROM authorization_requests WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  // A pushed request is useless once expired (RFC 9126: 60 s); a used one is already gone.
+  pushed_authorization_requests: {
+    statement: removing(
+      'pushed_authorization_requests',
+      'request_uri_hash',
+      `SELECT request_uri_hash FROM pushed_authorization_requests WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
     ),
   },
   browser_sessions: {

@@ -120,6 +120,7 @@ describe('signing keys, JWKS and metadata', () => {
       revocation_endpoint: `${issuer}/oauth/revoke`,
       userinfo_endpoint: `${issuer}/oauth/userinfo`,
       end_session_endpoint: `${issuer}/oauth/logout`,
+      pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
       response_types_supported: ['code', 'token', 'id_token', 'id_token token'],
       response_modes_supported: ['query', 'fragment'],
       grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token'],
@@ -132,6 +133,7 @@ describe('signing keys, JWKS and metadata', () => {
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
       code_challenge_methods_supported: ['S256'],
+      require_pushed_authorization_requests: false,
       authorization_response_iss_parameter_supported: true,
       // Other modules seed scopes of their own (admin, rs.admin, the OpenID Connect ones) at boot.
       scopes_supported: expect.arrayContaining(['read', 'write', 'openid']),

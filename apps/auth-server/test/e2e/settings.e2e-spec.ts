@@ -13,6 +13,7 @@ const DEFAULTS = {
   clientIdMetadataDocuments: false,
   clientIdMetadataDocumentHosts: [],
   dynamicRegistration: 'off',
+  requirePushedAuthorizationRequests: false,
   registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
 };
 
@@ -146,6 +147,7 @@ describe('settings admin API', () => {
       clientIdMetadataDocuments: false,
       clientIdMetadataDocumentHosts: [],
       dynamicRegistration: DEFAULTS.dynamicRegistration,
+      requirePushedAuthorizationRequests: false,
       registrationPolicy: DEFAULTS.registrationPolicy,
     };
     expect(await patch({ authorizationCodeLifetimeSeconds: 600, accessTokenAudience: changed.accessTokenAudience })).toEqual({
