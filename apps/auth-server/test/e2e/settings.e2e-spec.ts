@@ -105,7 +105,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, requirePushedAuthorizationRequests',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -120,7 +120,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, requirePushedAuthorizationRequests',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
