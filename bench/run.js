@@ -204,8 +204,10 @@ function measureTokenWithResource({ app, cc, tokenUrl }) {
   return warmThenMeasure(app, 'tokenResource', () => ({ url: tokenUrl, ...form(cc.authorization), body }));
 }
 
-/** Bodies of `count` client_credentials requests, each with its own ES256 assertion (distinct jti, aud the token endpoint). */
-async function assertionBodies({ pkj, tokenUrl }, count) {
+/** Bodies of `count` client_credentials requests, each with its own ES256 assertion (distinct jti, aud the issuer). */
+async function assertionBodies({ app, pkj }, count) {
+  // The child's issuer is its configured one, not the loopback URL it is reached at.
+  const { issuer } = await (await fetch(`${app.url}/.well-known/oauth-authorization-server`)).json();
   const now = Math.floor(Date.now() / 1000);
   const bodies = [];
   for (let i = 0; i < count; i++) {
@@ -213,7 +215,7 @@ async function assertionBodies({ pkj, tokenUrl }, count) {
       .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
       .setIssuer(pkj.clientId)
       .setSubject(pkj.clientId)
-      .setAudience(tokenUrl)
+      .setAudience(issuer)
       .setIssuedAt(now)
       .setExpirationTime(now + 290)
       .sign(pkj.privateKey);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { createLocalJWKSet, errors as joseErrors, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { Client } from '../clients/client.js';
 import { clientJwksProblem, MAX_CLIENT_JWKS_BYTES, type ClientJwks } from '../clients/client-jwks.js';
 import { DocumentFetchRefused, fetchDocument, FETCH_TIMEOUT_MS } from '../client-metadata-documents/document-fetcher.js';
 import { originMatches } from '../settings/origin-pattern.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { AssertionRefused } from './assertion-refused.js';
+import { importKeys, type ImportedKey } from './imported-keys.js';
 
 /** How long a fetched key set is used before it is fetched again. */
 export const JWKS_URI_TTL_MS = 5 * 60_000;
@@ -16,9 +16,16 @@ const JWKS_URI_FAILURE_MS = 10_000;
 const MAX_CACHED_URIS = 1000;
 
 interface RemoteSet {
-  /** The key set's lookup (jose caches the imported keys inside it), or why it could not be had. */
-  outcome: { keys: JWTVerifyGetKey } | { refused: string };
+  /** The set's usable keys, imported, or why it could not be had. */
+  outcome: { keys: ImportedKey[] } | { refused: string };
   fetchedAt: number;
+}
+
+/** A client's keys, and a way to ask for a newer set when none fits (an unknown kid). */
+export interface KeySource {
+  keys: ImportedKey[];
+  /** A set fetched again (jwks_uri, outside the cooldown), or null when there is nothing newer to try. */
+  again(): Promise<ImportedKey[] | null>;
 }
 
 /**
@@ -26,12 +33,12 @@ interface RemoteSet {
  * fetched with the client-metadata-document fetcher (size and time limits, no redirects, public
  * addresses only unless the origin is in the `clientIdMetadataDocumentHosts` allow-list), cached
  * for five minutes and fetched again once, with a cooldown, when an assertion names an unknown
- * `kid` (the client rotated its keys). Imported keys stay in memory: verifying costs one signature
- * check, no import and no request.
+ * `kid` (the client rotated its keys). Keys are imported once (node:crypto KeyObjects): verifying
+ * an assertion costs one native signature check, no import and no request.
  */
 @Injectable()
 export class ClientKeys {
-  private readonly inline = new WeakMap<ClientJwks, JWTVerifyGetKey>();
+  private readonly inline = new WeakMap<ClientJwks, ImportedKey[]>();
   private readonly remote = new Map<string, RemoteSet>();
   private readonly inFlight = new Map<string, Promise<RemoteSet>>();
   /** Settable by tests: the limits are checked with smaller ones rather than waited for. */
@@ -40,29 +47,25 @@ export class ClientKeys {
 
   constructor(private readonly settings: SettingsService) {}
 
-  /** A key lookup for jwtVerify; throws AssertionRefused when the client has no usable key set. */
-  async keysOf(client: Client): Promise<JWTVerifyGetKey> {
-    if (client.jwks) return this.inlineKeys(client.jwks);
+  /** The client's keys; throws AssertionRefused when it has no usable key set. */
+  async keysOf(client: Client): Promise<KeySource> {
+    if (client.jwks) return { keys: this.inlineKeys(client.jwks), again: async () => null };
     if (!client.jwksUri) throw new AssertionRefused('the client has no registered keys');
     const uri = client.jwksUri;
     const first = await this.remoteSet(uri, false);
-    return async (header: CompactJWSHeaderParameters, token: FlattenedJWSInput) => {
-      try {
-        return await keysOrRefusal(first)(header, token);
-      } catch (error) {
-        if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
-        // The client may have rotated its keys since the last fetch: once more, unless just fetched.
+    return {
+      keys: keysOrRefusal(first),
+      again: async () => {
         const again = await this.remoteSet(uri, true);
-        if (again === first) throw error;
-        return keysOrRefusal(again)(header, token);
-      }
+        return again === first ? null : keysOrRefusal(again);
+      },
     };
   }
 
-  private inlineKeys(jwks: ClientJwks): JWTVerifyGetKey {
+  private inlineKeys(jwks: ClientJwks): ImportedKey[] {
     let keys = this.inline.get(jwks);
     if (!keys) {
-      keys = createLocalJWKSet({ keys: jwks.keys as JWK[] });
+      keys = importKeys(jwks);
       this.inline.set(jwks, keys);
     }
     return keys;
@@ -101,7 +104,7 @@ export class ClientKeys {
       const jwks: unknown = JSON.parse(body);
       const problem = clientJwksProblem(jwks);
       if (problem) return { refused: `the key set at the jwks_uri ${problem}` };
-      return { keys: createLocalJWKSet(jwks as { keys: JWK[] }) };
+      return { keys: importKeys(jwks as ClientJwks) };
     } catch (error) {
       // Whatever went wrong with the client's server refuses its assertions, never a 500.
       const reason = error instanceof DocumentFetchRefused ? error.message.replace('metadata document', 'jwks_uri document') : `the jwks_uri could not be read: ${(error as Error).message}`;
@@ -110,7 +113,7 @@ export class ClientKeys {
   }
 }
 
-function keysOrRefusal(set: RemoteSet): JWTVerifyGetKey {
+function keysOrRefusal(set: RemoteSet): ImportedKey[] {
   const { outcome } = set;
   if ('refused' in outcome) throw new AssertionRefused(outcome.refused);
   return outcome.keys;
