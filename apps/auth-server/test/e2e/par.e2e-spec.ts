@@ -228,7 +228,7 @@ describe('pushed authorization requests', () => {
       ['another client_id', { client_id: 'someone-else' }, 400, 'invalid_request', false],
     ];
 
-    it.each(refusals)('refuses %s with %s %s, stores nothing and audits it', async (_name, change, status, error, isAudited = true) => {
+    it.each(refusals)('refuses %s, stores nothing and audits it', async (_name, change, status, error, isAudited = true) => {
       const client = await createClient();
       const { params } = await codeRequest();
       const before = await pushedRows();
