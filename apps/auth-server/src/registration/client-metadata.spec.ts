@@ -18,6 +18,7 @@ describe('readClientMetadata', () => {
       idTokenSignedResponseAlg: undefined,
       scopes: [],
       authentication: { tokenEndpointAuthMethod: 'client_secret_basic', jwks: null, jwksUri: null },
+      requirePushedAuthorizationRequests: false,
       metadata: { token_endpoint_auth_method: 'client_secret_basic' },
     });
   });
@@ -33,6 +34,11 @@ describe('readClientMetadata', () => {
     // Keys sent with another method stay informational metadata: the client authenticates with its secret.
     const informational = readClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', jwks: { keys: [jwk] } }, policy);
     expect(informational.authentication).toEqual({ tokenEndpointAuthMethod: 'client_secret_post', jwks: null, jwksUri: null });
+  });
+
+  it('reads require_pushed_authorization_requests (RFC 9126 §6) as a boolean', () => {
+    expect(readClientMetadata({ redirect_uris: [REDIRECT], require_pushed_authorization_requests: true }, policy).requirePushedAuthorizationRequests).toBe(true);
+    expect(() => readClientMetadata({ redirect_uris: [REDIRECT], require_pushed_authorization_requests: 'yes' }, policy)).toThrow(InvalidClientMetadata);
   });
 
   it('reads refresh_token as a refresh count, none as a public client, null as absent', () => {

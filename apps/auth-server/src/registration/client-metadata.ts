@@ -35,6 +35,8 @@ export interface RegistrationRequest {
   scopes: string[];
   /** RFC 7523: the method, and for private_key_jwt the keys (jwks or jwks_uri), which become client fields. */
   authentication: { tokenEndpointAuthMethod: TokenEndpointAuthMethod; jwks: ClientJwks | null; jwksUri: string | null };
+  /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
+  requirePushedAuthorizationRequests: boolean;
   metadata: StoredMetadata;
 }
 
@@ -92,6 +94,7 @@ export function readClientMetadata(body: unknown, policy: RegistrationPolicy): R
     idTokenSignedResponseAlg: oneOf(input, 'id_token_signed_response_alg', ID_TOKEN_SIGNING_ALGS),
     scopes: scopesOf(input, policy),
     authentication,
+    requirePushedAuthorizationRequests: flag(input, 'require_pushed_authorization_requests'),
     metadata,
   };
 }
@@ -242,4 +245,11 @@ function printable(uri: string): string {
 
 function safe(value: string): string {
   return /^[A-Za-z0-9_:.-]{1,80}$/.test(value) ? value : 'given';
+}
+
+function flag(input: Record<string, unknown>, field: string): boolean {
+  const value = input[field];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new InvalidClientMetadata(`${field} must be a boolean`);
+  return value;
 }

@@ -150,6 +150,7 @@ export class RegistrationService {
       refreshCount: request.refresh ? { mode: 'unlimited' as const } : { mode: 'limited' as const, limit: 0 },
       idTokenSignedResponseAlg: request.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
       ...request.authentication,
+      requirePushedAuthorizationRequests: request.requirePushedAuthorizationRequests,
     };
   }
 

@@ -390,10 +390,12 @@ describe('client authentication with JWT assertions', () => {
       const refused = await register({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.privateJwk] } });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ error: 'invalid_client_metadata' });
-      const answer = await register({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
+      const answer = await register({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, require_pushed_authorization_requests: true });
       expect(answer.status).toBe(201);
-      const registered = (await answer.json()) as { client_id: string; token_endpoint_auth_method: string };
+      const registered = (await answer.json()) as { client_id: string; token_endpoint_auth_method: string; require_pushed_authorization_requests: boolean };
       expect(registered.token_endpoint_auth_method).toBe('private_key_jwt');
+      expect(registered.require_pushed_authorization_requests).toBe(true);
+      expect((await admin('GET', `/admin/v1/clients/${registered.client_id}`)).body).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', requirePushedAuthorizationRequests: true });
       const ok = await tokenWith({ client_assertion_type: JWT_BEARER, client_assertion: await assertion(registered.client_id, key.privateKey, 'ES256') });
       expect(ok.status).toBe(200);
       expect((await admin('PATCH', '/admin/v1/settings', { dynamicRegistration: 'off' })).status).toBe(200);
