@@ -261,6 +261,18 @@ describe('client authentication with JWT assertions', () => {
     });
   });
 
+  it('throttles failed assertions as it throttles wrong secrets: locked after 10 failures, even for a good assertion', async () => {
+    const key = await keyPair('ES256');
+    const client = await createClient({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
+    const bad = async (): Promise<number> =>
+      (await tokenWith({ client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.clientId, key.privateKey, 'ES256', { claims: { aud: 'https://wrong.example' } }) })).status;
+    for (let attempt = 0; attempt < 10; attempt += 1) expect(await bad()).toBe(401);
+    const locked = await tokenWith({ client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.clientId, key.privateKey, 'ES256') });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toEqual(expect.any(String));
+    expect(await issuedTo(client.clientId)).toBe(0);
+  });
+
   describe('a client registered for a secret', () => {
     it('cannot authenticate with an assertion, even one signed with its secret', async () => {
       const client = await createClient({});
