@@ -201,6 +201,12 @@ export const TOKEN_RESPONSE = object(
 );
 
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
+/** RFC 7523 §2.2: private_key_jwt and client_secret_jwt, in place of a secret. */
+const CLIENT_ASSERTION_FIELDS = {
+  client_assertion_type: { type: 'string', enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'] },
+  client_assertion: { type: 'string', description: 'a JWT signed with the client\'s private key (private_key_jwt) or its secret (client_secret_jwt)' },
+} satisfies Record<string, SchemaObject>;
+
 export const TOKEN_REQUEST = object(
   {
     grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken] },
@@ -213,15 +219,18 @@ export const TOKEN_REQUEST = object(
     scope: string,
     client_id: string,
     client_secret: string,
+    ...CLIENT_ASSERTION_FIELDS,
   },
-  ['code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'client_id', 'client_secret'],
+  ['code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'client_id', 'client_secret', 'client_assertion_type', 'client_assertion'],
 );
 
 /** RFC 7662 §2.1 and RFC 7009 §2.1: the token, and the caller's credentials when not sent with HTTP Basic. */
-export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string }, [
+export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string, ...CLIENT_ASSERTION_FIELDS }, [
   'token_type_hint',
   'client_id',
   'client_secret',
+  'client_assertion_type',
+  'client_assertion',
 ]);
 
 /** RFC 9126 §2.1: the authorization request's parameters, and the client's authentication (any method). */
