@@ -89,7 +89,10 @@ export class ClientAuthentication {
   private async authenticateAssertion(request: FastifyRequest, form: OAuthForm): Promise<Client> {
     if (/^Basic\b/i.test(request.headers.authorization ?? '') || form.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
     const { client_assertion: assertion, client_assertion_type: type } = form;
-    if (type !== JWT_BEARER_ASSERTION_TYPE) throw new InvalidClient('client authentication failed', false, `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+    if (type !== JWT_BEARER_ASSERTION_TYPE) {
+      this.failed(form.client_id ?? null, 'client_assertion', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+      throw new InvalidClient('client authentication failed', false, `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+    }
     if (assertion === undefined) throw new InvalidRequest('the parameter client_assertion is missing');
     const clientId = assertedClientId(assertion);
     if (clientId === null) {
