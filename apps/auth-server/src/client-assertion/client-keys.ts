@@ -107,7 +107,7 @@ export class ClientKeys {
       return { keys: importKeys(jwks as ClientJwks) };
     } catch (error) {
       // Whatever went wrong with the client's server refuses its assertions, never a 500.
-      const reason = error instanceof DocumentFetchRefused ? error.message.replace('metadata document', 'jwks_uri document') : `the jwks_uri could not be read: ${(error as Error).message}`;
+      const reason = error instanceof DocumentFetchRefused ? error.message.replace(/the metadata document( URL)?/g, 'the jwks_uri').replace(/the client_id URL/g, 'the jwks_uri') : `the jwks_uri could not be read: ${(error as Error).message}`;
       return { refused: reason };
     }
   }

@@ -323,6 +323,9 @@ describe('client authentication with JWT assertions', () => {
         await expectRefused(client.clientId, { client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.clientId, key.privateKey, 'ES256', { header: { kid: key.kid } }) }, reason);
         await server.stop();
       }
+      // SSRF: https to a private address is not fetched (only http://127.0.0.1:* is allow-listed here).
+      const internal = await createClient({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://127.0.0.1:9/jwks' });
+      await expectRefused(internal.clientId, { client_assertion_type: JWT_BEARER, client_assertion: await assertion(internal.clientId, key.privateKey, 'ES256') }, /jwks_uri's host 127\.0\.0\.1 is not a public address/);
       const closedPort = await freePort();
       const unreachable = await createClient({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `http://127.0.0.1:${closedPort}/jwks` });
       await expectRefused(unreachable.clientId, { client_assertion_type: JWT_BEARER, client_assertion: await assertion(unreachable.clientId, key.privateKey, 'ES256') }, /could not be fetched/);
