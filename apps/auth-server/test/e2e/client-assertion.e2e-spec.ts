@@ -202,6 +202,18 @@ describe('client authentication with JWT assertions', () => {
       expect(array.status).toBe(200);
     });
 
+    it('accepts the introspection endpoint\'s own URL as aud there', async () => {
+      const token = await tokenWith({ client_assertion_type: JWT_BEARER, client_assertion: await sign() });
+      expect(token.status).toBe(200);
+      const response = await fetch(`${issuer}/oauth/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: token.body.access_token as string, client_assertion_type: JWT_BEARER, client_assertion: await sign({ claims: { aud: `${issuer}/oauth/introspect` } }) }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ active: true, client_id: client.clientId });
+    });
+
     const sign = (spec: AssertionSpec = {}): Promise<string> => assertion(client.clientId, key.privateKey, 'ES256', { header: { kid: key.kid }, ...spec });
     const form = (value: string): Record<string, string> => ({ client_assertion_type: JWT_BEARER, client_assertion: value });
 
@@ -346,6 +358,7 @@ describe('client authentication with JWT assertions', () => {
       expect((await openid.clientCredentialsGrant(config, { scope: 'read' })).access_token).toEqual(expect.any(String));
       await expectRefused(client.clientId, { client_id: client.clientId, client_secret: client.clientSecret! }, /client_secret_jwt, not client_secret_post/);
       await expectRefused(client.clientId, { client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.clientId, new TextEncoder().encode('a-wrong-secret-of-some-length-000000'), 'HS256') }, /signature/);
+      await expectRefused(client.clientId, { client_assertion_type: JWT_BEARER, client_assertion: unsigned(client.clientId) }, /alg/);
       // An asymmetric signature is not this method's.
       const key = await keyPair('ES256');
       await expectRefused(client.clientId, { client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.clientId, key.privateKey, 'ES256') }, /alg/);
