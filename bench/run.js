@@ -5,6 +5,9 @@
 // same way: warm-up, then BENCH_DURATION s (default 10), 50 connections.
 //   client_credentials: the same client over and over (each request a new token and grant row);
 //   and the same with `resource` (RFC 8707, issue 16), right after it in each round: within 10%.
+//   client_credentials with private_key_jwt (RFC 7523, issue 17): the same grant, the client
+//   authenticated by an ES256 assertion (a distinct jti each, signed beforehand so that the
+//   signing is not measured), right after the secret case in each round: at least 60% of its rps.
 //   introspection: one valid token introspected over and over.
 //   authorization_code: every request exchanges a distinct, valid code (PKCE S256, pre-created
 //   rows stored hashed as the app stores them) and must get 200.
@@ -19,6 +22,7 @@
 // BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/authorization-codes/opaque-value.js';
@@ -38,6 +42,7 @@ const NAMES = {
   verify: 'bare node:http ES256 verify',
   token: 'app client_credentials',
   tokenResource: 'app client_credentials with resource',
+  tokenPrivateKeyJwt: 'app client_credentials with private_key_jwt',
   introspection: 'app introspection',
   code: 'app authorization_code exchange',
   oidcCode: 'app authorization_code exchange, openid (id token)',
@@ -47,6 +52,11 @@ const NAMES = {
 const BENCH_RESOURCE = 'https://bench.example/api';
 /** client_credentials with a resource over without: at or above this (issue 16). */
 const RESOURCE_TARGET_RATIO = 0.9;
+/** client_credentials with private_key_jwt over with a client secret: at or above this (issue 17). */
+const PRIVATE_KEY_JWT_TARGET_RATIO = 0.6;
+/** Assertions signed ahead of a run: enough for the warm-up and the measured part at well above the expected rate. */
+const ASSERTIONS = Number(process.env.BENCH_ASSERTIONS ?? 4000 * (WARMUP_SECONDS + DURATION_SECONDS));
+
 /** The openid exchange's rps over the plain exchange's must stay at or above this (issue 15). */
 const OIDC_CODE_TARGET_RATIO = 0.75;
 
@@ -58,9 +68,17 @@ async function insertClient(db, grants, extra = {}) {
   const secret = randomBytes(32).toString('base64url');
   await db.query(`INSERT INTO scopes (name) VALUES ('bench.read') ON CONFLICT DO NOTHING`);
   const { rows } = await db.query(
-    `INSERT INTO clients (client_id, name, version, type, secret_hash, grants, redirect_uris, refresh_count_mode)
-     VALUES ($1, $1, '1', 'confidential', $2, $3, $4, $5) RETURNING id`,
-    [clientId, hashClientSecret(secret), JSON.stringify(grants), JSON.stringify(extra.redirectUris ?? []), extra.refreshCountMode ?? 'limited'],
+    `INSERT INTO clients (client_id, name, version, type, secret_hash, grants, redirect_uris, refresh_count_mode, token_endpoint_auth_method, jwks)
+     VALUES ($1, $1, '1', 'confidential', $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [
+      clientId,
+      hashClientSecret(secret),
+      JSON.stringify(grants),
+      JSON.stringify(extra.redirectUris ?? []),
+      extra.refreshCountMode ?? 'limited',
+      extra.jwks ? 'private_key_jwt' : 'client_secret_basic',
+      extra.jwks ? JSON.stringify(extra.jwks) : null,
+    ],
   );
   for (const scope of ['bench.read', ...(extra.scopes ?? [])]) {
     await db.query(`INSERT INTO client_scopes (client_ref, scope_name) VALUES ($1, $2)`, [rows[0].id, scope]);
@@ -111,7 +129,8 @@ async function insertCodes(db, client, count, { openid = false } = {}) {
 /** autocannon options that send each body once, in order; past the last one, a code that fails. */
 function eachOnce(bodies, url, authorization) {
   let next = 0;
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization };
+  // No authorization: the body authenticates the client (a client assertion).
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) };
   return {
     url,
     requests: [
@@ -164,6 +183,9 @@ async function startApp(database) {
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   const cc = await insertClient(db, ['client_credentials']);
+  const keys = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'bench', alg: 'ES256' };
+  const pkj = { ...(await insertClient(db, ['client_credentials'], { jwks: { keys: [jwk] } })), privateKey: keys.privateKey };
   const { rows: resource } = await db.query(`INSERT INTO resources (identifier, name) VALUES ($1, 'bench') RETURNING id`, [BENCH_RESOURCE]);
   await db.query(`INSERT INTO resource_scopes (resource_id, scope_name) VALUES ($1, 'bench.read')`, [resource[0].id]);
   await db.query('UPDATE resource_catalog_version SET version = version + 1');
@@ -171,10 +193,10 @@ async function startApp(database) {
   const issued = await fetch(tokenUrl, { ...form(cc.authorization), body: 'grant_type=client_credentials' });
   if (issued.status !== 200) throw new Error(`client_credentials: ${issued.status} ${await issued.text()}`);
   const { access_token: accessToken } = await issued.json();
-  return { app, db, cc, tokenUrl, accessToken, adminPassword };
+  return { app, db, cc, pkj, tokenUrl, accessToken, adminPassword };
 }
 
-const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } });
+const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) } });
 
 function measureToken({ app, cc, tokenUrl }) {
   return warmThenMeasure(app, 'token', () => ({ url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' }));
@@ -183,6 +205,39 @@ function measureToken({ app, cc, tokenUrl }) {
 function measureTokenWithResource({ app, cc, tokenUrl }) {
   const body = `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_RESOURCE)}`;
   return warmThenMeasure(app, 'tokenResource', () => ({ url: tokenUrl, ...form(cc.authorization), body }));
+}
+
+/** Bodies of `count` client_credentials requests, each with its own ES256 assertion (distinct jti, aud the issuer). */
+async function assertionBodies({ app, pkj }, count) {
+  // The child's issuer is its configured one, not the loopback URL it is reached at.
+  const { issuer } = await (await fetch(`${app.url}/.well-known/oauth-authorization-server`)).json();
+  const now = Math.floor(Date.now() / 1000);
+  const bodies = [];
+  for (let i = 0; i < count; i++) {
+    const assertion = await new SignJWT({ jti: randomBytes(12).toString('base64url') })
+      .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+      .setIssuer(pkj.clientId)
+      .setSubject(pkj.clientId)
+      .setAudience(issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 290)
+      .sign(pkj.privateKey);
+    bodies.push(`grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${assertion}`);
+  }
+  return bodies;
+}
+
+/** client_credentials authenticated by private_key_jwt; the assertions are signed before the clock starts and each is sent once. */
+async function measureTokenPrivateKeyJwt(context) {
+  const { app, tokenUrl } = context;
+  const bodies = await assertionBodies(context, ASSERTIONS);
+  const first = await fetch(tokenUrl, { ...form(undefined), body: bodies.shift() });
+  if (first.status !== 200) throw new Error(`${NAMES.tokenPrivateKeyJwt}: ${first.status} ${await first.text()}`);
+  const warm = bodies.splice(0, Math.floor(bodies.length * (WARMUP_SECONDS / (WARMUP_SECONDS + DURATION_SECONDS))));
+  if (WARMUP_SECONDS > 0) await measure(`${NAMES.tokenPrivateKeyJwt} (warm-up)`, eachOnce(warm, tokenUrl, undefined), WARMUP_SECONDS);
+  const row = await measureWithCpu(app, NAMES.tokenPrivateKeyJwt, eachOnce(bodies, tokenUrl, undefined));
+  if (row.non2xx > 0) console.warn(`${NAMES.tokenPrivateKeyJwt}: ${row.non2xx} non-2xx responses (assertions exhausted? BENCH_ASSERTIONS=${ASSERTIONS})`);
+  return row;
 }
 
 function measureIntrospection({ app, cc, accessToken }) {
@@ -261,7 +316,7 @@ async function pairedRounds(app, only) {
   const results = [];
   // client_credentials with a resource right after the one without: their ratio compares like with like.
   const pairs = [
-    ['sign', 'sign', [['token', measureToken], ['tokenResource', measureTokenWithResource]]],
+    ['sign', 'sign', [['token', measureToken], ['tokenResource', measureTokenWithResource], ['tokenPrivateKeyJwt', measureTokenPrivateKeyJwt]]],
     ['verify', 'jwt-verify', [['introspection', measureIntrospection]]],
   ];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -284,6 +339,7 @@ function ratiosOf(results) {
   return {
     tokenVsBareSign: ratio('token', 'sign'),
     tokenResourceVsToken: ratio('tokenResource', 'token'),
+    tokenPrivateKeyJwtVsToken: ratio('tokenPrivateKeyJwt', 'token'),
     introspectionVsBareVerify: ratio('introspection', 'verify'),
     codeVsBareSign: ratio('code', 'sign'),
     oidcCodeVsCode: ratio('oidcCode', 'code'),
@@ -346,6 +402,13 @@ async function main() {
   if (resource !== undefined) {
     ratios.tokenResourceCheck = { target: RESOURCE_TARGET_RATIO, pass: resource >= RESOURCE_TARGET_RATIO };
     console.log(`client_credentials with resource: ${Math.round(resource * 100)}% of the rps without (target >= ${RESOURCE_TARGET_RATIO * 100}%): ${ratios.tokenResourceCheck.pass ? 'PASS' : 'FAIL'}`);
+  }
+  const privateKeyJwt = ratios.tokenPrivateKeyJwtVsToken.median;
+  if (privateKeyJwt !== undefined) {
+    ratios.tokenPrivateKeyJwtCheck = { target: PRIVATE_KEY_JWT_TARGET_RATIO, pass: privateKeyJwt >= PRIVATE_KEY_JWT_TARGET_RATIO };
+    console.log(
+      `client_credentials with private_key_jwt: ${Math.round(privateKeyJwt * 100)}% of the rps with a client secret (target >= ${PRIVATE_KEY_JWT_TARGET_RATIO * 100}%): ${ratios.tokenPrivateKeyJwtCheck.pass ? 'PASS' : 'FAIL'}`,
+    );
   }
   console.table(Object.fromEntries(Object.entries(ratios).map(([name, ratio]) => [name, { median: ratio.median, rounds: ratio.rounds?.join(' ') }])));
   if (cases) return;

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import type { Page } from 'playwright-core';
 import { InProcessEventBus } from '#sync';
 import { TEST_RESOURCE_CLIENT } from '#testing';
@@ -373,6 +373,31 @@ run('web console in a real browser', () => {
       const text = await page.locator('main').innerText();
       expect(text).not.toContain(deviceCode);
       expect(text).not.toContain(userCode);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    // A refused key set (a private key) is the admin API's 400 (client-assertion.e2e-spec.ts); a refused save here would add an audit row the audit step counts.
+    'sets private_key_jwt with a JWK Set on the Edit Client page, then goes back to the secret',
+    async () => {
+      const read = async () =>
+        (await (await as.request(`/admin/v1/clients/${clientId}`, { headers: { authorization: as.adminAuthorization } })).json()) as {
+          tokenEndpointAuthMethod: string;
+          jwks: { keys: { kid?: string }[] } | null;
+        };
+      const pair = await generateKeyPair('ES256', { extractable: true });
+      await go(`#/clients/${clientId}`, 'Edit Client Billing App (1.0)');
+      await page.getByLabel('Method').selectOption('private_key_jwt');
+      await page.getByLabel('JWK Set', { exact: true }).fill(JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'console' }] }));
+      await page.getByRole('button', { name: 'Save Changes' }).click();
+      await page.getByText('Changes saved.').waitFor();
+      expect(await read()).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [{ kid: 'console' }] } });
+      await go(`#/clients/${clientId}`, 'Edit Client Billing App (1.0)');
+      await page.getByLabel('Method').selectOption('client_secret_basic');
+      await page.getByRole('button', { name: 'Save Changes' }).click();
+      await page.getByText('Changes saved.').waitFor();
+      expect(await read()).toMatchObject({ tokenEndpointAuthMethod: 'client_secret_basic', jwks: null });
     },
     STEP_TIMEOUT,
   );

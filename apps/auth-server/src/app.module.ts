@@ -21,6 +21,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
+import { ParModule } from './par/par.module.js';
 import { TokenModule } from './token/token.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
@@ -68,6 +69,7 @@ export class AppModule {
         DeviceCodeGrantModule,
         IntrospectionModule,
         RevocationModule,
+        ParModule,
         RegistrationModule,
         UserinfoModule,
         AuthorizationServerMetadataModule,

@@ -19,6 +19,7 @@ export function SettingsPage() {
         auditRetentionDays: String(data.auditRetentionDays),
         clientIdMetadataDocuments: Boolean(data.clientIdMetadataDocuments),
         dpopNonceRequired: Boolean(data.dpopNonceRequired),
+        requirePushedAuthorizationRequests: Boolean(data.requirePushedAuthorizationRequests),
         clientIdMetadataDocumentHosts: (data.clientIdMetadataDocumentHosts ?? []).join(' '),
         ...registrationForm(data),
       });
@@ -41,6 +42,7 @@ export function SettingsPage() {
         auditRetentionDays: number(form.auditRetentionDays),
         clientIdMetadataDocuments: form.clientIdMetadataDocuments,
         dpopNonceRequired: form.dpopNonceRequired,
+        requirePushedAuthorizationRequests: form.requirePushedAuthorizationRequests,
         clientIdMetadataDocumentHosts: form.clientIdMetadataDocumentHosts.split(/[\s,]+/).filter(Boolean),
         dynamicRegistration: form.dynamicRegistration,
         registrationPolicy: {
@@ -75,6 +77,8 @@ export function SettingsPage() {
       <${Field} label="Audit retention (days)" name="auditRetentionDays" type="number" min="1" max="3650" error=${saveError}
         hint="Audit events older than this are removed by the retention job; expired tokens go once nothing can use them and their audit event is this old."
         value=${form.auditRetentionDays} onInput=${(v) => setForm({ ...form, auditRetentionDays: v })} />
+      <label class="choice"><input type="checkbox" name="requirePushedAuthorizationRequests" checked=${form.requirePushedAuthorizationRequests}
+        onChange=${(e) => setForm({ ...form, requirePushedAuthorizationRequests: e.currentTarget.checked })} /> Require pushed authorization requests (PAR) from every client</label>
       <label class="choice"><input type="checkbox" name="clientIdMetadataDocuments" checked=${form.clientIdMetadataDocuments}
         onChange=${(e) => setForm({ ...form, clientIdMetadataDocuments: e.currentTarget.checked })} /> Client ID metadata documents (an https URL may be a client_id)</label>
       <${Field} label="Metadata document hosts allowed over http or on private addresses" name="clientIdMetadataDocumentHosts" error=${saveError}

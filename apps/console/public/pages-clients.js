@@ -90,8 +90,29 @@ function toForm(client) {
     postLogoutRedirectUris: client?.postLogoutRedirectUris?.length ? [...client.postLogoutRedirectUris] : [''],
     tokenExchangeAudiences: client?.tokenExchangeAudiences?.length ? [...client.tokenExchangeAudiences] : [''],
     tokenExchangeImpersonation: client?.tokenExchangeImpersonation ?? false,
+    tokenEndpointAuthMethod: client?.type === 'public' ? 'client_secret_basic' : client?.tokenEndpointAuthMethod ?? 'client_secret_basic',
+    keySource: client?.jwksUri ? 'uri' : 'inline',
+    jwks: client?.jwks ? JSON.stringify(client.jwks, null, 2) : '',
+    jwksUri: client?.jwksUri ?? '',
+    requirePushedAuthorizationRequests: client?.requirePushedAuthorizationRequests ?? false,
   };
 }
+
+/** The pasted key set as JSON; text that does not parse goes as it is, and the server names the field. */
+function parsedJwks(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const AUTH_METHODS = [
+  ['client_secret_basic', 'Client secret (HTTP Basic or form)'],
+  ['client_secret_post', 'Client secret in the form'],
+  ['client_secret_jwt', 'JWT signed with the client secret (client_secret_jwt)'],
+  ['private_key_jwt', 'JWT signed with the client\'s private key (private_key_jwt)'],
+];
 
 /** The request body; numbers the browser cannot parse go as they are, and the server names the field. */
 function toBody(form, isNew) {
@@ -109,7 +130,12 @@ function toBody(form, isNew) {
     postLogoutRedirectUris: form.postLogoutRedirectUris.map((uri) => uri.trim()).filter(Boolean),
     tokenExchangeAudiences: form.tokenExchangeAudiences.map((uri) => uri.trim()).filter(Boolean),
     tokenExchangeImpersonation: form.type === 'confidential' && form.tokenExchangeImpersonation,
+    tokenEndpointAuthMethod: form.type === 'public' ? 'none' : form.tokenEndpointAuthMethod,
+    requirePushedAuthorizationRequests: form.requirePushedAuthorizationRequests,
   };
+  const keys = form.type === 'confidential' && form.tokenEndpointAuthMethod === 'private_key_jwt';
+  body.jwks = keys && form.keySource === 'inline' ? parsedJwks(form.jwks) : null;
+  body.jwksUri = keys && form.keySource === 'uri' ? form.jwksUri.trim() : null;
   if (isNew) body.name = form.name;
   else body.active = form.active;
   return body;
@@ -261,6 +287,29 @@ function ClientForm({ client, onSaved }) {
         <p class="hint">May exchange a token without an actor token: the new token carries no act claim. Otherwise an actor token is required (delegation).</p>
         ${fieldError(error, 'tokenExchangeImpersonation') && html`<p class="field-error" role="alert">${fieldError(error, 'tokenExchangeImpersonation')}</p>`}
       </fieldset>`}
+      ${form.type === 'confidential' && html`<fieldset>
+        <legend>Client Authentication</legend>
+        <${Field} label="Method" name="tokenEndpointAuthMethod" error=${error} hint="How the client proves who it is at the token, introspection, revocation and PAR endpoints. Any other method is refused.">
+          ${({ id, describedBy }) => html`<select id=${id} aria-describedby=${describedBy} value=${form.tokenEndpointAuthMethod} onChange=${(e) => set({ tokenEndpointAuthMethod: e.currentTarget.value })}>
+            ${AUTH_METHODS.map(([value, label]) => html`<option key=${value} value=${value}>${label}</option>`)}
+          </select>`}
+        <//>
+        ${form.tokenEndpointAuthMethod === 'private_key_jwt' && html`
+          ${[['inline', 'Public keys (JWK Set)'], ['uri', 'JWK Set URL']].map(([source, label]) => html`<label class="choice" key=${source}>
+            <input type="radio" name="keySource" value=${source} checked=${form.keySource === source} onChange=${() => set({ keySource: source })} /> ${label}
+          </label>`)}
+          ${form.keySource === 'inline'
+            ? html`<${Field} label="JWK Set" name="jwks" error=${error} hint="Public keys only, as JSON: {&quot;keys&quot;: [...]}">
+                ${({ id, describedBy }) => html`<textarea id=${id} aria-describedby=${describedBy} rows="6" value=${form.jwks} onInput=${(e) => set({ jwks: e.currentTarget.value })}></textarea>`}
+              <//>`
+            : html`<${Field} label="JWK Set URL" name="jwksUri" error=${error} hint="https (or http on a loopback host); fetched and cached by the server." value=${form.jwksUri} onInput=${(jwksUri) => set({ jwksUri })} />`}
+        `}
+      </fieldset>`}
+      <div class="field">
+        <label class="choice"><input type="checkbox" name="requirePushedAuthorizationRequests" checked=${form.requirePushedAuthorizationRequests} onChange=${(e) => set({ requirePushedAuthorizationRequests: e.currentTarget.checked })} /> Require pushed authorization requests (PAR)</label>
+        <p class="hint">The authorization endpoint then accepts only a request_uri obtained from /oauth/par.</p>
+        ${fieldError(error, 'requirePushedAuthorizationRequests') && html`<p class="field-error" role="alert">${fieldError(error, 'requirePushedAuthorizationRequests')}</p>`}
+      </div>
       ${form.type === 'confidential' && html`<div class="field">
         <label class="choice"><input type="checkbox" name="introspection" checked=${form.introspection} onChange=${(e) => set({ introspection: e.currentTarget.checked })} /> Token introspection for every client</label>
         <p class="hint">For a resource server: it may introspect the tokens of every client. Without it, a client learns only about its own tokens.</p>

@@ -16,3 +16,4 @@ export * from './dpop-errors.js';
 export * from './oidc-errors.js';
 export * from './resource-indicator.js';
 export * from './token-types.js';
+export * from './token-endpoint-auth-method.js';

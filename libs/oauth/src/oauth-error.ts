@@ -30,6 +30,9 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'
+  | 'request_not_supported'
+  // RFC 9126 §4 (pushed authorization requests), OIDC Core §3.1.2.6.
+  | 'invalid_request_uri'
   // RFC 7591 §3.2.2 (dynamic client registration).
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata';

@@ -15,11 +15,14 @@ import { AuthorizeService } from './authorize.service.js';
 import { InteractionResolver } from './interaction-resolver.js';
 import { PendingRequestsRepository } from './pending/pending-requests.repository.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
+import { PushedRequestResolver } from './pushed/pushed-request-resolver.js';
+import { PushedRequestsRepository } from './pushed/pushed-requests.repository.js';
+import { SettingsModule } from '../settings/settings.module.js';
 
 /** GET /oauth/authorize and its login and consent pages. */
 @Module({
-  imports: [ClientsModule, ClientMetadataDocumentsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule, ResourcesModule],
+  imports: [ClientsModule, ClientMetadataDocumentsModule, UsersModule, AuthorizationCodesModule, TokensModule, AuditModule, RateLimitModule, SessionsModule, ConsentsModule, ResourcesModule, SettingsModule],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationResponder, InteractionResolver, PendingRequestsService, PendingRequestsRepository],
+  providers: [AuthorizeService, AuthorizationResponder, InteractionResolver, PendingRequestsService, PendingRequestsRepository, PushedRequestResolver, PushedRequestsRepository],
 })
 export class AuthorizeModule {}

@@ -24,6 +24,8 @@ import type { PendingRequest } from './pending/pending-request.js';
 import { PendingRequestsService } from './pending/pending-requests.service.js';
 import { validateAuthorizeRequest, type ClientLookup } from './validate-authorize-request.js';
 import { InteractionResolver } from './interaction-resolver.js';
+import { PushedRequestResolver } from './pushed/pushed-request-resolver.js';
+import { SettingsService } from '../settings/settings.service.js';
 import { sessionSignsIn } from './session-reuse.js';
 
 /** Deliberately the same for an unknown user, a wrong password and a disabled account. */
@@ -56,6 +58,8 @@ export class AuthorizeService {
     private readonly interactions: InteractionResolver,
     private readonly lookup: OAuthClientLookup,
     private readonly resources: ResourceIndicators,
+    private readonly pushedRequests: PushedRequestResolver,
+    private readonly settings: SettingsService,
   ) {}
 
   /**
@@ -80,8 +84,10 @@ export class AuthorizeService {
    * page; with a remembered consent, no page at all), else by the login page. prompt=none never
    * shows a page: login_required or consent_required instead, by redirect.
    */
-  async start(query: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
-    const request = await validateAuthorizeRequest(query, this.requestClients(query), this.resources);
+  async start(sent: RawQuery, browser: BrowserRequest): Promise<AuthorizeOutcome> {
+    const { query, pushed } = await this.pushedRequests.resolve(sent);
+    const { requirePushedAuthorizationRequests: requiredGlobally } = await this.settings.get();
+    const request = await validateAuthorizeRequest(query, this.requestClients(query), this.resources, { pushed, requiredGlobally });
     const interaction = await this.interactions.resolve(query, request);
     const session = await this.sessions.current(browser.cookieHeader);
     const sessionUser = session && (await this.users.findById(session.userId));

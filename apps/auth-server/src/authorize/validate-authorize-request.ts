@@ -1,4 +1,4 @@
-import { InvalidTarget, OAuthError } from '#oauth';
+import { InvalidRequest, InvalidTarget, OAuthError } from '#oauth';
 import type { Client } from '../clients/client.js';
 import { AuthorizeRedirectError } from './authorize-errors.js';
 import { RESPONSE_TYPES, responseModeOf, type ValidatedAuthorizeRequest } from './authorize-request.js';
@@ -24,12 +24,23 @@ export interface ResourceLookup {
   forAuthorization(client: Client, parameter: string | readonly string[] | undefined): Promise<string[]>;
 }
 
+/** RFC 9126 §5: whether the parameters came from /oauth/par, and whether every request must have. */
+export interface PushedState {
+  pushed: boolean;
+  requiredGlobally: boolean;
+}
+
 /**
- * The checks of GET /oauth/authorize, in RFC 6749 §4.1.2.1 order: first those that decide whether
+ * The checks of GET /oauth/authorize (and of POST /oauth/par, which validates a request before storing it), in RFC 6749 §4.1.2.1 order: first those that decide whether
  * the client's redirect URI can be trusted (failures: an error page), then the rest (failures:
  * an error sent to that redirect URI, with the state). Unknown parameters are ignored (§3.1).
  */
-export async function validateAuthorizeRequest(query: RawQuery, clients: ClientLookup, resourceLookup: ResourceLookup): Promise<ValidatedAuthorizeRequest> {
+export async function validateAuthorizeRequest(
+  query: RawQuery,
+  clients: ClientLookup,
+  resourceLookup: ResourceLookup,
+  par: PushedState = { pushed: false, requiredGlobally: false },
+): Promise<ValidatedAuthorizeRequest> {
   const client = await assertClientIdentified(query, (clientId) => clients.find(clientId));
   const { redirectUri, sent } = resolveRedirectUri(query, client);
   // Errors for an implicit request belong in the fragment, even before response_type is validated.
@@ -37,6 +48,7 @@ export async function validateAuthorizeRequest(query: RawQuery, clients: ClientL
   const rawState = singleValue(query, 'state');
   const echoedState = rawState !== undefined && rawState.length <= MAX_STATE_LENGTH ? rawState : null;
   try {
+    if (!par.pushed && (par.requiredGlobally || client.requirePushedAuthorizationRequests)) throw new InvalidRequest('this request must be pushed to the PAR endpoint first (request_uri)');
     assertNoRepeatedParameters(query);
     assertStateLength(rawState);
     const responseType = assertResponseType(singleValue(query, 'response_type'));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AssociatedScope } from './associated-scope.js';
 import type { Client } from './client.js';
 import { ClientCache } from './client-cache.js';
+import { ClientSecretBox } from './client-secret-box.js';
 import { clientSecretMatches, VerifiedSecretMemo } from './client-secret.js';
 import { ClientsRepository, type ClientWithSecrets } from './clients.repository.js';
 
@@ -15,9 +16,12 @@ export class ClientAuthenticator {
   constructor(
     private readonly repository: ClientsRepository,
     private readonly cache: ClientCache,
+    private readonly box: ClientSecretBox,
   ) {}
 
   private readonly verified = new VerifiedSecretMemo<ClientWithSecrets>();
+  /** client_secret_jwt: the opened secrets beside their cache entry, as the memo above (no AES per request). */
+  private readonly opened = new WeakMap<ClientWithSecrets, { current: string | null; previous: string | null }>();
 
   async find(clientId: string): Promise<Client | null> {
     return (await this.stored(clientId))?.client ?? null;
@@ -35,6 +39,22 @@ export class ClientAuthenticator {
     if (current) this.verified.remember(stored, secret);
     const previous = stored.previousSecretExpiresAt !== null && stored.previousSecretExpiresAt > now && clientSecretMatches(secret, stored.previousSecretHash);
     return current || previous ? stored.client : null;
+  }
+
+  /**
+   * client_secret_jwt: the secrets an assertion's HMAC may be keyed with, current first, the
+   * previous one while its overlap lasts; empty when none can be opened (no key on this server).
+   */
+  async assertionSecretsOf(clientId: string, now = new Date()): Promise<string[]> {
+    const stored = await this.stored(clientId);
+    if (!stored) return [];
+    let secrets = this.opened.get(stored);
+    if (!secrets) {
+      secrets = { current: this.box.open(stored.secretSealed, clientId), previous: this.box.open(stored.previousSecretSealed, clientId) };
+      this.opened.set(stored, secrets);
+    }
+    const previousValid = stored.previousSecretExpiresAt !== null && stored.previousSecretExpiresAt > now;
+    return [secrets.current, previousValid ? secrets.previous : null].filter((secret): secret is string => secret !== null);
   }
 
   async scopesOf(client: Client): Promise<string[]> {

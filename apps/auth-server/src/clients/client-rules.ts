@@ -1,6 +1,7 @@
 import type { FieldError } from '#errors';
-import { GRANTS_BY_TYPE, GrantTypes, isResourceIndicator, type ClientType, type GrantType } from '#oauth';
+import { GRANTS_BY_TYPE, GrantTypes, isResourceIndicator, type ClientType, type GrantType, authMethodFitsType, defaultAuthMethod, type TokenEndpointAuthMethod } from '#oauth';
 import { redirectUriError } from './redirect-uri.js';
+import { clientJwksProblem, jwksUriProblem, type ClientJwks } from './client-jwks.js';
 
 /** The fields whose rules depend on each other; checked on create and on the merged state of a PATCH. */
 export interface ClientShape {
@@ -10,12 +11,34 @@ export interface ClientShape {
   postLogoutRedirectUris?: string[];
   allowedResources?: string[] | null;
   tokenExchangeAudiences?: string[];
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  jwks?: ClientJwks | null;
+  jwksUri?: string | null;
 }
 
 const REDIRECTING_GRANTS: readonly GrantType[] = [GrantTypes.authorizationCode, GrantTypes.implicit];
 
 export function clientShapeErrors(shape: ClientShape): FieldError[] {
-  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape), ...allowedResourceErrors(shape), ...tokenExchangeAudienceErrors(shape)];
+  return [...grantErrors(shape), ...redirectUriErrors(shape), ...postLogoutRedirectUriErrors(shape), ...allowedResourceErrors(shape), ...tokenExchangeAudienceErrors(shape), ...authMethodErrors(shape)];
+}
+
+/**
+ * `none` exactly for public clients; private_key_jwt with exactly one of `jwks` and `jwksUri`, and
+ * keys only for it (a key set the server never uses would only mislead).
+ */
+function authMethodErrors({ type, tokenEndpointAuthMethod, jwks, jwksUri }: ClientShape): FieldError[] {
+  const method = tokenEndpointAuthMethod ?? defaultAuthMethod(type);
+  if (!authMethodFitsType(method, type)) {
+    return [{ field: 'tokenEndpointAuthMethod', message: type === 'public' ? 'a public client authenticates with none' : 'a confidential client cannot use none' }];
+  }
+  const hasJwks = jwks !== undefined && jwks !== null;
+  const hasJwksUri = jwksUri !== undefined && jwksUri !== null;
+  if (method !== 'private_key_jwt') {
+    return hasJwks || hasJwksUri ? [{ field: hasJwks ? 'jwks' : 'jwksUri', message: 'keys are registered only for private_key_jwt' }] : [];
+  }
+  if (hasJwks === hasJwksUri) return [{ field: 'jwks', message: 'private_key_jwt needs exactly one of jwks and jwksUri' }];
+  const problem = hasJwks ? clientJwksProblem(jwks) : jwksUriProblem(jwksUri!);
+  return problem ? [{ field: hasJwks ? 'jwks' : 'jwksUri', message: `${hasJwks ? 'jwks' : 'jwksUri'} ${problem}` }] : [];
 }
 
 /** RFC 8707 §2: each an absolute URI without a fragment, as resource identifiers are. */

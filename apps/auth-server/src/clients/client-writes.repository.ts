@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
-import { isClientId, isDocumentClientId } from '#oauth';
+import { isClientId, isDocumentClientId, defaultAuthMethod } from '#oauth';
 import type { Client } from './client.js';
 import { ClientEntity } from './client.entity.js';
-import { lifetimeColumns, refreshCountColumns, toClient } from './client.mapper.js';
+import { lifetimeColumns, refreshCountColumns, toClient, toClientWithSecrets } from './client.mapper.js';
 import type { ClientWithSecrets } from './clients.repository.js';
 
 /** Everything written on a client (`registration` defaults to admin): derived from the domain type so the two cannot drift. */
@@ -12,8 +12,11 @@ export type ClientFields = Pick<
   Client,
   'name' | 'version' | 'description' | 'type' | 'redirectUris' | 'grants' | 'accessTokenLifetime' | 'refreshCount' | 'active' | 'introspection' | 'idTokenSignedResponseAlg' | 'postLogoutRedirectUris'
 > &
-  // Optional: `registration` defaults to admin; clients provisioned by the server itself may use every resource (null).
-  Partial<Pick<Client, 'registration' | 'allowedResources' | 'tokenExchangeAudiences' | 'tokenExchangeImpersonation'>>;
+  // Optional: `registration` defaults to admin; clients provisioned by the server itself may use every resource (null);
+  // the authentication method defaults to the type's (client_secret_basic or none), with no keys and no PAR requirement.
+  Partial<
+    Pick<Client, 'registration' | 'allowedResources' | 'tokenExchangeAudiences' | 'tokenExchangeImpersonation' | 'tokenEndpointAuthMethod' | 'jwks' | 'jwksUri' | 'requirePushedAuthorizationRequests'>
+  >;
 
 /** Grants of one client revoked because the grant they were exchanged from was (tokens.revoked payload). */
 export interface ExchangedGrantsRevoked {
@@ -23,18 +26,23 @@ export interface ExchangedGrantsRevoked {
   expiresAt: string | null;
 }
 
+/** The secret columns an update writes; an absent one is left as stored. */
 export interface SecretFields {
-  secretHash: string | null;
-  previousSecretHash: string | null;
-  previousSecretExpiresAt: Date | null;
+  secretHash?: string | null;
+  previousSecretHash?: string | null;
+  previousSecretExpiresAt?: Date | null;
+  /** client_secret_jwt only (ClientSecretBox); absent: left as stored. */
+  secretSealed?: string | null;
+  previousSecretSealed?: string | null;
 }
 
 /** Client writes; each runs in the caller's transaction so that its outbox event commits with it. */
 @Injectable()
 export class ClientWritesRepository {
-  async insert(tx: Tx, clientId: string, fields: ClientFields, secretHash: string | null): Promise<Client> {
+  async insert(tx: Tx, clientId: string, fields: ClientFields, secretHash: string | null, secretSealed: string | null = null): Promise<Client> {
     const manager = entityManagerOf(tx);
-    const result = await manager.insert(ClientEntity, { clientId, ...columnsOf(fields), secretHash });
+    const tokenEndpointAuthMethod = fields.tokenEndpointAuthMethod ?? defaultAuthMethod(fields.type);
+    const result = await manager.insert(ClientEntity, { clientId, ...columnsOf(fields), tokenEndpointAuthMethod, secretHash, secretSealed });
     const id = (result.identifiers[0] as { id: string }).id;
     return toClient(await manager.findOneByOrFail(ClientEntity, { id }));
   }
@@ -43,7 +51,7 @@ export class ClientWritesRepository {
   async lock(tx: Tx, clientId: string): Promise<ClientWithSecrets | null> {
     if (!isClientId(clientId) && !isDocumentClientId(clientId)) return null;
     const entity = await entityManagerOf(tx).createQueryBuilder(ClientEntity, 'client').setLock('pessimistic_write').where('client.clientId = :clientId', { clientId }).getOne();
-    return entity ? { client: toClient(entity), secretHash: entity.secretHash, previousSecretHash: entity.previousSecretHash, previousSecretExpiresAt: entity.previousSecretExpiresAt } : null;
+    return entity ? toClientWithSecrets(entity) : null;
   }
 
   /** Applies the changes and bumps entity_version, which orders the resulting events at the resource servers. */

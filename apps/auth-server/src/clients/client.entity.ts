@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ClientType } from '#oauth';
+import type { ClientType, TokenEndpointAuthMethod } from '#oauth';
 import type { ClientRegistration } from './client.js';
 import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
 
@@ -76,6 +76,25 @@ export class ClientEntity {
   /** May exchange without an actor token (RFC 8693 impersonation). */
   @Column({ name: 'token_exchange_impersonation', type: 'boolean', default: false })
   tokenExchangeImpersonation!: boolean;
+  @Column({ name: 'token_endpoint_auth_method', type: 'text', default: 'client_secret_basic' })
+  tokenEndpointAuthMethod!: TokenEndpointAuthMethod;
+
+  /** A ClientJwks; typed loosely here because TypeORM's partial-entity types reject `unknown` members. */
+  @Column({ type: 'jsonb', nullable: true })
+  jwks!: object | null;
+
+  @Column({ name: 'jwks_uri', type: 'text', nullable: true })
+  jwksUri!: string | null;
+
+  /** client_secret_jwt only: the secret sealed by ClientSecretBox (the HMAC needs it, not its hash). */
+  @Column({ name: 'secret_sealed', type: 'text', nullable: true })
+  secretSealed!: string | null;
+
+  @Column({ name: 'previous_secret_sealed', type: 'text', nullable: true })
+  previousSecretSealed!: string | null;
+
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false })
+  requirePushedAuthorizationRequests!: boolean;
 
   /** bigint comes back from pg as a string; the repository converts it. */
   @Column({ name: 'entity_version', type: 'bigint', default: 1 })

@@ -1,6 +1,8 @@
-import type { GrantType } from '#oauth';
+import { defaultAuthMethod, type GrantType, type TokenEndpointAuthMethod } from '#oauth';
 import type { AccessTokenLifetime, Client, RefreshCount } from './client.js';
 import type { ClientEntity } from './client.entity.js';
+import type { ClientJwks } from './client-jwks.js';
+import type { ClientWithSecrets } from './client-with-secrets.js';
 
 export function toClient(entity: ClientEntity): Client {
   return {
@@ -22,6 +24,10 @@ export function toClient(entity: ClientEntity): Client {
     allowedResources: entity.allowedResources ?? null,
     tokenExchangeAudiences: entity.tokenExchangeAudiences ?? [],
     tokenExchangeImpersonation: entity.tokenExchangeImpersonation ?? false,
+    tokenEndpointAuthMethod: authMethodOf(entity),
+    jwks: (entity.jwks as ClientJwks | null) ?? null,
+    jwksUri: entity.jwksUri ?? null,
+    requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     entityVersion: Number(entity.entityVersion),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
@@ -39,4 +45,21 @@ export function lifetimeColumns(lifetime: AccessTokenLifetime): Pick<ClientEntit
 
 export function refreshCountColumns(count: RefreshCount): Pick<ClientEntity, 'refreshCountMode' | 'refreshCountLimit'> {
   return { refreshCountMode: count.mode, refreshCountLimit: count.mode === 'limited' ? count.limit : null };
+}
+
+export function toClientWithSecrets(entity: ClientEntity): ClientWithSecrets {
+  return {
+    client: toClient(entity),
+    secretHash: entity.secretHash,
+    previousSecretHash: entity.previousSecretHash,
+    previousSecretExpiresAt: entity.previousSecretExpiresAt,
+    secretSealed: entity.secretSealed ?? null,
+    previousSecretSealed: entity.previousSecretSealed ?? null,
+  };
+}
+
+/** `none` exactly for public clients, whatever a row written by other means (SQL, an older version) says: the column's default is Basic. */
+function authMethodOf(entity: ClientEntity): TokenEndpointAuthMethod {
+  if (entity.type === 'public') return 'none';
+  return entity.tokenEndpointAuthMethod === 'none' ? defaultAuthMethod(entity.type) : entity.tokenEndpointAuthMethod;
 }

@@ -1,5 +1,6 @@
-import type { ClientType, GrantType } from '#oauth';
+import type { ClientType, GrantType, TokenEndpointAuthMethod } from '#oauth';
 import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
+import type { ClientJwks } from './client-jwks.js';
 
 export type AccessTokenLifetime = { mode: 'global' } | { mode: 'never' } | { mode: 'seconds'; seconds: number };
 export type RefreshCount = { mode: 'unlimited' } | { mode: 'limited'; limit: number };
@@ -33,6 +34,13 @@ export interface Client {
   tokenExchangeAudiences: string[];
   /** RFC 8693 impersonation: may exchange a subject token without an actor_token (the result carries no `act`). */
   tokenExchangeImpersonation: boolean;
+  /** How it authenticates (RFC 7591 token_endpoint_auth_method): `none` exactly for public clients. */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** private_key_jwt: its public keys inline, or where to fetch them (one of the two). */
+  jwks: ClientJwks | null;
+  jwksUri: string | null;
+  /** RFC 9126 §6: /oauth/authorize takes only pushed requests (request_uri) from it. */
+  requirePushedAuthorizationRequests: boolean;
   entityVersion: number;
   createdAt: Date;
   updatedAt: Date;

@@ -1,7 +1,8 @@
 import type { ClientSnapshot } from '#sync';
-import type { ClientType, GrantType } from '#oauth';
+import type { ClientType, GrantType, TokenEndpointAuthMethod } from '#oauth';
 import type { AccessTokenLifetime, Client, ClientRegistration, RefreshCount } from './client.js';
 import type { IdTokenSigningAlg } from './id-token-signing-alg.js';
+import type { ClientJwks } from './client-jwks.js';
 
 /** The admin API's JSON for a client (CONTRACT.md, Clients). */
 export interface ClientView {
@@ -30,6 +31,13 @@ export interface ClientView {
   tokenExchangeAudiences: string[];
   /** RFC 8693: may exchange without an actor token (impersonation). */
   tokenExchangeImpersonation: boolean;
+  /** client_secret_basic (default for confidential), client_secret_post, client_secret_jwt, private_key_jwt, or none (public). */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** private_key_jwt: the public keys, or where they are fetched; null otherwise. */
+  jwks: ClientJwks | null;
+  jwksUri: string | null;
+  /** RFC 9126: authorization requests must be pushed first. */
+  requirePushedAuthorizationRequests: boolean;
   scopes: string[];
   endpoints: { authorization: string; token: string; refreshToken: string };
   createdAt: string;
@@ -56,6 +64,10 @@ export function toClientView(client: Client, scopes: string[], issuer: string, c
     allowedResources: client.allowedResources,
     tokenExchangeAudiences: client.tokenExchangeAudiences,
     tokenExchangeImpersonation: client.tokenExchangeImpersonation,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    jwks: client.jwks,
+    jwksUri: client.jwksUri,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     scopes,
     endpoints: { authorization: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, refreshToken: `${issuer}/oauth/token` },
     createdAt: client.createdAt.toISOString(),

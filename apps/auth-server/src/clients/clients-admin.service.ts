@@ -6,7 +6,9 @@ import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import type { Client } from './client.js';
 import { ClientEvents } from './client-events.js';
-import { clientShapeErrors, type ClientShape } from './client-rules.js';
+import { clientShapeErrors } from './client-rules.js';
+import { ClientSecretBox } from './client-secret-box.js';
+import { defaultAuthMethod } from '#oauth';
 import { generateClientId, generateClientSecret, hashClientSecret } from './client-secret.js';
 import { toClientView, type ClientView } from './client.view.js';
 import { ClientWritesRepository, type ClientFields, type SecretFields } from './client-writes.repository.js';
@@ -25,7 +27,17 @@ export class ClientsAdminService {
     private readonly clients: ClientsRepository,
     private readonly writes: ClientWritesRepository,
     private readonly events: ClientEvents,
+    private readonly box: ClientSecretBox,
   ) {}
+
+  /** The cross-field rules, and client_secret_jwt only where the server can seal secrets. */
+  private assertShape(shape: ClientFields): void {
+    const errors = clientShapeErrors(shape);
+    if (shape.tokenEndpointAuthMethod === 'client_secret_jwt' && !this.box.available) {
+      errors.push({ field: 'tokenEndpointAuthMethod', message: 'client_secret_jwt is not available on this server (CLIENT_SECRET_ENCRYPTION_KEY is not set)' });
+    }
+    if (errors.length > 0) throw new ValidationProblem(errors);
+  }
 
   async create(dto: CreateClientDto): Promise<ClientView> {
     const fields: ClientFields = {
@@ -44,6 +56,10 @@ export class ClientsAdminService {
       allowedResources: dto.allowedResources ?? null,
       tokenExchangeAudiences: dto.tokenExchangeAudiences ?? [],
       tokenExchangeImpersonation: dto.tokenExchangeImpersonation ?? false,
+      tokenEndpointAuthMethod: dto.tokenEndpointAuthMethod ?? defaultAuthMethod(dto.type),
+      jwks: dto.jwks ?? null,
+      jwksUri: dto.jwksUri ?? null,
+      requirePushedAuthorizationRequests: dto.requirePushedAuthorizationRequests ?? false,
     };
     return this.createFrom(fields);
   }
@@ -54,11 +70,13 @@ export class ClientsAdminService {
    * writes (scope associations, a registration row) commits, or rolls back, with the client.
    */
   async createFrom(fields: ClientFields, alongside?: (tx: Tx, client: Client) => Promise<void>): Promise<ClientView> {
-    assertShape(fields);
+    this.assertShape(fields);
     const secret = fields.type === 'confidential' ? generateClientSecret() : undefined;
+    const clientId = generateClientId();
+    const sealed = secret && fields.tokenEndpointAuthMethod === 'client_secret_jwt' ? this.box.seal(secret, clientId) : null;
     return this.uniquely(fields, () =>
       this.transaction.run(async (tx) => {
-        const client = await this.writes.insert(tx, generateClientId(), fields, secret ? hashClientSecret(secret) : null);
+        const client = await this.writes.insert(tx, clientId, fields, secret ? hashClientSecret(secret) : null, sealed);
         await alongside?.(tx, client);
         const scopes = await this.events.upserted(tx, client);
         return this.view(client, scopes, secret);
@@ -88,8 +106,8 @@ export class ClientsAdminService {
       const before = stored.client;
       await alongside?.before(tx, before);
       const fields = merge(before, dto);
-      assertShape(fields);
-      const { secrets, secret } = secretsAfterTypeChange(before, fields);
+      this.assertShape(fields);
+      const { secrets, secret } = secretsAfterChange(before, fields, this.box);
       const client = await this.uniquely(fields, () => this.writes.update(tx, before.id, fields, secrets));
       await alongside?.after(tx, client);
       const scopes = await this.events.upserted(tx, client);
@@ -142,6 +160,9 @@ export class ClientsAdminService {
 }
 
 function merge(client: Client, dto: UpdateClientDto): ClientFields {
+  const type = dto.type ?? client.type;
+  // A type change without a method takes the new type's default (public: none; confidential: Basic).
+  const method = dto.tokenEndpointAuthMethod ?? (type === client.type ? client.tokenEndpointAuthMethod : defaultAuthMethod(type));
   return {
     name: client.name,
     version: dto.version ?? client.version,
@@ -159,6 +180,11 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     allowedResources: dto.allowedResources === undefined ? client.allowedResources : dto.allowedResources,
     tokenExchangeAudiences: dto.tokenExchangeAudiences ?? client.tokenExchangeAudiences,
     tokenExchangeImpersonation: dto.tokenExchangeImpersonation ?? client.tokenExchangeImpersonation,
+    tokenEndpointAuthMethod: method,
+    // Keys belong to private_key_jwt: moving to another method drops them unless the request sends some (then refused).
+    jwks: dto.jwks !== undefined ? dto.jwks : method === 'private_key_jwt' ? client.jwks : null,
+    jwksUri: dto.jwksUri !== undefined ? dto.jwksUri : method === 'private_key_jwt' ? client.jwksUri : null,
+    requirePushedAuthorizationRequests: dto.requirePushedAuthorizationRequests ?? client.requirePushedAuthorizationRequests,
   };
 }
 
@@ -167,17 +193,24 @@ export interface ClientUpdateHooks {
   after(tx: Tx, client: Client): Promise<void>;
 }
 
-function assertShape(shape: ClientShape): void {
-  const errors = clientShapeErrors(shape);
-  if (errors.length > 0) throw new ValidationProblem(errors);
-}
-
-/** Public clients hold no secret; a client that becomes confidential gets a new one, shown once. */
-function secretsAfterTypeChange(before: Client, after: ClientFields): { secrets?: SecretFields; secret?: string } {
-  if (before.type === after.type) return {};
-  if (after.type === 'public') return { secrets: { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null } };
-  const secret = generateClientSecret();
-  return { secret, secrets: { secretHash: hashClientSecret(secret), previousSecretHash: null, previousSecretExpiresAt: null } };
+/**
+ * Public clients hold no secret; a client that becomes confidential gets a new one, shown once.
+ * A client that moves to client_secret_jwt gets one too: only its hash was kept so far, and the
+ * HMAC needs the secret itself (sealed). One that leaves client_secret_jwt loses the sealed copy.
+ */
+function secretsAfterChange(before: Client, after: ClientFields, box: ClientSecretBox): { secrets?: SecretFields; secret?: string } {
+  if (after.type === 'public') {
+    if (before.type === 'public') return {};
+    return { secrets: { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null, secretSealed: null, previousSecretSealed: null } };
+  }
+  const sealing = after.tokenEndpointAuthMethod === 'client_secret_jwt';
+  if (before.type === 'public' || (sealing && before.tokenEndpointAuthMethod !== 'client_secret_jwt')) {
+    const secret = generateClientSecret();
+    const secretSealed = sealing ? box.seal(secret, before.clientId) : null;
+    return { secret, secrets: { secretHash: hashClientSecret(secret), previousSecretHash: null, previousSecretExpiresAt: null, secretSealed, previousSecretSealed: null } };
+  }
+  if (!sealing && before.tokenEndpointAuthMethod === 'client_secret_jwt') return { secrets: { secretSealed: null, previousSecretSealed: null } };
+  return {};
 }
 
 function notFound(clientId: string): NotFoundProblem {

@@ -7,6 +7,7 @@ import { ClientAuthenticator } from './client-authenticator.js';
 import { ClientCache } from './client-cache.js';
 import { ClientEvents } from './client-events.js';
 import { ClientSecretRotation } from './client-secret-rotation.service.js';
+import { ClientSecretBox } from './client-secret-box.js';
 import { ClientWritesRepository } from './client-writes.repository.js';
 import { ClientEntity } from './client.entity.js';
 import { ClientsAdminService } from './clients-admin.service.js';
@@ -30,9 +31,10 @@ import { RegistryTransaction } from './registry-transaction.repository.js';
     ClientAuthenticator,
     ClientsAdminService,
     ClientSecretRotation,
+    ClientSecretBox,
     // The audit trail records a changed client as GET /admin/v1/clients/:clientId shows it.
     auditTargetView('client', ClientsAdminService, (clients) => (clientId) => clients.get(clientId ?? '')),
   ],
-  exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService],
+  exports: [RegistryChangeMarker, ClientCache, ClientAuthenticator, ClientsRepository, ClientWritesRepository, RegistryTransaction, ClientEvents, ClientsAdminService, ClientSecretBox],
 })
 export class ClientsModule {}

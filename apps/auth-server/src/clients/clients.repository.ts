@@ -8,16 +8,11 @@ import { decodeCursor, isCursorTimestamp, toPage, type Page } from '../common/pa
 import { isUuid } from '../common/uuid.js';
 import type { AssociatedScope } from './associated-scope.js';
 import type { Client } from './client.js';
+import type { ClientWithSecrets } from './client-with-secrets.js';
 import { ClientEntity } from './client.entity.js';
-import { toClient } from './client.mapper.js';
+import { toClient, toClientWithSecrets } from './client.mapper.js';
 
-/** A client with what is needed to authenticate it; never leaves the clients module's services. */
-export interface ClientWithSecrets {
-  client: Client;
-  secretHash: string | null;
-  previousSecretHash: string | null;
-  previousSecretExpiresAt: Date | null;
-}
+export type { ClientWithSecrets };
 
 @Injectable()
 export class ClientsRepository {
@@ -27,12 +22,7 @@ export class ClientsRepository {
     if (!isClientId(clientId) && !isDocumentClientId(clientId)) return null;
     const entity = await this.clients.findOneBy({ clientId });
     if (!entity) return null;
-    return {
-      client: toClient(entity),
-      secretHash: entity.secretHash,
-      previousSecretHash: entity.previousSecretHash,
-      previousSecretExpiresAt: entity.previousSecretExpiresAt,
-    };
+    return toClientWithSecrets(entity);
   }
 
   /** Names of the scopes associated with the client, sorted; pass the transaction to read inside it. */

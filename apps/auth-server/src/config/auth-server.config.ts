@@ -99,6 +99,16 @@ export class AuthServerEnv {
   @Max(20)
   PASSWORD_HASH_COST = DEFAULT_PASSWORD_HASH_COST;
 
+  /**
+   * Key material (at least 32 characters) from which the key sealing the secrets of
+   * client_secret_jwt clients is derived (clients/client-secret-box.ts). Unset: client_secret_jwt
+   * is not offered. Changing it makes those clients' secrets unusable until regenerated.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  CLIENT_SECRET_ENCRYPTION_KEY?: string;
+
   /** Live pending authorization requests (GET /oauth/authorize) one IP may hold; more get 429. */
   @IsOptional()
   @Type(() => Number)
@@ -154,6 +164,8 @@ export interface AuthServerConfig {
   redisUrl?: string;
   resourceAudience: string;
   resourceClient?: { clientId: string; clientSecret: string };
+  /** CLIENT_SECRET_ENCRYPTION_KEY: set, client_secret_jwt is offered (clients/client-secret-box.ts). */
+  clientSecretEncryptionKey?: string;
   /** SYNC_STREAM: the Redis Stream the outbox relay publishes to (tests use their own). */
   syncStream: string;
   /** Single-process mode without Redis: the launcher passes the bus it shares with the resource server. */
@@ -202,6 +214,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     syncStream: parsed.SYNC_STREAM,
     resourceAudience: parsed.RESOURCE_AUDIENCE,
     resourceClient: hasClientId ? { clientId: parsed.RESOURCE_CLIENT_ID!, clientSecret: parsed.RESOURCE_CLIENT_SECRET! } : undefined,
+    ...(parsed.CLIENT_SECRET_ENCRYPTION_KEY ? { clientSecretEncryptionKey: parsed.CLIENT_SECRET_ENCRYPTION_KEY } : {}),
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
     limits: { passwordHashQueue: parsed.PASSWORD_HASH_QUEUE_LIMIT, pendingAuthorizationsPerIp: parsed.AUTHORIZE_PENDING_PER_IP },
     passwordHashCost: parsed.PASSWORD_HASH_COST,

@@ -14,8 +14,12 @@ export class AuthorizationServerMetadataService {
   ) {}
 
   async metadata(): Promise<Record<string, unknown>> {
-    const { dynamicRegistration, clientIdMetadataDocuments } = await this.settings.get();
-    const metadata = authorizationServerMetadata(this.config.issuer, await this.scopes.all(), { registration: dynamicRegistration !== 'off' });
+    const { dynamicRegistration, clientIdMetadataDocuments, requirePushedAuthorizationRequests } = await this.settings.get();
+    const metadata = authorizationServerMetadata(this.config.issuer, await this.scopes.all(), {
+      registration: dynamicRegistration !== 'off',
+      clientSecretJwt: this.config.clientSecretEncryptionKey !== undefined,
+      requirePushedAuthorizationRequests,
+    });
     // draft-ietf-oauth-client-id-metadata-document: only while the setting is on.
     if (clientIdMetadataDocuments) metadata.client_id_metadata_document_supported = true;
     return metadata;

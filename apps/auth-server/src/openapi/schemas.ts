@@ -1,4 +1,4 @@
-import { ClientTypes, GrantTypes, TokenTypeIdentifiers } from '#oauth';
+import { TOKEN_ENDPOINT_AUTH_METHODS, ClientTypes, GrantTypes, TokenTypeIdentifiers } from '#oauth';
 import type { ReferenceObject, SchemaObject } from '#operability';
 import { ALL_PERMISSIONS } from '../common/permissions.js';
 
@@ -34,6 +34,14 @@ export const CLIENT_VIEW = object(
     allowedResources: { type: ['array', 'null'], items: string, description: 'RFC 8707 resource identifiers it may ask tokens for; null: every resource' },
     tokenExchangeAudiences: { ...strings, description: 'RFC 8693: resource identifiers it may exchange tokens into (default none: an exchanged token keeps the subject token\'s audience)' },
     tokenExchangeImpersonation: { type: 'boolean', description: 'RFC 8693: may exchange without an actor_token (the token carries no act claim); default false' },
+    tokenEndpointAuthMethod: {
+      type: 'string',
+      enum: [...TOKEN_ENDPOINT_AUTH_METHODS],
+      description: 'how it authenticates (RFC 7591): client_secret_basic by default (client_secret_post accepted too), the JWT methods of RFC 7523, none for public clients',
+    },
+    jwks: { type: ['object', 'null'], description: 'private_key_jwt: its public keys (a JWK Set, no private members)' },
+    jwksUri: { type: ['string', 'null'], description: 'private_key_jwt: where its JWK Set is fetched (https, or http on a loopback host)' },
+    requirePushedAuthorizationRequests: { type: 'boolean', description: 'RFC 9126: /oauth/authorize accepts only a request_uri from /oauth/par' },
     scopes: strings,
     endpoints: object({ authorization: string, token: string, refreshToken: string }),
     createdAt: dateTime,
@@ -106,6 +114,7 @@ export const SETTINGS_VIEW = object({
   accessTokenAudience: string,
   auditRetentionDays: { type: 'integer', description: 'days an audit event is kept (1 to 3650, default 90); older ones are removed by the retention job' },
   dpopNonceRequired: { type: 'boolean', description: 'whether DPoP proofs at the token endpoint must carry the server nonce (RFC 9449 §8; default false)' },
+  requirePushedAuthorizationRequests: { type: 'boolean', description: 'RFC 9126: /oauth/authorize accepts only a request_uri from /oauth/par, for every client (default false)' },
   clientIdMetadataDocuments: { type: 'boolean', description: 'whether an https URL may be a client_id, resolved through its client ID metadata document (default false)' },
   clientIdMetadataDocumentHosts: { ...strings, description: 'origin patterns ("http://127.0.0.1:*") whose metadata documents may be fetched over http or from private or loopback addresses (default empty)' },
   dynamicRegistration: { type: 'string', enum: ['off', 'initial-access-token', 'open'], description: 'who may register clients at /oauth/register (default off)' },
@@ -122,7 +131,7 @@ export const CLIENT_METADATA: SchemaObject = {
   type: 'object',
   properties: {
     redirect_uris: strings,
-    token_endpoint_auth_method: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'none'] },
+    token_endpoint_auth_method: { type: 'string', enum: [...TOKEN_ENDPOINT_AUTH_METHODS] },
     grant_types: strings,
     response_types: strings,
     client_name: string,
@@ -197,6 +206,12 @@ export const TOKEN_RESPONSE = object(
 );
 
 /** The token endpoint's form (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6); client_id/client_secret for client_secret_post. */
+/** RFC 7523 §2.2: private_key_jwt and client_secret_jwt, in place of a secret. */
+const CLIENT_ASSERTION_FIELDS = {
+  client_assertion_type: { type: 'string', enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'] },
+  client_assertion: { type: 'string', description: 'a JWT signed with the client\'s private key (private_key_jwt) or its secret (client_secret_jwt)' },
+} satisfies Record<string, SchemaObject>;
+
 export const TOKEN_REQUEST = object(
   {
     grant_type: { type: 'string', enum: [GrantTypes.authorizationCode, GrantTypes.clientCredentials, GrantTypes.password, GrantTypes.refreshToken, GrantTypes.tokenExchange, GrantTypes.deviceCode] },
@@ -217,8 +232,9 @@ export const TOKEN_REQUEST = object(
     resource: { type: 'string', description: 'RFC 8707 resource identifier' },
     client_id: string,
     client_secret: string,
+    ...CLIENT_ASSERTION_FIELDS,
   },
-  ['device_code', 'code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'client_id', 'client_secret'],
+  ['device_code', 'code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'client_id', 'client_secret', 'client_assertion_type', 'client_assertion'],
 );
 
 /** RFC 8628 §3.1: the device's request; the client authenticates as at the token endpoint. */
@@ -250,11 +266,35 @@ export const DEVICE_REQUEST_VIEW = object({
 });
 
 /** RFC 7662 §2.1 and RFC 7009 §2.1: the token, and the caller's credentials when not sent with HTTP Basic. */
-export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string }, [
+export const TOKEN_PARAM_REQUEST = object({ token: string, token_type_hint: string, client_id: string, client_secret: string, ...CLIENT_ASSERTION_FIELDS }, [
   'token_type_hint',
   'client_id',
   'client_secret',
+  'client_assertion_type',
+  'client_assertion',
 ]);
+
+/** RFC 9126 §2.1: the authorization request's parameters, and the client's authentication (any method). */
+export const PAR_REQUEST = object(
+  {
+    response_type: string,
+    client_id: string,
+    redirect_uri: string,
+    scope: string,
+    state: string,
+    code_challenge: string,
+    code_challenge_method: string,
+    nonce: string,
+    resource: string,
+    client_secret: string,
+    client_assertion_type: string,
+    client_assertion: string,
+  },
+  ['client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'resource', 'client_secret', 'client_assertion_type', 'client_assertion'],
+);
+
+/** RFC 9126 §2.2. */
+export const PAR_RESPONSE = object({ request_uri: { type: 'string', description: 'urn:ietf:params:oauth:request_uri:…, for one use at /oauth/authorize with the client_id' }, expires_in: { type: 'integer', description: '60' } });
 
 /** RFC 7662 §2.2: inactive tokens answer `{"active": false}` only. */
 export const INTROSPECTION_RESPONSE = object(

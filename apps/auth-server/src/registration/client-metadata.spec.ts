@@ -17,8 +17,28 @@ describe('readClientMetadata', () => {
       postLogoutRedirectUris: [],
       idTokenSignedResponseAlg: undefined,
       scopes: [],
+      authentication: { tokenEndpointAuthMethod: 'client_secret_basic', jwks: null, jwksUri: null },
+      requirePushedAuthorizationRequests: false,
       metadata: { token_endpoint_auth_method: 'client_secret_basic' },
     });
+  });
+
+  it('maps private_key_jwt with its keys (jwks or jwks_uri) to the client fields, and refuses it without keys or with a private key', () => {
+    const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+    const withJwks = readClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }, policy);
+    expect(withJwks.authentication).toEqual({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [jwk] }, jwksUri: null });
+    const withUri = readClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://app.example.com/jwks' }, policy);
+    expect(withUri.authentication).toEqual({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: null, jwksUri: 'https://app.example.com/jwks' });
+    expect(() => readClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' }, policy)).toThrow(InvalidClientMetadata);
+    expect(() => readClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...jwk, d: 'secret' }] } }, policy)).toThrow(/public keys only/);
+    // Keys sent with another method stay informational metadata: the client authenticates with its secret.
+    const informational = readClientMetadata({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', jwks: { keys: [jwk] } }, policy);
+    expect(informational.authentication).toEqual({ tokenEndpointAuthMethod: 'client_secret_post', jwks: null, jwksUri: null });
+  });
+
+  it('reads require_pushed_authorization_requests (RFC 9126 §6) as a boolean', () => {
+    expect(readClientMetadata({ redirect_uris: [REDIRECT], require_pushed_authorization_requests: true }, policy).requirePushedAuthorizationRequests).toBe(true);
+    expect(() => readClientMetadata({ redirect_uris: [REDIRECT], require_pushed_authorization_requests: 'yes' }, policy)).toThrow(InvalidClientMetadata);
   });
 
   it('reads refresh_token as a refresh count, none as a public client, null as absent', () => {

@@ -1,11 +1,11 @@
-import { ClientTypes, GRANTS_BY_TYPE, GrantTypes, InvalidClientMetadata, InvalidRedirectUri, isScopeName, type ClientType, type GrantType } from '#oauth';
+import { ClientTypes, GRANTS_BY_TYPE, GrantTypes, InvalidClientMetadata, InvalidRedirectUri, isScopeName, type ClientType, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '#oauth';
 import { redirectUriError } from '../clients/redirect-uri.js';
 import { ID_TOKEN_SIGNING_ALGS, type IdTokenSigningAlg } from '../clients/id-token-signing-alg.js';
 import type { RegistrationPolicy } from '../settings/settings.js';
 
-/** RFC 7591 §2 token_endpoint_auth_method values this server answers to. */
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
-export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+import { clientJwksProblem, jwksUriProblem, type ClientJwks } from '../clients/client-jwks.js';
+
+export { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod };
 
 /** The RFC 7591 fields kept as given and answered back: the registry has no column for them. */
 export interface StoredMetadata {
@@ -33,6 +33,10 @@ export interface RegistrationRequest {
   idTokenSignedResponseAlg?: IdTokenSigningAlg;
   /** Space-separated `scope`, split; whether each exists is the service's question. */
   scopes: string[];
+  /** RFC 7523: the method, and for private_key_jwt the keys (jwks or jwks_uri), which become client fields. */
+  authentication: { tokenEndpointAuthMethod: TokenEndpointAuthMethod; jwks: ClientJwks | null; jwksUri: string | null };
+  /** RFC 9126 §6 `require_pushed_authorization_requests` (default false). */
+  requirePushedAuthorizationRequests: boolean;
   metadata: StoredMetadata;
 }
 
@@ -74,6 +78,7 @@ export function readClientMetadata(body: unknown, policy: RegistrationPolicy): R
   const jwks = jwksOf(input);
   if (jwks) metadata.jwks = jwks;
   if (metadata.jwks && metadata.jwks_uri) throw new InvalidClientMetadata('jwks and jwks_uri must not both be present');
+  const authentication = authenticationOf(method, metadata);
   const contacts = stringList(input, 'contacts', MAX_CONTACTS);
   if (contacts) metadata.contacts = contacts.map((contact) => checkedText('contacts', contact));
   for (const field of ['software_id', 'software_version'] as const) {
@@ -88,8 +93,19 @@ export function readClientMetadata(body: unknown, policy: RegistrationPolicy): R
     postLogoutRedirectUris,
     idTokenSignedResponseAlg: oneOf(input, 'id_token_signed_response_alg', ID_TOKEN_SIGNING_ALGS),
     scopes: scopesOf(input, policy),
+    authentication,
+    requirePushedAuthorizationRequests: flag(input, 'require_pushed_authorization_requests'),
     metadata,
   };
+}
+
+/** private_key_jwt needs its public keys (RFC 7591 §2: jwks or jwks_uri); the other methods keep them as informational metadata. */
+function authenticationOf(method: TokenEndpointAuthMethod, metadata: StoredMetadata): RegistrationRequest['authentication'] {
+  if (method !== 'private_key_jwt') return { tokenEndpointAuthMethod: method, jwks: null, jwksUri: null };
+  if (!metadata.jwks && !metadata.jwks_uri) throw new InvalidClientMetadata('private_key_jwt needs jwks or jwks_uri');
+  const problem = metadata.jwks ? clientJwksProblem(metadata.jwks) : jwksUriProblem(metadata.jwks_uri!);
+  if (problem) throw new InvalidClientMetadata(`${metadata.jwks ? 'jwks' : 'jwks_uri'} ${problem}`);
+  return { tokenEndpointAuthMethod: method, jwks: (metadata.jwks as ClientJwks | undefined) ?? null, jwksUri: metadata.jwks_uri ?? null };
 }
 
 /** The grant types a registered client answers with: refresh_token comes from its refresh count. */
@@ -118,7 +134,7 @@ function grantsOf(grantTypes: string[], type: ClientType, policy: RegistrationPo
   const refused = grants.find((grant) => !GRANTS_BY_TYPE[type].includes(grant));
   if (refused)
     throw new InvalidClientMetadata(
-      `the grant type ${refused} is not allowed with token_endpoint_auth_method ${type === 'public' ? 'none' : 'client_secret_basic or client_secret_post'}`,
+      `the grant type ${refused} is not allowed with token_endpoint_auth_method ${type === 'public' ? 'none' : 'client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt'}`,
     );
   return { grants, refresh };
 }
@@ -233,4 +249,11 @@ function printable(uri: string): string {
 
 function safe(value: string): string {
   return /^[A-Za-z0-9_:.-]{1,80}$/.test(value) ? value : 'given';
+}
+
+function flag(input: Record<string, unknown>, field: string): boolean {
+  const value = input[field];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new InvalidClientMetadata(`${field} must be a boolean`);
+  return value;
 }

@@ -7,7 +7,9 @@ import { grantTypesOf, responseTypesOf, type StoredMetadata } from './client-met
  * registration access token appear only in the answer that issued them: both are stored hashed.
  */
 export function registrationResponse(view: ClientView, metadata: StoredMetadata, registrationClientUri: string, accessToken?: string): Record<string, unknown> {
-  const { token_endpoint_auth_method: method, ...informational } = metadata;
+  // The stored method is what was registered; the answer says the registry's (an admin may have changed it).
+  const informational: Partial<StoredMetadata> = { ...metadata };
+  delete informational.token_endpoint_auth_method;
   return {
     client_id: view.clientId,
     ...(view.clientSecret !== undefined ? { client_secret: view.clientSecret, client_secret_expires_at: 0 } : {}),
@@ -15,12 +17,15 @@ export function registrationResponse(view: ClientView, metadata: StoredMetadata,
     ...(accessToken !== undefined ? { registration_access_token: accessToken } : {}),
     registration_client_uri: registrationClientUri,
     ...informational,
-    token_endpoint_auth_method: view.type === 'public' ? 'none' : method === 'none' ? 'client_secret_basic' : method,
+    // The registry's method (an admin may have changed it), not the one registered.
+    token_endpoint_auth_method: view.tokenEndpointAuthMethod,
     grant_types: grantTypesOf(view.grants, view.refreshCount.mode === 'unlimited'),
     response_types: responseTypesOf(view.grants),
     redirect_uris: view.redirectUris,
     ...(view.postLogoutRedirectUris.length > 0 ? { post_logout_redirect_uris: view.postLogoutRedirectUris } : {}),
     ...(view.scopes.length > 0 ? { scope: view.scopes.join(' ') } : {}),
     id_token_signed_response_alg: view.idTokenSignedResponseAlg,
+    // RFC 9126 §6; said only when on, as the default is false.
+    ...(view.requirePushedAuthorizationRequests ? { require_pushed_authorization_requests: true } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
 import type { ClientView } from '../clients/client.view.js';
 import { clientSecretMatches } from '../clients/client-secret.js';
+import { ClientSecretBox } from '../clients/client-secret-box.js';
 import { ClientsAdminService } from '../clients/clients-admin.service.js';
 import { ClientsRepository } from '../clients/clients.repository.js';
 import { DEFAULT_ID_TOKEN_SIGNING_ALG } from '../clients/id-token-signing-alg.js';
@@ -45,6 +46,7 @@ export class RegistrationService {
     private readonly registry: ClientsRepository,
     private readonly repository: RegistrationRepository,
     private readonly audit: AuditWriter,
+    private readonly secretBox: ClientSecretBox,
   ) {}
 
   async register(call: RegistrationCall): Promise<Record<string, unknown>> {
@@ -127,6 +129,8 @@ export class RegistrationService {
     if (Buffer.byteLength(JSON.stringify(body ?? null)) > MAX_METADATA_BYTES)
       throw new InvalidClientMetadata(`the client metadata must be at most ${MAX_METADATA_BYTES} bytes`);
     const request = readClientMetadata(body, settings.registrationPolicy);
+    if (request.authentication.tokenEndpointAuthMethod === 'client_secret_jwt' && !this.secretBox.available)
+      throw new InvalidClientMetadata('token_endpoint_auth_method client_secret_jwt is not available on this server');
     const known = await this.repository.scopes(request.scopes);
     const unknown = request.scopes.find((scope) => !known.some((row) => row.name === scope));
     if (unknown !== undefined) throw new InvalidClientMetadata(`the scope ${unknown} does not exist`);
@@ -145,6 +149,8 @@ export class RegistrationService {
       postLogoutRedirectUris: request.postLogoutRedirectUris,
       refreshCount: request.refresh ? { mode: 'unlimited' as const } : { mode: 'limited' as const, limit: 0 },
       idTokenSignedResponseAlg: request.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
+      ...request.authentication,
+      requirePushedAuthorizationRequests: request.requirePushedAuthorizationRequests,
     };
   }
 

@@ -12,6 +12,7 @@ export const RETENTION_TABLES = [
   'authorization_codes',
   'authorization_requests',
   'device_requests',
+  'pushed_authorization_requests',
   'browser_sessions',
   'auth_failures',
   'outbox_events',
@@ -117,6 +118,14 @@ export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
       'device_requests',
       'id',
       `SELECT id FROM device_requests WHERE expires_at < now() - ${DEVICE_EXPIRED_KEPT} ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    ),
+  },
+  // A pushed request is useless once expired (RFC 9126: 60 s); a used one is already gone.
+  pushed_authorization_requests: {
+    statement: removing(
+      'pushed_authorization_requests',
+      'request_uri_hash',
+      `SELECT request_uri_hash FROM pushed_authorization_requests WHERE expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
     ),
   },
   browser_sessions: {

@@ -18,7 +18,7 @@ export class SettingsAdminService {
     if (Object.keys(changes).length === 0) {
       throw ValidationProblem.field(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired, requirePushedAuthorizationRequests',
       );
     }
     // The policy is patched field by field: a body naming one limit keeps the others.

@@ -17,6 +17,8 @@ export interface Settings {
    * https on public addresses.
    */
   clientIdMetadataDocumentHosts: string[];
+  /** RFC 9126 §6: every authorization request must be pushed first (/oauth/par), whatever the client's own flag. */
+  requirePushedAuthorizationRequests: boolean;
   /** Who may register clients at /oauth/register (RFC 7591; docs/registration.md). */
   dynamicRegistration: DynamicRegistrationMode;
   /** What a dynamically registered client may be, and how often one IP may register. */
@@ -58,6 +60,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'accessTokenAudience'> = {
   clientIdMetadataDocuments: false,
   clientIdMetadataDocumentHosts: [],
   dynamicRegistration: 'off',
+  requirePushedAuthorizationRequests: false,
   registrationPolicy: DEFAULT_REGISTRATION_POLICY,
   dpopNonceRequired: false,
 };

@@ -88,6 +88,10 @@ export class UpdateSettingsBody {
   clientIdMetadataDocuments?: boolean;
 
   @ValidateIf(present)
+  @IsBoolean()
+  requirePushedAuthorizationRequests?: boolean;
+
+  @ValidateIf(present)
   @IsArray()
   @ArrayMaxSize(MAX_ORIGIN_PATTERNS)
   @IsString({ each: true })

@@ -1,11 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, InvalidRequest } from '#oauth';
+import { decodeJwt } from 'jose';
+import { InvalidClient, InvalidRequest, PLAIN_SECRET_METHODS, type TokenEndpointAuthMethod } from '#oauth';
+import { AuditWriter } from '../audit/audit-writer.js';
 import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { AssertionRefused } from '../client-assertion/assertion-refused.js';
+import { JWT_BEARER_ASSERTION_TYPE } from '../client-assertion/client-assertion-algs.js';
+import { ClientAssertionVerifier } from '../client-assertion/client-assertion-verifier.js';
 import { OAuthClientLookup } from '../client-metadata-documents/oauth-client-lookup.js';
 import { looksLikeDocumentUrl } from '../client-metadata-documents/document-url.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { AuthFailureThrottle } from '../rate-limit/auth-failure-throttle.js';
 import { parseOAuthForm, type OAuthForm } from './token-form.js';
 
@@ -20,18 +26,27 @@ export interface ClientAuthOptions {
   allowPublic: boolean;
 }
 
+type Presented = 'client_secret_basic' | 'client_secret_post' | 'client_assertion' | 'none';
+
 /**
- * RFC 6749 §2.3: client_secret_basic (form-encoded inside Basic, §2.3.1) or client_secret_post,
- * never both; public clients send only client_id. Every failure is the same 401 invalid_client
- * (unknown id, wrong secret, missing secret, inactive client), with a Basic challenge when Basic
- * was used. Failures are throttled per client id and IP.
+ * The one entry point of client authentication, for every endpoint a client authenticates to
+ * (token, introspection, revocation, PAR): RFC 6749 §2.3 client_secret_basic (form-encoded inside
+ * Basic, §2.3.1) or client_secret_post, RFC 7523 client assertions (private_key_jwt,
+ * client_secret_jwt), or a public client's bare client_id, never two at once. The client's
+ * registered tokenEndpointAuthMethod decides which it may use (the two plain-secret methods
+ * accept each other). Every failure is the same 401 invalid_client (unknown id, wrong secret or
+ * signature, wrong method, inactive client), with a Basic challenge when Basic was used; failures
+ * are throttled per client id and IP, and audited (`client_authentication.failed`, with the reason).
  */
 @Injectable()
 export class ClientAuthentication {
   constructor(
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
     private readonly clients: ClientAuthenticator,
     private readonly throttle: AuthFailureThrottle,
     private readonly lookup: OAuthClientLookup,
+    private readonly assertions: ClientAssertionVerifier,
+    private readonly audit: AuditWriter,
   ) {}
 
   /**
@@ -44,6 +59,7 @@ export class ClientAuthentication {
   }
 
   async authenticate(request: FastifyRequest, form: OAuthForm, options: ClientAuthOptions): Promise<Client> {
+    if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) return this.authenticateAssertion(request, form);
     const header = request.headers.authorization;
     const usedBasic = /^Basic\b/i.test(header ?? '');
     const basic = usedBasic ? parseBasicAuthorization(header, true) : null;
@@ -55,16 +71,64 @@ export class ClientAuthentication {
     const clientId = basic?.username ?? form.client_id;
     if (!clientId) throw new InvalidClient('client authentication failed', usedBasic);
     const secret = basic?.password ?? form.client_secret;
+    const presented: Presented = usedBasic ? 'client_secret_basic' : secret !== undefined ? 'client_secret_post' : 'none';
 
     const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
     const client = secret !== undefined ? await this.confidentialClient(clientId, secret) : await this.publicClient(clientId, options);
-    if (!client) {
+    if (!client || !methodAllows(client.tokenEndpointAuthMethod, presented)) {
       await ticket.failed();
+      this.failed(clientId, presented, client ? `the client authenticates with ${client.tokenEndpointAuthMethod}, not ${presented}` : 'unknown client or wrong secret');
       throw new InvalidClient('client authentication failed', usedBasic);
     }
     if (!client.active) throw new InvalidClient('client authentication failed', usedBasic);
     await ticket.succeeded();
     return client;
+  }
+
+  /** RFC 7523 §2.2: the client is the assertion's `sub`; `client_id`, when sent, must be the same. */
+  private async authenticateAssertion(request: FastifyRequest, form: OAuthForm): Promise<Client> {
+    if (/^Basic\b/i.test(request.headers.authorization ?? '') || form.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
+    const { client_assertion: assertion, client_assertion_type: type } = form;
+    if (type !== JWT_BEARER_ASSERTION_TYPE) {
+      this.failed(form.client_id ?? null, 'client_assertion', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+      throw new InvalidClient('client authentication failed', false, `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+    }
+    if (assertion === undefined) throw new InvalidRequest('the parameter client_assertion is missing');
+    const clientId = assertedClientId(assertion);
+    if (clientId === null) {
+      this.failed(form.client_id ?? null, 'client_assertion', 'the client assertion is not a JWT with a string sub');
+      throw new InvalidClient('client authentication failed');
+    }
+    if (form.client_id !== undefined && form.client_id !== clientId) throw new InvalidRequest('client_id differs from the client assertion\'s sub');
+
+    const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
+    const client = looksLikeDocumentUrl(clientId) ? null : await this.clients.find(clientId);
+    try {
+      if (!client) throw new AssertionRefused('unknown client');
+      await this.assertions.verify(client, assertion, {
+        audiences: this.audiencesFor(request),
+        secrets: client.tokenEndpointAuthMethod === 'client_secret_jwt' ? () => this.clients.assertionSecretsOf(clientId) : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof AssertionRefused)) throw error;
+      await ticket.failed();
+      this.failed(clientId, 'client_assertion', error.message);
+      throw new InvalidClient('client authentication failed', false, error.message);
+    }
+    if (!client.active) throw new InvalidClient('client authentication failed');
+    await ticket.succeeded();
+    return client;
+  }
+
+  /** CONTRACT: `aud` the issuer or the endpoint URL; the token endpoint's URL is accepted everywhere (RFC 7523 §3). */
+  private audiencesFor(request: FastifyRequest): string[] {
+    const issuer = this.config.issuer;
+    const path = (request.routeOptions?.url ?? request.url).split('?')[0];
+    return [...new Set([issuer, `${issuer}/oauth/token`, `${issuer}${path}`])];
+  }
+
+  private failed(clientId: string | null, presented: Presented, reason: string): void {
+    this.audit.record({ action: 'client_authentication.failed', targetType: 'client', targetId: clientId?.slice(0, 1024) ?? null, details: { clientId: clientId?.slice(0, 1024) ?? null, method: presented, reason } });
   }
 
   /** A URL client_id is a public client of its metadata document: it has no secret to present. */
@@ -77,5 +141,21 @@ export class ClientAuthentication {
     if (!options.allowPublic) return null;
     const client = await this.lookup.client(clientId);
     return client?.type === 'public' ? client : null;
+  }
+}
+
+/** What was presented against what the client is registered for: Basic and post stand for each other. */
+function methodAllows(registered: TokenEndpointAuthMethod, presented: Presented): boolean {
+  if (presented === 'none') return registered === 'none';
+  return PLAIN_SECRET_METHODS.includes(registered) && (presented === 'client_secret_basic' || presented === 'client_secret_post');
+}
+
+/** The unverified `sub` (checked with the signature later), or null for anything that is not a JWT naming one. */
+function assertedClientId(assertion: string): string | null {
+  try {
+    const { sub } = decodeJwt(assertion);
+    return typeof sub === 'string' && sub.length > 0 && sub.length <= 1024 ? sub : null;
+  } catch {
+    return null;
   }
 }

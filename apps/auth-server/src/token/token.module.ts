@@ -10,6 +10,7 @@ import { SettingsModule } from '../settings/settings.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ClientAuthentication } from './client-authentication.js';
+import { ClientAssertionModule } from '../client-assertion/client-assertion.module.js';
 import { GrantRegistry } from './grant-registry.js';
 import { ClientCredentialsGrant } from './grants/client-credentials/client-credentials.grant.js';
 import { PasswordGrant } from './grants/password/password.grant.js';
@@ -25,7 +26,7 @@ import { TokenRoute } from './token-route.js';
  * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule, DpopModule],
+  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule, DpopModule, ClientAssertionModule],
   controllers: [TokenController],
   providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],

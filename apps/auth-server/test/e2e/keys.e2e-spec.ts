@@ -5,6 +5,9 @@ import { createAuthServer } from '../../src/bootstrap.js';
 import { KeyStore } from '../../src/keys/key-store.js';
 import { accessTokenFor, createClient, sql, type TestClient } from '../support/token-fixtures.js';
 
+/** The asymmetric algorithms of private_key_jwt (client-assertion-algs.ts), as advertised. */
+const ASSERTION_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);
 
@@ -118,15 +121,21 @@ describe('signing keys, JWKS and metadata', () => {
       userinfo_endpoint: `${issuer}/oauth/userinfo`,
       end_session_endpoint: `${issuer}/oauth/logout`,
       device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+      pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
       response_types_supported: ['code', 'token', 'id_token', 'id_token token'],
       response_modes_supported: ['query', 'fragment'],
       grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      // RFC 7523 (client-assertion.e2e-spec.ts): client_secret_jwt only with CLIENT_SECRET_ENCRYPTION_KEY, unset here.
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
       introspection_signing_alg_values_supported: ['ES256'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
       code_challenge_methods_supported: ['S256'],
       dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519'],
+      require_pushed_authorization_requests: false,
       authorization_response_iss_parameter_supported: true,
       // Other modules seed scopes of their own (admin, rs.admin, the OpenID Connect ones) at boot.
       scopes_supported: expect.arrayContaining(['read', 'write', 'openid']),

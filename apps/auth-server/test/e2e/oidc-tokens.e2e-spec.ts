@@ -88,7 +88,7 @@ describe('OpenID Connect tokens driven by openid-client', () => {
       id_token_signing_alg_values_supported: ['RS256', 'ES256'],
       scopes_supported: expect.arrayContaining(['openid', 'profile', 'email', 'phone', 'address', 'offline_access']),
       claims_supported: expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash']),
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       grant_types_supported: expect.arrayContaining(['authorization_code', 'implicit', 'refresh_token']),
       code_challenge_methods_supported: ['S256'],
       claims_parameter_supported: false,

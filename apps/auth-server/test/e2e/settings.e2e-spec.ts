@@ -14,6 +14,7 @@ const DEFAULTS = {
   clientIdMetadataDocuments: false,
   clientIdMetadataDocumentHosts: [],
   dynamicRegistration: 'off',
+  requirePushedAuthorizationRequests: false,
   registrationPolicy: { grantTypes: ['authorization_code', 'refresh_token'], maxScopes: 10, registrationsPerIpPerHour: 20, deleteUnusedAfterDays: 30 },
   dpopNonceRequired: false,
 };
@@ -113,7 +114,7 @@ describe('settings admin API', () => {
       status: 400,
       body: invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired, requirePushedAuthorizationRequests',
       ),
     });
     expect(await patch({ refreshTokenLifetimeSeconds: 5 })).toEqual({
@@ -128,7 +129,7 @@ describe('settings admin API', () => {
       {},
       invalid(
         'body',
-        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired',
+        'give at least one of accessTokenLifetimeSeconds, authorizationCodeLifetimeSeconds, deviceCodeLifetimeSeconds, sessionLifetimeSeconds, accessTokenAudience, auditRetentionDays, clientIdMetadataDocuments, clientIdMetadataDocumentHosts, dynamicRegistration, registrationPolicy, dpopNonceRequired, requirePushedAuthorizationRequests',
       ),
     ],
     ['a JSON array', { json: [] }, invalid('body', 'Validation failed (object is expected)')],
@@ -156,6 +157,7 @@ describe('settings admin API', () => {
       clientIdMetadataDocuments: false,
       clientIdMetadataDocumentHosts: [],
       dynamicRegistration: DEFAULTS.dynamicRegistration,
+      requirePushedAuthorizationRequests: false,
       registrationPolicy: DEFAULTS.registrationPolicy,
       dpopNonceRequired: false,
     };

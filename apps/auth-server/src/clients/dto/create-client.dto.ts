@@ -1,10 +1,11 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { MAX_RESOURCE_INDICATOR_LENGTH, type ClientType, type GrantType } from '#oauth';
+import { MAX_RESOURCE_INDICATOR_LENGTH, type ClientType, type GrantType, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '#oauth';
 import { AccessTokenLifetimeDto } from './access-token-lifetime.dto.js';
 import { CLIENT_TYPES, NAME_MESSAGE, NAME_PATTERN, NO_NUL, REGISTRABLE_GRANTS } from './client-fields.js';
 import { ID_TOKEN_SIGNING_ALGS, type IdTokenSigningAlg } from '../id-token-signing-alg.js';
 import { RefreshCountDto } from './refresh-count.dto.js';
+import type { ClientJwks } from '../client-jwks.js';
 
 /** POST /admin/v1/clients. Cross-field rules (grants per type, redirect URIs) live in client-rules.ts. */
 export class CreateClientDto {
@@ -58,4 +59,19 @@ export class CreateClientDto {
   /** RFC 8693: may exchange without an actor token (impersonation); default false. */
   @IsOptional() @IsBoolean()
   tokenExchangeImpersonation?: boolean;
+  /** RFC 7591 token_endpoint_auth_method; default client_secret_basic (confidential) or none (public). */
+  @IsOptional() @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+
+  /** private_key_jwt: the client's public keys (a JWK Set); its content is checked in client-rules.ts. */
+  @IsOptional() @IsObject()
+  jwks?: ClientJwks | null;
+
+  /** private_key_jwt: where its JWK Set is fetched (https, or http on a loopback host). */
+  @IsOptional() @IsString() @MaxLength(2048)
+  jwksUri?: string | null;
+
+  /** RFC 9126 §6: authorization requests must be pushed (request_uri) first. */
+  @IsOptional() @IsBoolean()
+  requirePushedAuthorizationRequests?: boolean;
 }

@@ -15,6 +15,7 @@ import { Resources1766000000000 } from './1766000000000-resources.js';
 import { FlatCostIndexes1766300000000 } from './1766300000000-flat-cost-indexes.js';
 import { DeviceRequests1766400000000 } from './1766400000000-device-requests.js';
 import { TokenExchange1766500000000 } from './1766500000000-token-exchange.js';
+import { ClientAuthenticationAndPar1766600000000 } from './1766600000000-client-authentication-and-par.js';
 import { Dpop1766700000000 } from './1766700000000-dpop.js';
 
 /** Every migration, in order. Add new ones at the end. */
@@ -36,5 +37,6 @@ export const authServerMigrations = [
   FlatCostIndexes1766300000000,
   DeviceRequests1766400000000,
   TokenExchange1766500000000,
+  ClientAuthenticationAndPar1766600000000,
   Dpop1766700000000,
 ];

@@ -1,0 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** RFC 9126 §2.2: the request_uri is a URN under this prefix, with 256 random bits after it. */
+export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+/** CONTRACT Precisions: a pushed request lives 60 s. */
+export const PUSHED_REQUEST_LIFETIME_SECONDS = 60;
+
+export function generateRequestUri(): string {
+  return `${REQUEST_URI_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Only the SHA-256 of a request_uri is stored, as for authorization codes: a database reader cannot use one. */
+export function hashRequestUri(requestUri: string): string {
+  return createHash('sha256').update(requestUri, 'utf8').digest('base64url');
+}

@@ -1,0 +1,60 @@
+import { createHmac, constants, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { AssertionRefused } from './assertion-refused.js';
+
+/** A compact JWS taken apart, its signature not yet checked. */
+export interface ParsedJws {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  signingInput: Buffer;
+  signature: Buffer;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * RFC 7515 §5.2 for the compact serialization: three base64url parts, a JSON object header and
+ * payload. A `crit` header is refused (no extension is understood here, §4.1.11), as is `b64`.
+ */
+export function parseCompactJws(token: string): ParsedJws {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AssertionRefused('the client assertion is not a compact JWS');
+  const header = jsonObject(parts[0], 'header');
+  const payload = jsonObject(parts[1], 'payload');
+  if (header.crit !== undefined || header.b64 !== undefined) throw new AssertionRefused('the client assertion header has an extension this server does not understand (crit, b64)');
+  return { header, payload, signingInput: Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'), signature: Buffer.from(parts[2], 'base64url') };
+}
+
+function jsonObject(part: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(UTF8.decode(Buffer.from(part, 'base64url')));
+  } catch {
+    throw new AssertionRefused(`the client assertion ${what} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AssertionRefused(`the client assertion ${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
+/** ES* signatures are R || S, each the curve's size (RFC 7518 §3.4). */
+const ECDSA_SIGNATURE_BYTES: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
+
+/** Whether `signature` is `alg`'s signature of `input` by `key` (RS, PS, ES, EdDSA), with node:crypto's native verify. */
+export function asymmetricSignatureValid(alg: string, key: KeyObject, input: Buffer, signature: Buffer): boolean {
+  if (alg === 'EdDSA' || alg === 'Ed25519') return verify(null, input, key, signature);
+  const hash = HASH[alg.slice(2)];
+  if (!hash) return false;
+  if (alg.startsWith('RS')) return verify(hash, input, key, signature);
+  if (alg.startsWith('PS')) return verify(hash, input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature);
+  if (alg.startsWith('ES')) return signature.length === ECDSA_SIGNATURE_BYTES[alg] && verify(hash, input, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  return false;
+}
+
+/** HS256/384/512 keyed by `secret`, compared in constant time. */
+export function hmacSignatureValid(alg: string, secret: string, input: Buffer, signature: Buffer): boolean {
+  const hash = HASH[alg.slice(2)];
+  if (!alg.startsWith('HS') || !hash) return false;
+  const expected = createHmac(hash, secret).update(input).digest();
+  return expected.length === signature.length && timingSafeEqual(expected, signature);
+}
