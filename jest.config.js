@@ -25,8 +25,8 @@ const shared = {
 };
 
 /**
- * The slow set (`npm run test:full`, run by .ci/run after `npm test`): suites that stop, pause or
- * restart Redis and PostgreSQL, or spawn built apps. `npm test` runs everything else.
+ * The slow set (`npm run test:full`, run by .ci/run after `npm test`, one suite at a time): suites
+ * that stop, pause or restart Redis and PostgreSQL, or spawn built apps.
  */
 const slowSuites = [
   'apps/auth-server/test/e2e/redis-outage',
@@ -51,6 +51,62 @@ const slowSuites = [
   'apps/auth-server/test/e2e/online-migration',
 ];
 
+/**
+ * The extended set, also in `npm run test:full` (run by .ci/run, two workers, before the slow
+ * set): suites that exercise what the core set already covers from another side or at more cost
+ * (the browser, fuzzing, both apps stacked, operability and fault paths on a live app, the built
+ * example package), so that `npm test` stays under 8 minutes on a 2-core machine. Each path is a
+ * suite file without its extension.
+ */
+const extendedSuites = [
+  // Chromium through playwright-core.
+  'test/e2e/console.e2e-spec',
+  'test/e2e/oidc-sessions-browser.e2e-spec',
+  'test/e2e/console-serving.e2e-spec',
+  // Fuzzing every route.
+  'apps/auth-server/test/e2e/fuzz.e2e-spec',
+  'test/e2e/resource-server-fuzz.e2e-spec',
+  // Both apps: the core set keeps test/e2e/stack-in-process and the examples.
+  'test/e2e/redis-credentials.e2e-spec',
+  'test/e2e/client-basic-gateway.e2e-spec',
+  'test/e2e/resource-audiences.e2e-spec',
+  'test/e2e/client-metadata-documents-stack.e2e-spec',
+  'test/e2e/privileged-scopes-resource-server.e2e-spec',
+  'test/e2e/revocation-records.e2e-spec',
+  'test/e2e/token-exchange-stack.e2e-spec',
+  'test/e2e/introspection-stack.e2e-spec',
+  // The embedded PostgreSQL itself, and npm start's embedded default end to end.
+  'apps/auth-server/test/e2e/embedded.e2e-spec',
+  'libs/database/test/embedded-postgres.int-spec',
+  'libs/testing/test/test-postgres.int-spec',
+  // Operability, throttles, races and relay edge cases on a live app.
+  'apps/auth-server/test/e2e/health.e2e-spec',
+  'apps/resource-server/test/e2e/request-id.e2e-spec',
+  'apps/auth-server/test/e2e/admin-csrf.e2e-spec',
+  'apps/auth-server/test/e2e/forged-cursors.e2e-spec',
+  'apps/auth-server/test/e2e/sync-relay-race.e2e-spec',
+  'apps/auth-server/test/e2e/sync-relay-foreign-entry.e2e-spec',
+  'apps/auth-server/test/e2e/sync-relay-hold.e2e-spec',
+  'apps/auth-server/test/e2e/refresh-serialization.e2e-spec',
+  'apps/auth-server/test/e2e/rate-limit.e2e-spec',
+  'apps/auth-server/test/e2e/authorize-midflow.e2e-spec',
+  'apps/auth-server/test/e2e/authorize-pending-limit.e2e-spec',
+  'apps/auth-server/test/e2e/admin-basic-throttle.e2e-spec',
+  'apps/auth-server/test/e2e/password-hashing-queue.e2e-spec',
+  'apps/auth-server/test/e2e/client-cache.e2e-spec',
+  'apps/auth-server/test/e2e/users-revocation.e2e-spec',
+  'apps/auth-server/test/e2e/operability.e2e-spec',
+  'apps/auth-server/test/e2e/audit-and-logs.e2e-spec',
+  'apps/auth-server/test/e2e/audit-before-after.e2e-spec',
+  'apps/auth-server/test/e2e/introspection-jwt.e2e-spec',
+  'apps/resource-server/test/e2e/operability.e2e-spec',
+  'apps/resource-server/test/e2e/gateway-websocket.e2e-spec',
+  'apps/resource-server/test/e2e/registry-catch-up.e2e-spec',
+  'apps/resource-server/test/e2e/external-authorization-server.e2e-spec',
+  'apps/resource-server/test/e2e/admin-routes.e2e-spec',
+  'examples/nest-app/test/nest-app.e2e-spec',
+];
+
 /** One app's suites in its own test folder; suites that boot both apps (the stack) in test/e2e. */
 const e2eSuites = ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts', '<rootDir>/examples/*/test/**/*.e2e-spec.ts'];
 
@@ -64,9 +120,10 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: e2eSuites,
-      testPathIgnorePatterns: slowSuites.map((path) => `/${path}\\.e2e-spec\\.ts$`),
+      testPathIgnorePatterns: [...slowSuites.map((path) => `/${path}\\.e2e-spec\\.ts$`), ...extendedSuites.map((path) => `/${path}\\.ts$`)],
       globalSetup: '<rootDir>/test/global-setup.js',
     },
+    { ...shared, displayName: 'e2e-extended', testMatch: extendedSuites.map((path) => `<rootDir>/${path}.ts`), globalSetup: '<rootDir>/test/global-setup.js' },
     { ...shared, displayName: 'e2e-slow', testMatch: slowSuites.map((path) => `<rootDir>/${path}.e2e-spec.ts`), globalSetup: '<rootDir>/test/global-setup.js' },
   ],
 };
