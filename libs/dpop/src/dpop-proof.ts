@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
+import { KeyDoesNotFitAlg, verifiesSignature } from '#oauth';
 import { accessTokenHash, jwkThumbprint } from './jwk-thumbprint.js';
 import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
-import { KeyDoesNotFitAlg, verifiesSignature } from './proof-signature.js';
 import { normalizedTargetUri } from './target-uri.js';
 
 /** Asymmetric algorithms only (RFC 9449 §4.3 step 5: never `none`, never a MAC). Advertised as `dpop_signing_alg_values_supported`. */

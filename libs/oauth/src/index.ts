@@ -17,3 +17,4 @@ export * from './oidc-errors.js';
 export * from './resource-indicator.js';
 export * from './token-types.js';
 export * from './token-endpoint-auth-method.js';
+export * from './jws-signature.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { KeyDoesNotFitAlg, verifiesSignature } from './proof-signature.js';
+import { KeyDoesNotFitAlg, verifiesSignature } from './jws-signature.js';
 
 /** Signed by jose (an independent implementation), checked here: each alg the proofs accept. */
 async function signed(alg: string, privateKey: KeyObject): Promise<{ input: string; signature: Buffer }> {
