@@ -1,3 +1,4 @@
+import { GroupCommit } from '../database/group-commit.js';
 import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 
 /** Ids per statement: two array parameters, whatever the count. */
@@ -24,42 +25,27 @@ interface Pending {
 }
 
 /**
- * Group commit for the replay store, as GrantInsertBatcher for grants: the first claim goes out at
- * once; claims arriving while `maxInFlight` statements run leave together as one INSERT. An id
+ * Group commit (GroupCommit) for the replay store, as for grants: claims arriving while others
+ * run leave together as one INSERT. An id
  * twice in one batch is a replay of itself: the first claims it, the second is answered false
  * without reaching the statement (ON CONFLICT may not touch one row twice in a command). Each
  * caller hears only once the statement holding its id has committed.
  */
 export class OneTimeIdBatcher {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly commits: GroupCommit<Pending>;
 
   constructor(
     private readonly execute: ExecuteNamed,
-    private readonly maxInFlight: number,
-  ) {}
-
-  claim(key: string, expiresAtSeconds: number): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ key, expiresAtSeconds, resolve, reject });
-      this.schedule();
-    });
+    maxInFlight: number,
+  ) {
+    this.commits = new GroupCommit((batch) => this.flush(batch), maxInFlight, MAX_IDS);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.inFlight >= this.maxInFlight) return;
-      void this.flush(this.queue.splice(0, MAX_IDS));
-    });
+  claim(key: string, expiresAtSeconds: number): Promise<boolean> {
+    return new Promise((resolve, reject) => this.commits.add({ key, expiresAtSeconds, resolve, reject }));
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    if (batch.length === 0) return;
-    this.inFlight++;
     const unique = new Map<string, Pending>();
     for (const pending of batch) {
       if (unique.has(pending.key)) pending.resolve(false);
@@ -72,9 +58,6 @@ export class OneTimeIdBatcher {
       for (const pending of claims) pending.resolve(claimed.has(pending.key));
     } catch (error) {
       for (const pending of claims) pending.reject(error);
-    } finally {
-      this.inFlight--;
-      this.schedule();
     }
   }
 }

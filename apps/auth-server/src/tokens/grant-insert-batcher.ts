@@ -1,5 +1,6 @@
 import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 import type { NewGrant } from './grant.js';
+import { GroupCommit } from '../database/group-commit.js';
 import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
 /** The grants columns each new row fills, with their types (for a SELECT list, where PostgreSQL cannot infer them). */
@@ -130,44 +131,25 @@ interface Pending {
  * fails only its own request.
  */
 export class GrantInsertBatcher {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly commits: GroupCommit<Pending>;
 
   constructor(
     private readonly execute: ExecuteNamed,
-    private readonly maxInFlight: number,
-  ) {}
-
-  insert(grant: NewGrant): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ grant, resolve, reject });
-      this.schedule();
-    });
+    maxInFlight: number,
+  ) {
+    this.commits = new GroupCommit((batch) => this.flush(batch), maxInFlight, MAX_ROWS);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    this.scheduled = true;
-    // setImmediate: requests parsed in the same event-loop turn join the same statement.
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.inFlight >= this.maxInFlight) return;
-      void this.flush(this.queue.splice(0, MAX_ROWS));
-    });
+  insert(grant: NewGrant): Promise<void> {
+    return new Promise((resolve, reject) => this.commits.add({ grant, resolve, reject }));
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    if (batch.length === 0) return;
-    this.inFlight++;
     try {
       await this.settle(batch, await this.write(batch.map((pending) => pending.grant)));
     } catch (error) {
       if (batch.length === 1) batch[0].reject(error);
       else await Promise.all(batch.map((pending) => this.write([pending.grant]).then((written) => this.settle([pending], written), pending.reject)));
-    } finally {
-      this.inFlight--;
-      this.schedule();
     }
   }
 

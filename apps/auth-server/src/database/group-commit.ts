@@ -1,0 +1,44 @@
+/**
+ * Group commit for a hot path's writes (grants, used one-time ids): the first item goes out at
+ * once (no added latency when idle); items arriving while `maxInFlight` batches run wait and leave
+ * together, at most `maxBatch` at a time, as one statement (one implicit transaction, one WAL
+ * flush). `run` settles each item of its batch itself; it must not throw.
+ */
+export class GroupCommit<Item> {
+  private queue: Item[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (batch: Item[]) => Promise<void>,
+    private readonly maxInFlight: number,
+    private readonly maxBatch: number,
+  ) {}
+
+  add(item: Item): void {
+    this.queue.push(item);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    // setImmediate: requests parsed in the same event-loop turn join the same statement.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.inFlight >= this.maxInFlight) return;
+      void this.flush(this.queue.splice(0, this.maxBatch));
+    });
+  }
+
+  private async flush(batch: Item[]): Promise<void> {
+    if (batch.length === 0) return;
+    this.inFlight++;
+    try {
+      await this.run(batch);
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+  }
+}
