@@ -63,15 +63,7 @@ export class AuthFailureThrottle {
    * `failed()` is then a no-op; `succeeded()` clears the count.
    */
   async reserve(subject: ThrottleSubject): Promise<ThrottleTicket> {
-    const key = keyOf(subject);
-    // The row exists from now on: check() on this instance must not skip it (FailureKeysView).
-    this.view.added(key);
-    const waitSeconds = await this.repository.reserveAttempt(key, this.policy);
-    if (waitSeconds > 0) throw new TooManyAttempts(waitSeconds);
-    return {
-      failed: async () => undefined,
-      succeeded: () => this.repository.clear(key),
-    };
+    return this.reserved(subject, (key) => this.repository.clear(key));
   }
 
   /**
@@ -81,14 +73,16 @@ export class AuthFailureThrottle {
    * interleaved with guesses must not clear the count).
    */
   async reserveGuess(subject: ThrottleSubject): Promise<ThrottleTicket> {
+    return this.reserved(subject, (key) => this.repository.refundAttempt(key));
+  }
+
+  private async reserved(subject: ThrottleSubject, onSuccess: (key: string) => Promise<void>): Promise<ThrottleTicket> {
     const key = keyOf(subject);
+    // The row exists from now on: check() on this instance must not skip it (FailureKeysView).
     this.view.added(key);
     const waitSeconds = await this.repository.reserveAttempt(key, this.policy);
     if (waitSeconds > 0) throw new TooManyAttempts(waitSeconds);
-    return {
-      failed: async () => undefined,
-      succeeded: () => this.repository.refundAttempt(key),
-    };
+    return { failed: async () => undefined, succeeded: () => onSuccess(key) };
   }
 
   /** Tests shorten the lockout through this. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { generateOpaqueValue, hashOpaqueValue } from '../../authorization-codes/opaque-value.js';
 
 /** RFC 9126 §2.2: the request_uri is a URN under this prefix, with 256 random bits after it. */
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
@@ -6,10 +6,8 @@ export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 export const PUSHED_REQUEST_LIFETIME_SECONDS = 60;
 
 export function generateRequestUri(): string {
-  return `${REQUEST_URI_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return `${REQUEST_URI_PREFIX}${generateOpaqueValue()}`;
 }
 
-/** Only the SHA-256 of a request_uri is stored, as for authorization codes: a database reader cannot use one. */
-export function hashRequestUri(requestUri: string): string {
-  return createHash('sha256').update(requestUri, 'utf8').digest('base64url');
-}
+/** Only the hash of a request_uri is stored, as for authorization codes: a database reader cannot use one. */
+export const hashRequestUri = hashOpaqueValue;
