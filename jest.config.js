@@ -63,6 +63,10 @@ const extendedSuites = [
   'test/e2e/console.e2e-spec',
   'test/e2e/oidc-sessions-browser.e2e-spec',
   'test/e2e/console-serving.e2e-spec',
+  'test/e2e/console-import.e2e-spec',
+  'test/e2e/console-seed-rules.e2e-spec',
+  'test/e2e/console-dashboard.e2e-spec',
+  'test/e2e/console-accessibility.e2e-spec',
   // Fuzzing every route.
   'apps/auth-server/test/e2e/fuzz.e2e-spec',
   'test/e2e/resource-server-fuzz.e2e-spec',
