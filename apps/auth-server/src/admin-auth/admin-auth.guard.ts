@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenProblem, TooManyRequestsProblem, UnauthorizedProblem } from '#errors';
-import { TooManyAttempts } from '#oauth';
+import { parseBasicAuthorization, TooManyAttempts } from '#oauth';
 import { isAdminApi } from '../admin-api/admin-api.decorator.js';
 import { ADMIN_TOKEN_VERIFIER, type AdminPrincipal, type AdminRequest, type AdminTokenVerifier } from '../admin-api/admin-principal.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -10,7 +10,6 @@ import { AuthFailureThrottle, type ThrottleSubject, type ThrottleTicket } from '
 import { Permissions } from '../common/permissions.js';
 import type { StoredUser } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
-import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import { RecentBasicLogins } from './recent-basic-logins.js';
 import { assertNotCrossSite } from './cross-site-request.js';
 

@@ -1,7 +1,7 @@
+import { parseBasicAuthorization } from '#oauth';
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenProblem, UnauthorizedProblem } from '#errors';
 import type { RegistrySnapshot } from '#sync';
-import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SyncSnapshotRepository } from './sync-snapshot.repository.js';
@@ -19,7 +19,7 @@ export class SyncSnapshotService {
   ) {}
 
   async snapshotFor(authorization: string | undefined): Promise<RegistrySnapshot> {
-    const credentials = parseBasicAuthorization(authorization, true);
+    const credentials = parseBasicAuthorization(authorization, { formEncoded: true });
     if (!credentials) throw new UnauthorizedProblem('client authentication with HTTP Basic is required');
     const client = await this.clients.authenticate(credentials.username, credentials.password);
     if (!client || !client.active || client.type !== 'confidential') throw new UnauthorizedProblem('client authentication failed');

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
-import { InvalidClient, InvalidRequest, PLAIN_SECRET_METHODS, type TokenEndpointAuthMethod } from '#oauth';
+import { InvalidClient, InvalidRequest, parseBasicAuthorization, PLAIN_SECRET_METHODS, type TokenEndpointAuthMethod } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
-import { parseBasicAuthorization } from '../common/basic-credentials.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AssertionRefused } from '../client-assertion/assertion-refused.js';
@@ -62,7 +61,7 @@ export class ClientAuthentication {
     if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) return this.authenticateAssertion(request, form);
     const header = request.headers.authorization;
     const usedBasic = /^Basic\b/i.test(header ?? '');
-    const basic = usedBasic ? parseBasicAuthorization(header, true) : null;
+    const basic = usedBasic ? parseBasicAuthorization(header, { formEncoded: true }) : null;
     if (usedBasic && !basic) throw new InvalidClient('client authentication failed', true);
     if (basic && form.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
     if (basic && form.client_id !== undefined && form.client_id !== basic.username)

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TemporarilyUnavailable, TooManyAttempts } from '#oauth';
 import { requestIdHeaders } from '#observability';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
-import { basicAuthorizationOf, type BasicCredentials } from './basic-credentials.js';
+import { clientBasicAuthorization, type BasicCredentials } from './basic-credentials.js';
 
 /** What the auth server said of a client id and secret. */
 export type SecretVerdict = 'right' | 'wrong';
@@ -29,7 +29,7 @@ export class ClientSecretCheck {
     try {
       response = await fetch(`${this.config.authServerUrl}/oauth/introspect`, {
         method: 'POST',
-        headers: { authorization: basicAuthorizationOf(credentials), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...requestIdHeaders() },
+        headers: { authorization: clientBasicAuthorization(credentials), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...requestIdHeaders() },
         body: new URLSearchParams({ token: PROBE_TOKEN }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InsufficientScope, OAuthError, parseAccessTokenAuthorization, TemporarilyUnavailable, type PresentedAccessToken } from '#oauth';
+import { InsufficientScope, isBasicAuthorization, OAuthError, parseAccessTokenAuthorization, TemporarilyUnavailable, type PresentedAccessToken } from '#oauth';
 import { TOKEN_VERIFIER, type AccessTokenPrincipal, type AuthenticatedAccess, type TokenVerifier, AdmissionMemo, ADMISSION_POLICY, type AdmissionPolicy, assertAudience, assertNoTokenOutsideHeader, DpopBinding, missingScopes, RegistryCatchUp, RegistryProjection, UnknownClient, withResourceMetadata } from '#resource-guard';
-import { isBasicAuthorization } from '../client-basic/basic-credentials.js';
 import { ClientBasicAuthenticator } from '../client-basic/client-basic-authenticator.js';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import { requestPath } from '../routes/request-path.js';
