@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../settings/settings.service.js';
 import type { AuthorizationCode, CodeOwner } from './authorization-code.js';
 import { AuthorizationCodesRepository } from './authorization-codes.repository.js';
-import { generateOpaqueValue, hashOpaqueValue } from './opaque-value.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../common/opaque-value.js';
 
 export interface IssueCodeCommand {
   clientRef: string;

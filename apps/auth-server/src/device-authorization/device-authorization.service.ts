@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GrantTypes, UnauthorizedClient } from '#oauth';
-import { generateOpaqueValue, hashOpaqueValue } from '../authorization-codes/opaque-value.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../common/opaque-value.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';

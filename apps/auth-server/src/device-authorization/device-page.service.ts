@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidScope, TooManyAttempts } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
-import { generateOpaqueValue, hashOpaqueValue } from '../authorization-codes/opaque-value.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../common/opaque-value.js';
 import { AuthorizePageError } from '../authorize/authorize-errors.js';
 import type { AuthorizeOutcome } from '../authorize/authorize-outcome.js';
 import type { BrowserRequest, FormBody } from '../authorize/authorize.service.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditWriter } from '../audit/audit-writer.js';
-import { hashOpaqueValue } from '../authorization-codes/opaque-value.js';
+import { hashOpaqueValue } from '../common/opaque-value.js';
 import { AuthorizePageError } from '../authorize/authorize-errors.js';
 import type { AuthorizeOutcome } from '../authorize/authorize-outcome.js';
 import { redirectWith } from '../authorize/authorize-redirect.js';

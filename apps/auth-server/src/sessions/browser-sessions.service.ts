@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
-import { generateOpaqueValue, hashOpaqueValue } from '../authorization-codes/opaque-value.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../common/opaque-value.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { BrowserSession, SessionOrigin } from './browser-session.js';

@@ -4,7 +4,7 @@ import { eventually, postgresServerAvailable, TestPostgres } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { grantIdOf } from '../support/test-clients.js';
 import { AuthorizationCodesService } from '../../src/authorization-codes/authorization-codes.service.js';
-import { hashOpaqueValue } from '../../src/authorization-codes/opaque-value.js';
+import { hashOpaqueValue } from '../../src/common/opaque-value.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { record, runLoad, type Operation, type Outcome } from '../support/outage-load.js';
 import { basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';

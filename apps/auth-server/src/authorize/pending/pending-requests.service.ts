@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { generateOpaqueValue, hashOpaqueValue } from '../../authorization-codes/opaque-value.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../../common/opaque-value.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../../config/auth-server.config.js';
 import { AuthorizePageError } from '../authorize-errors.js';
 import type { ValidatedAuthorizeRequest } from '../authorize-request.js';

@@ -1,4 +1,4 @@
-import { generateOpaqueValue, hashOpaqueValue } from '../../authorization-codes/opaque-value.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../../common/opaque-value.js';
 
 /** RFC 9126 §2.2: the request_uri is a URN under this prefix, with 256 random bits after it. */
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessDenied, AuthorizationPending, ExpiredToken, GrantTypes, InvalidGrant, InvalidScope, OAuthError, SlowDown } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
-import { hashOpaqueValue } from '../../../authorization-codes/opaque-value.js';
+import { hashOpaqueValue } from '../../../common/opaque-value.js';
 import type { Client } from '../../../clients/client.js';
 import { ClientAuthenticator } from '../../../clients/client-authenticator.js';
 import type { DeviceApproval, DevicePoll } from '../../../device-requests/device-request.js';
