@@ -15,6 +15,8 @@ export interface AuthorizationCode {
   authTime: Date | null;
   /** RFC 8707 resources asked for at /oauth/authorize; []: the default audience only. */
   resources: string[];
+  /** RFC 9449 §10: the exchange needs a DPoP proof of this key; null: any or none. */
+  dpopJkt: string | null;
   expiresAt: Date;
   consumedAt: Date | null;
 }

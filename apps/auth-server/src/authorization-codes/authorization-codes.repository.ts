@@ -15,6 +15,7 @@ interface AuthorizationCodeRow {
   nonce: string | null;
   auth_time: Date | null;
   resources: string[] | null;
+  dpop_jkt: string | null;
   expires_at: Date;
   consumed_at: Date | null;
 }
@@ -46,8 +47,8 @@ export class AuthorizationCodesRepository {
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at, nonce, auth_time, resources)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO authorization_codes (code_hash, client_ref, user_id, redirect_uri, redirect_uri_sent, scopes, code_challenge, expires_at, nonce, auth_time, resources, dpop_jkt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         code.codeHash,
         code.clientRef,
@@ -60,6 +61,7 @@ export class AuthorizationCodesRepository {
         code.nonce,
         code.authTime,
         JSON.stringify(code.resources),
+        code.dpopJkt,
       ],
     );
   }
@@ -110,6 +112,7 @@ function toAuthorizationCode(row: AuthorizationCodeRow): AuthorizationCode {
     nonce: row.nonce,
     authTime: row.auth_time && new Date(row.auth_time),
     resources: row.resources ?? [],
+    dpopJkt: row.dpop_jkt,
     expiresAt: new Date(row.expires_at),
     consumedAt: row.consumed_at ? new Date(row.consumed_at) : null,
   };

@@ -14,6 +14,7 @@ export interface IssueCodeCommand {
   nonce: string | null;
   authTime: Date | null;
   resources: string[];
+  dpopJkt: string | null;
 }
 
 /** Issues and redeems authorization codes; the code value itself is never stored. */

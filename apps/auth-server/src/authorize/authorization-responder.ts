@@ -52,6 +52,7 @@ export class AuthorizationResponder {
       nonce: pending.nonce,
       authTime: pending.authTime,
       resources: pending.resources,
+      dpopJkt: pending.dpopJkt,
     });
     return this.location(pending, 'query', { code, state: pending.state });
   }

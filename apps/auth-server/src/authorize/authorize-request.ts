@@ -24,6 +24,8 @@ export interface ValidatedAuthorizeRequest {
   nonce: string | null;
   /** RFC 8707 resources asked for (the parameter may repeat), each registered and allowed; []: none. */
   resources: string[];
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (`dpop_jkt`, or the key of a PAR request's proof); null: unbound. */
+  dpopJkt: string | null;
 }
 
 /** Where an authorization response goes: RFC 6749 §4.1.2 (query) and §4.2.2 (fragment). */

@@ -26,6 +26,7 @@ export class AuthorizeController {
   @ApiQuery({ name: 'state', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'code_challenge_method', required: false, schema: { type: 'string', enum: ['S256'] } })
+  @ApiQuery({ name: 'dpop_jkt', required: false, description: 'RFC 9449 §10: the SHA-256 JWK thumbprint of the DPoP key; the code is then exchanged only with a proof of that key', schema: { type: 'string' } })
   @ApiQuery({ name: 'nonce', required: false, description: 'OpenID Connect: echoed in the id token; required for id_token response types', schema: { type: 'string' } })
   @ApiQuery({ name: 'prompt', required: false, description: 'OIDC: none, or login and/or consent (space-separated)', schema: { type: 'string' } })
   @ApiQuery({ name: 'max_age', required: false, description: 'OIDC: seconds since the last login beyond which the user signs in again', schema: { type: 'integer', minimum: 0 } })

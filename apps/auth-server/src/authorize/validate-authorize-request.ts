@@ -11,6 +11,7 @@ import { assertResponseType, normalizeResponseType } from './checks/assert-respo
 import { assertStateLength, MAX_STATE_LENGTH } from './checks/assert-state-length.js';
 import { singleValue, type RawQuery } from './checks/query-params.js';
 import { resolveCodeChallenge } from './checks/resolve-code-challenge.js';
+import { resolveDpopJkt } from './checks/resolve-dpop-jkt.js';
 import { resolveRedirectUri } from './checks/resolve-redirect-uri.js';
 import { resolveScopes } from './checks/resolve-scopes.js';
 
@@ -57,11 +58,12 @@ export async function validateAuthorizeRequest(
     const requestedScope = singleValue(query, 'scope');
     const scopes = resolveScopes(requestedScope, await clients.scopesOf(client));
     const codeChallenge = responseType === 'code' ? resolveCodeChallenge(singleValue(query, 'code_challenge'), singleValue(query, 'code_challenge_method'), client) : null;
+    const dpopJkt = responseType === 'code' ? resolveDpopJkt(singleValue(query, 'dpop_jkt')) : null;
     const nonce = assertOpenIdRequest(responseType, scopes, singleValue(query, 'nonce'));
     const resources = await resourceLookup.forAuthorization(client, query.resource);
     // An access token from this endpoint has one audience: no choice is left for later.
     if (responseType !== 'code' && resources.length > 1) throw new InvalidTarget('a token has one audience: name one resource');
-    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge, nonce, resources };
+    return { client, responseType, redirectUri, redirectUriSent: sent, scopes, scopeRequested: requestedScope !== undefined && requestedScope !== '', state: rawState ?? null, codeChallenge, nonce, resources, dpopJkt };
   } catch (error) {
     if (error instanceof OAuthError) throw new AuthorizeRedirectError(error, redirectUri, mode, echoedState);
     throw error;

@@ -286,11 +286,12 @@ export const PAR_REQUEST = object(
     code_challenge_method: string,
     nonce: string,
     resource: string,
+    dpop_jkt: string,
     client_secret: string,
     client_assertion_type: string,
     client_assertion: string,
   },
-  ['client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'resource', 'client_secret', 'client_assertion_type', 'client_assertion'],
+  ['client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'resource', 'dpop_jkt', 'client_secret', 'client_assertion_type', 'client_assertion'],
 );
 
 /** RFC 9126 §2.2. */

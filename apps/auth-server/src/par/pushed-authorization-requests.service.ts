@@ -8,6 +8,7 @@ import { PushedRequestsRepository } from '../authorize/pushed/pushed-requests.re
 import { validateAuthorizeRequest } from '../authorize/validate-authorize-request.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { RequestProof } from '../dpop/request-proof.js';
 import { ResourceIndicators } from '../resources/resource-indicators.js';
 import { ClientAuthentication } from '../token/client-authentication.js';
 import { parsePushedForm } from './pushed-form.js';
@@ -22,6 +23,7 @@ export interface PushedRequestResponse {
  * public clients by client_id), the parameters are checked exactly as /oauth/authorize checks them
  * (validateAuthorizeRequest), and stored under the SHA-256 of a new request_uri, for 60 s and one
  * use. Refusals are JSON OAuth errors (no redirect: the client called us directly) and audited.
+ * A DPoP proof sent with the push binds the code to its key (RFC 9449 §10.1), as `dpop_jkt` would.
  */
 @Injectable()
 export class PushedAuthorizationRequests {
@@ -30,6 +32,7 @@ export class PushedAuthorizationRequests {
     private readonly clients: ClientAuthenticator,
     private readonly resources: ResourceIndicators,
     private readonly repository: PushedRequestsRepository,
+    private readonly proof: RequestProof,
     private readonly audit: AuditWriter,
   ) {}
 
@@ -40,6 +43,7 @@ export class PushedAuthorizationRequests {
       // §2.1: a request_uri cannot itself be pushed; request objects (RFC 9101) are not supported.
       if (parameters.request_uri !== undefined) throw new InvalidRequest('request_uri cannot be pushed');
       if (parameters.request !== undefined) throw new RequestNotSupported();
+      await this.bindToProofKey(request, client, parameters);
       await this.validate(client, parameters);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
@@ -50,6 +54,14 @@ export class PushedAuthorizationRequests {
     await this.repository.insert(hashRequestUri(requestUri), client.id, { ...parameters, client_id: client.clientId }, PUSHED_REQUEST_LIFETIME_SECONDS);
     this.audit.record({ action: 'par.pushed', targetType: 'client', targetId: client.clientId, details: { clientId: client.clientId } });
     return { request_uri: requestUri, expires_in: PUSHED_REQUEST_LIFETIME_SECONDS };
+  }
+
+  /** RFC 9449 §10.1: the proof's key becomes the request's `dpop_jkt`; one sent beside it must be the same key. */
+  private async bindToProofKey(request: FastifyRequest, client: Client, parameters: Record<string, string | string[]>): Promise<void> {
+    const jkt = await this.proof.keyThumbprint(request, client.clientId);
+    if (jkt === undefined) return;
+    if (parameters.dpop_jkt !== undefined && parameters.dpop_jkt !== jkt) throw new InvalidRequest('the DPoP proof key does not match dpop_jkt');
+    parameters.dpop_jkt = jkt;
   }
 
   /** The authorization endpoint's checks, answered as JSON: a redirect-worthy error as itself, a page-worthy one as invalid_request. */

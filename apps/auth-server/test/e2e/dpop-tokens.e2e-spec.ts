@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { jwkThumbprint } from '#dpop';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
-import { createTestClient, oauth4webapiCallback, type TestClient } from '../support/authorize-flow.helpers.js';
+import { authorizePath, authorizeThroughPages, createTestClient, oauth4webapiCallback, pkcePair, type TestClient } from '../support/authorize-flow.helpers.js';
 
 jest.setTimeout(60_000);
 
@@ -24,6 +24,7 @@ describe('DPoP at the auth server', () => {
       token_endpoint: `${server.baseUrl}/oauth/token`,
       introspection_endpoint: `${server.baseUrl}/oauth/introspect`,
       userinfo_endpoint: `${server.baseUrl}/oauth/userinfo`,
+      pushed_authorization_request_endpoint: `${server.baseUrl}/oauth/par`,
     };
     machine = await createTestClient(server, { grants: ['client_credentials'], scopes: ['read'] });
   });
@@ -229,5 +230,82 @@ describe('DPoP at the auth server', () => {
     } finally {
       await server.request('/admin/v1/settings', { method: 'PATCH', json: { dpopNonceRequired: false }, headers: { authorization: server.adminAuthorization } });
     }
+  });
+
+  describe('binds an authorization code to a DPoP key (RFC 9449 §10)', () => {
+    let registered: TestClient;
+    let client: oauth.Client;
+    let auth: oauth.ClientAuth;
+
+    beforeAll(async () => {
+      registered = await createTestClient(server, { redirectUris: [REDIRECT], scopes: ['read'] });
+      client = { client_id: registered.clientId };
+      auth = oauth.ClientSecretBasic(registered.clientSecret!);
+    });
+
+    function exchange(callback: URLSearchParams, verifier: string, DPoP?: oauth.DPoPHandle): Promise<oauth.TokenEndpointResponse> {
+      return oauth.authorizationCodeGrantRequest(as, client, auth, callback, REDIRECT, verifier, { ...insecure, DPoP }).then((response) => oauth.processAuthorizationCodeResponse(as, client, response));
+    }
+
+    it('with dpop_jkt: the code is exchanged only with a proof of that key', async () => {
+      const key = await keyPair();
+      const withoutProof = await oauth4webapiCallback(server, as, client, REDIRECT, 'read', TEST_ADMIN, { dpop_jkt: key.jkt });
+      await expect(exchange(withoutProof.callback, withoutProof.verifier)).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('bound to a DPoP key') });
+
+      const otherKey = await oauth4webapiCallback(server, as, client, REDIRECT, 'read', TEST_ADMIN, { dpop_jkt: key.jkt });
+      await expect(exchange(otherKey.callback, otherKey.verifier, oauth.DPoP(client, (await keyPair()).pair))).rejects.toMatchObject({ error: 'invalid_grant' });
+
+      const right = await oauth4webapiCallback(server, as, client, REDIRECT, 'read', TEST_ADMIN, { dpop_jkt: key.jkt });
+      const tokens = await exchange(right.callback, right.verifier, oauth.DPoP(client, key.pair));
+      expect(tokens.token_type).toBe('dpop');
+      expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: key.jkt });
+    });
+
+    it('refuses a dpop_jkt that is not a SHA-256 thumbprint, by redirect', async () => {
+      const { challenge } = pkcePair();
+      const response = await server.request(
+        authorizePath({ client_id: registered.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'read', state: 's1', code_challenge: challenge, code_challenge_method: 'S256', dpop_jkt: 'not-a-thumbprint' }),
+      );
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get('location')!);
+      expect(location.searchParams.get('error')).toBe('invalid_request');
+      expect(location.searchParams.get('error_description')).toMatch(/dpop_jkt/);
+      expect(location.searchParams.get('state')).toBe('s1');
+    });
+
+    it('with a DPoP proof at the PAR endpoint: the code is bound to the proof key', async () => {
+      const key = await keyPair();
+      const DPoP = oauth.DPoP(client, key.pair);
+      async function pushedCode(): Promise<{ callback: URLSearchParams; verifier: string }> {
+        const { verifier, challenge } = pkcePair();
+        const response = await oauth.pushedAuthorizationRequest(as, client, auth, { response_type: 'code', redirect_uri: REDIRECT, scope: 'read', code_challenge: challenge, code_challenge_method: 'S256' }, { ...insecure, DPoP });
+        const pushed = await oauth.processPushedAuthorizationResponse(as, client, response);
+        const { location } = await authorizeThroughPages(server, authorizePath({ client_id: registered.clientId, request_uri: pushed.request_uri }), TEST_ADMIN);
+        return { callback: oauth.validateAuthResponse(as, client, new URL(location), oauth.skipStateCheck), verifier };
+      }
+      const unproven = await pushedCode();
+      await expect(exchange(unproven.callback, unproven.verifier)).rejects.toMatchObject({ error: 'invalid_grant' });
+      const proven = await pushedCode();
+      const tokens = await exchange(proven.callback, proven.verifier, DPoP);
+      expect(decodeJwt(tokens.access_token).cnf).toEqual({ jkt: key.jkt });
+    });
+
+    it('refuses a PAR request whose proof key differs from its dpop_jkt, and a bad proof there', async () => {
+      const key = await keyPair();
+      const { challenge } = pkcePair();
+      const params = { response_type: 'code', redirect_uri: REDIRECT, scope: 'read', code_challenge: challenge, code_challenge_method: 'S256' };
+      const mismatch = await oauth.pushedAuthorizationRequest(as, client, auth, { ...params, dpop_jkt: (await keyPair()).jkt }, { ...insecure, DPoP: oauth.DPoP(client, key.pair) });
+      expect(mismatch.status).toBe(400);
+      expect(await mismatch.json()).toMatchObject({ error: 'invalid_request', error_description: 'the DPoP proof key does not match dpop_jkt' });
+
+      const stale = await handProof(key, { htu: `${server.baseUrl}/oauth/par`, iat: Math.floor(Date.now() / 1000) - 600 });
+      const response = await fetch(`${server.baseUrl}/oauth/par`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${registered.clientId}:${registered.clientSecret}`).toString('base64')}`, dpop: stale },
+        body: new URLSearchParams(params),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_dpop_proof' });
+    });
   });
 });

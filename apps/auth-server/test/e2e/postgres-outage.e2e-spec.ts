@@ -94,6 +94,7 @@ const CODES_FOR_RECOVERY = 40;
           nonce: null,
           authTime: null,
           resources: [],
+          dpopJkt: null,
         }),
       );
     }

@@ -184,6 +184,7 @@ export async function oauth4webapiCallback(
   redirectUri: string,
   scope: string,
   user: { username: string; password: string },
+  extra: Record<string, string> = {},
 ): Promise<{ callback: URLSearchParams; verifier: string }> {
   const verifier = oauth.generateRandomCodeVerifier();
   const url = new URL(as.authorization_endpoint!);
@@ -194,6 +195,7 @@ export async function oauth4webapiCallback(
     scope,
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
+    ...extra,
   }).toString();
   const { location } = await authorizeThroughPages(server, `${url.pathname}${url.search}`, user);
   return { callback: oauth.validateAuthResponse(as, client, new URL(location), oauth.skipStateCheck), verifier };

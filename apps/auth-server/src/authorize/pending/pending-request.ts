@@ -21,6 +21,8 @@ export interface PendingRequest {
   nonce: string | null;
   /** RFC 8707 resources asked for; the code remembers them. */
   resources: string[];
+  /** RFC 9449 §10: the DPoP key the code will be bound to; null: unbound. */
+  dpopJkt: string | null;
   /** OIDC prompt values; "consent" shows the consent page even when a consent is remembered. */
   prompt: Prompt[];
   /** When the user typed their password (their browser session's), the id token's auth_time: set with userId. */

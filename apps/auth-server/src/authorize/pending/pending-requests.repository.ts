@@ -21,6 +21,7 @@ interface PendingRequestRow {
   code_challenge: string | null;
   nonce: string | null;
   resources: string[] | null;
+  dpop_jkt: string | null;
   prompt: Prompt[];
   auth_time: Date | null;
   expires_at: Date;
@@ -41,8 +42,8 @@ export class PendingRequestsRepository {
     await this.dataSource.query('DELETE FROM authorization_requests WHERE expires_at < now()');
     const result: unknown = await this.dataSource.query(
       `INSERT INTO authorization_requests
-         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip, nonce, prompt, auth_time, resources)
-       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text, $16::text, $17::jsonb, $18::timestamptz, $19::jsonb
+         (handle_hash, csrf_token, client_ref, client_id, user_id, response_type, redirect_uri, redirect_uri_sent, scopes, scope_requested, state, code_challenge, expires_at, client_ip, nonce, prompt, auth_time, resources, dpop_jkt)
+       SELECT $1::text, $2::text, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::boolean, $9::jsonb, $10::boolean, $11::text, $12::text, $13::timestamptz, $14::text, $16::text, $17::jsonb, $18::timestamptz, $19::jsonb, $20::text
        WHERE (SELECT count(*) FROM (SELECT 1 FROM authorization_requests WHERE client_ip = $14::text AND expires_at > now() LIMIT $15::int) live) < $15::int
        RETURNING handle_hash`,
       [
@@ -65,6 +66,7 @@ export class PendingRequestsRepository {
         JSON.stringify(request.prompt),
         request.authTime,
         JSON.stringify(request.resources),
+        request.dpopJkt,
       ],
     );
     return returnedRows(result).length > 0;
@@ -113,6 +115,7 @@ function toPendingRequest(row: PendingRequestRow): PendingRequest {
     codeChallenge: row.code_challenge,
     nonce: row.nonce,
     resources: row.resources ?? [],
+    dpopJkt: row.dpop_jkt,
     prompt: row.prompt,
     authTime: row.auth_time && new Date(row.auth_time),
     expiresAt: new Date(row.expires_at),

@@ -75,6 +75,7 @@ export class PendingRequestsService {
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
       resources: request.resources,
+      dpopJkt: request.dpopJkt,
       prompt: interaction.prompt,
       authTime: interaction.signedIn?.authTime ?? null,
       expiresAt: new Date(Date.now() + PENDING_REQUEST_SECONDS * 1000),

@@ -16,6 +16,13 @@ export function assertRedirectUriRepeated(code: AuthorizationCode, request: { re
   }
 }
 
+/** RFC 9449 §10: a code bound to a DPoP key is exchanged only with a proof of that key. */
+export function assertDpopKey(code: AuthorizationCode, dpopJkt: string | undefined): void {
+  if (code.dpopJkt === null) return;
+  if (dpopJkt === undefined) throw new InvalidGrant('the authorization code is bound to a DPoP key: send a DPoP proof of it');
+  if (dpopJkt !== code.dpopJkt) throw new InvalidGrant('the DPoP proof is not signed by the key the authorization code is bound to');
+}
+
 /**
  * RFC 7636 §4.6: a code bound to a challenge needs the matching verifier; a verifier for a code
  * issued without a challenge is a downgrade attempt (RFC 9700 §4.8.2).

@@ -14,7 +14,7 @@ import type { GrantContext, GrantHandler } from '../../grant-handler.js';
 import { GrantParameters, type RequestOf } from '../../grant-parameters.js';
 import { refreshAllowed } from '../refresh-allowed.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
-import { assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
+import { assertDpopKey, assertNotExpired, assertPkce, assertRedirectUriRepeated } from './authorization-code-checks.js';
 
 const PARAMETERS = new GrantParameters(['code'], ['redirect_uri', 'code_verifier', 'resource']);
 export type AuthorizationCodeRequest = RequestOf<typeof PARAMETERS>;
@@ -44,7 +44,7 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
     const { code } = inspection;
-    const { user, scopes, target } = await this.checked(code, inspection.owner, client, request);
+    const { user, scopes, target } = await this.checked(code, inspection.owner, client, request, dpopJkt);
     try {
       const { response } = await this.issuance.issue({
         client,
@@ -86,11 +86,13 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     owner: CodeOwner | null,
     client: Client,
     request: AuthorizationCodeRequest,
+    dpopJkt: string | undefined,
   ): Promise<{ user: CodeOwner; scopes: string[]; target: TokenTarget }> {
     try {
       assertNotExpired(code);
       assertRedirectUriRepeated(code, request);
       assertPkce(code, request);
+      assertDpopKey(code, dpopJkt);
       const user = activeOwner(owner);
       const scopes = await this.scopesNow(code, user, client);
       // RFC 8707 §2.2: the audience is one of the code's resources, never a new one.
