@@ -34,8 +34,9 @@ interface PollRow {
 /**
  * One poll, one statement on the device code's unique index, whatever the answer: it records the
  * poll time, grows the interval by 5 s when a pending request is polled too soon (RFC 8628 §3.5
- * slow_down), and spends an approved, unexpired code. The CTE reads the row FOR UPDATE, so of
- * concurrent polls exactly one sees it unspent. Another client's code matches no row. Times are the
+ * slow_down). An approved code is spent by the grant's own statement (GRANT_REDEEMING_DEVICE_CODE),
+ * so of concurrent polls that both see it approved exactly one gets tokens, and an outage between
+ * the two spends nothing. Another client's code matches no row. Times are the
  * database's clock: instances behind one load balancer may disagree by more than a poll's margin.
  */
 const POLL = `
@@ -46,8 +47,7 @@ const POLL = `
   )
   UPDATE device_requests d SET
     last_polled_at = now(),
-    interval_seconds = d.interval_seconds + CASE WHEN p.too_fast AND d.status = 'pending' AND NOT p.already_consumed THEN 5 ELSE 0 END,
-    consumed_at = CASE WHEN d.status = 'approved' AND NOT p.already_consumed AND NOT p.expired THEN now() ELSE d.consumed_at END
+    interval_seconds = d.interval_seconds + CASE WHEN p.too_fast AND d.status = 'pending' AND NOT p.already_consumed THEN 5 ELSE 0 END
   FROM previous p WHERE d.id = p.id
   RETURNING d.id, d.status, d.user_id, d.granted_scopes, d.auth_time, d.resources, d.refusal, p.already_consumed, p.expired, p.too_fast`;
 
@@ -128,6 +128,11 @@ export class DeviceRequestsRepository {
       refusal: row.status === 'denied' ? (row.refusal ?? 'access_denied') : null,
       resources: row.resources ?? [],
     };
+  }
+
+  /** Spends an approved code whose tokens were refused for good (user gone, scope withdrawn): its next poll is invalid_grant. */
+  async burn(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE device_requests SET consumed_at = now() WHERE id = $1 AND consumed_at IS NULL', [id]);
   }
 
   /** The admin list: pending and unexpired, newest first. */

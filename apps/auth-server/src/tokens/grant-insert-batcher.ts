@@ -84,6 +84,32 @@ export const GRANT_REDEEMING_CODE: NamedStatement = {
   SELECT EXISTS (SELECT 1 FROM client) AS client_active, EXISTS (SELECT 1 FROM owner) AS user_active, (SELECT id FROM inserted) AS id`,
 };
 
+/** The device request's parameter: the one after a row's columns. */
+const DEVICE_REQUEST = `$${COLUMN_NAMES.length + 1}::uuid`;
+
+/**
+ * One grant and the spending of the approved device code it comes from (RFC 8628 §3.5), in one
+ * statement, as GRANT_REDEEMING_CODE for codes: an outage between the poll and the grant leaves the
+ * code approved and unspent, and the device's next poll gets its tokens. Always one row, read as
+ * GRANT_REDEEMING_CODE's (id null: the code was spent, or expired, meanwhile).
+ */
+export const GRANT_REDEEMING_DEVICE_CODE: NamedStatement = {
+  name: 'portcullis_grant_redeeming_device_code',
+  text: `WITH client AS (
+    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
+  ), owner AS (
+    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
+  ), spent AS (
+    UPDATE device_requests SET consumed_at = now()
+    WHERE id = ${DEVICE_REQUEST} AND client_ref = $2::uuid AND status = 'approved' AND consumed_at IS NULL AND expires_at > now()
+      AND EXISTS (SELECT 1 FROM client) AND EXISTS (SELECT 1 FROM owner)
+    RETURNING id
+  ), inserted AS (
+    INSERT INTO grants (${COLUMNS}) SELECT ${TYPED_PARAMETERS} FROM spent RETURNING id
+  )
+  SELECT EXISTS (SELECT 1 FROM client) AS client_active, EXISTS (SELECT 1 FROM owner) AS user_active, (SELECT id FROM inserted) AS id`,
+};
+
 /**
  * A grant made by a token exchange (RFC 8693), written only while its client and user are active,
  * locked as in statementFor, and while the subject token's grant (PARENT) is not revoked: `FOR SHARE`

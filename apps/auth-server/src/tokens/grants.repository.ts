@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { isUuid } from '../common/uuid.js';
 import type { GrantRecord, GrantWithState, NewGrant } from './grant.js';
-import { GRANT_EXCHANGED, GRANT_REDEEMING_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
+import { GRANT_EXCHANGED, GRANT_REDEEMING_CODE, GRANT_REDEEMING_DEVICE_CODE, GrantInsertBatcher, grantParameters } from './grant-insert-batcher.js';
 import { ClientNoLongerActive, ParentGrantRevoked, UserNoLongerActive } from './token-issuance.js';
 import { NamedStatements } from '../database/prepared-statement-executor.js';
 
@@ -72,6 +72,14 @@ export class GrantsRepository {
   async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
     // Named: the CTE is parsed and planned once per connection, not once per exchange.
     const [outcome] = (await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant))) as { client_active: boolean; user_active: boolean; id: string | null }[];
+    if (!outcome?.client_active) throw new ClientNoLongerActive();
+    if (!outcome.user_active) throw new UserNoLongerActive();
+    return outcome.id !== null;
+  }
+
+  /** As insertRedeemingCode, for an approved device code (its device request's id): false when it was spent meanwhile. */
+  async insertRedeemingDeviceCode(grant: NewGrant, deviceRequestId: string): Promise<boolean> {
+    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_DEVICE_CODE, [...grantParameters(grant), deviceRequestId])) as { client_active: boolean; user_active: boolean; id: string | null }[];
     if (!outcome?.client_active) throw new ClientNoLongerActive();
     if (!outcome.user_active) throw new UserNoLongerActive();
     return outcome.id !== null;

@@ -146,6 +146,10 @@ export class JwtTokenIssuance extends TokenIssuance {
 
   private async store(command: NewGrantCommand, grant: NewGrant): Promise<void> {
     if (command.exchange) return this.grants.insertExchanged(grant, command.exchange.parentGrantId);
+    if (command.deviceRequestId !== undefined) {
+      if (!(await this.grants.insertRedeemingDeviceCode(grant, command.deviceRequestId))) throw new CodeAlreadyRedeemed();
+      return;
+    }
     if (command.authorizationCodeHash === undefined) return this.grants.insert(grant);
     if (!(await this.grants.insertRedeemingCode(grant))) throw new CodeAlreadyRedeemed();
   }

@@ -33,6 +33,8 @@ export interface NewGrantCommand {
    * statement spends it (CodeAlreadyRedeemed if it is gone), and a replayed code revokes them.
    */
   authorizationCodeHash?: string;
+  /** RFC 8628: the approved device request the tokens come from, still unspent: spent by the grant's own statement (CodeAlreadyRedeemed if it is gone). */
+  deviceRequestId?: string;
   /** An OpenID Connect request: an id token is minted beside the access token, and the grant keeps auth_time. */
   openId?: OpenIdFacts;
   target?: AccessTokenTarget;

@@ -4,6 +4,7 @@ import * as openid from 'openid-client';
 import pg from 'pg';
 import { eventually, freePort } from '#testing';
 import { AuthFailureThrottle, DEFAULT_THROTTLE_POLICY } from '../../src/rate-limit/auth-failure-throttle.js';
+import { GrantsRepository } from '../../src/tokens/grants.repository.js';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { createTestClient, csrfOf, patchClient, TestBrowser, tokenRequest, type ClientSpec, type TestClient } from '../support/authorize-flow.helpers.js';
 import { createUser, sql } from '../support/token-fixtures.js';
@@ -424,6 +425,25 @@ describe('device authorization grant (RFC 8628)', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('spends nothing when the grant cannot be written: the next poll gets the tokens', async () => {
+    const registered = await deviceClient();
+    const authorization = await started(registered, { scope: 'read' });
+    await answer(authorization.user_code, 'approve');
+    const grants = server.app.get(GrantsRepository);
+    const outage = jest.spyOn(grants, 'insertRedeemingDeviceCode').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    try {
+      const failed = await poll(registered, authorization.device_code);
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+      expect(outage).toHaveBeenCalledTimes(1);
+    } finally {
+      outage.mockRestore();
+    }
+    const retried = await poll(registered, authorization.device_code);
+    expect(retried).toMatchObject({ status: 200, body: { token_type: 'Bearer' } });
+    expect(await grantsOf(registered)).toBe(1);
+    expect(await poll(registered, authorization.device_code)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('refuses a user deactivated after approving (invalid_grant, audited), and spends the code', async () => {

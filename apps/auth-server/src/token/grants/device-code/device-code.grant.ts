@@ -9,7 +9,7 @@ import { DeviceRequestsRepository } from '../../../device-requests/device-reques
 import { isOpenIdRequest, scopesAllowRefreshToken } from '../../../oidc/openid-scopes.js';
 import { ResourceIndicators } from '../../../resources/resource-indicators.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
-import { TokenIssuance, UserNoLongerActive } from '../../../tokens/token-issuance.js';
+import { CodeAlreadyRedeemed, TokenIssuance, UserNoLongerActive } from '../../../tokens/token-issuance.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
 import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
@@ -51,10 +51,15 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
     try {
       return await this.issue(client, poll, poll.approval, request.resource, dpopJkt);
     } catch (error) {
-      // The code is spent already: a refusal from here on (user gone, scope withdrawn, bad resource) is final.
-      if (error instanceof OAuthError) this.audited(client, error.error, poll);
-      // Deactivated between the check above and the grant's row: the token endpoint answers invalid_grant.
-      if (error instanceof UserNoLongerActive) this.audited(client, 'invalid_grant', poll);
+      // A concurrent poll got the tokens between this poll and this grant's statement.
+      if (error instanceof CodeAlreadyRedeemed) throw this.refusal(client, 'already_used', poll);
+      // A refusal of the tokens (user gone, scope withdrawn, bad resource) is final: the code is
+      // spent. Anything else (an outage) spent nothing, and the device's next poll tries again.
+      if (error instanceof OAuthError || error instanceof UserNoLongerActive) {
+        await this.requests.burn(poll.id);
+        // Deactivated between the check above and the grant's row: the token endpoint answers invalid_grant.
+        this.audited(client, error instanceof OAuthError ? error.error : 'invalid_grant', poll);
+      }
       throw error;
     }
   }
@@ -75,6 +80,7 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
       withRefreshToken: refreshAllowed(client) && scopesAllowRefreshToken(scopes),
       openId: isOpenIdRequest(scopes) ? { authTime: approval.authTime, nonce: null } : undefined,
       dpopJkt,
+      deviceRequestId: poll.id,
     });
     return response;
   }

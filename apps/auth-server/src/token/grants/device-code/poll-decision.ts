@@ -1,9 +1,9 @@
 import type { DevicePoll } from '../../../device-requests/device-request.js';
 
 /**
- * What a poll answers (RFC 8628 §3.5), from what the poll's statement saw. `issue` only when that
- * statement spent the code (DeviceRequestsRepository.poll mirrors these rules in SQL); a code
- * unknown to the client, or already redeemed, is invalid_grant.
+ * What a poll answers (RFC 8628 §3.5), from what the poll's statement saw. `issue` when the code
+ * is approved, unexpired and unspent: the grant's statement spends it, or finds it spent by a
+ * concurrent poll; a code unknown to the client, or already redeemed, is invalid_grant.
  */
 export type PollDecision = 'issue' | 'authorization_pending' | 'slow_down' | 'access_denied' | 'invalid_scope' | 'expired_token' | 'unknown' | 'already_used';
 
