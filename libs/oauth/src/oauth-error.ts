@@ -156,12 +156,12 @@ export class TemporarilyUnavailable extends OAuthError {
   }
 }
 
-/** Too many failed attempts; RFC 6585 429 with the OAuth body shape the client already parses. */
+/** Too many failed attempts (or requests); RFC 6585 429 with the OAuth body shape the client already parses. */
 export class TooManyAttempts extends OAuthError {
   readonly retryAfterSeconds: number;
 
-  constructor(retryAfterSeconds: number) {
-    super('invalid_request', 429, 'too many failed attempts, retry later');
+  constructor(retryAfterSeconds: number, description = 'too many failed attempts, retry later') {
+    super('invalid_request', 429, description);
     this.retryAfterSeconds = retryAfterSeconds;
     this.withHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   }

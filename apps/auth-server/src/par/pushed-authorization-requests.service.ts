@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest, OAuthError, RequestNotSupported } from '#oauth';
+import { InvalidRequest, OAuthError, RequestNotSupported, TooManyAttempts } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AuthorizePageError, AuthorizeRedirectError } from '../authorize/authorize-errors.js';
 import { generateRequestUri, hashRequestUri, PUSHED_REQUEST_LIFETIME_SECONDS } from '../authorize/pushed/pushed-request-uri.js';
@@ -8,6 +8,7 @@ import { PushedRequestsRepository } from '../authorize/pushed/pushed-requests.re
 import { validateAuthorizeRequest } from '../authorize/validate-authorize-request.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { RequestProof } from '../dpop/request-proof.js';
 import { ResourceIndicators } from '../resources/resource-indicators.js';
 import { ClientAuthentication } from '../token/client-authentication.js';
@@ -28,6 +29,7 @@ export interface PushedRequestResponse {
 @Injectable()
 export class PushedAuthorizationRequests {
   constructor(
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
     private readonly clientAuthentication: ClientAuthentication,
     private readonly clients: ClientAuthenticator,
     private readonly resources: ResourceIndicators,
@@ -51,7 +53,15 @@ export class PushedAuthorizationRequests {
       throw error;
     }
     const requestUri = generateRequestUri();
-    await this.repository.insert(hashRequestUri(requestUri), client.id, { ...parameters, client_id: client.clientId }, PUSHED_REQUEST_LIFETIME_SECONDS);
+    // A public client pushes unauthenticated, from its users' devices: as many live requests per IP
+    // as the authorization endpoint allows pending ones. A confidential client's backend pushes for
+    // all its users from one address, and is accountable for it: no limit.
+    const perIpLimit = client.type === 'public' ? this.config.limits.pendingAuthorizationsPerIp : null;
+    const stored = await this.repository.insert(hashRequestUri(requestUri), client.id, { ...parameters, client_id: client.clientId }, PUSHED_REQUEST_LIFETIME_SECONDS, request.ip, perIpLimit);
+    if (!stored) {
+      this.audit.record({ action: 'par.refused', targetType: 'client', targetId: client.clientId, details: { clientId: client.clientId, error: 'invalid_request', reason: 'too many pushed requests from this IP' } });
+      throw new TooManyAttempts(PUSHED_REQUEST_LIFETIME_SECONDS, 'this address holds too many pushed authorization requests; use or let them expire first');
+    }
     this.audit.record({ action: 'par.pushed', targetType: 'client', targetId: client.clientId, details: { clientId: client.clientId } });
     return { request_uri: requestUri, expires_in: PUSHED_REQUEST_LIFETIME_SECONDS };
   }

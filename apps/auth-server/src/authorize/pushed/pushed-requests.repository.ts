@@ -12,11 +12,21 @@ export type PushedParameters = Record<string, string | string[]>;
 export class PushedRequestsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(requestUriHash: string, clientRef: string, parameters: PushedParameters, lifetimeSeconds: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO pushed_authorization_requests (request_uri_hash, client_ref, parameters, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [requestUriHash, clientRef, JSON.stringify(parameters), lifetimeSeconds],
+  /**
+   * Stores the request unless `perIpLimit` is set and its IP already holds that many live ones
+   * (true when stored): the count and the insert are one statement on the (client_ip, expires_at)
+   * index, as for the authorization endpoint's pending requests.
+   */
+  async insert(requestUriHash: string, clientRef: string, parameters: PushedParameters, lifetimeSeconds: number, clientIp: string, perIpLimit: number | null): Promise<boolean> {
+    const result: unknown = await this.dataSource.query(
+      `INSERT INTO pushed_authorization_requests (request_uri_hash, client_ref, parameters, expires_at, client_ip)
+       SELECT $1::text, $2::uuid, $3::jsonb, now() + make_interval(secs => $4::int), $5::text
+       WHERE $6::int IS NULL
+          OR (SELECT count(*) FROM (SELECT 1 FROM pushed_authorization_requests WHERE client_ip = $5::text AND expires_at > now() LIMIT $6::int) live) < $6::int
+       RETURNING request_uri_hash`,
+      [requestUriHash, clientRef, JSON.stringify(parameters), lifetimeSeconds, clientIp, perIpLimit],
     );
+    return returnedRows(result).length > 0;
   }
 
   /**

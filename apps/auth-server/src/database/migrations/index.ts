@@ -18,6 +18,7 @@ import { TokenExchange1766500000000 } from './1766500000000-token-exchange.js';
 import { ClientAuthenticationAndPar1766600000000 } from './1766600000000-client-authentication-and-par.js';
 import { Dpop1766700000000 } from './1766700000000-dpop.js';
 import { CodeDpopBinding1766950000000 } from './1766950000000-code-dpop-binding.js';
+import { PushedRequestsPerIp1766960000000 } from './1766960000000-pushed-requests-per-ip.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -41,4 +42,5 @@ export const authServerMigrations = [
   ClientAuthenticationAndPar1766600000000,
   Dpop1766700000000,
   CodeDpopBinding1766950000000,
+  PushedRequestsPerIp1766960000000,
 ];
