@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import { KeyDoesNotFitAlg, verifiesSignature } from '#oauth';
+import { KeyDoesNotFitAlg, verifiesSignatureOnPool } from '#oauth';
 import { accessTokenHash, jwkThumbprint } from './jwk-thumbprint.js';
 import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
 import { normalizedTargetUri } from './target-uri.js';
@@ -101,7 +101,8 @@ async function verifiedPayload(proof: string, alg: string, jkt: string, jwk: Rec
   const secondDot = proof.lastIndexOf('.');
   let valid: boolean;
   try {
-    valid = verifiesSignature(alg, publicKey(jkt, jwk), proof.slice(0, secondDot), Buffer.from(proof.slice(secondDot + 1), 'base64url'));
+    // On the thread pool: every proof is a new signature, and its check would otherwise hold the event loop.
+    valid = await verifiesSignatureOnPool(alg, publicKey(jkt, jwk), proof.slice(0, secondDot), Buffer.from(proof.slice(secondDot + 1), 'base64url'));
   } catch (error) {
     if (error instanceof KeyDoesNotFitAlg) throw new DpopProofRefused('the DPoP proof key does not fit its alg');
     throw new DpopProofRefused('the DPoP proof signature is invalid');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { KeyDoesNotFitAlg, verifiesSignature } from './jws-signature.js';
+import { KeyDoesNotFitAlg, verifiesSignature, verifiesSignatureOnPool } from './jws-signature.js';
 
 /** Signed by jose (an independent implementation), checked here: each alg the proofs accept. */
 async function signed(alg: string, privateKey: KeyObject): Promise<{ input: string; signature: Buffer }> {
@@ -34,6 +34,17 @@ describe('verifiesSignature: node:crypto verification of proof signatures', () =
     tampered[tampered.length - 1] ^= 1;
     expect(verifiesSignature(alg, publicKey, input, tampered)).toBe(false);
     expect(verifiesSignature(alg, publicKey, `${input}x`, signature)).toBe(false);
+    // The thread-pool variant answers the same.
+    await expect(verifiesSignatureOnPool(alg, publicKey, input, signature)).resolves.toBe(true);
+    await expect(verifiesSignatureOnPool(alg, publicKey, input, tampered)).resolves.toBe(false);
+    await expect(verifiesSignatureOnPool(alg, publicKey, `${input}x`, signature)).resolves.toBe(false);
+  });
+
+  it('on the pool: a key that does not fit throws before anything is queued; a malformed signature is false or an error, never true', async () => {
+    const { privateKey, publicKey } = ec('prime256v1');
+    const { input, signature } = await signed('ES256', privateKey);
+    expect(() => verifiesSignatureOnPool('RS256', publicKey, input, signature)).toThrow(KeyDoesNotFitAlg);
+    await expect(verifiesSignatureOnPool('ES256', publicKey, input, signature.subarray(0, 10)).catch(() => false)).resolves.toBe(false);
   });
 
   it('refuses a key that does not fit the alg: another curve, another type, a short RSA key, a private key, an unknown alg', async () => {

@@ -1,4 +1,4 @@
-import { constants, verify, type KeyObject } from 'node:crypto';
+import { constants, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
 
 /**
  * What each accepted `alg` needs of the key and of node:crypto's verify (RFC 7518 §3, RFC 8037).
@@ -35,8 +35,8 @@ const MIN_RSA_BITS = 2048;
 
 export class KeyDoesNotFitAlg extends Error {}
 
-/** Whether `signature` is `key`'s signature of `signingInput` under `alg`; KeyDoesNotFitAlg when the key cannot sign with it. */
-export function verifiesSignature(alg: string, key: KeyObject, signingInput: string | Buffer, signature: Buffer): boolean {
+/** What node:crypto's verify takes for `alg` and `key`, after the checks jose would make on the key. */
+function verification(alg: string, key: KeyObject): { digest: string | null; key: VerifyKeyObjectInput | VerifyPublicKeyInput | KeyObject } {
   const profile = PROFILES[alg];
   if (profile === undefined || key.type !== 'public') throw new KeyDoesNotFitAlg(alg);
   const keyType = key.asymmetricKeyType === 'ed448' && alg === 'EdDSA' ? 'ed25519' : key.asymmetricKeyType;
@@ -44,8 +44,28 @@ export function verifiesSignature(alg: string, key: KeyObject, signingInput: str
   const details = key.asymmetricKeyDetails ?? {};
   if (profile.curve !== undefined && details.namedCurve !== profile.curve) throw new KeyDoesNotFitAlg(alg);
   if (profile.keyType === 'rsa' && (details.modulusLength ?? 0) < MIN_RSA_BITS) throw new KeyDoesNotFitAlg(alg);
-  const data = typeof signingInput === 'string' ? Buffer.from(signingInput, 'ascii') : signingInput;
-  if (profile.keyType === 'ec') return verify(profile.digest, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
-  if (profile.pss) return verify(profile.digest, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature);
-  return verify(profile.digest, data, key, signature);
+  if (profile.keyType === 'ec') return { digest: profile.digest, key: { key, dsaEncoding: 'ieee-p1363' } };
+  if (profile.pss) return { digest: profile.digest, key: { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } };
+  return { digest: profile.digest, key };
+}
+
+/** Whether `signature` is `key`'s signature of `signingInput` under `alg`; KeyDoesNotFitAlg when the key cannot sign with it. */
+export function verifiesSignature(alg: string, key: KeyObject, signingInput: string | Buffer, signature: Buffer): boolean {
+  const { digest, key: input } = verification(alg, key);
+  return verify(digest, toBuffer(signingInput), input, signature);
+}
+
+/**
+ * The same check on libuv's thread pool (node:crypto's verify with a callback): the event loop
+ * goes on with other requests meanwhile, so a server whose requests each carry a signature (a
+ * resource server admitting DPoP proofs) uses more than one core, as WebCrypto's verify would,
+ * at node:crypto's cost. KeyDoesNotFitAlg is thrown at once, before anything is queued.
+ */
+export function verifiesSignatureOnPool(alg: string, key: KeyObject, signingInput: string | Buffer, signature: Buffer): Promise<boolean> {
+  const { digest, key: input } = verification(alg, key);
+  return new Promise((resolve, reject) => verify(digest, toBuffer(signingInput), input, signature, (error, valid) => (error ? reject(error) : resolve(valid))));
+}
+
+function toBuffer(signingInput: string | Buffer): Buffer {
+  return typeof signingInput === 'string' ? Buffer.from(signingInput, 'ascii') : signingInput;
 }
