@@ -164,7 +164,7 @@ describeInBrowser()('console: the seed rules', () => {
       await page.getByLabel('Version').fill('1.0');
       await page.getByLabel('Redirection URL 1').fill('https://app.example.com/callback');
       await page.getByRole('radio', { name: 'Unlimited' }).check();
-      await page.getByRole('radio', { name: 'Limited' }).check();
+      await page.getByRole('radio', { name: 'Limited', exact: true }).check();
       const limit = page.getByLabel('Number of refreshes');
       expect(await limit.inputValue()).toBe('');
       await page.getByText('No refresh token: the client gets access tokens only.').waitFor();
