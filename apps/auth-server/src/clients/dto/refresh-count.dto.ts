@@ -10,12 +10,13 @@ export class RefreshCountDto {
   @IsIn(['unlimited', 'limited'])
   mode!: 'unlimited' | 'limited';
 
+  /** null counts as absent (typed without it: the OpenAPI schema is built from the design type). */
   @ValidateIf((o: RefreshCountDto) => o.limit !== undefined && o.limit !== null)
   @OnlyWhen((o) => o.mode === 'limited', 'limit is allowed only with mode "limited"')
   @IsInt()
   @Min(0)
   @Max(MAX_INT32)
-  limit?: number | null;
+  limit?: number;
 }
 
 /** The stored count of a validated body (a plain object when registration builds it). */
