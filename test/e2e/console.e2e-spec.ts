@@ -167,7 +167,7 @@ run('web console in a real browser', () => {
       await page.getByLabel('ID token signature').selectOption('ES256');
       await page.getByLabel('Logout return URL 1').fill('https://billing.example.com/signed-out');
       await page.getByLabel('Expires In').check();
-      await page.getByLabel('Seconds').fill('1800');
+      await page.getByLabel('Seconds', { exact: true }).fill('1800');
       await shot('add-new-client');
       await page.getByRole('button', { name: 'Create Client' }).click();
       await page.getByRole('heading', { level: 1, name: 'Client created' }).waitFor();

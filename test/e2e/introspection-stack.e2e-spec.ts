@@ -102,4 +102,18 @@ describe('resource server in introspection mode, against the real auth server', 
     expect(introspected).toMatchObject({ active: true, scope: 'reports.write' });
     expect(me.scopes).toEqual(String(introspected.scope).split(' '));
   });
+
+  it('issue 18: several scopes associated in one request reach the resource server, and give a disassociated scope back to issued tokens', async () => {
+    const client = await createStackClient(as, 'Batch Associated App', ['reports.read', 'reports.write']);
+    const token = await clientCredentialsToken(as, client, 'reports.read reports.write');
+    await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/reports.read`);
+    await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/reports.write`);
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 403, 1000, 'the resource server to drop both scopes');
+
+    await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}/scopes`, { associate: ['reports.read', 'reports.write'] });
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 200, 1000, 'the resource server to count both scopes again');
+    const me = (await (await rs.request('/api/me', { token })).json()) as { scopes: string[] };
+    expect(me.scopes).toEqual(['reports.read', 'reports.write']);
+    expect(await introspectAtAuthServer(token)).toMatchObject({ active: true, scope: 'reports.read reports.write' });
+  });
 });

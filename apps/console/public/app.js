@@ -8,6 +8,7 @@ import { ClientFormPage, ClientListPage } from './pages-clients.js';
 import { ResourceServerPage } from './pages-resource-server.js';
 import { ResourcesPage } from './pages-resources.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
+import { ScopePage } from './pages-scope.js';
 import { DeviceRequestsPage } from './pages-device-requests.js';
 import { TokensPage } from './pages-tokens.js';
 import { UserSessionsPage } from './pages-user-sessions.js';
@@ -44,6 +45,7 @@ function route(hash) {
       // #/clients/{id}/created: where Add New Client leaves the address; reloaded, it is Edit Client.
       return html`<${ClientFormPage} clientId=${id} />`;
     case 'scopes':
+      if (id) return html`<${ScopePage} name=${id} />`;
       return html`<${ScopesPage} />`;
     case 'resources':
       return html`<${ResourcesPage} />`;

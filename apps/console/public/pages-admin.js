@@ -1,7 +1,7 @@
 // OAuth settings, Users, Signing keys.
 import { useEffect, useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
-import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
 import { UserProfileEditor } from './user-profile.js';
 
 export function SettingsPage() {
@@ -63,18 +63,19 @@ export function SettingsPage() {
     ${message && html`<${Notice}>${message}<//>`}
     ${saveError && !saveError.fieldErrors?.length && html`<${ErrorNotice} error=${saveError} />`}
     <form onSubmit=${save} novalidate>
-      <${Field} label="Access token lifetime (seconds)" name="accessTokenLifetimeSeconds" type="number" min="1" error=${saveError}
+      <${RequiredNote} />
+      <${Field} label="Access token lifetime (seconds)" name="accessTokenLifetimeSeconds" type="number" min="1" required error=${saveError}
         hint="Used by clients whose Expiration Interval is “Use global setting”." value=${form.accessTokenLifetimeSeconds}
         onInput=${(v) => setForm({ ...form, accessTokenLifetimeSeconds: v })} />
-      <${Field} label="Authorization code lifetime (seconds)" name="authorizationCodeLifetimeSeconds" type="number" min="1" error=${saveError}
+      <${Field} label="Authorization code lifetime (seconds)" name="authorizationCodeLifetimeSeconds" type="number" min="1" required error=${saveError}
         value=${form.authorizationCodeLifetimeSeconds} onInput=${(v) => setForm({ ...form, authorizationCodeLifetimeSeconds: v })} />
-      <${Field} label="Device code lifetime (seconds)" name="deviceCodeLifetimeSeconds" type="number" min="1" max="86400" error=${saveError}
+      <${Field} label="Device code lifetime (seconds)" name="deviceCodeLifetimeSeconds" type="number" min="1" max="86400" required error=${saveError}
         hint="How long a device (RFC 8628) waits for the user to enter its code; its expires_in."
         value=${form.deviceCodeLifetimeSeconds} onInput=${(v) => setForm({ ...form, deviceCodeLifetimeSeconds: v })} />
-      <${Field} label="Access token audience" name="accessTokenAudience" type="url" error=${saveError}
+      <${Field} label="Access token audience" name="accessTokenAudience" type="url" required error=${saveError}
         hint="The resource servers' identifier, put in the aud claim." value=${form.accessTokenAudience}
         onInput=${(v) => setForm({ ...form, accessTokenAudience: v })} />
-      <${Field} label="Audit retention (days)" name="auditRetentionDays" type="number" min="1" max="3650" error=${saveError}
+      <${Field} label="Audit retention (days)" name="auditRetentionDays" type="number" min="1" max="3650" required error=${saveError}
         hint="Audit events older than this are removed by the retention job; expired tokens go once nothing can use them and their audit event is this old."
         value=${form.auditRetentionDays} onInput=${(v) => setForm({ ...form, auditRetentionDays: v })} />
       <label class="choice"><input type="checkbox" name="requirePushedAuthorizationRequests" checked=${form.requirePushedAuthorizationRequests}
@@ -129,11 +130,11 @@ function RegistrationSettings({ form, setForm, error }) {
       </label>`)}
       ${fieldError(error, 'registrationPolicy.grantTypes') && html`<p class="field-error" role="alert">${fieldError(error, 'registrationPolicy.grantTypes')}</p>`}
     </fieldset>
-    <${Field} label="Scopes per registered client (at most)" name="registrationPolicy.maxScopes" type="number" min="0" max="100" error=${error}
+    <${Field} label="Scopes per registered client (at most)" name="registrationPolicy.maxScopes" type="number" min="0" max="100" required error=${error}
       value=${form.maxScopes} onInput=${(v) => set({ maxScopes: v })} />
-    <${Field} label="Registrations per IP address and hour (open mode)" name="registrationPolicy.registrationsPerIpPerHour" type="number" min="1" error=${error}
+    <${Field} label="Registrations per IP address and hour (open mode)" name="registrationPolicy.registrationsPerIpPerHour" type="number" min="1" required error=${error}
       value=${form.registrationsPerIpPerHour} onInput=${(v) => set({ registrationsPerIpPerHour: v })} />
-    <${Field} label="Remove registered clients unused for (days)" name="registrationPolicy.deleteUnusedAfterDays" type="number" min="0" max="3650" error=${error}
+    <${Field} label="Remove registered clients unused for (days)" name="registrationPolicy.deleteUnusedAfterDays" type="number" min="0" max="3650" required error=${error}
       hint="0 keeps them. Redirect URIs of registered clients are always https, or http on a loopback host."
       value=${form.deleteUnusedAfterDays} onInput=${(v) => set({ deleteUnusedAfterDays: v })} />
   </fieldset>`;
@@ -213,8 +214,9 @@ export function UsersPage() {
     ${editing && html`<${UserProfileEditor} key=${editing.id} user=${editing} onDone=${(done) => { setEditing(null); if (done) { setMessage(done); reload(); } }} />`}
     <form class="panel" onSubmit=${create} novalidate>
       <h2>Add a user</h2>
-      <${Field} label="Username" name="username" error=${formError} value=${form.username} autocomplete="off" onInput=${(username) => setForm({ ...form, username })} />
-      <${Field} label="Password" name="password" type="password" error=${formError} value=${form.password} autocomplete="new-password" onInput=${(password) => setForm({ ...form, password })} />
+      <${RequiredNote} />
+      <${Field} label="Username" name="username" error=${formError} value=${form.username} required autocomplete="off" onInput=${(username) => setForm({ ...form, username })} />
+      <${Field} label="Password" name="password" type="password" error=${formError} value=${form.password} required autocomplete="new-password" onInput=${(password) => setForm({ ...form, password })} />
       <label class="choice"><input type="checkbox" checked=${form.accessControl} onChange=${(e) => setForm({ ...form, accessControl: e.currentTarget.checked })} /> Access control (may administer Portcullis)</label>
       ${fieldError(formError, 'permissions') && html`<p class="field-error" role="alert">${fieldError(formError, 'permissions')}</p>`}
       ${formError && !formError.fieldErrors?.length && html`<${ErrorNotice} error=${formError} />`}

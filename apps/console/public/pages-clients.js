@@ -1,7 +1,7 @@
 // Client Registration: the list, Add New Client, Edit Client (secret regeneration, deactivation).
 import { useState } from 'preact/hooks';
 import { admin, ApiError, fieldError, query } from './api.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useConfirm, useId, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useConfirm, useId, useLoad, usePager } from './ui.js';
 
 export const GRANT_LABELS = {
   authorization_code: 'Authorization Code',
@@ -83,7 +83,8 @@ function toForm(client) {
     lifetimeMode: lifetime.mode,
     lifetimeSeconds: lifetime.mode === 'seconds' ? String(lifetime.seconds) : '3600',
     refreshMode: refresh.mode,
-    refreshLimit: refresh.mode === 'limited' ? String(refresh.limit) : '0',
+    // 0 shows as the empty field it can be saved from: "no refresh token" (issue 18).
+    refreshLimit: refresh.mode === 'limited' && refresh.limit > 0 ? String(refresh.limit) : '',
     active: client?.active ?? true,
     introspection: client?.introspection ?? false,
     idTokenSignedResponseAlg: client?.idTokenSignedResponseAlg ?? 'RS256',
@@ -114,6 +115,14 @@ const AUTH_METHODS = [
   ['private_key_jwt', 'JWT signed with the client\'s private key (private_key_jwt)'],
 ];
 
+/** An empty limit (or 0) means no refresh token; the API reads a limit left out the same way. */
+function noRefreshToken(form) {
+  return form.refreshMode === 'limited' && (form.refreshLimit.trim() === '' || Number(form.refreshLimit) === 0);
+}
+
+/** Grants whose flow sends the user back to a redirection URL: with one of them, a URL is required. */
+const REDIRECTING_GRANTS = ['authorization_code', 'implicit'];
+
 /** The request body; numbers the browser cannot parse go as they are, and the server names the field. */
 function toBody(form, isNew) {
   const number = (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
@@ -124,7 +133,7 @@ function toBody(form, isNew) {
     redirectUris: form.redirectUris.map((uri) => uri.trim()).filter(Boolean),
     grants: form.grants.filter((grant) => GRANTS_BY_TYPE[form.type].includes(grant)),
     accessTokenLifetime: form.lifetimeMode === 'seconds' ? { mode: 'seconds', seconds: number(form.lifetimeSeconds) } : { mode: form.lifetimeMode },
-    refreshCount: form.refreshMode === 'limited' ? { mode: 'limited', limit: number(form.refreshLimit) } : { mode: 'unlimited' },
+    refreshCount: form.refreshMode === 'unlimited' ? { mode: 'unlimited' } : noRefreshToken(form) ? { mode: 'limited' } : { mode: 'limited', limit: number(form.refreshLimit) },
     introspection: form.type === 'confidential' && form.introspection,
     idTokenSignedResponseAlg: form.idTokenSignedResponseAlg,
     postLogoutRedirectUris: form.postLogoutRedirectUris.map((uri) => uri.trim()).filter(Boolean),
@@ -145,12 +154,18 @@ function toBody(form, isNew) {
 export function ClientFormPage({ clientId }) {
   const isNew = !clientId;
   const loaded = useLoad(() => (isNew ? Promise.resolve(null) : admin.get(`/clients/${encodeURIComponent(clientId)}`)), [clientId]);
+  const settings = useLoad(() => admin.get('/settings'), []);
   if (!isNew && loaded.loading && !loaded.data) return html`<${Loading} />`;
   if (!isNew && loaded.error) return html`<section><${PageHeading}>Edit Client<//><${ErrorNotice} error=${loaded.error} /></section>`;
-  return html`<${ClientForm} key=${clientId ?? 'new'} client=${loaded.data} onSaved=${loaded.reload} />`;
+  return html`<${ClientForm} key=${clientId ?? 'new'} client=${loaded.data} onSaved=${loaded.reload} globalLifetime=${settings.data?.accessTokenLifetimeSeconds} />`;
 }
 
-function ClientForm({ client, onSaved }) {
+/** "Use global setting <3600 seconds>": the value the option stands for, once the settings are read. */
+export function globalSettingLabel(seconds) {
+  return seconds === undefined || seconds === null ? 'Use global setting' : `Use global setting <${seconds} seconds>`;
+}
+
+function ClientForm({ client, onSaved, globalLifetime }) {
   const isNew = !client;
   const [form, setForm] = useState(() => toForm(client));
   const [error, setError] = useState(null);
@@ -218,6 +233,7 @@ function ClientForm({ client, onSaved }) {
     <${ErrorNotice} error=${error && !(error instanceof ApiError && error.fieldErrors.length) ? error : null} />
     ${error instanceof ApiError && error.fieldErrors.length > 0 && html`<div class="notice error" role="alert">Please correct the fields marked below (${error.message}).</div>`}
     <form onSubmit=${submit} novalidate>
+      <${RequiredNote} />
       ${!isNew && html`<fieldset class="readonly">
         <legend>Client</legend>
         <${Field} label="Client ID" name="clientId" value=${client.clientId} readonly />
@@ -232,17 +248,19 @@ function ClientForm({ client, onSaved }) {
       <//>
       <${Field} label="Version" name="version" error=${error} value=${form.version} required onInput=${(version) => set({ version })} />
       <fieldset>
-        <legend>Type</legend>
+        <legend class="is-required">Type</legend>
         ${['confidential', 'public'].map((type) => html`<label class="choice" key=${type}>
-          <input type="radio" name="type" value=${type} checked=${form.type === type} onChange=${() => set({ type })} />
+          <input type="radio" name="type" value=${type} checked=${form.type === type} required onChange=${() => set({ type })} />
           ${type === 'confidential' ? 'Confidential (can keep a secret: server-side apps)' : 'Public (cannot keep a secret: browser and native apps, PKCE)'}
         </label>`)}
         ${fieldError(error, 'type') && html`<p class="field-error" role="alert">${fieldError(error, 'type')}</p>`}
       </fieldset>
       <${UriList} field="redirectUris" legend="Redirection URLs" itemLabel="Redirection URL" addLabel="Add URL" hint="Where the authorization server may send the user back. https, or http on localhost only."
+        required=${form.grants.some((grant) => REDIRECTING_GRANTS.includes(grant) && grants.includes(grant))}
         uris=${form.redirectUris} error=${error} onChange=${(redirectUris) => set({ redirectUris })} />
       <fieldset>
-        <legend>Allowed Grants</legend>
+        <legend class="is-required">Allowed Grants</legend>
+        <p class="hint">At least one.</p>
         ${grants.map((grant) => html`<label class="choice" key=${grant}>
           <input type="checkbox" name="grants" value=${grant} checked=${form.grants.includes(grant)}
             onChange=${(e) => set({ grants: e.currentTarget.checked ? [...form.grants, grant] : form.grants.filter((g) => g !== grant) })} />
@@ -253,19 +271,20 @@ function ClientForm({ client, onSaved }) {
       <fieldset>
         <legend>Expiration Interval</legend>
         <p class="hint">How long the client's access tokens are valid.</p>
-        ${[['global', 'Use global setting'], ['never', 'Never Expires'], ['seconds', 'Expires In']].map(([mode, label]) => html`<label class="choice" key=${mode}>
+        ${[['global', globalSettingLabel(globalLifetime)], ['never', 'Never Expires'], ['seconds', 'Expires In']].map(([mode, label]) => html`<label class="choice" key=${mode}>
           <input type="radio" name="lifetimeMode" value=${mode} checked=${form.lifetimeMode === mode} onChange=${() => set({ lifetimeMode: mode })} /> ${label}
         </label>`)}
-        ${form.lifetimeMode === 'seconds' && html`<${Field} label="Seconds" name="accessTokenLifetime" error=${error} type="number" min="1" value=${form.lifetimeSeconds} onInput=${(lifetimeSeconds) => set({ lifetimeSeconds })} />`}
+        ${form.lifetimeMode === 'seconds' && html`<${Field} label="Seconds" name="accessTokenLifetime" error=${error} type="number" min="1" value=${form.lifetimeSeconds} required onInput=${(lifetimeSeconds) => set({ lifetimeSeconds })} />`}
         ${form.lifetimeMode !== 'seconds' && fieldError(error, 'accessTokenLifetime') && html`<p class="field-error" role="alert">${fieldError(error, 'accessTokenLifetime')}</p>`}
       </fieldset>
       <fieldset>
         <legend>Refresh Count</legend>
-        <p class="hint">How many times a refresh token may be used (authorization code flow). 0: no refresh token.</p>
+        <p class="hint">How many times a refresh token may be used (authorization code flow). Limited and empty (or 0): no refresh token.</p>
         ${[['unlimited', 'Unlimited'], ['limited', 'Limited']].map(([mode, label]) => html`<label class="choice" key=${mode}>
           <input type="radio" name="refreshMode" value=${mode} checked=${form.refreshMode === mode} onChange=${() => set({ refreshMode: mode })} /> ${label}
         </label>`)}
-        ${form.refreshMode === 'limited' && html`<${Field} label="Number of refreshes" name="refreshCount" error=${error} type="number" min="0" value=${form.refreshLimit} onInput=${(refreshLimit) => set({ refreshLimit })} />`}
+        ${form.refreshMode === 'limited' && html`<${Field} label="Number of refreshes" name="refreshCount" error=${error} type="number" min="0" value=${form.refreshLimit}
+          placeholder="None" hint=${noRefreshToken(form) ? 'No refresh token: the client gets access tokens only.' : undefined} onInput=${(refreshLimit) => set({ refreshLimit })} />`}
       </fieldset>
       <fieldset>
         <legend>OpenID Connect</legend>
@@ -332,16 +351,17 @@ function ClientForm({ client, onSaved }) {
 }
 
 /** A list of URIs (redirect or post-logout), each checked by the server and its error shown beside it. */
-function UriList({ field, legend, itemLabel, addLabel, hint, uris, error, onChange }) {
+function UriList({ field, legend, itemLabel, addLabel, hint, uris, error, onChange, required = false }) {
   const base = useId(field);
   return html`<fieldset>
-    <legend>${legend}</legend>
+    <legend class=${required ? 'is-required' : undefined}>${legend}</legend>
     <p class="hint">${hint}</p>
     ${uris.map((uri, index) => {
       const message = fieldError(error, `${field}[${index}]`) ?? fieldError(error, `${field}.${index}`);
       return html`<div class="uri-row" key=${index}>
         <label class="visually-hidden" for=${`${base}-${index}`}>${itemLabel} ${index + 1}</label>
         <input id=${`${base}-${index}`} type="url" value=${uri} placeholder="https://app.example.com/callback" aria-invalid=${message ? 'true' : undefined}
+          required=${required && index === 0} aria-required=${required && index === 0 ? 'true' : undefined}
           onInput=${(e) => onChange(uris.map((u, i) => (i === index ? e.currentTarget.value : u)))} />
         <button type="button" class="secondary" onClick=${() => onChange(uris.length > 1 ? uris.filter((_, i) => i !== index) : [''])}>Remove<span class="visually-hidden"> ${itemLabel} ${index + 1}</span></button>
         ${message && html`<p class="field-error" role="alert">${message}</p>`}

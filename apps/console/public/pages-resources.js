@@ -1,7 +1,7 @@
 // The Resources page: the APIs tokens are issued for (RFC 8707), each owning scopes.
 import { useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 const EMPTY = { identifier: '', name: '', scopes: '', accessTokenLifetimeSeconds: '', clientId: '' };
 
@@ -97,6 +97,7 @@ export function ResourcesPage() {
     <${Pager} pager=${pager} nextCursor=${data.nextCursor} label="Resource" />`}
     <form class="panel" onSubmit=${save} novalidate>
       <h2>${editingId ? 'Edit the resource' : 'Add a resource'}</h2>
+      <${RequiredNote} />
       <${Field} label="Identifier" name="identifier" error=${formError} value=${form.identifier} required
         hint="An absolute URI without a fragment, e.g. https://api.example.com: the tokens' aud." onInput=${(identifier) => setForm({ ...form, identifier })} />
       <${Field} label="Name" name="name" error=${formError} value=${form.name} required onInput=${(name) => setForm({ ...form, name })} />

@@ -1,10 +1,19 @@
-// Associate Scopes with <Name(Version)>, and the Scopes page.
+// Associate Scopes with <Name(Version)>, and the Scopes page (a scope's own page: pages-scope.js).
 import { useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
 import { clientLabel } from './pages-clients.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 const SCOPE_NAME_HINT = 'Letters, digits and punctuation, without spaces, \\ or "; 1 to 128 characters.';
+
+/**
+ * What disassociating does to tokens already issued, as the servers behave: nothing is revoked; the
+ * resource servers (which narrow a token to its client's current scopes), introspection and the
+ * refresh grant stop counting the scope. test/e2e/introspection-stack and console-seed-rules check it.
+ */
+export function disassociateConsequence(client, name) {
+  return `New tokens for ${clientLabel(client)} can no longer carry the scope ${name}. Tokens already issued stop granting it within about a second: resource servers refuse it (403 insufficient_scope), introspection leaves it out, and a refresh drops it. Those tokens are not revoked: until they expire, their other scopes keep working (delete them in Token Management to end them altogether), and associating ${name} again gives it back to them.`;
+}
 
 /** Every scope, page after page: the association picker needs all names (lists are small). */
 async function allScopes() {
@@ -24,7 +33,7 @@ export function AssociateScopesPage({ clientId }) {
     const [client, scopes] = await Promise.all([admin.get(path), allScopes()]);
     return { client, scopes };
   }, [clientId]);
-  const [selected, setSelected] = useState('');
+  const [selected, setSelected] = useState([]);
   const [newScope, setNewScope] = useState({ name: '', description: '' });
   const { message, actionError, act } = useActions();
   const [createError, setCreateError] = useState(null);
@@ -40,12 +49,15 @@ export function AssociateScopesPage({ clientId }) {
     setCreateError(null);
     return act(work, done, reload, setError);
   };
+  // Every ticked scope in one request: all are associated, or (one deleted meanwhile) none.
   const associate = (event) => {
     event.preventDefault();
-    const name = selected || available[0]?.name;
-    if (!name) return;
-    void run(() => admin.put(`${path}/scopes/${encodeURIComponent(name)}`), `Scope ${name} associated.`).then(() => setSelected(''));
+    const names = available.map((scope) => scope.name).filter((name) => selected.includes(name));
+    if (names.length === 0) return;
+    const done = names.length === 1 ? `Scope ${names[0]} associated.` : `Scopes ${names.join(', ')} associated.`;
+    void run(() => admin.patch(`${path}/scopes`, { associate: names }), done).then(() => setSelected([]));
   };
+  const toggle = (name, on) => setSelected((list) => (on ? [...list, name] : list.filter((other) => other !== name)));
   const create = (event) => {
     event.preventDefault();
     void run(
@@ -60,7 +72,7 @@ export function AssociateScopesPage({ clientId }) {
   const disassociate = (name) =>
     ask({
       title: `Disassociate ${name}?`,
-      consequence: `New tokens for ${clientLabel(client)} can no longer carry the scope ${name}. Tokens already issued stop granting it within about a second: resource servers and token introspection no longer count it, and a refresh drops it. Their other scopes keep working; delete them in Token Management to end them altogether.`,
+      consequence: disassociateConsequence(client, name),
       confirmLabel: 'Disassociate',
       action: () => run(() => admin.delete(`${path}/scopes/${encodeURIComponent(name)}`), `Scope ${name} disassociated.`),
     });
@@ -75,22 +87,26 @@ export function AssociateScopesPage({ clientId }) {
     <h2>Associated scopes</h2>
     ${client.scopes.length === 0 ? html`<p>No scope is associated with this client yet.</p>` : html`<ul class="scope-list">
       ${client.scopes.map((name) => html`<li key=${name}>
-        <span><code>${name}</code> ${descriptions.get(name) && html`<span class="muted">${descriptions.get(name)}</span>`}</span>
+        <span><a href=${`#/scopes/${encodeURIComponent(name)}`}><code>${name}</code></a> ${descriptions.get(name) && html`<span class="muted">${descriptions.get(name)}</span>`}</span>
         <button type="button" class="secondary" onClick=${() => disassociate(name)}>Disassociate<span class="visually-hidden"> ${name}</span></button>
       </li>`)}
     </ul>`}
     <form class="panel" onSubmit=${associate}>
-      <h2>Associate an existing scope</h2>
+      <h2>Associate existing scopes</h2>
       ${available.length === 0 ? html`<p>Every existing scope is already associated.</p>` : html`
-        <${Field} label="Scope" name="existing-scope">
-          ${({ id }) => html`<select id=${id} value=${selected || available[0].name} onChange=${(e) => setSelected(e.currentTarget.value)}>
-            ${available.map((scope) => html`<option key=${scope.name} value=${scope.name}>${scope.name}${scope.description ? ` — ${scope.description}` : ''}</option>`)}
-          </select>`}
-        <//>
-        <button type="submit">Associate</button>`}
+        <fieldset>
+          <legend>Scopes to associate</legend>
+          <p class="hint">Tick one or more; they are associated together, in one change.</p>
+          ${available.map((scope) => html`<label class="choice" key=${scope.name}>
+            <input type="checkbox" name="associate" value=${scope.name} checked=${selected.includes(scope.name)} onChange=${(e) => toggle(scope.name, e.currentTarget.checked)} />
+            <code>${scope.name}</code>${scope.description ? ` — ${scope.description}` : ''}
+          </label>`)}
+        </fieldset>
+        <button type="submit" disabled=${selected.length === 0}>${selected.length > 1 ? `Associate ${selected.length} scopes` : 'Associate'}</button>`}
     </form>
     <form class="panel" onSubmit=${create} novalidate>
       <h2>Associate a new scope</h2>
+      <${RequiredNote} />
       <${Field} label="Scope name" name="name" error=${createError} value=${newScope.name} required
         hint=${SCOPE_NAME_HINT} onInput=${(name) => setNewScope({ ...newScope, name })} />
       <${Field} label="Description" name="description" error=${createError} value=${newScope.description} onInput=${(description) => setNewScope({ ...newScope, description })} />
@@ -180,7 +196,7 @@ export function ScopesPage() {
 
   return html`<section>
     <${PageHeading}>Scopes<//>
-    <p class="muted">Resource servers must know the same scope names. Associate scopes with clients from a client's page.</p>
+    <p class="muted">Resource servers must know the same scope names. Associate scopes with clients from a client's page, or from a scope's page (its name).</p>
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${error || actionError} />
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
@@ -188,7 +204,7 @@ export function ScopesPage() {
       <tbody>
         ${data.items.length === 0 && html`<tr><td colspan="4">No scopes yet.</td></tr>`}
         ${data.items.map((scope) => html`<tr key=${scope.name}>
-          <td data-label="Name"><code>${scope.name}</code></td>
+          <td data-label="Name"><a href=${`#/scopes/${encodeURIComponent(scope.name)}`}><code>${scope.name}</code></a></td>
           <td data-label="Description">${editing?.name === scope.name
             ? html`<form class="inline-edit" onSubmit=${saveDescription}>
                 <label class="visually-hidden" for="edit-description">Description of ${scope.name}</label>
@@ -212,6 +228,7 @@ export function ScopesPage() {
     <${Pager} pager=${pager} nextCursor=${data.nextCursor} label="Scope" />`}
     <form class="panel" onSubmit=${create} novalidate>
       <h2>Add a scope</h2>
+      <${RequiredNote} />
       <${Field} label="Scope name" name="name" error=${formError} value=${form.name} required onInput=${(name) => setForm({ ...form, name })} />
       <${Field} label="Description" name="description" error=${formError} value=${form.description} onInput=${(description) => setForm({ ...form, description })} />
       <${Field} label="Required permission" name="requiredPermission" error=${formError} hint=${REQUIRED_PERMISSION_HINT}>

@@ -2,7 +2,7 @@
 // routes from RESOURCE_ROUTES_FILE are shown read-only, the ones added here can be edited and deleted.
 import { useState } from 'preact/hooks';
 import { request } from './api.js';
-import { ErrorNotice, Field, html, Notice, useConfirm } from './ui.js';
+import { ErrorNotice, Field, html, Notice, RequiredNote, useConfirm } from './ui.js';
 
 const EMPTY = { pathPrefix: '', methods: '', upstream: '', stripPrefix: false, access: 'allOf', scopes: '', timeoutMs: '', websocket: false, clientBasic: false };
 
@@ -69,6 +69,7 @@ function RouteForm({ base, route, onDone, onCancel }) {
   };
   return html`<form class="route-form" onSubmit=${submit} aria-label=${route ? `Edit route ${route.match.pathPrefix}` : 'Add a route'}>
     <h3>${route ? `Edit route ${route.match.pathPrefix}` : 'Add a route'}</h3>
+    <${RequiredNote} />
     <${ErrorNotice} error=${error} />
     <${Field} label="Path prefix" name="match.pathPrefix" error=${error} value=${form.pathPrefix} onInput=${(value) => set({ pathPrefix: value })}
       hint="Whole path segments: /billing covers /billing and /billing/x, not /billingx." required />

@@ -19,20 +19,30 @@ export function useId(prefix) {
  * A labelled input with its hint and the server's message for that field (aria-describedby, so a
  * screen reader reads the error with the input).
  */
-export function Field({ label, name, error, hint, children, type = 'text', value, onInput, ...rest }) {
+export function Field({ label, name, error, hint, children, type = 'text', value, onInput, required, ...rest }) {
   const id = useId(name ?? 'field');
   const message = fieldError(error, name);
   const describedBy = [hint ? `${id}-hint` : '', message ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  // A render-prop input gets `required` to set on itself, as it gets its id.
   const input = children
-    ? children({ id, describedBy, invalid: Boolean(message) })
+    ? children({ id, describedBy, invalid: Boolean(message), required })
     : html`<input id=${id} name=${name} type=${type} value=${value ?? ''} aria-describedby=${describedBy} aria-invalid=${message ? 'true' : undefined}
-        onInput=${(event) => onInput?.(event.currentTarget.value)} ...${rest} />`;
+        required=${required} aria-required=${required ? 'true' : undefined} onInput=${(event) => onInput?.(event.currentTarget.value)} ...${rest} />`;
   return html`<div class="field">
-    <label for=${id}>${label}</label>
+    <label for=${id} class=${required ? 'is-required' : undefined}>${label}</label>
     ${input}
     ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
     ${message && html`<p class="field-error" id=${`${id}-error`} role="alert">${message}</p>`}
   </div>`;
+}
+
+/**
+ * Required fields: class "is-required" on a label or legend draws a red * after it (console.css;
+ * generated content, so it is not part of the label's text and screen readers announce the input's
+ * own required state instead). RequiredNote explains the mark once per form.
+ */
+export function RequiredNote() {
+  return html`<p class="hint required-note">Fields marked <span class="required-mark">*</span> are required.</p>`;
 }
 
 /** The error of a whole request: its title and detail; field errors show beside their inputs. */

@@ -17,6 +17,8 @@ const ROUTES: Record<string, AdminAuditRoute> = {
   'POST /admin/v1/clients/:clientId/secret': { action: 'client.secret.rotated', targetType: 'client', targetParam: 'clientId', withViews: true },
   'POST /admin/v1/clients/:clientId/scopes': { action: 'client.scopes.associated', targetType: 'client', targetParam: 'clientId', withViews: true },
   'PUT /admin/v1/clients/:clientId/scopes/:name': { action: 'client.scope.associated', targetType: 'client', targetParam: 'clientId', withViews: true },
+  // Several at once is the same operation, so the same action: a filter on it finds both kinds.
+  'PATCH /admin/v1/clients/:clientId/scopes': { action: 'client.scope.associated', targetType: 'client', targetParam: 'clientId', withViews: true },
   'DELETE /admin/v1/clients/:clientId/scopes/:name': { action: 'client.scope.dissociated', targetType: 'client', targetParam: 'clientId', withViews: true },
   'DELETE /admin/v1/clients/:clientId/tokens': { action: 'client.tokens.revoked', targetType: 'client', targetParam: 'clientId' },
   'POST /admin/v1/scopes': { action: 'scope.created', targetType: 'scope' },

@@ -14,6 +14,7 @@ import { toClientView, type ClientView } from './client.view.js';
 import { ClientWritesRepository, type ClientFields, type SecretFields } from './client-writes.repository.js';
 import { ClientsRepository, type ClientFilter } from './clients.repository.js';
 import type { CreateClientDto } from './dto/create-client.dto.js';
+import { toRefreshCount } from './dto/refresh-count.dto.js';
 import type { UpdateClientDto } from './dto/update-client.dto.js';
 import { DEFAULT_ID_TOKEN_SIGNING_ALG } from './id-token-signing-alg.js';
 import { RegistryTransaction } from './registry-transaction.repository.js';
@@ -48,7 +49,7 @@ export class ClientsAdminService {
       redirectUris: dto.redirectUris ?? [],
       grants: dto.grants,
       accessTokenLifetime: dto.accessTokenLifetime ? (dto.accessTokenLifetime as ClientFields['accessTokenLifetime']) : { mode: 'global' },
-      refreshCount: dto.refreshCount ? (dto.refreshCount as ClientFields['refreshCount']) : { mode: 'limited', limit: 0 },
+      refreshCount: dto.refreshCount ? toRefreshCount(dto.refreshCount) : { mode: 'limited', limit: 0 },
       active: dto.active ?? true,
       introspection: dto.introspection ?? false,
       idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
@@ -171,7 +172,7 @@ function merge(client: Client, dto: UpdateClientDto): ClientFields {
     redirectUris: dto.redirectUris ?? client.redirectUris,
     grants: dto.grants ?? client.grants,
     accessTokenLifetime: (dto.accessTokenLifetime as ClientFields['accessTokenLifetime'] | undefined) ?? client.accessTokenLifetime,
-    refreshCount: (dto.refreshCount as ClientFields['refreshCount'] | undefined) ?? client.refreshCount,
+    refreshCount: dto.refreshCount ? toRefreshCount(dto.refreshCount) : client.refreshCount,
     active: dto.active ?? client.active,
     introspection: dto.introspection ?? client.introspection,
     idTokenSignedResponseAlg: dto.idTokenSignedResponseAlg ?? client.idTokenSignedResponseAlg,

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { AdminApi } from '../admin-api/admin-api.decorator.js';
 import { PageQuery, type Page } from '../common/pagination.js';
 import { ClientScopesService } from './client-scopes.service.js';
+import { AssociateScopesDto } from './dto/associate-scopes.dto.js';
 import { CreateScopeDto } from './dto/create-scope.dto.js';
 import type { ScopeView } from './scope.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -29,6 +30,15 @@ export class ClientScopesController {
   @Post()
   createAndAssociate(@Param('clientId') clientId: string, @Body() dto: CreateScopeDto): Promise<ScopeView> {
     return this.associations.createAndAssociate(clientId, dto.name, dto.description, dto.requiredPermission ?? null);
+  }
+
+  @ApiOperation({ summary: 'Associate several existing scopes in one transaction (idempotent; an unknown one: 400, nothing associated)' })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 404)
+  @Patch()
+  @HttpCode(204)
+  associateAll(@Param('clientId') clientId: string, @Body() dto: AssociateScopesDto): Promise<void> {
+    return this.associations.associateAll(clientId, dto.associate);
   }
 
   @ApiOperation({ summary: 'Associate a scope (idempotent)' })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
-import { NotFoundProblem } from '#errors';
+import { NotFoundProblem, ValidationProblem } from '#errors';
 import type { Client } from '../clients/client.js';
 import { ClientEvents } from '../clients/client-events.js';
 import type { ClientView } from '../clients/client.view.js';
@@ -33,6 +33,25 @@ export class ClientScopesService {
       const client = await this.lockClient(tx, clientId);
       if (!(await this.scopes.lock(tx, name, 'share'))) throw scopeNotFound(name);
       if (await this.scopes.associate(tx, client.id, name)) await this.changed(tx, client);
+    });
+  }
+
+  /**
+   * Several existing scopes at once, all or none: every unknown name is reported (400, by its
+   * position in the body) and nothing is associated. Scopes are locked in name order, so two
+   * batches never wait on each other in a cycle. One version bump, one client.scopes.set.
+   */
+  async associateAll(clientId: string, names: readonly string[]): Promise<void> {
+    await this.transaction.run(async (tx) => {
+      const client = await this.lockClient(tx, clientId);
+      const unknown: string[] = [];
+      for (const name of [...names].sort()) if (!(await this.scopes.lock(tx, name, 'share'))) unknown.push(name);
+      if (unknown.length > 0) {
+        throw new ValidationProblem(names.flatMap((name, index) => (unknown.includes(name) ? [{ field: `associate[${index}]`, message: `no scope named ${name}` }] : [])));
+      }
+      let added = false;
+      for (const name of names) if (await this.scopes.associate(tx, client.id, name)) added = true;
+      if (added) await this.changed(tx, client);
     });
   }
 

@@ -134,7 +134,8 @@ describe('client validation', () => {
     [{ mode: 'limited', limit: -1 }, 'refreshCount.limit'],
     [{ mode: 'limited', limit: 2147483648 }, 'refreshCount.limit'],
     [{ mode: 'limited', limit: '3' }, 'refreshCount.limit'],
-    [{ mode: 'limited' }, 'refreshCount.limit'],
+    [{ mode: 'limited', limit: 1.5 }, 'refreshCount.limit'],
+    [{ mode: 'limited', limit: '' }, 'refreshCount.limit'],
     [{ mode: 'unlimited', limit: 3 }, 'refreshCount.limit'],
     [{ mode: 'sometimes' }, 'refreshCount.mode'],
     [5, 'refreshCount'],
@@ -149,6 +150,14 @@ describe('client validation', () => {
     expect([high.accessTokenLifetime, high.refreshCount]).toEqual([{ mode: 'seconds', seconds: 2147483647 }, { mode: 'limited', limit: 2147483647 }]);
     const other = await createClient(server, { name: 'Other', accessTokenLifetime: { mode: 'never' }, refreshCount: { mode: 'unlimited' } });
     expect([other.accessTokenLifetime, other.refreshCount]).toEqual([{ mode: 'never' }, { mode: 'unlimited' }]);
+  });
+
+  it('reads an empty refresh limit (absent or null) as none: no refresh token (issue 18)', async () => {
+    const absent = await createClient(server, { name: 'No limit', refreshCount: { mode: 'limited' } });
+    expect(absent.refreshCount).toEqual({ mode: 'limited', limit: 0 });
+    const unlimited = await createClient(server, { name: 'Null limit', refreshCount: { mode: 'unlimited' } });
+    const { status, body } = await call(server, 'PATCH', `/admin/v1/clients/${unlimited.clientId}`, { refreshCount: { mode: 'limited', limit: null } });
+    expect({ status, refreshCount: body.refreshCount }).toEqual({ status: 200, refreshCount: { mode: 'limited', limit: 0 } });
   });
 
   it('checks the description and active', async () => {
