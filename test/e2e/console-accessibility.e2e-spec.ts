@@ -25,9 +25,20 @@ interface FocusState {
   inDialog: boolean;
 }
 
+/** A layout-shift performance entry (the Layout Instability API). */
+interface LayoutShift {
+  value: number;
+  hadRecentInput: boolean;
+}
+
+// The functions given to evaluate() run in the page. The tests compile without the DOM library, so
+// they reach the page's globals from the element they are given (root.ownerDocument.defaultView).
+
 function focusState(page: Page): Promise<FocusState> {
-  return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement;
+  return page.locator('html').evaluate((root) => {
+    const document = root.ownerDocument;
+    const window = document.defaultView;
+    const element = document.activeElement;
     const rgb = (color: string): number[] => (color.match(/[\d.]+/g) ?? []).map(Number);
     const luminance = ([r, g, b]: number[]): number => {
       const [R, G, B] = [r, g, b].map((channel) => {
@@ -40,10 +51,10 @@ function focusState(page: Page): Promise<FocusState> {
     // opaque background of what lies under a point just above it (below it at the top of the screen).
     const box = element.getBoundingClientRect();
     const y = box.top - 4 >= 0 ? box.top - 4 : box.bottom + 4;
-    let behind: Element | null = document.elementsFromPoint(box.left + box.width / 2, y).find((under) => under !== element && !element.contains(under)) ?? null;
+    let behind = document.elementsFromPoint(box.left + box.width / 2, y).find((under: unknown) => under !== element && !element.contains(under)) ?? null;
     let background = 'rgb(255, 255, 255)';
     while (behind) {
-      const color = getComputedStyle(behind).backgroundColor;
+      const color = window.getComputedStyle(behind).backgroundColor;
       const parts = rgb(color);
       if (parts.length === 3 || (parts.length === 4 && parts[3] === 1)) {
         background = color;
@@ -51,13 +62,13 @@ function focusState(page: Page): Promise<FocusState> {
       }
       behind = behind.parentElement;
     }
-    const style = getComputedStyle(element);
+    const style = window.getComputedStyle(element);
     const [ring, back] = [luminance(rgb(style.outlineColor)), luminance(rgb(background))];
     return {
       tag: element.tagName.toLowerCase(),
       name: (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().replace(/\s+/g, ' '),
       focusVisible: element.matches(':focus-visible'),
-      inViewport: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+      inViewport: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth,
       outlineWidth: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
       ringContrast: (Math.max(ring, back) + 0.05) / (Math.min(ring, back) + 0.05),
       inDialog: Boolean(element.closest('dialog')),
@@ -79,12 +90,15 @@ async function tab(page: Page, shift = false): Promise<FocusState> {
 
 /** Resolves once no list of the page is loading any more. */
 async function loaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
+  // A function, not a string: polling a string needs eval, which the console's CSP refuses.
+  const root = await page.locator('html').elementHandle();
+  await page.waitForFunction((html) => !html.ownerDocument.querySelector('main .loading'), root);
+  await root?.dispose();
 }
 
 /** The page is no wider than the screen: nothing to scroll sideways (tables reflow, forms fit). */
 async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth }));
+  const widths = (await page.evaluate('({ page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth })')) as { page: number; screen: number };
   expect({ what, fits: widths.page <= widths.screen, ...widths }).toEqual({ what, fits: true, ...widths });
 }
 
@@ -283,7 +297,7 @@ describeInBrowser()('console accessibility', () => {
       await session.go('#/users', 'Users');
       expect((await tab(page)).name).toBe('Skip to content');
       await page.keyboard.press('Enter');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+      expect(await page.evaluate('document.activeElement.id')).toBe('main');
       const first = await tab(page);
       expect(first.tag).toBe('button');
       expect(first.name).toMatch(/^Edit profile/);
@@ -376,20 +390,26 @@ describeInBrowser()('console accessibility', () => {
       try {
         /** The layout shifts since the page's navigation, not caused by input (the CLS sum). */
         const layoutShift = (): Promise<number> =>
-          page.evaluate(
-            () =>
+          page.locator('html').evaluate(
+            (root) =>
               new Promise<number>((resolve) => {
+                const window = root.ownerDocument.defaultView;
                 let sum = 0;
-                const observer = new PerformanceObserver((list) => {
-                  for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) sum += entry.value;
-                });
+                const add = (entries: LayoutShift[]) => {
+                  for (const entry of entries) if (!entry.hadRecentInput) sum += entry.value;
+                };
+                const observer = new window.PerformanceObserver((list: { getEntries(): LayoutShift[] }) => add(list.getEntries()));
                 observer.observe({ type: 'layout-shift', buffered: true });
                 // Buffered entries arrive in a task of their own; two frames later every one has.
-                requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
-                  for (const entry of observer.takeRecords() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) sum += entry.value;
-                  observer.disconnect();
-                  resolve(sum);
-                }, 0)));
+                window.requestAnimationFrame(() =>
+                  window.requestAnimationFrame(() =>
+                    window.setTimeout(() => {
+                      add(observer.takeRecords());
+                      observer.disconnect();
+                      resolve(sum);
+                    }, 0),
+                  ),
+                );
               }),
           );
         const shifts: Record<string, number> = {};
@@ -407,10 +427,10 @@ describeInBrowser()('console accessibility', () => {
         await page.setViewportSize(DESKTOP);
         await session.go('#/users', 'Users');
         await loaded(page);
-        await page.evaluate(() => {
-          const block = document.createElement('div');
+        await page.locator('main section').first().evaluate((section) => {
+          const block = section.ownerDocument.createElement('div');
           block.style.height = '300px';
-          document.querySelector('main section')?.prepend(block);
+          section.prepend(block);
         });
         expect(await layoutShift()).toBeGreaterThan(0.05);
       } finally {

@@ -32,9 +32,11 @@ export async function axeViolations(page: Page, options: AxeOptions = {}): Promi
     await page.route(`**${AXE_PATH}`, (route) => route.fulfill({ path: AXE_SOURCE, contentType: 'text/javascript; charset=utf-8' }));
     routed.add(page);
   }
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ url: `${origin}${AXE_PATH}` });
-  return page.evaluate(async (exclude) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+  if (!(await page.evaluate("'axe' in window"))) await page.addScriptTag({ url: `${origin}${AXE_PATH}` });
+  // Runs in the page; the tests compile without the DOM library, hence the page's globals from the root element.
+  return page.locator('html').evaluate(async (root, exclude: string[]) => {
+    const document = root.ownerDocument;
+    const axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } = document.defaultView.axe;
     const context = exclude.length ? { exclude: exclude.map((selector) => [selector]) } : document;
     const result = await axe.run(context, { resultTypes: ['violations'] });
     return result.violations.map(({ id, impact, help, nodes }) => ({
