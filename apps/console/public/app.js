@@ -96,6 +96,9 @@ function Console() {
   const { hash: currentHash, visit } = useHash();
   const hash = currentHash || '#/clients';
   const current = `#/${hash.replace(/^#\/?/, '').split(/[/?]/)[0]}`;
+  // On a phone-width screen the navigation folds behind a Menu button; any navigation folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [visit]);
   const logout = async () => {
     await signOut();
     location.assign('/console');
@@ -103,10 +106,13 @@ function Console() {
   return html`<div class="shell">
     <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
     <header class="topbar">
+      <button type="button" class="secondary nav-toggle" aria-expanded=${menuOpen} aria-controls="console-nav" onClick=${() => setMenuOpen(!menuOpen)}>Menu</button>
       <span class="brand">Portcullis</span>
       <button type="button" class="secondary" onClick=${logout}>Sign out</button>
     </header>
-    <nav class="sidebar" aria-label="Main">
+    <nav id="console-nav" class=${menuOpen ? 'sidebar open' : 'sidebar'} aria-label="Main"
+      onClick=${(e) => e.target.closest('a') && setMenuOpen(false)}
+      onKeyDown=${(e) => { if (e.key === 'Escape' && menuOpen) { setMenuOpen(false); document.querySelector('.nav-toggle')?.focus(); } }}>
       <ul>${NAV.map(([href, label]) => html`<li key=${href}><a href=${href} aria-current=${current === href ? 'page' : undefined}>${label}</a></li>`)}</ul>
     </nav>
     <main id="main" tabindex="-1" key=${visit}><${PageBoundary}>${route(hash)}<//></main>

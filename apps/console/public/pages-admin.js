@@ -1,7 +1,7 @@
 // OAuth settings, Users, Signing keys.
 import { useEffect, useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
-import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
 import { UserProfileEditor } from './user-profile.js';
 
 export function SettingsPage() {
@@ -195,6 +195,7 @@ export function UsersPage() {
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
       <thead><tr><th scope="col">Username</th><th scope="col">Access control</th><th scope="col">Active</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
+        ${data.items.length === 0 && html`<${EmptyState} columns=${5} title="No users yet.">Add one with the form below; give it access control to let it administer Portcullis.<//>`}
         ${data.items.map((user) => html`<tr key=${user.id}>
           <td data-label="Username">${user.username}</td>
           <td data-label="Access control">${user.permissions.includes('access_control') ? 'Yes' : 'No'}</td>
@@ -256,7 +257,9 @@ export function KeysPage() {
     <${ErrorNotice} error=${error || actionError} />
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
       <thead><tr><th scope="col">Key ID</th><th scope="col">Algorithm</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Activated</th><th scope="col">Retired</th></tr></thead>
-      <tbody>${data.items.map((key) => html`<tr key=${key.kid}>
+      <tbody>
+        ${data.items.length === 0 && html`<${EmptyState} columns=${6} title="No signing keys yet.">Rotate signing key publishes a new key of each algorithm; tokens are signed once it is active.<//>`}
+        ${data.items.map((key) => html`<tr key=${key.kid}>
         <td data-label="Key ID"><code>${key.kid}</code></td>
         <td data-label="Algorithm">${key.alg}</td>
         <td data-label="Status">${key.status}</td>

@@ -1,7 +1,7 @@
 // Audit Trail: GET /admin/v1/audit with its filters and cursor paging; before/after shown as the fields that changed.
 import { useState } from 'preact/hooks';
 import { admin, query } from './api.js';
-import { ErrorNotice, Field, formatDate, html, Loading, PageHeading, Pager, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, Field, formatDate, html, Loading, PageHeading, Pager, useLoad, usePager } from './ui.js';
 
 export const AUDIT_ACTIONS = [
   'client.created', 'client.updated', 'client.deleted', 'client.secret.rotated', 'client.scopes.associated', 'client.scope.associated',
@@ -121,7 +121,7 @@ export function AuditPage() {
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table class="audit">
       <thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Actor</th><th scope="col">Target</th><th scope="col">Change</th></tr></thead>
       <tbody>
-        ${data.items.length === 0 && html`<tr><td colspan="5">No events.</td></tr>`}
+        ${data.items.length === 0 && html`<${EmptyState} columns=${5} title="No events.">Nothing matches these filters: clear Action, Actor or Target id, or widen the time range, then Show events.<//>`}
         ${data.items.map((event) => html`<${AuditRow} key=${event.id} event=${event} />`)}
       </tbody>
     </table></div>

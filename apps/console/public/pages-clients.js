@@ -1,7 +1,7 @@
 // Client Registration: the list, Add New Client, Edit Client (secret regeneration, deactivation).
 import { useState } from 'preact/hooks';
 import { admin, ApiError, fieldError, query } from './api.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useConfirm, useId, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useConfirm, useId, useLoad, usePager } from './ui.js';
 
 export const GRANT_LABELS = {
   authorization_code: 'Authorization Code',
@@ -54,7 +54,7 @@ export function ClientListPage() {
         <caption class="visually-hidden">Registered clients</caption>
         <thead><tr><th scope="col">Name (Version)</th><th scope="col">Type</th><th scope="col">Registration</th><th scope="col">Active</th><th scope="col">Client ID</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>
-          ${data.items.length === 0 && html`<tr><td colspan="6">No clients match.</td></tr>`}
+          ${data.items.length === 0 && html`<${EmptyState} columns=${6} title="No clients match.">Clear the filter to see every client, or register one with <a href="#/clients/new">Add New Client</a>.<//>`}
           ${data.items.map((client) => html`<tr key=${client.clientId}>
             <td data-label="Name (Version)"><a href=${`#/clients/${encodeURIComponent(client.clientId)}`}>${clientLabel(client)}</a></td>
             <td data-label="Type">${client.type === 'confidential' ? 'Confidential' : 'Public'}</td>

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { request } from './api.js';
 import { RsAuditSection } from './rs-audit.js';
 import { RoutesSection } from './rs-routes.js';
-import { ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useConfirm, useLoad } from './ui.js';
+import { EmptyState, ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useConfirm, useLoad } from './ui.js';
 
 export function ResourceServerPage({ url }) {
   const base = url.replace(/\/+$/, '');
@@ -69,7 +69,7 @@ export function ResourceServerPage({ url }) {
       <div class="table-wrap"><table>
         <thead><tr><th scope="col">Name (Version)</th><th scope="col">Client ID</th><th scope="col">Active at the authorization server</th><th scope="col">Enabled here</th><th scope="col">Scopes</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>
-          ${data.clients.length === 0 && html`<tr><td colspan="6">No client synced yet.</td></tr>`}
+          ${data.clients.length === 0 && html`<${EmptyState} columns=${6} title="No client synced yet.">Clients added in <a href="#/clients">Client Registration</a> appear here within a second; if they do not, check the sync status above.<//>`}
           ${data.clients.map((client) => html`<tr key=${client.clientId}>
             <td data-label="Name (Version)">${client.name} (${client.version})</td>
             <td data-label="Client ID"><code>${client.clientId}</code></td>

@@ -1,7 +1,7 @@
 // The Resources page: the APIs tokens are issued for (RFC 8707), each owning scopes.
 import { useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 const EMPTY = { identifier: '', name: '', scopes: '', accessTokenLifetimeSeconds: '', clientId: '' };
 
@@ -80,7 +80,7 @@ export function ResourcesPage() {
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
       <thead><tr><th scope="col">Identifier</th><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Token lifetime</th><th scope="col">Client</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
-        ${data.items.length === 0 && html`<tr><td colspan="6">No resources yet.</td></tr>`}
+        ${data.items.length === 0 && html`<${EmptyState} columns=${6} title="No resources yet.">Add one with the form below: its identifier becomes the audience of the tokens issued for it.<//>`}
         ${data.items.map((resource) => html`<tr key=${resource.id}>
           <td data-label="Identifier"><code>${resource.identifier}</code></td>
           <td data-label="Name">${resource.name}</td>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { admin, fieldError, query } from './api.js';
 import { clientLabel } from './pages-clients.js';
-import { ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 const SCOPE_NAME_HINT = 'Letters, digits and punctuation, without spaces, \\ or "; 1 to 128 characters.';
 
@@ -202,7 +202,7 @@ export function ScopesPage() {
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
       <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col">Required permission</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
-        ${data.items.length === 0 && html`<tr><td colspan="4">No scopes yet.</td></tr>`}
+        ${data.items.length === 0 && html`<${EmptyState} columns=${4} title="No scopes yet.">Add one with the form below, then associate it with clients from their pages.<//>`}
         ${data.items.map((scope) => html`<tr key=${scope.name}>
           <td data-label="Name"><a href=${`#/scopes/${encodeURIComponent(scope.name)}`}><code>${scope.name}</code></a></td>
           <td data-label="Description">${editing?.name === scope.name

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { admin, query } from './api.js';
 import { GRANT_LABELS } from './pages-clients.js';
-import { ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, Field, formatDate, html, Loading, Notice, PageHeading, Pager, useActions, useConfirm, useLoad, usePager } from './ui.js';
 
 function refreshLeft(refresh) {
   if (!refresh) return 'No refresh token';
@@ -44,6 +44,8 @@ export function TokensPage() {
     });
 
   const clientName = new Map((clients.data?.items ?? []).map((c) => [c.clientId, `${c.name} (${c.version})`]));
+  // The rows wait for the client names too: a name replacing an id would change the rows' height.
+  const waiting = (loading && !data) || (clients.loading && !clients.data);
   return html`<section>
     <${PageHeading}>Token Management<//>
     <form class="filters" onSubmit=${apply} role="search" aria-label="Filter tokens">
@@ -59,13 +61,13 @@ export function TokensPage() {
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${error || actionError} />
     ${filter.clientId && html`<p><button type="button" class="danger" onClick=${deleteAll}>Delete all tokens of this client</button></p>`}
-    ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
+    ${waiting ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
       <thead><tr>
         <th scope="col">Client</th><th scope="col">User</th><th scope="col">Grant</th><th scope="col">Scopes</th>
         <th scope="col">Issued</th><th scope="col">Expires</th><th scope="col">Refresh count left</th><th scope="col"><span class="visually-hidden">Actions</span></th>
       </tr></thead>
       <tbody>
-        ${data.items.length === 0 && html`<tr><td colspan="8">No tokens.</td></tr>`}
+        ${data.items.length === 0 && html`<${EmptyState} columns=${8} title="No tokens.">Tokens appear here when clients get them at /oauth/token. To see others, choose another client or user and Show tokens.<//>`}
         ${data.items.map((token) => html`<tr key=${token.id}>
           <td data-label="Client">${clientName.get(token.clientId) ?? html`<code>${token.clientId}</code>`}</td>
           <td data-label="User">${token.username ?? '—'}</td>

@@ -1,6 +1,6 @@
 // A user's browser sessions (single sign-on) and remembered consents: listed, ended, withdrawn.
 import { admin } from './api.js';
-import { ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useActions, useConfirm, useLoad } from './ui.js';
+import { EmptyState, ErrorNotice, formatDate, html, Loading, Notice, PageHeading, useActions, useConfirm, useLoad } from './ui.js';
 
 export function UserSessionsPage({ userId }) {
   const base = `/users/${encodeURIComponent(userId)}`;
@@ -27,13 +27,15 @@ export function UserSessionsPage({ userId }) {
       action: act(() => admin.delete(`${base}/consents/${encodeURIComponent(consent.id)}`), `Consent for ${consent.clientId} withdrawn.`, consents.reload),
     });
 
+  // One placeholder until all three answered: the heading's name and the lists would each move what follows.
+  if ([user, sessions, consents].some((load) => !load.data && !load.error)) return html`<${Loading} />`;
   return html`<section>
     <${PageHeading}>Sessions and consents of ${name}<//>
     <p><a href="#/users">Back to Users</a></p>
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${user.error || sessions.error || consents.error || actionError} />
     <h2>Signed-in browsers</h2>
-    ${sessions.loading && !sessions.data ? html`<${Loading} />` : sessions.data && (sessions.data.length === 0 ? html`<p>No active session.</p>` : html`<div class="table-wrap"><table aria-label="Sessions">
+    ${sessions.loading && !sessions.data ? html`<${Loading} />` : sessions.data && (sessions.data.length === 0 ? html`<${EmptyState} title="No active session.">A session starts when ${name} signs in at the authorization endpoint; ending one here makes that browser sign in again.<//>` : html`<div class="table-wrap"><table aria-label="Sessions">
       <thead><tr><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col">Expires</th><th scope="col">Browser</th><th scope="col">IP</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${sessions.data.map((session) => html`<tr key=${session.id}>
         <td data-label="Signed in">${formatDate(session.authenticatedAt)}</td>
@@ -45,7 +47,7 @@ export function UserSessionsPage({ userId }) {
       </tr>`)}</tbody>
     </table></div>`)}
     <h2>Consents</h2>
-    ${consents.loading && !consents.data ? html`<${Loading} />` : consents.data && (consents.data.length === 0 ? html`<p>No consent given.</p>` : html`<div class="table-wrap"><table aria-label="Consents">
+    ${consents.loading && !consents.data ? html`<${Loading} />` : consents.data && (consents.data.length === 0 ? html`<${EmptyState} title="No consent given.">A consent is remembered when ${name} allows an application on the consent page; withdrawing it here revokes the tokens it gave.<//>` : html`<div class="table-wrap"><table aria-label="Consents">
       <thead><tr><th scope="col">Client</th><th scope="col">Scopes</th><th scope="col">Granted</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${consents.data.map((consent) => html`<tr key=${consent.id}>
         <td data-label="Client"><code>${consent.clientId}</code></td>

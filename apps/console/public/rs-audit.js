@@ -2,7 +2,7 @@
 // client switch, refused attempts included, newest first; rows shown as on the Audit Trail page.
 import { request, query } from './api.js';
 import { AuditRow } from './pages-audit.js';
-import { ErrorNotice, html, Loading, Pager, useLoad, usePager } from './ui.js';
+import { EmptyState, ErrorNotice, html, Loading, Pager, useLoad, usePager } from './ui.js';
 
 export function RsAuditSection({ base, version }) {
   const pager = usePager();
@@ -14,7 +14,7 @@ export function RsAuditSection({ base, version }) {
     ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table class="audit">
       <thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Actor</th><th scope="col">Target</th><th scope="col">Change</th></tr></thead>
       <tbody>
-        ${data.items.length === 0 && html`<tr><td colspan="5">No change yet.</td></tr>`}
+        ${data.items.length === 0 && html`<${EmptyState} columns=${5} title="No change yet.">Adding a route or disabling a client on this page records who did it here.<//>`}
         ${data.items.map((event) => html`<${AuditRow} key=${event.id} event=${event} />`)}
       </tbody>
     </table></div>

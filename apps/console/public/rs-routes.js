@@ -2,7 +2,7 @@
 // routes from RESOURCE_ROUTES_FILE are shown read-only, the ones added here can be edited and deleted.
 import { useState } from 'preact/hooks';
 import { request } from './api.js';
-import { ErrorNotice, Field, html, Notice, RequiredNote, useConfirm } from './ui.js';
+import { EmptyState, ErrorNotice, Field, html, Notice, RequiredNote, useConfirm } from './ui.js';
 
 const EMPTY = { pathPrefix: '', methods: '', upstream: '', stripPrefix: false, access: 'allOf', scopes: '', timeoutMs: '', websocket: false, clientBasic: false };
 
@@ -137,7 +137,7 @@ export function RoutesSection({ base, routes, onChanged }) {
     <div class="table-wrap"><table>
       <thead><tr><th scope="col">Path prefix</th><th scope="col">Methods</th><th scope="col">Upstream</th><th scope="col">Who may call</th><th scope="col">Source</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
-        ${routes.length === 0 && html`<tr><td colspan="6">No route yet: paths not served by the resource server itself answer 404.</td></tr>`}
+        ${routes.length === 0 && html`<${EmptyState} columns=${6} title="No route yet: paths not served by the resource server itself answer 404.">Add route puts an upstream behind a scope rule; routes can also come from the file named by RESOURCE_ROUTES_FILE.<//>`}
         ${routes.map((route) => html`<tr key=${route.id}>
           <td data-label="Path prefix"><code>${route.match.pathPrefix}</code></td>
           <td data-label="Methods">${route.match.methods ? route.match.methods.join(' ') : 'All'}</td>

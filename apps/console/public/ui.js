@@ -56,17 +56,59 @@ export function Notice({ children, kind = 'success' }) {
   return html`<div class=${`notice ${kind}`} role="status">${children}</div>`;
 }
 
+/** What can take the focus inside an element, in tab order (no positive tabindex is used here). */
+function focusables(root) {
+  const selector = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  return [...root.querySelectorAll(selector)].filter((element) => !element.disabled && element.getClientRects().length > 0);
+}
+
 /**
- * A modal confirmation (native <dialog>: focus is trapped, Escape cancels). `consequence` says
- * what happens, to tokens in particular.
+ * Tab and Shift+Tab go round the dialog's controls: a modal dialog makes the page behind inert,
+ * but Chromium still lets the focus leave for the browser's own controls past the last one.
+ */
+function keepFocusIn(dialog, event) {
+  if (event.key !== 'Tab') return;
+  const controls = focusables(dialog);
+  if (controls.length === 0) return;
+  const [first, last] = [controls[0], controls[controls.length - 1]];
+  const outside = !dialog.contains(document.activeElement);
+  if (event.shiftKey && (document.activeElement === first || outside)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (document.activeElement === last || outside)) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+/**
+ * Gives the focus back to what opened a dialog; when that is gone (its row was deleted), to the
+ * page heading, so that the next Tab continues in the page rather than at the document's start.
+ */
+function returnFocus(opener) {
+  const target = opener instanceof HTMLElement && opener.isConnected && opener !== document.body ? opener : document.querySelector('main h1');
+  target?.focus();
+}
+
+/**
+ * A modal confirmation (native <dialog>: the page behind is inert, Tab stays inside, Escape
+ * cancels, and the focus returns to the control that opened it). `consequence` says what
+ * happens, to tokens in particular.
  */
 export function ConfirmDialog({ title, consequence, confirmLabel, onConfirm, onCancel }) {
   const ref = useRef(null);
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement;
     if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      // While it is open the page is inert and cannot take the focus back: close it first.
+      if (dialog?.open) dialog.close();
+      returnFocus(opener);
+    };
   }, []);
-  return html`<dialog ref=${ref} class="confirm" aria-labelledby="confirm-title" onCancel=${(event) => { event.preventDefault(); onCancel(); }}>
+  return html`<dialog ref=${ref} class="confirm" aria-labelledby="confirm-title" onKeyDown=${(event) => keepFocusIn(ref.current, event)}
+    onCancel=${(event) => { event.preventDefault(); onCancel(); }}>
     <h2 id="confirm-title">${title}</h2>
     <p>${consequence}</p>
     <div class="actions">
@@ -161,8 +203,24 @@ export function Pager({ pager, nextCursor, label }) {
   </nav>`;
 }
 
+/**
+ * Holds the place of what is loading. It keeps a list's usual height, and what follows it in the
+ * page waits (console.css): content that appears is no layout shift, content pushed down is.
+ */
 export function Loading({ what = 'Loading…' }) {
   return html`<p class="loading" role="status">${what}</p>`;
+}
+
+/**
+ * An empty list: what it would hold (`title`), and in `children` what to do next, with a link or
+ * button to do it when there is one. In a table, `columns` makes it one full-width row.
+ */
+export function EmptyState({ title, children, columns }) {
+  const body = html`<div class="empty-state">
+    <p class="empty-state-title">${title}</p>
+    ${children && html`<p>${children}</p>`}
+  </div>`;
+  return columns ? html`<tr class="empty-row"><td colspan=${columns}>${body}</td></tr>` : body;
 }
 
 /** A date for people: local date and time, or a dash. */
@@ -170,9 +228,18 @@ export function formatDate(value) {
   return value ? new Date(value).toLocaleString() : '—';
 }
 
-/** Moves the focus to the page heading after navigation, so keyboard and screen reader users start there. */
+/** Page headings shown since the console was loaded. */
+let headingsShown = 0;
+
+/**
+ * Moves the focus to the page heading after a navigation inside the console, so that keyboard and
+ * screen reader users start there. The first page of a load leaves the focus at the document's
+ * start, where the skip link is the first Tab stop.
+ */
 export function PageHeading({ children }) {
   const ref = useRef(null);
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => {
+    if (headingsShown++ > 0) ref.current?.focus();
+  }, []);
   return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
 }
