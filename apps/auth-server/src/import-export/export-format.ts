@@ -3,6 +3,7 @@ import type { ClientJwks } from '../clients/client-jwks.js';
 import type { IdTokenSigningAlg } from '../clients/id-token-signing-alg.js';
 import type { ClientType, GrantType, TokenEndpointAuthMethod } from '#oauth';
 import type { Settings } from '../settings/settings.js';
+import type { UserProfile } from '../users/profile/user-profile.js';
 
 /**
  * The export/import file (docs/import-export.md). `version` moves only with a change an older
@@ -74,7 +75,7 @@ export interface ExportedUser {
   permissions: string[];
   active: boolean;
   /** OpenID Connect claims, without updated_at (the importing server sets it). */
-  profile: Record<string, unknown>;
+  profile: UserProfile;
   /** scrypt$N$r$p$salt$key (users/password-hasher.ts). */
   passwordHash: string | null;
 }
