@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { eventually } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
@@ -161,6 +166,35 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       expect((await clientCredentials(target, { id: '', ...legacy })).status).toBe(200);
       const [stored] = await sql<{ secret_hash: string }>(target, 'SELECT secret_hash FROM clients WHERE client_id = $1', [legacy.clientId]);
       expect(stored.secret_hash).not.toContain(legacy.secret);
+    });
+  });
+
+  describe('npm run export / npm run import (tools/import-export.mjs, through the admin API)', () => {
+    // Asynchronous on purpose: the servers answer from this very process.
+    const cli = (server: RunningAuthServer, ...args: string[]) =>
+      promisify(execFile)(process.execPath, ['tools/import-export.mjs', ...args], { env: { PATH: process.env.PATH, PORTCULLIS_URL: server.baseUrl, ADMIN_PASSWORD: 'admin-password-for-tests' } });
+    const folder = mkdtempSync(join(tmpdir(), 'portcullis-export-'));
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('exports to a file only its owner reads, and imports it with a dry run first', async () => {
+      const path = join(folder, 'export.json');
+      await cli(source, 'export', path);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 'portcullis-export', version: 1 });
+      const dryRun = await cli(target, 'import', path, '--dry-run');
+      expect(dryRun.stdout).toMatch(new RegExp(`^(create|unchanged) +clients\\[0\\] ${created[0].clientId}$`, 'm'));
+      expect(dryRun.stdout).toMatch(/^dry run, nothing written: \d+ create, \d+ update, \d+ unchanged, 0 conflict, \d+ skipped$/m);
+      expect((await cli(target, 'import', path)).stdout).toMatch(/^imported: /m);
+    });
+
+    // After the import above: Billing App 1.0 is there.
+    it('fails with the rows of a refused import', async () => {
+      const path = join(folder, 'bad.json');
+      writeFileSync(path, JSON.stringify(file({ clients: [{ clientId: 'x', name: 'Billing App', version: '1.0', type: 'confidential', grants: ['client_credentials'], secret: 's' }] })));
+      const refused = await cli(target, 'import', path).then(() => null, (error: { code: number; stdout: string; stderr: string }) => error);
+      expect(refused?.code).toBe(1);
+      expect(refused?.stdout).toContain('conflict  clients[0] x: a client named "Billing App" with version "1.0" already exists');
+      expect(refused?.stderr).toContain('import refused (409): 1 row conflict with this server: nothing was imported');
     });
   });
 
