@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TransactionRunner } from '#database';
 import { isClientId } from '#oauth';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
-import { SettingsService } from '../settings/settings.service.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportDocument, type ExportedClient } from './export-format.js';
 import { ImportExportRepository } from './import-export.repository.js';
 import type { StoredClient } from './import-plan.js';
@@ -21,12 +20,10 @@ export class ExportService {
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
     private readonly transactions: TransactionRunner,
     private readonly repository: ImportExportRepository,
-    private readonly settings: SettingsService,
   ) {}
 
   async export(): Promise<ExportDocument> {
-    const settings = await this.settings.get();
-    const state = await this.transactions.run((tx) => this.repository.readState(tx, settings));
+    const state = await this.transactions.run((tx) => this.repository.readState(tx, this.config.resourceAudience));
     const reserved = reservedOf(this.config);
     const now = new Date();
     return {
@@ -34,7 +31,7 @@ export class ExportService {
       version: EXPORT_VERSION,
       exportedAt: now.toISOString(),
       exportedBy: this.config.issuer,
-      settings,
+      settings: state.settings,
       scopes: [...state.scopes.values()].map(({ name, description, requiredPermission }) => ({ name, description, requiredPermission })),
       // Clients named by a metadata document URL are fetched, not registered: nothing to carry.
       clients: [...state.clients.values()].filter(({ client }) => isClientId(client.clientId) && !reserved.clientIds.has(client.clientId)).map((stored) => exportedClient(stored, now)),

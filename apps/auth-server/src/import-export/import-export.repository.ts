@@ -7,6 +7,7 @@ import type { Permission } from '../common/permissions.js';
 import type { Resource } from '../resources/resource.js';
 import { ScopeEntity } from '../scopes/scope.entity.js';
 import type { Settings } from '../settings/settings.js';
+import { settingsFrom } from './stored-settings.js';
 import type { UserProfile } from '../users/profile/user-profile.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { RegistryState, StoredClient, StoredUser } from './import-plan.js';
@@ -36,7 +37,8 @@ export class ImportExportRepository {
     await entityManagerOf(tx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK]);
   }
 
-  async readState(tx: Tx, settings: Settings): Promise<RegistryState> {
+  /** `resourceAudience`: the settings' default accessTokenAudience (RESOURCE_AUDIENCE). */
+  async readState(tx: Tx, resourceAudience: string): Promise<RegistryState> {
     const manager = entityManagerOf(tx);
     // One after the other: the statements share the transaction's connection anyway.
     const clients = await manager.find(ClientEntity, { order: { createdAt: 'ASC', id: 'ASC' } });
@@ -46,10 +48,11 @@ export class ImportExportRepository {
     const resources: ResourceRow[] = await manager.query(`SELECT r.id, r.identifier, r.name, r.access_token_lifetime_seconds, c.client_id, r.created_at, r.updated_at,
         (SELECT coalesce(jsonb_agg(rs.scope_name ORDER BY rs.scope_name), '[]'::jsonb) FROM resource_scopes rs WHERE rs.resource_id = r.id) AS scopes
       FROM resources r LEFT JOIN clients c ON c.id = r.client_ref ORDER BY r.identifier`);
+    const settings: { key: string; value: unknown }[] = await manager.query('SELECT key, value FROM settings');
     const scopesOf = new Map<string, string[]>();
     for (const row of associations) scopesOf.set(row.client_ref, [...(scopesOf.get(row.client_ref) ?? []), row.scope_name]);
     return {
-      settings,
+      settings: settingsFrom(Object.fromEntries(settings.map((row) => [row.key, row.value])), resourceAudience),
       clients: new Map(clients.map((entity) => [entity.clientId, toStoredClient(entity, scopesOf.get(entity.id) ?? [])])),
       scopes: new Map(
         scopes.map((entity) => [

@@ -33,8 +33,6 @@ export class ImportService {
 
   async import(raw: unknown, dryRun: boolean): Promise<ImportReport> {
     const document = parseImportDocument(raw, { sealingAvailable: this.box.available });
-    // Read before the transaction: the settings come from their own (cached) reader.
-    const settings = await this.settings.get();
     const reserved = reservedOf(this.config);
     const context: PlanContext = {
       now: new Date(),
@@ -44,19 +42,23 @@ export class ImportService {
       openSealed: (sealed, clientId) => this.box.open(sealed, clientId),
     };
     let changedUsers: string[] = [];
+    let settingsChanged = false;
     const report = await this.unique(() =>
       this.transaction.run(async (tx) => {
         await this.repository.lock(tx);
-        const plan = planImport(document, await this.repository.readState(tx, settings), context);
+        const plan = planImport(document, await this.repository.readState(tx, this.config.resourceAudience), context);
         const planned = toReport(plan.rows, dryRun, false);
         if (dryRun) return planned;
         if (planned.summary.conflict > 0) throw new ImportConflictProblem(planned);
         await this.writer.apply(tx, plan);
         changedUsers = plan.users.flatMap((user) => (user.id ? [user.id] : []));
+        settingsChanged = plan.settings !== null;
         return { ...planned, applied: true };
       }),
     );
     for (const id of changedUsers) this.profiles.forget(id);
+    // An empty update writes nothing and drops this instance's cached settings (others follow within their second).
+    if (settingsChanged) await this.settings.update({});
     return report;
   }
 
