@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '#testing';
 import { basic, postForm } from '../../apps/auth-server/test/support/token-fixtures.js';
 import { CONSOLE_STEP_TIMEOUT, describeInBrowser, startConsoleSession, type ConsoleSession } from '../support/console-session.js';
 
@@ -55,9 +56,14 @@ describeInBrowser()('console: Import / Export', () => {
       await page.getByRole('heading', { level: 1, name: 'Client Registration' }).waitFor();
       await page.getByRole('cell', { name: 'Legacy ERP' }).first().waitFor();
 
-      // The app keeps its credentials: its old secret gets tokens.
+      // The app keeps its credentials: its old secret gets tokens, and the resource server, told
+      // by the import's events, takes them.
       const token = await postForm(session.as, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(LEGACY.clientId, LEGACY.secret) });
       expect(token.status).toBe(200);
+      const accessToken = ((await token.json()) as { access_token: string }).access_token;
+      const me = async () => session.rs.request('/api/me', { token: accessToken });
+      await eventually(async () => (await me()).status === 200, 10_000, 'the resource server knows the imported client');
+      expect(await (await me()).json()).toEqual({ sub: LEGACY.clientId, clientId: LEGACY.clientId, scopes: ['erp.read'] });
       expect(session.scriptErrors).toEqual([]);
     },
     CONSOLE_STEP_TIMEOUT,
