@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { eventually } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
@@ -261,6 +262,28 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       const huge = JSON.stringify(file({ exportedBy: 'x', scopes: [{ name: 'a', description: 'y'.repeat(1000) }] })).replace('"x"', `"${'x'.repeat(9 * 1024 * 1024)}"`);
       const tooLarge = await target.request('/admin/v1/import', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: huge });
       expect([tooLarge.status, ((await tooLarge.json()) as Json).errors]).toEqual([400, [{ field: 'body', message: 'the request body is too large' }]]);
+    });
+
+    it('answers any file of the right shape with a report, a 400 or a 409, never a 500, and writes nothing unless it answers 200', async () => {
+      const text = fc.oneof(fc.string(), fc.constantFrom('', '\u0000', 'a b', 'https://x.example.com/cb', 'billing.read', 'client_credentials', 'confidential'));
+      const value = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, text, { maxKeys: 2 }));
+      const row = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length });
+      const files = fc.record({
+        scopes: fc.array(row(['name', 'description', 'requiredPermission']), { maxLength: 2 }),
+        clients: fc.array(row(['clientId', 'name', 'version', 'type', 'grants', 'redirectUris', 'secret', 'secretHash', 'scopes', 'jwks', 'active', 'accessTokenLifetime']), { maxLength: 2 }),
+        users: fc.array(row(['username', 'permissions', 'active', 'profile', 'passwordHash']), { maxLength: 2 }),
+        resources: fc.array(row(['identifier', 'name', 'scopes', 'clientId', 'accessTokenLifetimeSeconds']), { maxLength: 2 }),
+        settings: row(['accessTokenLifetimeSeconds', 'dynamicRegistration', 'registrationPolicy', 'accessTokenAudience']),
+      });
+      await fc.assert(
+        fc.asyncProperty(files, async (sections) => {
+          const before = await contentOf(target);
+          const response = await importInto(target, file(sections));
+          expect([200, 400, 409]).toContain(response.status);
+          if (response.status !== 200) expect(await contentOf(target)).toEqual(before);
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it('reads files larger than the rest of the admin API takes (up to 8 MiB)', async () => {
