@@ -14,8 +14,8 @@ const FIELDS = [
 
 /**
  * Each client row against the stored clients: found by clientId it is an update (or unchanged),
- * otherwise a create. Conflicts: its name and version belong to another client that stays
- * (clients are told apart by name and version), a scope it names exists nowhere, a confidential
+ * otherwise a create. Conflicts: its id is stored under another name, its name and version belong
+ * to another client that stays (clients are told apart by name and version), a scope it names exists nowhere, a confidential
  * client would end up without a secret, a sealed secret does not open here.
  */
 export function planClients(rows: ImportedClientDto[], state: RegistryState, knownScopes: ReadonlySet<string>, context: PlanContext): { report: ReportRow[]; writes: ClientWrite[] } {
@@ -29,7 +29,7 @@ export function planClients(rows: ImportedClientDto[], state: RegistryState, kno
       return;
     }
     const stored = state.clients.get(row.clientId);
-    const conflict = conflictOf(row, owners, knownScopes);
+    const conflict = conflictOf(row, stored, owners, knownScopes);
     const planned = conflict === null ? write(row, stored, context) : conflict;
     if (typeof planned === 'string') {
       report.push({ ...at, action: 'conflict', reason: planned });
@@ -55,7 +55,9 @@ function finalNameOwners(rows: ImportedClientDto[], state: RegistryState, contex
   return owners;
 }
 
-function conflictOf(row: ImportedClientDto, owners: Map<string, string>, knownScopes: ReadonlySet<string>): string | null {
+function conflictOf(row: ImportedClientDto, stored: StoredClient | undefined, owners: Map<string, string>, knownScopes: ReadonlySet<string>): string | null {
+  // The same id under another name is another client, not a rename: a client's name never changes (PATCH refuses it too).
+  if (stored && stored.client.name !== row.name) return `the client id ${row.clientId} belongs to the client "${stored.client.name}" on this server, and a client's name cannot change`;
   const owner = owners.get(nameVersionKey(row.name, row.version));
   if (owner !== undefined && owner !== row.clientId) return `a client named "${row.name}" with version "${row.version}" already exists on this server with the id ${owner}`;
   const unknown = (row.scopes ?? []).filter((scope) => !knownScopes.has(scope));

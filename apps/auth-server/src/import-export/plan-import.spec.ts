@@ -93,14 +93,18 @@ describe(planImport.name, () => {
     expect(result.clients[0]).toEqual(expect.objectContaining({ deactivated: true, storedScopes: ['x'], scopes: ['y'], fields: expect.objectContaining({ description: 'kept', introspection: true }) }));
   });
 
-  it('reports conflicts per row: a name and version held by another client, a scope that exists nowhere, a confidential client without a secret', () => {
-    const current = state({ clients: [storedClient('taken', { name: 'Billing App' })] });
-    const result = plan({ clients: [row('new', { name: 'billing app', secret: 's' }), row('scoped', { secret: 's', scopes: ['nowhere'] }), row('bare'), row('fine', { secret: 's' })] }, current);
+  it('reports conflicts per row: a name and version held by another client, an id held under another name, a scope that exists nowhere, a confidential client without a secret', () => {
+    const current = state({ clients: [storedClient('taken', { name: 'Billing App' }), storedClient('renamed', { name: 'Old Name' })] });
+    const result = plan(
+      { clients: [row('new', { name: 'billing app', secret: 's' }), row('scoped', { secret: 's', scopes: ['nowhere'] }), row('bare'), row('fine', { secret: 's' }), row('renamed', { name: 'New Name' })] },
+      current,
+    );
     expect(result.rows).toEqual([
       { section: 'clients', index: 0, key: 'new', action: 'conflict', reason: 'a client named "billing app" with version "1.0" already exists on this server with the id taken' },
       { section: 'clients', index: 1, key: 'scoped', action: 'conflict', reason: 'no scope named nowhere on this server or in the file' },
       { section: 'clients', index: 2, key: 'bare', action: 'conflict', reason: 'a confidential client needs its secret: give secret (in the clear) or secretHash (from an export)' },
       { section: 'clients', index: 3, key: 'fine', action: 'create' },
+      { section: 'clients', index: 4, key: 'renamed', action: 'conflict', reason: 'the client id renamed belongs to the client "Old Name" on this server, and a client\'s name cannot change' },
     ]);
   });
 
