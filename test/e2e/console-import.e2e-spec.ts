@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '#testing';
@@ -10,6 +11,17 @@ const LEGACY = { clientId: 'wm-legacy-erp-01', secret: 'legacy-erp-secret-kept-f
 
 function exportFile(clients: Record<string, unknown>[]): Record<string, unknown> {
   return { format: 'portcullis-export', version: 1, scopes: [{ name: 'erp.read', description: 'Read the ERP' }], clients };
+}
+
+/** axe-core's serious and critical findings on the page as it is now (issue 18 item 5: none allowed). */
+async function seriousViolations(session: ConsoleSession): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the console's CSP (rightly) refuses an injected script tag.
+  await session.page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const violations = await session.page.evaluate(async () => {
+    const results = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe.run();
+    return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+  });
+  return violations;
 }
 
 const legacyClient = { clientId: LEGACY.clientId, name: 'Legacy ERP', version: '7.1', type: 'confidential', grants: ['client_credentials'], secret: LEGACY.secret, scopes: ['erp.read'] };
@@ -47,11 +59,13 @@ describeInBrowser()('console: Import / Export', () => {
       // A dry run writes nothing.
       expect((await adminGet(`/clients/${LEGACY.clientId}`)).status).toBe(404);
       await session.shot('import-dry-run');
+      expect(await seriousViolations(session)).toEqual([]);
 
       await page.getByRole('button', { name: 'Import 2 rows' }).click();
       const result = page.getByRole('region', { name: 'Imported from-webmethods.json' });
       await result.waitFor();
       await expect(result.getByRole('status').innerText()).resolves.toContain('Import done: 2 created.');
+      expect(await seriousViolations(session)).toEqual([]);
       await result.getByRole('link', { name: 'See the clients' }).click();
       await page.getByRole('heading', { level: 1, name: 'Client Registration' }).waitFor();
       await page.getByRole('cell', { name: 'Legacy ERP' }).first().waitFor();
