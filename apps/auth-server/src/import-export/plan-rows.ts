@@ -107,8 +107,16 @@ export function planResources(
       clientId: row.clientId === undefined ? (stored?.clientId ?? null) : row.clientId,
     };
     const unknownScopes = fields.scopes.filter((scope) => !known.scopes.has(scope));
-    if (unknownScopes.length > 0) return void report.push({ ...at, action: 'conflict', reason: `no scope named ${unknownScopes.join(', ')} on this server or in the file` });
-    if (fields.clientId !== null && !known.clients.has(fields.clientId)) return void report.push({ ...at, action: 'conflict', reason: `no client with the id ${fields.clientId} on this server or in the file` });
+    const conflict =
+      unknownScopes.length > 0
+        ? `no scope named ${unknownScopes.join(', ')} on this server or in the file`
+        : fields.clientId !== null && !known.clients.has(fields.clientId)
+          ? `no client with the id ${fields.clientId} on this server or in the file`
+          : null;
+    if (conflict) {
+      report.push({ ...at, action: 'conflict', reason: conflict });
+      return;
+    }
     if (!stored) {
       report.push({ ...at, action: 'create' });
       writes.push({ kind: 'create', fields });
