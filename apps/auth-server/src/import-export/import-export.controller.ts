@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblems, ApiQueryDto } from '#operability';
@@ -23,6 +23,8 @@ export class ImportExportController {
   @ApiOperation({ summary: 'Export clients (secret hashes only), scopes, associations, users, resources and settings (docs/import-export.md)' })
   @ApiOkResponse({ schema: EXPORT_DOCUMENT })
   @Get('export')
+  // Secret and password hashes: no cache keeps a copy.
+  @Header('Cache-Control', 'no-store')
   export(): Promise<ExportDocument> {
     return this.exports.export();
   }

@@ -58,6 +58,8 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
 
   describe('export', () => {
     it('writes the versioned file with every client, its associations and the hash of its secret, never a secret', async () => {
+      const { headers } = await call(source, 'GET', '/admin/v1/export');
+      expect(headers.get('cache-control')).toBe('no-store');
       const exported = await exportOf(source);
       expect(exported).toMatchObject({ format: 'portcullis-export', version: 1, exportedAt: expect.any(String), exportedBy: source.config.issuer, settings: expect.objectContaining({ accessTokenLifetimeSeconds: 900 }) });
       const byId = new Map((exported.clients as Json[]).map((client) => [client.clientId, client]));
