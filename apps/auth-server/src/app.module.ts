@@ -13,6 +13,7 @@ import type { AuthServerConfig } from './config/auth-server.config.js';
 import { AuthServerConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportExportModule } from './import-export/import-export.module.js';
 import { AuthorizationServerMetadataModule } from './discovery/discovery.module.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
@@ -76,6 +77,7 @@ export class AppModule {
         SyncModule,
         RetentionModule,
         ConsoleModule,
+        ImportExportModule,
       ],
     };
   }

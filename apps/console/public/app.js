@@ -10,6 +10,7 @@ import { ResourcesPage } from './pages-resources.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
 import { ScopePage } from './pages-scope.js';
 import { DeviceRequestsPage } from './pages-device-requests.js';
+import { ImportExportPage } from './pages-import-export.js';
 import { TokensPage } from './pages-tokens.js';
 import { UserSessionsPage } from './pages-user-sessions.js';
 import { html } from './ui.js';
@@ -30,6 +31,7 @@ const NAV = [
   ['#/keys', 'Signing Keys'],
   ['#/audit', 'Audit Trail'],
   ['#/resource-server', 'Resource Server'],
+  ['#/import-export', 'Import / Export'],
 ];
 
 /** The page for a hash route; null when unknown. */
@@ -64,6 +66,8 @@ function route(hash) {
       return html`<${AuditPage} />`;
     case 'resource-server':
       return html`<${ResourceServerPage} url=${config.resourceServerUrl} />`;
+    case 'import-export':
+      return html`<${ImportExportPage} />`;
     default:
       return html`<section><h1>Not found</h1><p>No such page. <a href="#/clients">Go to Client Registration</a>.</p></section>`;
   }

@@ -36,6 +36,7 @@ const ROUTES: Record<string, AdminAuditRoute> = {
   'POST /admin/v1/initial-access-tokens': { action: 'initial_access_token.created', targetType: 'initial_access_token' },
   'POST /admin/v1/keys/rotate': { action: 'keys.rotated', targetType: 'signing_key' },
   'DELETE /admin/v1/tokens/:id': { action: 'token.revoked', targetType: 'grant', targetParam: 'id' },
+  'POST /admin/v1/import': { action: 'registry.import', targetType: 'registry' },
 };
 
 export function adminAuditRoute(method: string, routeUrl: string): AdminAuditRoute {

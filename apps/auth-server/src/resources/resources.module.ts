@@ -25,6 +25,6 @@ import { DefaultResourcesSeed } from './default-resources.seed.js';
     // The audit trail records a changed resource as GET /admin/v1/resources/:id shows it.
     auditTargetView('resource', ResourcesService, (resources) => (id) => resources.get(id ?? '')),
   ],
-  exports: [ResourceIndicators, ResourceCatalog, ResourcesService, DefaultResourcesSeed],
+  exports: [ResourceIndicators, ResourceCatalog, ResourcesService, ResourcesRepository, DefaultResourcesSeed],
 })
 export class ResourcesModule {}

@@ -21,6 +21,6 @@ import { ScopesService } from './scopes.service.js';
     // The audit trail records a changed scope as GET /admin/v1/scopes/:name shows it.
     auditTargetView('scope', ScopesService, (scopes) => (name) => scopes.get(name ?? '')),
   ],
-  exports: [ScopesService],
+  exports: [ScopesService, ScopesRepository],
 })
 export class ScopesModule {}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '#database';
+import { entityManagerOf } from '#database/persistence';
+import { ClientEntity } from '../clients/client.entity.js';
+import { toClientWithSecrets } from '../clients/client.mapper.js';
+import type { Permission } from '../common/permissions.js';
+import type { Resource } from '../resources/resource.js';
+import { ScopeEntity } from '../scopes/scope.entity.js';
+import type { Settings } from '../settings/settings.js';
+import { settingsFrom } from './stored-settings.js';
+import type { UserProfile } from '../users/profile/user-profile.js';
+import { UserEntity } from '../users/user.entity.js';
+import type { RegistryState, StoredClient, StoredUser } from './import-plan.js';
+
+interface ResourceRow {
+  id: string;
+  identifier: string;
+  name: string;
+  access_token_lifetime_seconds: number | null;
+  client_id: string | null;
+  scopes: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** One import at a time: two concurrent imports would each plan against a state the other changes. */
+const IMPORT_LOCK = 'portcullis:import';
+
+/**
+ * Reads the whole registry in one transaction (an export is one consistent snapshot, an import
+ * plans against what it then writes), and the rows an import writes that no event carries
+ * (users, settings). Clients, scopes and resources are written through their own modules.
+ */
+@Injectable()
+export class ImportExportRepository {
+  async lock(tx: Tx): Promise<void> {
+    await entityManagerOf(tx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK]);
+  }
+
+  /** `resourceAudience`: the settings' default accessTokenAudience (RESOURCE_AUDIENCE). */
+  async readState(tx: Tx, resourceAudience: string): Promise<RegistryState> {
+    const manager = entityManagerOf(tx);
+    // One after the other: the statements share the transaction's connection anyway.
+    const clients = await manager.find(ClientEntity, { order: { createdAt: 'ASC', id: 'ASC' } });
+    const associations: { client_ref: string; scope_name: string }[] = await manager.query('SELECT client_ref, scope_name FROM client_scopes ORDER BY scope_name');
+    const scopes = await manager.find(ScopeEntity, { order: { name: 'ASC' } });
+    const users = await manager.find(UserEntity);
+    const resources: ResourceRow[] = await manager.query(`SELECT r.id, r.identifier, r.name, r.access_token_lifetime_seconds, c.client_id, r.created_at, r.updated_at,
+        (SELECT coalesce(jsonb_agg(rs.scope_name ORDER BY rs.scope_name), '[]'::jsonb) FROM resource_scopes rs WHERE rs.resource_id = r.id) AS scopes
+      FROM resources r LEFT JOIN clients c ON c.id = r.client_ref ORDER BY r.identifier`);
+    const settings: { key: string; value: unknown }[] = await manager.query('SELECT key, value FROM settings');
+    const scopesOf = new Map<string, string[]>();
+    for (const row of associations) scopesOf.set(row.client_ref, [...(scopesOf.get(row.client_ref) ?? []), row.scope_name]);
+    return {
+      settings: settingsFrom(Object.fromEntries(settings.map((row) => [row.key, row.value])), resourceAudience),
+      clients: new Map(clients.map((entity) => [entity.clientId, toStoredClient(entity, scopesOf.get(entity.id) ?? [])])),
+      scopes: new Map(
+        scopes.map((entity) => [
+          entity.name,
+          { name: entity.name, description: entity.description, requiredPermission: entity.requiredPermission, entityVersion: Number(entity.entityVersion), createdAt: entity.createdAt, updatedAt: entity.updatedAt },
+        ]),
+      ),
+      users: new Map(users.sort((a, b) => a.username.localeCompare(b.username)).map((entity) => [entity.username.toLowerCase(), toStoredUser(entity)])),
+      resources: new Map(resources.map((row) => [row.identifier, toResource(row)])),
+    };
+  }
+
+  async insertUser(tx: Tx, user: { username: string; passwordHash: string; permissions: Permission[]; active: boolean; profile: UserProfile }): Promise<void> {
+    await entityManagerOf(tx).insert(UserEntity, user);
+  }
+
+  async updateUser(tx: Tx, id: string, changes: { permissions: Permission[]; active: boolean; profile: UserProfile; passwordHash?: string }): Promise<void> {
+    await entityManagerOf(tx).update(UserEntity, { id }, changes);
+  }
+
+  /** The settings' key/value rows, as SettingsRepository writes them, inside the import's transaction. */
+  async writeSettings(tx: Tx, values: Partial<Settings>): Promise<void> {
+    for (const [key, value] of Object.entries(values)) {
+      await entityManagerOf(tx).query(
+        'INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()',
+        [key, JSON.stringify(value)],
+      );
+    }
+  }
+}
+
+function toStoredClient(entity: ClientEntity, scopes: string[]): StoredClient {
+  const { client, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed } = toClientWithSecrets(entity);
+  return { client, scopes, secretHash, previousSecretHash, previousSecretExpiresAt: previousSecretExpiresAt && new Date(previousSecretExpiresAt), secretSealed };
+}
+
+function toStoredUser(entity: UserEntity): StoredUser {
+  return { id: entity.id, username: entity.username, permissions: entity.permissions as Permission[], active: entity.active, profile: entity.profile, passwordHash: entity.passwordHash };
+}
+
+function toResource(row: ResourceRow): Resource {
+  return {
+    id: row.id,
+    identifier: row.identifier,
+    name: row.name,
+    scopes: row.scopes ?? [],
+    accessTokenLifetimeSeconds: row.access_token_lifetime_seconds,
+    clientId: row.client_id,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
