@@ -17,6 +17,7 @@ import { DeviceRequests1766400000000 } from './1766400000000-device-requests.js'
 import { TokenExchange1766500000000 } from './1766500000000-token-exchange.js';
 import { ClientAuthenticationAndPar1766600000000 } from './1766600000000-client-authentication-and-par.js';
 import { Dpop1766700000000 } from './1766700000000-dpop.js';
+import { ActivityMinutes1766900000000 } from './1766900000000-activity-minutes.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -39,4 +40,5 @@ export const authServerMigrations = [
   TokenExchange1766500000000,
   ClientAuthenticationAndPar1766600000000,
   Dpop1766700000000,
+  ActivityMinutes1766900000000,
 ];
