@@ -1,3 +1,5 @@
+import { MinuteCounters } from '#operability';
+
 /**
  * The activity the dashboard counts per minute, each with a bounded label set: grant types (a
  * known few: counted after a 200 only), client ids (bounded by the registry), and the error codes
@@ -14,17 +16,5 @@ export const ActivityMetrics = {
 
 export type ActivityMetric = (typeof ActivityMetrics)[keyof typeof ActivityMetrics];
 
-/** One counter row: `count` events of `metric` with `label` during the minute starting at `minute` (ms). */
-export interface ActivityCount {
-  minute: number;
-  metric: ActivityMetric;
-  label: string;
-  count: number;
-}
-
-export const MINUTE_MS = 60_000;
-
-/** The start of the minute holding `at` (ms since the epoch, UTC). */
-export function minuteOf(at: number): number {
-  return at - (at % MINUTE_MS);
-}
+/** This instance's counts since the last flush (the token endpoint's hook adds, ActivityFlusher drains). */
+export class ActivityCounters extends MinuteCounters<ActivityMetric> {}

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { clientIdOf, recordTokenAnswer } from './activity-recorder.js';
-import { MinuteCounters } from './minute-counters.js';
+import { ActivityCounters } from './activity-metrics.js';
 
 const T = Date.UTC(2026, 11, 4, 18, 30, 0);
 const jwt = (claims: object) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 
 describe('recordTokenAnswer', () => {
   it('counts a 200 by grant type and by the client the token names', () => {
-    const counters = new MinuteCounters();
+    const counters = new ActivityCounters();
     recordTokenAnswer(counters, 200, { access_token: jwt({ client_id: 'billing' }) }, { body: { grant_type: 'client_credentials' } }, T);
     expect(counters.drain()).toEqual([
       { minute: T, metric: 'tokens.issued', label: 'client_credentials', count: 1 },
@@ -16,7 +16,7 @@ describe('recordTokenAnswer', () => {
   });
 
   it('counts a refusal by its OAuth error code, and a 429 as rate_limited', () => {
-    const counters = new MinuteCounters();
+    const counters = new ActivityCounters();
     recordTokenAnswer(counters, 401, { error: 'invalid_client' }, { body: {} }, T);
     recordTokenAnswer(counters, 400, { error: 'invalid_grant' }, { body: {} }, T);
     recordTokenAnswer(counters, 429, { error: 'invalid_request' }, { body: {} }, T);

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { ActivityMetrics } from './activity-metrics.js';
-import { MinuteCounters } from './minute-counters.js';
+import { ActivityCounters, ActivityMetrics } from './activity-metrics.js';
 
 type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
@@ -10,11 +9,11 @@ type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unkno
  * Counts the token endpoint's answers per minute for the dashboard, read at the HTTP boundary as
  * OAuthMetrics does (a preSerialization hook on POST /oauth/token only): the grant code stays
  * untouched, and a refusal is counted with the code the client received, whichever layer raised
- * it. The counting itself is a Map update (MinuteCounters); ActivityFlusher stores it.
+ * it. The counting itself is a Map update (ActivityCounters); ActivityFlusher stores it.
  */
 @Injectable()
 export class ActivityRecorder {
-  constructor(adapterHost: HttpAdapterHost, counters: MinuteCounters) {
+  constructor(adapterHost: HttpAdapterHost, counters: ActivityCounters) {
     const onToken: PayloadHook = (request, reply, payload, done) => {
       recordTokenAnswer(counters, reply.statusCode, payload, request);
       done(null, payload);
@@ -27,7 +26,7 @@ export class ActivityRecorder {
 }
 
 /** One answer of the token endpoint, counted: a 200 by grant and client, anything else by reason. */
-export function recordTokenAnswer(counters: MinuteCounters, status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>, at = Date.now()): void {
+export function recordTokenAnswer(counters: ActivityCounters, status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>, at = Date.now()): void {
   const body = (payload ?? {}) as { error?: unknown; access_token?: unknown };
   if (status === 200) {
     // A 200 means a registered grant handler answered, so grant_type is one of a known few.

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ActivityCount, ActivityMetric } from './activity-metrics.js';
+import type { ActivityCount } from '#operability';
+import type { ActivityMetric } from './activity-metrics.js';
 
 /** A client as the dashboard names it. */
 export interface ClientName {
@@ -23,7 +24,7 @@ export class ActivityRepository {
    * Adds the counts in one statement. Rows come sorted by key (MinuteCounters.drain), so two
    * instances adding to the same minute lock its rows in the same order and cannot deadlock.
    */
-  async add(rows: readonly ActivityCount[]): Promise<void> {
+  async add(rows: readonly ActivityCount<ActivityMetric>[]): Promise<void> {
     if (rows.length === 0) return;
     await this.dataSource.query(
       `INSERT INTO activity_minutes (minute, metric, label, count)
@@ -34,7 +35,7 @@ export class ActivityRepository {
   }
 
   /** Every count of these metrics from `since` on (a minute boundary), optionally for one label. */
-  async counts(metrics: readonly ActivityMetric[], since: number, label?: string): Promise<ActivityCount[]> {
+  async counts(metrics: readonly ActivityMetric[], since: number, label?: string): Promise<ActivityCount<ActivityMetric>[]> {
     const rows: { minute: number; metric: ActivityMetric; label: string; count: string }[] = await this.dataSource.query(
       `SELECT (extract(epoch FROM minute) * 1000)::float8 AS minute, metric, label, count::text AS count
        FROM activity_minutes WHERE minute >= to_timestamp($1 / 1000.0) AND metric = ANY($2::text[]) AND ($3::text IS NULL OR label = $3::text)`,

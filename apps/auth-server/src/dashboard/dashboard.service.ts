@@ -4,7 +4,7 @@ import { AuditQueryService } from '../audit/audit-query.service.js';
 import { ClientsAdminService } from '../clients/clients-admin.service.js';
 import { ActivityFlusher } from './activity-flusher.js';
 import { ActivityMetrics } from './activity-metrics.js';
-import { minuteStamps, seriesByLabel, seriesTotal, sum, topLabels, windowEndingAt } from './activity-series.js';
+import { minuteStamps, seriesByLabel, seriesGroup, seriesTotal, sum, topLabels, windowEndingAt, type SeriesGroup } from '#operability';
 import { ActivityRepository } from './activity.repository.js';
 import { ResourceServerSync, type SyncOverview } from './resource-server-sync.js';
 
@@ -12,12 +12,6 @@ import { ResourceServerSync, type SyncOverview } from './resource-server-sync.js
 export const DASHBOARD_MINUTES = 60;
 const TOP_CLIENTS = 5;
 const LATEST_AUDIT_EVENTS = 10;
-
-export interface SeriesGroup {
-  total: number;
-  /** One array per label, aligned with `minutes`. */
-  series: Record<string, number[]>;
-}
 
 export interface Dashboard {
   generatedAt: string;
@@ -63,8 +57,8 @@ export class DashboardService {
     return {
       generatedAt: new Date(now).toISOString(),
       minutes: minuteStamps(window),
-      tokensIssued: group(of(ActivityMetrics.tokensIssued)),
-      tokenRefusals: group(of(ActivityMetrics.tokenRefused)),
+      tokensIssued: seriesGroup(of(ActivityMetrics.tokensIssued)),
+      tokenRefusals: seriesGroup(of(ActivityMetrics.tokenRefused)),
       clients: {
         active: clientCounts.active,
         registered: clientCounts.total,
@@ -84,8 +78,4 @@ export class DashboardService {
     const tokens = seriesTotal(await this.repository.counts([ActivityMetrics.tokensIssuedByClient], window.from, clientId), window);
     return { clientId, minutes: minuteStamps(window), tokens, total: sum(tokens) };
   }
-}
-
-function group(series: Record<string, number[]>): SeriesGroup {
-  return { total: sum(Object.values(series).map(sum)), series };
 }

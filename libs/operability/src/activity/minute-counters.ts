@@ -1,4 +1,4 @@
-import { minuteOf, type ActivityCount, type ActivityMetric } from './activity-metrics.js';
+import { minuteOf, type ActivityCount } from './minute-series.js';
 
 /** Distinct (minute, metric, label) keys held between two flushes; past it, new keys are dropped. */
 export const MAX_PENDING_KEYS = 50_000;
@@ -9,11 +9,11 @@ export const MAX_PENDING_KEYS = 50_000;
  * that failed gives them back with restore(), so a database outage delays counts but loses none
  * (up to MAX_PENDING_KEYS keys: memory stays bounded whatever the outage lasts).
  */
-export class MinuteCounters {
-  private pending = new Map<string, ActivityCount>();
+export class MinuteCounters<Metric extends string = string> {
+  private pending = new Map<string, ActivityCount<Metric>>();
   private dropped = 0;
 
-  add(metric: ActivityMetric, label: string, at = Date.now(), count = 1): void {
+  add(metric: Metric, label: string, at = Date.now(), count = 1): void {
     const minute = minuteOf(at);
     const key = `${minute} ${metric} ${label}`;
     const row = this.pending.get(key);
@@ -23,14 +23,14 @@ export class MinuteCounters {
   }
 
   /** Everything counted since the last drain, in key order (so concurrent upserts lock rows in one order). */
-  drain(): ActivityCount[] {
+  drain(): ActivityCount<Metric>[] {
     const rows = [...this.pending.values()];
     this.pending = new Map();
     return rows.sort(compareRows);
   }
 
   /** Rows a flush could not store, counted again (added to what came in meanwhile). */
-  restore(rows: readonly ActivityCount[]): void {
+  restore(rows: readonly ActivityCount<Metric>[]): void {
     for (const row of rows) this.add(row.metric, row.label, row.minute, row.count);
   }
 

@@ -1,4 +1,17 @@
-import { MINUTE_MS, minuteOf, type ActivityCount } from './activity-metrics.js';
+/** One counter row: `count` events of `metric` with `label` during the minute starting at `minute` (ms). */
+export interface ActivityCount<Metric extends string = string> {
+  minute: number;
+  metric: Metric;
+  label: string;
+  count: number;
+}
+
+export const MINUTE_MS = 60_000;
+
+/** The start of the minute holding `at` (ms since the epoch, UTC). */
+export function minuteOf(at: number): number {
+  return at - (at % MINUTE_MS);
+}
 
 /** The minutes a dashboard shows, oldest first, the current (unfinished) minute last. */
 export interface ActivityWindow {
@@ -40,6 +53,16 @@ export function topLabels(series: Record<string, number[]>, limit: number): { la
     .map(([label, values]) => ({ label, total: sum(values) }))
     .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label))
     .slice(0, limit);
+}
+
+/** A series group as the admin APIs answer it: the window's total and one series per label. */
+export interface SeriesGroup {
+  total: number;
+  series: Record<string, number[]>;
+}
+
+export function seriesGroup(series: Record<string, number[]>): SeriesGroup {
+  return { total: sum(Object.values(series).map(sum)), series };
 }
 
 export function sum(values: readonly number[]): number {
