@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
-import { accessTokenFor, basic, createClient, postForm, type TestClient } from '../support/token-fixtures.js';
+import { RetentionJob } from '../../src/retention/retention-job.js';
+import { accessTokenFor, basic, createClient, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(90_000);
@@ -112,5 +113,17 @@ describe('dashboard API', () => {
       [busy.clientId, 4],
       [quiet.clientId, 3],
     ]);
+  });
+
+  it('leaves minutes older than a day to the retention job, and keeps the recent ones', async () => {
+    await sql(server, `INSERT INTO activity_minutes (minute, metric, label, count) VALUES (date_trunc('minute', now() - interval '25 hours'), 'tokens.issued', 'password', 3)`);
+    const run = await server.app.get(RetentionJob).runOnce();
+    expect(run?.removed.activity_minutes).toBe(1);
+    const [left] = await sql<{ old: number; recent: number }>(
+      server,
+      `SELECT (count(*) FILTER (WHERE minute < now() - interval '1 day'))::int AS old, (count(*) FILTER (WHERE minute >= now() - interval '1 hour'))::int AS recent FROM activity_minutes`,
+    );
+    expect(left.old).toBe(0);
+    expect(left.recent).toBeGreaterThan(0);
   });
 });
