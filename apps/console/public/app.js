@@ -5,6 +5,7 @@ import { configure, handleCallback, isSignedIn, signIn, signOut } from './auth.j
 import { KeysPage, SettingsPage, UsersPage } from './pages-admin.js';
 import { AuditPage } from './pages-audit.js';
 import { ClientFormPage, ClientListPage } from './pages-clients.js';
+import { DashboardPage } from './pages-dashboard.js';
 import { ResourceServerPage } from './pages-resource-server.js';
 import { ResourcesPage } from './pages-resources.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
@@ -19,6 +20,7 @@ const config = JSON.parse(root.dataset.config ?? '{}');
 configure(config);
 
 const NAV = [
+  ['#/dashboard', 'Dashboard'],
   ['#/clients', 'Client Registration'],
   ['#/scopes', 'Scopes'],
   ['#/resources', 'Resources'],
@@ -33,10 +35,12 @@ const NAV = [
 
 /** The page for a hash route; null when unknown. */
 function route(hash) {
-  const path = hash.replace(/^#/, '').split('?')[0] || '/clients';
+  const path = hash.replace(/^#/, '').split('?')[0] || '/dashboard';
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [section, id, sub] = parts;
   switch (section) {
+    case 'dashboard':
+      return html`<${DashboardPage} resourceServerUrl=${config.resourceServerUrl} />`;
     case 'clients':
       if (!id) return html`<${ClientListPage} />`;
       if (id === 'new') return html`<${ClientFormPage} />`;
@@ -92,7 +96,7 @@ function useHash() {
 
 function Console() {
   const { hash: currentHash, visit } = useHash();
-  const hash = currentHash || '#/clients';
+  const hash = currentHash || '#/dashboard';
   const current = `#/${hash.replace(/^#\/?/, '').split(/[/?]/)[0]}`;
   const logout = async () => {
     await signOut();
@@ -116,7 +120,7 @@ function SignInScreen({ error }) {
     <h1>Portcullis console</h1>
     ${error && html`<div class="notice error" role="alert">${error}</div>`}
     <p>Sign in with an account that has the access-control permission.</p>
-    <button type="button" onClick=${() => signIn('#/clients')}>Sign in</button>
+    <button type="button" onClick=${() => signIn('#/dashboard')}>Sign in</button>
   </main>`;
 }
 
@@ -138,7 +142,7 @@ async function start() {
     }
   }
   if (!isSignedIn()) {
-    await signIn(location.hash || '#/clients');
+    await signIn(location.hash || '#/dashboard');
     return;
   }
   root.textContent = '';
