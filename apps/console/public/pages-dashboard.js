@@ -22,7 +22,7 @@ export function DashboardPage({ resourceServerUrl }) {
   return html`<section class="dashboard">
     <div class="page-head">
       <${PageHeading}>Dashboard<//>
-      <p class="muted refresh-status" role="status">${as.updatedAt ? `Last hour, per minute. Updated ${as.updatedAt.toLocaleTimeString()}; refreshes every ${REFRESH_MS / 1000} s.` : 'Loading…'}</p>
+      <p class="muted refresh-status">${as.updatedAt ? `Last hour, per minute. Updated ${as.updatedAt.toLocaleTimeString()}; refreshes every ${REFRESH_MS / 1000} s.` : 'Loading…'}</p>
     </div>
     ${as.error && html`<${ErrorNotice} error=${as.error} />`}
     ${!data ? html`<${Loading} />` : html`
