@@ -11,11 +11,8 @@ describeInBrowser()('console dashboard', () => {
 
   /** Waits until the figure's total (what its chart draws, summed) reaches `atLeast`. */
   async function untilTotal(name: string, atLeast: number): Promise<void> {
-    await session.page.waitForFunction(
-      ([selector, expected]) => Number(document.querySelector(selector as string)?.getAttribute('data-total') ?? -1) >= (expected as number),
-      [`figure[data-chart="${name}"]`, atLeast],
-      { timeout: 30_000 },
-    );
+    // A string: evaluated in the page (this file is typed for Node, without the DOM).
+    await session.page.waitForFunction(`Number(document.querySelector('figure[data-chart="${name}"]')?.getAttribute('data-total') ?? -1) >= ${atLeast}`, undefined, { timeout: 30_000 });
   }
 
   function token(secret: string): Promise<Response> {
@@ -108,7 +105,8 @@ describeInBrowser()('console dashboard', () => {
       await session.go(`#/clients/${client.clientId}`, 'Edit Client Dashboard Demo (1.0)');
       const sparkline = figure('client-activity');
       await sparkline.locator('canvas').first().waitFor();
-      await session.page.waitForFunction(() => document.querySelector('figure[data-chart="client-activity"]')?.getAttribute('data-total') === '3');
+      await untilTotal('client-activity', 3);
+      expect(await totalOf('client-activity')).toBe(3);
       await sparkline.getByText('Tokens issued in the last hour: 3').waitFor();
       expect((await token(client.clientSecret)).status).toBe(200);
       await untilTotal('client-activity', 4);

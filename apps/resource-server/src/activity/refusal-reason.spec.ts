@@ -9,14 +9,21 @@ describe('refusalReason', () => {
     expect(refusalReason(401, ['Bearer error="invalid_token"', 'Basic realm="api"'])).toBe('invalid_token');
   });
 
-  it('is no_token for a bare challenge (no credentials at all), with or without resource metadata', () => {
-    expect(refusalReason(401, 'Bearer')).toBe('no_token');
+  it('is no_token for a bare Bearer challenge (no credentials at all), with or without resource metadata', () => {
+    expect(refusalReason(401, 'Bearer', '{"error":"invalid_request"}')).toBe('no_token');
     expect(refusalReason(401, 'Bearer resource_metadata="https://rs.example/.well-known/oauth-protected-resource"')).toBe('no_token');
   });
 
-  it('names refusals without a challenge by their status, and a 429 rate_limited', () => {
+  it("takes the body's error when the challenge has none (a refused client on a clientBasic route)", () => {
+    expect(refusalReason(401, 'Basic realm="portcullis", charset="UTF-8"', '{"error":"invalid_client","error_description":"client authentication failed"}')).toBe(
+      'invalid_client',
+    );
+    expect(refusalReason(401, undefined, '{"error":"Something Else Entirely"}')).toBe('unauthorized');
+  });
+
+  it('names refusals without a challenge or an error by their status, and a 429 rate_limited', () => {
     expect(refusalReason(401, undefined)).toBe('unauthorized');
-    expect(refusalReason(403, undefined)).toBe('forbidden');
+    expect(refusalReason(403, undefined, '{"type":"about:blank","title":"Forbidden","status":403}')).toBe('forbidden');
     expect(refusalReason(429, undefined)).toBe('rate_limited');
   });
 

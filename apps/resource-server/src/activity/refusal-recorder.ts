@@ -7,19 +7,20 @@ import { RS_REFUSED, RsActivityCounters } from './rs-activity-counters.js';
 /**
  * Counts every refusal this resource server answers, whichever part answered it (protected demo
  * routes, the gateway, /auth/verify, clientBasic routes, the admin API), from the answer itself:
- * one onResponse hook on the whole app, added before Nest registers the routes. A request that is
- * not refused costs one status comparison.
+ * one onSend hook on the whole app, added before Nest registers the routes. Only answers the
+ * server wrote count (a serialized body): an upstream's own 401 streamed back through the gateway
+ * is the upstream's refusal, not this server's. Any other answer costs one status comparison.
  */
 @Injectable()
 export class RefusalRecorder {
   constructor(adapterHost: HttpAdapterHost, counters: RsActivityCounters) {
-    adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onResponse', (_request, reply, done) => {
+    adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onSend', (_request, reply, payload, done) => {
       const status = reply.statusCode;
-      if (status === 401 || status === 403 || status === 429) {
-        const reason = refusalReason(status, reply.getHeader('www-authenticate'));
+      if ((status === 401 || status === 403 || status === 429) && (typeof payload === 'string' || payload === null || payload === undefined)) {
+        const reason = refusalReason(status, reply.getHeader('www-authenticate'), payload ?? undefined);
         if (reason !== null) counters.add(RS_REFUSED, reason);
       }
-      done();
+      done(null, payload);
     });
   }
 }

@@ -1,6 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
-import { AUDIENCE, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
+import type { RunningResourceServer } from '../support/resource-server-harness.js';
+import type { FakeAuthServer } from '../support/fake-auth-server.js';
+import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
 
 interface Activity {
   generatedAt: string;
@@ -14,6 +17,8 @@ const sum = (values: number[] | undefined): number => (values ?? []).reduce((tot
 describe('resource server: GET /admin/v1/activity', () => {
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
+  let stack: RoutedResourceServer | undefined;
+  let upstream: Server;
   let adminToken: string;
 
   async function activity(): Promise<Activity> {
@@ -25,16 +30,21 @@ describe('resource server: GET /admin/v1/activity', () => {
   const totals = (body: Activity) => Object.fromEntries(Object.entries(body.refusals.series).map(([reason, values]) => [reason, sum(values)]));
 
   beforeAll(async () => {
-    authServer = await startFakeAuthServer();
-    authServer.snapshot = registrySnapshot();
-    rs = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE } });
-    await rs.waitUntilReady();
+    // An API that refuses on its own: its 401s are its refusals, not the resource server's.
+    upstream = createServer((_request, response) => response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end('{"error":"invalid_token"}'));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    stack = await startRoutedResourceServer([
+      `  - { match: { pathPrefix: /own-refusals }, upstream: "${origin}", scopes: public }`,
+      `  - { match: { pathPrefix: /reports }, upstream: "${origin}", scopes: { allOf: [reports.read] } }`,
+    ]);
+    ({ rs, authServer } = stack);
     adminToken = await authServer.sign({ client_id: 'admin-tool', sub: 'admin-tool', scope: 'rs.admin' });
   });
 
   afterAll(async () => {
-    await rs?.close();
-    await authServer?.close();
+    await stack?.close();
+    upstream?.close();
   });
 
   it('starts empty over the last 60 minutes', async () => {
@@ -56,16 +66,24 @@ describe('resource server: GET /admin/v1/activity', () => {
     expect(body.refusals.series.invalid_token).toHaveLength(60);
   });
 
+  it("counts the gateway's and /auth/verify's refusals, not an upstream's own", async () => {
+    expect((await rs.request('/own-refusals/x')).status).toBe(401);
+    expect((await rs.request('/reports/x')).status).toBe(401);
+    const verify = await rs.request('/auth/verify', { headers: { 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/reports/x' } });
+    expect(verify.status).toBe(401);
+    expect(totals(await activity())).toEqual({ no_token: 3, invalid_token: 2, insufficient_scope: 1 });
+  });
+
   it('is for tokens with rs.admin only, and counts the refusal of those without', async () => {
     const refused = await rs.request('/admin/v1/activity', { token: await authServer.sign({ scope: 'reports.read' }) });
     expect(refused.status).toBe(403);
-    expect(totals(await activity()).insufficient_scope).toBe(2);
+    expect(totals(await activity())).toEqual({ no_token: 3, invalid_token: 2, insufficient_scope: 2 });
   });
 
   it('keeps the counts across a restart', async () => {
     await rs.request('/api/me');
     await rs.restart();
     await rs.waitUntilReady();
-    expect(totals(await activity())).toEqual({ no_token: 2, invalid_token: 2, insufficient_scope: 2 });
+    expect(totals(await activity())).toEqual({ no_token: 4, invalid_token: 2, insufficient_scope: 2 });
   });
 });
