@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { eventually } from '#testing';
 import { CONSOLE_STEP_TIMEOUT, describeInBrowser, startConsoleSession, type ConsoleSession } from '../support/console-session.js';
 
 /** Issue 18 item 4: the dashboard is the console's landing page, and its charts follow the traffic. */
@@ -11,8 +12,8 @@ describeInBrowser()('console dashboard', () => {
 
   /** Waits until the figure's total (what its chart draws, summed) reaches `atLeast`. */
   async function untilTotal(name: string, atLeast: number): Promise<void> {
-    // A string: evaluated in the page (this file is typed for Node, without the DOM).
-    await session.page.waitForFunction(`Number(document.querySelector('figure[data-chart="${name}"]')?.getAttribute('data-total') ?? -1) >= ${atLeast}`, undefined, { timeout: 30_000 });
+    // Read from here: the console's CSP forbids the string evaluation a page-side wait would need.
+    await eventually(async () => (await figure(name).count()) > 0 && (await totalOf(name)) >= atLeast, 30_000, `the ${name} chart to reach ${atLeast}`);
   }
 
   function token(secret: string): Promise<Response> {
