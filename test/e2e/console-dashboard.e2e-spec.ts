@@ -101,6 +101,23 @@ describeInBrowser()('console dashboard', () => {
   );
 
   it(
+    'fits a phone-width screen without sideways scrolling',
+    async () => {
+      const { page } = session;
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        await session.go('#/dashboard', 'Dashboard');
+        await figure('tokens').locator('canvas').first().waitFor();
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+        await session.shot('dashboard-narrow', false);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 860 });
+      }
+    },
+    CONSOLE_STEP_TIMEOUT,
+  );
+
+  it(
     "shows the client's token sparkline on its page",
     async () => {
       await session.go(`#/clients/${client.clientId}`, 'Edit Client Dashboard Demo (1.0)');
