@@ -75,6 +75,18 @@ describe('dashboard API', () => {
     ]);
   });
 
+  it('counts a throttled token request as rate_limited', async () => {
+    const before = await dashboardOf(server);
+    const throttled = await createClient(server, { grants: ['client_credentials'], scopes: ['read'] });
+    const wrong = { authorization: basic(throttled.clientId, 'not-the-secret') };
+    for (let i = 0; i < 10; i++) expect((await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, wrong)).status).toBe(401);
+    expect((await postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, wrong)).status).toBe(429);
+    const after = await dashboardOf(server);
+    expect(sum(after.tokenRefusals.series.invalid_client) - sum(before.tokenRefusals.series.invalid_client)).toBe(10);
+    expect(sum(after.tokenRefusals.series.rate_limited)).toBe(1);
+    expect(after.tokenRefusals.total - before.tokenRefusals.total).toBe(11);
+  });
+
   it("answers a client's tokens per minute, and 404 for an unknown client", async () => {
     const response = await server.request(`/admin/v1/clients/${busy.clientId}/activity`, { headers: { authorization: server.adminAuthorization } });
     expect(response.status).toBe(200);
