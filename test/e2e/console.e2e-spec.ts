@@ -143,8 +143,11 @@ run('web console in a real browser', () => {
       await page.getByLabel('Password').fill(TEST_ADMIN.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('button', { name: 'Allow' }).click();
+      // The landing page is the Dashboard (issue 18); Client Registration is one click away.
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      expect(page.url()).toBe(`${as.baseUrl}/console#/dashboard`);
+      await page.getByRole('link', { name: 'Client Registration' }).click();
       await page.getByRole('heading', { level: 1, name: 'Client Registration' }).waitFor();
-      expect(page.url()).toBe(`${as.baseUrl}/console#/clients`);
       // The console's own client is listed: it was provisioned at start.
       await page.getByRole('link', { name: 'Portcullis Console (1.0)', exact: true }).waitFor();
       await shot('client-registration');

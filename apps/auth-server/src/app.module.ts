@@ -11,6 +11,7 @@ import { ClientsModule } from './clients/clients.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
 import { AuthServerConfigModule } from './config/config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportExportModule } from './import-export/import-export.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         RetentionModule,
         ConsoleModule,
         ImportExportModule,
+        DashboardModule,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { configure, handleCallback, isSignedIn, signIn, signOut } from './auth.j
 import { KeysPage, SettingsPage, UsersPage } from './pages-admin.js';
 import { AuditPage } from './pages-audit.js';
 import { ClientFormPage, ClientListPage } from './pages-clients.js';
+import { DashboardPage } from './pages-dashboard.js';
 import { ResourceServerPage } from './pages-resource-server.js';
 import { ResourcesPage } from './pages-resources.js';
 import { AssociateScopesPage, ScopesPage } from './pages-scopes.js';
@@ -21,6 +22,7 @@ const config = JSON.parse(root.dataset.config ?? '{}');
 configure(config);
 
 const NAV = [
+  ['#/dashboard', 'Dashboard'],
   ['#/clients', 'Client Registration'],
   ['#/scopes', 'Scopes'],
   ['#/resources', 'Resources'],
@@ -36,10 +38,12 @@ const NAV = [
 
 /** The page for a hash route; null when unknown. */
 function route(hash) {
-  const path = hash.replace(/^#/, '').split('?')[0] || '/clients';
+  const path = hash.replace(/^#/, '').split('?')[0] || '/dashboard';
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [section, id, sub] = parts;
   switch (section) {
+    case 'dashboard':
+      return html`<${DashboardPage} resourceServerUrl=${config.resourceServerUrl} />`;
     case 'clients':
       if (!id) return html`<${ClientListPage} />`;
       if (id === 'new') return html`<${ClientFormPage} />`;
@@ -98,7 +102,7 @@ function useHash() {
 
 function Console() {
   const { hash: currentHash, visit } = useHash();
-  const hash = currentHash || '#/clients';
+  const hash = currentHash || '#/dashboard';
   const current = `#/${hash.replace(/^#\/?/, '').split(/[/?]/)[0]}`;
   // On a phone-width screen the navigation folds behind a Menu button; any navigation folds it again.
   const [menuOpen, setMenuOpen] = useState(false);
@@ -128,7 +132,7 @@ function SignInScreen({ error }) {
     <h1>Portcullis console</h1>
     ${error && html`<div class="notice error" role="alert">${error}</div>`}
     <p>Sign in with an account that has the access-control permission.</p>
-    <button type="button" onClick=${() => signIn('#/clients')}>Sign in</button>
+    <button type="button" onClick=${() => signIn('#/dashboard')}>Sign in</button>
   </main>`;
 }
 
@@ -150,7 +154,7 @@ async function start() {
     }
   }
   if (!isSignedIn()) {
-    await signIn(location.hash || '#/clients');
+    await signIn(location.hash || '#/dashboard');
     return;
   }
   root.textContent = '';

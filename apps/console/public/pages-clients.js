@@ -1,6 +1,7 @@
 // Client Registration: the list, Add New Client, Edit Client (secret regeneration, deactivation).
 import { useState } from 'preact/hooks';
 import { admin, ApiError, fieldError, query } from './api.js';
+import { ClientActivity } from './client-activity.js';
 import { EmptyState, ErrorNotice, Field, html, Loading, Notice, PageHeading, Pager, RequiredNote, useConfirm, useId, useLoad, usePager } from './ui.js';
 
 export const GRANT_LABELS = {
@@ -228,6 +229,7 @@ function ClientForm({ client, onSaved, globalLifetime }) {
       <${PageHeading}>${isNew ? 'Add New Client' : `Edit Client ${clientLabel(client)}`}<//>
       ${!isNew && html`<a class="button secondary" href=${`#/clients/${encodeURIComponent(client.clientId)}/scopes`}>Associate Scopes</a>`}
     </div>
+    ${!isNew && html`<${ClientActivity} clientId=${client.clientId} />`}
     ${saved && !isNew && html`<${Notice}>Changes saved.<//>`}
     ${secret && !isNew && html`<${SecretPanel} secret=${secret} />`}
     <${ErrorNotice} error=${error && !(error instanceof ApiError && error.fieldErrors.length) ? error : null} />

@@ -33,3 +33,19 @@ export {
 export { WorkerMetrics } from './cluster/worker-metrics.js';
 export { installWorkerIdentity, WORKER_HEADER } from './cluster/worker-identity.js';
 export { glibcRuntimeVersion, MALLOC_TUNING, mallocTuningWarning, missingMallocTuning } from './malloc-tuning.js';
+export { MinuteCounters, MAX_PENDING_KEYS } from './activity/minute-counters.js';
+export {
+  MINUTE_MS,
+  minuteOf,
+  minuteStamps,
+  seriesByLabel,
+  seriesGroup,
+  seriesTotal,
+  sum,
+  topLabels,
+  windowEndingAt,
+  type ActivityCount,
+  type ActivityWindow,
+  type SeriesGroup,
+} from './activity/minute-series.js';
+export { CountsFlush } from './activity/counts-flush.js';

@@ -51,6 +51,11 @@ export class InProcessEventBus {
     });
   }
 
+  /** Each consumer group that acknowledged something, with the last seq it acknowledged. */
+  groups(): { group: string; ackedSeq: number }[] {
+    return [...this.acked].map(([group, ackedSeq]) => ({ group, ackedSeq }));
+  }
+
   /** The newest seq appended, 0 when empty. */
   get lastSeq(): number {
     return this.log.at(-1)?.seq ?? 0;

@@ -1,3 +1,4 @@
+import { fieldsOf, seqOfStreamId, type ConsumerGroupState } from './consumer-groups.js';
 import { DEFAULT_SYNC_STREAM, STREAM_FIELD_ENVELOPE, STREAM_FIELD_SEQ } from './constants.js';
 import type { SyncEnvelope } from './events.js';
 import { readEventUnverified } from './event-token.js';
@@ -110,6 +111,44 @@ export class RedisStreamPublisher implements SyncPublisher {
     const lastId = String(info[info.indexOf('last-generated-id') + 1]);
     const seq = Number(lastId.split('-')[0]);
     return lastId === '0-0' || !Number.isSafeInteger(seq) ? null : seq;
+  }
+
+  /**
+   * XINFO GROUPS, plus XPENDING (the oldest unacknowledged entry) and XINFO CONSUMERS (the last
+   * read) per group: a few round trips per resource-server instance, for the dashboard only.
+   */
+  async consumerGroups(): Promise<ConsumerGroupState[]> {
+    const last = (await this.lastSeqTaken()) ?? 0;
+    let groups: unknown[];
+    try {
+      groups = (await this.redis.call('XINFO', 'GROUPS', this.stream)) as unknown[];
+    } catch (error) {
+      if (/no such key/i.test(String(error))) return [];
+      throw error;
+    }
+    return Promise.all(groups.map((reply) => this.groupState(fieldsOf(reply), last)));
+  }
+
+  private async groupState(info: Record<string, unknown>, last: number): Promise<ConsumerGroupState> {
+    const group = String(info.name);
+    const pending = Number(info.pending) || 0;
+    const lastDeliveredSeq = seqOfStreamId(info['last-delivered-id']);
+    const [summary, consumers] = await Promise.all([
+      pending > 0 ? (this.redis.call('XPENDING', this.stream, group) as Promise<unknown[]>) : Promise.resolve(null),
+      this.redis.call('XINFO', 'CONSUMERS', this.stream, group) as Promise<unknown[]>,
+    ]);
+    const idle = consumers.map((consumer) => Number(fieldsOf(consumer).idle)).filter(Number.isFinite);
+    const behind = Math.max(0, last - lastDeliveredSeq) + pending;
+    const oldestPending = summary ? seqOfStreamId(summary[1]) : 0;
+    return {
+      group,
+      consumers: Number(info.consumers) || 0,
+      pending,
+      lastDeliveredSeq,
+      oldestUnackedSeq: oldestPending > 0 ? oldestPending : behind > 0 ? lastDeliveredSeq + 1 : null,
+      behind,
+      idleMs: idle.length > 0 ? Math.min(...idle) : null,
+    };
   }
 
   async close(): Promise<void> {

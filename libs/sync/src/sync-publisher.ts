@@ -1,3 +1,4 @@
+import type { ConsumerGroupState } from './consumer-groups.js';
 import type { SyncEnvelope } from './events.js';
 
 /** Where the auth server's outbox relay puts events. Resolves once the event is durable there. */
@@ -12,5 +13,7 @@ export interface SyncPublisher {
    * with asynchronous replication, a restore from an older copy): the relay publishes them again.
    */
   lastSeqTaken?(): Promise<number | null>;
+  /** Optional: every consumer group of the destination (a resource-server instance each), for the dashboard. */
+  consumerGroups?(): Promise<ConsumerGroupState[]>;
   close(): Promise<void>;
 }

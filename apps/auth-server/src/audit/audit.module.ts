@@ -9,6 +9,6 @@ import { AuditWriter } from './audit-writer.js';
 @Module({
   controllers: [AuditController],
   providers: [AuditEventsRepository, AuditWriter, AuditQueryService, AuditTargets],
-  exports: [AuditWriter, AuditTargets],
+  exports: [AuditWriter, AuditTargets, AuditQueryService],
 })
 export class AuditModule {}

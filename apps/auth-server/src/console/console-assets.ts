@@ -21,6 +21,13 @@ const VENDOR_MODULES: Record<string, { specifier: string; file: string }> = {
   'preact.mjs': { specifier: 'preact', file: 'preact/dist/preact.mjs' },
   'hooks.mjs': { specifier: 'preact/hooks', file: 'preact/hooks/dist/hooks.mjs' },
   'htm.mjs': { specifier: 'htm', file: 'htm/dist/htm.mjs' },
+  // The dashboard's charts: uPlot, plain JS without dependencies or install scripts (~50 KB).
+  'uPlot.mjs': { specifier: 'uplot', file: 'uplot/dist/uPlot.esm.js' },
+};
+
+/** Vendored stylesheets, linked by the page before the console's own (which may override them). */
+const VENDOR_STYLES: Record<string, string> = {
+  'uPlot.min.css': 'uplot/dist/uPlot.min.css',
 };
 
 /** Where the console's files live: apps/console/public, found from here in src/ (tests) and in dist/. */
@@ -50,6 +57,10 @@ export function loadConsoleAssets(directory = findConsoleDirectory()): Map<strin
     const file = join(packageRoot(require, packageName), ...rest);
     assets.set(`vendor/${name}`, { body: readFileSync(file), contentType: CONTENT_TYPES['.mjs'] });
   }
+  for (const [name, path] of Object.entries(VENDOR_STYLES)) {
+    const [packageName, ...rest] = path.split('/');
+    assets.set(`vendor/${name}`, { body: readFileSync(join(packageRoot(require, packageName), ...rest)), contentType: CONTENT_TYPES['.css'] });
+  }
   return assets;
 }
 
@@ -66,6 +77,11 @@ export function consoleImportMap(): { imports: Record<string, string> } {
   const imports: Record<string, string> = {};
   for (const [name, module] of Object.entries(VENDOR_MODULES)) imports[module.specifier] = `/console/vendor/${name}`;
   return { imports };
+}
+
+/** The vendored stylesheets' URLs, for the page's <link> elements. */
+export function consoleStylesheets(): string[] {
+  return Object.keys(VENDOR_STYLES).map((name) => `/console/vendor/${name}`);
 }
 
 /** Files in the directory and its subdirectories, as relative POSIX paths. */

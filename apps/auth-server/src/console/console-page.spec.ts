@@ -20,6 +20,12 @@ describe('console page', () => {
     expect(renderConsolePage({ ...config, resourceServerUrl: 'not a url' }).headers['content-security-policy']).toContain("connect-src 'self';");
   });
 
+  it('links the vendored stylesheets before its own, and maps uplot for the dashboard', () => {
+    const page = renderConsolePage(config);
+    expect(page.html).toContain('<link rel="stylesheet" href="/console/vendor/uPlot.min.css">\n<link rel="stylesheet" href="/console/app/console.css">');
+    expect(consoleImportMap().imports.uplot).toBe('/console/vendor/uPlot.mjs');
+  });
+
   it('escapes its configuration into an attribute', () => {
     const page = renderConsolePage({ ...config, clientId: '"><script>alert(1)</script>' });
     expect(page.html).not.toContain('<script>alert(1)');
@@ -33,6 +39,8 @@ describe('console assets', () => {
     expect(assets.get('app/app.js')?.contentType).toBe('text/javascript; charset=utf-8');
     expect(assets.get('app/console.css')?.contentType).toBe('text/css; charset=utf-8');
     expect(assets.get('vendor/preact.mjs')?.body.length).toBeGreaterThan(1000);
+    expect(assets.get('vendor/uPlot.mjs')?.body.toString()).toContain('export { uPlot as default }');
+    expect(assets.get('vendor/uPlot.min.css')?.contentType).toBe('text/css; charset=utf-8');
     expect([...assets.keys()].every((key) => /^(app|vendor)\/[\w.-]+$/.test(key))).toBe(true);
   });
 });

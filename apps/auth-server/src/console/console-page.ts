@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { consoleImportMap } from './console-assets.js';
+import { consoleImportMap, consoleStylesheets } from './console-assets.js';
 
 export interface ConsolePageConfig {
   /** AUTH_ISSUER: the console's redirect URI is registered under this origin only. */
@@ -30,7 +30,9 @@ export function renderConsolePage(config: ConsolePageConfig): ConsolePage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Portcullis console</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/console/app/console.css">
+${consoleStylesheets()
+  .map((href) => `<link rel="stylesheet" href="${href}">\n`)
+  .join('')}<link rel="stylesheet" href="/console/app/console.css">
 <script type="importmap">${importMap}</script>
 <script type="module" src="/console/app/app.js"></script>
 </head>

@@ -17,6 +17,7 @@ export const RETENTION_TABLES = [
   'auth_failures',
   'outbox_events',
   'used_one_time_ids',
+  'activity_minutes',
 ] as const;
 
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
@@ -42,6 +43,9 @@ const FAILURE_WINDOW = `interval '1 hour'`;
 
 /** Published events stay a day for diagnosis; the newest published one always, as the relay's prevSeq. */
 const PUBLISHED_EVENT_KEPT = `interval '1 day'`;
+
+/** The dashboard shows the last hour; a day of minutes stays for a look back after an incident. */
+const ACTIVITY_KEPT = `interval '1 day'`;
 
 /**
  * The same test as the snapshot's pruning of revocation records (SyncSnapshotRepository): a
@@ -151,6 +155,12 @@ export const RETENTION_RULES: Record<RetentionTable, RetentionRule> = {
      WHERE window_started_at < now() - ${FAILURE_WINDOW} AND (locked_until IS NULL OR locked_until < now())
      ORDER BY window_started_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
     ),
+  },
+  // Unlocked rows only: an instance adding to a recent minute is never waited for (and those are kept anyway).
+  activity_minutes: {
+    statement: `WITH victims AS (SELECT minute, metric, label FROM activity_minutes WHERE minute < now() - ${ACTIVITY_KEPT} ORDER BY minute LIMIT $1 FOR UPDATE SKIP LOCKED),
+     removed AS (DELETE FROM activity_minutes a USING victims v WHERE a.minute = v.minute AND a.metric = v.metric AND a.label = v.label RETURNING 1)
+     SELECT count(*)::int AS removed FROM removed`,
   },
   outbox_events: {
     statement: removing(

@@ -4,7 +4,7 @@ import { KeysModule } from '../keys/keys.module.js';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 import { ResourceClientProvisioning } from './resource-client-provisioning.service.js';
-import { syncEventBusProvider, syncPublisherProvider } from './sync-publisher.provider.js';
+import { SYNC_PUBLISHER, syncEventBusProvider, syncPublisherProvider } from './sync-publisher.provider.js';
 import { SyncSnapshotController } from './sync-snapshot.controller.js';
 import { SyncSnapshotRepository } from './sync-snapshot.repository.js';
 import { SyncSnapshotService } from './sync-snapshot.service.js';
@@ -14,6 +14,6 @@ import { SyncSnapshotService } from './sync-snapshot.service.js';
   imports: [ClientsModule, KeysModule],
   controllers: [SyncSnapshotController],
   providers: [syncEventBusProvider, syncPublisherProvider, OutboxRelayRepository, OutboxRelay, SyncSnapshotRepository, SyncSnapshotService, ResourceClientProvisioning],
-  exports: [OutboxRelay],
+  exports: [OutboxRelay, SYNC_PUBLISHER],
 })
 export class SyncModule {}

@@ -17,6 +17,7 @@ import { DeviceRequests1766400000000 } from './1766400000000-device-requests.js'
 import { TokenExchange1766500000000 } from './1766500000000-token-exchange.js';
 import { ClientAuthenticationAndPar1766600000000 } from './1766600000000-client-authentication-and-par.js';
 import { Dpop1766700000000 } from './1766700000000-dpop.js';
+import { ActivityMinutes1766900000000 } from './1766900000000-activity-minutes.js';
 import { CodeDpopBinding1766950000000 } from './1766950000000-code-dpop-binding.js';
 import { PushedRequestsPerIp1766960000000 } from './1766960000000-pushed-requests-per-ip.js';
 
@@ -41,6 +42,7 @@ export const authServerMigrations = [
   TokenExchange1766500000000,
   ClientAuthenticationAndPar1766600000000,
   Dpop1766700000000,
+  ActivityMinutes1766900000000,
   CodeDpopBinding1766950000000,
   PushedRequestsPerIp1766960000000,
 ];
