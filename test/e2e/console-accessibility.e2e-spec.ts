@@ -7,7 +7,7 @@ const DESKTOP = { width: 1280, height: 860 };
 /** An iPhone SE / mini: the narrowest screen the console is made for. */
 const PHONE = { width: 375, height: 740 };
 /** The navigation's first-wave pages; pages added later are found in the navigation itself. */
-const NAV_LABELS = ['Client Registration', 'Scopes', 'Resources', 'Token Management', 'Device Requests', 'OAuth Settings', 'Users', 'Signing Keys', 'Audit Trail', 'Resource Server'];
+const NAV_LABELS = ['Dashboard', 'Client Registration', 'Scopes', 'Resources', 'Token Management', 'Device Requests', 'OAuth Settings', 'Users', 'Signing Keys', 'Audit Trail', 'Resource Server'];
 
 interface ConsolePage {
   hash: string;
@@ -326,7 +326,7 @@ describeInBrowser()('console accessibility', () => {
       expect(await menu.getAttribute('aria-expanded')).toBe('true');
       await tab(page);
       const firstLink = await tab(page);
-      expect(firstLink.name).toBe('Client Registration');
+      expect(firstLink.name).toBe('Dashboard');
       expectVisibleFocus(firstLink);
       await page.keyboard.press('Escape');
       expect(await menu.getAttribute('aria-expanded')).toBe('false');

@@ -33,7 +33,7 @@ describe('web console: serving and provisioning', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
     const importMap = /<script type="importmap">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
-    expect(JSON.parse(importMap)).toEqual({ imports: { preact: '/console/vendor/preact.mjs', 'preact/hooks': '/console/vendor/hooks.mjs', htm: '/console/vendor/htm.mjs' } });
+    expect(JSON.parse(importMap)).toEqual({ imports: { preact: '/console/vendor/preact.mjs', 'preact/hooks': '/console/vendor/hooks.mjs', htm: '/console/vendor/htm.mjs', uplot: '/console/vendor/uPlot.mjs' } });
     const csp = response.headers.get('content-security-policy') ?? '';
     const hash = createHash('sha256').update(importMap).digest('base64');
     expect(csp).toContain(`script-src 'self' 'sha256-${hash}'`);

@@ -150,7 +150,7 @@ describe('OpenID Connect sessions in Chromium', () => {
     await consolePage.goto(`${server.config.issuer}/console`);
     await signInOnPage(TEST_ADMIN, consolePage);
     await consolePage.getByRole('button', { name: 'Allow' }).click();
-    await consolePage.getByRole('heading', { level: 1, name: 'Client Registration' }).waitFor();
+    await consolePage.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 
     // Carol signs in to Mail in the other tab (a new session: the admin's browser session ends) and allows it.
     const request = await open(0, { prompt: 'login' });

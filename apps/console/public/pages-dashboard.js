@@ -36,7 +36,7 @@ export function DashboardPage({ resourceServerUrl }) {
           ? html`<${TimeChart} name="rs-refusals" title="Refusals per minute at the resource server, by reason" minutes=${rs.data.minutes} series=${rs.data.refusals.series}
               empty="No request refused at the resource server in the last hour." />`
           : html`<figure class="chart" data-chart="rs-refusals"><figcaption><span class="chart-title">Refusals per minute at the resource server</span></figcaption>
-              <p class=${rs.error ? 'notice error' : 'muted'}>${rs.error ? `The resource server at ${base} could not be reached: ${rs.error.message}` : 'Loading…'}</p></figure>`}
+              <div class="chart-canvas"><p class=${rs.error ? 'notice error' : 'muted'}>${rs.error ? `The resource server at ${base} could not be reached: ${rs.error.message}` : 'Loading…'}</p></div></figure>`}
       </div>
       <${SyncTable} sync=${data.sync} />
       <${TopClients} clients=${data.clients} />
