@@ -4,7 +4,7 @@ import { entityManagerOf } from '#database/persistence';
 import { ClientEntity } from '../clients/client.entity.js';
 import { toClientWithSecrets } from '../clients/client.mapper.js';
 import type { Permission } from '../common/permissions.js';
-import type { Resource } from '../resources/resource.js';
+import { ResourcesRepository } from '../resources/resources.repository.js';
 import { ScopeEntity } from '../scopes/scope.entity.js';
 import type { Settings } from '../settings/settings.js';
 import { settingsFrom } from './stored-settings.js';
@@ -12,16 +12,6 @@ import type { UserProfile } from '../users/profile/user-profile.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { RegistryState, StoredClient, StoredUser } from './import-plan.js';
 
-interface ResourceRow {
-  id: string;
-  identifier: string;
-  name: string;
-  access_token_lifetime_seconds: number | null;
-  client_id: string | null;
-  scopes: string[];
-  created_at: Date;
-  updated_at: Date;
-}
 
 /** One import at a time: two concurrent imports would each plan against a state the other changes. */
 const IMPORT_LOCK = 'portcullis:import';
@@ -33,6 +23,8 @@ const IMPORT_LOCK = 'portcullis:import';
  */
 @Injectable()
 export class ImportExportRepository {
+  constructor(private readonly resourceRows: ResourcesRepository) {}
+
   async lock(tx: Tx): Promise<void> {
     await entityManagerOf(tx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK]);
   }
@@ -45,9 +37,7 @@ export class ImportExportRepository {
     const associations: { client_ref: string; scope_name: string }[] = await manager.query('SELECT client_ref, scope_name FROM client_scopes ORDER BY scope_name');
     const scopes = await manager.find(ScopeEntity, { order: { name: 'ASC' } });
     const users = await manager.find(UserEntity);
-    const resources: ResourceRow[] = await manager.query(`SELECT r.id, r.identifier, r.name, r.access_token_lifetime_seconds, c.client_id, r.created_at, r.updated_at,
-        (SELECT coalesce(jsonb_agg(rs.scope_name ORDER BY rs.scope_name), '[]'::jsonb) FROM resource_scopes rs WHERE rs.resource_id = r.id) AS scopes
-      FROM resources r LEFT JOIN clients c ON c.id = r.client_ref ORDER BY r.identifier`);
+    const resources = await this.resourceRows.all(tx);
     const settings: { key: string; value: unknown }[] = await manager.query('SELECT key, value FROM settings');
     const scopesOf = new Map<string, string[]>();
     for (const row of associations) scopesOf.set(row.client_ref, [...(scopesOf.get(row.client_ref) ?? []), row.scope_name]);
@@ -61,7 +51,7 @@ export class ImportExportRepository {
         ]),
       ),
       users: new Map(users.sort((a, b) => a.username.localeCompare(b.username)).map((entity) => [entity.username.toLowerCase(), toStoredUser(entity)])),
-      resources: new Map(resources.map((row) => [row.identifier, toResource(row)])),
+      resources: new Map(resources.map((resource) => [resource.identifier, resource])),
     };
   }
 
@@ -93,15 +83,3 @@ function toStoredUser(entity: UserEntity): StoredUser {
   return { id: entity.id, username: entity.username, permissions: entity.permissions as Permission[], active: entity.active, profile: entity.profile, passwordHash: entity.passwordHash };
 }
 
-function toResource(row: ResourceRow): Resource {
-  return {
-    id: row.id,
-    identifier: row.identifier,
-    name: row.name,
-    scopes: row.scopes ?? [],
-    accessTokenLifetimeSeconds: row.access_token_lifetime_seconds,
-    clientId: row.client_id,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}

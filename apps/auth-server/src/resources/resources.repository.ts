@@ -45,9 +45,9 @@ export class ResourcesRepository {
     return { items: page.items.map(toResource), nextCursor: page.nextCursor };
   }
 
-  /** Every resource: the in-memory catalogue's load (a handful of rows in practice). */
-  async all(): Promise<Resource[]> {
-    const rows: ResourceRow[] = await this.dataSource.query(`${SELECT_RESOURCES} ORDER BY r.identifier`);
+  /** Every resource, by identifier: the in-memory catalogue's load (a handful of rows in practice), or the registry export's in its transaction. */
+  async all(tx?: Tx): Promise<Resource[]> {
+    const rows: ResourceRow[] = await (tx ? entityManagerOf(tx) : this.dataSource).query(`${SELECT_RESOURCES} ORDER BY r.identifier`);
     return rows.map(toResource);
   }
 
