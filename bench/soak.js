@@ -276,6 +276,26 @@ async function rsGet(rs, token, path) {
   return response.json();
 }
 
+/**
+ * What a replica that did not catch up was doing: its own sync status, the stream and consumer
+ * groups as Redis sees them, and the tail of each resource server's log.
+ */
+async function syncDiagnosis(redisUrl, replicas, token, apps) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000 });
+  const attempt = (work) => work().catch((error) => `failed: ${error}`);
+  try {
+    return {
+      replicas: await Promise.all(replicas.map((rs) => attempt(() => rsGet(rs, token, '/admin/v1/sync')))),
+      stream: await attempt(() => redis.call('XINFO', 'STREAM', 'portcullis:registry-events')),
+      groups: await attempt(() => redis.call('XINFO', 'GROUPS', 'portcullis:registry-events')),
+      logTails: Object.fromEntries(apps.filter((a) => a.name.startsWith('rs')).map((a) => [a.name, readFileSync(a.log, 'utf8').split('\n').slice(-40)])),
+    };
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Waits for the outbox to drain and every replica to reach its last seq, then compares. */
 async function projectionsMatch(authDbUrl, replicas, token) {
   await until('the outbox to drain', async () => (await authRegistry(authDbUrl)).unpublished === 0, 60_000);
@@ -381,7 +401,7 @@ async function main() {
         await app(
           `rs${i + 1}`,
           'dist/apps/resource-server/src/main.js',
-          { ...common, RESOURCE_DATABASE_URL: db, RESOURCE_PORT: String(port), RESOURCE_HOST: '127.0.0.1' },
+          { ...common, RESOURCE_DATABASE_URL: db, RESOURCE_PORT: String(port), RESOURCE_HOST: '127.0.0.1', ...(process.env.SOAK_RS_LOG_LEVEL ? { LOG_LEVEL: process.env.SOAK_RS_LOG_LEVEL } : {}) },
           RS_FLAGS,
         ),
       );
@@ -437,7 +457,13 @@ async function main() {
     console.log(`workload done after ${elapsed.toFixed(1)} s: ${recorder.records.length} requests`);
 
     // A replica that never catches up is a failed check, not a crash: the memory figures are still written.
-    const projection = await projectionsMatch(authDb, replicas, rsToken).catch((error) => ({ seq: null, error: String(error), results: replicas.map((rs) => ({ rs, same: false, diff: { error: String(error) } })) }));
+    const projection = await projectionsMatch(authDb, replicas, rsToken).catch(async (error) => ({
+      seq: null,
+      error: String(error),
+      results: replicas.map((rs) => ({ rs, same: false, diff: { error: String(error) } })),
+      diagnosis: await syncDiagnosis(redis.url, replicas, rsToken, apps),
+    }));
+    if (projection.diagnosis) console.log(`sync diagnosis: ${JSON.stringify(projection.diagnosis, null, 2)}`);
     const { tally, failures, perWindow, steadyLatency } = classify(recorder.records, windows);
     const rss = Object.fromEntries(Object.entries(samples).map(([name, series]) => [name, rssGrowth(series, SECONDS, windows)]));
     const profile = Object.fromEntries(Object.entries(samples).map(([name, series]) => [name, rssProfile(series, SECONDS, windows)]));
