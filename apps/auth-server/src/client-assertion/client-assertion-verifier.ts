@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import type { ReplayStore } from '#dpop';
 import type { Client } from '../clients/client.js';
 import { REPLAY_STORE } from '../replay/replay-store.provider.js';
@@ -60,7 +61,7 @@ export class ClientAssertionVerifier {
       // An unknown kid: the client may have rotated its keys since the set was fetched.
       if (candidates.length === 0) candidates = candidateKeys((await source.again()) ?? [], alg, header.kid);
       if (candidates.length === 0) throw new AssertionRefused('no registered key of the client matches the client assertion (kid, key type and alg)');
-      if (!candidates.some((candidate) => asymmetricSignatureValid(alg, candidate.key, signingInput, signature))) throw new AssertionRefused('the client assertion signature is invalid');
+      if (!(await anyKeySigned(candidates, alg, signingInput, signature))) throw new AssertionRefused('the client assertion signature is invalid');
       return;
     }
     if (client.tokenEndpointAuthMethod === 'client_secret_jwt') {
@@ -88,4 +89,10 @@ function checkClaims(payload: Record<string, unknown>, clientId: string, audienc
   if (iat !== undefined && (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS)) throw new AssertionRefused('the client assertion was issued in the future (iat)');
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new AssertionRefused('the client assertion needs a jti of 1 to 256 characters');
   return { exp, jti };
+}
+
+/** One candidate after the other (nearly always one): the first that verifies ends the search. */
+async function anyKeySigned(candidates: readonly { key: KeyObject }[], alg: string, input: Buffer, signature: Buffer): Promise<boolean> {
+  for (const candidate of candidates) if (await asymmetricSignatureValid(alg, candidate.key, input, signature)) return true;
+  return false;
 }
