@@ -289,7 +289,7 @@ async function syncDiagnosis(redisUrl, replicas, token, apps) {
       replicas: await Promise.all(replicas.map((rs) => attempt(() => rsGet(rs, token, '/admin/v1/sync')))),
       stream: await attempt(() => redis.call('XINFO', 'STREAM', 'portcullis:registry-events')),
       groups: await attempt(() => redis.call('XINFO', 'GROUPS', 'portcullis:registry-events')),
-      logTails: Object.fromEntries(apps.filter((a) => a.name.startsWith('rs')).map((a) => [a.name, readFileSync(a.log, 'utf8').split('\n').slice(-40)])),
+      logTails: Object.fromEntries(apps.filter((a) => a.name.startsWith('rs')).map((a) => [a.name, readFileSync(a.log, 'utf8').split('\n').filter((line) => !line.includes('request completed')).slice(-40)])),
     };
   } finally {
     redis.disconnect();
