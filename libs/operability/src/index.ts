@@ -49,3 +49,4 @@ export {
   type SeriesGroup,
 } from './activity/minute-series.js';
 export { CountsFlush } from './activity/counts-flush.js';
+export { CountsFlusher } from './activity/counts-flusher.js';

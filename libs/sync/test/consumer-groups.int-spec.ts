@@ -1,37 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { InProcessEventBus, InProcessPublisher, RedisStreamPublisher } from '../src/index.js';
+import { openTestRedisStream, type TestRedisStream } from '#testing';
+import { InProcessEventBus, InProcessPublisher } from '../src/index.js';
 import { envelope, REDIS_URL } from './sync-test-kit.js';
 
 /** What the auth server's dashboard shows per resource server: each consumer group's position. */
 describe('RedisStreamPublisher.consumerGroups (real Redis)', () => {
-  const stream = `test:sync:groups:${randomUUID()}`;
-  let publisher: RedisStreamPublisher;
-  let admin: Redis;
+  let redis: TestRedisStream;
 
-  beforeAll(async () => {
-    publisher = new RedisStreamPublisher({ redisUrl: REDIS_URL, stream });
-    admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin.del(stream);
-    admin.disconnect();
-    await publisher.close();
-  });
+  beforeAll(() => void (redis = openTestRedisStream(REDIS_URL, 'test:sync:groups')));
+  afterAll(() => redis.close());
 
   it('is empty while the stream does not exist', async () => {
-    expect(await publisher.consumerGroups()).toEqual([]);
+    expect(await redis.publisher.consumerGroups()).toEqual([]);
   });
 
   it('says per group what it has not acknowledged: undelivered plus pending, from the oldest pending entry', async () => {
-    for (const seq of [1, 2, 3, 4, 5]) await publisher.publish(envelope(seq));
-    await admin.xgroup('CREATE', stream, 'rs-a', '0');
-    await admin.xgroup('CREATE', stream, 'rs-b', '$');
-    await admin.xreadgroup('GROUP', 'rs-a', 'c1', 'COUNT', 3, 'STREAMS', stream, '>');
-    await admin.xack(stream, 'rs-a', '1-0');
-    const groups = await publisher.consumerGroups();
+    for (const seq of [1, 2, 3, 4, 5]) await redis.publisher.publish(envelope(seq));
+    await redis.admin.xgroup('CREATE', redis.stream, 'rs-a', '0');
+    await redis.admin.xgroup('CREATE', redis.stream, 'rs-b', '$');
+    await redis.admin.xreadgroup('GROUP', 'rs-a', 'c1', 'COUNT', 3, 'STREAMS', redis.stream, '>');
+    await redis.admin.xack(redis.stream, 'rs-a', '1-0');
+    const groups = await redis.publisher.consumerGroups();
     const a = groups.find((group) => group.group === 'rs-a');
     const b = groups.find((group) => group.group === 'rs-b');
     expect(a).toEqual({ group: 'rs-a', consumers: 1, pending: 2, lastDeliveredSeq: 3, oldestUnackedSeq: 2, behind: 4, idleMs: expect.any(Number) });

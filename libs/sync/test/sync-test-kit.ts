@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { openTestRedisStream } from '#testing';
 import {
   InProcessEventBus,
   InProcessTransport,
-  RedisStreamPublisher,
   RedisStreamsTransport,
   SyncEvents,
   readEventUnverified,
@@ -87,9 +85,7 @@ export function inProcessFixture(): TransportFixture {
 }
 
 export function redisFixture(redisUrl = REDIS_URL): TransportFixture {
-  const stream = `test:sync:${randomUUID()}`;
-  const publisher = new RedisStreamPublisher({ redisUrl, stream });
-  const admin = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const { stream, publisher, admin, close } = openTestRedisStream(redisUrl, 'test:sync');
   return {
     publish: (envelope) => publisher.publish(envelope),
     consumer: (replica, group = 'rs-a', name = 'c1') =>
@@ -109,11 +105,7 @@ export function redisFixture(redisUrl = REDIS_URL): TransportFixture {
       const [count] = (await admin.xpending(stream, group)) as [number];
       return count;
     },
-    async cleanup() {
-      await admin.del(stream);
-      admin.disconnect();
-      await publisher.close();
-    },
+    cleanup: close,
   };
 }
 

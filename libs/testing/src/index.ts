@@ -1,6 +1,7 @@
 export * from './test-database.js';
 export * from './test-postgres.js';
 export * from './test-redis.js';
+export * from './test-redis-stream.js';
 export * from './test-credentials.js';
 export * from './free-port.js';
 export * from './eventually.js';

@@ -1,5 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CountsFlush } from '#operability';
+import { Injectable } from '@nestjs/common';
+import { CountsFlusher, type ActivityCount } from '#operability';
 import { ActivityCounters, type ActivityMetric } from './activity-metrics.js';
 import { ActivityRepository } from './activity.repository.js';
 
@@ -12,29 +12,15 @@ export const ACTIVITY_FLUSH_MS = 2_000;
  * they ask at once and the other instances' within a flush interval.
  */
 @Injectable()
-export class ActivityFlusher implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ActivityFlusher.name);
-  private readonly counts: CountsFlush<ActivityMetric>;
-
-  constructor(counters: ActivityCounters, repository: ActivityRepository) {
-    this.counts = new CountsFlush(counters, (rows) => repository.add(rows), (message) => this.logger.warn(message), ACTIVITY_FLUSH_MS);
+export class ActivityFlusher extends CountsFlusher<ActivityMetric> {
+  constructor(
+    counters: ActivityCounters,
+    private readonly repository: ActivityRepository,
+  ) {
+    super(counters, ACTIVITY_FLUSH_MS);
   }
 
-  onModuleInit(): void {
-    this.counts.start();
-  }
-
-  flush(): Promise<void> {
-    return this.counts.flush();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.counts.stop();
-    await this.counts.flush();
-  }
-
-  /** Token requests still finishing after onModuleDestroy: once more, before the DataSource closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.counts.flush();
+  protected store(rows: ActivityCount<ActivityMetric>[]): Promise<void> {
+    return this.repository.add(rows);
   }
 }

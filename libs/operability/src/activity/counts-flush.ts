@@ -4,8 +4,8 @@ import type { ActivityCount } from './minute-series.js';
 /**
  * Moves counts from memory to their rollup table every `intervalMs`, one flush at a time. A
  * failed flush gives its rows back to the counters (restore) for the next one, so a database
- * outage delays counts without losing them. Each app wraps it in a provider with its lifecycle
- * hooks (start at init, a last flush at shutdown) and its own repository as `store`.
+ * outage delays counts without losing them. CountsFlusher gives it a Nest provider's lifecycle
+ * (start at init, a last flush at shutdown); each app's flusher extends that with its repository.
  */
 export class CountsFlush<Metric extends string> {
   private timer: NodeJS.Timeout | undefined;
