@@ -710,7 +710,11 @@ run('web console in a real browser', () => {
       await page.getByRole('button', { name: 'Save resource' }).click();
       await page.getByText('Resource https://billing.example.com/api saved.').waitFor();
       // The message comes before the list's reload: wait for the row to show the change.
-      await row.getByRole('cell', { name: 'Global setting', exact: true }).waitFor();
+      // The global value is shown beside it.
+      const { accessTokenLifetimeSeconds: global } = (await (await as.request('/admin/v1/settings', { headers: { authorization: as.adminAuthorization } })).json()) as {
+        accessTokenLifetimeSeconds: number;
+      };
+      await row.getByRole('cell', { name: `Global setting (${global} s)`, exact: true }).waitFor();
       const stored = (await (await as.request('/admin/v1/resources?limit=200', { headers: { authorization: as.adminAuthorization } })).json()) as {
         items: { identifier: string; scopes: string[]; accessTokenLifetimeSeconds: number | null }[];
       };

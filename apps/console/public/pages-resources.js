@@ -30,6 +30,8 @@ function formOf(resource) {
 export function ResourcesPage() {
   const pager = usePager();
   const { data, error, loading, reload } = useLoad(() => admin.get(`/resources${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
+  // What "Global setting" stands for, shown beside it once read.
+  const settings = useLoad(() => admin.get('/settings'), []);
   const [form, setForm] = useState(EMPTY);
   /** The resource being edited (its id), or null: the form then adds one. */
   const [editingId, setEditingId] = useState(null);
@@ -85,7 +87,7 @@ export function ResourcesPage() {
           <td data-label="Identifier"><code>${resource.identifier}</code></td>
           <td data-label="Name">${resource.name}</td>
           <td data-label="Scopes">${resource.scopes.length ? resource.scopes.map((scope) => html`<code key=${scope}>${scope}</code> `) : html`<span class="muted">none</span>`}</td>
-          <td data-label="Token lifetime">${resource.accessTokenLifetimeSeconds === null ? 'Global setting' : `${resource.accessTokenLifetimeSeconds} s`}</td>
+          <td data-label="Token lifetime">${resource.accessTokenLifetimeSeconds === null ? globalSettingText(settings.data?.accessTokenLifetimeSeconds) : `${resource.accessTokenLifetimeSeconds} s`}</td>
           <td data-label="Client">${resource.clientId ?? html`<span class="muted">none</span>`}</td>
           <td class="row-actions">
             <button type="button" class="secondary" onClick=${() => edit(resource)}>Edit<span class="visually-hidden"> ${resource.identifier}</span></button>
@@ -113,4 +115,9 @@ export function ResourcesPage() {
     </form>
     ${dialog}
   </section>`;
+}
+
+/** "Global setting (3600 s)", or without the value until the settings are read (or if they cannot be). */
+function globalSettingText(seconds) {
+  return typeof seconds === 'number' ? `Global setting (${seconds} s)` : 'Global setting';
 }
