@@ -258,6 +258,25 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       expect(await count(target, 'clients')).toBe(before);
     });
 
+    it('audits an import refused for its query with the outline of the file, not the file', async () => {
+      // Redaction by field name would hide `secret` and `passwordHash`; names, ids and anything under another key would stay.
+      const marker = 'refused-query-d41f';
+      const body = file({
+        clients: [{ ...good(marker), secret: `${marker}-secret`, description: `${marker}-description` }],
+        users: [{ username: `${marker}-user`, passwordHash: `scrypt$16384$8$1$${marker}$key` }],
+      });
+      const response = await target.request('/admin/v1/import?dryRun=maybe', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(400);
+      // Other refusals of this block are audited too: ours is the one carrying the file's marker, or outlining one client and one user.
+      const ours = (details: Json) => JSON.stringify(details).includes(marker) || (details.change?.rows?.clients === 1 && details.change?.rows?.users === 1);
+      const refusedRows = async () =>
+        (await sql<{ details: Json }>(target, "SELECT details FROM audit_events WHERE action = 'registry.import' AND (details->>'status')::int = 400 ORDER BY id")).filter((row) => ours(row.details));
+      await eventually(async () => (await refusedRows()).length === 1, 5000, 'the refused import audit row');
+      const [row] = await refusedRows();
+      expect(row.details.change).toEqual({ dryRun: false, format: 'portcullis-export', version: 1, rows: { scopes: 0, clients: 1, users: 1, resources: 0 }, settings: false });
+      expect(JSON.stringify(row.details)).not.toContain(marker);
+    });
+
     it('refuses a body that is not JSON, and one over the import limit, with 400', async () => {
       const notJson = await target.request('/admin/v1/import', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: '{"format":' });
       expect(notJson.status).toBe(400);
