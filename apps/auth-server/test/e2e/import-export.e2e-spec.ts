@@ -172,6 +172,27 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
     });
   });
 
+  // After the round trip: created[0] (password grant) is on the target.
+  describe('users already on the server', () => {
+    it('updates them in place: a new hash logs in, the profile changes, deactivation refuses their logins', async () => {
+      const username = 'changed-by-import';
+      const hash = ((await exportOf(source)).users as Json[]).find((user) => user.username === USER.username).passwordHash;
+      const login = async () =>
+        (await postForm(target, '/oauth/token', { grant_type: 'password', username, password: USER.password }, { authorization: basic(created[0].clientId, created[0].secret!) })).status;
+      const stored = async () => (await call(target, 'GET', `/admin/v1/users?username=${username}`)).body.items[0];
+      const imported = async (user: Record<string, unknown>) => (await importInto(target, file({ users: [{ username, ...user }] }))).body.rows;
+
+      expect(await imported({})).toEqual([{ section: 'users', index: 0, key: username, action: 'create' }]);
+      expect(await login()).toBe(400);
+      expect(await imported({ passwordHash: hash, profile: { name: 'Changed By Import' } })).toEqual([{ section: 'users', index: 0, key: username, action: 'update', changes: ['profile', 'passwordHash'] }]);
+      expect(await login()).toBe(200);
+      expect(await stored()).toMatchObject({ active: true, profile: { name: 'Changed By Import' } });
+      expect(await imported({ active: false })).toMatchObject([{ section: 'users', index: 0, key: username, action: 'update' }]);
+      expect(await login()).toBe(400);
+      expect(await stored()).toMatchObject({ active: false });
+    });
+  });
+
   describe('npm run export / npm run import (tools/import-export.mjs, through the admin API)', () => {
     // Asynchronous on purpose: the servers answer from this very process.
     const cli = (server: RunningAuthServer, ...args: string[]) =>
