@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { concatMap, from, type Observable, switchMap, tap } from 'rxjs';
 import { currentRequestContext } from '#observability';
 import { isAdminApi } from '../admin-api/admin-api.decorator.js';
+import { auditChangeOf } from '../admin-api/audit-change.decorator.js';
 import type { AdminRequest } from '../admin-api/admin-principal.js';
 import { adminAuditRoute, createdTargetId, type AdminAuditRoute } from './admin-audit-routes.js';
 import { AuditTargets } from './audit-targets.js';
@@ -43,13 +44,16 @@ export class AdminAuditInterceptor implements NestInterceptor {
     const successStatus = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (request.method === 'POST' ? 201 : 200);
     const params = (request.params ?? {}) as Record<string, string>;
     const paramTargetId = route.targetParam ? (params[route.targetParam] ?? null) : null;
+    // Taken now, before the pipes: a request they refuse must not leave its whole body in the trail.
+    const outline = auditChangeOf(this.reflector, context);
+    const change = outline ? outline(request.body, (request.query ?? {}) as Record<string, unknown>) : undefined;
     const record = (status: number, sides: { before?: unknown; after?: unknown }) =>
       this.audit.record({
         action: route.action,
         actor: { type: 'user', id: principal.username },
         targetType: route.targetType,
         targetId: route.targetParam ? paramTargetId : createdTargetId(sides.after, route.createdIdField),
-        details: { method: request.method, route: routeUrl, status, change: request.body ?? null, ...defined(sides) },
+        details: { method: request.method, route: routeUrl, status, change: (outline ? change : request.body) ?? null, ...defined(sides) },
       });
     return from(this.viewOf(route, paramTargetId)).pipe(
       switchMap((before) =>

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { ApiProblems, ApiQueryDto } from '#operability';
 import { AdminApi } from '../admin-api/admin-api.decorator.js';
+import { AuditChangeAs } from '../admin-api/audit-change.decorator.js';
 import { ImportQuery } from './dto/import.query.js';
 import type { ExportDocument } from './export-format.js';
 import { ExportService } from './export.service.js';
@@ -36,9 +36,9 @@ export class ImportExportController {
   @ApiProblems(400, 409)
   @Post('import')
   @HttpCode(200)
-  import(@Body() body: unknown, @Query() query: ImportQuery, @Req() request: FastifyRequest): Promise<ImportReport> {
-    // The audit row keeps the file's outline, not the file (megabytes, secrets): the interceptor records request.body.
-    request.body = auditOutline(body, query.dryRun === 'true');
+  // The audit row keeps the file's outline, not the file (megabytes, secrets), whatever the answer.
+  @AuditChangeAs((body, query) => auditOutline(body, query.dryRun === 'true'))
+  import(@Body() body: unknown, @Query() query: ImportQuery): Promise<ImportReport> {
     return this.imports.import(body, query.dryRun === 'true');
   }
 }

@@ -3,13 +3,11 @@ import type { Tx } from '#database';
 import { entityManagerOf } from '#database/persistence';
 import { ClientEntity } from '../clients/client.entity.js';
 import { toClientWithSecrets } from '../clients/client.mapper.js';
-import type { Permission } from '../common/permissions.js';
 import { ResourcesRepository } from '../resources/resources.repository.js';
 import { ScopeEntity } from '../scopes/scope.entity.js';
 import type { Settings } from '../settings/settings.js';
 import { settingsFrom } from './stored-settings.js';
-import type { UserProfile } from '../users/profile/user-profile.js';
-import { UserEntity } from '../users/user.entity.js';
+import { UsersRepository, type StoredUser as UserWithHash } from '../users/users.repository.js';
 import type { RegistryState, StoredClient, StoredUser } from './import-plan.js';
 
 
@@ -18,12 +16,15 @@ const IMPORT_LOCK = 'portcullis:import';
 
 /**
  * Reads the whole registry in one transaction (an export is one consistent snapshot, an import
- * plans against what it then writes), and the rows an import writes that no event carries
- * (users, settings). Clients, scopes and resources are written through their own modules.
+ * plans against what it then writes), and the settings rows an import writes. Clients, scopes,
+ * users and resources are written through their own modules.
  */
 @Injectable()
 export class ImportExportRepository {
-  constructor(private readonly resourceRows: ResourcesRepository) {}
+  constructor(
+    private readonly resourceRows: ResourcesRepository,
+    private readonly userRows: UsersRepository,
+  ) {}
 
   async lock(tx: Tx): Promise<void> {
     await entityManagerOf(tx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK]);
@@ -36,7 +37,7 @@ export class ImportExportRepository {
     const clients = await manager.find(ClientEntity, { order: { createdAt: 'ASC', id: 'ASC' } });
     const associations: { client_ref: string; scope_name: string }[] = await manager.query('SELECT client_ref, scope_name FROM client_scopes ORDER BY scope_name');
     const scopes = await manager.find(ScopeEntity, { order: { name: 'ASC' } });
-    const users = await manager.find(UserEntity);
+    const users = await this.userRows.allWithHashes(tx);
     const resources = await this.resourceRows.all(tx);
     const settings: { key: string; value: unknown }[] = await manager.query('SELECT key, value FROM settings');
     const scopesOf = new Map<string, string[]>();
@@ -50,17 +51,9 @@ export class ImportExportRepository {
           { name: entity.name, description: entity.description, requiredPermission: entity.requiredPermission, entityVersion: Number(entity.entityVersion), createdAt: entity.createdAt, updatedAt: entity.updatedAt },
         ]),
       ),
-      users: new Map(users.sort((a, b) => a.username.localeCompare(b.username)).map((entity) => [entity.username.toLowerCase(), toStoredUser(entity)])),
+      users: new Map(users.sort((a, b) => a.user.username.localeCompare(b.user.username)).map((stored) => [stored.user.username.toLowerCase(), toStoredUser(stored)])),
       resources: new Map(resources.map((resource) => [resource.identifier, resource])),
     };
-  }
-
-  async insertUser(tx: Tx, user: { username: string; passwordHash: string; permissions: Permission[]; active: boolean; profile: UserProfile }): Promise<void> {
-    await entityManagerOf(tx).insert(UserEntity, user);
-  }
-
-  async updateUser(tx: Tx, id: string, changes: { permissions: Permission[]; active: boolean; profile: UserProfile; passwordHash?: string }): Promise<void> {
-    await entityManagerOf(tx).update(UserEntity, { id }, changes);
   }
 
   /** The settings' key/value rows, as SettingsRepository writes them, inside the import's transaction. */
@@ -79,7 +72,7 @@ function toStoredClient(entity: ClientEntity, scopes: string[]): StoredClient {
   return { client, scopes, secretHash, previousSecretHash, previousSecretExpiresAt: previousSecretExpiresAt && new Date(previousSecretExpiresAt), secretSealed };
 }
 
-function toStoredUser(entity: UserEntity): StoredUser {
-  return { id: entity.id, username: entity.username, permissions: entity.permissions as Permission[], active: entity.active, profile: entity.profile, passwordHash: entity.passwordHash };
+function toStoredUser({ user, passwordHash }: UserWithHash): StoredUser {
+  return { id: user.id, username: user.username, permissions: user.permissions, active: user.active, profile: user.profile, passwordHash };
 }
 

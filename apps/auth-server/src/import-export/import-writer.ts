@@ -14,6 +14,7 @@ import { ScopesService } from '../scopes/scopes.service.js';
 import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { TokenRevoker } from '../tokens/token-revoker.js';
 import { dummyPasswordHash } from '../users/password-hasher.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { ClientWrite, ImportPlan, ScopeWrite, UserWrite } from './import-plan.js';
 import { ImportExportRepository } from './import-export.repository.js';
 import { unusablePasswordHash } from './password-hash-format.js';
@@ -38,6 +39,7 @@ export class ImportWriter {
     private readonly resourceRows: ResourcesRepository,
     private readonly revoker: TokenRevoker,
     private readonly sessions: BrowserSessionsService,
+    private readonly userRows: UsersRepository,
   ) {}
 
   async apply(tx: Tx, plan: ImportPlan): Promise<void> {
@@ -89,10 +91,10 @@ export class ImportWriter {
     const profile = { ...write.profile, updated_at: Math.floor(Date.now() / 1000) };
     if (write.kind === 'create') {
       const passwordHash = write.passwordHash ?? unusablePasswordHash(dummyPasswordHash());
-      await this.repository.insertUser(tx, { username: write.username, passwordHash, permissions: write.permissions, active: write.active, profile });
+      await this.userRows.insertIn(tx, { username: write.username, passwordHash, permissions: write.permissions, active: write.active, profile });
       return;
     }
-    await this.repository.updateUser(tx, write.id!, { permissions: write.permissions, active: write.active, profile, ...(write.passwordHash ? { passwordHash: write.passwordHash } : {}) });
+    await this.userRows.updateIn(tx, write.id!, { permissions: write.permissions, active: write.active, profile, ...(write.passwordHash ? { passwordHash: write.passwordHash } : {}) });
     if (write.deactivated) {
       // As PATCH /admin/v1/users {"active": false}: the user's tokens and browser sessions end in the same commit.
       await this.revoker.revokeAllOfUser(write.id!, tx);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import type { Tx } from '#database';
-import { txOf } from '#database/persistence';
+import { entityManagerOf, txOf } from '#database/persistence';
 import { UserEntity } from './user.entity.js';
 import { Permissions, type Permission } from '../common/permissions.js';
 import type { User } from './user.js';
@@ -27,6 +27,15 @@ export interface UserChanges {
   active?: boolean;
   permissions?: Permission[];
   profile?: UserProfile;
+}
+
+/** A user as the registry import writes it: the hash and the active flag as the file gives them. */
+export interface ImportedUser {
+  username: string;
+  passwordHash: string;
+  permissions: Permission[];
+  active: boolean;
+  profile: UserProfile;
 }
 
 /** The operations available inside one transaction (see UsersRepository.inTransaction). */
@@ -74,6 +83,20 @@ export class UsersRepository {
     if (filter.username !== undefined) query.andWhere('lower(u.username) = lower(:username)', { username: filter.username });
     if (filter.afterUsername !== undefined) query.andWhere('lower(u.username) > lower(:after)', { after: filter.afterUsername });
     return (await query.getMany()).map(toUser);
+  }
+
+  /** Every user with its hash, in the caller's transaction: the registry export's snapshot, the import's plan. */
+  async allWithHashes(tx: Tx): Promise<StoredUser[]> {
+    return (await entityManagerOf(tx).find(UserEntity)).map((entity) => ({ user: toUser(entity), passwordHash: entity.passwordHash }));
+  }
+
+  /** The registry import's writes, in its transaction (it commits them with everything else the file holds). */
+  async insertIn(tx: Tx, user: ImportedUser): Promise<void> {
+    await entityManagerOf(tx).insert(UserEntity, user);
+  }
+
+  async updateIn(tx: Tx, id: string, changes: UserChanges): Promise<void> {
+    await entityManagerOf(tx).update(UserEntity, { id }, changes);
   }
 
   inTransaction<T>(work: (transaction: UsersTransaction) => Promise<T>): Promise<T> {

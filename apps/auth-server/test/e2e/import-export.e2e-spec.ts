@@ -172,6 +172,27 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
     });
   });
 
+  // After the round trip: created[0] (password grant) is on the target.
+  describe('users already on the server', () => {
+    it('updates them in place: a new hash logs in, the profile changes, deactivation refuses their logins', async () => {
+      const username = 'changed-by-import';
+      const hash = ((await exportOf(source)).users as Json[]).find((user) => user.username === USER.username).passwordHash;
+      const login = async () =>
+        (await postForm(target, '/oauth/token', { grant_type: 'password', username, password: USER.password }, { authorization: basic(created[0].clientId, created[0].secret!) })).status;
+      const stored = async () => (await call(target, 'GET', `/admin/v1/users?username=${username}`)).body.items[0];
+      const imported = async (user: Record<string, unknown>) => (await importInto(target, file({ users: [{ username, ...user }] }))).body.rows;
+
+      expect(await imported({})).toEqual([{ section: 'users', index: 0, key: username, action: 'create' }]);
+      expect(await login()).toBe(400);
+      expect(await imported({ passwordHash: hash, profile: { name: 'Changed By Import' } })).toEqual([{ section: 'users', index: 0, key: username, action: 'update', changes: ['profile', 'passwordHash'] }]);
+      expect(await login()).toBe(200);
+      expect(await stored()).toMatchObject({ active: true, profile: { name: 'Changed By Import' } });
+      expect(await imported({ active: false })).toMatchObject([{ section: 'users', index: 0, key: username, action: 'update' }]);
+      expect(await login()).toBe(400);
+      expect(await stored()).toMatchObject({ active: false });
+    });
+  });
+
   describe('npm run export / npm run import (tools/import-export.mjs, through the admin API)', () => {
     // Asynchronous on purpose: the servers answer from this very process.
     const cli = (server: RunningAuthServer, ...args: string[]) =>
@@ -256,6 +277,25 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       const response = await importInto(target, body);
       expect([response.status, response.body.errors.map((error: Json) => error.field)]).toEqual([400, [field]]);
       expect(await count(target, 'clients')).toBe(before);
+    });
+
+    it('audits an import refused for its query with the outline of the file, not the file', async () => {
+      // Redaction by field name would hide `secret` and `passwordHash`; names, ids and anything under another key would stay.
+      const marker = 'refused-query-d41f';
+      const body = file({
+        clients: [{ ...good(marker), secret: `${marker}-secret`, description: `${marker}-description` }],
+        users: [{ username: `${marker}-user`, passwordHash: `scrypt$16384$8$1$${marker}$key` }],
+      });
+      const response = await target.request('/admin/v1/import?dryRun=maybe', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(400);
+      // Other refusals of this block are audited too: ours is the one carrying the file's marker, or outlining one client and one user.
+      const ours = (details: Json) => JSON.stringify(details).includes(marker) || (details.change?.rows?.clients === 1 && details.change?.rows?.users === 1);
+      const refusedRows = async () =>
+        (await sql<{ details: Json }>(target, "SELECT details FROM audit_events WHERE action = 'registry.import' AND (details->>'status')::int = 400 ORDER BY id")).filter((row) => ours(row.details));
+      await eventually(async () => (await refusedRows()).length === 1, 5000, 'the refused import audit row');
+      const [row] = await refusedRows();
+      expect(row.details.change).toEqual({ dryRun: false, format: 'portcullis-export', version: 1, rows: { scopes: 0, clients: 1, users: 1, resources: 0 }, settings: false });
+      expect(JSON.stringify(row.details)).not.toContain(marker);
     });
 
     it('refuses a body that is not JSON, and one over the import limit, with 400', async () => {
