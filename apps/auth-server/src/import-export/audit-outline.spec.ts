@@ -1,0 +1,25 @@
+import { auditOutline } from './audit-outline.js';
+
+describe('auditOutline', () => {
+  it('counts the rows of each section and keeps nothing of their contents', () => {
+    const file = { format: 'portcullis-registry', version: 1, clients: [{ clientId: 'a', secret: 's3cret' }], users: [{}, {}], settings: {} };
+    expect(auditOutline(file, true)).toEqual({
+      dryRun: true,
+      format: 'portcullis-registry',
+      version: 1,
+      rows: { scopes: 0, clients: 1, users: 2, resources: 0 },
+      settings: true,
+    });
+    expect(JSON.stringify(auditOutline(file, false))).not.toContain('s3cret');
+  });
+
+  it('keeps a format or version only when short: the body is taken before validation', () => {
+    const outline = auditOutline({ format: 'x'.repeat(10_000), version: { nested: 'secret' } }, false);
+    expect(outline.format).toBeUndefined();
+    expect(outline.version).toBeUndefined();
+  });
+
+  it('answers for a body that is not an object', () => {
+    for (const body of [null, 'text', [1, 2], 42, undefined]) expect(auditOutline(body, false)).toEqual({ dryRun: false });
+  });
+});
