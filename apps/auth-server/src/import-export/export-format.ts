@@ -68,6 +68,8 @@ export interface ExportedClient {
   previousSecretExpiresAt?: string;
   /** client_secret_jwt: the secret sealed under CLIENT_SECRET_ENCRYPTION_KEY; opens only where that key is the same. */
   sealedSecret?: string;
+  /** client_secret_jwt: the previous secret sealed the same way, while its grace period lasts (optional: older files lack it). */
+  previousSealedSecret?: string;
 }
 
 export interface ExportedUser {

@@ -22,11 +22,10 @@ const NOT_EXPORTED: Partial<Record<ModelField, string>> = {
   entityVersion: "the resource servers' sync counter of this installation; the import starts or moves its own",
   createdAt: 'set by the importing installation',
   updatedAt: 'set by the importing installation',
-  previousSecretSealed: 'format v1 has no field for it: a client_secret_jwt client exported mid-rotation arrives with its current secret only',
 };
 
 /** Model fields the file names differently. */
-const RENAMED: Partial<Record<ModelField, string>> = { secretSealed: 'sealedSecret' };
+const RENAMED: Partial<Record<ModelField, string>> = { secretSealed: 'sealedSecret', previousSecretSealed: 'previousSealedSecret' };
 
 /** Keys of an exported client that are no field of the model. */
 const EXPORT_ONLY: Record<string, string> = { scopes: 'the associations (client_scopes), read beside the client' };
@@ -47,11 +46,11 @@ function modelWithEveryField(): ClientWithSecrets {
 }
 
 async function exportedKeysOf(model: ClientWithSecrets): Promise<string[]> {
-  const { client, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed } = model;
+  const { client, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed, previousSecretSealed } = model;
   const state: RegistryState = {
     settings: { ...DEFAULT_SETTINGS, accessTokenAudience: 'https://api.example.com' },
     scopes: new Map(),
-    clients: new Map([[client.clientId, { client, scopes: ['billing.read'], secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed }]]),
+    clients: new Map([[client.clientId, { client, scopes: ['billing.read'], secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed, previousSecretSealed }]]),
     users: new Map(),
     resources: new Map(),
   };

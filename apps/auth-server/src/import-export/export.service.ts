@@ -45,8 +45,9 @@ export class ExportService {
   }
 }
 
-function exportedClient({ client, scopes, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed }: StoredClient, now: Date): ExportedClient {
+function exportedClient({ client, scopes, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed, previousSecretSealed }: StoredClient, now: Date): ExportedClient {
   const previousLive = previousSecretHash && previousSecretExpiresAt && previousSecretExpiresAt > now;
+  const sealing = client.tokenEndpointAuthMethod === 'client_secret_jwt';
   return {
     clientId: client.clientId,
     name: client.name,
@@ -71,6 +72,8 @@ function exportedClient({ client, scopes, secretHash, previousSecretHash, previo
     scopes,
     ...(secretHash ? { secretHash } : {}),
     ...(previousLive ? { previousSecretHash, previousSecretExpiresAt: previousSecretExpiresAt.toISOString() } : {}),
-    ...(secretSealed && client.tokenEndpointAuthMethod === 'client_secret_jwt' ? { sealedSecret: secretSealed } : {}),
+    ...(secretSealed && sealing ? { sealedSecret: secretSealed } : {}),
+    // Assertions HMAC-signed with the previous secret need it itself, as the current one does.
+    ...(previousLive && previousSecretSealed && sealing ? { previousSealedSecret: previousSecretSealed } : {}),
   };
 }

@@ -68,8 +68,8 @@ export class ImportExportRepository {
 }
 
 function toStoredClient(entity: ClientEntity, scopes: string[]): StoredClient {
-  const { client, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed } = toClientWithSecrets(entity);
-  return { client, scopes, secretHash, previousSecretHash, previousSecretExpiresAt: previousSecretExpiresAt && new Date(previousSecretExpiresAt), secretSealed };
+  const { client, secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed, previousSecretSealed } = toClientWithSecrets(entity);
+  return { client, scopes, secretHash, previousSecretHash, previousSecretExpiresAt: previousSecretExpiresAt && new Date(previousSecretExpiresAt), secretSealed, previousSecretSealed };
 }
 
 function toStoredUser({ user, passwordHash }: UserWithHash): StoredUser {

@@ -26,6 +26,7 @@ export interface StoredClient {
   previousSecretHash: string | null;
   previousSecretExpiresAt: Date | null;
   secretSealed: string | null;
+  previousSecretSealed: string | null;
 }
 
 export interface StoredUser {

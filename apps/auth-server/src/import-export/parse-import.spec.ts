@@ -81,6 +81,26 @@ describe(parseImportDocument.name, () => {
     expect(errors.map((error) => error.field)).toEqual(['clients[0].secret', 'clients[0].secretHash', 'clients[1].secretHash', 'clients[2].previousSecretExpiresAt', 'clients[3].tokenEndpointAuthMethod']);
   });
 
+  it('takes a sealed previous secret only beside its hash, and only for a client_secret_jwt client', () => {
+    const jwt = { tokenEndpointAuthMethod: 'client_secret_jwt', sealedSecret: 'v1.sealed', previousSecretHash: HASH, previousSecretExpiresAt: '2026-12-05T00:00:00Z' };
+    const errors = refusal(
+      file({
+        clients: [
+          client({ ...jwt, previousSealedSecret: 'v1.previous' }),
+          client({ clientId: 'alone', name: 'Alone', ...jwt, previousSecretHash: undefined, previousSecretExpiresAt: undefined, previousSealedSecret: 'v1.previous' }),
+          client({ clientId: 'basic', name: 'Basic', previousSecretHash: HASH, previousSecretExpiresAt: '2026-12-05T00:00:00Z', previousSealedSecret: 'v1.previous' }),
+          client({ clientId: 'spa', name: 'SPA', type: 'public', grants: ['authorization_code'], redirectUris: ['https://spa.example.com/cb'], secretHash: undefined, previousSealedSecret: 'v1.previous' }),
+        ],
+      }),
+      true,
+    );
+    expect(errors).toEqual([
+      { field: 'clients[1].previousSealedSecret', message: 'previousSealedSecret goes with previousSecretHash and previousSecretExpiresAt' },
+      { field: 'clients[2].previousSealedSecret', message: 'only a client_secret_jwt client has a sealed secret' },
+      { field: 'clients[3].previousSealedSecret', message: 'a public client has no secret' },
+    ]);
+  });
+
   it('asks a client_secret_jwt client for more than a hash where sealing is available', () => {
     expect(refusal(file({ clients: [client({ tokenEndpointAuthMethod: 'client_secret_jwt' })] }), true)).toEqual([
       { field: 'clients[0].secret', message: 'a client_secret_jwt client needs its secret in the clear or sealed (sealedSecret), not only its hash' },

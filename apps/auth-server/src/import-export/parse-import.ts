@@ -52,7 +52,7 @@ export function parseImportDocument(raw: unknown, options: ParseOptions): Import
 function clientErrors(client: ImportedClientDto, at: string, { sealingAvailable }: ParseOptions): FieldError[] {
   const shape = { ...client, redirectUris: client.redirectUris ?? [] } as ClientFields;
   const errors = clientShapeErrors(shape).map((error) => ({ field: `${at}.${error.field}`, message: error.message }));
-  const secretFields = (['secret', 'secretHash', 'previousSecretHash', 'sealedSecret'] as const).filter((field) => client[field] !== undefined);
+  const secretFields = (['secret', 'secretHash', 'previousSecretHash', 'sealedSecret', 'previousSealedSecret'] as const).filter((field) => client[field] !== undefined);
   if (client.type === 'public') {
     errors.push(...secretFields.map((field) => ({ field: `${at}.${field}`, message: 'a public client has no secret' })));
     return errors;
@@ -61,14 +61,19 @@ function clientErrors(client: ImportedClientDto, at: string, { sealingAvailable 
   if ((client.previousSecretHash === undefined) !== (client.previousSecretExpiresAt === undefined)) {
     errors.push({ field: `${at}.previousSecretExpiresAt`, message: 'previousSecretHash and previousSecretExpiresAt go together' });
   }
+  if (client.previousSealedSecret !== undefined && client.previousSecretHash === undefined) {
+    errors.push({ field: `${at}.previousSealedSecret`, message: 'previousSealedSecret goes with previousSecretHash and previousSecretExpiresAt' });
+  }
   if (client.tokenEndpointAuthMethod === 'client_secret_jwt') {
     if (!sealingAvailable) errors.push({ field: `${at}.tokenEndpointAuthMethod`, message: 'client_secret_jwt is not available on this server (CLIENT_SECRET_ENCRYPTION_KEY is not set)' });
     // The HMAC of client_secret_jwt needs the secret itself: a hash alone cannot serve it.
     else if (client.secret === undefined && client.sealedSecret === undefined && client.secretHash !== undefined) {
       errors.push({ field: `${at}.secret`, message: 'a client_secret_jwt client needs its secret in the clear or sealed (sealedSecret), not only its hash' });
     }
-  } else if (client.sealedSecret !== undefined) {
-    errors.push({ field: `${at}.sealedSecret`, message: 'only a client_secret_jwt client has a sealed secret' });
+  } else {
+    for (const field of ['sealedSecret', 'previousSealedSecret'] as const) {
+      if (client[field] !== undefined) errors.push({ field: `${at}.${field}`, message: 'only a client_secret_jwt client has a sealed secret' });
+    }
   }
   return errors;
 }

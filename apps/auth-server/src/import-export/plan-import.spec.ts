@@ -45,7 +45,7 @@ function storedClient(clientId: string, overrides: Partial<Client> = {}, secret:
     updatedAt: NOW,
     ...overrides,
   };
-  return { client, scopes, secretHash: secret && hashClientSecret(secret), previousSecretHash: null, previousSecretExpiresAt: null, secretSealed: null };
+  return { client, scopes, secretHash: secret && hashClientSecret(secret), previousSecretHash: null, previousSecretExpiresAt: null, secretSealed: null, previousSecretSealed: null };
 }
 
 function admin(username: string, overrides: Partial<StoredUser> = {}): StoredUser {

@@ -35,4 +35,8 @@ export class ImportedClientDto extends CreateClientDto {
 
   @ValidateIf(present) @IsString() @Length(1, 2048)
   sealedSecret?: string;
+
+  /** client_secret_jwt mid-rotation: the previous secret, sealed as sealedSecret is (an export carries it). */
+  @ValidateIf(present) @IsString() @Length(1, 2048)
+  previousSealedSecret?: string;
 }
