@@ -67,7 +67,10 @@ export class ImportWriter {
     let client: Client;
     if (write.kind === 'create') {
       client = await this.clients.insert(tx, write.clientId, write.fields, secrets.secretHash ?? null, secrets.secretSealed ?? null);
-      if (secrets.previousSecretHash) client = await this.clients.update(tx, client.id, {}, { previousSecretHash: secrets.previousSecretHash, previousSecretExpiresAt: secrets.previousSecretExpiresAt });
+      if (secrets.previousSecretHash) {
+        const { previousSecretHash, previousSecretExpiresAt, previousSecretSealed } = secrets;
+        client = await this.clients.update(tx, client.id, {}, { previousSecretHash, previousSecretExpiresAt, previousSecretSealed });
+      }
     } else {
       client = await this.clients.update(tx, write.ref!, write.fields, secrets);
     }

@@ -114,7 +114,8 @@ function secretsOf(row: ImportedClientDto, fields: ClientFields, stored: StoredC
     return stored?.secretHash ? { secrets: { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null, secretSealed: null, previousSecretSealed: null } } : { secrets: {} };
   }
   const sealing = fields.tokenEndpointAuthMethod === 'client_secret_jwt';
-  const previous = previousOf(row, context.now);
+  const previous = previousOf(row, context);
+  if (typeof previous === 'string') return previous;
   if (row.sealedSecret !== undefined) {
     const opened = context.openSealed(row.sealedSecret, row.clientId);
     if (opened === null) return 'sealedSecret does not open on this server (it was sealed under another CLIENT_SECRET_ENCRYPTION_KEY): give the secret in the clear';
@@ -133,22 +134,34 @@ function secretsOf(row: ImportedClientDto, fields: ClientFields, stored: StoredC
   return { secrets: sealing ? {} : stored.secretSealed ? { secretSealed: null, previousSecretSealed: null } : {} };
 }
 
-/** A grace-period secret only while its period lasts: one already over is left out. */
-function previousOf(row: ImportedClientDto, now: Date): Pick<SecretFields, 'previousSecretHash' | 'previousSecretExpiresAt'> {
+/**
+ * A grace-period secret only while its period lasts: one already over is left out, its sealed copy
+ * with it. Without previousSealedSecret (files written before it) previousSecretSealed is not
+ * planned here, and the caller's value stands.
+ */
+function previousOf(row: ImportedClientDto, context: PlanContext): Pick<SecretFields, 'previousSecretHash' | 'previousSecretExpiresAt' | 'previousSecretSealed'> | string {
   const expiresAt = row.previousSecretExpiresAt ? new Date(row.previousSecretExpiresAt) : null;
-  if (row.previousSecretHash && expiresAt && expiresAt > now) return { previousSecretHash: row.previousSecretHash, previousSecretExpiresAt: expiresAt };
-  return { previousSecretHash: null, previousSecretExpiresAt: null };
+  if (!row.previousSecretHash || !expiresAt || expiresAt <= context.now) return { previousSecretHash: null, previousSecretExpiresAt: null };
+  const live = { previousSecretHash: row.previousSecretHash, previousSecretExpiresAt: expiresAt };
+  if (row.previousSealedSecret === undefined) return live;
+  const opened = context.openSealed(row.previousSealedSecret, row.clientId);
+  if (opened === null) return 'previousSealedSecret does not open on this server (it was sealed under another CLIENT_SECRET_ENCRYPTION_KEY): leave it out, and assertions signed with the previous secret end at the import';
+  // The HMAC of an assertion is checked with the sealed copy, a client_secret with the hash: they must be one secret.
+  if (context.hashSecret(opened) !== row.previousSecretHash) return 'previousSealedSecret is not the secret whose hash is previousSecretHash';
+  return { ...live, previousSecretSealed: row.previousSealedSecret };
 }
 
 /** The fields, associations and secret that the write would change on the stored client. */
 function changedFields(stored: StoredClient, planned: ClientWrite, now: Date): string[] {
   const changes: string[] = FIELDS.filter((field) => !sameValue(stored.client[field], planned.fields[field]));
   if (planned.scopes && !sameValue(sorted(stored.scopes), planned.scopes)) changes.push('scopes');
-  const { secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed } = planned.secrets;
+  const { secretHash, previousSecretHash, previousSecretExpiresAt, secretSealed, previousSecretSealed } = planned.secrets;
   if ((secretHash !== undefined && secretHash !== stored.secretHash) || (secretSealed !== undefined && secretSealed !== stored.secretSealed && planned.sealFromSecret === undefined)) changes.push('secret');
   else if (planned.sealFromSecret !== undefined && !stored.secretSealed) changes.push('secret');
   const storedPrevious = stored.previousSecretExpiresAt && stored.previousSecretExpiresAt > now ? stored.previousSecretHash : null;
   if (previousSecretHash !== undefined && previousSecretHash !== storedPrevious) changes.push('previousSecret');
   else if (previousSecretExpiresAt && stored.previousSecretExpiresAt?.getTime() !== previousSecretExpiresAt.getTime()) changes.push('previousSecret');
+  // Only a sealed copy the file gives counts: a file without one (written before previousSealedSecret) leaves a stored copy alone, as it always did.
+  else if (typeof previousSecretSealed === 'string' && previousSecretSealed !== (storedPrevious === null ? null : stored.previousSecretSealed)) changes.push('previousSecret');
   return changes;
 }

@@ -64,9 +64,16 @@ function state(parts: { clients?: StoredClient[]; scopes?: string[]; users?: Sto
 
 const row = (clientId: string, overrides: Record<string, unknown> = {}) => ({ clientId, name: clientId, version: '1.0', type: 'confidential', grants: ['client_credentials'], ...overrides });
 
-function plan(sections: Record<string, unknown>, current: RegistryState) {
-  return planImport(parseImportDocument({ format: 'portcullis-export', version: 1, ...sections }, { sealingAvailable: false }), current, context);
+function plan(sections: Record<string, unknown>, current: RegistryState, planContext: PlanContext = context) {
+  return planImport(parseImportDocument({ format: 'portcullis-export', version: 1, ...sections }, { sealingAvailable: planContext !== context }), current, planContext);
 }
+
+/** A stand-in for ClientSecretBox: `sealed:<clientId>:<secret>` opens for that client only. */
+const sealed = (clientId: string, secret: string) => `sealed:${clientId}:${secret}`;
+const sealing: PlanContext = {
+  ...context,
+  openSealed: (value, clientId) => (value.startsWith(`sealed:${clientId}:`) ? value.slice(`sealed:${clientId}:`.length) : null),
+};
 
 describe(planImport.name, () => {
   it('creates new clients with the hash of their secret, and their associations', () => {
@@ -84,6 +91,58 @@ describe(planImport.name, () => {
     const result = plan({ clients: [row('a', { secret: 'old-secret', scopes: ['x'] }), row('b', { secretHash: hashClientSecret('old-secret') })] }, current);
     expect(result.rows.map((entry) => entry.action)).toEqual(['unchanged', 'unchanged']);
     expect(result.clients).toEqual([]);
+  });
+
+  describe('a client_secret_jwt client in the middle of a rotation', () => {
+    const LATER = '2026-12-04T13:00:00.000Z';
+    const jwtRow = (overrides: Record<string, unknown> = {}) =>
+      row('jwt', { tokenEndpointAuthMethod: 'client_secret_jwt', sealedSecret: sealed('jwt', 'current'), previousSecretHash: hashClientSecret('previous'), previousSecretExpiresAt: LATER, ...overrides });
+    const storedJwt = (previousSealed: string | null): StoredClient => ({
+      ...storedClient('jwt', { tokenEndpointAuthMethod: 'client_secret_jwt' }, 'current'),
+      secretSealed: sealed('jwt', 'current'),
+      previousSecretHash: hashClientSecret('previous'),
+      previousSecretExpiresAt: new Date(LATER),
+      previousSecretSealed: previousSealed,
+    });
+
+    it('keeps the previous secret sealed while its grace period lasts', () => {
+      const result = plan({ clients: [jwtRow({ previousSealedSecret: sealed('jwt', 'previous') })] }, state(), sealing);
+      expect(result.rows.map((entry) => entry.action)).toEqual(['create']);
+      expect(result.clients[0].secrets).toEqual({
+        secretHash: hashClientSecret('current'),
+        secretSealed: sealed('jwt', 'current'),
+        previousSecretHash: hashClientSecret('previous'),
+        previousSecretExpiresAt: new Date(LATER),
+        previousSecretSealed: sealed('jwt', 'previous'),
+      });
+    });
+
+    it('leaves it out with the previous hash once the grace period is over, and has none from a file without it', () => {
+      const over = plan({ clients: [jwtRow({ previousSecretExpiresAt: '2026-12-04T11:00:00.000Z', previousSealedSecret: 'sealed:other:previous' })] }, state(), sealing);
+      const older = plan({ clients: [jwtRow()] }, state(), sealing);
+      expect(over.clients[0].secrets).toEqual(expect.objectContaining({ previousSecretHash: null, previousSecretExpiresAt: null, previousSecretSealed: null }));
+      expect(older.clients[0].secrets).toEqual(expect.objectContaining({ previousSecretHash: hashClientSecret('previous'), previousSecretSealed: null }));
+    });
+
+    it('refuses a sealed previous secret that does not open here, or is not the one previousSecretHash names', () => {
+      const result = plan({ clients: [jwtRow({ previousSealedSecret: sealed('another-client', 'previous') }), jwtRow({ clientId: 'jwt2', name: 'jwt2', sealedSecret: sealed('jwt2', 'current'), previousSealedSecret: sealed('jwt2', 'not-previous') })] }, state(), sealing);
+      expect(result.rows.map((entry) => entry.reason)).toEqual([
+        'previousSealedSecret does not open on this server (it was sealed under another CLIENT_SECRET_ENCRYPTION_KEY): leave it out, and assertions signed with the previous secret end at the import',
+        'previousSealedSecret is not the secret whose hash is previousSecretHash',
+      ]);
+    });
+
+    it('reports the sealed previous secret as a change only when the file gives another one', () => {
+      const same = plan({ clients: [jwtRow({ previousSealedSecret: sealed('jwt', 'previous') })] }, state({ clients: [storedJwt(sealed('jwt', 'previous'))] }), sealing);
+      const missing = plan({ clients: [jwtRow({ previousSealedSecret: sealed('jwt', 'previous') })] }, state({ clients: [storedJwt(null)] }), sealing);
+      const older = plan({ clients: [jwtRow()] }, state({ clients: [storedJwt(sealed('jwt', 'previous'))] }), sealing);
+      expect([same, missing, older].map((result) => result.rows[0])).toEqual([
+        expect.objectContaining({ action: 'unchanged' }),
+        expect.objectContaining({ action: 'update', changes: ['previousSecret'] }),
+        expect.objectContaining({ action: 'unchanged' }),
+      ]);
+      expect(missing.clients[0].secrets.previousSecretSealed).toBe(sealed('jwt', 'previous'));
+    });
   });
 
   it('names the fields an update changes, and keeps what the row leaves out', () => {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { decodeJwt } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { eventually } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { call, count, sql, type Json } from '../support/clients-fixtures.js';
@@ -15,6 +16,8 @@ import { basic, clientCredentials, createUser, postForm } from '../support/token
 jest.setTimeout(120_000);
 
 const USER = { username: 'migrated-user', password: 'migrated-user-password' };
+/** The same on both servers: a client_secret_jwt client's sealed secret opens on either. */
+const ENCRYPTION_KEY = 'a-test-key-for-sealing-client-secrets-0123456789';
 
 /** Issue 18, item 1: export, import into another installation, dry runs, conflicts and refusals that write nothing. */
 describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
@@ -34,7 +37,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
   const file = (sections: Record<string, unknown>) => ({ format: 'portcullis-export', version: 1, ...sections });
 
   beforeAll(async () => {
-    [source, target] = [await startTestAuthServer(), await startTestAuthServer()];
+    [source, target] = [await startTestAuthServer({}, { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY }), await startTestAuthServer({}, { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY })];
     for (const name of ['billing.read', 'billing.write', 'reports.read']) expect((await call(source, 'POST', '/admin/v1/scopes', { name, description: `The ${name} scope` })).status).toBe(201);
     const clients = [
       { name: 'Billing App', version: '1.0', type: 'confidential', grants: ['client_credentials', 'password'], scopes: ['billing.read', 'billing.write'] },
@@ -169,6 +172,38 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       expect((await clientCredentials(target, { id: '', ...legacy })).status).toBe(200);
       const [stored] = await sql<{ secret_hash: string }>(target, 'SELECT secret_hash FROM clients WHERE client_id = $1', [legacy.clientId]);
       expect(stored.secret_hash).not.toContain(legacy.secret);
+    });
+  });
+
+  describe('client_secret_jwt in the middle of a secret rotation', () => {
+    /** RFC 7523 §2.2: an assertion HMAC-signed with the client secret. */
+    const assertionWith = (server: RunningAuthServer, clientId: string, secret: string) => {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ iss: clientId, sub: clientId, aud: server.config.issuer, jti: randomUUID(), iat: now, exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+    };
+    const tokenWith = async (server: RunningAuthServer, clientId: string, secret: string) =>
+      (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertionWith(server, clientId, secret) })).status;
+
+    it('carries the previous secret sealed: assertions signed with it keep working on the new server until the grace period ends', async () => {
+      const registered = await call(source, 'POST', '/admin/v1/clients', { name: 'Signed Reports', version: '1.0', type: 'confidential', grants: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_jwt' });
+      expect(registered.status).toBe(201);
+      const { clientId, clientSecret: previous } = registered.body as { clientId: string; clientSecret: string };
+      const rotated = await call(source, 'POST', `/admin/v1/clients/${clientId}/secret`, { previousSecretValidForSeconds: 300 });
+      expect(rotated.status).toBe(200);
+      const current = rotated.body.clientSecret as string;
+      expect([await tokenWith(source, clientId, previous), await tokenWith(source, clientId, current)]).toEqual([200, 200]);
+
+      const row = ((await exportOf(source)).clients as Json[]).find((client) => client.clientId === clientId);
+      expect(row).toEqual(expect.objectContaining({ sealedSecret: expect.stringMatching(/^v1\./), previousSealedSecret: expect.stringMatching(/^v1\./), previousSecretHash: expect.any(String) }));
+      expect(JSON.stringify(row)).not.toContain(previous);
+      const imported = await importInto(target, file({ clients: [row] }));
+      expect([imported.status, imported.body.applied]).toEqual([200, true]);
+
+      expect([await tokenWith(target, clientId, previous), await tokenWith(target, clientId, current)]).toEqual([200, 200]);
+      expect(await tokenWith(target, clientId, 'a-wrong-secret-of-some-length-000000')).toBe(401);
+      // The same row again changes nothing: the sealed copies are compared as stored.
+      const again = await importInto(target, file({ clients: [row] }), true);
+      expect(again.body.rows).toEqual([{ section: 'clients', index: 0, key: clientId, action: 'unchanged' }]);
     });
   });
 
