@@ -7,7 +7,7 @@
 // is stopped by its PID. Per case: a BENCH_WARMUP s (default 2) discarded run, then BENCH_DURATION
 // s (default 10), 50 connections; direct, gateway and nginx back to back for each payload.
 //   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / bare proxy (Fastify +
-//      @fastify/reply-from alone: the gateway's floor) / gateway / nginx.
+//      undici's stream alone, as the gateway forwards: its floor) / gateway / nginx.
 //   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).

@@ -120,7 +120,7 @@ if (edge) {
   lines.push(
     `## Edge: gateway, forward authentication, nginx (${edge.date}, ${edge.durationSeconds} s per case after a ${edge.warmupSeconds} s warm-up; upstream, resource server and bare proxy each in a child process, nginx: ${edge.nginx?.config ?? 'not installed'})`,
     '',
-    `RS node flags: ${edge.rsNodeFlags?.length ? edge.rsNodeFlags.join(' ') : 'none'}. "bare proxy": Fastify + @fastify/reply-from alone (no hooks, no decision), the gateway's floor. CPU: each node child's user + system time per request.`,
+    `RS node flags: ${edge.rsNodeFlags?.length ? edge.rsNodeFlags.join(' ') : 'none'}. "bare proxy": Fastify + undici's stream alone (no hooks, no decision), the gateway's floor. CPU: each node child's user + system time per request.`,
     '',
     '| case | front | rps | MB/s | p50 ms | p99 ms | ratio | CPU us/request | non-2xx |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -5,8 +5,8 @@
 // SignJWT per request), jwt-verify (bare node:http, jose jwtVerify of one fixed token per request),
 // upstream (bare node:http behind the gateway and nginx in bench/edge.js: a GET of a path ending in
 // /large answers BENCH_LARGE_BYTES bytes, every other request, uploads included, is read to its end
-// and answered the fixed JSON), proxy (bare Fastify + @fastify/reply-from, as the gateway uses them,
-// passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what the library costs).
+// and answered the fixed JSON), proxy (bare Fastify + undici's stream, as the gateway forwards,
+// passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what forwarding costs).
 // Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
 // that --cpu-prof writes its profile.
 import { createServer } from 'node:http';
@@ -62,15 +62,32 @@ async function start() {
   return app.getHttpServer().address().port;
 }
 
-/** The gateway's floor: its proxy library alone, bodies streamed both ways as the gateway streams them. */
+/**
+ * The gateway's floor: its forwarding alone (UpstreamForwarder's calls: Fastify's catch-all, the
+ * body stream handed over, undici's stream writing into the hijacked response), no hooks, no
+ * decision, no header rules.
+ */
 async function bareProxy(upstream) {
   const { default: fastify } = await import('fastify');
-  const { default: replyFrom } = await import('@fastify/reply-from');
+  const { Agent } = await import('undici');
+  const agent = new Agent({ connections: 128, pipelining: 1 });
+  const { origin } = new URL(upstream);
   const app = fastify();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  await app.register(replyFrom, { disableRequestLogging: true });
-  app.all('/*', (request, reply) => void reply.from(upstream + request.url, { retryDelay: () => null }));
+  app.all('/*', (request, reply) => {
+    const { host: _host, connection: _connection, ...headers } = request.headers;
+    agent.stream(
+      { origin, path: request.url, method: request.method, headers, body: request.body ?? null, headersTimeout: 30_000, bodyTimeout: 30_000 },
+      ({ statusCode, headers: answered }) => {
+        reply.hijack();
+        const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...passed } = answered;
+        reply.raw.writeHead(statusCode, passed);
+        return reply.raw;
+      },
+      (error) => error && reply.raw.destroy(error),
+    );
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app.server.address().port;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { upstreamHeaders } from './upstream-headers.js';
+import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
 
 describe('upstreamHeaders', () => {
   const client = { ip: '10.0.0.7', protocol: 'http' as const, host: 'api.example:8443' };
@@ -23,6 +23,13 @@ describe('upstreamHeaders', () => {
   it('keeps hop-by-hop headers on their hop', () => {
     const headers = upstreamHeaders({ connection: 'keep-alive', 'keep-alive': 'timeout=5', expect: '100-continue', upgrade: 'websocket', te: 'trailers', 'content-length': '3' }, client, {});
     expect(Object.keys(headers).sort()).toEqual(['content-length', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
+  });
+
+  it('keeps the headers a Connection header names on their hop too, both ways (RFC 9110 §7.6.1)', () => {
+    const sent = upstreamHeaders({ connection: 'close, X-Hop-Secret', 'x-hop-secret': 's', accept: '*/*' }, client, {});
+    expect(sent['x-hop-secret']).toBeUndefined();
+    expect(sent.accept).toBe('*/*');
+    expect(withoutHopByHop({ connection: 'x-internal', 'x-internal': '1', 'transfer-encoding': 'chunked', 'content-type': 'text/plain' })).toEqual({ 'content-type': 'text/plain' });
   });
 
   it('replaces the X-Forwarded-* and Forwarded a caller sent', () => {

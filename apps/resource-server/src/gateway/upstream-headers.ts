@@ -37,18 +37,31 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
 const HOP_BY_HOP_NAMES = new Set(HOP_BY_HOP);
 const NOT_PASSED_ON = new Set([...REPLACED, ...HOP_BY_HOP]);
 
-/** Hop-by-hop headers of an upstream's answer, which are not the client's connection's. */
+/** Hop-by-hop headers of an upstream's answer, which are not the client's connection's, and those its Connection header names. */
 export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
+  const listed = connectionListed(headers.connection);
   const result: Record<string, unknown> = {};
-  for (const name of Object.keys(headers)) if (!HOP_BY_HOP_NAMES.has(name)) result[name] = headers[name];
+  for (const name of Object.keys(headers)) if (!HOP_BY_HOP_NAMES.has(name) && !listed?.has(name)) result[name] = headers[name];
   return result as T;
 }
 
 export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>): IncomingHttpHeaders {
+  const listed = connectionListed(headers.connection);
   const result: IncomingHttpHeaders = {};
-  for (const name of Object.keys(headers)) if (!NOT_PASSED_ON.has(name) && !name.startsWith(AUTH_NAMESPACE)) result[name] = headers[name];
+  for (const name of Object.keys(headers)) if (!NOT_PASSED_ON.has(name) && !name.startsWith(AUTH_NAMESPACE) && !listed?.has(name)) result[name] = headers[name];
   result['x-forwarded-for'] = client.ip;
   result['x-forwarded-proto'] = client.protocol;
   if (client.host !== undefined) result['x-forwarded-host'] = client.host;
   return Object.assign(result, authHeaders);
+}
+
+/** The header names a Connection header lists (RFC 9110 §7.6.1): this hop's too. Null without one. */
+function connectionListed(connection: unknown): Set<string> | null {
+  if (connection === undefined || connection === null) return null;
+  const names = String(connection)
+    .toLowerCase()
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== 'close' && name !== 'keep-alive');
+  return names.length === 0 ? null : new Set(names);
 }

@@ -15,12 +15,12 @@ export class GatewayTimeoutProblem extends Problem {
 }
 
 /**
- * The problem for an error of the proxy library (@fastify/reply-from). Its 504 for a connect
- * timeout is an unreachable upstream, hence 502; its 500s (connection refused, reset) are the
- * upstream's failure, not ours, hence 502 as well.
+ * The problem for an error of undici before the upstream's answer began: no head within the
+ * route's timeout is 504; anything else (refused, reset, unreachable, a connect timeout) is the
+ * upstream's failure, not ours, hence 502.
  */
 export function upstreamProblem(error: unknown, timeoutMs: number): Problem {
   const code = (error as { code?: string } | undefined)?.code;
-  if (code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT' || code === 'FST_REPLY_FROM_TIMEOUT') return new GatewayTimeoutProblem(timeoutMs);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new GatewayTimeoutProblem(timeoutMs);
   return new BadGatewayProblem();
 }

@@ -10,12 +10,24 @@ import type { Route } from '../routes/route.js';
  * decoded path the route matched (`/%62illing/x` for `/billing`) have the same segments.
  */
 export function upstreamUrl(route: Pick<Route, 'upstream' | 'pathPrefix' | 'stripPrefix'>, target: string): string {
+  const { origin, path } = upstreamTarget(route, target);
+  return origin + path;
+}
+
+/** The same as an origin and the path with the request's query string, as undici takes them. */
+export function upstreamTarget(route: Pick<Route, 'upstream' | 'pathPrefix' | 'stripPrefix'>, target: string): { origin: string; path: string; query: string } {
   const end = target.search(/[?#]/);
   const rawPath = end === -1 ? target : target.slice(0, end);
+  const query = end !== -1 && target[end] === '?' ? target.slice(end, hashAt(target, end)) : '';
   const rest = route.stripPrefix ? withoutPrefix(rawPath, route.pathPrefix) : rawPath;
   const { origin, base } = upstreamOf(route);
   const path = base + rest;
-  return `${origin}${path === '' ? '/' : path}`;
+  return { origin, path: path === '' ? '/' : path, query };
+}
+
+function hashAt(target: string, from: number): number {
+  const hash = target.indexOf('#', from);
+  return hash === -1 ? target.length : hash;
 }
 
 interface ParsedUpstream {
