@@ -76,13 +76,15 @@ async function bareProxy(upstream) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.all('/*', (request, reply) => {
-    const { host: _host, connection: _connection, ...headers } = request.headers;
+    const headers = { ...request.headers };
+    delete headers.host;
+    delete headers.connection;
     agent.stream(
       { origin, path: request.url, method: request.method, headers, body: request.body ?? null, headersTimeout: 30_000, bodyTimeout: 30_000 },
       ({ statusCode, headers: answered }) => {
         reply.hijack();
-        const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...passed } = answered;
-        reply.raw.writeHead(statusCode, passed);
+        for (const name of ['connection', 'keep-alive', 'transfer-encoding']) delete answered[name];
+        reply.raw.writeHead(statusCode, answered);
         return reply.raw;
       },
       (error) => error && reply.raw.destroy(error),
