@@ -30,8 +30,9 @@ function formOf(resource) {
 export function ResourcesPage() {
   const pager = usePager();
   const { data, error, loading, reload } = useLoad(() => admin.get(`/resources${query({ limit: '50', cursor: pager.cursor })}`), [pager.cursor]);
-  // What "Global setting" stands for, shown beside it once read.
+  // What "Global setting" stands for, shown beside it: the table waits for it (or its failure), so that no cell grows after it showed.
   const settings = useLoad(() => admin.get('/settings'), []);
+  const settingsSettled = Boolean(settings.data || settings.error);
   const [form, setForm] = useState(EMPTY);
   /** The resource being edited (its id), or null: the form then adds one. */
   const [editingId, setEditingId] = useState(null);
@@ -79,7 +80,7 @@ export function ResourcesPage() {
     <p class="muted">The APIs that tokens are issued for (RFC 8707). A client names one with the <code>resource</code> parameter; its token then has that audience and only the scopes the resource owns (and scopes no resource owns).</p>
     ${message && html`<${Notice}>${message}<//>`}
     <${ErrorNotice} error=${error || actionError} />
-    ${loading && !data ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
+    ${(loading && !data) || !settingsSettled ? html`<${Loading} />` : data && html`<div class="table-wrap"><table>
       <thead><tr><th scope="col">Identifier</th><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Token lifetime</th><th scope="col">Client</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
         ${data.items.length === 0 && html`<${EmptyState} columns=${6} title="No resources yet.">Add one with the form below: its identifier becomes the audience of the tokens issued for it.<//>`}
