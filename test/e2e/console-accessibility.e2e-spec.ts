@@ -160,7 +160,7 @@ describeInBrowser()('console accessibility', () => {
 
   afterAll(async () => {
     await session?.close();
-  });
+  }, CONSOLE_STEP_TIMEOUT);
 
   it(
     'shows on each empty list what it would hold and what to do next, without serious violations at either width',

@@ -37,7 +37,7 @@ describeInBrowser()('console dashboard', () => {
 
   afterAll(async () => {
     await session?.close();
-  });
+  }, CONSOLE_STEP_TIMEOUT);
 
   it(
     'is the landing page, first in the navigation',

@@ -38,7 +38,7 @@ describeInBrowser()('console: Import / Export', () => {
   afterAll(async () => {
     await session?.close();
     rmSync(folder, { recursive: true, force: true });
-  });
+  }, CONSOLE_STEP_TIMEOUT);
 
   const adminGet = (path: string) => session.as.request(`/admin/v1${path}`, { headers: { authorization: session.as.adminAuthorization } });
 

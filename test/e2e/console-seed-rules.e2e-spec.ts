@@ -47,7 +47,7 @@ describeInBrowser()('console: the seed rules', () => {
 
   afterAll(async () => {
     await session?.close();
-  });
+  }, CONSOLE_STEP_TIMEOUT);
 
   it(
     'associates several existing scopes in one request, and the resource server learns them',

@@ -128,11 +128,12 @@ run('web console in a real browser', () => {
     page.on('response', (response) => response.status() >= 400 && pageErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`));
   }, STEP_TIMEOUT);
 
+  // Closing Chromium and both servers can take long on a loaded machine, as starting them does.
   afterAll(async () => {
     await browser?.close();
     await rs?.close();
     await as?.close();
-  });
+  }, STEP_TIMEOUT);
 
   it(
     'signs in through the real login and consent pages (authorization code + PKCE)',
