@@ -354,13 +354,21 @@ async function prefillTokenCaches(workload, replicas, count) {
 }
 
 /** A client_credentials token with rs.admin, for the resource servers' admin API. */
-async function rsAdminToken(workload) {
+/**
+ * A client allowed the resource servers' admin API, made at setup; the returned function issues
+ * one of its tokens. The checks take a fresh one after the workload: a token issued at setup has
+ * expired after an hour's run (the access-token lifetime), and every /admin/v1/sync then answered
+ * 401, which read as a replica that never caught up (the one-hour soak of session 6).
+ */
+async function rsAdminTokens(workload) {
   await workload.admin('POST', '/admin/v1/scopes', { name: 'rs.admin', description: 'resource server admin' });
   const client = await workload.createCcClient('Soak RS Admin');
   await workload.admin('PUT', `/admin/v1/clients/${client.clientId}/scopes/rs.admin`);
-  const response = await workload.token('client_credentials', basic(client.clientId, client.secret), { scope: 'rs.admin' }, 'setup');
-  if (response?.status !== 200) throw new Error(`rs.admin token: ${response?.status} ${response?.text}`);
-  return response.json().access_token;
+  return async () => {
+    const response = await workload.token('client_credentials', basic(client.clientId, client.secret), { scope: 'rs.admin' }, 'setup');
+    if (response?.status !== 200) throw new Error(`rs.admin token: ${response?.status} ${response?.text}`);
+    return response.json().access_token;
+  };
 }
 
 async function main() {
@@ -421,7 +429,7 @@ async function main() {
       user,
     });
     await setup.setup();
-    const rsToken = await rsAdminToken(setup);
+    const rsAdminToken = await rsAdminTokens(setup);
     const prefillStarted = performance.now();
     await prefillTokenCaches(setup, replicas, PREFILL_TOKENS);
     console.log(
@@ -457,6 +465,7 @@ async function main() {
     console.log(`workload done after ${elapsed.toFixed(1)} s: ${recorder.records.length} requests`);
 
     // A replica that never catches up is a failed check, not a crash: the memory figures are still written.
+    const rsToken = await rsAdminToken();
     const projection = await projectionsMatch(authDb, replicas, rsToken).catch(async (error) => ({
       seq: null,
       error: String(error),
