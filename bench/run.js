@@ -25,7 +25,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
-import { hashOpaqueValue } from '../dist/apps/auth-server/src/authorization-codes/opaque-value.js';
+import { hashOpaqueValue } from '../dist/apps/auth-server/src/common/opaque-value.js';
 import { measureDevicePolling } from './device.js';
 import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, postgresCpuBetween, postgresCpuSample } from './lib.js';
 
