@@ -13,8 +13,10 @@
 //   its cursor; GET /admin/v1/audit, the same): 4 connections, so that p99 is the query's, not a
 //   queue's.
 // Usage: npm run bench:fill -- --rows 1m [--audit 1m]   (BENCH_DURATION s per case, default 8;
-// BENCH_PG_URL: the server to create the database on; FILL_KEEP=1 keeps the database and prints its URL)
+// BENCH_PG_URL: the server to create the database on; FILL_KEEP=1 keeps the database and prints its URL;
+// FILL_HOLD=<file>: the filled phase waits while that file exists)
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
@@ -257,6 +259,9 @@ async function main() {
     const sizes = await tableSizes(db);
     console.log(`filled in ${fillSeconds} s: ${sizes.map((row) => `${row.table} ${Number(row.rows).toLocaleString('en')} rows, ${row.size}`).join('; ')}`);
 
+    // FILL_HOLD=<file>: the filled phase waits while that file exists, so that a long fill can
+    // share the machine with other work and still be measured on a quiet one.
+    while (process.env.FILL_HOLD && existsSync(process.env.FILL_HOLD)) await new Promise((resolve) => setTimeout(resolve, 5000));
     results.push(...(await measurePhase(context, 'filled')));
     const { table, pass } = report(results);
     const date = new Date().toISOString().replace(/[:.]/g, '-');
