@@ -15,7 +15,8 @@ const NO_AUTH_HEADERS: Record<string, string> = Object.freeze({}) as Record<stri
 /**
  * The gateway (issue 14 item 1): a request under a route of RESOURCE_ROUTES_FILE is decided on
  * by RouteAuthorizer (as /auth/verify decides) and, admitted, proxied to the route's upstream by
- * UpstreamForwarder (undici, a keep-alive pool per upstream origin), bodies streamed both ways. Refusals and upstream failures render as every other error of the resource server.
+ * UpstreamForwarder (undici, a keep-alive pool per upstream origin), bodies streamed both ways.
+ * Refusals and upstream failures render as every other error of the resource server.
  *
  * It is the Fastify catch-all (`/*`), so the resource server's own routes (/health, /metrics,
  * /admin, /.well-known, /api, /auth/verify, /docs) win over a route prefix; only what none of

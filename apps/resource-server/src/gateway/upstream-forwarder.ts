@@ -1,10 +1,11 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { renderError } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
+import { settlesWithin } from '#operability';
 import { RequestPathRefused } from '../route-access/route-problems.js';
 import type { Route } from '../routes/route.js';
 import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
@@ -13,6 +14,8 @@ import { upstreamTarget } from './upstream-url.js';
 
 /** As @fastify/reply-from configured undici: a keep-alive pool per upstream origin, no pipelining. */
 const CONNECTIONS_PER_ORIGIN = 128;
+/** At shutdown, answers still streaming (a long download, server-sent events) get this long, then are cut. */
+const DRAIN_MS = 2000;
 
 /**
  * Sends an admitted request to its upstream and streams the answer back, bodies piped both ways,
@@ -26,11 +29,12 @@ const CONNECTIONS_PER_ORIGIN = 128;
  * headers this server set before (the request id, the worker), the upstream's on top.
  */
 @Injectable()
-export class UpstreamForwarder implements OnModuleDestroy {
+export class UpstreamForwarder implements OnApplicationShutdown {
   private readonly agent = new Agent({ connections: CONNECTIONS_PER_ORIGIN, pipelining: 1 });
 
-  async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+  /** After the HTTP server stopped taking requests: the pools close once their answers end, or are cut. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!(await settlesWithin(this.agent.close(), DRAIN_MS))) await this.agent.destroy();
   }
 
   /** Refuses (synchronously, RequestPathRefused) a path that walks up; anything later is rendered or ends the response. */
