@@ -1,20 +1,15 @@
 import type { Route } from '../routes/route.js';
 
 /**
- * Where the gateway sends an admitted request: the route's upstream, its path joined with the
- * request path (without the route prefix when the route strips it). The path is the one the
- * client sent, not decoded, so that the upstream reads exactly what the matcher decided on; the
- * query string is added by the proxy, unchanged.
+ * Where the gateway sends an admitted request: the route's upstream origin, and its path joined
+ * with the request path (without the route prefix when the route strips it), plus the request's
+ * query string, as undici takes them (the WebSocket upgrade joins the three into one URL). The
+ * path is the one the client sent, not decoded, so that the upstream reads exactly what the
+ * matcher decided on; the query string is passed on unchanged, without a fragment.
  *
  * Stripping counts segments: request-path.ts refuses an encoded '/', so the raw path and the
  * decoded path the route matched (`/%62illing/x` for `/billing`) have the same segments.
  */
-export function upstreamUrl(route: Pick<Route, 'upstream' | 'pathPrefix' | 'stripPrefix'>, target: string): string {
-  const { origin, path } = upstreamTarget(route, target);
-  return origin + path;
-}
-
-/** The same as an origin and the path with the request's query string, as undici takes them. */
 export function upstreamTarget(route: Pick<Route, 'upstream' | 'pathPrefix' | 'stripPrefix'>, target: string): { origin: string; path: string; query: string } {
   const end = target.search(/[?#]/);
   const rawPath = end === -1 ? target : target.slice(0, end);

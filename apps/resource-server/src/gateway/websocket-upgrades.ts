@@ -9,7 +9,7 @@ import { REQUEST_ID_HEADER } from '#observability';
 import type { Route } from '../routes/route.js';
 import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
 import { BadGatewayProblem, GatewayTimeoutProblem } from './upstream-problems.js';
-import { upstreamUrl } from './upstream-url.js';
+import { upstreamTarget } from './upstream-url.js';
 import { NotWebSocketProblem, WebSocketNotAllowedProblem } from './websocket-problems.js';
 
 /**
@@ -60,7 +60,8 @@ export class WebSocketUpgrades {
   proxy(request: FastifyRequest, reply: FastifyReply, route: Route, authHeaders: Record<string, string>): FastifyReply {
     if (!route.websocket) return this.refuse(request, reply, new WebSocketNotAllowedProblem());
     if (String(request.headers.upgrade).toLowerCase() !== 'websocket') return this.refuse(request, reply, new NotWebSocketProblem());
-    const target = upstreamUrl(route, request.url) + queryOf(request.url);
+    const { origin, path, query } = upstreamTarget(route, request.url);
+    const target = origin + path + query;
     const headers = {
       ...upstreamHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host }, authHeaders),
       connection: 'Upgrade',
@@ -119,12 +120,4 @@ export class WebSocketUpgrades {
     renderError(request, reply, problem);
     return reply;
   }
-}
-
-/** The query string as sent ('' or '?…'): upstreamUrl gives the path only. */
-function queryOf(target: string): string {
-  const start = target.indexOf('?');
-  if (start === -1) return '';
-  const end = target.indexOf('#', start);
-  return target.slice(start, end === -1 ? undefined : end);
 }
