@@ -16,6 +16,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { DEFAULT_SYNC_STREAM } from '../dist/libs/sync/src/constants.js';
 import { freePort } from '../dist/libs/testing/src/free-port.js';
 import { TestRedis } from '../dist/libs/testing/src/test-redis.js';
 import { TestPostgres } from '../dist/libs/testing/src/test-postgres.js';
@@ -290,8 +291,8 @@ async function syncDiagnosis(redisUrl, replicas, token, apps) {
   try {
     return {
       replicas: await Promise.all(replicas.map((rs) => attempt(() => rsGet(rs, token, '/admin/v1/sync')))),
-      stream: await attempt(() => redis.call('XINFO', 'STREAM', 'portcullis:registry-events')),
-      groups: await attempt(() => redis.call('XINFO', 'GROUPS', 'portcullis:registry-events')),
+      stream: await attempt(() => redis.call('XINFO', 'STREAM', DEFAULT_SYNC_STREAM)),
+      groups: await attempt(() => redis.call('XINFO', 'GROUPS', DEFAULT_SYNC_STREAM)),
       logTails: Object.fromEntries(apps.filter((a) => a.name.startsWith('rs')).map((a) => [a.name, readFileSync(a.log, 'utf8').split('\n').filter((line) => !line.includes('request completed')).slice(-40)])),
     };
   } finally {
