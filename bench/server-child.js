@@ -76,6 +76,9 @@ async function bareProxy(upstream) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.all('/*', (request, reply) => {
+    // Hop-by-hop headers dropped by hand (here and in the answer), not by upstreamHeaders/withoutHopByHop
+    // of gateway/upstream-headers.ts, on purpose: this is the floor, which measures forwarding without
+    // the gateway's header rules and without importing from the app.
     const headers = { ...request.headers };
     delete headers.host;
     delete headers.connection;
