@@ -71,7 +71,11 @@ export class GrantsRepository {
    */
   async insertRedeemingCode(grant: NewGrant): Promise<boolean> {
     // Named: the CTE is parsed and planned once per connection, not once per exchange.
-    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant))) as { client_active: boolean; user_active: boolean; id: string | null }[];
+    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_CODE, grantParameters(grant))) as {
+      client_active: boolean;
+      user_active: boolean;
+      id: string | null;
+    }[];
     if (!outcome?.client_active) throw new ClientNoLongerActive();
     if (!outcome.user_active) throw new UserNoLongerActive();
     return outcome.id !== null;
@@ -79,7 +83,11 @@ export class GrantsRepository {
 
   /** As insertRedeemingCode, for an approved device code (its device request's id): false when it was spent meanwhile. */
   async insertRedeemingDeviceCode(grant: NewGrant, deviceRequestId: string): Promise<boolean> {
-    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_DEVICE_CODE, [...grantParameters(grant), deviceRequestId])) as { client_active: boolean; user_active: boolean; id: string | null }[];
+    const [outcome] = (await this.statements.execute(GRANT_REDEEMING_DEVICE_CODE, [...grantParameters(grant), deviceRequestId])) as {
+      client_active: boolean;
+      user_active: boolean;
+      id: string | null;
+    }[];
     if (!outcome?.client_active) throw new ClientNoLongerActive();
     if (!outcome.user_active) throw new UserNoLongerActive();
     return outcome.id !== null;
@@ -90,7 +98,11 @@ export class GrantsRepository {
    * one is not revoked (ParentGrantRevoked otherwise), and while the client and user are active.
    */
   async insertExchanged(grant: NewGrant, parentGrantId: string): Promise<void> {
-    const [outcome] = (await this.statements.execute(GRANT_EXCHANGED, [...grantParameters(grant), parentGrantId])) as { client_active: boolean; user_active: boolean; id: string | null }[];
+    const [outcome] = (await this.statements.execute(GRANT_EXCHANGED, [...grantParameters(grant), parentGrantId])) as {
+      client_active: boolean;
+      user_active: boolean;
+      id: string | null;
+    }[];
     if (!outcome?.client_active) throw new ClientNoLongerActive();
     if (!outcome.user_active) throw new UserNoLongerActive();
     if (outcome.id === null) throw new ParentGrantRevoked();
@@ -122,10 +134,12 @@ export class GrantsRepository {
    * count is not spent (null means no new refresh token).
    */
   async spendRefresh(spend: RefreshSpend): Promise<{ grantId: string; newHashKept: boolean } | null> {
-    const rows = await this.dataSource.query<{ id: string; refresh_token_hash: string | null }[]>(
-      SPEND_REFRESH_SQL,
-      [spend.hash, spend.clientRef, spend.nextHash, spend.accessExpiresAt],
-    );
+    const rows = await this.dataSource.query<{ id: string; refresh_token_hash: string | null }[]>(SPEND_REFRESH_SQL, [
+      spend.hash,
+      spend.clientRef,
+      spend.nextHash,
+      spend.accessExpiresAt,
+    ]);
     return rows[0] ? { grantId: rows[0].id, newHashKept: rows[0].refresh_token_hash !== null } : null;
   }
 }
