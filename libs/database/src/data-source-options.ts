@@ -16,6 +16,18 @@ export interface DatabaseOptions {
  */
 export const DATABASE_TIMEOUTS = { connectMs: 5000, statementMs: 15000, queryMs: 20000 } as const;
 
+/**
+ * pg-pool listens for a connection's 'error' only while it is idle, TypeORM only while one of its
+ * query runners holds it: a connection checked out with nobody listening (between two statements of
+ * its holder) that the server drops (FATAL 57P01 on a PostgreSQL restart) would throw the error
+ * out of the socket's callback and end the process. The one-hour soak lost an auth server so. This
+ * listener stays for the connection's life; the holder still learns of the failure from its next
+ * statement ("not queryable"), and the pool drops the connection when it comes back.
+ */
+function keepErrorsOfCheckedOutConnections(client: { on(event: 'error', listener: () => void): unknown }): void {
+  client.on('error', () => undefined);
+}
+
 /** One place for the driver settings both apps share; `synchronize` is never used. */
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {
@@ -36,6 +48,7 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
       query_timeout: DATABASE_TIMEOUTS.queryMs,
       // Notice a peer that vanished without a FIN (a failover, a dropped route) on idle pooled connections.
       keepAlive: true,
+      onConnect: keepErrorsOfCheckedOutConnections,
     },
   };
 }
