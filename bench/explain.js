@@ -10,8 +10,21 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, LIGHT_CLIENT, LIGHT_USER, parseCount, seedPopulation, settle, tableSizes, withSecondaryIndexesRebuilt } from './fill-data.js';
+import {
+  fillAudit,
+  fillGrants,
+  HEAVY_CLIENT,
+  HEAVY_USER,
+  LIGHT_CLIENT,
+  LIGHT_USER,
+  parseCount,
+  seedPopulation,
+  settle,
+  tableSizes,
+  withSecondaryIndexesRebuilt,
+} from './fill-data.js';
 import { childServer, freshDatabase, runBench } from './lib.js';
+import { SPEND_REFRESH_SQL, WITH_STATE } from '../dist/apps/auth-server/src/tokens/grants.repository.js';
 
 const { values: args } = parseArgs({
   options: { rows: { type: 'string', default: '1m' }, audit: { type: 'string', default: '1m' }, out: { type: 'string', default: 'docs/query-plans.md' } },
@@ -21,10 +34,6 @@ const GRANT_SELECT = `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-
 const AUDIT_COLUMNS = 'id, occurred_at, actor, actor_type, action, target_type, target_id, details, ip, request_id';
 const AUDIT_SELECT = `SELECT id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_text,
   actor, actor_type, action, target_type, target_id, details, ip, request_id`;
-const WITH_STATE = `SELECT g.*, c.active AS client_active,
-    CASE WHEN g.user_id IS NULL THEN NULL ELSE coalesce(u.active, false) END AS user_active, u.permissions AS user_permissions
-  FROM grants g JOIN clients c ON c.id = g.client_ref LEFT JOIN users u ON u.id = g.user_id`;
-
 /** AuditEventsRepository.list: both sources of the trail, each cut at the limit, merged. */
 function auditQuery(conditions) {
   const where = (list) => (list.length ? `WHERE ${list.join(' AND ')}` : '');
@@ -110,17 +119,7 @@ function queries(samples) {
     [
       'Hot path: a refresh spent and rotated (rolled back)',
       'grants.repository.ts spendRefresh',
-      `WITH spent AS (
-         UPDATE grants SET
-           refresh_remaining = CASE WHEN refresh_unlimited THEN refresh_remaining ELSE refresh_remaining - 1 END,
-           refresh_token_hash = CASE WHEN refresh_unlimited OR refresh_remaining > 1 THEN $3 ELSE NULL END,
-           refresh_generation = refresh_generation + 1,
-           access_generation = access_generation + 1,
-           access_expires_at = $4
-         WHERE refresh_token_hash = $1 AND client_ref = $2 AND revoked_at IS NULL AND (refresh_unlimited OR refresh_remaining > 0)
-         RETURNING id, refresh_token_hash),
-       used AS (INSERT INTO used_refresh_tokens (token_hash, grant_id) SELECT $1, id FROM spent)
-       SELECT * FROM spent`,
+      SPEND_REFRESH_SQL,
       [refreshHash, clientRef, randomBytes(32).toString('base64url'), new Date(Date.now() + 3600_000)],
       true,
     ],
@@ -194,8 +193,12 @@ async function filledDatabase() {
   await db.connect();
   try {
     await seedPopulation(db);
-    await withSecondaryIndexesRebuilt(db, 'grants', () => fillGrants(db, parseCount(args.rows), { onChunk: ({ rows, seconds }) => console.log(`grants: ${rows} (${seconds.toFixed(0)} s)`) }));
-    await withSecondaryIndexesRebuilt(db, 'audit_events', () => fillAudit(db, parseCount(args.audit), { onChunk: ({ rows, seconds }) => console.log(`audit events: ${rows} (${seconds.toFixed(0)} s)`) }));
+    await withSecondaryIndexesRebuilt(db, 'grants', () =>
+      fillGrants(db, parseCount(args.rows), { onChunk: ({ rows, seconds }) => console.log(`grants: ${rows} (${seconds.toFixed(0)} s)`) }),
+    );
+    await withSecondaryIndexesRebuilt(db, 'audit_events', () =>
+      fillAudit(db, parseCount(args.audit), { onChunk: ({ rows, seconds }) => console.log(`audit events: ${rows} (${seconds.toFixed(0)} s)`) }),
+    );
     await settle(db);
   } finally {
     await db.end();
