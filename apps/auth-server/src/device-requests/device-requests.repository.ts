@@ -135,6 +135,12 @@ export class DeviceRequestsRepository {
     await this.dataSource.query('UPDATE device_requests SET consumed_at = now() WHERE id = $1 AND consumed_at IS NULL', [id]);
   }
 
+  /** The grant the code's spending wrote (GRANT_REDEEMING_DEVICE_CODE); null when none, as after a burn. */
+  async grantIdOf(id: string): Promise<string | null> {
+    const [row] = (await this.dataSource.query('SELECT grant_id FROM device_requests WHERE id = $1', [id])) as { grant_id: string | null }[];
+    return row?.grant_id ?? null;
+  }
+
   /** The admin list: pending and unexpired, newest first. */
   async listPending(limit: number): Promise<DeviceRequest[]> {
     const rows = (await this.dataSource.query(

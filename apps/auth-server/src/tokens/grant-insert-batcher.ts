@@ -90,7 +90,8 @@ const DEVICE_REQUEST = `$${COLUMN_NAMES.length + 1}::uuid`;
 /**
  * One grant and the spending of the approved device code it comes from (RFC 8628 §3.5), in one
  * statement, as GRANT_REDEEMING_CODE for codes: an outage between the poll and the grant leaves the
- * code approved and unspent, and the device's next poll gets its tokens. Always one row, read as
+ * code approved and unspent, and the device's next poll gets its tokens. The spent request names
+ * its grant ($1, the grant's id), which a reuse of the code revokes. Always one row, read as
  * GRANT_REDEEMING_CODE's (id null: the code was spent, or expired, meanwhile).
  */
 export const GRANT_REDEEMING_DEVICE_CODE: NamedStatement = {
@@ -100,7 +101,7 @@ export const GRANT_REDEEMING_DEVICE_CODE: NamedStatement = {
   ), owner AS (
     SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
   ), spent AS (
-    UPDATE device_requests SET consumed_at = now()
+    UPDATE device_requests SET consumed_at = now(), grant_id = $1::uuid
     WHERE id = ${DEVICE_REQUEST} AND client_ref = $2::uuid AND status = 'approved' AND consumed_at IS NULL AND expires_at > now()
       AND EXISTS (SELECT 1 FROM client) AND EXISTS (SELECT 1 FROM owner)
     RETURNING id

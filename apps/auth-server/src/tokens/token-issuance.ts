@@ -33,7 +33,11 @@ export interface NewGrantCommand {
    * statement spends it (CodeAlreadyRedeemed if it is gone), and a replayed code revokes them.
    */
   authorizationCodeHash?: string;
-  /** RFC 8628: the approved device request the tokens come from, still unspent: spent by the grant's own statement (CodeAlreadyRedeemed if it is gone). */
+  /**
+   * RFC 8628: the approved device request the tokens come from, still unspent: the grant's own
+   * statement spends it and names the grant in it (CodeAlreadyRedeemed if it is gone), and a reused
+   * device code revokes them.
+   */
   deviceRequestId?: string;
   /** An OpenID Connect request: an id token is minted beside the access token, and the grant keeps auth_time. */
   openId?: OpenIdFacts;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
 import { SyncEvents } from '#sync/events';
-import type { AuditActor } from '../audit/audit-event.js';
+import type { AuditActor, AuditEventInput } from '../audit/audit-event.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { isUuid } from '../common/uuid.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
@@ -31,10 +31,13 @@ export class TokenRevoker {
   }
 
   /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
-  async revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
-    const revoked = await this.repository.inTransaction((revocations) => this.revokeAndPublish(revocations, 'code', codeHash));
-    if (revoked) this.audit.record({ action: 'token.reuse_detected', targetType: 'authorization_code', details: { replayed: 'authorization_code', revoked: true } });
-    return revoked;
+  revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
+    return this.revokeReplayed('code', codeHash, 'authorization_code', { targetType: 'authorization_code' });
+  }
+
+  /** A device code redeemed again revokes the grant its first redemption wrote, as a replayed authorization code does. */
+  revokeByDeviceRequest(deviceRequestId: string, grantId: string): Promise<boolean> {
+    return this.revokeReplayed('id', grantId, 'device_code', { targetType: 'device_request', targetId: deviceRequestId });
   }
 
   /** Every grant of a client; false when the client does not exist. */
@@ -64,6 +67,13 @@ export class TokenRevoker {
   /** The grants a user gave one client, inside the caller's transaction (a consent withdrawn). */
   async revokeAllOfUserAtClient(userId: string, clientRef: string, tx: Tx): Promise<boolean> {
     return this.revokeAndPublish(this.repository.within(tx), 'userAtClient', userId, clientRef);
+  }
+
+  /** What a one-time code presented again had produced; audited only when something was still live. */
+  private async revokeReplayed(condition: 'code' | 'id', value: string, replayed: string, target: Pick<AuditEventInput, 'targetType' | 'targetId'>): Promise<boolean> {
+    const revoked = await this.repository.inTransaction((revocations) => this.revokeAndPublish(revocations, condition, value));
+    if (revoked) this.audit.record({ action: 'token.reuse_detected', ...target, details: { replayed, revoked: true } });
+    return revoked;
   }
 
   private async revokeAndPublish(revocations: RevocationTransaction, condition: Exclude<RevocationCondition, 'client'>, ...values: string[]): Promise<boolean> {

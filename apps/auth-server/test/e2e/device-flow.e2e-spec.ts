@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
 import pg from 'pg';
-import { eventually, freePort } from '#testing';
+import { eventually, freePort, holdCalls } from '#testing';
 import { AuthFailureThrottle, DEFAULT_THROTTLE_POLICY } from '../../src/rate-limit/auth-failure-throttle.js';
 import { GrantsRepository } from '../../src/tokens/grants.repository.js';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { createTestClient, csrfOf, patchClient, TestBrowser, tokenRequest, type ClientSpec, type TestClient } from '../support/authorize-flow.helpers.js';
-import { createUser, sql } from '../support/token-fixtures.js';
+import { basic, createUser, postForm, sql } from '../support/token-fixtures.js';
 
 // Booting the app, driving the pages and openid-client's 5 s polling interval take a while.
 jest.setTimeout(90_000);
@@ -137,6 +137,24 @@ describe('device authorization grant (RFC 8628)', () => {
     return ((await response.json()) as { items: AuditItem[] }).items;
   }
 
+  /** RFC 7662 as the client itself asks about its own token. */
+  async function introspect(client: TestClient, token: string): Promise<Record<string, unknown>> {
+    const response = await postForm(server, '/oauth/introspect', { token }, { authorization: basic(client.clientId, client.clientSecret!) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  /** The tokens a reused device code revoked: inactive, the refresh token refused, the reuse audited once. */
+  async function expectRevokedByReuse(client: TestClient, tokens: { access_token?: string; refresh_token?: string }): Promise<void> {
+    expect(await introspect(client, tokens.access_token!)).toEqual({ active: false });
+    const refreshed = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }, client);
+    expect(refreshed).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const [request] = await sql<{ id: string }>(server, 'SELECT id FROM device_requests WHERE client_id = $1', [client.clientId]);
+    const reuses = (await audit('token.reuse_detected')).filter((item) => item.targetId === request.id);
+    expect(reuses).toEqual([expect.objectContaining({ targetType: 'device_request', details: { replayed: 'device_code', revoked: true } })]);
+    expect((await audit('token.failed')).some((item) => item.targetId === request.id && item.details.reason === 'already_used')).toBe(true);
+  }
+
   async function grantsOf(client: TestClient): Promise<number> {
     const [row] = await sql<{ count: number }>(server, 'SELECT count(*)::int AS count FROM grants g JOIN clients c ON c.id = g.client_ref WHERE c.client_id = $1', [client.clientId]);
     return row.count;
@@ -184,15 +202,16 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(tokens.refresh_token).toEqual(expect.any(String));
     expect(tokens.id_token).toBeUndefined();
 
-    // Single use: the same code again is invalid_grant, issues nothing more, and is audited.
+    const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure));
+    expect(refreshed.access_token).toEqual(expect.any(String));
+    expect(refreshed.scope).toBe('read');
+
+    // Single use: the same code again is invalid_grant, issues nothing more, and is audited (and
+    // revokes the tokens: see the reuse test below).
     const grantsBefore = await grantsOf(registered);
     await expect(pollOnce()).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await grantsOf(registered)).toBe(grantsBefore);
     expect((await audit('token.failed')).some((item) => item.details.reason === 'already_used' && item.details.grantType === DEVICE_GRANT)).toBe(true);
-
-    const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure));
-    expect(refreshed.access_token).toEqual(expect.any(String));
-    expect(refreshed.scope).toBe('read');
   });
 
   it('openid-client: a confidential client gets an id token with openid, typed code in any case and without its dash, and refreshes', async () => {
@@ -400,6 +419,40 @@ describe('device authorization grant (RFC 8628)', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => poll(registered, authorization.device_code)));
     expect(answers.filter((one) => one.status === 200)).toHaveLength(1);
     expect(answers.filter((one) => one.status === 400 && one.body.error === 'invalid_grant')).toHaveLength(9);
+    expect(await grantsOf(registered)).toBe(1);
+  });
+
+  it('revokes the tokens of a device code polled again after they were issued (RFC 6749 §4.1.2), audited as token.reuse_detected', async () => {
+    const registered = await deviceClient({ type: 'confidential' });
+    const authorization = await started(registered, { scope: 'read' });
+    await answer(authorization.user_code, 'approve');
+    const issued = await poll(registered, authorization.device_code);
+    expect(issued).toMatchObject({ status: 200, body: { access_token: expect.any(String), refresh_token: expect.any(String) } });
+    expect(await introspect(registered, issued.body.access_token!)).toMatchObject({ active: true });
+
+    const again = await poll(registered, authorization.device_code);
+    expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the device_code was already used' } });
+    await expectRevokedByReuse(registered, issued.body);
+    expect(await grantsOf(registered)).toBe(1);
+  });
+
+  it('revokes the winner\'s tokens when a concurrent poll loses the race to spend the code', async () => {
+    const registered = await deviceClient({ type: 'confidential' });
+    const authorization = await started(registered, { scope: 'read' });
+    await answer(authorization.user_code, 'approve');
+    // Both polls saw the code approved and unspent before either grant statement runs: one spends it.
+    const held = holdCalls(server.app.get(GrantsRepository), 'insertRedeemingDeviceCode');
+    const polls = Promise.all([poll(registered, authorization.device_code), poll(registered, authorization.device_code)]);
+    try {
+      await eventually(() => held.arrived === 2, 10_000, 'both polls to reach the grant statement');
+    } finally {
+      held.release();
+    }
+    const answers = await polls;
+    const winner = answers.find((one) => one.status === 200);
+    expect(winner?.body.access_token).toEqual(expect.any(String));
+    expect(answers.filter((one) => one.status === 400 && one.body.error_description === 'the device_code was already used')).toHaveLength(1);
+    await expectRevokedByReuse(registered, winner!.body);
     expect(await grantsOf(registered)).toBe(1);
   });
 

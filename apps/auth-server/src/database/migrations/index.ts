@@ -20,6 +20,7 @@ import { Dpop1766700000000 } from './1766700000000-dpop.js';
 import { ActivityMinutes1766900000000 } from './1766900000000-activity-minutes.js';
 import { CodeDpopBinding1766950000000 } from './1766950000000-code-dpop-binding.js';
 import { PushedRequestsPerIp1766960000000 } from './1766960000000-pushed-requests-per-ip.js';
+import { DeviceRequestGrant1766970000000 } from './1766970000000-device-request-grant.js';
 
 /** Every migration, in order. Add new ones at the end. */
 export const authServerMigrations = [
@@ -45,4 +46,5 @@ export const authServerMigrations = [
   ActivityMinutes1766900000000,
   CodeDpopBinding1766950000000,
   PushedRequestsPerIp1766960000000,
+  DeviceRequestGrant1766970000000,
 ];

@@ -10,6 +10,7 @@ import { isOpenIdRequest, scopesAllowRefreshToken } from '../../../oidc/openid-s
 import { ResourceIndicators } from '../../../resources/resource-indicators.js';
 import { scopesForUser, stillAssociated } from '../../../scopes/privileged-scopes.js';
 import { CodeAlreadyRedeemed, TokenIssuance, UserNoLongerActive } from '../../../tokens/token-issuance.js';
+import { TokenRevoker } from '../../../tokens/token-revoker.js';
 import type { TokenResponse } from '../../../tokens/token-response.js';
 import { UsersService } from '../../../users/users.service.js';
 import { GrantHandlerFor } from '../../grant-handler.decorator.js';
@@ -25,7 +26,9 @@ const PARAMETERS = new GrantParameters(['device_code'], ['resource']);
  * interval, spending), so a thousand waiting devices cost a thousand index updates every five
  * seconds and nothing else. Once approved, the tokens are those of the code flow: the same
  * issuance, a refresh token when the client's refresh count and the scopes allow, an id token with
- * openid. A refused poll (not the waiting ones) is audited.
+ * openid. A refused poll (not the waiting ones) is audited. A code redeemed again revokes the tokens
+ * its redemption issued (RFC 6749 §4.1.2, as for authorization codes): a second poller is either
+ * the device confused or someone else holding its code.
  */
 @Injectable()
 @GrantHandlerFor(GrantTypes.deviceCode)
@@ -38,6 +41,7 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly users: UsersService,
     private readonly clients: ClientAuthenticator,
     private readonly issuance: TokenIssuance,
+    private readonly revoker: TokenRevoker,
     private readonly resources: ResourceIndicators,
     private readonly audit: AuditWriter,
   ) {}
@@ -47,12 +51,13 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
     const decision = decidePoll(poll);
     if (decision === 'authorization_pending') throw new AuthorizationPending();
     if (decision === 'slow_down') throw new SlowDown();
+    if (decision === 'already_used' && poll) throw await this.replayed(client, poll);
     if (decision !== 'issue' || !poll?.approval) throw this.refusal(client, decision, poll);
     try {
       return await this.issue(client, poll, poll.approval, request.resource, dpopJkt);
     } catch (error) {
       // A concurrent poll got the tokens between this poll and this grant's statement.
-      if (error instanceof CodeAlreadyRedeemed) throw this.refusal(client, 'already_used', poll);
+      if (error instanceof CodeAlreadyRedeemed) throw await this.replayed(client, poll);
       // A refusal of the tokens (user gone, scope withdrawn, bad resource) is final: the code is
       // spent. Anything else (an outage) spent nothing, and the device's next poll tries again.
       if (error instanceof OAuthError || error instanceof UserNoLongerActive) {
@@ -83,6 +88,13 @@ export class DeviceCodeGrant implements GrantHandler<typeof PARAMETERS> {
       deviceRequestId: poll.id,
     });
     return response;
+  }
+
+  /** Revokes the grant the code's redemption wrote (none when the code was burnt), then refuses as any reuse. */
+  private async replayed(client: Client, poll: DevicePoll): Promise<OAuthError> {
+    const grantId = await this.requests.grantIdOf(poll.id);
+    if (grantId) await this.revoker.revokeByDeviceRequest(poll.id, grantId);
+    return this.refusal(client, 'already_used', poll);
   }
 
   private refusal(client: Client, decision: Exclude<PollDecision, 'authorization_pending' | 'slow_down'>, poll: DevicePoll | null): OAuthError {
