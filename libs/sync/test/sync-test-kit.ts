@@ -1,4 +1,4 @@
-import { openTestRedisStream } from '#testing';
+import { eventually as within, openTestRedisStream } from '#testing';
 import {
   InProcessEventBus,
   InProcessTransport,
@@ -116,10 +116,7 @@ export function start(transport: SyncTransportServer, replica: Replica): SyncTra
   return transport;
 }
 
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** #testing's eventually with this kit's bound: 5 s unless a test says otherwise. */
+export function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<number> {
+  return within(check, timeoutMs);
 }
