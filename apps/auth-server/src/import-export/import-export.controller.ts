@@ -37,7 +37,7 @@ export class ImportExportController {
   @Post('import')
   @HttpCode(200)
   // The audit row keeps the file's outline, not the file (megabytes, secrets), whatever the answer.
-  @AuditChangeAs((body, query) => auditOutline(body, query.dryRun === 'true'))
+  @AuditChangeAs((body, query) => auditOutline(body, query.dryRun))
   import(@Body() body: unknown, @Query() query: ImportQuery): Promise<ImportReport> {
     return this.imports.import(body, query.dryRun === 'true');
   }
