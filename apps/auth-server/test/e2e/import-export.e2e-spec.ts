@@ -33,36 +33,16 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
   };
   /** An export without its time: what two exports of an unchanged server share. */
   const contentOf = async (server: RunningAuthServer): Promise<Json> => ({ ...(await exportOf(server)), exportedAt: null });
-  const importInto = (server: RunningAuthServer, file: unknown, dryRun = false) =>
-    call(server, 'POST', `/admin/v1/import${dryRun ? '?dryRun=true' : ''}`, file);
+  const importInto = (server: RunningAuthServer, file: unknown, dryRun = false) => call(server, 'POST', `/admin/v1/import${dryRun ? '?dryRun=true' : ''}`, file);
   const file = (sections: Record<string, unknown>) => ({ format: 'portcullis-export', version: 1, ...sections });
 
   beforeAll(async () => {
-    [source, target] = [
-      await startTestAuthServer({}, { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY }),
-      await startTestAuthServer({}, { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY }),
-    ];
-    for (const name of ['billing.read', 'billing.write', 'reports.read'])
-      expect((await call(source, 'POST', '/admin/v1/scopes', { name, description: `The ${name} scope` })).status).toBe(201);
+    [source, target] = [await startTestAuthServer({}, { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY }), await startTestAuthServer({}, { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY })];
+    for (const name of ['billing.read', 'billing.write', 'reports.read']) expect((await call(source, 'POST', '/admin/v1/scopes', { name, description: `The ${name} scope` })).status).toBe(201);
     const clients = [
       { name: 'Billing App', version: '1.0', type: 'confidential', grants: ['client_credentials', 'password'], scopes: ['billing.read', 'billing.write'] },
-      {
-        name: 'Billing App',
-        version: '2.0',
-        type: 'confidential',
-        grants: ['client_credentials'],
-        scopes: ['billing.read'],
-        accessTokenLifetime: { mode: 'seconds', seconds: 120 },
-      },
-      {
-        name: 'Reports',
-        version: '1.0',
-        type: 'confidential',
-        grants: ['client_credentials'],
-        scopes: ['reports.read'],
-        active: true,
-        tokenEndpointAuthMethod: 'client_secret_post',
-      },
+      { name: 'Billing App', version: '2.0', type: 'confidential', grants: ['client_credentials'], scopes: ['billing.read'], accessTokenLifetime: { mode: 'seconds', seconds: 120 } },
+      { name: 'Reports', version: '1.0', type: 'confidential', grants: ['client_credentials'], scopes: ['reports.read'], active: true, tokenEndpointAuthMethod: 'client_secret_post' },
       { name: 'Reports SPA', version: '1.0', type: 'public', grants: ['authorization_code'], redirectUris: ['https://reports.example.com/cb'], scopes: [] },
     ];
     for (const { scopes, ...body } of clients) {
@@ -72,16 +52,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       created.push({ clientId: response.body.clientId, secret: response.body.clientSecret ?? null, scopes });
     }
     await createUser(source, USER.username, USER.password);
-    expect(
-      (
-        await call(source, 'POST', '/admin/v1/resources', {
-          identifier: 'https://billing.example.com/api',
-          name: 'Billing API',
-          scopes: ['billing.read', 'billing.write'],
-          clientId: created[1].clientId,
-        })
-      ).status,
-    ).toBe(201);
+    expect((await call(source, 'POST', '/admin/v1/resources', { identifier: 'https://billing.example.com/api', name: 'Billing API', scopes: ['billing.read', 'billing.write'], clientId: created[1].clientId })).status).toBe(201);
     expect((await call(source, 'PATCH', '/admin/v1/settings', { accessTokenLifetimeSeconds: 900 })).status).toBe(200);
   });
   afterAll(async () => {
@@ -93,13 +64,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       const { headers } = await call(source, 'GET', '/admin/v1/export');
       expect(headers.get('cache-control')).toBe('no-store');
       const exported = await exportOf(source);
-      expect(exported).toMatchObject({
-        format: 'portcullis-export',
-        version: 1,
-        exportedAt: expect.any(String),
-        exportedBy: source.config.issuer,
-        settings: expect.objectContaining({ accessTokenLifetimeSeconds: 900 }),
-      });
+      expect(exported).toMatchObject({ format: 'portcullis-export', version: 1, exportedAt: expect.any(String), exportedBy: source.config.issuer, settings: expect.objectContaining({ accessTokenLifetimeSeconds: 900 }) });
       const byId = new Map((exported.clients as Json[]).map((client) => [client.clientId, client]));
       for (const { clientId, secret, scopes } of created) {
         expect(byId.get(clientId)).toMatchObject({ clientId, scopes });
@@ -113,13 +78,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       expect(byId.has('portcullis-console')).toBe(false);
       expect((exported.resources as Json[]).map((resource) => resource.identifier)).toEqual(expect.arrayContaining(['https://billing.example.com/api']));
       expect((exported.resources as Json[]).map((resource) => resource.identifier)).not.toContain(source.config.issuer);
-      expect((exported.users as Json[]).find((user) => user.username === USER.username)).toEqual({
-        username: USER.username,
-        permissions: [],
-        active: true,
-        profile: {},
-        passwordHash: expect.stringMatching(/^scrypt\$/),
-      });
+      expect((exported.users as Json[]).find((user) => user.username === USER.username)).toEqual({ username: USER.username, permissions: [], active: true, profile: {}, passwordHash: expect.stringMatching(/^scrypt\$/) });
     });
 
     it('needs an admin', async () => {
@@ -143,12 +102,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       expect(body).toMatchObject({ dryRun: true, applied: false });
       const clientRows = (body.rows as Json[]).filter((row) => row.section === 'clients');
       expect(clientRows).toEqual(created.map(({ clientId }, index) => ({ section: 'clients', index, key: clientId, action: 'create' })));
-      expect(body.rows).toEqual(
-        expect.arrayContaining([
-          { section: 'users', index: expect.any(Number), key: USER.username, action: 'create' },
-          { section: 'scopes', index: expect.any(Number), key: 'billing.read', action: 'create' },
-        ]),
-      );
+      expect(body.rows).toEqual(expect.arrayContaining([{ section: 'users', index: expect.any(Number), key: USER.username, action: 'create' }, { section: 'scopes', index: expect.any(Number), key: 'billing.read', action: 'create' }]));
       expect(body.summary.conflict).toBe(0);
       expect(await contentOf(target)).toEqual(before);
       expect(await count(target, 'outbox_events')).toBe(outbox);
@@ -167,44 +121,28 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       }
       // client_secret_post keeps working as such.
       const post = created[2];
-      expect((await postForm(target, '/oauth/token', { grant_type: 'client_credentials', client_id: post.clientId, client_secret: post.secret! })).status).toBe(
-        200,
-      );
+      expect((await postForm(target, '/oauth/token', { grant_type: 'client_credentials', client_id: post.clientId, client_secret: post.secret! })).status).toBe(200);
       // A wrong secret is still refused.
       expect((await clientCredentials(target, { id: '', clientId: created[0].clientId, secret: 'not-the-secret' })).status).toBe(401);
     });
 
     it('keeps users able to log in with their passwords, and the lifetimes, resources and settings', async () => {
-      const response = await postForm(
-        target,
-        '/oauth/token',
-        { grant_type: 'password', username: USER.username, password: USER.password, scope: 'billing.read' },
-        { authorization: basic(created[0].clientId, created[0].secret!) },
-      );
+      const response = await postForm(target, '/oauth/token', { grant_type: 'password', username: USER.username, password: USER.password, scope: 'billing.read' }, { authorization: basic(created[0].clientId, created[0].secret!) });
       expect(response.status).toBe(200);
       const token = (await (await clientCredentials(target, { id: '', clientId: created[1].clientId, secret: created[1].secret! })).json()) as Json;
       expect(token.expires_in).toBe(120);
       const resources = await call(target, 'GET', '/admin/v1/resources');
-      expect(resources.body.items).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ identifier: 'https://billing.example.com/api', clientId: created[1].clientId, scopes: ['billing.read', 'billing.write'] }),
-        ]),
-      );
+      expect(resources.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ identifier: 'https://billing.example.com/api', clientId: created[1].clientId, scopes: ['billing.read', 'billing.write'] })]));
       expect((await call(target, 'GET', '/admin/v1/settings')).body.accessTokenLifetimeSeconds).toBe(900);
     });
 
     it('tells resource servers about every imported client and scope, as admin changes do (the outbox)', async () => {
-      const rows = await sql<{ kind: string; entity_id: string; payload: Json }>(
-        target,
-        "SELECT kind, entity_id, payload FROM outbox_events WHERE kind IN ('client.upserted', 'scope.upserted') ORDER BY seq",
-      );
+      const rows = await sql<{ kind: string; entity_id: string; payload: Json }>(target, "SELECT kind, entity_id, payload FROM outbox_events WHERE kind IN ('client.upserted', 'scope.upserted') ORDER BY seq");
       for (const { clientId, scopes } of created) {
         const event = rows.filter((row) => row.kind === 'client.upserted' && row.entity_id === clientId).at(-1);
         expect(event?.payload).toMatchObject({ clientId, scopes: [...scopes].sort(), active: true });
       }
-      expect(rows.filter((row) => row.kind === 'scope.upserted').map((row) => row.entity_id)).toEqual(
-        expect.arrayContaining(['billing.read', 'billing.write', 'reports.read']),
-      );
+      expect(rows.filter((row) => row.kind === 'scope.upserted').map((row) => row.entity_id)).toEqual(expect.arrayContaining(['billing.read', 'billing.write', 'reports.read']));
     });
 
     it('finds everything unchanged when the same file comes again', async () => {
@@ -218,18 +156,9 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
 
     it('audits the import with the outline of the file, not its secrets', async () => {
       await eventually(async () => (await count(target, "audit_events WHERE action = 'registry.import'")) >= 3, 5000, 'the import audit rows');
-      const [row] = await sql<{ details: Json; actor: string }>(
-        target,
-        "SELECT details, actor FROM audit_events WHERE action = 'registry.import' ORDER BY id LIMIT 1",
-      );
+      const [row] = await sql<{ details: Json; actor: string }>(target, "SELECT details, actor FROM audit_events WHERE action = 'registry.import' ORDER BY id LIMIT 1");
       expect(row.actor).toBe('admin');
-      expect(row.details.change).toEqual({
-        dryRun: true,
-        format: 'portcullis-export',
-        version: 1,
-        rows: { scopes: expect.any(Number), clients: created.length, users: expect.any(Number), resources: expect.any(Number) },
-        settings: true,
-      });
+      expect(row.details.change).toEqual({ dryRun: true, format: 'portcullis-export', version: 1, rows: { scopes: expect.any(Number), clients: created.length, users: expect.any(Number), resources: expect.any(Number) }, settings: true });
       expect(JSON.stringify(row.details)).not.toMatch(/scrypt\$|secretHash/);
     });
   });
@@ -237,22 +166,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
   describe('migrating from another product: secrets in the clear', () => {
     it('hashes the secret on import, never shows it, and the app keeps its credentials', async () => {
       const legacy = { clientId: 'wm-7c1f0e2a', secret: 'legacy-secret-from-webmethods-0001' };
-      const { status, body } = await importInto(
-        target,
-        file({
-          clients: [
-            {
-              clientId: legacy.clientId,
-              name: 'Legacy ERP',
-              version: '7.1',
-              type: 'confidential',
-              grants: ['client_credentials'],
-              secret: legacy.secret,
-              scopes: ['reports.read'],
-            },
-          ],
-        }),
-      );
+      const { status, body } = await importInto(target, file({ clients: [{ clientId: legacy.clientId, name: 'Legacy ERP', version: '7.1', type: 'confidential', grants: ['client_credentials'], secret: legacy.secret, scopes: ['reports.read'] }] }));
       expect([status, body.rows]).toEqual([200, [{ section: 'clients', index: 0, key: legacy.clientId, action: 'create' }]]);
       expect(JSON.stringify(body)).not.toContain(legacy.secret);
       expect((await clientCredentials(target, { id: '', ...legacy })).status).toBe(200);
@@ -265,27 +179,13 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
     /** RFC 7523 §2.2: an assertion HMAC-signed with the client secret. */
     const assertionWith = (server: RunningAuthServer, clientId: string, secret: string) => {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ iss: clientId, sub: clientId, aud: server.config.issuer, jti: randomUUID(), iat: now, exp: now + 60 })
-        .setProtectedHeader({ alg: 'HS256' })
-        .sign(new TextEncoder().encode(secret));
+      return new SignJWT({ iss: clientId, sub: clientId, aud: server.config.issuer, jti: randomUUID(), iat: now, exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
     };
     const tokenWith = async (server: RunningAuthServer, clientId: string, secret: string) =>
-      (
-        await postForm(server, '/oauth/token', {
-          grant_type: 'client_credentials',
-          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-          client_assertion: await assertionWith(server, clientId, secret),
-        })
-      ).status;
+      (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertionWith(server, clientId, secret) })).status;
 
     it('carries the previous secret sealed: assertions signed with it keep working on the new server until the grace period ends', async () => {
-      const registered = await call(source, 'POST', '/admin/v1/clients', {
-        name: 'Signed Reports',
-        version: '1.0',
-        type: 'confidential',
-        grants: ['client_credentials'],
-        tokenEndpointAuthMethod: 'client_secret_jwt',
-      });
+      const registered = await call(source, 'POST', '/admin/v1/clients', { name: 'Signed Reports', version: '1.0', type: 'confidential', grants: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_jwt' });
       expect(registered.status).toBe(201);
       const { clientId, clientSecret: previous } = registered.body as { clientId: string; clientSecret: string };
       const rotated = await call(source, 'POST', `/admin/v1/clients/${clientId}/secret`, { previousSecretValidForSeconds: 300 });
@@ -294,13 +194,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       expect([await tokenWith(source, clientId, previous), await tokenWith(source, clientId, current)]).toEqual([200, 200]);
 
       const row = ((await exportOf(source)).clients as Json[]).find((client) => client.clientId === clientId);
-      expect(row).toEqual(
-        expect.objectContaining({
-          sealedSecret: expect.stringMatching(/^v1\./),
-          previousSealedSecret: expect.stringMatching(/^v1\./),
-          previousSecretHash: expect.any(String),
-        }),
-      );
+      expect(row).toEqual(expect.objectContaining({ sealedSecret: expect.stringMatching(/^v1\./), previousSealedSecret: expect.stringMatching(/^v1\./), previousSecretHash: expect.any(String) }));
       expect(JSON.stringify(row)).not.toContain(previous);
       const imported = await importInto(target, file({ clients: [row] }));
       expect([imported.status, imported.body.applied]).toEqual([200, true]);
@@ -319,22 +213,13 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       const username = 'changed-by-import';
       const hash = ((await exportOf(source)).users as Json[]).find((user) => user.username === USER.username).passwordHash;
       const login = async () =>
-        (
-          await postForm(
-            target,
-            '/oauth/token',
-            { grant_type: 'password', username, password: USER.password },
-            { authorization: basic(created[0].clientId, created[0].secret!) },
-          )
-        ).status;
+        (await postForm(target, '/oauth/token', { grant_type: 'password', username, password: USER.password }, { authorization: basic(created[0].clientId, created[0].secret!) })).status;
       const stored = async () => (await call(target, 'GET', `/admin/v1/users?username=${username}`)).body.items[0];
       const imported = async (user: Record<string, unknown>) => (await importInto(target, file({ users: [{ username, ...user }] }))).body.rows;
 
       expect(await imported({})).toEqual([{ section: 'users', index: 0, key: username, action: 'create' }]);
       expect(await login()).toBe(400);
-      expect(await imported({ passwordHash: hash, profile: { name: 'Changed By Import' } })).toEqual([
-        { section: 'users', index: 0, key: username, action: 'update', changes: ['profile', 'passwordHash'] },
-      ]);
+      expect(await imported({ passwordHash: hash, profile: { name: 'Changed By Import' } })).toEqual([{ section: 'users', index: 0, key: username, action: 'update', changes: ['profile', 'passwordHash'] }]);
       expect(await login()).toBe(200);
       expect(await stored()).toMatchObject({ active: true, profile: { name: 'Changed By Import' } });
       expect(await imported({ active: false })).toMatchObject([{ section: 'users', index: 0, key: username, action: 'update' }]);
@@ -346,9 +231,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
   describe('npm run export / npm run import (tools/import-export.mjs, through the admin API)', () => {
     // Asynchronous on purpose: the servers answer from this very process.
     const cli = (server: RunningAuthServer, ...args: string[]) =>
-      promisify(execFile)(process.execPath, ['tools/import-export.mjs', ...args], {
-        env: { PATH: process.env.PATH, PORTCULLIS_URL: server.baseUrl, ADMIN_PASSWORD: 'admin-password-for-tests' },
-      });
+      promisify(execFile)(process.execPath, ['tools/import-export.mjs', ...args], { env: { PATH: process.env.PATH, PORTCULLIS_URL: server.baseUrl, ADMIN_PASSWORD: 'admin-password-for-tests' } });
     const folder = mkdtempSync(join(tmpdir(), 'portcullis-export-'));
     afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -366,16 +249,8 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
     // After the import above: Billing App 1.0 is there.
     it('fails with the rows of a refused import', async () => {
       const path = join(folder, 'bad.json');
-      writeFileSync(
-        path,
-        JSON.stringify(
-          file({ clients: [{ clientId: 'x', name: 'Billing App', version: '1.0', type: 'confidential', grants: ['client_credentials'], secret: 's' }] }),
-        ),
-      );
-      const refused = await cli(target, 'import', path).then(
-        () => null,
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
+      writeFileSync(path, JSON.stringify(file({ clients: [{ clientId: 'x', name: 'Billing App', version: '1.0', type: 'confidential', grants: ['client_credentials'], secret: 's' }] })));
+      const refused = await cli(target, 'import', path).then(() => null, (error: { code: number; stdout: string; stderr: string }) => error);
       expect(refused?.code).toBe(1);
       expect(refused?.stdout).toContain('conflict  clients[0] x: a client named "Billing App" with version "1.0" already exists');
       expect(refused?.stderr).toContain('import refused (409): 1 row conflict with this server: nothing was imported');
@@ -383,31 +258,14 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
   });
 
   describe('refusals leave the database as it was', () => {
-    const good = (suffix: string) => ({
-      clientId: `good-${suffix}`,
-      name: `Good ${suffix}`,
-      version: '1.0',
-      type: 'confidential',
-      grants: ['client_credentials'],
-      secret: `a-secret-${suffix}`,
-    });
+    const good = (suffix: string) => ({ clientId: `good-${suffix}`, name: `Good ${suffix}`, version: '1.0', type: 'confidential', grants: ['client_credentials'], secret: `a-secret-${suffix}` });
 
     it('refuses a file with one bad row among good ones: 400 naming the row and field, nothing written', async () => {
       const before = await contentOf(target);
-      const { status, body, headers } = await importInto(
-        target,
-        file({
-          scopes: [{ name: 'fresh.scope' }],
-          clients: [good('a'), { ...good('b'), redirectUris: ['not a uri'], grants: ['authorization_code'] }, good('c')],
-        }),
-      );
+      const { status, body, headers } = await importInto(target, file({ scopes: [{ name: 'fresh.scope' }], clients: [good('a'), { ...good('b'), redirectUris: ['not a uri'], grants: ['authorization_code'] }, good('c')] }));
       expect(status).toBe(400);
       expect(headers.get('content-type')).toContain('application/problem+json');
-      expect(body).toMatchObject({
-        type: 'https://portcullis.dev/problems/validation',
-        status: 400,
-        errors: [{ field: 'clients[1].redirectUris[0]', message: expect.any(String) }],
-      });
+      expect(body).toMatchObject({ type: 'https://portcullis.dev/problems/validation', status: 400, errors: [{ field: 'clients[1].redirectUris[0]', message: expect.any(String) }] });
       expect(await contentOf(target)).toEqual(before);
     });
 
@@ -415,10 +273,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       const before = await contentOf(target);
       const outbox = await count(target, 'outbox_events');
       const taken = { ...good('d'), name: 'billing app', version: '1.0' };
-      const { status, body } = await importInto(
-        target,
-        file({ scopes: [{ name: 'fresh.scope' }], clients: [good('e'), taken, { ...good('f'), scopes: ['no.such.scope'] }] }),
-      );
+      const { status, body } = await importInto(target, file({ scopes: [{ name: 'fresh.scope' }], clients: [good('e'), taken, { ...good('f'), scopes: ['no.such.scope'] }] }));
       expect(status).toBe(409);
       expect(body).toMatchObject({
         type: 'https://portcullis.dev/problems/conflict',
@@ -451,11 +306,7 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
       ['a list', [], 'body'],
       ['an unknown section', { format: 'portcullis-export', version: 1, groups: [] }, 'groups'],
       ['a password in the clear', { format: 'portcullis-export', version: 1, users: [{ username: 'x', password: 'hunter2hunter2' }] }, 'users[0].password'],
-      [
-        'a password hash Portcullis cannot verify',
-        { format: 'portcullis-export', version: 1, users: [{ username: 'x', passwordHash: '$2b$12$abcdefghijklmnopqrstuv' }] },
-        'users[0].passwordHash',
-      ],
+      ['a password hash Portcullis cannot verify', { format: 'portcullis-export', version: 1, users: [{ username: 'x', passwordHash: '$2b$12$abcdefghijklmnopqrstuv' }] }, 'users[0].passwordHash'],
     ])('refuses %s with 400 naming the field', async (_, body, field) => {
       const before = await count(target, 'clients');
       const response = await importInto(target, body);
@@ -470,65 +321,33 @@ describe('import and export (/admin/v1/export, /admin/v1/import)', () => {
         clients: [{ ...good(marker), secret: `${marker}-secret`, description: `${marker}-description` }],
         users: [{ username: `${marker}-user`, passwordHash: `scrypt$16384$8$1$${marker}$key` }],
       });
-      const response = await target.request('/admin/v1/import?dryRun=maybe', {
-        method: 'POST',
-        headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const response = await target.request('/admin/v1/import?dryRun=maybe', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(response.status).toBe(400);
       // Other refusals of this block are audited too: ours is the one carrying the file's marker, or outlining one client and one user.
       const ours = (details: Json) => JSON.stringify(details).includes(marker) || (details.change?.rows?.clients === 1 && details.change?.rows?.users === 1);
       const refusedRows = async () =>
-        (
-          await sql<{ details: Json }>(
-            target,
-            "SELECT details FROM audit_events WHERE action = 'registry.import' AND (details->>'status')::int = 400 ORDER BY id",
-          )
-        ).filter((row) => ours(row.details));
+        (await sql<{ details: Json }>(target, "SELECT details FROM audit_events WHERE action = 'registry.import' AND (details->>'status')::int = 400 ORDER BY id")).filter((row) => ours(row.details));
       await eventually(async () => (await refusedRows()).length === 1, 5000, 'the refused import audit row');
       const [row] = await refusedRows();
-      expect(row.details.change).toEqual({
-        dryRun: 'maybe',
-        format: 'portcullis-export',
-        version: 1,
-        rows: { scopes: 0, clients: 1, users: 1, resources: 0 },
-        settings: false,
-      });
+      expect(row.details.change).toEqual({ dryRun: 'maybe', format: 'portcullis-export', version: 1, rows: { scopes: 0, clients: 1, users: 1, resources: 0 }, settings: false });
       expect(JSON.stringify(row.details)).not.toContain(marker);
     });
 
     it('refuses a body that is not JSON, and one over the import limit, with 400', async () => {
-      const notJson = await target.request('/admin/v1/import', {
-        method: 'POST',
-        headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' },
-        body: '{"format":',
-      });
+      const notJson = await target.request('/admin/v1/import', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: '{"format":' });
       expect(notJson.status).toBe(400);
-      const huge = JSON.stringify(file({ exportedBy: 'x', scopes: [{ name: 'a', description: 'y'.repeat(1000) }] })).replace(
-        '"x"',
-        `"${'x'.repeat(9 * 1024 * 1024)}"`,
-      );
-      const tooLarge = await target.request('/admin/v1/import', {
-        method: 'POST',
-        headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' },
-        body: huge,
-      });
+      const huge = JSON.stringify(file({ exportedBy: 'x', scopes: [{ name: 'a', description: 'y'.repeat(1000) }] })).replace('"x"', `"${'x'.repeat(9 * 1024 * 1024)}"`);
+      const tooLarge = await target.request('/admin/v1/import', { method: 'POST', headers: { authorization: target.adminAuthorization, 'content-type': 'application/json' }, body: huge });
       expect([tooLarge.status, ((await tooLarge.json()) as Json).errors]).toEqual([400, [{ field: 'body', message: 'the request body is too large' }]]);
     });
 
     it('answers any file of the right shape with a report, a 400 or a 409, never a 500, and writes nothing unless it answers 200', async () => {
-      const text = fc.oneof(
-        fc.string(),
-        fc.constantFrom('', '\u0000', 'a b', 'https://x.example.com/cb', 'billing.read', 'client_credentials', 'confidential'),
-      );
+      const text = fc.oneof(fc.string(), fc.constantFrom('', '\u0000', 'a b', 'https://x.example.com/cb', 'billing.read', 'client_credentials', 'confidential'));
       const value = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, text, { maxKeys: 2 }));
       const row = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length });
       const files = fc.record({
         scopes: fc.array(row(['name', 'description', 'requiredPermission']), { maxLength: 2 }),
-        clients: fc.array(
-          row(['clientId', 'name', 'version', 'type', 'grants', 'redirectUris', 'secret', 'secretHash', 'scopes', 'jwks', 'active', 'accessTokenLifetime']),
-          { maxLength: 2 },
-        ),
+        clients: fc.array(row(['clientId', 'name', 'version', 'type', 'grants', 'redirectUris', 'secret', 'secretHash', 'scopes', 'jwks', 'active', 'accessTokenLifetime']), { maxLength: 2 }),
         users: fc.array(row(['username', 'permissions', 'active', 'profile', 'passwordHash']), { maxLength: 2 }),
         resources: fc.array(row(['identifier', 'name', 'scopes', 'clientId', 'accessTokenLifetimeSeconds']), { maxLength: 2 }),
         settings: row(['accessTokenLifetimeSeconds', 'dynamicRegistration', 'registrationPolicy', 'accessTokenAudience']),

@@ -21,7 +21,7 @@ function indexesOf(plan: unknown): string[] {
  * say. With statistics taken while the grants table was small and the table filled since (a new
  * deployment's first busy hour; autovacuum has not analyzed yet), the planner took the client's
  * page index instead and every refresh walked all the client's grants: 60 refreshes a second
- * instead of 300 in the flat-cost bench.
+ * instead of 525 in the flat-cost bench.
  */
 describe('refresh spend plan with stale statistics', () => {
   let server: RunningAuthServer;
