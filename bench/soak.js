@@ -85,6 +85,15 @@ const APP_MALLOC_ENV = process.env.SOAK_MALLOC === 'glibc' ? {} : MALLOC_ENV;
 /** glibc's tunables from the soak's own environment would blur the variant being measured. */
 const withoutMallocEnv = (env) => Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MALLOC_') && !name.startsWith('GLIBC_TUNABLES')));
 
+/** /proc/<pid>/status, or '' once the process is reaped. */
+function procStatus(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** A production entry point in a child process, output to a log file; RSS read from /proc. */
 async function app(name, script, env, flags = []) {
   const log = join(tmpdir(), `portcullis-soak-${name}-${process.pid}.log`);
@@ -96,7 +105,12 @@ async function app(name, script, env, flags = []) {
     name,
     log,
     child,
-    rssMb: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024,
+    // undefined once the process is gone, even before its 'exit' is seen here (a zombie has no VmRSS):
+    // the run then goes on to report it ("is still running"), instead of dying on the sample.
+    rssMb: () => {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(procStatus(child.pid))?.[1];
+      return kb === undefined ? undefined : Number(kb) / 1024;
+    },
     alive: () => child.exitCode === null && child.signalCode === null,
     stop: () => (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), exited),
   };
@@ -144,7 +158,10 @@ async function injectFaults(t0, redis, postgres, windows, stopAt) {
 function sampleRss(t0, apps, samples) {
   const timer = setInterval(() => {
     const t = (performance.now() - t0) / 1000;
-    for (const a of apps) if (a.alive()) samples[a.name].push({ t: +t.toFixed(1), mb: +a.rssMb().toFixed(1) });
+    for (const a of apps) {
+      const mb = a.alive() ? a.rssMb() : undefined;
+      if (mb !== undefined) samples[a.name].push({ t: +t.toFixed(1), mb: +mb.toFixed(1) });
+    }
   }, RSS_EVERY_MS);
   return () => clearInterval(timer);
 }
