@@ -381,13 +381,15 @@ async function prefillTokenCaches(workload, replicas, count) {
  * expired after an hour's run (the access-token lifetime), and every /admin/v1/sync then answered
  * 401, which read as a replica that never caught up (the one-hour soak of session 6).
  */
-async function rsAdminTokens(workload) {
+async function rsAdminTokens(workload, authApp) {
   await workload.admin('POST', '/admin/v1/scopes', { name: 'rs.admin', description: 'resource server admin' });
   const client = await workload.createCcClient('Soak RS Admin');
   await workload.admin('PUT', `/admin/v1/clients/${client.clientId}/scopes/rs.admin`);
   return async () => {
     const response = await workload.token('client_credentials', basic(client.clientId, client.secret), { scope: 'rs.admin' }, 'setup');
-    if (response?.status !== 200) throw new Error(`rs.admin token: ${response?.status} ${response?.text}`);
+    // No answer at all: say whether the auth server is gone (its log says why) rather than print two undefineds.
+    if (!response?.status) throw new Error(`rs.admin token: no answer from the auth server (${authApp.alive() ? 'still running' : `exited; see ${authApp.log}`})`);
+    if (response.status !== 200) throw new Error(`rs.admin token: ${response.status} ${response.text}`);
     return response.json().access_token;
   };
 }
@@ -450,7 +452,7 @@ async function main() {
       user,
     });
     await setup.setup();
-    const rsAdminToken = await rsAdminTokens(setup);
+    const rsAdminToken = await rsAdminTokens(setup, apps.find((started) => started.name === 'auth'));
     const prefillStarted = performance.now();
     await prefillTokenCaches(setup, replicas, PREFILL_TOKENS);
     console.log(
