@@ -69,8 +69,10 @@ export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConn
 /** The header names a Connection header lists (RFC 9110 §7.6.1): this hop's too. Null without one. */
 function connectionListed(connection: unknown): Set<string> | null {
   if (connection === undefined || connection === null) return null;
-  const names = String(connection)
-    .toLowerCase()
+  const value = String(connection).toLowerCase();
+  // What nearly every request and answer carries: names nothing, without splitting it.
+  if (value === 'keep-alive' || value === 'close') return null;
+  const names = value
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '' && name !== 'close' && name !== 'keep-alive');
