@@ -37,7 +37,7 @@ describe('upstreamHeaders', () => {
     expect(headers).toEqual({ 'x-forwarded-for': '10.0.0.7', 'x-forwarded-proto': 'http' });
   });
 
-  it('leaves the caller\'s Host out with host: false, and keeps it otherwise', () => {
+  it("leaves the caller's Host out with host: false, and keeps it otherwise", () => {
     expect(upstreamHeaders({ host: 'api.example', accept: '*/*' }, client, {}, { host: false })).toEqual({
       accept: '*/*',
       'x-forwarded-for': '10.0.0.7',
@@ -47,7 +47,7 @@ describe('upstreamHeaders', () => {
     expect(upstreamHeaders({ host: 'api.example' }, client, {}).host).toBe('api.example');
   });
 
-  it('puts an answer\'s end-to-end headers on top of ours, in the object given', () => {
+  it("puts an answer's end-to-end headers on top of ours, in the object given", () => {
     const ours: Record<string, unknown> = { 'x-request-id': 'r1', vary: 'Origin' };
     const head = withoutHopByHopInto({ vary: 'Accept', connection: 'keep-alive', 'keep-alive': 'timeout=5', 'content-type': 'application/json' }, ours);
     expect(head).toBe(ours);

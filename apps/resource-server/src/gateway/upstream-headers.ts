@@ -55,7 +55,12 @@ export function withoutHopByHopInto(headers: Record<string, unknown>, into: Reco
   return into;
 }
 
-export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>, { host = true } = {}): IncomingHttpHeaders {
+export function upstreamHeaders(
+  headers: IncomingHttpHeaders,
+  client: ClientConnection,
+  authHeaders: Record<string, string>,
+  { host = true } = {},
+): IncomingHttpHeaders {
   const listed = connectionListed(headers.connection);
   const result: IncomingHttpHeaders = {};
   const skipped = host ? NOT_PASSED_ON : NOT_PASSED_ON_NOR_HOST;
