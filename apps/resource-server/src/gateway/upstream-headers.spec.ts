@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { upstreamHeaders, withoutHopByHop } from './upstream-headers.js';
+import { upstreamHeaders, withoutHopByHop, withoutHopByHopInto } from './upstream-headers.js';
 
 describe('upstreamHeaders', () => {
   const client = { ip: '10.0.0.7', protocol: 'http' as const, host: 'api.example:8443' };
@@ -35,5 +35,26 @@ describe('upstreamHeaders', () => {
   it('replaces the X-Forwarded-* and Forwarded a caller sent', () => {
     const headers = upstreamHeaders({ 'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'evil', forwarded: 'for=1.2.3.4' }, { ...client, host: undefined }, {});
     expect(headers).toEqual({ 'x-forwarded-for': '10.0.0.7', 'x-forwarded-proto': 'http' });
+  });
+
+  it("leaves the caller's Host out with host: false, and keeps it otherwise", () => {
+    expect(upstreamHeaders({ host: 'api.example', accept: '*/*' }, client, {}, { host: false })).toEqual({
+      accept: '*/*',
+      'x-forwarded-for': '10.0.0.7',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'api.example:8443',
+    });
+    expect(upstreamHeaders({ host: 'api.example' }, client, {}).host).toBe('api.example');
+  });
+
+  it("puts an answer's end-to-end headers on top of ours, in the object given", () => {
+    const ours: Record<string, unknown> = { 'x-request-id': 'r1', vary: 'Origin' };
+    const head = withoutHopByHopInto({ vary: 'Accept', connection: 'keep-alive', 'keep-alive': 'timeout=5', 'content-type': 'application/json' }, ours);
+    expect(head).toBe(ours);
+    expect(Object.entries(head)).toEqual([
+      ['x-request-id', 'r1'],
+      ['vary', 'Accept'],
+      ['content-type', 'application/json'],
+    ]);
   });
 });

@@ -27,7 +27,8 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
  * The headers an upstream receives (CONTRACT "Putting real APIs behind the resource server"):
  * the caller's (names lower-case, as Node gives them), without its Authorization and any X-Auth-*
  * it sent, plus the X-Auth-* of the
- * decision (none on a public route) and X-Forwarded-For/-Proto/-Host. The caller's own
+ * decision (none on a public route) and X-Forwarded-For/-Proto/-Host (the caller's Host itself
+ * too, unless `host: false`). The caller's own
  * X-Forwarded-* and Forwarded are replaced, not appended to: nothing in front of the resource
  * server is trusted, so the peer address is the client. Hop-by-hop headers stay on this hop; the
  * proxy library sets Host to the upstream's.
@@ -36,19 +37,34 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
 // they run twice per proxied request.
 const HOP_BY_HOP_NAMES = new Set(HOP_BY_HOP);
 const NOT_PASSED_ON = new Set([...REPLACED, ...HOP_BY_HOP]);
+/** With `host: false`: the caller's Host left out too, for a client that sets the upstream's (undici). */
+const NOT_PASSED_ON_NOR_HOST = new Set([...NOT_PASSED_ON, 'host']);
 
 /** Hop-by-hop headers of an upstream's answer, which are not the client's connection's, and those its Connection header names. */
 export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
-  const listed = connectionListed(headers.connection);
-  const result: Record<string, unknown> = {};
-  for (const name of Object.keys(headers)) if (!HOP_BY_HOP_NAMES.has(name) && !listed?.has(name)) result[name] = headers[name];
-  return result as T;
+  return withoutHopByHopInto(headers, {}) as T;
 }
 
-export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>): IncomingHttpHeaders {
+/**
+ * withoutHopByHop(headers) copied onto `into` (its same names replaced, in place), which is returned:
+ * the gateway's response head, the headers this server set first and the upstream's on top, in one object.
+ */
+export function withoutHopByHopInto(headers: Record<string, unknown>, into: Record<string, unknown>): Record<string, unknown> {
+  const listed = connectionListed(headers.connection);
+  for (const name of Object.keys(headers)) if (!HOP_BY_HOP_NAMES.has(name) && !listed?.has(name)) into[name] = headers[name];
+  return into;
+}
+
+export function upstreamHeaders(
+  headers: IncomingHttpHeaders,
+  client: ClientConnection,
+  authHeaders: Record<string, string>,
+  { host = true } = {},
+): IncomingHttpHeaders {
   const listed = connectionListed(headers.connection);
   const result: IncomingHttpHeaders = {};
-  for (const name of Object.keys(headers)) if (!NOT_PASSED_ON.has(name) && !name.startsWith(AUTH_NAMESPACE) && !listed?.has(name)) result[name] = headers[name];
+  const skipped = host ? NOT_PASSED_ON : NOT_PASSED_ON_NOR_HOST;
+  for (const name of Object.keys(headers)) if (!skipped.has(name) && !name.startsWith(AUTH_NAMESPACE) && !listed?.has(name)) result[name] = headers[name];
   result['x-forwarded-for'] = client.ip;
   result['x-forwarded-proto'] = client.protocol;
   if (client.host !== undefined) result['x-forwarded-host'] = client.host;
@@ -58,8 +74,10 @@ export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConn
 /** The header names a Connection header lists (RFC 9110 §7.6.1): this hop's too. Null without one. */
 function connectionListed(connection: unknown): Set<string> | null {
   if (connection === undefined || connection === null) return null;
-  const names = String(connection)
-    .toLowerCase()
+  const value = String(connection).toLowerCase();
+  // What nearly every request and answer carries: names nothing, without splitting it.
+  if (value === 'keep-alive' || value === 'close') return null;
+  const names = value
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '' && name !== 'close' && name !== 'keep-alive');

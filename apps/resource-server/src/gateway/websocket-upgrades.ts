@@ -62,14 +62,13 @@ export class WebSocketUpgrades {
     if (String(request.headers.upgrade).toLowerCase() !== 'websocket') return this.refuse(request, reply, new NotWebSocketProblem());
     const { origin, path, query } = upstreamTarget(route, request.url);
     const target = origin + path + query;
+    // The upstream's own Host, as for every other request (node:http sets it from the URL): the caller's is left out.
     const headers = {
-      ...upstreamHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host }, authHeaders),
+      ...upstreamHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host }, authHeaders, { host: false }),
       connection: 'Upgrade',
       upgrade: 'websocket',
       [REQUEST_ID_HEADER]: String(request.id),
     };
-    // The upstream's own Host, as for every other request (node:http sets it from the URL).
-    delete headers.host;
     const send = target.startsWith('https:') ? httpsRequest : httpRequest;
     const upstream = send(target, { method: request.method, headers, agent: false, timeout: route.timeoutMs });
     const client = request.raw.socket;

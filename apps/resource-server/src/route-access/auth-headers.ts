@@ -15,8 +15,23 @@ export const AUTH_HEADERS = {
 
 export const AUTH_HEADER_NAMES: readonly string[] = Object.values(AUTH_HEADERS);
 
+/**
+ * Built once per access object: AdmissionMemo hands out the same frozen access for a token until
+ * the registry changes, so a proxied request reuses its headers (frozen: callers only read them).
+ */
+const built = new WeakMap<AuthenticatedAccess, Readonly<Record<string, string>>>();
+
 /** The X-Auth-* headers of an admitted token; the scope is space-separated, as in the token. */
 export function authHeadersOf(access: AuthenticatedAccess): Record<string, string> {
+  let headers = built.get(access);
+  if (headers === undefined) {
+    headers = Object.freeze(authHeadersBuilt(access));
+    built.set(access, headers);
+  }
+  return headers as Record<string, string>;
+}
+
+function authHeadersBuilt(access: AuthenticatedAccess): Record<string, string> {
   const headers: Record<string, string> = {
     [AUTH_HEADERS.subject]: access.sub,
     [AUTH_HEADERS.clientId]: access.clientId,

@@ -184,9 +184,12 @@ export class RouteAuthorizer {
   }
 }
 
+/** The query of a target without one: shared, nothing writes to it. */
+const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function queryOf(target: string): Record<string, string> {
   const start = target.indexOf('?');
-  if (start === -1) return {};
+  if (start === -1) return NO_QUERY;
   const end = target.indexOf('#', start);
   return Object.fromEntries(new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end)));
 }

@@ -27,15 +27,17 @@ export function requestPath(target: string): RequestPath {
   if (raw.includes('\\')) return refused('the path has a backslash');
   if (raw.includes(';')) return refused('the path has ";" parameters');
   if (STRUCTURAL_ESCAPE.test(raw)) return refused('the path has an encoded "/", "\\", "%" or control character');
-  if (raw !== '/' && raw.slice(1).split('/').slice(0, -1).includes('')) return refused('the path has an empty segment ("//")');
-  if (raw.startsWith('//')) return refused('the path has an empty segment ("//")');
-  let path: string;
-  try {
-    path = decodeURIComponent(raw);
-  } catch {
-    return refused('the path has a malformed percent-encoding');
+  // An empty segment anywhere but last (a trailing '/' is allowed) is a '//' in the path.
+  if (raw.includes('//')) return refused('the path has an empty segment ("//")');
+  let path = raw;
+  if (raw.includes('%')) {
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      return refused('the path has a malformed percent-encoding');
+    }
   }
-  if (path.split('/').some((segment) => segment === '.' || segment === '..')) return refused('the path has "." or ".." segments');
+  if (path.includes('.') && path.split('/').some((segment) => segment === '.' || segment === '..')) return refused('the path has "." or ".." segments');
   return { ok: true, path };
 }
 

@@ -42,12 +42,15 @@ class MatchTable {
   private readonly byPrefix = new Map<string, Route[]>();
   /** Prefix lengths, longest first: a lookup tries at most one candidate per length. */
   private readonly lengths: number[];
+  /** Each route's match, made once with the table (frozen: shared by every request it matches). */
+  private readonly matched = new Map<Route, RouteMatch>();
 
   constructor(readonly routes: readonly Route[]) {
     for (const route of routes) {
       const list = this.byPrefix.get(route.pathPrefix) ?? [];
       list.push(route);
       this.byPrefix.set(route.pathPrefix, list);
+      this.matched.set(route, Object.freeze({ kind: 'route', route }));
     }
     this.lengths = [...new Set(routes.map((route) => route.pathPrefix.length))].sort((a, b) => b - a);
   }
@@ -56,7 +59,7 @@ class MatchTable {
     const candidates = this.longestPrefixRoutes(path);
     if (candidates === undefined) return { kind: 'no-route' };
     const route = candidates.find((candidate) => candidate.methods === undefined || candidate.methods.includes(method));
-    if (route) return { kind: 'route', route };
+    if (route) return this.matched.get(route)!;
     return {
       kind: 'method-not-allowed',
       pathPrefix: candidates[0].pathPrefix,
