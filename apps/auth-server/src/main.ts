@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import '#database/lazy-typeorm-drivers';
+import '#operability/deferred-modules';
 import cluster from 'node:cluster';
 import { createAppLogger } from '#observability';
 import { runWorkerPool } from '#operability/cluster/worker-pool';

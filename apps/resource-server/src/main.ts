@@ -1,4 +1,4 @@
-import '#database/lazy-typeorm-drivers';
+import '#operability/deferred-modules';
 import { exitGracefullyOnSignals, shutdownGracefully } from '#operability';
 import { startResourceServer } from './bootstrap.js';
 import { loadResourceServerConfig } from './config/resource-server.config.js';
