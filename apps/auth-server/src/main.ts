@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import '#operability/deferred-modules';
 import cluster from 'node:cluster';
 import { createAppLogger } from '#observability';
 import { runWorkerPool } from '#operability/cluster/worker-pool';

@@ -1,3 +1,4 @@
+import '#operability/deferred-modules';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '#database';
 import { initialAdminCredentials, startAuthServer } from '../../auth-server/src/bootstrap.js';

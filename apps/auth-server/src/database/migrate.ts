@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import '#operability/deferred-modules';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsExclusively } from '#database';
 import { loadAuthServerConfig } from '../config/auth-server.config.js';
