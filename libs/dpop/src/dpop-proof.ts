@@ -1,15 +1,10 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
 import { KeyDoesNotFitAlg, verifiesSignatureOnPool } from '#oauth';
-import { accessTokenHash, jwkThumbprint } from './jwk-thumbprint.js';
+import { accessTokenHash } from './jwk-thumbprint.js';
 import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
+import { ProofKeys, type ProofKey } from './proof-keys.js';
 import { normalizedTargetUri } from './target-uri.js';
 
-/** Asymmetric algorithms only (RFC 9449 §4.3 step 5: never `none`, never a MAC). Advertised as `dpop_signing_alg_values_supported`. */
-export const DPOP_SIGNING_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519'] as const;
-
-/** Private members of a JWK (RFC 7517 §9.1, RFC 7518 §6): a proof whose `jwk` has one is refused. */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+export { DPOP_SIGNING_ALGS } from './proof-keys.js';
 
 /** How old a proof may be (seconds, CONTRACT: `iat` within 60 s), and how far in the future a clock may be. */
 export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
@@ -47,9 +42,8 @@ export interface VerifiedDpopProof {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Imported public keys by thumbprint: a client signs many proofs with one key. */
-const KEY_CACHE_SIZE = 10_000;
-const keyCache = new Map<string, KeyObject>();
+/** Proof headers checked before, with their imported keys: shared by every caller in this process. */
+const proofKeys = new ProofKeys();
 
 /**
  * Checks a DPoP proof as RFC 9449 §4.3 lists it, except the `jti` replay check (steps 11–12),
@@ -58,22 +52,11 @@ const keyCache = new Map<string, KeyObject>();
  */
 export async function verifyDpopProof(header: string | string[] | undefined, expected: DpopProofExpectations): Promise<VerifiedDpopProof> {
   const proof = singleProof(header);
-  const protectedHeader = decodeHeader(proof);
-  if (protectedHeader.typ !== 'dpop+jwt') throw new DpopProofRefused('the DPoP proof typ must be dpop+jwt');
-  const alg = protectedHeader.alg;
-  if (typeof alg !== 'string' || !(DPOP_SIGNING_ALGS as readonly string[]).includes(alg)) throw new DpopProofRefused('the DPoP proof alg is not supported');
-  const jwk = protectedHeader.jwk;
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new DpopProofRefused('the DPoP proof header lacks its jwk');
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new DpopProofRefused('the DPoP proof jwk must be a public key');
-  let jkt: string;
-  try {
-    jkt = jwkThumbprint(jwk as Record<string, unknown>);
-  } catch (error) {
-    throw new DpopProofRefused(`the DPoP proof jwk is not a usable public key (${(error as Error).message})`);
-  }
-  const payload = await verifiedPayload(proof, alg, jkt, jwk as Record<string, unknown>);
+  const firstDot = proof.indexOf('.');
+  const proofKey = proofKeys.of(proof.slice(0, firstDot));
+  const payload = await verifiedPayload(proof, firstDot, proofKey);
   const now = expected.nowSeconds ?? Math.floor(Date.now() / 1000);
-  return { jkt, ...checkClaims(payload, expected, now) };
+  return { jkt: proofKey.jkt, ...checkClaims(payload, expected, now) };
 }
 
 /** The replay-store key of a proof: its `jti` per key (RFC 9449 §11.1: two keys may pick the same `jti`). */
@@ -89,20 +72,12 @@ function singleProof(header: string | string[] | undefined): string {
   return header;
 }
 
-function decodeHeader(proof: string): Record<string, unknown> {
-  try {
-    return decodeProtectedHeader(proof) as Record<string, unknown>;
-  } catch {
-    throw new DpopProofRefused('the DPoP proof header is malformed');
-  }
-}
-
-async function verifiedPayload(proof: string, alg: string, jkt: string, jwk: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function verifiedPayload(proof: string, firstDot: number, { alg, key }: ProofKey): Promise<Record<string, unknown>> {
   const secondDot = proof.lastIndexOf('.');
   let valid: boolean;
   try {
     // On the thread pool: every proof is a new signature, and its check would otherwise hold the event loop.
-    valid = await verifiesSignatureOnPool(alg, publicKey(jkt, jwk), proof.slice(0, secondDot), Buffer.from(proof.slice(secondDot + 1), 'base64url'));
+    valid = await verifiesSignatureOnPool(alg, key, proof.slice(0, secondDot), Buffer.from(proof.slice(secondDot + 1), 'base64url'));
   } catch (error) {
     if (error instanceof KeyDoesNotFitAlg) throw new DpopProofRefused('the DPoP proof key does not fit its alg');
     throw new DpopProofRefused('the DPoP proof signature is invalid');
@@ -110,26 +85,12 @@ async function verifiedPayload(proof: string, alg: string, jkt: string, jwk: Rec
   if (!valid) throw new DpopProofRefused('the DPoP proof signature is invalid');
   let payload: unknown;
   try {
-    payload = JSON.parse(UTF8.decode(Buffer.from(proof.slice(proof.indexOf('.') + 1, secondDot), 'base64url')));
+    payload = JSON.parse(UTF8.decode(Buffer.from(proof.slice(firstDot + 1, secondDot), 'base64url')));
   } catch {
     throw new DpopProofRefused('the DPoP proof claims are not JSON');
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new DpopProofRefused('the DPoP proof claims are not a JSON object');
   return payload as Record<string, unknown>;
-}
-
-function publicKey(jkt: string, jwk: Record<string, unknown>): KeyObject {
-  let key = keyCache.get(jkt);
-  if (key === undefined) {
-    try {
-      key = createPublicKey({ key: jwk as never, format: 'jwk' });
-    } catch {
-      throw new DpopProofRefused('the DPoP proof jwk is not a usable public key');
-    }
-    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
-    keyCache.set(jkt, key);
-  }
-  return key;
 }
 
 function targetUris(uri: string | readonly string[]): string[] {

@@ -6,7 +6,7 @@ import { REPLAY_STORE } from '../replay/replay-store.provider.js';
 import { AssertionRefused } from './assertion-refused.js';
 import { CLIENT_SECRET_JWT_ALGS, PRIVATE_KEY_JWT_ALGS } from './client-assertion-algs.js';
 import { ClientKeys } from './client-keys.js';
-import { asymmetricSignatureValid, hmacSignatureValid, parseCompactJws, type ParsedJws } from './compact-jws.js';
+import { asymmetricSignatureValid, hmacSignatureValid, parseCompactJws, type ParsedJws, type UnverifiedClaims } from './compact-jws.js';
 import { candidateKeys } from './imported-keys.js';
 
 /** CONTRACT "More grants": `exp` within 5 min. */
@@ -43,9 +43,10 @@ export class ClientAssertionVerifier {
     @Inject(REPLAY_STORE) private readonly replay: ReplayStore,
   ) {}
 
-  async verify(client: Client, assertion: string, expected: AssertionExpectations): Promise<void> {
+  /** `decoded`: the claims the caller read to find the client (unverifiedClaims), not decoded again. */
+  async verify(client: Client, assertion: string, expected: AssertionExpectations, decoded?: UnverifiedClaims): Promise<void> {
     if (assertion.length > MAX_ASSERTION_LENGTH) throw new AssertionRefused('the client assertion is too long');
-    const jws = parseCompactJws(assertion);
+    const jws = parseCompactJws(assertion, decoded);
     await this.checkSignature(client, jws, expected);
     const now = expected.nowSeconds ?? Math.floor(Date.now() / 1000);
     const { exp, jti } = checkClaims(jws.payload, client.clientId, expected.audiences, now);

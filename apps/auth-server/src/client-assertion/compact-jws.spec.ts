@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { AssertionRefused } from './assertion-refused.js';
-import { asymmetricSignatureValid, hmacSignatureValid, parseCompactJws } from './compact-jws.js';
+import { asymmetricSignatureValid, hmacSignatureValid, parseCompactJws, unverifiedClaims } from './compact-jws.js';
 import { candidateKeys, importKeys } from './imported-keys.js';
 
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -24,6 +24,25 @@ describe('parseCompactJws', () => {
     ['characters outside base64url', `${encode({ alg: 'ES256' })}.${encode({})}.c2l+`],
   ])('refuses %s', (_name, token) => {
     expect(() => parseCompactJws(token)).toThrow(AssertionRefused);
+  });
+});
+
+describe('unverifiedClaims', () => {
+  it('reads the claims once: parseCompactJws takes them over for the same token only', () => {
+    const token = `${encode({ alg: 'ES256' })}.${encode({ sub: 'a' })}.c2ln`;
+    const claims = unverifiedClaims(token)!;
+    expect(claims.payload).toEqual({ sub: 'a' });
+    expect(parseCompactJws(token, claims).payload).toBe(claims.payload);
+    const other = `${encode({ alg: 'ES256' })}.${encode({ sub: 'b' })}.c2ln`;
+    expect(parseCompactJws(other, claims).payload).toEqual({ sub: 'b' });
+  });
+
+  it.each([
+    ['two parts', `${encode({ alg: 'ES256' })}.${encode({ sub: 'a' })}`],
+    ['a payload that is not JSON', `${encode({ alg: 'ES256' })}.bm90IGpzb24.c2ln`],
+    ['a payload that is an array', `${encode({ alg: 'ES256' })}.${encode([1])}.c2ln`],
+  ])('is null for %s', (_name, token) => {
+    expect(unverifiedClaims(token)).toBeNull();
   });
 });
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import { InvalidClient, InvalidRequest, parseBasicAuthorization, PLAIN_SECRET_METHODS, type TokenEndpointAuthMethod } from '#oauth';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
@@ -8,6 +7,7 @@ import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AssertionRefused } from '../client-assertion/assertion-refused.js';
 import { JWT_BEARER_ASSERTION_TYPE } from '../client-assertion/client-assertion-algs.js';
 import { ClientAssertionVerifier } from '../client-assertion/client-assertion-verifier.js';
+import { unverifiedClaims, type UnverifiedClaims } from '../client-assertion/compact-jws.js';
 import { OAuthClientLookup } from '../client-metadata-documents/oauth-client-lookup.js';
 import { looksLikeDocumentUrl } from '../client-metadata-documents/document-url.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
@@ -93,7 +93,8 @@ export class ClientAuthentication {
       throw new InvalidClient('client authentication failed', false, `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
     }
     if (assertion === undefined) throw new InvalidRequest('the parameter client_assertion is missing');
-    const clientId = assertedClientId(assertion);
+    const claims = unverifiedClaims(assertion);
+    const clientId = assertedClientId(claims);
     if (clientId === null) {
       this.failed(form.client_id ?? null, 'client_assertion', 'the client assertion is not a JWT with a string sub');
       throw new InvalidClient('client authentication failed');
@@ -104,10 +105,15 @@ export class ClientAuthentication {
     const client = looksLikeDocumentUrl(clientId) ? null : await this.clients.find(clientId);
     try {
       if (!client) throw new AssertionRefused('unknown client');
-      await this.assertions.verify(client, assertion, {
-        audiences: this.audiencesFor(request),
-        secrets: client.tokenEndpointAuthMethod === 'client_secret_jwt' ? () => this.clients.assertionSecretsOf(clientId) : undefined,
-      });
+      await this.assertions.verify(
+        client,
+        assertion,
+        {
+          audiences: this.audiencesFor(request),
+          secrets: client.tokenEndpointAuthMethod === 'client_secret_jwt' ? () => this.clients.assertionSecretsOf(clientId) : undefined,
+        },
+        claims ?? undefined,
+      );
     } catch (error) {
       if (!(error instanceof AssertionRefused)) throw error;
       await ticket.failed();
@@ -150,11 +156,7 @@ function methodAllows(registered: TokenEndpointAuthMethod, presented: Presented)
 }
 
 /** The unverified `sub` (checked with the signature later), or null for anything that is not a JWT naming one. */
-function assertedClientId(assertion: string): string | null {
-  try {
-    const { sub } = decodeJwt(assertion);
-    return typeof sub === 'string' && sub.length > 0 && sub.length <= 1024 ? sub : null;
-  } catch {
-    return null;
-  }
+function assertedClientId(claims: UnverifiedClaims | null): string | null {
+  const sub = claims?.payload.sub;
+  return typeof sub === 'string' && sub.length > 0 && sub.length <= 1024 ? sub : null;
 }

@@ -52,14 +52,21 @@ function laneFor(route: LaneRoute, host: () => FastLaneHost | undefined): preHan
   return function fastLane(request, reply, done) {
     const built = host();
     instance ??= built?.controller(route.type);
-    if (built === undefined || instance === undefined || !built.guard.admitCached(request as AuthenticatedRequest, route.type, handler)) return done();
-    let body: unknown;
-    try {
-      body = handler.call(instance, (request as AuthenticatedRequest).access!);
-    } catch {
-      return done();
-    }
-    void reply.send(body);
+    if (built === undefined || instance === undefined) return done();
+    const answer = (): void => {
+      let body: unknown;
+      try {
+        body = handler.call(instance, (request as AuthenticatedRequest).access!);
+      } catch {
+        return done();
+      }
+      void reply.send(body);
+    };
+    if (built.guard.admitCached(request as AuthenticatedRequest, route.type, handler)) return answer();
+    // A DPoP-bound token waits for its proof's signature check, then takes the lane all the same.
+    const bound = built.guard.admitCachedBound(request as AuthenticatedRequest, route.type, handler);
+    if (bound === false) return done();
+    bound.then((admitted) => (admitted ? answer() : done()), () => done());
   };
 }
 

@@ -22,6 +22,8 @@ export interface AuthenticatedRequest {
   query?: unknown;
   body?: unknown;
   access?: AuthenticatedAccess;
+  /** Why admitCachedBound refused the DPoP proof: canActivate answers it without checking the proof again. */
+  dpopRefusal?: unknown;
 }
 
 /** What a route asks of a request: these scopes (none: any admitted token), or nothing at all (@Public()). */
@@ -54,6 +56,7 @@ export class BearerTokenGuard implements CanActivate {
     const required = this.required(context.getClass(), context.getHandler());
     if (required === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (request.dpopRefusal !== undefined) throw request.dpopRefusal;
     const presented = this.admissibleToken(request);
     const cached = this.verifier.cached?.(presented.token);
     if (cached !== undefined && !DpopBinding.applies(cached, presented)) return this.admitOrCatchUp(request, cached, required);
@@ -88,6 +91,37 @@ export class BearerTokenGuard implements CanActivate {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * admitCached for a DPoP-bound token verified before, which needs its proof checked: resolves true
+   * once `request.access` is set. The proof comes last, as it spends its `jti`: a refusal before it
+   * (scope, audience, registry) leaves the request to canActivate untouched, and the proof's own
+   * refusal is kept for canActivate to raise (its signature is not checked twice). False at once
+   * when the lane does not apply.
+   */
+  admitCachedBound(request: AuthenticatedRequest, type: object, handler: object): Promise<boolean> | false {
+    let principal: AccessTokenPrincipal | undefined;
+    let presented: PresentedAccessToken;
+    try {
+      const required = this.required(type, handler);
+      if (required === 'public') return false;
+      presented = this.admissibleToken(request);
+      principal = this.verifier.cached?.(presented.token);
+      if (principal === undefined || !DpopBinding.applies(principal, presented)) return false;
+      this.admit(request, principal, required);
+    } catch {
+      request.access = undefined;
+      return false;
+    }
+    return this.binding.check(principal, presented, proofContextOf(request)).then(
+      () => true,
+      (error: unknown) => {
+        request.access = undefined;
+        request.dpopRefusal = error;
+        return false;
+      },
+    );
   }
 
   /** A token verified (or found in the cache), then held to its DPoP binding when it has one or came as DPoP. */
