@@ -60,7 +60,7 @@ const RESOURCE_TARGET_RATIO = 0.9;
 /** client_credentials with private_key_jwt over with a client secret: at or above this (issue 17). */
 const PRIVATE_KEY_JWT_TARGET_RATIO = 0.6;
 /** Assertions signed ahead of a run: enough for the warm-up and the measured part at well above the expected rate. */
-const ASSERTIONS = Number(process.env.BENCH_ASSERTIONS ?? 4000 * (WARMUP_SECONDS + DURATION_SECONDS));
+const ASSERTIONS = Number(process.env.BENCH_ASSERTIONS ?? 10000 * (WARMUP_SECONDS + DURATION_SECONDS));
 
 /** The openid exchange's rps over the plain exchange's must stay at or above this (issue 15). */
 const OIDC_CODE_TARGET_RATIO = 0.75;
