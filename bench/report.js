@@ -65,7 +65,7 @@ if (auth) {
     `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign (same round) | | | ${pct(ratioOf('codeVsBareSign').median)} | none set |`,
     ...(oidcCode
       ? [
-          `| authorization_code exchange with openid, id token (${oidcCode.codesExchanged} codes, non-2xx ${oidcCode.non2xx}) | ${oidcCode.rps} | ${oidcCode.p50} | ${oidcCode.p99} | ${cpu(oidcCode)} | authorization_code exchange (just before) | ${code.rps ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${pct(ratioOf('oidcCodeVsCode').median)} | >= 75% |`,
+          `| authorization_code exchange with openid, id token (${oidcCode.codesExchanged} codes, non-2xx ${oidcCode.non2xx}) | ${oidcCode.rps} | ${oidcCode.p50} | ${oidcCode.p99} | ${cpu(oidcCode)} | authorization_code exchange (just before) | ${code.rps ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${pct(ratioOf('oidcCodeVsCode').median)} | reported (the check is the whole flow) |`,
           `| authorize answered by a session (302 with a code; the 302s count as non-2xx) | ${sessionAuthorize?.rps ?? 'n/a'} | ${sessionAuthorize?.p50 ?? 'n/a'} | ${sessionAuthorize?.p99 ?? 'n/a'} | ${sessionAuthorize ? cpu(sessionAuthorize) : 'n/a'} | | | | | none set |`,
         ]
       : []),
