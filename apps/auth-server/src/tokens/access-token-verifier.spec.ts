@@ -1,0 +1,66 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { SignJWT, generateKeyPair } from 'jose';
+import { ACCESS_TOKEN_TYP } from '#oauth';
+import type { AuthServerConfig } from '../config/auth-server.config.js';
+import type { KeyStore } from '../keys/key-store.js';
+import { AccessTokenVerifier, MAX_REMEMBERED, REMEMBER_MS } from './access-token-verifier.js';
+
+const ISSUER = 'https://as.example';
+const T0 = Date.UTC(2026, 11, 5, 12);
+
+async function setup() {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const verificationKey = jest.fn(async (kid: string) => (kid === 'k1' ? publicKey : null));
+  const sut = new AccessTokenVerifier({ verificationKey } as unknown as KeyStore, { issuer: ISSUER } as AuthServerConfig);
+  const token = (n: number) =>
+    new SignJWT({ gid: `g${n}`, client_id: 'c1', scope: 'read', sub: 'u1' })
+      .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYP, kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setIssuedAt(Math.floor(T0 / 1000))
+      .setExpirationTime(Math.floor(T0 / 1000) + 3600)
+      .sign(privateKey);
+  const remembered = () => (sut as unknown as { verified: Map<string, unknown> }).verified.size;
+  return { sut, token, remembered };
+}
+
+describe(AccessTokenVerifier.name, () => {
+  it('verifies one of our tokens and refuses a tampered one', async () => {
+    jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const { sut, token } = await setup();
+      const good = await token(1);
+      expect(await sut.verify(good)).toMatchObject({ gid: 'g1', client_id: 'c1' });
+      expect(await sut.verify(`${good.slice(0, -2)}AA`)).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('forgets tokens past their deadline when it remembers new ones, instead of filling to its bound', async () => {
+    jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const { sut, token, remembered } = await setup();
+      for (let n = 0; n < 3; n++) expect(await sut.verify(await token(n))).not.toBeNull();
+      expect(remembered()).toBe(3);
+      jest.setSystemTime(T0 + REMEMBER_MS + 1);
+      expect(await sut.verify(await token(3))).not.toBeNull();
+      expect(remembered()).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('never holds more than its bound', async () => {
+    jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const { sut, token, remembered } = await setup();
+      const verified = (sut as unknown as { verified: Map<string, { payload: unknown; kid: string; deadline: number }> }).verified;
+      for (let n = 0; n < MAX_REMEMBERED; n++) verified.set(`t${n}`, { payload: {}, kid: 'k1', deadline: T0 + REMEMBER_MS });
+      expect(await sut.verify(await token(1))).not.toBeNull();
+      expect(remembered()).toBe(MAX_REMEMBERED);
+      expect(verified.has('t0')).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
