@@ -62,11 +62,11 @@ function laneFor(route: LaneRoute, host: () => FastLaneHost | undefined): preHan
       }
       void reply.send(body);
     };
-    if (built.guard.admitCached(request as AuthenticatedRequest, route.type, handler)) return answer();
+    const admitted = built.guard.admitCached(request as AuthenticatedRequest, route.type, handler);
+    if (admitted === true) return answer();
+    if (admitted === false) return done();
     // A DPoP-bound token waits for its proof's signature check, then takes the lane all the same.
-    const bound = built.guard.admitCachedBound(request as AuthenticatedRequest, route.type, handler);
-    if (bound === false) return done();
-    bound.then((admitted) => (admitted ? answer() : done()), () => done());
+    admitted.then((bound) => (bound ? answer() : done()), () => done());
   };
 }
 

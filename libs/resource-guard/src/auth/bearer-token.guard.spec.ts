@@ -129,7 +129,7 @@ describe(BearerTokenGuard.name, () => {
       }
     });
 
-    describe('admitCachedBound (the fast lane, for a token verified before)', () => {
+    describe('admitCached with a DPoP-bound token (the fast lane, for a token verified before)', () => {
       const cachedVerifier: TokenVerifier = { ...verifier, cached: (token) => (token === BOUND_TOKEN ? boundPrincipal : undefined) };
       const laneGuard = new BearerTokenGuard(new Reflector(), new RegistryProjection(), cachedVerifier, policy, new DpopBinding(new MemoryReplayStore()), { audience: AUDIENCE }, { refresh: async () => undefined });
       const scoped = (authorization: string, dpop: string) => {
@@ -140,10 +140,10 @@ describe(BearerTokenGuard.name, () => {
       it('admits with a fresh proof; a replayed one is refused once, canActivate raising that refusal', async () => {
         const fresh = await proof();
         const first = dpopContext(`DPoP ${BOUND_TOKEN}`, fresh).request;
-        expect(await laneGuard.admitCachedBound(first, Unmarked, Unmarked.prototype.handler)).toBe(true);
+        expect(await laneGuard.admitCached(first, Unmarked, Unmarked.prototype.handler)).toBe(true);
         expect(first.access).toMatchObject({ tokenId: 'jti-bound' });
         const again = dpopContext(`DPoP ${BOUND_TOKEN}`, fresh);
-        expect(await laneGuard.admitCachedBound(again.request, Unmarked, Unmarked.prototype.handler)).toBe(false);
+        expect(await laneGuard.admitCached(again.request, Unmarked, Unmarked.prototype.handler)).toBe(false);
         expect(again.request.access).toBeUndefined();
         expect(again.request.dpopRefusal).toBeInstanceOf(InvalidDpopProof);
         expect(() => laneGuard.canActivate(again.context)).toThrow(again.request.dpopRefusal as Error);
@@ -152,10 +152,10 @@ describe(BearerTokenGuard.name, () => {
       it('leaves a refusal before the proof to canActivate, the proof unspent; a bearer token is not its case', async () => {
         const fresh = await proof();
         const { context, request } = scoped(`DPoP ${BOUND_TOKEN}`, fresh);
-        expect(laneGuard.admitCachedBound(request, ScopedController, ScopedController.prototype.stricter)).toBe(false);
+        expect(laneGuard.admitCached(request, ScopedController, ScopedController.prototype.stricter)).toBe(false);
         expect(request.dpopRefusal).toBeUndefined();
         await expect(laneGuard.canActivate(context)).rejects.toBeInstanceOf(InsufficientScope);
-        expect(laneGuard.admitCachedBound(dpopContext('Bearer a.b.c', fresh).request, Unmarked, Unmarked.prototype.handler)).toBe(false);
+        expect(laneGuard.admitCached(dpopContext('Bearer a.b.c', fresh).request, Unmarked, Unmarked.prototype.handler)).toBe(false);
       });
     });
   });

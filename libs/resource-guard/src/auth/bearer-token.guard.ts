@@ -22,7 +22,7 @@ export interface AuthenticatedRequest {
   query?: unknown;
   body?: unknown;
   access?: AuthenticatedAccess;
-  /** Why admitCachedBound refused the DPoP proof: canActivate answers it without checking the proof again. */
+  /** Why admitCached refused the DPoP proof: canActivate answers it without checking the proof again. */
   dpopRefusal?: unknown;
 }
 
@@ -79,28 +79,12 @@ export class BearerTokenGuard implements CanActivate {
   /**
    * The same checks as canActivate for a token already verified (fast-lane.ts): true once
    * `request.access` is set; false for a token not cached yet and for every refusal, which
-   * canActivate then raises in Nest's pipeline (the one place errors are rendered).
+   * canActivate then raises in Nest's pipeline (the one place errors are rendered). A DPoP-bound
+   * token gets a promise: its proof is checked last, as it spends its `jti`, so a refusal before it
+   * (scope, audience, registry) leaves the proof unspent for canActivate; the proof's own refusal is
+   * kept for canActivate to raise without checking the signature twice.
    */
-  admitCached(request: AuthenticatedRequest, type: object, handler: object): boolean {
-    try {
-      const required = this.required(type, handler);
-      if (required === 'public') return false;
-      const presented = this.admissibleToken(request);
-      const cached = this.verifier.cached?.(presented.token);
-      return cached !== undefined && !DpopBinding.applies(cached, presented) && this.admit(request, cached, required);
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * admitCached for a DPoP-bound token verified before, which needs its proof checked: resolves true
-   * once `request.access` is set. The proof comes last, as it spends its `jti`: a refusal before it
-   * (scope, audience, registry) leaves the request to canActivate untouched, and the proof's own
-   * refusal is kept for canActivate to raise (its signature is not checked twice). False at once
-   * when the lane does not apply.
-   */
-  admitCachedBound(request: AuthenticatedRequest, type: object, handler: object): Promise<boolean> | false {
+  admitCached(request: AuthenticatedRequest, type: object, handler: object): boolean | Promise<boolean> {
     let principal: AccessTokenPrincipal | undefined;
     let presented: PresentedAccessToken;
     try {
@@ -108,8 +92,9 @@ export class BearerTokenGuard implements CanActivate {
       if (required === 'public') return false;
       presented = this.admissibleToken(request);
       principal = this.verifier.cached?.(presented.token);
-      if (principal === undefined || !DpopBinding.applies(principal, presented)) return false;
+      if (principal === undefined) return false;
       this.admit(request, principal, required);
+      if (!DpopBinding.applies(principal, presented)) return true;
     } catch {
       request.access = undefined;
       return false;
