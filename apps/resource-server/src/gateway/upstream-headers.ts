@@ -27,18 +27,16 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
  * The headers an upstream receives (CONTRACT "Putting real APIs behind the resource server"):
  * the caller's (names lower-case, as Node gives them), without its Authorization and any X-Auth-*
  * it sent, plus the X-Auth-* of the
- * decision (none on a public route) and X-Forwarded-For/-Proto/-Host (the caller's Host itself
- * too, unless `host: false`). The caller's own
+ * decision (none on a public route) and X-Forwarded-For/-Proto/-Host. The caller's own
  * X-Forwarded-* and Forwarded are replaced, not appended to: nothing in front of the resource
  * server is trusted, so the peer address is the client. Hop-by-hop headers stay on this hop; the
- * proxy library sets Host to the upstream's.
+ * caller's Host is left out while copying (it goes on as X-Forwarded-Host), as the HTTP client sets
+ * the upstream's from its URL (a `delete` afterwards made the object a slow dictionary).
  */
 // Both built by copying what stays (no `delete`, which turns an object into a slow dictionary):
 // they run twice per proxied request.
 const HOP_BY_HOP_NAMES = new Set(HOP_BY_HOP);
-const NOT_PASSED_ON = new Set([...REPLACED, ...HOP_BY_HOP]);
-/** With `host: false`: the caller's Host left out too, for a client that sets the upstream's (undici). */
-const NOT_PASSED_ON_NOR_HOST = new Set([...NOT_PASSED_ON, 'host']);
+const NOT_PASSED_ON = new Set([...REPLACED, ...HOP_BY_HOP, 'host']);
 
 /** Hop-by-hop headers of an upstream's answer, which are not the client's connection's, and those its Connection header names. */
 export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
@@ -55,16 +53,10 @@ export function withoutHopByHopInto(headers: Record<string, unknown>, into: Reco
   return into;
 }
 
-export function upstreamHeaders(
-  headers: IncomingHttpHeaders,
-  client: ClientConnection,
-  authHeaders: Record<string, string>,
-  { host = true } = {},
-): IncomingHttpHeaders {
+export function upstreamHeaders(headers: IncomingHttpHeaders, client: ClientConnection, authHeaders: Record<string, string>): IncomingHttpHeaders {
   const listed = connectionListed(headers.connection);
   const result: IncomingHttpHeaders = {};
-  const skipped = host ? NOT_PASSED_ON : NOT_PASSED_ON_NOR_HOST;
-  for (const name of Object.keys(headers)) if (!skipped.has(name) && !name.startsWith(AUTH_NAMESPACE) && !listed?.has(name)) result[name] = headers[name];
+  for (const name of Object.keys(headers)) if (!NOT_PASSED_ON.has(name) && !name.startsWith(AUTH_NAMESPACE) && !listed?.has(name)) result[name] = headers[name];
   result['x-forwarded-for'] = client.ip;
   result['x-forwarded-proto'] = client.protocol;
   if (client.host !== undefined) result['x-forwarded-host'] = client.host;

@@ -64,7 +64,7 @@ export class WebSocketUpgrades {
     const target = origin + path + query;
     // The upstream's own Host, as for every other request (node:http sets it from the URL): the caller's is left out.
     const headers = {
-      ...upstreamHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host }, authHeaders, { host: false }),
+      ...upstreamHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host }, authHeaders),
       connection: 'Upgrade',
       upgrade: 'websocket',
       [REQUEST_ID_HEADER]: String(request.id),
