@@ -1,4 +1,4 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { SignJWT, generateKeyPair } from 'jose';
 import { ACCESS_TOKEN_TYP } from '#oauth';
 import type { AuthServerConfig } from '../config/auth-server.config.js';
@@ -24,43 +24,35 @@ async function setup() {
 }
 
 describe(AccessTokenVerifier.name, () => {
-  it('verifies one of our tokens and refuses a tampered one', async () => {
+  beforeEach(() => {
     jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-    try {
-      const { sut, token } = await setup();
-      const good = await token(1);
-      expect(await sut.verify(good)).toMatchObject({ gid: 'g1', client_id: 'c1' });
-      expect(await sut.verify(`${good.slice(0, -2)}AA`)).toBeNull();
-    } finally {
-      jest.useRealTimers();
-    }
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('verifies one of our tokens and refuses a tampered one', async () => {
+    const { sut, token } = await setup();
+    const good = await token(1);
+    expect(await sut.verify(good)).toMatchObject({ gid: 'g1', client_id: 'c1' });
+    expect(await sut.verify(`${good.slice(0, -2)}AA`)).toBeNull();
   });
 
   it('forgets tokens past their deadline when it remembers new ones, instead of filling to its bound', async () => {
-    jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-    try {
-      const { sut, token, remembered } = await setup();
-      for (let n = 0; n < 3; n++) expect(await sut.verify(await token(n))).not.toBeNull();
-      expect(remembered()).toBe(3);
-      jest.setSystemTime(T0 + REMEMBER_MS + 1);
-      expect(await sut.verify(await token(3))).not.toBeNull();
-      expect(remembered()).toBe(1);
-    } finally {
-      jest.useRealTimers();
-    }
+    const { sut, token, remembered } = await setup();
+    for (let n = 0; n < 3; n++) expect(await sut.verify(await token(n))).not.toBeNull();
+    expect(remembered()).toBe(3);
+    jest.setSystemTime(T0 + REMEMBER_MS + 1);
+    expect(await sut.verify(await token(3))).not.toBeNull();
+    expect(remembered()).toBe(1);
   });
 
   it('never holds more than its bound', async () => {
-    jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-    try {
-      const { sut, token, remembered } = await setup();
-      const verified = (sut as unknown as { verified: Map<string, { payload: unknown; kid: string; deadline: number }> }).verified;
-      for (let n = 0; n < MAX_REMEMBERED; n++) verified.set(`t${n}`, { payload: {}, kid: 'k1', deadline: T0 + REMEMBER_MS });
-      expect(await sut.verify(await token(1))).not.toBeNull();
-      expect(remembered()).toBe(MAX_REMEMBERED);
-      expect(verified.has('t0')).toBe(false);
-    } finally {
-      jest.useRealTimers();
-    }
+    const { sut, token, remembered } = await setup();
+    const verified = (sut as unknown as { verified: Map<string, { payload: unknown; kid: string; deadline: number }> }).verified;
+    for (let n = 0; n < MAX_REMEMBERED; n++) verified.set(`t${n}`, { payload: {}, kid: 'k1', deadline: T0 + REMEMBER_MS });
+    expect(await sut.verify(await token(1))).not.toBeNull();
+    expect(remembered()).toBe(MAX_REMEMBERED);
+    expect(verified.has('t0')).toBe(false);
   });
 });
