@@ -44,7 +44,7 @@ export class ClientAssertionVerifier {
   ) {}
 
   /** `decoded`: the claims the caller read to find the client (unverifiedClaims), not decoded again. */
-  async verify(client: Client, assertion: string, expected: AssertionExpectations, decoded?: UnverifiedClaims): Promise<void> {
+  async verify(client: Client, assertion: string, expected: AssertionExpectations, decoded?: UnverifiedClaims | null): Promise<void> {
     if (assertion.length > MAX_ASSERTION_LENGTH) throw new AssertionRefused('the client assertion is too long');
     const jws = parseCompactJws(assertion, decoded);
     await this.checkSignature(client, jws, expected);

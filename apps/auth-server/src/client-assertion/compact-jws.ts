@@ -17,7 +17,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  * RFC 7515 §5.2 for the compact serialization: three base64url parts, a JSON object header and
  * payload. A `crit` header is refused (no extension is understood here, §4.1.11), as is `b64`.
  */
-export function parseCompactJws(token: string, decoded?: UnverifiedClaims): ParsedJws {
+export function parseCompactJws(token: string, decoded?: UnverifiedClaims | null): ParsedJws {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AssertionRefused('the client assertion is not a compact JWS');
   const header = jsonObject(parts[0], 'header');

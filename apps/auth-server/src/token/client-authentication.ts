@@ -105,15 +105,8 @@ export class ClientAuthentication {
     const client = looksLikeDocumentUrl(clientId) ? null : await this.clients.find(clientId);
     try {
       if (!client) throw new AssertionRefused('unknown client');
-      await this.assertions.verify(
-        client,
-        assertion,
-        {
-          audiences: this.audiencesFor(request),
-          secrets: client.tokenEndpointAuthMethod === 'client_secret_jwt' ? () => this.clients.assertionSecretsOf(clientId) : undefined,
-        },
-        claims ?? undefined,
-      );
+      const secrets = client.tokenEndpointAuthMethod === 'client_secret_jwt' ? () => this.clients.assertionSecretsOf(clientId) : undefined;
+      await this.assertions.verify(client, assertion, { audiences: this.audiencesFor(request), secrets }, claims);
     } catch (error) {
       if (!(error instanceof AssertionRefused)) throw error;
       await ticket.failed();
