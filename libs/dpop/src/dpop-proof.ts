@@ -1,7 +1,7 @@
 import { KeyDoesNotFitAlg, verifiesSignatureOnPool } from '#oauth';
 import { accessTokenHash } from './jwk-thumbprint.js';
 import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
-import { ProofKeys, type ProofKey } from './proof-keys.js';
+import { jsonOfPart, ProofKeys, type ProofKey } from './proof-keys.js';
 import { normalizedTargetUri } from './target-uri.js';
 
 export { DPOP_SIGNING_ALGS } from './proof-keys.js';
@@ -39,8 +39,6 @@ export interface VerifiedDpopProof {
   /** Until when the proof could be accepted: how long its `jti` must be remembered. */
   acceptableUntil: number;
 }
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Proof headers checked before, with their imported keys: shared by every caller in this process. */
 const proofKeys = new ProofKeys();
@@ -85,7 +83,7 @@ async function verifiedPayload(proof: string, firstDot: number, { alg, key }: Pr
   if (!valid) throw new DpopProofRefused('the DPoP proof signature is invalid');
   let payload: unknown;
   try {
-    payload = JSON.parse(UTF8.decode(Buffer.from(proof.slice(firstDot + 1, secondDot), 'base64url')));
+    payload = jsonOfPart(proof.slice(firstDot + 1, secondDot));
   } catch {
     throw new DpopProofRefused('the DPoP proof claims are not JSON');
   }

@@ -70,10 +70,15 @@ export class ProofKeys {
   }
 }
 
+/** The JSON a base64url part of a proof holds (header or claims); throws for anything else. */
+export function jsonOfPart(part: string): unknown {
+  return JSON.parse(UTF8.decode(Buffer.from(part, 'base64url')));
+}
+
 function decodeHeader(encodedHeader: string): Record<string, unknown> {
   let header: unknown;
   try {
-    header = JSON.parse(UTF8.decode(Buffer.from(encodedHeader, 'base64url')));
+    header = jsonOfPart(encodedHeader);
   } catch {
     throw new DpopProofRefused('the DPoP proof header is malformed');
   }
