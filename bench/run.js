@@ -273,21 +273,36 @@ async function measureCodeExchange({ app, db, tokenUrl }, { key = 'code', openid
  */
 async function measureSessionAuthorize({ app, db, adminPassword }) {
   const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], scopes: ['openid'] });
+  const { authorizeUrl, session } = await signedInAuthorization(app, adminPassword, client, 'openid bench.read');
+  return warmThenMeasure(app, 'sessionAuthorize', () => ({ url: authorizeUrl, headers: { cookie: session } }));
+}
+
+/** The PKCE verifier of every session-answered authorization request (their codes are exchanged with it). */
+const SESSION_VERIFIER = 'bench-verifier-'.repeat(4);
+const codeOf = (location) => (location ? new URL(location).searchParams.get('code') : null);
+
+/**
+ * An authorization request of `client` for `scope` (with a nonce when it asks for openid), a browser
+ * session signed in through the real pages for it (the consent remembered), and a first request
+ * checked to be answered by that session with a code.
+ */
+async function signedInAuthorization(app, adminPassword, client, scope) {
   const query = new URLSearchParams({
     client_id: client.clientId,
     redirect_uri: REDIRECT_URI,
     response_type: 'code',
-    scope: 'openid bench.read',
+    scope,
     state: 'bench',
-    nonce: 'bench',
-    code_challenge: createHash('sha256').update('bench-verifier-'.repeat(4)).digest('base64url'),
+    ...(scope.split(' ').includes('openid') ? { nonce: 'bench' } : {}),
+    code_challenge: createHash('sha256').update(SESSION_VERIFIER).digest('base64url'),
     code_challenge_method: 'S256',
   });
   const authorizeUrl = `${app.url}/oauth/authorize?${query}`;
   const session = await signInThroughPages(app, authorizeUrl, adminPassword);
   const check = await fetch(authorizeUrl, { redirect: 'manual', headers: { cookie: session } });
-  if (check.status !== 302 || !new URL(check.headers.get('location')).searchParams.get('code')) throw new Error(`authorize with a session: ${check.status}`);
-  return warmThenMeasure(app, 'sessionAuthorize', () => ({ url: authorizeUrl, headers: { cookie: session } }));
+  const code = check.status === 302 ? codeOf(check.headers.get('location')) : null;
+  if (!code) throw new Error(`authorize with a session: ${check.status}`);
+  return { authorizeUrl, path: `/oauth/authorize?${query}`, session, code };
 }
 
 /**
@@ -301,27 +316,11 @@ async function measureSessionAuthorize({ app, db, adminPassword }) {
  */
 async function measureCodeFlow({ app, db, adminPassword, tokenUrl }, { key, openid }) {
   const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited', scopes: openid ? ['openid', 'offline_access'] : [] });
-  const verifier = 'bench-verifier-'.repeat(4);
-  const query = new URLSearchParams({
-    client_id: client.clientId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: openid ? 'openid offline_access bench.read' : 'bench.read',
-    state: 'bench',
-    ...(openid ? { nonce: 'bench' } : {}),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const authorizeUrl = `${app.url}/oauth/authorize?${query}`;
-  const session = await signInThroughPages(app, authorizeUrl, adminPassword);
-  const flowUrl = authorizeUrl;
-  const exchangeBody = (code) => `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_verifier=${verifier}`;
-  const codeOf = (location) => (location ? new URL(location).searchParams.get('code') : null);
-  const check = await fetch(flowUrl, { redirect: 'manual', headers: { cookie: session } });
-  const firstCode = codeOf(check.headers.get('location'));
-  const first = firstCode ? await fetch(tokenUrl, { ...form(client.authorization), body: exchangeBody(firstCode) }) : undefined;
-  const answer = first?.status === 200 ? await first.json() : {};
-  if (!answer.refresh_token || Boolean(answer.id_token) !== openid) throw new Error(`${NAMES[key]}: authorize ${check.status}, token ${first?.status}`);
+  const { path, session, code } = await signedInAuthorization(app, adminPassword, client, openid ? 'openid offline_access bench.read' : 'bench.read');
+  const exchangeBody = (authorizationCode) => `grant_type=authorization_code&code=${authorizationCode}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_verifier=${SESSION_VERIFIER}`;
+  const first = await fetch(tokenUrl, { ...form(client.authorization), body: exchangeBody(code) });
+  const answer = first.status === 200 ? await first.json() : {};
+  if (!answer.refresh_token || Boolean(answer.id_token) !== openid) throw new Error(`${NAMES[key]}: token ${first.status}`);
   const run = async (name, duration) => {
     const flows = [];
     let failed = 0;
@@ -330,7 +329,7 @@ async function measureCodeFlow({ app, db, adminPassword, tokenUrl }, { key, open
       requests: [
         {
           method: 'GET',
-          path: new URL(flowUrl).pathname + new URL(flowUrl).search,
+          path,
           headers: { cookie: session },
           setupRequest: (request, context) => {
             context.started = performance.now();
@@ -422,10 +421,11 @@ async function pairedRounds(app, only) {
 
 /** Per round, app rps over its baseline's; the run's figure is their median. */
 function ratiosOf(results) {
-  const byRound = (name) => new Map(results.filter((row) => row.name === name).map((row) => [row.round ?? 1, row.rps]));
-  const ratio = (app, bare) => {
-    const [apps, bares] = [byRound(NAMES[app]), byRound(NAMES[bare])];
-    const rounds = [...apps.keys()].filter((round) => bares.has(round)).map((round) => +(apps.get(round) / bares.get(round)).toFixed(3));
+  const byRound = (name, field) => new Map(results.filter((row) => row.name === name).map((row) => [row.round ?? 1, row[field]]));
+  // field: flowsPerSecond for the code flows (failed steps never count as flows), rps otherwise.
+  const ratio = (app, bare, field = 'rps') => {
+    const [apps, bares] = [byRound(NAMES[app], field), byRound(NAMES[bare], field)];
+    const rounds = [...apps.keys()].filter((round) => bares.get(round) > 0).map((round) => +(apps.get(round) / bares.get(round)).toFixed(3));
     return rounds.length === 0 ? {} : { median: median(rounds), rounds };
   };
   return {
@@ -435,17 +435,9 @@ function ratiosOf(results) {
     introspectionVsBareVerify: ratio('introspection', 'verify'),
     codeVsBareSign: ratio('code', 'sign'),
     oidcCodeVsCode: ratio('oidcCode', 'code'),
-    oidcFlowVsFlow: flowRatio(results),
+    oidcFlowVsFlow: ratio('oidcCodeFlow', 'codeFlow', 'flowsPerSecond'),
     tokenVsBareJson: ratio('token', 'json'),
   };
-}
-
-/** Per round, openid flows per second over plain ones (failed steps never count as flows). */
-function flowRatio(results) {
-  const byRound = (key) => new Map(results.filter((row) => row.name === NAMES[key]).map((row) => [row.round, row.flowsPerSecond]));
-  const [openid, plain] = [byRound('oidcCodeFlow'), byRound('codeFlow')];
-  const rounds = [...openid.keys()].filter((round) => plain.get(round) > 0).map((round) => +(openid.get(round) / plain.get(round)).toFixed(3));
-  return rounds.length === 0 ? {} : { median: median(rounds), rounds };
 }
 
 function median(values) {
