@@ -60,7 +60,8 @@ if (auth) {
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...pairRows('client_credentials', 'app client_credentials', 'bare ES256 sign', 'bare node:http ES256 sign', 'tokenVsBareSign', '>= 50%, p99 < 25 ms'),
     ...pairRows('client_credentials with resource', 'app client_credentials with resource', 'client_credentials (just before)', 'app client_credentials', 'tokenResourceVsToken', '>= 90%'),
-    ...pairRows('client_credentials with private_key_jwt', 'app client_credentials with private_key_jwt', 'client_credentials with a secret (same round)', 'app client_credentials', 'tokenPrivateKeyJwtVsToken', '>= 60%'),
+    ...pairRows('client_credentials with private_key_jwt (ES256)', 'app client_credentials with private_key_jwt', 'client_credentials with a secret (same round)', 'app client_credentials', 'tokenPrivateKeyJwtVsToken', '>= 60%'),
+    ...pairRows('client_credentials with private_key_jwt (RS256)', 'app client_credentials with private_key_jwt, RS256', 'client_credentials with a secret (same round)', 'app client_credentials', 'tokenPrivateKeyJwtRs256VsToken', 'reported'),
     ...pairRows('introspection', 'app introspection', 'bare ES256 verify', 'bare node:http ES256 verify', 'introspectionVsBareVerify', '>= 80%, p99 < 25 ms'),
     `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign (same round) | | | ${pct(ratioOf('codeVsBareSign').median)} | none set |`,
     ...(oidcCode

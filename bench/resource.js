@@ -9,7 +9,8 @@
 //      answers 401 to that token; 200 changes, p50 and p99.
 //   3. RS memory: a fresh RS loads 10,000 clients and 100,000 revoked grant ids through the
 //      snapshot; RSS sampled under the /api/me load.
-// Usage: npm run build && node bench/resource.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION)
+// Usage: npm run build && node bench/resource.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION;
+// BENCH_CASES=json,verify,me,dpop,propagation,memory runs some of them and writes no results file)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
@@ -22,6 +23,9 @@ const DPOP_TARGET_RATIO = 0.4;
 /** Proofs made ahead per second of the DPoP run: above what the resource server can answer. */
 const PROOFS_PER_SECOND = 12_000;
 const me = (rs, token) => statusOf(`${rs.url}/api/me`, token);
+/** BENCH_CASES=me,dpop (for example): only those, for profiling one path; a full run otherwise. */
+const CASES = process.env.BENCH_CASES?.split(',');
+const only = (name) => !CASES || CASES.includes(name);
 
 /** RSS samples every 250 ms while `work` runs; returns work's result and the peak. */
 async function withRssSampling(child, work) {
@@ -59,59 +63,80 @@ async function main() {
     const token = await tokenFor(`${issuer}`, benchClient, secret);
     const bearer = { headers: { authorization: `Bearer ${token}` } };
 
-    const json = await childServer('json');
-    children.push(json);
-    results.push(await measure('bare node:http fixed JSON (child)', { url: json.url }));
-    await json.stop();
-    const verify = await childServer('verify', { AUTH_ISSUER: issuer, RESOURCE_AUDIENCE: AUDIENCE });
-    children.push(verify);
-    results.push(await measure('bare node:http jose verify (child)', { url: verify.url, ...bearer }));
-    await verify.stop();
+    if (only('json')) {
+      const json = await childServer('json');
+      children.push(json);
+      results.push(await measure('bare node:http fixed JSON (child)', { url: json.url }));
+      await json.stop();
+    }
+    if (only('verify')) {
+      const verify = await childServer('verify', { AUTH_ISSUER: issuer, RESOURCE_AUDIENCE: AUDIENCE });
+      children.push(verify);
+      results.push(await measure('bare node:http jose verify (child)', { url: verify.url, ...bearer }));
+      await verify.stop();
+    }
 
-    const rs = await childServer('rs', auth.rsEnv(rsDbs[0].url), RS_FLAGS);
-    children.push(rs);
-    await until('the RS to accept the bench token', async () => (await me(rs, token)) === 200);
-    out.smallRs = { rssBeforeLoadMb: +((await rs.rss()).rss / 2 ** 20).toFixed(1) };
-    const load = await withRssSampling(rs, () => measure('rs GET /api/me (child)', { url: `${rs.url}/api/me`, ...bearer }));
-    results.push({ ...load.result, peakRssMb: load.peakRssMb });
-    const key = dpopKey();
-    const boundToken = await boundTokenFor(issuer, benchClient, secret, key);
-    results.push(await measure('rs GET /api/me DPoP (child)', withFreshProofs({ url: `${rs.url}/api/me` }, key, `${rs.url}/api/me`, boundToken, DURATION_SECONDS * PROOFS_PER_SECOND)));
-    out.propagation = await propagation(auth, (probed) => me(rs, probed));
-    console.log(`propagation over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`);
-    await rs.stop();
-
-    const loaded = await bulkRevocations(db, secret);
-    const big = await childServer('rs', auth.rsEnv(rsDbs[1].url), RS_FLAGS);
-    children.push(big);
-    await until('the big RS to load its snapshot', async () => (await me(big, token)) === 200, 120_000);
-    const idle = await big.rss();
-    const idleRss = idle.rss;
-    const bigLoad = await withRssSampling(big, () => measure('rs GET /api/me, 10k clients (child)', { url: `${big.url}/api/me`, ...bearer }));
-    results.push({ ...bigLoad.result, peakRssMb: bigLoad.peakRssMb });
-    out.memory = { clients: loaded, revokedGrantIds: MEMORY.revoked, rssAfterSnapshotMb: +(idleRss / 2 ** 20).toFixed(1), heapUsedAfterSnapshotMb: +(idle.heapUsed / 2 ** 20).toFixed(1), peakRssUnderLoadMb: bigLoad.peakRssMb };
-    console.log(`RS memory with ${loaded} clients + ${MEMORY.revoked} revoked ids: ${JSON.stringify(out.memory)}; small RS: ${JSON.stringify(out.smallRs)}, peak ${load.peakRssMb} MB`);
-    await big.stop();
+    if (only('me') || only('dpop') || only('propagation')) {
+      const rs = await childServer('rs', auth.rsEnv(rsDbs[0].url), RS_FLAGS);
+      children.push(rs);
+      await until('the RS to accept the bench token', async () => (await me(rs, token)) === 200);
+      out.smallRs = { rssBeforeLoadMb: +((await rs.rss()).rss / 2 ** 20).toFixed(1) };
+      if (only('me')) {
+        const load = await withRssSampling(rs, () => measure('rs GET /api/me (child)', { url: `${rs.url}/api/me`, ...bearer }));
+        results.push({ ...load.result, peakRssMb: load.peakRssMb });
+        out.smallRs.peakRssUnderLoadMb = load.peakRssMb;
+      }
+      if (only('dpop')) {
+        const key = dpopKey();
+        const boundToken = await boundTokenFor(issuer, benchClient, secret, key);
+        results.push(await measure('rs GET /api/me DPoP (child)', withFreshProofs({ url: `${rs.url}/api/me` }, key, `${rs.url}/api/me`, boundToken, DURATION_SECONDS * PROOFS_PER_SECOND)));
+      }
+      if (only('propagation')) {
+        out.propagation = await propagation(auth, (probed) => me(rs, probed));
+        console.log(`propagation over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`);
+      }
+      await rs.stop();
+    }
+    if (only('memory')) await measureMemory(auth, rsDbs[1], token, results, out, children);
   } finally {
     await Promise.allSettled(children.map((child) => child.stop()));
     await auth.close();
     await Promise.allSettled(rsDbs.map((database) => database.drop()));
   }
   const byName = Object.fromEntries(results.map((row) => [row.name, row]));
-  const rsRow = byName['rs GET /api/me (child)'];
+  const ratio = (name, over) => (byName[name] && byName[over] ? +(byName[name].rps / byName[over].rps).toFixed(3) : undefined);
   out.ratios = {
-    rsVsBareVerify: +(rsRow.rps / byName['bare node:http jose verify (child)'].rps).toFixed(3),
-    rsVsBareJson: +(rsRow.rps / byName['bare node:http fixed JSON (child)'].rps).toFixed(3),
-    dpopVsBearer: +(byName['rs GET /api/me DPoP (child)'].rps / rsRow.rps).toFixed(3),
+    rsVsBareVerify: ratio('rs GET /api/me (child)', 'bare node:http jose verify (child)'),
+    rsVsBareJson: ratio('rs GET /api/me (child)', 'bare node:http fixed JSON (child)'),
+    dpopVsBearer: ratio('rs GET /api/me DPoP (child)', 'rs GET /api/me (child)'),
+    dpopVsBareVerify: ratio('rs GET /api/me DPoP (child)', 'bare node:http jose verify (child)'),
   };
-  out.dpopCheck = { target: DPOP_TARGET_RATIO, pass: out.ratios.dpopVsBearer >= DPOP_TARGET_RATIO };
-  console.log(`DPoP-bound GET: ${Math.round(out.ratios.dpopVsBearer * 100)}% of the bearer GET's rps (target >= ${DPOP_TARGET_RATIO * 100}%): ${out.dpopCheck.pass ? 'PASS' : 'FAIL'}`);
+  if (out.ratios.dpopVsBearer !== undefined) {
+    out.dpopCheck = { target: DPOP_TARGET_RATIO, pass: out.ratios.dpopVsBearer >= DPOP_TARGET_RATIO };
+    console.log(`DPoP-bound GET: ${Math.round(out.ratios.dpopVsBearer * 100)}% of the bearer GET's rps (target >= ${DPOP_TARGET_RATIO * 100}%): ${out.dpopCheck.pass ? 'PASS' : 'FAIL'}`);
+  }
   console.table(out.ratios);
+  if (CASES) return;
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}-resource.json`, import.meta.url);
   writeFileSync(file, JSON.stringify({ date, kind: 'resource', node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, rsNodeFlags: RS_FLAGS, results, ...out }, null, 2) + '\n');
   console.log(`written ${file.pathname}`);
+}
+
+/** A fresh resource server loads 10,000 clients and 100,000 revoked grant ids through the snapshot; its RSS under /api/me load. */
+async function measureMemory(auth, rsDb, token, results, out, children) {
+  const bearer = { headers: { authorization: `Bearer ${token}` } };
+  const loaded = await bulkRevocations(auth.db, auth.secret);
+  const big = await childServer('rs', auth.rsEnv(rsDb.url), RS_FLAGS);
+  children.push(big);
+  await until('the big RS to load its snapshot', async () => (await me(big, token)) === 200, 120_000);
+  const idle = await big.rss();
+  const bigLoad = await withRssSampling(big, () => measure('rs GET /api/me, 10k clients (child)', { url: `${big.url}/api/me`, ...bearer }));
+  results.push({ ...bigLoad.result, peakRssMb: bigLoad.peakRssMb });
+  out.memory = { clients: loaded, revokedGrantIds: MEMORY.revoked, rssAfterSnapshotMb: +(idle.rss / 2 ** 20).toFixed(1), heapUsedAfterSnapshotMb: +(idle.heapUsed / 2 ** 20).toFixed(1), peakRssUnderLoadMb: bigLoad.peakRssMb };
+  console.log(`RS memory with ${loaded} clients + ${MEMORY.revoked} revoked ids: ${JSON.stringify(out.memory)}; small RS: ${JSON.stringify(out.smallRs ?? {})}`);
+  await big.stop();
 }
 
 main().then(

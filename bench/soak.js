@@ -111,6 +111,11 @@ async function app(name, script, env, flags = []) {
       const kb = /VmRSS:\s+(\d+) kB/.exec(procStatus(child.pid))?.[1];
       return kb === undefined ? undefined : Number(kb) / 1024;
     },
+    /** The anonymous part of the RSS (heaps, malloc arenas): the rest is file pages, node's binary first. */
+    anonMb: () => {
+      const kb = /RssAnon:\s+(\d+) kB/.exec(procStatus(child.pid))?.[1];
+      return kb === undefined ? undefined : Number(kb) / 1024;
+    },
     alive: () => child.exitCode === null && child.signalCode === null,
     stop: () => (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), exited),
   };
@@ -160,13 +165,16 @@ function sampleRss(t0, apps, samples) {
     const t = (performance.now() - t0) / 1000;
     for (const a of apps) {
       const mb = a.alive() ? a.rssMb() : undefined;
-      if (mb !== undefined) samples[a.name].push({ t: +t.toFixed(1), mb: +mb.toFixed(1) });
+      if (mb !== undefined) samples[a.name].push({ t: +t.toFixed(1), mb: +mb.toFixed(1), anonMb: +(a.anonMb() ?? 0).toFixed(1) });
     }
   }, RSS_EVERY_MS);
   return () => clearInterval(timer);
 }
 
-/** V8's used heap from each app's /metrics every 5 s: tells live-data growth from allocator noise in RSS (reported, not checked). */
+/**
+ * V8's used heap (and the heap it keeps committed, `totalMb`) from each app's /metrics every 5 s: tells
+ * live-data growth from V8's headroom and from allocator noise in RSS (reported, not checked).
+ */
 function sampleHeap(t0, apps, heap) {
   const timer = setInterval(() => {
     const t = +((performance.now() - t0) / 1000).toFixed(1);
@@ -175,7 +183,8 @@ function sampleHeap(t0, apps, heap) {
         .then((response) => response.text())
         .then((text) => {
           const used = /^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1];
-          if (used) heap[a.name].push({ t, mb: +(Number(used) / 2 ** 20).toFixed(1) });
+          const total = /^nodejs_heap_size_total_bytes (\S+)/m.exec(text)?.[1];
+          if (used) heap[a.name].push({ t, mb: +(Number(used) / 2 ** 20).toFixed(1), totalMb: +(Number(total) / 2 ** 20).toFixed(1) });
         })
         .catch(() => undefined);
     }
