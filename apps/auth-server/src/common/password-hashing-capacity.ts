@@ -12,8 +12,8 @@ export const HASHING_SLOTS = 2;
 export const DEFAULT_PASSWORD_HASH_QUEUE_LIMIT = 16 * HASHING_SLOTS;
 
 /**
- * log2 of scrypt's work N·p: 2^15 is two lanes of N = 2^14, r = 8 (16 MiB, ~50-100 ms a hash;
- * users/password-hasher.ts). OWASP's minimum is more work (2^17 with p = 1, or 2^14 with p = 5):
+ * log2 of scrypt's work N·p: 2^15 is four lanes of N = 2^13, r = 8 (8 MiB, ~50-100 ms a hash;
+ * users/password-hasher.ts). OWASP's minimum is more work (2^17 with p = 1, or 2^13 with p = 10):
  * raise PASSWORD_HASH_COST where logins are few or cores many.
  */
 export const DEFAULT_PASSWORD_HASH_COST = 15;

@@ -88,7 +88,7 @@ export class AuthServerEnv {
   PASSWORD_HASH_QUEUE_LIMIT = DEFAULT_PASSWORD_HASH_QUEUE_LIMIT;
 
   /**
-   * log2 of scrypt's work N·p for new password hashes (10 to 20; 15 = N of 2^14 in two lanes, 16 MiB per hash,
+   * log2 of scrypt's work N·p for new password hashes (10 to 20; 15 = N of 2^13 in four lanes, 8 MiB per hash,
    * users/password-hasher.ts). Raise it on fast hardware; stored hashes keep their own parameters.
    * The tests run at 10.
    */

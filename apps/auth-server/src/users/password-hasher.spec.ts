@@ -14,13 +14,13 @@ describe('password hashing', () => {
     expect(await verifyPassword('correct horse', 'bcrypt$whatever')).toBe(false);
   });
 
-  it('new hashes at the default cost take two lanes of half the memory, and say so in the hash', async () => {
+  it('new hashes at the default cost take four lanes of a quarter of the memory, and say so in the hash', async () => {
     usePasswordHashCost(DEFAULT_PASSWORD_HASH_COST);
     try {
       const stored = await hashPassword('correct horse');
-      expect(stored.startsWith(`scrypt$${2 ** (DEFAULT_PASSWORD_HASH_COST - 1)}$8$2$`)).toBe(true);
+      expect(stored.startsWith(`scrypt$${2 ** (DEFAULT_PASSWORD_HASH_COST - 2)}$8$4$`)).toBe(true);
       expect(await verifyPassword('correct horse', stored)).toBe(true);
-      expect(dummyPasswordHash().startsWith(`scrypt$${2 ** (DEFAULT_PASSWORD_HASH_COST - 1)}$8$2$`)).toBe(true);
+      expect(dummyPasswordHash().startsWith(`scrypt$${2 ** (DEFAULT_PASSWORD_HASH_COST - 2)}$8$4$`)).toBe(true);
     } finally {
       usePasswordHashCost(DEFAULT_PASSWORD_HASH_COST);
     }

@@ -5,11 +5,14 @@ import { HashingQueue } from './hashing-queue.js';
 const KEY_LENGTH = 32;
 /**
  * scrypt's lanes (p) for new hashes. Its memory is 128·r·N bytes whatever p is, its time grows
- * with N·p: two lanes of N = 2^(cost−1) take as long as one of 2^cost with half the memory, 16 MiB
- * instead of 32 at the default cost. Measured (docs/soak.md, "Memory"): that half, twice over with
- * two hashes at once, is what kept the auth server's RSS above 200 MB under a login-heavy load.
+ * with N·p: four lanes of N = 2^(cost−2) take as long as one of 2^cost with a quarter of the
+ * memory, 8 MiB instead of 32 at the default cost (OWASP's table trades memory for lanes the same
+ * way, down to N = 2^13 with p = 10). Measured (docs/soak.md, "Memory" and "Session 10"): two
+ * hashes at once under a login-heavy load were 64 MiB of RSS at one lane, 32 at two, 16 at four;
+ * two lanes left the auth server's RSS near 200 MB over an hour. The price: an attacker's
+ * memory × time per guess halves with each halving of N (the CPU work per guess stays).
  */
-const LANES = 2;
+const LANES = 4;
 let cost = costOf(DEFAULT_PASSWORD_HASH_COST);
 let dummyHash = dummyHashFor(cost);
 

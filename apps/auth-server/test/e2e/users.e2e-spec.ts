@@ -60,8 +60,8 @@ describe('users admin API', () => {
       await client.connect();
       try {
         const { rows } = await client.query('SELECT password_hash FROM users WHERE id = $1', [body.id]);
-        // N·p = 2^PASSWORD_HASH_COST in two lanes: 2^9 × 2 as the test harness configures it (2^14 × 2 by default).
-        expect(rows[0].password_hash).toMatch(/^scrypt\$512\$8\$2\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+        // N·p = 2^PASSWORD_HASH_COST in four lanes: 2^8 × 4 as the test harness configures it (2^13 × 4 by default).
+        expect(rows[0].password_hash).toMatch(/^scrypt\$256\$8\$4\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
         expect(rows[0].password_hash).not.toContain('dave-secret-password');
       } finally {
         await client.end();
