@@ -47,7 +47,8 @@ const RSS_EVERY_MS = 250;
 const PREFILL_TOKENS = Number(process.env.SOAK_PREFILL_TOKENS ?? 10_000);
 /** Then the mixed workload, without faults, before the clock starts: heaps and pools reach their working size. */
 const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 20);
-const RS_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256']; // as start:resource and compose
+/** The resource servers' node flags: as start:resource and compose, or SOAK_RS_FLAGS (a memory variant). */
+const RS_FLAGS = (process.env.SOAK_RS_FLAGS ?? '--max-semi-space-size=2 --max-old-space-size=256').split(/\s+/).filter(Boolean);
 const RESOURCE = { clientId: 'soak-resource-server', clientSecret: randomBytes(32).toString('base64url') };
 const ADMIN_PASSWORD = randomBytes(12).toString('base64url');
 const AUDIENCE = 'http://localhost:3001';
@@ -75,7 +76,7 @@ async function until(what, condition, timeoutMs) {
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 /**
  * Variants for memory measurements (docs/soak.md, "Memory"): extra environment (`K=V K=V`) and
- * node flags (instead of the production ones) for the auth server only. SOAK_MALLOC=glibc starts every app without MALLOC_ENV, as
+ * node flags (instead of the production ones) for the auth server (SOAK_RS_FLAGS: the resource servers'). SOAK_MALLOC=glibc starts every app without MALLOC_ENV, as
  * a bare `node dist/...` with glibc's defaults would run.
  */
 const AUTH_ENV = Object.fromEntries((process.env.SOAK_AUTH_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split(/=(.*)/s, 2)));
@@ -582,6 +583,7 @@ async function main() {
       serverErrors: failures.serverErrors.slice(0, 100),
       authEnv: AUTH_ENV,
       authFlags: AUTH_FLAGS,
+      rsFlags: RS_FLAGS,
       malloc: APP_MALLOC_ENV,
       rss,
       rssProfile: profile,
