@@ -1,6 +1,7 @@
 import { KeyDoesNotFitAlg, verifiesSignatureOnPool } from '#oauth';
 import { accessTokenHash } from './jwk-thumbprint.js';
 import { DpopNonceRequired, DpopProofRefused } from './proof-errors.js';
+import { LruMemo } from './lru-memo.js';
 import { jsonOfPart, ProofKeys, type ProofKey } from './proof-keys.js';
 import { normalizedTargetUri } from './target-uri.js';
 
@@ -42,6 +43,10 @@ export interface VerifiedDpopProof {
 
 /** Proof headers checked before, with their imported keys: shared by every caller in this process. */
 const proofKeys = new ProofKeys();
+/** URIs parsed before (the server's own and the `htu`s clients send: a few per route). */
+const targetUriOf = new LruMemo(normalizedTargetUri, 1_000);
+/** `ath` of the access tokens presented lately (a client sends one token with many proofs). */
+const athOf = new LruMemo(accessTokenHash, 1_000);
 
 /**
  * Checks a DPoP proof as RFC 9449 §4.3 lists it, except the `jti` replay check (steps 11–12),
@@ -92,20 +97,20 @@ async function verifiedPayload(proof: string, firstDot: number, { alg, key }: Pr
 }
 
 function targetUris(uri: string | readonly string[]): string[] {
-  return typeof uri === 'string' ? [normalizedTargetUri(uri)] : uri.map(normalizedTargetUri);
+  return typeof uri === 'string' ? [targetUriOf.of(uri)] : uri.map((one) => targetUriOf.of(one));
 }
 
 function checkClaims(payload: Record<string, unknown>, expected: DpopProofExpectations, now: number): Omit<VerifiedDpopProof, 'jkt'> {
   const { jti, htm, htu, iat } = payload;
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new DpopProofRefused('the DPoP proof jti is missing or malformed');
   if (htm !== expected.method) throw new DpopProofRefused('the DPoP proof htm does not match the request method');
-  if (typeof htu !== 'string' || !targetUris(expected.uri).includes(normalizedTargetUri(htu))) throw new DpopProofRefused('the DPoP proof htu does not match the request URI');
+  if (typeof htu !== 'string' || !targetUris(expected.uri).includes(targetUriOf.of(htu))) throw new DpopProofRefused('the DPoP proof htu does not match the request URI');
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new DpopProofRefused('the DPoP proof iat is missing');
   if (iat > now + CLOCK_SKEW_SECONDS || iat < now - DPOP_PROOF_MAX_AGE_SECONDS) throw new DpopProofRefused('the DPoP proof iat is outside the acceptable window');
   if (expected.nonce !== undefined && (typeof payload.nonce !== 'string' || !expected.nonce.isCurrent(payload.nonce))) throw new DpopNonceRequired();
   if (expected.accessToken !== undefined) {
     if (typeof payload.ath !== 'string') throw new DpopProofRefused('the DPoP proof lacks the ath of the access token');
-    if (payload.ath !== accessTokenHash(expected.accessToken)) throw new DpopProofRefused('the DPoP proof ath does not match the access token');
+    if (payload.ath !== athOf.of(expected.accessToken)) throw new DpopProofRefused('the DPoP proof ath does not match the access token');
   }
   return { jti, iat, acceptableUntil: Math.floor(iat) + DPOP_PROOF_MAX_AGE_SECONDS + CLOCK_SKEW_SECONDS };
 }

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { jwkThumbprint } from './jwk-thumbprint.js';
+import { LruMemo } from './lru-memo.js';
 import { DpopProofRefused } from './proof-errors.js';
 
 /** Asymmetric algorithms only (RFC 9449 §4.3 step 5: never `none`, never a MAC). Advertised as `dpop_signing_alg_values_supported`. */
@@ -26,23 +27,17 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * header, so nothing is skipped for a header that was not checked. Least recently used first out.
  */
 export class ProofKeys {
-  private readonly known = new Map<string, ProofKey>();
+  private readonly known: LruMemo<ProofKey>;
   /** Keys imported so far: what the cache saves, counted (spec). */
   imports = 0;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.known = new LruMemo((encodedHeader) => this.checked(encodedHeader), capacity);
+  }
 
   /** The proof's checked header: `encodedHeader` is its first part, already known to be base64url. */
   of(encodedHeader: string): ProofKey {
-    let known = this.known.get(encodedHeader);
-    if (known !== undefined) {
-      this.known.delete(encodedHeader);
-    } else {
-      known = this.checked(encodedHeader);
-      if (this.known.size >= this.capacity) this.known.delete(this.known.keys().next().value!);
-    }
-    this.known.set(encodedHeader, known);
-    return known;
+    return this.known.of(encodedHeader);
   }
 
   private checked(encodedHeader: string): ProofKey {
