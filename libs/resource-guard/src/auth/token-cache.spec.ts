@@ -11,6 +11,20 @@ describe(TokenCache.name, () => {
     expect(sut.get('t')).toBeUndefined();
   });
 
+  it('drops the entries past their deadline when it takes a new one, not only when they are asked for', () => {
+    let now = 0;
+    const sut = new TokenCache<string>(10, 100, () => now);
+    sut.set('a', 'v');
+    sut.set('b', 'v');
+    now = 50;
+    sut.set('c', 'v');
+    now = 120;
+    sut.set('d', 'v');
+    // a and b (deadline 100) are gone; c (150) and d stay.
+    expect(sut.size).toBe(2);
+    expect(sut.get('c')).toBe('v');
+  });
+
   it('caps an entry without deadline by the max age', () => {
     let now = 0;
     const sut = new TokenCache<string>(10, 100, () => now);

@@ -4,6 +4,9 @@
  * same token again) does not delete and re-insert a Map entry per request; eviction moves marked
  * entries to the young end once before it evicts unmarked ones. An entry lives no longer than its
  * own deadline (the token's exp, or a shorter cap), so a cached token never outlives itself.
+ * Entries go in about in deadline order, so each insert also drops the ones past their deadline
+ * from the old end: under a steady flow of new tokens the cache holds the live ones, not its bound
+ * in dead ones (~1.5 KB each: the token and its principal).
  *
  * The last key hit is compared before the Map is asked: a client sends the same token request
  * after request, and comparing two equal ~600-character strings is cheaper than hashing the
@@ -36,10 +39,15 @@ export class TokenCache<V> {
 
   /** `expiresAtMs` undefined: the value has no deadline of its own (the max age still applies). */
   set(key: string, value: V, expiresAtMs?: number): void {
-    const deadline = Math.min(this.now() + this.maxAgeMs, expiresAtMs ?? Number.POSITIVE_INFINITY);
-    if (deadline <= this.now()) return;
+    const now = this.now();
+    const deadline = Math.min(now + this.maxAgeMs, expiresAtMs ?? Number.POSITIVE_INFINITY);
+    if (deadline <= now) return;
     // Whatever this insert or its evictions remove, the last hit may be among it.
     this.forgetLast();
+    for (const [oldestKey, oldest] of this.entries) {
+      if (oldest.deadline > now) break;
+      this.entries.delete(oldestKey);
+    }
     this.entries.delete(key);
     this.entries.set(key, { value, deadline, used: false });
     while (this.entries.size > this.maxEntries) {
