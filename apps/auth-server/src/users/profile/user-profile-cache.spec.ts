@@ -35,6 +35,20 @@ describe(UserProfileCache.name, () => {
     }
   });
 
+  it('lets expired profiles go as it reads new ones, not only when they are asked for again', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const { sut } = cacheOver(user({ name: 'Alice' }), user({ name: 'Bob' }), user({ name: 'Carol' }));
+      await sut.get('u1');
+      await sut.get('u2');
+      jest.setSystemTime(PROFILE_CACHE_MS);
+      await sut.get('u3');
+      expect(sut.size).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('reads again after forget (a change committed through this instance)', async () => {
     const { sut } = cacheOver(user({ name: 'Alice' }), user({ name: 'Alice L.' }));
     expect(await sut.get('u1')).toEqual({ name: 'Alice' });

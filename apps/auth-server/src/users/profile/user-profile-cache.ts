@@ -33,12 +33,25 @@ export class UserProfileCache {
     if (hit && hit.until > now) return hit.profile;
     const generation = this.generation;
     const profile = this.users.findById(userId).then((user) => (user?.active ? user.profile : null));
+    // Entries go in in lifetime order: the expired ones leave from the front, so the map holds the
+    // last second's profiles instead of filling to its bound with users who called once.
+    for (const [oldestId, oldest] of this.entries) {
+      if (oldest.until > now) break;
+      this.entries.delete(oldestId);
+    }
     if (this.entries.size >= MAX_ENTRIES) this.entries = new Map();
+    // Re-inserted at the young end (a Map keeps a key's first position), which keeps the order.
+    this.entries.delete(userId);
     this.entries.set(userId, { profile, until: now + PROFILE_CACHE_MS });
     // Only a found profile stays, and only if no change was made meanwhile (forget ran after the read began).
     const drop = () => this.entries.get(userId)?.profile === profile && this.entries.delete(userId);
     profile.then((found) => (found === null || generation !== this.generation) && drop(), drop);
     return profile;
+  }
+
+  /** Profiles held (spec). */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** After a committed change to the user: the next request reads it. */
