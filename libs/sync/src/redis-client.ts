@@ -15,8 +15,6 @@ export interface RedisClientOptions {
   /** ms before the next reconnection attempt, or null to give up. */
   retryStrategy?: (attempt: number) => number | null;
   autoResendUnfulfilledCommands?: boolean;
-  /** Commands issued in one turn of the event loop leave in one write (ioredis's auto-pipelining). */
-  enableAutoPipelining?: boolean;
 }
 
 /**
@@ -50,11 +48,10 @@ function clientFor(endpoint: RedisEndpoint, options: RedisClientOptions): RedisC
         failoverDetector: true,
       });
     case 'cluster': {
-      const { lazyConnect, enableOfflineQueue, retryStrategy, enableAutoPipelining, ...perNode } = options;
+      const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = options;
       return new Cluster(endpoint.nodes, {
         lazyConnect,
         enableOfflineQueue,
-        enableAutoPipelining,
         // The cluster reconnects as a whole (each node's own strategy stays ioredis's default).
         clusterRetryStrategy: retryStrategy,
         redisOptions: {

@@ -23,15 +23,7 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
     redisUrl: string,
     private readonly local: ReplayStore = new MemoryReplayStore(),
   ) {
-    this.redis = createRedisClient(redisUrl, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-      // One SET NX per DPoP request: the ones a busy replica issues in the same turn share one write and one read.
-      enableAutoPipelining: true,
-    });
+    this.redis = createRedisClient(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
     this.redis.on('error', () => undefined);
     this.redis.connect().catch(() => undefined);
   }
