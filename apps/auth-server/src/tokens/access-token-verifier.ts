@@ -9,7 +9,13 @@ export type VerifiedAccessToken = JWTPayload & Pick<AccessTokenPayload, 'gid' | 
 
 /** Verified tokens remembered (introspection sees the same token again and again). */
 export const MAX_REMEMBERED = 10_000;
-export const REMEMBER_MS = 5 * 60_000;
+/**
+ * A minute: a resource server in introspection mode asks again every 10 s (its own cache), and its
+ * replicas ask within moments of each other; a token asked about later pays one signature check
+ * (~70 µs) again. Five minutes held ~1.2 KB for each token of the last five minutes, 10,000 (12 MB)
+ * at the soak's rate alone, a sixth of the auth server's live heap (docs/soak.md, "Session 10").
+ */
+export const REMEMBER_MS = 60_000;
 
 /**
  * Checks signature, typ, alg and issuer of one of our access tokens; expiry too (jose).
