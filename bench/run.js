@@ -200,7 +200,7 @@ async function startApp(database) {
   const privateKeys = {};
   const jwks = { keys: [] };
   for (const alg of ASSERTION_ALGS) {
-    const keys = await generateKeyPair(alg, { modulusLength: 2048 });
+    const keys = await generateKeyPair(alg, alg.startsWith('RS') ? { modulusLength: 2048 } : {});
     privateKeys[alg] = keys.privateKey;
     jwks.keys.push({ ...(await exportJWK(keys.publicKey)), kid: `bench-${alg}`, alg });
   }

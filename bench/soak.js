@@ -106,16 +106,16 @@ async function app(name, script, env, flags = []) {
     name,
     log,
     child,
-    // undefined once the process is gone, even before its 'exit' is seen here (a zombie has no VmRSS):
-    // the run then goes on to report it ("is still running"), instead of dying on the sample.
-    rssMb: () => {
-      const kb = /VmRSS:\s+(\d+) kB/.exec(procStatus(child.pid))?.[1];
-      return kb === undefined ? undefined : Number(kb) / 1024;
-    },
-    /** The anonymous part of the RSS (heaps, malloc arenas): the rest is file pages, node's binary first. */
-    anonMb: () => {
-      const kb = /RssAnon:\s+(\d+) kB/.exec(procStatus(child.pid))?.[1];
-      return kb === undefined ? undefined : Number(kb) / 1024;
+    /**
+     * RSS and its anonymous part (heaps, malloc arenas; the rest is file pages, node's binary first), MB,
+     * from one read. undefined once the process is gone, even before its 'exit' is seen here (a zombie
+     * has no VmRSS): the run then goes on to report it ("is still running"), instead of dying on the sample.
+     */
+    memoryMb: () => {
+      const status = procStatus(child.pid);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      const anon = /RssAnon:\s+(\d+) kB/.exec(status)?.[1];
+      return rss === undefined || anon === undefined ? undefined : { rss: Number(rss) / 1024, anon: Number(anon) / 1024 };
     },
     alive: () => child.exitCode === null && child.signalCode === null,
     stop: () => (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), exited),
@@ -165,8 +165,8 @@ function sampleRss(t0, apps, samples) {
   const timer = setInterval(() => {
     const t = (performance.now() - t0) / 1000;
     for (const a of apps) {
-      const mb = a.alive() ? a.rssMb() : undefined;
-      if (mb !== undefined) samples[a.name].push({ t: +t.toFixed(1), mb: +mb.toFixed(1), anonMb: +(a.anonMb() ?? 0).toFixed(1) });
+      const memory = a.alive() ? a.memoryMb() : undefined;
+      if (memory !== undefined) samples[a.name].push({ t: +t.toFixed(1), mb: +memory.rss.toFixed(1), anonMb: +memory.anon.toFixed(1) });
     }
   }, RSS_EVERY_MS);
   return () => clearInterval(timer);
