@@ -3,7 +3,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
-import { setupOpenApi } from '#operability';
+import { HttpMetrics, setupOpenApi } from '#operability';
 import { appLogging, requestIdOptions } from '#observability';
 import { BearerTokenGuard, RegistryProjection, RegistrySyncService } from '#resource-guard';
 import { checkRedisConnection } from '#sync';
@@ -13,6 +13,10 @@ import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { installEnvoyCheckBodies } from './forward-auth/envoy-check-bodies.js';
 import { Gateway } from './gateway/gateway.js';
+import { GatewayLane } from './gateway/gateway-lane.js';
+import { UpstreamForwarder } from './gateway/upstream-forwarder.js';
+import { RsMetrics } from './metrics/rs-metrics.js';
+import { RouteAuthorizer } from './route-access/route-authorizer.js';
 
 export type { ResourceServerOptions } from './app.module.js';
 
@@ -22,7 +26,9 @@ export async function createResourceServer(config: ResourceServerConfig, options
     new Logger('ResourceServer').warn('Redis is unreachable at boot: events arrive once it is back');
   }
   const logging = appLogging('resource-server', config);
+  const gatewayLane = new GatewayLane();
   const adapter = new FastifyAdapter({
+    serverFactory: gatewayLane.serverFactory,
     bodyLimit: 64 * 1024,
     trustProxy: false,
     return503OnClosing: true,
@@ -32,12 +38,20 @@ export async function createResourceServer(config: ResourceServerConfig, options
     ...requestIdOptions,
   });
   logging.install(adapter.getInstance());
+  gatewayLane.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
   installEnvoyCheckBodies(adapter.getInstance());
   const fastLanes = installFastLanes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config, options), adapter, { logger: logging.nestLogger, abortOnError: false });
   fastLanes.resolve({ guard: app.get(BearerTokenGuard), controller: (type) => app.get(type, { strict: false }) });
   app.get(Gateway).install(adapter.getInstance());
+  gatewayLane.resolve({
+    authorizer: app.get(RouteAuthorizer),
+    forwarder: app.get(UpstreamForwarder),
+    metrics: app.get(RsMetrics),
+    httpMetrics: app.get(HttpMetrics),
+    requestCompleted: logging.requestCompleted,
+  });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and

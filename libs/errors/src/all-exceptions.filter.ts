@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '#oauth';
 import { isUnavailableError, sqlState, UNIQUE_VIOLATION } from './classify.js';
@@ -39,10 +40,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
  * Fastify's own errors raised before routing (a malformed URL), which never reach Nest's filters.
  */
 export function renderError(request: FastifyRequest, reply: FastifyReply, exception: unknown): number {
-  const error = OAUTH_PATH.test(request.url) ? toOAuthError(exception) : toProblem(exception);
+  const error = errorFor(request.url, exception);
   if (error instanceof OAuthError) sendOAuth(reply, error);
   else sendProblem(reply, error);
   return error.status;
+}
+
+/**
+ * renderError() on Node's own response, for a request Fastify never saw (the resource server's
+ * gateway lane): the same status, body and headers, plus `headers` (the request id). Answers the
+ * status sent.
+ */
+export function writeErrorAnswer(res: ServerResponse, url: string, exception: unknown, headers: Record<string, string>): number {
+  const error = errorFor(url, exception);
+  const oauth = error instanceof OAuthError;
+  const body = JSON.stringify(oauth ? { error: error.error, error_description: sanitize(error.description) } : error.toBody());
+  res.writeHead(error.status, {
+    ...headers,
+    'cache-control': 'no-store',
+    ...(oauth ? { pragma: 'no-cache' } : {}),
+    ...error.headers,
+    'content-type': oauth ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+  return error.status;
+}
+
+/** An exception as the path's clients expect it: an OAuth error (RFC 6749/6750) or a problem (RFC 9457). */
+function errorFor(url: string, exception: unknown): OAuthError | Problem {
+  return OAUTH_PATH.test(url) ? toOAuthError(exception) : toProblem(exception);
 }
 
 /** The status an error is answered with (as renderError answers it outside /oauth/): for audit rows and metrics labels. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { installRequestLogging } from './fastify-logging.js';
+import { installRequestLogging, logRequestCompleted, type CompletedRequest } from './fastify-logging.js';
 import { createAccessLogger, createAppLogger, type AppLogLevel } from './logger.js';
 import { NestPinoLogger } from './nest-pino-logger.js';
 
@@ -10,6 +10,8 @@ export interface AppLogging {
   nestLogger: NestPinoLogger;
   /** Adds the request-id, request-context and request-line hooks to the adapter's instance. */
   install(fastify: FastifyInstance): void;
+  /** The access log's line for a request answered outside Fastify's hooks. */
+  requestCompleted(request: CompletedRequest): void;
 }
 
 /** What each bootstrap.ts needs, from the app's `logLevel` and optional `logDestination`. */
@@ -17,5 +19,10 @@ export function appLogging(app: string, config: { logLevel: AppLogLevel; logDest
   const options = { app, level: config.logLevel, destination: config.logDestination };
   const logger = createAppLogger(options);
   const accessLogger = createAccessLogger(options);
-  return { logger, nestLogger: new NestPinoLogger(logger), install: (fastify) => installRequestLogging(fastify, accessLogger) };
+  return {
+    logger,
+    nestLogger: new NestPinoLogger(logger),
+    install: (fastify) => installRequestLogging(fastify, accessLogger),
+    requestCompleted: (request) => logRequestCompleted(accessLogger, request),
+  };
 }

@@ -25,8 +25,13 @@ export function labelMetricsRoute(request: FastifyRequest, route: string): void 
  */
 @Injectable()
 export class HttpMetrics {
+  private readonly histogram: Histogram<'method' | 'route' | 'status_class'>;
+  // One labelled child per (method, route pattern, status class), made on first use: no label
+  // object or label-hash computation per request (the set is bounded by the route table).
+  private readonly children = new Map<string, ReturnType<HttpMetrics['histogram']['labels']>>();
+
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry) {
-    const histogram = new Histogram({
+    this.histogram = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route pattern and status class',
       labelNames: ['method', 'route', 'status_class'],
@@ -34,21 +39,22 @@ export class HttpMetrics {
       registers: [metrics.registry],
     });
     const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // One labelled child per (method, route pattern, status class), made on first use: no label
-    // object or label-hash computation per request (the set is bounded by the route table).
-    const children = new Map<string, ReturnType<typeof histogram.labels>>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      const method = request.method;
       const route = (request as LabelledRequest)[METRICS_ROUTE] ?? request.routeOptions.url ?? 'unmatched';
-      const statusClass = STATUS_CLASSES[Math.floor(reply.statusCode / 100)] ?? `${Math.floor(reply.statusCode / 100)}xx`;
-      const key = `${method} ${statusClass} ${route}`;
-      let child = children.get(key);
-      if (child === undefined) {
-        child = histogram.labels({ method, route, status_class: statusClass });
-        children.set(key, child);
-      }
-      child.observe(reply.elapsedTime / 1000);
+      this.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
+  }
+
+  /** One request's latency: from the hook above, or from a lane that answers before Fastify (the resource server's gateway lane). */
+  observe(method: string, route: string, statusCode: number, seconds: number): void {
+    const statusClass = STATUS_CLASSES[Math.floor(statusCode / 100)] ?? `${Math.floor(statusCode / 100)}xx`;
+    const key = `${method} ${statusClass} ${route}`;
+    let child = this.children.get(key);
+    if (child === undefined) {
+      child = this.histogram.labels({ method, route, status_class: statusClass });
+      this.children.set(key, child);
+    }
+    child.observe(seconds);
   }
 }

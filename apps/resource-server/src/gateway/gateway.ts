@@ -7,6 +7,7 @@ import { RouteAuthorizer, UNMATCHED_ROUTE, type RouteAccess, type RouteRequest }
 import { renderRefusal } from '../route-access/render-refusal.js';
 import { ROUTE_METHODS } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
+import { GATEWAY_ROUTE_CONFIG } from './gateway-lane.js';
 import { UpstreamForwarder } from './upstream-forwarder.js';
 import { WebSocketUpgrades } from './websocket-upgrades.js';
 
@@ -44,8 +45,10 @@ export class Gateway {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
       const handler = (request: FastifyRequest, reply: FastifyReply) => this.forward(request, reply);
-      scope.route({ method: [...ROUTE_METHODS], url: '/', handler });
-      scope.route({ method: [...ROUTE_METHODS], url: '/*', handler });
+      // Marked for the lane in front (gateway-lane.ts), which learns the server's own paths from every other route.
+      const config = { [GATEWAY_ROUTE_CONFIG]: true };
+      scope.route({ method: [...ROUTE_METHODS], url: '/', handler, config });
+      scope.route({ method: [...ROUTE_METHODS], url: '/*', handler, config });
       registered();
     });
   }

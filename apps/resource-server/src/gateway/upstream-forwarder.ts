@@ -1,14 +1,14 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { renderError } from '#errors';
+import { renderError, writeErrorAnswer } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
 import { settlesWithin } from '#operability';
 import { RequestPathRefused } from '../route-access/route-problems.js';
 import type { Route } from '../routes/route.js';
-import { upstreamHeaders, withoutHopByHopInto } from './upstream-headers.js';
+import { upstreamHeaders, withoutHopByHopInto, type ClientConnection } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
 import { upstreamTarget } from './upstream-url.js';
 
@@ -39,23 +39,11 @@ export class UpstreamForwarder implements OnApplicationShutdown {
 
   /** Refuses (synchronously, RequestPathRefused) a path that walks up; anything later is rendered or ends the response. */
   forward(request: FastifyRequest, reply: FastifyReply, route: Route, authHeaders: Record<string, string>): void {
-    const { origin, path, query } = upstreamTarget(route, request.url);
-    if (walksUp(path)) throw new RequestPathRefused('the path has a segment beginning or ending with ".."');
-    // undici sets Host from the origin, as the upstream expects.
-    const headers = upstreamHeaders(request.headers, { ip: request.ip, protocol: request.protocol, host: request.headers.host }, authHeaders);
-    headers[REQUEST_ID_HEADER] = String(request.id);
-    const options: Dispatcher.RequestOptions = {
-      origin,
-      path: path + query,
-      method: request.method as Dispatcher.HttpMethod,
-      headers: headers as Record<string, string | string[]>,
-      // The catch-all's content-type parser hands the unread request stream over as the body.
-      body: (request.body as Readable | undefined) ?? null,
-      headersTimeout: route.timeoutMs,
-      bodyTimeout: route.timeoutMs,
-    };
+    const client = { ip: request.ip, protocol: request.protocol, host: request.headers.host };
+    // The catch-all's content-type parser hands the unread request stream over as the body.
+    const body = (request.body as Readable | undefined) ?? null;
     this.agent.stream(
-      options,
+      this.dispatchOptions(request.raw, route, client, authHeaders, String(request.id), body),
       ({ statusCode, headers: answered }) => {
         // From here on the response is ours to write, and Fastify's onResponse hooks still run when it ends.
         reply.hijack();
@@ -71,6 +59,67 @@ export class UpstreamForwarder implements OnApplicationShutdown {
       },
     );
   }
+
+  /**
+   * forward() for the gateway's lane (gateway-lane.ts), on Node's own request and response: the
+   * same upstream request and the same answer, written straight into `res` with the request id as
+   * the only header of ours. `ended` is called once the response is over (sent, failed, or cut),
+   * with the status written. Throws (RequestPathRefused) before anything is sent, or not at all.
+   */
+  forwardRaw(req: IncomingMessage, res: ServerResponse, call: RawForwardCall, ended: (status: number) => void): void {
+    const { route, requestId } = call;
+    const client = { ip: call.ip, protocol: call.protocol, host: req.headers.host };
+    const options = this.dispatchOptions(req, route, client, call.authHeaders, requestId, call.body);
+    this.agent.stream(
+      options,
+      ({ statusCode, headers: answered }) => {
+        res.writeHead(statusCode, withoutHopByHopInto(answered, { [REQUEST_ID_HEADER]: requestId }) as OutgoingHttpHeaders);
+        return res;
+      },
+      (error) => {
+        if (error) {
+          if (!res.headersSent) writeErrorAnswer(res, req.url ?? '/', upstreamProblem(error, route.timeoutMs), { [REQUEST_ID_HEADER]: requestId });
+          else res.destroy(error);
+        }
+        ended(res.statusCode);
+      },
+    );
+  }
+
+  private dispatchOptions(
+    req: IncomingMessage,
+    route: Route,
+    client: ClientConnection,
+    authHeaders: Record<string, string>,
+    requestId: string,
+    body: Readable | null,
+  ): Dispatcher.RequestOptions {
+    const { origin, path, query } = upstreamTarget(route, req.url ?? '/');
+    if (walksUp(path)) throw new RequestPathRefused('the path has a segment beginning or ending with ".."');
+    // undici sets Host from the origin, as the upstream expects.
+    const headers = upstreamHeaders(req.headers, client, authHeaders);
+    headers[REQUEST_ID_HEADER] = requestId;
+    return {
+      origin,
+      path: path + query,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: headers as Record<string, string | string[]>,
+      body,
+      headersTimeout: route.timeoutMs,
+      bodyTimeout: route.timeoutMs,
+    };
+  }
+}
+
+/** What the lane knows of a request it forwards. */
+export interface RawForwardCall {
+  route: Route;
+  authHeaders: Record<string, string>;
+  requestId: string;
+  ip: string;
+  protocol: 'http' | 'https';
+  /** The request itself when it has a body, else null. */
+  body: Readable | null;
 }
 
 /** reply-from's rule, kept: a decoded path equal to "..", or with a segment starting or ending in "..". */

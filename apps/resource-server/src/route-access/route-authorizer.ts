@@ -99,6 +99,28 @@ export class RouteAuthorizer {
   }
 
   /**
+   * decide()'s answer when it is an admission that needs nothing more (a public route, or a
+   * Bearer token verified before and admitted now), else undefined: a refusal, a token to verify,
+   * DPoP, Basic credentials, a registry catch-up. Nothing is spent or counted either way (no DPoP
+   * `jti`, no Basic failure), so a caller that gets undefined can ask decide() as if this never ran:
+   * the gateway's lane (gateway/gateway-lane.ts) hands such requests to Fastify.
+   */
+  admittedAtOnce(request: RouteRequest): RouteAccess | undefined {
+    if (request.dpop !== undefined) return undefined;
+    try {
+      const route = this.routeOf(request);
+      if (route.scopes === 'public') return { route };
+      if (route.clientBasic && isBasicAuthorization(request.authorization)) return undefined;
+      const presented = this.tokenOf(request);
+      const principal = this.verifier.cached?.(presented.token);
+      if (principal === undefined || DpopBinding.applies(principal, presented)) return undefined;
+      return { route, access: this.admitted(principal, route) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * A confidential client by its id and secret (client-basic/), on a route that allows it; then the
    * route's scope rule, applied to the client's associated scopes. Its refusals carry a Basic
    * challenge, not the bearer one.
