@@ -3,11 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { renderError, writeErrorAnswer } from '#errors';
+import { renderError } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
 import { settlesWithin } from '#operability';
 import { RequestPathRefused } from '../route-access/route-problems.js';
 import type { Route } from '../routes/route.js';
+import { UpstreamAnswer } from './upstream-answer.js';
 import { upstreamHeaders, withoutHopByHopInto, type ClientConnection } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
 import { upstreamTarget } from './upstream-url.js';
@@ -62,28 +63,16 @@ export class UpstreamForwarder implements OnApplicationShutdown {
 
   /**
    * forward() for the gateway's lane (gateway-lane.ts), on Node's own request and response: the
-   * same upstream request and the same answer, written straight into `res` with the request id as
-   * the only header of ours. `ended` is called once the response is over (sent, failed, or cut),
-   * with the status written. Throws (RequestPathRefused) before anything is sent, or not at all.
+   * same upstream request and the same answer (UpstreamAnswer), written straight into `res` with
+   * the request id as the only header of ours. `ended` is called once the response is over (sent,
+   * failed, or cut), with the status written. Throws (RequestPathRefused) before anything is sent,
+   * or not at all.
    */
   forwardRaw(req: IncomingMessage, res: ServerResponse, call: RawForwardCall, ended: (status: number) => void): void {
     const { route, requestId } = call;
     const client = { ip: call.ip, protocol: call.protocol, host: req.headers.host };
     const options = this.dispatchOptions(req, route, client, call.authHeaders, requestId, call.body);
-    this.agent.stream(
-      options,
-      ({ statusCode, headers: answered }) => {
-        res.writeHead(statusCode, withoutHopByHopInto(answered, { [REQUEST_ID_HEADER]: requestId }) as OutgoingHttpHeaders);
-        return res;
-      },
-      (error) => {
-        if (error) {
-          if (!res.headersSent) writeErrorAnswer(res, req.url ?? '/', upstreamProblem(error, route.timeoutMs), { [REQUEST_ID_HEADER]: requestId });
-          else res.destroy(error);
-        }
-        ended(res.statusCode);
-      },
-    );
+    this.agent.dispatch(options, new UpstreamAnswer(res, req.url ?? '/', requestId, route.timeoutMs, ended));
   }
 
   private dispatchOptions(

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -23,12 +24,30 @@ describe('resource server: the gateway lane', () => {
   let upstream: Server;
   const seen: Seen[] = [];
   const logLines: Record<string, unknown>[] = [];
+  const big = randomBytes(1024 * 1024);
+  let endlessClosed: () => void = () => undefined;
   let forward: ReturnType<typeof jest.spyOn>;
 
   beforeAll(async () => {
     upstream = createServer((req, res) => {
       seen.push({ url: req.url!, headers: req.headers });
       req.resume();
+      if (req.url!.endsWith('/big')) return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(big.length) }).end(big);
+      if (req.url!.endsWith('/chunked')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('one,');
+        return void setImmediate(() => res.end('two'));
+      }
+      if (req.url!.endsWith('/endless')) {
+        // Writes until the connection is gone: the lane must abort it once its client leaves.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const timer = setInterval(() => res.write(Buffer.alloc(1024)), 5);
+        res.on('close', () => {
+          clearInterval(timer);
+          endlessClosed();
+        });
+        return;
+      }
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' }).end(JSON.stringify({ url: req.url })));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -213,6 +232,40 @@ describe('resource server: the gateway lane', () => {
       req.end();
     });
     expect(answer).toEqual({ status: 200, body: '' });
+    expect(forward).not.toHaveBeenCalled();
+  });
+
+  it('streams a 1 MB answer and a chunked one through the lane, intact', async () => {
+    const token = await authServer.sign({ scope: 'reports.read' });
+    await rs.request('/billing/warm', { token });
+    forward.mockClear();
+    const download = await rs.request('/billing/big', { token });
+    expect(download.status).toBe(200);
+    const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    expect(sha256(new Uint8Array(await download.arrayBuffer()))).toBe(sha256(big));
+    const chunked = await rs.request('/billing/chunked', { token });
+    expect(chunked.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await chunked.text()).toBe('one,two');
+    expect(forward).not.toHaveBeenCalled();
+  });
+
+  it('aborts the upstream request when the client leaves in the middle of the answer', async () => {
+    const closed = new Promise<void>((resolve) => (endlessClosed = resolve));
+    const { hostname, port } = new URL(rs.baseUrl);
+    // node:http rather than fetch, whose pool opens a spare connection that would hold the server's close.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: hostname, port, path: '/open/endless', agent: false }, (res) => {
+        res.once('data', () => {
+          resolve(res.statusCode!);
+          req.destroy();
+        });
+      });
+      req.on('error', () => undefined);
+      req.on('close', () => reject(new Error('closed before any data')));
+      req.end();
+    });
+    expect(status).toBe(200);
+    await closed;
     expect(forward).not.toHaveBeenCalled();
   });
 });
