@@ -18,7 +18,7 @@ export const AUDIENCE = 'http://localhost:3001';
  * docker-compose.yml): V8's heap growth under allocation-heavy load, not the live data, dominates
  * RSS (docs/performance.md).
  */
-export const RS_FLAGS = (process.env.BENCH_RS_NODE_FLAGS ?? '--max-semi-space-size=2 --max-old-space-size=256').split(' ').filter(Boolean);
+export const RS_FLAGS = (process.env.BENCH_RS_NODE_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=256').split(' ').filter(Boolean);
 /** The scope of every bench client; routes files of the benches ask for it. */
 export const BENCH_SCOPE = 'bench.read';
 

@@ -30,7 +30,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const AUDIENCE = 'http://localhost:3001';
 const RESOURCE = { clientId: 'capacity-resource-server', clientSecret: randomBytes(32).toString('base64url') };
-const RS_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256'];
+const RS_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
 /** An idle backend sends its pending pg_stat_database counts within 10 s (PGSTAT_IDLE_INTERVAL): each snapshot waits that long first. */
 const STATS_SETTLE_MS = 11_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -48,7 +48,7 @@ const PREFILL_TOKENS = Number(process.env.SOAK_PREFILL_TOKENS ?? 10_000);
 /** Then the mixed workload, without faults, before the clock starts: heaps and pools reach their working size. */
 const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 20);
 /** The resource servers' node flags: as start:resource and compose, or SOAK_RS_FLAGS (a memory variant). */
-const RS_FLAGS = (process.env.SOAK_RS_FLAGS ?? '--max-semi-space-size=2 --max-old-space-size=256').split(/\s+/).filter(Boolean);
+const RS_FLAGS = (process.env.SOAK_RS_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=256').split(/\s+/).filter(Boolean);
 const RESOURCE = { clientId: 'soak-resource-server', clientSecret: randomBytes(32).toString('base64url') };
 const ADMIN_PASSWORD = randomBytes(12).toString('base64url');
 const AUDIENCE = 'http://localhost:3001';

@@ -5,7 +5,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '#operability';
 import { RsMetrics } from '../metrics/rs-metrics.js';
-import { RouteAuthorizer, type RouteRequest } from '../route-access/route-authorizer.js';
+import { RouteAuthorizer, routeRequest, type RouteRequest } from '../route-access/route-authorizer.js';
 import { envoyDescription, forwardedDescription, type HeaderValue } from './described-request.js';
 import { forwardDecision } from './forward-decision.js';
 
@@ -68,13 +68,15 @@ export class ForwardAuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const described = {
-      ...forwardedDescription(method, forwardedUri, originalUri),
+    const { method: forwardedMethod, target } = forwardedDescription(method, forwardedUri, originalUri);
+    const described = routeRequest({
+      method: forwardedMethod,
+      target,
       authorization,
       dpop: request.headers.dpop,
       origin: forwardedOrigin(request.headers),
       ip: forwardedCallerIp(request.headers, request.ip),
-    };
+    });
     return this.decide(described, reply);
   }
 
@@ -118,8 +120,16 @@ export class ForwardAuthController {
 
   private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { headers } = request;
+    const { method, target } = envoyDescription(request.method, request.url, headers);
     return this.decide(
-      { ...envoyDescription(request.method, request.url, headers), authorization: headers.authorization, dpop: headers.dpop, origin: forwardedOrigin(headers), ip: forwardedCallerIp(headers, request.ip) },
+      routeRequest({
+        method,
+        target,
+        authorization: headers.authorization,
+        dpop: headers.dpop,
+        origin: forwardedOrigin(headers),
+        ip: forwardedCallerIp(headers, request.ip),
+      }),
       reply,
     );
   }

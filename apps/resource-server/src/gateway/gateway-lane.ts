@@ -6,7 +6,7 @@ import type { HttpMetrics } from '#operability';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER, type CompletedRequest } from '#observability';
 import type { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
-import type { RouteAuthorizer, RouteRequest } from '../route-access/route-authorizer.js';
+import { routeRequest, type RouteAuthorizer } from '../route-access/route-authorizer.js';
 import type { UpstreamForwarder } from './upstream-forwarder.js';
 
 /** What the lane needs from the built app (bootstrap.ts). */
@@ -96,7 +96,7 @@ export class GatewayLane {
     const pathEnd = pathEndOf(url);
     const path = pathEnd === url.length ? url : url.slice(0, pathEnd);
     if (!PLAIN_PATH.test(path) || this.ownSegments.has(firstSegment(path))) return false;
-    const described: RouteRequest = { method, target: url, authorization: headers.authorization, dpop: headers.dpop };
+    const described = routeRequest({ method, target: url, authorization: headers.authorization, dpop: headers.dpop });
     const admitted = host.authorizer.admittedAtOnce(described);
     if (admitted === undefined) return false;
     const started = performance.now();

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { labelMetricsRoute } from '#operability';
 import { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
-import { RouteAuthorizer, UNMATCHED_ROUTE, type RouteAccess, type RouteRequest } from '../route-access/route-authorizer.js';
+import { RouteAuthorizer, routeRequest, UNMATCHED_ROUTE, type RouteAccess, type RouteRequest } from '../route-access/route-authorizer.js';
 import { renderRefusal } from '../route-access/render-refusal.js';
 import { ROUTE_METHODS } from '../routes/route.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
@@ -67,14 +67,14 @@ export class Gateway {
       return undefined;
     }
     const { headers } = request;
-    const described: RouteRequest = {
+    const described = routeRequest({
       method: request.method,
       target: request.url,
       authorization: headers.authorization,
       dpop: headers.dpop,
       origin: `${request.protocol}://${headers.host ?? ''}`,
       ip: request.ip,
-    };
+    });
     let decision: RouteAccess | Promise<RouteAccess>;
     try {
       decision = this.authorizer.decide(described);
