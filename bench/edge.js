@@ -126,7 +126,7 @@ async function main() {
       if (nginx.exited()) throw new Error(`nginx exited: ${nginx.output()}`);
       fronts.push(['nginx', nginx.url]);
     } else console.warn(`edge bench: ${NGINX_BINARY} not found, the nginx cases are left out (apt-get install nginx-light)`);
-    out.nginx = nginxAvailable ? { binary: NGINX_BINARY, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 16 per upstream)' } : null;
+    out.nginx = nginxAvailable ? { binary: NGINX_BINARY, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 64 per upstream)' } : null;
 
     for (const payload of ['json', 'large', 'upload'].filter(only)) {
       for (const [front, base] of fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front)))
