@@ -1,13 +1,12 @@
-import { forwardedCallerIp } from '../route-access/caller-ip.js';
-import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { RsMetrics } from '../metrics/rs-metrics.js';
 import { renderRefusal } from '../route-access/render-refusal.js';
-import { RouteAuthorizer, routeRequest } from '../route-access/route-authorizer.js';
+import { RouteAuthorizer } from '../route-access/route-authorizer.js';
 import { forwardedDescription } from './described-request.js';
 import { forwardDecision } from './forward-decision.js';
+import { forwardedRouteRequest } from './forwarded-route-request.js';
 
 export const VERIFY_PATH = '/auth/verify';
 
@@ -43,16 +42,7 @@ export class ForwardAuthRoute {
       void reply.header('cache-control', 'no-store');
       try {
         const { headers } = request;
-        // Not spread into the literal: spreading the description cost more CPU than the decision.
-        const { method, target } = forwardedDescription(headers['x-forwarded-method'], headers['x-forwarded-uri'], headers['x-original-uri']);
-        const described = routeRequest({
-          method,
-          target,
-          authorization: headers.authorization,
-          dpop: headers.dpop,
-          origin: forwardedOrigin(headers),
-          ip: forwardedCallerIp(headers, request.ip),
-        });
+        const described = forwardedRouteRequest(forwardedDescription(headers['x-forwarded-method'], headers['x-forwarded-uri'], headers['x-original-uri']), headers, request.ip);
         const decision = forwardDecision(authorizer, metrics, described);
         if (decision instanceof Promise) {
           return decision.then(

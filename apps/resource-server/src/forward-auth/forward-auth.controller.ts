@@ -1,13 +1,12 @@
-import { forwardedCallerIp } from '../route-access/caller-ip.js';
-import { forwardedOrigin } from '../route-access/proof-origin.js';
 import { applyDecorators, Controller, Delete, Get, Headers, HttpCode, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '#operability';
 import { RsMetrics } from '../metrics/rs-metrics.js';
-import { RouteAuthorizer, routeRequest, type RouteRequest } from '../route-access/route-authorizer.js';
+import { RouteAuthorizer, type RouteRequest } from '../route-access/route-authorizer.js';
 import { envoyDescription, forwardedDescription, type HeaderValue } from './described-request.js';
 import { forwardDecision } from './forward-decision.js';
+import { forwardedRouteRequest } from './forwarded-route-request.js';
 
 const AUTH_HEADER_DOCS = {
   'X-Auth-Subject': { description: 'the token subject (sub); the client id for client credentials (clientBasic routes)', schema: { type: 'string' } },
@@ -64,19 +63,10 @@ export class ForwardAuthController {
     @Headers('x-forwarded-method') method: HeaderValue,
     @Headers('x-forwarded-uri') forwardedUri: HeaderValue,
     @Headers('x-original-uri') originalUri: HeaderValue,
-    @Headers('authorization') authorization: HeaderValue,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { method: forwardedMethod, target } = forwardedDescription(method, forwardedUri, originalUri);
-    const described = routeRequest({
-      method: forwardedMethod,
-      target,
-      authorization,
-      dpop: request.headers.dpop,
-      origin: forwardedOrigin(request.headers),
-      ip: forwardedCallerIp(request.headers, request.ip),
-    });
+    const described = forwardedRouteRequest(forwardedDescription(method, forwardedUri, originalUri), request.headers, request.ip);
     return this.decide(described, reply);
   }
 
@@ -119,19 +109,7 @@ export class ForwardAuthController {
   }
 
   private checkOriginal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { headers } = request;
-    const { method, target } = envoyDescription(request.method, request.url, headers);
-    return this.decide(
-      routeRequest({
-        method,
-        target,
-        authorization: headers.authorization,
-        dpop: headers.dpop,
-        origin: forwardedOrigin(headers),
-        ip: forwardedCallerIp(headers, request.ip),
-      }),
-      reply,
-    );
+    return this.decide(forwardedRouteRequest(envoyDescription(request.method, request.url, request.headers), request.headers, request.ip), reply);
   }
 
   private async decide(described: RouteRequest, reply: FastifyReply): Promise<void> {

@@ -29,10 +29,10 @@ const PLAIN_PATH = /^\/[\w\-.~/]*$/;
 /**
  * The gateway's fast lane: an admitted request that needs nothing more is forwarded straight from
  * Node's HTTP server, before Fastify builds its request and reply, runs its hooks and routes to the
- * gateway's catch-all. Why: on the bench's fixed-JSON GET that pipeline was about half of the
- * resource server's CPU per proxied request, and the issue's 35% of a bare upstream is above what
- * the gateway reached through it (docs/performance.md, "Session 11"). It is Fastify's documented
- * `serverFactory` option: the server is Node's, the handler Fastify's for everything else.
+ * gateway's catch-all. Why: the gateway is what a proxied API pays on every call, and that pipeline
+ * was ~15% of the resource server's CPU per proxied GET in paired bench runs (docs/performance.md,
+ * "Session 11"). It is Fastify's documented `serverFactory` option: the server is Node's, the
+ * handler Fastify's for everything else.
  *
  * The lane takes only what it answers exactly as the catch-all would: a plain path (PLAIN_PATH)
  * whose first segment none of the resource server's own routes uses (they win over a route
@@ -109,7 +109,6 @@ export class GatewayLane {
       requestId,
       ip,
       protocol: (req.socket as TLSSocket).encrypted ? ('https' as const) : ('http' as const),
-      body: null,
     };
     try {
       host.forwarder.forwardRaw(req, res, call, (status) => {

@@ -71,7 +71,8 @@ export class UpstreamForwarder implements OnApplicationShutdown {
   forwardRaw(req: IncomingMessage, res: ServerResponse, call: RawForwardCall, ended: (status: number) => void): void {
     const { route, requestId } = call;
     const client = { ip: call.ip, protocol: call.protocol, host: req.headers.host };
-    const options = this.dispatchOptions(req, route, client, call.authHeaders, requestId, call.body);
+    // The lane takes only requests without a body.
+    const options = this.dispatchOptions(req, route, client, call.authHeaders, requestId, null);
     this.agent.dispatch(options, new UpstreamAnswer(res, req.url ?? '/', requestId, route.timeoutMs, ended));
   }
 
@@ -107,8 +108,6 @@ export interface RawForwardCall {
   requestId: string;
   ip: string;
   protocol: 'http' | 'https';
-  /** The request itself when it has a body, else null. */
-  body: Readable | null;
 }
 
 /** reply-from's rule, kept: a decoded path equal to "..", or with a segment starting or ending in "..". */
