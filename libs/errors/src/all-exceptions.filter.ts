@@ -40,10 +40,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
  * Fastify's own errors raised before routing (a malformed URL), which never reach Nest's filters.
  */
 export function renderError(request: FastifyRequest, reply: FastifyReply, exception: unknown): number {
-  const error = errorFor(request.url, exception);
-  if (error instanceof OAuthError) sendOAuth(reply, error);
-  else sendProblem(reply, error);
-  return error.status;
+  const answer = errorAnswer(request.url, exception);
+  // A string with its content type set goes out as it is (Fastify serializes only objects).
+  void reply.status(answer.status).headers(answer.headers).send(answer.body);
+  return answer.status;
 }
 
 /**
@@ -52,19 +52,30 @@ export function renderError(request: FastifyRequest, reply: FastifyReply, except
  * status sent.
  */
 export function writeErrorAnswer(res: ServerResponse, url: string, exception: unknown, headers: Record<string, string>): number {
+  const answer = errorAnswer(url, exception);
+  res.writeHead(answer.status, { ...headers, ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+  return answer.status;
+}
+
+/**
+ * An exception as the path's clients expect it, ready to send: an OAuth error (RFC 6749 §5.2 /
+ * RFC 6750 §3.1) or a problem document (RFC 9457), with their headers (challenges, Retry-After).
+ */
+function errorAnswer(url: string, exception: unknown): { status: number; headers: Record<string, string>; body: string } {
   const error = errorFor(url, exception);
-  const oauth = error instanceof OAuthError;
-  const body = JSON.stringify(oauth ? { error: error.error, error_description: sanitize(error.description) } : error.toBody());
-  res.writeHead(error.status, {
-    ...headers,
-    'cache-control': 'no-store',
-    ...(oauth ? { pragma: 'no-cache' } : {}),
-    ...error.headers,
-    'content-type': oauth ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-  return error.status;
+  if (error instanceof OAuthError) {
+    return {
+      status: error.status,
+      headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: error.error, error_description: sanitize(error.description) }),
+    };
+  }
+  return {
+    status: error.status,
+    headers: { 'cache-control': 'no-store', ...error.headers, 'content-type': 'application/problem+json; charset=utf-8' },
+    body: JSON.stringify(error.toBody()),
+  };
 }
 
 /** An exception as the path's clients expect it: an OAuth error (RFC 6749/6750) or a problem (RFC 9457). */
@@ -137,22 +148,6 @@ function toProblem(exception: unknown): Problem {
   if (status === 413) return ValidationProblem.field('body', 'the request body is too large');
   if (status && status < 500) return ValidationProblem.field(isBadUrl(exception) ? 'url' : 'body', publicMessage(exception, status));
   return new Problem(500, 'Internal server error', 'the server encountered an unexpected error');
-}
-
-function sendOAuth(reply: FastifyReply, error: OAuthError): void {
-  void reply
-    .status(error.status)
-    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
-    .type('application/json')
-    .send({ error: error.error, error_description: sanitize(error.description) });
-}
-
-function sendProblem(reply: FastifyReply, problem: Problem): void {
-  void reply
-    .status(problem.status)
-    .headers({ 'cache-control': 'no-store', ...problem.headers })
-    .type('application/problem+json')
-    .send(problem.toBody());
 }
 
 const UNSTORABLE_TEXT = 'the request contains characters that cannot be stored (such as NUL)';

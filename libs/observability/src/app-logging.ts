@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { installRequestLogging, logRequestCompleted, type CompletedRequest } from './fastify-logging.js';
+import { installRequestLogging, logRequestCompleted } from './fastify-logging.js';
 import { createAccessLogger, createAppLogger, type AppLogLevel } from './logger.js';
 import { NestPinoLogger } from './nest-pino-logger.js';
 
@@ -11,7 +11,7 @@ export interface AppLogging {
   /** Adds the request-id, request-context and request-line hooks to the adapter's instance. */
   install(fastify: FastifyInstance): void;
   /** The access log's line for a request answered outside Fastify's hooks. */
-  requestCompleted(request: CompletedRequest): void;
+  requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
 }
 
 /** What each bootstrap.ts needs, from the app's `logLevel` and optional `logDestination`. */
@@ -23,6 +23,6 @@ export function appLogging(app: string, config: { logLevel: AppLogLevel; logDest
     logger,
     nestLogger: new NestPinoLogger(logger),
     install: (fastify) => installRequestLogging(fastify, accessLogger),
-    requestCompleted: (request) => logRequestCompleted(accessLogger, request),
+    requestCompleted: (reqId, method, url, status, ms, ip) => logRequestCompleted(accessLogger, reqId, method, url, status, ms, ip),
   };
 }

@@ -1,5 +1,5 @@
 export { appLogging, type AppLogging } from './app-logging.js';
-export { installRequestLogging, requestIdOptions, type CompletedRequest } from './fastify-logging.js';
+export { installRequestLogging, requestIdOptions } from './fastify-logging.js';
 export { logFormatFor, prettyDestination, type LogFormat } from './log-format.js';
 export { createAccessLogger, createAppLogger, REDACT_PATHS, type AppLogLevel, type LoggerOptions } from './logger.js';
 export { NestPinoLogger } from './nest-pino-logger.js';

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { HttpMetrics } from '#operability';
-import { acceptOrGenerateRequestId, REQUEST_ID_HEADER, type CompletedRequest } from '#observability';
+import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
 import type { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import { routeRequest, type RouteAuthorizer } from '../route-access/route-authorizer.js';
@@ -16,7 +16,7 @@ export interface GatewayLaneHost {
   metrics: RsMetrics;
   httpMetrics: HttpMetrics;
   /** The access log's line (AppLogging.requestCompleted). */
-  requestCompleted(request: CompletedRequest): void;
+  requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
 }
 
 /** Marks the gateway's own catch-all routes (gateway.ts), which the lane stands in front of. */
@@ -114,7 +114,7 @@ export class GatewayLane {
       host.forwarder.forwardRaw(req, res, call, (status) => {
         const ms = performance.now() - started;
         host.httpMetrics.observe(method, routeLabel, status, ms / 1000);
-        host.requestCompleted({ reqId: requestId, method, url, status, ms, ip });
+        host.requestCompleted(requestId, method, url, status, ms, ip);
       });
     } catch {
       // Refused before anything was sent (a path the forwarder will not pass on): Fastify renders it.

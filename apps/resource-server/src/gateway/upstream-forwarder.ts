@@ -1,16 +1,14 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { renderError } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
 import { settlesWithin } from '#operability';
 import { RequestPathRefused } from '../route-access/route-problems.js';
 import type { Route } from '../routes/route.js';
-import { UpstreamAnswer } from './upstream-answer.js';
-import { upstreamHeaders, withoutHopByHopInto, type ClientConnection } from './upstream-headers.js';
-import { upstreamProblem } from './upstream-problems.js';
+import { CatchAllAnswer, LaneAnswer } from './upstream-answer.js';
+import { upstreamHeaders, type ClientConnection } from './upstream-headers.js';
 import { upstreamTarget } from './upstream-url.js';
 
 /** As @fastify/reply-from configured undici: a keep-alive pool per upstream origin, no pipelining. */
@@ -20,11 +18,11 @@ const DRAIN_MS = 2000;
 
 /**
  * Sends an admitted request to its upstream and streams the answer back, bodies piped both ways,
- * on undici (a keep-alive pool per origin). Written on undici's `stream` rather than through
- * @fastify/reply-from, which the gateway used before: reply-from answers through Fastify's reply
- * (its serializer, onSend hooks and a Readable in between), and the bench measured that path at
- * about half the throughput of undici writing straight into the response (bench/edge.js, issue 14
- * "Performance"). What it did for us is kept here: Host set to the upstream's, hop-by-hop and
+ * on undici (a keep-alive pool per origin), the answer written by UpstreamAnswer straight into the
+ * response, rather than through @fastify/reply-from, which the gateway used before: reply-from
+ * answers through Fastify's reply (its serializer, onSend hooks and a Readable in between), and the
+ * bench measured that path at about half the throughput of undici writing straight into the
+ * response (bench/edge.js, issue 14 "Performance"). What it did for us is kept here: Host set to the upstream's, hop-by-hop and
  * Connection-listed headers dropped both ways, a path with a ".." segment refused, the route's
  * timeout for the answer's head and for each gap in its body, no retry. The response keeps the
  * headers this server set before (the request id, the worker), the upstream's on top.
@@ -43,37 +41,21 @@ export class UpstreamForwarder implements OnApplicationShutdown {
     const client = { ip: request.ip, protocol: request.protocol, host: request.headers.host };
     // The catch-all's content-type parser hands the unread request stream over as the body.
     const body = (request.body as Readable | undefined) ?? null;
-    this.agent.stream(
-      this.dispatchOptions(request.raw, route, client, authHeaders, String(request.id), body),
-      ({ statusCode, headers: answered }) => {
-        // From here on the response is ours to write, and Fastify's onResponse hooks still run when it ends.
-        reply.hijack();
-        // getHeaders() is a fresh copy: the upstream's headers go on top of it, no further copies.
-        reply.raw.writeHead(statusCode, withoutHopByHopInto(answered, reply.getHeaders()) as OutgoingHttpHeaders);
-        return reply.raw;
-      },
-      (error) => {
-        if (!error) return;
-        // Before the answer's head: a problem document. After it: the body broke off, so does ours.
-        if (!reply.raw.headersSent) void renderError(request, reply, upstreamProblem(error, route.timeoutMs));
-        else reply.raw.destroy(error);
-      },
-    );
+    this.agent.dispatch(this.dispatchOptions(request.raw, route, client, authHeaders, String(request.id), body), new CatchAllAnswer(request, reply, route.timeoutMs));
   }
 
   /**
    * forward() for the gateway's lane (gateway-lane.ts), on Node's own request and response: the
-   * same upstream request and the same answer (UpstreamAnswer), written straight into `res` with
-   * the request id as the only header of ours. `ended` is called once the response is over (sent,
-   * failed, or cut), with the status written. Throws (RequestPathRefused) before anything is sent,
-   * or not at all.
+   * same upstream request and the same answer (LaneAnswer), with the request id as the only header
+   * of ours. `ended` is called once the response is over (sent, failed, or cut), with the status
+   * written. Throws (RequestPathRefused) before anything is sent, or not at all.
    */
   forwardRaw(req: IncomingMessage, res: ServerResponse, call: RawForwardCall, ended: (status: number) => void): void {
     const { route, requestId } = call;
     const client = { ip: call.ip, protocol: call.protocol, host: req.headers.host };
     // The lane takes only requests without a body.
     const options = this.dispatchOptions(req, route, client, call.authHeaders, requestId, null);
-    this.agent.dispatch(options, new UpstreamAnswer(res, req.url ?? '/', requestId, route.timeoutMs, ended));
+    this.agent.dispatch(options, new LaneAnswer(res, req.url ?? '/', requestId, route.timeoutMs, ended));
   }
 
   private dispatchOptions(

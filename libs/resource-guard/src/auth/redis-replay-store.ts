@@ -23,7 +23,13 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
     redisUrl: string,
     private readonly local: ReplayStore = new MemoryReplayStore(),
   ) {
-    this.redis = createRedisClient(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
+    this.redis = createRedisClient(redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
     this.redis.on('error', () => undefined);
     this.redis.connect().catch(() => undefined);
   }
