@@ -41,7 +41,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
  */
 export function renderError(request: FastifyRequest, reply: FastifyReply, exception: unknown): number {
   const answer = errorAnswer(request.url, exception);
-  // A string with its content type set goes out as it is (Fastify serializes only objects).
+  // The body as an object: Fastify serializes it after the routes' preSerialization hooks, which
+  // read the error (the token endpoint's metrics and dashboard refusals).
   void reply.status(answer.status).headers(answer.headers).send(answer.body);
   return answer.status;
 }
@@ -53,8 +54,9 @@ export function renderError(request: FastifyRequest, reply: FastifyReply, except
  */
 export function writeErrorAnswer(res: ServerResponse, url: string, exception: unknown, headers: Record<string, string>): number {
   const answer = errorAnswer(url, exception);
-  res.writeHead(answer.status, { ...headers, ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
-  res.end(answer.body);
+  const body = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { ...headers, ...answer.headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
   return answer.status;
 }
 
@@ -62,19 +64,19 @@ export function writeErrorAnswer(res: ServerResponse, url: string, exception: un
  * An exception as the path's clients expect it, ready to send: an OAuth error (RFC 6749 §5.2 /
  * RFC 6750 §3.1) or a problem document (RFC 9457), with their headers (challenges, Retry-After).
  */
-function errorAnswer(url: string, exception: unknown): { status: number; headers: Record<string, string>; body: string } {
+function errorAnswer(url: string, exception: unknown): { status: number; headers: Record<string, string>; body: object } {
   const error = errorFor(url, exception);
   if (error instanceof OAuthError) {
     return {
       status: error.status,
       headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ error: error.error, error_description: sanitize(error.description) }),
+      body: { error: error.error, error_description: sanitize(error.description) },
     };
   }
   return {
     status: error.status,
     headers: { 'cache-control': 'no-store', ...error.headers, 'content-type': 'application/problem+json; charset=utf-8' },
-    body: JSON.stringify(error.toBody()),
+    body: error.toBody(),
   };
 }
 
