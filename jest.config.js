@@ -38,6 +38,8 @@ const slowSuites = [
   'test/e2e/scale-out',
   'test/e2e/stack-faults',
   'test/e2e/resource-server-graceful-shutdown',
+  // Spawns the built resource server as a pool of RESOURCE_WORKERS=2 and kills and signals its processes.
+  'test/e2e/resource-workers',
   // A six-node Redis Cluster, then a Sentinel group, each failing over the master holding the stream.
   'test/e2e/stack-redis-ha',
   // Builds the apps and starts the built launcher, like the graceful-shutdown suites.

@@ -9,6 +9,8 @@ export interface LauncherEnv {
   RESOURCE_DATABASE_URL?: string;
   /** Set: the auth server's AUTH_WORKERS, which the launcher's one process cannot honour above 1. */
   AUTH_WORKERS?: string;
+  /** Likewise the resource server's RESOURCE_WORKERS. */
+  RESOURCE_WORKERS?: string;
 }
 
 export function readLauncherEnv(env: RawEnv = process.env): LauncherEnv {
@@ -18,5 +20,6 @@ export function readLauncherEnv(env: RawEnv = process.env): LauncherEnv {
     DATABASE_URL: env.DATABASE_URL || undefined,
     RESOURCE_DATABASE_URL: env.RESOURCE_DATABASE_URL || undefined,
     AUTH_WORKERS: env.AUTH_WORKERS || undefined,
+    RESOURCE_WORKERS: env.RESOURCE_WORKERS || undefined,
   };
 }

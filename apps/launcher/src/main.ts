@@ -20,6 +20,9 @@ async function main(): Promise<void> {
   if (Number(env.AUTH_WORKERS) > 1) {
     throw new Error('Invalid configuration: AUTH_WORKERS above 1 needs the standalone auth server (npm run start:auth); npm start runs one process');
   }
+  if (Number(env.RESOURCE_WORKERS) > 1) {
+    throw new Error('Invalid configuration: RESOURCE_WORKERS above 1 needs the standalone resource server (npm run start:resource); npm start runs one process');
+  }
   const embedded: EmbeddedPostgres[] = [];
   const authDb = env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'auth') });
   const resourceDb = env.RESOURCE_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'resource') });

@@ -11,6 +11,7 @@ import { ForwardAuthModule } from './forward-auth/forward-auth.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RsMetricsModule } from './metrics/metrics.module.js';
+import { WorkerSiblings } from './workers/worker-siblings.js';
 
 export interface ResourceServerOptions {
   /** The launcher's shared bus: used when no REDIS_URL is configured (single-process mode). */
@@ -28,14 +29,15 @@ export interface ResourceServerOptions {
 @Module({})
 export class ResourceAppModule {
   static forRoot(config: ResourceServerConfig, options: ResourceServerOptions = {}): DynamicModule {
+    const siblings = new WorkerSiblings();
     return {
       module: ResourceAppModule,
       imports: [
-        ResourceServerConfigModule.forRoot(config),
+        ResourceServerConfigModule.forRoot(config, siblings),
         ResourceDatabaseModule.forRoot(config),
         // The token check, the synced registry and the RFC 9728 document (libs/resource-guard), on
         // this app's database, with @RequireScopes per route and the app's one exception filter.
-        ResourceGuardModule.forHost(guardConfigOf(config, options), { protectAllRoutes: false, renderErrors: false }),
+        ResourceGuardModule.forHost(guardConfigOf(config, options, siblings), { protectAllRoutes: false, renderErrors: false }),
         DemoModule,
         ForwardAuthModule,
         GatewayModule,
@@ -47,7 +49,7 @@ export class ResourceAppModule {
   }
 }
 
-function guardConfigOf(config: ResourceServerConfig, options: ResourceServerOptions): ResourceGuardConfig {
+function guardConfigOf(config: ResourceServerConfig, options: ResourceServerOptions, siblings: WorkerSiblings): ResourceGuardConfig {
   return {
     issuer: config.issuer,
     authServerUrl: config.authServerUrl,
@@ -60,5 +62,6 @@ function guardConfigOf(config: ResourceServerConfig, options: ResourceServerOpti
     client: config.client,
     tokenValidation: config.tokenValidation,
     authServerMode: config.authServerMode,
+    siblings: siblings.registry(),
   };
 }

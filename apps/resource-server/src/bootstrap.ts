@@ -3,7 +3,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
-import { HttpMetrics, setupOpenApi } from '#operability';
+import { HttpMetrics, installWorkerIdentity, setupOpenApi } from '#operability';
 import { appLogging, requestIdOptions } from '#observability';
 import { BearerTokenGuard, RegistryProjection, RegistrySyncService } from '#resource-guard';
 import { checkRedisConnection } from '#sync';
@@ -38,6 +38,7 @@ export async function createResourceServer(config: ResourceServerConfig, options
     ...requestIdOptions,
   });
   logging.install(adapter.getInstance());
+  installWorkerIdentity(adapter.getInstance());
   gatewayLane.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
   installEnvoyCheckBodies(adapter.getInstance());

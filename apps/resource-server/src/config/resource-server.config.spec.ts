@@ -26,8 +26,17 @@ describe(loadResourceServerConfig.name, () => {
       tokenValidation: 'jwt',
       authServerMode: 'portcullis',
       logLevel: 'log',
+      workers: 1,
       routes: [],
     });
+  });
+
+  it('reads RESOURCE_WORKERS, which above 1 needs REDIS_URL, and refuses a count out of range', () => {
+    const redis = { RESOURCE_DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadResourceServerConfig({ ...redis, RESOURCE_WORKERS: '4' }).workers).toBe(4);
+    expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_WORKERS: '2' })).toThrow(/RESOURCE_WORKERS above 1 needs REDIS_URL/);
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_WORKERS: '1' }).workers).toBe(1);
+    for (const bad of ['0', '65', 'two', '1.5']) expect(() => loadResourceServerConfig({ ...redis, RESOURCE_WORKERS: bad })).toThrow(/RESOURCE_WORKERS/);
   });
 
   describe('AUTH_SERVER_MODE=external', () => {

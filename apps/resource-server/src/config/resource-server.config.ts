@@ -8,6 +8,7 @@ import type { AuthServerMode } from '#resource-guard';
 import { describeRoute, type Route } from '../routes/route.js';
 import { loadRoutesFile } from '../routes/route-file.js';
 
+const MAX_WORKERS = 64;
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Every variable the resource server reads; validated once at boot. */
@@ -77,6 +78,14 @@ export class ResourceServerEnv {
   @IsString()
   RESOURCE_ROUTES_FILE?: string;
 
+  /** Processes serving RESOURCE_PORT (node:cluster): one event loop carries about one core of gateway traffic. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WORKERS)
+  RESOURCE_WORKERS = 1;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -101,6 +110,8 @@ export interface ResourceServerConfig {
   /** AUTH_SERVER_MODE; absent means portcullis. */
   authServerMode?: AuthServerMode;
   logLevel: ResourceServerEnv['LOG_LEVEL'];
+  /** RESOURCE_WORKERS: processes main.ts runs on one port (1: no cluster). */
+  workers: number;
   /** RESOURCE_ROUTES_FILE's routes, validated (none without the file). */
   routes: readonly Route[];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
@@ -117,6 +128,11 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
   }
   if (parsed.AUTH_SERVER_MODE === 'external') assertExternalModeConfig(env, parsed);
+  if (parsed.RESOURCE_WORKERS > 1 && !parsed.REDIS_URL) {
+    throw new Error(
+      'Invalid configuration: RESOURCE_WORKERS above 1 needs REDIS_URL: the workers share the DPoP proof replay store there, and one of them reads the events for all',
+    );
+  }
   const routes = parsed.RESOURCE_ROUTES_FILE ? loadRoutesFile(parsed.RESOURCE_ROUTES_FILE) : [];
   if (parsed.AUTH_SERVER_MODE === 'external') assertNoClientBasic(routes);
   return {
@@ -134,6 +150,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     tokenValidation: parsed.TOKEN_VALIDATION,
     authServerMode: parsed.AUTH_SERVER_MODE,
     logLevel: parsed.LOG_LEVEL,
+    workers: parsed.RESOURCE_WORKERS,
     routes,
     ...overrides,
   };

@@ -4,6 +4,7 @@ import { RouteMatcher } from '../routes/route-matcher.js';
 import { parseRoutes } from '../routes/route-rules.js';
 import type { RouteRepository } from './route.repository.js';
 import { RouteTable } from './route-table.js';
+import { WorkerSiblings } from '../workers/worker-siblings.js';
 import type { StoredRoute, StoredRouteTable } from './stored-route.js';
 
 const UPSTREAM = 'http://127.0.0.1:9';
@@ -35,7 +36,7 @@ describe(RouteTable.name, () => {
     const database = sharedDatabase();
     database.set({ version: 1, routes: [stored('a', { match: { pathPrefix: '/billing' }, upstream: UPSTREAM, scopes: 'public' })] });
     const matcher = new RouteMatcher(fileRoutes);
-    const table = new RouteTable(database.repository, matcher, config);
+    const table = new RouteTable(database.repository, matcher, config, new WorkerSiblings());
     await table.onModuleInit();
     table.onModuleDestroy();
     expect(table.entries().map((entry) => [entry.id, entry.source, entry.route.index])).toEqual([
@@ -48,8 +49,8 @@ describe(RouteTable.name, () => {
   it('follows a change made at another instance on the next refresh', async () => {
     const database = sharedDatabase();
     const here = new RouteMatcher(fileRoutes);
-    const hereTable = new RouteTable(database.repository, here, config);
-    const there = new RouteTable(database.repository, new RouteMatcher(fileRoutes), config);
+    const hereTable = new RouteTable(database.repository, here, config, new WorkerSiblings());
+    const there = new RouteTable(database.repository, new RouteMatcher(fileRoutes), config, new WorkerSiblings());
     await hereTable.onModuleInit();
     await there.onModuleInit();
     hereTable.onModuleDestroy();
@@ -69,7 +70,7 @@ describe(RouteTable.name, () => {
       version: 3,
       routes: [stored('clash', { match: { pathPrefix: '/reports' }, upstream: UPSTREAM, scopes: { allOf: [] } }), stored('ok', { match: { pathPrefix: '/ok' }, upstream: UPSTREAM, scopes: 'public' })],
     });
-    const table = new RouteTable(database.repository, new RouteMatcher(fileRoutes), config);
+    const table = new RouteTable(database.repository, new RouteMatcher(fileRoutes), config, new WorkerSiblings());
     await table.onModuleInit();
     table.onModuleDestroy();
     expect(table.entries().map((entry) => entry.id)).toEqual(['file-0', 'ok']);

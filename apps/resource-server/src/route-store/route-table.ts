@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/resource-server.config.js';
 import type { Route } from '../routes/route.js';
+import { WorkerSiblings } from '../workers/worker-siblings.js';
 import { RouteMatcher } from '../routes/route-matcher.js';
 import { effectiveRoutes, type RouteEntry } from './effective-routes.js';
 import { RouteRepository } from './route.repository.js';
@@ -13,11 +14,13 @@ import type { AlongsideRouteChange, RouteMutation, StoredRouteTable } from './st
  */
 export const ROUTE_POLL_MS = 1_000;
 
+const ROUTES_TOPIC = 'routes';
+
 /**
  * The effective route table: RESOURCE_ROUTES_FILE's routes, then the admin API's from the
  * database, swapped into the RouteMatcher that /auth/verify and the gateway read per request.
  * A change made here is in the matcher before its answer; one made at another instance within
- * about ROUTE_POLL_MS.
+ * about ROUTE_POLL_MS; at another of this port's RESOURCE_WORKERS at once (it is told).
  */
 @Injectable()
 export class RouteTable implements OnModuleInit, OnModuleDestroy {
@@ -31,11 +34,13 @@ export class RouteTable implements OnModuleInit, OnModuleDestroy {
     private readonly repository: RouteRepository,
     private readonly matcher: RouteMatcher,
     @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
+    private readonly siblings: WorkerSiblings,
   ) {
     this.current = effectiveRoutes(config.routes, []).entries;
   }
 
   async onModuleInit(): Promise<void> {
+    this.siblings.channel.subscribe(ROUTES_TOPIC, () => void this.refresh());
     this.apply(await this.repository.loadAll());
     this.poll = setInterval(() => void this.refresh(), ROUTE_POLL_MS);
     this.poll.unref();
@@ -56,6 +61,7 @@ export class RouteTable implements OnModuleInit, OnModuleDestroy {
   /** Decides and writes a change (repository.mutate, with what goes `alongside` it), then serves the table it leaves. */
   async mutate(decide: (stored: StoredRouteTable) => RouteMutation, alongside?: AlongsideRouteChange): Promise<void> {
     this.apply(await this.repository.mutate(decide, alongside));
+    this.siblings.channel.publish(ROUTES_TOPIC, null);
   }
 
   /** Picks up a change made at another instance (the poll, each ROUTE_POLL_MS). */

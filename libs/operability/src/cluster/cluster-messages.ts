@@ -16,6 +16,8 @@ export const ClusterMessages = {
   collect: 'portcullis:metrics-collect',
   /** worker → primary: those metrics (`Registry.getMetricsAsJSON()`). */
   collected: 'portcullis:metrics-collected',
+  /** worker → primary → every other worker: a change this worker committed (sibling-channel.ts). */
+  sibling: 'portcullis:sibling',
 } as const;
 
 export type ClusterMessage =
@@ -24,7 +26,8 @@ export type ClusterMessage =
   | { type: typeof ClusterMessages.scrape; id: number }
   | { type: typeof ClusterMessages.scraped; id: number; text?: string }
   | { type: typeof ClusterMessages.collect; id: number }
-  | { type: typeof ClusterMessages.collected; id: number; metrics: object[] };
+  | { type: typeof ClusterMessages.collected; id: number; metrics: object[] }
+  | { type: typeof ClusterMessages.sibling; topic: string; body: unknown };
 
 const TYPES = new Set<string>(Object.values(ClusterMessages));
 

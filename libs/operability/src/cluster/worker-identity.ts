@@ -1,6 +1,15 @@
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 
+/** The pool's slot a worker fills (0 to size - 1), set by the primary at fork: a replacement keeps its predecessor's. */
+export const WORKER_SLOT_ENV = 'PORTCULLIS_WORKER_SLOT';
+
+/** This worker's slot in a WorkerPool; undefined outside one. */
+export function workerSlot(): number | undefined {
+  const slot = cluster.isWorker ? process.env[WORKER_SLOT_ENV] : undefined;
+  return slot === undefined ? undefined : Number(slot);
+}
+
 /** Names the pool worker that answered (its cluster worker id; a restarted worker gets a new one). */
 export const WORKER_HEADER = 'x-portcullis-worker';
 

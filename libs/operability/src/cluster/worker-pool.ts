@@ -2,6 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { SHUTDOWN_TIMEOUT_MS } from '../graceful-shutdown.js';
 import { PoolMetrics } from './pool-metrics.js';
 import { RestartBackoff } from './restart-backoff.js';
+import { relaySiblingMessages } from './sibling-channel.js';
+import { WORKER_SLOT_ENV } from './worker-identity.js';
 
 /** What the pool reports; main.ts passes the app's logger. */
 export interface PoolLog {
@@ -19,6 +21,8 @@ export interface WorkerPoolOptions {
 }
 
 interface Slot {
+  /** Kept by the worker that replaces one that exited (WORKER_SLOT_ENV), unlike cluster's worker id. */
+  index: number;
   worker?: Worker;
   listeningAt?: number;
   backoff: RestartBackoff;
@@ -33,20 +37,22 @@ interface Slot {
  * - on SIGTERM or SIGINT stops restarting and passes SIGTERM to every worker, each of which drains
  *   its requests and runs its shutdown hooks (libs/operability graceful-shutdown); exits 0 once all
  *   exited 0, else 1, and kills whatever still runs after `shutdownTimeoutMs`;
- * - answers the workers' GET /metrics with the pool's aggregate (PoolMetrics).
+ * - answers the workers' GET /metrics with the pool's aggregate (PoolMetrics);
+ * - relays what a worker tells its siblings (sibling-channel.ts).
  * Workers share nothing in memory: what they share lives in PostgreSQL, as between instances.
  */
 export function runWorkerPool({ size, log, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_MS + 5000 }: WorkerPoolOptions): void {
-  const slots: Slot[] = Array.from({ length: size }, () => ({ backoff: new RestartBackoff() }));
+  const slots: Slot[] = Array.from({ length: size }, (_, index) => ({ index, backoff: new RestartBackoff() }));
   let everListened = false;
   let stopping = false;
   let failed = false;
   new PoolMetrics();
+  relaySiblingMessages();
 
   const fork = (slot: Slot) => {
     slot.restart = undefined;
     slot.listeningAt = undefined;
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot.index) });
     slot.worker = worker;
     worker.once('listening', () => {
       slot.listeningAt = Date.now();

@@ -1,4 +1,5 @@
 import type { InProcessEventBus } from '#sync';
+import type { RegistrySiblings } from './registry-siblings.js';
 
 /** `portcullis`: tokens and the synced registry of a Portcullis auth server; `external`: any RFC 8414 / OpenID discovery server, no sync events. */
 export type AuthServerMode = 'portcullis' | 'external';
@@ -28,6 +29,8 @@ export interface ResourceGuardConfig {
   tokenValidation: 'jwt' | 'introspection';
   /** Absent means portcullis. */
   authServerMode?: AuthServerMode;
+  /** One of several workers on one port and one projection database (the resource server's RESOURCE_WORKERS). */
+  siblings?: RegistrySiblings;
   /** RFC 9728 `scopes_supported`, when not every scope of the registry (ResourceGuardOptions.scopesSupported). */
   scopesSupported?: readonly string[];
 }

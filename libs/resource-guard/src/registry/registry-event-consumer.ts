@@ -32,6 +32,8 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
   onApplicationBootstrap(): void {
     // Another authorization server sends no events (external mode).
     if (this.config.authServerMode === 'external') return;
+    // One consumer per pool: the leader; the others follow it (registry-siblings.ts).
+    if (this.config.siblings && !this.config.siblings.leader) return;
     const transport = this.createTransport();
     if (transport === undefined) return this.pollSnapshots();
     for (const kind of Object.values(SyncEvents)) transport.addHandler(kind, (envelope: SyncEnvelope) => this.sync.apply(envelope), true);

@@ -70,6 +70,20 @@ export class RegistryProjection {
     this.changed();
   }
 
+  /** A client as a sibling worker left it in the database (undefined: deleted). */
+  putClient(clientId: string, client: ProjectedClient | undefined): void {
+    if (client) this.clients.set(clientId, client);
+    else this.clients.delete(clientId);
+    this.changed();
+  }
+
+  /** A scope as a sibling worker left it in the database (undefined: deleted). */
+  putScope(name: string, scope: ScopeRecord | undefined): void {
+    if (scope) this.scopes.set(name, scope);
+    else this.scopes.delete(name);
+    this.changed();
+  }
+
   setLastAppliedSeq(seq: number): void {
     this.state = { ...this.state, lastAppliedSeq: Math.max(this.state.lastAppliedSeq, seq), updatedAt: new Date() };
   }

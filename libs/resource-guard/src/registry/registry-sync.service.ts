@@ -5,10 +5,14 @@ import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { entityOf, isAlreadyApplied, planChange } from './apply-rules.js';
 import { RegistryProjection } from './registry-projection.js';
 import { RegistryRepository, type SwitchAlongside } from './registry.repository.js';
+import type { RegistryNotice } from '../config/registry-siblings.js';
+import { noticeOf, revocationOf } from './registry-siblings.js';
 import { SNAPSHOT_LOADER, type SnapshotLoader } from './snapshot-loader.js';
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 const SNAPSHOT_RETRY_MS = 1000;
+/** A follower that failed to re-read what a sibling told it reloads everything this often until it succeeds. */
+const FOLLOWER_RELOAD_RETRY_MS = 1000;
 
 /** Told of every event applied (after its commit): the kind and when it happened at the auth server. */
 export type EventAppliedListener = (kind: string, occurredAt: string) => void;
@@ -17,6 +21,8 @@ export type EventAppliedListener = (kind: string, occurredAt: string) => void;
  * Keeps the projection in step with the auth server: applies events (one transaction each,
  * together with last_applied_seq), loads snapshots, and mirrors every commit into memory.
  * Writes are serialized so that a snapshot and an event never interleave.
+ * Among RESOURCE_WORKERS (config.siblings), only the leader applies events and snapshots; every
+ * worker tells the others what it committed, and a follower re-reads that from the database.
  */
 @Injectable()
 export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown {
@@ -24,6 +30,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
   private queue: Promise<unknown> = Promise.resolve();
   private purgeTimer?: NodeJS.Timeout;
   private snapshotRetry?: NodeJS.Timeout;
+  private followerReload?: NodeJS.Timeout;
   private stopped = false;
   private readonly eventAppliedListeners: EventAppliedListener[] = [];
 
@@ -31,7 +38,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     private readonly repository: RegistryRepository,
     private readonly projection: RegistryProjection,
     @Inject(SNAPSHOT_LOADER) private readonly loadSnapshot: SnapshotLoader,
-    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'authServerMode'>,
+    @Inject(RESOURCE_GUARD_CONFIG) private readonly config: Pick<ResourceGuardConfig, 'authServerMode' | 'siblings'>,
     private readonly telemetry: GuardTelemetry,
   ) {}
 
@@ -40,10 +47,18 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     return this.config.authServerMode === 'external';
   }
 
+  /** A worker that is not the leader: it neither reads events nor loads snapshots. */
+  private get follower(): boolean {
+    return this.config.siblings !== undefined && !this.config.siblings.leader;
+  }
+
   async onModuleInit(): Promise<void> {
-    this.projection.replaceAll(await this.repository.loadAll());
-    // Never loaded (a fresh database): fetch a snapshot in the background; 503 until it lands.
-    if (!this.projection.isReady() && !this.external) void this.resyncUntilLoaded();
+    // Subscribed before the first load, so that a notice of a later commit waits behind it.
+    this.config.siblings?.subscribe((notice) => void this.serialized(() => this.follow(notice)));
+    await this.serialized(async () => this.projection.replaceAll(await this.repository.loadAll()));
+    // Never loaded (a fresh database): fetch a snapshot in the background; 503 until it lands
+    // (a follower waits for the leader's).
+    if (!this.projection.isReady() && !this.external && !this.follower) void this.resyncUntilLoaded();
     this.purgeTimer = setInterval(() => void this.purgeExpiredGrants(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
   }
@@ -52,6 +67,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     this.stopped = true;
     clearInterval(this.purgeTimer);
     clearTimeout(this.snapshotRetry);
+    clearTimeout(this.followerReload);
   }
 
   /** Metrics subscribe here, so that the registry does not depend on them. */
@@ -72,6 +88,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
       if (result === 'skip') return;
       if (result) this.projection.applyChange(result);
       this.projection.setLastAppliedSeq(envelope.seq);
+      this.config.siblings?.publish(noticeOf(result, envelope.seq));
       for (const listener of this.eventAppliedListeners) listener(envelope.kind, envelope.occurredAt);
     });
   }
@@ -82,6 +99,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
       const snapshot: RegistrySnapshot = await this.loadSnapshot();
       await this.repository.replaceFromSnapshot(snapshot);
       this.projection.replaceAll(await this.repository.loadAll());
+      this.config.siblings?.publish({ kind: 'all' });
       this.logger.log(`registry snapshot loaded at seq ${snapshot.seq}`);
     });
   }
@@ -92,10 +110,14 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
       if (this.external) {
         await this.repository.setLocalSwitch(clientId, enabled, alongside);
         this.projection.replaceAll(await this.repository.loadAll());
+        this.config.siblings?.publish({ kind: 'all' });
         return true;
       }
       const found = await this.repository.setEnabled(clientId, enabled, alongside);
-      if (found) this.projection.setEnabled(clientId, enabled);
+      if (found) {
+        this.projection.setEnabled(clientId, enabled);
+        this.config.siblings?.publish({ kind: 'client', id: clientId });
+      }
       return found;
     });
   }
@@ -111,10 +133,50 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
-  /** Every PURGE_INTERVAL_MS (and by tests): the expired revocations leave the database and memory. */
+  /**
+   * A sibling committed what `notice` names: re-read it (a revocation, which only adds, is taken
+   * as told). If the database cannot be read, this worker would keep admitting what was just
+   * disabled or revoked: it reloads everything every FOLLOWER_RELOAD_RETRY_MS until it can.
+   */
+  private async follow(notice: RegistryNotice): Promise<void> {
+    try {
+      switch (notice.kind) {
+        case 'all':
+          this.projection.replaceAll(await this.repository.loadAll());
+          break;
+        case 'client':
+          this.projection.putClient(notice.id, await this.repository.loadClient(notice.id));
+          break;
+        case 'scope':
+          this.projection.putScope(notice.id, await this.repository.loadScope(notice.id));
+          break;
+        case 'revoked':
+          this.projection.applyChange(revocationOf(notice));
+          break;
+      }
+      if (notice.kind !== 'all' && notice.seq !== undefined) this.projection.setLastAppliedSeq(notice.seq);
+    } catch (error) {
+      this.logger.warn(`a sibling's change could not be read, reloading the registry: ${(error as Error).message}`);
+      this.scheduleFollowerReload();
+    }
+  }
+
+  private scheduleFollowerReload(): void {
+    if (this.stopped || this.followerReload) return;
+    this.followerReload = setTimeout(() => {
+      this.followerReload = undefined;
+      void this.serialized(() => this.follow({ kind: 'all' }));
+    }, FOLLOWER_RELOAD_RETRY_MS);
+    this.followerReload.unref();
+  }
+
+  /**
+   * Every PURGE_INTERVAL_MS (and by tests): the expired revocations leave the database and memory
+   * (a follower's memory only: the leader purges the shared tables).
+   */
   async purgeExpiredGrants(): Promise<void> {
     try {
-      this.telemetry.revocationsPruned(await this.repository.purgeExpiredGrants());
+      if (!this.follower) this.telemetry.revocationsPruned(await this.repository.purgeExpiredGrants());
       this.projection.purgeExpiredGrants();
     } catch (error) {
       this.logger.warn(`purging expired revocations failed: ${(error as Error).message}`);

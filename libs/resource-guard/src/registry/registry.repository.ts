@@ -6,7 +6,7 @@ import type { ClientType } from '#oauth';
 import type { RegistrySnapshot } from '#sync';
 import { REGISTRY_DATA_SOURCE } from '../database/registry-data-source.js';
 import type { RegistryChange, StoredVersions } from './apply-rules.js';
-import type { ProjectedClient, RegistryRows, SyncState } from './registry.js';
+import type { ProjectedClient, RegistryRows, ScopeRecord, SyncState } from './registry.js';
 
 /** What a local switch writes in its own transaction (the admin's audit row). */
 export type SwitchAlongside = (tx: Tx) => Promise<void>;
@@ -56,6 +56,24 @@ export class RegistryRepository {
       clientRevocations: clientRevocations.map((row) => ({ clientId: row.client_id, revokedBefore: row.revoked_before })),
       state,
     };
+  }
+
+  /** One client as stored (a sibling worker committed a change to it); undefined when gone. */
+  async loadClient(clientId: string): Promise<ProjectedClient | undefined> {
+    const [clients, scopes] = await Promise.all([
+      this.dataSource.query('SELECT * FROM clients WHERE client_id = $1', [clientId]) as Promise<ClientRow[]>,
+      this.dataSource.query('SELECT scope FROM client_scopes WHERE client_id = $1', [clientId]) as Promise<{ scope: string }[]>,
+    ]);
+    return clients[0] && toClient(clients[0], new Set(scopes.map((row) => row.scope)));
+  }
+
+  /** One scope as stored; undefined when gone. */
+  async loadScope(name: string): Promise<ScopeRecord | undefined> {
+    const [row]: { name: string; description: string; entity_version: string }[] = await this.dataSource.query(
+      'SELECT name, description, entity_version FROM scopes WHERE name = $1',
+      [name],
+    );
+    return row && { name: row.name, description: row.description, entityVersion: Number(row.entity_version) };
   }
 
   /**

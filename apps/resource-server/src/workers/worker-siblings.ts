@@ -1,0 +1,27 @@
+import { SiblingChannel, workerSlot } from '#operability';
+import type { RegistryNotice, RegistrySiblings } from '#resource-guard';
+
+const REGISTRY_TOPIC = 'registry';
+
+/**
+ * What this process shares with the other RESOURCE_WORKERS serving its port: the channel their
+ * primary relays (libs/operability), and which of them reads the events. Built once per app
+ * (ResourceAppModule.forRoot), before Nest's container, because the guard's config holds it.
+ */
+export class WorkerSiblings {
+  readonly channel = new SiblingChannel();
+
+  /** Slot 0 leads: its replacement after an exit leads again, resuming the same consumer group. */
+  readonly leader = workerSlot() === 0;
+
+  /** In a pool worker, what the registry needs; undefined in one process (no siblings). */
+  registry(): RegistrySiblings | undefined {
+    if (workerSlot() === undefined) return undefined;
+    const { channel } = this;
+    return {
+      leader: this.leader,
+      publish: (notice) => channel.publish(REGISTRY_TOPIC, notice),
+      subscribe: (listener) => channel.subscribe(REGISTRY_TOPIC, (body) => listener(body as RegistryNotice)),
+    };
+  }
+}

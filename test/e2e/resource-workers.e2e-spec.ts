@@ -1,0 +1,193 @@
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { DEFAULT_SYNC_STREAM } from '#sync';
+import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
+import { createTestDatabase, eventually, freePort, redisServerAvailable, TEST_RESOURCE_CLIENT, TestRedis, type TestDatabase } from '#testing';
+import { startStackAuthServer } from '../support/stack-harness.js';
+import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
+import { connectionsToWorkers, requestOnNewConnection, type WorkerConnection } from '../../apps/auth-server/test/support/http-connections.js';
+
+/**
+ * RESOURCE_WORKERS=2 (issue 14, gateway throughput): the built resource server as a pool of two
+ * worker processes on one port and one projection database. Slot 0 alone reads the events; every
+ * worker tells the other what it committed. Each worker is reached through a kept-alive
+ * connection the primary handed to it, named by the x-portcullis-worker header.
+ */
+const runnable = Boolean(process.env.TEST_DATABASE_URL) && redisServerAvailable();
+
+/** CONTRACT: a client disabled or a token revoked at the auth server is refused within a second. */
+const PROMISE_MS = 1000;
+/** Guards against hangs only: how fast a worker restarts is not this test's business. */
+const PATIENCE_MS = 60_000;
+/** Tokens name this audience (the auth server's default RESOURCE_AUDIENCE). */
+const AUDIENCE = 'http://localhost:3001';
+const SCOPE = 'workers.read';
+
+(runnable ? describe : describe.skip)('RESOURCE_WORKERS: two resource-server worker processes on one port', () => {
+  let redis: TestRedis;
+  let as: RunningAuthServer;
+  let database: TestDatabase;
+  let server: BuiltAppProcess;
+  let upstream: Server;
+  let baseUrl = '';
+  let port = 0;
+  let dir = '';
+  let workers: Map<string, WorkerConnection>;
+  let rsAdminToken = '';
+
+  const both = () => [...workers.values()];
+
+  async function meStatus(via: WorkerConnection, token: string): Promise<number> {
+    return (await via.request('/api/me', { headers: { authorization: `Bearer ${token}` } })).status;
+  }
+
+  async function refusedByBoth(token: string, within: number, what: string): Promise<void> {
+    for (const via of both()) await eventually(async () => (await meStatus(via, token)) === 401, within, `both workers to refuse ${what}`);
+  }
+
+  async function workerPids(): Promise<Map<string, number>> {
+    const metrics = (await requestOnNewConnection(`${baseUrl}/metrics`)).body;
+    return new Map([...metrics.matchAll(/^cluster_worker_info\{worker="(\d+)",pid="(\d+)"\} 1$/gm)].map(([, worker, pid]) => [worker, Number(pid)]));
+  }
+
+  async function freshClient(name: string): Promise<{ client: StackClient; token: string }> {
+    const client = await createStackClient(as, name, [SCOPE]);
+    const token = await clientCredentialsToken(as, client, SCOPE);
+    for (const via of both()) await eventually(async () => (await meStatus(via, token)) === 200, 10_000, `both workers to accept ${name}'s token`);
+    return { client, token };
+  }
+
+  beforeAll(async () => {
+    await buildApps();
+    redis = await TestRedis.start();
+    as = await startStackAuthServer({ redisUrl: redis.url });
+    database = await createTestDatabase();
+    upstream = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: request.url }));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const admin = await createStackClient(as, 'RS admin tool', ['rs.admin']);
+    rsAdminToken = await clientCredentialsToken(as, admin, 'rs.admin');
+    await adminOk(as, 'POST', '/admin/v1/scopes', { name: SCOPE, description: SCOPE });
+    dir = mkdtempSync(join(tmpdir(), 'rs-workers-'));
+    writeFileSync(join(dir, 'routes.json'), JSON.stringify({ routes: [] }));
+    port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = startBuiltApp('resource-server', {
+      RESOURCE_DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      AUTH_ISSUER: as.baseUrl,
+      RESOURCE_PORT: String(port),
+      RESOURCE_HOST: '127.0.0.1',
+      RESOURCE_AUDIENCE: AUDIENCE,
+      RESOURCE_CLIENT_ID: TEST_RESOURCE_CLIENT.clientId,
+      RESOURCE_CLIENT_SECRET: TEST_RESOURCE_CLIENT.clientSecret,
+      RESOURCE_ROUTES_FILE: join(dir, 'routes.json'),
+      RESOURCE_WORKERS: '2',
+      LOG_LEVEL: 'warn',
+    });
+    await untilOk(`${baseUrl}/health/ready`, server, 120_000);
+    workers = await connectionsToWorkers(baseUrl, 2);
+    for (const via of both()) await eventually(async () => (await via.request('/health/ready')).status === 200, 30_000, 'both workers to be ready');
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const connection of workers?.values() ?? []) connection.close();
+    server?.kill();
+    await new Promise((resolve) => upstream?.close(resolve));
+    await as?.close();
+    await database?.drop();
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves from both workers, with one consumer of the events for the pool', async () => {
+    const { token } = await freshClient('Both Workers');
+    const answers = await Promise.all(both().map((via) => via.request('/api/me', { headers: { authorization: `Bearer ${token}` } })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(new Set(answers.map((answer) => answer.worker)).size).toBe(2);
+
+    const reader = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await reader.connect();
+    try {
+      const consumers = (await reader.xinfo('CONSUMERS', DEFAULT_SYNC_STREAM, `rs-${hostname()}-${port}`)) as unknown[];
+      expect(consumers).toHaveLength(1);
+    } finally {
+      reader.disconnect();
+    }
+    const pids = await workerPids();
+    expect(new Set(pids.keys())).toEqual(new Set(workers.keys()));
+  });
+
+  it('refuses at both workers, within a second, a client deactivated and a token revoked at the auth server', async () => {
+    const deactivated = await freshClient('Deactivated');
+    await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
+    await refusedByBoth(deactivated.token, PROMISE_MS, 'the deactivated client');
+
+    const revoked = await freshClient('Revoked');
+    await adminOk(as, 'DELETE', `/admin/v1/tokens/${grantIdOf(revoked.token)}`);
+    await refusedByBoth(revoked.token, PROMISE_MS, 'the revoked token');
+  });
+
+  it('applies at the other worker a local switch made through one', async () => {
+    const { client, token } = await freshClient('Switched Locally');
+    const [one, other] = both();
+    const switched = await one.request(`/admin/v1/clients/${client.clientId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${rsAdminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(switched.status).toBe(200);
+    expect(await meStatus(one, token)).toBe(401);
+    await eventually(async () => (await meStatus(other, token)) === 401, PROMISE_MS, 'the other worker to refuse the switched-off client');
+  });
+
+  it('serves at the other worker a route added through one', async () => {
+    const { token } = await freshClient('Routed');
+    const [one, other] = both();
+    const created = await one.request('/admin/v1/routes', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rsAdminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ match: { pathPrefix: '/workers-api' }, upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`, scopes: { allOf: [SCOPE] } }),
+    });
+    expect(created.status).toBe(201);
+    await eventually(
+      async () => (await other.request('/workers-api/x', { headers: { authorization: `Bearer ${token}` } })).status === 200,
+      PROMISE_MS * 2,
+      'the other worker to forward the new route',
+    );
+    expect(JSON.parse((await other.request('/workers-api/x', { headers: { authorization: `Bearer ${token}` } })).body)).toEqual({ path: '/workers-api/x' });
+  });
+
+  it('replaces a killed leader, which resumes the events for the pool', async () => {
+    const pids = await workerPids();
+    // Slot 0 (the first worker forked, id 1) reads the events.
+    const leaderPid = pids.get('1');
+    expect(leaderPid).toBeDefined();
+    const { client, token } = await freshClient('After The Leader');
+    process.kill(leaderPid!, 'SIGKILL');
+    await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}`, { active: false });
+
+    await eventually(async () => (await workerPids()).size === 2 && !(await workerPids()).has('1'), PATIENCE_MS, 'a new leader in place of the killed one');
+    for (const via of workers.values()) via.close();
+    workers = await connectionsToWorkers(baseUrl, 2);
+    await refusedByBoth(token, PATIENCE_MS, 'the client deactivated while the leader was down');
+    expect(server.output()).toContain(`worker 1 (pid ${leaderPid}) exited with signal SIGKILL: restarting it`);
+  });
+
+  it('stops both workers on SIGTERM and exits 0', async () => {
+    const pids = [...(await workerPids()).values()];
+    for (const via of workers.values()) via.close();
+    server.child.kill('SIGTERM');
+    const exit = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve(null), PATIENCE_MS))]);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+});
