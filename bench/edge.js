@@ -11,15 +11,18 @@
 //   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
+//   1b. The same three payloads through the gateway as a pool of BENCH_GATEWAY_WORKERS (default 2;
+//      0 leaves it out) RESOURCE_WORKERS on one port (front gateway-pool, its own projection database).
 //   4. HTTP Basic client credentials (a route with clientBasic: true, issue 18 item 3), accepted a
 //      moment ago (cached), against the bench token on the same route: gateway GET fixed JSON and
 //      GET /auth/verify. A ratio, no target: what a call with id and secret costs over a token's.
 // Usage: npm run build && node bench/edge.js   (REDIS_URL, BENCH_PG_URL, BENCH_DURATION, BENCH_WARMUP,
 // BENCH_CHANGES; without /usr/sbin/nginx the nginx cases are left out, and said so;
-// BENCH_CASES=json,large,upload,verify,propagation,basic picks cases, BENCH_FRONTS=direct,gateway,nginx
+// BENCH_CASES=json,large,upload,verify,propagation,basic picks cases, BENCH_FRONTS=direct,gateway,gateway-pool,nginx
 // the fronts of the first three; BENCH_RS_NODE_FLAGS adds
 // '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits)
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +33,8 @@ import { NGINX_BINARY, startExampleNginx } from '../dist/libs/testing/src/exampl
 
 const nginxAvailable = existsSync(NGINX_BINARY);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
+/** RESOURCE_WORKERS of the gateway-pool front; 0 leaves it out. */
+const GATEWAY_WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 2);
 /** "1 MB": 10^6 bytes, so MB/s is rps for these cases, and under nginx's default 1m body limit. */
 const LARGE_BYTES = 1_000_000;
 const PREFIX = '/bench';
@@ -92,6 +97,8 @@ async function main() {
   const only = (key) => !cases || cases.includes(key);
   const auth = await startBenchAuthServer();
   const rsDb = await freshDatabase('portcullis_bench_rs', '');
+  // The pool's workers share a projection database, as they do in production; not the single RS's.
+  const poolDb = GATEWAY_WORKERS > 0 ? await freshDatabase('portcullis_bench_rs_pool', '') : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
   const running = [];
   const results = [];
@@ -115,6 +122,18 @@ async function main() {
       ['bare-proxy', bareProxy.url],
       ['gateway', rs.url],
     ];
+    let pool;
+    if (poolDb) {
+      pool = await childServer(
+        'rs',
+        auth.rsEnv(poolDb.url, { RESOURCE_ROUTES_FILE: writeRoutes(dir, upstream.url), BENCH_RS_WORKERS: String(GATEWAY_WORKERS) }),
+        RS_FLAGS,
+      );
+      running.push(pool);
+      await until('every worker of the gateway pool to pass the bench token', async () => (await statusOnEveryWorker(pool.url + PATHS.json, token)) === 200);
+      fronts.push(['gateway-pool', pool.url]);
+      out.gatewayPool = { workers: GATEWAY_WORKERS };
+    }
     if (nginxAvailable) {
       const nginx = await startExampleNginx({
         resourceServer: new URL(rs.url).host,
@@ -134,7 +153,7 @@ async function main() {
           ...(await warmThenMeasure(
             `${front} ${payload}`,
             payloads(base, bearer)[payload],
-            { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream } }[front] ?? { rs, upstream },
+            { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream }, 'gateway-pool': { pool, upstream } }[front] ?? { rs, upstream },
           )),
           front,
           payload,
@@ -162,15 +181,21 @@ async function main() {
       }
     }
     if (only('propagation')) out.propagation = await propagation(auth, gateway);
-    if (out.propagation)
-      console.log(
-        `propagation through the gateway over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
-      );
+    // Through the pool, a token counts as refused once a new connection to each worker refuses it.
+    if (only('propagation') && pool) out.propagationPool = await propagation(auth, (probed) => statusOnEveryWorker(pool.url + PATHS.json, probed));
+    for (const [key, through] of [
+      ['propagation', 'the gateway'],
+      ['propagationPool', `the gateway pool (${GATEWAY_WORKERS} workers)`],
+    ]) {
+      const lag = out[key];
+      if (lag) console.log(`propagation through ${through} over ${lag.changes} changes: p50 ${lag.p50Ms} ms  p99 ${lag.p99Ms} ms  max ${lag.maxMs} ms`);
+    }
   } finally {
     // The resource server exits normally (exit()), so that --cpu-prof writes its profile.
     for (const started of running.reverse()) await (started.exit ?? started.stop)().catch((error) => console.error(error));
     await auth.close();
     await rsDb.drop();
+    await poolDb?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
   out.ratios = ratiosOf(results);
@@ -209,7 +234,7 @@ function ratiosOf(results) {
     basicVsBearerGateway: ratio(rps('gateway', 'basic-route'), rps('gateway', 'bearer-route')),
     basicVsBearerVerify: ratio(rps('rs', 'verify-basic'), rps('rs', 'verify-bearer')),
   };
-  for (const front of ['bare-proxy', 'gateway', 'nginx']) {
+  for (const front of ['bare-proxy', 'gateway', 'gateway-pool', 'nginx']) {
     for (const payload of ['json', 'large', 'upload'])
       ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));
   }
@@ -223,7 +248,7 @@ function camel(name, upper = false) {
 }
 
 /** The issue's targets against this run; every case must also have been answered 2xx throughout. */
-function checksOf(results, { ratios, propagation: lag }) {
+function checksOf(results, { ratios, propagation: lag, propagationPool: poolLag }) {
   const row = (front, payload) => results.find((entry) => entry.front === front && entry.payload === payload) ?? {};
   const failed = results.filter((entry) => entry.non2xx > 0).map((entry) => `${entry.name}: ${entry.non2xx}`);
   const check = (name, value, target, pass) => ({ name, value, target, pass: Boolean(pass) });
@@ -235,11 +260,40 @@ function checksOf(results, { ratios, propagation: lag }) {
       ratios.gatewayJsonVsDirect >= TARGETS.gatewayVsDirect,
     ),
     check('gateway GET fixed JSON, p99 ms', row('gateway', 'json').p99, `< ${TARGETS.gatewayP99Ms}`, row('gateway', 'json').p99 < TARGETS.gatewayP99Ms),
+    check(
+      `gateway pool (RESOURCE_WORKERS=${GATEWAY_WORKERS}) GET fixed JSON, rps vs direct`,
+      ratios.gatewayPoolJsonVsDirect,
+      `>= ${TARGETS.gatewayVsDirect}`,
+      ratios.gatewayPoolJsonVsDirect >= TARGETS.gatewayVsDirect,
+    ),
+    check('gateway pool GET fixed JSON, p99 ms', row('gateway-pool', 'json').p99, `< ${TARGETS.gatewayP99Ms}`, row('gateway-pool', 'json').p99 < TARGETS.gatewayP99Ms),
     check('GET /auth/verify, rps vs GET /api/me', ratios.verifyVsMe, `>= ${TARGETS.verifyVsMe}`, ratios.verifyVsMe >= TARGETS.verifyVsMe),
     check('GET /auth/verify, p99 ms', row('rs', 'verify').p99, `< ${TARGETS.verifyP99Ms}`, row('rs', 'verify').p99 < TARGETS.verifyP99Ms),
     check('propagation through the gateway, p99 ms', lag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, lag?.p99Ms < TARGETS.propagationP99Ms),
+    check('propagation through the gateway pool, p99 ms', poolLag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, poolLag?.p99Ms < TARGETS.propagationP99Ms),
     check('every case answered 2xx', failed.length === 0 ? 'yes' : failed.join('; '), 'no non-2xx', failed.length === 0),
   ];
+}
+
+/**
+ * The status every worker of a pool gives `token`, or 0 while they disagree: one request per worker,
+ * each on a new connection (the primary hands new connections to the workers in turn).
+ */
+async function statusOnEveryWorker(url, token) {
+  const statuses = new Set();
+  for (let i = 0; i < GATEWAY_WORKERS; i++) {
+    statuses.add(
+      await new Promise((resolve, reject) => {
+        const request = httpRequest(url, { agent: false, headers: { authorization: `Bearer ${token}`, connection: 'close' } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        });
+        request.on('error', reject);
+        request.end();
+      }),
+    );
+  }
+  return statuses.size === 1 ? [...statuses][0] : 0;
 }
 
 main().then(

@@ -134,7 +134,7 @@ if (edge) {
   lines.push(
     `## Edge: gateway, forward authentication, nginx (${edge.date}, ${edge.durationSeconds} s per case after a ${edge.warmupSeconds} s warm-up; upstream, resource server and bare proxy each in a child process, nginx: ${edge.nginx?.config ?? 'not installed'})`,
     '',
-    `RS node flags: ${edge.rsNodeFlags?.length ? edge.rsNodeFlags.join(' ') : 'none'}. "bare proxy": Fastify + undici's stream alone (no hooks, no decision), the gateway's floor. CPU: each node child's user + system time per request.`,
+    `RS node flags: ${edge.rsNodeFlags?.length ? edge.rsNodeFlags.join(' ') : 'none'}. "bare proxy": Fastify + undici's stream alone (no hooks, no decision), the gateway's floor.${edge.gatewayPool ? ` "gateway-pool": the gateway as RESOURCE_WORKERS=${edge.gatewayPool.workers} (its CPU: the primary and every worker).` : ''} CPU: each node child's user + system time per request.`,
     '',
     '| case | front | rps | MB/s | p50 ms | p99 ms | ratio | CPU us/request | non-2xx |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -143,7 +143,10 @@ if (edge) {
         `| ${labels[entry.payload]} | ${entry.front} | ${entry.rps} | ${mbs(entry)} | ${entry.p50} | ${entry.p99} | ${vs(entry)} | ${cpu(entry)} | ${entry.non2xx} |`,
     ),
     '',
-    `Propagation through the gateway (admin API answer -> the gateway refuses the token), ${edge.propagation?.changes} changes: p50 ${edge.propagation?.p50Ms} ms, p99 ${edge.propagation?.p99Ms} ms, max ${edge.propagation?.maxMs} ms.`,
+    `Propagation through the gateway (admin API answer -> the gateway refuses the token), ${edge.propagation?.changes} changes: p50 ${edge.propagation?.p50Ms} ms, p99 ${edge.propagation?.p99Ms} ms, max ${edge.propagation?.maxMs} ms.` +
+      (edge.propagationPool
+        ? ` Through the gateway pool (every worker refuses it, each asked on a new connection): p50 ${edge.propagationPool.p50Ms} ms, p99 ${edge.propagationPool.p99Ms} ms, max ${edge.propagationPool.maxMs} ms.`
+        : ''),
     '',
     '| check | value | target | result |',
     '|---|---|---|---|',

@@ -9,10 +9,14 @@
 // passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what forwarding costs).
 // Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
 // that --cpu-prof writes its profile.
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
 const mode = process.argv[2];
+/** Mode rs only: above 1, the resource server as a pool of this many workers (RESOURCE_WORKERS), this process their primary. */
+const RS_WORKERS = Number(process.env.BENCH_RS_WORKERS ?? 1);
 
 async function bare(handler) {
   const server = createServer((request, response) => {
@@ -52,6 +56,7 @@ async function start() {
   if (mode === 'proxy') return bareProxy(process.env.BENCH_UPSTREAM_URL);
   if (mode === 'sign' || mode === 'jwt-verify') return bareJwt(mode);
   if (mode === 'auth') return authServer();
+  if (RS_WORKERS > 1 && cluster.isPrimary) return resourceServerPool();
   const { createResourceServer } = await import('../dist/apps/resource-server/src/bootstrap.js');
   const { loadResourceServerConfig } = await import('../dist/apps/resource-server/src/config/resource-server.config.js');
   const config = loadResourceServerConfig(process.env, { port: 0, host: '127.0.0.1' });
@@ -60,6 +65,54 @@ async function start() {
   await app.listen(0, '127.0.0.1');
   process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
   return app.getHttpServer().address().port;
+}
+
+/**
+ * RESOURCE_WORKERS as main.ts runs them: the same WorkerPool (dist), each worker this file again
+ * in mode rs. Resolves with their (shared) port once every worker listens.
+ */
+async function resourceServerPool() {
+  const { runWorkerPool } = await import('../dist/libs/operability/src/cluster/worker-pool.js');
+  // Ready once every worker listens: a worker still booting would take no connection yet.
+  const port = new Promise((resolve) => {
+    let listening = 0;
+    cluster.on('listening', (_worker, address) => ++listening === RS_WORKERS && resolve(address.port));
+  });
+  runWorkerPool({ size: RS_WORKERS, log: { info: () => undefined, warn: console.warn, error: console.error } });
+  return port;
+}
+
+/** CPU time (µs, user + system) of this process and, for a pool's primary, of its workers too (from /proc). */
+function cpuMicros() {
+  const own = process.cpuUsage();
+  let micros = own.user + own.system;
+  if (cluster.isPrimary) {
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      try {
+        const stat = readFileSync(`/proc/${worker.process.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        micros += (Number(fields[11]) + Number(fields[12])) * 10_000; // utime + stime, USER_HZ 100
+      } catch {
+        // no /proc, or the worker just exited
+      }
+    }
+  }
+  return micros;
+}
+
+/** Resident set size (bytes) of this process and of a pool's workers. */
+function rssBytes() {
+  let bytes = process.memoryUsage().rss;
+  if (cluster.isPrimary) {
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      try {
+        bytes += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.process.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      } catch {
+        // as above
+      }
+    }
+  }
+  return bytes;
 }
 
 /**
@@ -124,10 +177,7 @@ async function authServer() {
 }
 
 process.on('message', (message) => {
-  if (message === 'rss') {
-    const cpu = process.cpuUsage();
-    process.send({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, cpuMicros: cpu.user + cpu.system });
-  }
+  if (message === 'rss') process.send({ rss: rssBytes(), heapUsed: process.memoryUsage().heapUsed, cpuMicros: cpuMicros() });
   if (message === 'exit') process.exit(0);
 });
 // Never outlive the parent.
