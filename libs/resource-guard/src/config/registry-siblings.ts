@@ -9,7 +9,9 @@ export type RegistryNotice =
   | { kind: 'scope'; id: string; seq?: number }
   | { kind: 'revoked'; clientId: string; grantIds: string[]; revokedBefore: string | null; expiresAt: string | null; seq: number }
   | { kind: 'seq'; seq: number }
-  | { kind: 'all' };
+  | { kind: 'all' }
+  /** A follower's ask (a catch-up for a client it does not know): the leader loads a snapshot, then says `all`. */
+  | { kind: 'resync' };
 
 /**
  * Several processes serving one port on one projection database (the resource server's

@@ -13,6 +13,8 @@ const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 const SNAPSHOT_RETRY_MS = 1000;
 /** A follower that failed to re-read what a sibling told it reloads everything this often until it succeeds. */
 const FOLLOWER_RELOAD_RETRY_MS = 1000;
+/** How long a follower's resync waits for the leader's snapshot before it judges with what it holds. */
+const LEADER_RESYNC_WAIT_MS = 5000;
 
 /** Told of every event applied (after its commit): the kind and when it happened at the auth server. */
 export type EventAppliedListener = (kind: string, occurredAt: string) => void;
@@ -31,6 +33,8 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
   private purgeTimer?: NodeJS.Timeout;
   private snapshotRetry?: NodeJS.Timeout;
   private followerReload?: NodeJS.Timeout;
+  /** A follower's resync() calls waiting for the next full reload (the leader's snapshot). */
+  private reloadWaiters: (() => void)[] = [];
   private stopped = false;
   private readonly eventAppliedListeners: EventAppliedListener[] = [];
 
@@ -54,7 +58,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
 
   async onModuleInit(): Promise<void> {
     // Subscribed before the first load, so that a notice of a later commit waits behind it.
-    this.config.siblings?.subscribe((notice) => void this.serialized(() => this.follow(notice)));
+    this.config.siblings?.subscribe((notice) => this.onSiblingNotice(notice));
     await this.serialized(async () => this.projection.replaceAll(await this.repository.loadAll()));
     // Never loaded (a fresh database): fetch a snapshot in the background; 503 until it lands
     // (a follower waits for the leader's).
@@ -93,8 +97,13 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     });
   }
 
-  /** Replaces the projection from the auth server's snapshot (start, and on a reported gap). */
+  /**
+   * Replaces the projection from the auth server's snapshot (start, a reported gap, a catch-up).
+   * A follower asks the leader instead and waits for the reload that follows: a snapshot written
+   * by a second process could land after events the leader applied past it, and undo them.
+   */
   resync(): Promise<void> {
+    if (this.follower) return this.leaderResync();
     return this.serialized(async () => {
       const snapshot: RegistrySnapshot = await this.loadSnapshot();
       await this.repository.replaceFromSnapshot(snapshot);
@@ -122,6 +131,19 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     });
   }
 
+  private leaderResync(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, LEADER_RESYNC_WAIT_MS);
+      timer.unref();
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.reloadWaiters.push(done);
+      this.config.siblings!.publish({ kind: 'resync' });
+    });
+  }
+
   private async resyncUntilLoaded(): Promise<void> {
     if (this.stopped || this.projection.isReady()) return;
     try {
@@ -133,6 +155,12 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
+  private onSiblingNotice(notice: RegistryNotice): void {
+    if (notice.kind !== 'resync') return void this.serialized(() => this.follow(notice));
+    // A follower's catch-up: the leader alone loads snapshots.
+    if (!this.follower) this.resync().catch((error: unknown) => this.logger.warn(`registry resync for a sibling failed: ${(error as Error).message}`));
+  }
+
   /**
    * A sibling committed what `notice` names: re-read it (a revocation, which only adds, is taken
    * as told). If the database cannot be read, this worker would keep admitting what was just
@@ -141,9 +169,13 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
   private async follow(notice: RegistryNotice): Promise<void> {
     try {
       switch (notice.kind) {
-        case 'all':
+        case 'all': {
           this.projection.replaceAll(await this.repository.loadAll());
+          const waiters = this.reloadWaiters;
+          this.reloadWaiters = [];
+          for (const resolve of waiters) resolve();
           break;
+        }
         case 'client':
           this.projection.putClient(notice.id, await this.repository.loadClient(notice.id));
           break;
@@ -154,7 +186,7 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
           this.projection.applyChange(revocationOf(notice));
           break;
       }
-      if (notice.kind !== 'all' && notice.seq !== undefined) this.projection.setLastAppliedSeq(notice.seq);
+      if ('seq' in notice && notice.seq !== undefined) this.projection.setLastAppliedSeq(notice.seq);
     } catch (error) {
       this.logger.warn(`a sibling's change could not be read, reloading the registry: ${(error as Error).message}`);
       this.scheduleFollowerReload();
