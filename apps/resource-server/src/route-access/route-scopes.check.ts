@@ -3,6 +3,7 @@ import { RESOURCE_SERVER_CONFIG, type ResourceServerConfig } from '../config/res
 import { RegistryProjection, RegistrySyncService } from '#resource-guard';
 import { InvalidRoutesError, type RouteFieldError } from '../routes/route-rules.js';
 import { unknownRouteScopes } from '../routes/route-scopes.js';
+import { WorkerSiblings } from '../workers/worker-siblings.js';
 
 /**
  * Routes naming a scope the registry does not define (RESOURCE_ROUTES_FILE). Scopes are known
@@ -13,6 +14,8 @@ import { unknownRouteScopes } from '../routes/route-scopes.js';
  * readiness stays down with the same message once the registry is loaded; such a route refuses
  * every token meanwhile, since a scope the registry lacks grants nothing. With
  * AUTH_SERVER_MODE=external no scopes are synced: the authorization server's own are not known here.
+ * Among RESOURCE_WORKERS only the leader decides at boot (it loads the snapshots); the others
+ * report through readiness.
  */
 @Injectable()
 export class RouteScopesCheck implements OnApplicationBootstrap {
@@ -23,10 +26,11 @@ export class RouteScopesCheck implements OnApplicationBootstrap {
     private readonly projection: RegistryProjection,
     private readonly sync: RegistrySyncService,
     @Inject(RESOURCE_SERVER_CONFIG) private readonly config: ResourceServerConfig,
+    private readonly siblings: WorkerSiblings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.unknownScopes().length === 0) return;
+    if (this.siblings.follower || this.unknownScopes().length === 0) return;
     try {
       await this.sync.resync();
     } catch (error) {

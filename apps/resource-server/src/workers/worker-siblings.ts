@@ -14,6 +14,11 @@ export class WorkerSiblings {
   /** Slot 0 leads: its replacement after an exit leads again, resuming the same consumer group. */
   readonly leader = workerSlot() === 0;
 
+  /** A pool worker other than the leader: it neither reads events nor loads snapshots. */
+  get follower(): boolean {
+    return workerSlot() !== undefined && !this.leader;
+  }
+
   /** In a pool worker, what the registry needs; undefined in one process (no siblings). */
   registry(): RegistrySiblings | undefined {
     if (workerSlot() === undefined) return undefined;
