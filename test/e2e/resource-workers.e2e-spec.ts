@@ -166,6 +166,19 @@ const SCOPE = 'workers.read';
     expect(JSON.parse((await other.request('/workers-api/x', { headers: { authorization: `Bearer ${token}` } })).body)).toEqual({ path: '/workers-api/x' });
   });
 
+  it("reports at every worker the leader's event transport, cut off and back", async () => {
+    const syncOf = async (via: WorkerConnection) =>
+      JSON.parse((await via.request('/admin/v1/sync', { headers: { authorization: `Bearer ${rsAdminToken}` } })).body) as { transport: string | null; connected: boolean };
+    for (const via of both()) expect(await syncOf(via)).toMatchObject({ transport: 'redis-streams', connected: true });
+    await redis.stop();
+    try {
+      for (const via of both()) await eventually(async () => !(await syncOf(via)).connected, 10_000, 'every worker to report the transport cut off');
+    } finally {
+      await redis.start();
+    }
+    for (const via of both()) await eventually(async () => (await syncOf(via)).connected, 30_000, 'every worker to report the transport back');
+  });
+
   it('replaces a killed leader, which resumes the events for the pool', async () => {
     const pids = await workerPids();
     // Slot 0 (the first worker forked, id 1) reads the events.

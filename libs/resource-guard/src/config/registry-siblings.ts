@@ -10,6 +10,8 @@ export type RegistryNotice =
   | { kind: 'revoked'; clientId: string; grantIds: string[]; revokedBefore: string | null; expiresAt: string | null; seq: number }
   | { kind: 'seq'; seq: number }
   | { kind: 'all' }
+  /** The leader's event transport, every second: a follower's readiness and status follow it. */
+  | { kind: 'status'; connected: boolean; lastDeliveredSeq: number; refusing: boolean }
   /** A follower's ask (a catch-up for a client it does not know): the leader loads a snapshot, then says `all`. */
   | { kind: 'resync' };
 

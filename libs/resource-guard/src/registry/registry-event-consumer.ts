@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InProcessTransport, RedisStreamsTransport, SyncEvents, type SyncConsumerOptions, type SyncEnvelope, type SyncTransportServer } from '#sync';
+import type { RegistrySiblings } from '../config/registry-siblings.js';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { EventVerifier } from './event-verifier.js';
 import { RegistrySyncService } from './registry-sync.service.js';
 import { SyncTransportRegistry } from './sync-status.js';
+
+/** How often a pool's leader tells the followers how its event transport is. */
+const STATUS_EVERY_MS = 1000;
+/** A follower that has not heard from the leader this long counts its transport as disconnected. */
+const LEADER_SILENT_MS = 3000;
 
 /**
  * Feeds the registry with the auth server's events: Redis Streams (signed envelopes only), the
@@ -21,6 +27,7 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
   private readonly logger = new Logger('RegistryEvents');
   private transport?: SyncTransportServer;
   private snapshotPoll?: NodeJS.Timeout;
+  private statusBroadcast?: NodeJS.Timeout;
 
   constructor(
     private readonly sync: RegistrySyncService,
@@ -33,16 +40,18 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
     // Another authorization server sends no events (external mode).
     if (this.config.authServerMode === 'external') return;
     // One consumer per pool: the leader; the others follow it (registry-siblings.ts).
-    if (this.config.siblings && !this.config.siblings.leader) return;
+    if (this.config.siblings && !this.config.siblings.leader) return this.followLeaderStatus(this.config.siblings);
     const transport = this.createTransport();
     if (transport === undefined) return this.pollSnapshots();
     for (const kind of Object.values(SyncEvents)) transport.addHandler(kind, (envelope: SyncEnvelope) => this.sync.apply(envelope), true);
     transport.listen(() => undefined);
     this.transport = transport;
+    if (this.config.siblings) this.broadcastStatus(this.config.siblings, transport);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.snapshotPoll);
+    clearInterval(this.statusBroadcast);
     await this.transport?.close();
   }
 
@@ -79,6 +88,35 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
       return transport;
     }
     return undefined;
+  }
+
+  /** The leader tells the followers every STATUS_EVERY_MS how its transport is: they are as stale as it is. */
+  private broadcastStatus(siblings: RegistrySiblings, transport: SyncTransportServer): void {
+    const { transports } = this;
+    this.statusBroadcast = setInterval(() => {
+      const { connected, lastDeliveredSeq } = transport.syncStatus();
+      siblings.publish({ kind: 'status', connected, lastDeliveredSeq, refusing: transports.refusingEverything() });
+    }, STATUS_EVERY_MS);
+    this.statusBroadcast.unref();
+  }
+
+  /**
+   * A follower's transport is the leader's: readiness, the sync status and its metrics read what the
+   * leader last said, and a leader not heard from for LEADER_SILENT_MS counts as disconnected.
+   */
+  private followLeaderStatus(siblings: RegistrySiblings): void {
+    let heard: { at: number; connected: boolean; lastDeliveredSeq: number; refusing: boolean } = { at: Date.now(), connected: true, lastDeliveredSeq: 0, refusing: false };
+    siblings.subscribe((notice) => {
+      if (notice.kind === 'status') heard = { at: Date.now(), connected: notice.connected, lastDeliveredSeq: notice.lastDeliveredSeq, refusing: notice.refusing };
+    });
+    this.transports.register({
+      syncStatus: () => ({
+        transport: 'redis-streams',
+        connected: heard.connected && Date.now() - heard.at < LEADER_SILENT_MS,
+        lastDeliveredSeq: heard.lastDeliveredSeq,
+      }),
+      refusingEverything: () => heard.refusing,
+    });
   }
 
   private pollSnapshots(): void {

@@ -5,6 +5,8 @@ export interface SyncStatusSource {
   syncStatus(): SyncTransportStatus;
   /** The newest seq the transport knows of, when it can tell (the in-process bus can). */
   latestSeq?(): number;
+  /** Whether entries keep being dead-lettered, when another process watches that (a pool's leader). */
+  refusingEverything?(): boolean;
 }
 
 /** How long the event transport may be cut off before this instance stops reporting ready (SECURITY-CHECKLIST F-8). */
@@ -51,6 +53,7 @@ export class SyncTransportRegistry implements OnModuleDestroy {
    * DEAD_LETTER_STREAK of them could not be applied: the registry may be falling behind unseen.
    */
   refusingEverything(now = Date.now()): boolean {
+    if (this.source?.refusingEverything) return this.source.refusingEverything();
     return this.deadLettersInARow >= DEAD_LETTER_STREAK && now - this.lastDeadLetterAt < STALENESS_BUDGET_MS;
   }
 
