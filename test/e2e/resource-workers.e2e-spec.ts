@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { accessTokenHash } from '#dpop';
 import { DEFAULT_SYNC_STREAM } from '#sync';
 import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
 import { createTestDatabase, eventually, freePort, redisServerAvailable, TEST_RESOURCE_CLIENT, TestRedis, type TestDatabase } from '#testing';
@@ -28,6 +30,10 @@ const PATIENCE_MS = 60_000;
 /** Tokens name this audience (the auth server's default RESOURCE_AUDIENCE). */
 const AUDIENCE = 'http://localhost:3001';
 const SCOPE = 'workers.read';
+
+function dpopProof(key: CryptoKey, jwk: JWK, claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT({ jti: crypto.randomUUID(), iat: Math.floor(Date.now() / 1000), ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(key);
+}
 
 (runnable ? describe : describe.skip)('RESOURCE_WORKERS: two resource-server worker processes on one port', () => {
   let redis: TestRedis;
@@ -164,6 +170,35 @@ const SCOPE = 'workers.read';
       'the other worker to forward the new route',
     );
     expect(JSON.parse((await other.request('/workers-api/x', { headers: { authorization: `Bearer ${token}` } })).body)).toEqual({ path: '/workers-api/x' });
+  });
+
+  it('refuses at one worker a DPoP proof the other admitted: the proof ids are shared in Redis', async () => {
+    const client = await createStackClient(as, 'DPoP Across Workers', [SCOPE]);
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const proof = (htm: string, htu: string, claims: Record<string, unknown> = {}) => dpopProof(privateKey, jwk, { htm, htu, ...claims });
+    const issued = await as.request('/oauth/token', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+        dpop: await proof('POST', `${as.baseUrl}/oauth/token`),
+      },
+      body: `grant_type=client_credentials&scope=${SCOPE}`,
+    });
+    expect(issued.status).toBe(200);
+    const { access_token: token, token_type: tokenType } = (await issued.json()) as { access_token: string; token_type: string };
+    expect(tokenType).toBe('DPoP');
+
+    const [one, other] = both();
+    const once = await proof('GET', `${baseUrl}/api/me`, { ath: accessTokenHash(token) });
+    const call = (via: WorkerConnection, dpop: string) => via.request('/api/me', { headers: { authorization: `DPoP ${token}`, dpop } });
+    await eventually(async () => (await call(one, await proof('GET', `${baseUrl}/api/me`, { ath: accessTokenHash(token) }))).status === 200, 10_000, 'the new client to be known');
+    expect((await call(one, once)).status).toBe(200);
+    const replayed = await call(other, once);
+    expect(replayed.status).toBe(401);
+    expect(replayed.headers['www-authenticate']).toMatch(/^DPoP error="invalid_dpop_proof"/);
+    expect((await call(other, await proof('GET', `${baseUrl}/api/me`, { ath: accessTokenHash(token) }))).status).toBe(200);
   });
 
   it("reports at every worker the leader's event transport, cut off and back", async () => {
