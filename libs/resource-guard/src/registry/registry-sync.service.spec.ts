@@ -78,6 +78,22 @@ describe('RegistrySyncService among RESOURCE_WORKERS', () => {
     for (const { service } of [leader, follower]) service.onApplicationShutdown();
   });
 
+  it('stops waiting for a leader that does not answer, and keeps nothing of the wait', async () => {
+    const { follower, loadSnapshot } = pool();
+    await follower.service.onModuleInit(); // no leader in this pool
+    jest.useFakeTimers();
+    try {
+      const waited = follower.service.resync();
+      jest.advanceTimersByTime(5000);
+      await waited;
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(loadSnapshot).not.toHaveBeenCalled();
+    expect((follower.service as unknown as { reloadWaiters: unknown[] }).reloadWaiters).toEqual([]);
+    follower.service.onApplicationShutdown();
+  });
+
   it("re-reads at the follower the client a sibling's local switch changed, and the leader does too", async () => {
     const { leader, follower, stored } = pool();
     stored.set('app', client('app', true));

@@ -133,12 +133,14 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
 
   private leaderResync(): Promise<void> {
     return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        // Gone from the list however it ends: a leader that never answers leaves nothing behind.
+        this.reloadWaiters = this.reloadWaiters.filter((waiter) => waiter !== done);
+        resolve();
+      };
       const timer = setTimeout(done, LEADER_RESYNC_WAIT_MS);
       timer.unref();
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
       this.reloadWaiters.push(done);
       this.config.siblings!.publish({ kind: 'resync' });
     });
