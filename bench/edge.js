@@ -8,11 +8,11 @@
 // s (default 10), 50 connections; direct, gateway and nginx back to back for each payload.
 //   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / bare proxy (Fastify +
 //      undici's stream alone, as the gateway forwards: its floor) / gateway / nginx.
+//   1b. The same three payloads through the gateway as a pool of BENCH_GATEWAY_WORKERS (default 2;
+//      0 leaves it out) RESOURCE_WORKERS on one port (front gateway-pool, its own projection database).
 //   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
 //      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
-//   1b. The same three payloads through the gateway as a pool of BENCH_GATEWAY_WORKERS (default 2;
-//      0 leaves it out) RESOURCE_WORKERS on one port (front gateway-pool, its own projection database).
 //   4. HTTP Basic client credentials (a route with clientBasic: true, issue 18 item 3), accepted a
 //      moment ago (cached), against the bench token on the same route: gateway GET fixed JSON and
 //      GET /auth/verify. A ratio, no target: what a call with id and secret costs over a token's.
