@@ -12,7 +12,8 @@
 //      0 leaves it out) RESOURCE_WORKERS on one port (front gateway-pool, its own projection database).
 //   2. GET /auth/verify (the request described by X-Forwarded-*) vs GET /api/me, same token.
 //   3. Propagation lag through the gateway: admin API response (deactivate a client / revoke a
-//      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js).
+//      token) -> the gateway answers 401 to that token (bench/auth-fixture.js, as bench/resource.js);
+//      then through the pool, where every worker must refuse it (each asked on a new connection).
 //   4. HTTP Basic client credentials (a route with clientBasic: true, issue 18 item 3), accepted a
 //      moment ago (cached), against the bench token on the same route: gateway GET fixed JSON and
 //      GET /auth/verify. A ratio, no target: what a call with id and secret costs over a token's.
