@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DEFAULT_SYNC_STREAM } from '#sync';
-import { buildApps, startBuiltApp, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { createTestDatabase, eventually, freePort, redisServerAvailable, TEST_RESOURCE_CLIENT, TestRedis, type TestDatabase } from '#testing';
+import { buildApps, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
+import { createTestDatabase, eventually, redisServerAvailable, TestRedis, type TestDatabase } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk } from '../../apps/auth-server/test/support/test-clients.js';
+import { startBuiltResourceServer } from '../../apps/resource-server/test/support/built-resource-server.js';
 
 /**
  * SIGTERM to the built resource server while its consumer is in the middle of applying an event:
@@ -30,19 +31,9 @@ const runnable = Boolean(process.env.TEST_DATABASE_URL) && redisServerAvailable(
     redis = await TestRedis.start();
     as = await startStackAuthServer({ redisUrl: redis.url });
     database = await createTestDatabase();
-    const port = await freePort();
-    server = startBuiltApp('resource-server', {
-      RESOURCE_DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      AUTH_ISSUER: as.baseUrl,
-      RESOURCE_PORT: String(port),
-      RESOURCE_HOST: '127.0.0.1',
-      RESOURCE_AUDIENCE: `http://127.0.0.1:${port}`,
-      RESOURCE_CLIENT_ID: TEST_RESOURCE_CLIENT.clientId,
-      RESOURCE_CLIENT_SECRET: TEST_RESOURCE_CLIENT.clientSecret,
-      LOG_LEVEL: 'log',
-    });
-    await untilOk(`http://127.0.0.1:${port}/health/ready`, server);
+    let baseUrl: string;
+    ({ server, baseUrl } = await startBuiltResourceServer({ issuer: as.baseUrl, databaseUrl: database.url, redisUrl: redis.url }, { LOG_LEVEL: 'log' }));
+    await untilOk(`${baseUrl}/health/ready`, server);
   }, 180_000);
 
   afterAll(async () => {

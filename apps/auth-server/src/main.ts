@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 function startPool(config: AuthServerConfig): void {
   const logger = createAppLogger({ app: 'auth-server', level: config.logLevel });
   logger.info(`auth-server: ${config.workers} workers on ${config.host}:${config.port} (each with its own database pool of up to 20 connections)`);
-  runWorkerPool({ size: config.workers, log: { info: (line) => logger.info(line), warn: (line) => logger.warn(line), error: (line) => logger.error(line) } });
+  runWorkerPool({ size: config.workers, log: logger });
 }
 
 async function startApp(config: AuthServerConfig): Promise<void> {

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
 function startPool(config: ResourceServerConfig): void {
   const logger = createAppLogger({ app: 'resource-server', level: config.logLevel });
   logger.info(`resource-server: ${config.workers} workers on ${config.host}:${config.port} (worker slot 0 reads the events for all)`);
-  runWorkerPool({ size: config.workers, log: { info: (line) => logger.info(line), warn: (line) => logger.warn(line), error: (line) => logger.error(line) } });
+  runWorkerPool({ size: config.workers, log: logger });
 }
 
 async function startApp(config: ResourceServerConfig): Promise<void> {

@@ -25,7 +25,7 @@ export { EXTERNAL_JWT_PROFILE, PORTCULLIS_JWT_PROFILE } from './auth/jwt-token.v
 export { RegistryModule } from './registry/registry.module.js';
 export { RegistryProjection } from './registry/registry-projection.js';
 export { RegistrySyncService } from './registry/registry-sync.service.js';
-export type { RegistryNotice, RegistrySiblings } from './config/registry-siblings.js';
+export type { LeaderTransportStatus, RegistryNotice, RegistrySiblings } from './config/registry-siblings.js';
 export { SyncTransportRegistry, STALENESS_BUDGET_MS } from './registry/sync-status.js';
 export type { ProjectedClient, ScopeRecord } from './registry/registry.js';
 export { ExternalAsModule } from './external-as/external-as.module.js';

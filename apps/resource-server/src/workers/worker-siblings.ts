@@ -1,7 +1,8 @@
 import { SiblingChannel, workerSlot } from '#operability';
-import type { RegistryNotice, RegistrySiblings } from '#resource-guard';
+import type { LeaderTransportStatus, RegistryNotice, RegistrySiblings } from '#resource-guard';
 
 const REGISTRY_TOPIC = 'registry';
+const STATUS_TOPIC = 'registry-status';
 
 /**
  * What this process shares with the other RESOURCE_WORKERS serving its port: the channel their
@@ -27,6 +28,8 @@ export class WorkerSiblings {
       leader: this.leader,
       publish: (notice) => channel.publish(REGISTRY_TOPIC, notice),
       subscribe: (listener) => channel.subscribe(REGISTRY_TOPIC, (body) => listener(body as RegistryNotice)),
+      publishStatus: (status) => channel.publish(STATUS_TOPIC, status),
+      subscribeStatus: (listener) => channel.subscribe(STATUS_TOPIC, (body) => listener(body as LeaderTransportStatus)),
     };
   }
 }

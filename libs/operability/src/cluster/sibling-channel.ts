@@ -13,16 +13,10 @@ export type SiblingListener = (body: unknown) => void;
  */
 export class SiblingChannel {
   private readonly listeners = new Map<string, SiblingListener[]>();
-  private attached = false;
   private readonly onMessage = (message: unknown) => {
     if (!isClusterMessage(message) || message.type !== ClusterMessages.sibling) return;
     for (const listener of this.listeners.get(message.topic) ?? []) listener(message.body);
   };
-
-  /** Whether siblings may exist: this process is a cluster worker. */
-  get inPool(): boolean {
-    return cluster.isWorker;
-  }
 
   publish(topic: string, body: unknown): void {
     // The channel closes when the primary goes; the siblings go with it.
@@ -31,17 +25,8 @@ export class SiblingChannel {
 
   subscribe(topic: string, listener: SiblingListener): void {
     if (!cluster.isWorker) return;
-    if (!this.attached) {
-      process.on('message', this.onMessage);
-      this.attached = true;
-    }
+    if (this.listeners.size === 0) process.on('message', this.onMessage);
     this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), listener]);
-  }
-
-  close(): void {
-    process.off('message', this.onMessage);
-    this.attached = false;
-    this.listeners.clear();
   }
 }
 

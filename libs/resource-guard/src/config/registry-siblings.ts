@@ -10,8 +10,6 @@ export type RegistryNotice =
   | { kind: 'revoked'; clientId: string; grantIds: string[]; revokedBefore: string | null; expiresAt: string | null; seq: number }
   | { kind: 'seq'; seq: number }
   | { kind: 'all' }
-  /** The leader's event transport, every second: a follower's readiness and status follow it. */
-  | { kind: 'status'; connected: boolean; lastDeliveredSeq: number; refusing: boolean }
   /** A follower's ask (a catch-up for a client it does not know): the leader loads a snapshot, then says `all`. */
   | { kind: 'resync' };
 
@@ -25,4 +23,15 @@ export interface RegistrySiblings {
   leader: boolean;
   publish(notice: RegistryNotice): void;
   subscribe(listener: (notice: RegistryNotice) => void): void;
+  /** The leader's event transport, every second: the followers' readiness and sync status follow it. */
+  publishStatus(status: LeaderTransportStatus): void;
+  subscribeStatus(listener: (status: LeaderTransportStatus) => void): void;
+}
+
+/** How the leader's event transport is (RegistryEventConsumer). */
+export interface LeaderTransportStatus {
+  connected: boolean;
+  lastDeliveredSeq: number;
+  /** Its last entries were all dead-lettered (SyncTransportRegistry.refusingEverything). */
+  refusing: boolean;
 }

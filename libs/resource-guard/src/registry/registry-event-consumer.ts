@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InProcessTransport, RedisStreamsTransport, SyncEvents, type SyncConsumerOptions, type SyncEnvelope, type SyncTransportServer } from '#sync';
-import type { RegistrySiblings } from '../config/registry-siblings.js';
+import type { LeaderTransportStatus, RegistrySiblings } from '../config/registry-siblings.js';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { EventVerifier } from './event-verifier.js';
@@ -95,7 +95,7 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
     const { transports } = this;
     this.statusBroadcast = setInterval(() => {
       const { connected, lastDeliveredSeq } = transport.syncStatus();
-      siblings.publish({ kind: 'status', connected, lastDeliveredSeq, refusing: transports.refusingEverything() });
+      siblings.publishStatus({ connected, lastDeliveredSeq, refusing: transports.refusingEverything() });
     }, STATUS_EVERY_MS);
     this.statusBroadcast.unref();
   }
@@ -105,14 +105,16 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
    * leader last said, and a leader not heard from for LEADER_SILENT_MS counts as disconnected.
    */
   private followLeaderStatus(siblings: RegistrySiblings): void {
-    let heard: { at: number; connected: boolean; lastDeliveredSeq: number; refusing: boolean } = { at: Date.now(), connected: true, lastDeliveredSeq: 0, refusing: false };
-    siblings.subscribe((notice) => {
-      if (notice.kind === 'status') heard = { at: Date.now(), connected: notice.connected, lastDeliveredSeq: notice.lastDeliveredSeq, refusing: notice.refusing };
+    let heard: LeaderTransportStatus = { connected: true, lastDeliveredSeq: 0, refusing: false };
+    let heardAt = Date.now();
+    siblings.subscribeStatus((status) => {
+      heard = status;
+      heardAt = Date.now();
     });
     this.transports.register({
       syncStatus: () => ({
         transport: 'redis-streams',
-        connected: heard.connected && Date.now() - heard.at < LEADER_SILENT_MS,
+        connected: heard.connected && Date.now() - heardAt < LEADER_SILENT_MS,
         lastDeliveredSeq: heard.lastDeliveredSeq,
       }),
       refusingEverything: () => heard.refusing,

@@ -35,6 +35,8 @@ function pool() {
       for (const other of listeners) if (other.worker !== worker) setImmediate(() => other.listener(JSON.parse(JSON.stringify(notice)) as RegistryNotice));
     },
     subscribe: (listener) => listeners.push({ worker, listener }),
+    publishStatus: () => undefined,
+    subscribeStatus: () => undefined,
   });
   const worker = (index: number, leader: boolean) => {
     const projection = new RegistryProjection();

@@ -158,7 +158,6 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
   }
 
   private onSiblingNotice(notice: RegistryNotice): void {
-    if (notice.kind === 'status') return; // RegistryEventConsumer's
     if (notice.kind !== 'resync') return void this.serialized(() => this.follow(notice));
     // A follower's catch-up: the leader alone loads snapshots.
     if (!this.follower) this.resync().catch((error: unknown) => this.logger.warn(`registry resync for a sibling failed: ${(error as Error).message}`));
