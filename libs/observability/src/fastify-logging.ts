@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { acceptOrGenerateRequestId, currentRequestContext, REQUEST_ID_HEADER, runWithRequestContext, type RequestContext } from './request-context.js';
+import {
+  acceptOrGenerateRequestId,
+  currentRequestContext,
+  EXPLICIT_REQUEST_CONTEXT,
+  holdRequestContextStore,
+  REQUEST_ID_HEADER,
+  runWithRequestContext,
+  type RequestContext,
+} from './request-context.js';
 
 /** Fastify options: request.id is the accepted or generated x-request-id. */
 export const requestIdOptions = {
@@ -13,24 +21,34 @@ const CONTEXT = Symbol('requestContext');
 type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
 
 /**
- * Echoes the request id, runs the request inside its RequestContext and writes one JSON line per
- * response. The line holds method, path WITHOUT the query string (authorize and callback URLs carry
- * codes and state), status and duration: never headers or bodies, where secrets travel. `logger`
- * is the access logger (logger.ts: createAccessLogger), which skips redaction: add no field here
- * that could carry a secret.
+ * The request's context (id, ip, and the actor once known), kept on the request by the hook below:
+ * for the routes that pass it by hand (EXPLICIT_REQUEST_CONTEXT) and anything else holding the request.
+ */
+export function requestContextOf(request: FastifyRequest): RequestContext {
+  return ((request as WithContext)[CONTEXT] ??= { requestId: request.id, ip: request.ip });
+}
+
+/**
+ * Echoes the request id, runs the request inside its RequestContext (except on routes configured
+ * with EXPLICIT_REQUEST_CONTEXT) and writes one JSON line per response. The line holds method, path
+ * WITHOUT the query string (authorize and callback URLs carry codes and state), status and
+ * duration: never headers or bodies, where secrets travel. `logger` is the access logger
+ * (logger.ts: createAccessLogger), which skips redaction: add no field here that could carry a secret.
  */
 export function installRequestLogging(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    const context: RequestContext = { requestId: request.id, ip: request.ip };
-    (request as WithContext)[CONTEXT] = context;
+    const context = requestContextOf(request);
     void reply.header(REQUEST_ID_HEADER, request.id);
+    if (passesContextByHand(request)) return done();
+    // 'close' comes once per response, answered or aborted, after the hooks and the handler.
+    reply.raw.once('close', holdRequestContextStore());
     runWithRequestContext(context, done);
   });
   // Body parsing resumes from the socket's async context; enter the request's again for handlers.
   // Without a body (GET) the hooks ran synchronously inside onRequest's run: nothing to re-enter.
   fastify.addHook('preHandler', (request, _reply, done) => {
     const context = (request as WithContext)[CONTEXT];
-    if (context && currentRequestContext() !== context) runWithRequestContext(context, done);
+    if (context && currentRequestContext() !== context && !passesContextByHand(request)) runWithRequestContext(context, done);
     else done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -53,4 +71,8 @@ export function logRequestCompleted(logger: Logger, reqId: string, method: strin
 function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
+}
+
+function passesContextByHand(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { requestContext?: string } | undefined)?.requestContext === EXPLICIT_REQUEST_CONTEXT.requestContext;
 }

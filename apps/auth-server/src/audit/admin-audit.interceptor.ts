@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { concatMap, from, type Observable, switchMap, tap } from 'rxjs';
-import { currentRequestContext } from '#observability';
+import { requestContextOf } from '#observability';
 import { isAdminApi } from '../admin-api/admin-api.decorator.js';
 import { auditChangeOf } from '../admin-api/audit-change.decorator.js';
 import type { AdminRequest } from '../admin-api/admin-principal.js';
@@ -35,8 +35,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
     if (!isAdminApi(this.reflector, context)) return next.handle();
     const request = context.switchToHttp().getRequest<AdminRequest>();
     const principal = request.adminPrincipal;
-    const requestContext = currentRequestContext();
-    if (principal && requestContext) requestContext.actor = { type: 'user', id: principal.username };
+    if (principal) requestContextOf(request).actor = { type: 'user', id: principal.username };
     if (!MUTATIONS.has(request.method) || !principal) return next.handle();
 
     const routeUrl = request.routeOptions.url ?? request.url.split('?')[0];

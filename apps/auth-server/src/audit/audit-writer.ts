@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { redactForAudit, storableText } from '#audit';
-import { currentRequestContext } from '#observability';
+import { currentRequestContext, type RequestContext } from '#observability';
 import type { AuditEventInput, PendingAuditRow } from './audit-event.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 
@@ -24,8 +24,8 @@ export class AuditWriter implements OnModuleDestroy, BeforeApplicationShutdown {
 
   constructor(private readonly repository: AuditEventsRepository) {}
 
-  record(event: AuditEventInput): void {
-    const context = currentRequestContext();
+  /** `context`: the request's, handed over by the routes that pass it by hand (EXPLICIT_REQUEST_CONTEXT). */
+  record(event: AuditEventInput, context: RequestContext | undefined = currentRequestContext()): void {
     const actor = event.actor ?? (context?.actor ? { type: context.actor.type, id: context.actor.id } : { type: 'anonymous' as const, id: null });
     this.buffer.push({
       occurredAt: new Date(),

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DpopNonceRequired, DpopProofRefused, replayKey, verifyDpopProof, type ReplayStore } from '#dpop';
 import { InvalidDpopProof, UseDpopNonce } from '#oauth';
+import { requestContextOf } from '#observability';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { REPLAY_STORE } from '../replay/replay-store.provider.js';
@@ -36,15 +37,15 @@ export class RequestProof {
     } catch (error) {
       // A missing nonce is the protocol's first round trip, not an attack: answered, not audited.
       if (error instanceof DpopNonceRequired) throw new UseDpopNonce(this.nonces.current());
-      if (error instanceof DpopProofRefused) throw this.refused(clientId, error.description);
+      if (error instanceof DpopProofRefused) throw this.refused(request, clientId, error.description);
       throw error;
     }
-    if (!(await this.replays.firstUse(replayKey(proof), proof.acceptableUntil))) throw this.refused(clientId, 'the DPoP proof was used before');
+    if (!(await this.replays.firstUse(replayKey(proof), proof.acceptableUntil))) throw this.refused(request, clientId, 'the DPoP proof was used before');
     return proof.jkt;
   }
 
-  private refused(clientId: string, reason: string): InvalidDpopProof {
-    this.audit.record({ action: 'token.dpop_refused', actor: { type: 'client', id: clientId }, targetType: 'client', targetId: clientId, details: { reason } });
+  private refused(request: FastifyRequest, clientId: string, reason: string): InvalidDpopProof {
+    this.audit.record({ action: 'token.dpop_refused', actor: { type: 'client', id: clientId }, targetType: 'client', targetId: clientId, details: { reason } }, requestContextOf(request));
     return new InvalidDpopProof(reason);
   }
 }

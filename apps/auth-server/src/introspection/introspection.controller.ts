@@ -1,5 +1,7 @@
 import { Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EXPLICIT_REQUEST_CONTEXT } from '#observability';
 import { ClientAuthentication } from '../token/client-authentication.js';
 import { requireParam } from '../token/token-form.js';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service.js';
@@ -36,6 +38,8 @@ export class IntrospectionController extends PostOnlyEndpoint {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
+  // Nothing below reads the request-context store: client authentication is handed the request.
+  @RouteConfig(EXPLICIT_REQUEST_CONTEXT)
   async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntrospectionResponse | string> {
     const { client: caller, form } = await this.clientAuthentication.authenticateForm(request, { allowPublic: false });
     const answer = await this.introspection.introspect(caller, requireParam(form, 'token'));

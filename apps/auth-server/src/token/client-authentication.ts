@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InvalidClient, InvalidRequest, parseBasicAuthorization, PLAIN_SECRET_METHODS, type TokenEndpointAuthMethod } from '#oauth';
+import { requestContextOf, runInsideRequestContext } from '#observability';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
@@ -73,10 +74,10 @@ export class ClientAuthentication {
     const presented: Presented = usedBasic ? 'client_secret_basic' : secret !== undefined ? 'client_secret_post' : 'none';
 
     const ticket = await this.throttle.check({ kind: 'client', name: clientId, ip: request.ip });
-    const client = secret !== undefined ? await this.confidentialClient(clientId, secret) : await this.publicClient(clientId, options);
+    const client = secret !== undefined ? await this.confidentialClient(clientId, secret) : await this.publicClient(request, clientId, options);
     if (!client || !methodAllows(client.tokenEndpointAuthMethod, presented)) {
       await ticket.failed();
-      this.failed(clientId, presented, client ? `the client authenticates with ${client.tokenEndpointAuthMethod}, not ${presented}` : 'unknown client or wrong secret');
+      this.failed(request, clientId, presented, client ? `the client authenticates with ${client.tokenEndpointAuthMethod}, not ${presented}` : 'unknown client or wrong secret');
       throw new InvalidClient('client authentication failed', usedBasic);
     }
     if (!client.active) throw new InvalidClient('client authentication failed', usedBasic);
@@ -89,14 +90,14 @@ export class ClientAuthentication {
     if (/^Basic\b/i.test(request.headers.authorization ?? '') || form.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
     const { client_assertion: assertion, client_assertion_type: type } = form;
     if (type !== JWT_BEARER_ASSERTION_TYPE) {
-      this.failed(form.client_id ?? null, 'client_assertion', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+      this.failed(request, form.client_id ?? null, 'client_assertion', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
       throw new InvalidClient('client authentication failed', false, `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
     }
     if (assertion === undefined) throw new InvalidRequest('the parameter client_assertion is missing');
     const claims = unverifiedClaims(assertion);
     const clientId = assertedClientId(claims);
     if (clientId === null) {
-      this.failed(form.client_id ?? null, 'client_assertion', 'the client assertion is not a JWT with a string sub');
+      this.failed(request, form.client_id ?? null, 'client_assertion', 'the client assertion is not a JWT with a string sub');
       throw new InvalidClient('client authentication failed');
     }
     if (form.client_id !== undefined && form.client_id !== clientId) throw new InvalidRequest('client_id differs from the client assertion\'s sub');
@@ -110,7 +111,7 @@ export class ClientAuthentication {
     } catch (error) {
       if (!(error instanceof AssertionRefused)) throw error;
       await ticket.failed();
-      this.failed(clientId, 'client_assertion', error.message);
+      this.failed(request, clientId, 'client_assertion', error.message);
       throw new InvalidClient('client authentication failed', false, error.message);
     }
     if (!client.active) throw new InvalidClient('client authentication failed');
@@ -125,8 +126,9 @@ export class ClientAuthentication {
     return [...new Set([issuer, `${issuer}/oauth/token`, `${issuer}${path}`])];
   }
 
-  private failed(clientId: string | null, presented: Presented, reason: string): void {
-    this.audit.record({ action: 'client_authentication.failed', targetType: 'client', targetId: clientId?.slice(0, 1024) ?? null, details: { clientId: clientId?.slice(0, 1024) ?? null, method: presented, reason } });
+  private failed(request: FastifyRequest, clientId: string | null, presented: Presented, reason: string): void {
+    const event = { action: 'client_authentication.failed', targetType: 'client', targetId: clientId?.slice(0, 1024) ?? null, details: { clientId: clientId?.slice(0, 1024) ?? null, method: presented, reason } };
+    this.audit.record(event, requestContextOf(request));
   }
 
   /** A URL client_id is a public client of its metadata document: it has no secret to present. */
@@ -134,10 +136,15 @@ export class ClientAuthentication {
     return looksLikeDocumentUrl(clientId) ? null : this.clients.authenticate(clientId, secret);
   }
 
-  /** A URL client_id is resolved through its metadata document: a refused one is invalid_client like an unknown id. */
-  private async publicClient(clientId: string, options: ClientAuthOptions): Promise<Client | null> {
+  /**
+   * A URL client_id is resolved through its metadata document: a refused one is invalid_client like
+   * an unknown id. The document's fetch audits what it accepts or refuses, and reads the request's
+   * context from the store (the token route passes it by hand): entered for that step only.
+   */
+  private async publicClient(request: FastifyRequest, clientId: string, options: ClientAuthOptions): Promise<Client | null> {
     if (!options.allowPublic) return null;
-    const client = await this.lookup.client(clientId);
+    const lookup = () => this.lookup.client(clientId);
+    const client = await (looksLikeDocumentUrl(clientId) ? runInsideRequestContext(requestContextOf(request), lookup) : lookup());
     return client?.type === 'public' ? client : null;
   }
 }

@@ -1,5 +1,7 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { EXPLICIT_REQUEST_CONTEXT } from '#observability';
 import type { TokenResponse } from '../tokens/token-response.js';
 import { TokenEndpoint } from './token-endpoint.js';
 import { PostOnlyEndpoint } from '../common/method-not-allowed.js';
@@ -23,6 +25,7 @@ export class TokenController extends PostOnlyEndpoint {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
+  @RouteConfig(EXPLICIT_REQUEST_CONTEXT)
   // Declares the route (OpenAPI, registration); TokenRoute swaps in a Fastify handler doing the same.
   token(@Req() request: FastifyRequest): Promise<TokenResponse> {
     return this.endpoint.handle(request);

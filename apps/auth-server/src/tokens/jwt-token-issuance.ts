@@ -54,7 +54,7 @@ export class JwtTokenIssuance extends TokenIssuance {
     const refreshRemaining = client.refreshCount.mode === 'limited' ? client.refreshCount.limit : null;
     const refreshToken = command.withRefreshToken && (refreshUnlimited || (refreshRemaining ?? 0) > 0) ? generateRefreshToken() : undefined;
     const grantId = randomUUID();
-    const request = currentRequestContext();
+    const request = command.origin ?? currentRequestContext();
 
     const [accessToken] = await Promise.all([
       this.signer.sign({

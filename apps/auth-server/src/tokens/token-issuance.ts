@@ -1,3 +1,4 @@
+import type { RequestContext } from '#observability';
 import type { ActorClaim, GrantType } from '#oauth';
 import type { Client } from '../clients/client.js';
 import type { TokenResponse } from './token-response.js';
@@ -46,6 +47,11 @@ export interface NewGrantCommand {
   dpopJkt?: string;
   /** RFC 8693: the tokens are exchanged from another grant's access token. */
   exchange?: ExchangeFacts;
+  /**
+   * The request the tokens answer: its id and ip go into the grant row (the token.issued event).
+   * Absent: the request-context store's, for callers running inside it.
+   */
+  origin?: RequestContext;
   rotating?: undefined;
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#database';
+import type { RequestContext } from '#observability';
 import { SyncEvents } from '#sync/events';
 import type { AuditActor, AuditEventInput } from '../audit/audit-event.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -22,17 +23,20 @@ export class TokenRevoker {
     private readonly audit: AuditWriter,
   ) {}
 
-  /** true when a grant was revoked now (false: unknown or already revoked). */
-  async revokeGrant(grantId: string, by?: AuditActor): Promise<boolean> {
+  /**
+   * true when a grant was revoked now (false: unknown or already revoked). `origin`, here and below:
+   * the request's context, from callers that pass it by hand (else the store's).
+   */
+  async revokeGrant(grantId: string, by?: AuditActor, origin?: RequestContext): Promise<boolean> {
     if (!isUuid(grantId)) return false;
     const revoked = await this.repository.inTransaction((revocations) => this.revokeAndPublish(revocations, 'id', grantId));
-    if (revoked) this.audit.record({ action: 'token.revoked', actor: by, targetType: 'grant', targetId: grantId });
+    if (revoked) this.audit.record({ action: 'token.revoked', actor: by, targetType: 'grant', targetId: grantId }, origin);
     return revoked;
   }
 
   /** A replayed authorization code revokes what it produced (RFC 6749 §4.1.2). */
-  revokeByAuthorizationCode(codeHash: string): Promise<boolean> {
-    return this.revokeReplayed('code', codeHash, 'authorization_code', { targetType: 'authorization_code' });
+  revokeByAuthorizationCode(codeHash: string, origin?: RequestContext): Promise<boolean> {
+    return this.revokeReplayed('code', codeHash, 'authorization_code', { targetType: 'authorization_code' }, origin);
   }
 
   /** A device code redeemed again revokes the grant its first redemption wrote, as a replayed authorization code does. */
@@ -70,9 +74,15 @@ export class TokenRevoker {
   }
 
   /** What a one-time code presented again had produced; audited only when something was still live. */
-  private async revokeReplayed(condition: 'code' | 'id', value: string, replayed: string, target: Pick<AuditEventInput, 'targetType' | 'targetId'>): Promise<boolean> {
+  private async revokeReplayed(
+    condition: 'code' | 'id',
+    value: string,
+    replayed: string,
+    target: Pick<AuditEventInput, 'targetType' | 'targetId'>,
+    origin?: RequestContext,
+  ): Promise<boolean> {
     const revoked = await this.repository.inTransaction((revocations) => this.revokeAndPublish(revocations, condition, value));
-    if (revoked) this.audit.record({ action: 'token.reuse_detected', ...target, details: { replayed, revoked: true } });
+    if (revoked) this.audit.record({ action: 'token.reuse_detected', ...target, details: { replayed, revoked: true } }, origin);
     return revoked;
   }
 

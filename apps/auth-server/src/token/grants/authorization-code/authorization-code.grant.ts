@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '#observability';
 import { GrantTypes, InvalidGrant, OAuthError } from '#oauth';
 import { AuthorizationCodesService } from '../../../authorization-codes/authorization-codes.service.js';
 import type { Client } from '../../../clients/client.js';
@@ -30,6 +31,7 @@ export type AuthorizationCodeRequest = RequestOf<typeof PARAMETERS>;
 export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.authorizationCode;
   readonly parameters = PARAMETERS;
+  readonly passesOriginByHand = true;
 
   constructor(
     private readonly codes: AuthorizationCodesService,
@@ -39,9 +41,9 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request, dpopJkt }: GrantContext<AuthorizationCodeRequest>): Promise<TokenResponse> {
+  async handle({ client, request, origin, dpopJkt }: GrantContext<AuthorizationCodeRequest>): Promise<TokenResponse> {
     const inspection = await this.codes.inspect(request.code, client.id);
-    if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash);
+    if (inspection.outcome === 'replayed') return this.replayed(inspection.codeHash, origin);
     if (inspection.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
     const { code } = inspection;
     const { user, scopes, target } = await this.checked(code, inspection.owner, client, request, dpopJkt);
@@ -55,13 +57,14 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
         withRefreshToken: refreshAllowed(client) && scopesAllowRefreshToken(scopes),
         authorizationCodeHash: code.codeHash,
         dpopJkt,
+        origin,
         // OIDC Core §3.1.3.3: scope openid (as it stands now) makes the response carry an id token.
         openId: isOpenIdRequest(scopes) ? { authTime: code.authTime ?? new Date(), nonce: code.nonce } : undefined,
       });
       return response;
     } catch (error) {
       // A concurrent redemption won between the check and our commit: this one is the replay.
-      if (error instanceof CodeAlreadyRedeemed) return this.replayed(code.codeHash);
+      if (error instanceof CodeAlreadyRedeemed) return this.replayed(code.codeHash, origin);
       throw error;
     }
   }
@@ -75,8 +78,8 @@ export class AuthorizationCodeGrant implements GrantHandler<typeof PARAMETERS> {
     return scopesForUser(stillAssociated(code.scopes, associated), associated, user.permissions, 'refuse');
   }
 
-  private async replayed(codeHash: string): Promise<never> {
-    await this.revoker.revokeByAuthorizationCode(codeHash);
+  private async replayed(codeHash: string, origin: RequestContext): Promise<never> {
+    await this.revoker.revokeByAuthorizationCode(codeHash, origin);
     throw new InvalidGrant('the authorization code was already used');
   }
 

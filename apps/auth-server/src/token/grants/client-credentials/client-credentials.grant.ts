@@ -17,6 +17,7 @@ const PARAMETERS = new GrantParameters([], ['scope', 'resource']);
 export class ClientCredentialsGrant implements GrantHandler<typeof PARAMETERS> {
   readonly grantType = GrantTypes.clientCredentials;
   readonly parameters = PARAMETERS;
+  readonly passesOriginByHand = true;
 
   constructor(
     private readonly clients: ClientAuthenticator,
@@ -24,10 +25,10 @@ export class ClientCredentialsGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+  async handle({ client, request, origin, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
     const scopes = resolveRequestedScopes(request.scope, await this.clients.scopesOf(client));
     const target = await this.resources.forToken(client, request.resource, scopes);
-    const { response } = await this.issuance.issue({ client, grantType: this.grantType, scopes: target.scopes, target, withRefreshToken: false, dpopJkt });
+    const { response } = await this.issuance.issue({ client, grantType: this.grantType, scopes: target.scopes, target, withRefreshToken: false, dpopJkt, origin });
     return response;
   }
 }

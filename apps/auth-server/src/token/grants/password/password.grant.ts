@@ -35,13 +35,13 @@ export class PasswordGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request, ip, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+  async handle({ client, request, origin, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
     const { username, password } = request;
     const associated = await this.clients.associatedScopesOf(client);
     const requested = resolveRequestedScopes(request.scope, associated.map((scope) => scope.name));
     // A bad resource is refused before the password costs a slow hash.
     await this.resources.forToken(client, request.resource, requested);
-    const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip });
+    const ticket = await this.throttle.reserve({ kind: 'login', name: username, ip: origin.ip });
     const user = await this.users.authenticate(username, password);
     if (!user) {
       this.audit.record({ action: 'login.failed', targetType: 'user', targetId: username, details: { via: 'password_grant', clientId: client.clientId } });

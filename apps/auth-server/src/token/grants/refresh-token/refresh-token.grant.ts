@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '#observability';
 import { GrantTypes, InvalidGrant, InvalidScope } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import type { Client } from '../../../clients/client.js';
@@ -30,6 +31,7 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
   readonly parameters = PARAMETERS;
   /** Refresh tokens only come from the code and device flows, so refreshing needs one of those registrations (CONTRACT.md). */
   readonly registeredAs = [GrantTypes.authorizationCode, GrantTypes.deviceCode];
+  readonly passesOriginByHand = true;
 
   constructor(
     private readonly grants: GrantsRepository,
@@ -40,15 +42,15 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
     private readonly resources: ResourceIndicators,
   ) {}
 
-  async handle({ client, request, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
+  async handle({ client, request, origin, dpopJkt }: GrantContext<RequestOf<typeof PARAMETERS>>): Promise<TokenResponse> {
     const hash = hashToken(request.refresh_token);
     const grant = await this.grants.findByRefreshHash(hash);
-    if (!grant) return this.rejectUnknown(hash, client);
+    if (!grant) return this.rejectUnknown(hash, client, origin);
     if (grant.clientRef !== client.id || grant.revokedAt) throw new InvalidGrant('the refresh token is invalid');
     if (grant.userId && grant.userActive !== true) throw new InvalidGrant('the resource owner is no longer active');
     // RFC 9449 §5: a public client's bound refresh token is used with a proof of its key only.
     if (grant.refreshJkt !== null && grant.refreshJkt !== dpopJkt) {
-      this.audit.record({ action: 'token.dpop_refused', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { reason: 'refresh token bound to another key' } });
+      this.audit.record({ action: 'token.dpop_refused', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { reason: 'refresh token bound to another key' } }, origin);
       throw new InvalidGrant('the refresh token is bound to another DPoP key');
     }
     const scopes = await this.scopesFor(grant, client, request.scope);
@@ -57,7 +59,7 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
 
     try {
       const { response } = await this.issuance.issue({ client, scopes, target, dpopJkt, rotating: { grant, refreshTokenHash: hash } });
-      this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes: target.scopes, audience: target.audience } });
+      this.audit.record({ action: 'token.refreshed', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: grant.id, details: { scopes: target.scopes, audience: target.audience } }, origin);
       return response;
     } catch (error) {
       // A concurrent refresh (or a revocation) won between the lookup and the spending.
@@ -67,11 +69,11 @@ export class RefreshTokenGrant implements GrantHandler<typeof PARAMETERS> {
   }
 
   /** A rotated-out token of this client is a replay: revoke its grant (RT-4). */
-  private async rejectUnknown(hash: string, client: Client): Promise<never> {
+  private async rejectUnknown(hash: string, client: Client, origin: RequestContext): Promise<never> {
     const used = await this.grants.findGrantIdOfUsedRefresh(hash);
     if (used && used.clientRef === client.id) {
-      this.audit.record({ action: 'token.reuse_detected', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: used.grantId, details: { replayed: 'refresh_token' } });
-      await this.revoker.revokeGrant(used.grantId, { type: 'client', id: client.clientId });
+      this.audit.record({ action: 'token.reuse_detected', actor: { type: 'client', id: client.clientId }, targetType: 'grant', targetId: used.grantId, details: { replayed: 'refresh_token' } }, origin);
+      await this.revoker.revokeGrant(used.grantId, { type: 'client', id: client.clientId }, origin);
     }
     throw new InvalidGrant('the refresh token is invalid');
   }
