@@ -6,7 +6,7 @@ import type { Client } from '../clients/client.js';
 import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
 import type { GrantHandler } from './grant-handler.js';
-import type { TokenResponse } from '../tokens/token-response.js';
+import { ISSUED_TO, type TokenResponse } from '../tokens/token-response.js';
 import { RequestProof } from '../dpop/request-proof.js';
 import { GrantRegistry } from './grant-registry.js';
 import { parseOAuthForm, requireParam, type OAuthForm } from './token-form.js';
@@ -47,7 +47,9 @@ export class TokenEndpoint {
     }
     const dpopJkt = await this.proof.keyThumbprint(request, client.clientId);
     try {
-      return await handler.handle({ client, request: parsed, origin, dpopJkt });
+      const response = await handler.handle({ client, request: parsed, origin, dpopJkt });
+      response[ISSUED_TO] = client.clientId;
+      return response;
     } catch (error) {
       // Deactivated (or deleted) after authentication, before its grant was written: as if it had been before.
       if (error instanceof ClientNoLongerActive) throw new InvalidClient('client authentication failed', /^Basic\b/i.test(request.headers.authorization ?? ''));

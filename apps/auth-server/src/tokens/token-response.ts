@@ -1,3 +1,9 @@
+/**
+ * The client a token endpoint answer was issued to, under a symbol key so it never reaches the
+ * wire: the dashboard's counters read it at the HTTP boundary instead of decoding the token.
+ */
+export const ISSUED_TO: unique symbol = Symbol('issuedTo');
+
 /** RFC 6749 §5.1 successful response. */
 export interface TokenResponse {
   access_token: string;
@@ -11,4 +17,6 @@ export interface TokenResponse {
   id_token?: string;
   /** RFC 8693 §2.2.1: the type of the token issued by a token exchange. */
   issued_token_type?: string;
+  /** Set by the token endpoint on its answer (not sent). */
+  [ISSUED_TO]?: string;
 }
