@@ -18,7 +18,9 @@ function httpHost(request: object, reply: object): ArgumentsHost {
 }
 
 describe('AllExceptionsFilter', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('logs a 500 with the method, the path without its query and the request id, and shows none of it', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);

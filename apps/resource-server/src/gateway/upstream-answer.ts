@@ -3,10 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { renderError, writeErrorAnswer, type Problem } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
+import { WORKER_HEADER, workerId } from '#operability';
 import { withoutHopByHopInto } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
 
 const CLIENT_GONE = 'the client closed the connection';
+/** In a RESOURCE_WORKERS pool: this worker's id, which the lane's answers name as Fastify's do. */
+const WORKER_ID = workerId();
 
 /**
  * An upstream's answer written into the client's response: undici's dispatch handler interface
@@ -95,7 +98,7 @@ export class CatchAllAnswer extends UpstreamAnswer {
   }
 }
 
-/** The lane's answer (gateway-lane.ts): the request id is its only header; failures written on Node's response. */
+/** The lane's answer (gateway-lane.ts): the request id (and in a pool the worker) are its only headers; failures written on Node's response. */
 export class LaneAnswer extends UpstreamAnswer {
   constructor(
     res: ServerResponse,
@@ -107,12 +110,14 @@ export class LaneAnswer extends UpstreamAnswer {
     super(res, timeoutMs);
   }
 
-  protected ownHeaders(): Record<string, unknown> {
-    return { [REQUEST_ID_HEADER]: this.requestId };
+  protected ownHeaders(): Record<string, string> {
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: this.requestId };
+    if (WORKER_ID !== undefined) headers[WORKER_HEADER] = WORKER_ID;
+    return headers;
   }
 
   protected fail(problem: Problem): void {
-    writeErrorAnswer(this.res, this.url, problem, { [REQUEST_ID_HEADER]: this.requestId });
+    writeErrorAnswer(this.res, this.url, problem, this.ownHeaders());
   }
 
   protected override ended(status: number): void {

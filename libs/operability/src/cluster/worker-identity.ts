@@ -13,13 +13,19 @@ export function workerSlot(): number | undefined {
 /** Names the pool worker that answered (its cluster worker id; a restarted worker gets a new one). */
 export const WORKER_HEADER = 'x-portcullis-worker';
 
+/** This pool worker's id, the WORKER_HEADER's value; undefined in one process. */
+export function workerId(): string | undefined {
+  return cluster.isWorker ? String(cluster.worker!.id) : undefined;
+}
+
 /**
  * In a pool worker, every response says which worker served it: what an operator (or a test)
- * needs to tell the processes behind one port apart. Nothing in one process.
+ * needs to tell the processes behind one port apart. Nothing in one process. (A lane that answers
+ * before Fastify adds the header itself: workerId().)
  */
 export function installWorkerIdentity(fastify: FastifyInstance): void {
-  if (!cluster.isWorker) return;
-  const id = String(cluster.worker!.id);
+  const id = workerId();
+  if (id === undefined) return;
   fastify.addHook('onRequest', (_request, reply, done) => {
     reply.header(WORKER_HEADER, id);
     done();
