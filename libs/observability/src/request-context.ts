@@ -18,7 +18,7 @@ const storage = new AsyncLocalStorage<RequestContext>();
  * Requests running inside the store. On Node 20 an AsyncLocalStorage is built on async_hooks:
  * once entered, an init hook runs for every promise and async resource of the process (measured:
  * ~15% of the token endpoint's throughput), and only disable() turns it off again. So the store is
- * disabled whenever no request is inside it, and the hottest routes (explicitRequestContext) never
+ * disabled whenever no request is inside it, and the hottest routes (EXPLICIT_REQUEST_CONTEXT) never
  * enter it: they pass their context by hand.
  */
 let requestsInside = 0;
