@@ -30,11 +30,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const status = renderError(request, reply, exception);
-    // 503s are expected while a dependency is away (logged where they arise); 500s are bugs. The
-    // request id is in the text too: the hottest routes run outside the request-context store,
-    // so their lines get no reqId field from the logger.
-    if (status === 500) this.logger.error(`${request.method} ${request.url.split('?')[0]} (request ${request.id}): ${describe(exception)}`, stackOf(exception));
+    logIfUnexpected(this.logger, status, request.method, request.url, request.id, exception);
   }
+}
+
+/**
+ * 503s are expected while a dependency is away (logged where they arise); 500s are bugs, logged
+ * with the path (never the query) and the request id. The id is in the text: the hottest routes
+ * run outside the request-context store, so their lines get no reqId field from the logger.
+ */
+export function logIfUnexpected(logger: Logger, status: number, method: string, url: string, requestId: string, exception: unknown): void {
+  if (status === 500) logger.error(`${method} ${url.split('?')[0]} (request ${requestId}): ${describe(exception)}`, stackOf(exception));
 }
 
 /**
@@ -51,15 +57,15 @@ export function renderError(request: FastifyRequest, reply: FastifyReply, except
 
 /**
  * renderError() on Node's own response, for a request Fastify never saw (the resource server's
- * gateway lane): the same status, body and headers, plus `headers` (the request id). Answers the
- * status sent.
+ * gateway lane, the auth server's token lane): the same status, body and headers, plus `headers`
+ * (the request id). Answers the status and body sent.
  */
-export function writeErrorAnswer(res: ServerResponse, url: string, exception: unknown, headers: Record<string, string>): number {
+export function writeErrorAnswer(res: ServerResponse, url: string, exception: unknown, headers: Record<string, string>): { status: number; body: object } {
   const answer = errorAnswer(url, exception);
   const body = JSON.stringify(answer.body);
   res.writeHead(answer.status, { ...headers, ...answer.headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
-  return answer.status;
+  return answer;
 }
 
 /**

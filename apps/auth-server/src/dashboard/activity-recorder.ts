@@ -14,15 +14,23 @@ type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unkno
  */
 @Injectable()
 export class ActivityRecorder {
-  constructor(adapterHost: HttpAdapterHost, counters: ActivityCounters) {
+  constructor(
+    adapterHost: HttpAdapterHost,
+    private readonly counters: ActivityCounters,
+  ) {
     const onToken: PayloadHook = (request, reply, payload, done) => {
-      recordTokenAnswer(counters, reply.statusCode, payload, request);
+      this.tokenAnswered(reply.statusCode, payload, request);
       done(null, payload);
     };
     // Built before Nest registers the controllers (as OAuthMetrics), so onRoute sees the route.
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
       if (route.url === '/oauth/token' && isPost(route)) attach(route, onToken);
     });
+  }
+
+  /** From the route's hook, or from the token lane (token-lane.ts), which answers before Fastify. */
+  tokenAnswered(status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>): void {
+    recordTokenAnswer(this.counters, status, payload, request);
   }
 }
 

@@ -14,6 +14,9 @@ type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unkno
  */
 @Injectable()
 export class OAuthMetrics {
+  /** One answer of the token endpoint, counted: from the route's hook, or from the token lane (token-lane.ts). */
+  readonly tokenAnswered: (status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>) => void;
+
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry) {
     const registers = [metrics.registry];
     const issued = new Counter({
@@ -37,10 +40,13 @@ export class OAuthMetrics {
       if (child === undefined) issuedByGrant.set(grant, (child = issued.labels({ grant })));
       return child;
     };
-    const onToken: PayloadHook = (request, reply, payload, done) => {
+    this.tokenAnswered = (status, payload, request) => {
       // A 200 means a registered grant handler answered, so grant_type is one of a known few.
-      if (reply.statusCode === 200) issuedFor(grantOf(request)).inc();
+      if (status === 200) issuedFor(grantOf(request)).inc();
       else errors.inc({ error: String((payload as { error?: unknown } | null)?.error ?? 'unknown') });
+    };
+    const onToken: PayloadHook = (request, reply, payload, done) => {
+      this.tokenAnswered(reply.statusCode, payload, request);
       done(null, payload);
     };
     const onIntrospection: PayloadHook = (_request, reply, payload, done) => {
@@ -61,7 +67,7 @@ function attach(route: RouteOptions, hook: PayloadHook): void {
   route.preSerialization = [...(existing ? [existing].flat() : []), hook] as RouteOptions['preSerialization'];
 }
 
-function grantOf(request: FastifyRequest): string {
+function grantOf(request: Pick<FastifyRequest, 'body'>): string {
   const grant = (request.body as Record<string, unknown> | undefined)?.grant_type;
   return typeof grant === 'string' ? grant : 'unknown';
 }

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { HttpMetrics } from '#operability';
+import type { FastifyInstance } from 'fastify';
+import { laneServerFactory, type HttpMetrics } from '#operability';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
 import type { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
@@ -52,20 +52,8 @@ export class GatewayLane {
   /** A route of its own with a parametric or wildcard first segment: the lane stands aside. */
   private ownsEverything = false;
 
-  /**
-   * Fastify's `serverFactory`: Node's HTTP/1.1 server as Fastify makes it (its timeouts), the lane
-   * first, Fastify's handler for the rest.
-   */
-  readonly serverFactory = (handler: RequestListener, options: FastifyServerOptions): Server => {
-    const server = createServer((options as { http?: ServerOptions }).http ?? {}, (req, res) => {
-      if (!this.serve(req, res)) handler(req, res);
-    });
-    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
-    server.requestTimeout = options.requestTimeout ?? 0;
-    server.setTimeout(options.connectionTimeout ?? 0);
-    if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
-    return server;
-  };
+  /** Fastify's `serverFactory`: the lane first, Fastify's handler for the rest. */
+  readonly serverFactory = laneServerFactory((req, res) => this.serve(req, res));
 
   /** Before Nest registers its routes: learns their first segments; from the start of close(), stands aside (Fastify answers 503). */
   install(fastify: FastifyInstance): void {

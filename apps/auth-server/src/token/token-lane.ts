@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { TLSSocket } from 'node:tls';
+import { BadRequestException, type Logger } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseQuery } from 'fast-querystring';
+import { logIfUnexpected, writeErrorAnswer } from '#errors';
+import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
+import { laneServerFactory, WORKER_HEADER, workerId, type HttpMetrics } from '#operability';
+import type { TokenResponse } from '../tokens/token-response.js';
+import type { TokenEndpoint } from './token-endpoint.js';
+
+/** Told of every answer of the token endpoint, as the route's preSerialization hooks are (metrics, dashboard). */
+export interface TokenAnswerListener {
+  tokenAnswered(status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>): void;
+}
+
+/** What the lane needs from the built app (bootstrap.ts). */
+export interface TokenLaneHost {
+  endpoint: TokenEndpoint;
+  listeners: TokenAnswerListener[];
+  httpMetrics: HttpMetrics;
+  /** The access log's line (AppLogging.requestCompleted). */
+  requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
+  /** Where a 500 is logged, as the app's exception filter logs it. */
+  logger: Logger;
+}
+
+const PATH = '/oauth/token';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** In a pool (AUTH_WORKERS): this worker's id, which every response names. */
+const WORKER_ID = workerId();
+
+/**
+ * The token endpoint's fast lane: `POST /oauth/token` with a plain form body, read and answered on
+ * Node's HTTP server before Fastify builds its request and reply, runs its hooks, routes and parses
+ * the body. Why: that pipeline was ~20% of the app's CPU per token in paired bench runs
+ * (docs/performance.md, "Session 13"), and the token endpoint is the auth server's hottest route.
+ * The same Fastify `serverFactory` as the resource server's gateway lane (laneServerFactory).
+ *
+ * It takes only what Fastify would hand to the route unchanged: exactly this path, no query, the
+ * form media type without parameters, a `content-length` within the body limit, no
+ * `transfer-encoding` or `expect`, while the server is not closing. Everything else (other media
+ * types, chunked or oversized bodies, a charset parameter) goes to Fastify, which refuses or
+ * answers it as before. The body is parsed as Nest's form parser does (fast-querystring), the
+ * endpoint runs as it does behind the route (TokenRoute), and the lane does what the hooks did:
+ * the request id (accepted or made, echoed), Cache-Control/Pragma, the worker header, the error
+ * rendering of the exception filter (and its log line for a 500), the latency histogram, the OAuth
+ * metrics and dashboard counters, and the access line.
+ */
+export class TokenLane {
+  private host: TokenLaneHost | undefined;
+  private closing = false;
+  private taken = 0;
+
+  constructor(private readonly bodyLimit: number) {}
+
+  /** Fastify's `serverFactory`: the lane first, Fastify's handler for the rest. */
+  readonly serverFactory = laneServerFactory((req, res) => this.serve(req, res));
+
+  /** From the start of close() the lane stands aside (Fastify answers 503 while closing). */
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('preClose', (done) => {
+      this.closing = true;
+      done();
+    });
+  }
+
+  resolve(host: TokenLaneHost): void {
+    this.host = host;
+  }
+
+  /** Requests the lane answered so far (tests, diagnostics). */
+  get requestsTaken(): number {
+    return this.taken;
+  }
+
+  /** True when the lane took the request (it answers it, whatever happens); false for Fastify's handler. */
+  private serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const host = this.host;
+    if (host === undefined || this.closing || req.method !== 'POST' || req.url !== PATH) return false;
+    const { headers } = req;
+    if (headers['content-type'] !== FORM_TYPE || headers['transfer-encoding'] !== undefined || headers.expect !== undefined) return false;
+    const length = Number(headers['content-length']);
+    if (!/^\d{1,9}$/.test(headers['content-length'] ?? '') || length < 1 || length > this.bodyLimit) return false;
+    const started = performance.now();
+    this.taken += 1;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => void this.answer(host, req, res, Buffer.concat(chunks), started));
+    return true;
+  }
+
+  private async answer(host: TokenLaneHost, req: IncomingMessage, res: ServerResponse, body: Buffer, started: number): Promise<void> {
+    const requestId = acceptOrGenerateRequestId(req.headers[REQUEST_ID_HEADER]);
+    const form = parseQuery(body.toString());
+    const request = laneRequest(req, requestId, form);
+    const own: Record<string, string> = { [REQUEST_ID_HEADER]: requestId, 'cache-control': 'no-store', pragma: 'no-cache' };
+    if (WORKER_ID !== undefined) own[WORKER_HEADER] = WORKER_ID;
+    let status: number;
+    let payload: unknown;
+    try {
+      // As Nest's form parser (onProtoPoisoning 'error'): fast-querystring keeps "__proto__" as a key.
+      if (Object.hasOwn(form, '__proto__')) throw new BadRequestException('Object contains forbidden prototype property');
+      const response: TokenResponse = await host.endpoint.handle(request);
+      const json = JSON.stringify(response);
+      res.writeHead(200, { ...own, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json) });
+      res.end(json);
+      status = 200;
+      payload = response;
+    } catch (error) {
+      ({ status, body: payload } = writeErrorAnswer(res, PATH, error, own));
+      logIfUnexpected(host.logger, status, 'POST', PATH, requestId, error);
+    }
+    for (const listener of host.listeners) listener.tokenAnswered(status, payload, request);
+    const ms = performance.now() - started;
+    host.httpMetrics.observe('POST', PATH, status, ms / 1000);
+    host.requestCompleted(requestId, 'POST', PATH, status, ms, request.ip);
+  }
+}
+
+/**
+ * What the token path reads of a request (the form, client authentication, the DPoP proof's URIs,
+ * the request's context), as Fastify would have given it: the route's request without the rest of
+ * Fastify's. The token lane's e2e suite holds every answer to Fastify's.
+ */
+function laneRequest(req: IncomingMessage, id: string, body: unknown): FastifyRequest {
+  const encrypted = (req.socket as TLSSocket).encrypted === true;
+  const lane: Pick<FastifyRequest, 'id' | 'ip' | 'method' | 'url' | 'headers' | 'body' | 'protocol' | 'host'> & { routeOptions: { url: string; config: object } } = {
+    id,
+    ip: req.socket.remoteAddress ?? '',
+    method: 'POST',
+    url: PATH,
+    headers: req.headers,
+    body,
+    protocol: encrypted ? 'https' : 'http',
+    host: req.headers.host ?? '',
+    routeOptions: { url: PATH, config: {} },
+  };
+  return lane as unknown as FastifyRequest;
+}

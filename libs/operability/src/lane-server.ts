@@ -1,0 +1,24 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import type { FastifyServerOptions } from 'fastify';
+
+/** Takes a request Fastify would otherwise answer: true when it answers it (whatever happens), false to hand it on. */
+export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * Fastify's `serverFactory` for an app with a lane in front: Node's HTTP/1.1 server as Fastify
+ * makes it (its timeouts), the lane first, Fastify's handler for the rest. A lane answers its
+ * hottest requests before Fastify builds its request and reply and runs its hooks (the resource
+ * server's gateway lane, the auth server's token lane); everything it does not take is Fastify's.
+ */
+export function laneServerFactory(lane: Lane): (handler: RequestListener, options: FastifyServerOptions) => Server {
+  return (handler, options) => {
+    const server = createServer((options as { http?: ServerOptions }).http ?? {}, (req, res) => {
+      if (!lane(req, res)) handler(req, res);
+    });
+    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+    server.requestTimeout = options.requestTimeout ?? 0;
+    server.setTimeout(options.connectionTimeout ?? 0);
+    if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+    return server;
+  };
+}
