@@ -88,7 +88,13 @@ export class TokenLane {
     this.taken += 1;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => void this.answer(host, req, res, Buffer.concat(chunks), started));
+    req.once('end', () => {
+      // answer() renders every failure of the endpoint; this catches a failure of the rendering itself.
+      this.answer(host, req, res, Buffer.concat(chunks), started).catch((error: unknown) => {
+        host.logger.error(`POST ${PATH}: the answer failed: ${String(error)}`);
+        res.destroy();
+      });
+    });
     return true;
   }
 
