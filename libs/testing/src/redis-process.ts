@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { eventually } from './eventually.js';
 
+const LOG_LINES_KEPT = 200;
+
 /**
  * One redis-server (or Sentinel) process of a test's own, on a loopback port, started with
  * `args` and stopped by its PID only: the pieces TestRedisCluster and TestRedisSentinel are built of.
@@ -9,6 +11,8 @@ import { eventually } from './eventually.js';
 export class RedisProcess {
   private child?: ChildProcess;
   paused = false;
+  /** The newest lines of its log (stdout), across restarts: what a failing test shows of it. */
+  private readonly logLines: string[] = [];
 
   constructor(
     readonly port: number,
@@ -19,11 +23,25 @@ export class RedisProcess {
 
   /** (Re)starts it with the same arguments; resolves once it answers PING. */
   async start(): Promise<void> {
-    const child = spawn('redis-server', this.args(), { stdio: 'ignore' });
+    const child = spawn('redis-server', this.args(), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => this.keepLog(chunk));
+    }
     this.paused = false;
     child.once('error', () => undefined);
     await eventually(async () => (await this.command('PING').catch(() => null)) === 'PONG', 5000, `redis-server on port ${this.port}`);
+  }
+
+  /** The last `lines` lines it logged. */
+  logTail(lines = 40): string {
+    return this.logLines.slice(-lines).join('\n');
+  }
+
+  private keepLog(chunk: string): void {
+    for (const line of chunk.split('\n')) if (line.trim()) this.logLines.push(line);
+    if (this.logLines.length > LOG_LINES_KEPT) this.logLines.splice(0, this.logLines.length - LOG_LINES_KEPT);
   }
 
   get running(): boolean {

@@ -82,7 +82,10 @@ export class TestRedisCluster {
 
   /** The port of the master serving `key`'s slot now, and of its replicas, as a live node sees it. */
   async placementOf(key: string): Promise<{ master: number; replicas: number[] }> {
-    const node = this.live()[0];
+    return this.placementSeenBy(this.live()[0], key);
+  }
+
+  private async placementSeenBy(node: RedisProcess, key: string): Promise<{ master: number; replicas: number[] }> {
     const slot = Number(await node.command('CLUSTER', 'KEYSLOT', key));
     const ranges = (await node.command('CLUSTER', 'SLOTS')) as [number, number, ...[string, number, string][]][];
     const range = ranges.find(([from, to]) => slot >= from && slot <= to);
@@ -97,11 +100,12 @@ export class TestRedisCluster {
    * the slot to the new master. Returns the new master's port.
    */
   async failover(key: string): Promise<number> {
-    const { master, replicas } = await this.placementOf(key);
-    const promoted = replicas[0];
-    if (promoted === undefined) throw new Error(`the master of ${key} (port ${master}) has no replica`);
+    const { master, replica: promoted } = await this.replicatedPlacementOf(key);
     await this.node(promoted).command('CLUSTER', 'FAILOVER');
     await this.waitForMaster(key, promoted);
+    // The old master turns replica and resyncs; until every node lists it (CLUSTER SLOTS leaves out
+    // a replica not yet known to hold data), the next failover would find no replica to promote.
+    await this.replicatedPlacementOf(key, master);
     return promoted;
   }
 
@@ -111,10 +115,10 @@ export class TestRedisCluster {
    * production. A replica paused by pauseReplicaOf is resumed once the master is dead.
    */
   async killMasterOf(key: string, pausedReplica?: number): Promise<{ killed: number; promoted: number }> {
-    const { master, replicas } = await this.placementOf(key);
     // A paused replica is soon marked failed and left out of CLUSTER SLOTS: the caller names it.
-    const promoted = pausedReplica ?? replicas[0];
-    if (promoted === undefined) throw new Error(`the master of ${key} (port ${master}) has no replica`);
+    // Otherwise the replica must be replicating when the master dies, or it may not promote itself.
+    const { master, replica: promoted } =
+      pausedReplica === undefined ? await this.replicatedPlacementOf(key) : { master: (await this.placementOf(key)).master, replica: pausedReplica };
     await this.node(master).kill();
     if (pausedReplica !== undefined) this.resume(pausedReplica);
     await this.waitForMaster(key, promoted);
@@ -127,11 +131,8 @@ export class TestRedisCluster {
    */
   async restart(port: number, key: string): Promise<void> {
     await this.node(port).start();
-    await eventually(
-      async () => (await this.placementOf(key)).replicas.includes(port) && (await this.healthy()) && (await this.everyMasterReplicated()),
-      CLUSTER_READY_MS,
-      `port ${port} to rejoin as a replica`,
-    );
+    await this.replicatedPlacementOf(key, port);
+    await this.waitUntilHealthy();
   }
 
   /**
@@ -141,11 +142,11 @@ export class TestRedisCluster {
    * later writes wait in the master's output buffer, lost if the master dies. Returns the replica's port.
    */
   async pauseReplicaOf(key: string): Promise<number> {
-    const { master, replicas } = await this.placementOf(key);
-    this.node(replicas[0]).pause();
+    const { master, replica } = await this.replicatedPlacementOf(key);
+    this.node(replica).pause();
     const filler = await this.keyOnMaster(master);
     await this.node(master).command('SET', filler, 'x'.repeat(REPLICATION_FILLER_BYTES));
-    return replicas[0];
+    return replica;
   }
 
   /** A key whose slot `master` serves. */
@@ -177,20 +178,61 @@ export class TestRedisCluster {
     return this.nodes.filter((node) => node.answering);
   }
 
-  private async waitForMaster(key: string, port: number): Promise<void> {
-    await eventually(
-      async () => {
-        for (const node of this.live()) {
-          const ranges = (await node.command('CLUSTER', 'SLOTS').catch(() => [])) as [number, number, [string, number]][];
-          const slot = Number(await node.command('CLUSTER', 'KEYSLOT', key));
-          const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-          if (range?.[2][1] !== port) return false;
-        }
-        return this.healthy();
-      },
-      CLUSTER_READY_MS,
-      `port ${port} to serve ${key} on every node`,
+  /**
+   * Waits until `key`'s master has a replica (`replica`, if named) whose link to it is up and that
+   * every live node lists: what a failover of that master needs. Resolves to the two ports.
+   */
+  private async replicatedPlacementOf(key: string, replica?: number): Promise<{ master: number; replica: number }> {
+    let settled: { master: number; replica: number } | undefined;
+    const replicating = async (): Promise<boolean> => {
+      const placement = await this.placementOf(key).catch(() => undefined);
+      if (!placement) return false;
+      const { master, replicas } = placement;
+      const candidate = replica ?? replicas[0];
+      if (candidate === undefined || !this.node(candidate).answering) return false;
+      const info = String(
+        await this.node(candidate)
+          .command('INFO', 'replication')
+          .catch(() => ''),
+      );
+      if (!info.includes(`master_port:${master}\r\n`) || !info.includes('master_link_status:up')) return false;
+      for (const node of this.live()) {
+        const seen = await this.placementSeenBy(node, key).catch(() => undefined);
+        if (seen?.master !== master || !seen.replicas.includes(candidate)) return false;
+      }
+      settled = { master, replica: candidate };
+      return true;
+    };
+    await this.explainingTimeout(replica ?? (await this.placementOf(key)).master, () =>
+      eventually(replicating, CLUSTER_READY_MS, `a replica of ${key}'s master${replica ? ` (port ${replica})` : ''} replicating, as every node sees it`),
     );
+    return settled!;
+  }
+
+  private async waitForMaster(key: string, port: number): Promise<void> {
+    await this.explainingTimeout(port, () =>
+      eventually(
+        async () => {
+          for (const node of this.live()) {
+            if ((await this.placementSeenBy(node, key).catch(() => undefined))?.master !== port) return false;
+          }
+          return this.healthy();
+        },
+        CLUSTER_READY_MS,
+        `port ${port} to serve ${key} on every node`,
+      ),
+    );
+  }
+
+  /** A wait on the cluster that times out says what `port` logged and how it sees the cluster: an election that did not happen is Redis's story to tell. */
+  private async explainingTimeout(port: number, wait: () => Promise<unknown>): Promise<void> {
+    try {
+      await wait();
+    } catch (error) {
+      const node = this.node(port);
+      const nodes = await node.command('CLUSTER', 'NODES').catch((failure: Error) => `(no answer: ${failure.message})`);
+      throw new Error(`${(error as Error).message}\nCLUSTER NODES at port ${port}:\n${String(nodes)}\nits log:\n${node.logTail()}`);
+    }
   }
 
   /** At start: every slot served, and every node already sees each master's replica (gossip takes a moment). */
