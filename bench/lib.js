@@ -1,7 +1,8 @@
 // Shared by bench/run.js and bench/resource.js.
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 
 export { freePort } from '../dist/libs/testing/src/free-port.js';
@@ -9,6 +10,35 @@ export { freePort } from '../dist/libs/testing/src/free-port.js';
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
 export const CONNECTIONS = 50;
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * BENCH_PIN=1: each server under test on one core, as issue 19 states its target ("on one core"):
+ * the server child runs on CPU 0 alone (taskset, every thread of it, its signing thread and libuv's
+ * pool included), this process (autocannon) and the bench database's PostgreSQL backends on the
+ * other CPUs. Unpinned, the servers, PostgreSQL and the load generator share every core, and a
+ * server whose work runs on threads (the bare signer's WebCrypto) takes more than one.
+ */
+export const PINNED = process.env.BENCH_PIN === '1';
+const SERVER_CPU = '0';
+const OTHER_CPUS = `1-${availableParallelism() - 1}`;
+
+function pin(pid, cpus) {
+  const pinned = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
+  // A backend that ended between the listing and the call is not an error.
+  if (pinned.status !== 0 && !/No such process/.test(pinned.stderr)) throw new Error(`taskset -p ${cpus} ${pid}: ${pinned.stderr || pinned.error}`);
+}
+
+if (PINNED) {
+  if (availableParallelism() < 2) throw new Error('BENCH_PIN=1 needs two CPUs or more');
+  pin(process.pid, OTHER_CPUS);
+}
+
+/** Under BENCH_PIN, moves the PostgreSQL backends serving `db`'s database off the server's CPU. */
+export async function pinDatabaseBackends(db) {
+  if (!PINNED) return;
+  const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  for (const { pid } of rows) pin(pid, OTHER_CPUS);
+}
 
 /** A new database on the bench PostgreSQL server (dropped by `drop`). */
 export async function freshDatabase(prefix = 'portcullis_bench', reuse = process.env.DATABASE_URL) {
@@ -43,7 +73,9 @@ export async function measure(name, options, duration = DURATION_SECONDS) {
 
 /** Starts bench/server-child.js in `mode`; resolves with its port, a `rss()` probe and `stop()`. */
 export function childServer(mode, env = {}, execArgv = []) {
-  const child = fork(new URL('./server-child.js', import.meta.url), [mode], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Pinned: taskset execs node in its place (same pid, same IPC channel).
+  const launch = PINNED ? { execPath: 'taskset', execArgv: ['-c', SERVER_CPU, process.execPath, ...execArgv] } : { execArgv };
+  const child = fork(new URL('./server-child.js', import.meta.url), [mode], { env: { ...process.env, ...env }, ...launch, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = []; // rss probes in flight, answered in order
   const exited = new Promise((done) => child.once('exit', done));
   return new Promise((resolve, reject) => {

@@ -31,7 +31,7 @@ import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/common/opaque-value.js';
 import { measureDevicePolling } from './device.js';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, postgresCpuBetween, postgresCpuSample } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, pinDatabaseBackends, PINNED, postgresCpuBetween, postgresCpuSample } from './lib.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** Enough distinct codes for the warm-up and the measured run at well above the expected rate. */
@@ -173,9 +173,14 @@ async function measureWithCpu(server, name, options, duration) {
   return result;
 }
 
+/** The app's database client: under BENCH_PIN its backends move off the server's CPU before each measured run. */
+let appDatabase;
+
 /** A short discarded run first (JIT, pools, caches), then the measured one. */
 async function warmThenMeasure(server, key, options) {
   if (WARMUP_SECONDS > 0) await measure(`${NAMES[key]} (warm-up)`, options(), WARMUP_SECONDS);
+  // The app's pool opened its connections during the warm-up.
+  if (appDatabase) await pinDatabaseBackends(appDatabase);
   return measureWithCpu(server, NAMES[key], options());
 }
 
@@ -195,6 +200,7 @@ async function startApp(database) {
   const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: adminPassword }, AUTH_FLAGS);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
+  appDatabase = db;
   const cc = await insertClient(db, ['client_credentials']);
   // One client, a key per alg its assertions are measured with (the kid picks the key).
   const privateKeys = {};
@@ -544,7 +550,8 @@ async function main() {
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}.json`, import.meta.url);
-  const method = `each server in its own child process, autocannon in the parent; ${ROUNDS} paired rounds (baseline, then its app case), median ratio`;
+  const pinning = PINNED ? ', each server pinned to CPU 0 (BENCH_PIN), autocannon and the database backends on the others' : '';
+  const method = `each server in its own child process, autocannon in the parent${pinning}; ${ROUNDS} paired rounds (baseline, then its app case), median ratio`;
   writeFileSync(
     file,
     JSON.stringify(
@@ -557,6 +564,7 @@ async function main() {
         durationSeconds: DURATION_SECONDS,
         warmupSeconds: WARMUP_SECONDS,
         authNodeFlags: AUTH_FLAGS,
+        pinned: PINNED,
         results,
         ratios,
       },
