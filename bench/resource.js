@@ -21,7 +21,7 @@ const MEMORY = { clients: 10_000, revoked: 100_000 };
 /** The issue's target: a DPoP-bound GET at this share of the bearer GET's rps, at least. */
 const DPOP_TARGET_RATIO = 0.4;
 /** Proofs made ahead per second of the DPoP run: above what the resource server can answer. */
-const PROOFS_PER_SECOND = 12_000;
+const PROOFS_PER_SECOND = 30_000;
 const me = (rs, token) => statusOf(`${rs.url}/api/me`, token);
 /** BENCH_CASES=me,dpop (for example): only those, for profiling one path; a full run otherwise. */
 const CASES = process.env.BENCH_CASES?.split(',');

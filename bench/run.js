@@ -23,7 +23,8 @@
 //   app's and PostgreSQL's CPU and the database's statements per poll must stay flat.
 // Usage: npm run bench   (DATABASE_URL to reuse a database; else a fresh one on BENCH_PG_URL;
 // BENCH_CASES=token,code to run some cases; BENCH_ROUNDS (default 5) paired rounds;
-// BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app)
+// BENCH_AUTH_NODE_FLAGS='--cpu-prof' to profile the app; BENCH_PIN=1 each server on one core, see
+// lib.js: `npm run bench:one-core` is issue 19's check, written to results/<date>-one-core.json)
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -449,8 +450,16 @@ function ratiosOf(results) {
     const rounds = [...apps.keys()].filter((round) => bares.get(round) > 0).map((round) => +(apps.get(round) / bares.get(round)).toFixed(3));
     return rounds.length === 0 ? {} : { median: median(rounds), rounds };
   };
+  // The same by CPU per request (the baseline's over the app's): what one core carries of each,
+  // whatever share of the machine each got. Under BENCH_PIN, where each has one core, the two agree.
+  const cpuRatio = (app, bare) => {
+    const [apps, bares] = [byRound(NAMES[app], 'serverCpuMicrosPerRequest'), byRound(NAMES[bare], 'serverCpuMicrosPerRequest')];
+    const rounds = [...apps.keys()].filter((round) => apps.get(round) > 0 && bares.get(round) > 0).map((round) => +(bares.get(round) / apps.get(round)).toFixed(3));
+    return rounds.length === 0 ? {} : { median: median(rounds), rounds };
+  };
   return {
     tokenVsBareSign: ratio('token', 'sign'),
+    tokenVsBareSignByCpu: cpuRatio('token', 'sign'),
     tokenResourceVsToken: ratio('tokenResource', 'token'),
     tokenPrivateKeyJwtVsToken: ratio('tokenPrivateKeyJwt', 'token'),
     tokenPrivateKeyJwtRs256VsToken: ratio('tokenPrivateKeyJwtRs256', 'token'),
@@ -546,10 +555,11 @@ async function main() {
     console.log(`client_credentials with private_key_jwt (RS256, reported): ${Math.round(privateKeyJwtRs256 * 100)}% of the rps with a client secret`);
   }
   console.table(Object.fromEntries(Object.entries(ratios).map(([name, ratio]) => [name, { median: ratio.median, rounds: ratio.rounds?.join(' ') }])));
-  if (cases) return;
+  // A partial run writes no results file, except the one-core check (`npm run bench:one-core`), kept apart.
+  if (cases && !PINNED) return;
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const file = new URL(`./results/${date}.json`, import.meta.url);
+  const file = new URL(`./results/${date}${PINNED ? '-one-core' : ''}.json`, import.meta.url);
   const pinning = PINNED ? ', each server pinned to CPU 0 (BENCH_PIN), autocannon and the database backends on the others' : '';
   const method = `each server in its own child process, autocannon in the parent${pinning}; ${ROUNDS} paired rounds (baseline, then its app case), median ratio`;
   writeFileSync(
