@@ -18,13 +18,13 @@ export const requestIdOptions = {
 };
 
 const CONTEXT = Symbol('requestContext');
-type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
+type WithContext = Pick<FastifyRequest, 'id' | 'ip'> & { [CONTEXT]?: RequestContext };
 
 /**
  * The request's context (id, ip, and the actor once known), kept on the request by the hook below:
  * for the routes that pass it by hand (EXPLICIT_REQUEST_CONTEXT) and anything else holding the request.
  */
-export function requestContextOf(request: FastifyRequest): RequestContext {
+export function requestContextOf(request: Pick<FastifyRequest, 'id' | 'ip'>): RequestContext {
   return ((request as WithContext)[CONTEXT] ??= { requestId: request.id, ip: request.ip });
 }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { DpopNonceRequired, DpopProofRefused, replayKey, verifyDpopProof, type ReplayStore } from '#dpop';
 import { InvalidDpopProof, UseDpopNonce } from '#oauth';
 import { requestContextOf } from '#observability';
+import type { LaneRequest } from '#operability';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { REPLAY_STORE } from '../replay/replay-store.provider.js';
@@ -27,7 +27,7 @@ export class RequestProof {
   ) {}
 
   /** `clientId`: the authenticated client the refusal is audited for. */
-  async keyThumbprint(request: FastifyRequest, clientId: string): Promise<string | undefined> {
+  async keyThumbprint(request: LaneRequest, clientId: string): Promise<string | undefined> {
     const header = request.headers.dpop;
     if (header === undefined) return undefined;
     const { dpopNonceRequired } = await this.settings.get();
@@ -44,7 +44,7 @@ export class RequestProof {
     return proof.jkt;
   }
 
-  private refused(request: FastifyRequest, clientId: string, reason: string): InvalidDpopProof {
+  private refused(request: LaneRequest, clientId: string, reason: string): InvalidDpopProof {
     this.audit.record({ action: 'token.dpop_refused', actor: { type: 'client', id: clientId }, targetType: 'client', targetId: clientId, details: { reason } }, requestContextOf(request));
     return new InvalidDpopProof(reason);
   }

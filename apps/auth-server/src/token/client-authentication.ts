@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { InvalidClient, InvalidRequest, parseBasicAuthorization, PLAIN_SECRET_METHODS, type TokenEndpointAuthMethod } from '#oauth';
 import { requestContextOf, runInsideRequestContext } from '#observability';
+import type { LaneRequest } from '#operability';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
@@ -53,12 +53,12 @@ export class ClientAuthentication {
    * The first step of the endpoints a client authenticates to with nothing to check in between
    * (introspection, revocation): parse the form (invalid_request), then authenticate the client.
    */
-  async authenticateForm(request: FastifyRequest, options: ClientAuthOptions): Promise<AuthenticatedForm> {
+  async authenticateForm(request: LaneRequest, options: ClientAuthOptions): Promise<AuthenticatedForm> {
     const form = parseOAuthForm(request);
     return { client: await this.authenticate(request, form, options), form };
   }
 
-  async authenticate(request: FastifyRequest, form: OAuthForm, options: ClientAuthOptions): Promise<Client> {
+  async authenticate(request: LaneRequest, form: OAuthForm, options: ClientAuthOptions): Promise<Client> {
     if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) return this.authenticateAssertion(request, form);
     const header = request.headers.authorization;
     const usedBasic = /^Basic\b/i.test(header ?? '');
@@ -86,7 +86,7 @@ export class ClientAuthentication {
   }
 
   /** RFC 7523 §2.2: the client is the assertion's `sub`; `client_id`, when sent, must be the same. */
-  private async authenticateAssertion(request: FastifyRequest, form: OAuthForm): Promise<Client> {
+  private async authenticateAssertion(request: LaneRequest, form: OAuthForm): Promise<Client> {
     if (/^Basic\b/i.test(request.headers.authorization ?? '') || form.client_secret !== undefined) throw new InvalidRequest('use exactly one client authentication method');
     const { client_assertion: assertion, client_assertion_type: type } = form;
     if (type !== JWT_BEARER_ASSERTION_TYPE) {
@@ -120,13 +120,13 @@ export class ClientAuthentication {
   }
 
   /** CONTRACT: `aud` the issuer or the endpoint URL; the token endpoint's URL is accepted everywhere (RFC 7523 §3). */
-  private audiencesFor(request: FastifyRequest): string[] {
+  private audiencesFor(request: LaneRequest): string[] {
     const issuer = this.config.issuer;
     const path = (request.routeOptions?.url ?? request.url).split('?')[0];
     return [...new Set([issuer, `${issuer}/oauth/token`, `${issuer}${path}`])];
   }
 
-  private failed(request: FastifyRequest, clientId: string | null, presented: Presented, reason: string): void {
+  private failed(request: LaneRequest, clientId: string | null, presented: Presented, reason: string): void {
     const event = { action: 'client_authentication.failed', targetType: 'client', targetId: clientId?.slice(0, 1024) ?? null, details: { clientId: clientId?.slice(0, 1024) ?? null, method: presented, reason } };
     this.audit.record(event, requestContextOf(request));
   }
@@ -141,7 +141,7 @@ export class ClientAuthentication {
    * an unknown id. The document's fetch audits what it accepts or refuses, and reads the request's
    * context from the store (the token route passes it by hand): entered for that step only.
    */
-  private async publicClient(request: FastifyRequest, clientId: string, options: ClientAuthOptions): Promise<Client | null> {
+  private async publicClient(request: LaneRequest, clientId: string, options: ClientAuthOptions): Promise<Client | null> {
     if (!options.allowPublic) return null;
     const lookup = () => this.lookup.client(clientId);
     const client = await (looksLikeDocumentUrl(clientId) ? runInsideRequestContext(requestContextOf(request), lookup) : lookup());

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { requestContextOf, runInsideRequestContext, type RequestContext } from '#observability';
 import { InvalidClient, InvalidGrant, OAuthError, UnauthorizedClient } from '#oauth';
+import type { LaneRequest } from '#operability';
 import type { Client } from '../clients/client.js';
 import { ClientNoLongerActive, UserNoLongerActive } from '../tokens/token-issuance.js';
 import { ClientAuthentication } from './client-authentication.js';
@@ -27,7 +27,7 @@ export class TokenEndpoint {
     private readonly proof: RequestProof,
   ) {}
 
-  handle(request: FastifyRequest): Promise<TokenResponse> {
+  handle(request: LaneRequest): Promise<TokenResponse> {
     const form = parseOAuthForm(request);
     const handler = this.registry.handlerFor(requireParam(form, 'grant_type'));
     const origin = requestContextOf(request);
@@ -35,7 +35,7 @@ export class TokenEndpoint {
     return runInsideRequestContext(origin, () => this.grant(request, form, handler, origin));
   }
 
-  private async grant(request: FastifyRequest, form: OAuthForm, handler: GrantHandler, origin: RequestContext): Promise<TokenResponse> {
+  private async grant(request: LaneRequest, form: OAuthForm, handler: GrantHandler, origin: RequestContext): Promise<TokenResponse> {
     const client = await this.clientAuthentication.authenticate(request, form, { allowPublic: true });
     let parsed: ReturnType<typeof handler.parameters.parse>;
     try {

@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import { InvalidRequest, InvalidTarget } from '#oauth';
+import type { LaneRequest } from '#operability';
 
 /**
  * The form as sent: every parameter once, by name. Grants read it through their declared
@@ -15,7 +15,7 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
  * (RFC 6749 §3.1). `repeatableResource`: an endpoint that remembers several resources for later
  * tokens (the device authorization endpoint, as /oauth/authorize) reads `resource` from the body itself.
  */
-export function parseOAuthForm(request: FastifyRequest, { repeatableResource = false } = {}): OAuthForm {
+export function parseOAuthForm(request: LaneRequest, { repeatableResource = false } = {}): OAuthForm {
   if (!FORM_TYPE.test(request.headers['content-type'] ?? '')) throw new InvalidRequest('the body must be application/x-www-form-urlencoded');
   const body = (request.body ?? {}) as Record<string, unknown>;
   const params: Record<string, string> = {};
