@@ -445,21 +445,18 @@ async function pairedRounds(app, only) {
 function ratiosOf(results) {
   const byRound = (name, field) => new Map(results.filter((row) => row.name === name).map((row) => [row.round ?? 1, row[field]]));
   // field: flowsPerSecond for the code flows (failed steps never count as flows), rps otherwise.
-  const ratio = (app, bare, field = 'rps') => {
+  // `cpu`: by server CPU per request instead, the baseline's over the app's: what one core carries
+  // of each, whatever share of the machine each got (under BENCH_PIN, where each has one, the two agree).
+  const ratio = (app, bare, field = 'rps', cpu = false) => {
     const [apps, bares] = [byRound(NAMES[app], field), byRound(NAMES[bare], field)];
-    const rounds = [...apps.keys()].filter((round) => bares.get(round) > 0).map((round) => +(apps.get(round) / bares.get(round)).toFixed(3));
-    return rounds.length === 0 ? {} : { median: median(rounds), rounds };
-  };
-  // The same by CPU per request (the baseline's over the app's): what one core carries of each,
-  // whatever share of the machine each got. Under BENCH_PIN, where each has one core, the two agree.
-  const cpuRatio = (app, bare) => {
-    const [apps, bares] = [byRound(NAMES[app], 'serverCpuMicrosPerRequest'), byRound(NAMES[bare], 'serverCpuMicrosPerRequest')];
-    const rounds = [...apps.keys()].filter((round) => apps.get(round) > 0 && bares.get(round) > 0).map((round) => +(bares.get(round) / apps.get(round)).toFixed(3));
+    const rounds = [...apps.keys()]
+      .filter((round) => bares.get(round) > 0 && (!cpu || apps.get(round) > 0))
+      .map((round) => +(cpu ? bares.get(round) / apps.get(round) : apps.get(round) / bares.get(round)).toFixed(3));
     return rounds.length === 0 ? {} : { median: median(rounds), rounds };
   };
   return {
     tokenVsBareSign: ratio('token', 'sign'),
-    tokenVsBareSignByCpu: cpuRatio('token', 'sign'),
+    tokenVsBareSignByCpu: ratio('token', 'sign', 'serverCpuMicrosPerRequest', true),
     tokenResourceVsToken: ratio('tokenResource', 'token'),
     tokenPrivateKeyJwtVsToken: ratio('tokenPrivateKeyJwt', 'token'),
     tokenPrivateKeyJwtRs256VsToken: ratio('tokenPrivateKeyJwtRs256', 'token'),
