@@ -1,9 +1,10 @@
 // Shared by bench/run.js and bench/resource.js.
 import autocannon from 'autocannon';
 import { fork, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
+import { procStat } from './proc-stat.js';
 
 export { freePort } from '../dist/libs/testing/src/free-port.js';
 
@@ -115,11 +116,8 @@ export function postgresCpuSample() {
   const micros = new Map();
   for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-      const fields = stat.slice(close + 2).split(' ');
-      micros.set(pid, (Number(fields[11]) + Number(fields[12])) * 10_000); // utime + stime, USER_HZ 100
+      const { name, cpuMicros } = procStat(pid);
+      if (name === 'postgres') micros.set(pid, cpuMicros);
     } catch {
       // the process ended between the listing and the read
     }

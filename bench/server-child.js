@@ -13,6 +13,7 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { procStat } from './proc-stat.js';
 
 const mode = process.argv[2];
 /** Mode rs only: above 1, the resource server as a pool of this many workers (RESOURCE_WORKERS), this process their primary. */
@@ -89,9 +90,7 @@ function cpuMicros() {
   if (cluster.isPrimary) {
     for (const worker of Object.values(cluster.workers ?? {})) {
       try {
-        const stat = readFileSync(`/proc/${worker.process.pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        micros += (Number(fields[11]) + Number(fields[12])) * 10_000; // utime + stime, USER_HZ 100
+        micros += procStat(worker.process.pid).cpuMicros;
       } catch {
         // no /proc, or the worker just exited
       }
