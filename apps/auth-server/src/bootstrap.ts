@@ -8,8 +8,7 @@ import { appLogging, requestIdOptions } from '#observability';
 import { checkRedisConnection } from '#sync';
 import { AppModule } from './app.module.js';
 import type { AuthServerConfig } from './config/auth-server.config.js';
-import { ActivityRecorder } from './dashboard/activity-recorder.js';
-import { OAuthMetrics } from './metrics/oauth-metrics.js';
+import { TokenAnswers } from './token/token-answers.js';
 import { TokenEndpoint } from './token/token-endpoint.js';
 import { TokenLane } from './token/token-lane.js';
 import { InitialAdminService, type InitialAdminCredentials } from './users/initial-admin.service.js';
@@ -46,7 +45,7 @@ export async function createAuthServer(config: AuthServerConfig): Promise<NestFa
   if (mallocWarning) new Logger('AuthServer').warn(`auth-server ${mallocWarning}`);
   tokenLane.resolve({
     endpoint: app.get(TokenEndpoint, { strict: false }),
-    listeners: [app.get(OAuthMetrics, { strict: false }), app.get(ActivityRecorder, { strict: false })],
+    answers: app.get(TokenAnswers, { strict: false }),
     httpMetrics: app.get(HttpMetrics, { strict: false }),
     requestCompleted: logging.requestCompleted,
     logger: new Logger('Exceptions'),

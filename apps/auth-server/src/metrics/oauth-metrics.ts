@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '#operability';
+import { answersPost, appendRouteHook } from '../common/route-hooks.js';
+import { TokenAnswers, type TokenAnswerListener } from '../token/token-answers.js';
 
 type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
@@ -13,11 +15,11 @@ type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unkno
  * counted with the exact code the client received, whichever layer raised them.
  */
 @Injectable()
-export class OAuthMetrics {
-  /** One answer of the token endpoint, counted: from the route's hook, or from the token lane (token-lane.ts). */
+export class OAuthMetrics implements TokenAnswerListener {
+  /** One answer of the token endpoint, counted (TokenAnswers: from the route or the token lane). */
   readonly tokenAnswered: (status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>) => void;
 
-  constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry) {
+  constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry, answers: TokenAnswers) {
     const registers = [metrics.registry];
     const issued = new Counter({
       name: 'oauth_tokens_issued_total',
@@ -45,26 +47,16 @@ export class OAuthMetrics {
       if (status === 200) issuedFor(grantOf(request)).inc();
       else errors.inc({ error: String((payload as { error?: unknown } | null)?.error ?? 'unknown') });
     };
-    const onToken: PayloadHook = (request, reply, payload, done) => {
-      this.tokenAnswered(reply.statusCode, payload, request);
-      done(null, payload);
-    };
+    answers.listen(this);
     const onIntrospection: PayloadHook = (_request, reply, payload, done) => {
       if (reply.statusCode === 200) introspections.inc({ active: String((payload as { active?: unknown } | null)?.active === true) });
       done(null, payload);
     };
-    // This provider is built before Nest registers the controllers, so onRoute sees these routes.
+    // This provider is built before Nest registers the controllers, so onRoute sees the route.
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      if (route.method !== 'POST' && !(Array.isArray(route.method) && route.method.includes('POST'))) return;
-      if (route.url === '/oauth/token') attach(route, onToken);
-      else if (route.url === '/oauth/introspect') attach(route, onIntrospection);
+      if (route.url === '/oauth/introspect' && answersPost(route)) appendRouteHook(route, 'preSerialization', onIntrospection);
     });
   }
-}
-
-function attach(route: RouteOptions, hook: PayloadHook): void {
-  const existing = route.preSerialization;
-  route.preSerialization = [...(existing ? [existing].flat() : []), hook] as RouteOptions['preSerialization'];
 }
 
 function grantOf(request: Pick<FastifyRequest, 'body'>): string {

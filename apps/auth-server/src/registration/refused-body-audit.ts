@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditWriter } from '../audit/audit-writer.js';
+import { appendRouteHook } from '../common/route-hooks.js';
 
 type ErrorHook = (request: FastifyRequest, reply: FastifyReply, error: FastifyError, done: () => void) => void;
 
@@ -28,12 +29,7 @@ export class RefusedBodyAudit {
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
       const methods = [route.method].flat();
       if ((route.url === '/oauth/register' && methods.includes('POST')) || (route.url === '/oauth/register/:clientId' && methods.includes('PUT')))
-        attach(route, onError);
+        appendRouteHook(route, 'onError', onError);
     });
   }
-}
-
-function attach(route: RouteOptions, hook: ErrorHook): void {
-  const existing = route.onError;
-  route.onError = [...(existing ? [existing].flat() : []), hook] as RouteOptions['onError'];
 }

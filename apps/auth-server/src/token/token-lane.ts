@@ -2,23 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import { BadRequestException, type Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'fast-querystring';
 import { logIfUnexpected, writeErrorAnswer } from '#errors';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
 import { laneServerFactory, WORKER_HEADER, workerId, type HttpMetrics, type LaneRequest } from '#operability';
 import type { TokenResponse } from '../tokens/token-response.js';
+import type { TokenAnswers } from './token-answers.js';
 import type { TokenEndpoint } from './token-endpoint.js';
-
-/** Told of every answer of the token endpoint, as the route's preSerialization hooks are (metrics, dashboard). */
-export interface TokenAnswerListener {
-  tokenAnswered(status: number, payload: unknown, request: Pick<FastifyRequest, 'body'>): void;
-}
 
 /** What the lane needs from the built app (bootstrap.ts). */
 export interface TokenLaneHost {
   endpoint: TokenEndpoint;
-  listeners: TokenAnswerListener[];
+  /** Where the route reports its answers too (metrics, dashboard). */
+  answers: TokenAnswers;
   httpMetrics: HttpMetrics;
   /** The access log's line (AppLogging.requestCompleted). */
   requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
@@ -120,7 +117,7 @@ export class TokenLane {
       ({ status, body: payload } = writeErrorAnswer(res, PATH, error, own));
       logIfUnexpected(host.logger, status, 'POST', PATH, requestId, error);
     }
-    for (const listener of host.listeners) listener.tokenAnswered(status, payload, request);
+    host.answers.answered(status, payload, request);
     const ms = performance.now() - started;
     host.httpMetrics.observe('POST', PATH, status, ms / 1000);
     host.requestCompleted(requestId, 'POST', PATH, status, ms, request.ip);

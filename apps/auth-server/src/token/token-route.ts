@@ -1,9 +1,11 @@
 import { Injectable, type ExceptionFilter } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '#errors';
+import { answersPost, appendRouteHook } from '../common/route-hooks.js';
 import type { TokenResponse } from '../tokens/token-response.js';
+import { TokenAnswers } from './token-answers.js';
 import { TokenEndpoint } from './token-endpoint.js';
 
 /**
@@ -15,14 +17,22 @@ import { TokenEndpoint } from './token-endpoint.js';
  * headers, metrics, body parsing and its limits. Only `route.handler` is swapped here, in an
  * onRoute hook added before Nest registers the controllers (as OAuthMetrics does), and it does
  * what Nest's did for this route: Cache-Control/Pragma (on errors too), 200, the endpoint's
- * JSON, and any exception rendered by the app's global filter (the one OAuth error family).
+ * JSON, and any exception rendered by the app's global filter (the one OAuth error family). Every
+ answer, whoever rendered it, is reported to TokenAnswers from a preSerialization hook, as the token
+ lane reports its own.
  */
 @Injectable()
 export class TokenRoute {
-  constructor(adapterHost: HttpAdapterHost, endpoint: TokenEndpoint, applicationConfig: ApplicationConfig) {
+  constructor(adapterHost: HttpAdapterHost, endpoint: TokenEndpoint, applicationConfig: ApplicationConfig, answers: TokenAnswers) {
     const handler = tokenHandler(endpoint, () => exceptionFilter(applicationConfig));
+    const reportAnswer = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+      answers.answered(reply.statusCode, payload, request);
+      done(null, payload);
+    };
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      if (route.url === '/oauth/token' && isPost(route)) route.handler = handler;
+      if (route.url !== '/oauth/token' || !answersPost(route)) return;
+      route.handler = handler;
+      appendRouteHook(route, 'preSerialization', reportAnswer);
     });
   }
 }
@@ -45,7 +55,3 @@ function exceptionFilter(applicationConfig: ApplicationConfig): ExceptionFilter 
 }
 
 const FALLBACK_FILTER = new AllExceptionsFilter();
-
-function isPost(route: RouteOptions): boolean {
-  return route.method === 'POST' || (Array.isArray(route.method) && route.method.includes('POST'));
-}

@@ -17,6 +17,7 @@ import { PasswordGrant } from './grants/password/password.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token/refresh-token.grant.js';
 import { TokenController } from './token.controller.js';
 import { TokenEndpoint } from './token-endpoint.js';
+import { TokenAnswersModule } from './token-answers.js';
 import { TokenRoute } from './token-route.js';
 
 /**
@@ -26,7 +27,7 @@ import { TokenRoute } from './token-route.js';
  * TokenController from a plain Fastify handler (token-route.ts).
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule, DpopModule, ClientAssertionModule],
+  imports: [DiscoveryModule, TokenAnswersModule, ClientsModule, ClientMetadataDocumentsModule, UsersModule, TokensModule, SettingsModule, AuditModule, RateLimitModule, ResourcesModule, DpopModule, ClientAssertionModule],
   controllers: [TokenController],
   providers: [GrantRegistry, ClientAuthentication, TokenEndpoint, TokenRoute, ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant],
   exports: [ClientAuthentication, GrantRegistry],

@@ -102,16 +102,18 @@ describe('the token lane answers POST /oauth/token as the Fastify route does', (
     expect(lane.requestsTaken).toBe(taken);
   });
 
-  it('counts its answers in the metrics as the route does', async () => {
+  it('counts its answers in the metrics as the route does (both report to TokenAnswers)', async () => {
     const metrics = async () => (await server.request('/metrics')).text();
     const issued = (text: string) => Number(/^oauth_tokens_issued_total\{grant="client_credentials"\} (\d+)$/m.exec(text)?.[1] ?? 0);
     const refused = (text: string) => Number(/^oauth_token_errors_total\{error="invalid_client"\} (\d+)$/m.exec(text)?.[1] ?? 0);
     const before = await metrics();
-    await post(LANE_TYPE, 'grant_type=client_credentials', authorization());
-    await post(LANE_TYPE, 'grant_type=client_credentials', { authorization: basic(client.clientId, 'wrong-secret') });
+    for (const type of [LANE_TYPE, ROUTE_TYPE]) {
+      await post(type, 'grant_type=client_credentials', authorization());
+      await post(type, 'grant_type=client_credentials', { authorization: basic(client.clientId, 'wrong-secret') });
+    }
     const after = await metrics();
-    expect(issued(after) - issued(before)).toBe(1);
-    expect(refused(after) - refused(before)).toBe(1);
+    expect(issued(after) - issued(before)).toBe(2);
+    expect(refused(after) - refused(before)).toBe(2);
     expect(after).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/oauth\/token",status_class="2xx"\} \d+$/m);
   });
 });
