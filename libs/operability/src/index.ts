@@ -31,7 +31,7 @@ export {
   type Page,
 } from './pagination.js';
 export { WorkerMetrics } from './cluster/worker-metrics.js';
-export { installWorkerIdentity, WORKER_HEADER, workerId, workerSlot } from './cluster/worker-identity.js';
+export { installWorkerIdentity, WORKER_HEADER, workerIdentityHeaders, workerSlot } from './cluster/worker-identity.js';
 export { SiblingChannel } from './cluster/sibling-channel.js';
 export { laneServerFactory, type Lane, type LaneRequest } from './lane-server.js';
 export { glibcRuntimeVersion, MALLOC_TUNING, mallocTuningWarning, missingMallocTuning } from './malloc-tuning.js';

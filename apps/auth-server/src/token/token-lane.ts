@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'fast-querystring';
 import { logIfUnexpected, writeErrorAnswer } from '#errors';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import { laneServerFactory, WORKER_HEADER, workerId, type HttpMetrics, type LaneRequest } from '#operability';
+import { laneServerFactory, workerIdentityHeaders, type HttpMetrics, type LaneRequest } from '#operability';
 import type { TokenResponse } from '../tokens/token-response.js';
 import type { TokenAnswers } from './token-answers.js';
 import type { TokenEndpoint } from './token-endpoint.js';
@@ -26,8 +26,8 @@ export interface TokenLaneHost {
 const PATH = '/oauth/token';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** In a pool (AUTH_WORKERS): this worker's id, which every response names. */
-const WORKER_ID = workerId();
+/** In a pool (AUTH_WORKERS): the worker's id, which every response names. */
+const WORKER_HEADERS = workerIdentityHeaders();
 
 /**
  * The token endpoint's fast lane: `POST /oauth/token` with a plain form body, read and answered on
@@ -100,8 +100,7 @@ export class TokenLane {
     const requestId = acceptOrGenerateRequestId(req.headers[REQUEST_ID_HEADER]);
     const form = parseQuery(body.toString());
     const request = laneRequest(req, requestId, form);
-    const own: Record<string, string> = { [REQUEST_ID_HEADER]: requestId, 'cache-control': 'no-store', pragma: 'no-cache' };
-    if (WORKER_ID !== undefined) own[WORKER_HEADER] = WORKER_ID;
+    const own: Record<string, string> = { [REQUEST_ID_HEADER]: requestId, 'cache-control': 'no-store', pragma: 'no-cache', ...WORKER_HEADERS };
     let status: number;
     let payload: unknown;
     try {

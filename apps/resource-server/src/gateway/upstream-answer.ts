@@ -3,13 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { renderError, writeErrorAnswer, type Problem } from '#errors';
 import { REQUEST_ID_HEADER } from '#observability';
-import { WORKER_HEADER, workerId } from '#operability';
+import { workerIdentityHeaders } from '#operability';
 import { withoutHopByHopInto } from './upstream-headers.js';
 import { upstreamProblem } from './upstream-problems.js';
 
 const CLIENT_GONE = 'the client closed the connection';
-/** In a RESOURCE_WORKERS pool: this worker's id, which the lane's answers name as Fastify's do. */
-const WORKER_ID = workerId();
+/** In a RESOURCE_WORKERS pool: the worker's id, which the lane's answers name as Fastify's do. */
+const WORKER_HEADERS = workerIdentityHeaders();
 
 /**
  * An upstream's answer written into the client's response: undici's dispatch handler interface
@@ -111,9 +111,7 @@ export class LaneAnswer extends UpstreamAnswer {
   }
 
   protected ownHeaders(): Record<string, string> {
-    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: this.requestId };
-    if (WORKER_ID !== undefined) headers[WORKER_HEADER] = WORKER_ID;
-    return headers;
+    return { [REQUEST_ID_HEADER]: this.requestId, ...WORKER_HEADERS };
   }
 
   protected fail(problem: Problem): void {

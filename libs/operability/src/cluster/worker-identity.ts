@@ -14,14 +14,24 @@ export function workerSlot(): number | undefined {
 export const WORKER_HEADER = 'x-portcullis-worker';
 
 /** This pool worker's id, the WORKER_HEADER's value; undefined in one process. */
-export function workerId(): string | undefined {
+function workerId(): string | undefined {
   return cluster.isWorker ? String(cluster.worker!.id) : undefined;
+}
+
+/**
+ * The WORKER_HEADER a lane's answers carry (a lane answers before Fastify's hooks): spread into
+ * its headers. Empty in one process.
+ */
+export function workerIdentityHeaders(): Readonly<Record<string, string>> {
+  const id = workerId();
+  const headers: Record<string, string> = id === undefined ? {} : { [WORKER_HEADER]: id };
+  return Object.freeze(headers);
 }
 
 /**
  * In a pool worker, every response says which worker served it: what an operator (or a test)
  * needs to tell the processes behind one port apart. Nothing in one process. (A lane that answers
- * before Fastify adds the header itself: workerId().)
+ * before Fastify adds the header itself: workerIdentityHeaders().)
  */
 export function installWorkerIdentity(fastify: FastifyInstance): void {
   const id = workerId();
