@@ -144,6 +144,10 @@ if (edge) {
     upload: `POST ${edge.largeBytes / 1e6} MB upload`,
     me: 'GET /api/me',
     verify: 'GET /auth/verify',
+    'bearer-route': 'GET clientBasic route, bearer token',
+    'basic-route': 'GET clientBasic route, client Basic credentials',
+    'verify-bearer': 'GET /auth/verify, clientBasic route, bearer token',
+    'verify-basic': 'GET /auth/verify, clientBasic route, client Basic credentials',
   };
   const mbs = (entry) => (entry.payload === 'large' || entry.payload === 'upload' ? ((entry.rps * edge.largeBytes) / 1e6).toFixed(0) : '');
   const cpu = (entry) =>
@@ -152,7 +156,9 @@ if (edge) {
       .join(', ');
   const vs = (entry) => {
     if (entry.front === 'direct' || entry.front === 'rs') return entry.payload === 'verify' ? `${pct(edge.ratios?.verifyVsMe)} of /api/me` : '';
-    return `${pct(entry.rps / direct(entry.payload)?.rps)} of direct`;
+    // The clientBasic routes proxy the fixed JSON: their direct figure is that case's.
+    const upstreamCase = direct(entry.payload) ?? (entry.payload.endsWith('-route') ? direct('json') : undefined);
+    return upstreamCase ? `${pct(entry.rps / upstreamCase.rps)} of direct` : '';
   };
   lines.push(
     `## Edge: gateway, forward authentication, nginx (${edge.date}, ${edge.durationSeconds} s per case after a ${edge.warmupSeconds} s warm-up; upstream, resource server and bare proxy each in a child process, nginx: ${edge.nginx?.config ?? 'not installed'})`,
