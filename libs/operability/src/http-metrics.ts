@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Histogram } from 'prom-client';
+import { LatencyHistogram, type LatencyRecorder } from './latency-histogram.js';
 import { MetricsRegistry } from './metrics-registry.js';
 
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
@@ -25,18 +25,18 @@ export function labelMetricsRoute(request: FastifyRequest, route: string): void 
  */
 @Injectable()
 export class HttpMetrics {
-  private readonly histogram: Histogram<'method' | 'route' | 'status_class'>;
-  // One labelled child per (method, route pattern, status class), made on first use: no label
-  // object or label-hash computation per request (the set is bounded by the route table).
-  private readonly children = new Map<string, ReturnType<HttpMetrics['histogram']['labels']>>();
+  private readonly histogram: LatencyHistogram;
+  // One recorder per (route pattern, method, status class), made on first use and found through
+  // two maps and an array: no label object, key string or label hash per request (the set is
+  // bounded by the route table).
+  private readonly recorders = new Map<string, Map<string, (LatencyRecorder | undefined)[]>>();
 
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsRegistry) {
-    this.histogram = new Histogram({
+    this.histogram = new LatencyHistogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route pattern and status class',
-      labelNames: ['method', 'route', 'status_class'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [metrics.registry],
+      registry: metrics.registry,
     });
     const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
@@ -48,13 +48,16 @@ export class HttpMetrics {
 
   /** One request's latency: from the hook above, or from a lane that answers before Fastify (the resource server's gateway lane). */
   observe(method: string, route: string, statusCode: number, seconds: number): void {
-    const statusClass = STATUS_CLASSES[Math.floor(statusCode / 100)] ?? `${Math.floor(statusCode / 100)}xx`;
-    const key = `${method} ${statusClass} ${route}`;
-    let child = this.children.get(key);
-    if (child === undefined) {
-      child = this.histogram.labels({ method, route, status_class: statusClass });
-      this.children.set(key, child);
+    const statusClass = Math.floor(statusCode / 100);
+    let byMethod = this.recorders.get(route);
+    if (byMethod === undefined) this.recorders.set(route, (byMethod = new Map()));
+    let byClass = byMethod.get(method);
+    if (byClass === undefined) byMethod.set(method, (byClass = []));
+    let recorder = byClass[statusClass];
+    if (recorder === undefined) {
+      const label = STATUS_CLASSES[statusClass] ?? `${statusClass}xx`;
+      byClass[statusClass] = recorder = this.histogram.recorder({ method, route, status_class: label });
     }
-    child.observe(seconds);
+    recorder.observe(seconds);
   }
 }
