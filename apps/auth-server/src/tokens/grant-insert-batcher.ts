@@ -62,6 +62,16 @@ const REFUSAL_REASON: NamedStatement = {
 };
 
 /**
+ * The CTEs a one-grant statement begins with: its client ($2) and its user ($4), each present only
+ * while active and then locked FOR SHARE until commit, as statementFor locks them for a batch.
+ */
+const CLIENT_AND_OWNER_LOCKED = `client AS (
+    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
+  ), owner AS (
+    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
+  )`;
+
+/**
  * One grant and the spending of the authorization code it comes from, in one statement (one
  * implicit transaction): both happen or neither (SECURITY-CHECKLIST F-10), so an outage between
  * them cannot burn a code without its tokens. Only while the client is active, locked as in
@@ -70,11 +80,7 @@ const REFUSAL_REASON: NamedStatement = {
  */
 export const GRANT_REDEEMING_CODE: NamedStatement = {
   name: 'portcullis_grant_redeeming_code_active',
-  text: `WITH client AS (
-    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
-  ), owner AS (
-    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
-  ), spent AS (
+  text: `WITH ${CLIENT_AND_OWNER_LOCKED}, spent AS (
     UPDATE authorization_codes SET consumed_at = now()
     WHERE code_hash = $13::text AND client_ref = $2::uuid AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM client) AND EXISTS (SELECT 1 FROM owner)
     RETURNING code_hash
@@ -96,11 +102,7 @@ const DEVICE_REQUEST = `$${COLUMN_NAMES.length + 1}::uuid`;
  */
 export const GRANT_REDEEMING_DEVICE_CODE: NamedStatement = {
   name: 'portcullis_grant_redeeming_device_code',
-  text: `WITH client AS (
-    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
-  ), owner AS (
-    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
-  ), spent AS (
+  text: `WITH ${CLIENT_AND_OWNER_LOCKED}, spent AS (
     UPDATE device_requests SET consumed_at = now(), grant_id = $1::uuid
     WHERE id = ${DEVICE_REQUEST} AND client_ref = $2::uuid AND status = 'approved' AND consumed_at IS NULL AND expires_at > now()
       AND EXISTS (SELECT 1 FROM client) AND EXISTS (SELECT 1 FROM owner)
@@ -111,22 +113,18 @@ export const GRANT_REDEEMING_DEVICE_CODE: NamedStatement = {
   SELECT EXISTS (SELECT 1 FROM client) AS client_active, EXISTS (SELECT 1 FROM owner) AS user_active, (SELECT id FROM inserted) AS id`,
 };
 
+/** The parent grant's parameter: the one after a row's columns. */
+const PARENT = `$${COLUMN_NAMES.length + 1}::uuid`;
+
 /**
  * A grant made by a token exchange (RFC 8693), written only while its client and user are active,
  * locked as in statementFor, and while the subject token's grant (PARENT) is not revoked: `FOR SHARE`
  * on that row makes a concurrent revocation (an UPDATE of it) either wait for this INSERT and then
  * revoke the new row with its parent, or commit first and refuse it here. Always one row.
  */
-/** The parent grant's parameter: the one after a row's columns. */
-const PARENT = `$${COLUMN_NAMES.length + 1}::uuid`;
-
 export const GRANT_EXCHANGED: NamedStatement = {
   name: 'portcullis_grant_exchanged',
-  text: `WITH client AS (
-    SELECT id FROM clients WHERE id = $2::uuid AND active FOR SHARE
-  ), owner AS (
-    SELECT id FROM users WHERE id = $4::uuid AND active FOR SHARE
-  ), parent AS (
+  text: `WITH ${CLIENT_AND_OWNER_LOCKED}, parent AS (
     SELECT id FROM grants WHERE id = ${PARENT} AND revoked_at IS NULL FOR SHARE
   ), inserted AS (
     INSERT INTO grants (${COLUMNS}, parent_grant_id) SELECT ${TYPED_PARAMETERS}, ${PARENT}
