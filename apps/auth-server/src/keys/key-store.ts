@@ -6,6 +6,7 @@ import {
   currentSigningKey,
   ID_TOKEN_LIFETIME_SECONDS,
   isPublished,
+  nextStatusChange,
   publicMembers,
   SIGNING_ALGS,
   SigningAlgs,
@@ -42,6 +43,12 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(KeyStore.name);
   private keys: SigningKeyRecord[] = [];
   private readonly imported = new Map<string, Promise<CryptoKey>>();
+  /**
+   * Per algorithm, the material signingMaterial answered, for as long as that answer holds: the
+   * same loaded keys, and no key activating, retiring or expiring meanwhile. Every token asks for
+   * it, and finding the current key (a filter, a sort, Date comparisons) allocated on each.
+   */
+  private readonly current = new Map<SigningAlg, { keys: readonly SigningKeyRecord[]; fromMs: number; untilMs: number; material: Promise<SigningMaterial> }>();
   private timer?: NodeJS.Timeout;
   private lastUnknownKidReload = 0;
 
@@ -99,10 +106,20 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     return { keys: this.keys.filter((key) => isPublished(key, now)).map(publicMembers) };
   }
 
-  async signingMaterial(alg: SigningAlg = SIGNING_ALG, now = new Date()): Promise<SigningMaterial> {
-    const record = currentSigningKey(this.keys, now, alg);
-    if (!record) throw new Error(`no active ${alg} signing key`);
-    return { kid: record.kid, key: await this.importOnce(record.kid, record.privateJwk, record.alg) };
+  signingMaterial(alg: SigningAlg = SIGNING_ALG, now?: Date): Promise<SigningMaterial> {
+    const atMs = now?.getTime() ?? Date.now();
+    const keys = this.keys;
+    const remembered = this.current.get(alg);
+    if (remembered !== undefined && remembered.keys === keys && atMs >= remembered.fromMs && atMs < remembered.untilMs) return remembered.material;
+    const record = currentSigningKey(keys, new Date(atMs), alg);
+    if (!record) return Promise.reject(new Error(`no active ${alg} signing key`));
+    const material = this.importOnce(record.kid, record.privateJwk, record.alg).then((key) => ({ kid: record.kid, key }));
+    this.current.set(alg, { keys, fromMs: atMs, untilMs: nextStatusChange(keys, atMs), material });
+    // A failed import is not remembered: the next call tries again.
+    material.catch(() => {
+      if (this.current.get(alg)?.material === material) this.current.delete(alg);
+    });
+    return material;
   }
 
   /** The public key for a kid we published, or null. */

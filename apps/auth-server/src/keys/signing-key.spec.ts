@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { currentSigningKey, isPublished, publicMembers, statusOf, type SigningKeyRecord } from './signing-key.js';
+import { currentSigningKey, isPublished, nextStatusChange, publicMembers, statusOf, type SigningKeyRecord } from './signing-key.js';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
 
@@ -49,5 +49,11 @@ describe('signing key lifecycle', () => {
       privateJwk: { kty: 'RSA', n: 'modulus', e: 'AQAB', d: 'secret', p: 'p', q: 'q', dp: 'dp', dq: 'dq', qi: 'qi' },
     });
     expect(publicMembers(rsa)).toEqual({ kty: 'RSA', n: 'modulus', e: 'AQAB', kid: 'rsa', alg: 'RS256', use: 'sig' });
+  });
+
+  it('names the next instant a key changes status, after the one asked about', () => {
+    expect(nextStatusChange([old, next], at(5).getTime())).toBe(at(10).getTime());
+    expect(nextStatusChange([old, next], at(10).getTime())).toBe(at(20).getTime());
+    expect(nextStatusChange([old, next], at(20).getTime())).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -46,6 +46,21 @@ export function currentSigningKey(keys: readonly SigningKeyRecord[], now: Date, 
   return keys.filter((key) => key.alg === alg && statusOf(key, now) === 'active').sort((a, b) => (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0))[0];
 }
 
+/**
+ * The first instant after `atMs` at which a key's status changes (it activates, retires or
+ * expires): until then currentSigningKey answers as it does at `atMs`. Infinity when none will.
+ */
+export function nextStatusChange(keys: readonly SigningKeyRecord[], atMs: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const key of keys) {
+    for (const instant of [key.activatedAt, key.retiredAt, key.expiresAt]) {
+      const ms = instant?.getTime();
+      if (ms !== undefined && ms > atMs && ms < next) next = ms;
+    }
+  }
+  return next;
+}
+
 /** Public members only (SECURITY-CHECKLIST MD-3). */
 export function publicMembers(key: SigningKeyRecord): JWK {
   const { kty, crv, x, y, n, e } = key.publicJwk;
