@@ -17,7 +17,7 @@ import { resolveScopes } from './checks/resolve-scopes.js';
 
 export interface ClientLookup {
   find(clientId: string): Promise<Client | null>;
-  scopesOf(client: Client): Promise<string[]>;
+  scopesOf(client: Client): Promise<readonly string[]>;
 }
 
 /** RFC 8707: the resources a request asks for, checked (invalid_target otherwise). */

@@ -21,6 +21,7 @@ export class ClientAuthenticator {
 
   private readonly verified = new VerifiedSecretMemo<ClientWithSecrets>();
   /** client_secret_jwt: the opened secrets beside their cache entry, as the memo above (no AES per request). */
+  private readonly scopeNames = new WeakMap<readonly AssociatedScope[], readonly string[]>();
   private readonly opened = new WeakMap<ClientWithSecrets, { current: string | null; previous: string | null }>();
 
   async find(clientId: string): Promise<Client | null> {
@@ -57,12 +58,16 @@ export class ClientAuthenticator {
     return [secrets.current, previousValid ? secrets.previous : null].filter((secret): secret is string => secret !== null);
   }
 
-  async scopesOf(client: Client): Promise<string[]> {
-    return (await this.associatedScopesOf(client)).map((scope) => scope.name);
+  /** The names of the client's associated scopes: one list per cached list, as every token request asks. */
+  async scopesOf(client: Client): Promise<readonly string[]> {
+    const associated = await this.associatedScopesOf(client);
+    let names = this.scopeNames.get(associated);
+    if (names === undefined) this.scopeNames.set(associated, (names = associated.map((scope) => scope.name)));
+    return names;
   }
 
   /** The client's scopes with the user permission each requires (privileged scopes). */
-  associatedScopesOf(client: Client): Promise<AssociatedScope[]> {
+  associatedScopesOf(client: Client): Promise<readonly AssociatedScope[]> {
     return this.cache.scopes(client.clientId, client.id, () => this.repository.associatedScopesOf(client.id));
   }
 

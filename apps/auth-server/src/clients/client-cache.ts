@@ -58,8 +58,8 @@ export class ClientCache {
     return pending;
   }
 
-  /** The client's associated scopes, cached with the client when it is cached. */
-  async scopes(clientId: string, clientRef: string, load: () => Promise<AssociatedScope[]>): Promise<AssociatedScope[]> {
+  /** The client's associated scopes, cached with the client when it is cached: the same list (read-only) for every caller while it is. */
+  async scopes(clientId: string, clientRef: string, load: () => Promise<AssociatedScope[]>): Promise<readonly AssociatedScope[]> {
     const entry = this.marker.fresh ? this.entries.get(clientId) : undefined;
     if (!entry || entry.stored.client.id !== clientRef) return load();
     if (!entry.scopes) {
@@ -68,7 +68,7 @@ export class ClientCache {
       entry.scopes = scopes;
       scopes.catch(() => (entry.scopes = undefined));
     }
-    return [...(await entry.scopes)];
+    return entry.scopes;
   }
 
   private store(clientId: string, entry: Entry): void {
