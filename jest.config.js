@@ -81,6 +81,8 @@ const extendedSuites = [
   'test/e2e/revocation-records.e2e-spec',
   'test/e2e/token-exchange-stack.e2e-spec',
   'test/e2e/introspection-stack.e2e-spec',
+  // The dashboard's sync state of every resource server, both apps running (the dashboard's own e2e stays in the core set).
+  'test/e2e/dashboard-sync.e2e-spec',
   // The embedded PostgreSQL itself, and npm start's embedded default end to end.
   'apps/auth-server/test/e2e/embedded.e2e-spec',
   'libs/database/test/embedded-postgres.int-spec',

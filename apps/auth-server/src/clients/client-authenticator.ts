@@ -21,8 +21,9 @@ export class ClientAuthenticator {
 
   private readonly verified = new VerifiedSecretMemo<ClientWithSecrets>();
   /** client_secret_jwt: the opened secrets beside their cache entry, as the memo above (no AES per request). */
-  private readonly scopeNames = new WeakMap<readonly AssociatedScope[], readonly string[]>();
   private readonly opened = new WeakMap<ClientWithSecrets, { current: string | null; previous: string | null }>();
+  /** scopesOf's names beside the cached scope list they were read from. */
+  private readonly scopeNames = new WeakMap<readonly AssociatedScope[], readonly string[]>();
 
   async find(clientId: string): Promise<Client | null> {
     return (await this.stored(clientId))?.client ?? null;
