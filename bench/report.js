@@ -24,6 +24,17 @@ const lines = [
   '',
 ];
 
+// The machine's speed beside the ratios: they move with it (crypto and JavaScript slow down by
+// different factors), and the p99 targets scale with the CPU per request (docs/performance.md, "Session 15").
+const bareJsonCpu = row(auth?.results, 'bare node:http fixed JSON')?.serverCpuMicrosPerRequest;
+const bareSignCpu = oneCore?.results?.filter((entry) => entry.name === 'bare node:http ES256 sign').map((entry) => entry.serverCpuMicrosPerRequest);
+if (bareJsonCpu !== undefined || bareSignCpu?.length) {
+  lines.push(
+    `Machine: a bare node:http server answering fixed JSON costs ${bareJsonCpu ?? 'n/a'} us of CPU per request, the bare ES256 signer on one core ${bareSignCpu?.length ? `${Math.min(...bareSignCpu)}-${Math.max(...bareSignCpu)}` : 'n/a'} us (session 14's machine: 10 and 48-50 us; session 15's: 29 and 162-206 us). Ratios and p99s move with the machine.`,
+    '',
+  );
+}
+
 if (auth) {
   // Older runs: one row per case and plain-number ratios; newer: paired rounds and {median, rounds}.
   const rowsOf = (name) => auth.results.filter((entry) => entry.name === name);
