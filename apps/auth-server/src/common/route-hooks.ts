@@ -6,7 +6,7 @@ export function appendRouteHook<Name extends 'preSerialization' | 'onError'>(rou
   route[name] = [...(existing ? [existing].flat() : []), hook] as RouteOptions[Name];
 }
 
-/** Whether a route (as onRoute sees it) answers POST. */
-export function answersPost(route: RouteOptions): boolean {
-  return [route.method].flat().includes('POST');
+/** Whether a route (as onRoute sees it) is `url` answering `method`. */
+export function isRoute(route: RouteOptions, method: string, url: string): boolean {
+  return route.url === url && [route.method].flat().includes(method);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { isRoute } from '../common/route-hooks.js';
 import { IMPORT_BODY_LIMIT_BYTES } from './export-format.js';
 
 export const IMPORT_ROUTE = '/admin/v1/import';
@@ -15,7 +16,7 @@ export const IMPORT_ROUTE = '/admin/v1/import';
 export class ImportBodyLimit {
   constructor(adapterHost: HttpAdapterHost) {
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      if (route.url === IMPORT_ROUTE && [route.method].flat().includes('POST')) route.bodyLimit = IMPORT_BODY_LIMIT_BYTES;
+      if (isRoute(route, 'POST', IMPORT_ROUTE)) route.bodyLimit = IMPORT_BODY_LIMIT_BYTES;
     });
   }
 }

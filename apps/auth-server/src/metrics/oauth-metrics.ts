@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '#operability';
-import { answersPost, appendRouteHook } from '../common/route-hooks.js';
+import { appendRouteHook, isRoute } from '../common/route-hooks.js';
 import { TokenAnswers, type TokenAnswerListener } from '../token/token-answers.js';
 
 type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
@@ -54,7 +54,7 @@ export class OAuthMetrics implements TokenAnswerListener {
     };
     // This provider is built before Nest registers the controllers, so onRoute sees the route.
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      if (route.url === '/oauth/introspect' && answersPost(route)) appendRouteHook(route, 'preSerialization', onIntrospection);
+      if (isRoute(route, 'POST', '/oauth/introspect')) appendRouteHook(route, 'preSerialization', onIntrospection);
     });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditWriter } from '../audit/audit-writer.js';
-import { appendRouteHook } from '../common/route-hooks.js';
+import { appendRouteHook, isRoute } from '../common/route-hooks.js';
 
 type ErrorHook = (request: FastifyRequest, reply: FastifyReply, error: FastifyError, done: () => void) => void;
 
@@ -27,9 +27,7 @@ export class RefusedBodyAudit {
     };
     // Built before Nest registers the controllers (as OAuthMetrics), so onRoute sees these routes.
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      const methods = [route.method].flat();
-      if ((route.url === '/oauth/register' && methods.includes('POST')) || (route.url === '/oauth/register/:clientId' && methods.includes('PUT')))
-        appendRouteHook(route, 'onError', onError);
+      if (isRoute(route, 'POST', '/oauth/register') || isRoute(route, 'PUT', '/oauth/register/:clientId')) appendRouteHook(route, 'onError', onError);
     });
   }
 }

@@ -28,6 +28,8 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** In a pool (AUTH_WORKERS): the worker's id, which every response names. */
 const WORKER_HEADERS = workerIdentityHeaders();
+/** What the token path reads of the route (client assertions' audience); one object for every request. */
+const ROUTE_OPTIONS = Object.freeze({ url: PATH });
 
 /**
  * The token endpoint's fast lane: `POST /oauth/token` with a plain form body, read and answered on
@@ -100,7 +102,8 @@ export class TokenLane {
     const requestId = acceptOrGenerateRequestId(req.headers[REQUEST_ID_HEADER]);
     const form = parseQuery(body.toString());
     const request = laneRequest(req, requestId, form);
-    const own: Record<string, string> = { [REQUEST_ID_HEADER]: requestId, 'cache-control': 'no-store', pragma: 'no-cache', ...WORKER_HEADERS };
+    // The answer's own headers, and on success its content headers added to the same object.
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId, 'cache-control': 'no-store', pragma: 'no-cache', ...WORKER_HEADERS };
     let status: number;
     let payload: unknown;
     try {
@@ -108,12 +111,14 @@ export class TokenLane {
       if (Object.hasOwn(form, '__proto__')) throw new BadRequestException('Object contains forbidden prototype property');
       const response: TokenResponse = await host.endpoint.handle(request);
       const json = JSON.stringify(response);
-      res.writeHead(200, { ...own, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json) });
+      headers['content-type'] = JSON_TYPE;
+      headers['content-length'] = String(Buffer.byteLength(json));
+      res.writeHead(200, headers);
       res.end(json);
       status = 200;
       payload = response;
     } catch (error) {
-      ({ status, body: payload } = writeErrorAnswer(res, PATH, error, own));
+      ({ status, body: payload } = writeErrorAnswer(res, PATH, error, headers));
       logIfUnexpected(host.logger, status, 'POST', PATH, requestId, error);
     }
     host.answers.answered(status, payload, request);
@@ -139,6 +144,6 @@ function laneRequest(req: IncomingMessage, id: string, body: unknown): LaneReque
     body,
     protocol: encrypted ? 'https' : 'http',
     host: req.headers.host ?? '',
-    routeOptions: { url: PATH },
+    routeOptions: ROUTE_OPTIONS,
   };
 }

@@ -3,7 +3,7 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '#errors';
-import { answersPost, appendRouteHook } from '../common/route-hooks.js';
+import { appendRouteHook, isRoute } from '../common/route-hooks.js';
 import type { TokenResponse } from '../tokens/token-response.js';
 import { TokenAnswers } from './token-answers.js';
 import { TokenEndpoint } from './token-endpoint.js';
@@ -18,8 +18,8 @@ import { TokenEndpoint } from './token-endpoint.js';
  * onRoute hook added before Nest registers the controllers (as OAuthMetrics does), and it does
  * what Nest's did for this route: Cache-Control/Pragma (on errors too), 200, the endpoint's
  * JSON, and any exception rendered by the app's global filter (the one OAuth error family). Every
- answer, whoever rendered it, is reported to TokenAnswers from a preSerialization hook, as the token
- lane reports its own.
+ * answer, whoever rendered it, is reported to TokenAnswers from a preSerialization hook, as the
+ * token lane reports its own.
  */
 @Injectable()
 export class TokenRoute {
@@ -30,7 +30,7 @@ export class TokenRoute {
       done(null, payload);
     };
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      if (route.url !== '/oauth/token' || !answersPost(route)) return;
+      if (!isRoute(route, 'POST', '/oauth/token')) return;
       route.handler = handler;
       appendRouteHook(route, 'preSerialization', reportAnswer);
     });
