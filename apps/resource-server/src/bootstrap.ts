@@ -3,7 +3,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter, adminValidationPipe, renderClientError, renderFrameworkError } from '#errors';
-import { HttpMetrics, installWorkerIdentity, setupOpenApi } from '#operability';
+import { HttpMetrics, installWorkerIdentity, laneServerFactory, setupOpenApi } from '#operability';
 import { appLogging, requestIdOptions } from '#observability';
 import { BearerTokenGuard, RegistryProjection, RegistrySyncService } from '#resource-guard';
 import { checkRedisConnection } from '#sync';
@@ -12,6 +12,7 @@ import { ResourceAppModule, type ResourceServerOptions } from './app.module.js';
 import { installFastLanes } from './auth/fast-lane.js';
 import type { ResourceServerConfig } from './config/resource-server.config.js';
 import { installEnvoyCheckBodies } from './forward-auth/envoy-check-bodies.js';
+import { VerifyLane } from './forward-auth/verify-lane.js';
 import { Gateway } from './gateway/gateway.js';
 import { GatewayLane } from './gateway/gateway-lane.js';
 import { UpstreamForwarder } from './gateway/upstream-forwarder.js';
@@ -26,9 +27,11 @@ export async function createResourceServer(config: ResourceServerConfig, options
     new Logger('ResourceServer').warn('Redis is unreachable at boot: events arrive once it is back');
   }
   const logging = appLogging('resource-server', config);
+  // Lanes answer the hottest requests from Node's server, before Fastify; the rest is Fastify's.
+  const verifyLane = new VerifyLane();
   const gatewayLane = new GatewayLane();
   const adapter = new FastifyAdapter({
-    serverFactory: gatewayLane.serverFactory,
+    serverFactory: laneServerFactory((req, res) => verifyLane.serve(req, res) || gatewayLane.serve(req, res)),
     bodyLimit: 64 * 1024,
     trustProxy: false,
     return503OnClosing: true,
@@ -40,19 +43,21 @@ export async function createResourceServer(config: ResourceServerConfig, options
   logging.install(adapter.getInstance());
   installWorkerIdentity(adapter.getInstance());
   gatewayLane.install(adapter.getInstance());
+  verifyLane.install(adapter.getInstance());
   installAdminCors(adapter.getInstance(), config.issuer);
   installEnvoyCheckBodies(adapter.getInstance());
   const fastLanes = installFastLanes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ResourceAppModule.forRoot(config, options), adapter, { logger: logging.nestLogger, abortOnError: false });
   fastLanes.resolve({ guard: app.get(BearerTokenGuard), controller: (type) => app.get(type, { strict: false }) });
   app.get(Gateway).install(adapter.getInstance());
-  gatewayLane.resolve({
+  const laneHost = {
     authorizer: app.get(RouteAuthorizer),
-    forwarder: app.get(UpstreamForwarder),
     metrics: app.get(RsMetrics),
     httpMetrics: app.get(HttpMetrics),
     requestCompleted: logging.requestCompleted,
-  });
+  };
+  verifyLane.resolve(laneHost);
+  gatewayLane.resolve({ ...laneHost, forwarder: app.get(UpstreamForwarder) });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(adminValidationPipe());
   // No enableShutdownHooks(): it runs the hooks while requests are still in flight; main.ts and

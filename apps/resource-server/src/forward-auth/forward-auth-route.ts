@@ -20,7 +20,8 @@ export const VERIFY_PATH = '/auth/verify';
  * controllers (as the auth server's TokenRoute does). It answers what the controller did:
  * Cache-Control: no-store (refusals too), 200 with the X-Auth-* headers and no body, or the
  * refusal rendered as the app's exception filter renders it; the decision counted alike. Only
- * this form: the Envoy form (/auth/verify/*) stays with the controller.
+ * this form: the Envoy form (/auth/verify/*) stays with the controller. A check admitted at once
+ * (a token verified before) does not even reach Fastify: VerifyLane answers it the same way.
  */
 @Injectable()
 export class ForwardAuthRoute {

@@ -2,21 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import { laneServerFactory, type HttpMetrics } from '#operability';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import type { RsMetrics } from '../metrics/rs-metrics.js';
 import { authHeadersOf } from '../route-access/auth-headers.js';
-import { routeRequest, type RouteAuthorizer } from '../route-access/route-authorizer.js';
+import type { RouteLaneHost } from '../route-access/lane-host.js';
+import { routeRequest } from '../route-access/route-authorizer.js';
 import type { UpstreamForwarder } from './upstream-forwarder.js';
 
 /** What the lane needs from the built app (bootstrap.ts). */
-export interface GatewayLaneHost {
-  authorizer: RouteAuthorizer;
+export interface GatewayLaneHost extends RouteLaneHost {
   forwarder: UpstreamForwarder;
-  metrics: RsMetrics;
-  httpMetrics: HttpMetrics;
-  /** The access log's line (AppLogging.requestCompleted). */
-  requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
 }
 
 /** Marks the gateway's own catch-all routes (gateway.ts), which the lane stands in front of. */
@@ -31,8 +25,9 @@ const PLAIN_PATH = /^\/[\w\-.~/]*$/;
  * Node's HTTP server, before Fastify builds its request and reply, runs its hooks and routes to the
  * gateway's catch-all. Why: the gateway is what a proxied API pays on every call, and that pipeline
  * was ~15% of the resource server's CPU per proxied GET in paired bench runs (docs/performance.md,
- * "Session 11"). It is Fastify's documented `serverFactory` option: the server is Node's, the
- * handler Fastify's for everything else.
+ * "Session 11"). It runs from Fastify's documented `serverFactory` option (laneServerFactory, in
+ * bootstrap.ts, after forward authentication's lane): the server is Node's, the handler Fastify's
+ * for everything else.
  *
  * The lane takes only what it answers exactly as the catch-all would: a plain path (PLAIN_PATH)
  * whose first segment none of the resource server's own routes uses (they win over a route
@@ -51,9 +46,6 @@ export class GatewayLane {
   private readonly ownSegments = new Set<string>();
   /** A route of its own with a parametric or wildcard first segment: the lane stands aside. */
   private ownsEverything = false;
-
-  /** Fastify's `serverFactory`: the lane first, Fastify's handler for the rest. */
-  readonly serverFactory = laneServerFactory((req, res) => this.serve(req, res));
 
   /** Before Nest registers its routes: learns their first segments; from the start of close(), stands aside (Fastify answers 503). */
   install(fastify: FastifyInstance): void {
@@ -74,7 +66,7 @@ export class GatewayLane {
   }
 
   /** True when the lane took the request (it answers it, whatever happens); false for Fastify's handler. */
-  private serve(req: IncomingMessage, res: ServerResponse): boolean {
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
     const host = this.host;
     if (host === undefined || this.closing || this.ownsEverything) return false;
     const method = req.method ?? '';
