@@ -161,6 +161,12 @@ function dpopProof(key: CryptoKey, jwk: JWK, claims: Record<string, unknown>): P
     const forwarded = await other.request('/workers-api/x', { headers: { authorization: `Bearer ${token}` } });
     expect(JSON.parse(forwarded.body)).toEqual({ path: '/workers-api/x' });
     expect(forwarded.worker).toBe(otherId);
+    // Forward authentication's lane too (forward-auth/verify-lane.ts), for the same token.
+    const checked = await other.request('/auth/verify', {
+      headers: { authorization: `Bearer ${token}`, 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/workers-api/x' },
+    });
+    expect(checked.status).toBe(200);
+    expect(checked.worker).toBe(otherId);
   });
 
   it('refuses at one worker a DPoP proof the other admitted: the proof ids are shared in Redis', async () => {
