@@ -30,7 +30,7 @@ const bareJsonCpu = row(auth?.results, 'bare node:http fixed JSON')?.serverCpuMi
 const bareSignCpu = oneCore?.results?.filter((entry) => entry.name === 'bare node:http ES256 sign').map((entry) => entry.serverCpuMicrosPerRequest);
 if (bareJsonCpu !== undefined || bareSignCpu?.length) {
   lines.push(
-    `Machine: a bare node:http server answering fixed JSON costs ${bareJsonCpu ?? 'n/a'} us of CPU per request, the bare ES256 signer on one core ${bareSignCpu?.length ? `${Math.min(...bareSignCpu)}-${Math.max(...bareSignCpu)}` : 'n/a'} us (session 14's machine: 10 and 48-50 us; session 15's: 29 and 162-206 us). Ratios and p99s move with the machine.`,
+    `Machine: a bare node:http server answering fixed JSON costs ${bareJsonCpu ?? 'n/a'} us of CPU per request, the bare ES256 signer on one core ${bareSignCpu?.length ? `${Math.min(...bareSignCpu)}-${Math.max(...bareSignCpu)}` : 'n/a'} us. Ratios and p99s move with the machine: docs/performance.md, "The machines measured", compares the machines of earlier runs.`,
     '',
   );
 }
