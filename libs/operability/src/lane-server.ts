@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
-import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 
 /**
  * What the app's code reads of a request a lane answers, as Fastify names it: a lane builds one
@@ -30,4 +30,32 @@ export function laneServerFactory(lane: Lane): (handler: RequestListener, option
     if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
     return server;
   };
+}
+
+/**
+ * What every lane shares: it takes nothing until the built app's parts are resolved (bootstrap.ts
+ * builds the server before the app), and stands aside from the start of close(), when Fastify
+ * answers 503 to whatever it is handed.
+ */
+export abstract class HostedLane<Host> {
+  // ECMAScript private fields: a subclass's own members of any name cannot shadow them.
+  #host: Host | undefined;
+  #closing = false;
+
+  /** Before Nest registers its routes: learns when the server starts closing. */
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('preClose', (done) => {
+      this.#closing = true;
+      done();
+    });
+  }
+
+  resolve(host: Host): void {
+    this.#host = host;
+  }
+
+  /** The built app's parts while the lane may take requests; undefined before resolve() and while closing. */
+  protected get openHost(): Host | undefined {
+    return this.#closing ? undefined : this.#host;
+  }
 }

@@ -10,3 +10,4 @@ export * from './test-pgbouncer.js';
 export * from './example-nginx.js';
 export * from './test-redis-cluster.js';
 export * from './test-redis-sentinel.js';
+export * from './captured-log-lines.js';

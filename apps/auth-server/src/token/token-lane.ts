@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import { BadRequestException, type Logger } from '@nestjs/common';
-import type { FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'fast-querystring';
 import { logIfUnexpected, writeErrorAnswer } from '#errors';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import { laneServerFactory, workerIdentityHeaders, type HttpMetrics, type LaneRequest } from '#operability';
+import { HostedLane, laneServerFactory, workerIdentityHeaders, type HttpMetrics, type LaneRequest } from '#operability';
 import type { TokenResponse } from '../tokens/token-response.js';
 import type { TokenAnswers } from './token-answers.js';
 import type { TokenEndpoint } from './token-endpoint.js';
@@ -49,27 +48,15 @@ const ROUTE_OPTIONS = Object.freeze({ url: PATH });
  * rendering of the exception filter (and its log line for a 500), the latency histogram, the OAuth
  * metrics and dashboard counters, and the access line.
  */
-export class TokenLane {
-  private host: TokenLaneHost | undefined;
-  private closing = false;
+export class TokenLane extends HostedLane<TokenLaneHost> {
   private taken = 0;
 
-  constructor(private readonly bodyLimit: number) {}
+  constructor(private readonly bodyLimit: number) {
+    super();
+  }
 
   /** Fastify's `serverFactory`: the lane first, Fastify's handler for the rest. */
   readonly serverFactory = laneServerFactory((req, res) => this.serve(req, res));
-
-  /** From the start of close() the lane stands aside (Fastify answers 503 while closing). */
-  install(fastify: FastifyInstance): void {
-    fastify.addHook('preClose', (done) => {
-      this.closing = true;
-      done();
-    });
-  }
-
-  resolve(host: TokenLaneHost): void {
-    this.host = host;
-  }
 
   /** Requests the lane answered so far (tests, diagnostics). */
   get requestsTaken(): number {
@@ -78,8 +65,8 @@ export class TokenLane {
 
   /** True when the lane took the request (it answers it, whatever happens); false for Fastify's handler. */
   private serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const host = this.host;
-    if (host === undefined || this.closing || req.method !== 'POST' || req.url !== PATH) return false;
+    const host = this.openHost;
+    if (host === undefined || req.method !== 'POST' || req.url !== PATH) return false;
     const { headers } = req;
     if (headers['content-type'] !== FORM_TYPE || headers['transfer-encoding'] !== undefined || headers.expect !== undefined) return false;
     const declared = headers['content-length'];

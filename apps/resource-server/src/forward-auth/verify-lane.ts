@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import { workerIdentityHeaders } from '#operability';
+import { HostedLane, workerIdentityHeaders } from '#operability';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import type { RouteLaneHost } from '../route-access/lane-host.js';
 import { forwardedDescription } from './described-request.js';
@@ -30,26 +29,11 @@ const WORKER_HEADERS = workerIdentityHeaders();
  * (accepted or made, echoed), the worker header, the access-log line, the latency histogram under
  * the route pattern, and the route decision counted as forward authentication's.
  */
-export class VerifyLane {
-  private host: RouteLaneHost | undefined;
-  private closing = false;
-
-  /** From the start of close() the lane stands aside (Fastify answers 503 while closing). */
-  install(fastify: FastifyInstance): void {
-    fastify.addHook('preClose', (done) => {
-      this.closing = true;
-      done();
-    });
-  }
-
-  resolve(host: RouteLaneHost): void {
-    this.host = host;
-  }
-
+export class VerifyLane extends HostedLane<RouteLaneHost> {
   /** True when the lane answered the request; false for Fastify's handler. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const host = this.host;
-    if (host === undefined || this.closing || req.url !== VERIFY_PATH || req.method !== 'GET') return false;
+    const host = this.openHost;
+    if (host === undefined || req.url !== VERIFY_PATH || req.method !== 'GET') return false;
     const { headers } = req;
     if (headers.upgrade !== undefined) return false;
     const started = performance.now();

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
+import { HostedLane } from '#operability';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import type { RouteLaneHost } from '../route-access/lane-host.js';
 import { routeRequest } from '../route-access/route-authorizer.js';
@@ -39,36 +40,27 @@ const PLAIN_PATH = /^\/[\w\-.~/]*$/;
  * id (accepted or made, echoed, sent upstream), the access-log line, the HTTP latency histogram and
  * the route-decision counter, both labelled by the route's prefix.
  */
-export class GatewayLane {
-  private host: GatewayLaneHost | undefined;
-  private closing = false;
+export class GatewayLane extends HostedLane<GatewayLaneHost> {
   /** First path segments of the resource server's own routes ('health', 'admin', 'api', …). */
   private readonly ownSegments = new Set<string>();
   /** A route of its own with a parametric or wildcard first segment: the lane stands aside. */
   private ownsEverything = false;
 
   /** Before Nest registers its routes: learns their first segments; from the start of close(), stands aside (Fastify answers 503). */
-  install(fastify: FastifyInstance): void {
+  override install(fastify: FastifyInstance): void {
+    super.install(fastify);
     fastify.addHook('onRoute', (route) => {
       if ((route.config as Record<string, unknown> | undefined)?.[GATEWAY_ROUTE_CONFIG] === true) return;
       const segment = firstSegment(route.url ?? route.path ?? '/');
       if (segment === '' || segment.startsWith(':') || segment.includes('*')) this.ownsEverything = true;
       else this.ownSegments.add(segment);
     });
-    fastify.addHook('preClose', (done) => {
-      this.closing = true;
-      done();
-    });
-  }
-
-  resolve(host: GatewayLaneHost): void {
-    this.host = host;
   }
 
   /** True when the lane took the request (it answers it, whatever happens); false for Fastify's handler. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const host = this.host;
-    if (host === undefined || this.closing || this.ownsEverything) return false;
+    const host = this.openHost;
+    if (host === undefined || this.ownsEverything) return false;
     const method = req.method ?? '';
     const url = req.url ?? '';
     const { headers } = req;

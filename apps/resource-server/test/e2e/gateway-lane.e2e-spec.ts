@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { freePort } from '#testing';
+import { CapturedLogLines, freePort } from '#testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
@@ -23,7 +22,7 @@ describe('resource server: the gateway lane', () => {
   let rs: RunningResourceServer;
   let upstream: Server;
   const seen: Seen[] = [];
-  const logLines: Record<string, unknown>[] = [];
+  const logs = new CapturedLogLines();
   const big = randomBytes(1024 * 1024);
   let endlessClosed: () => void = () => undefined;
   let forward: ReturnType<typeof jest.spyOn>;
@@ -70,16 +69,10 @@ describe('resource server: the gateway lane', () => {
     );
     authServer = await startFakeAuthServer();
     authServer.snapshot = registrySnapshot();
-    const logDestination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     rs = await startTestResourceServer({
       issuer: authServer.issuer,
       env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile, LOG_LEVEL: 'log' },
-      overrides: { logDestination },
+      overrides: { logDestination: logs },
     });
     await rs.waitUntilReady();
     forward = jest.spyOn(Gateway.prototype as unknown as { forward: () => unknown }, 'forward');
@@ -145,7 +138,7 @@ describe('resource server: the gateway lane', () => {
     const decisions = 'route_decisions_total\\{via="gateway",route="/billing",status="200"\\}';
     expect(count(metricsAfter, histogram) - count(metricsBefore, histogram)).toBe(2);
     expect(count(metricsAfter, decisions) - count(metricsBefore, decisions)).toBe(2);
-    const line = logLines.find((entry) => entry.reqId === 'lane-logged');
+    const line = logs.entries.find((entry) => entry.reqId === 'lane-logged');
     expect(line).toMatchObject({ msg: 'request completed', method: 'GET', path: '/billing/logged', status: 200, ip: '127.0.0.1', level: 30 });
     expect(typeof line?.ms).toBe('number');
   });
@@ -161,7 +154,7 @@ describe('resource server: the gateway lane', () => {
     expect(lane.headers.get('x-request-id')).toBe('lane-502');
     for (const name of ['content-type', 'cache-control']) expect(lane.headers.get(name)).toBe(catchAll.headers.get(name));
     expect(await lane.json()).toEqual(await catchAll.json());
-    expect(logLines.find((entry) => entry.reqId === 'lane-502')).toMatchObject({ status: 502, level: 50 });
+    expect(logs.entries.find((entry) => entry.reqId === 'lane-502')).toMatchObject({ status: 502, level: 50 });
   });
 
   it('leaves the resource server its own paths, and the rest of their first segment to the catch-all, under a public route prefix', async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { CapturedLogLines } from '#testing';
 import { VerifyLane } from '../../src/forward-auth/verify-lane.js';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
@@ -19,7 +19,7 @@ describe('resource server: the lane of GET /auth/verify', () => {
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
   let dir: string;
-  const logLines: Record<string, unknown>[] = [];
+  const logs = new CapturedLogLines();
   const serve = jest.spyOn(VerifyLane.prototype, 'serve');
   /** Whether the lane answered each request since the last clear (its serve() returned true). */
   const laneAnswered = () => serve.mock.results.map((result) => result.value);
@@ -38,16 +38,10 @@ describe('resource server: the lane of GET /auth/verify', () => {
     );
     authServer = await startFakeAuthServer();
     authServer.snapshot = registrySnapshot();
-    const logDestination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     rs = await startTestResourceServer({
       issuer: authServer.issuer,
       env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile, LOG_LEVEL: 'log' },
-      overrides: { logDestination },
+      overrides: { logDestination: logs },
     });
     await rs.waitUntilReady();
   });
@@ -113,7 +107,7 @@ describe('resource server: the lane of GET /auth/verify', () => {
     const decisions = 'route_decisions_total\\{via="forward_auth",route="/reports",status="200"\\}';
     expect(count(metricsAfter, histogram) - count(metricsBefore, histogram)).toBe(2);
     expect(count(metricsAfter, decisions) - count(metricsBefore, decisions)).toBe(2);
-    const line = logLines.find((entry) => entry.reqId === 'verify-logged');
+    const line = logs.entries.find((entry) => entry.reqId === 'verify-logged');
     expect(line).toMatchObject({ msg: 'request completed', method: 'GET', path: '/auth/verify', status: 200, ip: '127.0.0.1', level: 30 });
     expect(typeof line?.ms).toBe('number');
   });
