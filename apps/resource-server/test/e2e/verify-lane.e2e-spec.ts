@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { CapturedLogLines } from '#testing';
 import { VerifyLane } from '../../src/forward-auth/verify-lane.js';
-import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
-import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
+import type { RunningResourceServer } from '../support/resource-server-harness.js';
+import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
+import { envelope, type FakeAuthServer } from '../support/fake-auth-server.js';
 
 const UPSTREAM = 'http://127.0.0.1:9';
 
@@ -18,39 +16,26 @@ const UPSTREAM = 'http://127.0.0.1:9';
 describe('resource server: the lane of GET /auth/verify', () => {
   let authServer: FakeAuthServer;
   let rs: RunningResourceServer;
-  let dir: string;
+  let stack: RoutedResourceServer | undefined;
   const logs = new CapturedLogLines();
   const serve = jest.spyOn(VerifyLane.prototype, 'serve');
   /** Whether the lane answered each request since the last clear (its serve() returned true). */
   const laneAnswered = () => serve.mock.results.map((result) => result.value);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'verify-lane-'));
-    const routesFile = join(dir, 'routes.yaml');
-    writeFileSync(
-      routesFile,
+    stack = await startRoutedResourceServer(
       [
-        'routes:',
         `  - { match: { pathPrefix: /reports, methods: [GET] }, upstream: "${UPSTREAM}", scopes: { allOf: [reports.read] } }`,
         `  - { match: { pathPrefix: /status }, upstream: "${UPSTREAM}", scopes: public }`,
-        '',
-      ].join('\n'),
+      ],
+      { env: { LOG_LEVEL: 'log' }, overrides: { logDestination: logs } },
     );
-    authServer = await startFakeAuthServer();
-    authServer.snapshot = registrySnapshot();
-    rs = await startTestResourceServer({
-      issuer: authServer.issuer,
-      env: { RESOURCE_AUDIENCE: AUDIENCE, RESOURCE_ROUTES_FILE: routesFile, LOG_LEVEL: 'log' },
-      overrides: { logDestination: logs },
-    });
-    await rs.waitUntilReady();
+    ({ rs, authServer } = stack);
   });
 
   afterAll(async () => {
     serve.mockRestore();
-    await rs?.close();
-    await authServer?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   beforeEach(() => {
