@@ -65,7 +65,15 @@ export async function createResourceServer(config: ResourceServerConfig, options
   setupOpenApi(app, 'Portcullis resource server', 'Demo protected API, resource-server admin API (/admin/v1), health and metrics.');
   // Runs the lifecycle hooks now: RegistrySyncService loads the stored registry and
   // lastAppliedSeq, then the registry's event consumer starts (libs/resource-guard).
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A boot refused half-way (a route naming a scope the registry lacks, the database away) must
+    // not leave its pools, pollers and consumers running in a process that goes on (the launcher
+    // with the auth server, a test): what the hooks started is stopped before the refusal is thrown.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

@@ -33,6 +33,8 @@ export class UpstreamForwarder implements OnApplicationShutdown {
 
   /** After the HTTP server stopped taking requests: the pools close once their answers end, or are cut. */
   async onApplicationShutdown(): Promise<void> {
+    // Once is enough: a second close (an app closed again) would throw ClientDestroyedError and end Nest's shutdown there.
+    if (this.agent.closed || this.agent.destroyed) return;
     if (!(await settlesWithin(this.agent.close(), DRAIN_MS))) await this.agent.destroy();
   }
 

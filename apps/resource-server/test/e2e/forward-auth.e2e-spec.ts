@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { NestApplication } from '@nestjs/core';
 import { ForwardAuthController } from '../../src/forward-auth/forward-auth.controller.js';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
@@ -302,11 +303,16 @@ describe('resource server: a route naming a scope the registry does not define',
       const ready = await rs.request('/health/ready');
       expect(ready.status).toBe(503);
       expect(JSON.stringify(await ready.json())).toContain('routes[0] (/billing): scopes.allOf[0]: \\"billing.read\\" is not a scope of the registry');
-      // Restarted on its stored registry, which still lacks the scope after a fresh snapshot: no boot.
+      // Restarted on its stored registry, which still lacks the scope after a fresh snapshot: no boot,
+      // and what the refused boot had started is closed (nothing of it goes on polling).
+      const closed = jest.spyOn(NestApplication.prototype, 'close');
       await expect(rs.restart()).rejects.toThrow('routes[0] (/billing): scopes.allOf[0]: "billing.read" is not a scope of the registry');
       expect(authServer.snapshotRequests).toBe(2);
+      expect(closed).toHaveBeenCalledTimes(2);
+      closed.mockRestore();
     } finally {
-      await rs.close().catch(() => undefined);
+      // The first app again, closed twice: the second close must not fail either.
+      await rs.close();
       await authServer.close();
       rmSync(dir, { recursive: true, force: true });
     }
