@@ -51,6 +51,11 @@ const slowSuites = [
   // Real PostgreSQL: ONLINE_MIGRATION_GRANTS grants (default 500,000; 5 million documented in docs/retention.md),
   // then the index migrations run while tokens are issued.
   'apps/auth-server/test/e2e/online-migration',
+  // Serial: with real PostgreSQL and Redis, run beside apps/auth-server/test/e2e/keys it fails its
+  // pre-registered client case (the MCP app's event consumer retries "unknown signing key"); alone,
+  // or with only one of the two services, it passes. Seen in session 16, also at the commit before;
+  // the cause is not found yet (issue notes).
+  'examples/mcp-server/test/mcp-server',
 ];
 
 /**
