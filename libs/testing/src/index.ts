@@ -11,3 +11,4 @@ export * from './example-nginx.js';
 export * from './test-redis-cluster.js';
 export * from './test-redis-sentinel.js';
 export * from './captured-log-lines.js';
+export * from './metric-value.js';

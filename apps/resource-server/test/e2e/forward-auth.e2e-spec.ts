@@ -306,10 +306,13 @@ describe('resource server: a route naming a scope the registry does not define',
       // Restarted on its stored registry, which still lacks the scope after a fresh snapshot: no boot,
       // and what the refused boot had started is closed (nothing of it goes on polling).
       const closed = jest.spyOn(NestApplication.prototype, 'close');
-      await expect(rs.restart()).rejects.toThrow('routes[0] (/billing): scopes.allOf[0]: "billing.read" is not a scope of the registry');
-      expect(authServer.snapshotRequests).toBe(2);
-      expect(closed).toHaveBeenCalledTimes(2);
-      closed.mockRestore();
+      try {
+        await expect(rs.restart()).rejects.toThrow('routes[0] (/billing): scopes.allOf[0]: "billing.read" is not a scope of the registry');
+        expect(authServer.snapshotRequests).toBe(2);
+        expect(closed).toHaveBeenCalledTimes(2);
+      } finally {
+        closed.mockRestore();
+      }
     } finally {
       // The first app again, closed twice: the second close must not fail either.
       await rs.close();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CapturedLogLines, freePort } from '#testing';
+import { CapturedLogLines, freePort, metricValue } from '#testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
@@ -133,11 +133,10 @@ describe('resource server: the gateway lane', () => {
     expect((await rs.request('/billing/logged', { token })).status).toBe(200);
     expect(forward).toHaveBeenCalledTimes(1);
     const metricsAfter = await (await rs.request('/metrics')).text();
-    const count = (metrics: string, pattern: string) => Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
     const histogram = 'http_request_duration_seconds_count\\{method="GET",route="/billing",status_class="2xx"\\}';
     const decisions = 'route_decisions_total\\{via="gateway",route="/billing",status="200"\\}';
-    expect(count(metricsAfter, histogram) - count(metricsBefore, histogram)).toBe(2);
-    expect(count(metricsAfter, decisions) - count(metricsBefore, decisions)).toBe(2);
+    expect(metricValue(metricsAfter, histogram) - metricValue(metricsBefore, histogram)).toBe(2);
+    expect(metricValue(metricsAfter, decisions) - metricValue(metricsBefore, decisions)).toBe(2);
     const line = logs.entries.find((entry) => entry.reqId === 'lane-logged');
     expect(line).toMatchObject({ msg: 'request completed', method: 'GET', path: '/billing/logged', status: 200, ip: '127.0.0.1', level: 30 });
     expect(typeof line?.ms).toBe('number');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { CapturedLogLines } from '#testing';
+import { CapturedLogLines, metricValue } from '#testing';
 import { VerifyLane } from '../../src/forward-auth/verify-lane.js';
 import type { RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
@@ -87,11 +87,10 @@ describe('resource server: the lane of GET /auth/verify', () => {
     expect((await verify('GET', '/reports/logged', token)).status).toBe(200);
     expect(laneAnswered()).toEqual([true, true]);
     const metricsAfter = await (await rs.request('/metrics')).text();
-    const count = (metrics: string, pattern: string) => Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
     const histogram = 'http_request_duration_seconds_count\\{method="GET",route="/auth/verify",status_class="2xx"\\}';
     const decisions = 'route_decisions_total\\{via="forward_auth",route="/reports",status="200"\\}';
-    expect(count(metricsAfter, histogram) - count(metricsBefore, histogram)).toBe(2);
-    expect(count(metricsAfter, decisions) - count(metricsBefore, decisions)).toBe(2);
+    expect(metricValue(metricsAfter, histogram) - metricValue(metricsBefore, histogram)).toBe(2);
+    expect(metricValue(metricsAfter, decisions) - metricValue(metricsBefore, decisions)).toBe(2);
     const line = logs.entries.find((entry) => entry.reqId === 'verify-logged');
     expect(line).toMatchObject({ msg: 'request completed', method: 'GET', path: '/auth/verify', status: 200, ip: '127.0.0.1', level: 30 });
     expect(typeof line?.ms).toBe('number');
