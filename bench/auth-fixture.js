@@ -6,6 +6,7 @@ import pg from 'pg';
 import { createAuthServer } from '../dist/apps/auth-server/src/bootstrap.js';
 import { loadAuthServerConfig } from '../dist/apps/auth-server/src/config/auth-server.config.js';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
+import { resourceThreadPoolEnv } from '../dist/apps/resource-server/src/workers/thread-pool.js';
 import { freePort, freshDatabase } from './lib.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -46,7 +47,9 @@ export async function startBenchAuthServer() {
     db,
     /** One shared secret for every client the bench inserts. */
     secret: randomBytes(32).toString('base64url'),
+    // The resource server's environment as production starts it (npm run start:resource, docker-compose.yml).
     rsEnv: (databaseUrl, extra = {}) => ({
+      ...resourceThreadPoolEnv(process.env),
       AUTH_ISSUER: issuer,
       RESOURCE_AUDIENCE: AUDIENCE,
       RESOURCE_DATABASE_URL: databaseUrl,

@@ -24,6 +24,7 @@ import { TestPostgres } from '../dist/libs/testing/src/test-postgres.js';
 import { TestRedis } from '../dist/libs/testing/src/test-redis.js';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { RETENTION_RULES } from '../dist/apps/auth-server/src/retention/retention-rules.js';
+import { resourceThreadPoolEnv } from '../dist/apps/resource-server/src/workers/thread-pool.js';
 import { childServer, freePort, measure, runBench, writeResults } from './lib.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -203,6 +204,7 @@ async function main() {
       'rs',
       {
         ...common,
+        ...resourceThreadPoolEnv(process.env),
         RESOURCE_DATABASE_URL: urlOf('capacity_rs'),
         BENCH_SYNC_STREAM: 'portcullis:sync',
         LOG_LEVEL: 'error',

@@ -118,6 +118,8 @@ function dpopProof(key: CryptoKey, jwk: JWK, claims: Record<string, unknown>): P
     }
     const pids = await workerPids();
     expect(new Set(pids.keys())).toEqual(new Set(workers.keys()));
+    // Each worker runs one libuv pool thread (workers/thread-pool.ts): none was set for the primary.
+    expect(server.output().match(/resource-server listening on .*, worker \d+, 1 libuv pool thread\)/g)).toHaveLength(2);
   });
 
   it('refuses at both workers, within a second, a client deactivated and a token revoked at the auth server', async () => {

@@ -16,6 +16,8 @@ export interface WorkerPoolOptions {
   /** Worker processes, each running the app (main.ts in a worker starts the app itself). */
   size: number;
   log: PoolLog;
+  /** Added to each worker's environment (cluster.fork passes the primary's own too). */
+  workerEnv?: Record<string, string>;
   /** Workers get SHUTDOWN_TIMEOUT_MS for their own graceful shutdown; past this the rest are killed. */
   shutdownTimeoutMs?: number;
 }
@@ -41,7 +43,7 @@ interface Slot {
  * - relays what a worker tells its siblings (sibling-channel.ts).
  * Workers share nothing in memory: what they share lives in PostgreSQL, as between instances.
  */
-export function runWorkerPool({ size, log, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_MS + 5000 }: WorkerPoolOptions): void {
+export function runWorkerPool({ size, log, workerEnv = {}, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_MS + 5000 }: WorkerPoolOptions): void {
   const slots: Slot[] = Array.from({ length: size }, (_, index) => ({ index, backoff: new RestartBackoff() }));
   let everListened = false;
   let stopping = false;
@@ -52,7 +54,7 @@ export function runWorkerPool({ size, log, shutdownTimeoutMs = SHUTDOWN_TIMEOUT_
   const fork = (slot: Slot) => {
     slot.restart = undefined;
     slot.listeningAt = undefined;
-    const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot.index) });
+    const worker = cluster.fork({ ...workerEnv, [WORKER_SLOT_ENV]: String(slot.index) });
     slot.worker = worker;
     worker.once('listening', () => {
       slot.listeningAt = Date.now();
