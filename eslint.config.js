@@ -7,8 +7,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-function-type': 'off' },
   },
   {
-    // test/: the two-app suites boot both servers (the example apps' suites too).
-    ignores: ['test/**', 'examples/*/test/**', 'apps/launcher/**', 'apps/resource-server/**'],
+    // test/: the two-app suites boot both servers (the example apps' suites too); bench/ measures both.
+    ignores: ['test/**', 'examples/*/test/**', 'apps/launcher/**', 'apps/resource-server/**', 'bench/**'],
     rules: {
       // Libraries never import from apps, and the two apps never import each other.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/resource-server/**'], message: 'the auth server and libs must not import the resource server' }] }],

@@ -1,4 +1,4 @@
-import { GroupCommit } from '../database/group-commit.js';
+import { GroupCommit } from '#database/group-commit';
 import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 
 /** Ids per statement: two array parameters, whatever the count. */

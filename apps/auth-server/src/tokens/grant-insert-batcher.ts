@@ -1,6 +1,6 @@
 import type { ExecuteNamed, NamedStatement } from '../database/prepared-statement-executor.js';
 import type { NewGrant } from './grant.js';
-import { GroupCommit } from '../database/group-commit.js';
+import { GroupCommit } from '#database/group-commit';
 import { ClientNoLongerActive, UserNoLongerActive } from './token-issuance.js';
 
 /** The grants columns each new row fills, with their types (for a SELECT list, where PostgreSQL cannot infer them). */

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { GroupCommit } from '#database/group-commit';
 import { MemoryReplayStore, type ReplayStore } from '#dpop';
 import { createRedisClient, type RedisClient } from '#sync';
 
@@ -6,6 +7,16 @@ import { createRedisClient, type RedisClient } from '#sync';
 const KEY_PREFIX = 'portcullis:dpop-jti:';
 /** A request waits this long at most for Redis before this process's own memory decides alone. */
 const COMMAND_TIMEOUT_MS = 250;
+/** Pipelines on their way at once; ids arriving meanwhile wait and leave together in the next one. */
+const MAX_PIPELINES_IN_FLIGHT = 2;
+const MAX_IDS_PER_PIPELINE = 512;
+
+interface Claim {
+  key: string;
+  seconds: number;
+  resolve: (answer: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * The resource servers' shared store of used DPoP proof ids, on the Redis that already carries
@@ -13,11 +24,18 @@ const COMMAND_TIMEOUT_MS = 250;
  * replica behind the same load balancer is refused too. This process's memory answers first (a
  * replay to the same replica costs no round trip) and alone while Redis is unreachable, so an outage
  * narrows the check to one replica for its duration instead of refusing every DPoP request.
+ *
+ * The `SET`s of one event-loop turn leave as one pipeline (GroupCommit): one socket write for the
+ * lot instead of one each, which under load was a fifth of the event loop's busy time (on loopback
+ * a write runs Redis's side of TCP too). ioredis's own auto-pipelining flushes on process.nextTick,
+ * so it joins only the commands of one request's callback, never those of the turn's other requests.
+ * A Redis Cluster still gets one command per id (claimInRedis).
  */
 export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
   private readonly logger = new Logger(RedisReplayStore.name);
   private readonly redis: RedisClient;
   private unreachableSince?: number;
+  private readonly claims = new GroupCommit<Claim>((batch) => this.setAll(batch), MAX_PIPELINES_IN_FLIGHT, MAX_IDS_PER_PIPELINE);
 
   constructor(
     redisUrl: string,
@@ -38,7 +56,7 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
     if (!(await this.local.firstUse(key, expiresAtSeconds))) return false;
     const seconds = Math.max(1, Math.ceil(expiresAtSeconds - Date.now() / 1000));
     try {
-      const answer = await this.redis.set(KEY_PREFIX + key, '1', 'EX', seconds, 'NX');
+      const answer = await this.claimInRedis(KEY_PREFIX + key, seconds);
       if (this.unreachableSince !== undefined) {
         this.logger.log('Redis answers again: DPoP proof ids are shared with the other replicas again');
         this.unreachableSince = undefined;
@@ -50,6 +68,29 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
         this.logger.warn(`Redis did not answer (${(error as Error).message}): DPoP proof ids are checked by this replica alone until it does`);
       }
       return true;
+    }
+  }
+
+  /** Redis's answer to `SET key 1 EX seconds NX`: "OK" for the first use. */
+  private claimInRedis(key: string, seconds: number): Promise<unknown> {
+    // A Cluster spreads the ids over its masters' slots, and a pipeline must stay on one node: there each id is its own command.
+    if (this.redis.isCluster) return this.redis.set(key, '1', 'EX', seconds, 'NX');
+    return new Promise((resolve, reject) => this.claims.add({ key, seconds, resolve, reject }));
+  }
+
+  /** One pipeline of `SET key 1 EX seconds NX`: each claim hears its own answer, or the pipeline's failure. */
+  private async setAll(batch: Claim[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const { key, seconds } of batch) pipeline.set(key, '1', 'EX', seconds, 'NX');
+    try {
+      const answers = await pipeline.exec();
+      batch.forEach((claim, index) => {
+        const [error, answer] = answers?.[index] ?? [new Error('Redis returned no answer for the pipeline'), null];
+        if (error) claim.reject(error);
+        else claim.resolve(answer);
+      });
+    } catch (error) {
+      for (const claim of batch) claim.reject(error);
     }
   }
 

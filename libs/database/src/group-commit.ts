@@ -1,8 +1,10 @@
 /**
- * Group commit for a hot path's writes (grants, used one-time ids): the first item goes out at
- * once (no added latency when idle); items arriving while `maxInFlight` batches run wait and leave
- * together, at most `maxBatch` at a time, as one statement (one implicit transaction, one WAL
- * flush). `run` settles each item of its batch itself; it must not throw.
+ * Group commit for a hot path's writes (the auth server's grants and used one-time ids, the
+ * resource server's used DPoP proof ids in Redis): the first item goes out at the end of the
+ * event loop's turn (no added latency when idle); items arriving while `maxInFlight` batches run
+ * wait and leave together, at most `maxBatch` at a time, as one statement (one implicit
+ * transaction, one WAL flush) or one pipeline (one socket write). `run` settles each item of its
+ * batch itself; it must not throw.
  */
 export class GroupCommit<Item> {
   private queue: Item[] = [];
