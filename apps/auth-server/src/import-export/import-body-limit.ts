@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { isRoute } from '../common/route-hooks.js';
+import { isRoute } from '#operability/route-hooks';
 import { IMPORT_BODY_LIMIT_BYTES } from './export-format.js';
 
 export const IMPORT_ROUTE = '/admin/v1/import';

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '#operability';
-import { appendRouteHook, isRoute } from '../common/route-hooks.js';
+import { appendRouteHook, isRoute } from '#operability/route-hooks';
 import { TokenAnswers, type TokenAnswerListener } from '../token/token-answers.js';
 
 type PayloadHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditWriter } from '../audit/audit-writer.js';
-import { appendRouteHook, isRoute } from '../common/route-hooks.js';
+import { appendRouteHook, isRoute } from '#operability/route-hooks';
 
 type ErrorHook = (request: FastifyRequest, reply: FastifyReply, error: FastifyError, done: () => void) => void;
 

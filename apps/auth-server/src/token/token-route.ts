@@ -3,7 +3,7 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '#errors';
-import { appendRouteHook, isRoute } from '../common/route-hooks.js';
+import { appendRouteHook, isRoute } from '#operability/route-hooks';
 import type { TokenResponse } from '../tokens/token-response.js';
 import { TokenAnswers } from './token-answers.js';
 import { TokenEndpoint } from './token-endpoint.js';

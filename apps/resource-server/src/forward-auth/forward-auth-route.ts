@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isRoute } from '#operability/route-hooks';
 import { RsMetrics } from '../metrics/rs-metrics.js';
 import { renderRefusal } from '../route-access/render-refusal.js';
 import { RouteAuthorizer } from '../route-access/route-authorizer.js';
@@ -30,7 +31,7 @@ export class ForwardAuthRoute {
   constructor(adapterHost: HttpAdapterHost, authorizer: RouteAuthorizer, metrics: RsMetrics) {
     const handler = this.handlerFor(authorizer, metrics);
     adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onRoute', (route) => {
-      if (route.url === VERIFY_PATH && isGetOrHead(route)) route.handler = handler;
+      if (isRoute(route, 'GET', VERIFY_PATH) || isRoute(route, 'HEAD', VERIFY_PATH)) route.handler = handler;
     });
   }
 
@@ -58,9 +59,4 @@ export class ForwardAuthRoute {
       return undefined;
     };
   }
-}
-
-function isGetOrHead(route: RouteOptions): boolean {
-  const methods = Array.isArray(route.method) ? route.method : [route.method];
-  return methods.includes('GET') || methods.includes('HEAD');
 }
