@@ -3,8 +3,8 @@
  * default is 4). The pool's work here is CPU-bound: each DPoP proof's ECDSA check, and jose's
  * WebCrypto for a token's first check. The event loop, the serial part of every request, needs a
  * core of its own: on a 2-core host four pool threads ran verifications against it (and against
- * each other, through OpenSSL 3's locks), and one thread answered 20-40% more DPoP-bound GETs a
- * second in alternating runs, with the bearer GET unchanged (docs/performance.md, session 17).
+ * each other, through OpenSSL 3's locks), and one thread answered 0-43% more DPoP-bound GETs a
+ * second in eight alternating runs (25% in the median), the bearer GET unchanged (docs/performance.md, session 17).
  *
  * libuv reads UV_THREADPOOL_SIZE once, when the pool first starts, and in an ES module that is
  * before any of the module's code runs (the loader reads files on the pool). So it is set where the
