@@ -70,6 +70,18 @@ const inAMinute = () => Date.now() / 1000 + 60;
     expect(await claimAll(replicaA, [twice, twice])).toEqual([true, false]);
   });
 
+  it('while Redis does not answer (paused) a pipeline times out and each replica decides alone', async () => {
+    redis.pause();
+    try {
+      const id = randomUUID();
+      expect(await claimAll(replicaA, [id, randomUUID()])).toEqual([true, true]);
+      expect(await replicaA.firstUse(id, inAMinute())).toBe(false);
+    } finally {
+      redis.resume();
+    }
+    await untilShared();
+  });
+
   it('while Redis is down each replica decides alone, and the ids are shared again once it is back', async () => {
     await redis.stop();
     try {
