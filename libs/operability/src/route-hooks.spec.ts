@@ -15,7 +15,8 @@ describe('route hooks (onRoute helpers)', () => {
   });
 
   it('appendRouteHook keeps the route own hooks first, whether it had none, one or several', () => {
-    const [first, second, added] = [() => 1, () => 2, () => 3];
+    // Three distinct hooks: toEqual compares functions by identity.
+    const [first, second, added] = [(): void => undefined, (): void => undefined, (): void => undefined];
     const none = route('GET', '/a');
     appendRouteHook(none, 'onError', added);
     expect(none.onError).toEqual([added]);
