@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InProcessEventBus } from '#sync';
-import { eventually } from '#testing';
+import { eventually, metricValue } from '#testing';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
@@ -76,8 +76,7 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
 
   async function refusals(reason: string): Promise<number> {
     const text = await (await rs.request('/metrics')).text();
-    const line = text.split('\n').find((candidate) => candidate.startsWith(`client_basic_refusals_total{reason="${reason}"}`));
-    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    return metricValue(text, `client_basic_refusals_total{reason="${reason}"}`);
   }
 
   async function auditRows(clientId: string): Promise<{ action: string; clientId: string | null; targetId: string | null; details: Record<string, unknown>; ip: string | null }[]> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
 import { buildApps, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { createTestDatabase, eventually, type TestDatabase } from '#testing';
+import { createTestDatabase, eventually, metricValue, type TestDatabase } from '#testing';
 import { basicAuthorization, TEST_ADMIN } from '../support/auth-server-harness.js';
 import { startBuiltAuthServer } from '../support/built-auth-server.js';
 import { connectionsToWorkers, halfSent, requestOnNewConnection, type WorkerConnection, type WorkerResponse } from '../support/http-connections.js';
@@ -64,11 +64,6 @@ describeWithPostgres('AUTH_WORKERS: two auth-server worker processes on one port
   async function workerPids(): Promise<Map<string, number>> {
     const metrics = (await requestOnNewConnection(`${baseUrl}/metrics`)).body;
     return new Map([...metrics.matchAll(/^cluster_worker_info\{worker="(\d+)",pid="(\d+)"\} 1$/gm)].map(([, worker, pid]) => [worker, Number(pid)]));
-  }
-
-  function metricValue(metrics: string, line: string): number {
-    const found = metrics.split('\n').find((candidate) => candidate.startsWith(`${line} `));
-    return found ? Number(found.slice(line.length + 1)) : 0;
   }
 
   beforeAll(async () => {

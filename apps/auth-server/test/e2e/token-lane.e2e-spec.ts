@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { metricValue } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { basic, createClient, type TestClient } from '../support/token-fixtures.js';
 import { tokenLaneOf } from '../../src/bootstrap.js';
@@ -104,8 +105,8 @@ describe('the token lane answers POST /oauth/token as the Fastify route does', (
 
   it('counts its answers in the metrics as the route does (both report to TokenAnswers)', async () => {
     const metrics = async () => (await server.request('/metrics')).text();
-    const issued = (text: string) => Number(/^oauth_tokens_issued_total\{grant="client_credentials"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-    const refused = (text: string) => Number(/^oauth_token_errors_total\{error="invalid_client"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    const issued = (text: string) => metricValue(text, 'oauth_tokens_issued_total{grant="client_credentials"}');
+    const refused = (text: string) => metricValue(text, 'oauth_token_errors_total{error="invalid_client"}');
     const before = await metrics();
     for (const type of [LANE_TYPE, ROUTE_TYPE]) {
       await post(type, 'grant_type=client_credentials', authorization());

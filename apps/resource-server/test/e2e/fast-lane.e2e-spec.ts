@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { metricValue } from '#testing';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { BearerTokenGuard } from '#resource-guard';
 import { AUDIENCE, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
@@ -96,7 +97,7 @@ describe('resource server: the fast lane of a route', () => {
     const token = await authServer.sign();
     const count = async () => {
       const metrics = await (await rs.request('/metrics')).text();
-      return Number(/^http_request_duration_seconds_count\{method="GET",route="\/api\/me",status_class="2xx"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+      return metricValue(metrics, 'http_request_duration_seconds_count{method="GET",route="/api/me",status_class="2xx"}');
     };
     const before = await count();
     for (let i = 0; i < 3; i++) expect((await rs.request('/api/me', { token })).status).toBe(200);

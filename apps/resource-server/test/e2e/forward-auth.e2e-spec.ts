@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { metricValue } from '#testing';
 import { tmpdir } from 'node:os';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
@@ -255,8 +256,7 @@ describe('resource server: forward authentication (GET /auth/verify)', () => {
 
   it('counts each decision by route prefix ("unmatched" without a route) in route_decisions_total', async () => {
     const metrics = await (await rs.request('/metrics')).text();
-    const count = (route: string, status: number) =>
-      Number(new RegExp(`^route_decisions_total\\{via="forward_auth",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    const count = (route: string, status: number) => metricValue(metrics, `route_decisions_total{via="forward_auth",route="${route}",status="${status}"}`);
     expect(count('/reports', 200)).toBeGreaterThan(0);
     expect(count('/reports', 405)).toBeGreaterThan(0);
     expect(count('/reports/admin', 403)).toBeGreaterThan(0);

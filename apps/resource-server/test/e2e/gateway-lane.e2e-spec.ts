@@ -133,8 +133,8 @@ describe('resource server: the gateway lane', () => {
     expect((await rs.request('/billing/logged', { token })).status).toBe(200);
     expect(forward).toHaveBeenCalledTimes(1);
     const metricsAfter = await (await rs.request('/metrics')).text();
-    const histogram = 'http_request_duration_seconds_count\\{method="GET",route="/billing",status_class="2xx"\\}';
-    const decisions = 'route_decisions_total\\{via="gateway",route="/billing",status="200"\\}';
+    const histogram = 'http_request_duration_seconds_count{method="GET",route="/billing",status_class="2xx"}';
+    const decisions = 'route_decisions_total{via="gateway",route="/billing",status="200"}';
     expect(metricValue(metricsAfter, histogram) - metricValue(metricsBefore, histogram)).toBe(2);
     expect(metricValue(metricsAfter, decisions) - metricValue(metricsBefore, decisions)).toBe(2);
     const line = logs.entries.find((entry) => entry.reqId === 'lane-logged');

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { freePort } from '#testing';
+import { freePort, metricValue } from '#testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RunningResourceServer } from '../support/resource-server-harness.js';
 import { startRoutedResourceServer, type RoutedResourceServer } from '../support/routed-resource-server.js';
@@ -427,12 +427,8 @@ describe('resource server: gateway', () => {
     expect((await rs.request('/nowhere/metrics-3')).status).toBe(404);
     const metrics = await (await rs.request('/metrics')).text();
     const requests = (route: string, statusClass: string) =>
-      Number(
-        new RegExp(`^http_request_duration_seconds_count\\{method="GET",route="${route}",status_class="${statusClass}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ??
-          0,
-      );
-    const decisions = (route: string, status: number) =>
-      Number(new RegExp(`^route_decisions_total\\{via="gateway",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      metricValue(metrics, `http_request_duration_seconds_count{method="GET",route="${route}",status_class="${statusClass}"}`);
+    const decisions = (route: string, status: number) => metricValue(metrics, `route_decisions_total{via="gateway",route="${route}",status="${status}"}`);
     expect(requests('/billing', '2xx')).toBeGreaterThan(0);
     expect(requests('/billing/admin', '4xx')).toBeGreaterThan(0);
     expect(requests('unmatched', '4xx')).toBeGreaterThan(0);

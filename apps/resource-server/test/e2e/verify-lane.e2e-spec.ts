@@ -87,8 +87,8 @@ describe('resource server: the lane of GET /auth/verify', () => {
     expect((await verify('GET', '/reports/logged', token)).status).toBe(200);
     expect(laneAnswered()).toEqual([true, true]);
     const metricsAfter = await (await rs.request('/metrics')).text();
-    const histogram = 'http_request_duration_seconds_count\\{method="GET",route="/auth/verify",status_class="2xx"\\}';
-    const decisions = 'route_decisions_total\\{via="forward_auth",route="/reports",status="200"\\}';
+    const histogram = 'http_request_duration_seconds_count{method="GET",route="/auth/verify",status_class="2xx"}';
+    const decisions = 'route_decisions_total{via="forward_auth",route="/reports",status="200"}';
     expect(metricValue(metricsAfter, histogram) - metricValue(metricsBefore, histogram)).toBe(2);
     expect(metricValue(metricsAfter, decisions) - metricValue(metricsBefore, decisions)).toBe(2);
     const line = logs.entries.find((entry) => entry.reqId === 'verify-logged');
