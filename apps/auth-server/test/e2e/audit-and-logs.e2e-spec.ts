@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CapturedLogLines } from '#testing';
 import { startTestAuthServer, TEST_ADMIN, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { authorizePath, authorizeThroughPages, codeFrom, csrfOf, pkcePair, TestBrowser, tokenRequest } from '../support/authorize-flow.helpers.js';
 import { basic, postForm, sql } from '../support/token-fixtures.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-
-/** Every JSON line the app wrote, kept in memory (LOG_LEVEL verbose: the most there is). */
-class CapturedLogs {
-  readonly lines: string[] = [];
-  write(chunk: string): void {
-    this.lines.push(...chunk.split('\n').filter((line) => line.length > 0));
-  }
-}
 
 type AuditItem = AuditEvent;
 
@@ -19,7 +12,8 @@ const USER = { username: 'alice', password: 'alice-password-9f8e7d' };
 const WRONG_PASSWORD = 'wrong-password-1a2b3c';
 
 describe('audit trail and structured logs over a full flow', () => {
-  const logs = new CapturedLogs();
+  // Every JSON line the app wrote (LOG_LEVEL verbose: the most there is).
+  const logs = new CapturedLogLines();
   let server: RunningAuthServer;
   /** Every secret value the flow handled: none may appear in a log line or an audit row. */
   const secrets: string[] = [TEST_ADMIN.password, USER.password, WRONG_PASSWORD, basic(TEST_ADMIN.username, TEST_ADMIN.password).slice(6)];
@@ -104,7 +98,8 @@ describe('audit trail and structured logs over a full flow', () => {
   describe('logs', () => {
     it('are JSON lines with a request id, and hold no secret, token, code or password', () => {
       expect(logs.lines.length).toBeGreaterThan(20);
-      const parsed = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logs.entries.filter((entry) => 'unparsed' in entry)).toEqual([]);
+      const parsed = logs.entries;
       expect(parsed.filter((line) => line.msg === 'request completed').every((line) => typeof line.reqId === 'string')).toBe(true);
       const leaks = logs.lines.filter((line) => secrets.some((secret) => secret.length >= 8 && line.includes(secret)));
       expect(leaks).toEqual([]);

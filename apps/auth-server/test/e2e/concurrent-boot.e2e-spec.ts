@@ -1,17 +1,9 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '#testing';
+import { CapturedLogLines, createTestDatabase, type TestDatabase } from '#testing';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 
 jest.setTimeout(90_000);
-
-/** The error lines of every instance (pino JSON, level 50 and above). */
-class ErrorLines {
-  readonly lines: string[] = [];
-  write(chunk: string): void {
-    this.lines.push(...chunk.split('\n').filter((line) => line.length > 0 && (JSON.parse(line) as { level: number }).level >= 50));
-  }
-}
 
 /**
  * Several auth-server instances started at once on one empty database (a deployment with two
@@ -27,13 +19,13 @@ class ErrorLines {
   });
 
   it('all start at the first try (no error, no retry), the schema is migrated once and the seeds exist once', async () => {
-    const errors = new ErrorLines();
+    const logs = new CapturedLogLines();
     database = await createTestDatabase();
-    const started = await Promise.allSettled([1, 2, 3].map(() => startTestAuthServer({ logDestination: errors }, {}, { database })));
+    const started = await Promise.allSettled([1, 2, 3].map(() => startTestAuthServer({ logDestination: logs }, {}, { database })));
     servers.push(...started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
     expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'started'))).toEqual(['started', 'started', 'started']);
     // TypeORM would retry a failed migration 3 s later, logging it: the boot must not need that.
-    expect(errors.lines).toEqual([]);
+    expect(logs.errorLines()).toEqual([]);
     const [first] = servers;
     const health = await Promise.all(servers.map(async (server) => (await server.request('/health/ready')).status));
     expect(health).toEqual([200, 200, 200]);

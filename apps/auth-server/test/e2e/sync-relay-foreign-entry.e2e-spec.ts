@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
+import { CapturedLogLines } from '#testing';
 import { ForeignStreamEntryError, RedisStreamPublisher, SyncEvents, type SyncEnvelope } from '#sync';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { eventually, insertOutboxRow, RESOURCE_CLIENT, sqlClient, unpublishedCount } from '../support/sync-helpers.js';
@@ -10,14 +11,6 @@ jest.setTimeout(60_000);
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Error-level log lines (JSON, one per line). */
-class ErrorLines {
-  readonly lines: string[] = [];
-  write(chunk: string): void {
-    this.lines.push(...chunk.split('\n').filter((line) => line.length > 0 && (JSON.parse(line) as { level: number }).level >= 50));
-  }
-}
-
 /**
  * Redis refuses an id "equal or smaller than the target stream top item". That is "already
  * published" only when the entry at our id is this very event; a foreign entry with a higher
@@ -25,7 +18,7 @@ class ErrorLines {
  */
 describe('outbox relay with a foreign entry above its ids in the stream', () => {
   const stream = `test:sync-foreign:${randomUUID()}`;
-  const errors = new ErrorLines();
+  const logs = new CapturedLogLines();
   let server: RunningAuthServer;
   let db: pg.Client;
   let redis: Redis;
@@ -36,7 +29,7 @@ describe('outbox relay with a foreign entry above its ids in the stream', () => 
     redis = new Redis(REDIS_URL);
     // Someone else's entry, with an auto (millisecond-time) id far above any outbox seq.
     await redis.xadd(stream, '*', 'hello', 'from another writer');
-    server = await startTestAuthServer({ redisUrl: REDIS_URL, syncStream: stream, logDestination: errors }, RESOURCE_CLIENT);
+    server = await startTestAuthServer({ redisUrl: REDIS_URL, syncStream: stream, logDestination: logs }, RESOURCE_CLIENT);
     db = await sqlClient(server.database.url);
   });
   afterAll(async () => {
@@ -54,7 +47,7 @@ describe('outbox relay with a foreign entry above its ids in the stream', () => 
     const rows = await db.query('SELECT count(*)::int AS n FROM outbox_events');
     expect(await unpublishedCount(db)).toBe(rows.rows[0].n);
     expect(await redis.xlen(stream)).toBe(1);
-    expect(errors.lines.some((line) => line.includes('outbox relay blocked') && line.includes(stream))).toBe(true);
+    expect(logs.errorLines().some((line) => line.includes('outbox relay blocked') && line.includes(stream))).toBe(true);
   });
 
   it('publishes everything once the stream is cleared, and lowers the alert', async () => {
