@@ -5,7 +5,9 @@
 // (RESOURCE_ROUTES_FILE: one protected route, /bench) run in child processes of their own, nginx
 // as its own master and one worker; autocannon here. All on loopback; every process started here
 // is stopped by its PID. Per case: a BENCH_WARMUP s (default 2) discarded run, then BENCH_DURATION
-// s (default 10), 50 connections; direct, gateway and nginx back to back for each payload.
+// s (default 10), 50 connections; direct, gateway and nginx back to back for each payload. The
+// targets' cases (fixed JSON through each front, /auth/verify against /api/me) run in BENCH_ROUNDS
+// (default 3) paired rounds, each front right after direct; their ratios are the rounds' median.
 //   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / bare proxy (Fastify +
 //      undici's stream alone, as the gateway forwards: its floor) / gateway / nginx.
 //   1b. The same three payloads through the gateway as a pool of BENCH_GATEWAY_WORKERS (default 2;
@@ -29,11 +31,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SCOPE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median, pairedRatio } from './lib.js';
 import { NGINX_BINARY, startExampleNginx } from '../dist/libs/testing/src/example-nginx.js';
 
 const nginxAvailable = existsSync(NGINX_BINARY);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
+/** Paired rounds of the targets' cases (lib.js, median): this machine's speed drifts between minutes. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** RESOURCE_WORKERS of the gateway-pool front; 0 leaves it out. */
 const GATEWAY_WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 2);
 /** "1 MB": 10^6 bytes, so MB/s is rps for these cases, and under nginx's default 1m body limit. */
@@ -148,26 +152,31 @@ async function main() {
     } else console.warn(`edge bench: ${NGINX_BINARY} not found, the nginx cases are left out (apt-get install nginx-light)`);
     out.nginx = nginxAvailable ? { binary: NGINX_BINARY, config: 'examples/nginx/nginx.conf (worker_processes 1, keepalive 64 per upstream)' } : null;
 
+    const measuredFronts = fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front));
     for (const payload of ['json', 'large', 'upload'].filter(only)) {
-      for (const [front, base] of fronts.filter(([front]) => !process.env.BENCH_FRONTS || process.env.BENCH_FRONTS.split(',').includes(front)))
-        results.push({
-          ...(await warmThenMeasure(
-            `${front} ${payload}`,
-            payloads(base, bearer)[payload],
-            { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream }, 'gateway-pool': { pool, upstream } }[front] ?? { rs, upstream },
-          )),
-          front,
-          payload,
-        });
+      // The fixed JSON GET is the target's case: paired rounds. The 1 MB cases have no target: one.
+      const rounds = payload === 'json' ? ROUNDS : 1;
+      for (let round = 1; round <= rounds; round++) {
+        for (const [front, base] of measuredFronts)
+          results.push({
+            ...(await warmThenMeasure(
+              `${front} ${payload}${roundLabel(round, rounds)}`,
+              payloads(base, bearer)[payload],
+              { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream }, 'gateway-pool': { pool, upstream } }[front] ?? { rs, upstream },
+            )),
+            front,
+            payload,
+            round,
+          });
+      }
     }
     if (only('verify')) {
-      results.push({ ...(await warmThenMeasure('rs GET /api/me', { url: `${rs.url}/api/me`, headers: bearer }, { rs })), front: 'rs', payload: 'me' });
       const described = { ...bearer, 'x-forwarded-method': 'GET', 'x-forwarded-uri': PATHS.json };
-      results.push({
-        ...(await warmThenMeasure('rs GET /auth/verify', { url: `${rs.url}/auth/verify`, headers: described }, { rs })),
-        front: 'rs',
-        payload: 'verify',
-      });
+      for (let round = 1; round <= ROUNDS; round++) {
+        const label = roundLabel(round, ROUNDS);
+        results.push({ ...(await warmThenMeasure(`rs GET /api/me${label}`, { url: `${rs.url}/api/me`, headers: bearer }, { rs })), front: 'rs', payload: 'me', round });
+        results.push({ ...(await warmThenMeasure(`rs GET /auth/verify${label}`, { url: `${rs.url}/auth/verify`, headers: described }, { rs })), front: 'rs', payload: 'verify', round });
+      }
     }
     if (only('basic')) {
       const basic = { authorization: `Basic ${Buffer.from(`${clientId}:${auth.secret}`).toString('base64')}` };
@@ -199,11 +208,14 @@ async function main() {
     await poolDb?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
-  out.ratios = ratiosOf(results);
+  const paired = ratiosOf(results);
+  out.ratios = Object.fromEntries(Object.entries(paired).map(([key, ratio]) => [key, ratio.median]));
+  out.ratioRounds = Object.fromEntries(Object.entries(paired).filter(([, ratio]) => ratio.rounds?.length > 1).map(([key, ratio]) => [key, ratio.rounds]));
   out.checks = checksOf(results, out);
   if (cases) {
     console.table(results.map(({ name, rps, p50, p99, non2xx }) => ({ name, rps, p50, p99, non2xx })));
-    return void console.log(JSON.stringify(Object.fromEntries(Object.entries(out.ratios).filter(([, value]) => value !== undefined))));
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(out.ratios).filter(([, value]) => value !== undefined))));
+    return void console.log(JSON.stringify(out.ratioRounds));
   }
   console.table(out.checks.map(({ name, value, target, pass }) => ({ name, value, target, result: pass ? 'PASS' : 'FAIL' })));
   const date = new Date().toISOString().replace(/[:.]/g, '-');
@@ -218,6 +230,7 @@ async function main() {
     warmupSeconds: WARMUP_SECONDS,
     largeBytes: LARGE_BYTES,
     rsNodeFlags: RS_FLAGS,
+    rounds: ROUNDS,
     targets: TARGETS,
     results,
     ...out,
@@ -226,18 +239,24 @@ async function main() {
   console.log(`written ${file.pathname}`);
 }
 
-/** Each front's rps over direct's for the same payload (for 1 MB cases, the MB/s ratio); /auth/verify over /api/me. */
+/** " (round 2 of 3)" when a case runs in rounds. */
+function roundLabel(round, rounds) {
+  return rounds > 1 ? ` (round ${round} of ${rounds})` : '';
+}
+
+/**
+ * Each front's rps over direct's for the same payload (for 1 MB cases, the MB/s ratio); /auth/verify
+ * over /api/me: per round, and the rounds' median (lib.js pairedRatio).
+ */
 function ratiosOf(results) {
-  const rps = (front, payload) => results.find((row) => row.front === front && row.payload === payload)?.rps;
-  const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(3));
+  const of = (front, payload) => (row) => row.front === front && row.payload === payload;
   const ratios = {
-    verifyVsMe: ratio(rps('rs', 'verify'), rps('rs', 'me')),
-    basicVsBearerGateway: ratio(rps('gateway', 'basic-route'), rps('gateway', 'bearer-route')),
-    basicVsBearerVerify: ratio(rps('rs', 'verify-basic'), rps('rs', 'verify-bearer')),
+    verifyVsMe: pairedRatio(results, of('rs', 'verify'), of('rs', 'me')),
+    basicVsBearerGateway: pairedRatio(results, of('gateway', 'basic-route'), of('gateway', 'bearer-route')),
+    basicVsBearerVerify: pairedRatio(results, of('rs', 'verify-basic'), of('rs', 'verify-bearer')),
   };
   for (const front of ['bare-proxy', 'gateway', 'gateway-pool', 'nginx']) {
-    for (const payload of ['json', 'large', 'upload'])
-      ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = ratio(rps(front, payload), rps('direct', payload));
+    for (const payload of ['json', 'large', 'upload']) ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = pairedRatio(results, of(front, payload), of('direct', payload));
   }
   return ratios;
 }
@@ -250,7 +269,11 @@ function camel(name, upper = false) {
 
 /** The issue's targets against this run; every case must also have been answered 2xx throughout. */
 function checksOf(results, { ratios, propagation: lag, propagationPool: poolLag }) {
-  const row = (front, payload) => results.find((entry) => entry.front === front && entry.payload === payload) ?? {};
+  // A case run in rounds: the median of its rounds' p99s, as its ratio is their median.
+  const p99Of = (front, payload) => {
+    const p99s = results.filter((entry) => entry.front === front && entry.payload === payload).map((entry) => entry.p99);
+    return p99s.length === 0 ? undefined : median(p99s);
+  };
   const failed = results.filter((entry) => entry.non2xx > 0).map((entry) => `${entry.name}: ${entry.non2xx}`);
   const check = (name, value, target, pass) => ({ name, value, target, pass: Boolean(pass) });
   return [
@@ -260,16 +283,16 @@ function checksOf(results, { ratios, propagation: lag, propagationPool: poolLag 
       `>= ${TARGETS.gatewayVsDirect}`,
       ratios.gatewayJsonVsDirect >= TARGETS.gatewayVsDirect,
     ),
-    check('gateway GET fixed JSON, p99 ms', row('gateway', 'json').p99, `< ${TARGETS.gatewayP99Ms}`, row('gateway', 'json').p99 < TARGETS.gatewayP99Ms),
+    check('gateway GET fixed JSON, p99 ms', p99Of('gateway', 'json'), `< ${TARGETS.gatewayP99Ms}`, p99Of('gateway', 'json') < TARGETS.gatewayP99Ms),
     check(
       `gateway pool (RESOURCE_WORKERS=${GATEWAY_WORKERS}) GET fixed JSON, rps vs direct`,
       ratios.gatewayPoolJsonVsDirect,
       `>= ${TARGETS.gatewayVsDirect}`,
       ratios.gatewayPoolJsonVsDirect >= TARGETS.gatewayVsDirect,
     ),
-    check('gateway pool GET fixed JSON, p99 ms', row('gateway-pool', 'json').p99, `< ${TARGETS.gatewayP99Ms}`, row('gateway-pool', 'json').p99 < TARGETS.gatewayP99Ms),
+    check('gateway pool GET fixed JSON, p99 ms', p99Of('gateway-pool', 'json'), `< ${TARGETS.gatewayP99Ms}`, p99Of('gateway-pool', 'json') < TARGETS.gatewayP99Ms),
     check('GET /auth/verify, rps vs GET /api/me', ratios.verifyVsMe, `>= ${TARGETS.verifyVsMe}`, ratios.verifyVsMe >= TARGETS.verifyVsMe),
-    check('GET /auth/verify, p99 ms', row('rs', 'verify').p99, `< ${TARGETS.verifyP99Ms}`, row('rs', 'verify').p99 < TARGETS.verifyP99Ms),
+    check('GET /auth/verify, p99 ms', p99Of('rs', 'verify'), `< ${TARGETS.verifyP99Ms}`, p99Of('rs', 'verify') < TARGETS.verifyP99Ms),
     check('propagation through the gateway, p99 ms', lag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, lag?.p99Ms < TARGETS.propagationP99Ms),
     check('propagation through the gateway pool, p99 ms', poolLag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, poolLag?.p99Ms < TARGETS.propagationP99Ms),
     check('every case answered 2xx', failed.length === 0 ? 'yes' : failed.join('; '), 'no non-2xx', failed.length === 0),

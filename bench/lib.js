@@ -102,6 +102,29 @@ export function childServer(mode, env = {}, execArgv = []) {
 }
 
 /**
+ * Paired rounds: on a machine whose speed drifts by tens of percent between minutes (other
+ * tenants), a case measured right after its baseline shares the conditions, so each round's ratio
+ * is kept and the run reports their median. BENCH_ROUNDS sets the count (bench/run.js: 5 by default,
+ * the resource and edge benches: 3, for their target cases).
+ */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : +((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3);
+}
+
+/**
+ * `field` of the rows `isApp` picks over that of the rows `isBase` picks in the same round (rows
+ * without a round count as round 1): `{ median, rounds }`, `{}` when no round has both.
+ */
+export function pairedRatio(rows, isApp, isBase, field = 'rps') {
+  const byRound = (picks) => new Map(rows.filter(picks).map((row) => [row.round ?? 1, row[field]]));
+  const [apps, bases] = [byRound(isApp), byRound(isBase)];
+  const rounds = [...apps.keys()].filter((round) => bases.get(round) > 0).map((round) => +(apps.get(round) / bases.get(round)).toFixed(3));
+  return rounds.length === 0 ? {} : { median: median(rounds), rounds };
+}
+
+/**
  * CPU time (µs, user + system) of the processes named `postgres` on this host, by pid, read from
  * /proc; null where there is no /proc. On a 2-core machine the database shares the CPU with the app
  * and autocannon, so its share per request is part of what bounds rps.

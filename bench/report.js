@@ -132,7 +132,7 @@ if (rs) {
     '| case | rps | p50 ms | p99 ms | ratio | target |',
     '|---|---|---|---|---|---|',
     `| GET /api/me | ${me.rps} | ${me.p50} | ${me.p99} | ${pct(rs.ratios?.rsVsBareVerify)} of bare jose verify, ${pct(rs.ratios?.rsVsBareJson)} of bare JSON | >= 100% of verify, >= 25% of JSON, p99 < 10 ms |`,
-    `| GET /api/me with a DPoP-bound token, a fresh proof per request | ${dpop.rps ?? 'n/a'} | ${dpop.p50 ?? 'n/a'} | ${dpop.p99 ?? 'n/a'} | ${pct(rs.ratios?.dpopVsBearer)} of the bearer GET, ${pct(rs.ratios?.dpopVsBareVerify)} of bare jose verify | >= 40% of the bearer GET (issue 17) |`,
+    `| GET /api/me with a DPoP-bound token, a fresh proof per request | ${dpop.rps ?? 'n/a'} | ${dpop.p50 ?? 'n/a'} | ${dpop.p99 ?? 'n/a'} | ${pct(rs.ratios?.dpopVsBearer)} of the bearer GET${rs.ratioRounds?.dpopVsBearer ? ` (median of ${rs.ratioRounds.dpopVsBearer.length} paired rounds: ${rs.ratioRounds.dpopVsBearer.map(pct).join(', ')}; rps and p99 of the first)` : ''}, ${pct(rs.ratios?.dpopVsBareVerify)} of bare jose verify | >= 40% of the bearer GET (issue 17) |`,
     `| bare jose verify | ${get('bare node:http jose verify (child)').rps} | ${get('bare node:http jose verify (child)').p50} | ${get('bare node:http jose verify (child)').p99} | | |`,
     `| bare fixed JSON | ${get('bare node:http fixed JSON (child)').rps} | ${get('bare node:http fixed JSON (child)').p50} | ${get('bare node:http fixed JSON (child)').p99} | | |`,
     `| GET /api/me, 10k clients + 100k revoked ids | ${big.rps} | ${big.p50} | ${big.p99} | | |`,
@@ -143,12 +143,13 @@ if (rs) {
     `| propagation lag p99 | ${rs.propagation?.p99Ms} ms (max ${rs.propagation?.maxMs} ms) | < 1000 ms |`,
     `| RS RSS, ${rs.memory?.clients} clients + ${rs.memory?.revokedGrantIds} revoked ids, after snapshot | ${rs.memory?.rssAfterSnapshotMb} MB (heap used ${rs.memory?.heapUsedAfterSnapshotMb} MB) | |`,
     `| RS RSS, same, peak under /api/me load | ${rs.memory?.peakRssUnderLoadMb} MB | < 200 MB |`,
-    `| RS RSS, empty projection, before load / peak under load | ${rs.smallRs?.rssBeforeLoadMb} MB / ${me.peakRssMb} MB | |`,
+    `| RS RSS, empty projection, before load / peak under load | ${rs.smallRs?.rssBeforeLoadMb} MB / ${rs.smallRs?.peakRssUnderLoadMb ?? me.peakRssMb} MB | |`,
     '',
   );
 }
 if (edge) {
-  const direct = (payload) => edge.results.find((entry) => entry.front === 'direct' && entry.payload === payload);
+  // The baseline measured in the same round (runs before paired rounds have none: one round).
+  const sameRound = (front, payload, round) => edge.results.find((entry) => entry.front === front && entry.payload === payload && (entry.round ?? 1) === (round ?? 1));
   const labels = {
     json: 'GET fixed JSON',
     large: `GET ${edge.largeBytes / 1e6} MB response`,
@@ -166,9 +167,12 @@ if (edge) {
       .map(([child, micros]) => `${child} ${micros}`)
       .join(', ');
   const vs = (entry) => {
-    if (entry.front === 'direct' || entry.front === 'rs') return entry.payload === 'verify' ? `${pct(edge.ratios?.verifyVsMe)} of /api/me` : '';
+    if (entry.front === 'direct' || entry.front === 'rs') {
+      const me = entry.payload === 'verify' ? sameRound('rs', 'me', entry.round) : undefined;
+      return me ? `${pct(entry.rps / me.rps)} of /api/me` : '';
+    }
     // The clientBasic routes proxy the fixed JSON: their direct figure is that case's.
-    const upstreamCase = direct(entry.payload) ?? (entry.payload.endsWith('-route') ? direct('json') : undefined);
+    const upstreamCase = sameRound('direct', entry.payload, entry.round) ?? (entry.payload.endsWith('-route') ? sameRound('direct', 'json', 1) : undefined);
     return upstreamCase ? `${pct(entry.rps / upstreamCase.rps)} of direct` : '';
   };
   lines.push(
@@ -188,6 +192,14 @@ if (edge) {
         ? ` Through the gateway pool (every worker refuses it, each asked on a new connection): p50 ${edge.propagationPool.p50Ms} ms, p99 ${edge.propagationPool.p99Ms} ms, max ${edge.propagationPool.maxMs} ms.`
         : ''),
     '',
+    ...(edge.ratioRounds && Object.keys(edge.ratioRounds).length > 0
+      ? [
+          `Paired rounds (${edge.rounds}): each ratio below is the median of its rounds' ratios, each front measured right after direct (/auth/verify right after /api/me); p99s the median of the rounds' p99s. Rounds: ${Object.entries(edge.ratioRounds)
+            .map(([key, rounds]) => `${key} ${rounds.map(pct).join(', ')}`)
+            .join('; ')}.`,
+          '',
+        ]
+      : []),
     '| check | value | target | result |',
     '|---|---|---|---|',
     ...edge.checks.map((check) => `| ${check.name} | ${check.value ?? 'n/a'} | ${check.target} | ${check.pass ? 'PASS' : '**FAIL**'} |`),

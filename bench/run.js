@@ -32,7 +32,7 @@ import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/common/opaque-value.js';
 import { measureDevicePolling } from './device.js';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, pinDatabaseBackends, PINNED, postgresCpuBetween, postgresCpuSample } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median, pairedRatio, pinDatabaseBackends, PINNED, postgresCpuBetween, postgresCpuSample } from './lib.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** Enough distinct codes for the warm-up and the measured run at well above the expected rate. */
@@ -443,17 +443,12 @@ async function pairedRounds(app, only) {
 
 /** Per round, app rps over its baseline's; the run's figure is their median. */
 function ratiosOf(results) {
-  const byRound = (name, field) => new Map(results.filter((row) => row.name === name).map((row) => [row.round ?? 1, row[field]]));
+  const named = (key) => (row) => row.name === NAMES[key];
   // field: flowsPerSecond for the code flows (failed steps never count as flows), rps otherwise.
   // `cpu`: by server CPU per request instead, the baseline's over the app's: what one core carries
   // of each, whatever share of the machine each got (under BENCH_PIN, where each has one, the two agree).
-  const ratio = (app, bare, field = 'rps', cpu = false) => {
-    const [apps, bares] = [byRound(NAMES[app], field), byRound(NAMES[bare], field)];
-    const rounds = [...apps.keys()]
-      .filter((round) => bares.get(round) > 0 && (!cpu || apps.get(round) > 0))
-      .map((round) => +(cpu ? bares.get(round) / apps.get(round) : apps.get(round) / bares.get(round)).toFixed(3));
-    return rounds.length === 0 ? {} : { median: median(rounds), rounds };
-  };
+  const ratio = (app, bare, field = 'rps', cpu = false) =>
+    cpu ? pairedRatio(results, named(bare), named(app), field) : pairedRatio(results, named(app), named(bare), field);
   return {
     tokenVsBareSign: ratio('token', 'sign'),
     tokenVsBareSignByCpu: ratio('token', 'sign', 'serverCpuMicrosPerRequest', true),
@@ -466,12 +461,6 @@ function ratiosOf(results) {
     oidcFlowVsFlow: ratio('oidcCodeFlow', 'codeFlow', 'flowsPerSecond'),
     tokenVsBareJson: ratio('token', 'json'),
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : +((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3);
 }
 
 async function main() {

@@ -10,7 +10,7 @@
 // BENCH_PG_URL or DATABASE_URL as in bench/run.js)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median } from './lib.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
@@ -71,12 +71,6 @@ async function setUp(app, adminPassword) {
 async function warmThenMeasure(name, options) {
   if (WARMUP_SECONDS > 0) await measure(`${name} (warm-up)`, options, WARMUP_SECONDS);
   return measure(name, options);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function main() {
