@@ -174,8 +174,18 @@ async function main() {
       const described = { ...bearer, 'x-forwarded-method': 'GET', 'x-forwarded-uri': PATHS.json };
       for (let round = 1; round <= ROUNDS; round++) {
         const label = roundLabel(round, ROUNDS);
-        results.push({ ...(await warmThenMeasure(`rs GET /api/me${label}`, { url: `${rs.url}/api/me`, headers: bearer }, { rs })), front: 'rs', payload: 'me', round });
-        results.push({ ...(await warmThenMeasure(`rs GET /auth/verify${label}`, { url: `${rs.url}/auth/verify`, headers: described }, { rs })), front: 'rs', payload: 'verify', round });
+        results.push({
+          ...(await warmThenMeasure(`rs GET /api/me${label}`, { url: `${rs.url}/api/me`, headers: bearer }, { rs })),
+          front: 'rs',
+          payload: 'me',
+          round,
+        });
+        results.push({
+          ...(await warmThenMeasure(`rs GET /auth/verify${label}`, { url: `${rs.url}/auth/verify`, headers: described }, { rs })),
+          front: 'rs',
+          payload: 'verify',
+          round,
+        });
       }
     }
     if (only('basic')) {
@@ -185,9 +195,17 @@ async function main() {
         ['bearer', bearer],
         ['basic', basic],
       ]) {
-        results.push({ ...(await warmThenMeasure(`gateway ${scheme} (clientBasic route)`, { url: rs.url + BASIC_PATH, headers }, { rs, upstream })), front: 'gateway', payload: `${scheme}-route` });
+        results.push({
+          ...(await warmThenMeasure(`gateway ${scheme} (clientBasic route)`, { url: rs.url + BASIC_PATH, headers }, { rs, upstream })),
+          front: 'gateway',
+          payload: `${scheme}-route`,
+        });
         const described = { ...headers, 'x-forwarded-method': 'GET', 'x-forwarded-uri': BASIC_PATH };
-        results.push({ ...(await warmThenMeasure(`rs /auth/verify ${scheme} (clientBasic route)`, { url: `${rs.url}/auth/verify`, headers: described }, { rs })), front: 'rs', payload: `verify-${scheme}` });
+        results.push({
+          ...(await warmThenMeasure(`rs /auth/verify ${scheme} (clientBasic route)`, { url: `${rs.url}/auth/verify`, headers: described }, { rs })),
+          front: 'rs',
+          payload: `verify-${scheme}`,
+        });
       }
     }
     if (only('propagation')) out.propagation = await propagation(auth, gateway);
@@ -210,7 +228,11 @@ async function main() {
   }
   const paired = ratiosOf(results);
   out.ratios = Object.fromEntries(Object.entries(paired).map(([key, ratio]) => [key, ratio.median]));
-  out.ratioRounds = Object.fromEntries(Object.entries(paired).filter(([, ratio]) => ratio.rounds?.length > 1).map(([key, ratio]) => [key, ratio.rounds]));
+  out.ratioRounds = Object.fromEntries(
+    Object.entries(paired)
+      .filter(([, ratio]) => ratio.rounds?.length > 1)
+      .map(([key, ratio]) => [key, ratio.rounds]),
+  );
   out.checks = checksOf(results, out);
   if (cases) {
     console.table(results.map(({ name, rps, p50, p99, non2xx }) => ({ name, rps, p50, p99, non2xx })));
@@ -256,7 +278,8 @@ function ratiosOf(results) {
     basicVsBearerVerify: pairedRatio(results, of('rs', 'verify-basic'), of('rs', 'verify-bearer')),
   };
   for (const front of ['bare-proxy', 'gateway', 'gateway-pool', 'nginx']) {
-    for (const payload of ['json', 'large', 'upload']) ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = pairedRatio(results, of(front, payload), of('direct', payload));
+    for (const payload of ['json', 'large', 'upload'])
+      ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = pairedRatio(results, of(front, payload), of('direct', payload));
   }
   return ratios;
 }
@@ -290,7 +313,12 @@ function checksOf(results, { ratios, propagation: lag, propagationPool: poolLag 
       `>= ${TARGETS.gatewayVsDirect}`,
       ratios.gatewayPoolJsonVsDirect >= TARGETS.gatewayVsDirect,
     ),
-    check('gateway pool GET fixed JSON, p99 ms', p99Of('gateway-pool', 'json'), `< ${TARGETS.gatewayP99Ms}`, p99Of('gateway-pool', 'json') < TARGETS.gatewayP99Ms),
+    check(
+      'gateway pool GET fixed JSON, p99 ms',
+      p99Of('gateway-pool', 'json'),
+      `< ${TARGETS.gatewayP99Ms}`,
+      p99Of('gateway-pool', 'json') < TARGETS.gatewayP99Ms,
+    ),
     check('GET /auth/verify, rps vs GET /api/me', ratios.verifyVsMe, `>= ${TARGETS.verifyVsMe}`, ratios.verifyVsMe >= TARGETS.verifyVsMe),
     check('GET /auth/verify, p99 ms', p99Of('rs', 'verify'), `< ${TARGETS.verifyP99Ms}`, p99Of('rs', 'verify') < TARGETS.verifyP99Ms),
     check('propagation through the gateway, p99 ms', lag?.p99Ms, `< ${TARGETS.propagationP99Ms}`, lag?.p99Ms < TARGETS.propagationP99Ms),

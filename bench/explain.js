@@ -10,7 +10,19 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, LIGHT_CLIENT, LIGHT_USER, parseCount, seedPopulation, settle, tableSizes, withSecondaryIndexesRebuilt } from './fill-data.js';
+import {
+  fillAudit,
+  fillGrants,
+  HEAVY_CLIENT,
+  HEAVY_USER,
+  LIGHT_CLIENT,
+  LIGHT_USER,
+  parseCount,
+  seedPopulation,
+  settle,
+  tableSizes,
+  withSecondaryIndexesRebuilt,
+} from './fill-data.js';
 import { childServer, freshDatabase, runBench } from './lib.js';
 import { SPEND_REFRESH_SQL, WITH_STATE } from '../dist/apps/auth-server/src/tokens/grants.repository.js';
 
@@ -181,8 +193,12 @@ async function filledDatabase() {
   await db.connect();
   try {
     await seedPopulation(db);
-    await withSecondaryIndexesRebuilt(db, 'grants', () => fillGrants(db, parseCount(args.rows), { onChunk: ({ rows, seconds }) => console.log(`grants: ${rows} (${seconds.toFixed(0)} s)`) }));
-    await withSecondaryIndexesRebuilt(db, 'audit_events', () => fillAudit(db, parseCount(args.audit), { onChunk: ({ rows, seconds }) => console.log(`audit events: ${rows} (${seconds.toFixed(0)} s)`) }));
+    await withSecondaryIndexesRebuilt(db, 'grants', () =>
+      fillGrants(db, parseCount(args.rows), { onChunk: ({ rows, seconds }) => console.log(`grants: ${rows} (${seconds.toFixed(0)} s)`) }),
+    );
+    await withSecondaryIndexesRebuilt(db, 'audit_events', () =>
+      fillAudit(db, parseCount(args.audit), { onChunk: ({ rows, seconds }) => console.log(`audit events: ${rows} (${seconds.toFixed(0)} s)`) }),
+    );
     await settle(db);
   } finally {
     await db.end();

@@ -21,7 +21,19 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/common/opaque-value.js';
-import { fillAudit, fillGrants, HEAVY_CLIENT, HEAVY_USER, LIGHT_CLIENT, LIGHT_USER, parseCount, seedPopulation, settle, tableSizes, withSecondaryIndexesRebuilt } from './fill-data.js';
+import {
+  fillAudit,
+  fillGrants,
+  HEAVY_CLIENT,
+  HEAVY_USER,
+  LIGHT_CLIENT,
+  LIGHT_USER,
+  parseCount,
+  seedPopulation,
+  settle,
+  tableSizes,
+  withSecondaryIndexesRebuilt,
+} from './fill-data.js';
 import { childServer, freshDatabase, measure, runBench, writeResults } from './lib.js';
 import { loadavg } from 'node:os';
 

@@ -76,7 +76,11 @@ export async function measure(name, options, duration = DURATION_SECONDS) {
 export function childServer(mode, env = {}, execArgv = []) {
   // Pinned: taskset execs node in its place (same pid, same IPC channel).
   const launch = PINNED ? { execPath: 'taskset', execArgv: ['-c', SERVER_CPU, process.execPath, ...execArgv] } : { execArgv };
-  const child = fork(new URL('./server-child.js', import.meta.url), [mode], { env: { ...process.env, ...env }, ...launch, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./server-child.js', import.meta.url), [mode], {
+    env: { ...process.env, ...env },
+    ...launch,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const waiting = []; // rss probes in flight, answered in order
   const exited = new Promise((done) => child.once('exit', done));
   return new Promise((resolve, reject) => {

@@ -57,7 +57,8 @@ if (auth) {
   const flowCheck = auth.ratios?.oidcFlowCheck;
   const flowRows = rowsOf('app code flow with openid (id token)').map((openid) => {
     const plain = rowsOf('app code flow (session authorize + exchange)').find((entry) => entry.round === openid.round) ?? {};
-    const flows = (entry) => `${entry.flowsPerSecond ?? 'n/a'} flows/s, flow p99 ${entry.flowP99 ?? 'n/a'} ms, ${entry.serverCpuMicrosPerFlow ?? 'n/a'} us/flow`;
+    const flows = (entry) =>
+      `${entry.flowsPerSecond ?? 'n/a'} flows/s, flow p99 ${entry.flowP99 ?? 'n/a'} ms, ${entry.serverCpuMicrosPerFlow ?? 'n/a'} us/flow`;
     return `| code flow with openid, round ${openid.round}: ${flows(openid)} | ${openid.rps} | ${openid.p50} | ${openid.p99} | ${cpu(openid)} | plain code flow (just before): ${flows(plain)} | ${plain.rps ?? 'n/a'} | ${plain.p99 ?? 'n/a'} | ${pct(plain.flowsPerSecond ? openid.flowsPerSecond / plain.flowsPerSecond : undefined)} | >= 75% |`;
   });
   const bareJson = rowsOf('bare node:http fixed JSON')[0] ?? {};
@@ -71,10 +72,38 @@ if (auth) {
     '',
     '| case | rps | p50 ms | p99 ms | server CPU us/request | PostgreSQL CPU us/request | baseline | baseline rps | baseline p99 ms | ratio | target |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...pairRows('client_credentials', 'app client_credentials', 'bare ES256 sign', 'bare node:http ES256 sign', 'tokenVsBareSign', '>= 90% on one core, p99 < 15 ms'),
-    ...pairRows('client_credentials with resource', 'app client_credentials with resource', 'client_credentials (just before)', 'app client_credentials', 'tokenResourceVsToken', '>= 90%'),
-    ...pairRows('client_credentials with private_key_jwt (ES256)', 'app client_credentials with private_key_jwt', 'client_credentials with a secret (same round)', 'app client_credentials', 'tokenPrivateKeyJwtVsToken', '>= 60%'),
-    ...pairRows('client_credentials with private_key_jwt (RS256)', 'app client_credentials with private_key_jwt, RS256', 'client_credentials with a secret (same round)', 'app client_credentials', 'tokenPrivateKeyJwtRs256VsToken', 'reported'),
+    ...pairRows(
+      'client_credentials',
+      'app client_credentials',
+      'bare ES256 sign',
+      'bare node:http ES256 sign',
+      'tokenVsBareSign',
+      '>= 90% on one core, p99 < 15 ms',
+    ),
+    ...pairRows(
+      'client_credentials with resource',
+      'app client_credentials with resource',
+      'client_credentials (just before)',
+      'app client_credentials',
+      'tokenResourceVsToken',
+      '>= 90%',
+    ),
+    ...pairRows(
+      'client_credentials with private_key_jwt (ES256)',
+      'app client_credentials with private_key_jwt',
+      'client_credentials with a secret (same round)',
+      'app client_credentials',
+      'tokenPrivateKeyJwtVsToken',
+      '>= 60%',
+    ),
+    ...pairRows(
+      'client_credentials with private_key_jwt (RS256)',
+      'app client_credentials with private_key_jwt, RS256',
+      'client_credentials with a secret (same round)',
+      'app client_credentials',
+      'tokenPrivateKeyJwtRs256VsToken',
+      'reported',
+    ),
     ...pairRows('introspection', 'app introspection', 'bare ES256 verify', 'bare node:http ES256 verify', 'introspectionVsBareVerify', '>= 80%, p99 < 25 ms'),
     `| authorization_code exchange (${code.codesExchanged ?? 'n/a'} distinct codes, non-2xx ${code.non2xx ?? 'n/a'}) | ${code.rps ?? 'n/a'} | ${code.p50 ?? 'n/a'} | ${code.p99 ?? 'n/a'} | ${cpu(code)} | bare ES256 sign (same round) | | | ${pct(ratioOf('codeVsBareSign').median)} | none set |`,
     ...(oidcCode
@@ -149,7 +178,8 @@ if (rs) {
 }
 if (edge) {
   // The baseline measured in the same round (runs before paired rounds have none: one round).
-  const sameRound = (front, payload, round) => edge.results.find((entry) => entry.front === front && entry.payload === payload && (entry.round ?? 1) === (round ?? 1));
+  const sameRound = (front, payload, round) =>
+    edge.results.find((entry) => entry.front === front && entry.payload === payload && (entry.round ?? 1) === (round ?? 1));
   const labels = {
     json: 'GET fixed JSON',
     large: `GET ${edge.largeBytes / 1e6} MB response`,
@@ -194,7 +224,9 @@ if (edge) {
     '',
     ...(edge.ratioRounds && Object.keys(edge.ratioRounds).length > 0
       ? [
-          `Paired rounds (${edge.rounds}): each ratio below is the median of its rounds' ratios, each front measured right after direct (/auth/verify right after /api/me); p99s the median of the rounds' p99s. Rounds: ${Object.entries(edge.ratioRounds)
+          `Paired rounds (${edge.rounds}): each ratio below is the median of its rounds' ratios, each front measured right after direct (/auth/verify right after /api/me); p99s the median of the rounds' p99s. Rounds: ${Object.entries(
+            edge.ratioRounds,
+          )
             .map(([key, rounds]) => `${key} ${rounds.map(pct).join(', ')}`)
             .join('; ')}.`,
           '',
@@ -212,11 +244,18 @@ if (registration) {
     '',
     '| case | rps | p50 ms | p99 ms | answers |',
     '|---|---|---|---|---|',
-    ...registration.results.map((entry) => `| ${entry.name} | ${entry.rps} | ${entry.p50} | ${entry.p99} | ${Object.entries(entry.statuses).map(([status, count]) => `${status}: ${count}`).join(', ')} |`),
+    ...registration.results.map(
+      (entry) =>
+        `| ${entry.name} | ${entry.rps} | ${entry.p50} | ${entry.p99} | ${Object.entries(entry.statuses)
+          .map(([status, count]) => `${status}: ${count}`)
+          .join(', ')} |`,
+    ),
     '',
     `One shared client_name: ${registration.sharedName?.clients} clients, ${registration.sharedName?.versions} distinct versions.`,
     '',
-    ...registration.checks.map((check) => `- ${check.name}: ${check.pass ? 'PASS' : '**FAIL**'}${check.stored !== undefined ? ` (stored ${check.stored})` : ''}`),
+    ...registration.checks.map(
+      (check) => `- ${check.name}: ${check.pass ? 'PASS' : '**FAIL**'}${check.stored !== undefined ? ` (stored ${check.stored})` : ''}`,
+    ),
     '',
   );
 }

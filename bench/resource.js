@@ -35,7 +35,14 @@ const only = (name) => !CASES || CASES.includes(name);
 /** RSS samples every 250 ms while `work` runs; returns work's result and the peak. */
 async function withRssSampling(child, work) {
   let peak = 0;
-  const timer = setInterval(() => child.rss().then((sample) => (peak = Math.max(peak, sample.rss)), () => undefined), 250);
+  const timer = setInterval(
+    () =>
+      child.rss().then(
+        (sample) => (peak = Math.max(peak, sample.rss)),
+        () => undefined,
+      ),
+    250,
+  );
   try {
     const result = await work();
     peak = Math.max(peak, (await child.rss()).rss);
@@ -103,7 +110,9 @@ async function main() {
       }
       if (only('propagation')) {
         out.propagation = await propagation(auth, (probed) => me(rs, probed));
-        console.log(`propagation over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`);
+        console.log(
+          `propagation over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
+        );
       }
       await rs.stop();
     }
@@ -114,7 +123,12 @@ async function main() {
     await Promise.allSettled(rsDbs.map((database) => database.drop()));
   }
   // The bare servers run once (round 1): their ratios pair them with the first round.
-  const ratio = (name, over) => pairedRatio(results, (row) => row.name === name, (row) => row.name === over);
+  const ratio = (name, over) =>
+    pairedRatio(
+      results,
+      (row) => row.name === name,
+      (row) => row.name === over,
+    );
   const paired = {
     rsVsBareVerify: ratio(ME, 'bare node:http jose verify (child)'),
     rsVsBareJson: ratio(ME, 'bare node:http fixed JSON (child)'),
@@ -126,14 +140,33 @@ async function main() {
   if (out.ratios.dpopVsBearer !== undefined) {
     out.dpopCheck = { target: DPOP_TARGET_RATIO, pass: out.ratios.dpopVsBearer >= DPOP_TARGET_RATIO };
     const rounds = out.ratioRounds ? ` (median of rounds ${out.ratioRounds.dpopVsBearer.map((value) => `${Math.round(value * 100)}%`).join(', ')})` : '';
-    console.log(`DPoP-bound GET: ${Math.round(out.ratios.dpopVsBearer * 100)}% of the bearer GET's rps${rounds} (target >= ${DPOP_TARGET_RATIO * 100}%): ${out.dpopCheck.pass ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `DPoP-bound GET: ${Math.round(out.ratios.dpopVsBearer * 100)}% of the bearer GET's rps${rounds} (target >= ${DPOP_TARGET_RATIO * 100}%): ${out.dpopCheck.pass ? 'PASS' : 'FAIL'}`,
+    );
   }
   console.table(out.ratios);
   if (CASES) return;
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${date}-resource.json`, import.meta.url);
-  writeFileSync(file, JSON.stringify({ date, kind: 'resource', node: process.version, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, rsNodeFlags: RS_FLAGS, rounds: ROUNDS, results, ...out }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date,
+        kind: 'resource',
+        node: process.version,
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_SECONDS,
+        rsNodeFlags: RS_FLAGS,
+        rounds: ROUNDS,
+        results,
+        ...out,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`written ${file.pathname}`);
 }
 
@@ -147,8 +180,16 @@ async function measureMemory(auth, rsDb, token, results, out, children) {
   const idle = await big.rss();
   const bigLoad = await withRssSampling(big, () => measure('rs GET /api/me, 10k clients (child)', { url: `${big.url}/api/me`, ...bearer }));
   results.push({ ...bigLoad.result, peakRssMb: bigLoad.peakRssMb });
-  out.memory = { clients: loaded, revokedGrantIds: MEMORY.revoked, rssAfterSnapshotMb: +(idle.rss / 2 ** 20).toFixed(1), heapUsedAfterSnapshotMb: +(idle.heapUsed / 2 ** 20).toFixed(1), peakRssUnderLoadMb: bigLoad.peakRssMb };
-  console.log(`RS memory with ${loaded} clients + ${MEMORY.revoked} revoked ids: ${JSON.stringify(out.memory)}; small RS: ${JSON.stringify(out.smallRs ?? {})}`);
+  out.memory = {
+    clients: loaded,
+    revokedGrantIds: MEMORY.revoked,
+    rssAfterSnapshotMb: +(idle.rss / 2 ** 20).toFixed(1),
+    heapUsedAfterSnapshotMb: +(idle.heapUsed / 2 ** 20).toFixed(1),
+    peakRssUnderLoadMb: bigLoad.peakRssMb,
+  };
+  console.log(
+    `RS memory with ${loaded} clients + ${MEMORY.revoked} revoked ids: ${JSON.stringify(out.memory)}; small RS: ${JSON.stringify(out.smallRs ?? {})}`,
+  );
   await big.stop();
 }
 

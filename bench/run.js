@@ -32,7 +32,19 @@ import pg from 'pg';
 import { hashClientSecret } from '../dist/apps/auth-server/src/clients/client-secret.js';
 import { hashOpaqueValue } from '../dist/apps/auth-server/src/common/opaque-value.js';
 import { measureDevicePolling } from './device.js';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median, pairedRatio, pinDatabaseBackends, PINNED, postgresCpuBetween, postgresCpuSample } from './lib.js';
+import {
+  childServer,
+  CONNECTIONS,
+  DURATION_SECONDS,
+  freshDatabase,
+  measure,
+  median,
+  pairedRatio,
+  pinDatabaseBackends,
+  PINNED,
+  postgresCpuBetween,
+  postgresCpuSample,
+} from './lib.js';
 
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** Enough distinct codes for the warm-up and the measured run at well above the expected rate. */
@@ -222,7 +234,10 @@ async function startApp(database) {
   return { app, db, cc, pkj, tokenUrl, accessToken, adminPassword };
 }
 
-const form = (authorization) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) } });
+const form = (authorization) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
+});
 
 function measureToken({ app, cc, tokenUrl }) {
   return warmThenMeasure(app, 'token', () => ({ url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' }));
@@ -251,7 +266,10 @@ async function assertionBodies({ app, pkj }, count, alg) {
   // Signed a batch at a time: jose signs on WebCrypto, off the main thread, so an RSA batch uses every core.
   for (let i = 0; i < count; i += SIGNING_BATCH) {
     const batch = await Promise.all(Array.from({ length: Math.min(SIGNING_BATCH, count - i) }, assertion));
-    for (const jwt of batch) bodies.push(`grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${jwt}`);
+    for (const jwt of batch)
+      bodies.push(
+        `grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${jwt}`,
+      );
   }
   return bodies;
 }
@@ -275,7 +293,11 @@ function measureIntrospection({ app, cc, accessToken }) {
 
 /** Distinct codes exchanged, each once; `openid`: each answer must carry an id token. */
 async function measureCodeExchange({ app, db, tokenUrl }, { key = 'code', openid = false } = {}) {
-  const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited', scopes: openid ? ['openid', 'offline_access'] : [] });
+  const client = await insertClient(db, ['authorization_code'], {
+    redirectUris: [REDIRECT_URI],
+    refreshCountMode: 'unlimited',
+    scopes: openid ? ['openid', 'offline_access'] : [],
+  });
   const bodies = await insertCodes(db, client, CODES, { openid });
   const first = await fetch(tokenUrl, { ...form(client.authorization), body: bodies.shift() });
   const answer = first.status === 200 ? await first.json() : {};
@@ -337,9 +359,14 @@ async function signedInAuthorization(app, adminPassword, client, scope) {
  * Flow latency (authorize sent → tokens received) is timed here, as autocannon's is per request.
  */
 async function measureCodeFlow({ app, db, adminPassword, tokenUrl }, { key, openid }) {
-  const client = await insertClient(db, ['authorization_code'], { redirectUris: [REDIRECT_URI], refreshCountMode: 'unlimited', scopes: openid ? ['openid', 'offline_access'] : [] });
+  const client = await insertClient(db, ['authorization_code'], {
+    redirectUris: [REDIRECT_URI],
+    refreshCountMode: 'unlimited',
+    scopes: openid ? ['openid', 'offline_access'] : [],
+  });
   const { path, session, code } = await signedInAuthorization(app, adminPassword, client, openid ? 'openid offline_access bench.read' : 'bench.read');
-  const exchangeBody = (authorizationCode) => `grant_type=authorization_code&code=${authorizationCode}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_verifier=${SESSION_VERIFIER}`;
+  const exchangeBody = (authorizationCode) =>
+    `grant_type=authorization_code&code=${authorizationCode}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_verifier=${SESSION_VERIFIER}`;
   const first = await fetch(tokenUrl, { ...form(client.authorization), body: exchangeBody(code) });
   const answer = first.status === 200 ? await first.json() : {};
   if (!answer.refresh_token || Boolean(answer.id_token) !== openid) throw new Error(`${NAMES[key]}: token ${first.status}`);
@@ -408,7 +435,8 @@ async function signInThroughPages(app, authorizeUrl, adminPassword) {
     }
     return response;
   };
-  const post = (url, fields) => step(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const post = (url, fields) =>
+    step(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
   const csrfOf = async (response) => /name="csrf_token" value="([^"]+)"/.exec(await response.text())?.[1];
   const login = await step(authorizeUrl);
   const loggedIn = await post('/oauth/authorize/login', { csrf_token: await csrfOf(login), username: 'admin', password: adminPassword });
@@ -429,7 +457,16 @@ async function pairedRounds(app, only) {
   const results = [];
   // client_credentials with a resource right after the one without: their ratio compares like with like.
   const pairs = [
-    ['sign', 'sign', [['token', measureToken], ['tokenResource', measureTokenWithResource], ['tokenPrivateKeyJwt', (app) => measureTokenPrivateKeyJwt(app, 'tokenPrivateKeyJwt', 'ES256')], ['tokenPrivateKeyJwtRs256', (app) => measureTokenPrivateKeyJwt(app, 'tokenPrivateKeyJwtRs256', 'RS256')]]],
+    [
+      'sign',
+      'sign',
+      [
+        ['token', measureToken],
+        ['tokenResource', measureTokenWithResource],
+        ['tokenPrivateKeyJwt', (app) => measureTokenPrivateKeyJwt(app, 'tokenPrivateKeyJwt', 'ES256')],
+        ['tokenPrivateKeyJwtRs256', (app) => measureTokenPrivateKeyJwt(app, 'tokenPrivateKeyJwtRs256', 'RS256')],
+      ],
+    ],
     ['verify', 'jwt-verify', [['introspection', measureIntrospection]]],
   ];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -527,7 +564,9 @@ async function main() {
   const resource = ratios.tokenResourceVsToken.median;
   if (resource !== undefined) {
     ratios.tokenResourceCheck = { target: RESOURCE_TARGET_RATIO, pass: resource >= RESOURCE_TARGET_RATIO };
-    console.log(`client_credentials with resource: ${Math.round(resource * 100)}% of the rps without (target >= ${RESOURCE_TARGET_RATIO * 100}%): ${ratios.tokenResourceCheck.pass ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `client_credentials with resource: ${Math.round(resource * 100)}% of the rps without (target >= ${RESOURCE_TARGET_RATIO * 100}%): ${ratios.tokenResourceCheck.pass ? 'PASS' : 'FAIL'}`,
+    );
   }
   const privateKeyJwt = ratios.tokenPrivateKeyJwtVsToken.median;
   if (privateKeyJwt !== undefined) {

@@ -90,7 +90,12 @@ const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
  * node flags (instead of the production ones) for the auth server (SOAK_RS_FLAGS: the resource servers'). SOAK_MALLOC=glibc starts every app without MALLOC_ENV, as
  * a bare `node dist/...` with glibc's defaults would run.
  */
-const AUTH_ENV = Object.fromEntries((process.env.SOAK_AUTH_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split(/=(.*)/s, 2)));
+const AUTH_ENV = Object.fromEntries(
+  (process.env.SOAK_AUTH_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((kv) => kv.split(/=(.*)/s, 2)),
+);
 const AUTH_FLAGS = (process.env.SOAK_AUTH_FLAGS ?? '--max-semi-space-size=4').split(/\s+/).filter(Boolean); // as start:auth and compose
 const APP_MALLOC_ENV = process.env.SOAK_MALLOC === 'glibc' ? {} : MALLOC_ENV;
 
@@ -110,7 +115,10 @@ function procStatus(pid) {
 async function app(name, script, env, flags = []) {
   const log = join(tmpdir(), `portcullis-soak-${name}-${process.pid}.log`);
   const fd = openSync(log, 'w');
-  const child = spawn(process.execPath, [...flags, script], { env: { ...withoutMallocEnv(process.env), LOG_LEVEL: 'warn', ...APP_MALLOC_ENV, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...flags, script], {
+    env: { ...withoutMallocEnv(process.env), LOG_LEVEL: 'warn', ...APP_MALLOC_ENV, ...env },
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
@@ -253,7 +261,14 @@ function rssProfile(series, seconds, windows) {
     p50: quantile(values, 0.5),
     p90: quantile(values, 0.9),
     stepSeconds: +step.toFixed(1),
-    medians: slices.map((slice) => (slice.length ? quantile(slice.map((sample) => sample.mb), 0.5) : null)),
+    medians: slices.map((slice) =>
+      slice.length
+        ? quantile(
+            slice.map((sample) => sample.mb),
+            0.5,
+          )
+        : null,
+    ),
   };
 }
 
@@ -331,7 +346,17 @@ async function syncDiagnosis(redisUrl, replicas, token, apps) {
       replicas: await Promise.all(replicas.map((rs) => attempt(() => rsGet(rs, token, '/admin/v1/sync')))),
       stream: await attempt(() => redis.call('XINFO', 'STREAM', DEFAULT_SYNC_STREAM)),
       groups: await attempt(() => redis.call('XINFO', 'GROUPS', DEFAULT_SYNC_STREAM)),
-      logTails: Object.fromEntries(apps.filter((a) => a.name.startsWith('rs')).map((a) => [a.name, readFileSync(a.log, 'utf8').split('\n').filter((line) => !line.includes('request completed')).slice(-40)])),
+      logTails: Object.fromEntries(
+        apps
+          .filter((a) => a.name.startsWith('rs'))
+          .map((a) => [
+            a.name,
+            readFileSync(a.log, 'utf8')
+              .split('\n')
+              .filter((line) => !line.includes('request completed'))
+              .slice(-40),
+          ]),
+      ),
     };
   } finally {
     redis.disconnect();
@@ -409,7 +434,8 @@ async function rsAdminTokens(workload, authApp) {
   return async () => {
     const response = await workload.token('client_credentials', basic(client.clientId, client.secret), { scope: 'rs.admin' }, 'setup');
     // No answer at all: say whether the auth server is gone (its log says why) rather than print two undefineds.
-    if (!response?.status) throw new Error(`rs.admin token: no answer from the auth server (${authApp.alive() ? 'still running' : `exited; see ${authApp.log}`})`);
+    if (!response?.status)
+      throw new Error(`rs.admin token: no answer from the auth server (${authApp.alive() ? 'still running' : `exited; see ${authApp.log}`})`);
     if (response.status !== 200) throw new Error(`rs.admin token: ${response.status} ${response.text}`);
     return response.json().access_token;
   };
@@ -433,16 +459,21 @@ async function main() {
       RESOURCE_CLIENT_SECRET: RESOURCE.clientSecret,
     };
     apps.push(
-      await app('auth', 'dist/apps/auth-server/src/main.js', {
-        ...common,
-        DATABASE_URL: authDb,
-        AUTH_PORT: String(authPort),
-        AUTH_HOST: '127.0.0.1',
-        ADMIN_PASSWORD,
-        // One process: the soak judges this process's RSS (a pool's primary serves nothing).
-        AUTH_WORKERS: '1',
-        ...AUTH_ENV,
-      }, AUTH_FLAGS),
+      await app(
+        'auth',
+        'dist/apps/auth-server/src/main.js',
+        {
+          ...common,
+          DATABASE_URL: authDb,
+          AUTH_PORT: String(authPort),
+          AUTH_HOST: '127.0.0.1',
+          ADMIN_PASSWORD,
+          // One process: the soak judges this process's RSS (a pool's primary serves nothing).
+          AUTH_WORKERS: '1',
+          ...AUTH_ENV,
+        },
+        AUTH_FLAGS,
+      ),
     );
     apps[0].url = issuer;
     await until('the auth server', () => ready(issuer), 60_000);
@@ -453,7 +484,13 @@ async function main() {
         await app(
           `rs${i + 1}`,
           'dist/apps/resource-server/src/main.js',
-          { ...common, RESOURCE_DATABASE_URL: db, RESOURCE_PORT: String(port), RESOURCE_HOST: '127.0.0.1', ...(process.env.SOAK_RS_LOG_LEVEL ? { LOG_LEVEL: process.env.SOAK_RS_LOG_LEVEL } : {}) },
+          {
+            ...common,
+            RESOURCE_DATABASE_URL: db,
+            RESOURCE_PORT: String(port),
+            RESOURCE_HOST: '127.0.0.1',
+            ...(process.env.SOAK_RS_LOG_LEVEL ? { LOG_LEVEL: process.env.SOAK_RS_LOG_LEVEL } : {}),
+          },
           RS_FLAGS,
         ),
       );
@@ -473,7 +510,10 @@ async function main() {
       user,
     });
     await setup.setup();
-    const rsAdminToken = await rsAdminTokens(setup, apps.find((started) => started.name === 'auth'));
+    const rsAdminToken = await rsAdminTokens(
+      setup,
+      apps.find((started) => started.name === 'auth'),
+    );
     const prefillStarted = performance.now();
     await prefillTokenCaches(setup, replicas, PREFILL_TOKENS);
     console.log(
@@ -559,9 +599,7 @@ async function main() {
       console.log(
         `  heap used ${name}: p10 ${h.first.p10} -> ${h.last.p10} MB over the second half (${(h.growth * 100).toFixed(2)}%), range ${h.minMb}-${h.maxMb} MB`,
       );
-      console.log(
-        `  rss ${name}: ${f(r.first)} -> ${f(r.last)} MB over the second half (p10 ${(r.growth * 100).toFixed(2)}%), range ${r.minMb}-${r.maxMb} MB`,
-      );
+      console.log(`  rss ${name}: ${f(r.first)} -> ${f(r.last)} MB over the second half (p10 ${(r.growth * 100).toFixed(2)}%), range ${r.minMb}-${r.maxMb} MB`);
     }
     for (const [name, p] of Object.entries(profile))
       console.log(
