@@ -186,14 +186,14 @@ async function measureWithCpu(server, name, options, duration) {
   return result;
 }
 
-/** The app's database client: under BENCH_PIN its backends move off the server's CPU before each measured run. */
-let appDatabase;
-
-/** A short discarded run first (JIT, pools, caches), then the measured one. */
+/**
+ * A short discarded run first (JIT, pools, caches), then the measured one. A server with a
+ * `database` (the app's, startApp): under BENCH_PIN its backends move off the server's CPU first.
+ */
 async function warmThenMeasure(server, key, options) {
   if (WARMUP_SECONDS > 0) await measure(`${NAMES[key]} (warm-up)`, options(), WARMUP_SECONDS);
   // The app's pool opened its connections during the warm-up.
-  if (appDatabase) await pinDatabaseBackends(appDatabase);
+  if (server.database) await pinDatabaseBackends(server.database);
   return measureWithCpu(server, NAMES[key], options());
 }
 
@@ -213,7 +213,7 @@ async function startApp(database) {
   const app = await childServer('auth', { BENCH_AUTH_DATABASE_URL: database.url, BENCH_ADMIN_PASSWORD: adminPassword }, AUTH_FLAGS);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
-  appDatabase = db;
+  app.database = db;
   const cc = await insertClient(db, ['client_credentials']);
   // One client, a key per alg its assertions are measured with (the kid picks the key).
   const privateKeys = {};

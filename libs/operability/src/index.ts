@@ -33,7 +33,7 @@ export {
 export { WorkerMetrics } from './cluster/worker-metrics.js';
 export { installWorkerIdentity, WORKER_HEADER, workerIdentityHeaders, workerSlot } from './cluster/worker-identity.js';
 export { SiblingChannel } from './cluster/sibling-channel.js';
-export { HostedLane, laneServerFactory, type Lane, type LaneRequest } from './lane-server.js';
+export { HostedLane, laneRequestCompleted, laneServerFactory, type Lane, type LaneAnswered, type LaneBookkeeping, type LaneRequest } from './lane-server.js';
 export { glibcRuntimeVersion, MALLOC_TUNING, mallocTuningWarning, missingMallocTuning } from './malloc-tuning.js';
 export { MinuteCounters, MAX_PENDING_KEYS } from './activity/minute-counters.js';
 export {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { HttpMetrics } from './http-metrics.js';
 
 /**
  * What the app's code reads of a request a lane answers, as Fastify names it: a lane builds one
@@ -58,4 +60,31 @@ export abstract class HostedLane<Host> {
   protected get openHost(): Host | undefined {
     return this.#closing ? undefined : this.#host;
   }
+}
+
+/** What Fastify's onResponse hooks do for a request, which a lane that answered it does itself. */
+export interface LaneBookkeeping {
+  httpMetrics: HttpMetrics;
+  /** The access log's line (AppLogging.requestCompleted). */
+  requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
+}
+
+/** A request a lane answered, for its bookkeeping. */
+export interface LaneAnswered {
+  /** performance.now() when the lane took the request. */
+  started: number;
+  requestId: string;
+  method: string;
+  /** The latency histogram's route label (the route pattern, or a gateway route's prefix). */
+  routeLabel: string;
+  /** The access log's path. */
+  url: string;
+  ip: string;
+}
+
+/** Once the answer is written: the latency histogram under the route's label and the access-log line, as the hooks would have. */
+export function laneRequestCompleted(host: LaneBookkeeping, answered: LaneAnswered, status: number): void {
+  const ms = performance.now() - answered.started;
+  host.httpMetrics.observe(answered.method, answered.routeLabel, status, ms / 1000);
+  host.requestCompleted(answered.requestId, answered.method, answered.url, status, ms, answered.ip);
 }

@@ -5,19 +5,16 @@ import { BadRequestException, type Logger } from '@nestjs/common';
 import { parse as parseQuery } from 'fast-querystring';
 import { logIfUnexpected, writeErrorAnswer } from '#errors';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import { HostedLane, laneServerFactory, workerIdentityHeaders, type HttpMetrics, type LaneRequest } from '#operability';
+import { HostedLane, laneRequestCompleted, laneServerFactory, workerIdentityHeaders, type LaneBookkeeping, type LaneRequest } from '#operability';
 import type { TokenResponse } from '../tokens/token-response.js';
 import type { TokenAnswers } from './token-answers.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 
 /** What the lane needs from the built app (bootstrap.ts). */
-export interface TokenLaneHost {
+export interface TokenLaneHost extends LaneBookkeeping {
   endpoint: TokenEndpoint;
   /** Where the route reports its answers too (metrics, dashboard). */
   answers: TokenAnswers;
-  httpMetrics: HttpMetrics;
-  /** The access log's line (AppLogging.requestCompleted). */
-  requestCompleted(reqId: string, method: string, url: string, status: number, ms: number, ip: string): void;
   /** Where a 500 is logged, as the app's exception filter logs it. */
   logger: Logger;
 }
@@ -109,9 +106,7 @@ export class TokenLane extends HostedLane<TokenLaneHost> {
       logIfUnexpected(host.logger, status, 'POST', PATH, requestId, error);
     }
     host.answers.answered(status, payload, request);
-    const ms = performance.now() - started;
-    host.httpMetrics.observe('POST', PATH, status, ms / 1000);
-    host.requestCompleted(requestId, 'POST', PATH, status, ms, request.ip);
+    laneRequestCompleted(host, { started, requestId, method: 'POST', routeLabel: PATH, url: PATH, ip: request.ip }, status);
   }
 }
 

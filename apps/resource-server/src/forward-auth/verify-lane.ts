@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import { HostedLane, workerIdentityHeaders } from '#operability';
+import { HostedLane, laneRequestCompleted, workerIdentityHeaders } from '#operability';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import type { RouteLaneHost } from '../route-access/lane-host.js';
 import { forwardedDescription } from './described-request.js';
@@ -56,11 +56,8 @@ export class VerifyLane extends HostedLane<RouteLaneHost> {
       'content-length': '0',
     };
     res.writeHead(200, answer).end();
-    const routeLabel = admitted.route.pathPrefix;
-    host.metrics.routeDecided('forward_auth', routeLabel, 200);
-    const ms = performance.now() - started;
-    host.httpMetrics.observe('GET', VERIFY_PATH, 200, ms / 1000);
-    host.requestCompleted(requestId, 'GET', VERIFY_PATH, 200, ms, ip);
+    host.metrics.routeDecided('forward_auth', admitted.route.pathPrefix, 200);
+    laneRequestCompleted(host, { started, requestId, method: 'GET', routeLabel: VERIFY_PATH, url: VERIFY_PATH, ip }, 200);
     return true;
   }
 }

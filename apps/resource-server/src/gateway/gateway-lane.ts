@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { acceptOrGenerateRequestId, REQUEST_ID_HEADER } from '#observability';
-import { HostedLane } from '#operability';
+import { HostedLane, laneRequestCompleted } from '#operability';
 import { authHeadersOf } from '../route-access/auth-headers.js';
 import type { RouteLaneHost } from '../route-access/lane-host.js';
 import { routeRequest } from '../route-access/route-authorizer.js';
@@ -75,6 +75,7 @@ export class GatewayLane extends HostedLane<GatewayLaneHost> {
     const requestId = acceptOrGenerateRequestId(headers[REQUEST_ID_HEADER]);
     const ip = req.socket.remoteAddress ?? '';
     const routeLabel = admitted.route.pathPrefix;
+    const answered = { started, requestId, method, routeLabel, url, ip };
     const call = {
       route: admitted.route,
       authHeaders: admitted.access ? authHeadersOf(admitted.access) : NO_AUTH_HEADERS,
@@ -83,11 +84,7 @@ export class GatewayLane extends HostedLane<GatewayLaneHost> {
       protocol: (req.socket as TLSSocket).encrypted ? ('https' as const) : ('http' as const),
     };
     try {
-      host.forwarder.forwardRaw(req, res, call, (status) => {
-        const ms = performance.now() - started;
-        host.httpMetrics.observe(method, routeLabel, status, ms / 1000);
-        host.requestCompleted(requestId, method, url, status, ms, ip);
-      });
+      host.forwarder.forwardRaw(req, res, call, (status) => laneRequestCompleted(host, answered, status));
     } catch {
       // Refused before anything was sent (a path the forwarder will not pass on): Fastify renders it.
       return false;
