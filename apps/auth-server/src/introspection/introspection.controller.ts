@@ -2,10 +2,9 @@ import { Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EXPLICIT_REQUEST_CONTEXT } from '#observability';
-import { ClientAuthentication } from '../token/client-authentication.js';
-import { requireParam } from '../token/token-form.js';
-import { IntrospectionService, type IntrospectionResponse } from './introspection.service.js';
-import { JWT_INTROSPECTION_MEDIA_TYPE, JwtIntrospectionResponse, wantsJwtIntrospection } from './jwt-introspection-response.js';
+import type { IntrospectionResponse } from './introspection.service.js';
+import { JWT_INTROSPECTION_MEDIA_TYPE } from './jwt-introspection-response.js';
+import { IntrospectionEndpoint } from './introspection-endpoint.js';
 import { PostOnlyEndpoint } from '../common/method-not-allowed.js';
 import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiFormBody, ApiOAuthErrors } from '#operability';
@@ -14,17 +13,15 @@ import { INTROSPECTION_RESPONSE, TOKEN_PARAM_REQUEST } from '../openapi/schemas.
 /**
  * RFC 7662. Callers are confidential clients. One flagged `introspection` (a resource server, which
  * must check tokens issued to other clients) learns about any token; any other only about its own
- * (IntrospectionService). token_type_hint is ignored: the token's shape tells which kind it is.
- * `Accept: application/token-introspection+jwt` gets the same answer as a signed JWT (RFC 9701).
+ * (IntrospectionService). `Accept: application/token-introspection+jwt` gets the same answer as a
+ * signed JWT (RFC 9701). The route is answered by IntrospectionRoute's plain Fastify handler; this
+ * controller declares it (OpenAPI, the route catalog, the 405 siblings) and answers only where
+ * that handler is not installed.
  */
 @ApiTags('oauth')
 @Controller('oauth/introspect')
 export class IntrospectionController extends PostOnlyEndpoint {
-  constructor(
-    private readonly clientAuthentication: ClientAuthentication,
-    private readonly introspection: IntrospectionService,
-    private readonly jwtResponse: JwtIntrospectionResponse,
-  ) {
+  constructor(private readonly endpoint: IntrospectionEndpoint) {
     super();
   }
 
@@ -41,10 +38,6 @@ export class IntrospectionController extends PostOnlyEndpoint {
   // Nothing below reads the request-context store: client authentication is handed the request.
   @RouteConfig(EXPLICIT_REQUEST_CONTEXT)
   async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntrospectionResponse | string> {
-    const { client: caller, form } = await this.clientAuthentication.authenticateForm(request, { allowPublic: false });
-    const answer = await this.introspection.introspect(caller, requireParam(form, 'token'));
-    if (!wantsJwtIntrospection(request.headers.accept)) return answer;
-    void reply.header('Content-Type', JWT_INTROSPECTION_MEDIA_TYPE);
-    return this.jwtResponse.sign(answer, caller.clientId);
+    return this.endpoint.handle(request, reply);
   }
 }

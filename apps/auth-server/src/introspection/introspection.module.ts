@@ -5,8 +5,10 @@ import { KeysModule } from '../keys/keys.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { LiveGrantCache } from './live-grant-cache.js';
 import { IntrospectionController } from './introspection.controller.js';
+import { IntrospectionEndpoint } from './introspection-endpoint.js';
+import { IntrospectionRoute } from './introspection-route.js';
 import { IntrospectionService } from './introspection.service.js';
 import { JwtIntrospectionResponse } from './jwt-introspection-response.js';
 
-@Module({ imports: [TokenModule, TokensModule, ClientsModule, KeysModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache, JwtIntrospectionResponse], exports: [IntrospectionService] })
+@Module({ imports: [TokenModule, TokensModule, ClientsModule, KeysModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache, JwtIntrospectionResponse, IntrospectionEndpoint, IntrospectionRoute], exports: [IntrospectionService] })
 export class IntrospectionModule {}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
+import { IntrospectionController } from '../../src/introspection/introspection.controller.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { accessTokenFor, basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
@@ -14,6 +15,11 @@ describe('POST /oauth/introspect', () => {
   let server: RunningAuthServer;
   let resourceServer: TestClient;
   let client: TestClient;
+  // Before the boot, since Nest takes the controller's method when it registers the route, and
+  // with the method's route metadata, which Nest reads from the function itself.
+  const declared = IntrospectionController.prototype.introspect;
+  const viaNest = jest.spyOn(IntrospectionController.prototype, 'introspect');
+  for (const key of Reflect.getMetadataKeys(declared)) Reflect.defineMetadata(key, Reflect.getMetadata(key, declared), IntrospectionController.prototype.introspect);
 
   function introspect(token: string | undefined, caller = resourceServer, extra: Record<string, string> = {}): Promise<Response> {
     return postForm(
@@ -128,5 +134,18 @@ describe('POST /oauth/introspect', () => {
     expect(await missing.json()).toEqual({ error: 'invalid_request', error_description: 'the parameter token is missing' });
     const token = await accessTokenFor(server, client);
     expect(await (await introspect(token, resourceServer, { token_type_hint: 'bogus' })).json()).toMatchObject({ active: true });
+  });
+
+  it('is answered by the plain Fastify handler (IntrospectionRoute): no-store on refusals too, 405 for other methods, the controller never runs', async () => {
+    const refused = await postForm(server, '/oauth/introspect', { token: 'x' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(refused.headers.get('pragma')).toBe('no-cache');
+    const answered = await introspect(await accessTokenFor(server, client));
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('pragma')).toBe('no-cache');
+    expect(answered.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await fetch(`${server.baseUrl}/oauth/introspect`)).status).toBe(405);
+    expect(viaNest).not.toHaveBeenCalled();
   });
 });
