@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { eventually } from '#testing';
 import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { authorizeThroughPages, createTestClient, patchClient, tokenRequest, type TestClient } from '../support/authorize-flow.helpers.js';
+import { UserinfoController } from '../../src/userinfo/userinfo.controller.js';
 
 jest.setTimeout(60_000);
 
@@ -35,6 +36,14 @@ describe('GET|POST /oauth/userinfo', () => {
   let app: TestClient;
   let config: client.Configuration;
   let userinfoUrl: string;
+  // Before the boot, since Nest takes the controller's methods when it registers the routes, and
+  // with each method's route metadata, which Nest reads from the function itself.
+  const viaNest = (['get', 'post'] as const).map((method) => {
+    const declared = UserinfoController.prototype[method];
+    const spy = jest.spyOn(UserinfoController.prototype, method);
+    for (const key of Reflect.getMetadataKeys(declared)) Reflect.defineMetadata(key, Reflect.getMetadata(key, declared), UserinfoController.prototype[method]);
+    return spy;
+  });
 
   async function admin(method: string, path: string, json?: unknown): Promise<Response> {
     return server.request(path, { method, json, headers: { authorization: server.adminAuthorization } });
@@ -324,5 +333,18 @@ describe('GET|POST /oauth/userinfo', () => {
     const token = await passwordToken('openid');
     const { sub } = (await (await asApp('/oauth/introspect', token)).json()) as { sub: string };
     expect(await (await userinfo({ headers: bearer(token) })).json()).toEqual({ sub });
+  });
+
+  it('is answered by the plain Fastify handler (UserinfoRoute): no-store on refusals too, and the controller never runs', async () => {
+    const refused = await userinfo();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(refused.headers.get('pragma')).toBe('no-cache');
+    const token = await passwordToken('openid');
+    for (const answered of [await userinfo({ headers: bearer(token) }), await userinfo({ method: 'POST', headers: bearer(token) })]) {
+      expect(answered.status).toBe(200);
+      expect(answered.headers.get('cache-control')).toBe('no-store');
+    }
+    for (const spy of viaNest) expect(spy).not.toHaveBeenCalled();
   });
 });
