@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SCOPE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median, pairedRatio } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median, pairedRatio, roundLabel } from './lib.js';
 import { NGINX_BINARY, startExampleNginx } from '../dist/libs/testing/src/example-nginx.js';
 
 const nginxAvailable = existsSync(NGINX_BINARY);
@@ -259,11 +259,6 @@ async function main() {
   };
   writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
   console.log(`written ${file.pathname}`);
-}
-
-/** " (round 2 of 3)" when a case runs in rounds. */
-function roundLabel(round, rounds) {
-  return rounds > 1 ? ` (round ${round} of ${rounds})` : '';
 }
 
 /**

@@ -117,6 +117,11 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : +((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3);
 }
 
+/** " (round 2 of 3)" when a case runs in rounds, "" when it runs once. */
+export function roundLabel(round, rounds) {
+  return rounds > 1 ? ` (round ${round} of ${rounds})` : '';
+}
+
 /**
  * `field` of the rows `isApp` picks over that of the rows `isBase` picks in the same round (rows
  * without a round count as round 1): `{ median, rounds }`, `{}` when no round has both.

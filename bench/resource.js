@@ -14,7 +14,7 @@
 // BENCH_CASES=json,verify,me,dpop,propagation,memory runs some of them and writes no results file)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, pairedRatio } from './lib.js';
+import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, pairedRatio, roundLabel } from './lib.js';
 import { boundTokenFor, dpopKey, withFreshProofs } from './dpop-proofs.js';
 import { AUDIENCE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
 
@@ -93,11 +93,11 @@ async function main() {
       children.push(rs);
       await until('the RS to accept the bench token', async () => (await me(rs, token)) === 200);
       out.smallRs = { rssBeforeLoadMb: +((await rs.rss()).rss / 2 ** 20).toFixed(1) };
-      const key = dpopKey();
-      const boundToken = only('dpop') ? await boundTokenFor(issuer, benchClient, secret, key) : undefined;
+      const key = only('dpop') ? dpopKey() : undefined;
+      const boundToken = key ? await boundTokenFor(issuer, benchClient, secret, key) : undefined;
       const rounds = only('me') && only('dpop') ? ROUNDS : 1;
       for (let round = 1; round <= rounds; round++) {
-        const label = rounds > 1 ? ` (round ${round} of ${rounds})` : '';
+        const label = roundLabel(round, rounds);
         if (only('me')) {
           const load = await withRssSampling(rs, () => measure(ME + label, { url: `${rs.url}/api/me`, ...bearer }));
           results.push({ ...load.result, name: ME, round, peakRssMb: load.peakRssMb });

@@ -2,20 +2,19 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AllExceptionsFilter } from '#errors';
 import { InvalidClient, InvalidRequest } from '#oauth';
-import type { TokenEndpoint } from './token-endpoint.js';
-import { tokenHandler } from './token-route.js';
+import { plainOAuthHandler } from './plain-oauth-route.js';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
   await app?.close();
 });
 
-/** A Fastify app with only the token route, answered by `handle`, errors through the app's filter. */
+/** A Fastify app with one OAuth route (at the token route's path), answered by `handle`, errors through the app's filter. */
 async function serve(handle: () => Promise<unknown>): Promise<{ inject: (options: object) => Promise<Answer> }> {
   app = Fastify();
   app.post(
     '/oauth/token',
-    tokenHandler({ handle } as unknown as TokenEndpoint, () => new AllExceptionsFilter()),
+    plainOAuthHandler(handle, () => new AllExceptionsFilter()),
   );
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -34,7 +33,7 @@ interface Answer {
   json: () => { error?: string } & Record<string, unknown>;
 }
 
-describe('tokenHandler', () => {
+describe('plainOAuthHandler', () => {
   it('answers 200 with the endpoint JSON and no-store headers', async () => {
     const server = await serve(async () => ({ access_token: 'a', token_type: 'Bearer' }));
     const response = await server.inject({ method: 'POST', url: '/oauth/token' });
