@@ -489,6 +489,8 @@ async function main() {
             RESOURCE_DATABASE_URL: db,
             RESOURCE_PORT: String(port),
             RESOURCE_HOST: '127.0.0.1',
+            // One process, as for the auth server: the soak judges this process's RSS.
+            RESOURCE_WORKERS: '1',
             ...(process.env.SOAK_RS_LOG_LEVEL ? { LOG_LEVEL: process.env.SOAK_RS_LOG_LEVEL } : {}),
           },
           RS_FLAGS,

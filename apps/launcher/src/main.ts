@@ -38,8 +38,9 @@ async function main(): Promise<void> {
   const eventBus = raw.REDIS_URL ? undefined : new InProcessEventBus();
   // The embedded PGlite is one session, never a pooler's: its locks are session-level (docs/pgbouncer.md).
   const embeddedConfig = { embeddedDatabase: true, databasePoolMode: 'session' } as const;
-  const authConfig = loadAuthServerConfig(raw, { ...(authDb ? { databaseUrl: authDb.url, ...embeddedConfig } : {}), syncEventBus: eventBus });
-  const resourceConfig = loadResourceServerConfig(raw, resourceDb ? { databaseUrl: resourceDb.url, ...embeddedConfig } : {});
+  // One process for both apps: no pool, whatever the databases (workers: 1).
+  const authConfig = loadAuthServerConfig(raw, { ...(authDb ? { databaseUrl: authDb.url, ...embeddedConfig } : {}), syncEventBus: eventBus, workers: 1 });
+  const resourceConfig = loadResourceServerConfig(raw, { ...(resourceDb ? { databaseUrl: resourceDb.url, ...embeddedConfig } : {}), workers: 1 });
   const auth = await startAuthServer(authConfig);
   const resource = await startResourceServer(resourceConfig, { eventBus });
 

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InvalidConfigurationError } from '#config';
@@ -37,6 +38,13 @@ describe(loadResourceServerConfig.name, () => {
     expect(() => loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_WORKERS: '2' })).toThrow(/RESOURCE_WORKERS above 1 needs REDIS_URL/);
     expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL, RESOURCE_WORKERS: '1' }).workers).toBe(1);
     for (const bad of ['0', '65', 'two', '1.5']) expect(() => loadResourceServerConfig({ ...redis, RESOURCE_WORKERS: bad })).toThrow(/RESOURCE_WORKERS/);
+  });
+
+  it('runs one worker per core by default where a pool can run: with REDIS_URL, on a database of its own', () => {
+    const redis = { RESOURCE_DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadResourceServerConfig(redis).workers).toBe(availableParallelism());
+    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL }).workers).toBe(1);
+    expect(loadResourceServerConfig(redis, { embeddedDatabase: true }).workers).toBe(1);
   });
 
   describe('AUTH_SERVER_MODE=external', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { IsRedisUrl, validateEnv, type RawEnv } from '#config';
@@ -78,13 +79,17 @@ export class ResourceServerEnv {
   @IsString()
   RESOURCE_ROUTES_FILE?: string;
 
-  /** Processes serving RESOURCE_PORT (node:cluster): one event loop carries about one core of gateway traffic. */
+  /**
+   * Processes serving RESOURCE_PORT (node:cluster): one event loop carries about one core of gateway
+   * traffic. Unset: one per core when REDIS_URL is set (the workers share the DPoP replay store and
+   * the events there), else one (defaultWorkers).
+   */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_WORKERS)
-  RESOURCE_WORKERS = 1;
+  RESOURCE_WORKERS?: number;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
@@ -128,7 +133,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     throw new Error('Invalid configuration: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must be set together');
   }
   if (parsed.AUTH_SERVER_MODE === 'external') assertExternalModeConfig(env, parsed);
-  if (parsed.RESOURCE_WORKERS > 1 && !parsed.REDIS_URL) {
+  if ((parsed.RESOURCE_WORKERS ?? 1) > 1 && !parsed.REDIS_URL) {
     throw new Error(
       'Invalid configuration: RESOURCE_WORKERS above 1 needs REDIS_URL: the workers share the DPoP proof replay store there, and one of them reads the events for all',
     );
@@ -150,7 +155,7 @@ export function loadResourceServerConfig(env: RawEnv = process.env, overrides: P
     tokenValidation: parsed.TOKEN_VALIDATION,
     authServerMode: parsed.AUTH_SERVER_MODE,
     logLevel: parsed.LOG_LEVEL,
-    workers: parsed.RESOURCE_WORKERS,
+    workers: parsed.RESOURCE_WORKERS ?? defaultWorkers(parsed.REDIS_URL, overrides.embeddedDatabase ?? false),
     routes,
     ...overrides,
   };
@@ -180,4 +185,13 @@ function assertExternalModeConfig(env: RawEnv, parsed: ResourceServerEnv): void 
       'Invalid configuration: TOKEN_VALIDATION=introspection requires RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET (the client this resource server introspects as)',
     );
   }
+}
+
+/**
+ * RESOURCE_WORKERS when unset: every core, as AUTH_WORKERS does, where a pool can run. A pool needs
+ * Redis (its workers share the DPoP proof replay store, and one reads the events for all) and the
+ * standalone server (the launcher's embedded databases live in its one process).
+ */
+function defaultWorkers(redisUrl: string | undefined, embeddedDatabase: boolean): number {
+  return redisUrl && !embeddedDatabase ? availableParallelism() : 1;
 }
