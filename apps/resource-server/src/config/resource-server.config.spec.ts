@@ -1,8 +1,7 @@
 // class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
 import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InvalidConfigurationError } from '#config';
