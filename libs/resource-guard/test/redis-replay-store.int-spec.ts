@@ -82,6 +82,38 @@ const inAMinute = () => Date.now() / 1000 + 60;
     await untilShared();
   });
 
+  it('after Redis failed to answer, decides alone at once, without asking it, until the retry delay has passed', async () => {
+    // A replica that waits ten minutes before asking again: nothing it decides meanwhile may reach Redis.
+    const patient = new RedisReplayStore(redis.url, undefined, 600_000);
+    try {
+      await eventually(
+        async () => {
+          const id = randomUUID();
+          await patient.firstUse(id, inAMinute());
+          return !(await replicaB.firstUse(id, inAMinute()));
+        },
+        10_000,
+        'the patient replica to share its ids through Redis',
+      );
+      const id = randomUUID();
+      redis.pause();
+      try {
+        // The first claim waits for the command's timeout, then starts the delay.
+        expect(await patient.firstUse(randomUUID(), inAMinute())).toBe(true);
+        pipelines = jest.spyOn(Pipeline.prototype, 'exec');
+        expect(await claimAll(patient, [id, randomUUID()])).toEqual([true, true]);
+        expect(await patient.firstUse(id, inAMinute())).toBe(false);
+        expect(pipelineSizes()).toEqual([]);
+      } finally {
+        redis.resume();
+      }
+      // Decided by the patient replica's memory alone: the other replica has not seen it.
+      expect(await replicaB.firstUse(id, inAMinute())).toBe(true);
+    } finally {
+      patient.onApplicationShutdown();
+    }
+  });
+
   it('while Redis is down each replica decides alone, and the ids are shared again once it is back', async () => {
     await redis.stop();
     try {

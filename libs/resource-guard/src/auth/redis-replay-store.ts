@@ -7,6 +7,8 @@ import { createRedisClient, type RedisClient } from '#sync';
 const KEY_PREFIX = 'portcullis:dpop-jti:';
 /** A request waits this long at most for Redis before this process's own memory decides alone. */
 const COMMAND_TIMEOUT_MS = 250;
+/** Once Redis failed to answer, it is asked again no sooner than this; meanwhile memory decides at once. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
 /** Pipelines on their way at once; ids arriving meanwhile wait and leave together in the next one. */
 const MAX_PIPELINES_IN_FLIGHT = 2;
 const MAX_IDS_PER_PIPELINE = 512;
@@ -30,16 +32,24 @@ interface Claim {
  * a write runs Redis's side of TCP too). ioredis's own auto-pipelining flushes on process.nextTick,
  * so it joins only the commands of one request's callback, never those of the turn's other requests.
  * A Redis Cluster still gets one command per id (claimInRedis).
+ *
+ * After a claim a connected Redis did not answer in time, the ids of the next `retryAfterMs` are
+ * decided by memory alone without asking (then the next claims ask again, and their answer ends or
+ * extends the wait): a Redis that hangs would otherwise hold every DPoP request for a timeout, and
+ * the requests queued behind the pipelines in flight for more than one.
  */
 export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
   private readonly logger = new Logger(RedisReplayStore.name);
   private readonly redis: RedisClient;
   private unreachableSince?: number;
+  /** While Redis is unreachable: when it is asked again (Date.now() ms). */
+  private askAgainAt = 0;
   private readonly claims = new GroupCommit<Claim>((batch) => this.setAll(batch), MAX_PIPELINES_IN_FLIGHT, MAX_IDS_PER_PIPELINE);
 
   constructor(
     redisUrl: string,
     private readonly local: ReplayStore = new MemoryReplayStore(),
+    private readonly retryAfterMs = DEFAULT_RETRY_AFTER_MS,
   ) {
     this.redis = createRedisClient(redisUrl, {
       lazyConnect: true,
@@ -54,6 +64,7 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
 
   async firstUse(key: string, expiresAtSeconds: number): Promise<boolean> {
     if (!(await this.local.firstUse(key, expiresAtSeconds))) return false;
+    if (this.unreachableSince !== undefined && Date.now() < this.askAgainAt) return true;
     const seconds = Math.max(1, Math.ceil(expiresAtSeconds - Date.now() / 1000));
     try {
       const answer = await this.claimInRedis(KEY_PREFIX + key, seconds);
@@ -63,6 +74,9 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
       }
       return answer === 'OK';
     } catch (error) {
+      // Connected, yet no answer in time (a hang): wait before asking again. Without a connection
+      // ioredis refuses at once (no offline queue), which costs no request any time.
+      if (this.redis.status === 'ready') this.askAgainAt = Date.now() + this.retryAfterMs;
       if (this.unreachableSince === undefined) {
         this.unreachableSince = Date.now();
         this.logger.warn(`Redis did not answer (${(error as Error).message}): DPoP proof ids are checked by this replica alone until it does`);
