@@ -28,12 +28,12 @@ const inAMinute = () => Date.now() / 1000 + 60;
     await redis?.stop();
   });
 
-  /** Until an id claimed at one replica is refused at the other: both are connected (a claim made meanwhile is decided alone). */
-  const untilShared = () =>
+  /** Until an id claimed at `first` (replica A) is refused at replica B: both are connected (a claim made meanwhile is decided alone). */
+  const untilShared = (first: RedisReplayStore = replicaA) =>
     eventually(
       async () => {
         const id = randomUUID();
-        await replicaA.firstUse(id, inAMinute());
+        await first.firstUse(id, inAMinute());
         return !(await replicaB.firstUse(id, inAMinute()));
       },
       10_000,
@@ -86,15 +86,7 @@ const inAMinute = () => Date.now() / 1000 + 60;
     // A replica that waits ten minutes before asking again: nothing it decides meanwhile may reach Redis.
     const patient = new RedisReplayStore(redis.url, undefined, 600_000);
     try {
-      await eventually(
-        async () => {
-          const id = randomUUID();
-          await patient.firstUse(id, inAMinute());
-          return !(await replicaB.firstUse(id, inAMinute()));
-        },
-        10_000,
-        'the patient replica to share its ids through Redis',
-      );
+      await untilShared(patient);
       const id = randomUUID();
       redis.pause();
       try {
