@@ -42,6 +42,8 @@ describe(loadResourceServerConfig.name, () => {
   it('runs one worker per core by default where a pool can run: with REDIS_URL, on a database of its own', () => {
     const redis = { RESOURCE_DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379' };
     expect(loadResourceServerConfig(redis).workers).toBe(availableParallelism());
+    // Empty, as docker-compose passes an unset ${RESOURCE_WORKERS:-}: the default.
+    expect(loadResourceServerConfig({ ...redis, RESOURCE_WORKERS: '' }).workers).toBe(availableParallelism());
     expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL }).workers).toBe(1);
     expect(loadResourceServerConfig(redis, { embeddedDatabase: true }).workers).toBe(1);
   });
