@@ -92,9 +92,14 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
   /** The user's browser: signs in, answers the consent page, and follows the redirect back to the client's loopback callback. */
   async function userAgent(authorizationUrl: URL, redirectUrl: string, decision: 'allow' | 'deny', user = USER): Promise<string> {
     // The client registered a moment ago: its first call must find it in the MCP server's registry
-    // (events, or the snapshot reloaded every second here); the guard refuses an unknown client.
+    // (events, or the snapshot reloaded every second here), the guard refusing an unknown client,
+    // and with the scope associated: a token's scope counts only while the registry associates it
+    // with the client (the association is an event of its own, after the client's).
     const clientId = authorizationUrl.searchParams.get('client_id')!;
-    if (decision === 'allow') await eventually(() => Promise.resolve(mcp.app.get(RegistryProjection).client(clientId) !== undefined), 15_000, 'the registered client to reach the MCP server');
+    if (decision === 'allow') {
+      const associated = () => mcp.app.get(RegistryProjection).client(clientId)?.scopes.has(MCP_SCOPE) === true;
+      await eventually(() => Promise.resolve(associated()), 15_000, 'the registered client and its scope to reach the MCP server');
+    }
     const browsing = authorizeThroughPages(as, `${authorizationUrl.pathname}${authorizationUrl.search}`, user, decision).then(({ location }) => fetch(location));
     const [code] = await Promise.all([codeFromCallback(redirectUrl), browsing]);
     return code;
