@@ -97,8 +97,8 @@ describe('examples/mcp-server: the MCP SDK client authorizes against Portcullis 
     // with the client (the association is an event of its own, after the client's).
     const clientId = authorizationUrl.searchParams.get('client_id')!;
     if (decision === 'allow') {
-      const associated = () => mcp.app.get(RegistryProjection).client(clientId)?.scopes.has(MCP_SCOPE) === true;
-      await eventually(() => Promise.resolve(associated()), 15_000, 'the registered client and its scope to reach the MCP server');
+      const associated = async () => mcp.app.get(RegistryProjection).client(clientId)?.scopes.has(MCP_SCOPE) === true;
+      await eventually(associated, 15_000, 'the registered client and its scope to reach the MCP server');
     }
     const browsing = authorizeThroughPages(as, `${authorizationUrl.pathname}${authorizationUrl.search}`, user, decision).then(({ location }) => fetch(location));
     const [code] = await Promise.all([codeFromCallback(redirectUrl), browsing]);

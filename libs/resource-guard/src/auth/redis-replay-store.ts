@@ -41,8 +41,9 @@ interface Claim {
 export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
   private readonly logger = new Logger(RedisReplayStore.name);
   private readonly redis: RedisClient;
-  private unreachableSince?: number;
-  /** While Redis is unreachable: when it is asked again (Date.now() ms). */
+  /** Since a claim failed and until one succeeds again (logged once each way). */
+  private unreachable = false;
+  /** After Redis hung: not asked before this time (Date.now() ms); 0 once it answers. */
   private askAgainAt = 0;
   private readonly claims = new GroupCommit<Claim>((batch) => this.setAll(batch), MAX_PIPELINES_IN_FLIGHT, MAX_IDS_PER_PIPELINE);
 
@@ -64,21 +65,22 @@ export class RedisReplayStore implements ReplayStore, OnApplicationShutdown {
 
   async firstUse(key: string, expiresAtSeconds: number): Promise<boolean> {
     if (!(await this.local.firstUse(key, expiresAtSeconds))) return false;
-    if (this.unreachableSince !== undefined && Date.now() < this.askAgainAt) return true;
+    if (this.askAgainAt !== 0 && Date.now() < this.askAgainAt) return true;
     const seconds = Math.max(1, Math.ceil(expiresAtSeconds - Date.now() / 1000));
     try {
       const answer = await this.claimInRedis(KEY_PREFIX + key, seconds);
-      if (this.unreachableSince !== undefined) {
+      this.askAgainAt = 0;
+      if (this.unreachable) {
         this.logger.log('Redis answers again: DPoP proof ids are shared with the other replicas again');
-        this.unreachableSince = undefined;
+        this.unreachable = false;
       }
       return answer === 'OK';
     } catch (error) {
       // Connected, yet no answer in time (a hang): wait before asking again. Without a connection
       // ioredis refuses at once (no offline queue), which costs no request any time.
       if (this.redis.status === 'ready') this.askAgainAt = Date.now() + this.retryAfterMs;
-      if (this.unreachableSince === undefined) {
-        this.unreachableSince = Date.now();
+      if (!this.unreachable) {
+        this.unreachable = true;
         this.logger.warn(`Redis did not answer (${(error as Error).message}): DPoP proof ids are checked by this replica alone until it does`);
       }
       return true;
