@@ -30,11 +30,8 @@ describe(loadAuthServerConfig.name, () => {
     });
   });
 
-  it('runs one worker per core with DATABASE_URL, one on the embedded database, AUTH_WORKERS when set', () => {
-    expect(loadAuthServerConfig({ DATABASE_URL }).workers).toBe(availableParallelism());
-    // Empty, as docker-compose passes an unset ${AUTH_WORKERS:-}: the default.
-    expect(loadAuthServerConfig({ DATABASE_URL, AUTH_WORKERS: '' }).workers).toBe(availableParallelism());
-    expect(loadAuthServerConfig({}, { databaseUrl: DATABASE_URL, embeddedDatabase: true }).workers).toBe(1);
+  // The default on a machine of several cores: auth-server-workers-default.spec.ts.
+  it('reads AUTH_WORKERS when set', () => {
     expect(loadAuthServerConfig({ DATABASE_URL, AUTH_WORKERS: '3' }).workers).toBe(3);
     expect(loadAuthServerConfig({ AUTH_WORKERS: '1' }, { databaseUrl: DATABASE_URL, embeddedDatabase: true }).workers).toBe(1);
   });

@@ -1,7 +1,7 @@
 // class-transformer's @Type reads decorator metadata; main.ts loads this polyfill in production.
 import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InvalidConfigurationError } from '#config';
@@ -39,15 +39,7 @@ describe(loadResourceServerConfig.name, () => {
     for (const bad of ['0', '65', 'two', '1.5']) expect(() => loadResourceServerConfig({ ...redis, RESOURCE_WORKERS: bad })).toThrow(/RESOURCE_WORKERS/);
   });
 
-  it('runs one worker per core by default where a pool can run: with REDIS_URL, on a database of its own', () => {
-    const redis = { RESOURCE_DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379' };
-    expect(loadResourceServerConfig(redis).workers).toBe(availableParallelism());
-    // Empty, as docker-compose passes an unset ${RESOURCE_WORKERS:-}: the default.
-    expect(loadResourceServerConfig({ ...redis, RESOURCE_WORKERS: '' }).workers).toBe(availableParallelism());
-    expect(loadResourceServerConfig({ RESOURCE_DATABASE_URL }).workers).toBe(1);
-    expect(loadResourceServerConfig(redis, { embeddedDatabase: true }).workers).toBe(1);
-  });
-
+  // The default, one per core where a pool can run: resource-server-workers-default.spec.ts.
   describe('AUTH_SERVER_MODE=external', () => {
     const external = { RESOURCE_DATABASE_URL, AUTH_SERVER_MODE: 'external', AUTH_ISSUER: 'https://id.example.com/realms/main' };
 
