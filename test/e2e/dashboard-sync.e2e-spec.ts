@@ -92,7 +92,7 @@ describe.each(transports)('dashboard: resource-server sync over $name', ({ trans
     for (const rs of seen) expect(rs).toMatchObject({ state: 'in_sync', behindEvents: 0, pendingEvents: 0, lagSeconds: 0 });
   });
 
-  it('shows a stopped instance behind, with the age of the change it has not applied', async () => {
+  it('shows a stopped instance behind, with the age of the change it has not applied (F-4)', async () => {
     const stopped = replicas.pop()!;
     await stopped.close();
     const created = await as.request('/admin/v1/scopes', { method: 'POST', headers: { authorization: as.adminAuthorization }, json: { name: 'dashboard.two', description: '' } });

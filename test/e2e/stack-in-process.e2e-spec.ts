@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import { InProcessEventBus } from '#sync';
 import { eventually } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
-import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
+import { TEST_ADMIN, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, grantIdOf } from '../../apps/auth-server/test/support/test-clients.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
+import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, tokenRequest } from '../../apps/auth-server/test/support/authorize-flow.helpers.js';
 
 // Two real apps on PGlite (no TEST_DATABASE_URL) boot in several seconds.
 jest.setTimeout(60_000);
@@ -91,7 +92,7 @@ describe('stack (in-process bus): auth server changes are enforced at the resour
     console.log(`[stack in-process] propagation: deactivation ${deactivation.toFixed(0)} ms, reactivation ${reactivation.toFixed(0)} ms, revocation ${revocation.toFixed(0)} ms`);
   });
 
-  it('a revoke-all and a new token in the same second: the old token is refused, the new one accepted', async () => {
+  it('a revoke-all and a new token in the same second: the old token is refused, the new one accepted (AD-10)', async () => {
     const client = await createStackClient(as, 'Stack Same Second');
     const warmup = await clientCredentialsToken(as, client);
     await eventually(async () => (await probe(rs, warmup)).status === 200, PROMISE_MS, 'the new client to be known');
@@ -105,6 +106,23 @@ describe('stack (in-process bus): auth server changes are enforced at the resour
     expect((await probe(rs, warmup)).status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expectAccepted(fresh);
+  });
+
+  it('RS-13 (AC-2): the access token of a code that is replayed is refused by the resource server within 1 s (the tokens.revoked event)', async () => {
+    const redirect = 'https://app.example.com/callback';
+    const client = await createTestClient(as, { name: 'Stack Code Replay', redirectUris: [redirect] });
+    const { location } = await authorizeThroughPages(as, authorizePath({ response_type: 'code', client_id: client.clientId, redirect_uri: redirect, state: 'rs13' }), TEST_ADMIN);
+    const code = codeFrom(location, redirect, 'rs13');
+    const redeem = () => tokenRequest(as, { grant_type: 'authorization_code', code, redirect_uri: redirect }, client);
+    const first = await redeem();
+    expect(first.status).toBe(200);
+    const token = first.body.access_token!;
+    await eventually(async () => (await probe(rs, token)).status === 200, PROMISE_MS, 'the new client to be known');
+    await expectAccepted(token);
+
+    expect(await redeem()).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code was already used' } });
+    const elapsed = await refusedWithin(token);
+    console.log(`[stack in-process] propagation: replayed code ${elapsed.toFixed(0)} ms`);
   });
 
   it('RFC 7009 revocation at /oauth/revoke is enforced within 1 s', async () => {

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
-import { InProcessEventBus, InProcessTransport, SyncEvents, type SyncEnvelope, type SyncTransportServer } from '../src/index.js';
-import { envelope, eventually, inProcessFixture, redisFixture, Replica, start, type TransportFixture } from './sync-test-kit.js';
+import { openTestRedisStream, redisServerAvailable, TestRedis } from '#testing';
+import { InProcessEventBus, InProcessTransport, readEventUnverified, RedisStreamsTransport, SyncEvents, type SyncEnvelope, type SyncTransportServer } from '../src/index.js';
+import { envelope, eventually, inProcessFixture, REDIS_URL, redisFixture, Replica, start, type TransportFixture } from './sync-test-kit.js';
 
 // Booting the app on an embedded PGlite (no TEST_DATABASE_URL) takes longer than jest's default.
 jest.setTimeout(60_000);
@@ -103,7 +104,7 @@ describe.each([
     expect(await fixture.unacked('rs-a')).toBe(1);
   });
 
-  it('acks events at or below the applied seq without dispatching them', async () => {
+  it('acks events at or below the applied seq without dispatching them (F-5)', async () => {
     const replica = new Replica();
     replica.lastApplied = 2;
     run(replica);
@@ -115,7 +116,7 @@ describe.each([
     expect(replica.gaps).toBe(0);
   });
 
-  it('gives each consumer group every event', async () => {
+  it('gives each consumer group every event (F-4: one group per replica, none depends on another)', async () => {
     const a = new Replica();
     const b = new Replica();
     run(a, 'rs-a');
@@ -206,4 +207,99 @@ describe('InProcessEventBus', () => {
       await transport.close();
     }
   });
+});
+
+/** Redis only: what a consumer group meets on a real server that trims, hangs or restarts. */
+describe('RedisStreamsTransport on a stream that changes under it', () => {
+  const running: SyncTransportServer[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const transport of running.splice(0)) await transport.close();
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  function consumer(redisUrl: string, stream: string, replica: Replica): SyncTransportServer {
+    const transport = start(
+      new RedisStreamsTransport({
+        redisUrl,
+        stream,
+        decode: async (raw) => readEventUnverified(raw),
+        group: 'rs-a',
+        consumer: 'c1',
+        lastAppliedSeq: replica.lastAppliedSeq,
+        onGap: replica.onGap,
+        onDeadLetter: replica.onDeadLetter,
+        retryDelayMs: 20,
+        blockMs: 200,
+      }),
+      replica,
+    );
+    running.push(transport);
+    return transport;
+  }
+
+  it('F-7: the stream trimmed (MAXLEN) past the group while its consumer was down: a snapshot resync, nothing applied twice or skipped', async () => {
+    const { stream, publisher, admin, close } = openTestRedisStream(REDIS_URL, 'test:sync:trim');
+    cleanups.push(close);
+    const first = new Replica();
+    const transport = consumer(REDIS_URL, stream, first);
+    for (const seq of [1, 2]) await publisher.publish(envelope(seq));
+    await eventually(() => first.applied.length === 2);
+    await transport.close();
+    running.splice(running.indexOf(transport), 1);
+
+    // While it is down, events 3 to 10 are published and the stream is cut to its newest 3.
+    for (let seq = 3; seq <= 10; seq++) await publisher.publish(envelope(seq));
+    await admin.xtrim(stream, 'MAXLEN', 3);
+    expect((await admin.xrange(stream, '-', '+')).map(([id]) => id)).toEqual(['8-0', '9-0', '10-0']);
+
+    const successor = new Replica();
+    successor.lastApplied = 2; // what it had committed
+    successor.snapshotSeq = 10; // the auth server's snapshot covers every event published
+    consumer(REDIS_URL, stream, successor);
+    await publisher.publish(envelope(11));
+    await eventually(() => successor.applied.length === 1);
+    expect(successor.gaps).toBe(1);
+    expect(successor.applied).toEqual([11]); // 3 to 10 come from the snapshot, 8 to 10 are not applied again
+    expect(successor.refused).toEqual([]);
+    const [pending] = (await admin.xpending(stream, 'rs-a')) as [number];
+    expect(pending).toBe(0);
+  });
+
+  (redisServerAvailable() ? it : it.skip)(
+    'F-14: a hung Redis (SIGSTOP) and a restarted one: the blocking read times out, XREADGROUP is issued again, the status follows the connection',
+    async () => {
+      const redis = await TestRedis.start();
+      cleanups.push(() => redis.stop());
+      const { stream, publisher, close } = openTestRedisStream(redis.url, 'test:sync:hang');
+      cleanups.push(async () => {
+        if (redis.running) await close().catch(() => undefined);
+      });
+      const replica = new Replica();
+      const transport = consumer(redis.url, stream, replica);
+      await publisher.publish(envelope(1));
+      await eventually(() => replica.applied.length === 1);
+      expect(transport.syncStatus().connected).toBe(true);
+
+      // Hung past BLOCK (200 ms) plus the reader's socket timeout (BLOCK + 2 s): the pending read fails, the loop keeps going.
+      redis.pause();
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      redis.resume();
+      await publisher.publish(envelope(2));
+      await eventually(() => replica.applied.length === 2, 10_000);
+      expect(replica.applied).toEqual([1, 2]);
+      expect(replica.gaps).toBe(0);
+
+      // Gone (connection refused): reported disconnected, then reconnected and reading again.
+      await redis.stop();
+      await eventually(() => !transport.syncStatus().connected, 10_000);
+      await redis.start();
+      await eventually(() => transport.syncStatus().connected, 10_000);
+      replica.snapshotSeq = 2; // the Redis came back empty: its group is gone, the consumer resyncs
+      await publisher.publish(envelope(3));
+      await eventually(() => replica.applied.length === 3, 10_000);
+      expect(replica.applied).toEqual([1, 2, 3]);
+    },
+    60_000,
+  );
 });

@@ -27,7 +27,7 @@ describe('syncViewOf', () => {
     expect(syncViewOf({ ...group, behind: 1, oldestUnackedSeq: 11 }, new Map(), NOW).lagSeconds).toBeNull();
   });
 
-  it('is offline without consumers, or when none has read for a while', () => {
+  it('is offline without consumers, or when none has read for a while (F-4)', () => {
     expect(syncViewOf({ ...group, consumers: 0 }, new Map(), NOW).state).toBe('offline');
     expect(syncViewOf({ ...group, idleMs: OFFLINE_AFTER_MS + 1 }, new Map(), NOW).state).toBe('offline');
     expect(syncViewOf({ ...group, idleMs: null }, new Map(), NOW).state).toBe('in_sync');

@@ -76,6 +76,20 @@ const sealing: PlanContext = {
 };
 
 describe(planImport.name, () => {
+  it("refuses a user named like a client and a client whose id is a user's name, on the server or in the file (SECURITY-CHECKLIST AD-6)", () => {
+    const current = state({ clients: [storedClient('billing')], users: [admin('admin'), admin('ann')] });
+    const result = plan({ clients: [row('ann', { secret: 'a-secret' }), row('reports', { secret: 'a-secret' })], users: [{ username: 'billing' }, { username: 'reports' }, { username: 'bob' }] }, current);
+    expect(result.rows.map(({ section, key, action }) => `${section} ${key} ${action}`)).toEqual([
+      'clients ann conflict',
+      'clients reports conflict',
+      'users billing conflict',
+      'users reports conflict',
+      'users bob create',
+    ]);
+    expect(result.rows[0].reason).toMatch(/username of a user/);
+    expect(result.rows[2].reason).toMatch(/id of a client/);
+  });
+
   it('creates new clients with the hash of their secret, and their associations', () => {
     const result = plan({ scopes: [{ name: 'billing.read' }], clients: [row('billing', { secret: 'from-webmethods', scopes: ['billing.read'] })] }, state());
     expect(result.rows).toEqual([

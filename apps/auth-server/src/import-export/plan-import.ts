@@ -2,6 +2,7 @@ import type { ImportDocument } from './parse-import.js';
 import type { ImportPlan, PlanContext, RegistryState } from './import-plan.js';
 import { planClients } from './plan-clients.js';
 import { planResources, planScopes, planSettings, planUsers } from './plan-rows.js';
+import { refuseSharedSubjects } from './plan-subjects.js';
 
 /**
  * What an import does to the server, row by row, decided before anything is written: the dry
@@ -18,7 +19,7 @@ export function planImport(document: ImportDocument, state: RegistryState, conte
   const users = planUsers(document.users, state);
   const resources = planResources(document.resources, state, { scopes: knownScopes, clients: knownClients }, context);
   return {
-    rows: [...settings.report, ...scopes.report, ...clients.report, ...users.report, ...resources.report],
+    rows: refuseSharedSubjects([...settings.report, ...scopes.report, ...clients.report, ...users.report, ...resources.report], state),
     settings: settings.changes,
     scopes: scopes.writes,
     clients: clients.writes,

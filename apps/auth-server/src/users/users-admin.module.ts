@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { auditTargetView } from '../audit/audit-target-view.provider.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
 import { ConsentsModule } from '../consents/consents.module.js';
 import { toUserConsentResponse } from './dto/user-consent.response.js';
 import { toUserSessionResponse } from './dto/user-session.response.js';
@@ -19,7 +20,7 @@ import { UsersModule } from './users.module.js';
 
 /** The users admin API; separate from UsersModule because AdminAuthModule (its guard) imports that one. */
 @Module({
-  imports: [UsersModule, TokensModule, AuditModule, SessionsModule, ConsentsModule],
+  imports: [UsersModule, ClientsModule, TokensModule, AuditModule, SessionsModule, ConsentsModule],
   controllers: [UsersAdminController, UserSessionsAdminController, UserConsentsAdminController],
   providers: [
     UsersAdminService,

@@ -10,6 +10,7 @@ import { mergeProfile } from './profile/merge-profile.js';
 import { UserProfileCache } from './profile/user-profile-cache.js';
 import type { ProfileChanges, UserProfile } from './profile/user-profile.js';
 import type { User } from './user.js';
+import { ClientsRepository } from '../clients/clients.repository.js';
 import { BrowserSessionsService } from '../sessions/browser-sessions.service.js';
 import { TokenRevoker } from '../tokens/token-revoker.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
@@ -19,12 +20,14 @@ import { UsersRepository, type UserChanges } from './users.repository.js';
 export class UsersAdminService {
   constructor(
     private readonly repository: UsersRepository,
+    private readonly clients: ClientsRepository,
     private readonly revoker: TokenRevoker,
     private readonly profiles: UserProfileCache,
     private readonly sessions: BrowserSessionsService,
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
+    if (await this.clients.clientIdTaken(body.username)) throw usernameIsAClientId();
     const passwordHash = await hashPassword(body.password);
     try {
       return await this.repository.insert(body.username, passwordHash, body.permissions ?? [], mergeProfile({}, body.profile ?? {}, nowSeconds()));
@@ -96,6 +99,15 @@ function profileChanges(current: UserProfile, changes: ProfileChanges | null): P
 /** OpenID Connect's updated_at is in seconds since the epoch. */
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * A user's tokens carry the username as `sub`, a client's own tokens its client id (RFC 9068): a
+ * user named like a client would make the two indistinguishable to a resource server
+ * (SECURITY-CHECKLIST AD-6, CC-4). Client ids are generated, so only the username can be refused.
+ */
+function usernameIsAClientId(): ConflictProblem {
+  return new ConflictProblem('the username is the id of a client', [{ field: 'username', message: "username must not be a client's client_id: its tokens' sub would not tell the user from the client" }]);
 }
 
 function usernameTaken(): ConflictProblem {

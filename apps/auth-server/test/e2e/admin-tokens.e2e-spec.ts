@@ -3,7 +3,7 @@ import { startTestAuthServer, type RunningAuthServer } from '../support/auth-ser
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { accessTokenFor, basic, createClient, createUser, postForm, type TestClient } from '../support/token-fixtures.js';
+import { accessTokenFor, basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
 
 // Booting on the embedded PGlite is slower than the default 5 s.
 jest.setTimeout(60_000);
@@ -96,6 +96,47 @@ describe('admin tokens API and admin bearer tokens', () => {
     expect((await admin(`/admin/v1/clients/${other.clientId}/tokens`, { method: 'DELETE' })).status).toBe(204);
     expect(((await (await admin(`/admin/v1/tokens?clientId=${other.clientId}`)).json()) as { items: unknown[] }).items).toEqual([]);
     expect((await admin('/admin/v1/clients/nobody/tokens', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('AD-10: "revoke all" of a client: every token inactive, refresh invalid_grant, and the tokens.revoked event that resource servers consume is written', async () => {
+    const victim = await createClient(server, { grants: ['client_credentials', 'authorization_code'], scopes: ['read'], refreshCount: { mode: 'unlimited' } });
+    const introspector = await createClient(server, { introspection: true });
+    const machine = await accessTokenFor(server, victim);
+    const { response: user } = await issueUserToken(victim, 'alice', ['read']);
+    const introspect = async (token: string) =>
+      (await postForm(server, '/oauth/introspect', { token }, { authorization: basic(introspector.clientId, introspector.secret) })).json();
+    for (const token of [machine, user.access_token, user.refresh_token!]) expect(await introspect(token)).toMatchObject({ active: true });
+
+    expect((await admin(`/admin/v1/clients/${victim.clientId}/tokens`, { method: 'DELETE' })).status).toBe(204);
+    for (const token of [machine, user.access_token, user.refresh_token!]) expect(await introspect(token)).toEqual({ active: false });
+    const refreshed = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: user.refresh_token! }, { authorization: basic(victim.clientId, victim.secret) });
+    expect(refreshed.status).toBe(400);
+    expect(await refreshed.json()).toMatchObject({ error: 'invalid_grant' });
+    // The same event path as every other revocation (outbox, then the stream): test/e2e/stack-in-process shows a resource server refusing within 1 s.
+    const events = await sql<{ payload: { clientId: string; revokedBefore?: string } }>(
+      server,
+      "SELECT payload FROM outbox_events WHERE kind = 'tokens.revoked' AND entity_id = $1",
+      [victim.clientId],
+    );
+    expect(events).toEqual([{ payload: expect.objectContaining({ clientId: victim.clientId, revokedBefore: expect.any(String) }) }]);
+  });
+
+  it('AD-1: an expired admin bearer token is 401, as no credentials are', async () => {
+    await createUser(server, 'expiring-root', 'expiring-root-password-1', ['access_control']);
+    const found = await server.app.get(ClientAuthenticator).find(client.clientId);
+    const user = await server.app.get(UsersService).findByUsername('expiring-root');
+    const target = { audience: server.config.issuer, scopes: ['admin'], lifetimeSeconds: 1, resources: [server.config.issuer] };
+    const { response } = await server.app
+      .get(TokenIssuance)
+      .issue({ client: found!, user: { id: user!.id, username: 'expiring-root' }, grantType: 'authorization_code', scopes: ['admin'], withRefreshToken: false, target });
+    const { exp } = JSON.parse(Buffer.from(response.access_token.split('.')[1], 'base64url').toString()) as { exp: number };
+    const bearer = { authorization: `Bearer ${response.access_token}` };
+    expect((await server.request('/admin/v1/tokens', { headers: bearer })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 1100));
+    const expired = await server.request('/admin/v1/tokens', { headers: bearer });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ status: 401, title: 'Unauthorized' });
+    expect((await server.request('/admin/v1/tokens')).status).toBe(401);
   });
 
   it('accepts a bearer token with scope admin issued to an admin user, and refuses others', async () => {

@@ -217,7 +217,7 @@ describe('client authentication with JWT assertions', () => {
     const sign = (spec: AssertionSpec = {}): Promise<string> => assertion(client.clientId, key.privateKey, 'ES256', { header: { kid: key.kid }, ...spec });
     const form = (value: string): Record<string, string> => ({ client_assertion_type: JWT_BEARER, client_assertion: value });
 
-    it('refuses a wrong aud', async () => {
+    it('refuses a wrong aud (TC-9)', async () => {
       await expectRefused(client.clientId, form(await sign({ claims: { aud: 'https://other-server.example' } })), /aud/);
       await expectRefused(client.clientId, form(await sign({ claims: { aud: `${issuer}/oauth/introspect` } })), /aud/);
     });
@@ -231,14 +231,21 @@ describe('client authentication with JWT assertions', () => {
       await expectRefused(client.clientId, form(await sign({ claims: { nbf: now + 120, exp: now + 200 } })), /nbf/);
     });
 
-    it('refuses a replayed jti and an assertion without jti', async () => {
+    it('refuses a replayed jti and an assertion without jti (TC-9)', async () => {
       const once = await sign();
       expect((await tokenWith(form(once))).status).toBe(200);
       await expectRefused(client.clientId, form(once), /replayed/);
       await expectRefused(client.clientId, form(await sign({ omit: ['jti'] })), /jti/);
     });
 
-    it('refuses an assertion signed by another key, with alg none, or with HS256 keyed by the public key', async () => {
+    it('F-13: refuses a jti replayed after a restart: the used ids are in the database, not in memory', async () => {
+      const once = await sign();
+      expect((await tokenWith(form(once))).status).toBe(200);
+      await server.restart();
+      await expectRefused(client.clientId, form(once), /replayed/);
+    });
+
+    it('refuses an assertion signed by another key, with alg none, or with HS256 keyed by the public key (TC-9)', async () => {
       await expectRefused(client.clientId, form(await assertion(client.clientId, other.privateKey, 'ES256', { header: { kid: key.kid } })), /signature/);
       await expectRefused(client.clientId, form(unsigned(client.clientId)), /alg|not acceptable/);
       const publicKeyAsSecret = new TextEncoder().encode(JSON.stringify(key.publicJwk));

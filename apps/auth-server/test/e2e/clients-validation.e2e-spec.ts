@@ -80,7 +80,7 @@ describe('client validation', () => {
   });
 
   it.each([
-    ['a fragment', 'https://app.example.com/cb#frag'],
+    ['a fragment (AD-4)', 'https://app.example.com/cb#frag'],
     ['a wildcard', 'https://*.example.com/cb'],
     ['a relative URI', '/callback'],
     ['no host', 'https:///cb'],
@@ -168,11 +168,20 @@ describe('client validation', () => {
     expect(described.description).toHaveLength(1000);
   });
 
-  it('rejects fields the client does not own (mass assignment)', async () => {
+  it('rejects fields the client does not own (mass assignment, AD-7)', async () => {
     await post(aClient({ clientId: 'chosen' }), 'clientId');
     await post(aClient({ clientSecret: 'chosen-secret' }), 'clientSecret');
     await post(aClient({ createdAt: '2020-01-01T00:00:00Z' }), 'createdAt');
     await post(aClient({ scopes: ['admin'] }), 'scopes');
+  });
+
+  it("AD-6: a client_id cannot be chosen, so never one equal to a user's sub (the username): 400 naming clientId, nothing written", async () => {
+    const username = 'ad6-chosen-sub';
+    expect((await call(server, 'POST', '/admin/v1/users', { username, password: 'ad6-password-long', permissions: [] })).status).toBe(201);
+    await post(aClient({ name: 'AD-6 App', clientId: username }), 'clientId');
+    const created = await createClient(server, { name: 'AD-6 App' });
+    expect(created.clientId).not.toBe(username);
+    expect((await call(server, 'GET', `/admin/v1/clients/${username}`)).status).toBe(404);
   });
 
   it('answers 400 for bodies that are not a client object', async () => {
@@ -212,7 +221,7 @@ describe('client validation', () => {
     });
   });
 
-  it('rejects malformed list filters and cursors with 400', async () => {
+  it('rejects malformed list filters and cursors with 400 (AD-9)', async () => {
     for (const query of ['limit=0', 'limit=201', 'limit=abc', 'active=maybe', 'cursor=%25%25', 'cursor=eyJ4IjoxfQ', 'cursor=' + Buffer.from(JSON.stringify({ created: "x'; DROP TABLE clients; --", id: 'y' })).toString('base64url')]) {
       const { status, body } = await call(server, 'GET', `/admin/v1/clients?${query}`);
       expect({ query, status, type: body.type }).toEqual({ query, status: 400, type: 'https://portcullis.dev/problems/validation' });

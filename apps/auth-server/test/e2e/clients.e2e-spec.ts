@@ -73,7 +73,7 @@ describe('clients admin API', () => {
       });
     });
 
-    it('never stores the secret in the clear (SECURITY-CHECKLIST AD-3)', async () => {
+    it('never stores the secret in the clear (SECURITY-CHECKLIST AD-3, TC-3)', async () => {
       const { clientId, clientSecret } = await createClient(server, { name: 'Hashed' });
       const rows = await sql(server, 'SELECT * FROM clients');
       expect(JSON.stringify(rows)).not.toContain(clientSecret);
@@ -312,7 +312,7 @@ describe('clients admin API', () => {
   });
 
   describe('authentication', () => {
-    it('answers 401 without credentials and with a wrong password', async () => {
+    it('answers 401 without credentials and with a wrong password (AD-1)', async () => {
       for (const headers of [{}, { authorization: basicAuthorization('admin', 'wrong-password') }] as Record<string, string>[]) {
         const response = await server.request('/admin/v1/clients', { method: 'POST', headers, json: aClient({ name: 'Nope' }) });
         expect([response.status, ((await response.json()) as Json).title]).toEqual([401, 'Unauthorized']);
@@ -320,7 +320,7 @@ describe('clients admin API', () => {
       expect(await sql(server, "SELECT 1 FROM clients WHERE name = 'Nope'")).toHaveLength(0);
     });
 
-    it('answers 403 to a user without access_control', async () => {
+    it('answers 403 to a user without access_control (AD-2)', async () => {
       await sql(server, "INSERT INTO users (username, password_hash, permissions) VALUES ('viewer', $1, '[]')", [await hashPassword('viewer-password')]);
       const headers = { authorization: basicAuthorization('viewer', 'viewer-password') };
       for (const [method, path] of [

@@ -107,6 +107,53 @@ describe('POST /oauth/token with grant_type=authorization_code', () => {
     expect(await sql('SELECT id FROM grants WHERE client_id = $1', [client.clientId])).toEqual([]);
   });
 
+  it('AD-8: deactivating a client takes effect at once at authorize, token and introspection, and its events are written in the same transaction', async () => {
+    const client = await createTestClient(server, { scopes: ['read'], grants: ['authorization_code', 'client_credentials'], refreshCount: { mode: 'unlimited' } });
+    const introspector = await createTestClient(server, { grants: ['client_credentials'], redirectUris: [] });
+    await patchClient(server, introspector.clientId, { introspection: true });
+    const introspectAs = async (token: string): Promise<unknown> => {
+      const authorization = `Basic ${Buffer.from(`${introspector.clientId}:${introspector.clientSecret}`).toString('base64')}`;
+      const response = await server.request('/oauth/introspect', {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+      });
+      return response.json();
+    };
+    const first = await redeem(client, await codeFor(client));
+    expect(first.status).toBe(200);
+    const pending = await codeFor(client);
+    const kinds = async () => (await sql<{ kind: string }>('SELECT kind FROM outbox_events WHERE entity_id = $1 ORDER BY seq', [client.clientId])).map((row) => row.kind);
+    const eventsBefore = await kinds();
+
+    // The events cannot be written: the deactivation is not committed either.
+    await sql(`CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected outage' USING ERRCODE = '57P01'; END $$`);
+    await sql('CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION refuse_outbox()');
+    let failed: Response;
+    try {
+      failed = await server.request(`/admin/v1/clients/${client.clientId}`, { method: 'PATCH', json: { active: false }, headers: { authorization: server.adminAuthorization } });
+    } finally {
+      await sql('DROP TRIGGER refuse_outbox ON outbox_events');
+      await sql('DROP FUNCTION refuse_outbox()');
+    }
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(await sql('SELECT active FROM clients WHERE client_id = $1', [client.clientId])).toEqual([{ active: true }]);
+    expect(await introspectAs(first.body.access_token!)).toMatchObject({ active: true });
+    expect(await kinds()).toEqual(eventsBefore);
+
+    await patchClient(server, client.clientId, { active: false });
+    // No waiting from here on: the change and its events are committed when the PATCH answers.
+    expect((await kinds()).slice(eventsBefore.length)).toEqual(['client.upserted', 'tokens.revoked']);
+    const authorize = await server.request(authorizePath({ response_type: 'code', client_id: client.clientId, redirect_uri: REDIRECT, state: 's' }));
+    expect([authorize.status, authorize.headers.get('location')]).toEqual([400, null]);
+    const invalidClient = { status: 401, body: { error: 'invalid_client', error_description: expect.any(String) } };
+    expect(await redeem(client, pending)).toEqual(invalidClient);
+    expect(await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! }, client)).toEqual(invalidClient);
+    expect(await tokenRequest(server, { grant_type: 'client_credentials' }, client)).toEqual(invalidClient);
+    expect(await introspectAs(first.body.access_token!)).toEqual({ active: false });
+    expect(await introspectAs(first.body.refresh_token!)).toEqual({ active: false });
+  });
+
   it('an exchange racing the deactivation of the user who consented stores no grant and fails with invalid_grant', async () => {
     const user = { username: 'leaving-user', password: 'leaving-password-1' };
     const created = await server.request('/admin/v1/users', { method: 'POST', headers: { authorization: server.adminAuthorization }, json: user });

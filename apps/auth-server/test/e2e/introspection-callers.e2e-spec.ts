@@ -58,6 +58,20 @@ describe('introspection and revocation: which client may ask about which token',
     expect(await introspect(foreign.refresh_token!, owner)).toMatchObject({ active: true, token_type: 'refresh_token' });
   });
 
+  it("IN-5: a resource server's client that is not in the token's aud (and not flagged) sees it as exactly {active:false}; a flagged one gets its aud to check", async () => {
+    const otherResource = 'https://in5-other-rs.example.com';
+    const otherRs = await createClient(server);
+    const made = await call(server, 'POST', '/admin/v1/resources', { identifier: otherResource, name: 'IN-5 other RS', scopes: [], clientId: otherRs.clientId });
+    expect(made.status).toBe(201);
+    const token = await accessTokenFor(server, owner);
+    const { aud } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { aud: string | string[] };
+    expect([aud].flat()).not.toContain(otherResource);
+    expect(await introspect(token, otherRs)).toEqual({ active: false });
+    // CONTRACT: a client flagged "introspection" learns about any token; the answer names the
+    // audience, which the resource server checks itself (test/e2e/introspection-stack, item 4).
+    expect(await introspect(token, introspector)).toMatchObject({ active: true, aud });
+  });
+
   it('a client flagged introspection:true sees every token', async () => {
     const foreign = await userGrant(owner);
     expect(await introspect(foreign.access_token, introspector)).toMatchObject({ active: true, client_id: owner.clientId, username: 'carol' });

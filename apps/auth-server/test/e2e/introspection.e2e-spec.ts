@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
 import { IntrospectionController } from '../../src/introspection/introspection.controller.js';
@@ -134,6 +135,26 @@ describe('POST /oauth/introspect', () => {
     expect(await missing.json()).toEqual({ error: 'invalid_request', error_description: 'the parameter token is missing' });
     const token = await accessTokenFor(server, client);
     expect(await (await introspect(token, resourceServer, { token_type_hint: 'bogus' })).json()).toMatchObject({ active: true });
+  });
+
+  it('IN-7: token scanning: every random token is exactly {"active":false} with Cache-Control: no-store; a scanner guessing the secret is throttled (429)', async () => {
+    const random = (): string =>
+      Math.random() < 0.5 ? randomBytes(32).toString('base64url') : [randomBytes(24), randomBytes(48), randomBytes(64)].map((part) => part.toString('base64url')).join('.');
+    for (let batch = 0; batch < 10; batch++) {
+      const answers = await Promise.all(Array.from({ length: 25 }, () => introspect(random())));
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('cache-control')).toBe('no-store');
+        expect(await answer.json()).toEqual(INACTIVE);
+      }
+    }
+    // Without the client's secret, guessing is locked out after ten failures (TC-10), at this endpoint too.
+    const scanner = await createClient(server);
+    for (let i = 0; i < 10; i++) expect((await postForm(server, '/oauth/introspect', { token: random() }, { authorization: basic(scanner.clientId, 'wrong') })).status).toBe(401);
+    const locked = await introspect(random(), scanner);
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('cache-control')).toBe('no-store');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('is answered by the plain Fastify handler (IntrospectionRoute): no-store on refusals too, 405 for other methods, the controller never runs', async () => {

@@ -108,6 +108,20 @@ describe('POST /oauth/token: refresh_token', () => {
     expect(event.payload.grantIds).toEqual([grant.grantId]);
   });
 
+  it('F-13: a rotated-out refresh token replayed after a restart is still refused and revokes the grant (state in the database) (RT-7)', async () => {
+    const grant = await issueGrant(client);
+    const rotated = (await (await refresh(client, grant.refresh)).json()) as Record<string, string>;
+    expect(rotated.refresh_token).toEqual(expect.any(String));
+    await server.restart();
+    const replay = await refresh(client, grant.refresh);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual(invalidGrant);
+    const newer = await refresh(client, rotated.refresh_token);
+    expect(newer.status).toBe(400);
+    const [row] = await sql<{ revoked: boolean }>(server, 'SELECT revoked_at IS NOT NULL AS revoked FROM grants WHERE id = $1', [grant.grantId]);
+    expect(row.revoked).toBe(true);
+  });
+
   it('RT-5: ten parallel refreshes with one token: exactly one 200, the rest invalid_grant', async () => {
     const grant = await issueGrant(client);
     const responses = await Promise.all(Array.from({ length: 10 }, () => refresh(client, grant.refresh)));
@@ -133,6 +147,32 @@ describe('POST /oauth/token: refresh_token', () => {
     const grant = await issueGrant(limited);
     const responses = await Promise.all(Array.from({ length: 10 }, () => refresh(limited, grant.refresh)));
     expect(responses.map((response) => response.status).sort()).toEqual([200, ...Array(9).fill(400)]);
+  });
+
+  it('RT-8: two rotations in the same second, then the older refresh token replayed: invalid_grant, and the grant is revoked', async () => {
+    const issuedAt = (body: Record<string, string>): number => (JSON.parse(Buffer.from(body.access_token.split('.')[1], 'base64url').toString()) as { iat: number }).iat;
+    // Rotations are told apart by their token hashes, not by their iat: make both land in one second
+    // (start each attempt on a second boundary; the access tokens' iat shows whether they did).
+    let sameSecond: { grantId: string; older: string; latest: string } | undefined;
+    for (let attempt = 0; attempt < 5 && !sameSecond; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+      const grant = await issueGrant(client);
+      const first = (await (await refresh(client, grant.refresh)).json()) as Record<string, string>;
+      const second = (await (await refresh(client, first.refresh_token)).json()) as Record<string, string>;
+      expect(second.refresh_token).toEqual(expect.any(String));
+      if (issuedAt(first) === issuedAt(second)) sameSecond = { grantId: grant.grantId, older: first.refresh_token, latest: second.refresh_token };
+    }
+    expect(sameSecond).toBeDefined();
+    const { grantId, older, latest } = sameSecond!;
+    const replay = await refresh(client, older);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual(invalidGrant);
+    // Seen as a replay (RT-4), not mistaken for the latest token of that second.
+    const [row] = await sql<{ revoked: boolean }>(server, 'SELECT revoked_at IS NOT NULL AS revoked FROM grants WHERE id = $1', [grantId]);
+    expect(row.revoked).toBe(true);
+    const newest = await refresh(client, latest);
+    expect(newest.status).toBe(400);
+    expect(await newest.json()).toEqual(invalidGrant);
   });
 
   it('issues no refresh token when the refresh count is 0', async () => {

@@ -422,7 +422,7 @@ describe('dynamic client registration', () => {
       expect(created).toBeGreaterThan(0);
     });
 
-    it('ignores unknown members and admin fields (no mass assignment)', async () => {
+    it('ignores unknown members and admin fields (no mass assignment, AD-7)', async () => {
       const { status, body } = await register({
         redirect_uris: [REDIRECT],
         introspection: true,

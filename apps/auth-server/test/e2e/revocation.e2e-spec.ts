@@ -31,7 +31,7 @@ describe('POST /oauth/revoke', () => {
     await server.close();
   });
 
-  it('revokes an access token: 200 with an empty body, the grant inactive, a tokens.revoked event written', async () => {
+  it('RV-6: revokes an access token (a JWT, by its grant: a denylist the resource servers get): 200 with an empty body, the grant inactive, a tokens.revoked event written', async () => {
     const token = await accessTokenFor(server, client);
     const response = await revoke(token);
     expect(response.status).toBe(200);

@@ -58,7 +58,7 @@ describe('outbox relay with a foreign entry above its ids in the stream', () => 
     expect(seqs.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('takes a refused id for "already published" only when the entry there is the same event', async () => {
+  it('takes a refused id for "already published" only when the entry there is the same event (F-5)', async () => {
     const otherStream = `${stream}:publisher`;
     const publisher = new RedisStreamPublisher({ redisUrl: REDIS_URL, stream: otherStream });
     try {

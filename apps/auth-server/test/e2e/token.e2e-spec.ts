@@ -207,6 +207,27 @@ describe('POST /oauth/token: client_credentials and client authentication', () =
       expect(decodeProtectedHeader(body.access_token).typ).toBe('at+jwt');
     });
 
+    it('CC-4: a client_credentials token is told apart from a user token, even for a user named like the client (gty)', async () => {
+      await createUser(server, client.clientId, 'namesake-password-1');
+      const claimsOf = async (response: Response): Promise<Record<string, unknown>> => {
+        expect(response.status).toBe(200);
+        const { access_token: token } = (await response.json()) as { access_token: string };
+        return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      };
+      const clientOnly = await claimsOf(await clientCredentials(server, client, { scope: 'read' }));
+      const user = await claimsOf(
+        await postForm(
+          server,
+          '/oauth/token',
+          { grant_type: 'password', username: client.clientId, password: 'namesake-password-1', scope: 'read' },
+          { authorization: basic(client.clientId, client.secret) },
+        ),
+      );
+      // sub and client_id alike: the grant type is what marks the token as the client's own.
+      expect(user).toMatchObject({ sub: client.clientId, client_id: client.clientId, gty: 'password' });
+      expect(clientOnly).toMatchObject({ sub: client.clientId, client_id: client.clientId, gty: 'client_credentials' });
+    });
+
     it('PW-1/PW-3: wrong password, unknown user and inactive user get the identical invalid_grant', async () => {
       for (const [username, password] of [
         ['alice', 'wrong-password'],

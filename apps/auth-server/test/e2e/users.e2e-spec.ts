@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { createClient } from '../support/clients-fixtures.js';
 
 // Booting on PGlite and scrypt on a loaded CI machine can exceed jest's 5 s default (the e2e project's testTimeout is not applied).
 jest.setTimeout(60_000);
@@ -160,6 +161,21 @@ describe('users admin API', () => {
     it('rejects a username taken in another case with 409', async () => {
       expect((await createUser({ username: 'Grace', password: 'long-enough' })).status).toBe(201);
       expect(await createUser({ username: 'gRACE', password: 'long-enough' })).toEqual({ status: 409, body: USERNAME_TAKEN });
+    });
+
+    it("refuses with 409 a username that is a client's id: their tokens' sub would be the same (AD-6, CC-4)", async () => {
+      const { clientId } = await createClient(server);
+      expect(await createUser({ username: clientId, password: 'long-enough' })).toEqual({
+        status: 409,
+        body: {
+          type: `${PROBLEMS}conflict`,
+          title: 'Conflict',
+          status: 409,
+          detail: 'the username is the id of a client',
+          errors: [{ field: 'username', message: "username must not be a client's client_id: its tokens' sub would not tell the user from the client" }],
+        },
+      });
+      expect((await admin(`/admin/v1/users?username=${encodeURIComponent(clientId as string)}`).then((response) => response.json())) as { items: unknown[] }).toMatchObject({ items: [] });
     });
 
     it('lets exactly one of concurrent creates of the same username win', async () => {

@@ -66,7 +66,7 @@ describe('resource server: registry sync and enforcement', () => {
     expect(await status(token)).toBe(200);
   });
 
-  it('ignores a redelivered event', async () => {
+  it('ignores a redelivered event (F-5)', async () => {
     const applied = rs.lastAppliedSeq();
     const sync = (await import('#resource-guard')).RegistrySyncService;
     await rs.app.get(sync).apply(envelope(applied - 1, 'client.upserted', 9, clientSnapshot({ clientId: 'late', active: false, entityVersion: 9 })));
