@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { TokenModule } from '../token/token.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { ResourcesModule } from '../resources/resources.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { LiveGrantCache } from './live-grant-cache.js';
 import { IntrospectionController } from './introspection.controller.js';
@@ -10,5 +11,5 @@ import { IntrospectionRoute } from './introspection-route.js';
 import { IntrospectionService } from './introspection.service.js';
 import { JwtIntrospectionResponse } from './jwt-introspection-response.js';
 
-@Module({ imports: [TokenModule, TokensModule, ClientsModule, KeysModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache, JwtIntrospectionResponse, IntrospectionEndpoint, IntrospectionRoute], exports: [IntrospectionService] })
+@Module({ imports: [TokenModule, TokensModule, ClientsModule, KeysModule, ResourcesModule], controllers: [IntrospectionController], providers: [IntrospectionService, LiveGrantCache, JwtIntrospectionResponse, IntrospectionEndpoint, IntrospectionRoute], exports: [IntrospectionService] })
 export class IntrospectionModule {}

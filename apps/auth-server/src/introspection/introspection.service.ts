@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { ResourceCatalog } from '../resources/resource-catalog.js';
+import { mayPresent } from '../token/grants/token-exchange/token-exchange-rules.js';
 import { AccessTokenVerifier, type VerifiedAccessToken } from '../tokens/access-token-verifier.js';
 import type { GrantWithState } from '../tokens/grant.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';
@@ -42,6 +44,7 @@ export class IntrospectionService {
     private readonly grants: GrantsRepository,
     private readonly liveGrants: LiveGrantCache,
     private readonly clients: ClientAuthenticator,
+    private readonly catalog: ResourceCatalog,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
@@ -57,9 +60,21 @@ export class IntrospectionService {
 
   private async accessToken(caller: Client, token: string): Promise<IntrospectionResponse> {
     const claims = await this.verifier.verify(token);
-    if (!claims || !mayLearnAbout(caller, claims.client_id)) return INACTIVE;
+    if (!claims || !(await this.mayLearnAboutAccessToken(caller, claims))) return INACTIVE;
     const active = await this.withLiveGrant(claims);
     return active ? accessTokenAnswer(active) : INACTIVE;
+  }
+
+  /**
+   * CONTRACT: a flagged client learns about any token, and any other about its own tokens and those
+   * it is in the audience of (an audience is its client_id or a resource it represents), as token
+   * exchange decides who may present a token. The catalog is read only off the hot path (the
+   * resource server's client is flagged).
+   */
+  private async mayLearnAboutAccessToken(caller: Client, claims: VerifiedAccessToken): Promise<boolean> {
+    if (mayLearnAbout(caller, claims.client_id)) return true;
+    const catalog = await this.catalog.current();
+    return mayPresent(caller, claims, (identifier) => catalog.get(identifier));
   }
 
   private async withLiveGrant(claims: VerifiedAccessToken): Promise<ActiveAccessToken | null> {

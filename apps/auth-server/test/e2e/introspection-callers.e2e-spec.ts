@@ -12,8 +12,9 @@ jest.setTimeout(60_000);
 
 /**
  * CONTRACT "Privileged scopes and token audiences": who may introspect (RFC 7662 §2.1, IN-2) and
- * revoke (RFC 7009 §2.1, RV-2) which token. Only a client flagged "introspection": true learns
- * about tokens of other clients; every other client sees them as exactly {"active": false}.
+ * revoke (RFC 7009 §2.1, RV-2) which token. A client flagged "introspection": true learns about
+ * every token; any other about its own and the access tokens it is in the audience of, and sees
+ * every other token as exactly {"active": false}.
  */
 describe('introspection and revocation: which client may ask about which token', () => {
   let server: RunningAuthServer;
@@ -70,6 +71,16 @@ describe('introspection and revocation: which client may ask about which token',
     // CONTRACT: a client flagged "introspection" learns about any token; the answer names the
     // audience, which the resource server checks itself (test/e2e/introspection-stack, item 4).
     expect(await introspect(token, introspector)).toMatchObject({ active: true, aud });
+  });
+
+  it("IN-5: the client that represents a resource in the token's aud learns about it (CONTRACT: in the audience)", async () => {
+    const resource = 'https://in5-reports.example.com';
+    const representing = await createClient(server);
+    expect((await call(server, 'POST', '/admin/v1/resources', { identifier: resource, name: 'IN-5 reports', scopes: [], clientId: representing.clientId })).status).toBe(201);
+    const token = await accessTokenFor(server, owner, { resource });
+    expect(await introspect(token, representing)).toMatchObject({ active: true, client_id: owner.clientId, aud: resource });
+    // Another resource's client, and a plain client, still see exactly {active:false}.
+    expect(await introspect(token, plain)).toEqual({ active: false });
   });
 
   it('a client flagged introspection:true sees every token', async () => {
