@@ -207,8 +207,9 @@ describe('POST /oauth/token: client_credentials and client authentication', () =
       expect(decodeProtectedHeader(body.access_token).typ).toBe('at+jwt');
     });
 
-    it('CC-4: a client_credentials token is told apart from a user token, even for a user named like the client (gty)', async () => {
-      await createUser(server, client.clientId, 'namesake-password-1');
+    it("CC-4: a client_credentials token is told apart from a user token: sub is the client id only for the client's own, and gty names the grant (no user may be named like a client: AD-6)", async () => {
+      await expect(createUser(server, client.clientId, 'namesake-password-1')).rejects.toThrow(/409/);
+      await createUser(server, 'cc4-user', 'cc4-user-password-1');
       const claimsOf = async (response: Response): Promise<Record<string, unknown>> => {
         expect(response.status).toBe(200);
         const { access_token: token } = (await response.json()) as { access_token: string };
@@ -219,12 +220,11 @@ describe('POST /oauth/token: client_credentials and client authentication', () =
         await postForm(
           server,
           '/oauth/token',
-          { grant_type: 'password', username: client.clientId, password: 'namesake-password-1', scope: 'read' },
+          { grant_type: 'password', username: 'cc4-user', password: 'cc4-user-password-1', scope: 'read' },
           { authorization: basic(client.clientId, client.secret) },
         ),
       );
-      // sub and client_id alike: the grant type is what marks the token as the client's own.
-      expect(user).toMatchObject({ sub: client.clientId, client_id: client.clientId, gty: 'password' });
+      expect(user).toMatchObject({ sub: 'cc4-user', client_id: client.clientId, gty: 'password' });
       expect(clientOnly).toMatchObject({ sub: client.clientId, client_id: client.clientId, gty: 'client_credentials' });
     });
 
