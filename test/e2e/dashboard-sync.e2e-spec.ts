@@ -110,5 +110,15 @@ describe.each(transports)('dashboard: resource-server sync over $name', ({ trans
     const behind = seen.find((rs) => rs.state === 'behind')!;
     expect(behind.behindEvents).toBe(1);
     expect(behind.lagSeconds).toEqual(expect.any(Number));
+    // The same, for alerting: /metrics labels each group's unacknowledged events (F-4).
+    const inSync = seen.find((rs) => rs.state === 'in_sync')!;
+    await eventually(
+      async () => {
+        const text = await (await as.request('/metrics')).text();
+        return text.includes(`sync_consumer_group_behind_events{group="${behind.group}"} 1\n`) && text.includes(`sync_consumer_group_behind_events{group="${inSync.group}"} 0\n`);
+      },
+      10_000,
+      "/metrics to show each group's unacknowledged events",
+    );
   });
 });

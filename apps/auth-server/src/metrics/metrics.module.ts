@@ -7,11 +7,12 @@ import { PasswordHashingMetrics } from './password-hashing-metrics.js';
 import { RetentionModule } from '../retention/retention.module.js';
 import { RetentionMetrics } from './retention-metrics.js';
 import { SyncModule } from '../sync/sync.module.js';
+import { SyncGroupMetrics } from './sync-group-metrics.js';
 import { TokenAnswersModule } from '../token/token-answers.js';
 
 /** GET /metrics (shared HTTP and pool metrics) plus the auth server's own counters and gauges. */
 @Module({
   imports: [OperabilityModule, OutboxModule, SyncModule, RetentionModule, TokenAnswersModule],
-  providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics, RetentionMetrics],
+  providers: [OAuthMetrics, OutboxMetrics, PasswordHashingMetrics, RetentionMetrics, SyncGroupMetrics],
 })
 export class AuthMetricsModule {}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { MetricsRegistry } from '#operability';
+import type { ConsumerGroupState, SyncPublisher } from '#sync';
+import { SYNC_PUBLISHER } from '../sync/sync-publisher.provider.js';
+
+/**
+ * Each resource-server instance's consumer group, read on scrape where the events go (as the
+ * dashboard reads it): the events it has not acknowledged, those delivered and pending, and how
+ * long since it last read, labelled by group, so that an alert can fire when a replica falls
+ * behind or is gone (SECURITY-CHECKLIST F-4). One read per second at most, shared by the gauges;
+ * every worker of AUTH_WORKERS reads the same groups, so the pool takes their maximum.
+ */
+@Injectable()
+export class SyncGroupMetrics {
+  private pending?: Promise<ConsumerGroupState[] | undefined>;
+
+  constructor(@Inject(SYNC_PUBLISHER) private readonly publisher: SyncPublisher, metrics: MetricsRegistry) {
+    const sample = (): Promise<ConsumerGroupState[] | undefined> => this.sample();
+    const gauge = (name: string, help: string, value: (group: ConsumerGroupState) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['group'],
+        registers: [metrics.registry],
+        aggregator: 'max',
+        async collect() {
+          const groups = await sample();
+          if (!groups) return;
+          // A group that is gone is no longer reported, rather than frozen at its last value.
+          this.reset();
+          for (const group of groups) {
+            const current = value(group);
+            if (current !== null) this.set({ group: group.group }, current);
+          }
+        },
+      });
+    gauge('sync_consumer_group_behind_events', 'Events a resource-server instance (consumer group) has not acknowledged yet', (group) => group.behind);
+    gauge('sync_consumer_group_pending_events', 'Events delivered to a consumer group and not acknowledged yet', (group) => group.pending);
+    gauge('sync_consumer_group_idle_seconds', 'Seconds since a consumer of the group last read (Redis Streams only)', (group) => (group.idleMs === null ? null : group.idleMs / 1000));
+  }
+
+  private sample(): Promise<ConsumerGroupState[] | undefined> {
+    this.pending ??= this.read().finally(() => setTimeout(() => (this.pending = undefined), 1000).unref());
+    return this.pending;
+  }
+
+  /** A scrape must not fail because Redis is away: the gauges keep their last values. */
+  private async read(): Promise<ConsumerGroupState[] | undefined> {
+    try {
+      return (await this.publisher.consumerGroups?.()) ?? [];
+    } catch {
+      return undefined;
+    }
+  }
+}
