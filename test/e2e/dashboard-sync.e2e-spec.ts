@@ -6,7 +6,7 @@ import { eventually } from '#testing';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { startStackAuthServer } from '../support/stack-harness.js';
-import { sql } from '../../apps/auth-server/test/support/token-fixtures.js';
+import { publishedOutboxSeq } from '../../apps/auth-server/test/support/outbox-seqs.js';
 
 jest.setTimeout(90_000);
 
@@ -40,21 +40,6 @@ describe.each(transports)('dashboard: resource-server sync over $name', ({ trans
     return ((await response.json()) as { sync: { transport: string; resourceServers: ResourceServerSync[] } }).sync;
   }
 
-  /**
-   * The seq of the last change, once the relay has published it: the admin API answers before the
-   * relay's next pass, so without this wait the dashboard can show both instances in sync with the
-   * events before the change.
-   */
-  async function publishedSeq(): Promise<number> {
-    await eventually(
-      async () => (await sql<{ n: number }>(as, 'SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL'))[0].n === 0,
-      20_000,
-      'the relay to publish the outbox',
-    );
-    const [row] = await sql<{ seq: string | null }>(as, 'SELECT max(seq) AS seq FROM outbox_events');
-    return Number(row.seq ?? 0);
-  }
-
   beforeAll(async () => {
     const bus = new InProcessEventBus();
     as = await startStackAuthServer(redis ? { redisUrl, syncStream: stream } : { syncEventBus: bus });
@@ -78,7 +63,7 @@ describe.each(transports)('dashboard: resource-server sync over $name', ({ trans
   it('lists each instance in sync once it applied the latest change', async () => {
     const created = await as.request('/admin/v1/scopes', { method: 'POST', headers: { authorization: as.adminAuthorization }, json: { name: 'dashboard.one', description: '' } });
     expect(created.status).toBe(201);
-    const last = await publishedSeq();
+    const last = await publishedOutboxSeq(as);
     let seen: ResourceServerSync[] = [];
     await eventually(
       async () => {
@@ -97,7 +82,7 @@ describe.each(transports)('dashboard: resource-server sync over $name', ({ trans
     await stopped.close();
     const created = await as.request('/admin/v1/scopes', { method: 'POST', headers: { authorization: as.adminAuthorization }, json: { name: 'dashboard.two', description: '' } });
     expect(created.status).toBe(201);
-    const last = await publishedSeq();
+    const last = await publishedOutboxSeq(as);
     let seen: ResourceServerSync[] = [];
     await eventually(
       async () => {

@@ -12,6 +12,7 @@ import { startTestResourceServer, type RunningResourceServer } from '../../apps/
 import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 import { authorizePath, authorizeThroughPages, codeFrom, createTestClient, tokenRequest } from '../../apps/auth-server/test/support/authorize-flow.helpers.js';
 import { sql } from '../../apps/auth-server/test/support/token-fixtures.js';
+import { lastOutboxSeq, publishedOutboxSeq } from '../../apps/auth-server/test/support/outbox-seqs.js';
 
 jest.setTimeout(90_000);
 
@@ -59,18 +60,8 @@ const SETTLE_MS = 20_000;
     return response.status;
   }
 
-  async function lastSeq(): Promise<number> {
-    const [row] = await sql<{ seq: string | null }>(auth[0], 'SELECT max(seq) AS seq FROM outbox_events');
-    return Number(row.seq ?? 0);
-  }
-
   async function settled(): Promise<void> {
-    await eventually(
-      async () => (await sql<{ n: number }>(auth[0], 'SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL'))[0].n === 0,
-      SETTLE_MS,
-      'the outbox to drain',
-    );
-    const last = await lastSeq();
+    const last = await publishedOutboxSeq(auth[0], SETTLE_MS);
     for (const rs of replicas) await eventually(() => rs.lastAppliedSeq() >= last, SETTLE_MS, `${rs.baseUrl} to reach seq ${last}`);
   }
 
@@ -152,7 +143,7 @@ const SETTLE_MS = 20_000;
 
   it('concurrent admin writes through both auth servers: distinct, gap-free seqs, each XADDed exactly once', async () => {
     await settled();
-    const from = await lastSeq();
+    const from = await lastOutboxSeq(auth[0]);
     const tag = randomBytes(3).toString('hex');
     // Scopes, clients, associations and updates, half through each instance, all at once.
     await Promise.all(

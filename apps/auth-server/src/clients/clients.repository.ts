@@ -25,12 +25,6 @@ export class ClientsRepository {
     return toClientWithSecrets(entity);
   }
 
-  /** Whether a client has exactly this id (a username may not: a token's `sub` would not tell them apart). */
-  async clientIdTaken(clientId: string): Promise<boolean> {
-    if (!isClientId(clientId) && !isDocumentClientId(clientId)) return false;
-    return this.clients.existsBy({ clientId });
-  }
-
   /** Names of the scopes associated with the client, sorted; pass the transaction to read inside it. */
   async scopeNamesOf(clientRef: string, tx?: Tx): Promise<string[]> {
     const manager = tx ? entityManagerOf(tx) : this.clients.manager;

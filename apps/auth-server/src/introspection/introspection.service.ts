@@ -3,7 +3,7 @@ import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { ResourceCatalog } from '../resources/resource-catalog.js';
-import { mayPresent } from '../token/grants/token-exchange/token-exchange-rules.js';
+import { mayPresent } from '../resources/in-the-audience.js';
 import { AccessTokenVerifier, type VerifiedAccessToken } from '../tokens/access-token-verifier.js';
 import type { GrantWithState } from '../tokens/grant.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';

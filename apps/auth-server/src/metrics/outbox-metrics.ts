@@ -3,6 +3,7 @@ import { Gauge } from 'prom-client';
 import { MetricsRegistry } from '#operability';
 import { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 import { OutboxRelay } from '../sync/outbox-relay.service.js';
+import { sharedSample } from './shared-sample.js';
 
 interface OutboxSample {
   backlog: number;
@@ -16,15 +17,13 @@ interface OutboxSample {
  */
 @Injectable()
 export class OutboxMetrics {
-  private pending?: Promise<OutboxSample | undefined>;
-
   constructor(
     private readonly outboxEvents: OutboxEventsRepository,
     metrics: MetricsRegistry,
     relay: OutboxRelay,
   ) {
     const registers = [metrics.registry];
-    const sample = (): Promise<OutboxSample | undefined> => this.sample();
+    const sample = sharedSample(() => this.query());
     new Gauge({
       name: 'outbox_backlog_events',
       help: 'Outbox events not yet published to the event transport',
@@ -54,11 +53,6 @@ export class OutboxMetrics {
         this.set(relay.blockedByForeignEntry ? 1 : 0);
       },
     });
-  }
-
-  private sample(): Promise<OutboxSample | undefined> {
-    this.pending ??= this.query().finally(() => setTimeout(() => (this.pending = undefined), 1000).unref());
-    return this.pending;
   }
 
   /** A scrape must not fail because the database is away: the gauges keep their last value. */

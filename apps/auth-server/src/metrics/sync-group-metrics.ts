@@ -3,6 +3,7 @@ import { Gauge } from 'prom-client';
 import { MetricsRegistry } from '#operability';
 import type { ConsumerGroupState, SyncPublisher } from '#sync';
 import { SYNC_PUBLISHER } from '../sync/sync-publisher.provider.js';
+import { sharedSample } from './shared-sample.js';
 
 /**
  * Each resource-server instance's consumer group, read on scrape where the events go (as the
@@ -13,10 +14,8 @@ import { SYNC_PUBLISHER } from '../sync/sync-publisher.provider.js';
  */
 @Injectable()
 export class SyncGroupMetrics {
-  private pending?: Promise<ConsumerGroupState[] | undefined>;
-
   constructor(@Inject(SYNC_PUBLISHER) private readonly publisher: SyncPublisher, metrics: MetricsRegistry) {
-    const sample = (): Promise<ConsumerGroupState[] | undefined> => this.sample();
+    const sample = sharedSample(() => this.read());
     const gauge = (name: string, help: string, value: (group: ConsumerGroupState) => number | null) =>
       new Gauge({
         name,
@@ -38,11 +37,6 @@ export class SyncGroupMetrics {
     gauge('sync_consumer_group_behind_events', 'Events a resource-server instance (consumer group) has not acknowledged yet', (group) => group.behind);
     gauge('sync_consumer_group_pending_events', 'Events delivered to a consumer group and not acknowledged yet', (group) => group.pending);
     gauge('sync_consumer_group_idle_seconds', 'Seconds since a consumer of the group last read (Redis Streams only)', (group) => (group.idleMs === null ? null : group.idleMs / 1000));
-  }
-
-  private sample(): Promise<ConsumerGroupState[] | undefined> {
-    this.pending ??= this.read().finally(() => setTimeout(() => (this.pending = undefined), 1000).unref());
-    return this.pending;
   }
 
   /** A scrape must not fail because Redis is away: the gauges keep their last values. */

@@ -27,7 +27,7 @@ export class UsersAdminService {
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
-    if (await this.clients.clientIdTaken(body.username)) throw usernameIsAClientId();
+    if (await this.clients.findByClientId(body.username)) throw usernameIsAClientId();
     const passwordHash = await hashPassword(body.password);
     try {
       return await this.repository.insert(body.username, passwordHash, body.permissions ?? [], mergeProfile({}, body.profile ?? {}, nowSeconds()));

@@ -125,7 +125,8 @@ describe('admin tokens API and admin bearer tokens', () => {
     await createUser(server, 'expiring-root', 'expiring-root-password-1', ['access_control']);
     const found = await server.app.get(ClientAuthenticator).find(client.clientId);
     const user = await server.app.get(UsersService).findByUsername('expiring-root');
-    const target = { audience: server.config.issuer, scopes: ['admin'], lifetimeSeconds: 1, resources: [server.config.issuer] };
+    // Long enough for the check that it works first, even on a loaded machine; then its expiry is waited out.
+    const target = { audience: server.config.issuer, scopes: ['admin'], lifetimeSeconds: 4, resources: [server.config.issuer] };
     const { response } = await server.app
       .get(TokenIssuance)
       .issue({ client: found!, user: { id: user!.id, username: 'expiring-root' }, grantType: 'authorization_code', scopes: ['admin'], withRefreshToken: false, target });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { audiencesOf, mayPresent } from '../../../resources/in-the-audience.js';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '#oauth';
 import type { Resource } from '../../../resources/resource.js';
 import {
@@ -6,10 +7,8 @@ import {
   actorClaimFor,
   assertAccessTokenType,
   assertParameterPairs,
-  audiencesOf,
   exchangeAudience,
   exchangeScopes,
-  mayPresent,
   type PresentedToken,
 } from './token-exchange-rules.js';
 

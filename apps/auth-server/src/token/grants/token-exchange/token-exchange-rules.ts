@@ -33,26 +33,6 @@ export function assertParameterPairs(request: { actor_token?: string; actor_toke
   }
 }
 
-/** The token's audiences: `aud` may be a string or an array (CONTRACT.md "Precisions"). */
-export function audiencesOf(token: Pick<PresentedToken, 'aud'>): string[] {
-  if (typeof token.aud === 'string') return [token.aud];
-  return Array.isArray(token.aud) ? token.aud.filter((value): value is string => typeof value === 'string') : [];
-}
-
-/**
- * Whether the caller may present the token: it was issued to the caller, or the caller is in its
- * audience, i.e. an audience is the caller's client_id or a resource that names the caller as the
- * client representing it (CONTRACT.md "Precisions").
- */
-export function mayPresent(
-  caller: Pick<Client, 'clientId'>,
-  token: PresentedToken,
-  resourceOf: (identifier: string) => Pick<Resource, 'clientId'> | undefined,
-): boolean {
-  if (token.client_id === caller.clientId) return true;
-  return audiencesOf(token).some((audience) => audience === caller.clientId || resourceOf(audience)?.clientId === caller.clientId);
-}
-
 /**
  * RFC 8693 §4.1: the new token's `act`. With an actor token, the actor is the current one and the
  * subject token's own `act` (the prior actors) nests inside it. Without one (impersonation), the

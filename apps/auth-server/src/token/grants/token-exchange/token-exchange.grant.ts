@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { audiencesOf, mayPresent } from '../../../resources/in-the-audience.js';
 import { ClientTypes, GrantTypes, InvalidRequest, OAuthError, UnauthorizedClient } from '#oauth';
 import { AuditWriter } from '../../../audit/audit-writer.js';
 import type { Client } from '../../../clients/client.js';
@@ -14,10 +15,8 @@ import {
   actorClaimFor,
   assertAccessTokenType,
   assertParameterPairs,
-  audiencesOf,
   exchangeAudience,
   exchangeScopes,
-  mayPresent,
 } from './token-exchange-rules.js';
 
 const PARAMETERS = new GrantParameters(
