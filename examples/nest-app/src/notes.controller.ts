@@ -17,7 +17,8 @@ export interface Note {
 
 /** Who called, as the guard verified it: what a handler needs from the token. */
 function callerOf(access: AuthenticatedAccess) {
-  return { subject: access.sub, clientId: access.clientId, scopes: access.effectiveScopes, tokenId: access.tokenId };
+  // grantType 'client_credentials': the client acting for itself, whatever its subject looks like (CC-4).
+  return { subject: access.sub, clientId: access.clientId, scopes: access.effectiveScopes, tokenId: access.tokenId, grantType: access.grantType };
 }
 
 @Controller()

@@ -101,7 +101,7 @@ describe('examples/nest-app with a Portcullis auth server (synced mode)', () => 
     expect(listed.status).toBe(200);
     expect(await listed.json()).toEqual({
       notes: [{ id: 1, text: 'hello', writtenBy: writer.clientId }],
-      caller: { subject: writer.clientId, clientId: writer.clientId, scopes: ['notes.read', 'notes.write'], tokenId: jti },
+      caller: { subject: writer.clientId, clientId: writer.clientId, scopes: ['notes.read', 'notes.write'], tokenId: jti, grantType: 'client_credentials' },
     });
     expect((await call(notes.url, '/me', token)).status).toBe(200);
   });

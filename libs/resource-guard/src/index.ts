@@ -30,6 +30,7 @@ export { SyncTransportRegistry, STALENESS_BUDGET_MS } from './registry/sync-stat
 export type { ProjectedClient, ScopeRecord } from './registry/registry.js';
 export { ExternalAsModule } from './external-as/external-as.module.js';
 export { ExternalAuthServer } from './external-as/external-auth-server.js';
+export { PortcullisSigningKeys } from './auth/portcullis-signing-keys.js';
 export { GuardTelemetry, GuardTelemetryModule } from './telemetry/guard-telemetry.js';
 export { REGISTRY_DATA_SOURCE } from './database/registry-data-source.js';
 export { registryMigrations } from './database/migrations/index.js';

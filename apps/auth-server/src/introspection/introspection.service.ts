@@ -129,6 +129,8 @@ function accessTokenAnswer({ claims, grant, scopes }: ActiveAccessToken): Intros
     aud: claims.aud,
     iss: claims.iss,
     jti: claims.jti,
+    // Not in RFC 7662, which allows more members: a resource server tells client-only tokens apart by it (CC-4).
+    gty: claims.gty,
     // RFC 8693 §4.1: who acts for the subject, in a token made by delegation.
     ...(claims.act !== undefined ? { act: claims.act } : {}),
   };

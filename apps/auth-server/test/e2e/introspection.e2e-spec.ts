@@ -40,7 +40,7 @@ describe('POST /oauth/introspect', () => {
     await server.close();
   });
 
-  it('describes an active client_credentials token', async () => {
+  it('describes an active client_credentials token, with its grant type (gty: CC-4)', async () => {
     const token = await accessTokenFor(server, client, { scope: 'read' });
     const response = await introspect(token);
     expect(response.status).toBe(200);
@@ -57,6 +57,7 @@ describe('POST /oauth/introspect', () => {
       aud: 'http://localhost:3001',
       iss: server.config.issuer,
       jti: expect.any(String),
+      gty: 'client_credentials',
     });
   });
 
@@ -68,7 +69,7 @@ describe('POST /oauth/introspect', () => {
     const { response } = await server.app
       .get(TokenIssuance)
       .issue({ client: found!, user: { id: user!.id, username: 'alice' }, grantType: 'authorization_code', scopes: ['read'], withRefreshToken: true });
-    expect(await (await introspect(response.access_token)).json()).toMatchObject({ active: true, username: 'alice', sub: 'alice', scope: 'read' });
+    expect(await (await introspect(response.access_token)).json()).toMatchObject({ active: true, username: 'alice', sub: 'alice', scope: 'read', gty: 'authorization_code' });
     expect(await (await introspect(response.refresh_token, resourceServer, { token_type_hint: 'access_token' })).json()).toEqual({
       active: true,
       scope: 'read',

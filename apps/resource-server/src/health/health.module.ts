@@ -1,11 +1,11 @@
 import { HealthEndpointsModule } from '#operability';
-import { ExternalAsModule, RegistryModule } from '#resource-guard';
+import { AuthModule, ExternalAsModule, RegistryModule } from '#resource-guard';
 import { RouteAccessModule } from '../route-access/route-access.module.js';
 import { RegistryHealthIndicator } from './registry.health.js';
 
-/** GET /health/live and /health/ready (libs/operability); ready needs the registry and its event transport. */
+/** GET /health/live and /health/ready (libs/operability); ready needs the registry, the signing keys and the event transport. */
 export const HealthModule = HealthEndpointsModule.forApp({
-  readinessSummary: 'Readiness: registry snapshot loaded, event transport not cut off beyond the staleness budget',
+  readinessSummary: 'Readiness: registry snapshot and signing keys loaded, event transport not cut off beyond the staleness budget',
   indicator: RegistryHealthIndicator,
-  imports: [RegistryModule, ExternalAsModule, RouteAccessModule],
+  imports: [RegistryModule, AuthModule, ExternalAsModule, RouteAccessModule],
 });

@@ -12,6 +12,12 @@ export interface AccessTokenPrincipal {
   scopes: string[];
   /** The `jti` claim: this token's id (X-Auth-Token-Id). */
   tokenId?: string;
+  /**
+   * The `gty` claim (Portcullis, Auth0): the grant the token came from. `client_credentials` means
+   * no user is involved, even when `sub` looks like a username (SECURITY-CHECKLIST CC-4: RFC 9068
+   * §2.2 lets a client-only token carry the client as `sub`). Undefined when the token does not say.
+   */
+  grantType?: string;
   /** The `gid` claim: revocation unit at the auth server. */
   grantId?: string;
   /** Seconds since the epoch. */

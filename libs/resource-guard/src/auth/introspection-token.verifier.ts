@@ -21,6 +21,7 @@ interface IntrospectionResponse {
   iat?: number;
   exp?: number;
   gid?: string;
+  gty?: string;
   jti?: string;
   token_type?: string;
   cnf?: unknown;
@@ -67,6 +68,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
       clientId: answer.client_id,
       scopes: (answer.scope ?? '').split(' ').filter(Boolean),
       tokenId: typeof answer.jti === 'string' ? answer.jti : undefined,
+      ...(typeof answer.gty === 'string' ? { grantType: answer.gty } : {}),
       grantId: this.external ? undefined : answer.gid,
       issuedAt: answer.iat,
       expiresAt: answer.exp,

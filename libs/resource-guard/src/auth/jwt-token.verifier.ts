@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ACCESS_TOKEN_TYP, InvalidToken, TemporarilyUnavailable, type AccessTokenClaim } from '#oauth';
 import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
 import type { AccessTokenPrincipal, TokenVerifier } from './access-token.js';
@@ -48,22 +48,6 @@ export class JwtTokenVerifier implements TokenVerifier {
     private readonly profile: JwtProfile = PORTCULLIS_JWT_PROFILE,
   ) {}
 
-  /** Portcullis's own tokens, keys at its /oauth/jwks; `onJwksFetch` is told of every JWKS request (a metric), through jose's fetch hook. */
-  static forPortcullis(config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl'>, onJwksFetch?: () => void): JwtTokenVerifier {
-    // An unknown kid triggers one refetch, then nothing for 5 s (SECURITY-CHECKLIST RS-12). The
-    // cooldown must stay below the auth server's key activation delay (10 s by default): a fetch
-    // just before a rotation would otherwise refuse the new key's tokens until it expired.
-    const jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), {
-      cooldownDuration: 5000,
-      timeoutDuration: 5000,
-      [customFetch]: (url, options) => {
-        onJwksFetch?.();
-        return fetch(url, options);
-      },
-    });
-    return new JwtTokenVerifier(config, jwks);
-  }
-
   cached(token: string): AccessTokenPrincipal | undefined {
     return this.cache.get(token);
   }
@@ -109,6 +93,7 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
   const scope = payload.scope ?? '';
   if (typeof clientId !== 'string' || typeof payload.sub !== 'string' || typeof scope !== 'string') throw new InvalidToken();
   if (grantIds && payload.gid !== undefined && typeof payload.gid !== 'string') throw new InvalidToken();
+  if (payload.gty !== undefined && typeof payload.gty !== 'string') throw new InvalidToken();
   const jkt = boundKeyThumbprint(payload.cnf);
   const audiences = audiencesOf(payload.aud);
   if (audiences.length === 0) throw new InvalidToken('the access token names no audience');
@@ -118,6 +103,7 @@ function principalOf(payload: JWTPayload, grantIds: boolean): AccessTokenPrincip
     clientId,
     scopes: scope.split(' ').filter(Boolean),
     tokenId: payload.jti,
+    ...(payload.gty === undefined ? {} : { grantType: payload.gty as string }),
     grantId: grantIds ? (payload.gid as string | undefined) : undefined,
     issuedAt: payload.iat,
     expiresAt: payload.exp,

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { TemporarilyUnavailable } from '#oauth';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
+import { remoteKeySet, type RemoteKeySet } from '../jwks/remote-key-set.js';
 import { fetchAuthorizationServerMetadata, type AuthorizationServerMetadata } from './authorization-server-metadata.js';
 
 const RETRY_MS = 1000;
-
-type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
 
 /**
  * AUTH_SERVER_MODE=external: the authorization server as its metadata describes it. Fetched in
@@ -18,7 +17,7 @@ type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
 export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ExternalAuthServer');
   private metadata?: AuthorizationServerMetadata;
-  private keys?: RemoteKeys;
+  private keys?: RemoteKeySet;
   private ready = false;
   private retry?: NodeJS.Timeout;
   private stopped = false;
@@ -74,19 +73,8 @@ export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (!this.metadata.jwks_uri) throw new Error('the metadata has no jwks_uri');
-    this.keys ??= this.remoteKeys(this.metadata.jwks_uri);
-    await this.keys.reload();
-  }
-
-  private remoteKeys(jwksUri: string): RemoteKeys {
     // The same cooldown as for Portcullis's own keys (SECURITY-CHECKLIST RS-12).
-    return createRemoteJWKSet(new URL(jwksUri), {
-      cooldownDuration: 5000,
-      timeoutDuration: 5000,
-      [customFetch]: (url, options) => {
-        this.telemetry.jwksFetched();
-        return fetch(url, options);
-      },
-    });
+    this.keys ??= remoteKeySet(this.metadata.jwks_uri, () => this.telemetry.jwksFetched());
+    await this.keys.reload();
   }
 }

@@ -1,9 +1,7 @@
-import { createRemoteJWKSet, customFetch, errors } from 'jose';
+import { errors } from 'jose';
 import { RejectedEvent, verifyEvent, type SyncEnvelope } from '#sync';
+import { remoteKeySet, type RemoteKeySet } from '../jwks/remote-key-set.js';
 import type { ResourceGuardConfig } from '../config/resource-guard.config.js';
-
-/** Same cooldown as the access-token verifier: below the auth server's key activation delay. */
-const JWKS_COOLDOWN_MS = 5000;
 
 /**
  * Checks that a stream entry was signed by this installation's auth server: its JWKS, its issuer
@@ -13,20 +11,14 @@ const JWKS_COOLDOWN_MS = 5000;
  * mistaken for another installation's.
  */
 export class EventVerifier {
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private readonly jwks: RemoteKeySet;
 
   constructor(
     private readonly config: Pick<ResourceGuardConfig, 'issuer' | 'authServerUrl'>,
     onJwksFetch?: () => void,
   ) {
-    this.jwks = createRemoteJWKSet(new URL(`${config.authServerUrl}/oauth/jwks`), {
-      cooldownDuration: JWKS_COOLDOWN_MS,
-      timeoutDuration: 5000,
-      [customFetch]: (url, options) => {
-        onJwksFetch?.();
-        return fetch(url, options);
-      },
-    });
+    // The access-token verifier's cooldown: below the auth server's key activation delay.
+    this.jwks = remoteKeySet(`${config.authServerUrl}/oauth/jwks`, onJwksFetch);
   }
 
   readonly verify = async (raw: string): Promise<SyncEnvelope> => {
