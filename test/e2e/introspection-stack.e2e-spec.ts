@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ClientAuthenticator } from '../../apps/auth-server/src/clients/client-authenticator.js';
+import { DEFAULT_SCAN_POLICY, TokenScanThrottle } from '../../apps/auth-server/src/introspection/token-scan-throttle.js';
 import { TokenIssuance } from '../../apps/auth-server/src/tokens/token-issuance.js';
 import { UsersService } from '../../apps/auth-server/src/users/users.service.js';
 import { InProcessEventBus } from '#sync';
@@ -117,5 +118,21 @@ describe('resource server in introspection mode, against the real auth server', 
     const me = (await (await rs.request('/api/me', { token })).json()) as { scopes: string[] };
     expect(me.scopes).toEqual(['reports.read', 'reports.write']);
     expect(await introspectAtAuthServer(token)).toMatchObject({ active: true, scope: 'reports.read reports.write' });
+  });
+
+  it('IN-7: garbage its callers send locks the resource server out of introspection for unknown tokens only: they stay 401 (not 503), valid tokens 200', async () => {
+    const client = await createStackClient(as, 'Scanned App', ['reports.read']);
+    const token = await clientCredentialsToken(as, client);
+    await eventually(async () => (await probe(rs, token)).status === 200, 1000, 'the new client to be known');
+    const throttle = as.app.get(TokenScanThrottle);
+    throttle.usePolicy({ maxUnknownTokens: 3, windowSeconds: 60 });
+    try {
+      for (let i = 0; i < 6; i++) {
+        expect(await probe(rs, `garbage-${i}-${Math.random()}`)).toEqual({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN_CHALLENGE) });
+      }
+      expect(await probe(rs, token)).toEqual({ status: 200, challenge: null });
+    } finally {
+      throttle.usePolicy(DEFAULT_SCAN_POLICY);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
+import { KeyStore } from '../keys/key-store.js';
 import { ResourceCatalog } from '../resources/resource-catalog.js';
 import { mayPresent } from '../resources/in-the-audience.js';
 import { AccessTokenVerifier, type VerifiedAccessToken } from '../tokens/access-token-verifier.js';
@@ -9,11 +10,20 @@ import type { GrantWithState } from '../tokens/grant.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';
 import { hashToken, looksLikeJwt } from '../tokens/refresh-token.js';
 import { LiveGrantCache } from './live-grant-cache.js';
+import { signedHere } from './signed-here.js';
 
 /** RFC 7662 §2.2: an inactive token gets exactly this, nothing else. */
 export const INACTIVE = { active: false } as const;
 
 export type IntrospectionResponse = typeof INACTIVE | ({ active: true } & Record<string, unknown>);
+
+/** The answer, and whether its token was ever issued here (TokenScanThrottle counts those that were not). */
+export interface Introspection {
+  answer: IntrospectionResponse;
+  issuedHere: boolean;
+}
+
+const ISSUED_INACTIVE: Introspection = { answer: INACTIVE, issuedHere: true };
 
 /** An access token that is active now, as introspection judges it (userinfo asks the same question). */
 export interface ActiveAccessToken {
@@ -45,10 +55,11 @@ export class IntrospectionService {
     private readonly liveGrants: LiveGrantCache,
     private readonly clients: ClientAuthenticator,
     private readonly catalog: ResourceCatalog,
+    private readonly keys: KeyStore,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
-  async introspect(caller: Client, token: string): Promise<IntrospectionResponse> {
+  async introspect(caller: Client, token: string): Promise<Introspection> {
     return looksLikeJwt(token) ? this.accessToken(caller, token) : this.refreshToken(caller, token);
   }
 
@@ -58,11 +69,12 @@ export class IntrospectionService {
     return claims ? this.withLiveGrant(claims) : null;
   }
 
-  private async accessToken(caller: Client, token: string): Promise<IntrospectionResponse> {
+  private async accessToken(caller: Client, token: string): Promise<Introspection> {
     const claims = await this.verifier.verify(token);
-    if (!claims || !(await this.mayLearnAboutAccessToken(caller, claims))) return INACTIVE;
+    if (!claims) return { answer: INACTIVE, issuedHere: await signedHere(token, this.keys) };
+    if (!(await this.mayLearnAboutAccessToken(caller, claims))) return ISSUED_INACTIVE;
     const active = await this.withLiveGrant(claims);
-    return active ? accessTokenAnswer(active) : INACTIVE;
+    return active ? { answer: accessTokenAnswer(active), issuedHere: true } : ISSUED_INACTIVE;
   }
 
   /**
@@ -83,9 +95,16 @@ export class IntrospectionService {
     return { claims, grant, scopes: await this.stillGranted(grant.clientId, claims.scope.split(' ')) };
   }
 
-  private async refreshToken(caller: Client, token: string): Promise<IntrospectionResponse> {
-    const grant = await this.grants.findByRefreshHash(hashToken(token));
-    if (!grant || !isLive(grant) || !mayLearnAbout(caller, grant.clientId)) return INACTIVE;
+  /** A refresh token not found may be one rotated out: ours, spent (asked only on a miss). */
+  private async refreshToken(caller: Client, token: string): Promise<Introspection> {
+    const hash = hashToken(token);
+    const grant = await this.grants.findByRefreshHash(hash);
+    if (!grant) return { answer: INACTIVE, issuedHere: (await this.grants.findGrantIdOfUsedRefresh(hash)) !== null };
+    if (!isLive(grant) || !mayLearnAbout(caller, grant.clientId)) return ISSUED_INACTIVE;
+    return { answer: await this.refreshTokenAnswer(grant), issuedHere: true };
+  }
+
+  private async refreshTokenAnswer(grant: GrantWithState): Promise<IntrospectionResponse> {
     return {
       active: true,
       scope: (await this.stillGranted(grant.clientId, grant.scopes)).join(' '),

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator.js';
+import { AuditWriter } from '../../src/audit/audit-writer.js';
 import { IntrospectionController } from '../../src/introspection/introspection.controller.js';
+import { DEFAULT_SCAN_POLICY, TokenScanThrottle } from '../../src/introspection/token-scan-throttle.js';
 import { TokenIssuance } from '../../src/tokens/token-issuance.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { accessTokenFor, basic, createClient, createUser, postForm, sql, type TestClient } from '../support/token-fixtures.js';
@@ -11,6 +13,16 @@ import { accessTokenFor, basic, createClient, createUser, postForm, sql, type Te
 jest.setTimeout(60_000);
 
 const INACTIVE = { active: false };
+
+/** A token this server never issued: random opaque bytes, or three random JWS-like parts. */
+function randomToken(shape: 'opaque' | 'jwt'): string {
+  if (shape === 'opaque') return randomBytes(32).toString('base64url');
+  return [randomBytes(24), randomBytes(48), randomBytes(64)].map((part) => part.toString('base64url')).join('.');
+}
+
+function randomTokens(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => randomToken(i % 2 === 0 ? 'opaque' : 'jwt'));
+}
 
 describe('POST /oauth/introspect', () => {
   let server: RunningAuthServer;
@@ -29,6 +41,13 @@ describe('POST /oauth/introspect', () => {
       { ...(token === undefined ? {} : { token }), ...extra },
       { authorization: basic(caller.clientId, caller.secret) },
     );
+  }
+
+  /** Answers in the order of `tokens`, 25 requests at a time. */
+  async function introspectAll(tokens: string[], caller: TestClient): Promise<Response[]> {
+    const answers: Response[] = [];
+    for (let start = 0; start < tokens.length; start += 25) answers.push(...(await Promise.all(tokens.slice(start, start + 25).map((token) => introspect(token, caller)))));
+    return answers;
   }
 
   beforeAll(async () => {
@@ -138,21 +157,70 @@ describe('POST /oauth/introspect', () => {
     expect(await (await introspect(token, resourceServer, { token_type_hint: 'bogus' })).json()).toMatchObject({ active: true });
   });
 
-  it('IN-7: token scanning: every random token is exactly {"active":false} with Cache-Control: no-store; a scanner guessing the secret is throttled (429)', async () => {
-    const random = (): string =>
-      Math.random() < 0.5 ? randomBytes(32).toString('base64url') : [randomBytes(24), randomBytes(48), randomBytes(64)].map((part) => part.toString('base64url')).join('.');
-    for (let batch = 0; batch < 10; batch++) {
-      const answers = await Promise.all(Array.from({ length: 25 }, () => introspect(random())));
-      for (const answer of answers) {
+  it('IN-7: token scanning: unknown tokens are exactly {"active":false} with Cache-Control: no-store up to the limit, then 429 for that client alone, audited once', async () => {
+    const scanner = await createClient(server, { introspection: true });
+    const valid = await accessTokenFor(server, client);
+    for (const answer of await introspectAll(randomTokens(DEFAULT_SCAN_POLICY.maxUnknownTokens), scanner)) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(await answer.json()).toEqual(INACTIVE);
+    }
+    for (const token of [randomToken('opaque'), randomToken('jwt')]) {
+      const locked = await introspect(token, scanner);
+      expect(locked.status).toBe(429);
+      expect(locked.headers.get('cache-control')).toBe('no-store');
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await locked.json()).toEqual({ error: 'invalid_request', error_description: 'too many introspections of unknown tokens, retry later' });
+    }
+    // A token signed here is still judged: a resource server whose callers send garbage keeps admitting valid tokens.
+    expect(await (await introspect(valid, scanner)).json()).toMatchObject({ active: true });
+    // Other clients, flagged or not, are not affected.
+    for (const caller of [resourceServer, client]) for (const token of [randomToken('opaque'), randomToken('jwt')]) expect(await (await introspect(token, caller)).json()).toEqual(INACTIVE);
+    await server.app.get(AuditWriter).flush();
+    expect(await sql(server, `SELECT actor_type, actor, details FROM audit_events WHERE action = 'introspection.throttled' AND target_id = $1`, [scanner.clientId])).toEqual([
+      { actor_type: 'client', actor: scanner.clientId, details: { limit: DEFAULT_SCAN_POLICY.maxUnknownTokens, windowSeconds: DEFAULT_SCAN_POLICY.windowSeconds } },
+    ]);
+  });
+
+  it('IN-7: expired, revoked and rotated-out tokens, and an unknown token asked again, do not count toward the scanning limit', async () => {
+    const throttle = server.app.get(TokenScanThrottle);
+    throttle.usePolicy({ maxUnknownTokens: 3, windowSeconds: 600 });
+    try {
+      const asker = await createClient(server, { introspection: true });
+      const shortLived = await createClient(server, { lifetime: { mode: 'seconds', seconds: 1 } });
+      const expired = [await accessTokenFor(server, shortLived), await accessTokenFor(server, shortLived), await accessTokenFor(server, shortLived)];
+      const revoked = [await accessTokenFor(server, client), await accessTokenFor(server, client), await accessTokenFor(server, client)];
+      for (const token of revoked) expect((await postForm(server, '/oauth/revoke', { token }, { authorization: basic(client.clientId, client.secret) })).status).toBe(200);
+      const user = await createUser(server, 'scan-bob', 'bob-password-1');
+      const codeClient = await createClient(server, { grants: ['authorization_code'] });
+      const found = await server.app.get(ClientAuthenticator).find(codeClient.clientId);
+      const { response: issued } = await server.app
+        .get(TokenIssuance)
+        .issue({ client: found!, user: { id: user.id, username: 'scan-bob' }, grantType: 'authorization_code', scopes: ['read'], withRefreshToken: true });
+      const rotation = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: issued.refresh_token! }, { authorization: basic(codeClient.clientId, codeClient.secret) });
+      expect(rotation.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      // Counted: a random token, a forged one (our header, a signature that does not match), another random one.
+      const [header, , signature] = revoked[0].split('.');
+      const forged = `${header}.${Buffer.from(JSON.stringify({ scope: 'admin' })).toString('base64url')}.${signature}`;
+      const [first, third] = randomTokens(2);
+      const asked = [...expired, ...revoked, issued.refresh_token!, first, first, first, forged, forged];
+      for (const answer of await introspectAll(asked, asker)) {
         expect(answer.status).toBe(200);
-        expect(answer.headers.get('cache-control')).toBe('no-store');
         expect(await answer.json()).toEqual(INACTIVE);
       }
+      // The third unknown token reaches the limit and is still answered; the next request is refused.
+      expect(await (await introspect(third, asker)).json()).toEqual(INACTIVE);
+      expect((await introspect(randomToken('opaque'), asker)).status).toBe(429);
+    } finally {
+      throttle.usePolicy(DEFAULT_SCAN_POLICY);
     }
-    // Without the client's secret, guessing is locked out after ten failures (TC-10), at this endpoint too.
+  });
+
+  it('IN-7: a scanner without the secret is throttled as any failed client authentication (TC-10)', async () => {
     const scanner = await createClient(server);
-    for (let i = 0; i < 10; i++) expect((await postForm(server, '/oauth/introspect', { token: random() }, { authorization: basic(scanner.clientId, 'wrong') })).status).toBe(401);
-    const locked = await introspect(random(), scanner);
+    for (let i = 0; i < 10; i++) expect((await postForm(server, '/oauth/introspect', { token: randomToken('opaque') }, { authorization: basic(scanner.clientId, 'wrong') })).status).toBe(401);
+    const locked = await introspect(randomToken('opaque'), scanner);
     expect(locked.status).toBe(429);
     expect(locked.headers.get('cache-control')).toBe('no-store');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -95,6 +95,9 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     } catch (error) {
       throw new TemporarilyUnavailable('the authorization server cannot be reached', (error as Error).message);
     }
+    // Portcullis refuses a client locked for token scanning with 429 for every token but one it
+    // signed (SECURITY-CHECKLIST IN-7): the caller's token is not one of its, so 401, not 503.
+    if (response.status === 429 && !this.external) throw new InvalidToken('the authorization server does not know the token');
     if (response.status !== 200) throw new TemporarilyUnavailable('token introspection failed', `HTTP ${response.status}`);
     return (await response.json()) as IntrospectionResponse;
   }
