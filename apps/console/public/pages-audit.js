@@ -7,7 +7,7 @@ export const AUDIT_ACTIONS = [
   'client.created', 'client.updated', 'client.deleted', 'client.secret.rotated', 'client.scopes.associated', 'client.scope.associated',
   'client.scope.dissociated', 'client.tokens.revoked', 'scope.created', 'scope.updated', 'scope.deleted', 'user.created', 'user.updated',
   'user.deleted', 'settings.updated', 'keys.rotated', 'login.succeeded', 'login.failed', 'token.issued', 'token.refreshed', 'token.revoked',
-  'token.reuse_detected', 'token.dpop_refused',
+  'token.reuse_detected', 'token.dpop_refused', 'introspection.throttled', 'sync.consumer_group.removed',
 ];
 /** Bookkeeping that changes with every write: noise in a compact diff (the full record keeps it). */
 const UNINTERESTING = new Set(['updatedAt', 'endpoints']);

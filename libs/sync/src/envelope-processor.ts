@@ -6,7 +6,7 @@ export type EnvelopeOutcome = 'applied' | 'duplicate';
 
 /**
  * The ordering rules both transports apply to each delivered envelope, before acking it:
- * - seq at or below what is applied: a redelivery, ack without dispatch;
+ * - seq at or below what is applied: a redelivery, ack without dispatch (onDuplicate counts it);
  * - its predecessor (prevSeq, else seq - 1) not applied: events were lost, so onGap first; if
  *   the snapshot (which reflects every event the auth server published) is still below this seq,
  *   the auth server does not confirm it: RejectedEvent('unconfirmed-seq'), never applied, so a
@@ -17,7 +17,7 @@ export class EnvelopeProcessor {
   private deliveredSeq = 0;
 
   constructor(
-    private readonly options: Pick<SyncConsumerOptions, 'lastAppliedSeq' | 'onGap'>,
+    private readonly options: Pick<SyncConsumerOptions, 'lastAppliedSeq' | 'onGap' | 'onDuplicate'>,
     private readonly dispatch: (envelope: SyncEnvelope) => Promise<void>,
     private readonly warn: (message: string) => void,
   ) {}
@@ -57,6 +57,7 @@ export class EnvelopeProcessor {
 
   private delivered(envelope: SyncEnvelope, outcome: EnvelopeOutcome): EnvelopeOutcome {
     this.deliveredSeq = Math.max(this.deliveredSeq, envelope.seq);
+    if (outcome === 'duplicate') this.options.onDuplicate?.();
     return outcome;
   }
 }

@@ -151,6 +151,27 @@ export class RedisStreamPublisher implements SyncPublisher {
     };
   }
 
+  /**
+   * XGROUP DESTROY, when every consumer of the group (at least one: a group without consumers says
+   * nothing of its age) has been idle `idleMs` (XINFO CONSUMERS `idle`: since its last read from
+   * Redis 7.2, since its last delivery before). Checked just before, not atomically (a script
+   * needs EVAL, which an ACL user may be denied): an instance reading in between gets NOGROUP,
+   * recreates its group and resyncs.
+   */
+  async destroyIdleConsumerGroup(group: string, idleMs: number): Promise<boolean> {
+    if (this.redis.status === 'wait') await this.redis.connect();
+    let consumers: unknown[];
+    try {
+      consumers = (await this.redis.call('XINFO', 'CONSUMERS', this.stream, group)) as unknown[];
+    } catch (error) {
+      if (/NOGROUP|no such key/i.test(String(error))) return false;
+      throw error;
+    }
+    const idle = consumers.map((consumer) => Number(fieldsOf(consumer).idle));
+    if (idle.length === 0 || !idle.every((ms) => ms >= idleMs)) return false;
+    return Number(await this.redis.xgroup('DESTROY', this.stream, group)) === 1;
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
   }

@@ -109,8 +109,9 @@ export class RedisStreamsTransport extends SyncTransportServer {
       } catch (error) {
         if (this.stopping.signal.aborted) return;
         if (String(error).includes('NOGROUP')) {
-          // The stream or our group vanished (Redis restarted empty, stream deleted): whatever we
-          // had not read is gone, so resync from a snapshot once the group exists again.
+          // The stream or our group vanished (Redis restarted empty, stream deleted, the auth
+          // server removed the group as idle past SYNC_GROUP_EXPIRY_SECONDS): whatever we had not
+          // read is gone, so resync from a snapshot once the group exists again.
           this.logger.warn(`consumer group ${this.options.group} missing on ${this.stream}: recreating it and resyncing`);
           this.groupReady = false;
           this.gapPending = true;

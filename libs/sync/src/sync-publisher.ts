@@ -15,5 +15,11 @@ export interface SyncPublisher {
   lastSeqTaken?(): Promise<number | null>;
   /** Optional: every consumer group of the destination (a resource-server instance each), for the dashboard. */
   consumerGroups?(): Promise<ConsumerGroupState[]>;
+  /**
+   * Optional: removes a group whose consumers have all been idle at least `idleMs` (an instance
+   * gone for good); true when it did. The in-process bus has none: its groups live and die with
+   * the one process that holds both apps.
+   */
+  destroyIdleConsumerGroup?(group: string, idleMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -28,4 +28,9 @@ export interface SyncConsumerOptions {
   onDeadLetter?: (reason: DeadLetterReason) => void;
   /** An envelope was applied or recognised as a duplicate: the stream is healthy. */
   onAccepted?: () => void;
+  /**
+   * An envelope delivered again after it was applied (an ack lost to a crash, a group moved back),
+   * acked without dispatch; for the dedupe metric (SECURITY-CHECKLIST F-5).
+   */
+  onDuplicate?: () => void;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTestRedisStream, type TestRedisStream } from '#testing';
+import { eventually, openTestRedisStream, type TestRedisStream } from '#testing';
 import { InProcessEventBus, InProcessPublisher } from '../src/index.js';
 import { envelope, REDIS_URL } from './sync-test-kit.js';
 
@@ -25,6 +25,33 @@ describe('RedisStreamPublisher.consumerGroups (real Redis)', () => {
     const b = groups.find((group) => group.group === 'rs-b');
     expect(a).toEqual({ group: 'rs-a', consumers: 1, pending: 2, lastDeliveredSeq: 3, oldestUnackedSeq: 2, behind: 4, idleMs: expect.any(Number) });
     expect(b).toEqual({ group: 'rs-b', consumers: 0, pending: 0, lastDeliveredSeq: 5, oldestUnackedSeq: null, behind: 0, idleMs: null });
+  });
+});
+
+/** What the auth server removes when a resource-server instance is gone for good (F-4). */
+describe('RedisStreamPublisher.destroyIdleConsumerGroup (real Redis)', () => {
+  let redis: TestRedisStream;
+
+  beforeAll(() => void (redis = openTestRedisStream(REDIS_URL, 'test:sync:expiry')));
+  afterAll(() => redis.close());
+
+  const read = (group: string, consumer: string) => redis.admin.xreadgroup('GROUP', group, consumer, 'COUNT', 1, 'STREAMS', redis.stream, '>');
+  const groupNames = async () => (await redis.publisher.consumerGroups()).map((group) => group.group).sort();
+
+  it('destroys a group only when every one of its consumers has been idle that long', async () => {
+    await redis.publisher.publish(envelope(1));
+    for (const group of ['rs-gone', 'rs-live', 'rs-empty']) await redis.admin.xgroup('CREATE', redis.stream, group, '0');
+    await read('rs-gone', 'c1');
+    await read('rs-live', 'c1');
+    await eventually(() => redis.publisher.destroyIdleConsumerGroup('rs-gone', 1000), 10_000, 'rs-gone idle for a second');
+    // rs-live's first consumer is as idle as rs-gone's was, but another one takes an entry now.
+    await redis.publisher.publish(envelope(2));
+    await read('rs-live', 'c2');
+    expect(await redis.publisher.destroyIdleConsumerGroup('rs-live', 1000)).toBe(false);
+    // No consumer at all: since when is unknown, so it stays.
+    expect(await redis.publisher.destroyIdleConsumerGroup('rs-empty', 0)).toBe(false);
+    expect(await redis.publisher.destroyIdleConsumerGroup('rs-gone', 0)).toBe(false);
+    expect(await groupNames()).toEqual(['rs-empty', 'rs-live']);
   });
 });
 

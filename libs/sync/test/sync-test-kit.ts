@@ -24,6 +24,9 @@ export class Replica {
   /** Reasons of the entries the transport refused (dead letters). */
   readonly refused: string[] = [];
   readonly onDeadLetter = (reason: string) => void this.refused.push(reason);
+  /** Deliveries the transport recognised as already applied (F-5). */
+  duplicates = 0;
+  readonly onDuplicate = () => void this.duplicates++;
 
   readonly lastAppliedSeq = async () => this.lastApplied;
   readonly onGap = async () => {
@@ -75,6 +78,7 @@ export function inProcessFixture(): TransportFixture {
         lastAppliedSeq: replica.lastAppliedSeq,
         onGap: replica.onGap,
         onDeadLetter: replica.onDeadLetter,
+        onDuplicate: replica.onDuplicate,
         retryDelayMs: 20,
       }),
     async unacked(group) {
@@ -98,6 +102,7 @@ export function redisFixture(redisUrl = REDIS_URL): TransportFixture {
         lastAppliedSeq: replica.lastAppliedSeq,
         onGap: replica.onGap,
         onDeadLetter: replica.onDeadLetter,
+        onDuplicate: replica.onDuplicate,
         retryDelayMs: 20,
         blockMs: 200,
       }),

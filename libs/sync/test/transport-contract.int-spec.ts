@@ -104,7 +104,7 @@ describe.each([
     expect(await fixture.unacked('rs-a')).toBe(1);
   });
 
-  it('acks events at or below the applied seq without dispatching them (F-5)', async () => {
+  it('acks events at or below the applied seq without dispatching them, and counts each (F-5)', async () => {
     const replica = new Replica();
     replica.lastApplied = 2;
     run(replica);
@@ -114,6 +114,7 @@ describe.each([
     expect(replica.applied).toEqual([3, 4]);
     await eventually(async () => (await fixture.unacked('rs-a')) === 0);
     expect(replica.gaps).toBe(0);
+    expect(replica.duplicates).toBe(2); // seq 1 and 2, delivered again after their commit
   });
 
   it('gives each consumer group every event (F-4: one group per replica, none depends on another)', async () => {

@@ -26,6 +26,7 @@ describe(loadAuthServerConfig.name, () => {
       passwordHashCost: 15,
       workers: availableParallelism(),
       retention: { intervalSeconds: 300, batchSize: 5000 },
+      syncGroupExpirySeconds: 604_800,
       logLevel: 'log',
     });
   });
@@ -61,6 +62,7 @@ describe(loadAuthServerConfig.name, () => {
       AUTH_WORKERS: '2',
       RETENTION_INTERVAL_SECONDS: '0',
       RETENTION_BATCH_SIZE: '250',
+      SYNC_GROUP_EXPIRY_SECONDS: '3600',
     });
     expect(config).toMatchObject({
       port: 8443,
@@ -74,6 +76,7 @@ describe(loadAuthServerConfig.name, () => {
       passwordHashCost: 17,
       workers: 2,
       retention: { intervalSeconds: 0, batchSize: 250 },
+      syncGroupExpirySeconds: 3600,
       logLevel: 'warn',
     });
   });
@@ -132,6 +135,8 @@ describe(loadAuthServerConfig.name, () => {
     ['RETENTION_INTERVAL_SECONDS', '86401'],
     ['RETENTION_BATCH_SIZE', '0'],
     ['RETENTION_BATCH_SIZE', 'lots'],
+    ['SYNC_GROUP_EXPIRY_SECONDS', '59'],
+    ['SYNC_GROUP_EXPIRY_SECONDS', '31536001'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadAuthServerConfig({ DATABASE_URL, [name]: value })).toThrow(name);
   });

@@ -134,6 +134,18 @@ export class AuthServerEnv {
   RETENTION_BATCH_SIZE = 5000;
 
   /**
+   * A resource-server instance's consumer group whose consumers have all been idle this long is
+   * destroyed (sync/consumer-group-expiry.job.ts): the instance is gone for good. At least a minute,
+   * far above the 1 s a running instance waits between two reads.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
+  SYNC_GROUP_EXPIRY_SECONDS = 7 * 86_400;
+
+  /**
    * Auth-server processes sharing AUTH_PORT (node:cluster, main.ts). Unset: one per core with
    * DATABASE_URL, one on the embedded PGlite, which lives inside its one process.
    */
@@ -179,6 +191,8 @@ export interface AuthServerConfig {
   workers: number;
   /** RETENTION_INTERVAL_SECONDS (0: off) and RETENTION_BATCH_SIZE. */
   retention: { intervalSeconds: number; batchSize: number };
+  /** SYNC_GROUP_EXPIRY_SECONDS: a consumer group idle this long is destroyed (checked at the retention interval). */
+  syncGroupExpirySeconds: number;
   logLevel: AuthServerEnv['LOG_LEVEL'];
   /** Where JSON log lines go (default stdout); tests pass a stream to inspect them. */
   logDestination?: DestinationStream;
@@ -220,6 +234,7 @@ export function loadAuthServerConfig(env: RawEnv = process.env, overrides: Parti
     passwordHashCost: parsed.PASSWORD_HASH_COST,
     workers: parsed.AUTH_WORKERS ?? (embeddedDatabase ? 1 : availableParallelism()),
     retention: { intervalSeconds: parsed.RETENTION_INTERVAL_SECONDS, batchSize: parsed.RETENTION_BATCH_SIZE },
+    syncGroupExpirySeconds: parsed.SYNC_GROUP_EXPIRY_SECONDS,
     logLevel: parsed.LOG_LEVEL,
     ...overrides,
   };

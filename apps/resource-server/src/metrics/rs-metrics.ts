@@ -82,6 +82,12 @@ export class RsMetrics {
       registers,
     });
     telemetry.onRevocationsPruned((count) => revocationsPruned.inc(count));
+    const duplicates = new Counter({
+      name: 'sync_events_duplicate_total',
+      help: 'Events delivered again after they were applied (a lost ack, a redelivery), recognised by seq and not applied twice',
+      registers,
+    });
+    telemetry.onDuplicate(() => duplicates.inc());
     new Gauge({
       name: 'sync_last_applied_seq',
       help: 'Outbox seq of the last event applied (or loaded by snapshot)',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { metricValue } from '#testing';
 import { startTestResourceServer, type RunningResourceServer } from '../support/resource-server-harness.js';
 import { AUDIENCE, clientSnapshot, envelope, registrySnapshot, startFakeAuthServer, type FakeAuthServer } from '../support/fake-auth-server.js';
 
@@ -66,12 +67,17 @@ describe('resource server: registry sync and enforcement', () => {
     expect(await status(token)).toBe(200);
   });
 
-  it('ignores a redelivered event (F-5)', async () => {
+  it('ignores a redelivered event and counts it (F-5)', async () => {
+    const duplicates = async () => metricValue(await (await rs.request('/metrics')).text(), 'sync_events_duplicate_total');
+    const before = await duplicates();
     const applied = rs.lastAppliedSeq();
     const sync = (await import('#resource-guard')).RegistrySyncService;
-    await rs.app.get(sync).apply(envelope(applied - 1, 'client.upserted', 9, clientSnapshot({ clientId: 'late', active: false, entityVersion: 9 })));
+    for (const seq of [applied - 1, applied]) {
+      await rs.app.get(sync).apply(envelope(seq, 'client.upserted', 9, clientSnapshot({ clientId: 'late', active: false, entityVersion: 9 })));
+    }
     expect(rs.lastAppliedSeq()).toBe(applied);
     expect(await status(await authServer.sign({ client_id: 'late', sub: 'late' }))).toBe(200);
+    expect(await duplicates()).toBe(before + 2);
   });
 
   it('refuses a token whose grant was revoked', async () => {

@@ -66,6 +66,7 @@ export class RegistryEventConsumer implements OnApplicationBootstrap, BeforeAppl
         telemetry.deadLettered(reason);
       },
       onAccepted: () => transports.entryAccepted(),
+      onDuplicate: () => telemetry.duplicateDelivered(),
     };
     if (config.redisUrl) {
       // Anything can write to Redis: only envelopes the auth server signed are applied.

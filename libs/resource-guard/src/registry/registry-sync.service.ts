@@ -89,7 +89,8 @@ export class RegistrySyncService implements OnModuleInit, OnApplicationShutdown 
       const result = await this.repository.applyEvent(envelope.seq, entityOf(envelope), (lastAppliedSeq, stored) =>
         isAlreadyApplied(envelope.seq, lastAppliedSeq) ? 'skip' : planChange(envelope, stored),
       );
-      if (result === 'skip') return;
+      // Applied meanwhile (a snapshot loaded after the transport's own seq check): a duplicate too.
+      if (result === 'skip') return this.telemetry.duplicateDelivered();
       if (result) this.projection.applyChange(result);
       this.projection.setLastAppliedSeq(envelope.seq);
       this.config.siblings?.publish(noticeOf(result, envelope.seq));

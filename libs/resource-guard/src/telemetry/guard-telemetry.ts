@@ -12,6 +12,7 @@ export class GuardTelemetry {
   private readonly jwksFetchListeners: Listener<[]>[] = [];
   private readonly deadLetterListeners: Listener<[DeadLetterReason]>[] = [];
   private readonly revocationsPrunedListeners: Listener<[number]>[] = [];
+  private readonly duplicateListeners: Listener<[]>[] = [];
 
   onJwksFetch(listener: Listener<[]>): void {
     this.jwksFetchListeners.push(listener);
@@ -25,6 +26,10 @@ export class GuardTelemetry {
     this.revocationsPrunedListeners.push(listener);
   }
 
+  onDuplicate(listener: Listener<[]>): void {
+    this.duplicateListeners.push(listener);
+  }
+
   /** Every fetch of an authorization server's JWKS (start, unknown kid, expiry). */
   jwksFetched(): void {
     for (const listener of this.jwksFetchListeners) listener();
@@ -33,6 +38,11 @@ export class GuardTelemetry {
   /** Revocations removed from the registry's database once their tokens expired (a purge's count). */
   revocationsPruned(count: number): void {
     for (const listener of this.revocationsPrunedListeners) listener(count);
+  }
+
+  /** An event delivered again after it was applied, and not applied twice (SECURITY-CHECKLIST F-5). */
+  duplicateDelivered(): void {
+    for (const listener of this.duplicateListeners) listener();
   }
 
   /** A stream entry refused and moved to the dead-letter stream. */
