@@ -15,7 +15,11 @@ export interface ConsumerGroupState {
   oldestUnackedSeq: number | null;
   /** Events the group still has to acknowledge: not delivered yet, plus pending. */
   behind: number;
-  /** Milliseconds since a consumer of the group last read (Redis), null when unknown. */
+  /**
+   * Milliseconds since a consumer of the group last read (Redis), null when unknown: no consumer,
+   * or Redis before 7.2 while the group has nothing to take (its `idle` then counts from the last
+   * delivery, not the last read).
+   */
   idleMs: number | null;
 }
 

@@ -137,8 +137,13 @@ export class RedisStreamPublisher implements SyncPublisher {
       pending > 0 ? (this.redis.call('XPENDING', this.stream, group) as Promise<unknown[]>) : Promise.resolve(null),
       this.redis.call('XINFO', 'CONSUMERS', this.stream, group) as Promise<unknown[]>,
     ]);
-    const idle = consumers.map((consumer) => Number(fieldsOf(consumer).idle)).filter(Number.isFinite);
+    const consumerFields = consumers.map(fieldsOf);
+    const idle = consumerFields.map((consumer) => Number(consumer.idle)).filter(Number.isFinite);
     const behind = Math.max(0, last - lastDeliveredSeq) + pending;
+    // From Redis 7.2 (which added `inactive`) `idle` counts from a consumer's last read; before, from
+    // its last delivery, so a live instance blocked on a quiet stream looks idle. There it says
+    // something only while the group has events to take: a live reader takes them at once.
+    const idleIsSinceRead = consumerFields.some((consumer) => 'inactive' in consumer) || behind > 0;
     const oldestPending = summary ? seqOfStreamId(summary[1]) : 0;
     return {
       group,
@@ -147,7 +152,7 @@ export class RedisStreamPublisher implements SyncPublisher {
       lastDeliveredSeq,
       oldestUnackedSeq: oldestPending > 0 ? oldestPending : behind > 0 ? lastDeliveredSeq + 1 : null,
       behind,
-      idleMs: idle.length > 0 ? Math.min(...idle) : null,
+      idleMs: idle.length > 0 && idleIsSinceRead ? Math.min(...idle) : null,
     };
   }
 

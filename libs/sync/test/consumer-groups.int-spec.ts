@@ -28,6 +28,33 @@ describe('RedisStreamPublisher.consumerGroups (real Redis)', () => {
   });
 });
 
+describe('RedisStreamPublisher.consumerGroups idle time (real Redis)', () => {
+  let redis: TestRedisStream;
+
+  beforeAll(() => void (redis = openTestRedisStream(REDIS_URL, 'test:sync:idle')));
+  afterAll(() => redis.close());
+
+  it('does not call a live reader on a quiet stream idle (before Redis 7.2 idle counts from the last delivery)', async () => {
+    await redis.publisher.publish(envelope(1));
+    await redis.admin.xgroup('CREATE', redis.stream, 'rs-quiet', '0');
+    await redis.admin.xreadgroup('GROUP', 'rs-quiet', 'c1', 'COUNT', 10, 'STREAMS', redis.stream, '>');
+    await redis.admin.xack(redis.stream, 'rs-quiet', '1-0');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The instance is alive: it reads again (nothing new) right before the dashboard looks.
+    await redis.admin.xreadgroup('GROUP', 'rs-quiet', 'c1', 'BLOCK', 10, 'COUNT', 10, 'STREAMS', redis.stream, '>');
+    const [quiet] = await redis.publisher.consumerGroups();
+    expect(quiet).toMatchObject({ group: 'rs-quiet', behind: 0 });
+    // Redis 7.2+: the read just made; before: unknown. Never the 1.5 s since the last delivery.
+    expect(quiet.idleMs === null || quiet.idleMs < 1500).toBe(true);
+  });
+
+  it('says how long a group with events to take has not taken them', async () => {
+    await redis.publisher.publish(envelope(2));
+    const [behind] = await redis.publisher.consumerGroups();
+    expect(behind).toMatchObject({ group: 'rs-quiet', behind: 1, idleMs: expect.any(Number) });
+  });
+});
+
 /** What the auth server removes when a resource-server instance is gone for good (F-4). */
 describe('RedisStreamPublisher.destroyIdleConsumerGroup (real Redis)', () => {
   let redis: TestRedisStream;
