@@ -38,7 +38,10 @@ interface Slot {
  *   listening, the first failure ends the pool (exit 1), as one process would end on a bad boot;
  * - on SIGTERM or SIGINT stops restarting and passes SIGTERM to every worker, each of which drains
  *   its requests and runs its shutdown hooks (libs/operability graceful-shutdown); exits 0 once all
- *   exited 0, else 1, and kills whatever still runs after `shutdownTimeoutMs`;
+ *   exited 0, else 1, and kills whatever still runs after `shutdownTimeoutMs`. A connection that
+ *   arrives just as the last workers close their listeners may be left unanswered until the pool
+ *   exits, then reset (node:cluster queues a connection a closing worker sent back even when no
+ *   worker is left: RoundRobinHandle.distribute after remove); one accepted a moment later is refused;
  * - answers the workers' GET /metrics with the pool's aggregate (PoolMetrics);
  * - relays what a worker tells its siblings (sibling-channel.ts).
  * Workers share nothing in memory: what they share lives in PostgreSQL, as between instances.
