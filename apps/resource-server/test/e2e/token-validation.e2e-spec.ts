@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { base64url, exportSPKI, importJWK, type CryptoKey } from 'jose';
@@ -180,6 +180,8 @@ describe('resource server: JWKS unreachable at start (F-15)', () => {
   let authServer: FakeAuthServer;
   let proxy: Server;
   let jwksDown = true;
+  const jwksUnavailable = (response: ServerResponse) => response.writeHead(503).end();
+  let jwksDownAnswer: (response: ServerResponse) => void = jwksUnavailable;
   let rs: RunningResourceServer;
   let proxyUrl: string;
 
@@ -187,7 +189,7 @@ describe('resource server: JWKS unreachable at start (F-15)', () => {
     authServer = await startFakeAuthServer();
     authServer.snapshot = registrySnapshot();
     proxy = createServer((request, response) => {
-      if (request.url === '/oauth/jwks' && jwksDown) return void response.writeHead(503).end();
+      if (request.url === '/oauth/jwks' && jwksDown) return void jwksDownAnswer(response);
       fetch(authServer.issuer + request.url, { method: request.method, headers: { authorization: request.headers.authorization ?? '' } })
         .then(async (answer) => response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(Buffer.from(await answer.arrayBuffer())))
         .catch(() => response.writeHead(502).end());
@@ -212,6 +214,24 @@ describe('resource server: JWKS unreachable at start (F-15)', () => {
     jwksDown = true;
     expect(await status()).toBe(200);
     expect((await rs.request('/health/ready')).status).toBe(200);
+  });
+
+  it.each<[string, (response: ServerResponse) => void]>([
+    ['a 200 that is not JSON', (response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')],
+    ['a 200 JSON that is not a key set', (response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{}')],
+    ['a redirect', (response) => response.writeHead(302, { location: 'http://127.0.0.1:9/login' }).end()],
+  ])('F-15: a JWKS endpoint answering %s means the keys are missing: 503, never 401', async (_answer, answer) => {
+    jwksDownAnswer = answer;
+    const fresh = await startTestResourceServer({ issuer: authServer.issuer, env: { RESOURCE_AUDIENCE: AUDIENCE, AUTH_SERVER_URL: proxyUrl } });
+    try {
+      await fresh.waitUntilReady();
+      const response = await fresh.request('/api/me', { token: await authServer.sign() });
+      expect(response.status).toBe(503);
+      expect((await fresh.request('/health/ready')).status).toBe(503);
+    } finally {
+      jwksDownAnswer = jwksUnavailable;
+      await fresh.close();
+    }
   });
 
   it('is not ready while it has never fetched the JWKS, and becomes ready once the keys come, before any token', async () => {

@@ -78,9 +78,10 @@ export class JwtTokenVerifier implements TokenVerifier {
       return payload;
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
-      // jose throws a bare JOSEError (ERR_JOSE_GENERIC) only when the JWKS answer is not a 200 or not
-      // JSON: the keys are missing, not the token wrong (SECURITY-CHECKLIST F-15), like a timeout.
-      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
+      // The keys are missing, not the token wrong (SECURITY-CHECKLIST F-15): the JWKS endpoint timed
+      // out, answered no key set (JwksUnavailable from remoteKeySet's fetch, or jose's own generic
+      // error for the same), or a key set jose refuses (JWKSInvalid: a proxy's `{}`, say).
+      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
         throw new TemporarilyUnavailable('the authorization server keys cannot be fetched', (error as Error).message);
       }
       throw new InvalidToken('the access token is invalid', `${error.code}: ${error.message}`);
