@@ -45,14 +45,19 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     private readonly external?: { endpoint(): string },
   ) {}
 
+  /** Bumped by invalidate(): an answer asked for before a change is not cached after it. */
+  private generation = 0;
+
   /** Called on every sync event: a change may concern any cached token. */
   invalidate(): void {
+    this.generation += 1;
     this.cache.clear();
   }
 
   async verify(token: string): Promise<AccessTokenPrincipal> {
     const cached = this.cache.get(token);
     if (cached) return cached;
+    const askedAt = this.generation;
     const answer = await this.introspect(token);
     if (answer.active !== true) throw new InvalidToken('the access token is not active');
     if (answer.iss !== undefined && answer.iss !== this.config.issuer) throw new InvalidToken();
@@ -75,7 +80,9 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     };
     const jkt = boundKeyThumbprint(answer.cnf);
     if (jkt !== undefined) principal.jkt = jkt;
-    this.cache.set(token, principal, principal.expiresAt === undefined ? undefined : principal.expiresAt * 1000);
+    // A revocation applied while the auth server was answering must not be undone by caching its
+    // answer for CACHE_MAX_AGE_MS: this request gets it, the next one asks again.
+    if (askedAt === this.generation) this.cache.set(token, principal, principal.expiresAt === undefined ? undefined : principal.expiresAt * 1000);
     return principal;
   }
 
