@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.js';
 import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
-import { KeyStore } from '../keys/key-store.js';
 import { ResourceCatalog } from '../resources/resource-catalog.js';
 import { mayPresent } from '../resources/in-the-audience.js';
 import { AccessTokenVerifier, type VerifiedAccessToken } from '../tokens/access-token-verifier.js';
@@ -10,7 +9,6 @@ import type { GrantWithState } from '../tokens/grant.js';
 import { GrantsRepository } from '../tokens/grants.repository.js';
 import { hashToken, looksLikeJwt } from '../tokens/refresh-token.js';
 import { LiveGrantCache } from './live-grant-cache.js';
-import { signedHere } from './signed-here.js';
 
 /** RFC 7662 §2.2: an inactive token gets exactly this, nothing else. */
 export const INACTIVE = { active: false } as const;
@@ -55,7 +53,6 @@ export class IntrospectionService {
     private readonly liveGrants: LiveGrantCache,
     private readonly clients: ClientAuthenticator,
     private readonly catalog: ResourceCatalog,
-    private readonly keys: KeyStore,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
@@ -70,8 +67,8 @@ export class IntrospectionService {
   }
 
   private async accessToken(caller: Client, token: string): Promise<Introspection> {
-    const claims = await this.verifier.verify(token);
-    if (!claims) return { answer: INACTIVE, issuedHere: await signedHere(token, this.keys) };
+    const { claims, signedHere } = await this.verifier.check(token);
+    if (!claims) return { answer: INACTIVE, issuedHere: signedHere };
     if (!(await this.mayLearnAboutAccessToken(caller, claims))) return ISSUED_INACTIVE;
     const active = await this.withLiveGrant(claims);
     return active ? { answer: accessTokenAnswer(active), issuedHere: true } : ISSUED_INACTIVE;

@@ -20,7 +20,7 @@ async function setup() {
       .setExpirationTime(Math.floor(T0 / 1000) + 3600)
       .sign(privateKey);
   const remembered = () => (sut as unknown as { verified: Map<string, unknown> }).verified.size;
-  return { sut, token, remembered };
+  return { sut, token, remembered, privateKey };
 }
 
 describe(AccessTokenVerifier.name, () => {
@@ -29,6 +29,28 @@ describe(AccessTokenVerifier.name, () => {
   });
   afterEach(() => {
     jest.useRealTimers();
+  });
+
+  it('check(): a refused token signed with a published key (expired, or not an access token) reads as signed here (IN-7)', async () => {
+    const { sut, token, privateKey } = await setup();
+    const good = await token(1);
+    jest.setSystemTime(T0 + 2 * 3600 * 1000);
+    expect(await sut.check(good)).toEqual({ claims: null, signedHere: true });
+    jest.setSystemTime(T0);
+    const idTokenLike = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'k1' }).setIssuer(ISSUER).sign(privateKey);
+    const withoutGrant = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYP, kid: 'k1' }).setIssuer(ISSUER).sign(privateKey);
+    for (const refused of [idTokenLike, withoutGrant]) expect(await sut.check(refused)).toEqual({ claims: null, signedHere: true });
+  });
+
+  it('check(): a forgery under our kid, an unknown kid and garbage are not signed here', async () => {
+    const { sut, token } = await setup();
+    const [header, payload, signature] = (await token(1)).split('.');
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ sub: 'admin' })).toString('base64url')}.${signature}`;
+    const { privateKey } = await generateKeyPair('ES256');
+    const foreign = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYP, kid: 'k1' }).setIssuer(ISSUER).sign(privateKey);
+    const unknownKid = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYP, kid: 'k2' }).setIssuer(ISSUER).sign(privateKey);
+    for (const refused of [tampered, foreign, unknownKid, `${header}.${payload}`, 'a.b.c', 'garbage']) expect(await sut.check(refused)).toEqual({ claims: null, signedHere: false });
+    expect(await sut.check(await token(2))).toMatchObject({ claims: { gid: 'g2' }, signedHere: true });
   });
 
   it('verifies one of our tokens and refuses a tampered one', async () => {

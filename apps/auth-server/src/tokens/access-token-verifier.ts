@@ -1,11 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { ACCESS_TOKEN_TYP, type AccessTokenPayload } from '#oauth';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config/auth-server.config.js';
 import { KeyStore, SIGNING_ALG } from '../keys/key-store.js';
 
 /** The claims introspection and revocation rely on, checked present (isOurs). */
 export type VerifiedAccessToken = JWTPayload & Pick<AccessTokenPayload, 'gid' | 'client_id' | 'scope' | 'sub' | 'iat' | 'cnf'>;
+
+/**
+ * A verdict: the claims of a valid token, or null with whether the token at least carries the
+ * signature of one of our published keys (expired, or not an access token: a token issued here,
+ * unlike garbage or a forgery; introspection's scan limit counts only the latter, IN-7).
+ */
+export interface AccessTokenCheck {
+  claims: VerifiedAccessToken | null;
+  signedHere: boolean;
+}
 
 /** Verified tokens remembered (introspection sees the same token again and again). */
 export const MAX_REMEMBERED = 10_000;
@@ -34,9 +44,18 @@ export class AccessTokenVerifier {
 
   /** The claims, or null for anything that is not a valid, unexpired token of ours. */
   async verify(token: string): Promise<VerifiedAccessToken | null> {
+    return (await this.check(token)).claims;
+  }
+
+  /**
+   * verify(), saying also why a token was refused. jose checks the claims (exp, typ, iss) only once
+   * the signature verified, so a claim refusal means a token signed here: no second signature check.
+   * A token of a key no longer published reads as not ours: it expired long before its key did.
+   */
+  async check(token: string): Promise<AccessTokenCheck> {
     const remembered = this.verified.get(token);
     if (remembered) {
-      if (remembered.deadline > Date.now() && (await this.keys.verificationKey(remembered.kid))) return remembered.payload;
+      if (remembered.deadline > Date.now() && (await this.keys.verificationKey(remembered.kid))) return { claims: remembered.payload, signedHere: true };
       this.verified.delete(token);
     }
     try {
@@ -45,11 +64,11 @@ export class AccessTokenVerifier {
         typ: ACCESS_TOKEN_TYP,
         issuer: this.config.issuer,
       });
-      if (!isOurs(payload)) return null;
+      if (!isOurs(payload)) return { claims: null, signedHere: true };
       this.remember(token, payload, protectedHeader.kid as string);
-      return payload;
-    } catch {
-      return null;
+      return { claims: payload, signedHere: true };
+    } catch (error) {
+      return { claims: null, signedHere: error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed };
     }
   }
 
