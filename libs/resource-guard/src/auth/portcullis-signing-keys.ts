@@ -3,8 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { remoteKeySet, type RemoteKeySet } from '../jwks/remote-key-set.js';
-
-const RETRY_MS = 1000;
+import { RetriedUntilDone } from '../jwks/retried-until-done.js';
 
 /**
  * The keys of Portcullis's access tokens, at its /oauth/jwks. Fetched at start, retried every
@@ -17,8 +16,10 @@ const RETRY_MS = 1000;
 export class PortcullisSigningKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PortcullisSigningKeys');
   private readonly keys: RemoteKeySet;
-  private retry?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly loading = new RetriedUntilDone(
+    () => this.keys.reload(),
+    (error) => this.logger.warn(`the authorization server keys are not fetched yet, retrying: ${error.message}`),
+  );
 
   constructor(
     @Inject(RESOURCE_GUARD_CONFIG) private readonly config: ResourceGuardConfig,
@@ -28,12 +29,11 @@ export class PortcullisSigningKeys implements OnModuleInit, OnApplicationShutdow
   }
 
   onModuleInit(): void {
-    if (this.config.authServerMode !== 'external' && this.config.tokenValidation === 'jwt') void this.loadUntilLoaded();
+    if (this.config.authServerMode !== 'external' && this.config.tokenValidation === 'jwt') this.loading.start();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.retry);
+    this.loading.stop();
   }
 
   /** Whether the keys were fetched once: jose keeps them when a later refetch fails. */
@@ -43,15 +43,4 @@ export class PortcullisSigningKeys implements OnModuleInit, OnApplicationShutdow
 
   /** jose's key lookup (unknown kid: one refetch, then the cooldown). */
   readonly getKey: JWTVerifyGetKey = (header, token) => this.keys(header, token);
-
-  private async loadUntilLoaded(): Promise<void> {
-    if (this.stopped || this.isLoaded()) return;
-    try {
-      await this.keys.reload();
-    } catch (error) {
-      this.logger.warn(`the authorization server keys are not fetched yet, retrying: ${(error as Error).message}`);
-      this.retry = setTimeout(() => void this.loadUntilLoaded(), RETRY_MS);
-      this.retry.unref();
-    }
-  }
 }

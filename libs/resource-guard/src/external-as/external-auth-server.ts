@@ -4,9 +4,8 @@ import { TemporarilyUnavailable } from '#oauth';
 import { RESOURCE_GUARD_CONFIG, type ResourceGuardConfig } from '../config/resource-guard.config.js';
 import { GuardTelemetry } from '../telemetry/guard-telemetry.js';
 import { remoteKeySet, type RemoteKeySet } from '../jwks/remote-key-set.js';
+import { RetriedUntilDone } from '../jwks/retried-until-done.js';
 import { fetchAuthorizationServerMetadata, type AuthorizationServerMetadata } from './authorization-server-metadata.js';
-
-const RETRY_MS = 1000;
 
 /**
  * AUTH_SERVER_MODE=external: the authorization server as its metadata describes it. Fetched in
@@ -19,8 +18,14 @@ export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
   private metadata?: AuthorizationServerMetadata;
   private keys?: RemoteKeySet;
   private ready = false;
-  private retry?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly loading = new RetriedUntilDone(
+    async () => {
+      await this.load();
+      this.ready = true;
+      this.logger.log(`authorization server metadata loaded from ${this.config.issuer}`);
+    },
+    (error) => this.logger.warn(`authorization server metadata not loaded yet, retrying: ${error.message}`),
+  );
 
   constructor(
     @Inject(RESOURCE_GUARD_CONFIG) private readonly config: ResourceGuardConfig,
@@ -28,12 +33,11 @@ export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    if (this.config.authServerMode === 'external') void this.loadUntilReady();
+    if (this.config.authServerMode === 'external') this.loading.start();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.retry);
+    this.loading.stop();
   }
 
   isReady(): boolean {
@@ -51,19 +55,6 @@ export class ExternalAuthServer implements OnModuleInit, OnApplicationShutdown {
     const endpoint = this.metadata?.introspection_endpoint;
     if (!endpoint) throw new TemporarilyUnavailable('the authorization server metadata has not been fetched yet');
     return endpoint;
-  }
-
-  private async loadUntilReady(): Promise<void> {
-    if (this.stopped || this.ready) return;
-    try {
-      await this.load();
-      this.ready = true;
-      this.logger.log(`authorization server metadata loaded from ${this.config.issuer}`);
-    } catch (error) {
-      this.logger.warn(`authorization server metadata not loaded yet, retrying: ${(error as Error).message}`);
-      this.retry = setTimeout(() => void this.loadUntilReady(), RETRY_MS);
-      this.retry.unref();
-    }
   }
 
   private async load(): Promise<void> {
