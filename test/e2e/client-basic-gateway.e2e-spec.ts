@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InProcessEventBus } from '#sync';
-import { eventually, metricValue } from '#testing';
+import { ENFORCEMENT_WAIT_MS, eventually, metricValue } from '#testing';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
@@ -13,7 +13,6 @@ import { startStackAuthServer } from '../support/stack-harness.js';
 
 jest.setTimeout(120_000);
 
-const PROMISE_MS = 5000;
 const BASIC_CHALLENGE = /^Basic realm="portcullis"/;
 
 function basic(clientId: string, secret: string): string {
@@ -106,7 +105,7 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
     rs = await startTestResourceServer({ issuer: as.baseUrl, bus, env: { RESOURCE_ROUTES_FILE: routesFile } });
     await rs.waitUntilReady(20_000);
     adminToken = await clientCredentialsToken(as, rsAdmin, 'rs.admin');
-    await eventually(async () => (await rs.request('/admin/v1/sync', { token: adminToken })).status === 200, PROMISE_MS, 'the admin client to be known');
+    await eventually(async () => (await rs.request('/admin/v1/sync', { token: adminToken })).status === 200, ENFORCEMENT_WAIT_MS, 'the admin client to be known');
   });
 
   afterAll(async () => {
@@ -144,7 +143,7 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
 
   it("applies the route's scope rule to the client's associated scopes: 403 without billing.read", async () => {
     const other = await createStackClient(as, 'No billing scope');
-    await eventually(async () => (await viaGateway('/reports/r', basic(other.clientId, other.clientSecret))).status === 200, PROMISE_MS, 'the client to be known');
+    await eventually(async () => (await viaGateway('/reports/r', basic(other.clientId, other.clientSecret))).status === 200, ENFORCEMENT_WAIT_MS, 'the client to be known');
     const refused = await viaGateway('/billing/invoices', basic(other.clientId, other.clientSecret));
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toContain('insufficient_scope');
@@ -153,9 +152,9 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
   it('follows the scopes the auth server associates: a disassociated scope no longer opens the route', async () => {
     const client = await createStackClient(as, 'Loses its scope', ['billing.read']);
     const authorization = basic(client.clientId, client.clientSecret);
-    await eventually(async () => (await viaGateway('/billing/x', authorization)).status === 200, PROMISE_MS, 'the client admitted');
+    await eventually(async () => (await viaGateway('/billing/x', authorization)).status === 200, ENFORCEMENT_WAIT_MS, 'the client admitted');
     await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/billing.read`);
-    await eventually(async () => (await viaGateway('/billing/x', authorization)).status === 403, PROMISE_MS, 'the scope taken away');
+    await eventually(async () => (await viaGateway('/billing/x', authorization)).status === 403, ENFORCEMENT_WAIT_MS, 'the scope taken away');
     expect((await viaGateway('/reports/x', authorization)).status).toBe(200);
     expect(upstream.received.at(-1)!.headers['x-auth-scope']).toBe('');
   });
@@ -211,7 +210,7 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
     expect(await refusals('wrong_secret')).toBe(wrongBefore + 2);
     expect(await refusals('unknown_client')).toBeGreaterThanOrEqual(1);
     expect(await refusals('malformed')).toBeGreaterThanOrEqual(2);
-    await eventually(async () => (await auditRows(billing.clientId)).some((row) => row.details.reason === 'wrong_secret'), PROMISE_MS, 'the refusal audited');
+    await eventually(async () => (await auditRows(billing.clientId)).some((row) => row.details.reason === 'wrong_secret'), ENFORCEMENT_WAIT_MS, 'the refusal audited');
     const [row] = (await auditRows(billing.clientId)).filter((candidate) => candidate.details.reason === 'wrong_secret');
     expect(row).toMatchObject({ action: 'client_basic.refused', targetId: '/billing' });
     expect(JSON.stringify(await auditRows(billing.clientId))).not.toContain('not-the-secret');
@@ -225,7 +224,7 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
       redirectUris: ['http://127.0.0.1:9/callback'],
       grants: ['authorization_code'],
     });
-    await eventually(() => known(app.clientId), PROMISE_MS, 'the public client to be known');
+    await eventually(() => known(app.clientId), ENFORCEMENT_WAIT_MS, 'the public client to be known');
     const response = await viaForwardAuth('/reports/x', basic(app.clientId, 'anything'), '198.51.100.3');
     expect(response.status).toBe(401);
     expect(await refusals('public_client')).toBe(1);
@@ -234,18 +233,18 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
   it('refuses a client deactivated at the auth server, after the event, though its credentials were cached', async () => {
     const client = await createStackClient(as, 'Deactivated later');
     const authorization = basic(client.clientId, client.clientSecret);
-    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 200, PROMISE_MS, 'the client admitted');
+    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 200, ENFORCEMENT_WAIT_MS, 'the client admitted');
     await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}`, { active: false });
-    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 401, PROMISE_MS, 'the deactivated client refused');
+    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 401, ENFORCEMENT_WAIT_MS, 'the deactivated client refused');
     expect(await refusals('inactive_client')).toBeGreaterThanOrEqual(1);
     await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}`, { active: true });
-    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 200, PROMISE_MS, 'the reactivated client admitted');
+    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 200, ENFORCEMENT_WAIT_MS, 'the reactivated client admitted');
   });
 
   it('refuses a client disabled at this resource server, and a deleted one', async () => {
     const client = await createStackClient(as, 'Disabled here');
     const authorization = basic(client.clientId, client.clientSecret);
-    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 200, PROMISE_MS, 'the client admitted');
+    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 200, ENFORCEMENT_WAIT_MS, 'the client admitted');
     const patch = await rs.request(`/admin/v1/clients/${client.clientId}`, { method: 'PATCH', token: adminToken, json: { enabled: false } });
     expect(patch.status).toBe(200);
     expect((await viaGateway('/reports/x', authorization)).status).toBe(401);
@@ -253,22 +252,22 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
     await rs.request(`/admin/v1/clients/${client.clientId}`, { method: 'PATCH', token: adminToken, json: { enabled: true } });
     expect((await viaGateway('/reports/x', authorization)).status).toBe(200);
     await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}`);
-    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 401, PROMISE_MS, 'the deleted client refused');
+    await eventually(async () => (await viaGateway('/reports/x', authorization)).status === 401, ENFORCEMENT_WAIT_MS, 'the deleted client refused');
   });
 
   it('refuses a rotated secret once the change arrives, and admits the new one', async () => {
     const client = await createStackClient(as, 'Rotating');
     const old = basic(client.clientId, client.clientSecret);
-    await eventually(async () => (await viaGateway('/reports/x', old)).status === 200, PROMISE_MS, 'the client admitted');
+    await eventually(async () => (await viaGateway('/reports/x', old)).status === 200, ENFORCEMENT_WAIT_MS, 'the client admitted');
     const { clientSecret } = await adminOk<{ clientSecret: string }>(as, 'POST', `/admin/v1/clients/${client.clientId}/secret`, {});
-    await eventually(async () => (await viaGateway('/reports/x', old)).status === 401, PROMISE_MS, 'the old secret refused');
+    await eventually(async () => (await viaGateway('/reports/x', old)).status === 401, ENFORCEMENT_WAIT_MS, 'the old secret refused');
     expect((await viaGateway('/reports/x', basic(client.clientId, clientSecret))).status).toBe(200);
   });
 
   it('throttles failures per caller address: 429 with Retry-After, even right credentials not checked meanwhile; another address unaffected', async () => {
     const client = await createStackClient(as, 'Guessed at');
     const bystander = await createStackClient(as, 'Bystander');
-    await eventually(async () => (await known(client.clientId)) && (await known(bystander.clientId)), PROMISE_MS, 'the clients to be known');
+    await eventually(async () => (await known(client.clientId)) && (await known(bystander.clientId)), ENFORCEMENT_WAIT_MS, 'the clients to be known');
     const statuses = [];
     for (let i = 0; i < 11; i++) statuses.push((await viaForwardAuth('/reports/x', basic(client.clientId, `guess-${i}`), '192.0.2.50')).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
@@ -278,13 +277,13 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await viaForwardAuth('/reports/x', basic(bystander.clientId, bystander.clientSecret), '192.0.2.51')).status).toBe(200);
     expect(await refusals('throttled')).toBeGreaterThanOrEqual(2);
-    await eventually(async () => (await auditRows(client.clientId)).some((row) => row.action === 'client_basic.throttled'), PROMISE_MS, 'the lock audited');
+    await eventually(async () => (await auditRows(client.clientId)).some((row) => row.action === 'client_basic.throttled'), ENFORCEMENT_WAIT_MS, 'the lock audited');
   });
 
   it('throttles failures per client id, from any address; credentials accepted before still pass', async () => {
     const client = await createStackClient(as, 'Guessed from everywhere');
     const right = basic(client.clientId, client.clientSecret);
-    await eventually(async () => (await viaForwardAuth('/reports/x', right, '192.0.2.99')).status === 200, PROMISE_MS, 'the client admitted');
+    await eventually(async () => (await viaForwardAuth('/reports/x', right, '192.0.2.99')).status === 200, ENFORCEMENT_WAIT_MS, 'the client admitted');
     for (let i = 0; i < 10; i++) expect((await viaForwardAuth('/reports/x', basic(client.clientId, `guess-${i}`), `192.0.2.${100 + i}`)).status).toBe(401);
     expect((await viaForwardAuth('/reports/x', basic(client.clientId, 'guess-x'), '192.0.2.200')).status).toBe(429);
     // Cached: checked a moment ago, the lock does not keep the client out.
@@ -293,7 +292,7 @@ describe('HTTP Basic for confidential clients on clientBasic routes', () => {
 
   it('fails closed when the auth server is down: 503 for credentials not checked yet, cached ones still pass', async () => {
     const unchecked = await createStackClient(as, 'Never checked');
-    await eventually(() => known(unchecked.clientId), PROMISE_MS, 'the client to be known');
+    await eventually(() => known(unchecked.clientId), ENFORCEMENT_WAIT_MS, 'the client to be known');
     await as.close();
     asClosed = true;
     const response = await viaGateway('/reports/x', basic(unchecked.clientId, unchecked.clientSecret));

@@ -6,7 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { accessTokenHash } from '#dpop';
 import { DEFAULT_SYNC_STREAM } from '#sync';
 import { buildApps, untilOk, type BuiltAppProcess } from '#testing/built-app-process';
-import { createTestDatabase, eventually, redisServerAvailable, TestRedis, type TestDatabase } from '#testing';
+import { createTestDatabase, ENFORCEMENT_WAIT_MS, eventually, redisServerAvailable, TestRedis, type TestDatabase } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
@@ -22,8 +22,6 @@ import { startBuiltResourceServer } from '../../apps/resource-server/test/suppor
  */
 const runnable = Boolean(process.env.TEST_DATABASE_URL) && redisServerAvailable();
 
-/** CONTRACT: a client disabled or a token revoked at the auth server is refused within a second. */
-const PROMISE_MS = 1000;
 /** Guards against hangs only: how fast a worker restarts is not this test's business. */
 const PATIENCE_MS = 60_000;
 /** Tokens name this audience (the auth server's default RESOURCE_AUDIENCE). */
@@ -122,14 +120,14 @@ function dpopProof(key: CryptoKey, jwk: JWK, claims: Record<string, unknown>): P
     expect(server.output().match(/resource-server listening on .*, worker \d+, 1 libuv pool thread\)/g)).toHaveLength(2);
   });
 
-  it('refuses at both workers, within a second, a client deactivated and a token revoked at the auth server', async () => {
+  it('refuses at both workers a client deactivated and a token revoked at the auth server', async () => {
     const deactivated = await freshClient('Deactivated');
     await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
-    await refusedByBoth(deactivated.token, PROMISE_MS, 'the deactivated client');
+    await refusedByBoth(deactivated.token, ENFORCEMENT_WAIT_MS, 'the deactivated client');
 
     const revoked = await freshClient('Revoked');
     await adminOk(as, 'DELETE', `/admin/v1/tokens/${grantIdOf(revoked.token)}`);
-    await refusedByBoth(revoked.token, PROMISE_MS, 'the revoked token');
+    await refusedByBoth(revoked.token, ENFORCEMENT_WAIT_MS, 'the revoked token');
   });
 
   it('applies at the other worker a local switch made through one', async () => {
@@ -142,7 +140,7 @@ function dpopProof(key: CryptoKey, jwk: JWK, claims: Record<string, unknown>): P
     });
     expect(switched.status).toBe(200);
     expect(await meStatus(one, token)).toBe(401);
-    await eventually(async () => (await meStatus(other, token)) === 401, PROMISE_MS, 'the other worker to refuse the switched-off client');
+    await eventually(async () => (await meStatus(other, token)) === 401, ENFORCEMENT_WAIT_MS, 'the other worker to refuse the switched-off client');
   });
 
   it('serves at the other worker a route added through one, and its lane names the worker', async () => {
@@ -156,7 +154,7 @@ function dpopProof(key: CryptoKey, jwk: JWK, claims: Record<string, unknown>): P
     expect(created.status).toBe(201);
     await eventually(
       async () => (await other.request('/workers-api/x', { headers: { authorization: `Bearer ${token}` } })).status === 200,
-      PROMISE_MS * 2,
+      ENFORCEMENT_WAIT_MS,
       'the other worker to forward the new route',
     );
     // The token was admitted before: the gateway's lane answers, before Fastify and its hooks.

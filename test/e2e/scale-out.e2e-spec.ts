@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import type { SyncEnvelope } from '#sync';
 import { envelopeFromFields } from '#sync/stream-entry';
-import { eventually, redisServerAvailable, TestRedis } from '#testing';
+import { ENFORCEMENT_WAIT_MS, eventually, redisServerAvailable, TestRedis } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import { TEST_ADMIN, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
@@ -16,7 +16,6 @@ import { lastOutboxSeq, publishedOutboxSeq } from '../../apps/auth-server/test/s
 
 jest.setTimeout(90_000);
 
-const PROMISE_MS = 1000;
 /** KeyStore re-reads the keys every 5 s: a rotation through one instance reaches the other within that. */
 const KEY_RELOAD_MS = 5000;
 const REDIRECT = 'https://app.example.com/callback';
@@ -36,12 +35,12 @@ const SETTLE_MS = 20_000;
 
   async function refusedEverywhere(token: string): Promise<void> {
     for (const rs of replicas) {
-      await eventually(async () => (await probe(rs, token)).status === 401, PROMISE_MS, `${rs.baseUrl} to refuse the token`);
+      await eventually(async () => (await probe(rs, token)).status === 401, ENFORCEMENT_WAIT_MS, `${rs.baseUrl} to refuse the token`);
       expect((await probe(rs, token)).challenge).toMatch(INVALID_TOKEN_CHALLENGE);
     }
   }
 
-  async function acceptedEverywhere(token: string, timeoutMs = PROMISE_MS): Promise<void> {
+  async function acceptedEverywhere(token: string, timeoutMs = ENFORCEMENT_WAIT_MS): Promise<void> {
     for (const rs of replicas) {
       await eventually(async () => (await probe(rs, token)).status === 200, timeoutMs, `${rs.baseUrl} to accept the token`);
     }
@@ -111,7 +110,7 @@ const SETTLE_MS = 20_000;
     // Both auth servers refuse both clients, whichever instance made the change (cache poll ~250 ms).
     for (const as of auth) {
       for (const client of [a, b])
-        await eventually(async () => (await tokenStatus(as, client)) === 401, PROMISE_MS, `${as.baseUrl} to refuse ${client.clientId}`);
+        await eventually(async () => (await tokenStatus(as, client)) === 401, ENFORCEMENT_WAIT_MS, `${as.baseUrl} to refuse ${client.clientId}`);
     }
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { eventually, freePort, redisServerAvailable, TestRedis } from '#testing';
+import { ENFORCEMENT_WAIT_MS, eventually, freePort, redisServerAvailable, TestRedis } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, grantIdOf, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
@@ -11,7 +11,6 @@ import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/
 
 jest.setTimeout(60_000);
 
-const PROMISE_MS = 1000;
 /** After an outage: the relay's backoff (max 2 s) plus a snapshot resync. */
 const RECOVERY_MS = 10_000;
 
@@ -49,7 +48,7 @@ const RECOVERY_MS = 10_000;
     return elapsed;
   }
 
-  async function acceptedEverywhere(token: string, timeoutMs = PROMISE_MS): Promise<void> {
+  async function acceptedEverywhere(token: string, timeoutMs = ENFORCEMENT_WAIT_MS): Promise<void> {
     for (const rs of replicas) {
       await eventually(async () => (await probe(rs, token)).status === 200, timeoutMs, `${rs.baseUrl} to accept the token`);
       expect(await probe(rs, token)).toEqual({ status: 200, challenge: null });
@@ -127,7 +126,7 @@ const RECOVERY_MS = 10_000;
     // And the pipeline is live again: a new change propagates within the promise.
     const after = await clientWithToken('Stack Fault After Redis');
     await adminOk(as, 'PATCH', `/admin/v1/clients/${after.client.clientId}`, { active: false });
-    for (const rs of replicas) await refusedAt(rs, after.token, PROMISE_MS);
+    for (const rs of replicas) await refusedAt(rs, after.token, ENFORCEMENT_WAIT_MS);
   });
 
   it('a resource server stopped during changes catches up on restart (same database and group)', async () => {
@@ -139,8 +138,8 @@ const RECOVERY_MS = 10_000;
     await stopped.app.close();
     await adminOk(as, 'PATCH', `/admin/v1/clients/${deactivated.client.clientId}`, { active: false });
     await adminOk(as, 'DELETE', `/admin/v1/tokens/${grantIdOf(revoked.token)}`);
-    await refusedAt(running, deactivated.token, PROMISE_MS);
-    await refusedAt(running, revoked.token, PROMISE_MS);
+    await refusedAt(running, deactivated.token, ENFORCEMENT_WAIT_MS);
+    await refusedAt(running, revoked.token, ENFORCEMENT_WAIT_MS);
     await eventually(async () => (await unpublished()) === 0, RECOVERY_MS, 'the relay to publish while the replica is down');
 
     await stopped.restart();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { eventually } from '#testing';
+import { ENFORCEMENT_WAIT_MS, eventually } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, grantIdOf } from '../../apps/auth-server/test/support/test-clients.js';
@@ -11,13 +11,12 @@ import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/
 jest.setTimeout(60_000);
 
 const redisUrl = process.env.TEST_REDIS_URL;
-const PROMISE_MS = 1000;
 
 /**
  * The production wiring: the auth server's outbox relay XADDs to a Redis Stream (its own name: the
  * Redis is shared) and two resource-server instances, each with its own consumer group, read it.
  */
-(redisUrl ? describe : describe.skip)('stack (Redis Streams, TEST_REDIS_URL): every resource server enforces a change within 1 s', () => {
+(redisUrl ? describe : describe.skip)('stack (Redis Streams, TEST_REDIS_URL): every resource server enforces a change', () => {
   const stream = `portcullis:test:stack:${randomBytes(6).toString('hex')}`;
   let as: RunningAuthServer;
   const replicas: RunningResourceServer[] = [];
@@ -26,7 +25,7 @@ const PROMISE_MS = 1000;
   async function refusedEverywhereWithin(token: string): Promise<number[]> {
     return Promise.all(
       replicas.map(async (rs) => {
-        const elapsed = await eventually(async () => (await probe(rs, token)).status === 401, PROMISE_MS, `${rs.baseUrl} to refuse the token`);
+        const elapsed = await eventually(async () => (await probe(rs, token)).status === 401, ENFORCEMENT_WAIT_MS, `${rs.baseUrl} to refuse the token`);
         const refusal = await probe(rs, token);
         expect(refusal.status).toBe(401);
         expect(refusal.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
@@ -38,7 +37,7 @@ const PROMISE_MS = 1000;
   async function acceptedEverywhereWithin(token: string): Promise<number[]> {
     return Promise.all(
       replicas.map(async (rs) => {
-        const elapsed = await eventually(async () => (await probe(rs, token)).status === 200, PROMISE_MS, `${rs.baseUrl} to accept the token`);
+        const elapsed = await eventually(async () => (await probe(rs, token)).status === 200, ENFORCEMENT_WAIT_MS, `${rs.baseUrl} to accept the token`);
         expect(await probe(rs, token)).toEqual({ status: 200, challenge: null });
         return elapsed;
       }),
@@ -64,7 +63,7 @@ const PROMISE_MS = 1000;
     redis.disconnect();
   });
 
-  it('two replicas (two consumer groups) enforce deactivation, revocation and reactivation within 1 s', async () => {
+  it('two replicas (two consumer groups) enforce deactivation, revocation and reactivation', async () => {
     const client = await createStackClient(as, 'Stack Redis');
     const token = await clientCredentialsToken(as, client);
     await acceptedEverywhereWithin(token);

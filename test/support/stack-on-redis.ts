@@ -1,15 +1,13 @@
 import { expect } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createRedisClient, envelopeFromFields } from '#sync';
-import { eventually } from '#testing';
+import { ENFORCEMENT_WAIT_MS, eventually } from '#testing';
 import { startStackAuthServer } from './stack-harness.js';
 import type { RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { clientCredentialsToken, createStackClient, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
 import { startTestResourceServer, type RunningResourceServer } from '../../apps/resource-server/test/support/resource-server-harness.js';
 import { INVALID_TOKEN_CHALLENGE, probe } from '../../apps/resource-server/test/support/probe.js';
 
-/** A change reaches the resource server through the stream within this (CONTRACT: ~1 s). */
-export const PROMISE_MS = 2000;
 /** Across a failover: the election, the client's reconnection, the relay's backoff, maybe a snapshot. */
 export const RECOVERY_MS = 20_000;
 
@@ -56,19 +54,19 @@ export class StackOnRedis {
     return { all: rows.map((row) => Number(row.seq)), unpublished: rows.filter((row) => !row.published).length };
   }
 
-  async refused(token: string, timeoutMs = PROMISE_MS): Promise<void> {
+  async refused(token: string, timeoutMs = ENFORCEMENT_WAIT_MS): Promise<void> {
     await eventually(async () => (await probe(this.rs, token)).status === 401, timeoutMs, 'the resource server to refuse the token');
     const refusal = await probe(this.rs, token);
     expect(refusal.status).toBe(401);
     expect(refusal.challenge).toMatch(INVALID_TOKEN_CHALLENGE);
   }
 
-  async accepted(token: string, timeoutMs = PROMISE_MS): Promise<void> {
+  async accepted(token: string, timeoutMs = ENFORCEMENT_WAIT_MS): Promise<void> {
     await eventually(async () => (await probe(this.rs, token)).status === 200, timeoutMs, 'the resource server to accept the token');
   }
 
   /** A new client and a token of it that the resource server already accepts. */
-  async clientWithToken(name: string, timeoutMs = PROMISE_MS): Promise<{ client: StackClient; token: string }> {
+  async clientWithToken(name: string, timeoutMs = ENFORCEMENT_WAIT_MS): Promise<{ client: StackClient; token: string }> {
     const client = await createStackClient(this.as, name);
     const token = await clientCredentialsToken(this.as, client);
     await this.accepted(token, timeoutMs);

@@ -5,6 +5,7 @@ export * from './test-redis-stream.js';
 export * from './test-credentials.js';
 export * from './free-port.js';
 export * from './eventually.js';
+export * from './enforcement-wait.js';
 export * from './held-calls.js';
 export * from './test-pgbouncer.js';
 export * from './example-nginx.js';
