@@ -36,3 +36,11 @@ export function seqOfStreamId(id: unknown): number {
   const seq = Number(String(id).split('-')[0]);
   return Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
 }
+
+/**
+ * The hash beside the stream where the auth server keeps, per group without consumers, when it
+ * first saw it so (ms, Redis clock): XINFO gives such a group no age.
+ */
+export function groupsWithoutConsumersKeyOf(stream: string): string {
+  return `${stream}:groups-without-consumers`;
+}

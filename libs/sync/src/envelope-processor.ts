@@ -48,10 +48,11 @@ export class EnvelopeProcessor {
   }
 
   /**
-   * A handler that resolved counts as applied even if it did not record the seq itself (an
-   * event kind the resource server ignores), so the next event is not mistaken for a gap.
+   * The seq at and below which every delivery is a duplicate. A handler that resolved counts as
+   * applied even if it did not record the seq itself (an event kind the resource server ignores),
+   * so the next event is not mistaken for a gap.
    */
-  private async appliedSeq(): Promise<number> {
+  async appliedSeq(): Promise<number> {
     return Math.max(await this.options.lastAppliedSeq(), this.deliveredSeq);
   }
 

@@ -13,7 +13,7 @@ export { RedisStreamsTransport, type RedisStreamsTransportOptions } from './redi
 export { InProcessEventBus, IN_PROCESS_LOG_LIMIT } from './in-process-event-bus.js';
 export { InProcessTransport, type InProcessTransportOptions } from './in-process.transport.js';
 export type { SyncPublisher } from './sync-publisher.js';
-export type { ConsumerGroupState } from './consumer-groups.js';
+export { groupsWithoutConsumersKeyOf, type ConsumerGroupState } from './consumer-groups.js';
 export { RedisStreamPublisher, ForeignStreamEntryError, type RedisStreamPublisherOptions } from './redis-stream.publisher.js';
 export { RejectedEvent, type DeadLetterReason } from './rejected-event.js';
 export { parseEnvelope } from './envelope-schema.js';

@@ -1,4 +1,4 @@
-import { fieldsOf, seqOfStreamId, type ConsumerGroupState } from './consumer-groups.js';
+import { fieldsOf, groupsWithoutConsumersKeyOf, seqOfStreamId, type ConsumerGroupState } from './consumer-groups.js';
 import { DEFAULT_SYNC_STREAM, STREAM_FIELD_ENVELOPE, STREAM_FIELD_SEQ } from './constants.js';
 import type { SyncEnvelope } from './events.js';
 import { readEventUnverified } from './event-token.js';
@@ -158,12 +158,48 @@ export class RedisStreamPublisher implements SyncPublisher {
 
   /**
    * XGROUP DESTROY, when every consumer of the group (at least one: a group without consumers says
-   * nothing of its age) has been idle `idleMs` (XINFO CONSUMERS `idle`: since its last read from
-   * Redis 7.2, since its last delivery before). Checked just before, not atomically (a script
-   * needs EVAL, which an ACL user may be denied): an instance reading in between gets NOGROUP,
-   * recreates its group and resyncs.
+   * nothing of its age, see timeWithoutConsumers) has been idle `idleMs` (XINFO CONSUMERS `idle`:
+   * since its last read from Redis 7.2, since its last delivery before).
    */
-  async destroyIdleConsumerGroup(group: string, idleMs: number): Promise<boolean> {
+  destroyIdleConsumerGroup(group: string, idleMs: number): Promise<boolean> {
+    return this.destroyGroupIf(group, (idle) => idle.length > 0 && idle.every((ms) => ms >= idleMs));
+  }
+
+  destroyGroupWithoutConsumers(group: string): Promise<boolean> {
+    return this.destroyGroupIf(group, (idle) => idle.length === 0);
+  }
+
+  /**
+   * In a hash beside the stream (groupsWithoutConsumersKeyOf), on Redis's clock, as the consumers'
+   * idle times are: it lives and dies with the groups themselves (an auth-server restart keeps it,
+   * a Redis restarted empty loses both). Only the expiry job calls it, under its lease.
+   */
+  async timeWithoutConsumers(groups: readonly string[]): Promise<Map<string, number>> {
+    if (this.redis.status === 'wait') await this.redis.connect();
+    const key = groupsWithoutConsumersKeyOf(this.stream);
+    const [seconds, micros] = await this.redis.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const seen = await this.redis.hgetall(key);
+    const named = new Set(groups);
+    const forgotten = Object.keys(seen).filter((group) => !named.has(group));
+    if (forgotten.length > 0) await this.redis.hdel(key, ...forgotten);
+    const times = new Map<string, number>();
+    for (const group of named) {
+      const since = Number(seen[group] ?? Number.NaN);
+      if (Number.isFinite(since) && since > 0) times.set(group, Math.max(0, now - since));
+      else {
+        await this.redis.hset(key, group, String(now));
+        times.set(group, 0);
+      }
+    }
+    return times;
+  }
+
+  /**
+   * Checked just before, not atomically (a script needs EVAL, which an ACL user may be denied): an
+   * instance reading in between gets NOGROUP, recreates its group and resyncs.
+   */
+  private async destroyGroupIf(group: string, gone: (idleMs: number[]) => boolean): Promise<boolean> {
     if (this.redis.status === 'wait') await this.redis.connect();
     let consumers: unknown[];
     try {
@@ -172,8 +208,10 @@ export class RedisStreamPublisher implements SyncPublisher {
       if (/NOGROUP|no such key/i.test(String(error))) return false;
       throw error;
     }
-    const idle = consumers.map((consumer) => Number(fieldsOf(consumer).idle));
-    if (idle.length === 0 || !idle.every((ms) => ms >= idleMs)) return false;
+    if (!gone(consumers.map((consumer) => Number(fieldsOf(consumer).idle)))) return false;
+    // A group created again under this name must not inherit this one's time without consumers.
+    // Forgotten first: should the destroy then fail, the clock only starts again.
+    await this.redis.hdel(groupsWithoutConsumersKeyOf(this.stream), group);
     return Number(await this.redis.xgroup('DESTROY', this.stream, group)) === 1;
   }
 

@@ -1,8 +1,9 @@
 import { DEFAULT_SYNC_STREAM } from './constants.js';
+import { seqOfStreamId } from './consumer-groups.js';
 import type { SyncEnvelope } from './events.js';
 import { createRedisClient, type RedisClient } from './redis-client.js';
 import { RejectedEvent } from './rejected-event.js';
-import { deadLetterStreamOf, rawEnvelopeOf } from './stream-entry.js';
+import { deadLetterStreamOf, rawEnvelopeOf, streamIdForSeq } from './stream-entry.js';
 import { settleWithin, sleep, SyncTransportServer } from './sync-transport.base.js';
 import type { SyncConsumerOptions, SyncTransportStatus } from './sync-transport.types.js';
 
@@ -125,11 +126,12 @@ export class RedisStreamsTransport extends SyncTransportServer {
   }
 
   private async step(): Promise<void> {
-    if (!this.groupReady) await this.ensureGroup();
+    // Snapshot first: a group recreated after it then starts at the snapshot's seq (ensureGroup).
     if (this.gapPending) {
       await this.processor.resync();
       this.gapPending = false;
     }
+    if (!this.groupReady) await this.ensureGroup();
     if (this.claimOrphans) {
       await this.claimPendingOfOtherConsumers();
       this.claimOrphans = false;
@@ -214,12 +216,29 @@ export class RedisStreamsTransport extends SyncTransportServer {
     }
   }
 
+  /**
+   * Creates the group at what is applied already, not at the stream's start: the processor would
+   * take every entry up to there for a duplicate anyway (a seq at or below the applied one), so
+   * skipping them loses nothing, while a group recreated after it expired would otherwise read up
+   * to MAXLEN entries again. Entries above it are delivered, a trimmed gap shows in their prevSeq.
+   * Never past the stream's newest entry: a snapshot ahead of the relay, or a local state from
+   * elsewhere, must not set the group beyond entries the stream never had (the dashboard reads its
+   * position); the entries in between are only read as duplicates.
+   * An existing group (BUSYGROUP) keeps its own position.
+   */
   private async ensureGroup(): Promise<void> {
+    const start = Math.min(await this.processor.appliedSeq(), await this.lastSeqInStream());
     try {
-      await this.writer.xgroup('CREATE', this.stream, this.options.group, '0', 'MKSTREAM');
+      await this.writer.xgroup('CREATE', this.stream, this.options.group, start > 0 ? streamIdForSeq(start) : '0', 'MKSTREAM');
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) throw error;
     }
     this.groupReady = true;
+  }
+
+  /** The seq of the stream's newest entry, 0 when it has none (or does not exist). */
+  private async lastSeqInStream(): Promise<number> {
+    const [newest] = await this.writer.xrevrange(this.stream, '+', '-', 'COUNT', 1);
+    return newest ? seqOfStreamId(newest[0]) : 0;
   }
 }

@@ -21,5 +21,14 @@ export interface SyncPublisher {
    * the one process that holds both apps.
    */
   destroyIdleConsumerGroup?(group: string, idleMs: number): Promise<boolean>;
+  /**
+   * Optional: for each group named (those without consumers now), how long (ms) it has been seen
+   * without consumers, from the first call that named it; nothing else tells such a group's age.
+   * Kept beside the groups, so that it outlives the caller; a group no longer named (it gained a
+   * consumer, or is gone) is forgotten, and starts again from 0 if it is named later.
+   */
+  timeWithoutConsumers?(groups: readonly string[]): Promise<Map<string, number>>;
+  /** Optional: removes a group that still has no consumer (checked again first); true when it did. */
+  destroyGroupWithoutConsumers?(group: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -82,6 +82,33 @@ describe('RedisStreamPublisher.destroyIdleConsumerGroup (real Redis)', () => {
   });
 });
 
+/** A group without consumers says nothing of its age: the publisher keeps when it first saw one so (F-4). */
+describe('RedisStreamPublisher: groups without consumers (real Redis)', () => {
+  let redis: TestRedisStream;
+
+  beforeAll(() => void (redis = openTestRedisStream(REDIS_URL, 'test:sync:no-consumer')));
+  afterAll(() => redis.close());
+
+  it('counts from the first sighting, forgets a group that gained a reader, and destroys only one still without', async () => {
+    await redis.publisher.publish(envelope(1));
+    for (const group of ['rs-empty', 'rs-joined']) await redis.admin.xgroup('CREATE', redis.stream, group, '0');
+    expect(await redis.publisher.timeWithoutConsumers(['rs-empty', 'rs-joined'])).toEqual(new Map([['rs-empty', 0], ['rs-joined', 0]]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // rs-joined has a reader now, so the job no longer names it: its sighting is dropped.
+    await redis.admin.xreadgroup('GROUP', 'rs-joined', 'c1', 'COUNT', 1, 'STREAMS', redis.stream, '>');
+    expect((await redis.publisher.timeWithoutConsumers(['rs-empty'])).get('rs-empty')).toBeGreaterThanOrEqual(50);
+    expect((await redis.publisher.timeWithoutConsumers(['rs-empty', 'rs-joined'])).get('rs-joined')).toBe(0);
+
+    expect(await redis.publisher.destroyGroupWithoutConsumers('rs-joined')).toBe(false);
+    expect(await redis.publisher.destroyGroupWithoutConsumers('rs-empty')).toBe(true);
+    expect((await redis.publisher.consumerGroups()).map((group) => group.group)).toEqual(['rs-joined']);
+    // A group of that name created again starts a clock of its own.
+    await redis.admin.xgroup('CREATE', redis.stream, 'rs-empty', '$');
+    expect((await redis.publisher.timeWithoutConsumers(['rs-empty'])).get('rs-empty')).toBe(0);
+  });
+});
+
 describe('InProcessPublisher.consumerGroups', () => {
   it("reads each group's acknowledged seq off the bus", async () => {
     const bus = new InProcessEventBus();

@@ -108,6 +108,9 @@ describe.each([
     const replica = new Replica();
     replica.lastApplied = 2;
     run(replica);
+    // Its group exists before the events do, as one created long ago: a group created later starts
+    // at the applied seq and is never delivered 1 and 2 at all.
+    await eventually(() => fixture.unacked('rs-a').then(() => true, () => false));
     for (const seq of [1, 2, 3, 4]) await fixture.publish(envelope(seq));
     await fixture.publish(envelope(3)); // a republish is absorbed before reaching anyone
     await eventually(() => replica.applied.length === 2);
@@ -230,6 +233,7 @@ describe('RedisStreamsTransport on a stream that changes under it', () => {
         lastAppliedSeq: replica.lastAppliedSeq,
         onGap: replica.onGap,
         onDeadLetter: replica.onDeadLetter,
+        onDuplicate: replica.onDuplicate,
         retryDelayMs: 20,
         blockMs: 200,
       }),
@@ -238,6 +242,52 @@ describe('RedisStreamsTransport on a stream that changes under it', () => {
     running.push(transport);
     return transport;
   }
+
+  it('F-4: its group destroyed while it runs: recreated at the snapshot it resynced to, not at the stream start (nothing read again)', async () => {
+    const { stream, publisher, admin, close } = openTestRedisStream(REDIS_URL, 'test:sync:recreate');
+    cleanups.push(close);
+    const replica = new Replica();
+    consumer(REDIS_URL, stream, replica);
+    for (const seq of [1, 2, 3, 4, 5]) await publisher.publish(envelope(seq));
+    await eventually(() => replica.applied.length === 5);
+
+    // Removed as idle (SYNC_GROUP_EXPIRY_SECONDS); meanwhile seq 6 was committed, so the snapshot has it.
+    await admin.xgroup('DESTROY', stream, 'rs-a');
+    replica.snapshotSeq = 6;
+    for (const seq of [6, 7]) await publisher.publish(envelope(seq));
+    await eventually(() => replica.applied.length === 6);
+    expect(replica.gaps).toBe(1);
+    expect(replica.applied).toEqual([1, 2, 3, 4, 5, 7]);
+    // The stream still holds 1 to 6: only what the snapshot covered and arrived meanwhile (6) is read again.
+    expect(replica.duplicates).toBeLessThanOrEqual(1);
+  });
+
+  it('creates a new group at the seq the replica already applied, and never past the stream end', async () => {
+    const { stream, publisher, admin, close } = openTestRedisStream(REDIS_URL, 'test:sync:create-at');
+    cleanups.push(close);
+    for (const seq of [1, 2, 3, 4, 5]) await publisher.publish(envelope(seq));
+    const loaded = new Replica();
+    loaded.lastApplied = 3; // a snapshot at seq 3, loaded before its consumer started
+    consumer(REDIS_URL, stream, loaded);
+    await eventually(() => loaded.applied.length === 2);
+    expect(loaded.applied).toEqual([4, 5]);
+    expect(loaded.duplicates).toBe(0);
+    await running.pop()!.close();
+
+    // A replica ahead of the stream (its snapshot had events the relay had not published yet):
+    // its group still starts at an entry the stream has, and takes what comes next.
+    const ahead = new Replica();
+    ahead.lastApplied = 7;
+    await admin.xgroup('DESTROY', stream, 'rs-a');
+    consumer(REDIS_URL, stream, ahead);
+    await eventually(async () => ((await admin.xinfo('GROUPS', stream)) as unknown[]).length === 1);
+    const [group] = (await admin.xinfo('GROUPS', stream)) as string[][];
+    expect(group[group.indexOf('last-delivered-id') + 1]).toBe('5-0');
+    for (const seq of [6, 7, 8]) await publisher.publish(envelope(seq));
+    await eventually(() => ahead.applied.length === 1);
+    expect(ahead.applied).toEqual([8]);
+    expect(ahead.duplicates).toBe(2);
+  });
 
   it('F-7: the stream trimmed (MAXLEN) past the group while its consumer was down: a snapshot resync, nothing applied twice or skipped', async () => {
     const { stream, publisher, admin, close } = openTestRedisStream(REDIS_URL, 'test:sync:trim');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { deadLetterStreamOf, RedisStreamPublisher } from '#sync';
+import { deadLetterStreamOf, groupsWithoutConsumersKeyOf, RedisStreamPublisher } from '#sync';
 
 /** A stream of its own on a running Redis, with the publisher under test and a plain client to arrange what it reads. */
 export interface TestRedisStream {
@@ -8,7 +8,7 @@ export interface TestRedisStream {
   readonly publisher: RedisStreamPublisher;
   /** Consumer groups, acks, deletions: what the resource servers and Redis itself do to the stream. */
   readonly admin: Redis;
-  /** Deletes the stream and its dead letters, and closes both connections. */
+  /** Deletes the stream, its dead letters and the publisher's record of groups without consumers, and closes both connections. */
   close(): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export function openTestRedisStream(redisUrl: string, prefix: string): TestRedis
     publisher,
     admin,
     async close() {
-      await admin.del(stream, deadLetterStreamOf(stream));
+      await admin.del(stream, deadLetterStreamOf(stream), groupsWithoutConsumersKeyOf(stream));
       admin.disconnect();
       await publisher.close();
     },

@@ -14,12 +14,24 @@ function group(name: string, state: Partial<ConsumerGroupState>): ConsumerGroupS
   return { group: name, consumers: 1, pending: 0, lastDeliveredSeq: 1, oldestUnackedSeq: null, behind: 0, idleMs: 0, ...state };
 }
 
-function jobOver(groups: ConsumerGroupState[]) {
+/** `withoutConsumersMs`: how long the publisher has seen each group without consumers (0 for one it sees so first). */
+function jobOver(groups: ConsumerGroupState[], withoutConsumersMs: Record<string, number> = {}) {
   const destroy = jest.fn<NonNullable<SyncPublisher['destroyIdleConsumerGroup']>>(async () => true);
-  const publisher: SyncPublisher = { publish: async () => undefined, close: async () => undefined, consumerGroups: async () => groups, destroyIdleConsumerGroup: destroy };
+  const destroyWithoutConsumers = jest.fn<NonNullable<SyncPublisher['destroyGroupWithoutConsumers']>>(async () => true);
+  const timeWithoutConsumers = jest.fn<NonNullable<SyncPublisher['timeWithoutConsumers']>>(
+    async (names) => new Map(names.map((name) => [name, withoutConsumersMs[name] ?? 0])),
+  );
+  const publisher: SyncPublisher = {
+    publish: async () => undefined,
+    close: async () => undefined,
+    consumerGroups: async () => groups,
+    destroyIdleConsumerGroup: destroy,
+    timeWithoutConsumers,
+    destroyGroupWithoutConsumers: destroyWithoutConsumers,
+  };
   const audited: unknown[] = [];
   const audit = { record: (event: unknown) => void audited.push(event) } as unknown as AuditWriter;
-  return { sut: new ConsumerGroupExpiryJob(publisher, leases, audit, config), destroy, audited };
+  return { sut: new ConsumerGroupExpiryJob(publisher, leases, audit, config), destroy, destroyWithoutConsumers, timeWithoutConsumers, audited };
 }
 
 describe(ConsumerGroupExpiryJob.name, () => {
@@ -51,6 +63,47 @@ describe(ConsumerGroupExpiryJob.name, () => {
         targetType: 'consumer_group',
         targetId: 'rs-gone',
         details: { stream: 'events', idleSeconds: 7200, expirySeconds: 3600, pendingEvents: 1 },
+      },
+    ]);
+  });
+
+  it('destroys a group without consumers once it has been seen so for the expiry, whether or not it has events to take', async () => {
+    const { sut, destroy, destroyWithoutConsumers, timeWithoutConsumers } = jobOver(
+      [
+        group('rs-just-created', { consumers: 0, behind: 3, idleMs: null }),
+        group('rs-never-read', { consumers: 0, behind: 3, idleMs: null }),
+        group('rs-at-the-end', { consumers: 0, behind: 0, idleMs: null }),
+        group('rs-reading', { behind: 0, idleMs: 1000 }),
+      ],
+      { 'rs-just-created': HOUR_MS / 2, 'rs-never-read': 2 * HOUR_MS, 'rs-at-the-end': HOUR_MS },
+    );
+    expect(await sut.runOnce()).toEqual(['rs-never-read', 'rs-at-the-end']);
+    expect(destroyWithoutConsumers.mock.calls).toEqual([['rs-never-read'], ['rs-at-the-end']]);
+    expect(destroy).not.toHaveBeenCalled();
+    // Only the groups without consumers now: the publisher forgets one that gained a reader since.
+    expect(timeWithoutConsumers.mock.calls).toEqual([[['rs-just-created', 'rs-never-read', 'rs-at-the-end']]]);
+  });
+
+  it('still names the groups without consumers when there are none, so that the publisher forgets every earlier one', async () => {
+    const { sut, timeWithoutConsumers } = jobOver([group('rs-reading', { idleMs: 1000 })]);
+    expect(await sut.runOnce()).toEqual([]);
+    expect(timeWithoutConsumers.mock.calls).toEqual([[[]]]);
+  });
+
+  it('audits a group removed for having had no consumer, and not one that gained a consumer meanwhile', async () => {
+    const { sut, destroyWithoutConsumers, audited } = jobOver(
+      [group('rs-never-read', { consumers: 0, behind: 2, idleMs: null }), group('rs-joined', { consumers: 0, behind: 2, idleMs: null })],
+      { 'rs-never-read': 2 * HOUR_MS, 'rs-joined': 2 * HOUR_MS },
+    );
+    destroyWithoutConsumers.mockImplementation(async (name) => name === 'rs-never-read');
+    expect(await sut.runOnce()).toEqual(['rs-never-read']);
+    expect(audited).toEqual([
+      {
+        action: 'sync.consumer_group.removed',
+        actor: { type: 'anonymous', id: null },
+        targetType: 'consumer_group',
+        targetId: 'rs-never-read',
+        details: { stream: 'events', withoutConsumersSeconds: 7200, expirySeconds: 3600, pendingEvents: 0 },
       },
     ]);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { readEventUnverified, RedisStreamsTransport } from '#sync';
+import { groupsWithoutConsumersKeyOf, readEventUnverified, RedisStreamsTransport } from '#sync';
 import { eventually, metricValue } from '#testing';
 import { ConsumerGroupExpiryJob } from '../../src/sync/consumer-group-expiry.job.js';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
@@ -51,7 +51,7 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
   afterAll(async () => {
     await running?.close();
     await server?.close();
-    await redis?.del(stream);
+    await redis?.del(stream, groupsWithoutConsumersKeyOf(stream));
     redis?.disconnect();
   });
 
@@ -95,5 +95,30 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
         details: { stream, idleSeconds: expect.any(Number), expirySeconds: 2, pendingEvents: expect.any(Number) },
       }),
     ]);
+  });
+
+  it('destroys a group that never had a consumer once it has been seen so past the expiry, an auth-server restart in between', async () => {
+    // An instance that died right after XGROUP CREATE: no consumer, so Redis tells nothing of its age.
+    await redis.xgroup('CREATE', stream, 'rs-never-read', '$');
+    expect(await server.app.get(ConsumerGroupExpiryJob).runOnce()).toEqual([]);
+    expect(await groups()).toEqual(['rs-never-read', 'rs-running']);
+
+    // Longer than SYNC_GROUP_EXPIRY_SECONDS (2 s) since the first run saw it; a restart must not start the clock again.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await server.restart();
+    expect(await server.app.get(ConsumerGroupExpiryJob).runOnce()).toEqual(['rs-never-read']);
+    expect(await groups()).toEqual(['rs-running']);
+    expect(metricValue(await (await server.request('/metrics')).text(), 'sync_consumer_groups_removed_total')).toBe(1);
+    await eventually(
+      async () => {
+        const response = await server.request('/admin/v1/audit?action=sync.consumer_group.removed', { headers: { authorization: server.adminAuthorization } });
+        const { items } = (await response.json()) as { items: { targetId: string; details: Record<string, unknown> }[] };
+        const row = items.find((item) => item.targetId === 'rs-never-read');
+        if (row) expect(row.details).toEqual({ stream, withoutConsumersSeconds: expect.any(Number), expirySeconds: 2, pendingEvents: 0 });
+        return row !== undefined;
+      },
+      5000,
+      'the audit row',
+    );
   });
 });
