@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ClientAuthenticator } from '../../apps/auth-server/src/clients/client-authenticator.js';
+import { OutboxEventsRepository } from '../../apps/auth-server/src/outbox/outbox-events.repository.js';
 import { DEFAULT_SCAN_POLICY, TokenScanThrottle } from '../../apps/auth-server/src/introspection/token-scan-throttle.js';
 import { TokenIssuance } from '../../apps/auth-server/src/tokens/token-issuance.js';
 import { UsersService } from '../../apps/auth-server/src/users/users.service.js';
 import { InProcessEventBus } from '#sync';
-import { eventually, TEST_RESOURCE_CLIENT } from '#testing';
+import { ENFORCEMENT_WAIT_MS, eventually, TEST_RESOURCE_CLIENT } from '#testing';
 import { startStackAuthServer } from '../support/stack-harness.js';
 import { basicAuthorization, type RunningAuthServer } from '../../apps/auth-server/test/support/auth-server-harness.js';
 import { adminOk, clientCredentialsToken, createStackClient, type StackClient } from '../../apps/auth-server/test/support/test-clients.js';
@@ -70,7 +71,7 @@ describe('resource server in introspection mode, against the real auth server', 
     await adminOk(as, 'POST', '/admin/v1/users', { username: 'dana', password: 'dana-password-1', permissions: [] });
     const tokens = await userGrant(client.clientId, 'dana');
     expect(tokens.refresh_token).toEqual(expect.any(String));
-    await eventually(async () => (await probe(rs, tokens.access_token)).status === 200, 1000, 'the new client to be known');
+    await eventually(async () => (await probe(rs, tokens.access_token)).status === 200, ENFORCEMENT_WAIT_MS, 'the new client to be known');
     expect(await probe(rs, tokens.refresh_token!)).toEqual({ status: 401, challenge: expect.stringMatching(INVALID_TOKEN_CHALLENGE) });
     expect(await probe(rs, tokens.access_token)).toEqual({ status: 200, challenge: null });
   });
@@ -78,7 +79,7 @@ describe('resource server in introspection mode, against the real auth server', 
   it('item 4: an access token for another audience is 401', async () => {
     const client = await createStackClient(as, 'Other Audience App', ['reports.read']);
     const ours = await clientCredentialsToken(as, client);
-    await eventually(async () => (await probe(rs, ours)).status === 200, 1000, 'the new client to be known');
+    await eventually(async () => (await probe(rs, ours)).status === 200, ENFORCEMENT_WAIT_MS, 'the new client to be known');
     const settings = await adminOk<{ accessTokenAudience: string }>(as, 'GET', '/admin/v1/settings');
     await adminOk(as, 'PATCH', '/admin/v1/settings', { accessTokenAudience: 'https://elsewhere.example' });
     try {
@@ -93,16 +94,16 @@ describe('resource server in introspection mode, against the real auth server', 
   it('item 7: after a scope is disassociated, introspection and the resource server agree on what the token still grants', async () => {
     const client = await createStackClient(as, 'Disassociated App', ['reports.read', 'reports.write']);
     const token = await clientCredentialsToken(as, client, 'reports.read reports.write');
-    await eventually(async () => (await rs.request('/api/reports', { token })).status === 200, 1000, 'the new client to be known');
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 200, ENFORCEMENT_WAIT_MS, 'the new client to be known');
     expect((await introspectAtAuthServer(token)).scope).toBe('reports.read reports.write');
 
     await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/reports.read`);
-    await eventually(async () => (await rs.request('/api/reports', { token })).status === 403, 1000, 'the resource server to drop reports.read');
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 403, ENFORCEMENT_WAIT_MS, 'the resource server to drop reports.read');
     const introspected = await introspectAtAuthServer(token);
     expect(introspected).toMatchObject({ active: true, scope: 'reports.write' });
     // The replica applies the change as events arrive: agreement is what it reaches, within the same bound.
     const scopesAtRs = async () => ((await (await rs.request('/api/me', { token })).json()) as { scopes: string[] }).scopes;
-    await eventually(async () => JSON.stringify(await scopesAtRs()) === JSON.stringify(['reports.write']), 1000, 'the resource server to grant what introspection says');
+    await eventually(async () => JSON.stringify(await scopesAtRs()) === JSON.stringify(['reports.write']), ENFORCEMENT_WAIT_MS, 'the resource server to grant what introspection says');
     expect(await scopesAtRs()).toEqual(String(introspected.scope).split(' '));
   });
 
@@ -111,21 +112,27 @@ describe('resource server in introspection mode, against the real auth server', 
     const token = await clientCredentialsToken(as, client, 'reports.read reports.write');
     await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/reports.read`);
     await adminOk(as, 'DELETE', `/admin/v1/clients/${client.clientId}/scopes/reports.write`);
-    await eventually(async () => (await rs.request('/api/reports', { token })).status === 403, 1000, 'the resource server to drop both scopes');
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 403, ENFORCEMENT_WAIT_MS, 'the resource server to drop both scopes');
+    // That 403 is the auth server's introspection answer, fresh at once; the resource server's
+    // registry, which admitToken intersects it with, may still be applying the client's creation
+    // (one PUT per scope: {reports.read}, then both) and the two DELETEs. Until it has, every event it
+    // applies empties the introspection cache and the next request sees the fresh answer narrowed to
+    // one of those older states, ['reports.read'] among them. Wait for the registry too, so that what
+    // follows the PATCH is its one event.
+    await rs.waitForSeq(Number(await as.app.get(OutboxEventsRepository).latestSeq()));
 
     await adminOk(as, 'PATCH', `/admin/v1/clients/${client.clientId}/scopes`, { associate: ['reports.read', 'reports.write'] });
-    // Both scopes, not just the one /api/reports needs: the resource server's cached introspection
-    // answer and its projection each catch up within the promise, not necessarily at once.
-    const scopesAtRs = async () => ((await (await rs.request('/api/me', { token })).json()) as { scopes: string[] }).scopes;
-    await eventually(async () => JSON.stringify(await scopesAtRs()) === '["reports.read","reports.write"]', 1000, 'the resource server to count both scopes again');
-    expect((await rs.request('/api/reports', { token })).status).toBe(200);
+    await eventually(async () => (await rs.request('/api/reports', { token })).status === 200, ENFORCEMENT_WAIT_MS, 'the resource server to count the scopes again');
+    // One transaction, one client.scopes.set: the scope /api/reports needs never comes without the other.
+    const me = (await (await rs.request('/api/me', { token })).json()) as { scopes: string[] };
+    expect(me.scopes).toEqual(['reports.read', 'reports.write']);
     expect(await introspectAtAuthServer(token)).toMatchObject({ active: true, scope: 'reports.read reports.write' });
   });
 
   it('IN-7: garbage its callers send locks the resource server out of introspection for unknown tokens only: they stay 401 (not 503), valid tokens 200', async () => {
     const client = await createStackClient(as, 'Scanned App', ['reports.read']);
     const token = await clientCredentialsToken(as, client);
-    await eventually(async () => (await probe(rs, token)).status === 200, 1000, 'the new client to be known');
+    await eventually(async () => (await probe(rs, token)).status === 200, ENFORCEMENT_WAIT_MS, 'the new client to be known');
     const throttle = as.app.get(TokenScanThrottle);
     throttle.usePolicy({ maxUnknownTokens: 3, windowSeconds: 60 });
     try {
