@@ -6,6 +6,9 @@
 //   1. GET /api/me with a valid JWT, 50 connections, vs bare fixed JSON and bare jose verify; and
 //      with a DPoP-bound token and a fresh proof per request (issue 17: >= 40% of the bearer rps),
 //      in BENCH_ROUNDS (default 3) paired rounds, DPoP right after the bearer GET: the median ratio.
+//      Each round also runs the floor issue 17 names, a bare server that checks one proof's signature
+//      per request and does nothing else, under the same fresh proofs: the ceiling this machine puts
+//      on the DPoP GET (floor / bearer GET), and how close the resource server comes to it.
 //   2. Propagation lag: admin API response (deactivate a client / revoke a token) -> the RS
 //      answers 401 to that token; 200 changes, p50 and p99.
 //   3. RS memory: a fresh RS loads 10,000 clients and 100,000 revoked grant ids through the
@@ -23,6 +26,7 @@ const MEMORY = { clients: 10_000, revoked: 100_000 };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ME = 'rs GET /api/me (child)';
 const DPOP = 'rs GET /api/me DPoP (child)';
+const DPOP_FLOOR = 'bare node:http one DPoP proof check (child)';
 /** The issue's target: a DPoP-bound GET at this share of the bearer GET's rps, at least. */
 const DPOP_TARGET_RATIO = 0.4;
 /** Proofs made ahead per second of the DPoP run: above what the resource server can answer. */
@@ -96,6 +100,8 @@ async function main() {
       const key = only('dpop') ? dpopKey() : undefined;
       const boundToken = key ? await boundTokenFor(issuer, benchClient, secret, key) : undefined;
       const rounds = only('me') && only('dpop') ? ROUNDS : 1;
+      const floor = key ? await childServer('dpop-floor') : undefined;
+      if (floor) children.push(floor);
       for (let round = 1; round <= rounds; round++) {
         const label = roundLabel(round, rounds);
         if (only('me')) {
@@ -106,15 +112,19 @@ async function main() {
         if (only('dpop')) {
           const proofs = withFreshProofs({ url: `${rs.url}/api/me` }, key, `${rs.url}/api/me`, boundToken, DURATION_SECONDS * PROOFS_PER_SECOND);
           results.push({ ...(await measure(DPOP + label, proofs)), name: DPOP, round });
+          const floorProofs = withFreshProofs({ url: `${floor.url}/api/me` }, key, `${rs.url}/api/me`, boundToken, DURATION_SECONDS * PROOFS_PER_SECOND);
+          results.push({ ...(await measure(DPOP_FLOOR + label, floorProofs)), name: DPOP_FLOOR, round });
         }
       }
+      await floor?.stop();
       if (only('propagation')) {
         out.propagation = await propagation(auth, (probed) => me(rs, probed));
         console.log(
           `propagation over ${out.propagation.changes} changes: p50 ${out.propagation.p50Ms} ms  p99 ${out.propagation.p99Ms} ms  max ${out.propagation.maxMs} ms`,
         );
       }
-      await rs.stop();
+      // A normal exit, so that --cpu-prof in BENCH_RS_NODE_FLAGS writes its profile.
+      await rs.exit();
     }
     if (only('memory')) await measureMemory(auth, rsDbs[1], token, results, out, children);
   } finally {
@@ -134,15 +144,23 @@ async function main() {
     rsVsBareJson: ratio(ME, 'bare node:http fixed JSON (child)'),
     dpopVsBearer: ratio(DPOP, ME),
     dpopVsBareVerify: ratio(DPOP, 'bare node:http jose verify (child)'),
+    dpopVsFloor: ratio(DPOP, DPOP_FLOOR),
+    floorVsBearer: ratio(DPOP_FLOOR, ME),
   };
   out.ratios = Object.fromEntries(Object.entries(paired).map(([name, value]) => [name, value.median]));
-  if (paired.dpopVsBearer.rounds?.length > 1) out.ratioRounds = { dpopVsBearer: paired.dpopVsBearer.rounds };
+  if (paired.dpopVsBearer.rounds?.length > 1) out.ratioRounds = { dpopVsBearer: paired.dpopVsBearer.rounds, dpopVsFloor: paired.dpopVsFloor.rounds, floorVsBearer: paired.floorVsBearer.rounds };
   if (out.ratios.dpopVsBearer !== undefined) {
     out.dpopCheck = { target: DPOP_TARGET_RATIO, pass: out.ratios.dpopVsBearer >= DPOP_TARGET_RATIO };
     const rounds = out.ratioRounds ? ` (median of rounds ${out.ratioRounds.dpopVsBearer.map((value) => `${Math.round(value * 100)}%`).join(', ')})` : '';
     console.log(
       `DPoP-bound GET: ${Math.round(out.ratios.dpopVsBearer * 100)}% of the bearer GET's rps${rounds} (target >= ${DPOP_TARGET_RATIO * 100}%): ${out.dpopCheck.pass ? 'PASS' : 'FAIL'}`,
     );
+    if (out.ratios.floorVsBearer !== undefined) {
+      out.dpopCheck.floorVsBearer = out.ratios.floorVsBearer;
+      console.log(
+        `The floor, one proof check and nothing else under the same proofs: ${Math.round(out.ratios.floorVsBearer * 100)}% of the bearer GET's rps; the DPoP-bound GET reaches ${Math.round(out.ratios.dpopVsFloor * 100)}% of it`,
+      );
+    }
   }
   console.table(out.ratios);
   if (CASES) return;

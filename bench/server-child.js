@@ -6,11 +6,15 @@
 // upstream (bare node:http behind the gateway and nginx in bench/edge.js: a GET of a path ending in
 // /large answers BENCH_LARGE_BYTES bytes, every other request, uploads included, is read to its end
 // and answered the fixed JSON), proxy (bare Fastify + undici's stream, as the gateway forwards,
-// passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what forwarding costs).
+// passing every request to BENCH_UPSTREAM_URL: no hooks, no decision; what forwarding costs),
+// dpop-floor (bare node:http answering fixed JSON after one node:crypto check of the DPoP proof's
+// signature, on libuv's pool as the resource server does it, the key imported once per header: the
+// floor issue 17 names for a DPoP-bound GET, one signature verification per request, and nothing else).
 // Reports {port} over IPC; answers 'rss' with its resident set size; 'exit' ends it normally, so
 // that --cpu-prof writes its profile.
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { createPublicKey, verify } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { procStat } from './proc-stat.js';
@@ -55,6 +59,7 @@ async function start() {
     });
   }
   if (mode === 'proxy') return bareProxy(process.env.BENCH_UPSTREAM_URL);
+  if (mode === 'dpop-floor') return dpopFloor();
   if (mode === 'sign' || mode === 'jwt-verify') return bareJwt(mode);
   if (mode === 'auth') return authServer();
   if (RS_WORKERS > 1 && cluster.isPrimary) return resourceServerPool();
@@ -147,6 +152,24 @@ async function bareProxy(upstream) {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app.server.address().port;
+}
+
+/** One signature check of the request's DPoP proof and fixed JSON: no claim, no replay store, no token. */
+async function dpopFloor() {
+  const keys = new Map();
+  const keyOf = (header) => {
+    let key = keys.get(header);
+    if (!key) keys.set(header, (key = createPublicKey({ key: JSON.parse(Buffer.from(header, 'base64url').toString()).jwk, format: 'jwk' })));
+    return key;
+  };
+  return bare(async (request) => {
+    const proof = String(request.headers.dpop ?? '');
+    const [header, , signature] = proof.split('.');
+    const valid = await new Promise((resolve) =>
+      verify('sha256', Buffer.from(proof.slice(0, proof.lastIndexOf('.')), 'ascii'), { key: keyOf(header), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature ?? '', 'base64url'), (error, ok) => resolve(!error && ok)),
+    );
+    return valid ? { status: 200, body: { ok: true } } : { status: 401, body: { error: 'invalid_dpop_proof' } };
+  });
 }
 
 /** The auth bench's ceilings: what jose alone costs per request, with the app's key type. */
