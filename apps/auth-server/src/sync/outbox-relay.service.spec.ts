@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { Logger } from '@nestjs/common';
 import type { SyncEnvelope, SyncPublisher } from '#sync';
 import type { OutboxRelayRepository, RelayBatch } from './outbox-relay.repository.js';
+import type { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 
 /** An outbox whose next batch is `envelopes` (none: idle), and whose published rows above a seq can be unmarked. */
@@ -136,5 +137,56 @@ describe(`${OutboxRelay.name}: the last pass at shutdown`, () => {
     expect(attempts).toBe(3);
     expect(published).toEqual([envelope]);
     expect(marked).toEqual([[7]]);
+  });
+});
+
+describe(`${OutboxRelay.name}: a commit of this process's`, () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** A relay over an empty outbox that counts its passes, and the commit signal OutboxEventsRepository gives. */
+  function relayWithCommits(): { relay: OutboxRelay; passes: () => number; commit: () => void } {
+    let passes = 0;
+    const repository = {
+      withBatch: async (_limit: number, work: (batch: RelayBatch) => Promise<void>) => {
+        passes++;
+        await work({ envelopes: [], markPublished: async () => undefined, republishAfter: async () => 0 });
+        return true;
+      },
+    } as unknown as OutboxRelayRepository;
+    let listener = (): void => undefined;
+    const outboxEvents = { onEventsCommitted: (committed: () => void) => (listener = committed) } as unknown as OutboxEventsRepository;
+    const relay = new OutboxRelay(repository, { publish: async () => undefined, close: async () => undefined }, outboxEvents);
+    return { relay, passes: () => passes, commit: () => listener() };
+  }
+
+  it('starts a pass within the wake gap (10 ms), not at the next poll (50 ms)', async () => {
+    const { relay, passes, commit } = relayWithCommits();
+    relay.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(passes()).toBe(1);
+    await jest.advanceTimersByTimeAsync(15);
+    commit();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(passes()).toBe(2);
+    // Commits one after the other: one pass per gap, not one per commit.
+    commit();
+    commit();
+    await jest.advanceTimersByTimeAsync(5);
+    expect(passes()).toBe(2);
+    await jest.advanceTimersByTimeAsync(6);
+    expect(passes()).toBe(3);
+    await relay.onModuleDestroy();
+  });
+
+  it('is not woken before the app started it', async () => {
+    const { passes, commit } = relayWithCommits();
+    commit();
+    await jest.advanceTimersByTimeAsync(100);
+    expect(passes()).toBe(0);
   });
 });

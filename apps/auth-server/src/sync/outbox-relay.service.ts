@@ -1,11 +1,17 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { settlesWithin } from '#operability';
 import { ForeignStreamEntryError, type SyncEnvelope, type SyncPublisher } from '#sync';
+import { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
 import { SYNC_PUBLISHER } from './sync-publisher.provider.js';
 
 const BATCH_SIZE = 200;
 const POLL_MS = 50;
+/**
+ * Passes a commit of this process starts come at least this far apart: a storm of revocations
+ * (one event each) then costs the database at most this many passes a second, not one per event.
+ */
+const WAKE_GAP_MS = 10;
 const MAX_BACKOFF_MS = 2000;
 /** How often an idle relay checks that the stream still holds what it published. */
 const TAIL_CHECK_MS = 1000;
@@ -18,6 +24,11 @@ const FINAL_PASS_MS = 3000;
  * Moves committed outbox rows to the publisher in seq order and marks them published. A row is
  * marked only after the publisher accepted it, so a Redis outage only delays events: the admin
  * API keeps writing the outbox, and the relay retries with backoff until Redis is back.
+ *
+ * It polls every POLL_MS for what other instances commit, and runs at once after a commit of this
+ * process's own (OutboxEventsRepository.onEventsCommitted): a change made through this instance's
+ * admin API is on its way to the resource servers a few milliseconds after the API answered,
+ * instead of up to a poll interval later. Commits during a pass run one more pass after it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,13 +40,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** Set while a foreign entry in the stream refuses our ids (outbox_relay_stream_conflict). */
   private conflict?: ForeignStreamEntryError;
   private lastTailCheck = Number.NEGATIVE_INFINITY;
+  /** Commits wake the relay only once the app has started it, as before. */
+  private started = false;
+  /** A pass is under way (tick), so a commit meanwhile asks for another right after it. */
+  private ticking = false;
+  private passAgain = false;
+  private lastPassStarted = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly outbox: OutboxRelayRepository,
     @Inject(SYNC_PUBLISHER) private readonly publisher: SyncPublisher,
-  ) {}
+    @Optional() outboxEvents?: OutboxEventsRepository,
+  ) {
+    outboxEvents?.onEventsCommitted(() => this.wake());
+  }
 
   onApplicationBootstrap(): void {
+    this.started = true;
     this.schedule(0);
   }
 
@@ -135,23 +156,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return lost > 0;
   }
 
+  /** A commit of this process's: a pass now, or right after the one under way; not while backing off from a failure. */
+  private wake(): void {
+    if (!this.started || this.stopped || this.failures > 0) return;
+    if (this.ticking) {
+      this.passAgain = true;
+      return;
+    }
+    this.schedule(this.wakeDelay());
+  }
+
+  private wakeDelay(): number {
+    return Math.max(0, this.lastPassStarted + WAKE_GAP_MS - performance.now());
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.running = this.tick();
     }, delayMs);
   }
 
   private async tick(): Promise<void> {
+    this.ticking = true;
+    this.passAgain = false;
+    this.lastPassStarted = performance.now();
     try {
       const published = await this.relayOnce();
       this.failures = 0;
-      // A full batch means more is waiting: go again at once.
-      this.schedule(published >= BATCH_SIZE ? 0 : POLL_MS);
+      // A full batch means more is waiting: go again at once; a commit during the pass may have missed it: go again soon.
+      this.schedule(published >= BATCH_SIZE ? 0 : this.passAgain ? this.wakeDelay() : POLL_MS);
     } catch (error) {
       this.failures++;
       if (this.failures === 1 || this.failures % 20 === 0) this.logger.warn(`outbox relay failed (${this.failures}x), retrying: ${(error as Error).message}`);
       this.schedule(Math.min(POLL_MS * 2 ** this.failures, MAX_BACKOFF_MS));
+    } finally {
+      this.ticking = false;
     }
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { RetentionModule } from '../retention/retention.module.js';
 import { ConsumerGroupExpiryJob } from './consumer-group-expiry.job.js';
 import { OutboxRelayRepository } from './outbox-relay.repository.js';
@@ -14,7 +15,7 @@ import { SyncSnapshotService } from './sync-snapshot.service.js';
 
 /** The auth server's side of sync: outbox relay, registry snapshot, the resource server's client, expiry of gone instances' groups. */
 @Module({
-  imports: [ClientsModule, KeysModule, AuditModule, RetentionModule],
+  imports: [ClientsModule, KeysModule, AuditModule, RetentionModule, OutboxModule],
   controllers: [SyncSnapshotController],
   providers: [
     syncEventBusProvider,
