@@ -14,7 +14,7 @@
 // that --cpu-prof writes its profile.
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { procStat } from './proc-stat.js';
@@ -154,8 +154,13 @@ async function bareProxy(upstream) {
   return app.server.address().port;
 }
 
-/** One signature check of the request's DPoP proof and fixed JSON: no claim, no replay store, no token. */
+/**
+ * One signature check of the request's DPoP proof and fixed JSON: no claim, no replay store, no
+ * token. The check is the resource server's own (libs/oauth verifiesSignatureOnPool, the key
+ * imported once per header), so that the floor is exactly that verification and nothing else.
+ */
 async function dpopFloor() {
+  const { verifiesSignatureOnPool } = await import('../dist/libs/oauth/src/jws-signature.js');
   const keys = new Map();
   const keyOf = (header) => {
     let key = keys.get(header);
@@ -164,10 +169,8 @@ async function dpopFloor() {
   };
   return bare(async (request) => {
     const proof = String(request.headers.dpop ?? '');
-    const [header, , signature] = proof.split('.');
-    const valid = await new Promise((resolve) =>
-      verify('sha256', Buffer.from(proof.slice(0, proof.lastIndexOf('.')), 'ascii'), { key: keyOf(header), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature ?? '', 'base64url'), (error, ok) => resolve(!error && ok)),
-    );
+    const lastDot = proof.lastIndexOf('.');
+    const valid = await verifiesSignatureOnPool('ES256', keyOf(proof.slice(0, proof.indexOf('.'))), proof.slice(0, lastDot), Buffer.from(proof.slice(lastDot + 1), 'base64url')).catch(() => false);
     return valid ? { status: 200, body: { ok: true } } : { status: 401, body: { error: 'invalid_dpop_proof' } };
   });
 }

@@ -184,14 +184,16 @@ export class RedisStreamPublisher implements SyncPublisher {
     const forgotten = Object.keys(seen).filter((group) => !named.has(group));
     if (forgotten.length > 0) await this.redis.hdel(key, ...forgotten);
     const times = new Map<string, number>();
+    const firstSeen: Record<string, string> = {};
     for (const group of named) {
       const since = Number(seen[group] ?? Number.NaN);
       if (Number.isFinite(since) && since > 0) times.set(group, Math.max(0, now - since));
       else {
-        await this.redis.hset(key, group, String(now));
+        firstSeen[group] = String(now);
         times.set(group, 0);
       }
     }
+    if (Object.keys(firstSeen).length > 0) await this.redis.hset(key, firstSeen);
     return times;
   }
 
