@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { installRequestLogging, requestContextOf, requestIdOptions } from './fastify-logging.js';
+import { accessLogLevel, installRequestLogging, logRequestCompleted, requestContextOf, requestIdOptions } from './fastify-logging.js';
 import { currentRequestContext, EXPLICIT_REQUEST_CONTEXT, requestContextStoreActive, runInsideRequestContext } from './request-context.js';
 
 /** What a handler saw of its context after an await (the store's view) and on its request (by hand). */
@@ -79,5 +79,43 @@ describe('request logging hooks and the request-context store', () => {
     expect(await gone).toBe('AbortError');
     for (let turn = 0; turn < 200 && requestContextStoreActive(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(requestContextStoreActive()).toBe(false);
+  });
+});
+
+describe("the access log's level", () => {
+  /** The access lines a logger at info wrote, as [status, pino level]. */
+  const capture = () => {
+    const lines: { status: number; level: number }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { status: number; level: number }) });
+    return { logger, seen: () => lines.map(({ status, level }) => [status, level]) };
+  };
+
+  it('is info below 500, error for a 5xx, and warn for a 503: a server refusing on purpose (loading, draining) logs why once, not each request', () => {
+    expect([200, 401, 404, 499, 500, 502, 503, 504].map(accessLogLevel)).toEqual(['info', 'info', 'info', 'info', 'error', 'error', 'warn', 'error']);
+  });
+
+  it("is what a lane's line and Fastify's hook write", async () => {
+    const { logger, seen } = capture();
+    for (const status of [200, 503, 500]) logRequestCompleted(logger, 'r', 'GET', '/x', status, 1, '127.0.0.1');
+    const app = Fastify({ ...requestIdOptions, forceCloseConnections: true });
+    installRequestLogging(app, logger);
+    app.get('/status/:code', (request, reply) => reply.code(Number((request.params as { code: string }).code)).send({}));
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      // One after the other: the lines come in the order of the answers.
+      for (const status of [503, 502]) await (await fetch(`${base}/status/${status}`)).text();
+      // Fastify's onResponse hook (the line) runs once the answer is written, maybe after the client read it.
+      for (let turn = 0; turn < 50 && seen().length < 5; turn += 1) await settle();
+    } finally {
+      await app.close();
+    }
+    // pino's levels: 30 info, 40 warn, 50 error.
+    expect(seen()).toEqual([
+      [200, 30],
+      [503, 40],
+      [500, 50],
+      [503, 40],
+      [502, 50],
+    ]);
   });
 });

@@ -58,13 +58,24 @@ export function installRequestLogging(fastify: FastifyInstance, logger: Logger):
 }
 
 /**
- * The access log's line for a request (errors for 5xx, else info): from the hook above, or from a
- * lane that answers before Fastify. Plain arguments, no object: it runs for every request, and
- * builds nothing when the level is off.
+ * The access log's line for a request (errors for 5xx but 503, warnings for 503, else info): from
+ * the hook above, or from a lane that answers before Fastify. Plain arguments, no object: it runs
+ * for every request, and builds nothing when the level is off.
  */
 export function logRequestCompleted(logger: Logger, reqId: string, method: string, url: string, status: number, ms: number, ip: string): void {
-  const level = status >= 500 ? 'error' : 'info';
+  const level = accessLogLevel(status);
   if (logger.isLevelEnabled(level)) logger[level]({ reqId, method, path: pathOf(url), status, ms: Math.round(ms), ip }, 'request completed');
+}
+
+/**
+ * A 503 is the server saying "not now" on purpose: a resource server loading its snapshot, an app
+ * draining at shutdown, a backing service down (each logged once, at error, by what noticed it). A
+ * load balancer sends such a server traffic all the same, and one error line per refused request
+ * would bury the one that says why. Other 5xx are failures.
+ */
+export function accessLogLevel(status: number): 'info' | 'warn' | 'error' {
+  if (status === 503) return 'warn';
+  return status >= 500 ? 'error' : 'info';
 }
 
 /** The URL without its query string (no intermediate array per request). */
