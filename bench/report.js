@@ -68,6 +68,7 @@ if (auth) {
   lines.push(
     `## Auth server (${auth.date}, ${auth.durationSeconds} s per case after a ${auth.warmupSeconds ?? 0} s warm-up, ${method})`,
     '',
+    ...settled(auth),
     `Median ratio: client_credentials **${pct(token.median)}** of bare ES256 sign (rounds: ${(token.rounds ?? []).map(pct).join(', ')}; by server CPU per request ${pct(tokenByCpu.median)}; target >= 90% on one core, p99 < 15 ms, issue 19: \`npm run bench:one-core\`), introspection **${pct(intro.median)}** of bare ES256 verify (rounds: ${(intro.rounds ?? []).map(pct).join(', ')}; target >= 80%).`,
     '',
     '| case | rps | p50 ms | p99 ms | server CPU us/request | PostgreSQL CPU us/request | baseline | baseline rps | baseline p99 ms | ratio | target |',
@@ -129,6 +130,16 @@ if (auth) {
       : []),
   );
 }
+/** The app's settling run before the rounds (bench/run.js SETTLE_SECONDS), when the file has one. */
+function settled(run) {
+  const settle = run.settle;
+  if (!settle) return [];
+  return [
+    `Before the rounds the app settled for ${run.settleSeconds} s under the client_credentials load (kept out of the ratios): ${settle.rps} rps, p99 ${settle.p99} ms, server CPU ${settle.serverCpuMicrosPerRequest} us/request, PostgreSQL ${settle.databaseCpuMicrosPerRequest ?? 'n/a'} us/request.`,
+    '',
+  ];
+}
+
 if (oneCore) {
   const rounds = (name) => oneCore.results.filter((entry) => entry.name === name);
   const bares = rounds('bare node:http ES256 sign');
@@ -137,6 +148,7 @@ if (oneCore) {
   lines.push(
     `## Auth server on one core (${oneCore.date}, \`npm run bench:one-core\`: ${oneCore.method})`,
     '',
+    ...settled(oneCore),
     `client_credentials against the bare ES256 signer, each on CPU 0 alone: median **${pct(byRps.median)}** by rps (rounds: ${(byRps.rounds ?? []).map(pct).join(', ')}), ${pct(byCpu.median)} by server CPU per request (rounds: ${(byCpu.rounds ?? []).map(pct).join(', ')}); target >= 90%, p99 < 15 ms (issue 19).`,
     '',
     '| round | client_credentials rps | p99 ms | server CPU us/request | PostgreSQL CPU us/request | bare sign rps | p99 ms | server CPU us/request |',
