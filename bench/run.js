@@ -55,10 +55,10 @@ const AUTH_FLAGS = (process.env.BENCH_AUTH_NODE_FLAGS ?? '').split(' ').filter(B
  * Before the first round the app answers client_credentials for this long, measured and kept
  * apart (`settle` in the results file), so that the rounds compare it in its steady state with
  * baselines in theirs. A bare baseline is a few lines, warm within its 2 s warm-up; the freshly
- * started app kept getting faster for tens of seconds (V8's optimizing tiers over a deep stack,
- * each pooled connection preparing its statements): in session 23's one-core runs without it, the
- * app's CPU per token fell from 66 to 59 µs and PostgreSQL's from 35 to 24 µs between rounds 1
- * and 5, while the bare signer's stayed at 52-56 µs. 0 turns it off.
+ * started app kept getting faster for tens of seconds (most likely V8's optimizing tiers over a
+ * deep stack, and each pooled connection preparing its statements): in session 23's one-core runs
+ * without it, the app's CPU per token fell from 66 to 59 µs and PostgreSQL's from 35 to 24 µs
+ * between rounds 1 and 5, while the bare signer's stayed at 52-56 µs. 0 turns it off.
  */
 const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE ?? 20);
 /** Baseline/app pairs measured back to back, this many times over (see pairedRounds). */
@@ -252,7 +252,12 @@ const form = (authorization) => ({
 /** The app's settling run (SETTLE_SECONDS), with its CPU per token: what a cold app does, kept out of the rounds. */
 async function measureSettling({ app, cc, tokenUrl }) {
   if (app.database) await pinDatabaseBackends(app.database);
-  return measureWithCpu(app, `${NAMES.token} (settling, ${SETTLE_SECONDS} s)`, { url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' }, SETTLE_SECONDS);
+  return measureWithCpu(
+    app,
+    `${NAMES.token} (settling, ${SETTLE_SECONDS} s)`,
+    { url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' },
+    SETTLE_SECONDS,
+  );
 }
 
 function measureToken({ app, cc, tokenUrl }) {

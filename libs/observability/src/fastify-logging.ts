@@ -69,7 +69,7 @@ export function logRequestCompleted(logger: Logger, reqId: string, method: strin
 
 /**
  * A 503 is the server saying "not now" on purpose: a resource server loading its snapshot, an app
- * draining at shutdown, a backing service down (each logged once, at error, by what noticed it). A
+ * draining at shutdown, a backing service down (a failure logged once, at error, by what noticed it). A
  * load balancer sends such a server traffic all the same, and one error line per refused request
  * would bury the one that says why. Other 5xx are failures.
  */
