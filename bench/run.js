@@ -249,19 +249,17 @@ const form = (authorization) => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
 });
 
+/** A client_credentials request of the bench's client (autocannon options). */
+const clientCredentials = ({ cc, tokenUrl }) => ({ url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' });
+
 /** The app's settling run (SETTLE_SECONDS), with its CPU per token: what a cold app does, kept out of the rounds. */
-async function measureSettling({ app, cc, tokenUrl }) {
-  if (app.database) await pinDatabaseBackends(app.database);
-  return measureWithCpu(
-    app,
-    `${NAMES.token} (settling, ${SETTLE_SECONDS} s)`,
-    { url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' },
-    SETTLE_SECONDS,
-  );
+async function measureSettling(running) {
+  if (running.app.database) await pinDatabaseBackends(running.app.database);
+  return measureWithCpu(running.app, `${NAMES.token} (settling, ${SETTLE_SECONDS} s)`, clientCredentials(running), SETTLE_SECONDS);
 }
 
-function measureToken({ app, cc, tokenUrl }) {
-  return warmThenMeasure(app, 'token', () => ({ url: tokenUrl, ...form(cc.authorization), body: 'grant_type=client_credentials' }));
+function measureToken(running) {
+  return warmThenMeasure(running.app, 'token', () => clientCredentials(running));
 }
 
 function measureTokenWithResource({ app, cc, tokenUrl }) {

@@ -5,6 +5,9 @@ import type { OutboxRelayRepository, RelayBatch } from './outbox-relay.repositor
 import type { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 
+/** For the cases that are not about commits: a commit signal that never fires. */
+const NO_COMMITS = { onEventsCommitted: () => undefined } as unknown as OutboxEventsRepository;
+
 /** An outbox whose next batch is `envelopes` (none: idle), and whose published rows above a seq can be unmarked. */
 function idleOutbox(envelopes: SyncEnvelope[] = []): {
   repository: OutboxRelayRepository;
@@ -53,6 +56,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
     const relay = new OutboxRelay(
       repository,
       publisherTaking(async () => 41),
+      NO_COMMITS,
     );
     await relay.relayOnce();
     expect(republishAfter).toHaveBeenCalledWith(41);
@@ -64,6 +68,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
     await new OutboxRelay(
       repository,
       publisherTaking(async () => null),
+      NO_COMMITS,
     ).relayOnce();
     expect(republishAfter).not.toHaveBeenCalled();
   });
@@ -71,7 +76,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
   it('asks Redis at most once a second', async () => {
     const { repository } = idleOutbox();
     const publisher = publisherTaking(async () => 7);
-    const relay = new OutboxRelay(repository, publisher);
+    const relay = new OutboxRelay(repository, publisher, NO_COMMITS);
     await relay.relayOnce();
     await relay.relayOnce();
     expect(publisher.lastSeqTaken).toHaveBeenCalledTimes(1);
@@ -85,6 +90,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
     const relay = new OutboxRelay(
       repository,
       publisherTaking(async () => Promise.reject(new Error('Connection is closed.'))),
+      NO_COMMITS,
     );
     await expect(relay.relayOnce()).resolves.toBe(0);
     expect(republishAfter).not.toHaveBeenCalled();
@@ -94,7 +100,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
     const { repository, republishAfter, markPublished } = idleOutbox([pending(23, 22)]);
     const publisher = publisherTaking(async () => 18);
     const publish = jest.spyOn(publisher, 'publish');
-    await expect(new OutboxRelay(repository, publisher).relayOnce()).resolves.toBe(0);
+    await expect(new OutboxRelay(repository, publisher, NO_COMMITS).relayOnce()).resolves.toBe(0);
     expect(republishAfter).toHaveBeenCalledWith(18);
     expect(publish).not.toHaveBeenCalled();
     expect(markPublished).not.toHaveBeenCalled();
@@ -103,7 +109,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
   it('checks before every batch, and publishes it when the stream has everything below it', async () => {
     const { repository, republishAfter } = idleOutbox([pending(23, 22)]);
     const publisher = publisherTaking(async () => 22);
-    const relay = new OutboxRelay(repository, publisher);
+    const relay = new OutboxRelay(repository, publisher, NO_COMMITS);
     await expect(relay.relayOnce()).resolves.toBe(1);
     await expect(relay.relayOnce()).resolves.toBe(1);
     expect(publisher.lastSeqTaken).toHaveBeenCalledTimes(2);
@@ -112,7 +118,7 @@ describe(`${OutboxRelay.name}: the stream's tail check`, () => {
 
   it('is skipped by a publisher that cannot tell (in-process)', async () => {
     const { repository, republishAfter } = idleOutbox();
-    await new OutboxRelay(repository, { publish: async () => undefined, close: async () => undefined }).relayOnce();
+    await new OutboxRelay(repository, { publish: async () => undefined, close: async () => undefined }, NO_COMMITS).relayOnce();
     expect(republishAfter).not.toHaveBeenCalled();
   });
 });
@@ -132,7 +138,7 @@ describe(`${OutboxRelay.name}: the last pass at shutdown`, () => {
     } as unknown as OutboxRelayRepository;
     const published: SyncEnvelope[] = [];
 
-    await new OutboxRelay(repository, { publish: async (sent) => void published.push(sent), close: async () => undefined }).onModuleDestroy();
+    await new OutboxRelay(repository, { publish: async (sent) => void published.push(sent), close: async () => undefined }, NO_COMMITS).onModuleDestroy();
 
     expect(attempts).toBe(3);
     expect(published).toEqual([envelope]);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { settlesWithin } from '#operability';
 import { ForeignStreamEntryError, type SyncEnvelope, type SyncPublisher } from '#sync';
 import { OutboxEventsRepository } from '../outbox/outbox-events.repository.js';
@@ -50,9 +50,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly outbox: OutboxRelayRepository,
     @Inject(SYNC_PUBLISHER) private readonly publisher: SyncPublisher,
-    @Optional() outboxEvents?: OutboxEventsRepository,
+    outboxEvents: OutboxEventsRepository,
   ) {
-    outboxEvents?.onEventsCommitted(() => this.wake());
+    outboxEvents.onEventsCommitted(() => this.wake());
   }
 
   onApplicationBootstrap(): void {

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { InProcessEventBus, InProcessPublisher, type SyncEnvelope, type SyncPublisher } from '#sync';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { adminOk } from '../support/test-clients.js';
+import { OutboxEventsRepository } from '../../src/outbox/outbox-events.repository.js';
 import { OutboxRelayRepository } from '../../src/sync/outbox-relay.repository.js';
 import { OutboxRelay } from '../../src/sync/outbox-relay.service.js';
 import { eventually, insertOutboxRow, sqlClient } from '../support/sync-helpers.js';
@@ -65,7 +66,7 @@ describe('outbox relay stalled on its broker', () => {
     const dataSource = server.app.get<DataSource>(getDataSourceToken());
     const stalled = new StalledPublisher(new InProcessPublisher(bus));
     // A second instance's relay, stuck in a publish: it takes a batch as soon as it wins the lock.
-    const relay = new OutboxRelay(new OutboxRelayRepository(dataSource, { databasePoolMode: 'session' }), stalled);
+    const relay = new OutboxRelay(new OutboxRelayRepository(dataSource, { databasePoolMode: 'session' }), stalled, server.app.get(OutboxEventsRepository));
     // Another relay (the app's own) may win a round: try again with a fresh row until this one stalls.
     let pass: Promise<number> | undefined;
     await eventually(async () => {

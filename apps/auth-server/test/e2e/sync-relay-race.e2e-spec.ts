@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { InProcessEventBus, InProcessPublisher, type SyncEnvelope } from '#sync';
 import { startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
+import { OutboxEventsRepository } from '../../src/outbox/outbox-events.repository.js';
 import { OutboxRelayRepository } from '../../src/sync/outbox-relay.repository.js';
 import { OutboxRelay } from '../../src/sync/outbox-relay.service.js';
 import { eventually, insertOutboxRow, insertOutboxRows, sqlClient, unpublishedCount } from '../support/sync-helpers.js';
@@ -43,7 +44,14 @@ describe('outbox relay without Redis (in-process bus)', () => {
   it('never publishes an event twice or out of order while several relays race', async () => {
     const dataSource = server.app.get<DataSource>(getDataSourceToken());
     // Three more relays on the same database next to the app's own, as other instances would be.
-    const rivals = [1, 2, 3].map(() => new OutboxRelay(new OutboxRelayRepository(dataSource, { databasePoolMode: 'session' }), new InProcessPublisher(bus)));
+    const rivals = [1, 2, 3].map(
+      () =>
+        new OutboxRelay(
+          new OutboxRelayRepository(dataSource, { databasePoolMode: 'session' }),
+          new InProcessPublisher(bus),
+          server.app.get(OutboxEventsRepository),
+        ),
+    );
     const before = bus.published.length;
     let done = false;
     const loops = rivals.map(async (relay) => {
