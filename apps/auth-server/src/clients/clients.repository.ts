@@ -18,9 +18,10 @@ export type { ClientWithSecrets };
 export class ClientsRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
 
-  async findByClientId(clientId: string): Promise<ClientWithSecrets | null> {
+  /** Pass the transaction to read inside it. */
+  async findByClientId(clientId: string, tx?: Tx): Promise<ClientWithSecrets | null> {
     if (!isClientId(clientId) && !isDocumentClientId(clientId)) return null;
-    const entity = await this.clients.findOneBy({ clientId });
+    const entity = await (tx ? entityManagerOf(tx).getRepository(ClientEntity) : this.clients).findOneBy({ clientId });
     if (!entity) return null;
     return toClientWithSecrets(entity);
   }

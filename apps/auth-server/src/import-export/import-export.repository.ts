@@ -26,8 +26,10 @@ export class ImportExportRepository {
     private readonly userRows: UsersRepository,
   ) {}
 
+  /** One import at a time, and none while a user is being created (the subject-names lock, UsersRepository). */
   async lock(tx: Tx): Promise<void> {
     await entityManagerOf(tx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK]);
+    await this.userRows.lockSubjectNames(tx);
   }
 
   /** `resourceAudience`: the settings' default accessTokenAudience (RESOURCE_AUDIENCE). */

@@ -27,10 +27,15 @@ export class UsersAdminService {
   ) {}
 
   async create(body: CreateUserBody): Promise<User> {
-    if (await this.clients.findByClientId(body.username)) throw usernameIsAClientId();
     const passwordHash = await hashPassword(body.password);
+    const profile = mergeProfile({}, body.profile ?? {}, nowSeconds());
     try {
-      return await this.repository.insert(body.username, passwordHash, body.permissions ?? [], mergeProfile({}, body.profile ?? {}, nowSeconds()));
+      // Checked and written under the subject-names lock, which an import creating clients holds too.
+      return await this.repository.inTransaction(async (transaction) => {
+        await transaction.lockSubjectNames();
+        if (await this.clients.findByClientId(body.username, transaction.tx)) throw usernameIsAClientId();
+        return transaction.insert(body.username, passwordHash, body.permissions ?? [], profile);
+      });
     } catch (error) {
       // The unique index on lower(username) decides, so concurrent creates give one 201 and 409s.
       if (sqlState(error) === UNIQUE_VIOLATION) throw usernameTaken();
@@ -104,7 +109,8 @@ function nowSeconds(): number {
 /**
  * A user's tokens carry the username as `sub`, a client's own tokens its client id (RFC 9068): a
  * user named like a client would make the two indistinguishable to a resource server
- * (SECURITY-CHECKLIST AD-6, CC-4). Client ids are generated, so only the username can be refused.
+ * (SECURITY-CHECKLIST AD-6, CC-4). Client ids created here are generated, so only the username can be
+ * refused; an import names its clients' ids and refuses the other way (import-export/plan-subjects.ts).
  */
 function usernameIsAClientId(): ConflictProblem {
   return new ConflictProblem('the username is the id of a client', [{ field: 'username', message: "username must not be a client's client_id: its tokens' sub would not tell the user from the client" }]);

@@ -48,11 +48,26 @@ export interface UsersTransaction {
   findById(id: string): Promise<User | null>;
   update(id: string, changes: UserChanges): Promise<User>;
   delete(id: string): Promise<void>;
+  /** Waits for, then holds until the transaction ends, the lock on subject names (UsersRepository.lockSubjectNames). */
+  lockSubjectNames(): Promise<void>;
+  insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile): Promise<User>;
   /** For work that must commit with the user change (revoking the user's tokens). */
   readonly tx: Tx;
 }
 
 const ADMIN_PERMISSION_JSON = JSON.stringify([Permissions.accessControl]);
+/**
+ * A user's tokens carry the username as `sub`, a client's own tokens its client id: the writes that
+ * can make the two equal (a user created, an import's clients and users) each check the other table
+ * and write under this one lock, so that two of them running at once cannot both pass their check
+ * (SECURITY-CHECKLIST AD-6, CC-4). A transaction-scoped advisory lock: it ends with the transaction,
+ * also through PgBouncer's transaction pooling.
+ */
+const SUBJECT_NAMES_LOCK = 'portcullis:subject-names';
+
+function lockSubjectNamesIn(manager: EntityManager): Promise<unknown> {
+  return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SUBJECT_NAMES_LOCK]);
+}
 
 @Injectable()
 export class UsersRepository {
@@ -73,8 +88,7 @@ export class UsersRepository {
   }
 
   async insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile = {}): Promise<User> {
-    const saved = await this.users.save(this.users.create({ username, passwordHash, permissions, profile, active: true }));
-    return toUser(saved);
+    return insertWith(this.users.manager, username, passwordHash, permissions, profile);
   }
 
   /** Sorted by lowercased username, which the unique index users_username_key makes a total order. */
@@ -88,6 +102,11 @@ export class UsersRepository {
   /** Every user with its hash, in the caller's transaction: the registry export's snapshot, the import's plan. */
   async allWithHashes(tx: Tx): Promise<StoredUser[]> {
     return (await entityManagerOf(tx).find(UserEntity)).map((entity) => ({ user: toUser(entity), passwordHash: entity.passwordHash }));
+  }
+
+  /** SUBJECT_NAMES_LOCK in the caller's transaction (the registry import's). */
+  async lockSubjectNames(tx: Tx): Promise<void> {
+    await lockSubjectNamesIn(entityManagerOf(tx));
   }
 
   /** The registry import's writes, in its transaction (it commits them with everything else the file holds). */
@@ -118,6 +137,14 @@ class TypeOrmUsersTransaction implements UsersTransaction {
     return rows.map((row) => row.id);
   }
 
+  async lockSubjectNames(): Promise<void> {
+    await lockSubjectNamesIn(this.manager);
+  }
+
+  insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile): Promise<User> {
+    return insertWith(this.manager, username, passwordHash, permissions, profile);
+  }
+
   async findById(id: string): Promise<User | null> {
     const entity = await this.manager.findOneBy(UserEntity, { id });
     return entity ? toUser(entity) : null;
@@ -131,6 +158,10 @@ class TypeOrmUsersTransaction implements UsersTransaction {
   async delete(id: string): Promise<void> {
     await this.manager.delete(UserEntity, { id });
   }
+}
+
+async function insertWith(manager: EntityManager, username: string, passwordHash: string, permissions: Permission[], profile: UserProfile): Promise<User> {
+  return toUser(await manager.save(manager.create(UserEntity, { username, passwordHash, permissions, profile, active: true })));
 }
 
 export function toUser(entity: UserEntity): User {

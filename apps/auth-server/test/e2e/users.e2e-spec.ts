@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
+import { ENFORCEMENT_WAIT_MS, eventually } from '#testing';
 import { basicAuthorization, startTestAuthServer, type RunningAuthServer } from '../support/auth-server-harness.js';
 import { createClient } from '../support/clients-fixtures.js';
 
@@ -184,6 +185,36 @@ describe('users admin API', () => {
       const conflicts = results.filter((r) => r.status === 409);
       expect(conflicts).toHaveLength(5);
       for (const conflict of conflicts) expect(conflict.body).toEqual(USERNAME_TAKEN);
+    });
+
+    // Real PostgreSQL: the test holds a table lock from a connection of its own, which PGlite (one connection) cannot serve.
+    (process.env.TEST_DATABASE_URL ? it : it.skip)('a user created while an import creates a client of the same id: one of them is refused (AD-6, CC-4)', async () => {
+      const name = 'same-subject';
+      const holder = new pg.Client({ connectionString: server.database.url });
+      await holder.connect();
+      const lockWaiters = async () =>
+        Number((await holder.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n);
+      try {
+        // The user's INSERT waits on this lock, after its check that no client has its name.
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE users IN EXCLUSIVE MODE');
+        const user = createUser({ username: name, password: 'long-enough' });
+        await eventually(async () => (await lockWaiters()) === 1, ENFORCEMENT_WAIT_MS, 'the user INSERT to wait on the table lock');
+        const file = { format: 'portcullis-export', version: 1, clients: [{ clientId: name, name: 'Same Subject', version: '1.0', type: 'confidential', grants: ['client_credentials'], secret: 'a-secret-of-some-length' }] };
+        const imported = admin('/admin/v1/import', { method: 'POST', json: file }).then(async (response) => ({ status: response.status, body: (await response.json()) as unknown }));
+        // Without a shared lock the import reads no such user and commits its client; with it, it waits for the user's transaction.
+        await Promise.race([imported, eventually(async () => (await lockWaiters()) === 2, ENFORCEMENT_WAIT_MS, 'the import to wait too')]);
+        await holder.query('COMMIT');
+        expect((await user).status).toBe(201);
+        expect(await imported).toMatchObject({
+          status: 409,
+          body: { errors: [{ field: 'clients[0]', message: "the client id is the username of a user: their tokens' sub would be the same" }], report: { applied: false, summary: { conflict: 1 } } },
+        });
+        const shared = await holder.query('SELECT u.username FROM users u JOIN clients c ON c.client_id = u.username');
+        expect(shared.rows).toEqual([]);
+      } finally {
+        await holder.end();
+      }
     });
   });
 
