@@ -23,7 +23,8 @@
 // BENCH_CHANGES; without /usr/sbin/nginx the nginx cases are left out, and said so;
 // BENCH_CASES=json,large,upload,verify,propagation,basic picks cases, BENCH_FRONTS=direct,gateway,gateway-pool,nginx
 // the fronts of the first three; BENCH_RS_NODE_FLAGS adds
-// '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits)
+// '--cpu-prof --cpu-prof-dir=…' to profile the resource server, written when it exits, and
+// BENCH_PROXY_NODE_FLAGS the same to the bare proxy, to set the two profiles side by side)
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** RESOURCE_WORKERS of the gateway-pool front; 0 leaves it out. */
 const GATEWAY_WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 2);
+/** Node flags of the bare proxy's child: none unless asked (a profile to compare with the resource server's). */
+const PROXY_FLAGS = (process.env.BENCH_PROXY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** "1 MB": 10^6 bytes, so MB/s is rps for these cases, and under nginx's default 1m body limit. */
 const LARGE_BYTES = 1_000_000;
 const PREFIX = '/bench';
@@ -120,7 +123,7 @@ async function main() {
     const gateway = (probed) => statusOf(rs.url + PATHS.json, probed);
     await until('the gateway to pass the bench token', async () => (await gateway(token)) === 200);
 
-    const bareProxy = await childServer('proxy', { BENCH_UPSTREAM_URL: upstream.url });
+    const bareProxy = await childServer('proxy', { BENCH_UPSTREAM_URL: upstream.url }, PROXY_FLAGS);
     running.push(bareProxy);
     const fronts = [
       ['direct', upstream.url],
