@@ -7,7 +7,8 @@
 // is stopped by its PID. Per case: a BENCH_WARMUP s (default 2) discarded run, then BENCH_DURATION
 // s (default 10), 50 connections; direct, gateway and nginx back to back for each payload. The
 // targets' cases (fixed JSON through each front, /auth/verify against /api/me) run in BENCH_ROUNDS
-// (default 3) paired rounds, each front right after direct; their ratios are the rounds' median.
+// (default 3) paired rounds, each front right after a direct run of its own (/auth/verify right
+// after /api/me); their ratios are the rounds' median.
 //   1. GET fixed JSON, 1 MB response (GET), 1 MB upload (POST): direct / bare proxy (Fastify +
 //      undici's stream alone, as the gateway forwards: its floor) / gateway / nginx.
 //   1b. The same three payloads through the gateway as a pool of BENCH_GATEWAY_WORKERS (default 2;
@@ -159,11 +160,13 @@ async function main() {
     for (const payload of ['json', 'large', 'upload'].filter(only)) {
       // The fixed JSON GET is the target's case: paired rounds. The 1 MB cases have no target: one.
       const rounds = payload === 'json' ? ROUNDS : 1;
+      const order = payload === 'json' ? eachAfterDirect(measuredFronts) : measuredFronts;
       for (let round = 1; round <= rounds; round++) {
-        for (const [front, base] of measuredFronts)
+        for (const [index, [front, base]] of order.entries()) {
+          const before = front === 'direct' && order[index + 1] ? ` (before ${order[index + 1][0]})` : '';
           results.push({
             ...(await warmThenMeasure(
-              `${front} ${payload}${roundLabel(round, rounds)}`,
+              `${front} ${payload}${before}${roundLabel(round, rounds)}`,
               payloads(base, bearer)[payload],
               { direct: { upstream }, 'bare-proxy': { proxy: bareProxy, upstream }, 'gateway-pool': { pool, upstream } }[front] ?? { rs, upstream },
             )),
@@ -171,6 +174,7 @@ async function main() {
             payload,
             round,
           });
+        }
       }
     }
     if (only('verify')) {
@@ -276,10 +280,33 @@ function ratiosOf(results) {
     basicVsBearerVerify: pairedRatio(results, of('rs', 'verify-basic'), of('rs', 'verify-bearer')),
   };
   for (const front of ['bare-proxy', 'gateway', 'gateway-pool', 'nginx']) {
-    for (const payload of ['json', 'large', 'upload'])
-      ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = pairedRatio(results, of(front, payload), of('direct', payload));
+    for (const payload of ['json', 'large', 'upload']) ratios[`${camel(front)}${camel(payload, true)}VsDirect`] = againstDirect(results, front, payload);
   }
   return ratios;
+}
+
+/**
+ * The fixed JSON's fronts, each right after a direct run of its own: [direct, bare-proxy, direct,
+ * gateway, …]. Why: the machine's speed can drift by a third within minutes (docs/performance.md,
+ * "Session 24"), and with one direct run per round the last front ran 40 s after it. Without
+ * direct among the fronts, the fronts alone.
+ */
+function eachAfterDirect(fronts) {
+  const direct = fronts.find(([front]) => front === 'direct');
+  const others = fronts.filter(([front]) => front !== 'direct');
+  return direct && others.length > 0 ? others.flatMap((front) => [direct, front]) : fronts;
+}
+
+/** A front's rps over that of the direct run measured last before it, per round; their median (as pairedRatio). */
+function againstDirect(results, front, payload) {
+  const rounds = [];
+  let direct;
+  for (const row of results) {
+    if (row.payload !== payload) continue;
+    if (row.front === 'direct') direct = row;
+    else if (row.front === front && direct?.rps > 0) rounds.push(+(row.rps / direct.rps).toFixed(3));
+  }
+  return rounds.length === 0 ? {} : { median: median(rounds), rounds };
 }
 
 /** 'bare-proxy' -> 'bareProxy'; with `upper`, 'json' -> 'Json'. */

@@ -193,6 +193,11 @@ if (edge) {
   // The baseline measured in the same round (runs before paired rounds have none: one round).
   const sameRound = (front, payload, round) =>
     edge.results.find((entry) => entry.front === front && entry.payload === payload && (entry.round ?? 1) === (round ?? 1));
+  // The direct run measured last before a front's (bench/edge.js: right before each front, or once per round in older files).
+  const directBefore = (entry) =>
+    edge.results
+      .slice(0, edge.results.indexOf(entry))
+      .findLast((earlier) => earlier.front === 'direct' && earlier.payload === entry.payload);
   const labels = {
     json: 'GET fixed JSON',
     large: `GET ${edge.largeBytes / 1e6} MB response`,
@@ -215,7 +220,7 @@ if (edge) {
       return me ? `${pct(entry.rps / me.rps)} of /api/me` : '';
     }
     // The clientBasic routes proxy the fixed JSON: their direct figure is that case's.
-    const upstreamCase = sameRound('direct', entry.payload, entry.round) ?? (entry.payload.endsWith('-route') ? sameRound('direct', 'json', 1) : undefined);
+    const upstreamCase = directBefore(entry) ?? (entry.payload.endsWith('-route') ? sameRound('direct', 'json', 1) : undefined);
     return upstreamCase ? `${pct(entry.rps / upstreamCase.rps)} of direct` : '';
   };
   lines.push(
@@ -237,7 +242,7 @@ if (edge) {
     '',
     ...(edge.ratioRounds && Object.keys(edge.ratioRounds).length > 0
       ? [
-          `Paired rounds (${edge.rounds}): each ratio below is the median of its rounds' ratios, each front measured right after direct (/auth/verify right after /api/me); p99s the median of the rounds' p99s. Rounds: ${Object.entries(
+          `Paired rounds (${edge.rounds}): each ratio below is the median of its rounds' ratios, each front against the direct run measured last before it (/auth/verify right after /api/me); p99s the median of the rounds' p99s. Rounds: ${Object.entries(
             edge.ratioRounds,
           )
             .map(([key, rounds]) => `${key} ${rounds.map(pct).join(', ')}`)
