@@ -31,10 +31,10 @@ export class UsersAdminService {
     const profile = mergeProfile({}, body.profile ?? {}, nowSeconds());
     try {
       // Checked and written under the subject-names lock, which an import creating clients holds too.
-      return await this.repository.inTransaction(async (transaction) => {
-        await transaction.lockSubjectNames();
-        if (await this.clients.findByClientId(body.username, transaction.tx)) throw usernameIsAClientId();
-        return transaction.insert(body.username, passwordHash, body.permissions ?? [], profile);
+      return await this.repository.inTransaction(async ({ tx }) => {
+        await this.repository.lockSubjectNames(tx);
+        if (await this.clients.findByClientId(body.username, tx)) throw usernameIsAClientId();
+        return this.repository.insertIn(tx, { username: body.username, passwordHash, permissions: body.permissions ?? [], active: true, profile });
       });
     } catch (error) {
       // The unique index on lower(username) decides, so concurrent creates give one 201 and 409s.

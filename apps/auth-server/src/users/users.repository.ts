@@ -29,8 +29,8 @@ export interface UserChanges {
   profile?: UserProfile;
 }
 
-/** A user as the registry import writes it: the hash and the active flag as the file gives them. */
-export interface ImportedUser {
+/** A user row to write: the admin API's create (active) or the registry import's (the hash and the active flag as the file gives them). */
+export interface NewUser {
   username: string;
   passwordHash: string;
   permissions: Permission[];
@@ -48,9 +48,6 @@ export interface UsersTransaction {
   findById(id: string): Promise<User | null>;
   update(id: string, changes: UserChanges): Promise<User>;
   delete(id: string): Promise<void>;
-  /** Waits for, then holds until the transaction ends, the lock on subject names (UsersRepository.lockSubjectNames). */
-  lockSubjectNames(): Promise<void>;
-  insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile): Promise<User>;
   /** For work that must commit with the user change (revoking the user's tokens). */
   readonly tx: Tx;
 }
@@ -64,10 +61,6 @@ const ADMIN_PERMISSION_JSON = JSON.stringify([Permissions.accessControl]);
  * also through PgBouncer's transaction pooling.
  */
 const SUBJECT_NAMES_LOCK = 'portcullis:subject-names';
-
-function lockSubjectNamesIn(manager: EntityManager): Promise<unknown> {
-  return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SUBJECT_NAMES_LOCK]);
-}
 
 @Injectable()
 export class UsersRepository {
@@ -88,7 +81,8 @@ export class UsersRepository {
   }
 
   async insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile = {}): Promise<User> {
-    return insertWith(this.users.manager, username, passwordHash, permissions, profile);
+    const saved = await this.users.save(this.users.create({ username, passwordHash, permissions, profile, active: true }));
+    return toUser(saved);
   }
 
   /** Sorted by lowercased username, which the unique index users_username_key makes a total order. */
@@ -104,14 +98,15 @@ export class UsersRepository {
     return (await entityManagerOf(tx).find(UserEntity)).map((entity) => ({ user: toUser(entity), passwordHash: entity.passwordHash }));
   }
 
-  /** SUBJECT_NAMES_LOCK in the caller's transaction (the registry import's). */
+  /** Waits for SUBJECT_NAMES_LOCK, then holds it until the caller's transaction ends (a user's create, the registry import). */
   async lockSubjectNames(tx: Tx): Promise<void> {
-    await lockSubjectNamesIn(entityManagerOf(tx));
+    await entityManagerOf(tx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [SUBJECT_NAMES_LOCK]);
   }
 
-  /** The registry import's writes, in its transaction (it commits them with everything else the file holds). */
-  async insertIn(tx: Tx, user: ImportedUser): Promise<void> {
-    await entityManagerOf(tx).insert(UserEntity, user);
+  /** A new user in the caller's transaction: the admin API's create (after lockSubjectNames), the registry import's rows. */
+  async insertIn(tx: Tx, user: NewUser): Promise<User> {
+    const manager = entityManagerOf(tx);
+    return toUser(await manager.save(manager.create(UserEntity, user)));
   }
 
   async updateIn(tx: Tx, id: string, changes: UserChanges): Promise<void> {
@@ -137,14 +132,6 @@ class TypeOrmUsersTransaction implements UsersTransaction {
     return rows.map((row) => row.id);
   }
 
-  async lockSubjectNames(): Promise<void> {
-    await lockSubjectNamesIn(this.manager);
-  }
-
-  insert(username: string, passwordHash: string, permissions: Permission[], profile: UserProfile): Promise<User> {
-    return insertWith(this.manager, username, passwordHash, permissions, profile);
-  }
-
   async findById(id: string): Promise<User | null> {
     const entity = await this.manager.findOneBy(UserEntity, { id });
     return entity ? toUser(entity) : null;
@@ -158,10 +145,6 @@ class TypeOrmUsersTransaction implements UsersTransaction {
   async delete(id: string): Promise<void> {
     await this.manager.delete(UserEntity, { id });
   }
-}
-
-async function insertWith(manager: EntityManager, username: string, passwordHash: string, permissions: Permission[], profile: UserProfile): Promise<User> {
-  return toUser(await manager.save(manager.create(UserEntity, { username, passwordHash, permissions, profile, active: true })));
 }
 
 export function toUser(entity: UserEntity): User {

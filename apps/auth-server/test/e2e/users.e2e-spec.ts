@@ -190,20 +190,27 @@ describe('users admin API', () => {
     // Real PostgreSQL: the test holds a table lock from a connection of its own, which PGlite (one connection) cannot serve.
     (process.env.TEST_DATABASE_URL ? it : it.skip)('a user created while an import creates a client of the same id: one of them is refused (AD-6, CC-4)', async () => {
       const name = 'same-subject';
-      const holder = new pg.Client({ connectionString: server.database.url });
-      await holder.connect();
-      const lockWaiters = async () =>
-        Number((await holder.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n);
+      const [holder, observer] = [new pg.Client({ connectionString: server.database.url }), new pg.Client({ connectionString: server.database.url })];
+      await Promise.all([holder.connect(), observer.connect()]);
+      // Outside the holder's transaction, which would see one snapshot of pg_stat_activity throughout; only
+      // the two requests' statements (`waitEvent`: relation, advisory), not the app's background jobs.
+      const waitsOn = async (waitEvent: string, statement: string) =>
+        (await observer.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = $1 AND query LIKE $2", [waitEvent, statement]))
+          .rowCount! > 0;
       try {
         // The user's INSERT waits on this lock, after its check that no client has its name.
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE users IN EXCLUSIVE MODE');
         const user = createUser({ username: name, password: 'long-enough' });
-        await eventually(async () => (await lockWaiters()) === 1, ENFORCEMENT_WAIT_MS, 'the user INSERT to wait on the table lock');
+        await eventually(() => waitsOn('relation', 'INSERT INTO "users"%'), ENFORCEMENT_WAIT_MS, 'the user INSERT to wait on the table lock');
         const file = { format: 'portcullis-export', version: 1, clients: [{ clientId: name, name: 'Same Subject', version: '1.0', type: 'confidential', grants: ['client_credentials'], secret: 'a-secret-of-some-length' }] };
         const imported = admin('/admin/v1/import', { method: 'POST', json: file }).then(async (response) => ({ status: response.status, body: (await response.json()) as unknown }));
         // Without a shared lock the import reads no such user and commits its client; with it, it waits for the user's transaction.
-        await Promise.race([imported, eventually(async () => (await lockWaiters()) === 2, ENFORCEMENT_WAIT_MS, 'the import to wait too')]);
+        let answered = false;
+        await Promise.race([
+          imported.then(() => (answered = true)),
+          eventually(async () => answered || (await waitsOn('advisory', '%pg_advisory_xact_lock%')), ENFORCEMENT_WAIT_MS, 'the import to wait on the subject-names lock'),
+        ]);
         await holder.query('COMMIT');
         expect((await user).status).toBe(201);
         expect(await imported).toMatchObject({
@@ -213,7 +220,7 @@ describe('users admin API', () => {
         const shared = await holder.query('SELECT u.username FROM users u JOIN clients c ON c.client_id = u.username');
         expect(shared.rows).toEqual([]);
       } finally {
-        await holder.end();
+        await Promise.all([holder.end(), observer.end()]);
       }
     });
   });
