@@ -32,6 +32,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { directBefore } from './direct-before.js';
 import { BENCH_SCOPE, insertClients, propagation, RS_FLAGS, startBenchAuthServer, statusOf, tokenFor, until } from './auth-fixture.js';
 import { childServer, CONNECTIONS, DURATION_SECONDS, freshDatabase, measure, median, pairedRatio, roundLabel } from './lib.js';
 import { NGINX_BINARY, startExampleNginx } from '../dist/libs/testing/src/example-nginx.js';
@@ -299,13 +300,11 @@ function eachAfterDirect(fronts) {
 
 /** A front's rps over that of the direct run measured last before it, per round; their median (as pairedRatio). */
 function againstDirect(results, front, payload) {
-  const rounds = [];
-  let direct;
-  for (const row of results) {
-    if (row.payload !== payload) continue;
-    if (row.front === 'direct') direct = row;
-    else if (row.front === front && direct?.rps > 0) rounds.push(+(row.rps / direct.rps).toFixed(3));
-  }
+  const rounds = results
+    .filter((row) => row.front === front && row.payload === payload)
+    .map((row) => [row.rps, directBefore(results, row)?.rps])
+    .filter(([, direct]) => direct > 0)
+    .map(([rps, direct]) => +(rps / direct).toFixed(3));
   return rounds.length === 0 ? {} : { median: median(rounds), rounds };
 }
 

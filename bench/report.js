@@ -2,6 +2,7 @@
 // resource-server run (bench/resource.js) and the newest edge run (bench/edge.js), each figure
 // with its baseline, ratio and target.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { directBefore } from './direct-before.js';
 
 const dir = new URL('./results/', import.meta.url);
 const files = readdirSync(dir)
@@ -193,11 +194,6 @@ if (edge) {
   // The baseline measured in the same round (runs before paired rounds have none: one round).
   const sameRound = (front, payload, round) =>
     edge.results.find((entry) => entry.front === front && entry.payload === payload && (entry.round ?? 1) === (round ?? 1));
-  // The direct run measured last before a front's (bench/edge.js: right before each front, or once per round in older files).
-  const directBefore = (entry) =>
-    edge.results
-      .slice(0, edge.results.indexOf(entry))
-      .findLast((earlier) => earlier.front === 'direct' && earlier.payload === entry.payload);
   const labels = {
     json: 'GET fixed JSON',
     large: `GET ${edge.largeBytes / 1e6} MB response`,
@@ -220,7 +216,7 @@ if (edge) {
       return me ? `${pct(entry.rps / me.rps)} of /api/me` : '';
     }
     // The clientBasic routes proxy the fixed JSON: their direct figure is that case's.
-    const upstreamCase = directBefore(entry) ?? (entry.payload.endsWith('-route') ? sameRound('direct', 'json', 1) : undefined);
+    const upstreamCase = directBefore(edge.results, entry) ?? (entry.payload.endsWith('-route') ? sameRound('direct', 'json', 1) : undefined);
     return upstreamCase ? `${pct(entry.rps / upstreamCase.rps)} of direct` : '';
   };
   lines.push(
